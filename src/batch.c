@@ -1,0 +1,202 @@
+/* batch: the headless front end: commands from -e and stdin, one event a line on stdout. */
+#include "config.h"
+
+#include "batch.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "core/app.h"
+#include "core/cmd.h"
+
+/* A command line longer than this is refused, not grown without bound. */
+#define BATCH_LINE_MAX (1u << 20)
+#define BATCH_BUS_EVENTS 4096
+
+struct batch {
+	const struct batch_opts *o;
+	struct app app;
+	uint64_t base_ns;
+	int sigfd;
+	bool failed;
+	bool signalled;
+};
+
+static void batch_emit(void *ctx, struct event *ev)
+{
+	struct batch *b = ctx;
+	char line[EVENT_LINE_MAX];
+	if (b->o->json) {
+		event_format_json(ev, b->base_ns, line, sizeof(line));
+		fputs(line, stdout);
+		fputc('\n', stdout);
+	}
+	if (ev->kind == EV_ERROR) {
+		/* Errors name the operation themselves; keep stdout ahead of them. */
+		fflush(stdout);
+		event_format(ev, 0, line, sizeof(line));
+		fprintf(stderr, "udscope: %s\n", line);
+		return;
+	}
+	if (b->o->json)
+		return;
+	event_format_line(ev, b->o->timestamps ? EVENT_FMT_TIME : 0, b->base_ns, line,
+			  sizeof(line));
+	fputs(line, stdout);
+	fputc('\n', stdout);
+}
+
+static void pump(struct batch *b, int timeout_ms)
+{
+	app_pump(&b->app, timeout_ms);
+	app_reap(&b->app);
+	fflush(stdout);
+}
+
+static void run_line(struct batch *b, const char *line)
+{
+	int r = cmd_run_line(&b->app, line);
+	if (r == CMD_PENDING) {
+		if (app_wait_for(&b->app, &b->app.wait) != 0)
+			b->failed = true;
+	} else if (r == CMD_FAIL) {
+		b->failed = true;
+	}
+	pump(b, 0);
+}
+
+static bool check_signal(struct batch *b)
+{
+	struct signalfd_siginfo si;
+	if (read(b->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		b->signalled = true;
+		return true;
+	}
+	return false;
+}
+
+/* Read commands from standard input until EOF, quit or a signal. */
+static void read_stdin(struct batch *b)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	bool skipping = false;   /* inside an over-long line */
+	if (!buf)
+		return;
+	while (!b->app.quit) {
+		struct pollfd p[3] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
+			{ .fd = b->sigfd, .events = POLLIN },
+		};
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[2].revents && check_signal(b))
+			break;
+		if (p[1].revents)
+			pump(b, 0);
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if (cap - len < 4096) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t n = read(STDIN_FILENO, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (len && !skipping) {
+				buf[len] = '\0';
+				run_line(b, buf);
+			}
+			break;
+		}
+		len += (size_t)n;
+		char *start = buf, *nl;
+		while (!b->app.quit && (nl = memchr(start, '\n', len - (size_t)(start - buf)))) {
+			*nl = '\0';
+			if (skipping)
+				skipping = false;
+			else if (memchr(start, '\0', (size_t)(nl - start)))
+				{ app_error(&b->app, 0, "input line holds a NUL byte; ignored"); b->failed = true; }
+			else
+				run_line(b, start);
+			start = nl + 1;
+		}
+		len -= (size_t)(start - buf);
+		memmove(buf, start, len);
+		if (len > BATCH_LINE_MAX) {
+			if (!skipping) {
+				app_error(&b->app, 0, "input line longer than %u bytes; ignored",
+					  BATCH_LINE_MAX);
+				b->failed = true;
+			}
+			skipping = true;
+			len = 0;
+		}
+	}
+	free(buf);
+}
+
+/* Input is over but a server still runs: serve until SIGINT, SIGTERM or SIGHUP. */
+static void serve_until_signal(struct batch *b)
+{
+	while (b->app.server && !b->signalled && !b->app.quit) {
+		struct pollfd p[2] = {
+			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
+			{ .fd = b->sigfd, .events = POLLIN },
+		};
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents && check_signal(b))
+			break;
+		if (p[0].revents)
+			pump(b, 0);
+	}
+}
+
+int batch_run(const struct batch_opts *o)
+{
+	struct batch b = { .o = o, .sigfd = -1 };
+	b.base_ns = event_now_ns();
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	/* Blocked before any thread starts, so every thread inherits the mask. */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	b.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (b.sigfd < 0) {
+		fprintf(stderr, "udscope: signalfd: %s\n", strerror(errno));
+		return 1;
+	}
+	struct event_sink out = { batch_emit, &b };
+	if (app_init(&b.app, BUS_LOSSLESS, BATCH_BUS_EVENTS, out) < 0) {
+		fprintf(stderr, "udscope: out of memory\n");
+		close(b.sigfd);
+		return 1;
+	}
+	for (int i = 0; i < o->nexec && !b.app.quit; i++)
+		run_line(&b, o->exec[i]);
+	if (!b.app.quit)
+		read_stdin(&b);
+	if (!b.app.quit && !b.signalled)
+		serve_until_signal(&b);
+	app_close(&b.app);
+	fflush(stdout);
+	close(b.sigfd);
+	return b.failed ? 1 : 0;
+}

@@ -1,0 +1,146 @@
+/* app: the sessions a front end owns, the bus they publish to, and waiting on them. */
+#include "config.h"
+
+#include "core/app.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/client.h"
+#include "core/server.h"
+
+#define APP_DRAIN_BATCH 64
+
+int app_init(struct app *app, enum bus_mode mode, size_t capacity, struct event_sink out)
+{
+	memset(app, 0, sizeof(*app));
+	app->bus = bus_new(capacity, mode);
+	if (!app->bus)
+		return -ENOMEM;
+	app->out = out;
+	app->later = bus_sink(app->bus);
+	return 0;
+}
+
+size_t app_pump(struct app *app, int timeout_ms)
+{
+	static _Thread_local struct event batch[APP_DRAIN_BATCH];
+	struct pollfd pfd = { .fd = bus_fd(app->bus), .events = POLLIN };
+	if (timeout_ms != 0) {
+		int r = poll(&pfd, 1, timeout_ms);
+		if (r <= 0)
+			return 0;
+	}
+	size_t total = 0, n;
+	/* Bounded per call so one flood cannot starve the caller's other work. */
+	do {
+		n = bus_drain(app->bus, batch, APP_DRAIN_BATCH);
+		for (size_t i = 0; i < n; i++)
+			sink_emit(&app->out, &batch[i]);
+		total += n;
+	} while (n == APP_DRAIN_BATCH && total < 4096);
+	return total;
+}
+
+int app_wait_for(struct app *app, const struct app_wait *w)
+{
+	while (!w->finished(w->session))
+		app_pump(app, 50);
+	app_pump(app, 0);
+	return w->status(w->session);
+}
+
+static bool server_done(const void *s)
+{
+	return server_finished(s);
+}
+
+static bool client_done(const void *s)
+{
+	return client_finished(s);
+}
+
+static int zero_status(const void *s)
+{
+	return 0;
+}
+
+void app_stop_server(struct app *app)
+{
+	if (!app->server)
+		return;
+	server_request_stop(app->server);
+	struct app_wait w = { server_done, zero_status, app->server };
+	app_wait_for(app, &w);
+	server_destroy(app->server, &app->out);
+	app->server = NULL;
+}
+
+static void stop_client(struct app *app, struct client **slot)
+{
+	if (!*slot)
+		return;
+	client_request_stop(*slot);
+	struct app_wait w = { client_done, zero_status, *slot };
+	app_wait_for(app, &w);
+	client_destroy(*slot);
+	*slot = NULL;
+}
+
+void app_stop_conn(struct app *app)
+{
+	stop_client(app, &app->conn);
+}
+
+void app_reap(struct app *app)
+{
+	if (app->oneshot && client_finished(app->oneshot)) {
+		client_destroy(app->oneshot);
+		app->oneshot = NULL;
+	}
+	if (app->conn && client_finished(app->conn)) {
+		client_destroy(app->conn);
+		app->conn = NULL;
+	}
+	if (app->server && server_finished(app->server)) {
+		server_destroy(app->server, &app->out);
+		app->server = NULL;
+	}
+}
+
+void app_close(struct app *app)
+{
+	stop_client(app, &app->oneshot);
+	stop_client(app, &app->conn);
+	app_stop_server(app);
+	app_pump(app, 0);
+	bus_free(app->bus);
+	app->bus = NULL;
+}
+
+void app_info(struct app *app, enum event_source source, const char *fmt, ...)
+{
+	struct event ev;
+	event_init(&ev, source, EV_INFO);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	va_end(ap);
+	sink_emit(&app->out, &ev);
+}
+
+void app_error(struct app *app, int err, const char *fmt, ...)
+{
+	struct event ev;
+	event_init(&ev, SRC_SYSTEM, EV_ERROR);
+	ev.err = err < 0 ? -err : err;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	va_end(ap);
+	sink_emit(&app->out, &ev);
+}

@@ -1,0 +1,272 @@
+/* cmd: the command table (one entry a command) and parsing a line against it. */
+#include "config.h"
+
+#include "core/cmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/cmd_list.h"
+#include "core/sysio.h"
+
+static const struct cmd_entry *const table[] = {
+#define CMD_ENTRY(sym) &sym,
+	CMD_LIST
+#undef CMD_ENTRY
+};
+
+const struct cmd_entry *const *cmd_table(size_t *count)
+{
+	*count = sizeof(table) / sizeof(table[0]);
+	return table;
+}
+
+/* Words in an entry's name (1 or 2) and whether the line's words start with them. */
+static int name_words(const struct cmd_entry *e)
+{
+	return strchr(e->name, ' ') ? 2 : 1;
+}
+
+static bool name_matches(const struct cmd_entry *e, const struct words *w)
+{
+	const char *sp = strchr(e->name, ' ');
+	if (!sp)
+		return w->count >= 1 && strcmp(w->v[0], e->name) == 0;
+	size_t n1 = (size_t)(sp - e->name);
+	return w->count >= 2 && strlen(w->v[0]) == n1 && memcmp(w->v[0], e->name, n1) == 0 &&
+	       strcmp(w->v[1], sp + 1) == 0;
+}
+
+const struct cmd_entry *cmd_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i]->name, name) == 0)
+			return table[i];
+	return NULL;
+}
+
+size_t cmd_synopsis(const struct cmd_entry *e, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s%s%s", e->name, e->usage[0] ? " " : "", e->usage);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* Subcommands of FIRST ("server" -> "start|stop|status"), for the error message. */
+static void subcommands(const char *first, char *buf, size_t len)
+{
+	size_t w = 0, fl = strlen(first);
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		const char *n = table[i]->name;
+		if (strncmp(n, first, fl) == 0 && n[fl] == ' ') {
+			int r = snprintf(buf + w, len - w, "%s%s", w ? "|" : "", n + fl + 1);
+			if (r < 0 || (size_t)r >= len - w)
+				return;
+			w += (size_t)r;
+		}
+	}
+}
+
+static const struct cmd_opt *find_opt(const struct cmd_entry *e, const char *name, int *idx)
+{
+	for (int i = 0; i < CMD_MAX_OPTS && e->opts[i].name; i++)
+		if (strcmp(e->opts[i].name, name) == 0) {
+			*idx = i;
+			return &e->opts[i];
+		}
+	return NULL;
+}
+
+static int parse_opt_value(const struct cmd_opt *o, const char *v, struct cmd_args *a, int idx,
+			   char *err, size_t errlen)
+{
+	unsigned long num;
+	int r;
+	switch (o->type) {
+	case CMD_OPT_UINT:
+	case CMD_OPT_OCTAL:
+		r = sysio_parse_ulong(v, o->type == CMD_OPT_OCTAL ? 8 : 10, o->min, o->max, &num);
+		if (r == -EINVAL) {
+			snprintf(err, errlen, "--%s wants %s number, not '%s'", o->name,
+				 o->type == CMD_OPT_OCTAL ? "an octal" : "a", v);
+			return -1;
+		}
+		if (r < 0) {
+			snprintf(err, errlen, o->type == CMD_OPT_OCTAL
+				 ? "--%s %s is out of range (%lo to %lo)"
+				 : "--%s %s is out of range (%lu to %lu)", o->name, v, o->min, o->max);
+			return -1;
+		}
+		a->num[idx] = num;
+		break;
+	case CMD_OPT_CHOICE:
+		for (const char *const *c = o->choices; *c; c++)
+			if (strcmp(*c, v) == 0) {
+				a->str[idx] = *c;
+				return 0;
+			}
+		{
+			char list[128] = "";
+			size_t w = 0;
+			for (const char *const *c = o->choices; *c && w < sizeof(list); c++) {
+				int n = snprintf(list + w, sizeof(list) - w, "%s%s", w ? ", " : "", *c);
+				if (n < 0)
+					break;
+				w += (size_t)n;
+			}
+			snprintf(err, errlen, "--%s wants one of %s, not '%s'", o->name, list, v);
+		}
+		return -1;
+	case CMD_OPT_WORD:
+		a->str[idx] = v;
+		break;
+	}
+	return 0;
+}
+
+int cmd_parse(const char *line, struct cmd_args *a, char *err, size_t errlen)
+{
+	memset(a, 0, sizeof(*a));
+	char why[256];
+	if (words_split(line, &a->words, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s", why);
+		return CMD_FAIL;
+	}
+	struct words *w = &a->words;
+	if (w->count == 0 || w->v[0][0] == '#')
+		return CMD_EMPTY;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (name_matches(table[i], w)) {
+			a->entry = table[i];
+			break;
+		}
+	if (!a->entry) {
+		char subs[128];
+		subcommands(w->v[0], subs, sizeof(subs));
+		if (subs[0])
+			snprintf(err, errlen, "%s: expected %s %s", w->v[0], w->v[0], subs);
+		else
+			snprintf(err, errlen, "unknown command '%.64s' (try: help)", w->v[0]);
+		cmd_args_free(a);
+		return CMD_FAIL;
+	}
+	const struct cmd_entry *e = a->entry;
+	char syn[160];
+	cmd_synopsis(e, syn, sizeof(syn));
+	bool only_args = false;
+	for (int i = name_words(e); i < w->count; i++) {
+		const char *v = w->v[i];
+		if (!only_args && strcmp(v, "--") == 0) {
+			only_args = true;
+			continue;
+		}
+		if (!only_args && v[0] == '-' && v[1] == '-' && w->len[i] == strlen(v)) {
+			const char *name = v + 2;
+			const char *eq = strchr(name, '=');
+			char oname[32];
+			size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+			if (nl >= sizeof(oname))
+				nl = sizeof(oname) - 1;
+			memcpy(oname, name, nl);
+			oname[nl] = '\0';
+			int idx;
+			const struct cmd_opt *o = find_opt(e, oname, &idx);
+			if (!o) {
+				snprintf(err, errlen, "%s: unknown option --%.32s (usage: %s)", e->name,
+					 oname, syn);
+				goto fail;
+			}
+			if (a->has[idx]) {
+				snprintf(err, errlen, "%s: --%s given twice (usage: %s)", e->name, oname,
+					 syn);
+				goto fail;
+			}
+			const char *val = eq ? eq + 1 : NULL;
+			if (!val) {
+				if (i + 1 >= w->count) {
+					snprintf(err, errlen, "%s: --%s needs a value %s (usage: %s)",
+						 e->name, oname, o->metavar, syn);
+					goto fail;
+				}
+				val = w->v[++i];
+			}
+			char why2[192];
+			if (parse_opt_value(o, val, a, idx, why2, sizeof(why2)) < 0) {
+				snprintf(err, errlen, "%s: %s (usage: %s)", e->name, why2, syn);
+				goto fail;
+			}
+			a->has[idx] = true;
+			continue;
+		}
+		if (a->argc >= e->max_args) {
+			snprintf(err, errlen, "%s: unexpected argument '%.40s' (usage: %s)", e->name, v,
+				 syn);
+			goto fail;
+		}
+		a->argv[a->argc] = v;
+		a->arglen[a->argc] = w->len[i];
+		a->argc++;
+	}
+	if (a->argc < e->min_args) {
+		snprintf(err, errlen, "%s: missing argument (usage: %s)", e->name, syn);
+		goto fail;
+	}
+	return CMD_OK;
+fail:
+	cmd_args_free(a);
+	return CMD_FAIL;
+}
+
+void cmd_args_free(struct cmd_args *a)
+{
+	words_free(&a->words);
+	a->entry = NULL;
+	a->argc = 0;
+}
+
+static int opt_index(const struct cmd_args *a, const char *opt)
+{
+	int idx = -1;
+	if (a->entry)
+		find_opt(a->entry, opt, &idx);
+	return idx;
+}
+
+bool cmd_has(const struct cmd_args *a, const char *opt)
+{
+	int i = opt_index(a, opt);
+	return i >= 0 && a->has[i];
+}
+
+unsigned long cmd_num(const struct cmd_args *a, const char *opt, unsigned long dflt)
+{
+	int i = opt_index(a, opt);
+	return i >= 0 && a->has[i] ? a->num[i] : dflt;
+}
+
+const char *cmd_str(const struct cmd_args *a, const char *opt, const char *dflt)
+{
+	int i = opt_index(a, opt);
+	return i >= 0 && a->has[i] ? a->str[i] : dflt;
+}
+
+int cmd_run_line(struct app *app, const char *line)
+{
+	struct cmd_args a;
+	char err[512];
+	int r = cmd_parse(line, &a, err, sizeof(err));
+	if (r == CMD_EMPTY) {
+		cmd_args_free(&a);
+		return CMD_EMPTY;
+	}
+	if (r != CMD_OK) {
+		app_error(app, 0, "%s", err);
+		return CMD_FAIL;
+	}
+	app->wait = (struct app_wait){ 0 };
+	r = a.entry->run(app, &a);
+	cmd_args_free(&a);
+	return r;
+}

@@ -1,0 +1,62 @@
+/* cmd_client: the "client" command, the walkthrough's client from connect to close. */
+#include "config.h"
+
+#include <errno.h>
+
+#include "core/app.h"
+#include "core/client.h"
+#include "core/cmd.h"
+#include "core/server.h"
+
+static bool done(const void *s)
+{
+	return client_finished(s);
+}
+
+static int status(const void *s)
+{
+	return client_status(s);
+}
+
+static int client_run(struct app *app, const struct cmd_args *a)
+{
+	struct uds_addr addr;
+	char why[256];
+	if (addr_parse(a->argv[0], &addr, why, sizeof(why)) < 0) {
+		app_error(app, 0, "client %s: %s", a->argv[0], why);
+		return CMD_FAIL;
+	}
+	app_reap(app);
+	if (app->oneshot) {
+		app_error(app, EBUSY, "client %s: the previous client is still running", addr.text);
+		return CMD_FAIL;
+	}
+	const char *msg = CLIENT_DEFAULT_MESSAGE;
+	size_t len = sizeof(CLIENT_DEFAULT_MESSAGE) - 1;
+	if (a->argc > 1) {
+		msg = a->argv[1];
+		len = a->arglen[1];
+	}
+	if (len == 0) {
+		app_error(app, 0, "client %s: the message is empty (nothing would come back)",
+			  addr.text);
+		return CMD_FAIL;
+	}
+	unsigned chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT);
+	if (client_start(&app->oneshot, &addr, chunk, true, msg, len, &app->out, &app->later) < 0)
+		return CMD_FAIL;
+	app->wait = (struct app_wait){ done, status, app->oneshot };
+	return CMD_PENDING;
+}
+
+const struct cmd_entry cmd_client_entry = {
+	.name = "client",
+	.usage = "PATH [MESSAGE] [--chunk N]",
+	.help = "connect, send MESSAGE, receive the echo in N-byte chunks, close",
+	.min_args = 1, .max_args = 2,
+	.args = { CMD_ARG_PATH, CMD_ARG_WORD },
+	.opts = {
+		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
+	},
+	.run = client_run,
+};

@@ -1,0 +1,68 @@
+/* cmd_help: the "help" and "quit" commands. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/cmd.h"
+
+static void show(struct app *app, const struct cmd_entry *e)
+{
+	char syn[160];
+	cmd_synopsis(e, syn, sizeof(syn));
+	app_info(app, SRC_SYSTEM, "  %-48s %s", syn, e->help);
+}
+
+static int help_run(struct app *app, const struct cmd_args *a)
+{
+	size_t n;
+	const struct cmd_entry *const *t = cmd_table(&n);
+	if (a->argc == 0) {
+		app_info(app, SRC_SYSTEM, "commands (PATH may be @name for the abstract namespace):");
+		for (size_t i = 0; i < n; i++)
+			show(app, t[i]);
+		return CMD_OK;
+	}
+	char want[96];
+	snprintf(want, sizeof(want), "%s%s%s", a->argv[0], a->argc > 1 ? " " : "",
+		 a->argc > 1 ? a->argv[1] : "");
+	size_t wl = strlen(want);
+	int found = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = t[i]->name;
+		/* "help server" shows every server subcommand; "help server stop" just one. */
+		if (strcmp(name, want) == 0 ||
+		    (strncmp(name, want, wl) == 0 && name[wl] == ' ')) {
+			show(app, t[i]);
+			found++;
+		}
+	}
+	if (!found) {
+		app_error(app, 0, "help: no command '%.64s' (help lists them)", want);
+		return CMD_FAIL;
+	}
+	return CMD_OK;
+}
+
+static int quit_run(struct app *app, const struct cmd_args *a)
+{
+	app->quit = true;
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_help_entry = {
+	.name = "help",
+	.usage = "[COMMAND]",
+	.help = "list the commands, or show one",
+	.min_args = 0, .max_args = 2,
+	.args = { CMD_ARG_COMMAND, CMD_ARG_COMMAND },
+	.run = help_run,
+};
+
+const struct cmd_entry cmd_quit_entry = {
+	.name = "quit",
+	.usage = "",
+	.help = "stop every session, remove the server's node, and leave",
+	.run = quit_run,
+};

@@ -1,0 +1,22 @@
+/* cmd_list: every command entry, in the order help shows them. Add a line to add a command. */
+#ifndef UDSCOPE_CMD_LIST_H
+#define UDSCOPE_CMD_LIST_H
+
+#include "core/cmd.h"
+
+extern const struct cmd_entry cmd_server_start_entry, cmd_server_stop_entry,
+	cmd_server_status_entry, cmd_client_entry, cmd_connect_entry, cmd_send_entry,
+	cmd_disconnect_entry, cmd_help_entry, cmd_quit_entry;
+
+#define CMD_LIST \
+	CMD_ENTRY(cmd_server_start_entry) \
+	CMD_ENTRY(cmd_server_stop_entry) \
+	CMD_ENTRY(cmd_server_status_entry) \
+	CMD_ENTRY(cmd_client_entry) \
+	CMD_ENTRY(cmd_connect_entry) \
+	CMD_ENTRY(cmd_send_entry) \
+	CMD_ENTRY(cmd_disconnect_entry) \
+	CMD_ENTRY(cmd_help_entry) \
+	CMD_ENTRY(cmd_quit_entry)
+
+#endif

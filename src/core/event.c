@@ -1,0 +1,291 @@
+/* event: the record every session publishes, its sink interface, and its one formatter. */
+#include "config.h"
+
+#include "core/event.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/bytes.h"
+
+uint64_t event_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void event_init(struct event *ev, enum event_source source, enum event_kind kind)
+{
+	/* Only the header is cleared: text and preview are read up to their lengths. */
+	memset(ev, 0, offsetof(struct event, text));
+	ev->text[0] = '\0';
+	ev->source = (uint8_t)source;
+	ev->kind = (uint8_t)kind;
+	ev->time_ns = event_now_ns();
+}
+
+void event_textf(struct event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev->text, sizeof(ev->text), fmt, ap);
+	va_end(ap);
+}
+
+void event_set_bytes(struct event *ev, const void *data, size_t len)
+{
+	size_t n = len < EVENT_PREVIEW_MAX ? len : EVENT_PREVIEW_MAX;
+	ev->nbytes = len;
+	ev->preview_len = (uint16_t)n;
+	if (n)
+		memcpy(ev->preview, data, n);
+}
+
+void event_emit_info(const struct event_sink *s, enum event_source source, uint32_t conn,
+		     const char *fmt, ...)
+{
+	struct event ev;
+	event_init(&ev, source, EV_INFO);
+	ev.conn = conn;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	va_end(ap);
+	sink_emit(s, &ev);
+}
+
+void event_emit_error(const struct event_sink *s, enum event_source source, uint32_t conn,
+		      int err, const char *fmt, ...)
+{
+	struct event ev;
+	event_init(&ev, source, EV_ERROR);
+	ev.conn = conn;
+	ev.err = err < 0 ? -err : err;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	va_end(ap);
+	sink_emit(s, &ev);
+}
+
+static const char *const source_names[SRC__COUNT] = {
+	[SRC_SYSTEM] = "udscope",
+	[SRC_SERVER] = "server",
+	[SRC_CLIENT] = "client",
+	[SRC_PAIR_PARENT] = "pair parent",
+	[SRC_PAIR_CHILD] = "pair child",
+	[SRC_INSPECT] = "inspect",
+};
+
+static const char *const kind_names[EV__COUNT] = {
+	[EV_INFO] = "info",
+	[EV_ERROR] = "error",
+	[EV_LISTEN] = "listen",
+	[EV_WAIT] = "wait",
+	[EV_ACCEPT] = "accept",
+	[EV_RECV] = "recv",
+	[EV_SEND] = "send",
+	[EV_CLOSE] = "close",
+	[EV_DONE] = "done",
+};
+
+const char *event_source_name(enum event_source source)
+{
+	return (unsigned)source < SRC__COUNT ? source_names[source] : "?";
+}
+
+const char *event_kind_name(enum event_kind kind)
+{
+	return (unsigned)kind < EV__COUNT ? kind_names[kind] : "?";
+}
+
+const char *event_errno_name(int err)
+{
+	static _Thread_local char unknown[16];
+#ifdef HAVE_STRERRORNAME_NP
+	const char *name = strerrorname_np(err);
+	if (name)
+		return name;
+#endif
+	snprintf(unknown, sizeof(unknown), "E%d", err);
+	return unknown;
+}
+
+/* A bounded appender: keeps writing until full, always NUL-terminated. */
+struct out {
+	char *buf;
+	size_t len, w;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+	if (o->len == 0 || o->w >= o->len - 1)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(o->buf + o->w, o->len - o->w, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	o->w += (size_t)n;
+	if (o->w > o->len - 1)
+		o->w = o->len - 1;
+}
+
+static void put_bytes(struct out *o, const struct event *ev, unsigned flags)
+{
+	if (flags & EVENT_FMT_HEX) {
+		char hex[80];
+		for (size_t off = 0; off < ev->preview_len; off += 16) {
+			size_t n = ev->preview_len - off < 16 ? ev->preview_len - off : 16;
+			bytes_hexline(ev->preview + off, n, hex, sizeof(hex));
+			put(o, "%s%s", off ? " " : "", hex);
+		}
+	} else {
+		char repr[BYTES_REPR_SIZE(EVENT_PREVIEW_MAX)];
+		bytes_repr(ev->preview, ev->preview_len, repr, sizeof(repr));
+		put(o, "%s", repr);
+	}
+	if (ev->nbytes > ev->preview_len)
+		put(o, "... (+%" PRIu64 " more)", ev->nbytes - ev->preview_len);
+}
+
+static void put_error(struct out *o, const char *what, int err)
+{
+	if (err)
+		put(o, "%s: %s (%s)", what, strerror(err), event_errno_name(err));
+	else
+		put(o, "%s", what);
+}
+
+size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+	if (len)
+		buf[0] = '\0';
+	if (ev->dropped)
+		put(&o, "[%" PRIu64 " events not shown] ", ev->dropped);
+	switch (ev->kind) {
+	case EV_INFO:
+		put(&o, "%s", ev->text);
+		break;
+	case EV_ERROR:
+		put_error(&o, ev->text, ev->err);
+		break;
+	case EV_LISTEN:
+		put(&o, "starting up on %s", ev->text);
+		break;
+	case EV_WAIT:
+		put(&o, "waiting for a connection");
+		break;
+	case EV_ACCEPT:
+		if (ev->has_cred)
+			put(&o, "connection from pid %ld (%s) uid %lu gid %lu", (long)ev->pid,
+			    ev->text[0] ? ev->text : "?", (unsigned long)ev->uid,
+			    (unsigned long)ev->gid);
+		else
+			put(&o, "%s", ev->text);
+		break;
+	case EV_RECV:
+		put(&o, "received %" PRIu64 " bytes ", ev->nbytes);
+		put_bytes(&o, ev, flags);
+		break;
+	case EV_SEND:
+		if (ev->source == SRC_SERVER) {
+			put(&o, "sent %" PRIu64 " bytes back to the client", ev->nbytes);
+		} else {
+			put(&o, "%s %" PRIu64 " bytes ", ev->source == SRC_CLIENT ? "sending" : "sent",
+			    ev->nbytes);
+			put_bytes(&o, ev, flags);
+		}
+		break;
+	case EV_CLOSE:
+		put(&o, "%s", ev->text);
+		break;
+	case EV_DONE:
+		if (ev->text[0])
+			put_error(&o, ev->text, ev->err);
+		else
+			put_error(&o, "finished", ev->err);
+		break;
+	default:
+		put(&o, "(unknown event kind %u)", ev->kind);
+		break;
+	}
+	return o.w;
+}
+
+size_t event_label(const struct event *ev, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+	if (len)
+		buf[0] = '\0';
+	if (ev->source == SRC_SYSTEM)
+		return 0;
+	put(&o, "%s", event_source_name(ev->source));
+	if (ev->conn)
+		put(&o, " #%" PRIu32, ev->conn);
+	if (ev->actor)
+		put(&o, " %ld", (long)ev->actor);
+	return o.w;
+}
+
+size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_ns,
+			 char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+	if (len)
+		buf[0] = '\0';
+	if (flags & EVENT_FMT_TIME) {
+		uint64_t t = ev->time_ns > base_ns ? ev->time_ns - base_ns : 0;
+		put(&o, "%4" PRIu64 ".%06" PRIu64 " ", t / 1000000000u, (t / 1000u) % 1000000u);
+	}
+	char label[64];
+	if (event_label(ev, label, sizeof(label)))
+		put(&o, "%s: ", label);
+	if (o.w < len)
+		o.w += event_format(ev, flags, buf + o.w, len - o.w);
+	return o.w;
+}
+
+size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+	if (len)
+		buf[0] = '\0';
+	uint64_t t = ev->time_ns > base_ns ? ev->time_ns - base_ns : 0;
+	put(&o, "{\"seq\":%" PRIu64 ",\"time\":%" PRIu64 ".%06" PRIu64
+	    ",\"source\":\"%s\",\"kind\":\"%s\"", ev->seq, t / 1000000000u,
+	    (t / 1000u) % 1000000u, event_source_name(ev->source), event_kind_name(ev->kind));
+	if (ev->conn)
+		put(&o, ",\"connection\":%" PRIu32, ev->conn);
+	if (ev->actor)
+		put(&o, ",\"actor_pid\":%ld", (long)ev->actor);
+	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
+		char data[6 * EVENT_PREVIEW_MAX + 1];
+		bytes_json(ev->preview, ev->preview_len, data, sizeof(data));
+		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"%s\",\"truncated\":%s", ev->nbytes, data,
+		    ev->nbytes > ev->preview_len ? "true" : "false");
+	}
+	if (ev->text[0]) {
+		char text[6 * EVENT_TEXT_MAX + 1];
+		bytes_json(ev->text, strlen(ev->text), text, sizeof(text));
+		put(&o, ",\"text\":\"%s\"", text);
+	}
+	if (ev->err)
+		put(&o, ",\"errno\":\"%s\",\"error\":\"%s\"", event_errno_name(ev->err),
+		    strerror(ev->err));
+	if (ev->has_cred)
+		put(&o, ",\"pid\":%ld,\"uid\":%lu,\"gid\":%lu", (long)ev->pid,
+		    (unsigned long)ev->uid, (unsigned long)ev->gid);
+	if (ev->dropped)
+		put(&o, ",\"dropped\":%" PRIu64, ev->dropped);
+	put(&o, "}");
+	return o.w;
+}

@@ -1,0 +1,104 @@
+/* event: the record every session publishes, its sink interface, and its one formatter. */
+#ifndef UDSCOPE_EVENT_H
+#define UDSCOPE_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum event_source {
+	SRC_SYSTEM,       /* udscope itself: help, status, command errors */
+	SRC_SERVER,
+	SRC_CLIENT,
+	SRC_PAIR_PARENT,
+	SRC_PAIR_CHILD,
+	SRC_INSPECT,
+	SRC__COUNT
+};
+
+enum event_kind {
+	EV_INFO,          /* a line of text */
+	EV_ERROR,         /* text names the operation and path; err holds the errno */
+	EV_LISTEN,        /* server: starting up on PATH (text) */
+	EV_WAIT,          /* server: waiting for a connection */
+	EV_ACCEPT,        /* server: a connection, with peer credentials; client: connected */
+	EV_RECV,          /* bytes received (nbytes exact, preview bounded) */
+	EV_SEND,          /* bytes sent */
+	EV_CLOSE,         /* a connection ended (text says how) */
+	EV_DONE,          /* a session finished; err = 0 on success or a positive errno */
+	EV__COUNT
+};
+
+#define EVENT_PREVIEW_MAX 128
+#define EVENT_TEXT_MAX 240
+
+struct event {
+	uint64_t seq;          /* set by the bus */
+	uint64_t time_ns;      /* CLOCK_MONOTONIC */
+	uint64_t dropped;      /* events dropped (bus full) just before this one */
+	uint64_t nbytes;       /* exact byte count of RECV/SEND */
+	uint32_t conn;         /* server connection number, 0 when none */
+	uint8_t source;        /* enum event_source */
+	uint8_t kind;          /* enum event_kind */
+	uint16_t preview_len;  /* bytes of preview[] used (<= nbytes) */
+	int err;               /* errno (ERROR, DONE) */
+	pid_t actor;           /* pid of the process this line speaks for (pair demo), 0 if none */
+	bool has_cred;         /* pid/uid/gid below are the peer's SO_PEERCRED */
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	char text[EVENT_TEXT_MAX];
+	uint8_t preview[EVENT_PREVIEW_MAX];
+};
+
+/* Where events go: the bus (from threads) or a front end (on the main thread). */
+struct event_sink {
+	void (*emit)(void *ctx, struct event *ev);
+	void *ctx;
+};
+
+static inline void sink_emit(const struct event_sink *s, struct event *ev)
+{
+	s->emit(s->ctx, ev);
+}
+
+uint64_t event_now_ns(void);
+
+/* Zero EV and stamp it with SOURCE, KIND and the time. */
+void event_init(struct event *ev, enum event_source source, enum event_kind kind);
+/* printf into ev->text (cut to fit). */
+void event_textf(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record LEN bytes: nbytes = LEN, preview = the first bytes that fit. */
+void event_set_bytes(struct event *ev, const void *data, size_t len);
+
+/* Shorthands that build and emit in one call. */
+void event_emit_info(const struct event_sink *s, enum event_source source, uint32_t conn,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void event_emit_error(const struct event_sink *s, enum event_source source, uint32_t conn,
+		      int err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+const char *event_source_name(enum event_source source);
+const char *event_kind_name(enum event_kind kind);
+/* "EACCES", or "E123" when the C library has no name. */
+const char *event_errno_name(int err);
+
+#define EVENT_FMT_HEX 1u    /* bytes as hex + ASCII instead of b'...' */
+#define EVENT_FMT_TIME 2u   /* line: a leading seconds.millis column (since BASE_NS) */
+
+/* The words of an event, without the source: "received 16 bytes b'This is the mess'".
+ * The panes and the batch lines both use this. Returns the length (output cut to fit). */
+size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t len);
+/* The source label: "server #3", "client", "pair parent 1234". Empty for SRC_SYSTEM. */
+size_t event_label(const struct event *ev, char *buf, size_t len);
+/* A whole batch line: [time ]label: words (no newline). */
+size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_ns,
+			 char *buf, size_t len);
+/* One JSON object (no newline). */
+size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len);
+
+/* Big enough for any line event_format* produces. */
+#define EVENT_LINE_MAX (BYTES_REPR_SIZE_EV + EVENT_TEXT_MAX * 2 + 256)
+#define BYTES_REPR_SIZE_EV (4 * EVENT_PREVIEW_MAX + 4)
+
+#endif

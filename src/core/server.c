@@ -1,0 +1,553 @@
+/* server: the echo server session, a poll loop in its own thread serving many clients. */
+#include "config.h"
+
+#include "core/server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/sysio.h"
+
+/* How long to stop accepting after EMFILE/ENFILE when no client leaves meanwhile. */
+#define SERVER_EMFILE_PAUSE_MS 1000
+
+struct conn {
+	int fd;
+	uint32_t id;
+	size_t pending, off;      /* echo bytes in buf not yet written, from off */
+	struct peer_cred cred;
+	char *buf;                /* chunk-sized, allocated once per connection */
+};
+
+struct server {
+	struct uds_addr addr;
+	struct server_opts opts;
+	int lfd;
+	int ctl[2];
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool finished;
+	bool own_node;
+	dev_t dev;
+	ino_t ino;
+	struct stats stats;
+	struct event_sink later;
+	uint32_t next_id;
+	struct conn *conns;
+	size_t nconns, capconns;
+	struct pollfd *pfds;
+	bool accept_paused;
+	bool stopping;
+	uint64_t paused_until_ns;
+};
+
+/* umask is per process: only one thread may bracket a bind with it at a time. */
+static pthread_mutex_t umask_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *file_kind(mode_t m)
+{
+	if (S_ISREG(m))
+		return "a regular file";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	return "not a socket";
+}
+
+/* Is something accepting on this socket node? 0: refused (stale), 1: live, <0: -errno. */
+static int probe_listener(const struct uds_addr *addr)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	int r = connect(fd, (const struct sockaddr *)&addr->sun, addr->len);
+	int e = errno;
+	close(fd);
+	if (r == 0 || e == EAGAIN || e == EINPROGRESS)
+		return 1;
+	if (e == ECONNREFUSED)
+		return 0;
+	return -e;
+}
+
+/* Make room for the node: a stale socket goes, anything else stays and is an error. */
+static int prepare_node(const struct uds_addr *addr, const struct event_sink *now)
+{
+	struct stat st;
+	const char *path = addr->text;
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		int e = errno;
+		event_emit_error(now, SRC_SERVER, 0, e, "server start: lstat %s", path);
+		return -e;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		if (S_ISLNK(st.st_mode)) {
+			char target[256];
+			ssize_t n = readlink(path, target, sizeof(target) - 1);
+			target[n > 0 ? n : 0] = '\0';
+			event_emit_error(now, SRC_SERVER, 0, EEXIST,
+					 "server start %s: exists and is a symbolic link to '%s', not a "
+					 "socket; left untouched", path, target);
+		} else {
+			event_emit_error(now, SRC_SERVER, 0, EEXIST,
+					 "server start %s: exists and is %s, not a socket; left untouched",
+					 path, file_kind(st.st_mode));
+		}
+		return -EEXIST;
+	}
+	int live = probe_listener(addr);
+	if (live == 1) {
+		event_emit_error(now, SRC_SERVER, 0, EADDRINUSE,
+				 "server start %s: a server is already listening there; left untouched",
+				 path);
+		return -EADDRINUSE;
+	}
+	if (live < 0) {
+		event_emit_error(now, SRC_SERVER, 0, -live,
+				 "server start %s: cannot tell whether the existing socket is live "
+				 "(left untouched): connect", path);
+		return live;
+	}
+	if (unlink(path) < 0) {
+		int e = errno;
+		event_emit_error(now, SRC_SERVER, 0, e, "unlink %s", path);
+		return -e;
+	}
+	event_emit_info(now, SRC_SERVER, 0,
+			"removed stale socket node %s (nothing was listening on it)", path);
+	return 0;
+}
+
+static int bind_with_mode(int fd, const struct uds_addr *addr, int mode)
+{
+	int r;
+	if (mode < 0 || addr->abstract) {
+		r = bind(fd, (const struct sockaddr *)&addr->sun, addr->len);
+		return r < 0 ? -errno : 0;
+	}
+	/* The node gets 0777 & ~umask at creation: set the mode there, never chmod after. */
+	pthread_mutex_lock(&umask_lock);
+	mode_t old = umask((mode_t)(~mode & 0777));
+	r = bind(fd, (const struct sockaddr *)&addr->sun, addr->len);
+	int e = errno;
+	umask(old);
+	pthread_mutex_unlock(&umask_lock);
+	return r < 0 ? -e : 0;
+}
+
+static void *server_main(void *arg);
+
+int server_start(struct server **out, const struct uds_addr *addr, const struct server_opts *opts,
+		 const struct event_sink *now, const struct event_sink *later)
+{
+	*out = NULL;
+	struct server *s = calloc(1, sizeof(*s));
+	if (!s) {
+		event_emit_error(now, SRC_SERVER, 0, ENOMEM, "server start %s", addr->text);
+		return -ENOMEM;
+	}
+	s->addr = *addr;
+	s->opts = *opts;
+	s->lfd = s->ctl[0] = s->ctl[1] = -1;
+	s->later = *later;
+	atomic_init(&s->finished, false);
+	stats_init(&s->stats);
+	int r;
+
+	if (!addr->abstract && (r = prepare_node(addr, now)) < 0)
+		goto fail;
+	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s->lfd < 0) {
+		r = -errno;
+		event_emit_error(now, SRC_SERVER, 0, -r, "socket");
+		goto fail;
+	}
+	if ((r = bind_with_mode(s->lfd, addr, opts->mode)) < 0) {
+		event_emit_error(now, SRC_SERVER, 0, -r, "bind %s", addr->text);
+		goto fail;
+	}
+	if (!addr->abstract) {
+		struct stat st;
+		if (lstat(addr->text, &st) == 0) {
+			s->own_node = true;
+			s->dev = st.st_dev;
+			s->ino = st.st_ino;
+		}
+	}
+	if (listen(s->lfd, opts->backlog) < 0) {
+		r = -errno;
+		event_emit_error(now, SRC_SERVER, 0, -r, "listen %s", addr->text);
+		goto fail;
+	}
+	if ((r = sysio_pipe(s->ctl, O_NONBLOCK)) < 0) {
+		event_emit_error(now, SRC_SERVER, 0, -r, "pipe");
+		goto fail;
+	}
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_LISTEN);
+	event_textf(&ev, "%s", addr->text);
+	sink_emit(now, &ev);
+	if ((r = pthread_create(&s->thread, NULL, server_main, s)) != 0) {
+		event_emit_error(now, SRC_SERVER, 0, r, "server start %s: pthread_create", addr->text);
+		r = -r;
+		goto fail;
+	}
+	s->thread_started = true;
+	*out = s;
+	return 0;
+fail:
+	atomic_store(&s->finished, true);
+	server_destroy(s, now);
+	return r;
+}
+
+void server_request_stop(struct server *s)
+{
+	char c = 'q';
+	/* A full pipe already holds a request. */
+	if (write(s->ctl[1], &c, 1) < 0 && errno != EAGAIN)
+		return;
+}
+
+bool server_finished(const struct server *s)
+{
+	return atomic_load(&s->finished);
+}
+
+static void remove_node(struct server *s, const struct event_sink *now)
+{
+	if (!s->own_node)
+		return;
+	struct stat st;
+	const char *path = s->addr.text;
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT)
+			event_emit_error(now, SRC_SERVER, 0, errno, "lstat %s", path);
+		else
+			event_emit_info(now, SRC_SERVER, 0, "socket node %s was already removed", path);
+		return;
+	}
+	if (!S_ISSOCK(st.st_mode) || st.st_dev != s->dev || st.st_ino != s->ino) {
+		event_emit_info(now, SRC_SERVER, 0,
+				"left %s alone: it is no longer the node this server created", path);
+		return;
+	}
+	if (unlink(path) < 0)
+		event_emit_error(now, SRC_SERVER, 0, errno, "unlink %s", path);
+	else
+		event_emit_info(now, SRC_SERVER, 0, "removed socket node %s", path);
+}
+
+void server_destroy(struct server *s, const struct event_sink *now)
+{
+	if (!s)
+		return;
+	if (s->thread_started) {
+		pthread_join(s->thread, NULL);
+		struct stats_snapshot sn;
+		stats_snapshot(&s->stats, &sn);
+		event_emit_info(now, SRC_SERVER, 0,
+				"stopped after %llu connections: received %llu bytes in %llu chunks, "
+				"sent %llu bytes in %llu chunks",
+				(unsigned long long)sn.accepted, (unsigned long long)sn.bytes_in,
+				(unsigned long long)sn.chunks_in, (unsigned long long)sn.bytes_out,
+				(unsigned long long)sn.chunks_out);
+	}
+	sysio_close(&s->lfd);
+	remove_node(s, now);
+	sysio_close(&s->ctl[0]);
+	sysio_close(&s->ctl[1]);
+	free(s->conns);
+	free(s->pfds);
+	free(s);
+}
+
+const struct uds_addr *server_addr(const struct server *s)
+{
+	return &s->addr;
+}
+
+const struct stats *server_stats(const struct server *s)
+{
+	return &s->stats;
+}
+
+const struct server_opts *server_options(const struct server *s)
+{
+	return &s->opts;
+}
+
+/* ---- the thread ---- */
+
+static void emit(struct server *s, struct event *ev)
+{
+	sink_emit(&s->later, ev);
+}
+
+static void describe_peer(const struct conn *c, char *buf, size_t len)
+{
+	if (c->cred.ok)
+		snprintf(buf, len, "pid %ld (%s)", (long)c->cred.pid,
+			 c->cred.comm[0] ? c->cred.comm : "?");
+	else
+		snprintf(buf, len, "connection #%u", c->id);
+}
+
+static void close_conn(struct server *s, size_t i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void close_conn(struct server *s, size_t i, const char *fmt, ...)
+{
+	struct conn *c = &s->conns[i];
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_CLOSE);
+	ev.conn = c->id;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	va_end(ap);
+	emit(s, &ev);
+	close(c->fd);
+	free(c->buf);
+	s->conns[i] = s->conns[--s->nconns];
+	atomic_fetch_sub(&s->stats.clients, 1);
+	s->accept_paused = false;
+	if (s->nconns == 0 && !s->stopping) {
+		event_init(&ev, SRC_SERVER, EV_WAIT);
+		emit(s, &ev);
+	}
+}
+
+static int grow(struct server *s)
+{
+	if (s->nconns < s->capconns)
+		return 0;
+	size_t ncap = s->capconns ? s->capconns * 2 : 16;
+	struct conn *nc = realloc(s->conns, ncap * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	s->conns = nc;
+	struct pollfd *np = realloc(s->pfds, (ncap + 2) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	s->pfds = np;
+	s->capconns = ncap;
+	return 0;
+}
+
+static void accept_all(struct server *s)
+{
+	for (;;) {
+		if (grow(s) < 0) {
+			event_emit_error(&s->later, SRC_SERVER, 0, ENOMEM, "accept %s", s->addr.text);
+			return;
+		}
+		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			int e = errno;
+			if (e == EINTR || e == ECONNABORTED)
+				continue;
+			if (e == EAGAIN)
+				return;
+			if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+				/* The pending connection stays queued: stop polling the listener until a
+				 * client leaves (or a while passes), else poll() would spin. */
+				if (!s->accept_paused)
+					event_emit_error(&s->later, SRC_SERVER, 0, e,
+							 "accept %s (pausing accepts until a client leaves)",
+							 s->addr.text);
+				s->accept_paused = true;
+				s->paused_until_ns = event_now_ns() +
+					(uint64_t)SERVER_EMFILE_PAUSE_MS * 1000000u;
+				return;
+			}
+			event_emit_error(&s->later, SRC_SERVER, 0, e, "accept %s", s->addr.text);
+			return;
+		}
+		char *buf = malloc(s->opts.chunk);
+		if (!buf) {
+			close(fd);
+			event_emit_error(&s->later, SRC_SERVER, 0, ENOMEM, "accept %s", s->addr.text);
+			return;
+		}
+		struct conn *c = &s->conns[s->nconns++];
+		memset(c, 0, sizeof(*c));
+		c->fd = fd;
+		c->buf = buf;
+		c->id = ++s->next_id;
+		sysio_peer_cred(fd, &c->cred);
+		atomic_fetch_add(&s->stats.clients, 1);
+		atomic_fetch_add(&s->stats.accepted, 1);
+		struct event ev;
+		event_init(&ev, SRC_SERVER, EV_ACCEPT);
+		ev.conn = c->id;
+		if (c->cred.ok) {
+			ev.has_cred = true;
+			ev.pid = c->cred.pid;
+			ev.uid = c->cred.uid;
+			ev.gid = c->cred.gid;
+			if (c->cred.comm[0])
+				event_textf(&ev, "%s", c->cred.comm);
+			else
+				event_textf(&ev, "process gone: %s", strerror(c->cred.comm_err));
+		} else {
+			event_textf(&ev, "connection from an unknown peer (SO_PEERCRED failed)");
+		}
+		emit(s, &ev);
+	}
+}
+
+/* Write what is pending for connection I. Returns 0 (done or would block) or -errno. */
+static int flush_conn(struct server *s, struct conn *c)
+{
+	while (c->pending) {
+		ssize_t n = send(c->fd, c->buf + c->off, c->pending, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			return -errno;
+		}
+		c->off += (size_t)n;
+		c->pending -= (size_t)n;
+	}
+	/* The whole chunk is back with the client. */
+	size_t total = c->off;
+	stats_add_out(&s->stats, total);
+	c->off = 0;
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_SEND);
+	ev.conn = c->id;
+	ev.nbytes = total;
+	emit(s, &ev);
+	return 0;
+}
+
+/* Returns true when the connection at index I was closed. */
+static bool serve_conn(struct server *s, size_t i, short revents)
+{
+	struct conn *c = &s->conns[i];
+	char who[64];
+	if (c->pending) {
+		if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
+			return false;
+		int r = flush_conn(s, c);
+		if (r < 0) {
+			describe_peer(c, who, sizeof(who));
+			close_conn(s, i, "%s went away with %zu bytes of echo unsent: %s (%s)", who,
+				   c->pending, strerror(-r), event_errno_name(-r));
+			return true;
+		}
+		return false;
+	}
+	if (!(revents & (POLLIN | POLLERR | POLLHUP)))
+		return false;
+	ssize_t n;
+	do
+		n = recv(c->fd, c->buf, s->opts.chunk, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		if (errno == EAGAIN)
+			return false;
+		int e = errno;
+		describe_peer(c, who, sizeof(who));
+		close_conn(s, i, "connection with %s ended: recv: %s (%s)", who, strerror(e),
+			   event_errno_name(e));
+		return true;
+	}
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_RECV);
+	ev.conn = c->id;
+	event_set_bytes(&ev, c->buf, (size_t)n);
+	emit(s, &ev);
+	if (n == 0) {
+		describe_peer(c, who, sizeof(who));
+		close_conn(s, i, "no data from %s (connection closed)", who);
+		return true;
+	}
+	stats_add_in(&s->stats, (size_t)n);
+	c->pending = (size_t)n;
+	c->off = 0;
+	int r = flush_conn(s, c);
+	if (r < 0) {
+		describe_peer(c, who, sizeof(who));
+		close_conn(s, i, "%s went away with %zu bytes of echo unsent: %s (%s)", who,
+			   c->pending, strerror(-r), event_errno_name(-r));
+		return true;
+	}
+	return false;
+}
+
+static void *server_main(void *arg)
+{
+	struct server *s = arg;
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_WAIT);
+	emit(s, &ev);
+	if (grow(s) < 0) {
+		event_emit_error(&s->later, SRC_SERVER, 0, ENOMEM, "server %s", s->addr.text);
+		goto out;
+	}
+	for (;;) {
+		int timeout = -1;
+		if (s->accept_paused) {
+			uint64_t now = event_now_ns();
+			if (now >= s->paused_until_ns)
+				s->accept_paused = false;
+			else
+				timeout = (int)((s->paused_until_ns - now) / 1000000u) + 1;
+		}
+		s->pfds[0] = (struct pollfd){ .fd = s->ctl[0], .events = POLLIN };
+		s->pfds[1] = (struct pollfd){ .fd = s->accept_paused ? -1 : s->lfd, .events = POLLIN };
+		for (size_t i = 0; i < s->nconns; i++)
+			s->pfds[2 + i] = (struct pollfd){
+				.fd = s->conns[i].fd,
+				/* Backpressure: while the echo cannot be written, stop reading. */
+				.events = s->conns[i].pending ? POLLOUT : POLLIN,
+			};
+		size_t n = s->nconns;
+		int r = poll(s->pfds, 2 + n, timeout);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			event_emit_error(&s->later, SRC_SERVER, 0, errno, "poll");
+			break;
+		}
+		if (s->pfds[0].revents)
+			break;
+		/* Walk backwards: closing swaps the last connection into the freed slot. */
+		for (size_t k = n; k-- > 0;)
+			if (s->pfds[2 + k].revents)
+				serve_conn(s, k, s->pfds[2 + k].revents);
+		if (s->pfds[1].revents & POLLIN)
+			accept_all(s);
+	}
+	s->stopping = true;
+	while (s->nconns) {
+		char who[64];
+		describe_peer(&s->conns[s->nconns - 1], who, sizeof(who));
+		close_conn(s, s->nconns - 1, "closed connection with %s: server stopping", who);
+	}
+out:
+	atomic_store(&s->finished, true);
+	return NULL;
+}

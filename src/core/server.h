@@ -1,0 +1,41 @@
+/* server: the echo server session, a poll loop in its own thread serving many clients. */
+#ifndef UDSCOPE_SERVER_H
+#define UDSCOPE_SERVER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "core/addr.h"
+#include "core/event.h"
+#include "core/stats.h"
+
+#define SERVER_CHUNK_DEFAULT 16
+#define SERVER_CHUNK_MAX (1u << 20)
+#define SERVER_BACKLOG_DEFAULT 16
+
+struct server_opts {
+	unsigned chunk;      /* recv size */
+	int backlog;
+	int mode;            /* permission bits for the node, or -1 for the umask's */
+};
+
+struct server;
+
+/* Prepare the node (remove a stale socket, refuse anything else), bind, listen, and start
+ * the thread. Setup lines go to NOW (the caller's thread); the thread's events go to LATER.
+ * Returns 0, or -errno after emitting one EV_ERROR to NOW. */
+int server_start(struct server **out, const struct uds_addr *addr, const struct server_opts *opts,
+		 const struct event_sink *now, const struct event_sink *later);
+/* Ask the thread to stop (non-blocking). */
+void server_request_stop(struct server *srv);
+/* True once the thread has published its last event. */
+bool server_finished(const struct server *srv);
+/* Join the thread, close everything, remove the node if it is still the one we made.
+ * Lines go to NOW. Frees SRV. */
+void server_destroy(struct server *srv, const struct event_sink *now);
+
+const struct uds_addr *server_addr(const struct server *srv);
+const struct stats *server_stats(const struct server *srv);
+const struct server_opts *server_options(const struct server *srv);
+
+#endif

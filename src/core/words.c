@@ -1,0 +1,166 @@
+/* words: split a command line into words with shell-like quotes and C-like escapes. */
+#include "config.h"
+
+#include "core/words.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode one escape after a backslash inside double quotes; returns bytes of input used
+ * (after the backslash), or 0 when the escape is invalid. */
+static size_t dq_escape(const char *s, char *outc, char *err, size_t errlen, size_t col)
+{
+	switch (s[0]) {
+	case 'n': *outc = '\n'; return 1;
+	case 't': *outc = '\t'; return 1;
+	case 'r': *outc = '\r'; return 1;
+	case '0': *outc = '\0'; return 1;
+	case '\\': *outc = '\\'; return 1;
+	case '"': *outc = '"'; return 1;
+	case '\'': *outc = '\''; return 1;
+	case 'x': {
+		int hi = hexval(s[1]), lo = hi >= 0 ? hexval(s[2]) : -1;
+		if (hi < 0 || lo < 0) {
+			snprintf(err, errlen, "bad escape at column %zu: \\x needs two hex digits", col);
+			return 0;
+		}
+		*outc = (char)(hi * 16 + lo);
+		return 3;
+	}
+	case '\0':
+		snprintf(err, errlen, "unterminated double quote");
+		return 0;
+	default:
+		if ((unsigned char)s[0] >= 0x20 && (unsigned char)s[0] < 0x7f)
+			snprintf(err, errlen, "unknown escape \\%c at column %zu (known: \\n \\t \\r "
+				 "\\0 \\\\ \\\" \\' \\xNN)", s[0], col);
+		else
+			snprintf(err, errlen, "unknown escape \\\\x%02x at column %zu",
+				 (unsigned char)s[0], col);
+		return 0;
+	}
+}
+
+static int push(struct words *w, size_t *cap, char *buf, size_t len)
+{
+	if (w->count == (int)*cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		char **nv = realloc(w->v, ncap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		w->v = nv;
+		size_t *nl = realloc(w->len, ncap * sizeof(*nl));
+		if (!nl)
+			return -1;
+		w->len = nl;
+		*cap = ncap;
+	}
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return -1;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	w->v[w->count] = copy;
+	w->len[w->count] = len;
+	w->count++;
+	return 0;
+}
+
+int words_split(const char *line, struct words *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	size_t n = strlen(line), cap = 0, blen = 0;
+	char *buf = malloc(n + 1);
+	if (!buf) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	const char *p = line;
+	bool in_word = false;
+	while (*p) {
+		size_t col = (size_t)(p - line) + 1;
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			if (in_word && push(out, &cap, buf, blen) < 0)
+				goto oom;
+			in_word = false;
+			blen = 0;
+			p++;
+		} else if (*p == '\'') {
+			const char *end = strchr(p + 1, '\'');
+			if (!end) {
+				snprintf(err, errlen, "unterminated single quote at column %zu", col);
+				goto fail;
+			}
+			memcpy(buf + blen, p + 1, (size_t)(end - p - 1));
+			blen += (size_t)(end - p - 1);
+			in_word = true;
+			p = end + 1;
+		} else if (*p == '"') {
+			p++;
+			in_word = true;
+			for (;;) {
+				if (*p == '\0') {
+					snprintf(err, errlen, "unterminated double quote at column %zu", col);
+					goto fail;
+				}
+				if (*p == '"') {
+					p++;
+					break;
+				}
+				if (*p == '\\') {
+					size_t used = dq_escape(p + 1, &buf[blen], err, errlen,
+								(size_t)(p - line) + 1);
+					if (used == 0)
+						goto fail;
+					blen++;
+					p += 1 + used;
+				} else {
+					buf[blen++] = *p++;
+				}
+			}
+		} else if (*p == '\\') {
+			if (p[1] == '\0') {
+				snprintf(err, errlen, "backslash at the end of the line");
+				goto fail;
+			}
+			buf[blen++] = p[1];
+			in_word = true;
+			p += 2;
+		} else {
+			buf[blen++] = *p++;
+			in_word = true;
+		}
+	}
+	if (in_word && push(out, &cap, buf, blen) < 0)
+		goto oom;
+	free(buf);
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+fail:
+	free(buf);
+	words_free(out);
+	return -1;
+}
+
+void words_free(struct words *w)
+{
+	for (int i = 0; i < w->count; i++)
+		free(w->v[i]);
+	free(w->v);
+	free(w->len);
+	memset(w, 0, sizeof(*w));
+}

@@ -1,0 +1,19 @@
+/* words: split a command line into words with shell-like quotes and C-like escapes. */
+#ifndef UDSCOPE_WORDS_H
+#define UDSCOPE_WORDS_H
+
+#include <stddef.h>
+
+struct words {
+	int count;
+	char **v;        /* each NUL-terminated; may also hold NUL bytes (\x00): see len */
+	size_t *len;
+};
+
+/* Split LINE. Double quotes take \n \t \r \\ \" \' \0 \xNN escapes; single quotes take none;
+ * outside quotes a backslash escapes the next character. Returns 0, or -1 with a one-line
+ * reason in ERR (unterminated quote, bad escape). OUT is empty (not allocated) on error. */
+int words_split(const char *line, struct words *out, char *err, size_t errlen);
+void words_free(struct words *w);
+
+#endif
