@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +28,8 @@ struct conn {
 	uint32_t id;
 	size_t pending, off;      /* echo bytes in buf not yet written, from off */
 	struct peer_cred cred;
+	atomic_uint_fast64_t bytes_in, bytes_out;
+	atomic_size_t shown_pending;  /* pending, for readers outside the thread */
 	char *buf;                /* chunk-sized, allocated once per connection */
 };
 
@@ -43,6 +47,9 @@ struct server {
 	struct stats stats;
 	struct event_sink later;
 	uint32_t next_id;
+	/* The thread changes the set of connections (accept, close) under conns_lock; it reads
+	 * and writes data without it. Other threads take it to look at the set. */
+	pthread_mutex_t conns_lock;
 	struct conn *conns;
 	size_t nconns, capconns;
 	struct pollfd *pfds;
@@ -171,6 +178,7 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 	s->later = *later;
 	atomic_init(&s->finished, false);
 	stats_init(&s->stats);
+	pthread_mutex_init(&s->conns_lock, NULL);
 	int r;
 
 	if (!addr->abstract && (r = prepare_node(addr, now)) < 0)
@@ -276,9 +284,40 @@ void server_destroy(struct server *s, const struct event_sink *now)
 	remove_node(s, now);
 	sysio_close(&s->ctl[0]);
 	sysio_close(&s->ctl[1]);
+	pthread_mutex_destroy(&s->conns_lock);
 	free(s->conns);
 	free(s->pfds);
 	free(s);
+}
+
+size_t server_conns(struct server *s, struct server_conn_info *out, size_t max)
+{
+	pthread_mutex_lock(&s->conns_lock);
+	size_t n = s->nconns < max ? s->nconns : max;
+	for (size_t i = 0; i < n; i++) {
+		const struct conn *c = &s->conns[i];
+		struct server_conn_info *o = &out[i];
+		memset(o, 0, sizeof(*o));
+		o->id = c->id;
+		o->has_cred = c->cred.ok;
+		o->pid = c->cred.pid;
+		o->uid = c->cred.uid;
+		o->gid = c->cred.gid;
+		memcpy(o->comm, c->cred.comm, sizeof(o->comm));
+		o->bytes_in = atomic_load_explicit(&c->bytes_in, memory_order_relaxed);
+		o->bytes_out = atomic_load_explicit(&c->bytes_out, memory_order_relaxed);
+		o->pending = atomic_load_explicit(&c->shown_pending, memory_order_relaxed);
+		/* The fd cannot be closed meanwhile: closing takes conns_lock. */
+		if (ioctl(c->fd, SIOCINQ, &o->inq) < 0)
+			o->inq = -1;
+		if (ioctl(c->fd, SIOCOUTQ, &o->outq) < 0)
+			o->outq = -1;
+		socklen_t sl = sizeof(o->sndbuf);
+		if (getsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &o->sndbuf, &sl) < 0)
+			o->sndbuf = -1;
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return n;
 }
 
 const struct uds_addr *server_addr(const struct server *s)
@@ -325,9 +364,11 @@ static void close_conn(struct server *s, size_t i, const char *fmt, ...)
 	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
 	va_end(ap);
 	emit(s, &ev);
+	pthread_mutex_lock(&s->conns_lock);
 	close(c->fd);
 	free(c->buf);
 	s->conns[i] = s->conns[--s->nconns];
+	pthread_mutex_unlock(&s->conns_lock);
 	atomic_fetch_sub(&s->stats.clients, 1);
 	s->accept_paused = false;
 	if (s->nconns == 0 && !s->stopping) {
@@ -341,10 +382,13 @@ static int grow(struct server *s)
 	if (s->nconns < s->capconns)
 		return 0;
 	size_t ncap = s->capconns ? s->capconns * 2 : 16;
+	pthread_mutex_lock(&s->conns_lock);
 	struct conn *nc = realloc(s->conns, ncap * sizeof(*nc));
+	if (nc)
+		s->conns = nc;
+	pthread_mutex_unlock(&s->conns_lock);
 	if (!nc)
 		return -ENOMEM;
-	s->conns = nc;
 	struct pollfd *np = realloc(s->pfds, (ncap + 2) * sizeof(*np));
 	if (!np)
 		return -ENOMEM;
@@ -388,12 +432,16 @@ static void accept_all(struct server *s)
 			event_emit_error(&s->later, SRC_SERVER, 0, ENOMEM, "accept %s", s->addr.text);
 			return;
 		}
+		struct peer_cred cred;
+		sysio_peer_cred(fd, &cred);
+		pthread_mutex_lock(&s->conns_lock);
 		struct conn *c = &s->conns[s->nconns++];
 		memset(c, 0, sizeof(*c));
 		c->fd = fd;
 		c->buf = buf;
 		c->id = ++s->next_id;
-		sysio_peer_cred(fd, &c->cred);
+		c->cred = cred;
+		pthread_mutex_unlock(&s->conns_lock);
 		atomic_fetch_add(&s->stats.clients, 1);
 		atomic_fetch_add(&s->stats.accepted, 1);
 		struct event ev;
@@ -423,8 +471,11 @@ static int flush_conn(struct server *s, struct conn *c)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN)
+			if (errno == EAGAIN) {
+				atomic_store_explicit(&c->shown_pending, c->pending,
+						      memory_order_relaxed);
 				return 0;
+			}
 			return -errno;
 		}
 		c->off += (size_t)n;
@@ -433,6 +484,8 @@ static int flush_conn(struct server *s, struct conn *c)
 	/* The whole chunk is back with the client. */
 	size_t total = c->off;
 	stats_add_out(&s->stats, total);
+	atomic_fetch_add_explicit(&c->bytes_out, total, memory_order_relaxed);
+	atomic_store_explicit(&c->shown_pending, 0, memory_order_relaxed);
 	c->off = 0;
 	struct event ev;
 	event_init(&ev, SRC_SERVER, EV_SEND);
@@ -485,6 +538,7 @@ static bool serve_conn(struct server *s, size_t i, short revents)
 		return true;
 	}
 	stats_add_in(&s->stats, (size_t)n);
+	atomic_fetch_add_explicit(&c->bytes_in, (size_t)n, memory_order_relaxed);
 	c->pending = (size_t)n;
 	c->off = 0;
 	int r = flush_conn(s, c);

@@ -3,6 +3,8 @@
 #define UDSCOPE_SERVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "core/addr.h"
@@ -33,6 +35,23 @@ bool server_finished(const struct server *srv);
 /* Join the thread, close everything, remove the node if it is still the one we made.
  * Lines go to NOW. Frees SRV. */
 void server_destroy(struct server *srv, const struct event_sink *now);
+
+/* One live connection as seen from outside the server thread. */
+struct server_conn_info {
+	uint32_t id;
+	bool has_cred;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	char comm[32];
+	uint64_t bytes_in, bytes_out;
+	int inq;           /* SIOCINQ: bytes the client sent that the server has not read */
+	int outq;          /* SIOCOUTQ: echo bytes not yet taken by the client */
+	int sndbuf;        /* SO_SNDBUF of the server side */
+	size_t pending;    /* echo bytes the server holds because the client is not reading */
+};
+/* Copy up to MAX live connections, queue depths sampled now. Safe from any thread. */
+size_t server_conns(struct server *srv, struct server_conn_info *out, size_t max);
 
 const struct uds_addr *server_addr(const struct server *srv);
 const struct stats *server_stats(const struct server *srv);
