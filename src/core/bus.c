@@ -82,9 +82,9 @@ static void unwake(int fd)
 void bus_publish(struct bus *b, struct event *ev)
 {
 	pthread_mutex_lock(&b->lock);
-	b->seq++;
 	if (b->count == b->cap) {
 		if (b->mode == BUS_LOSSY) {
+			b->seq++;   /* a dropped event still takes its number: gaps show */
 			b->pending_drops++;
 			b->dropped++;
 			pthread_mutex_unlock(&b->lock);
@@ -93,7 +93,8 @@ void bus_publish(struct bus *b, struct event *ev)
 		while (b->count == b->cap)
 			pthread_cond_wait(&b->not_full, &b->lock);
 	}
-	ev->seq = b->seq;
+	/* Numbered only once it has its slot, so numbers follow ring order. */
+	ev->seq = ++b->seq;
 	ev->dropped = b->pending_drops;
 	b->pending_drops = 0;
 	struct event *slot = &b->ring[(b->head + b->count) % b->cap];

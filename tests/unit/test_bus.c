@@ -1,0 +1,168 @@
+/* test_bus: the event ring: order, wrap-around, drop counting, waiting producers, wake fd. */
+#include "config.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/bus.h"
+
+static void publish_n(struct bus *b, uint32_t from, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct event ev;
+		event_init(&ev, SRC_SERVER, EV_RECV);
+		ev.conn = from + i;
+		event_set_bytes(&ev, &ev.conn, sizeof(ev.conn));
+		bus_publish(b, &ev);
+	}
+}
+
+static bool readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	return poll(&p, 1, 0) == 1;
+}
+
+static void test_order_and_wraparound(void **state)
+{
+	struct bus *b = bus_new(8, BUS_LOSSY);
+	struct event out[8];
+	uint32_t next = 1;
+	assert_false(readable(bus_fd(b)));
+	/* 5 rounds of 6 through a ring of 8: head wraps several times. */
+	for (int round = 0; round < 5; round++) {
+		publish_n(b, next, 6);
+		assert_true(readable(bus_fd(b)));
+		size_t n = bus_drain(b, out, 8);
+		assert_int_equal(n, 6);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(out[i].conn, next);
+			assert_int_equal(out[i].nbytes, 4);
+			assert_memory_equal(out[i].preview, &out[i].conn, 4);
+			assert_int_equal(out[i].dropped, 0);
+			next++;
+		}
+		assert_false(readable(bus_fd(b)));
+	}
+	assert_int_equal(bus_published(b), 30);
+	bus_free(b);
+}
+
+static void test_lossy_counts_drops(void **state)
+{
+	struct bus *b = bus_new(4, BUS_LOSSY);
+	struct event out[8];
+	publish_n(b, 1, 10);           /* 4 kept, 6 dropped */
+	assert_int_equal(bus_dropped(b), 6);
+	assert_int_equal(bus_drain(b, out, 8), 4);
+	assert_int_equal(out[0].conn, 1);
+	assert_int_equal(out[3].conn, 4);
+	publish_n(b, 100, 1);          /* the next event carries the count */
+	assert_int_equal(bus_drain(b, out, 8), 1);
+	assert_int_equal(out[0].conn, 100);
+	assert_int_equal(out[0].dropped, 6);
+	/* Sequence numbers show the gap. */
+	assert_int_equal(out[0].seq, 11);
+	publish_n(b, 200, 1);
+	assert_int_equal(bus_drain(b, out, 8), 1);
+	assert_int_equal(out[0].dropped, 0);
+	bus_free(b);
+}
+
+static void test_partial_drain_keeps_wake(void **state)
+{
+	struct bus *b = bus_new(16, BUS_LOSSY);
+	struct event out[16];
+	publish_n(b, 1, 5);
+	assert_int_equal(bus_drain(b, out, 2), 2);
+	assert_true(readable(bus_fd(b)));
+	assert_int_equal(bus_drain(b, out, 16), 3);
+	assert_int_equal(out[0].conn, 3);
+	assert_false(readable(bus_fd(b)));
+	bus_free(b);
+}
+
+#define PRODUCERS 4
+#define PER_PRODUCER 20000
+
+struct producer {
+	struct bus *b;
+	uint32_t id;
+};
+
+static void *produce(void *arg)
+{
+	struct producer *p = arg;
+	for (uint32_t i = 0; i < PER_PRODUCER; i++) {
+		struct event ev;
+		event_init(&ev, SRC_SERVER, EV_RECV);
+		ev.conn = p->id;
+		ev.nbytes = i;
+		bus_publish(p->b, &ev);
+	}
+	return NULL;
+}
+
+static void test_lossless_many_producers(void **state)
+{
+	/* A small ring forces producers to wait for the consumer many times. */
+	struct bus *b = bus_new(64, BUS_LOSSLESS);
+	pthread_t t[PRODUCERS];
+	struct producer p[PRODUCERS];
+	for (uint32_t i = 0; i < PRODUCERS; i++) {
+		p[i] = (struct producer){ b, i };
+		assert_int_equal(pthread_create(&t[i], NULL, produce, &p[i]), 0);
+	}
+	uint64_t next[PRODUCERS] = { 0 }, last_seq = 0, total = 0;
+	static struct event out[32];
+	while (total < PRODUCERS * PER_PRODUCER) {
+		struct pollfd pfd = { .fd = bus_fd(b), .events = POLLIN };
+		poll(&pfd, 1, 1000);
+		size_t n = bus_drain(b, out, 32);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(out[i].seq > last_seq);
+			last_seq = out[i].seq;
+			assert_int_equal(out[i].dropped, 0);
+			/* Each producer's events arrive in its own order. */
+			assert_int_equal(out[i].nbytes, next[out[i].conn]);
+			next[out[i].conn]++;
+		}
+		total += n;
+	}
+	for (int i = 0; i < PRODUCERS; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(bus_dropped(b), 0);
+	assert_int_equal(bus_published(b), PRODUCERS * PER_PRODUCER);
+	bus_free(b);
+}
+
+static void test_text_copied(void **state)
+{
+	struct bus *b = bus_new(2, BUS_LOSSY);
+	struct event ev, out;
+	event_init(&ev, SRC_SYSTEM, EV_INFO);
+	event_textf(&ev, "hello %d", 42);
+	bus_publish(b, &ev);
+	memset(ev.text, 'x', sizeof(ev.text));   /* the ring keeps its own copy */
+	assert_int_equal(bus_drain(b, &out, 1), 1);
+	assert_string_equal(out.text, "hello 42");
+	bus_free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_order_and_wraparound),
+		cmocka_unit_test(test_lossy_counts_drops),
+		cmocka_unit_test(test_partial_drain_keeps_wake),
+		cmocka_unit_test(test_lossless_many_producers),
+		cmocka_unit_test(test_text_copied),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

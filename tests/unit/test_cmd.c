@@ -1,0 +1,132 @@
+/* test_cmd: the command table: lookup, options, and one-line usage errors. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/cmd.h"
+
+static void parse_ok(const char *line, struct cmd_args *a)
+{
+	char err[512] = "";
+	int r = cmd_parse(line, a, err, sizeof(err));
+	if (r != CMD_OK)
+		fail_msg("'%s': %d %s", line, r, err);
+}
+
+static void parse_fails(const char *line, const char *needle)
+{
+	struct cmd_args a;
+	char err[512] = "";
+	assert_int_equal(cmd_parse(line, &a, err, sizeof(err)), CMD_FAIL);
+	assert_null(a.entry);
+	if (!strstr(err, needle))
+		fail_msg("'%s': error '%s' lacks '%s'", line, err, needle);
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_server_start_options(void **state)
+{
+	struct cmd_args a;
+	parse_ok("server start ./s --chunk 32 --backlog=4 --mode 0600", &a);
+	assert_string_equal(a.entry->name, "server start");
+	assert_int_equal(a.argc, 1);
+	assert_string_equal(a.argv[0], "./s");
+	assert_int_equal(cmd_num(&a, "chunk", 16), 32);
+	assert_int_equal(cmd_num(&a, "backlog", 16), 4);
+	assert_true(cmd_has(&a, "mode"));
+	assert_int_equal(cmd_num(&a, "mode", 0), 0600);
+	cmd_args_free(&a);
+	parse_ok("server start @abs", &a);
+	assert_false(cmd_has(&a, "chunk"));
+	assert_int_equal(cmd_num(&a, "chunk", 16), 16);
+	cmd_args_free(&a);
+}
+
+static void test_message_with_nul(void **state)
+{
+	struct cmd_args a;
+	parse_ok("client ./s \"a\\x00b\"", &a);
+	assert_int_equal(a.argc, 2);
+	assert_int_equal(a.arglen[1], 3);
+	assert_memory_equal(a.argv[1], "a\0b", 3);
+	cmd_args_free(&a);
+}
+
+static void test_empty_and_comment(void **state)
+{
+	struct cmd_args a;
+	char err[64];
+	assert_int_equal(cmd_parse("   ", &a, err, sizeof(err)), CMD_EMPTY);
+	cmd_args_free(&a);
+	assert_int_equal(cmd_parse("# a comment", &a, err, sizeof(err)), CMD_EMPTY);
+	cmd_args_free(&a);
+}
+
+static void test_usage_errors(void **state)
+{
+	parse_fails("server start", "server start: missing argument (usage: server start PATH");
+	parse_fails("server start a b", "unexpected argument 'b'");
+	parse_fails("server start a --chunk", "--chunk needs a value N");
+	parse_fails("server start a --chunk x", "--chunk wants a number, not 'x'");
+	parse_fails("server start a --chunk 0", "--chunk 0 is out of range (1 to 1048576)");
+	parse_fails("server start a --chunk -5", "--chunk wants a number");
+	parse_fails("server start a --mode 999", "--mode wants an octal number");
+	parse_fails("server start a --mode 1777", "out of range");
+	parse_fails("server start a --color", "unknown option --color");
+	parse_fails("server start a --chunk 8 --chunk 9", "--chunk given twice");
+	parse_fails("server", "server: expected server start|stop|status");
+	parse_fails("server restart", "expected server start|stop|status");
+	parse_fails("frobnicate", "unknown command 'frobnicate'");
+	parse_fails("send \"abc", "unterminated double quote");
+	parse_fails("send", "send: missing argument (usage: send MESSAGE)");
+	parse_fails("disconnect now", "unexpected argument 'now'");
+	parse_fails("quit 1", "usage: quit");
+}
+
+static void test_dash_dash_ends_options(void **state)
+{
+	struct cmd_args a;
+	parse_ok("send -- --chunk", &a);
+	assert_string_equal(a.argv[0], "--chunk");
+	cmd_args_free(&a);
+}
+
+static void test_table_complete(void **state)
+{
+	size_t n;
+	const struct cmd_entry *const *t = cmd_table(&n);
+	assert_true(n >= 9);
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(t[i]->name);
+		assert_non_null(t[i]->usage);
+		assert_non_null(t[i]->help);
+		assert_non_null(t[i]->run);
+		assert_true(t[i]->min_args <= t[i]->max_args);
+		assert_ptr_equal(cmd_find(t[i]->name), t[i]);
+	}
+	const char *must[] = { "server start", "server stop", "server status", "client",
+			       "connect", "send", "disconnect", "help", "quit" };
+	for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++)
+		assert_non_null(cmd_find(must[i]));
+	char syn[160];
+	cmd_synopsis(cmd_find("server start"), syn, sizeof(syn));
+	assert_string_equal(syn, "server start PATH [--chunk N] [--backlog N] [--mode OCTAL]");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_server_start_options),
+		cmocka_unit_test(test_message_with_nul),
+		cmocka_unit_test(test_empty_and_comment),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_dash_dash_ends_options),
+		cmocka_unit_test(test_table_complete),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

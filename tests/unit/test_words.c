@@ -1,0 +1,110 @@
+/* test_words: splitting command lines: quotes, escapes, and the errors they can raise. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/words.h"
+
+static void split_ok(const char *line, struct words *w)
+{
+	char err[256] = "";
+	int r = words_split(line, w, err, sizeof(err));
+	if (r != 0)
+		fail_msg("'%s' failed: %s", line, err);
+}
+
+static void test_plain(void **state)
+{
+	struct words w;
+	split_ok("  server   start\t./uds_socket  ", &w);
+	assert_int_equal(w.count, 3);
+	assert_string_equal(w.v[0], "server");
+	assert_string_equal(w.v[1], "start");
+	assert_string_equal(w.v[2], "./uds_socket");
+	words_free(&w);
+	split_ok("", &w);
+	assert_int_equal(w.count, 0);
+	words_free(&w);
+}
+
+static void test_quotes_group(void **state)
+{
+	struct words w;
+	split_ok("send \"hello world\" 'a b' x\"y z\"w", &w);
+	assert_int_equal(w.count, 4);
+	assert_string_equal(w.v[1], "hello world");
+	assert_string_equal(w.v[2], "a b");
+	assert_string_equal(w.v[3], "xy zw");
+	words_free(&w);
+	split_ok("send \"\"", &w);
+	assert_int_equal(w.count, 2);
+	assert_int_equal(w.len[1], 0);
+	words_free(&w);
+}
+
+static void test_double_quote_escapes(void **state)
+{
+	struct words w;
+	split_ok("send \"a\\nb\\tc\\\\d\\\"e\\x41\\x00z\"", &w);
+	assert_int_equal(w.count, 2);
+	assert_int_equal(w.len[1], 12);
+	assert_memory_equal(w.v[1], "a\nb\tc\\d\"eA\0z", 12);
+	words_free(&w);
+}
+
+static void test_single_quotes_are_literal(void **state)
+{
+	struct words w;
+	split_ok("send 'a\\nb'", &w);
+	assert_string_equal(w.v[1], "a\\nb");
+	words_free(&w);
+}
+
+static void test_backslash_outside_quotes(void **state)
+{
+	struct words w;
+	split_ok("a\\ b c", &w);
+	assert_int_equal(w.count, 2);
+	assert_string_equal(w.v[0], "a b");
+	words_free(&w);
+}
+
+static void expect_error(const char *line, const char *needle)
+{
+	struct words w;
+	char err[256] = "";
+	assert_int_equal(words_split(line, &w, err, sizeof(err)), -1);
+	assert_int_equal(w.count, 0);
+	assert_null(w.v);
+	if (!strstr(err, needle))
+		fail_msg("'%s': error '%s' lacks '%s'", line, err, needle);
+}
+
+static void test_errors(void **state)
+{
+	expect_error("send \"abc", "unterminated double quote");
+	expect_error("send 'abc", "unterminated single quote");
+	expect_error("send \"\\x\"", "\\x needs two hex digits");
+	expect_error("send \"\\x4\"", "\\x needs two hex digits");
+	expect_error("send \"\\q\"", "unknown escape \\q");
+	expect_error("send abc\\", "backslash at the end");
+	expect_error("send \"abc\\", "unterminated double quote");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_quotes_group),
+		cmocka_unit_test(test_double_quote_escapes),
+		cmocka_unit_test(test_single_quotes_are_literal),
+		cmocka_unit_test(test_backslash_outside_quotes),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
