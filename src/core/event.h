@@ -31,7 +31,7 @@ enum event_kind {
 };
 
 #define EVENT_PREVIEW_MAX 128
-#define EVENT_TEXT_MAX 240
+#define EVENT_TEXT_MAX 512
 
 struct event {
 	uint64_t seq;          /* set by the bus */

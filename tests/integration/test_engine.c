@@ -1,0 +1,505 @@
+/* test_engine: the echo server and clients over real sockets in a private temp directory. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/server.h"
+#include "core/sysio.h"
+#include "harness.h"
+
+static int setup(void **state)
+{
+	struct rec *r = calloc(1, sizeof(*r));
+	rec_open(r);
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct rec *r = *state;
+	rec_close(r);
+	free(r);
+	return 0;
+}
+
+static int raw_connect(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static int raw_listen(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	return fd;
+}
+
+/* Sizes of server (or client) RECV events for connection CONN, in order. */
+static size_t recv_sizes(const struct rec *r, int source, unsigned conn, uint64_t *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n && n < max; i++)
+		if (r->ev[i].source == source && r->ev[i].kind == EV_RECV &&
+		    (conn == 0 || r->ev[i].conn == conn))
+			out[n++] = r->ev[i].nbytes;
+	return n;
+}
+
+static void test_walkthrough_round_trip(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "uds_socket");
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
+	assert_int_equal(rec_run(r, "client %s", path), CMD_OK);
+	long closed = rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 1);
+	assert_true(closed >= 0);
+	/* Back to waiting once the only client has gone. */
+	assert_true(rec_wait_for(r, (size_t)closed, SRC_SERVER, EV_WAIT, 0) > closed);
+
+	uint64_t sz[8];
+	/* The whole message is queued before the first recv: 16 + 16 + 9, then EOF. */
+	assert_int_equal(recv_sizes(r, SRC_SERVER, 1, sz, 8), 4);
+	assert_int_equal(sz[0], 16);
+	assert_int_equal(sz[1], 16);
+	assert_int_equal(sz[2], 9);
+	assert_int_equal(sz[3], 0);
+	assert_int_equal(recv_sizes(r, SRC_CLIENT, 0, sz, 8), 3);
+	assert_int_equal(sz[0], 16);
+	assert_int_equal(sz[1], 16);
+	assert_int_equal(sz[2], 9);
+	assert_true(rec_find_text(r, "server #1: received 16 bytes b'This is the mess'") >= 0);
+	assert_true(rec_find_text(r, "server #1: received 16 bytes b'age. It will be '") >= 0);
+	assert_true(rec_find_text(r, "server #1: received 9 bytes b'repeated.'") >= 0);
+	assert_true(rec_find_text(r, "server #1: sent 16 bytes back to the client") >= 0);
+	assert_true(rec_find_text(r, "client: received 9 bytes b'repeated.'") >= 0);
+	assert_true(rec_find_text(r, "client: sending 41 bytes b'This is the message. It will be repeated.'") >= 0);
+	assert_true(rec_find_text(r, "server #1: no data from pid") >= 0);
+	assert_true(rec_find_text(r, "(connection closed)") >= 0);
+	assert_true(rec_find_text(r, "client: closing socket") >= 0);
+	assert_true(rec_find_text(r, "server: starting up on ") >= 0);
+
+	struct stats_snapshot sn;
+	stats_snapshot(server_stats(r->app.server), &sn);
+	assert_int_equal(sn.bytes_in, 41);
+	assert_int_equal(sn.bytes_out, 41);
+	assert_int_equal(sn.chunks_in, 3);
+	assert_int_equal(sn.hist_in[stats_bucket(16)], 2);
+	assert_int_equal(sn.hist_in[stats_bucket(9)], 1);
+	assert_int_equal(rec_run(r, "server stop"), CMD_OK);
+	struct stat st;
+	assert_int_equal(lstat(path, &st), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
+static void test_peer_credentials(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "s");
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
+	int fd = raw_connect(path);
+	assert_true(fd >= 0);
+	long i = rec_wait_for(r, 0, SRC_SERVER, EV_ACCEPT, 0);
+	assert_true(i >= 0);
+	const struct event *ev = &r->ev[i];
+	assert_true(ev->has_cred);
+	assert_int_equal(ev->pid, getpid());
+	assert_int_equal(ev->uid, getuid());
+	assert_int_equal(ev->gid, getgid());
+	char comm[32];
+	assert_int_equal(sysio_proc_comm(getpid(), comm, sizeof(comm)), 0);
+	assert_string_equal(ev->text, comm);
+	close(fd);
+}
+
+#define NCLIENTS 40
+#define ROUNDS 32
+#define BLOCK 8192
+
+struct many {
+	const char *path;
+	atomic_int done;
+	atomic_int bad;
+};
+
+static void *many_client(void *arg)
+{
+	struct many *m = arg;
+	int fd = raw_connect(m->path);
+	if (fd < 0) {
+		atomic_fetch_add(&m->bad, 1);
+		goto out;
+	}
+	unsigned seed = (unsigned)(uintptr_t)&fd;
+	static _Thread_local char out[BLOCK], in[BLOCK];
+	for (int round = 0; round < ROUNDS; round++) {
+		for (int i = 0; i < BLOCK; i++)
+			out[i] = (char)rand_r(&seed);
+		if (sysio_send_all(fd, out, BLOCK) < 0) {
+			atomic_fetch_add(&m->bad, 1);
+			break;
+		}
+		size_t got = 0;
+		while (got < BLOCK) {
+			ssize_t n = recv(fd, in + got, BLOCK - got, 0);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got != BLOCK || memcmp(in, out, BLOCK) != 0) {
+			atomic_fetch_add(&m->bad, 1);
+			break;
+		}
+	}
+	close(fd);
+out:
+	atomic_fetch_add(&m->done, 1);
+	return NULL;
+}
+
+static void test_many_concurrent_clients(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "many");
+	assert_int_equal(rec_run(r, "server start %s --chunk 4096 --backlog 64", path), CMD_OK);
+	struct many m = { .path = path };
+	atomic_init(&m.done, 0);
+	atomic_init(&m.bad, 0);
+	pthread_t t[NCLIENTS];
+	for (int i = 0; i < NCLIENTS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, many_client, &m), 0);
+	/* The bus is lossless: keep consuming while the clients run. */
+	while (atomic_load(&m.done) < NCLIENTS)
+		app_pump(&r->app, 20);
+	for (int i = 0; i < NCLIENTS; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(atomic_load(&m.bad), 0);
+	/* Wait for every connection's close to be seen, then check exact totals. */
+	for (int tries = 0; tries < 500 && rec_count(r, SRC_SERVER, EV_CLOSE) < NCLIENTS; tries++)
+		app_pump(&r->app, 10);
+	assert_int_equal(rec_count(r, SRC_SERVER, EV_CLOSE), NCLIENTS);
+	assert_int_equal(rec_count(r, SRC_SERVER, EV_ACCEPT), NCLIENTS);
+	struct stats_snapshot sn;
+	stats_snapshot(server_stats(r->app.server), &sn);
+	uint64_t total = (uint64_t)NCLIENTS * ROUNDS * BLOCK;
+	assert_int_equal(sn.bytes_in, total);
+	assert_int_equal(sn.bytes_out, total);
+	assert_int_equal(sn.accepted, NCLIENTS);
+	assert_int_equal(sn.clients, 0);
+	uint64_t seen = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ev[i].source == SRC_SERVER && r->ev[i].kind == EV_RECV)
+			seen += r->ev[i].nbytes;
+	assert_int_equal(seen, total);
+}
+
+static void test_stale_node_removed(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "stale");
+	close(raw_listen(path));   /* the node outlives its socket */
+	struct stat st;
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
+	assert_true(rec_find_text(r, "removed stale socket node") >= 0);
+	int fd = raw_connect(path);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void test_live_socket_refused(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "live");
+	int lfd = raw_listen(path);
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_FAIL);
+	long i = rec_find_text(r, "a server is already listening there; left untouched");
+	assert_true(i >= 0);
+	assert_int_equal(r->ev[i].err, EADDRINUSE);
+	assert_null(r->app.server);
+	/* Still the other server's socket, still accepting. */
+	int fd = raw_connect(path);
+	assert_true(fd >= 0);
+	close(fd);
+	close(lfd);
+}
+
+static void test_regular_file_symlink_dir_untouched(void **state)
+{
+	struct rec *r = *state;
+	const char *file = rec_path(r, "file");
+	FILE *f = fopen(file, "w");
+	fputs("precious", f);
+	fclose(f);
+	assert_int_equal(rec_run(r, "server start %s", file), CMD_FAIL);
+	assert_true(rec_find_text(r, "exists and is a regular file, not a socket; left untouched") >= 0);
+	char buf[16] = "";
+	f = fopen(file, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "precious");
+
+	const char *link = rec_path(r, "link");
+	assert_int_equal(symlink(file, link), 0);
+	assert_int_equal(rec_run(r, "server start %s", link), CMD_FAIL);
+	assert_true(rec_find_text(r, "exists and is a symbolic link to") >= 0);
+	struct stat st;
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+
+	const char *dir = rec_path(r, "dir");
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(rec_run(r, "server start %s", dir), CMD_FAIL);
+	assert_true(rec_find_text(r, "exists and is a directory, not a socket") >= 0);
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_null(r->app.server);
+}
+
+static void test_too_long_path_creates_nothing(void **state)
+{
+	struct rec *r = *state;
+	char name[200];
+	memset(name, 'n', 120);
+	name[120] = '\0';
+	const char *path = rec_path(r, name);
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_FAIL);
+	long i = rec_find_text(r, "sun_path holds at most 107");
+	assert_true(i >= 0);
+	assert_non_null(strstr(rec_line(r, (size_t)i), "@abstract"));
+	/* Nothing at the full name, nor at the name cut to 107 bytes. */
+	char cut[108];
+	memcpy(cut, path, 107);
+	cut[107] = '\0';
+	struct stat st;
+	assert_int_equal(lstat(cut, &st), -1);
+	assert_int_equal(lstat(path, &st), -1);
+	assert_int_equal(rec_run(r, "client %s", path), CMD_FAIL);
+}
+
+static void test_client_refused_and_missing(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "refuses");
+	close(raw_listen(path));
+	assert_int_equal(rec_run(r, "client %s", path), CMD_FAIL);
+	long i = rec_find_text(r, "Connection refused (ECONNREFUSED)");
+	assert_true(i >= 0);
+	assert_int_equal(r->ev[i].kind, EV_ERROR);
+	char want[300], got[EVENT_LINE_MAX];
+	snprintf(want, sizeof(want), "connect %s: Connection refused (ECONNREFUSED)", path);
+	event_format(&r->ev[i], 0, got, sizeof(got));
+	assert_string_equal(got, want);
+	assert_int_equal(rec_run(r, "client %s", rec_path(r, "missing")), CMD_FAIL);
+	assert_true(rec_find_text(r, "No such file or directory (ENOENT)") >= 0);
+}
+
+static void test_mode_at_creation(void **state)
+{
+	struct rec *r = *state;
+	mode_t old = umask(022);
+	const char *a = rec_path(r, "m600");
+	assert_int_equal(rec_run(r, "server start %s --mode 600", a), CMD_OK);
+	struct stat st;
+	assert_int_equal(lstat(a, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(rec_run(r, "server stop"), CMD_OK);
+	/* 0777 is more than umask 022 allows: it can only come from the umask around bind. */
+	const char *b = rec_path(r, "m777");
+	assert_int_equal(rec_run(r, "server start %s --mode 0777", b), CMD_OK);
+	assert_int_equal(lstat(b, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0777);
+	assert_int_equal(rec_run(r, "server stop"), CMD_OK);
+	/* And the process umask is back. */
+	assert_int_equal(umask(old), 022);
+}
+
+static void test_stop_leaves_replaced_node(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "replaced");
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
+	assert_int_equal(unlink(path), 0);
+	FILE *f = fopen(path, "w");
+	fputs("someone else's", f);
+	fclose(f);
+	assert_int_equal(rec_run(r, "server stop"), CMD_OK);
+	assert_true(rec_find_text(r, "it is no longer the node this server created") >= 0);
+	struct stat st;
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+}
+
+static void test_abstract_round_trip(void **state)
+{
+	struct rec *r = *state;
+	char name[64];
+	snprintf(name, sizeof(name), "@udscope-test-%ld", (long)getpid());
+	assert_int_equal(rec_run(r, "server start %s", name), CMD_OK);
+	assert_int_equal(rec_run(r, "client %s \"abstract hello\" --chunk 5", name), CMD_OK);
+	uint64_t sz[8];
+	assert_int_equal(recv_sizes(r, SRC_CLIENT, 0, sz, 8), 3);
+	assert_int_equal(sz[0], 5);
+	assert_int_equal(sz[2], 4);
+	assert_int_equal(rec_run(r, "server start %s --mode 600", name), CMD_FAIL);
+}
+
+static void test_interactive_session(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "inter");
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
+	assert_int_equal(rec_run(r, "send hi"), CMD_FAIL);
+	assert_true(rec_find_text(r, "send: no connection") >= 0);
+	assert_int_equal(rec_run(r, "connect %s --chunk 4", path), CMD_OK);
+	assert_int_equal(rec_run(r, "send \"hello\\x00world\""), CMD_OK);
+	/* 11 bytes back in 4-byte reads. */
+	uint64_t got = 0;
+	for (int tries = 0; tries < 500 && got < 11; tries++) {
+		app_pump(&r->app, 10);
+		got = 0;
+		for (size_t i = 0; i < r->n; i++)
+			if (r->ev[i].source == SRC_CLIENT && r->ev[i].kind == EV_RECV)
+				got += r->ev[i].nbytes;
+	}
+	assert_int_equal(got, 11);
+	assert_true(rec_find_text(r, "client: received 4 bytes b'hell'") >= 0);
+	assert_true(rec_find_text(r, "client: received 4 bytes b'o\\x00wo'") >= 0);
+	assert_int_equal(rec_run(r, "connect %s", path), CMD_FAIL);
+	assert_int_equal(rec_run(r, "disconnect"), CMD_OK);
+	assert_true(rec_find_text(r, "client: closing socket") >= 0);
+	assert_null(r->app.conn);
+	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 0) >= 0);
+}
+
+static void test_non_reading_client_does_not_stall_others(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "hog");
+	assert_int_equal(rec_run(r, "server start %s --chunk 16", path), CMD_OK);
+	int hog = raw_connect(path);
+	assert_true(hog >= 0);
+	sysio_set_nonblock(hog, true);
+	/* Send until the kernel says no: the hog never reads its echo. */
+	static char junk[65536];
+	size_t sent = 0;
+	for (int tries = 0; tries < 2000; tries++) {
+		ssize_t n = send(hog, junk, sizeof(junk), MSG_NOSIGNAL);
+		if (n > 0)
+			sent += (size_t)n;
+		else if (errno == EAGAIN)
+			app_pump(&r->app, 5);   /* let the server move what it can */
+		else
+			break;
+		if (tries > 100 && n < 0)
+			break;
+	}
+	assert_true(sent > 0);
+	/* A normal client still gets its whole echo. */
+	assert_int_equal(rec_run(r, "client %s", path), CMD_OK);
+	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 2) >= 0);
+	struct server_conn_info info[4];
+	size_t n = server_conns(r->app.server, info, 4);
+	assert_int_equal(n, 1);
+	/* The server holds at most one chunk for the hog; the rest waits in the kernel. */
+	assert_true(info[0].pending <= 16);
+	assert_true(info[0].outq > 0);
+	assert_true(info[0].inq > 0);
+	close(hog);
+}
+
+static void test_peer_hangs_up_mid_echo(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "hangup");
+	assert_int_equal(rec_run(r, "server start %s --chunk 65536", path), CMD_OK);
+	int fd = raw_connect(path);
+	static char junk[1 << 20];
+	sysio_set_nonblock(fd, true);
+	ssize_t n = send(fd, junk, sizeof(junk), MSG_NOSIGNAL);
+	assert_true(n > 0);
+	close(fd);   /* gone with echo in flight */
+	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 1) >= 0);
+	/* The server is still there for the next client. */
+	assert_int_equal(rec_run(r, "client %s", path), CMD_OK);
+	assert_int_equal(rec_count(r, SRC_SERVER, EV_ACCEPT), 2);
+}
+
+struct short_server {
+	int lfd;
+};
+
+static void *short_echo(void *arg)
+{
+	struct short_server *s = arg;
+	int c = accept(s->lfd, NULL, NULL);
+	char buf[64];
+	ssize_t n = recv(c, buf, sizeof(buf), 0);
+	if (n > 10)
+		sysio_send_all(c, buf, 10);   /* only part of it comes back */
+	close(c);
+	return NULL;
+}
+
+static void test_short_echo_fails(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "short");
+	struct short_server s = { raw_listen(path) };
+	pthread_t t;
+	pthread_create(&t, NULL, short_echo, &s);
+	assert_int_equal(rec_run(r, "client %s", path), CMD_FAIL);
+	pthread_join(t, NULL);
+	close(s.lfd);
+	assert_true(rec_find_text(r, "short echo, received 10 of 41 bytes") >= 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_walkthrough_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_credentials, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_concurrent_clients, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_node_removed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_socket_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_regular_file_symlink_dir_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_long_path_creates_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_refused_and_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_at_creation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_leaves_replaced_node, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_abstract_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interactive_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_non_reading_client_does_not_stall_others, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_hangs_up_mid_echo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_echo_fails, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
