@@ -79,16 +79,15 @@ static void unwake(int fd)
 	while (r < 0 && errno == EINTR);
 }
 
-void bus_publish(struct bus *b, struct event *ev)
+/* Put EV in the ring; the lock is held. Returns false when it was dropped. */
+static bool put_locked(struct bus *b, struct event *ev)
 {
-	pthread_mutex_lock(&b->lock);
 	if (b->count == b->cap) {
 		if (b->mode == BUS_LOSSY) {
 			b->seq++;   /* a dropped event still takes its number: gaps show */
 			b->pending_drops++;
 			b->dropped++;
-			pthread_mutex_unlock(&b->lock);
-			return;
+			return false;
 		}
 		while (b->count == b->cap)
 			pthread_cond_wait(&b->not_full, &b->lock);
@@ -109,6 +108,21 @@ void bus_publish(struct bus *b, struct event *ev)
 	/* One wake per empty-to-non-empty transition: a flood costs one write, not one per event. */
 	if (b->count == 1)
 		wake(b->wake_fd);
+	return true;
+}
+
+void bus_publish(struct bus *b, struct event *ev)
+{
+	pthread_mutex_lock(&b->lock);
+	put_locked(b, ev);
+	pthread_mutex_unlock(&b->lock);
+}
+
+void bus_publish_many(struct bus *b, struct event *ev, size_t n)
+{
+	pthread_mutex_lock(&b->lock);
+	for (size_t i = 0; i < n; i++)
+		put_locked(b, &ev[i]);
 	pthread_mutex_unlock(&b->lock);
 }
 
@@ -156,7 +170,12 @@ static void bus_emit(void *ctx, struct event *ev)
 	bus_publish(ctx, ev);
 }
 
+static void bus_emit_many(void *ctx, struct event *ev, size_t n)
+{
+	bus_publish_many(ctx, ev, n);
+}
+
 struct event_sink bus_sink(struct bus *b)
 {
-	return (struct event_sink){ bus_emit, b };
+	return (struct event_sink){ bus_emit, b, bus_emit_many };
 }

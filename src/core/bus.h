@@ -24,6 +24,9 @@ int bus_fd(const struct bus *bus);
  * never call it from the thread that drains. */
 void bus_publish(struct bus *bus, struct event *ev);
 
+/* Publish N events in order under one lock (what a busy session does once per poll round). */
+void bus_publish_many(struct bus *bus, struct event *ev, size_t n);
+
 /* Take up to MAX events, oldest first, without waiting. */
 size_t bus_drain(struct bus *bus, struct event *out, size_t max);
 

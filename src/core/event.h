@@ -56,11 +56,23 @@ struct event {
 struct event_sink {
 	void (*emit)(void *ctx, struct event *ev);
 	void *ctx;
+	/* Optional: take N events at once (the bus takes its lock once for all of them). */
+	void (*emit_many)(void *ctx, struct event *ev, size_t n);
 };
 
 static inline void sink_emit(const struct event_sink *s, struct event *ev)
 {
 	s->emit(s->ctx, ev);
+}
+
+static inline void sink_emit_many(const struct event_sink *s, struct event *ev, size_t n)
+{
+	if (s->emit_many) {
+		s->emit_many(s->ctx, ev, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		s->emit(s->ctx, &ev[i]);
 }
 
 uint64_t event_now_ns(void);

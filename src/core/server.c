@@ -20,6 +20,11 @@
 
 #include "core/sysio.h"
 
+/* Events the thread gathers before handing them to the bus under one lock. */
+#define SERVER_EVQ 64
+/* Chunks served from one connection before the others get their turn. */
+#define SERVER_BUDGET 64
+
 /* How long to stop accepting after EMFILE/ENFILE when no client leaves meanwhile. */
 #define SERVER_EMFILE_PAUSE_MS 1000
 
@@ -55,6 +60,9 @@ struct server {
 	struct pollfd *pfds;
 	bool accept_paused;
 	bool stopping;
+	struct event *evq;            /* the thread's outgoing events, flushed before each poll */
+	size_t evq_n;
+	struct event_sink qsink;      /* a sink into evq, for the thread's own lines */
 	uint64_t paused_until_ns;
 };
 
@@ -162,6 +170,7 @@ static int bind_with_mode(int fd, const struct uds_addr *addr, int mode)
 }
 
 static void *server_main(void *arg);
+static void queue_emit(void *ctx, struct event *ev);
 
 int server_start(struct server **out, const struct uds_addr *addr, const struct server_opts *opts,
 		 const struct event_sink *now, const struct event_sink *later)
@@ -179,7 +188,14 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 	atomic_init(&s->finished, false);
 	stats_init(&s->stats);
 	pthread_mutex_init(&s->conns_lock, NULL);
+	s->qsink = (struct event_sink){ queue_emit, s, NULL };
 	int r;
+	s->evq = malloc(SERVER_EVQ * sizeof(*s->evq));
+	if (!s->evq) {
+		r = -ENOMEM;
+		event_emit_error(now, SRC_SERVER, 0, ENOMEM, "server start %s", addr->text);
+		goto fail;
+	}
 
 	if (!addr->abstract && (r = prepare_node(addr, now)) < 0)
 		goto fail;
@@ -285,6 +301,7 @@ void server_destroy(struct server *s, const struct event_sink *now)
 	sysio_close(&s->ctl[0]);
 	sysio_close(&s->ctl[1]);
 	pthread_mutex_destroy(&s->conns_lock);
+	free(s->evq);
 	free(s->conns);
 	free(s->pfds);
 	free(s);
@@ -337,9 +354,35 @@ const struct server_opts *server_options(const struct server *s)
 
 /* ---- the thread ---- */
 
+static void flush_events(struct server *s)
+{
+	if (s->evq_n)
+		sink_emit_many(&s->later, s->evq, s->evq_n);
+	s->evq_n = 0;
+}
+
+/* The next free event slot; fill it, then commit(). */
+static struct event *slot(struct server *s)
+{
+	if (s->evq_n == SERVER_EVQ)
+		flush_events(s);
+	return &s->evq[s->evq_n];
+}
+
+static void commit(struct server *s)
+{
+	s->evq_n++;
+}
+
 static void emit(struct server *s, struct event *ev)
 {
-	sink_emit(&s->later, ev);
+	*slot(s) = *ev;
+	commit(s);
+}
+
+static void queue_emit(void *ctx, struct event *ev)
+{
+	emit(ctx, ev);
 }
 
 static void describe_peer(const struct conn *c, char *buf, size_t len)
@@ -401,7 +444,7 @@ static void accept_all(struct server *s)
 {
 	for (;;) {
 		if (grow(s) < 0) {
-			event_emit_error(&s->later, SRC_SERVER, 0, ENOMEM, "accept %s", s->addr.text);
+			event_emit_error(&s->qsink, SRC_SERVER, 0, ENOMEM, "accept %s", s->addr.text);
 			return;
 		}
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -415,7 +458,7 @@ static void accept_all(struct server *s)
 				/* The pending connection stays queued: stop polling the listener until a
 				 * client leaves (or a while passes), else poll() would spin. */
 				if (!s->accept_paused)
-					event_emit_error(&s->later, SRC_SERVER, 0, e,
+					event_emit_error(&s->qsink, SRC_SERVER, 0, e,
 							 "accept %s (pausing accepts until a client leaves)",
 							 s->addr.text);
 				s->accept_paused = true;
@@ -423,13 +466,13 @@ static void accept_all(struct server *s)
 					(uint64_t)SERVER_EMFILE_PAUSE_MS * 1000000u;
 				return;
 			}
-			event_emit_error(&s->later, SRC_SERVER, 0, e, "accept %s", s->addr.text);
+			event_emit_error(&s->qsink, SRC_SERVER, 0, e, "accept %s", s->addr.text);
 			return;
 		}
 		char *buf = malloc(s->opts.chunk);
 		if (!buf) {
 			close(fd);
-			event_emit_error(&s->later, SRC_SERVER, 0, ENOMEM, "accept %s", s->addr.text);
+			event_emit_error(&s->qsink, SRC_SERVER, 0, ENOMEM, "accept %s", s->addr.text);
 			return;
 		}
 		struct peer_cred cred;
@@ -463,6 +506,13 @@ static void accept_all(struct server *s)
 	}
 }
 
+static void add_relaxed(atomic_uint_fast64_t *c, uint64_t n)
+{
+	/* Only this thread writes it: no locked instruction needed. */
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
 /* Write what is pending for connection I. Returns 0 (done or would block) or -errno. */
 static int flush_conn(struct server *s, struct conn *c)
 {
@@ -484,69 +534,83 @@ static int flush_conn(struct server *s, struct conn *c)
 	/* The whole chunk is back with the client. */
 	size_t total = c->off;
 	stats_add_out(&s->stats, total);
-	atomic_fetch_add_explicit(&c->bytes_out, total, memory_order_relaxed);
+	add_relaxed(&c->bytes_out, total);
 	atomic_store_explicit(&c->shown_pending, 0, memory_order_relaxed);
 	c->off = 0;
-	struct event ev;
-	event_init(&ev, SRC_SERVER, EV_SEND);
-	ev.conn = c->id;
-	ev.nbytes = total;
-	emit(s, &ev);
+	struct event *ev = slot(s);
+	event_init(ev, SRC_SERVER, EV_SEND);
+	ev->conn = c->id;
+	ev->nbytes = total;
+	commit(s);
 	return 0;
 }
 
-/* Returns true when the connection at index I was closed. */
+static void went_away(struct server *s, size_t i, int err)
+{
+	char who[64];
+	describe_peer(&s->conns[i], who, sizeof(who));
+	close_conn(s, i, "%s went away with %zu bytes of echo unsent: %s (%s)", who,
+		   s->conns[i].pending, strerror(err), event_errno_name(err));
+}
+
+/* Serve connection I: echo up to SERVER_BUDGET chunks, until the socket would block.
+ * Returns true when the connection was closed. */
 static bool serve_conn(struct server *s, size_t i, short revents)
 {
 	struct conn *c = &s->conns[i];
 	char who[64];
-	if (c->pending) {
-		if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
-			return false;
-		int r = flush_conn(s, c);
-		if (r < 0) {
+	if (c->pending && !(revents & (POLLOUT | POLLERR | POLLHUP)))
+		return false;
+	if (!c->pending && !(revents & (POLLIN | POLLERR | POLLHUP)))
+		return false;
+	for (int budget = SERVER_BUDGET; budget > 0; budget--) {
+		if (c->pending) {
+			int r = flush_conn(s, c);
+			if (r < 0) {
+				went_away(s, i, -r);
+				return true;
+			}
+			if (c->pending)
+				return false;   /* the client is not reading: wait for POLLOUT */
+		}
+		ssize_t n;
+		do
+			n = recv(c->fd, c->buf, s->opts.chunk, MSG_DONTWAIT);
+		while (n < 0 && errno == EINTR);
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return false;
+			int e = errno;
 			describe_peer(c, who, sizeof(who));
-			close_conn(s, i, "%s went away with %zu bytes of echo unsent: %s (%s)", who,
-				   c->pending, strerror(-r), event_errno_name(-r));
+			close_conn(s, i, "connection with %s ended: recv: %s (%s)", who,
+				   strerror(e), event_errno_name(e));
 			return true;
 		}
-		return false;
+		struct event *ev = slot(s);
+		event_init(ev, SRC_SERVER, EV_RECV);
+		ev->conn = c->id;
+		event_set_bytes(ev, c->buf, (size_t)n);
+		commit(s);
+		if (n == 0) {
+			describe_peer(c, who, sizeof(who));
+			close_conn(s, i, "no data from %s (connection closed)", who);
+			return true;
+		}
+		stats_add_in(&s->stats, (size_t)n);
+		add_relaxed(&c->bytes_in, (size_t)n);
+		c->pending = (size_t)n;
+		c->off = 0;
+		/* A short read emptied the queue: skip the recv that would say EAGAIN. */
+		if ((size_t)n < s->opts.chunk)
+			break;
 	}
-	if (!(revents & (POLLIN | POLLERR | POLLHUP)))
-		return false;
-	ssize_t n;
-	do
-		n = recv(c->fd, c->buf, s->opts.chunk, MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		if (errno == EAGAIN)
-			return false;
-		int e = errno;
-		describe_peer(c, who, sizeof(who));
-		close_conn(s, i, "connection with %s ended: recv: %s (%s)", who, strerror(e),
-			   event_errno_name(e));
-		return true;
-	}
-	struct event ev;
-	event_init(&ev, SRC_SERVER, EV_RECV);
-	ev.conn = c->id;
-	event_set_bytes(&ev, c->buf, (size_t)n);
-	emit(s, &ev);
-	if (n == 0) {
-		describe_peer(c, who, sizeof(who));
-		close_conn(s, i, "no data from %s (connection closed)", who);
-		return true;
-	}
-	stats_add_in(&s->stats, (size_t)n);
-	atomic_fetch_add_explicit(&c->bytes_in, (size_t)n, memory_order_relaxed);
-	c->pending = (size_t)n;
-	c->off = 0;
-	int r = flush_conn(s, c);
-	if (r < 0) {
-		describe_peer(c, who, sizeof(who));
-		close_conn(s, i, "%s went away with %zu bytes of echo unsent: %s (%s)", who,
-			   c->pending, strerror(-r), event_errno_name(-r));
-		return true;
+	/* Budget spent with the last chunk not yet sent: send it now. */
+	if (c->pending) {
+		int r = flush_conn(s, c);
+		if (r < 0) {
+			went_away(s, i, -r);
+			return true;
+		}
 	}
 	return false;
 }
@@ -558,7 +622,7 @@ static void *server_main(void *arg)
 	event_init(&ev, SRC_SERVER, EV_WAIT);
 	emit(s, &ev);
 	if (grow(s) < 0) {
-		event_emit_error(&s->later, SRC_SERVER, 0, ENOMEM, "server %s", s->addr.text);
+		event_emit_error(&s->qsink, SRC_SERVER, 0, ENOMEM, "server %s", s->addr.text);
 		goto out;
 	}
 	for (;;) {
@@ -579,11 +643,12 @@ static void *server_main(void *arg)
 				.events = s->conns[i].pending ? POLLOUT : POLLIN,
 			};
 		size_t n = s->nconns;
+		flush_events(s);
 		int r = poll(s->pfds, 2 + n, timeout);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			event_emit_error(&s->later, SRC_SERVER, 0, errno, "poll");
+			event_emit_error(&s->qsink, SRC_SERVER, 0, errno, "poll");
 			break;
 		}
 		if (s->pfds[0].revents)
@@ -602,6 +667,7 @@ static void *server_main(void *arg)
 		close_conn(s, s->nconns - 1, "closed connection with %s: server stopping", who);
 	}
 out:
+	flush_events(s);
 	atomic_store(&s->finished, true);
 	return NULL;
 }

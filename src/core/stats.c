@@ -17,26 +17,31 @@ void stats_init(struct stats *s)
 
 unsigned stats_bucket(size_t n)
 {
-	unsigned b = 0;
-	while (n > 1 && b < STATS_BUCKETS - 1) {
-		n >>= 1;
-		b++;
-	}
-	return b;
+	if (n <= 1)
+		return 0;
+	unsigned b = (unsigned)(sizeof(unsigned long) * 8 - 1 - (unsigned)__builtin_clzl(n));
+	return b < STATS_BUCKETS - 1 ? b : STATS_BUCKETS - 1;
 }
 
-/* Relaxed: each counter is exact on its own; readers want totals, not ordering. */
+/* One thread writes a given stats struct (its session's), so a relaxed load and store is an
+ * exact increment without a locked instruction; readers want totals, not ordering. */
+static inline void bump(atomic_uint_fast64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
 void stats_add_in(struct stats *s, size_t n)
 {
-	atomic_fetch_add_explicit(&s->bytes_in, n, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->chunks_in, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->hist_in[stats_bucket(n)], 1, memory_order_relaxed);
+	bump(&s->bytes_in, n);
+	bump(&s->chunks_in, 1);
+	bump(&s->hist_in[stats_bucket(n)], 1);
 }
 
 void stats_add_out(struct stats *s, size_t n)
 {
-	atomic_fetch_add_explicit(&s->bytes_out, n, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->chunks_out, 1, memory_order_relaxed);
+	bump(&s->bytes_out, n);
+	bump(&s->chunks_out, 1);
 }
 
 void stats_snapshot(const struct stats *s, struct stats_snapshot *out)

@@ -1,4 +1,5 @@
 /* stats: exact byte and chunk counters and a chunk-size histogram, shared across threads. */
+/* One writer thread per struct (the session's own); any thread may read. */
 #ifndef UDSCOPE_STATS_H
 #define UDSCOPE_STATS_H
 
