@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/client.h"
+#include "core/pair.h"
 #include "core/server.h"
 
 #define APP_DRAIN_BATCH 64
@@ -91,6 +92,23 @@ static void stop_client(struct app *app, struct client **slot)
 	*slot = NULL;
 }
 
+static bool pair_done(const void *p)
+{
+	return pair_finished(p);
+}
+
+/* Kill the demo's child if it still runs, pumping events until the thread has reaped it. */
+static void stop_pair(struct app *app)
+{
+	if (!app->pair)
+		return;
+	pair_request_stop(app->pair);
+	struct app_wait w = { pair_done, zero_status, app->pair };
+	app_wait_for(app, &w);
+	pair_destroy(app->pair);
+	app->pair = NULL;
+}
+
 void app_stop_conn(struct app *app)
 {
 	stop_client(app, &app->conn);
@@ -98,6 +116,10 @@ void app_stop_conn(struct app *app)
 
 void app_reap(struct app *app)
 {
+	if (app->pair && pair_finished(app->pair)) {
+		pair_destroy(app->pair);
+		app->pair = NULL;
+	}
 	if (app->oneshot && client_finished(app->oneshot)) {
 		client_destroy(app->oneshot);
 		app->oneshot = NULL;
@@ -114,6 +136,7 @@ void app_reap(struct app *app)
 
 void app_close(struct app *app)
 {
+	stop_pair(app);
 	stop_client(app, &app->oneshot);
 	stop_client(app, &app->conn);
 	app_stop_server(app);

@@ -1,0 +1,57 @@
+/* cmd_pair: the "pair" command, the walkthrough's socketpair + fork demo. */
+#include "config.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+
+#include "core/app.h"
+#include "core/cmd.h"
+#include "core/pair.h"
+
+static const char *const pair_types[] = { "stream", "seqpacket", "dgram", NULL };
+
+static bool done(const void *s)
+{
+	return pair_finished(s);
+}
+
+static int status(const void *s)
+{
+	return pair_status(s);
+}
+
+static int pair_run(struct app *app, const struct cmd_args *a)
+{
+	app_reap(app);
+	if (app->pair) {
+		app_error(app, EBUSY, "pair: the previous exchange is still running");
+		return CMD_FAIL;
+	}
+	const char *msg = PAIR_DEFAULT_MESSAGE, *reply = PAIR_DEFAULT_REPLY;
+	size_t len = sizeof(PAIR_DEFAULT_MESSAGE) - 1, rlen = sizeof(PAIR_DEFAULT_REPLY) - 1;
+	if (a->argc > 0) {
+		msg = a->argv[0];
+		len = a->arglen[0];
+	}
+	if (a->argc > 1) {
+		reply = a->argv[1];
+		rlen = a->arglen[1];
+	}
+	int type = pair_type_parse(cmd_str(a, "type", "stream"));
+	if (pair_start(&app->pair, msg, len, reply, rlen, type, &app->out, &app->later) < 0)
+		return CMD_FAIL;
+	app->wait = (struct app_wait){ done, status, app->pair };
+	return CMD_PENDING;
+}
+
+const struct cmd_entry cmd_pair_entry = {
+	.name = "pair",
+	.usage = "[MESSAGE [REPLY]] [--type stream|seqpacket|dgram]",
+	.help = "socketpair + fork: the parent sends MESSAGE (ping), the child answers REPLY (pong)",
+	.min_args = 0, .max_args = 2,
+	.args = { CMD_ARG_WORD, CMD_ARG_WORD },
+	.opts = {
+		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, pair_types },
+	},
+	.run = pair_run,
+};

@@ -1,0 +1,675 @@
+/* pair: the socketpair + fork demo: a parent thread and a forked child trade one message each. */
+#include "config.h"
+
+#include "core/pair.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/bytes.h"
+#include "core/sysio.h"
+
+enum pair_fail { FAIL_NONE, FAIL_EXIT3, FAIL_HANG };
+
+/* The child speaks in records on the report pipe: a header (tag, two numbers, payload length)
+ * then the payload. The parent thread turns them into words; the child formats nothing. */
+enum { REC_WAITING = 'W', REC_RECEIVED = 'R', REC_EOF = 'C', REC_ERROR = 'E' };
+enum { OP_RECV = 1, OP_SEND = 2 };
+#define REC_HDR 13
+#define REC_MAX (REC_HDR + PAIR_RECV_SIZE)
+
+/* The child's exit statuses (3 belongs to the test knob). */
+enum { CHILD_OK = 0, CHILD_RECV_FAILED = 1, CHILD_SEND_FAILED = 2, CHILD_FORCED = 3,
+       CHILD_PEER_GONE = 4 };
+
+struct pair {
+	int type;
+	char *msg, *reply;
+	size_t len, rlen;
+	unsigned timeout_ms;
+	enum pair_fail fail;
+	int ctl[2];
+	pthread_t thread;
+	bool thread_started;
+	atomic_int status;
+	atomic_bool finished;
+	atomic_int child;
+	struct event_sink later;
+};
+
+static void *pair_main(void *arg);
+
+const char *pair_type_name(int type)
+{
+	switch (type) {
+	case SOCK_STREAM: return "stream";
+	case SOCK_SEQPACKET: return "seqpacket";
+	case SOCK_DGRAM: return "dgram";
+	default: return NULL;
+	}
+}
+
+int pair_type_parse(const char *name)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(name, pair_type_name(types[i])) == 0)
+			return types[i];
+	return -1;
+}
+
+/* Read the test knobs here, on the caller's thread: getenv is not async-signal-safe. */
+static void read_knobs(struct pair *p, const struct event_sink *now)
+{
+	p->timeout_ms = PAIR_TIMEOUT_MS_DEFAULT;
+	const char *t = getenv(PAIR_ENV_TIMEOUT);
+	unsigned long ms;
+	if (t && *t) {
+		if (sysio_parse_ulong(t, 10, 1, PAIR_TIMEOUT_MS_MAX, &ms) == 0)
+			p->timeout_ms = (unsigned)ms;
+		else
+			event_emit_error(now, SRC_PAIR_PARENT, 0, 0,
+					 "pair: %s=%.32s is not a number of milliseconds (1..%u); "
+					 "using %u", PAIR_ENV_TIMEOUT, t, PAIR_TIMEOUT_MS_MAX,
+					 PAIR_TIMEOUT_MS_DEFAULT);
+	}
+	const char *f = getenv(PAIR_ENV_CHILD_FAIL);
+	p->fail = FAIL_NONE;
+	if (f && strcmp(f, "exit3") == 0)
+		p->fail = FAIL_EXIT3;
+	else if (f && strcmp(f, "hang") == 0)
+		p->fail = FAIL_HANG;
+	else if (f && *f)
+		event_emit_error(now, SRC_PAIR_PARENT, 0, 0,
+				 "pair: %s=%.32s is not exit3 or hang; ignored", PAIR_ENV_CHILD_FAIL, f);
+}
+
+int pair_start(struct pair **out, const void *msg, size_t len, const void *reply, size_t rlen,
+	       int type, const struct event_sink *now, const struct event_sink *later)
+{
+	*out = NULL;
+	if (!pair_type_name(type)) {
+		event_emit_error(now, SRC_PAIR_PARENT, 0, EINVAL, "pair: socket type %d", type);
+		return -EINVAL;
+	}
+	/* An empty send puts nothing on a stream, and an empty seqpacket reads like EOF. */
+	if (len == 0 || rlen == 0) {
+		event_emit_error(now, SRC_PAIR_PARENT, 0, 0,
+				 "pair: the %s is empty (nothing would travel)",
+				 len == 0 ? "message" : "reply");
+		return -EINVAL;
+	}
+	if (len > PAIR_MSG_MAX || rlen > PAIR_MSG_MAX) {
+		event_emit_error(now, SRC_PAIR_PARENT, 0, 0, "pair: the %s is %zu bytes; at most %u",
+				 len > PAIR_MSG_MAX ? "message" : "reply",
+				 len > PAIR_MSG_MAX ? len : rlen, PAIR_MSG_MAX);
+		return -EMSGSIZE;
+	}
+	struct pair *p = calloc(1, sizeof(*p));
+	if (!p || !(p->msg = malloc(len)) || !(p->reply = malloc(rlen))) {
+		if (p)
+			free(p->msg);
+		free(p);
+		event_emit_error(now, SRC_PAIR_PARENT, 0, ENOMEM, "pair");
+		return -ENOMEM;
+	}
+	memcpy(p->msg, msg, len);
+	memcpy(p->reply, reply, rlen);
+	p->len = len;
+	p->rlen = rlen;
+	p->type = type;
+	p->later = *later;
+	p->ctl[0] = p->ctl[1] = -1;
+	atomic_init(&p->status, PAIR_RUNNING);
+	atomic_init(&p->finished, false);
+	atomic_init(&p->child, 0);
+	read_knobs(p, now);
+	int r = sysio_pipe(p->ctl, O_NONBLOCK);
+	if (r < 0) {
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -r, "pair: pipe");
+		goto fail;
+	}
+	/* The thread, and so the child, starts with every signal blocked: a terminal's ^C is the
+	 * main thread's business, and the child must never run a handler it inherited. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&p->thread, NULL, pair_main, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0) {
+		event_emit_error(now, SRC_PAIR_PARENT, 0, r, "pair: pthread_create");
+		r = -r;
+		goto fail;
+	}
+	p->thread_started = true;
+	*out = p;
+	return 0;
+fail:
+	atomic_store(&p->finished, true);
+	pair_destroy(p);
+	return r;
+}
+
+void pair_request_stop(struct pair *p)
+{
+	char b = 'q';
+	if (p->ctl[1] >= 0 && write(p->ctl[1], &b, 1) < 0 && errno != EAGAIN)
+		return;
+}
+
+bool pair_finished(const struct pair *p)
+{
+	return atomic_load(&p->finished);
+}
+
+int pair_status(const struct pair *p)
+{
+	return atomic_load(&p->status);
+}
+
+pid_t pair_child(const struct pair *p)
+{
+	return (pid_t)atomic_load(&p->child);
+}
+
+void pair_destroy(struct pair *p)
+{
+	if (!p)
+		return;
+	if (p->thread_started) {
+		if (!pair_finished(p))
+			pair_request_stop(p);
+		pthread_join(p->thread, NULL);
+	}
+	sysio_close(&p->ctl[0]);
+	sysio_close(&p->ctl[1]);
+	free(p->msg);
+	free(p->reply);
+	free(p);
+}
+
+/* ---- the child: from fork to _exit only async-signal-safe calls ---- */
+
+static void put32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+	b[2] = (uint8_t)(v >> 16);
+	b[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* Write the record in REC (header filled here, N payload bytes already after it). */
+static void child_record(int fd, uint8_t *rec, uint8_t tag, uint32_t a, uint32_t b, size_t n)
+{
+	rec[0] = tag;
+	put32(rec + 1, a);
+	put32(rec + 5, b);
+	put32(rec + 9, (uint32_t)n);
+	const uint8_t *w = rec;
+	size_t left = REC_HDR + n;
+	while (left) {
+		ssize_t k = write(fd, w, left);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return;   /* the parent is gone: nobody to tell */
+		}
+		w += k;
+		left -= (size_t)k;
+	}
+}
+
+/* REC is the parent thread's buffer of REC_MAX bytes, inherited: the child allocates nothing. */
+static void __attribute__((noreturn))
+child_main(const struct pair *p, int sock, int report, uint8_t *rec)
+{
+	child_record(report, rec, REC_WAITING, 0, 0, 0);
+	if (p->fail == FAIL_EXIT3)
+		_exit(CHILD_FORCED);
+	bool stream = p->type == SOCK_STREAM;
+	size_t got = 0;
+	/* A stream has no boundaries: read until the whole message is in. Seqpacket and dgram
+	 * hand over one message per recv; MSG_TRUNC makes recv tell its real length. */
+	do {
+		ssize_t n = recv(sock, rec + REC_HDR, PAIR_RECV_SIZE, stream ? 0 : MSG_TRUNC);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			child_record(report, rec, REC_ERROR, OP_RECV, (uint32_t)errno, 0);
+			_exit(CHILD_RECV_FAILED);
+		}
+		if (n == 0) {
+			child_record(report, rec, REC_EOF, (uint32_t)got, 0, 0);
+			_exit(CHILD_RECV_FAILED);
+		}
+		size_t kept = (size_t)n < PAIR_RECV_SIZE ? (size_t)n : PAIR_RECV_SIZE;
+		child_record(report, rec, REC_RECEIVED, (uint32_t)n, 0, kept);
+		got += (size_t)n;
+	} while (stream && got < p->len);
+	if (p->fail == FAIL_HANG) {
+		/* Never reply; leave only when the parent's end goes away or SIGKILL comes. */
+		for (;;) {
+			ssize_t n = read(sock, rec, 1);
+			if (n == 0 || (n < 0 && errno != EINTR))
+				_exit(CHILD_PEER_GONE);
+		}
+	}
+	size_t off = 0;
+	while (off < p->rlen) {
+		ssize_t n = send(sock, p->reply + off, p->rlen - off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			child_record(report, rec, REC_ERROR, OP_SEND, (uint32_t)errno, 0);
+			_exit(CHILD_SEND_FAILED);
+		}
+		off += (size_t)n;
+	}
+	close(sock);
+	close(report);
+	_exit(CHILD_OK);
+}
+
+/* ---- the parent thread ---- */
+
+struct run {
+	struct pair *p;
+	pid_t self, child;
+	int sock, report;
+	bool stream;
+	size_t sent;
+	bool peer_gone;         /* the child's end closed while we were sending */
+	int fatal;              /* a call failed (already told): give up and kill the child */
+	size_t reply_got;
+	bool reply_done, sock_eof, report_eof;
+	size_t rhave;
+	uint8_t rbuf[2 * REC_MAX];
+	uint8_t in[PAIR_RECV_SIZE];
+};
+
+static void say(struct run *r, enum event_source src, enum event_kind kind, int err,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void say(struct run *r, enum event_source src, enum event_kind kind, int err,
+		const char *fmt, ...)
+{
+	struct event ev;
+	event_init(&ev, src, kind);
+	ev.actor = src == SRC_PAIR_CHILD ? r->child : r->self;
+	ev.err = err;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	va_end(ap);
+	sink_emit(&r->p->later, &ev);
+}
+
+/* "message from parent: b'ping'": the bytes rendered safely, cut with a count when long;
+ * a datagram larger than the recv buffer says how much of it was lost. */
+static void say_bytes(struct run *r, enum event_source src, const char *what,
+		      const uint8_t *data, size_t kept, size_t real)
+{
+	struct event ev;
+	event_init(&ev, src, EV_INFO);
+	ev.actor = src == SRC_PAIR_CHILD ? r->child : r->self;
+	event_set_bytes(&ev, data, kept);
+	char repr[160];
+	size_t need = bytes_repr(data, kept, repr, sizeof(repr));
+	char more[48] = "";
+	if (need >= sizeof(repr))
+		snprintf(more, sizeof(more), "... (%zu bytes)", kept);
+	char lost[96] = "";
+	if (real > kept)
+		snprintf(lost, sizeof(lost), " (%zu of %zu bytes: one recv takes one message, "
+			 "the rest is discarded)", kept, real);
+	event_textf(&ev, "%s: %s%s%s", what, repr, more, lost);
+	sink_emit(&r->p->later, &ev);
+}
+
+static void handle_record(struct run *r, const uint8_t *rec)
+{
+	uint32_t a = get32(rec + 1), b = get32(rec + 5), n = get32(rec + 9);
+	switch (rec[0]) {
+	case REC_WAITING:
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "in child, waiting for message");
+		break;
+	case REC_RECEIVED:
+		say_bytes(r, SRC_PAIR_CHILD, "message from parent", rec + REC_HDR, n, a);
+		break;
+	case REC_EOF:
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0,
+		    "the parent's end closed after %" PRIu32 " of %zu bytes", a, r->p->len);
+		break;
+	case REC_ERROR:
+		say(r, SRC_PAIR_CHILD, EV_ERROR, (int)b, "pair: child %ld: %s", (long)r->child,
+		    a == OP_RECV ? "recv" : "send");
+		break;
+	default:
+		say(r, SRC_PAIR_PARENT, EV_ERROR, EPROTO, "pair: unknown record 0x%02x from child %ld",
+		    rec[0], (long)r->child);
+		break;
+	}
+}
+
+/* Take what the child wrote to the report pipe and tell it, record by record. */
+static void read_report(struct run *r)
+{
+	for (;;) {
+		ssize_t n = read(r->report, r->rbuf + r->rhave, sizeof(r->rbuf) - r->rhave);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			if (n < 0)
+				say(r, SRC_PAIR_PARENT, EV_ERROR, errno, "pair: read report pipe");
+			r->report_eof = true;
+			return;
+		}
+		r->rhave += (size_t)n;
+		size_t off = 0;
+		while (r->rhave - off >= REC_HDR) {
+			uint32_t plen = get32(r->rbuf + off + 9);
+			if (plen > PAIR_RECV_SIZE) {
+				say(r, SRC_PAIR_PARENT, EV_ERROR, EPROTO,
+				    "pair: garbled report from child %ld", (long)r->child);
+				r->report_eof = true;
+				return;
+			}
+			if (r->rhave - off < REC_HDR + plen)
+				break;
+			handle_record(r, r->rbuf + off);
+			off += REC_HDR + plen;
+		}
+		memmove(r->rbuf, r->rbuf + off, r->rhave - off);
+		r->rhave -= off;
+	}
+}
+
+static void send_more(struct run *r)
+{
+	while (r->sent < r->p->len && !r->peer_gone && !r->fatal) {
+		ssize_t n = send(r->sock, r->p->msg + r->sent, r->p->len - r->sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* A child that died early is told by its exit status, not as a send error. */
+			if (errno == EPIPE || errno == ECONNRESET || errno == ECONNREFUSED)
+				r->peer_gone = true;
+			else if (errno != EAGAIN)
+				say(r, SRC_PAIR_PARENT, EV_ERROR, r->fatal = errno, "pair: send");
+			return;
+		}
+		r->sent += (size_t)n;
+	}
+}
+
+static void take_reply(struct run *r)
+{
+	while (!r->reply_done && !r->sock_eof) {
+		ssize_t n = recv(r->sock, r->in, sizeof(r->in),
+				 MSG_DONTWAIT | (r->stream ? 0 : MSG_TRUNC));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			if (errno != ECONNRESET)
+				say(r, SRC_PAIR_PARENT, EV_ERROR, r->fatal = errno, "pair: recv");
+			r->sock_eof = true;
+			return;
+		}
+		if (n == 0) {
+			r->sock_eof = true;
+			return;
+		}
+		size_t kept = (size_t)n < sizeof(r->in) ? (size_t)n : sizeof(r->in);
+		say_bytes(r, SRC_PAIR_PARENT, "response from child", r->in, kept, (size_t)n);
+		r->reply_got += (size_t)n;
+		if (!r->stream || r->reply_got >= r->p->rlen)
+			r->reply_done = true;
+	}
+}
+
+/* Send the message and follow the child until it has replied and closed its report pipe
+ * (or died). Returns 0, ETIMEDOUT, ECANCELED, or the errno of a call that failed. */
+static int exchange(struct run *r, uint64_t deadline_ns)
+{
+	for (;;) {
+		if (r->report_eof) {
+			/* The child is gone or going: what it sent is already queued here. */
+			take_reply(r);
+			return r->fatal;
+		}
+		uint64_t now = event_now_ns();
+		if (now >= deadline_ns)
+			return ETIMEDOUT;
+		int wait_ms = (int)((deadline_ns - now + 999999u) / 1000000u);
+		short sev = 0;
+		if (r->sent < r->p->len && !r->peer_gone)
+			sev |= POLLOUT;
+		if (!r->reply_done && !r->sock_eof)
+			sev |= POLLIN;
+		struct pollfd pf[3] = {
+			{ .fd = r->p->ctl[0], .events = POLLIN },
+			{ .fd = r->report, .events = POLLIN },
+			{ .fd = sev ? r->sock : -1, .events = sev },
+		};
+		if (poll(pf, 3, wait_ms) < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			say(r, SRC_PAIR_PARENT, EV_ERROR, e, "pair: poll");
+			return e;
+		}
+		if (pf[0].revents)
+			return ECANCELED;
+		/* The report first: the child writes what it got before it replies, so its lines
+		 * come out ahead of the parent's "response from child". */
+		if (pf[1].revents)
+			read_report(r);
+		if (pf[2].revents & (POLLOUT | POLLERR))
+			send_more(r);
+		if (pf[2].revents & (POLLIN | POLLHUP | POLLERR))
+			take_reply(r);
+		if (r->fatal)
+			return r->fatal;
+	}
+}
+
+/* waitpid on our own child only, through EINTR. Returns 0 or an errno (ECHILD when someone
+ * set SIGCHLD to SIG_IGN and the kernel reaped it). */
+static int reap(pid_t pid, int *wstatus)
+{
+	for (;;) {
+		if (waitpid(pid, wstatus, 0) == pid)
+			return 0;
+		if (errno != EINTR)
+			return errno;
+	}
+}
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGKILL: return "SIGKILL";
+	case SIGTERM: return "SIGTERM";
+	case SIGINT: return "SIGINT";
+	case SIGHUP: return "SIGHUP";
+	case SIGSEGV: return "SIGSEGV";
+	case SIGABRT: return "SIGABRT";
+	case SIGBUS: return "SIGBUS";
+	case SIGPIPE: return "SIGPIPE";
+	case SIGFPE: return "SIGFPE";
+	case SIGILL: return "SIGILL";
+	default: return "?";
+	}
+}
+
+static void duration(unsigned ms, char *buf, size_t len)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, len, "%u s", ms / 1000);
+	else
+		snprintf(buf, len, "%u ms", ms);
+}
+
+/* Tell how the child ended and what that means for the exchange; returns the status. */
+static int conclude(struct run *r, int outcome, int reap_err, int ws, uint64_t took_ns)
+{
+	char after[32];
+	duration(r->p->timeout_ms, after, sizeof(after));
+	if (reap_err)
+		say(r, SRC_PAIR_CHILD, EV_ERROR, reap_err,
+		    "pair: waitpid %ld (its exit status is lost)", (long)r->child);
+	else if (WIFEXITED(ws))
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "exited with status %d", WEXITSTATUS(ws));
+	else if (WIFSIGNALED(ws))
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "killed by signal %d (%s)", WTERMSIG(ws),
+		    signal_name(WTERMSIG(ws)));
+
+	if (outcome == ETIMEDOUT) {
+		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, r->reply_done ?
+		    "pair: child %ld killed after %s: it replied but did not exit" :
+		    "pair: child %ld killed after %s without replying", (long)r->child, after);
+		return ETIMEDOUT;
+	}
+	if (outcome == ECANCELED) {
+		say(r, SRC_PAIR_PARENT, EV_INFO, 0, "stopped: child %ld killed", (long)r->child);
+		return ECANCELED;
+	}
+	if (outcome)
+		return outcome;   /* already told where it failed */
+	bool clean = !reap_err && WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
+	if (!r->reply_done) {
+		if (!reap_err && WIFEXITED(ws))
+			say(r, SRC_PAIR_PARENT, EV_ERROR, 0,
+			    "pair: child %ld exited with status %d before replying", (long)r->child,
+			    WEXITSTATUS(ws));
+		else if (!reap_err && WIFSIGNALED(ws))
+			say(r, SRC_PAIR_PARENT, EV_ERROR, 0,
+			    "pair: child %ld killed by signal %d (%s) before replying",
+			    (long)r->child, WTERMSIG(ws), signal_name(WTERMSIG(ws)));
+		else
+			say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: child %ld ended before replying",
+			    (long)r->child);
+		return EPROTO;
+	}
+	if (r->stream && r->reply_got < r->p->rlen) {
+		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: short reply, %zu of %zu bytes",
+		    r->reply_got, r->p->rlen);
+		return EPROTO;
+	}
+	if (!clean) {
+		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: child %ld replied but did not exit cleanly",
+		    (long)r->child);
+		return EPROTO;
+	}
+	say(r, SRC_PAIR_PARENT, EV_DONE, 0, "exchange took %.3f ms, fork to reap",
+	    (double)took_ns / 1e6);
+	return 0;
+}
+
+static const char *type_macro(int type)
+{
+	return type == SOCK_STREAM ? "SOCK_STREAM" :
+	       type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" : "SOCK_DGRAM";
+}
+
+static void finish(struct pair *p, int status)
+{
+	atomic_store(&p->status, status);
+	atomic_store(&p->finished, true);
+}
+
+static void *pair_main(void *arg)
+{
+	struct pair *p = arg;
+	struct run *r = calloc(1, sizeof(*r));
+	if (!r) {
+		event_emit_error(&p->later, SRC_PAIR_PARENT, 0, ENOMEM, "pair");
+		finish(p, ENOMEM);
+		return NULL;
+	}
+	r->p = p;
+	r->self = getpid();
+	r->stream = p->type == SOCK_STREAM;
+	int sv[2] = { -1, -1 }, rep[2] = { -1, -1 }, status = 0;
+	if (socketpair(AF_UNIX, p->type | SOCK_CLOEXEC, 0, sv) < 0) {
+		status = errno;
+		say(r, SRC_PAIR_PARENT, EV_ERROR, status, "pair: socketpair(AF_UNIX, %s)",
+		    type_macro(p->type));
+		goto out;
+	}
+	int e = sysio_pipe(rep, 0);
+	if (e < 0) {
+		status = -e;
+		say(r, SRC_PAIR_PARENT, EV_ERROR, status, "pair: pipe");
+		goto out;
+	}
+	/* The child's record buffer lives here, before the fork: the child never allocates. */
+	uint8_t rec[REC_MAX];
+	uint64_t t0 = event_now_ns();
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		close(rep[0]);
+		child_main(p, sv[1], rep[1], rec);
+	}
+	if (pid < 0) {
+		status = errno;
+		say(r, SRC_PAIR_PARENT, EV_ERROR, status, "pair: fork");
+		goto out;
+	}
+	r->child = pid;
+	atomic_store(&p->child, (int)pid);
+	sysio_close(&sv[1]);
+	sysio_close(&rep[1]);
+	r->sock = sv[0];
+	r->report = rep[0];
+	/* Non-blocking, so one poll loop watches the clock, a stop request and both fds. */
+	sysio_set_nonblock(r->sock, true);
+	sysio_set_nonblock(r->report, true);
+	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "socketpair(AF_UNIX, %s) and fork: child %ld; %s",
+	    type_macro(p->type), (long)pid, r->stream ?
+	    "a byte stream, a recv returns whatever is queued" :
+	    "message boundaries kept, one recv returns one message");
+	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "in parent, sending message");
+	send_more(r);
+	int outcome = r->fatal ? r->fatal : exchange(r, t0 + (uint64_t)p->timeout_ms * 1000000u);
+	if (outcome)
+		kill(pid, SIGKILL);   /* not reaped yet, so the pid is still ours */
+	int ws = 0;
+	int reap_err = reap(pid, &ws);
+	uint64_t took = event_now_ns() - t0;
+	/* Lines the child wrote before it died still count. */
+	if (!r->report_eof)
+		read_report(r);
+	status = conclude(r, outcome, reap_err, ws, took);
+out:
+	sysio_close(&sv[0]);
+	sysio_close(&sv[1]);
+	sysio_close(&rep[0]);
+	sysio_close(&rep[1]);
+	free(r);
+	finish(p, status);
+	return NULL;
+}
