@@ -1,0 +1,16 @@
+/* console: the full-screen front end's main loop: terminal, bus and signals in one poll. */
+#ifndef UDSCOPE_UI_CONSOLE_H
+#define UDSCOPE_UI_CONSOLE_H
+
+#include <stdbool.h>
+
+/* Frames are painted at most this often; a flood of events costs frames, not events. */
+#define CONSOLE_FRAME_MS 33
+/* Titles (rates, queue depths) are refreshed this often while a session runs. */
+#define CONSOLE_TICK_MS 1000
+#define CONSOLE_BUS_EVENTS 8192
+
+/* The console proper; front_console (front.h) is this. Returns the exit status. */
+int console_run(char **exec, int nexec, bool no_color);
+
+#endif

@@ -1,0 +1,25 @@
+/* text: make any text safe for the screen (escapes) and measure it in terminal columns. */
+#ifndef UDSCOPE_UI_TEXT_H
+#define UDSCOPE_UI_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Worst case output of text_sanitize for LEN input bytes, with the NUL. */
+#define TEXT_SANITIZE_SIZE(len) (4 * (len) + 1)
+
+/* Copy LEN bytes of S into OUT with every byte outside 0x20..0x7e written as \xNN. With
+ * UTF8, a well-formed UTF-8 sequence of a printable character of width 1 or 2 passes
+ * through (the locale must be UTF-8 for the width test). Backslashes pass as they are:
+ * b'\x1b' from bytes_repr must stay readable. The output is cut at a whole escape when
+ * OUTSZ is short and always NUL-terminated. Returns its length. */
+size_t text_sanitize(const char *s, size_t len, bool utf8, char *out, size_t outsz);
+
+/* One character of sanitized text at S: its bytes and its width in columns. */
+size_t text_char(const char *s, size_t len, int *width);
+/* Columns sanitized text takes. */
+int text_width(const char *s, size_t len);
+/* Bytes of sanitized S that fit in COLS columns. */
+size_t text_fit(const char *s, size_t len, int cols);
+
+#endif

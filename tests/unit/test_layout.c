@@ -1,0 +1,134 @@
+/* test_layout: pane geometry: two columns when wide, stacked when narrow, too small below 60x16. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ui/layout.h"
+
+/* Every pane inside the screen above the status line, none overlapping another. */
+static void assert_tiles(const struct layout *l)
+{
+	static char cell[400][400];
+	memset(cell, 0, sizeof(cell));
+	long area = 0;
+	for (int p = 0; p < LAYOUT_PANES; p++) {
+		struct layout_rect r = l->pane[p];
+		assert_true(r.h >= 3);
+		assert_true(r.w >= 4);
+		assert_true(r.y >= 0 && r.x >= 0);
+		assert_true(r.y + r.h <= l->rows - 2);
+		assert_true(r.x + r.w <= l->cols);
+		for (int y = r.y; y < r.y + r.h; y++)
+			for (int x = r.x; x < r.x + r.w; x++) {
+				assert_int_equal(cell[y][x], 0);
+				cell[y][x] = 1;
+			}
+		area += (long)r.h * r.w;
+	}
+	/* The panes cover everything above the status bar: no dead rows. */
+	assert_int_equal(area, (long)(l->rows - 2) * l->cols);
+	assert_int_equal(l->status.y, l->rows - 2);
+	assert_int_equal(l->prompt.y, l->rows - 1);
+	assert_int_equal(l->status.w, l->cols);
+	assert_int_equal(l->prompt.w, l->cols);
+}
+
+static void test_wide_is_two_columns(void **state)
+{
+	struct layout l;
+	layout_compute(&l, 160, 48, LAYOUT_SERVER);
+	assert_false(l.too_small);
+	assert_true(l.two_columns);
+	assert_tiles(&l);
+	/* Server over client on the left; pair over inspector on the right. */
+	assert_int_equal(l.pane[LAYOUT_SERVER].x, 0);
+	assert_int_equal(l.pane[LAYOUT_CLIENT].x, 0);
+	assert_int_equal(l.pane[LAYOUT_PAIR].x, 80);
+	assert_int_equal(l.pane[LAYOUT_INSPECT].x, 80);
+	assert_true(l.pane[LAYOUT_SERVER].y < l.pane[LAYOUT_CLIENT].y);
+	assert_int_equal(l.pane[LAYOUT_SERVER].h, 23);
+	assert_int_equal(l.pane[LAYOUT_CLIENT].h, 23);
+}
+
+static void test_odd_sizes_tile(void **state)
+{
+	for (int cols = LAYOUT_MIN_COLS; cols < 300; cols += 7)
+		for (int rows = LAYOUT_MIN_ROWS; rows < 120; rows += 5)
+			for (int f = 0; f < LAYOUT_PANES; f++) {
+				struct layout l;
+				layout_compute(&l, cols, rows, (enum layout_pane)f);
+				assert_false(l.too_small);
+				assert_int_equal(l.two_columns, cols >= LAYOUT_WIDE_COLS);
+				assert_tiles(&l);
+			}
+}
+
+static void test_narrow_stacks_and_favours_focus(void **state)
+{
+	struct layout l;
+	layout_compute(&l, 80, 24, LAYOUT_CLIENT);
+	assert_false(l.two_columns);
+	assert_tiles(&l);
+	for (int p = 0; p < LAYOUT_PANES; p++)
+		assert_int_equal(l.pane[p].w, 80);
+	/* In order, top to bottom. */
+	assert_true(l.pane[LAYOUT_SERVER].y < l.pane[LAYOUT_CLIENT].y);
+	assert_true(l.pane[LAYOUT_CLIENT].y < l.pane[LAYOUT_PAIR].y);
+	assert_true(l.pane[LAYOUT_PAIR].y < l.pane[LAYOUT_INSPECT].y);
+	/* The focused pane is the tallest. */
+	for (int p = 0; p < LAYOUT_PANES; p++)
+		if (p != LAYOUT_CLIENT)
+			assert_true(l.pane[LAYOUT_CLIENT].h > l.pane[p].h);
+}
+
+static void test_minimum_fits(void **state)
+{
+	struct layout l;
+	layout_compute(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, LAYOUT_INSPECT);
+	assert_false(l.too_small);
+	assert_tiles(&l);
+}
+
+static void test_too_small(void **state)
+{
+	struct layout l;
+	char buf[96];
+	layout_compute(&l, 59, 40, LAYOUT_SERVER);
+	assert_true(l.too_small);
+	layout_too_small_text(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "terminal too small (59x40, need 60x16)");
+	layout_compute(&l, 200, 15, LAYOUT_SERVER);
+	assert_true(l.too_small);
+	layout_too_small_text(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "terminal too small (200x15, need 60x16)");
+	layout_compute(&l, 0, 0, LAYOUT_SERVER);
+	assert_true(l.too_small);
+	/* And it recovers when the terminal grows. */
+	layout_compute(&l, 60, 16, LAYOUT_SERVER);
+	assert_false(l.too_small);
+}
+
+static void test_names(void **state)
+{
+	assert_string_equal(layout_pane_name(LAYOUT_SERVER), "Server");
+	assert_string_equal(layout_pane_name(LAYOUT_INSPECT), "Inspector");
+	assert_string_equal(layout_pane_name(LAYOUT_PANES), "?");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wide_is_two_columns),
+		cmocka_unit_test(test_odd_sizes_tile),
+		cmocka_unit_test(test_narrow_stacks_and_favours_focus),
+		cmocka_unit_test(test_minimum_fits),
+		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,168 @@
+/* test_pane: the scrollback ring: order, wrap-around, fixed memory, scroll, follow, skips. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ui/pane.h"
+
+static void push_n(struct pane *p, uint32_t from, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct event ev;
+		event_init(&ev, SRC_SERVER, EV_RECV);
+		ev.conn = from + i;
+		event_set_bytes(&ev, "abcdefgh", 8);
+		pane_push(p, &ev);
+	}
+}
+
+static uint32_t conn_at(const struct pane *p, size_t back)
+{
+	const struct pane_line *l = pane_get(p, back);
+	assert_non_null(l);
+	return l->ev.conn;
+}
+
+static void test_order_and_wrap(void **state)
+{
+	struct pane p;
+	assert_int_equal(pane_init(&p, 8), 0);
+	struct pane_line *ring = p.ring;
+	assert_null(pane_get(&p, 0));
+	push_n(&p, 1, 5);
+	assert_int_equal(p.count, 5);
+	assert_int_equal(conn_at(&p, 0), 5);
+	assert_int_equal(conn_at(&p, 4), 1);
+	assert_null(pane_get(&p, 5));
+	/* 30 more through a ring of 8: the newest 8 stay, oldest first out. */
+	push_n(&p, 6, 30);
+	assert_int_equal(p.count, 8);
+	assert_int_equal(p.appended, 35);
+	for (size_t b = 0; b < 8; b++)
+		assert_int_equal(conn_at(&p, b), 35 - b);
+	assert_null(pane_get(&p, 8));
+	/* Fixed memory: the ring was never reallocated. */
+	assert_ptr_equal(p.ring, ring);
+	assert_int_equal(p.cap, 8);
+	const struct pane_line *l = pane_get(&p, 0);
+	assert_int_equal(l->ev.nbytes, 8);
+	assert_int_equal(l->ev.preview_len, 8);
+	assert_memory_equal(l->ev.preview, "abcdefgh", 8);
+	pane_free(&p);
+}
+
+static void test_push_clears_dropped(void **state)
+{
+	struct pane p;
+	assert_int_equal(pane_init(&p, 4), 0);
+	struct event ev;
+	event_init(&ev, SRC_CLIENT, EV_INFO);
+	ev.dropped = 7;
+	pane_push(&p, &ev);
+	assert_int_equal(pane_get(&p, 0)->ev.dropped, 0);
+	pane_free(&p);
+}
+
+static void test_follow_and_scroll(void **state)
+{
+	struct pane p;
+	assert_int_equal(pane_init(&p, 100), 0);
+	push_n(&p, 1, 50);
+	assert_true(p.follow);
+	assert_int_equal(p.scroll, 0);
+	pane_scroll(&p, 10);
+	assert_false(p.follow);
+	assert_int_equal(p.scroll, 10);
+	assert_int_equal(conn_at(&p, p.scroll), 40);
+	/* New lines while scrolled back: the view stays on the same line. */
+	push_n(&p, 51, 5);
+	assert_int_equal(p.scroll, 15);
+	assert_int_equal(conn_at(&p, p.scroll), 40);
+	/* Clamped at the oldest line. */
+	pane_scroll(&p, 1000);
+	assert_int_equal(p.scroll, 54);
+	assert_int_equal(conn_at(&p, p.scroll), 1);
+	/* Scrolling back down to the newest follows again. */
+	pane_scroll(&p, -1000);
+	assert_true(p.follow);
+	assert_int_equal(p.scroll, 0);
+	pane_scroll_oldest(&p);
+	assert_false(p.follow);
+	assert_int_equal(conn_at(&p, p.scroll), 1);
+	pane_follow(&p);
+	assert_true(p.follow);
+	push_n(&p, 56, 3);
+	assert_int_equal(p.scroll, 0);
+	assert_int_equal(conn_at(&p, 0), 58);
+	pane_free(&p);
+}
+
+static void test_scrolled_view_survives_overwrite(void **state)
+{
+	struct pane p;
+	assert_int_equal(pane_init(&p, 10), 0);
+	push_n(&p, 1, 10);
+	pane_scroll_oldest(&p);
+	assert_int_equal(p.scroll, 9);
+	/* The line looked at is overwritten: the view stays on the oldest line kept. */
+	push_n(&p, 11, 4);
+	assert_int_equal(p.scroll, 9);
+	assert_int_equal(conn_at(&p, p.scroll), 5);
+	pane_free(&p);
+}
+
+static void test_skips_merge(void **state)
+{
+	struct pane p;
+	assert_int_equal(pane_init(&p, 10), 0);
+	push_n(&p, 1, 2);
+	pane_skip(&p, 0, 0);
+	assert_int_equal(p.count, 2);
+	pane_skip(&p, 40, 123);
+	pane_skip(&p, 2, 456);
+	assert_int_equal(p.count, 3);
+	const struct pane_line *l = pane_get(&p, 0);
+	assert_int_equal(l->skipped, 42);
+	assert_string_equal(l->ev.text, "42 lines skipped");
+	push_n(&p, 3, 1);
+	pane_skip(&p, 5, 789);
+	assert_int_equal(p.count, 5);
+	assert_int_equal(pane_get(&p, 0)->skipped, 5);
+	assert_int_equal(pane_get(&p, 1)->skipped, 0);
+	assert_int_equal(pane_get(&p, 2)->skipped, 42);
+	pane_free(&p);
+}
+
+static void test_empty_pane(void **state)
+{
+	struct pane p;
+	assert_int_equal(pane_init(&p, 0), -EINVAL);
+	assert_int_equal(pane_init(&p, 3), 0);
+	pane_scroll(&p, 5);
+	assert_true(p.follow);
+	pane_scroll_oldest(&p);
+	assert_int_equal(p.scroll, 0);
+	push_n(&p, 1, 2);
+	pane_clear(&p);
+	assert_null(pane_get(&p, 0));
+	pane_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_order_and_wrap),
+		cmocka_unit_test(test_push_clears_dropped),
+		cmocka_unit_test(test_follow_and_scroll),
+		cmocka_unit_test(test_scrolled_view_survives_overwrite),
+		cmocka_unit_test(test_skips_merge),
+		cmocka_unit_test(test_empty_pane),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
