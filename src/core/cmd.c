@@ -79,15 +79,17 @@ static const struct cmd_opt *find_opt(const struct cmd_entry *e, const char *nam
 	return NULL;
 }
 
-static int parse_opt_value(const struct cmd_opt *o, const char *v, struct cmd_args *a, int idx,
+static int parse_opt_value(const struct cmd_opt *o, const char *raw, struct cmd_args *a, int idx,
 			   char *err, size_t errlen)
 {
 	unsigned long num;
 	int r;
+	char v[160];
+	words_show(raw, strlen(raw), 32, v, sizeof(v));
 	switch (o->type) {
 	case CMD_OPT_UINT:
 	case CMD_OPT_OCTAL:
-		r = sysio_parse_ulong(v, o->type == CMD_OPT_OCTAL ? 8 : 10, o->min, o->max, &num);
+		r = sysio_parse_ulong(raw, o->type == CMD_OPT_OCTAL ? 8 : 10, o->min, o->max, &num);
 		if (r == -EINVAL) {
 			snprintf(err, errlen, "--%s wants %s number, not '%s'", o->name,
 				 o->type == CMD_OPT_OCTAL ? "an octal" : "a", v);
@@ -103,7 +105,7 @@ static int parse_opt_value(const struct cmd_opt *o, const char *v, struct cmd_ar
 		break;
 	case CMD_OPT_CHOICE:
 		for (const char *const *c = o->choices; *c; c++)
-			if (strcmp(*c, v) == 0) {
+			if (strcmp(*c, raw) == 0) {
 				a->str[idx] = *c;
 				return 0;
 			}
@@ -120,7 +122,7 @@ static int parse_opt_value(const struct cmd_opt *o, const char *v, struct cmd_ar
 		}
 		return -1;
 	case CMD_OPT_WORD:
-		a->str[idx] = v;
+		a->str[idx] = raw;
 		break;
 	}
 	return 0;
@@ -143,12 +145,13 @@ int cmd_parse(const char *line, struct cmd_args *a, char *err, size_t errlen)
 			break;
 		}
 	if (!a->entry) {
-		char subs[128];
+		char subs[128], shown[160];
 		subcommands(w->v[0], subs, sizeof(subs));
+		words_show(w->v[0], w->len[0], 32, shown, sizeof(shown));
 		if (subs[0])
-			snprintf(err, errlen, "%s: expected %s %s", w->v[0], w->v[0], subs);
+			snprintf(err, errlen, "%s: expected %s %s", shown, shown, subs);
 		else
-			snprintf(err, errlen, "unknown command '%.64s' (try: help)", w->v[0]);
+			snprintf(err, errlen, "unknown command '%s' (try: help)", shown);
 		cmd_args_free(a);
 		return CMD_FAIL;
 	}
@@ -165,17 +168,18 @@ int cmd_parse(const char *line, struct cmd_args *a, char *err, size_t errlen)
 		if (!only_args && v[0] == '-' && v[1] == '-' && w->len[i] == strlen(v)) {
 			const char *name = v + 2;
 			const char *eq = strchr(name, '=');
-			char oname[32];
+			char oname[32], oshown[160];
 			size_t nl = eq ? (size_t)(eq - name) : strlen(name);
 			if (nl >= sizeof(oname))
 				nl = sizeof(oname) - 1;
 			memcpy(oname, name, nl);
 			oname[nl] = '\0';
+			words_show(oname, nl, 24, oshown, sizeof(oshown));
 			int idx;
 			const struct cmd_opt *o = find_opt(e, oname, &idx);
 			if (!o) {
-				snprintf(err, errlen, "%s: unknown option --%.32s (usage: %s)", e->name,
-					 oname, syn);
+				snprintf(err, errlen, "%s: unknown option --%s (usage: %s)", e->name,
+					 oshown, syn);
 				goto fail;
 			}
 			if (a->has[idx]) {
@@ -201,8 +205,10 @@ int cmd_parse(const char *line, struct cmd_args *a, char *err, size_t errlen)
 			continue;
 		}
 		if (a->argc >= e->max_args) {
-			snprintf(err, errlen, "%s: unexpected argument '%.40s' (usage: %s)", e->name, v,
-				 syn);
+			char shown[160];
+			words_show(v, w->len[i], 32, shown, sizeof(shown));
+			snprintf(err, errlen, "%s: unexpected argument '%s' (usage: %s)", e->name,
+				 shown, syn);
 			goto fail;
 		}
 		a->argv[a->argc] = v;

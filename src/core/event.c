@@ -138,6 +138,28 @@ static void put(struct out *o, const char *fmt, ...)
 		o->w = o->len - 1;
 }
 
+/* Text that may hold bytes a user typed (paths, messages): never let one reach a terminal
+ * raw. Bytes outside 0x20..0x7e become \xNN. */
+static void put_safe(struct out *o, const char *text)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (o->len == 0 || o->w >= o->len - 1)
+			return;
+		if (*p >= 0x20 && *p <= 0x7e) {
+			o->buf[o->w++] = (char)*p;
+		} else {
+			if (o->w + 4 >= o->len)
+				return;
+			o->buf[o->w++] = '\\';
+			o->buf[o->w++] = 'x';
+			o->buf[o->w++] = hex[*p >> 4];
+			o->buf[o->w++] = hex[*p & 15];
+		}
+	}
+	o->buf[o->w] = '\0';
+}
+
 static void put_bytes(struct out *o, const struct event *ev, unsigned flags)
 {
 	if (flags & EVENT_FMT_HEX) {
@@ -158,10 +180,9 @@ static void put_bytes(struct out *o, const struct event *ev, unsigned flags)
 
 static void put_error(struct out *o, const char *what, int err)
 {
+	put_safe(o, what);
 	if (err)
-		put(o, "%s: %s (%s)", what, strerror(err), event_errno_name(err));
-	else
-		put(o, "%s", what);
+		put(o, ": %s (%s)", strerror(err), event_errno_name(err));
 }
 
 size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t len)
@@ -173,24 +194,26 @@ size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t le
 		put(&o, "[%" PRIu64 " events not shown] ", ev->dropped);
 	switch (ev->kind) {
 	case EV_INFO:
-		put(&o, "%s", ev->text);
+		put_safe(&o, ev->text);
 		break;
 	case EV_ERROR:
 		put_error(&o, ev->text, ev->err);
 		break;
 	case EV_LISTEN:
-		put(&o, "starting up on %s", ev->text);
+		put(&o, "starting up on ");
+		put_safe(&o, ev->text);
 		break;
 	case EV_WAIT:
 		put(&o, "waiting for a connection");
 		break;
 	case EV_ACCEPT:
-		if (ev->has_cred)
-			put(&o, "connection from pid %ld (%s) uid %lu gid %lu", (long)ev->pid,
-			    ev->text[0] ? ev->text : "?", (unsigned long)ev->uid,
-			    (unsigned long)ev->gid);
-		else
-			put(&o, "%s", ev->text);
+		if (!ev->has_cred) {
+			put_safe(&o, ev->text);
+			break;
+		}
+		put(&o, "connection from pid %ld (", (long)ev->pid);
+		put_safe(&o, ev->text[0] ? ev->text : "?");
+		put(&o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
 		break;
 	case EV_RECV:
 		put(&o, "received %" PRIu64 " bytes ", ev->nbytes);
@@ -206,7 +229,7 @@ size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t le
 		}
 		break;
 	case EV_CLOSE:
-		put(&o, "%s", ev->text);
+		put_safe(&o, ev->text);
 		break;
 	case EV_DONE:
 		if (ev->text[0])

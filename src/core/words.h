@@ -16,4 +16,8 @@ struct words {
 int words_split(const char *line, struct words *out, char *err, size_t errlen);
 void words_free(struct words *w);
 
+/* Copy up to MAX bytes of WORD (LEN bytes) for an error message: bytes outside 0x20..0x7e
+ * become \xNN, and a longer word ends in "...". Returns OUT. */
+const char *words_show(const char *word, size_t len, size_t max, char *out, size_t outsz);
+
 #endif

@@ -86,6 +86,9 @@ static void test_usage_errors(void **state)
 	parse_fails("send", "send: missing argument (usage: send MESSAGE)");
 	parse_fails("disconnect now", "unexpected argument 'now'");
 	parse_fails("quit 1", "usage: quit");
+	/* What the user typed is quoted back escaped, never raw. */
+	parse_fails("'a\nb'", "unknown command 'a\\x0ab'");
+	parse_fails("send x \"\\x1b[2J\"", "unexpected argument '\\x1b[2J'");
 }
 
 static void test_dash_dash_ends_options(void **state)

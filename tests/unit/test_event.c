@@ -73,6 +73,10 @@ static void test_error_words(void **state)
 	event_format(&ev, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "connect ./x: Permission denied (EACCES)");
 	assert_string_equal(event_errno_name(ECONNREFUSED), "ECONNREFUSED");
+	/* A path the user typed with control bytes is shown escaped. */
+	event_textf(&ev, "connect /tmp/\x1b]0;x\x07");
+	event_format(&ev, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "connect /tmp/\\x1b]0;x\\x07: Permission denied (EACCES)");
 }
 
 static void test_dropped_and_time(void **state)

@@ -96,6 +96,14 @@ static void test_errors(void **state)
 	expect_error("send \"abc\\", "unterminated double quote");
 }
 
+static void test_show_escapes_and_cuts(void **state)
+{
+	char out[64];
+	assert_string_equal(words_show("a\nb\x1b", 4, 32, out, sizeof(out)), "a\\x0ab\\x1b");
+	assert_string_equal(words_show("abcdef", 6, 3, out, sizeof(out)), "abc...");
+	assert_string_equal(words_show("plain", 5, 32, out, sizeof(out)), "plain");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +113,7 @@ int main(void)
 		cmocka_unit_test(test_single_quotes_are_literal),
 		cmocka_unit_test(test_backslash_outside_quotes),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_show_escapes_and_cuts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

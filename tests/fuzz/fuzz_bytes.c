@@ -1,0 +1,42 @@
+/* fuzz_bytes: whatever the peer sends, the rendering holds only bytes 0x20..0x7e. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bytes.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void printable_or_die(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t cap = BYTES_REPR_SIZE(size);
+	char *out = malloc(cap);
+	if (!out)
+		return 0;
+	size_t need = bytes_repr(data, size, out, cap);
+	if (need != strlen(out) || need + 1 > cap)
+		abort();
+	printable_or_die(out, need);
+	/* Cut short, it still ends in a quote and stays printable. */
+	char small[24];
+	bytes_repr(data, size, small, sizeof(small));
+	printable_or_die(small, strlen(small));
+	if (size && small[strlen(small) - 1] != '\'' && small[strlen(small) - 1] != '"')
+		abort();
+	char hex[96];
+	bytes_hexline(data, size, hex, sizeof(hex));
+	printable_or_die(hex, strlen(hex));
+	size_t jl = bytes_json(data, size, out, cap);
+	printable_or_die(out, jl);
+	free(out);
+	return 0;
+}

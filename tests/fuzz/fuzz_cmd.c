@@ -1,0 +1,34 @@
+/* fuzz_cmd: command parsing never crashes; errors are one line naming a usage or a reason. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cmd.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *line = malloc(size + 1);
+	if (!line)
+		return 0;
+	memcpy(line, data, size);
+	line[size] = '\0';
+	struct cmd_args a;
+	char err[512] = "";
+	int r = cmd_parse(line, &a, err, sizeof(err));
+	if (r == CMD_OK) {
+		if (!a.entry || a.argc < a.entry->min_args || a.argc > a.entry->max_args)
+			abort();
+	} else if (r == CMD_FAIL) {
+		if (!err[0] || strchr(err, '\n') || a.entry)
+			abort();
+	} else if (r != CMD_EMPTY) {
+		abort();
+	}
+	cmd_args_free(&a);
+	free(line);
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* fuzz_words: word splitting never crashes, and a success yields well-formed words. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/words.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *line = malloc(size + 1);
+	if (!line)
+		return 0;
+	memcpy(line, data, size);
+	line[size] = '\0';
+	struct words w;
+	char err[256];
+	if (words_split(line, &w, err, sizeof(err)) == 0) {
+		for (int i = 0; i < w.count; i++) {
+			/* A word never outgrows its line, and is NUL-terminated at its length. */
+			if (w.len[i] > size || w.v[i][w.len[i]] != '\0')
+				abort();
+		}
+		words_free(&w);
+	} else if (w.count != 0 || w.v != NULL || !err[0]) {
+		abort();
+	}
+	free(line);
+	return 0;
+}
