@@ -31,9 +31,28 @@ enum { OP_RECV = 1, OP_SEND = 2 };
 #define REC_HDR 13
 #define REC_MAX (REC_HDR + PAIR_RECV_SIZE)
 
+/* say_bytes fits a label, a cut rendering and a note into an event's text. */
+_Static_assert(EVENT_TEXT_MAX >= 200, "event text too short for the pair's lines");
+
 /* The child's exit statuses (3 belongs to the test knob). */
 enum { CHILD_OK = 0, CHILD_RECV_FAILED = 1, CHILD_SEND_FAILED = 2, CHILD_FORCED = 3,
        CHILD_PEER_GONE = 4 };
+
+/* The parent side: set up by pair_start, then the thread's alone. */
+struct run {
+	struct pair *p;
+	pid_t self, child;
+	int sock, report;
+	bool stream;
+	size_t sent;
+	bool peer_gone;         /* the child's end closed while we were sending */
+	int fatal;              /* a call failed (already told): give up and kill the child */
+	size_t reply_got;
+	bool reply_done, sock_eof, report_eof;
+	size_t rhave;
+	uint8_t rbuf[2 * REC_MAX];
+	uint8_t in[PAIR_RECV_SIZE];
+};
 
 struct pair {
 	int type;
@@ -48,9 +67,33 @@ struct pair {
 	atomic_bool finished;
 	atomic_int child;
 	struct event_sink later;
+	uint64_t t0;              /* just before the fork */
+	struct run run;
+	/* The child's record buffer: it exists before the fork, so the child allocates nothing. */
+	uint8_t rec[REC_MAX];
 };
 
 static void *pair_main(void *arg);
+static void child_main(const struct pair *p, int sock, int report, uint8_t *rec)
+	__attribute__((noreturn));
+
+static const char *type_macro(int type)
+{
+	return type == SOCK_STREAM ? "SOCK_STREAM" :
+	       type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" : "SOCK_DGRAM";
+}
+
+/* waitpid on our own child only, through EINTR. Returns 0 or an errno (ECHILD when someone
+ * set SIGCHLD to SIG_IGN and the kernel reaped it). */
+static int reap(pid_t pid, int *wstatus)
+{
+	for (;;) {
+		if (waitpid(pid, wstatus, 0) == pid)
+			return 0;
+		if (errno != EINTR)
+			return errno;
+	}
+}
 
 const char *pair_type_name(int type)
 {
@@ -137,30 +180,74 @@ int pair_start(struct pair **out, const void *msg, size_t len, const void *reply
 	atomic_init(&p->finished, false);
 	atomic_init(&p->child, 0);
 	read_knobs(p, now);
-	int r = sysio_pipe(p->ctl, O_NONBLOCK);
-	if (r < 0) {
-		event_emit_error(now, SRC_PAIR_PARENT, 0, -r, "pair: pipe");
+	struct run *r = &p->run;
+	r->p = p;
+	r->self = getpid();
+	r->stream = type == SOCK_STREAM;
+	r->sock = r->report = -1;
+	int err = sysio_pipe(p->ctl, O_NONBLOCK);
+	if (err < 0) {
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pipe");
 		goto fail;
 	}
-	/* The thread, and so the child, starts with every signal blocked: a terminal's ^C is the
-	 * main thread's business, and the child must never run a handler it inherited. */
+	int sv[2], rep[2];
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0) {
+		err = -errno;
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: socketpair(AF_UNIX, %s)",
+				 type_macro(type));
+		goto fail;
+	}
+	r->sock = sv[0];
+	if ((err = sysio_pipe(rep, 0)) < 0) {
+		close(sv[1]);
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pipe");
+		goto fail;
+	}
+	r->report = rep[0];
+	/* The child, and the thread after it, start with every signal blocked: a terminal's ^C
+	 * is the main thread's business, and the child must never run an inherited handler.
+	 * The fork happens here, before the session thread exists: a child forked from that
+	 * thread would hold its TLS block with nothing pointing at it (valgrind calls it lost),
+	 * and the child's rules are the same on any thread. */
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&p->thread, NULL, pair_main, p);
+	/* Published before the fork so the child's copy of the caller's memory points at P
+	 * (a leak checker in the child then sees it reachable, not lost). */
+	*out = p;
+	p->t0 = event_now_ns();
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		close(rep[0]);
+		child_main(p, sv[1], rep[1], p->rec);
+	}
+	err = pid < 0 ? -errno : 0;
+	close(sv[1]);
+	close(rep[1]);
+	if (pid < 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: fork");
+		goto fail;
+	}
+	r->child = pid;
+	atomic_store(&p->child, (int)pid);
+	err = -pthread_create(&p->thread, NULL, pair_main, p);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0) {
-		event_emit_error(now, SRC_PAIR_PARENT, 0, r, "pair: pthread_create");
-		r = -r;
+	if (err < 0) {
+		kill(pid, SIGKILL);
+		int ws;
+		reap(pid, &ws);
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pthread_create");
 		goto fail;
 	}
 	p->thread_started = true;
-	*out = p;
 	return 0;
 fail:
+	*out = NULL;
 	atomic_store(&p->finished, true);
 	pair_destroy(p);
-	return r;
+	return err;
 }
 
 void pair_request_stop(struct pair *p)
@@ -196,6 +283,8 @@ void pair_destroy(struct pair *p)
 	}
 	sysio_close(&p->ctl[0]);
 	sysio_close(&p->ctl[1]);
+	sysio_close(&p->run.sock);
+	sysio_close(&p->run.report);
 	free(p->msg);
 	free(p->reply);
 	free(p);
@@ -237,9 +326,8 @@ static void child_record(int fd, uint8_t *rec, uint8_t tag, uint32_t a, uint32_t
 	}
 }
 
-/* REC is the parent thread's buffer of REC_MAX bytes, inherited: the child allocates nothing. */
-static void __attribute__((noreturn))
-child_main(const struct pair *p, int sock, int report, uint8_t *rec)
+/* REC is the pair's buffer of REC_MAX bytes, made before the fork: the child allocates nothing. */
+static void child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 {
 	child_record(report, rec, REC_WAITING, 0, 0, 0);
 	if (p->fail == FAIL_EXIT3)
@@ -248,7 +336,7 @@ child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 	size_t got = 0;
 	/* A stream has no boundaries: read until the whole message is in. Seqpacket and dgram
 	 * hand over one message per recv; MSG_TRUNC makes recv tell its real length. */
-	do {
+	while (got < p->len) {
 		ssize_t n = recv(sock, rec + REC_HDR, PAIR_RECV_SIZE, stream ? 0 : MSG_TRUNC);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -263,7 +351,9 @@ child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 		size_t kept = (size_t)n < PAIR_RECV_SIZE ? (size_t)n : PAIR_RECV_SIZE;
 		child_record(report, rec, REC_RECEIVED, (uint32_t)n, 0, kept);
 		got += (size_t)n;
-	} while (stream && got < p->len);
+		if (!stream)
+			break;
+	}
 	if (p->fail == FAIL_HANG) {
 		/* Never reply; leave only when the parent's end goes away or SIGKILL comes. */
 		for (;;) {
@@ -290,21 +380,6 @@ child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 
 /* ---- the parent thread ---- */
 
-struct run {
-	struct pair *p;
-	pid_t self, child;
-	int sock, report;
-	bool stream;
-	size_t sent;
-	bool peer_gone;         /* the child's end closed while we were sending */
-	int fatal;              /* a call failed (already told): give up and kill the child */
-	size_t reply_got;
-	bool reply_done, sock_eof, report_eof;
-	size_t rhave;
-	uint8_t rbuf[2 * REC_MAX];
-	uint8_t in[PAIR_RECV_SIZE];
-};
-
 static void say(struct run *r, enum event_source src, enum event_kind kind, int err,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static void say(struct run *r, enum event_source src, enum event_kind kind, int err,
@@ -330,15 +405,21 @@ static void say_bytes(struct run *r, enum event_source src, const char *what,
 	event_init(&ev, src, EV_INFO);
 	ev.actor = src == SRC_PAIR_CHILD ? r->child : r->self;
 	event_set_bytes(&ev, data, kept);
-	char repr[160];
-	size_t need = bytes_repr(data, kept, repr, sizeof(repr));
-	char more[48] = "";
-	if (need >= sizeof(repr))
-		snprintf(more, sizeof(more), "... (%zu bytes)", kept);
 	char lost[96] = "";
 	if (real > kept)
 		snprintf(lost, sizeof(lost), " (%zu of %zu bytes: one recv takes one message, "
 			 "the rest is discarded)", kept, real);
+	/* The line stays readable; the event's preview holds the bytes themselves. */
+	char repr[160], more[32] = "";
+	size_t room = sizeof(ev.text) - strlen(what) - 2 - strlen(lost) - sizeof(more);
+	if (room > sizeof(repr))
+		room = sizeof(repr);
+	if (bytes_repr(data, kept, repr, room) >= room) {
+		if (lost[0])
+			snprintf(more, sizeof(more), "...");
+		else
+			snprintf(more, sizeof(more), "... (%zu bytes)", kept);
+	}
 	event_textf(&ev, "%s: %s%s%s", what, repr, more, lost);
 	sink_emit(&r->p->later, &ev);
 }
@@ -495,18 +576,6 @@ static int exchange(struct run *r, uint64_t deadline_ns)
 	}
 }
 
-/* waitpid on our own child only, through EINTR. Returns 0 or an errno (ECHILD when someone
- * set SIGCHLD to SIG_IGN and the kernel reaped it). */
-static int reap(pid_t pid, int *wstatus)
-{
-	for (;;) {
-		if (waitpid(pid, wstatus, 0) == pid)
-			return 0;
-		if (errno != EINTR)
-			return errno;
-	}
-}
-
 static const char *signal_name(int sig)
 {
 	switch (sig) {
@@ -588,12 +657,6 @@ static int conclude(struct run *r, int outcome, int reap_err, int ws, uint64_t t
 	return 0;
 }
 
-static const char *type_macro(int type)
-{
-	return type == SOCK_STREAM ? "SOCK_STREAM" :
-	       type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" : "SOCK_DGRAM";
-}
-
 static void finish(struct pair *p, int status)
 {
 	atomic_store(&p->status, status);
@@ -603,73 +666,29 @@ static void finish(struct pair *p, int status)
 static void *pair_main(void *arg)
 {
 	struct pair *p = arg;
-	struct run *r = calloc(1, sizeof(*r));
-	if (!r) {
-		event_emit_error(&p->later, SRC_PAIR_PARENT, 0, ENOMEM, "pair");
-		finish(p, ENOMEM);
-		return NULL;
-	}
-	r->p = p;
-	r->self = getpid();
-	r->stream = p->type == SOCK_STREAM;
-	int sv[2] = { -1, -1 }, rep[2] = { -1, -1 }, status = 0;
-	if (socketpair(AF_UNIX, p->type | SOCK_CLOEXEC, 0, sv) < 0) {
-		status = errno;
-		say(r, SRC_PAIR_PARENT, EV_ERROR, status, "pair: socketpair(AF_UNIX, %s)",
-		    type_macro(p->type));
-		goto out;
-	}
-	int e = sysio_pipe(rep, 0);
-	if (e < 0) {
-		status = -e;
-		say(r, SRC_PAIR_PARENT, EV_ERROR, status, "pair: pipe");
-		goto out;
-	}
-	/* The child's record buffer lives here, before the fork: the child never allocates. */
-	uint8_t rec[REC_MAX];
-	uint64_t t0 = event_now_ns();
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(sv[0]);
-		close(rep[0]);
-		child_main(p, sv[1], rep[1], rec);
-	}
-	if (pid < 0) {
-		status = errno;
-		say(r, SRC_PAIR_PARENT, EV_ERROR, status, "pair: fork");
-		goto out;
-	}
-	r->child = pid;
-	atomic_store(&p->child, (int)pid);
-	sysio_close(&sv[1]);
-	sysio_close(&rep[1]);
-	r->sock = sv[0];
-	r->report = rep[0];
+	struct run *r = &p->run;
 	/* Non-blocking, so one poll loop watches the clock, a stop request and both fds. */
 	sysio_set_nonblock(r->sock, true);
 	sysio_set_nonblock(r->report, true);
 	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "socketpair(AF_UNIX, %s) and fork: child %ld; %s",
-	    type_macro(p->type), (long)pid, r->stream ?
+	    type_macro(p->type), (long)r->child, r->stream ?
 	    "a byte stream, a recv returns whatever is queued" :
 	    "message boundaries kept, one recv returns one message");
 	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "in parent, sending message");
 	send_more(r);
-	int outcome = r->fatal ? r->fatal : exchange(r, t0 + (uint64_t)p->timeout_ms * 1000000u);
+	int outcome = r->fatal ? r->fatal :
+		      exchange(r, p->t0 + (uint64_t)p->timeout_ms * 1000000u);
 	if (outcome)
-		kill(pid, SIGKILL);   /* not reaped yet, so the pid is still ours */
+		kill(r->child, SIGKILL);   /* not reaped yet, so the pid is still ours */
 	int ws = 0;
-	int reap_err = reap(pid, &ws);
-	uint64_t took = event_now_ns() - t0;
+	int reap_err = reap(r->child, &ws);
+	uint64_t took = event_now_ns() - p->t0;
 	/* Lines the child wrote before it died still count. */
 	if (!r->report_eof)
 		read_report(r);
-	status = conclude(r, outcome, reap_err, ws, took);
-out:
-	sysio_close(&sv[0]);
-	sysio_close(&sv[1]);
-	sysio_close(&rep[0]);
-	sysio_close(&rep[1]);
-	free(r);
+	int status = conclude(r, outcome, reap_err, ws, took);
+	sysio_close(&r->sock);
+	sysio_close(&r->report);
 	finish(p, status);
 	return NULL;
 }

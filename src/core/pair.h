@@ -26,10 +26,11 @@
 
 struct pair;
 
-/* Start the demo on a socketpair of TYPE (SOCK_STREAM, SOCK_SEQPACKET or SOCK_DGRAM): a thread
- * creates the pair, forks, sends MSG and reads the child's REPLY; the child reports what it
- * received over a pipe. Setup problems go to NOW (the caller's thread), the story to LATER.
- * Returns 0, or -errno after one EV_ERROR to NOW. */
+/* Start the demo on a socketpair of TYPE (SOCK_STREAM, SOCK_SEQPACKET or SOCK_DGRAM): create
+ * the pair, fork (here, before the session thread exists), then a thread sends MSG, reads the
+ * child's REPLY and reaps it; the child reports what it received over a pipe. *OUT is set
+ * before the fork. Setup problems go to NOW (the caller's thread), the story to LATER.
+ * Returns 0, or -errno after one EV_ERROR to NOW (and *OUT is NULL). */
 int pair_start(struct pair **out, const void *msg, size_t len, const void *reply, size_t rlen,
 	       int type, const struct event_sink *now, const struct event_sink *later);
 /* Ask the thread to kill its child and finish (non-blocking). */
