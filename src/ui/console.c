@@ -423,9 +423,9 @@ static void key_code(struct console *c, int k)
 				       : "chunks shown as b'...' text (F2: hex)");
 		return;
 	case KEY_F(10): c->app.quit = true; return;
-	case KEY_PPAGE: pane_scroll(fp, page); c->dirty = true; return;
-	case KEY_NPAGE: pane_scroll(fp, -page); c->dirty = true; return;
-	case KEY_HOME: pane_scroll_oldest(fp); c->dirty = true; return;
+	case KEY_PPAGE: pane_scroll(fp, page, (size_t)page); c->dirty = true; return;
+	case KEY_NPAGE: pane_scroll(fp, -page, (size_t)page); c->dirty = true; return;
+	case KEY_HOME: pane_scroll_oldest(fp, 1); c->dirty = true; return;   /* the view fills from the top */
 	case KEY_END: pane_follow(fp); c->dirty = true; return;
 	case KEY_BTAB: focus_move(c, -1); return;
 	case KEY_RESIZE: return;   /* the signal fd reports resizes */

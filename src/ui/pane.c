@@ -88,26 +88,29 @@ const struct pane_line *pane_get(const struct pane *p, size_t back)
 	return &p->ring[(p->head + p->cap - 1 - back) % p->cap];
 }
 
-void pane_scroll(struct pane *p, long n)
+static size_t scroll_max(const struct pane *p, size_t rows)
 {
-	if (p->count == 0)
-		return;
+	if (rows == 0)
+		rows = 1;
+	return p->count > rows ? p->count - rows : 0;
+}
+
+void pane_scroll(struct pane *p, long n, size_t rows)
+{
 	long s = (long)p->scroll + n;
 	if (s <= 0) {
 		pane_follow(p);
 		return;
 	}
-	if ((size_t)s > p->count - 1)
-		s = (long)p->count - 1;
+	if ((size_t)s > scroll_max(p, rows))
+		s = (long)scroll_max(p, rows);
 	p->scroll = (size_t)s;
 	p->follow = p->scroll == 0;
 }
 
-void pane_scroll_oldest(struct pane *p)
+void pane_scroll_oldest(struct pane *p, size_t rows)
 {
-	if (p->count == 0)
-		return;
-	p->scroll = p->count - 1;
+	p->scroll = scroll_max(p, rows);
 	p->follow = p->scroll == 0;
 }
 

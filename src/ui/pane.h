@@ -40,9 +40,10 @@ void pane_skip(struct pane *p, uint64_t n, uint64_t time_ns);
 /* The line BACK positions before the newest (0 = newest), or NULL past the oldest. */
 const struct pane_line *pane_get(const struct pane *p, size_t back);
 
-/* Scroll towards older lines by N (negative: newer). Reaching the newest resumes follow. */
-void pane_scroll(struct pane *p, long n);
-void pane_scroll_oldest(struct pane *p);
+/* Scroll towards older lines by N (negative: newer), with ROWS lines on screen: the oldest
+ * line stops at the top, not the bottom. Reaching the newest resumes follow. */
+void pane_scroll(struct pane *p, long n, size_t rows);
+void pane_scroll_oldest(struct pane *p, size_t rows);
 /* Back to the newest line, following again. */
 void pane_follow(struct pane *p);
 

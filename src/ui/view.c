@@ -181,13 +181,42 @@ static int paint_wrapped(const char *s, size_t len, int top, int bottom, int x, 
 	return first - 1;
 }
 
-static void paint_body(const struct view *v, enum layout_pane p, int top, int x, int h, int w)
+/* Rows a pane line takes at COLS columns (the pair's lines take half the width). */
+static int line_rows(const struct view *v, const struct pane_line *pl, int cols)
 {
-	const struct pane *pn = &v->panes[p];
+	char line[TEXT_SANITIZE_SIZE(EVENT_LINE_MAX) + 64];
+	enum look look;
+	size_t n = render_line(v, pl, line, sizeof(line), &look);
+	int width = text_width(line, n);
+	return width && cols > 0 ? (width + cols - 1) / cols : 1;
+}
+
+static void paint_body(struct view *v, enum layout_pane p, int top, int x, int h, int w)
+{
+	struct pane *pn = &v->panes[p];
 	bool split = p == LAYOUT_PAIR && w >= 21;
 	int cw = split ? (w - 1) / 2 : w;
 	if (split)
 		mvvline(top, x + cw, ACS_VLINE, h);
+	/* Scrolled back to the start: the oldest line belongs at the top of a full pane, not
+	 * at the bottom of an empty one. Wrapped lines make this a count of rows, not lines. */
+	if (pn->scroll) {
+		int acc = 0;
+		size_t limit = 0;
+		for (size_t back = pn->count; back-- > 0;) {
+			const struct pane_line *pl = pane_get(pn, back);
+			int cwid = split && pl->ev.source == SRC_PAIR_CHILD ? w - cw - 1 : cw;
+			acc += line_rows(v, pl, cwid);
+			if (acc >= h) {
+				limit = back;
+				break;
+			}
+		}
+		if (acc < h)
+			pane_follow(pn);   /* everything fits: nothing to scroll */
+		else if (pn->scroll > limit)
+			pn->scroll = limit;
+	}
 	int row = top + h - 1;
 	char line[TEXT_SANITIZE_SIZE(EVENT_LINE_MAX) + 64];
 	for (size_t back = pn->scroll; row >= top; back++) {
@@ -289,7 +318,7 @@ static int paint_server_head(const struct view *v, int top, int x, int h, int w)
 	return used;
 }
 
-static void paint_pane(const struct view *v, enum layout_pane p)
+static void paint_pane(struct view *v, enum layout_pane p)
 {
 	struct layout_rect r = v->layout.pane[p];
 	const struct pane *pn = &v->panes[p];
@@ -329,6 +358,7 @@ static void paint_pane(const struct view *v, enum layout_pane p)
 			mvhline(top + used, x, ACS_HLINE, w);
 			used++;
 		}
+		v->head_rows = used;
 		top += used;
 		h -= used;
 	}
@@ -396,6 +426,8 @@ void view_draw(struct view *v)
 
 int view_page_lines(const struct view *v)
 {
-	int h = v->layout.pane[v->focus].h - 3;
+	int h = v->layout.pane[v->focus].h - 2;
+	if (v->focus == LAYOUT_SERVER)
+		h -= v->head_rows;
 	return h > 1 ? h : 1;
 }

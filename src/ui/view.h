@@ -34,6 +34,7 @@ struct view {
 	size_t nconns;
 	size_t conns_total;
 	uint64_t hist[STATS_BUCKETS];
+	int head_rows;            /* rows the server header took in the last frame */
 };
 
 /* Start colours (unless monochrome). Call once after initscr. */

@@ -76,7 +76,7 @@ static void test_follow_and_scroll(void **state)
 	push_n(&p, 1, 50);
 	assert_true(p.follow);
 	assert_int_equal(p.scroll, 0);
-	pane_scroll(&p, 10);
+	pane_scroll(&p, 10, 5);
 	assert_false(p.follow);
 	assert_int_equal(p.scroll, 10);
 	assert_int_equal(conn_at(&p, p.scroll), 40);
@@ -84,17 +84,22 @@ static void test_follow_and_scroll(void **state)
 	push_n(&p, 51, 5);
 	assert_int_equal(p.scroll, 15);
 	assert_int_equal(conn_at(&p, p.scroll), 40);
-	/* Clamped at the oldest line. */
-	pane_scroll(&p, 1000);
-	assert_int_equal(p.scroll, 54);
-	assert_int_equal(conn_at(&p, p.scroll), 1);
+	/* Clamped so that the oldest line sits at the top of 5 rows. */
+	pane_scroll(&p, 1000, 5);
+	assert_int_equal(p.scroll, 50);
+	assert_int_equal(conn_at(&p, p.scroll + 4), 1);
+	assert_int_equal(conn_at(&p, p.scroll), 5);
 	/* Scrolling back down to the newest follows again. */
-	pane_scroll(&p, -1000);
+	pane_scroll(&p, -1000, 5);
 	assert_true(p.follow);
 	assert_int_equal(p.scroll, 0);
-	pane_scroll_oldest(&p);
+	pane_scroll_oldest(&p, 1);
 	assert_false(p.follow);
 	assert_int_equal(conn_at(&p, p.scroll), 1);
+	/* Fewer lines than rows: everything is on screen already, nothing to scroll. */
+	pane_scroll_oldest(&p, 100);
+	assert_true(p.follow);
+	assert_int_equal(p.scroll, 0);
 	pane_follow(&p);
 	assert_true(p.follow);
 	push_n(&p, 56, 3);
@@ -108,7 +113,7 @@ static void test_scrolled_view_survives_overwrite(void **state)
 	struct pane p;
 	assert_int_equal(pane_init(&p, 10), 0);
 	push_n(&p, 1, 10);
-	pane_scroll_oldest(&p);
+	pane_scroll_oldest(&p, 1);
 	assert_int_equal(p.scroll, 9);
 	/* The line looked at is overwritten: the view stays on the oldest line kept. */
 	push_n(&p, 11, 4);
@@ -144,9 +149,9 @@ static void test_empty_pane(void **state)
 	struct pane p;
 	assert_int_equal(pane_init(&p, 0), -EINVAL);
 	assert_int_equal(pane_init(&p, 3), 0);
-	pane_scroll(&p, 5);
+	pane_scroll(&p, 5, 1);
 	assert_true(p.follow);
-	pane_scroll_oldest(&p);
+	pane_scroll_oldest(&p, 1);
 	assert_int_equal(p.scroll, 0);
 	push_n(&p, 1, 2);
 	pane_clear(&p);

@@ -1,0 +1,90 @@
+# console-lib.sh: drive the real console inside a private tmux server (sourced by console-*.sh).
+# Each test gets its own tmux socket, temporary directory, HOME and XDG_STATE_HOME.
+
+set -u
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "1..0 # SKIP tmux not installed"
+	exit 0
+fi
+: "${UDSCOPE:?UDSCOPE must name the udscope binary}"
+
+DIR=$(mktemp -d /tmp/udscope-e2e.XXXXXX)
+SOCK="udscope-e2e-$$"
+TMUX_CMD="tmux -L $SOCK -f /dev/null"
+NTEST=0
+FAILED=0
+mkdir -p "$DIR/home"
+
+cleanup() {
+	$TMUX_CMD kill-server >/dev/null 2>&1
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() {   # ok STATUS DESCRIPTION: one TAP line
+	NTEST=$((NTEST + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $NTEST - $2"
+	else
+		echo "not ok $NTEST - $2"
+		FAILED=1
+		echo "# screen at failure:"
+		$TMUX_CMD capture-pane -p 2>/dev/null | sed 's/^/#   /'
+	fi
+}
+
+# A shell in a COLSxROWS window, in $DIR, with a private environment.
+start_shell() {
+	$TMUX_CMD new-session -d -x "$1" -y "$2" \
+		"cd '$DIR' && exec env -i PATH='$PATH' HOME='$DIR/home' XDG_STATE_HOME='$DIR/state' \
+		TERM=screen LANG=${CONSOLE_LANG:-C.UTF-8} PS1='$ ' ${CONSOLE_ENV:-} sh"
+	wait_for '$ ' 10
+}
+
+keys() { $TMUX_CMD send-keys "$@"; }
+type_line() { $TMUX_CMD send-keys -l "$1"; $TMUX_CMD send-keys Enter; }
+screen() { $TMUX_CMD capture-pane -p; }
+prompt_line() { screen | grep '^udscope>' | tail -n 1; }
+
+# wait_for TEXT [SECONDS]: poll the screen until TEXT shows (fixed string), or fail.
+wait_for() {
+	deadline=$(( $(date +%s) + ${2:-15} ))
+	while :; do
+		if screen | grep -qF -- "$1"; then
+			return 0
+		fi
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# wait_gone TEXT [SECONDS]: poll until TEXT no longer shows.
+wait_gone() {
+	deadline=$(( $(date +%s) + ${2:-15} ))
+	while :; do
+		if ! screen | grep -qF -- "$1"; then
+			return 0
+		fi
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# Start the console from the shell, remembering the terminal modes first. After it exits
+# the shell records the modes again and prints EXITED-<status>.
+start_console() {
+	type_line "echo \$\$ > shell.pid; stty -g > before.stty; '$UDSCOPE' $*; echo EXITED-\$?; stty -g > after.stty"
+	wait_for 'udscope>' 20
+}
+
+# The console's pid: the child of the pane's shell (other tests may run consoles too).
+console_pid() {
+	pgrep -P "$(cat "$DIR/shell.pid")" | head -n 1
+}
+
+finish() {
+	echo "1..$NTEST"
+	exit $FAILED
+}

@@ -1,0 +1,80 @@
+#!/bin/sh
+# console-session: server from the prompt, a real client, chunk lines, counters, histogram,
+# history kept between runs, and quit giving back a working shell with the node removed.
+. "${UDSCOPE_SRCDIR:-.}/tests/e2e/console-lib.sh"
+
+start_shell 120 50
+start_console
+ok $? "the console starts with a prompt"
+
+type_line "server start ./s"
+wait_for "Server ./s listening"
+ok $? "server started from the prompt: the title says listening"
+[ -S "$DIR/s" ]
+ok $? "the socket node exists"
+
+(cd "$DIR" && "$UDSCOPE" --batch -e "client ./s" > client.out 2>&1)
+ok $? "a real client (udscope --batch) talks to the console's server"
+
+wait_for "received 9 bytes b'repeated.'"
+r=$?
+screen | grep -qF "received 16 bytes b'This is the mess'" || r=1
+screen | grep -qF "sent 9 bytes back to the client" || r=1
+ok $r "the chunk lines show (16, 16, 9 bytes, escaped b'...' text)"
+
+wait_for "in 41 B/3 chunks | out 41 B/3 chunks" || wait_for "in 41B/3ch out 41B/3ch"
+ok $? "the Server title counts 41 bytes in 3 chunks each way"
+
+screen | grep -qF "chunk sizes received" && screen | grep -E -q "16-31 .* 2$|16-31 .* 2 "
+ok $? "the chunk-size histogram shows 2 chunks of 16-31 bytes"
+
+screen | grep -E -q "#1 +(←|<-) received 16 bytes"
+ok $? "chunk lines carry the connection number and a direction arrow"
+
+type_line "server status"
+wait_for "clients now"
+type_line "help"
+wait_for "help [COMMAND]"
+ok $? "help shows in the Inspector"
+keys Up
+wait_for "udscope> help"
+ok $? "Up recalls the last command"
+keys Up
+wait_for "udscope> server status"
+ok $? "Up again recalls the one before"
+keys C-c
+wait_gone "udscope> server status"
+[ "$(prompt_line)" = "udscope>" ]
+ok $? "Ctrl-C clears the line"
+
+type_line "bogus command"
+wait_for "unknown command 'bogus' (try: help)"
+ok $? "a bad command shows an error and the console stays"
+
+type_line "quit"
+wait_for "EXITED-0"
+ok $? "quit leaves with status 0"
+[ ! -e "$DIR/s" ]
+ok $? "quit removed the socket node"
+cmp -s "$DIR/before.stty" "$DIR/after.stty"
+ok $? "the terminal modes are what they were before"
+type_line 'echo shell-says-$((6*7))'
+wait_for "shell-says-42"
+ok $? "the shell is usable afterwards"
+
+hist="$DIR/state/udscope/history"
+[ -f "$hist" ] && grep -qx "server status" "$hist" && grep -qx "help" "$hist"
+ok $? "history was saved in \$XDG_STATE_HOME/udscope/history"
+[ "$(stat -c %a "$DIR/state/udscope")" = 700 ]
+ok $? "the history directory was created 0700"
+
+start_console
+keys Up
+wait_for "udscope> quit"
+ok $? "history comes back in the next run"
+keys C-c
+keys C-d
+wait_for "EXITED-0"
+ok $? "Ctrl-D on an empty line quits"
+
+finish
