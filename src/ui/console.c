@@ -38,6 +38,10 @@
 /* Keys handled per wake-up, so a paste cannot starve the bus. */
 #define CONSOLE_KEYS_PER_WAKE 512
 #define CONSOLE_LATE_MAX 8
+/* A pump that delivers this many events means a flood: the bus then waits for the next
+ * frame, so the console costs a bounded share of a CPU and the rest is dropped (and
+ * counted) instead of being copied into panes nobody can read that fast. */
+#define CONSOLE_FLOOD_EVENTS 1024
 
 /* What a title's rate is computed from: the last sample a second or more ago. */
 struct rate {
@@ -51,6 +55,7 @@ struct console {
 	bool dirty;          /* the panes changed since the last frame */
 	bool closing;        /* the screen is gone: errors are kept for stderr */
 	uint64_t last_frame, next_tick;
+	uint64_t bus_quiet_until;   /* flood: leave the bus alone until then */
 	struct rate rate[2];
 	/* The last figures of sessions that ended, so titles keep their totals. */
 	struct stats_snapshot srv_last, cli_last;
@@ -538,9 +543,15 @@ static void run(struct console *c)
 		} else if (sessions_alive(&c->app)) {
 			timeout = c->next_tick > t ? (int)((c->next_tick - t) / NS_PER_MS) + 1 : 0;
 		}
+		bool bus_quiet = t < c->bus_quiet_until;
+		if (bus_quiet) {
+			int q = (int)((c->bus_quiet_until - t + NS_PER_MS - 1) / NS_PER_MS);
+			if (timeout < 0 || q < timeout)
+				timeout = q;
+		}
 		struct pollfd p[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = bus_fd(c->app.bus), .events = POLLIN },
+			{ .fd = bus_quiet ? -1 : bus_fd(c->app.bus), .events = POLLIN },
 			{ .fd = c->sigfd, .events = POLLIN },
 		};
 		if (poll(p, 3, timeout) < 0 && errno != EINTR)
@@ -553,7 +564,8 @@ static void run(struct console *c)
 			c->app.quit = true;   /* the terminal went away */
 		if (p[1].revents & POLLIN) {
 			/* Bounded per call; the rest waits for the next turn of the loop. */
-			app_pump(&c->app, 0);
+			if (app_pump(&c->app, 0) >= CONSOLE_FLOOD_EVENTS)
+				c->bus_quiet_until = now_ns() + CONSOLE_FRAME_MS * NS_PER_MS;
 			reap(c);
 		}
 		if (c->app.quit)
