@@ -252,10 +252,11 @@ static int paint_server_head(const struct view *v, int top, int x, int h, int w)
 		const struct server_conn_info *c = &v->conns[i];
 		view_bytes(c->bytes_in, in, sizeof(in));
 		view_bytes(c->bytes_out, out, sizeof(out));
-		int n = snprintf(buf, sizeof(buf), "#%-2" PRIu32 " pid %ld %s uid %lu  in %s out %s"
-				 "  inq %d outq %d/%d", c->id, c->has_cred ? (long)c->pid : 0L,
-				 c->comm[0] ? c->comm : "?", (unsigned long)c->uid, in, out,
-				 c->inq, c->outq, c->sndbuf);
+		/* Queue depths first: they are what moves under backpressure. */
+		int n = snprintf(buf, sizeof(buf), "#%-2" PRIu32 " inq %d outq %d/%dK  pid %ld %s "
+				 "uid %lu  in %s out %s", c->id, c->inq, c->outq, c->sndbuf / 1024,
+				 c->has_cred ? (long)c->pid : 0L, c->comm[0] ? c->comm : "?",
+				 (unsigned long)c->uid, in, out);
 		if (c->pending && n > 0 && (size_t)n < sizeof(buf))
 			snprintf(buf + n, sizeof(buf) - (size_t)n, "  held %zu", c->pending);
 		/* Backpressure: the client is not taking its echo. */
