@@ -8,6 +8,8 @@ extern const struct cmd_entry cmd_server_start_entry, cmd_server_stop_entry,
 	cmd_server_status_entry, cmd_client_entry, cmd_connect_entry, cmd_send_entry,
 	cmd_disconnect_entry, cmd_help_entry, cmd_quit_entry;
 
+extern const struct cmd_entry cmd_inspect_entry, cmd_sockets_entry;
+
 extern const struct cmd_entry cmd_pair_entry;
 
 #define CMD_LIST \
@@ -18,6 +20,8 @@ extern const struct cmd_entry cmd_pair_entry;
 	CMD_ENTRY(cmd_connect_entry) \
 	CMD_ENTRY(cmd_send_entry) \
 	CMD_ENTRY(cmd_disconnect_entry) \
+	CMD_ENTRY(cmd_inspect_entry) \
+	CMD_ENTRY(cmd_sockets_entry) \
 	CMD_ENTRY(cmd_pair_entry) \
 	CMD_ENTRY(cmd_help_entry) \
 	CMD_ENTRY(cmd_quit_entry)

@@ -1,0 +1,650 @@
+/* inspect: a socket node's facts, the path walk to it, liveness, and who may connect. */
+#include "config.h"
+
+#include "core/inspect.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "core/sysio.h"
+
+#define ACL_XATTR "system.posix_acl_access"
+
+void inspect_mode_string(mode_t mode, char buf[INSPECT_MODE_STR])
+{
+	char t;
+	switch (mode & S_IFMT) {
+	case S_IFSOCK: t = 's'; break;
+	case S_IFREG: t = '-'; break;
+	case S_IFDIR: t = 'd'; break;
+	case S_IFLNK: t = 'l'; break;
+	case S_IFIFO: t = 'p'; break;
+	case S_IFCHR: t = 'c'; break;
+	case S_IFBLK: t = 'b'; break;
+	default: t = '?'; break;
+	}
+	buf[0] = t;
+	static const char rwx[] = "rwxrwxrwx";
+	for (int i = 0; i < 9; i++)
+		buf[1 + i] = (mode & (0400u >> i)) ? rwx[i] : '-';
+	/* The special bits share the x column: lower case when x is set too. */
+	if (mode & S_ISUID)
+		buf[3] = (mode & S_IXUSR) ? 's' : 'S';
+	if (mode & S_ISGID)
+		buf[6] = (mode & S_IXGRP) ? 's' : 'S';
+	if (mode & S_ISVTX)
+		buf[9] = (mode & S_IXOTH) ? 't' : 'T';
+	buf[10] = '\0';
+}
+
+const char *inspect_type_name(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFSOCK: return "socket";
+	case S_IFREG: return "regular file";
+	case S_IFDIR: return "directory";
+	case S_IFLNK: return "symbolic link";
+	case S_IFIFO: return "fifo";
+	case S_IFCHR: return "character device";
+	case S_IFBLK: return "block device";
+	default: return "unknown type";
+	}
+}
+
+const char *inspect_show(const void *s, size_t len, char *buf, size_t bufsz)
+{
+	const unsigned char *p = s;
+	bool plain = true;
+	for (size_t i = 0; i < len; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e) {
+			plain = false;
+			break;
+		}
+	if (!plain) {
+		bytes_repr(s, len, buf, bufsz);
+		return buf;
+	}
+	if (bufsz == 0)
+		return buf;
+	size_t n = len < bufsz - 1 ? len : bufsz - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+void inspect_user_name(uid_t uid, char *buf, size_t len)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[4096];
+	buf[0] = '\0';
+	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res)
+		snprintf(buf, len, "%s", res->pw_name);
+}
+
+void inspect_group_name(gid_t gid, char *buf, size_t len)
+{
+	struct group gr, *res = NULL;
+	char tmp[8192];
+	buf[0] = '\0';
+	if (getgrgid_r(gid, &gr, tmp, sizeof(tmp), &res) == 0 && res)
+		snprintf(buf, len, "%s", res->gr_name);
+}
+
+static bool has_acl(const char *path)
+{
+	/* Only presence matters: ENODATA and ENOTSUP both mean there is none. */
+	return lgetxattr(path, ACL_XATTR, NULL, 0) > 0;
+}
+
+static char *read_link(const char *path, int *err)
+{
+	size_t cap = 256;
+	for (;;) {
+		char *buf = malloc(cap);
+		if (!buf) {
+			*err = ENOMEM;
+			return NULL;
+		}
+		ssize_t n = readlink(path, buf, cap);
+		if (n < 0) {
+			*err = errno;
+			free(buf);
+			return NULL;
+		}
+		if ((size_t)n < cap) {
+			buf[n] = '\0';
+			*err = 0;
+			return buf;
+		}
+		free(buf);
+		if (cap >= (size_t)PATH_MAX * 4) {
+			*err = ENAMETOOLONG;
+			return NULL;
+		}
+		cap *= 2;
+	}
+}
+
+void inspect_node(const char *path, struct inspect_node *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (lstat(path, &out->st) < 0) {
+		out->err = errno;
+		return;
+	}
+	out->acl = has_acl(path);
+	if (S_ISLNK(out->st.st_mode)) {
+		out->link = read_link(path, &out->link_err);
+		if (stat(path, &out->target_st) < 0)
+			out->target_err = errno;
+	}
+}
+
+void inspect_node_free(struct inspect_node *n)
+{
+	free(n->link);
+	n->link = NULL;
+}
+
+/* --- the walk --- */
+
+static char *join(const char *dir, const char *name, size_t nlen)
+{
+	size_t dl = strlen(dir);
+	bool slash = dl > 0 && dir[dl - 1] == '/';
+	char *p = malloc(dl + (slash ? 0 : 1) + nlen + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (!slash)
+		p[dl++] = '/';
+	memcpy(p + dl, name, nlen);
+	p[dl + nlen] = '\0';
+	return p;
+}
+
+static struct inspect_step *add_step(struct inspect_walk *w, const char *path, const char *name,
+				     size_t nlen, unsigned depth)
+{
+	if (w->n == w->cap) {
+		size_t ncap = w->cap ? w->cap * 2 : 16;
+		struct inspect_step *nv = realloc(w->v, ncap * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		w->v = nv;
+		w->cap = ncap;
+	}
+	struct inspect_step *s = &w->v[w->n];
+	memset(s, 0, sizeof(*s));
+	s->path = strdup(path);
+	s->name = strndup(name, nlen);
+	if (!s->path || !s->name) {
+		free(s->path);
+		free(s->name);
+		return NULL;
+	}
+	s->depth = depth;
+	w->n++;
+	struct stat st;
+	if (lstat(path, &st) < 0) {
+		s->err = errno;
+	} else {
+		s->mode = st.st_mode;
+		s->uid = st.st_uid;
+		s->gid = st.st_gid;
+		s->acl = has_acl(path);
+	}
+	return s;
+}
+
+/* The parent of an absolute, already resolved directory path ("/" stays "/"). */
+static char *parent_of(const char *dir)
+{
+	char *p = strdup(dir);
+	if (!p)
+		return NULL;
+	char *slash = strrchr(p, '/');
+	if (slash == p)
+		p[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	return p;
+}
+
+static char *make_absolute(const char *path)
+{
+	if (path[0] == '/')
+		return strdup(path);
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return NULL;
+	/* "./x" reads better as cwd/x; any later "." is left for the walk to skip. */
+	while (path[0] == '.' && path[1] == '/') {
+		path += 2;
+		while (path[0] == '/')
+			path++;
+	}
+	char *abs = join(cwd, path, strlen(path));
+	free(cwd);
+	return abs;
+}
+
+int inspect_walk(const char *path, struct inspect_walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->abs = make_absolute(path);
+	if (!w->abs)
+		return -errno;
+	/* What is left to look up; a symlink puts its target in front of the rest. */
+	char *todo = strdup(w->abs);
+	char *cur = strdup("/");
+	int ret = -ENOMEM;
+	/* Remaining length at which each symlink's expansion is used up (for the depth). */
+	size_t link_end[INSPECT_MAX_LINKS + 1];
+	unsigned depth = 0, links = 0;
+	size_t pos = 0;
+	if (!todo || !cur || !add_step(w, "/", "/", 1, 0))
+		goto out;
+	for (;;) {
+		while (todo[pos] == '/')
+			pos++;
+		while (depth > 0 && strlen(todo + pos) <= link_end[depth - 1])
+			depth--;
+		if (!todo[pos])
+			break;
+		const char *comp = todo + pos;
+		size_t clen = strcspn(comp, "/");
+		pos += clen;
+		const char *rest = todo + pos;
+		if (clen == 1 && comp[0] == '.')
+			continue;
+		char *next;
+		if (clen == 2 && comp[0] == '.' && comp[1] == '.')
+			next = parent_of(cur);
+		else
+			next = join(cur, comp, clen);
+		if (!next)
+			goto out;
+		struct inspect_step *s = add_step(w, next, comp, clen, depth);
+		if (!s) {
+			free(next);
+			goto out;
+		}
+		bool more = rest[strspn(rest, "/")] != '\0';
+		if (s->err) {
+			w->err = s->err;
+			w->last_missing = s->err == ENOENT && !more;
+			free(next);
+			break;
+		}
+		if (S_ISLNK(s->mode)) {
+			int lerr;
+			s->link = read_link(next, &lerr);
+			free(next);
+			if (!s->link) {
+				w->err = lerr;
+				break;
+			}
+			if (++links > INSPECT_MAX_LINKS) {
+				w->err = ELOOP;
+				break;
+			}
+			/* REST is empty or starts with its slash: the target takes the link's place. */
+			size_t restlen = strlen(rest), tl = strlen(s->link);
+			char *nt = malloc(tl + restlen + 1);
+			if (!nt)
+				goto out;
+			memcpy(nt, s->link, tl);
+			memcpy(nt + tl, rest, restlen + 1);
+			free(todo);
+			todo = nt;
+			pos = 0;
+			link_end[depth++] = restlen;
+			if (s->link[0] == '/') {
+				free(cur);
+				cur = strdup("/");
+				if (!cur || !add_step(w, "/", "/", 1, depth))
+					goto out;
+			}
+			continue;
+		}
+		if (S_ISDIR(s->mode)) {
+			free(cur);
+			cur = next;
+			continue;
+		}
+		free(next);
+		/* Only a directory can be looked in (a trailing slash asks for one too). */
+		if (*rest)
+			w->err = ENOTDIR;
+		break;
+	}
+	ret = 0;
+out:
+	free(todo);
+	free(cur);
+	if (ret < 0)
+		inspect_walk_free(w);
+	return ret;
+}
+
+void inspect_walk_free(struct inspect_walk *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->v[i].path);
+		free(w->v[i].name);
+		free(w->v[i].link);
+	}
+	free(w->v);
+	free(w->abs);
+	memset(w, 0, sizeof(*w));
+}
+
+/* --- permissions --- */
+
+static size_t put_perm(struct inspect_perm *out, size_t n, size_t max,
+		       const struct inspect_step *s, unsigned need)
+{
+	if (n < max)
+		out[n] = (struct inspect_perm){ s->path, s->mode, s->uid, s->gid, need, s->acl };
+	return n + 1;
+}
+
+size_t inspect_connect_perms(const struct inspect_walk *w, struct inspect_perm *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct inspect_step *s = &w->v[i];
+		if (s->err)
+			break;
+		bool last = i + 1 == w->n;
+		if (last && w->err == 0 && S_ISSOCK(s->mode))
+			n = put_perm(out, n, max, s, INSPECT_NEED_W);
+		else if (!last && S_ISDIR(s->mode))
+			n = put_perm(out, n, max, s, INSPECT_NEED_X);
+	}
+	return n < max ? n : max;
+}
+
+size_t inspect_create_perms(const struct inspect_walk *w, struct inspect_perm *out, size_t max)
+{
+	if (!w->last_missing || w->n < 2)
+		return 0;
+	size_t parent = w->n;
+	for (size_t i = w->n - 1; i-- > 0;)
+		if (S_ISDIR(w->v[i].mode)) {
+			parent = i;
+			break;
+		}
+	size_t n = 0;
+	for (size_t i = 0; i + 1 < w->n; i++)
+		if (S_ISDIR(w->v[i].mode))
+			n = put_perm(out, n, max, &w->v[i],
+				     i == parent ? INSPECT_NEED_W | INSPECT_NEED_X : INSPECT_NEED_X);
+	return n < max ? n : max;
+}
+
+enum inspect_class inspect_class_of(const struct inspect_user *u, uid_t uid, gid_t gid,
+				    bool *supplementary)
+{
+	if (supplementary)
+		*supplementary = false;
+	if (u->uid == uid)
+		return INSPECT_OWNER;
+	if (u->gid == gid)
+		return INSPECT_GROUP;
+	for (size_t i = 0; i < u->ngroups; i++)
+		if (u->groups[i] == gid) {
+			if (supplementary)
+				*supplementary = true;
+			return INSPECT_GROUP;
+		}
+	return INSPECT_OTHER;
+}
+
+const char *inspect_class_name(enum inspect_class c)
+{
+	switch (c) {
+	case INSPECT_OWNER: return "owner";
+	case INSPECT_GROUP: return "group";
+	default: return "other";
+	}
+}
+
+void inspect_verdict(const struct inspect_user *u, const struct inspect_perm *steps, size_t n,
+		     struct inspect_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->root = u->uid == 0;
+	v->by_mode = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct inspect_perm *p = &steps[i];
+		bool supp;
+		enum inspect_class c = inspect_class_of(u, p->uid, p->gid, &supp);
+		/* Only the user's own class counts, even when another class has more bits. */
+		unsigned shift = c == INSPECT_OWNER ? 6 : c == INSPECT_GROUP ? 3 : 0;
+		unsigned have = ((unsigned)p->mode >> shift) & 7u;
+		if (p->acl && !v->acl) {
+			v->acl = true;
+			v->acl_step = i;
+		}
+		unsigned missing = p->need & ~have;
+		if (missing) {
+			v->by_mode = false;
+			v->fail = i;
+			v->missing = missing;
+			v->cls = c;
+			v->supplementary = supp;
+			break;
+		}
+	}
+	v->allowed = v->by_mode || v->root;
+}
+
+/* --- identities --- */
+
+void inspect_identity_self(struct inspect_identity *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->uid = geteuid();
+	id->gid = getegid();
+	id->has_gid = true;
+	inspect_user_name(id->uid, id->name, sizeof(id->name));
+	int n = getgroups(0, NULL);
+	if (n > 0) {
+		gid_t *g = calloc((size_t)n, sizeof(*g));
+		if (g && (n = getgroups(n, g)) > 0) {
+			size_t k = (size_t)n < INSPECT_GROUPS_MAX ? (size_t)n : INSPECT_GROUPS_MAX;
+			memcpy(id->groups, g, k * sizeof(*g));
+			id->ngroups = k;
+			id->groups_cut = (size_t)n > k;
+		}
+		free(g);
+	}
+}
+
+int inspect_identity_lookup(const char *who, struct inspect_identity *id)
+{
+	memset(id, 0, sizeof(*id));
+	struct passwd pw, *res = NULL;
+	char tmp[4096];
+	unsigned long num;
+	if (getpwnam_r(who, &pw, tmp, sizeof(tmp), &res) != 0 || !res) {
+		if (sysio_parse_ulong(who, 10, 0, (uid_t)-2, &num) < 0)
+			return -ENOENT;
+		res = NULL;
+		if (getpwuid_r((uid_t)num, &pw, tmp, sizeof(tmp), &res) != 0 || !res) {
+			/* A uid with no passwd entry: no primary group, no groups to list. */
+			id->uid = (uid_t)num;
+			id->gid = (gid_t)-1;
+			return 0;
+		}
+	}
+	id->uid = res->pw_uid;
+	id->gid = res->pw_gid;
+	id->has_gid = true;
+	snprintf(id->name, sizeof(id->name), "%s", res->pw_name);
+	int ng = INSPECT_GROUPS_MAX;
+	if (getgrouplist(res->pw_name, res->pw_gid, id->groups, &ng) < 0) {
+		id->groups_cut = true;
+		ng = INSPECT_GROUPS_MAX;
+	}
+	id->ngroups = (size_t)ng;
+	return 0;
+}
+
+void inspect_identity_user(const struct inspect_identity *id, struct inspect_user *u)
+{
+	u->uid = id->uid;
+	u->gid = id->has_gid ? id->gid : (gid_t)-1;
+	u->groups = id->groups;
+	u->ngroups = id->ngroups;
+}
+
+/* --- liveness and proof --- */
+
+static const int probe_types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
+
+/* Connect with each type until one is not refused for its type. Async-signal-safe (the
+ * forked child uses it). Returns 0 or the errno; *TYPE is the type used last. */
+static int try_connect(const struct uds_addr *a, int *type)
+{
+	int err = EPROTOTYPE;
+	for (size_t i = 0; i < sizeof(probe_types) / sizeof(probe_types[0]); i++) {
+		*type = probe_types[i];
+		int fd = socket(AF_UNIX, probe_types[i] | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return errno;
+		int r = connect(fd, (const struct sockaddr *)&a->sun, a->len);
+		err = r == 0 ? 0 : errno;
+		close(fd);
+		if (err != EPROTOTYPE)
+			break;
+	}
+	return err;
+}
+
+void inspect_probe(const struct uds_addr *a, struct inspect_probe *out)
+{
+	memset(out, 0, sizeof(*out));
+	int err = try_connect(a, &out->type);
+	out->err = err;
+	if (err == 0)
+		out->live = out->type == SOCK_DGRAM ? INSPECT_DGRAM_BOUND : INSPECT_LISTENING;
+	else if (err == EAGAIN)
+		out->live = INSPECT_BACKLOG_FULL;
+	else if (err == ECONNREFUSED)
+		out->live = INSPECT_STALE;
+	else
+		out->live = INSPECT_UNKNOWN;
+}
+
+bool inspect_connect_permitted(int err)
+{
+	return err == 0 || err == EAGAIN || err == ECONNREFUSED || err == EPROTOTYPE;
+}
+
+enum { PROOF_CONNECT, PROOF_SETGROUPS, PROOF_SETRESGID, PROOF_SETRESUID };
+
+struct proof_msg {
+	int stage;
+	int err;
+	int type;
+};
+
+/* The child: switch to ID, connect once, report, _exit. Only async-signal-safe calls. */
+static void __attribute__((noreturn)) prove_child(int wfd, const struct uds_addr *a,
+						 const struct inspect_identity *id)
+{
+	struct proof_msg m = { PROOF_CONNECT, 0, SOCK_STREAM };
+	/* Groups first: after setresuid the child may no longer change them. */
+	if (setgroups(id->ngroups, id->groups) < 0)
+		m = (struct proof_msg){ PROOF_SETGROUPS, errno, 0 };
+	else if (setresgid(id->gid, id->gid, id->gid) < 0)
+		m = (struct proof_msg){ PROOF_SETRESGID, errno, 0 };
+	else if (setresuid(id->uid, id->uid, id->uid) < 0)
+		m = (struct proof_msg){ PROOF_SETRESUID, errno, 0 };
+	else
+		m.err = try_connect(a, &m.type);
+	ssize_t n;
+	do
+		n = write(wfd, &m, sizeof(m));
+	while (n < 0 && errno == EINTR);
+	_exit(n == (ssize_t)sizeof(m) ? 0 : 1);
+}
+
+int inspect_prove(const struct uds_addr *a, const struct inspect_identity *id,
+		  struct inspect_proof *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!id->has_gid)
+		return -EINVAL;
+	int p[2];
+	int r = sysio_pipe(p, 0);
+	if (r < 0)
+		return r;
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(p[0]);
+		close(p[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		prove_child(p[1], a, id);
+	}
+	close(p[1]);
+	struct proof_msg m;
+	ssize_t n;
+	do
+		n = read(p[0], &m, sizeof(m));
+	while (n < 0 && errno == EINTR);
+	int rerr = n < 0 ? errno : EPIPE;
+	close(p[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(m))
+		return -rerr;
+	static const char *const stage_names[] = {
+		[PROOF_CONNECT] = NULL,
+		[PROOF_SETGROUPS] = "setgroups",
+		[PROOF_SETRESGID] = "setresgid",
+		[PROOF_SETRESUID] = "setresuid",
+	};
+	out->failed = (unsigned)m.stage < sizeof(stage_names) / sizeof(stage_names[0])
+		? stage_names[m.stage] : "child";
+	out->err = m.err;
+	out->type = m.type;
+	return 0;
+}
+
+int inspect_umask(mode_t *out)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	if (!f)
+		return -errno;
+	char line[256];
+	int r = -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned m;
+		if (sscanf(line, "Umask: %o", &m) == 1) {
+			*out = (mode_t)(m & 0777);
+			r = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}

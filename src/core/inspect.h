@@ -1,0 +1,177 @@
+/* inspect: a socket node's facts, the path walk to it, liveness, and who may connect. */
+#ifndef UDSCOPE_INSPECT_H
+#define UDSCOPE_INSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "core/addr.h"
+#include "core/bytes.h"
+
+/* "srwxr-xr-x" and its NUL. */
+#define INSPECT_MODE_STR 11
+/* Symlinks a walk follows before it gives up with ELOOP, as the kernel does. */
+#define INSPECT_MAX_LINKS 40
+#define INSPECT_GROUPS_MAX 256
+#define INSPECT_NAME_MAX 64
+
+/* MODE as ls -l shows it: type letter, rwx triplets, s/S t/T for setuid, setgid, sticky. */
+void inspect_mode_string(mode_t mode, char buf[INSPECT_MODE_STR]);
+/* "socket", "regular file", "directory", "symbolic link", "fifo", "character device",
+ * "block device", or "unknown type". */
+const char *inspect_type_name(mode_t mode);
+
+/* LEN bytes of S as they are when every byte is printable ASCII, else as a b'...' literal,
+ * so no path or name reaches a terminal raw. Returns BUF. */
+const char *inspect_show(const void *s, size_t len, char *buf, size_t bufsz);
+#define INSPECT_SHOW_SIZE(len) BYTES_REPR_SIZE(len)
+
+/* "root", or "" when no such user (group) is known. */
+void inspect_user_name(uid_t uid, char *buf, size_t len);
+void inspect_group_name(gid_t gid, char *buf, size_t len);
+
+/* What lstat (and, for a symlink, stat) says about one path. */
+struct inspect_node {
+	int err;                 /* lstat errno; 0: st holds the node */
+	struct stat st;
+	char *link;              /* a symlink's target (malloc'd), NULL otherwise */
+	int link_err;            /* readlink errno */
+	int target_err;          /* a symlink: stat errno of its target; 0: target_st valid */
+	struct stat target_st;
+	bool acl;                /* a POSIX ACL (system.posix_acl_access) is present */
+};
+/* Fill OUT for PATH. Never fails: errors are facts inside OUT. */
+void inspect_node(const char *path, struct inspect_node *out);
+void inspect_node_free(struct inspect_node *n);
+
+/* One component of a namei-style walk. */
+struct inspect_step {
+	char *path;              /* the absolute path looked up */
+	char *name;              /* the component: "/", "tmp", "..", a symlink's name */
+	char *link;              /* a symlink's target, NULL otherwise */
+	unsigned depth;          /* symlinks being followed here (indentation) */
+	int err;                 /* lstat errno; 0: mode, uid, gid are valid */
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	bool acl;
+};
+
+struct inspect_walk {
+	char *abs;               /* the path made absolute (the cwd joined in front) */
+	struct inspect_step *v;
+	size_t n, cap;
+	int err;                 /* 0: resolved to v[n-1]; else why the walk stopped there */
+	bool last_missing;       /* err is ENOENT for the very last component */
+};
+/* Walk PATH from / like namei, following symlinks (and resolving ..) as path lookup does.
+ * Returns 0 (a stopped walk is a fact: see err) or -errno (getcwd, out of memory). */
+int inspect_walk(const char *path, struct inspect_walk *out);
+void inspect_walk_free(struct inspect_walk *w);
+
+/* Permission bits a step needs, in rwx order so they line up with the mode. */
+#define INSPECT_NEED_R 4u
+#define INSPECT_NEED_W 2u
+#define INSPECT_NEED_X 1u
+
+/* One permission check path lookup or connect makes. */
+struct inspect_perm {
+	const char *path;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	unsigned need;           /* INSPECT_NEED_* */
+	bool acl;
+};
+
+/* The checks connect() makes along W: search (x) on every directory it looks in, write (w)
+ * on the socket. Returns how many were written (at most MAX). */
+size_t inspect_connect_perms(const struct inspect_walk *w, struct inspect_perm *out, size_t max);
+/* The checks bind() makes to create W's missing last component: search on every directory,
+ * write and search on the parent. Returns 0 unless W stopped with last_missing. */
+size_t inspect_create_perms(const struct inspect_walk *w, struct inspect_perm *out, size_t max);
+
+enum inspect_class { INSPECT_OWNER, INSPECT_GROUP, INSPECT_OTHER };
+
+struct inspect_user {
+	uid_t uid;
+	gid_t gid;               /* primary group; (gid_t)-1 when none is known */
+	const gid_t *groups;     /* supplementary groups */
+	size_t ngroups;
+};
+
+struct inspect_verdict {
+	bool allowed;            /* root's DAC override included */
+	bool by_mode;            /* the mode bits alone allow it */
+	bool root;               /* uid 0: CAP_DAC_OVERRIDE skips the mode bits */
+	size_t fail;             /* !by_mode: the first step the mode bits deny */
+	unsigned missing;        /* !by_mode: INSPECT_NEED_* bits missing there */
+	enum inspect_class cls;  /* !by_mode: the user's class on that step */
+	bool supplementary;      /* that class is group through a supplementary group */
+	bool acl;                /* a step checked carries an ACL, which was not evaluated */
+	size_t acl_step;
+};
+
+/* The class (owner, group, other) the kernel picks for U on a node owned by UID:GID.
+ * SUPPLEMENTARY (may be NULL) says the group matched through a supplementary group. */
+enum inspect_class inspect_class_of(const struct inspect_user *u, uid_t uid, gid_t gid,
+				    bool *supplementary);
+const char *inspect_class_name(enum inspect_class c);
+/* Check U against STEPS in order; the first step missing a needed bit decides. */
+void inspect_verdict(const struct inspect_user *u, const struct inspect_perm *steps, size_t n,
+		     struct inspect_verdict *v);
+
+/* A user to judge: name, ids and groups, ready to use in a forked child. */
+struct inspect_identity {
+	char name[INSPECT_NAME_MAX];   /* "" when the uid has no passwd entry */
+	uid_t uid;
+	gid_t gid;
+	bool has_gid;
+	gid_t groups[INSPECT_GROUPS_MAX];
+	size_t ngroups;
+	bool groups_cut;               /* more groups than INSPECT_GROUPS_MAX */
+};
+/* This process: effective uid and gid, and its supplementary groups. */
+void inspect_identity_self(struct inspect_identity *id);
+/* WHO is a user name or a uid; groups from getgrouplist. Returns 0 or -ENOENT / -EINVAL. */
+int inspect_identity_lookup(const char *who, struct inspect_identity *id);
+void inspect_identity_user(const struct inspect_identity *id, struct inspect_user *u);
+
+enum inspect_liveness {
+	INSPECT_LISTENING,       /* a connect succeeded and was closed at once */
+	INSPECT_BACKLOG_FULL,    /* EAGAIN: a listener whose queue is full */
+	INSPECT_DGRAM_BOUND,     /* a datagram socket is bound there */
+	INSPECT_STALE,           /* ECONNREFUSED: the node outlived its server */
+	INSPECT_UNKNOWN,         /* err says why */
+};
+
+struct inspect_probe {
+	enum inspect_liveness live;
+	int type;                /* the socket type that reached it (SOCK_STREAM, ...) */
+	int err;                 /* connect errno behind STALE and UNKNOWN */
+};
+/* One non-blocking connect (stream, then seqpacket, then dgram on EPROTOTYPE), closed at
+ * once: a listener sees one connection that ends without data. */
+void inspect_probe(const struct uds_addr *a, struct inspect_probe *out);
+
+/* The real outcome of connect for ID, from a forked child that switched to ID's uid and
+ * groups (needs root). */
+struct inspect_proof {
+	const char *failed;      /* NULL, or the call that stopped the child ("setresuid") */
+	int err;                 /* that call's errno, or connect's (0: connected) */
+	int type;                /* the socket type connect used */
+};
+/* Returns 0 (see OUT), or -errno when the child could not be run. */
+int inspect_prove(const struct uds_addr *a, const struct inspect_identity *id,
+		  struct inspect_proof *out);
+/* True when ERR from connect means the permission checks passed (connected, refused,
+ * backlog full, wrong type). */
+bool inspect_connect_permitted(int err);
+
+/* This process's umask, from /proc/self/status (reading it with umask() would race other
+ * threads). Returns 0 or -errno. */
+int inspect_umask(mode_t *out);
+
+#endif

@@ -1,0 +1,291 @@
+/* test_inspect: mode strings, permission verdicts and socket-table parsing, from tables. */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "core/inspect.h"
+#include "core/sockets.h"
+
+static void test_mode_strings(void **state)
+{
+	static const struct {
+		mode_t mode;
+		const char *want;
+	} cases[] = {
+		{ S_IFSOCK | 0755, "srwxr-xr-x" },
+		{ S_IFSOCK | 0750, "srwxr-x---" },
+		{ S_IFSOCK | 0700, "srwx------" },
+		{ S_IFSOCK | 0777, "srwxrwxrwx" },
+		{ S_IFSOCK | 0000, "s---------" },
+		{ S_IFREG | 0644, "-rw-r--r--" },
+		{ S_IFDIR | 0755, "drwxr-xr-x" },
+		{ S_IFLNK | 0777, "lrwxrwxrwx" },
+		{ S_IFIFO | 0600, "prw-------" },
+		{ S_IFCHR | 0620, "crw--w----" },
+		{ S_IFBLK | 0660, "brw-rw----" },
+		{ 0 | 0644, "?rw-r--r--" },
+		/* setuid: s over x, S without x */
+		{ S_IFREG | 04755, "-rwsr-xr-x" },
+		{ S_IFREG | 04644, "-rwSr--r--" },
+		/* setgid */
+		{ S_IFDIR | 02750, "drwxr-s---" },
+		{ S_IFDIR | 02740, "drwxr-S---" },
+		/* sticky: t over x, T without x */
+		{ S_IFDIR | 01777, "drwxrwxrwt" },
+		{ S_IFDIR | 01776, "drwxrwxrwT" },
+		/* all three at once */
+		{ S_IFSOCK | 07777, "srwsrwsrwt" },
+		{ S_IFSOCK | 07000, "s--S--S--T" },
+		/* single bits land in their own columns */
+		{ S_IFREG | 0400, "-r--------" },
+		{ S_IFREG | 0020, "-----w----" },
+		{ S_IFREG | 0001, "---------x" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[INSPECT_MODE_STR];
+		memset(buf, 'Z', sizeof(buf));
+		inspect_mode_string(cases[i].mode, buf);
+		assert_string_equal(buf, cases[i].want);
+	}
+}
+
+static void test_type_names(void **state)
+{
+	assert_string_equal(inspect_type_name(S_IFSOCK), "socket");
+	assert_string_equal(inspect_type_name(S_IFREG), "regular file");
+	assert_string_equal(inspect_type_name(S_IFDIR), "directory");
+	assert_string_equal(inspect_type_name(S_IFLNK), "symbolic link");
+	assert_string_equal(inspect_type_name(S_IFIFO), "fifo");
+	assert_string_equal(inspect_type_name(S_IFCHR), "character device");
+	assert_string_equal(inspect_type_name(S_IFBLK), "block device");
+	assert_string_equal(inspect_type_name(0), "unknown type");
+}
+
+/* A walk of one or two directories and a socket, and who tries it. */
+struct verdict_case {
+	const char *what;
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[3];
+	size_t ngroups;
+	struct inspect_perm steps[3];
+	size_t n;
+	bool allowed, by_mode;
+	size_t fail;
+	unsigned missing;
+	enum inspect_class cls;
+	bool supplementary;
+};
+
+#define DIR_X(mode, u, g) { "/d", S_IFDIR | (mode), (u), (g), INSPECT_NEED_X, false }
+#define SOCK_W(mode, u, g) { "/d/s", S_IFSOCK | (mode), (u), (g), INSPECT_NEED_W, false }
+
+static const struct verdict_case verdict_cases[] = {
+	{ "owner with rwx", 1000, 1000, { 0 }, 0,
+	  { DIR_X(0755, 0, 0), SOCK_W(0700, 1000, 1000) }, 2, true, true, 0, 0, 0, false },
+	{ "owner without w, though group and other have it", 1000, 1000, { 0 }, 0,
+	  { DIR_X(0755, 0, 0), SOCK_W(0577, 1000, 1000) }, 2, false, false, 1,
+	  INSPECT_NEED_W, INSPECT_OWNER, false },
+	{ "group through the primary gid", 1001, 50, { 0 }, 0,
+	  { DIR_X(0755, 0, 0), SOCK_W(0770, 1000, 50) }, 2, true, true, 0, 0, 0, false },
+	{ "group class without w", 1001, 50, { 0 }, 0,
+	  { DIR_X(0755, 0, 0), SOCK_W(0757, 1000, 50) }, 2, false, false, 1,
+	  INSPECT_NEED_W, INSPECT_GROUP, false },
+	{ "group through a supplementary group", 1001, 100, { 20, 50, 60 }, 3,
+	  { DIR_X(0755, 0, 0), SOCK_W(0760, 1000, 50) }, 2, true, true, 0, 0, 0, false },
+	{ "supplementary group without w", 1001, 100, { 20, 50 }, 2,
+	  { DIR_X(0755, 0, 0), SOCK_W(0750, 1000, 50) }, 2, false, false, 1,
+	  INSPECT_NEED_W, INSPECT_GROUP, true },
+	{ "other: the walkthrough's srwxr-xr-x root socket", 65534, 65534, { 65534 }, 1,
+	  { DIR_X(0755, 0, 0), SOCK_W(0755, 0, 0) }, 2, false, false, 1,
+	  INSPECT_NEED_W, INSPECT_OTHER, false },
+	{ "other with w", 65534, 65534, { 65534 }, 1,
+	  { DIR_X(0755, 0, 0), SOCK_W(0777, 0, 0) }, 2, true, true, 0, 0, 0, false },
+	{ "other: a 0700 directory stops it before the socket", 65534, 65534, { 0 }, 0,
+	  { DIR_X(0700, 0, 0), SOCK_W(0777, 0, 0) }, 2, false, false, 0,
+	  INSPECT_NEED_X, INSPECT_OTHER, false },
+	{ "other: r without x on a directory", 65534, 65534, { 0 }, 0,
+	  { DIR_X(0744, 0, 0), SOCK_W(0777, 0, 0) }, 2, false, false, 0,
+	  INSPECT_NEED_X, INSPECT_OTHER, false },
+	{ "the first failing step decides", 65534, 65534, { 0 }, 0,
+	  { DIR_X(0755, 0, 0), DIR_X(0750, 0, 0), SOCK_W(0700, 0, 0) }, 3, false, false, 1,
+	  INSPECT_NEED_X, INSPECT_OTHER, false },
+	{ "root: DAC override where the bits deny", 0, 0, { 0 }, 0,
+	  { DIR_X(0700, 1000, 1000), SOCK_W(0000, 1000, 1000) }, 2, true, false, 0,
+	  INSPECT_NEED_X, INSPECT_OTHER, false },
+	{ "root as the owner, bits allow", 0, 0, { 0 }, 0,
+	  { DIR_X(0755, 0, 0), SOCK_W(0755, 0, 0) }, 2, true, true, 0, 0, 0, false },
+	{ "creating: write and search on the parent", 65534, 65534, { 0 }, 0,
+	  { { "/d", S_IFDIR | 0755, 0, 0, INSPECT_NEED_W | INSPECT_NEED_X, false } }, 1,
+	  false, false, 0, INSPECT_NEED_W, INSPECT_OTHER, false },
+	{ "creating in a sticky world-writable directory", 65534, 65534, { 0 }, 0,
+	  { { "/tmp", S_IFDIR | 01777, 0, 0, INSPECT_NEED_W | INSPECT_NEED_X, false } }, 1,
+	  true, true, 0, 0, 0, false },
+	{ "a uid without a known group", 4242, (gid_t)-1, { 0 }, 0,
+	  { DIR_X(0755, 0, 0), SOCK_W(0770, 0, 0) }, 2, false, false, 1,
+	  INSPECT_NEED_W, INSPECT_OTHER, false },
+};
+
+static void test_verdicts(void **state)
+{
+	for (size_t i = 0; i < sizeof(verdict_cases) / sizeof(verdict_cases[0]); i++) {
+		const struct verdict_case *c = &verdict_cases[i];
+		struct inspect_user u = { c->uid, c->gid, c->groups, c->ngroups };
+		struct inspect_verdict v;
+		inspect_verdict(&u, c->steps, c->n, &v);
+		print_message("# %s\n", c->what);
+		assert_int_equal(v.allowed, c->allowed);
+		assert_int_equal(v.by_mode, c->by_mode);
+		assert_int_equal(v.root, c->uid == 0);
+		if (!c->by_mode) {
+			assert_int_equal(v.fail, c->fail);
+			assert_int_equal(v.missing, c->missing);
+			assert_int_equal(v.cls, c->cls);
+			assert_int_equal(v.supplementary, c->supplementary);
+		}
+		assert_false(v.acl);
+	}
+}
+
+static void test_verdict_acl(void **state)
+{
+	struct inspect_perm steps[] = {
+		{ "/a", S_IFDIR | 0755, 0, 0, INSPECT_NEED_X, false },
+		{ "/a/b", S_IFDIR | 0755, 0, 0, INSPECT_NEED_X, true },
+		{ "/a/b/s", S_IFSOCK | 0777, 0, 0, INSPECT_NEED_W, false },
+	};
+	struct inspect_user u = { 1000, 1000, NULL, 0 };
+	struct inspect_verdict v;
+	inspect_verdict(&u, steps, 3, &v);
+	assert_true(v.allowed);
+	assert_true(v.acl);
+	assert_int_equal(v.acl_step, 1);
+	/* An ACL past the failing step was not consulted, so it is not reported. */
+	steps[0].mode = S_IFDIR | 0700;
+	inspect_verdict(&u, steps, 3, &v);
+	assert_false(v.allowed);
+	assert_int_equal(v.fail, 0);
+	assert_false(v.acl);
+}
+
+static void test_class_of(void **state)
+{
+	gid_t g[] = { 7, 9 };
+	struct inspect_user u = { 10, 5, g, 2 };
+	bool supp = true;
+	assert_int_equal(inspect_class_of(&u, 10, 9, &supp), INSPECT_OWNER);
+	assert_false(supp);
+	assert_int_equal(inspect_class_of(&u, 11, 5, &supp), INSPECT_GROUP);
+	assert_false(supp);
+	assert_int_equal(inspect_class_of(&u, 11, 9, &supp), INSPECT_GROUP);
+	assert_true(supp);
+	assert_int_equal(inspect_class_of(&u, 11, 8, &supp), INSPECT_OTHER);
+	assert_string_equal(inspect_class_name(INSPECT_OWNER), "owner");
+	assert_string_equal(inspect_class_name(INSPECT_GROUP), "group");
+	assert_string_equal(inspect_class_name(INSPECT_OTHER), "other");
+}
+
+static void test_show(void **state)
+{
+	char buf[64];
+	assert_string_equal(inspect_show("./uds_socket", 12, buf, sizeof(buf)), "./uds_socket");
+	/* A terminal escape in a name never passes through raw. */
+	assert_string_equal(inspect_show("a\x1b[2Jb", 6, buf, sizeof(buf)), "b'a\\x1b[2Jb'");
+	assert_string_equal(inspect_show("x\ny", 3, buf, sizeof(buf)), "b'x\\ny'");
+	assert_string_equal(inspect_show("\xc3\xa9", 2, buf, sizeof(buf)), "b'\\xc3\\xa9'");
+	assert_string_equal(inspect_show("a\0b", 3, buf, sizeof(buf)), "b'a\\x00b'");
+	char small[4];
+	assert_string_equal(inspect_show("abcdef", 6, small, sizeof(small)), "abc");
+}
+
+static void test_proc_net_rows(void **state)
+{
+	struct sockets_entry e;
+	assert_int_equal(sockets_parse_proc_net("0000000000000000: 00000002 00000000 00010000 0001 "
+						"01 8309 /tmp/zz.sock\n", &e), 0);
+	assert_int_equal(e.ino, 8309);
+	assert_int_equal(e.type, SOCK_STREAM);
+	assert_int_equal(e.state, SOCKETS_LISTEN);
+	assert_false(e.abstract);
+	assert_int_equal(e.name_len, strlen("/tmp/zz.sock"));
+	assert_memory_equal(e.name, "/tmp/zz.sock", e.name_len);
+
+	assert_int_equal(sockets_parse_proc_net("00000000abcdef01: 00000003 00000000 00000000 0001 "
+						"03  1579\n", &e), 0);
+	assert_int_equal(e.state, SOCKETS_ESTABLISHED);
+	assert_int_equal(e.name_len, 0);
+	assert_int_equal(e.ino, 1579);
+
+	assert_int_equal(sockets_parse_proc_net("ffff: 00000002 00000000 00000000 0002 01 77 "
+						"@udscope-x\n", &e), 0);
+	assert_int_equal(e.type, SOCK_DGRAM);
+	assert_int_equal(e.state, SOCKETS_CLOSE);
+	assert_true(e.abstract);
+	char name[SOCKETS_NAME_MAX + 2];
+	assert_int_equal(sockets_name(&e, name, sizeof(name)), strlen("@udscope-x"));
+	assert_string_equal(name, "@udscope-x");
+	assert_true(sockets_matches(&e, "scope"));
+	assert_true(sockets_matches(&e, ""));
+	assert_false(sockets_matches(&e, "zz"));
+
+	assert_int_equal(sockets_parse_proc_net("0000: 00000002 00000000 00000000 0005 02 99\n",
+						&e), 0);
+	assert_int_equal(e.type, SOCK_SEQPACKET);
+	assert_int_equal(e.state, SOCKETS_SYN_SENT);
+
+	assert_int_equal(sockets_parse_proc_net("Num RefCount Protocol Flags Type St Inode Path\n",
+						&e), -EINVAL);
+	assert_int_equal(sockets_parse_proc_net("", &e), -EINVAL);
+}
+
+static void test_names_and_sort(void **state)
+{
+	assert_string_equal(sockets_type_name(SOCK_STREAM), "stream");
+	assert_string_equal(sockets_type_name(SOCK_DGRAM), "dgram");
+	assert_string_equal(sockets_type_name(SOCK_SEQPACKET), "seqpacket");
+	assert_string_equal(sockets_state_name(SOCKETS_LISTEN), "listening");
+	assert_string_equal(sockets_state_name(SOCKETS_ESTABLISHED), "connected");
+	assert_null(sockets_state_name(99));
+
+	struct sockets_entry v[4];
+	memset(v, 0, sizeof(v));
+	v[0] = (struct sockets_entry){ .ino = 4, .state = SOCKETS_ESTABLISHED };
+	v[1] = (struct sockets_entry){ .ino = 3, .state = SOCKETS_CLOSE, .name_len = 1,
+				       .name = "b" };
+	v[2] = (struct sockets_entry){ .ino = 2, .state = SOCKETS_LISTEN, .name_len = 1,
+				       .name = "z" };
+	v[3] = (struct sockets_entry){ .ino = 1, .state = SOCKETS_LISTEN, .name_len = 1,
+				       .name = "a" };
+	struct sockets_list l = { .v = v, .n = 4 };
+	sockets_sort(&l);
+	/* Listening first (by name), then named, then unnamed. */
+	assert_int_equal(v[0].ino, 1);
+	assert_int_equal(v[1].ino, 2);
+	assert_int_equal(v[2].ino, 3);
+	assert_int_equal(v[3].ino, 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mode_strings),
+		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_verdict_acl),
+		cmocka_unit_test(test_class_of),
+		cmocka_unit_test(test_show),
+		cmocka_unit_test(test_proc_net_rows),
+		cmocka_unit_test(test_names_and_sort),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
