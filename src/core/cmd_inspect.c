@@ -245,6 +245,12 @@ static void report_liveness(struct app *app, const struct inspect_probe *p,
 		if (e && e->state == SOCKETS_LISTEN)
 			app_info(app, SRC_INSPECT, "listening: yes by the system's socket list, %s "
 				 "(this user's connect: %s)", who, errtxt(p->err, et, sizeof(et)));
+		else if (!e && !lerr && l->source == SOCKETS_FROM_DIAG)
+			/* sock_diag names the node of every bound socket of this network
+			 * namespace: none bound here means stale (unless another namespace's). */
+			app_info(app, SRC_INSPECT, "stale: no socket of this network namespace is "
+				 "bound to the node (this user's connect: %s)",
+				 errtxt(p->err, et, sizeof(et)));
 		else
 			app_info(app, SRC_INSPECT, "listening: unknown (connect: %s)%s",
 				 errtxt(p->err, et, sizeof(et)),
@@ -430,10 +436,10 @@ static void report_proof(struct app *app, const struct uds_addr *a,
 		app_info(app, SRC_INSPECT, "proof: %s connected (%s): %s", as,
 			 sockets_type_name(pr.type), agree);
 	else
-		app_info(app, SRC_INSPECT, "proof: %s got connect: %s (%s): %s", as,
+		app_info(app, SRC_INSPECT, "proof: %s got connect: %s%s: %s", as,
 			 errtxt(pr.err, et, sizeof(et)),
-			 permitted ? "permission granted" : denied ? "permission denied"
-			 : "the socket was not reached", agree);
+			 permitted ? ", so the permission checks passed"
+			 : denied ? "" : ", so the socket was not reached", agree);
 }
 
 /* For a path that does not exist yet: may ID bind a socket there, and with which mode. */

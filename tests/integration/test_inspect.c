@@ -408,6 +408,11 @@ static void check_as(struct fixture *f, bool prove)
 	char owner[64], group[64];
 	inspect_user_name(geteuid(), owner, sizeof(owner));
 	inspect_group_name(getegid(), group, sizeof(group));
+	/* Ids without a name show as numbers. */
+	if (!owner[0])
+		snprintf(owner, sizeof(owner), "%lu", (unsigned long)geteuid());
+	if (!group[0])
+		snprintf(group, sizeof(group), "%lu", (unsigned long)getegid());
 	for (size_t i = 0; i < sizeof(as_cases) / sizeof(as_cases[0]); i++) {
 		const struct as_case *c = &as_cases[i];
 		if (c->nogroup && geteuid() != 0)
