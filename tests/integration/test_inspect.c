@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -472,6 +473,58 @@ static void test_as_nobody_proven(void **state)
 	check_as(*state, true);
 }
 
+/* A POSIX ACL entry: tag, permission bits, id (little endian on disk and in the xattr). */
+static void acl_entry(uint8_t *p, uint16_t tag, uint16_t perm, uint32_t id)
+{
+	p[0] = (uint8_t)tag;
+	p[1] = (uint8_t)(tag >> 8);
+	p[2] = (uint8_t)perm;
+	p[3] = (uint8_t)(perm >> 8);
+	for (int i = 0; i < 4; i++)
+		p[4 + i] = (uint8_t)(id >> (8 * i));
+}
+
+/* A directory whose mode denies nobody but whose ACL lets nobody search it: the verdict
+ * says it did not evaluate the ACL, and the root-only proof shows the kernel did. */
+static void test_acl(void **state)
+{
+	struct fixture *f = *state;
+	struct passwd *nb = getpwnam("nobody");
+	if (!nb || geteuid() != 0)
+		skip();
+	assert_int_equal(mkdir("acl", 0700), 0);
+	/* version 2; user::rwx, user:nobody:--x, group::---, mask::--x, other::--- */
+	uint8_t blob[4 + 5 * 8] = { 2, 0, 0, 0 };
+	acl_entry(blob + 4, 0x01, 7, UINT32_MAX);
+	acl_entry(blob + 12, 0x02, 1, (uint32_t)nb->pw_uid);
+	acl_entry(blob + 20, 0x04, 0, UINT32_MAX);
+	acl_entry(blob + 28, 0x10, 1, UINT32_MAX);
+	acl_entry(blob + 36, 0x20, 0, UINT32_MAX);
+	if (setxattr("acl", "system.posix_acl_access", blob, sizeof(blob), 0) < 0) {
+		rmdir("acl");
+		skip();
+	}
+	int fd = bound_socket("acl/s", true, 0777);
+	assert_int_equal(run(f, "inspect acl/s --as nobody"), CMD_OK);
+	char want[256];
+	snprintf(want, sizeof(want), "acl: %s/acl has a POSIX ACL (system.posix_acl_access): the "
+		 "verdict did not evaluate it", tmpdir);
+	must_find(f, want);
+	must_find(f, "drwx--x--- root     root     acl (has a POSIX ACL)");
+	snprintf(want, sizeof(want), "cannot connect: search (x) permission missing on %s/acl",
+		 tmpdir);
+	must_find(f, want);
+	const char *p = must_find(f, "proof: ");
+	assert_non_null(strstr(p, "connected (stream)"));
+	assert_non_null(strstr(p, "DISAGREES with the verdict"));
+	int c;
+	while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK)) >= 0)
+		close(c);
+	close(fd);
+	unlink("acl/s");
+	rmdir("acl");
+}
+
 static void test_as_unknown_user(void **state)
 {
 	struct fixture *f = *state;
@@ -580,6 +633,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unprintable_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_as_nobody_verdicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_as_nobody_proven, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_acl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_as_unknown_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abstract, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sockets_lists, setup, teardown),
