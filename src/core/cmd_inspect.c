@@ -586,6 +586,10 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 			  inspect_show(path, a->arglen[0], sh, sizeof(sh)));
 		return CMD_FAIL;
 	}
+	if (!path[0]) {
+		app_error(app, EINVAL, "inspect: the path is empty");
+		return CMD_FAIL;
+	}
 	struct inspect_identity self, other;
 	inspect_identity_self(&self);
 	const struct inspect_identity *id = &self;
