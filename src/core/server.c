@@ -59,6 +59,7 @@ struct server {
 	size_t nconns, capconns;
 	struct pollfd *pfds;
 	bool accept_paused;
+	bool accept_error_shown;      /* this run of EMFILE was reported already */
 	bool stopping;
 	struct event *evq;            /* the thread's outgoing events, flushed before each poll */
 	size_t evq_n;
@@ -457,11 +458,12 @@ static void accept_all(struct server *s)
 			if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
 				/* The pending connection stays queued: stop polling the listener until a
 				 * client leaves (or a while passes), else poll() would spin. */
-				if (!s->accept_paused)
+				if (!s->accept_error_shown)
 					event_emit_error(&s->qsink, SRC_SERVER, 0, e,
 							 "accept %s (pausing accepts until a client leaves)",
 							 s->addr.text);
 				s->accept_paused = true;
+				s->accept_error_shown = true;
 				s->paused_until_ns = event_now_ns() +
 					(uint64_t)SERVER_EMFILE_PAUSE_MS * 1000000u;
 				return;
@@ -469,6 +471,7 @@ static void accept_all(struct server *s)
 			event_emit_error(&s->qsink, SRC_SERVER, 0, e, "accept %s", s->addr.text);
 			return;
 		}
+		s->accept_error_shown = false;
 		char *buf = malloc(s->opts.chunk);
 		if (!buf) {
 			close(fd);
@@ -651,12 +654,13 @@ static void *server_main(void *arg)
 			event_emit_error(&s->qsink, SRC_SERVER, 0, errno, "poll");
 			break;
 		}
-		if (s->pfds[0].revents)
-			break;
-		/* Walk backwards: closing swaps the last connection into the freed slot. */
+		/* Walk backwards: closing swaps the last connection into the freed slot. Served
+		 * before a stop request is honoured, so what clients already said is not lost. */
 		for (size_t k = n; k-- > 0;)
 			if (s->pfds[2 + k].revents)
 				serve_conn(s, k, s->pfds[2 + k].revents);
+		if (s->pfds[0].revents)
+			break;
 		if (s->pfds[1].revents & POLLIN)
 			accept_all(s);
 	}

@@ -1,0 +1,397 @@
+/* test_hardening: hostile and careless peers, fd exhaustion, churn, and a vanished directory. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/server.h"
+#include "core/sysio.h"
+#include "harness.h"
+
+static int setup(void **state)
+{
+	struct rec *r = calloc(1, sizeof(*r));
+	rec_open(r);
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct rec *r = *state;
+	rec_close(r);
+	free(r);
+	return 0;
+}
+
+static int raw_connect(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int count_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+static long rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* ---- 100 clients, several MiB each, every byte checked ---- */
+
+#define MANY 100
+#define PER_CLIENT (3u << 20)
+
+struct flood {
+	const char *path;
+	atomic_int done, bad;
+	atomic_uint_fast64_t bytes;
+};
+
+struct half {
+	int fd;
+	unsigned seed;
+};
+
+static void *flood_writer(void *arg)
+{
+	struct half *h = arg;
+	char buf[16384];
+	unsigned seed = h->seed;
+	for (size_t sent = 0; sent < PER_CLIENT; sent += sizeof(buf)) {
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = (char)rand_r(&seed);
+		if (sysio_send_all(h->fd, buf, sizeof(buf)) < 0)
+			break;
+	}
+	return NULL;
+}
+
+static void *flood_client(void *arg)
+{
+	struct flood *f = arg;
+	int fd = raw_connect(f->path);
+	if (fd < 0) {
+		atomic_fetch_add(&f->bad, 1);
+		atomic_fetch_add(&f->done, 1);
+		return NULL;
+	}
+	/* Writer and reader run at once, or both sides' buffers fill and stall. */
+	struct half h = { fd, (unsigned)(uintptr_t)&fd };
+	pthread_t w;
+	pthread_create(&w, NULL, flood_writer, &h);
+	unsigned seed = h.seed;
+	char buf[16384];
+	size_t got = 0;
+	bool same = true;
+	while (got < PER_CLIENT) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] != (char)rand_r(&seed))
+				same = false;
+		got += (size_t)n;
+	}
+	pthread_join(w, NULL);
+	close(fd);
+	if (got != PER_CLIENT || !same)
+		atomic_fetch_add(&f->bad, 1);
+	atomic_fetch_add(&f->bytes, got);
+	atomic_fetch_add(&f->done, 1);
+	return NULL;
+}
+
+static void test_hundred_clients_several_mib(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "flood");
+	assert_int_equal(rec_run(r, "server start %s --chunk 65536 --backlog 128", path), CMD_OK);
+	struct flood f = { .path = path };
+	pthread_t t[MANY];
+	for (int i = 0; i < MANY; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, flood_client, &f), 0);
+	while (atomic_load(&f.done) < MANY)
+		app_pump(&r->app, 20);
+	for (int i = 0; i < MANY; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(atomic_load(&f.bad), 0);
+	assert_int_equal(atomic_load(&f.bytes), (uint64_t)MANY * PER_CLIENT);
+	for (int tries = 0; tries < 500 && rec_count(r, SRC_SERVER, EV_CLOSE) < MANY; tries++)
+		app_pump(&r->app, 10);
+	struct stats_snapshot sn;
+	stats_snapshot(server_stats(r->app.server), &sn);
+	assert_int_equal(sn.bytes_in, (uint64_t)MANY * PER_CLIENT);
+	assert_int_equal(sn.bytes_out, (uint64_t)MANY * PER_CLIENT);
+	assert_int_equal(sn.accepted, MANY);
+}
+
+/* ---- churn ---- */
+
+static void test_connection_churn_returns_fds_and_memory(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "churn");
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
+	/* Warm up once so that lazily made things (buffers, the ring) exist already. */
+	for (int i = 0; i < 200; i++) {
+		close(raw_connect(path));
+		app_pump(&r->app, 0);
+	}
+	for (int tries = 0; tries < 500 && rec_count(r, SRC_SERVER, EV_CLOSE) < 200; tries++)
+		app_pump(&r->app, 10);
+	r->n = 0;   /* forget the warm-up's events: the recording itself must not grow */
+	int fds0 = count_fds();
+	long rss0 = rss_kib();
+	for (int i = 0; i < 3000; i++) {
+		int fd = raw_connect(path);
+		assert_true(fd >= 0);
+		if (i % 2)
+			assert_int_equal(sysio_send_all(fd, "x", 1), 0);
+		close(fd);
+		/* The bus is lossless: a consumer that stops consuming stops the server. */
+		app_pump(&r->app, 0);
+		if (i % 100 == 0)
+			r->n = 0;
+	}
+	for (int tries = 0; tries < 500; tries++) {
+		app_pump(&r->app, 10);
+		r->n = 0;
+		struct stats_snapshot sn;
+		stats_snapshot(server_stats(r->app.server), &sn);
+		if (sn.clients == 0 && sn.accepted == 3200)
+			break;
+	}
+	struct stats_snapshot sn;
+	stats_snapshot(server_stats(r->app.server), &sn);
+	assert_int_equal(sn.accepted, 3200);
+	assert_int_equal(sn.clients, 0);
+	assert_int_equal(count_fds(), fds0);
+	long grew = rss_kib() - rss0;
+	print_message("# churn: 3000 connections, fds %d -> %d, RSS %ld -> %ld KiB\n", fds0,
+		      count_fds(), rss0, rss0 + grew);
+	assert_true(grew < 1024);
+}
+
+/* ---- careless and hostile peers ---- */
+
+static void test_idle_client_does_not_block_others(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "idle");
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
+	int idle = raw_connect(path);   /* connects and says nothing */
+	assert_true(idle >= 0);
+	assert_int_equal(rec_run(r, "client %s", path), CMD_OK);
+	assert_int_equal(rec_run(r, "client %s second", path), CMD_OK);
+	close(idle);
+	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 1) >= 0);
+}
+
+static void test_every_byte_value_rendered_safely(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "bytes");
+	assert_int_equal(rec_run(r, "server start %s --chunk 512", path), CMD_OK);
+	unsigned char all[256 + 32];
+	/* Terminal escapes a hostile peer might try first (OSC title, clear screen, C1 CSI,
+	 * invalid UTF-8), then every byte value. */
+	memcpy(all, "\x1b]0;pwned\x07\x1b[2J\x9b\x9d\r\b\xc3\x28\xff\xfe", 20);
+	for (int i = 0; i < 256; i++)
+		all[20 + i] = (unsigned char)i;
+	size_t len = 276;
+	int fd = raw_connect(path);
+	assert_int_equal(sysio_send_all(fd, all, len), 0);
+	unsigned char back[512];
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = recv(fd, back + got, sizeof(back) - got, 0);
+		assert_true(n > 0);
+		got += (size_t)n;
+	}
+	assert_memory_equal(back, all, len);
+	close(fd);
+	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 1) >= 0);
+	size_t seen = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		char line[EVENT_LINE_MAX];
+		size_t n = event_format_line(&r->ev[i], 0, 0, line, sizeof(line));
+		for (size_t k = 0; k < n; k++)
+			assert_true(line[k] >= 0x20 && line[k] <= 0x7e);
+		event_format_line(&r->ev[i], EVENT_FMT_HEX, 0, line, sizeof(line));
+		for (size_t k = 0; line[k]; k++)
+			assert_true(line[k] >= 0x20 && line[k] <= 0x7e);
+		if (r->ev[i].kind == EV_RECV && r->ev[i].source == SRC_SERVER)
+			seen += r->ev[i].nbytes;
+	}
+	assert_int_equal(seen, len);
+	assert_true(rec_find_text(r, "\\x1b]0;pwned\\x07\\x1b[2J\\x9b") >= 0);
+}
+
+/* ---- fd exhaustion ---- */
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void test_emfile_reported_once_no_spin_recovers(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "emfile");
+	assert_int_equal(rec_run(r, "server start %s --backlog 64", path), CMD_OK);
+	struct rlimit old;
+	getrlimit(RLIMIT_NOFILE, &old);
+	int go[2], ready[2];
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	/* Room for only a few more descriptors in this process. */
+	struct rlimit low = { (rlim_t)count_fds() + 4, old.rlim_max };
+	/* Lowered before the fork, so no client can be accepted while the limit is still high. */
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* The clients live in a child with its own, normal limit. */
+		if (setrlimit(RLIMIT_NOFILE, &old) < 0)
+			_exit(1);
+		close(go[1]);
+		close(ready[0]);
+		int fds[30];
+		for (int i = 0; i < 30; i++)
+			fds[i] = raw_connect(path);
+		char c = 'r';
+		if (write(ready[1], &c, 1) < 0)
+			_exit(1);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		for (int i = 0; i < 20; i++)
+			close(fds[i]);
+		if (read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	char c;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	/* Give the server a second with the listener still readable and no fd to accept into. */
+	double cpu0 = cpu_seconds();
+	for (int i = 0; i < 100; i++)
+		app_pump(&r->app, 10);
+	double burned = cpu_seconds() - cpu0;
+	size_t errs = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ev[i].kind == EV_ERROR && r->ev[i].err == EMFILE)
+			errs++;
+	struct stats_snapshot sn;
+	stats_snapshot(server_stats(r->app.server), &sn);
+	print_message("# EMFILE: accepted %llu of 30, %zu error lines, %.3f s CPU in a 1 s wait\n",
+		      (unsigned long long)sn.accepted, errs, burned);
+	assert_int_equal(errs, 1);
+	assert_true(sn.accepted < 30);
+	/* A spinning poll loop would burn close to the whole second. */
+	assert_true(burned < 0.5);
+	/* Raise the limit again and let clients leave: the rest are accepted. */
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(write(go[1], "x", 1), 1);
+	for (int tries = 0; tries < 500; tries++) {
+		app_pump(&r->app, 10);
+		stats_snapshot(server_stats(r->app.server), &sn);
+		if (sn.accepted == 30)
+			break;
+	}
+	assert_int_equal(sn.accepted, 30);
+	assert_int_equal(write(go[1], "x", 1), 1);
+	int st;
+	waitpid(pid, &st, 0);
+	close(go[1]);
+	close(ready[0]);
+}
+
+/* ---- the file system changes under the server ---- */
+
+static void test_directory_removed_under_server(void **state)
+{
+	struct rec *r = *state;
+	char sub[256];
+	snprintf(sub, sizeof(sub), "%s/sub", r->dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/s", sub);
+	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
+	int fd = raw_connect(path);
+	assert_true(fd >= 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(sub), 0);
+	/* The open connection still echoes. */
+	assert_int_equal(sysio_send_all(fd, "still here", 10), 0);
+	char buf[16];
+	size_t got = 0;
+	while (got < 10) {
+		ssize_t n = recv(fd, buf + got, sizeof(buf) - got, 0);
+		assert_true(n > 0);
+		got += (size_t)n;
+	}
+	assert_memory_equal(buf, "still here", 10);
+	close(fd);
+	assert_int_equal(rec_run(r, "server stop"), CMD_OK);
+	assert_true(rec_find_text(r, "was already removed") >= 0);
+}
+
+int main(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_hundred_clients_several_mib, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connection_churn_returns_fds_and_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_client_does_not_block_others, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_byte_value_rendered_safely, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emfile_reported_once_no_spin_recovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory_removed_under_server, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
