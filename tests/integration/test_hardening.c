@@ -81,7 +81,10 @@ static long rss_kib(void)
 /* ---- 100 clients, several MiB each, every byte checked ---- */
 
 #define MANY 100
-#define PER_CLIENT (3u << 20)
+/* Bytes each client pushes: 3 MiB, or UDSCOPE_TEST_FLOOD_KIB (the ThreadSanitizer run in CI
+ * uses less: its instrumentation makes every byte checked cost tens of times more). */
+static size_t per_client = 3u << 20;
+#define PER_CLIENT per_client
 
 struct flood {
 	const char *path;
@@ -211,7 +214,12 @@ static void test_connection_churn_returns_fds_and_memory(void **state)
 	long grew = rss_kib() - rss0;
 	print_message("# churn: 3000 connections, fds %d -> %d, RSS %ld -> %ld KiB\n", fds0,
 		      count_fds(), rss0, rss0 + grew);
+#if defined(__SANITIZE_THREAD__)
+	/* ThreadSanitizer's shadow memory grows with every address touched: RSS says nothing. */
+	(void)grew;
+#else
 	assert_true(grew < 1024);
+#endif
 }
 
 /* ---- careless and hostile peers ---- */
@@ -385,6 +393,9 @@ static void test_directory_removed_under_server(void **state)
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	const char *kib = getenv("UDSCOPE_TEST_FLOOD_KIB");
+	if (kib && atoi(kib) > 0)
+		per_client = (size_t)atoi(kib) * 1024;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hundred_clients_several_mib, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connection_churn_returns_fds_and_memory, setup, teardown),
