@@ -30,6 +30,9 @@ static void usage(FILE *f)
 		"  server stop | server status\n"
 		"  client PATH [MESSAGE] [--chunk N]\n"
 		"  connect PATH [--chunk N] | send MESSAGE | disconnect\n"
+		"  inspect PATH [--as USER]\n"
+		"  sockets [FILTER]\n"
+		"  pair [MESSAGE [REPLY]] [--type stream|seqpacket|dgram]\n"
 		"  help [COMMAND] | quit\n"
 		"\n"
 		"Exit status: 0 when every command succeeded, 1 when one failed, 2 for a usage error.\n");
