@@ -421,11 +421,9 @@ static void close_conn(struct server *s, size_t i, const char *fmt, ...)
 	}
 }
 
-static int grow(struct server *s)
+/* Give the connection table (and the poll set beside it) room for NCAP connections. */
+static int resize_table(struct server *s, size_t ncap)
 {
-	if (s->nconns < s->capconns)
-		return 0;
-	size_t ncap = s->capconns ? s->capconns * 2 : 16;
 	pthread_mutex_lock(&s->conns_lock);
 	struct conn *nc = realloc(s->conns, ncap * sizeof(*nc));
 	if (nc)
@@ -439,6 +437,24 @@ static int grow(struct server *s)
 	s->pfds = np;
 	s->capconns = ncap;
 	return 0;
+}
+
+static int grow(struct server *s)
+{
+	if (s->nconns < s->capconns)
+		return 0;
+	return resize_table(s, s->capconns ? s->capconns * 2 : 16);
+}
+
+/* After a crowd has gone, give the table back: memory returns to where it was. Only between
+ * poll rounds, while nothing points into the poll set. */
+static void trim(struct server *s)
+{
+	size_t ncap = s->capconns;
+	while (ncap > 16 && s->nconns * 4 < ncap)
+		ncap /= 2;
+	if (ncap != s->capconns)
+		resize_table(s, ncap);
 }
 
 static void accept_all(struct server *s)
@@ -637,6 +653,7 @@ static void *server_main(void *arg)
 			else
 				timeout = (int)((s->paused_until_ns - now) / 1000000u) + 1;
 		}
+		trim(s);
 		s->pfds[0] = (struct pollfd){ .fd = s->ctl[0], .events = POLLIN };
 		s->pfds[1] = (struct pollfd){ .fd = s->accept_paused ? -1 : s->lfd, .events = POLLIN };
 		for (size_t i = 0; i < s->nconns; i++)
