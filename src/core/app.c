@@ -156,6 +156,23 @@ void app_info(struct app *app, enum event_source source, const char *fmt, ...)
 	sink_emit(&app->out, &ev);
 }
 
+void app_info_mark(struct app *app, enum event_source source, size_t mark_off, size_t mark_len,
+		   const char *fmt, ...)
+{
+	struct event ev;
+	event_init(&ev, source, EV_INFO);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	va_end(ap);
+	size_t tl = strlen(ev.text);
+	if (mark_off < tl && mark_len) {
+		ev.mark_off = (uint16_t)mark_off;
+		ev.mark_len = (uint16_t)(mark_off + mark_len <= tl ? mark_len : tl - mark_off);
+	}
+	sink_emit(&app->out, &ev);
+}
+
 void app_error(struct app *app, int err, const char *fmt, ...)
 {
 	struct event ev;

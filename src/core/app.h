@@ -46,6 +46,9 @@ void app_reap(struct app *app);
 /* Emit a line now, to the front end (main thread only). */
 void app_info(struct app *app, enum event_source source, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same, with the MARK_LEN bytes at MARK_OFF of the text marked for emphasis. */
+void app_info_mark(struct app *app, enum event_source source, size_t mark_off, size_t mark_len,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void app_error(struct app *app, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -345,7 +345,21 @@ static bool report_verdict(struct app *app, const struct inspect_identity *id,
 	report_acl(app, &v, perms);
 	if (!v.allowed) {
 		denial_text(id, &v, perms, why, sizeof(why));
-		app_info(app, SRC_INSPECT, "verdict for %s: cannot connect: %s", who, why);
+		char line[sizeof(who) + sizeof(why) + 32];
+		snprintf(line, sizeof(line), "verdict for %s: cannot connect: %s", who, why);
+		/* Mark the rwx triplet of the class that decided, in "(drwx------ owner group)". */
+		char mode[INSPECT_MODE_STR];
+		inspect_mode_string(perms[v.fail].mode, mode);
+		char paren[INSPECT_MODE_STR + 2];
+		snprintf(paren, sizeof(paren), "(%s", mode);
+		const char *at = strstr(line, paren);
+		size_t off = 0, mlen = 0;
+		if (at) {
+			off = (size_t)(at - line) + 2 + 3 * (size_t)(v.cls == INSPECT_OWNER ? 0
+				: v.cls == INSPECT_GROUP ? 1 : 2);
+			mlen = 3;
+		}
+		app_info_mark(app, SRC_INSPECT, off, mlen, "%s", line);
 		return false;
 	}
 	const struct inspect_step *last = &w->v[w->n - 1];

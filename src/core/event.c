@@ -309,6 +309,9 @@ size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, si
 		    (unsigned long)ev->uid, (unsigned long)ev->gid);
 	if (ev->dropped)
 		put(&o, ",\"dropped\":%" PRIu64, ev->dropped);
+	if (ev->mark_len)
+		put(&o, ",\"mark\":{\"offset\":%u,\"length\":%u}", (unsigned)ev->mark_off,
+		    (unsigned)ev->mark_len);
 	put(&o, "}");
 	return o.w;
 }

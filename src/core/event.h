@@ -42,6 +42,8 @@ struct event {
 	uint8_t source;        /* enum event_source */
 	uint8_t kind;          /* enum event_kind */
 	uint16_t preview_len;  /* bytes of preview[] used (<= nbytes) */
+	uint16_t mark_off;     /* a span of text a front end may emphasize (the mode bits that */
+	uint16_t mark_len;     /* decide a verdict); mark_len 0: none */
 	int err;               /* errno (ERROR, DONE) */
 	pid_t actor;           /* pid of the process this line speaks for (pair demo), 0 if none */
 	bool has_cred;         /* pid/uid/gid below are the peer's SO_PEERCRED */

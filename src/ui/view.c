@@ -93,14 +93,21 @@ static void put_raw(int y, int x, const char *s, int cols, bool utf8)
 	put(y, x, safe, n, cols);
 }
 
-/* One pane line as text, and how it should look. */
+/* A span of a rendered line to emphasize. */
+struct mark {
+	size_t start, len;
+};
+
+/* One pane line as text, how it should look, and what of it to emphasize (MARK may be NULL). */
 static size_t render_line(const struct view *v, const struct pane_line *pl, char *out,
-			  size_t outsz, enum look *look)
+			  size_t outsz, enum look *look, struct mark *mark)
 {
 	const struct event *ev = &pl->ev;
 	size_t w = 0;
 	int n;
 	*look = LOOK_PLAIN;
+	if (mark)
+		*mark = (struct mark){ 0, 0 };
 	uint64_t t = ev->time_ns > v->base_ns ? ev->time_ns - v->base_ns : 0;
 	uint64_t ms = t / 1000000u;
 	if (pl->skipped) {
@@ -156,25 +163,46 @@ static size_t render_line(const struct view *v, const struct pane_line *pl, char
 	char words[EVENT_LINE_MAX];
 	size_t wl = event_format(ev, v->hex ? EVENT_FMT_HEX : 0, words, sizeof(words));
 	w += text_sanitize(words, wl, v->utf8, out + w, outsz - w);
+	/* The mark counts bytes of ev->text; it holds only where the text came through as is. */
+	size_t mstart = hl + ev->mark_off;
+	if (mark && ev->mark_len && ev->kind == EV_INFO && !ev->dropped &&
+	    mstart + ev->mark_len <= w &&
+	    memcmp(out + mstart, ev->text + ev->mark_off, ev->mark_len) == 0)
+		*mark = (struct mark){ mstart, ev->mark_len };
 	return w;
 }
 
 /* Paint a text line over ROWS rows of COLS columns, bottom-aligned at row BOTTOM, clipped
  * above TOP. Returns the row above what it painted. */
 static int paint_wrapped(const char *s, size_t len, int top, int bottom, int x, int cols,
-			 attr_t a)
+			 attr_t a, struct mark m)
 {
 	int width = text_width(s, len);
 	int rows = width ? (width + cols - 1) / cols : 1;
 	int first = bottom - rows + 1;
 	size_t off = 0;
+	size_t m_end = m.start + m.len;
 	attron(a);
 	for (int r = 0; r < rows; r++) {
 		size_t n = text_fit(s + off, len - off, cols);
 		if (n == 0 && off < len)
 			n = 1;   /* a character wider than the column: never loop */
-		if (first + r >= top)
-			mvaddnstr(first + r, x, s + off, (int)n);
+		if (first + r >= top) {
+			move(first + r, x);
+			/* Up to three pieces: before the mark, the mark, after it. */
+			size_t p = off, end = off + n;
+			while (p < end) {
+				bool in = m.len && p >= m.start && p < m_end;
+				size_t stop = in ? (m_end < end ? m_end : end)
+					: (m.len && p < m.start && m.start < end ? m.start : end);
+				if (in)
+					attron(A_REVERSE | A_BOLD);
+				addnstr(s + p, (int)(stop - p));
+				if (in)
+					attroff(A_REVERSE | A_BOLD);
+				p = stop;
+			}
+		}
 		off += n;
 	}
 	attroff(a);
@@ -186,7 +214,7 @@ static int line_rows(const struct view *v, const struct pane_line *pl, int cols)
 {
 	char line[TEXT_SANITIZE_SIZE(EVENT_LINE_MAX) + 64];
 	enum look look;
-	size_t n = render_line(v, pl, line, sizeof(line), &look);
+	size_t n = render_line(v, pl, line, sizeof(line), &look, NULL);
 	int width = text_width(line, n);
 	return width && cols > 0 ? (width + cols - 1) / cols : 1;
 }
@@ -224,11 +252,12 @@ static void paint_body(struct view *v, enum layout_pane p, int top, int x, int h
 		if (!pl)
 			break;
 		enum look look;
-		size_t n = render_line(v, pl, line, sizeof(line), &look);
+		struct mark mark;
+		size_t n = render_line(v, pl, line, sizeof(line), &look, &mark);
 		/* The pair demo: the parent's lines on the left, the child's on the right. */
 		int cx = split && pl->ev.source == SRC_PAIR_CHILD ? x + cw + 1 : x;
 		int cwid = split && pl->ev.source == SRC_PAIR_CHILD ? w - cw - 1 : cw;
-		row = paint_wrapped(line, n, top, row, cx, cwid, looks[look]);
+		row = paint_wrapped(line, n, top, row, cx, cwid, looks[look], mark);
 	}
 }
 

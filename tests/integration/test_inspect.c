@@ -40,14 +40,8 @@ struct fixture {
 	struct capture cap;
 };
 
-static void capture_emit(void *ctx, struct event *ev)
+static void capture_add(struct capture *c, const char *line)
 {
-	struct capture *c = ctx;
-	char line[EVENT_LINE_MAX];
-	size_t off = 0;
-	if (ev->kind == EV_ERROR)
-		off = (size_t)snprintf(line, sizeof(line), "error: ");
-	event_format(ev, 0, line + off, sizeof(line) - off);
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 64;
 		c->lines = realloc(c->lines, c->cap * sizeof(*c->lines));
@@ -56,6 +50,25 @@ static void capture_emit(void *ctx, struct event *ev)
 	c->lines[c->n] = strdup(line);
 	assert_non_null(c->lines[c->n]);
 	c->n++;
+}
+
+static void capture_emit(void *ctx, struct event *ev)
+{
+	struct capture *c = ctx;
+	char line[EVENT_LINE_MAX];
+	size_t off = 0;
+	if (ev->kind == EV_ERROR)
+		off = (size_t)snprintf(line, sizeof(line), "error: ");
+	event_format(ev, 0, line + off, sizeof(line) - off);
+	capture_add(c, line);
+	/* A marked span (what the console emphasizes) is captured as a line of its own:
+	 * "mark: [---] after [(drwx---]". */
+	if (ev->mark_len) {
+		size_t o = ev->mark_off, before = o < 8 ? o : 8;
+		snprintf(line, sizeof(line), "mark: [%.*s] after [%.*s]", (int)ev->mark_len,
+			 ev->text + o, (int)before, ev->text + o - before);
+		capture_add(c, line);
+	}
 }
 
 static void capture_clear(struct capture *c)
@@ -438,6 +451,17 @@ static void check_as(struct fixture *f, bool prove)
 		const char *v = must_find(f, "verdict for nobody (65534): ");
 		if (!strstr(v, why))
 			fail_msg("case %zu: verdict \"%s\" lacks \"%s\"", i, v, why);
+		if (!c->can) {
+			/* The other class's rwx bits decided: they are what the console marks. */
+			char want[64];
+			snprintf(want, sizeof(want), "mark: [%.3s] after [(%.7s]", c->modestr + 7,
+				 c->modestr);
+			const char *m = must_find(f, "mark: ");
+			if (strcmp(m, want) != 0)
+				fail_msg("case %zu: \"%s\" is not \"%s\"", i, m, want);
+		} else {
+			assert_null(find(f, "mark: "));
+		}
 		if (c->nogroup)
 			assert_non_null(strstr(v, "as its group class"));
 		const char *p = must_find(f, "proof: ");
