@@ -58,23 +58,28 @@ static void bare_server(const char *path, unsigned chunk, int ready)
 	_exit(0);
 }
 
-/* What a front end does with each event: the console formats it for a pane line. */
+/* What a front end does with each event. The console keeps it in a pane's ring (and renders
+ * only the lines on screen, at frame time); batch formats every line and writes it. */
+#define PANE_LINES 2048
 struct consumer {
 	unsigned long long events, chars;
 	FILE *out;
+	struct event *pane;
 };
 
 static void consume(void *ctx, struct event *ev)
 {
 	struct consumer *c = ctx;
-	char line[EVENT_LINE_MAX];
-	size_t n = event_format_line(ev, 0, 0, line, sizeof(line));
-	c->events++;
-	c->chars += n;
 	if (c->out) {
+		char line[EVENT_LINE_MAX];
+		size_t n = event_format_line(ev, 0, 0, line, sizeof(line));
 		fwrite(line, 1, n, c->out);
 		fputc('\n', c->out);
+		c->chars += n;
+	} else {
+		c->pane[c->events % PANE_LINES] = *ev;
 	}
+	c->events++;
 }
 
 static volatile sig_atomic_t stop_flag;
@@ -89,6 +94,8 @@ static void udscope_server(const char *path, unsigned chunk, int ready, bool los
 	struct consumer cons = { 0 };
 	if (lossless)
 		cons.out = fopen("/dev/null", "w");
+	else if (!(cons.pane = calloc(PANE_LINES, sizeof(*cons.pane))))
+		_exit(1);
 	struct app app;
 	if (app_init(&app, lossless ? BUS_LOSSLESS : BUS_LOSSY, lossless ? 4096 : 8192,
 		     (struct event_sink){ consume, &cons }) < 0)
@@ -102,8 +109,15 @@ static void udscope_server(const char *path, unsigned chunk, int ready, bool los
 		_exit(1);
 	if (write(ready, "r", 1) < 0)
 		_exit(1);
-	while (!stop_flag)
-		app_pump(&app, 100);
+	while (!stop_flag) {
+		size_t got = app_pump(&app, 100);
+		/* The console's pacing (src/ui/console.c): after a drain the bus is left alone
+		 * for 2 ms, and for a whole frame after a flood's worth of events. */
+		if (!lossless && got) {
+			struct timespec ts = { 0, got >= 1024 ? 33000000 : 2000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
 	struct stats_snapshot sn;
 	stats_snapshot(server_stats(app.server), &sn);
 	app_pump(&app, 0);

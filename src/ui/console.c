@@ -42,6 +42,10 @@
  * frame, so the console costs a bounded share of a CPU and the rest is dropped (and
  * counted) instead of being copied into panes nobody can read that fast. */
 #define CONSOLE_FLOOD_EVENTS 1024
+/* Between two drains of the bus at least this long passes: each wake-up of this thread is
+ * a context switch that the sockets pay for, and nobody reads faster than 500 lines a
+ * second. A busy session's events gather meanwhile and come in one drain. */
+#define CONSOLE_DRAIN_MS 2
 
 /* What a title's rate is computed from: the last sample a second or more ago. */
 struct rate {
@@ -564,8 +568,11 @@ static void run(struct console *c)
 			c->app.quit = true;   /* the terminal went away */
 		if (p[1].revents & POLLIN) {
 			/* Bounded per call; the rest waits for the next turn of the loop. */
-			if (app_pump(&c->app, 0) >= CONSOLE_FLOOD_EVENTS)
+			size_t got = app_pump(&c->app, 0);
+			if (got >= CONSOLE_FLOOD_EVENTS)
 				c->bus_quiet_until = now_ns() + CONSOLE_FRAME_MS * NS_PER_MS;
+			else if (got)
+				c->bus_quiet_until = now_ns() + CONSOLE_DRAIN_MS * NS_PER_MS;
 			reap(c);
 		}
 		if (c->app.quit)
