@@ -34,6 +34,16 @@ void rec_open(struct rec *r)
 		abort();
 }
 
+void rec_reserve(struct rec *r, size_t n)
+{
+	if (n <= r->cap)
+		return;
+	r->ev = realloc(r->ev, n * sizeof(*r->ev));
+	if (!r->ev)
+		abort();
+	r->cap = n;
+}
+
 void rec_close(struct rec *r)
 {
 	app_close(&r->app);

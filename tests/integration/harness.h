@@ -18,6 +18,9 @@ struct rec {
 
 /* Set up a recording app (lossless bus) and a private directory; cd is not changed. */
 void rec_open(struct rec *r);
+/* Make room for N recorded events up front (a test that measures memory must not see the
+ * recording grow). */
+void rec_reserve(struct rec *r, size_t n);
 /* Close the app (stops sessions), remove the directory and all it holds. */
 void rec_close(struct rec *r);
 /* "DIR/NAME" in a static buffer (one of four rotating). */

@@ -216,6 +216,8 @@ static void test_connection_churn_returns_fds_and_memory(void **state)
 {
 	struct rec *r = *state;
 	const char *path = rec_path(r, "churn");
+	/* One pump delivers at most 4096 events, and the recording is emptied after each. */
+	rec_reserve(r, 8192);
 	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
 	/* Warm up with the same load, so that what grows once (the connection table, malloc's
 	 * arenas) has grown already: the second round must then cost nothing. */
@@ -248,8 +250,9 @@ static void test_connection_churn_returns_fds_and_memory(void **state)
 	print_message("# churn: 3000 connections, fds %d -> %d, RSS %ld -> %ld KiB, "
 		      "heap in use %zu -> %zu bytes\n", fds0, count_fds(), rss0, rss0 + grew,
 		      heap0, heap1);
-	/* Bytes malloc holds for the program: back where they were, give or take a few blocks. */
-	assert_true(heap1 < heap0 + 16384);
+	/* Bytes malloc holds for the program: back where they were, give or take a few blocks
+	 * (64 KiB: a leak of even one 16-byte chunk buffer per connection is 96 KiB here). */
+	assert_true(heap1 < heap0 + 65536);
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 	/* Shadow memory and ASan's quarantine of freed blocks grow RSS by design: there RSS says
 	 * nothing (LeakSanitizer checks for leaks at exit instead). */
