@@ -17,7 +17,6 @@ wait_for() { # wait_for TEST-EXPRESSION... (5 s)
 	while [ $i -lt 100 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
 	return 1
 }
-echo "1..14"
 
 # 1-2: the walkthrough, commands from standard input.
 printf 'server start %s/s\nclient %s/s\nserver stop\n' "$D" "$D" | "$U" --batch >"$D/out" 2>"$D/err"
@@ -125,4 +124,17 @@ if command -v socat >/dev/null 2>&1; then
 else
 	echo "ok 14 # SKIP socat not installed"; n=$((n + 1))
 fi
+# 15-17: hostile input lines: huge, with a NUL byte, with control bytes; later commands still run.
+python3 -c 'import sys; sys.stdout.write("send " + "A" * (2 << 20) + "\n")' >"$D/in" 2>/dev/null ||
+	{ printf 'send '; head -c 2097152 /dev/zero | tr '\0' 'A'; echo; } >"$D/in"
+printf 'help quit\nse\000nd x\n"\033[2J\r"\nhelp quit\n' >>"$D/in"
+"$U" -b <"$D/in" >"$D/out" 2>"$D/err"
+rc=$?
+check "a 2 MiB line is refused in one line, and input goes on" sh -c "[ $rc -eq 1 ] &&
+	grep -qx 'udscope: input line longer than 1048576 bytes; ignored' '$D/err' &&
+	[ \$(grep -c 'quit  *stop every session' '$D/out') -eq 2 ]"
+check "a NUL byte in a line is an error" grep -qx 'udscope: input line holds a NUL byte; ignored' "$D/err"
+check "control bytes in a command come back escaped" sh -c "grep -qF \"unknown command '\\\\x1b[2J\\\\x0d'\" '$D/err' &&
+	! grep -q \"\$(printf '\\033')\" '$D/err' && [ \$(wc -l <'$D/err') -eq 3 ]"
+echo "1..$n"
 exit 0

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -121,6 +122,69 @@ static void test_table_complete(void **state)
 	assert_string_equal(syn, "server start PATH [--chunk N] [--backlog N] [--mode OCTAL]");
 }
 
+/* Every command in the table: too few, too many and wrong option values all give one line
+ * that names the command and shows its usage. */
+static void test_every_command_misused(void **state)
+{
+	size_t n;
+	const struct cmd_entry *const *t = cmd_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct cmd_entry *e = t[i];
+		char syn[160], want[200], line[512];
+		cmd_synopsis(e, syn, sizeof(syn));
+		snprintf(want, sizeof(want), "(usage: %s)", syn);
+		if (e->min_args > 0) {
+			parse_fails(e->name, want);
+			parse_fails(e->name, "missing argument");
+		}
+		int w = snprintf(line, sizeof(line), "%s", e->name);
+		for (int a = 0; a <= e->max_args; a++)
+			w += snprintf(line + w, sizeof(line) - (size_t)w, " extra%d", a);
+		parse_fails(line, want);
+		parse_fails(line, "unexpected argument");
+		/* Arguments that satisfy min_args, then a bad value for each option. */
+		w = snprintf(line, sizeof(line), "%s", e->name);
+		for (int a = 0; a < e->min_args; a++)
+			w += snprintf(line + w, sizeof(line) - (size_t)w, " arg%d", a);
+		for (int o = 0; o < CMD_MAX_OPTS && e->opts[o].name; o++) {
+			char bad[600];
+			if (e->opts[o].type == CMD_OPT_WORD) {
+				snprintf(bad, sizeof(bad), "%s --%s", line, e->opts[o].name);
+				parse_fails(bad, "needs a value");
+				continue;
+			}
+			snprintf(bad, sizeof(bad), "%s --%s 9x", line, e->opts[o].name);
+			parse_fails(bad, want);
+			snprintf(bad, sizeof(bad), "%s --%s", line, e->opts[o].name);
+			parse_fails(bad, "needs a value");
+		}
+		char bad[600];
+		snprintf(bad, sizeof(bad), "%s --no-such-option", line);
+		parse_fails(bad, "unknown option --no-such-option");
+	}
+}
+
+/* Control bytes and a huge word in a command: an error that stays one printable line. */
+static void test_hostile_lines(void **state)
+{
+	static char big[300 * 1024];
+	memset(big, 'A', sizeof(big) - 1);
+	memcpy(big, "send ", 5);
+	struct cmd_args a;
+	char err[512];
+	/* One 300 KiB word is a fine message for send. */
+	assert_int_equal(cmd_parse(big, &a, err, sizeof(err)), CMD_OK);
+	assert_int_equal(a.arglen[0], sizeof(big) - 1 - 5);
+	cmd_args_free(&a);
+	memcpy(big, "sendx", 5);
+	assert_int_equal(cmd_parse(big, &a, err, sizeof(err)), CMD_FAIL);
+	assert_true(strlen(err) < 200);
+	assert_non_null(strstr(err, "..."));
+	assert_int_equal(cmd_parse("\x01\x1b[2J\r", &a, err, sizeof(err)), CMD_FAIL);
+	for (const char *p = err; *p; p++)
+		assert_true(*p >= 0x20 && *p <= 0x7e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +194,8 @@ int main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_dash_dash_ends_options),
 		cmocka_unit_test(test_table_complete),
+		cmocka_unit_test(test_every_command_misused),
+		cmocka_unit_test(test_hostile_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
