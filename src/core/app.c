@@ -145,42 +145,46 @@ void app_close(struct app *app)
 	app->bus = NULL;
 }
 
-void app_info(struct app *app, enum event_source source, const char *fmt, ...)
+/* One line to the front end, now: the body of app_info, app_info_mark and app_error. */
+static void emit_text(struct app *app, enum event_source source, enum event_kind kind, int err,
+		      size_t mark_off, size_t mark_len, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+static void emit_text(struct app *app, enum event_source source, enum event_kind kind, int err,
+		      size_t mark_off, size_t mark_len, const char *fmt, va_list ap)
 {
 	struct event ev;
-	event_init(&ev, source, EV_INFO);
-	va_list ap;
-	va_start(ap, fmt);
+	event_init(&ev, source, kind);
+	ev.err = err < 0 ? -err : err;
 	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
-	va_end(ap);
-	sink_emit(&app->out, &ev);
-}
-
-void app_info_mark(struct app *app, enum event_source source, size_t mark_off, size_t mark_len,
-		   const char *fmt, ...)
-{
-	struct event ev;
-	event_init(&ev, source, EV_INFO);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
-	va_end(ap);
 	size_t tl = strlen(ev.text);
-	if (mark_off < tl && mark_len) {
+	if (mark_len && mark_off < tl) {
 		ev.mark_off = (uint16_t)mark_off;
 		ev.mark_len = (uint16_t)(mark_off + mark_len <= tl ? mark_len : tl - mark_off);
 	}
 	sink_emit(&app->out, &ev);
 }
 
-void app_error(struct app *app, int err, const char *fmt, ...)
+void app_info(struct app *app, enum event_source source, const char *fmt, ...)
 {
-	struct event ev;
-	event_init(&ev, SRC_SYSTEM, EV_ERROR);
-	ev.err = err < 0 ? -err : err;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	emit_text(app, source, EV_INFO, 0, 0, 0, fmt, ap);
 	va_end(ap);
-	sink_emit(&app->out, &ev);
+}
+
+void app_info_mark(struct app *app, enum event_source source, size_t mark_off, size_t mark_len,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit_text(app, source, EV_INFO, 0, mark_off, mark_len, fmt, ap);
+	va_end(ap);
+}
+
+void app_error(struct app *app, int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit_text(app, SRC_SYSTEM, EV_ERROR, err, 0, 0, fmt, ap);
+	va_end(ap);
 }

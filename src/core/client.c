@@ -156,20 +156,15 @@ int client_send(struct client *c, const void *msg, size_t len)
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
-	if (r == 0 && c->ctl[1] >= 0) {
-		char b = 's';
-		if (write(c->ctl[1], &b, 1) < 0 && errno != EAGAIN)
-			r = -errno;
-	}
+	if (r == 0)
+		r = sysio_poke(c->ctl[1]);
 	return r;
 }
 
 void client_request_stop(struct client *c)
 {
 	atomic_store(&c->stop, true);
-	char b = 'q';
-	if (c->ctl[1] >= 0 && write(c->ctl[1], &b, 1) < 0 && errno != EAGAIN)
-		return;
+	sysio_poke(c->ctl[1]);
 }
 
 int client_status(const struct client *c)

@@ -246,26 +246,26 @@ int inspect_walk(const char *path, struct inspect_walk *w)
 	if (!w->abs)
 		return -errno;
 	/* What is left to look up; a symlink puts its target in front of the rest. */
-	char *todo = strdup(w->abs);
+	char *pending = strdup(w->abs);
 	char *cur = strdup("/");
 	int ret = -ENOMEM;
 	/* Remaining length at which each symlink's expansion is used up (for the depth). */
 	size_t link_end[INSPECT_MAX_LINKS + 1];
 	unsigned depth = 0, links = 0;
 	size_t pos = 0;
-	if (!todo || !cur || !add_step(w, "/", "/", 1, 0))
+	if (!pending || !cur || !add_step(w, "/", "/", 1, 0))
 		goto out;
 	for (;;) {
-		while (todo[pos] == '/')
+		while (pending[pos] == '/')
 			pos++;
-		while (depth > 0 && strlen(todo + pos) <= link_end[depth - 1])
+		while (depth > 0 && strlen(pending + pos) <= link_end[depth - 1])
 			depth--;
-		if (!todo[pos])
+		if (!pending[pos])
 			break;
-		const char *comp = todo + pos;
+		const char *comp = pending + pos;
 		size_t clen = strcspn(comp, "/");
 		pos += clen;
-		const char *rest = todo + pos;
+		const char *rest = pending + pos;
 		if (clen == 1 && comp[0] == '.')
 			continue;
 		char *next;
@@ -306,8 +306,8 @@ int inspect_walk(const char *path, struct inspect_walk *w)
 				goto out;
 			memcpy(nt, s->link, tl);
 			memcpy(nt + tl, rest, restlen + 1);
-			free(todo);
-			todo = nt;
+			free(pending);
+			pending = nt;
 			pos = 0;
 			link_end[depth++] = restlen;
 			if (s->link[0] == '/') {
@@ -331,7 +331,7 @@ int inspect_walk(const char *path, struct inspect_walk *w)
 	}
 	ret = 0;
 out:
-	free(todo);
+	free(pending);
 	free(cur);
 	if (ret < 0)
 		inspect_walk_free(w);

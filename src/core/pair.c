@@ -252,9 +252,7 @@ fail:
 
 void pair_request_stop(struct pair *p)
 {
-	char b = 'q';
-	if (p->ctl[1] >= 0 && write(p->ctl[1], &b, 1) < 0 && errno != EAGAIN)
-		return;
+	sysio_poke(p->ctl[1]);
 }
 
 bool pair_finished(const struct pair *p)

@@ -247,10 +247,7 @@ fail:
 
 void server_request_stop(struct server *s)
 {
-	char c = 'q';
-	/* A full pipe already holds a request. */
-	if (write(s->ctl[1], &c, 1) < 0 && errno != EAGAIN)
-		return;
+	sysio_poke(s->ctl[1]);
 }
 
 bool server_finished(const struct server *s)

@@ -65,6 +65,18 @@ void sysio_close(int *fd)
 	}
 }
 
+int sysio_poke(int fd)
+{
+	char b = '!';
+	if (fd < 0)
+		return 0;
+	ssize_t n;
+	do
+		n = write(fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	return n < 0 && errno != EAGAIN ? -errno : 0;
+}
+
 int sysio_proc_comm(pid_t pid, char *buf, size_t len)
 {
 	char path[64];

@@ -16,6 +16,9 @@ int sysio_send_all(int fd, const void *buf, size_t len);
 int sysio_pipe(int fds[2], int extra_flags);
 int sysio_set_nonblock(int fd, bool on);
 void sysio_close(int *fd);   /* close and set to -1; no-op on -1 */
+/* Wake a session thread: one byte into its non-blocking control pipe (FD may be -1). A full
+ * pipe already holds a wake-up, so EAGAIN counts as done. Returns 0 or -errno. */
+int sysio_poke(int fd);
 
 struct peer_cred {
 	bool ok;

@@ -3,10 +3,13 @@
 
 #include "harness.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "core/cmd.h"
@@ -32,6 +35,52 @@ void rec_open(struct rec *r)
 	struct event_sink out = { rec_emit, r };
 	if (app_init(&r->app, BUS_LOSSLESS, 1024, out) < 0)
 		abort();
+}
+
+int rec_setup(void **state)
+{
+	struct rec *r = calloc(1, sizeof(*r));
+	if (!r)
+		return -1;
+	rec_open(r);
+	*state = r;
+	return 0;
+}
+
+int rec_teardown(void **state)
+{
+	struct rec *r = *state;
+	rec_close(r);
+	free(r);
+	return 0;
+}
+
+static int unix_socket_at(const char *path, bool listening)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	int r = listening ? bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 ? listen(fd, 8) : -1
+			  : connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	if (r < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int rec_connect(const char *path)
+{
+	return unix_socket_at(path, false);
+}
+
+int rec_listen(const char *path)
+{
+	return unix_socket_at(path, true);
 }
 
 void rec_reserve(struct rec *r, size_t n)

@@ -21,6 +21,13 @@ void rec_open(struct rec *r);
 /* Make room for N recorded events up front (a test that measures memory must not see the
  * recording grow). */
 void rec_reserve(struct rec *r, size_t n);
+/* cmocka setup/teardown: *state becomes a struct rec opened with rec_open. */
+int rec_setup(void **state);
+int rec_teardown(void **state);
+/* A blocking stream client connected to PATH, or -1 (errno kept). */
+int rec_connect(const char *path);
+/* A stream socket bound to PATH and listening, or -1 (errno kept). */
+int rec_listen(const char *path);
 /* Close the app (stops sessions), remove the directory and all it holds. */
 void rec_close(struct rec *r);
 /* "DIR/NAME" in a static buffer (one of four rotating). */

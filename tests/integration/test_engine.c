@@ -22,43 +22,10 @@
 #include "core/sysio.h"
 #include "harness.h"
 
-static int setup(void **state)
+static int must_listen(const char *path)
 {
-	struct rec *r = calloc(1, sizeof(*r));
-	rec_open(r);
-	*state = r;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct rec *r = *state;
-	rec_close(r);
-	free(r);
-	return 0;
-}
-
-static int raw_connect(const char *path)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
-static int raw_listen(const char *path)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(listen(fd, 8), 0);
+	int fd = rec_listen(path);
+	assert_true(fd >= 0);
 	return fd;
 }
 
@@ -124,7 +91,7 @@ static void test_peer_credentials(void **state)
 	struct rec *r = *state;
 	const char *path = rec_path(r, "s");
 	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
-	int fd = raw_connect(path);
+	int fd = rec_connect(path);
 	assert_true(fd >= 0);
 	long i = rec_wait_for(r, 0, SRC_SERVER, EV_ACCEPT, 0);
 	assert_true(i >= 0);
@@ -152,7 +119,7 @@ struct many {
 static void *many_client(void *arg)
 {
 	struct many *m = arg;
-	int fd = raw_connect(m->path);
+	int fd = rec_connect(m->path);
 	if (fd < 0) {
 		atomic_fetch_add(&m->bad, 1);
 		goto out;
@@ -224,13 +191,13 @@ static void test_stale_node_removed(void **state)
 {
 	struct rec *r = *state;
 	const char *path = rec_path(r, "stale");
-	close(raw_listen(path));   /* the node outlives its socket */
+	close(must_listen(path));   /* the node outlives its socket */
 	struct stat st;
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
 	assert_true(rec_find_text(r, "removed stale socket node") >= 0);
-	int fd = raw_connect(path);
+	int fd = rec_connect(path);
 	assert_true(fd >= 0);
 	close(fd);
 }
@@ -239,14 +206,14 @@ static void test_live_socket_refused(void **state)
 {
 	struct rec *r = *state;
 	const char *path = rec_path(r, "live");
-	int lfd = raw_listen(path);
+	int lfd = must_listen(path);
 	assert_int_equal(rec_run(r, "server start %s", path), CMD_FAIL);
 	long i = rec_find_text(r, "a server is already listening there; left untouched");
 	assert_true(i >= 0);
 	assert_int_equal(r->ev[i].err, EADDRINUSE);
 	assert_null(r->app.server);
 	/* Still the other server's socket, still accepting. */
-	int fd = raw_connect(path);
+	int fd = rec_connect(path);
 	assert_true(fd >= 0);
 	close(fd);
 	close(lfd);
@@ -309,7 +276,7 @@ static void test_client_refused_and_missing(void **state)
 {
 	struct rec *r = *state;
 	const char *path = rec_path(r, "refuses");
-	close(raw_listen(path));
+	close(must_listen(path));
 	assert_int_equal(rec_run(r, "client %s", path), CMD_FAIL);
 	long i = rec_find_text(r, "Connection refused (ECONNREFUSED)");
 	assert_true(i >= 0);
@@ -405,7 +372,7 @@ static void test_non_reading_client_does_not_stall_others(void **state)
 	struct rec *r = *state;
 	const char *path = rec_path(r, "hog");
 	assert_int_equal(rec_run(r, "server start %s --chunk 16", path), CMD_OK);
-	int hog = raw_connect(path);
+	int hog = rec_connect(path);
 	assert_true(hog >= 0);
 	sysio_set_nonblock(hog, true);
 	/* Send until the kernel says no: the hog never reads its echo. */
@@ -441,7 +408,7 @@ static void test_peer_hangs_up_mid_echo(void **state)
 	struct rec *r = *state;
 	const char *path = rec_path(r, "hangup");
 	assert_int_equal(rec_run(r, "server start %s --chunk 65536", path), CMD_OK);
-	int fd = raw_connect(path);
+	int fd = rec_connect(path);
 	static char junk[1 << 20];
 	sysio_set_nonblock(fd, true);
 	ssize_t n = send(fd, junk, sizeof(junk), MSG_NOSIGNAL);
@@ -473,7 +440,7 @@ static void test_short_echo_fails(void **state)
 {
 	struct rec *r = *state;
 	const char *path = rec_path(r, "short");
-	struct short_server s = { raw_listen(path) };
+	struct short_server s = { must_listen(path) };
 	pthread_t t;
 	pthread_create(&t, NULL, short_echo, &s);
 	assert_int_equal(rec_run(r, "client %s", path), CMD_FAIL);
@@ -485,21 +452,21 @@ static void test_short_echo_fails(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_walkthrough_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_peer_credentials, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_concurrent_clients, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_node_removed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_socket_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_regular_file_symlink_dir_untouched, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_long_path_creates_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_client_refused_and_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mode_at_creation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_leaves_replaced_node, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_abstract_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_interactive_session, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_non_reading_client_does_not_stall_others, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_peer_hangs_up_mid_echo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_short_echo_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_walkthrough_round_trip, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_peer_credentials, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_many_concurrent_clients, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_node_removed, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_live_socket_refused, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_regular_file_symlink_dir_untouched, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_too_long_path_creates_nothing, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_client_refused_and_missing, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_mode_at_creation, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_stop_leaves_replaced_node, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_abstract_round_trip, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_interactive_session, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_non_reading_client_does_not_stall_others, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_peer_hangs_up_mid_echo, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_short_echo_fails, rec_setup, rec_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,34 +26,6 @@
 #include "core/sysio.h"
 #include "harness.h"
 
-static int setup(void **state)
-{
-	struct rec *r = calloc(1, sizeof(*r));
-	rec_open(r);
-	*state = r;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct rec *r = *state;
-	rec_close(r);
-	free(r);
-	return 0;
-}
-
-static int raw_connect(const char *path)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int count_fds(void)
 {
 	int n = 0;
@@ -115,7 +87,7 @@ static void *flood_writer(void *arg)
 static void *flood_client(void *arg)
 {
 	struct flood *f = arg;
-	int fd = raw_connect(f->path);
+	int fd = rec_connect(f->path);
 	if (fd < 0) {
 		atomic_fetch_add(&f->bad, 1);
 		atomic_fetch_add(&f->done, 1);
@@ -186,7 +158,7 @@ static void *churn_clients(void *arg)
 {
 	struct churn *c = arg;
 	for (int i = 0; i < c->count; i++) {
-		int fd = raw_connect(c->path);
+		int fd = rec_connect(c->path);
 		if (fd < 0) {
 			atomic_fetch_add(&c->bad, 1);
 			continue;
@@ -269,7 +241,7 @@ static void test_idle_client_does_not_block_others(void **state)
 	struct rec *r = *state;
 	const char *path = rec_path(r, "idle");
 	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
-	int idle = raw_connect(path);   /* connects and says nothing */
+	int idle = rec_connect(path);   /* connects and says nothing */
 	assert_true(idle >= 0);
 	assert_int_equal(rec_run(r, "client %s", path), CMD_OK);
 	assert_int_equal(rec_run(r, "client %s second", path), CMD_OK);
@@ -289,7 +261,7 @@ static void test_every_byte_value_rendered_safely(void **state)
 	for (int i = 0; i < 256; i++)
 		all[20 + i] = (unsigned char)i;
 	size_t len = 276;
-	int fd = raw_connect(path);
+	int fd = rec_connect(path);
 	assert_int_equal(sysio_send_all(fd, all, len), 0);
 	unsigned char back[512];
 	size_t got = 0;
@@ -350,7 +322,7 @@ static void test_emfile_reported_once_no_spin_recovers(void **state)
 		close(ready[0]);
 		int fds[30];
 		for (int i = 0; i < 30; i++)
-			fds[i] = raw_connect(path);
+			fds[i] = rec_connect(path);
 		char c = 'r';
 		if (write(ready[1], &c, 1) < 0)
 			_exit(1);
@@ -411,7 +383,7 @@ static void test_directory_removed_under_server(void **state)
 	char path[300];
 	snprintf(path, sizeof(path), "%s/s", sub);
 	assert_int_equal(rec_run(r, "server start %s", path), CMD_OK);
-	int fd = raw_connect(path);
+	int fd = rec_connect(path);
 	assert_true(fd >= 0);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(sub), 0);
@@ -437,12 +409,12 @@ int main(void)
 	if (kib && atoi(kib) > 0)
 		per_client = (size_t)atoi(kib) * 1024;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_hundred_clients_several_mib, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_connection_churn_returns_fds_and_memory, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_idle_client_does_not_block_others, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_byte_value_rendered_safely, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_emfile_reported_once_no_spin_recovers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_directory_removed_under_server, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hundred_clients_several_mib, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_connection_churn_returns_fds_and_memory, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_idle_client_does_not_block_others, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_every_byte_value_rendered_safely, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_emfile_reported_once_no_spin_recovers, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_directory_removed_under_server, rec_setup, rec_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
