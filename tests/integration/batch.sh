@@ -90,6 +90,18 @@ wait $pid
 rc=$?
 check "SIGTERM stops it cleanly and removes the node" sh -c "[ $rc -eq 0 ] && [ ! -e '$D/k' ] && grep -q 'removed socket node' '$D/kout'"
 
+# SIGINT and SIGHUP end a serving batch run as cleanly as SIGTERM does.
+for sig in INT HUP; do
+	"$U" -b -e "server start $D/sig$sig" </dev/null >"$D/sout" 2>"$D/serr" &
+	pid=$!
+	wait_for test -S "$D/sig$sig"
+	kill -$sig $pid
+	wait $pid
+	rc=$?
+	check "SIG$sig stops a serving batch run: exit 0, node removed" \
+		sh -c "[ $rc -eq 0 ] && [ ! -e '$D/sig$sig' ] && grep -q 'removed socket node' '$D/sout'"
+done
+
 # 13: interop: a Python client against the udscope server, the walkthrough's way.
 if command -v python3 >/dev/null 2>&1; then
 	"$U" -b -e "server start $D/py" </dev/null >"$D/pyout" 2>&1 &
