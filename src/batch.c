@@ -59,18 +59,6 @@ static void pump(struct batch *b, int timeout_ms)
 	fflush(stdout);
 }
 
-static void run_line(struct batch *b, const char *line)
-{
-	int r = cmd_run_line(&b->app, line);
-	if (r == CMD_PENDING) {
-		if (app_wait_for(&b->app, &b->app.wait) != 0)
-			b->failed = true;
-	} else if (r == CMD_FAIL) {
-		b->failed = true;
-	}
-	pump(b, 0);
-}
-
 static bool check_signal(struct batch *b)
 {
 	struct signalfd_siginfo si;
@@ -81,6 +69,46 @@ static bool check_signal(struct batch *b)
 	return false;
 }
 
+/* Wait for what the last command started (a client, a pair demo), consuming events; a
+ * signal stops it early, so Ctrl-C always gets the terminal back. Returns its status. */
+static int wait_pending(struct batch *b, const struct app_wait *w)
+{
+	bool asked = false;
+	while (!w->finished(w->session)) {
+		struct pollfd p[2] = {
+			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
+			{ .fd = b->sigfd, .events = POLLIN },
+		};
+		if (poll(p, 2, 50) < 0 && errno != EINTR)
+			break;
+		if ((p[1].revents & POLLIN) && check_signal(b) && !asked && w->stop) {
+			w->stop(w->session);
+			asked = true;
+		}
+		pump(b, 0);
+	}
+	pump(b, 0);
+	return w->status(w->session);
+}
+
+static void run_line(struct batch *b, const char *line)
+{
+	int r = cmd_run_line(&b->app, line);
+	if (r == CMD_PENDING) {
+		if (wait_pending(b, &b->app.wait) != 0)
+			b->failed = true;
+	} else if (r == CMD_FAIL) {
+		b->failed = true;
+	}
+	pump(b, 0);
+}
+
+static void refuse_nul(struct batch *b)
+{
+	app_error(&b->app, 0, "input line holds a NUL byte; ignored");
+	b->failed = true;
+}
+
 /* Read commands from standard input until EOF, quit or a signal. */
 static void read_stdin(struct batch *b)
 {
@@ -89,7 +117,7 @@ static void read_stdin(struct batch *b)
 	bool skipping = false;   /* inside an over-long line */
 	if (!buf)
 		return;
-	while (!b->app.quit) {
+	while (!b->app.quit && !b->signalled) {
 		struct pollfd p[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
@@ -125,12 +153,13 @@ static void read_stdin(struct batch *b)
 		}
 		len += (size_t)n;
 		char *start = buf, *nl;
-		while (!b->app.quit && (nl = memchr(start, '\n', len - (size_t)(start - buf)))) {
+		while (!b->app.quit && !b->signalled &&
+		       (nl = memchr(start, '\n', len - (size_t)(start - buf)))) {
 			*nl = '\0';
 			if (skipping)
 				skipping = false;
 			else if (memchr(start, '\0', (size_t)(nl - start)))
-				{ app_error(&b->app, 0, "input line holds a NUL byte; ignored"); b->failed = true; }
+				refuse_nul(b);
 			else
 				run_line(b, start);
 			start = nl + 1;
@@ -189,9 +218,9 @@ int batch_run(const struct batch_opts *o)
 		close(b.sigfd);
 		return 1;
 	}
-	for (int i = 0; i < o->nexec && !b.app.quit; i++)
+	for (int i = 0; i < o->nexec && !b.app.quit && !b.signalled; i++)
 		run_line(&b, o->exec[i]);
-	if (!b.app.quit)
+	if (!b.app.quit && !b.signalled)
 		read_stdin(&b);
 	if (!b.app.quit && !b.signalled)
 		serve_until_signal(&b);

@@ -15,7 +15,8 @@ struct pair;
 struct app_wait {
 	bool (*finished)(const void *session);
 	int (*status)(const void *session);     /* 0 or a positive errno, once finished */
-	const void *session;
+	void *session;
+	void (*stop)(void *session);            /* ask it to end early (a signal came) */
 };
 
 struct app {

@@ -18,6 +18,11 @@ static int status(const void *s)
 	return client_status(s);
 }
 
+static void stop(void *s)
+{
+	client_request_stop(s);
+}
+
 static int client_run(struct app *app, const struct cmd_args *a)
 {
 	struct uds_addr addr;
@@ -45,7 +50,7 @@ static int client_run(struct app *app, const struct cmd_args *a)
 	unsigned chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT);
 	if (client_start(&app->oneshot, &addr, chunk, true, msg, len, &app->out, &app->later) < 0)
 		return CMD_FAIL;
-	app->wait = (struct app_wait){ done, status, app->oneshot };
+	app->wait = (struct app_wait){ done, status, app->oneshot, stop };
 	return CMD_PENDING;
 }
 

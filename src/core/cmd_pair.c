@@ -20,6 +20,11 @@ static int status(const void *s)
 	return pair_status(s);
 }
 
+static void stop(void *s)
+{
+	pair_request_stop(s);
+}
+
 static int pair_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
@@ -40,7 +45,7 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 	int type = pair_type_parse(cmd_str(a, "type", "stream"));
 	if (pair_start(&app->pair, msg, len, reply, rlen, type, &app->out, &app->later) < 0)
 		return CMD_FAIL;
-	app->wait = (struct app_wait){ done, status, app->pair };
+	app->wait = (struct app_wait){ done, status, app->pair, stop };
 	return CMD_PENDING;
 }
 

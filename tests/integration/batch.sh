@@ -102,6 +102,30 @@ for sig in INT HUP; do
 		sh -c "[ $rc -eq 0 ] && [ ! -e '$D/sig$sig' ] && grep -q 'removed socket node' '$D/sout'"
 done
 
+# A client stuck on a server that never answers: SIGINT ends the wait, says so, exits 1.
+if command -v python3 >/dev/null 2>&1; then
+	python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept()
+time.sleep(30)
+' "$D/mute" &
+	mute=$!
+	wait_for test -S "$D/mute"
+	"$U" -b -e "client $D/mute" </dev/null >"$D/out" 2>"$D/err" &
+	pid=$!
+	wait_for grep -q "sending 41 bytes" "$D/out"
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	kill $mute 2>/dev/null
+	check "SIGINT ends a client stuck waiting for its echo (exit 1, short echo said)" \
+		sh -c "[ $rc -eq 1 ] && grep -q 'short echo, received 0 of 41 bytes' '$D/err'"
+else
+	echo "ok $((n + 1)) # SKIP python3 not installed"; n=$((n + 1))
+fi
+
 # 13: interop: a Python client against the udscope server, the walkthrough's way.
 if command -v python3 >/dev/null 2>&1; then
 	"$U" -b -e "server start $D/py" </dev/null >"$D/pyout" 2>&1 &
