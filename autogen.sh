@@ -17,7 +17,7 @@ have_header() { printf '#include <%s>\n' "$1" | ${CC:-cc} -E -x c - >/dev/null 2
 need autoconf command -v autoconf
 need automake command -v automake
 need pkg-config command -v pkg-config
-need gcc sh -c 'command -v "${CC:-cc}"'
+need build-essential sh -c 'command -v "${CC:-cc}" && printf "#include <stdio.h>\n" | "${CC:-cc}" -E -x c - '
 need make command -v make
 if command -v pkg-config >/dev/null 2>&1; then
 	need libncurses-dev have_pc ncursesw
