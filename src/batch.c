@@ -85,10 +85,14 @@ static int wait_pending(struct batch *b, const struct app_wait *w)
 			w->stop(w->session);
 			asked = true;
 		}
-		pump(b, 0);
+		/* No reaping here: that would free the session being waited on. */
+		app_pump(&b->app, 0);
+		fflush(stdout);
 	}
+	app_pump(&b->app, 0);
+	int status = w->status(w->session);
 	pump(b, 0);
-	return w->status(w->session);
+	return status;
 }
 
 static void run_line(struct batch *b, const char *line)
