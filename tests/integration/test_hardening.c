@@ -309,22 +309,19 @@ static void test_emfile_reported_once_no_spin_recovers(void **state)
 	int go[2], ready[2];
 	assert_int_equal(pipe(go), 0);
 	assert_int_equal(pipe(ready), 0);
-	/* Room for only a few more descriptors in this process. */
-	struct rlimit low = { (rlim_t)count_fds() + 4, old.rlim_max };
-	/* Lowered before the fork, so no client can be accepted while the limit is still high. */
-	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
-		/* The clients live in a child with its own, normal limit. */
-		if (setrlimit(RLIMIT_NOFILE, &old) < 0)
-			_exit(1);
+		/* The clients live in a child with the normal limit; they connect only once the
+		 * parent has lowered its own. */
 		close(go[1]);
 		close(ready[0]);
+		char c;
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
 		int fds[30];
 		for (int i = 0; i < 30; i++)
 			fds[i] = rec_connect(path);
-		char c = 'r';
-		if (write(ready[1], &c, 1) < 0)
+		if (write(ready[1], "r", 1) < 0)
 			_exit(1);
 		if (read(go[0], &c, 1) < 0)
 			_exit(1);
@@ -336,6 +333,11 @@ static void test_emfile_reported_once_no_spin_recovers(void **state)
 	}
 	close(go[0]);
 	close(ready[1]);
+	/* Room for only a few more descriptors in this process, counted after every fd of the
+	 * test's own is in place, so nothing but a client's leaving frees one. */
+	struct rlimit low = { (rlim_t)count_fds() + 4, old.rlim_max };
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	assert_int_equal(write(go[1], "g", 1), 1);
 	char c;
 	assert_int_equal(read(ready[0], &c, 1), 1);
 	/* Give the server a second with the listener still readable and no fd to accept into. */
