@@ -85,12 +85,11 @@ static int wait_pending(struct batch *b, const struct app_wait *w)
 			w->stop(w->session);
 			asked = true;
 		}
-		/* No reaping here: that would free the session being waited on. */
-		app_pump(&b->app, 0);
-		fflush(stdout);
+		pump(b, 0);
 	}
 	app_pump(&b->app, 0);
 	int status = w->status(w->session);
+	app_release_wait(&b->app);
 	pump(b, 0);
 	return status;
 }

@@ -114,13 +114,20 @@ void app_stop_conn(struct app *app)
 	stop_client(app, &app->conn);
 }
 
+void app_release_wait(struct app *app)
+{
+	app->wait = (struct app_wait){ 0 };
+}
+
 void app_reap(struct app *app)
 {
-	if (app->pair && pair_finished(app->pair)) {
+	/* Someone may still ask a waited-on session for its status: it stays until released. */
+	const void *held = app->wait.session;
+	if (app->pair && app->pair != held && pair_finished(app->pair)) {
 		pair_destroy(app->pair);
 		app->pair = NULL;
 	}
-	if (app->oneshot && client_finished(app->oneshot)) {
+	if (app->oneshot && app->oneshot != held && client_finished(app->oneshot)) {
 		client_destroy(app->oneshot);
 		app->oneshot = NULL;
 	}

@@ -27,7 +27,8 @@ struct app {
 	struct client *oneshot;      /* the walkthrough's client */
 	struct client *conn;         /* the interactive client */
 	struct pair *pair;           /* the socketpair demo */
-	struct app_wait wait;        /* set by a command returning CMD_PENDING */
+	struct app_wait wait;        /* set by a command returning CMD_PENDING; app_reap leaves
+				      * its session alone until app_release_wait */
 	bool quit;
 };
 
@@ -43,6 +44,8 @@ size_t app_pump(struct app *app, int timeout_ms);
 int app_wait_for(struct app *app, const struct app_wait *w);
 /* Join and free sessions that ended on their own. Call after pumping. */
 void app_reap(struct app *app);
+/* The caller is done with app->wait (it waited, or it never waits): its session may go. */
+void app_release_wait(struct app *app);
 
 /* Emit a line now, to the front end (main thread only). */
 void app_info(struct app *app, enum event_source source, const char *fmt, ...)

@@ -271,7 +271,7 @@ int cmd_run_line(struct app *app, const char *line)
 		app_error(app, 0, "%s", err);
 		return CMD_FAIL;
 	}
-	app->wait = (struct app_wait){ 0 };
+	app_release_wait(app);
 	r = a.entry->run(app, &a);
 	cmd_args_free(&a);
 	return r;

@@ -34,27 +34,29 @@ static const char *show(const char *s, char *buf, size_t len)
 	return inspect_show(s, strlen(s), buf, len);
 }
 
-/* "root (0)", or just "1234" when the id has no name. */
+/* "root (0)", or just "1234" when the id has no name (NAME is "" then). */
+static const char *id_text(const char *name, unsigned long id, char *buf, size_t len)
+{
+	char sh[SHOW_NAME];
+	if (name[0])
+		snprintf(buf, len, "%s (%lu)", show(name, sh, sizeof(sh)), id);
+	else
+		snprintf(buf, len, "%lu", id);
+	return buf;
+}
+
 static const char *user_text(uid_t uid, char *buf, size_t len)
 {
-	char name[INSPECT_NAME_MAX], sh[SHOW_NAME];
+	char name[INSPECT_NAME_MAX];
 	inspect_user_name(uid, name, sizeof(name));
-	if (name[0])
-		snprintf(buf, len, "%s (%lu)", show(name, sh, sizeof(sh)), (unsigned long)uid);
-	else
-		snprintf(buf, len, "%lu", (unsigned long)uid);
-	return buf;
+	return id_text(name, (unsigned long)uid, buf, len);
 }
 
 static const char *group_text(gid_t gid, char *buf, size_t len)
 {
-	char name[INSPECT_NAME_MAX], sh[SHOW_NAME];
+	char name[INSPECT_NAME_MAX];
 	inspect_group_name(gid, name, sizeof(name));
-	if (name[0])
-		snprintf(buf, len, "%s (%lu)", show(name, sh, sizeof(sh)), (unsigned long)gid);
-	else
-		snprintf(buf, len, "%lu", (unsigned long)gid);
-	return buf;
+	return id_text(name, (unsigned long)gid, buf, len);
 }
 
 /* A bare name for columns: "root", or the number. */
@@ -157,7 +159,7 @@ static void report_listener(struct app *app, const struct sockets_list *l,
 	if (e->state == SOCKETS_LISTEN && e->has_queues)
 		snprintf(q, sizeof(q), ", %lu connections waiting (backlog %lu)",
 			 (unsigned long)e->rqueue, (unsigned long)e->wqueue);
-	char own[SHOW_NAME + 16] = "";
+	char own[SHOW_NAME + 24] = "";
 	if (e->has_uid) {
 		char u[SHOW_NAME];
 		snprintf(own, sizeof(own), ", created by uid %s", user_text(e->uid, u, sizeof(u)));

@@ -376,6 +376,7 @@ static void on_line(void *ctx, const char *line)
 	set_status(c, false, shown);
 	/* CMD_PENDING needs no waiting here: its events arrive through the bus. */
 	cmd_run_line(&c->app, line);
+	app_release_wait(&c->app);
 	reap(c);
 	c->dirty = true;
 }
@@ -674,6 +675,7 @@ int console_run(char **exec, int nexec, bool no_color)
 	frame(c);
 	for (int i = 0; i < nexec && !c->app.quit; i++) {
 		cmd_run_line(&c->app, exec[i]);
+		app_release_wait(&c->app);
 		app_pump(&c->app, 0);
 		reap(c);
 	}

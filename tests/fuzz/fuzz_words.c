@@ -5,17 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "core/words.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *line = malloc(size + 1);
+	char *line = fuzz_cstring(data, size);
 	if (!line)
 		return 0;
-	memcpy(line, data, size);
-	line[size] = '\0';
 	struct words w;
 	char err[256];
 	if (words_split(line, &w, err, sizeof(err)) == 0) {

@@ -17,6 +17,12 @@ wait_for() { # wait_for TEST-EXPRESSION... (5 s)
 	while [ $i -lt 100 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
 	return 1
 }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
+serve() { # serve NAME OUT: a batch server on $D/NAME in the background ($pid), output to OUT
+	"$U" -b -e "server start $D/$1" </dev/null >"$2" 2>&1 &
+	pid=$!
+	wait_for test -S "$D/$1"
+}
 
 # 1-2: the walkthrough, commands from standard input.
 printf 'server start %s/s\nclient %s/s\nserver stop\n' "$D" "$D" | "$U" --batch >"$D/out" 2>"$D/err"
@@ -79,10 +85,8 @@ else
 	check "--json: recv line" grep -q '"kind":"recv","connection":1,"bytes":2,"data":"hi"' "$D/out"
 fi
 
-# 11-12: after EOF batch keeps serving until SIGTERM, then removes the node.
-"$U" -b -e "server start $D/k" </dev/null >"$D/kout" 2>"$D/kerr" &
-pid=$!
-wait_for test -S "$D/k"
+# After EOF batch keeps serving until SIGTERM, then removes the node.
+serve k "$D/kout"
 "$U" -b -e "client $D/k" </dev/null >"$D/out" 2>"$D/err"
 check "server keeps serving after input ends" [ $? -eq 0 ]
 kill -TERM $pid
@@ -92,9 +96,7 @@ check "SIGTERM stops it cleanly and removes the node" sh -c "[ $rc -eq 0 ] && [ 
 
 # SIGINT and SIGHUP end a serving batch run as cleanly as SIGTERM does.
 for sig in INT HUP; do
-	"$U" -b -e "server start $D/sig$sig" </dev/null >"$D/sout" 2>"$D/serr" &
-	pid=$!
-	wait_for test -S "$D/sig$sig"
+	serve "sig$sig" "$D/sout"
 	kill -$sig $pid
 	wait $pid
 	rc=$?
@@ -123,14 +125,12 @@ time.sleep(30)
 	check "SIGINT ends a client stuck waiting for its echo (exit 1, short echo said)" \
 		sh -c "[ $rc -eq 1 ] && grep -q 'short echo, received 0 of 41 bytes' '$D/err'"
 else
-	echo "ok $((n + 1)) # SKIP python3 not installed"; n=$((n + 1))
+	skip "python3 not installed"
 fi
 
-# 13: interop: a Python client against the udscope server, the walkthrough's way.
+# Interop: a Python client against the udscope server, the walkthrough's way.
 if command -v python3 >/dev/null 2>&1; then
-	"$U" -b -e "server start $D/py" </dev/null >"$D/pyout" 2>&1 &
-	pid=$!
-	wait_for test -S "$D/py"
+	serve py "$D/pyout"
 	python3 - "$D/py" >"$D/out" 2>"$D/err" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -146,21 +146,19 @@ PY
 	kill -TERM $pid; wait $pid
 	check "python3 client against udscope server" sh -c "grep -qx 'echo ok' '$D/out' && grep -q 'connection from pid [0-9]* (python3)' '$D/pyout'"
 else
-	echo "ok 13 # SKIP python3 not installed"; n=$((n + 1))
+	skip "python3 not installed"
 fi
 
-# 14: interop: socat as the client.
+# Interop: socat as the client.
 if command -v socat >/dev/null 2>&1; then
-	"$U" -b -e "server start $D/so" </dev/null >"$D/soout" 2>&1 &
-	pid=$!
-	wait_for test -S "$D/so"
+	serve so "$D/soout"
 	printf 'via socat' | socat -t 2 - "UNIX-CONNECT:$D/so" >"$D/out" 2>"$D/err"
 	kill -TERM $pid; wait $pid
 	check "socat client gets its echo" sh -c "[ \"\$(cat '$D/out')\" = 'via socat' ] && grep -q \"received 9 bytes b'via socat'\" '$D/soout'"
 else
-	echo "ok 14 # SKIP socat not installed"; n=$((n + 1))
+	skip "socat not installed"
 fi
-# 15-17: hostile input lines: huge, with a NUL byte, with control bytes; later commands still run.
+# Hostile input lines: huge, with a NUL byte, with control bytes; later commands still run.
 python3 -c 'import sys; sys.stdout.write("send " + "A" * (2 << 20) + "\n")' >"$D/in" 2>/dev/null ||
 	{ printf 'send '; head -c 2097152 /dev/zero | tr '\0' 'A'; echo; } >"$D/in"
 printf 'help quit\nse\000nd x\n"\033[2J\r"\nhelp quit\n' >>"$D/in"

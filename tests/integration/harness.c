@@ -123,6 +123,7 @@ int rec_run(struct rec *r, const char *fmt, ...)
 	int rc = cmd_run_line(&r->app, line);
 	if (rc == CMD_PENDING)
 		rc = app_wait_for(&r->app, &r->app.wait) == 0 ? CMD_OK : CMD_FAIL;
+	app_release_wait(&r->app);
 	app_pump(&r->app, 0);
 	return rc;
 }

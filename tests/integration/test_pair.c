@@ -83,6 +83,7 @@ static int run(struct fixture *f, const char *line)
 	f->rec.n = 0;
 	assert_int_equal(cmd_run_line(&f->app, line), CMD_PENDING);
 	int st = app_wait_for(&f->app, &f->app.wait);
+	app_release_wait(&f->app);
 	app_reap(&f->app);
 	assert_null(f->app.pair);
 	return st;
@@ -426,6 +427,7 @@ static void test_stop_kills_the_child(void **state)
 	assert_false(pair_finished(f->app.pair));
 	pair_request_stop(f->app.pair);
 	assert_int_equal(app_wait_for(&f->app, &f->app.wait), ECANCELED);
+	app_release_wait(&f->app);
 	app_reap(&f->app);
 	assert_null(f->app.pair);
 	char want[64];
