@@ -81,15 +81,19 @@ void app_stop_server(struct app *app)
 	app->server = NULL;
 }
 
-static void stop_client(struct app *app, struct client **slot)
+/* Stop a client (FLUSH_MS: see client_request_stop), pumping events until its thread ends.
+ * Returns its status: 0 or a positive errno. */
+static int stop_client(struct app *app, struct client **slot, int flush_ms)
 {
 	if (!*slot)
-		return;
-	client_request_stop(*slot);
+		return 0;
+	client_request_stop(*slot, flush_ms);
 	struct app_wait w = { client_done, zero_status, *slot };
 	app_wait_for(app, &w);
+	int status = client_status(*slot);
 	client_destroy(*slot);
 	*slot = NULL;
+	return status;
 }
 
 static bool pair_done(const void *p)
@@ -109,9 +113,9 @@ static void stop_pair(struct app *app)
 	app->pair = NULL;
 }
 
-void app_stop_conn(struct app *app)
+int app_stop_conn(struct app *app, int flush_ms)
 {
-	stop_client(app, &app->conn);
+	return stop_client(app, &app->conn, flush_ms);
 }
 
 void app_release_wait(struct app *app)
@@ -144,8 +148,9 @@ void app_reap(struct app *app)
 void app_close(struct app *app)
 {
 	stop_pair(app);
-	stop_client(app, &app->oneshot);
-	stop_client(app, &app->conn);
+	stop_client(app, &app->oneshot, CLIENT_STOP_NOW);
+	/* What a script sent before it ended goes out before the connection closes. */
+	stop_client(app, &app->conn, CLIENT_FLUSH_TIMEOUT_MS);
 	app_stop_server(app);
 	app_pump(app, 0);
 	bus_free(app->bus);

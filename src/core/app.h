@@ -58,6 +58,9 @@ void app_error(struct app *app, int err, const char *fmt, ...)
 
 /* Stop the server, pumping events until its thread is done. */
 void app_stop_server(struct app *app);
-void app_stop_conn(struct app *app);
+/* Close the interactive connection after sending what is queued, waiting at most FLUSH_MS
+ * for the peer to take it (client_request_stop). Returns the connection's status: 0, or a
+ * positive errno when bytes were lost or the connection had failed. */
+int app_stop_conn(struct app *app, int flush_ms);
 
 #endif

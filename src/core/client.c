@@ -17,11 +17,12 @@
 
 /* Bytes an interactive session may hold queued for sending before send says no. */
 #define CLIENT_QUEUE_MAX (64u << 20)
+/* After a graceful stop has sent everything: how long the last echoes may take to arrive. */
+#define CLIENT_LINGER_MS 1000
 
 struct client {
 	struct uds_addr addr;
-	unsigned chunk;
-	bool oneshot;
+	struct client_opts opts;
 	int fd;
 	int ctl[2];
 	pthread_t thread;
@@ -29,6 +30,7 @@ struct client {
 	atomic_int status;
 	atomic_bool finished;
 	atomic_bool stop;
+	atomic_int flush_ms;      /* with stop: how long to wait for queued bytes to go */
 	struct stats stats;
 	struct event_sink later;
 	/* The outgoing queue: messages appended by client_send, taken by the thread. */
@@ -36,6 +38,7 @@ struct client {
 	char *q;
 	size_t qlen, qcap;
 	bool closed;              /* no more sends accepted */
+	uint64_t queued_total;    /* every byte ever accepted by client_send */
 	/* One-shot: what was sent, to check the echo against. */
 	char *msg;
 	size_t msg_len;
@@ -51,7 +54,7 @@ static void emit_bytes(const struct event_sink *s, enum event_kind kind, const v
 	sink_emit(s, &ev);
 }
 
-int client_start(struct client **out, const struct uds_addr *addr, unsigned chunk, bool oneshot,
+int client_start(struct client **out, const struct uds_addr *addr, const struct client_opts *opts,
 		 const void *msg, size_t msg_len,
 		 const struct event_sink *now, const struct event_sink *later)
 {
@@ -63,8 +66,8 @@ int client_start(struct client **out, const struct uds_addr *addr, unsigned chun
 		return -ENOMEM;
 	}
 	c->addr = *addr;
-	c->chunk = chunk;
-	c->oneshot = oneshot;
+	c->opts = *opts;
+	bool oneshot = opts->oneshot;
 	c->fd = c->ctl[0] = c->ctl[1] = -1;
 	c->later = *later;
 	if (msg_len)
@@ -73,6 +76,7 @@ int client_start(struct client **out, const struct uds_addr *addr, unsigned chun
 	atomic_init(&c->status, CLIENT_RUNNING);
 	atomic_init(&c->finished, false);
 	atomic_init(&c->stop, false);
+	atomic_init(&c->flush_ms, CLIENT_STOP_NOW);
 	stats_init(&c->stats);
 	pthread_mutex_init(&c->lock, NULL);
 	int r;
@@ -153,6 +157,7 @@ int client_send(struct client *c, const void *msg, size_t len)
 		if (r == 0) {
 			memcpy(c->q + c->qlen, msg, len);
 			c->qlen += len;
+			c->queued_total += len;
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -161,8 +166,9 @@ int client_send(struct client *c, const void *msg, size_t len)
 	return r;
 }
 
-void client_request_stop(struct client *c)
+void client_request_stop(struct client *c, int flush_timeout_ms)
 {
+	atomic_store(&c->flush_ms, flush_timeout_ms);
 	atomic_store(&c->stop, true);
 	sysio_poke(c->ctl[1]);
 }
@@ -238,22 +244,77 @@ static void finish(struct client *c, int status)
 	atomic_store(&c->finished, true);
 }
 
+/* Bytes queued by client_send that have not reached the socket, and the total ever queued. */
+static uint64_t unsent_bytes(struct client *c, size_t held, uint64_t *total)
+{
+	pthread_mutex_lock(&c->lock);
+	uint64_t n = held + c->qlen;
+	*total = c->queued_total;
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+/* No more sends are accepted from now on. */
+static void close_queue(struct client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->closed = true;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Milliseconds from now until DEADLINE_NS (0: none, -1 for poll), never negative. */
+static int ms_until(uint64_t deadline_ns)
+{
+	if (!deadline_ns)
+		return -1;
+	uint64_t now = event_now_ns();
+	if (now >= deadline_ns)
+		return 0;
+	uint64_t ms = (deadline_ns - now + 999999) / 1000000;
+	return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+/* Where the one-shot echo CHUNK (N bytes, arriving after RECEIVED) first differs from the
+ * message, or -1 when every byte it holds is the message's. */
+static int64_t echo_mismatch(const struct client *c, uint64_t received, const char *chunk, size_t n)
+{
+	uint64_t expected = c->msg_len;
+	size_t overlap = received >= expected ? 0
+		: (expected - received < n ? (size_t)(expected - received) : n);
+	for (size_t i = 0; i < overlap; i++)
+		if (chunk[i] != c->msg[received + i])
+			return (int64_t)(received + i);
+	return overlap < n ? (int64_t)(received + overlap) : -1;
+}
+
 static void *client_main(void *arg)
 {
 	struct client *c = arg;
-	char *out = NULL, *in = malloc(c->chunk);
+	const bool oneshot = c->opts.oneshot;
+	char *out = NULL, *in = malloc(c->opts.chunk);
 	size_t outlen = 0, outcap = 0, outoff = 0;
-	uint64_t received = 0, expected = c->oneshot ? c->msg_len : 0;
+	uint64_t received = 0, expected = oneshot ? c->msg_len : 0;
+	uint64_t deadline = 0;        /* one-shot --timeout, or the graceful stop's flush */
+	uint64_t linger_until = 0;    /* after the last byte went: the last echoes' moment */
 	int status = 0;
-	bool peer_closed = false;
+	bool peer_closed = false, draining = false;
 	if (!in) {
 		event_emit_error(&c->later, SRC_CLIENT, 0, ENOMEM, "client %s", c->addr.text);
 		status = ENOMEM;
 		goto done;
 	}
+	if (oneshot && c->opts.timeout_ms > 0)
+		deadline = event_now_ns() + (uint64_t)c->opts.timeout_ms * 1000000u;
 	for (;;) {
-		if (atomic_load(&c->stop))
-			break;
+		if (atomic_load(&c->stop) && !draining) {
+			int ms = atomic_load(&c->flush_ms);
+			if (oneshot || ms < 0)
+				break;
+			/* Graceful: take nothing new, send what is queued, within the bound. */
+			close_queue(c);
+			draining = true;
+			deadline = event_now_ns() + (uint64_t)ms * 1000000u;
+		}
 		if (outoff == outlen) {
 			outoff = outlen = 0;
 			size_t n = take_queue(c, &out, &outcap, 0);
@@ -262,17 +323,44 @@ static void *client_main(void *arg)
 				emit_bytes(&c->later, EV_SEND, out, n);
 			}
 		}
-		if (c->oneshot && outlen == 0 && received >= expected)
+		if (oneshot && outlen == 0 && received >= expected)
 			break;
+		if (draining && outlen == 0 && !linger_until) {
+			/* Everything went: say so to the peer, and let the last echoes arrive. */
+			shutdown(c->fd, SHUT_WR);
+			linger_until = event_now_ns() + (uint64_t)CLIENT_LINGER_MS * 1000000u;
+		}
+		int timeout = ms_until(linger_until ? linger_until : deadline);
 		struct pollfd p[2] = {
 			{ .fd = c->ctl[0], .events = POLLIN },
 			{ .fd = c->fd, .events = POLLIN | (outoff < outlen ? POLLOUT : 0) },
 		};
-		if (poll(p, 2, -1) < 0) {
+		int pr = poll(p, 2, timeout);
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			status = errno;
 			event_emit_error(&c->later, SRC_CLIENT, 0, status, "poll");
+			break;
+		}
+		if (pr == 0 && linger_until && ms_until(linger_until) == 0)
+			break;   /* the peer did not close in time: nothing is lost, we close */
+		if (pr == 0 && deadline && ms_until(deadline) == 0) {
+			status = ETIMEDOUT;
+			if (draining) {
+				uint64_t total, left = unsent_bytes(c, outlen - outoff, &total);
+				event_emit_error(&c->later, SRC_CLIENT, 0, ETIMEDOUT,
+						 "disconnect %s: %llu of %llu bytes not sent after %d s "
+						 "(the peer is not reading)", c->addr.text,
+						 (unsigned long long)left, (unsigned long long)total,
+						 (atomic_load(&c->flush_ms) + 999) / 1000);
+			} else {
+				event_emit_error(&c->later, SRC_CLIENT, 0, ETIMEDOUT,
+						 "client %s: no complete echo after %d s: received %llu "
+						 "of %llu bytes", c->addr.text,
+						 (c->opts.timeout_ms + 999) / 1000,
+						 (unsigned long long)received, (unsigned long long)expected);
+			}
 			break;
 		}
 		if (p[0].revents) {
@@ -284,7 +372,11 @@ static void *client_main(void *arg)
 			ssize_t n = send(c->fd, out + outoff, outlen - outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (n < 0 && errno != EAGAIN && errno != EINTR) {
 				status = errno;
-				event_emit_error(&c->later, SRC_CLIENT, 0, status, "send %s", c->addr.text);
+				close_queue(c);
+				uint64_t total, left = unsent_bytes(c, outlen - outoff, &total);
+				event_emit_error(&c->later, SRC_CLIENT, 0, status,
+						 "send %s: %llu of %llu bytes not sent", c->addr.text,
+						 (unsigned long long)left, (unsigned long long)total);
 				break;
 			}
 			if (n > 0) {
@@ -293,8 +385,7 @@ static void *client_main(void *arg)
 			}
 		}
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			size_t want = c->chunk;
-			ssize_t n = recv(c->fd, in, want, MSG_DONTWAIT);
+			ssize_t n = recv(c->fd, in, c->opts.chunk, MSG_DONTWAIT);
 			if (n < 0) {
 				if (errno == EAGAIN || errno == EINTR)
 					continue;
@@ -304,23 +395,38 @@ static void *client_main(void *arg)
 			}
 			if (n == 0) {
 				peer_closed = true;
+				if (draining && outlen > outoff) {
+					/* The peer is gone with bytes still to go: they are lost. */
+					status = EPIPE;
+					close_queue(c);
+					uint64_t total, left = unsent_bytes(c, outlen - outoff, &total);
+					event_emit_error(&c->later, SRC_CLIENT, 0, EPIPE,
+							 "disconnect %s: %llu of %llu bytes not sent "
+							 "(the peer closed the connection)", c->addr.text,
+							 (unsigned long long)left, (unsigned long long)total);
+				}
 				break;
 			}
 			stats_add_in(&c->stats, (size_t)n);
-			if (c->oneshot && received + (size_t)n <= expected &&
-			    memcmp(in, c->msg + received, (size_t)n) != 0) {
-				emit_bytes(&c->later, EV_RECV, in, (size_t)n);
-				event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO,
-						 "client %s: the echo differs from what was sent near byte %llu",
-						 c->addr.text, (unsigned long long)received);
+			emit_bytes(&c->later, EV_RECV, in, (size_t)n);
+			int64_t bad = oneshot ? echo_mismatch(c, received, in, (size_t)n) : -1;
+			received += (size_t)n;
+			if (bad >= 0) {
+				if ((uint64_t)bad >= expected)
+					event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO,
+							 "client %s: the echo differs at byte %lld (it is "
+							 "longer than the %llu bytes sent)", c->addr.text,
+							 (long long)bad, (unsigned long long)expected);
+				else
+					event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO,
+							 "client %s: the echo differs at byte %lld",
+							 c->addr.text, (long long)bad);
 				status = EPROTO;
 				break;
 			}
-			received += (size_t)n;
-			emit_bytes(&c->later, EV_RECV, in, (size_t)n);
 		}
 	}
-	if (status == 0 && c->oneshot && received < expected) {
+	if (status == 0 && oneshot && received < expected) {
 		status = EPROTO;
 		event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO,
 				 "client %s: short echo, received %llu of %llu bytes%s", c->addr.text,
@@ -330,7 +436,7 @@ static void *client_main(void *arg)
 done:;
 	struct event ev;
 	event_init(&ev, SRC_CLIENT, EV_CLOSE);
-	if (peer_closed && !c->oneshot)
+	if (peer_closed && !oneshot && !draining)
 		event_textf(&ev, "server closed the connection; closing socket");
 	else
 		event_textf(&ev, "closing socket");

@@ -13,18 +13,34 @@
 #define CLIENT_DEFAULT_MESSAGE "This is the message. It will be repeated."
 #define CLIENT_RUNNING (-1)
 
+/* How long a graceful stop waits for the peer to take queued bytes, unless told otherwise. */
+#define CLIENT_FLUSH_TIMEOUT_MS 5000
+/* A stop that sends nothing more: close at once (a signal, an aborted one-shot). */
+#define CLIENT_STOP_NOW (-1)
+
 struct client;
 
-/* Connect to ADDR (lines to NOW). ONESHOT sends MSG, reads the whole echo back in CHUNK-sized
- * recvs, closes, and finishes; otherwise the session stays connected for client_send().
- * Returns 0 or -errno (after one EV_ERROR to NOW). */
-int client_start(struct client **out, const struct uds_addr *addr, unsigned chunk, bool oneshot,
+struct client_opts {
+	unsigned chunk;      /* recv size */
+	bool oneshot;        /* the walkthrough's client: send MSG, read the echo, close */
+	int timeout_ms;      /* one-shot: give up when the whole echo is not back by then; 0: never */
+};
+
+/* Connect to ADDR (lines to NOW). A one-shot client sends MSG, reads the whole echo back in
+ * chunk-sized recvs, checks every byte, closes, and finishes; otherwise the session stays
+ * connected for client_send(). Returns 0 or -errno (after one EV_ERROR to NOW). */
+int client_start(struct client **out, const struct uds_addr *addr, const struct client_opts *opts,
 		 const void *msg, size_t msg_len,
 		 const struct event_sink *now, const struct event_sink *later);
 /* Queue bytes to send (interactive). Returns 0 or -errno (-ENOTCONN when finished). */
 int client_send(struct client *c, const void *msg, size_t len);
-void client_request_stop(struct client *c);
-/* CLIENT_RUNNING, or the outcome: 0 or a positive errno (EPIPE, ECONNRESET, EPROTO for short echo). */
+/* Ask the session to end (non-blocking). With FLUSH_TIMEOUT_MS >= 0 every queued byte is sent
+ * first, waiting at most that long for the peer to take them, then the sending side is shut
+ * and the last echoes are read for a moment; bytes still unsent then are reported in one
+ * EV_ERROR and the status is ETIMEDOUT. CLIENT_STOP_NOW closes at once. */
+void client_request_stop(struct client *c, int flush_timeout_ms);
+/* CLIENT_RUNNING, or the outcome: 0 or a positive errno (EPIPE, ECONNRESET, ETIMEDOUT, EPROTO
+ * for an echo that differs from what was sent). */
 int client_status(const struct client *c);
 bool client_finished(const struct client *c);
 void client_destroy(struct client *c);

@@ -20,7 +20,7 @@ static int status(const void *s)
 
 static void stop(void *s)
 {
-	client_request_stop(s);
+	client_request_stop(s, CLIENT_STOP_NOW);
 }
 
 static int client_run(struct app *app, const struct cmd_args *a)
@@ -47,8 +47,12 @@ static int client_run(struct app *app, const struct cmd_args *a)
 			  addr.text);
 		return CMD_FAIL;
 	}
-	unsigned chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT);
-	if (client_start(&app->oneshot, &addr, chunk, true, msg, len, &app->out, &app->later) < 0)
+	struct client_opts o = {
+		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
+		.oneshot = true,
+		.timeout_ms = (int)cmd_num(a, "timeout", 0) * 1000,
+	};
+	if (client_start(&app->oneshot, &addr, &o, msg, len, &app->out, &app->later) < 0)
 		return CMD_FAIL;
 	app->wait = (struct app_wait){ done, status, app->oneshot, stop };
 	return CMD_PENDING;
@@ -56,12 +60,13 @@ static int client_run(struct app *app, const struct cmd_args *a)
 
 const struct cmd_entry cmd_client_entry = {
 	.name = "client",
-	.usage = "PATH [MESSAGE] [--chunk N]",
-	.help = "connect, send MESSAGE, receive the echo in N-byte chunks, close",
+	.usage = "PATH [MESSAGE] [--chunk N] [--timeout S]",
+	.help = "connect, send MESSAGE, check the echo received in N-byte chunks, close",
 	.min_args = 1, .max_args = 2,
 	.args = { CMD_ARG_PATH, CMD_ARG_WORD },
 	.opts = {
 		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
+		{ "timeout", CMD_OPT_UINT, "S", 1, 86400, NULL },
 	},
 	.run = client_run,
 };

@@ -22,8 +22,8 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 			  addr.text, client_addr(app->conn)->text);
 		return CMD_FAIL;
 	}
-	unsigned chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT);
-	return client_start(&app->conn, &addr, chunk, false, NULL, 0, &app->out, &app->later) < 0
+	struct client_opts o = { .chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT) };
+	return client_start(&app->conn, &addr, &o, NULL, 0, &app->out, &app->later) < 0
 		? CMD_FAIL : CMD_OK;
 }
 
@@ -53,8 +53,8 @@ static int disconnect_run(struct app *app, const struct cmd_args *a)
 		app_error(app, ENOTCONN, "disconnect: no connection");
 		return CMD_FAIL;
 	}
-	app_stop_conn(app);
-	return CMD_OK;
+	int secs = (int)cmd_num(a, "timeout", CLIENT_FLUSH_TIMEOUT_MS / 1000);
+	return app_stop_conn(app, secs * 1000) == 0 ? CMD_OK : CMD_FAIL;
 }
 
 const struct cmd_entry cmd_connect_entry = {
@@ -80,7 +80,10 @@ const struct cmd_entry cmd_send_entry = {
 
 const struct cmd_entry cmd_disconnect_entry = {
 	.name = "disconnect",
-	.usage = "",
-	.help = "close the interactive connection",
+	.usage = "[--timeout S]",
+	.help = "send what is still queued (waiting up to S seconds, default 5), then close",
+	.opts = {
+		{ "timeout", CMD_OPT_UINT, "S", 0, 86400, NULL },
+	},
 	.run = disconnect_run,
 };

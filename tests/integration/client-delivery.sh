@@ -1,0 +1,99 @@
+#!/bin/sh
+# client-delivery.sh: what a script sends is delivered or the run fails; the one-shot client
+# accepts only its own bytes back and gives up when told. Peers are real processes (peer.py).
+set -u
+U=${UDSCOPE:?UDSCOPE must name the built binary}
+S=${UDSCOPE_SRCDIR:-.}/tests/integration
+D=$(mktemp -d /tmp/udscope-delivery-XXXXXX)
+peers=""
+trap 'for p in $peers; do kill "$p" 2>/dev/null; done; rm -rf "$D"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+check() { # check NAME COMMAND...
+	name=$1; shift
+	if "$@"; then ok "$name"; else notok "$name" "$(head -5 "$D/err" 2>/dev/null)" "$(head -5 "$D/out" 2>/dev/null)"; fi
+}
+wait_for() { # wait_for TEST-EXPRESSION... (5 s)
+	i=0
+	while [ $i -lt 100 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
+	return 1
+}
+peer() { # peer NAME MODE [ARG]: peer.py on $D/NAME in the background
+	python3 "$S/peer.py" "$D/$1" "$2" ${3:+"$3"} --life 60 &
+	peers="$peers $!"
+	wait_for test -S "$D/$1"
+}
+stop_peers() { for p in $peers; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; peers=""; }
+
+echo "1..12"
+if ! command -v python3 >/dev/null 2>&1; then
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "ok $i # SKIP python3 not installed"; done
+	exit 0
+fi
+
+# 1-2: connect, send, disconnect: the bytes reach the peer before the socket closes.
+peer rec record "$D/rec.bin"
+"$U" -b -e "connect $D/rec" -e 'send hello' -e 'disconnect' </dev/null >"$D/out" 2>"$D/err"
+rc=$?
+wait_for sh -c "[ \"\$(cat '$D/rec.bin' 2>/dev/null)\" = hello ]"
+check "send then disconnect delivers the bytes" [ "$(cat "$D/rec.bin" 2>/dev/null)" = hello ]
+check "and exits 0 with a sending line" sh -c "[ $rc -eq 0 ] && grep -qx \"client: sending 5 bytes b'hello'\" '$D/out'"
+
+# 3: send then end of input (no disconnect): delivered too.
+: >"$D/rec.bin"
+"$U" -b -e "connect $D/rec" -e 'send bye' </dev/null >"$D/out" 2>"$D/err"
+rc=$?
+wait_for sh -c "[ \"\$(cat '$D/rec.bin' 2>/dev/null)\" = bye ]"
+check "send then end of input delivers the bytes, exit 0" \
+	sh -c "[ $rc -eq 0 ] && [ \"\$(cat '$D/rec.bin')\" = bye ]"
+
+# 4: 200 rounds in one run: every byte of every round arrives, in order.
+: >"$D/rec.bin"
+i=0
+while [ $i -lt 200 ]; do
+	printf 'connect %s/rec\nsend "m%03d,"\ndisconnect\n' "$D" $i
+	i=$((i + 1))
+done >"$D/in"
+"$U" -b <"$D/in" >"$D/out" 2>"$D/err"
+rc=$?
+python3 -c 'import sys; sys.stdout.write("".join("m%03d," % i for i in range(200)))' >"$D/want"
+wait_for cmp -s "$D/want" "$D/rec.bin"
+check "200 connect/send/disconnect rounds deliver all 1000 bytes in order, exit 0" \
+	sh -c "[ $rc -eq 0 ] && cmp -s '$D/want' '$D/rec.bin'"
+stop_peers
+
+# 5-6: a peer that never reads: disconnect waits a bounded time, says what was not sent, fails.
+peer mute mute
+python3 -c 'import sys; sys.stdout.write("send " + "z" * 900000 + "\ndisconnect --timeout 1\n")' >"$D/in"
+"$U" -b -e "connect $D/mute" <"$D/in" >"$D/out" 2>"$D/err"
+rc=$?
+check "a peer that never reads: disconnect fails with exit 1" [ $rc -eq 1 ]
+check "and names the bytes not sent" \
+	grep -qE "^udscope: disconnect $D/mute: [0-9]+ of 900000 bytes not sent after 1 s \(the peer is not reading\)" "$D/err"
+stop_peers
+
+# 7-8: an echo longer than the message is a mismatch, even when its first bytes agree.
+peer ans answer 68656c6c6f5858   # "helloXX"
+"$U" -b -e "client $D/ans hello" </dev/null >"$D/out" 2>"$D/err"
+rc=$?
+check "an echo with extra bytes fails the client (exit 1)" [ $rc -eq 1 ]
+check "and says where it differs" grep -qF "client $D/ans: the echo differs at byte 5 (it is longer than the 5 bytes sent)" "$D/err"
+stop_peers
+
+# 9-10: an echo of other bytes, longer than the message, is a mismatch at byte 0.
+peer ans2 answer 58585858585858  # "XXXXXXX"
+"$U" -b -e "client $D/ans2 hello" </dev/null >"$D/out" 2>"$D/err"
+rc=$?
+check "a different, longer reply fails the client (exit 1)" [ $rc -eq 1 ]
+check "and says the echo differs at byte 0" grep -qF "client $D/ans2: the echo differs at byte 0" "$D/err"
+stop_peers
+
+# 11-12: --timeout: a server that accepts and never answers.
+peer mute2 mute
+"$U" -b -e "client $D/mute2 hello --timeout 1" </dev/null >"$D/out" 2>"$D/err"
+rc=$?
+check "client --timeout 1 against a mute server: exit 1" [ $rc -eq 1 ]
+check "with one line saying what came back" \
+	grep -qxF "udscope: client $D/mute2: no complete echo after 1 s: received 0 of 5 bytes: Connection timed out (ETIMEDOUT)" "$D/err"
+stop_peers
