@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/node.h"
 #include "core/sysio.h"
 
 /* Events the thread gathers before handing them to the bus under one lock. */
@@ -47,8 +49,7 @@ struct server {
 	bool thread_started;
 	atomic_bool finished;
 	bool own_node;
-	dev_t dev;
-	ino_t ino;
+	struct stat node;             /* the node bind() made, removed at stop if still there */
 	struct stats stats;
 	struct event_sink later;
 	uint32_t next_id;
@@ -70,53 +71,24 @@ struct server {
 /* umask is per process: only one thread may bracket a bind with it at a time. */
 static pthread_mutex_t umask_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static const char *file_kind(mode_t m)
-{
-	if (S_ISREG(m))
-		return "a regular file";
-	if (S_ISDIR(m))
-		return "a directory";
-	if (S_ISLNK(m))
-		return "a symbolic link";
-	if (S_ISFIFO(m))
-		return "a FIFO";
-	if (S_ISCHR(m))
-		return "a character device";
-	if (S_ISBLK(m))
-		return "a block device";
-	return "not a socket";
-}
-
-/* Is something accepting on this socket node? 0: refused (stale), 1: live, <0: -errno. */
-static int probe_listener(const struct uds_addr *addr)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	int r = connect(fd, (const struct sockaddr *)&addr->sun, addr->len);
-	int e = errno;
-	close(fd);
-	if (r == 0 || e == EAGAIN || e == EINPROGRESS)
-		return 1;
-	if (e == ECONNREFUSED)
-		return 0;
-	return -e;
-}
-
 /* Make room for the node: a stale socket goes, anything else stays and is an error. */
 static int prepare_node(const struct uds_addr *addr, const struct event_sink *now)
 {
-	struct stat st;
 	const char *path = addr->text;
-	if (lstat(path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		int e = errno;
-		event_emit_error(now, SRC_SERVER, 0, e, "server start: lstat %s", path);
-		return -e;
+	struct node_probe np;
+	if (node_probe(addr, &np) < 0) {
+		event_emit_error(now, SRC_SERVER, 0, np.err, "server start: lstat %s", path);
+		return -np.err;
 	}
-	if (!S_ISSOCK(st.st_mode)) {
-		if (S_ISLNK(st.st_mode)) {
+	char holder[96] = "";
+	if (np.pid)
+		snprintf(holder, sizeof(holder), " (held by pid %ld (%s) fd %d)", (long)np.pid,
+			 np.comm[0] ? np.comm : "?", np.fd);
+	switch (np.state) {
+	case NODE_ABSENT:
+		return 0;
+	case NODE_NOT_SOCKET:
+		if (S_ISLNK(np.st.st_mode)) {
 			char target[256];
 			ssize_t n = readlink(path, target, sizeof(target) - 1);
 			target[n > 0 ? n : 0] = '\0';
@@ -126,30 +98,40 @@ static int prepare_node(const struct uds_addr *addr, const struct event_sink *no
 		} else {
 			event_emit_error(now, SRC_SERVER, 0, EEXIST,
 					 "server start %s: exists and is %s, not a socket; left untouched",
-					 path, file_kind(st.st_mode));
+					 path, node_kind_name(np.st.st_mode));
 		}
 		return -EEXIST;
-	}
-	int live = probe_listener(addr);
-	if (live == 1) {
+	case NODE_LISTENING:
 		event_emit_error(now, SRC_SERVER, 0, EADDRINUSE,
-				 "server start %s: a server is already listening there; left untouched",
-				 path);
+				 "server start %s: a server is already listening there; left untouched%s",
+				 path, holder);
 		return -EADDRINUSE;
-	}
-	if (live < 0) {
-		event_emit_error(now, SRC_SERVER, 0, -live,
+	case NODE_BOUND:
+		event_emit_error(now, SRC_SERVER, 0, EADDRINUSE,
+				 "server start %s: a socket is bound to this node but not listening "
+				 "yet; left untouched%s", path, holder);
+		return -EADDRINUSE;
+	case NODE_UNKNOWN:
+		event_emit_error(now, SRC_SERVER, 0, np.err,
 				 "server start %s: cannot tell whether the existing socket is live "
 				 "(left untouched): connect", path);
-		return live;
+		return -np.err;
+	case NODE_STALE:
+		break;
 	}
-	if (unlink(path) < 0) {
-		int e = errno;
-		event_emit_error(now, SRC_SERVER, 0, e, "unlink %s", path);
-		return -e;
+	char why[PATH_MAX + 160];
+	int r = node_remove(path, &np.st, why, sizeof(why));
+	if (r == -ESTALE) {
+		event_emit_error(now, SRC_SERVER, 0, ESTALE,
+				 "server start %s: the node changed while it was checked: %s", path, why);
+		return r;
+	}
+	if (r < 0 && r != -ENOENT) {
+		event_emit_error(now, SRC_SERVER, 0, -r, "server start: remove stale node %s", path);
+		return r;
 	}
 	event_emit_info(now, SRC_SERVER, 0,
-			"removed stale socket node %s (nothing was listening on it)", path);
+			"removed stale socket node %s (no socket was bound to it)", path);
 	return 0;
 }
 
@@ -211,12 +193,14 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 		goto fail;
 	}
 	if (!addr->abstract) {
-		struct stat st;
-		if (lstat(addr->text, &st) == 0) {
+		bool verified;
+		r = node_bound_here(s->lfd, addr->text, &s->node, &verified);
+		if (r == 0)
 			s->own_node = true;
-			s->dev = st.st_dev;
-			s->ino = st.st_ino;
-		}
+		else
+			event_emit_info(now, SRC_SERVER, 0,
+					"the node at %s is not the one just bound (it was replaced); "
+					"it will not be removed at stop", addr->text);
 	}
 	if (listen(s->lfd, opts->backlog) < 0) {
 		r = -errno;
@@ -259,24 +243,19 @@ static void remove_node(struct server *s, const struct event_sink *now)
 {
 	if (!s->own_node)
 		return;
-	struct stat st;
 	const char *path = s->addr.text;
-	if (lstat(path, &st) < 0) {
-		if (errno != ENOENT)
-			event_emit_error(now, SRC_SERVER, 0, errno, "lstat %s", path);
-		else
-			event_emit_info(now, SRC_SERVER, 0, "socket node %s was already removed", path);
-		return;
-	}
-	if (!S_ISSOCK(st.st_mode) || st.st_dev != s->dev || st.st_ino != s->ino) {
-		event_emit_info(now, SRC_SERVER, 0,
-				"left %s alone: it is no longer the node this server created", path);
-		return;
-	}
-	if (unlink(path) < 0)
-		event_emit_error(now, SRC_SERVER, 0, errno, "unlink %s", path);
-	else
+	char why[PATH_MAX + 160];
+	int r = node_remove(path, &s->node, why, sizeof(why));
+	if (r == 0)
 		event_emit_info(now, SRC_SERVER, 0, "removed socket node %s", path);
+	else if (r == -ENOENT)
+		event_emit_info(now, SRC_SERVER, 0, "socket node %s was already removed", path);
+	else if (r == -ESTALE)
+		event_emit_info(now, SRC_SERVER, 0,
+				"left %s alone: it is no longer the node this server created (%s)",
+				path, why);
+	else
+		event_emit_error(now, SRC_SERVER, 0, -r, "server stop: remove %s", path);
 }
 
 void server_destroy(struct server *s, const struct event_sink *now)

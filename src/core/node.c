@@ -1,0 +1,228 @@
+/* node: a socket node on the filesystem: what is there, whether anything holds it, and
+ * removal that survives the node being swapped between the check and the unlink. */
+#include "config.h"
+
+#include "core/node.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/sockets.h"
+#include "core/sysio.h"
+
+const char *node_kind_name(mode_t m)
+{
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISREG(m))
+		return "a regular file";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISLNK(m))
+		return "a symbolic link";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	return "not a socket";
+}
+
+/* sock_diag reports a node's inode in 32 bits: compare what it can tell. */
+static bool entry_is_node(const struct sockets_entry *e, const struct stat *st)
+{
+	return e->has_vfs && e->vfs_ino == (uint32_t)st->st_ino &&
+	       e->vfs_major == major(st->st_dev) && e->vfs_minor == minor(st->st_dev);
+}
+
+/* A socket sock_diag says is bound to the node ST: fill the holder. Returns true if found. */
+static bool find_bound(const struct sockets_list *l, const struct stat *st, struct node_probe *out)
+{
+	const struct sockets_entry *hit = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sockets_entry *e = &l->v[i];
+		if (!entry_is_node(e, st))
+			continue;
+		/* A listening one says the most; otherwise the first one bound. */
+		if (!hit || (e->state == SOCKETS_LISTEN && hit->state != SOCKETS_LISTEN))
+			hit = e;
+	}
+	if (!hit)
+		return false;
+	out->state = hit->state == SOCKETS_LISTEN ? NODE_LISTENING : NODE_BOUND;
+	if (hit->nprocs) {
+		out->pid = hit->procs[0].pid;
+		out->fd = hit->procs[0].fd;
+		sysio_proc_comm(out->pid, out->comm, sizeof(out->comm));
+	}
+	return true;
+}
+
+/* One non-blocking connect: 1 something accepts, 0 refused (nobody listens), or -errno. */
+static int try_connect(const struct uds_addr *addr)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	int r = connect(fd, (const struct sockaddr *)&addr->sun, addr->len);
+	int e = errno;
+	close(fd);
+	if (r == 0 || e == EAGAIN || e == EINPROGRESS)
+		return 1;
+	if (e == ECONNREFUSED)
+		return 0;
+	return -e;
+}
+
+int node_probe(const struct uds_addr *addr, struct node_probe *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (lstat(addr->text, &out->st) < 0) {
+		out->err = errno;
+		out->state = errno == ENOENT ? NODE_ABSENT : NODE_UNKNOWN;
+		return errno == ENOENT ? 0 : -out->err;
+	}
+	if (!S_ISSOCK(out->st.st_mode)) {
+		out->state = NODE_NOT_SOCKET;
+		return 0;
+	}
+	/* Ask the kernel first: a socket bound but not yet listening refuses connections just
+	 * as a stale node does, and only sock_diag tells them apart. */
+	struct sockets_list l;
+	if (sockets_collect(&l) == 0) {
+		out->diag = l.source == SOCKETS_FROM_DIAG;
+		bool found = out->diag && find_bound(&l, &out->st, out);
+		sockets_free(&l);
+		if (found)
+			return 0;
+	}
+	/* A listener in another network namespace is not in our sock_diag: connect too. */
+	int live = try_connect(addr);
+	if (live == 1)
+		out->state = NODE_LISTENING;
+	else if (live == 0)
+		out->state = NODE_STALE;
+	else {
+		out->state = NODE_UNKNOWN;
+		out->err = -live;
+	}
+	return 0;
+}
+
+static bool same_node(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       (a->st_mode & S_IFMT) == (b->st_mode & S_IFMT);
+}
+
+/* Split PATH into its directory DIR (opened O_PATH) and last component BASE (each PATH_MAX
+ * bytes). Returns the directory's fd or -errno. */
+static int open_parent(const char *path, char *dir, char *base, size_t baselen)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		snprintf(dir, PATH_MAX, ".");
+		snprintf(base, baselen, "%s", path);
+	} else {
+		size_t dl = slash == path ? 1 : (size_t)(slash - path);
+		if (dl >= PATH_MAX)
+			return -ENAMETOOLONG;
+		memcpy(dir, path, dl);
+		dir[dl] = '\0';
+		snprintf(base, baselen, "%s", slash + 1);
+	}
+	if (!base[0])
+		return -EISDIR;
+	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return dfd < 0 ? -errno : dfd;
+}
+
+/* Without renameat2 (an old kernel, or a filesystem without RENAME_NOREPLACE): check again
+ * just before the unlink. The window is then as small as two system calls. */
+static int remove_checked(int dfd, const char *base, const struct stat *expect, char *why,
+			  size_t whylen)
+{
+	struct stat st;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!same_node(&st, expect)) {
+		snprintf(why, whylen, "it is now %s, not the socket that was checked",
+			 node_kind_name(st.st_mode));
+		return -ESTALE;
+	}
+	return unlinkat(dfd, base, 0) < 0 ? -errno : 0;
+}
+
+int node_remove(const char *path, const struct stat *expect, char *why, size_t whylen)
+{
+	char dir[PATH_MAX], base[PATH_MAX], aside[64];
+	if (whylen)
+		why[0] = '\0';
+	int dfd = open_parent(path, dir, base, sizeof(base));
+	if (dfd < 0)
+		return dfd;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(aside, sizeof(aside), ".udscope-rm.%ld.%lx", (long)getpid(),
+		 (unsigned long)ts.tv_nsec ^ (unsigned long)(uintptr_t)&ts);
+	int r;
+	if (renameat2(dfd, base, dfd, aside, RENAME_NOREPLACE) < 0) {
+		r = errno;
+		if (r == EINVAL || r == ENOSYS)
+			r = -remove_checked(dfd, base, expect, why, whylen);
+		close(dfd);
+		return -r;
+	}
+	/* Whatever was at PATH is now at ASIDE, where nobody else looks: check it there. */
+	struct stat st;
+	if (fstatat(dfd, aside, &st, AT_SYMLINK_NOFOLLOW) == 0 && same_node(&st, expect)) {
+		r = unlinkat(dfd, aside, 0) < 0 ? -errno : 0;
+		close(dfd);
+		return r;
+	}
+	const char *kind = node_kind_name(st.st_mode);
+	if (renameat2(dfd, aside, dfd, base, RENAME_NOREPLACE) == 0)
+		snprintf(why, whylen, "it is now %s, not the socket that was checked; left in place",
+			 kind);
+	else
+		snprintf(why, whylen, "it is now %s, not the socket that was checked, and something "
+			 "new took its place meanwhile: it was kept as %s/%s", kind, dir, aside);
+	close(dfd);
+	return -ESTALE;
+}
+
+int node_bound_here(int fd, const char *path, struct stat *out, bool *verified)
+{
+	*verified = false;
+	if (lstat(path, out) < 0)
+		return -errno;
+	if (!S_ISSOCK(out->st_mode))
+		return -ESTALE;
+	struct stat sst;
+	if (fstat(fd, &sst) < 0)
+		return -errno;
+	struct sockets_list l;
+	if (sockets_collect(&l) < 0)
+		return 0;
+	int r = 0;
+	if (l.source == SOCKETS_FROM_DIAG) {
+		for (size_t i = 0; i < l.n; i++) {
+			if (l.v[i].ino != (uint32_t)sst.st_ino)
+				continue;
+			*verified = true;
+			r = entry_is_node(&l.v[i], out) ? 0 : -ESTALE;
+			break;
+		}
+	}
+	sockets_free(&l);
+	return r;
+}
