@@ -343,9 +343,10 @@ static void *client_main(void *arg)
 			event_emit_error(&c->later, SRC_CLIENT, 0, status, "poll");
 			break;
 		}
-		if (pr == 0 && linger_until && ms_until(linger_until) == 0)
+		/* Deadlines hold even against a peer that keeps the socket busy. */
+		if (linger_until && ms_until(linger_until) == 0)
 			break;   /* the peer did not close in time: nothing is lost, we close */
-		if (pr == 0 && deadline && ms_until(deadline) == 0) {
+		if (!linger_until && deadline && ms_until(deadline) == 0) {
 			status = ETIMEDOUT;
 			if (draining) {
 				uint64_t total, left = unsent_bytes(c, outlen - outoff, &total);
@@ -395,16 +396,6 @@ static void *client_main(void *arg)
 			}
 			if (n == 0) {
 				peer_closed = true;
-				if (draining && outlen > outoff) {
-					/* The peer is gone with bytes still to go: they are lost. */
-					status = EPIPE;
-					close_queue(c);
-					uint64_t total, left = unsent_bytes(c, outlen - outoff, &total);
-					event_emit_error(&c->later, SRC_CLIENT, 0, EPIPE,
-							 "disconnect %s: %llu of %llu bytes not sent "
-							 "(the peer closed the connection)", c->addr.text,
-							 (unsigned long long)left, (unsigned long long)total);
-				}
 				break;
 			}
 			stats_add_in(&c->stats, (size_t)n);
@@ -424,6 +415,18 @@ static void *client_main(void *arg)
 				status = EPROTO;
 				break;
 			}
+		}
+	}
+	if (status == 0 && !oneshot) {
+		/* The peer went away with bytes still to go: they are lost, and that is a failure. */
+		close_queue(c);
+		uint64_t total, left = unsent_bytes(c, outlen - outoff, &total);
+		if (left) {
+			status = EPIPE;
+			event_emit_error(&c->later, SRC_CLIENT, 0, EPIPE,
+					 "send %s: %llu of %llu bytes not sent (the peer closed the "
+					 "connection)", c->addr.text, (unsigned long long)left,
+					 (unsigned long long)total);
 		}
 	}
 	if (status == 0 && oneshot && received < expected) {

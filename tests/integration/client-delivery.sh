@@ -26,9 +26,9 @@ peer() { # peer NAME MODE [ARG]: peer.py on $D/NAME in the background
 }
 stop_peers() { for p in $peers; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; peers=""; }
 
-echo "1..12"
+echo "1..14"
 if ! command -v python3 >/dev/null 2>&1; then
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "ok $i # SKIP python3 not installed"; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do echo "ok $i # SKIP python3 not installed"; done
 	exit 0
 fi
 
@@ -96,4 +96,13 @@ rc=$?
 check "client --timeout 1 against a mute server: exit 1" [ $rc -eq 1 ]
 check "with one line saying what came back" \
 	grep -qxF "udscope: client $D/mute2: no complete echo after 1 s: received 0 of 5 bytes: Connection timed out (ETIMEDOUT)" "$D/err"
+stop_peers
+
+# 13-14: a peer that closes at once: whatever send could not deliver is an error, exit 1.
+peer slam slam
+python3 -c 'import sys; sys.stdout.write("send " + "w" * 900000 + "\n")' >"$D/in"
+"$U" -b -e "connect $D/slam" <"$D/in" >"$D/out" 2>"$D/err"
+rc=$?
+check "a peer that closes at once: exit 1" [ $rc -eq 1 ]
+check "and an error line says the send failed" grep -qE "^udscope: send( $D/slam)?: " "$D/err"
 stop_peers

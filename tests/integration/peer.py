@@ -5,6 +5,7 @@ usage: peer.py PATH MODE [ARG] [--life SECONDS]
   record FILE    accept connections one after another; append every byte received to FILE
   answer HEX     reply to each message received with the bytes HEX (instead of an echo)
   mute           accept and hold every connection; never read, never answer
+  slam           accept and close at once, reading nothing
 The peer exits on its own after --life seconds (default 30), so a test never hangs on it.
 """
 import os
@@ -36,6 +37,9 @@ def main():
         conn, _ = srv.accept()
         if mode == "mute":
             held.append(conn)
+            continue
+        if mode == "slam":
+            conn.close()
             continue
         conn.settimeout(max(0.1, end - time.monotonic()))
         try:
