@@ -69,41 +69,31 @@ static bool check_signal(struct batch *b)
 	return false;
 }
 
-/* Wait for what the last command started (a client, a pair demo), consuming events; a
- * signal stops it early, so Ctrl-C always gets the terminal back. Returns its status. */
-static int wait_pending(struct batch *b, const struct app_wait *w)
+/* Run the queued lines in order, each one's session or wait finished before the next,
+ * consuming events meanwhile. A signal stops what is pending and drops the rest, so Ctrl-C
+ * always gets the terminal back. */
+static void drive(struct batch *b)
 {
-	bool asked = false;
-	while (!w->finished(w->session)) {
+	while (!script_step(&b->app) && !b->app.quit) {
 		struct pollfd p[2] = {
 			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
 			{ .fd = b->sigfd, .events = POLLIN },
 		};
 		if (poll(p, 2, 50) < 0 && errno != EINTR)
 			break;
-		if ((p[1].revents & POLLIN) && check_signal(b) && !asked && w->stop) {
-			w->stop(w->session);
-			asked = true;
-		}
+		if ((p[1].revents & POLLIN) && check_signal(b))
+			script_abort(&b->app);
 		pump(b, 0);
 	}
-	app_pump(&b->app, 0);
-	int status = w->status(w->session);
-	app_release_wait(&b->app);
 	pump(b, 0);
-	return status;
 }
 
 static void run_line(struct batch *b, const char *line)
 {
-	int r = cmd_run_line(&b->app, line);
-	if (r == CMD_PENDING) {
-		if (wait_pending(b, &b->app.wait) != 0)
-			b->failed = true;
-	} else if (r == CMD_FAIL) {
+	if (script_push(&b->app, line, NULL, 0) == 0)
+		drive(b);
+	else
 		b->failed = true;
-	}
-	pump(b, 0);
 }
 
 static void refuse_nul(struct batch *b)
@@ -221,12 +211,15 @@ int batch_run(const struct batch_opts *o)
 		close(b.sigfd);
 		return 1;
 	}
+	b.app.ordered = true;
 	for (int i = 0; i < o->nexec && !b.app.quit && !b.signalled; i++)
 		run_line(&b, o->exec[i]);
 	if (!b.app.quit && !b.signalled)
 		read_stdin(&b);
 	if (!b.app.quit && !b.signalled)
 		serve_until_signal(&b);
+	if (b.app.script.failures)
+		b.failed = true;
 	app_close(&b.app);
 	fflush(stdout);
 	close(b.sigfd);

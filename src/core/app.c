@@ -16,13 +16,31 @@
 
 #define APP_DRAIN_BATCH 64
 
+/* What commands emit while they run: an error from a sourced file's line names the file and
+ * line first. Events from the bus go to the front end as they are. */
+static void direct_emit(void *ctx, struct event *ev)
+{
+	struct app *app = ctx;
+	size_t wl = strlen(app->script.where);
+	if (ev->kind == EV_ERROR && wl && wl + 3 < sizeof(ev->text)) {
+		/* "FILE:LINE: " in front; the end of a text that no longer fits is cut. */
+		memmove(ev->text + wl + 2, ev->text, sizeof(ev->text) - wl - 3);
+		ev->text[sizeof(ev->text) - 1] = '\0';
+		memcpy(ev->text, app->script.where, wl);
+		ev->text[wl] = ':';
+		ev->text[wl + 1] = ' ';
+	}
+	sink_emit(&app->front, ev);
+}
+
 int app_init(struct app *app, enum bus_mode mode, size_t capacity, struct event_sink out)
 {
 	memset(app, 0, sizeof(*app));
 	app->bus = bus_new(capacity, mode);
 	if (!app->bus)
 		return -ENOMEM;
-	app->out = out;
+	app->front = out;
+	app->out = (struct event_sink){ direct_emit, app, NULL };
 	app->later = bus_sink(app->bus);
 	return 0;
 }
@@ -41,7 +59,7 @@ size_t app_pump(struct app *app, int timeout_ms)
 	do {
 		n = bus_drain(app->bus, batch, APP_DRAIN_BATCH);
 		for (size_t i = 0; i < n; i++)
-			sink_emit(&app->out, &batch[i]);
+			sink_emit(&app->front, &batch[i]);
 		total += n;
 	} while (n == APP_DRAIN_BATCH && total < 4096);
 	return total;
@@ -87,7 +105,7 @@ static int stop_client(struct app *app, struct client **slot, int flush_ms)
 {
 	if (!*slot)
 		return 0;
-	client_request_stop(*slot, flush_ms);
+	client_request_stop(*slot, flush_ms, CLIENT_LINGER_MS);
 	struct app_wait w = { client_done, zero_status, *slot };
 	app_wait_for(app, &w);
 	int status = client_status(*slot);
@@ -113,11 +131,6 @@ static void stop_pair(struct app *app)
 	app->pair = NULL;
 }
 
-int app_stop_conn(struct app *app, int flush_ms)
-{
-	return stop_client(app, &app->conn, flush_ms);
-}
-
 void app_release_wait(struct app *app)
 {
 	app->wait = (struct app_wait){ 0 };
@@ -135,10 +148,8 @@ void app_reap(struct app *app)
 		client_destroy(app->oneshot);
 		app->oneshot = NULL;
 	}
-	if (app->conn && client_finished(app->conn)) {
-		client_destroy(app->conn);
-		app->conn = NULL;
-	}
+	/* The interactive connection stays until disconnect or the next connect, even once
+	 * the peer closed it: what it received can still be expected. */
 	if (app->server && server_finished(app->server)) {
 		server_destroy(app->server, &app->out);
 		app->server = NULL;
@@ -147,6 +158,9 @@ void app_reap(struct app *app)
 
 void app_close(struct app *app)
 {
+	script_free(app);
+	free(app->timer.text);
+	app->timer.text = NULL;
 	stop_pair(app);
 	stop_client(app, &app->oneshot, CLIENT_STOP_NOW);
 	/* What a script sent before it ended goes out before the connection closes. */

@@ -6,22 +6,40 @@
 
 #include "core/bus.h"
 #include "core/event.h"
+#include "core/script.h"
 
 struct server;
 struct client;
 struct pair;
 
-/* Something a command started whose outcome comes later (batch waits for it). */
+/* Something a command started whose outcome comes later: the script runner (script.c)
+ * waits for it before the next line, in batch always, in the console when ALWAYS is set. */
 struct app_wait {
 	bool (*finished)(const void *session);
 	int (*status)(const void *session);     /* 0 or a positive errno, once finished */
 	void *session;
 	void (*stop)(void *session);            /* ask it to end early (a signal came) */
+	/* Optional: called once when it finished, before it is released (says how it ended). */
+	void (*done)(struct app *app, void *session, int status);
+	bool always;             /* a wait by nature (wait, expect, disconnect): the console
+				  * waits for it too, without blocking the screen */
+};
+
+/* What `wait` and `expect` wait on (one at a time: the script runs one line at a time). */
+struct app_timer {
+	uint64_t until_ns;       /* CLOCK_MONOTONIC deadline */
+	bool stopped;
+	struct client *conn;     /* expect: the connection whose bytes are searched */
+	char *text;              /* expect: what to find */
+	size_t len;
+	int result;              /* expect: 1 found, 0 not yet, -errno over */
 };
 
 struct app {
 	struct bus *bus;
-	struct event_sink out;       /* the front end; main thread only */
+	struct event_sink front;     /* the front end's sink; main thread only */
+	struct event_sink out;       /* what commands emit to now: front, with a sourced line's
+				      * FILE:LINE before its errors; main thread only */
 	struct event_sink later;     /* bus_sink(bus): what session threads get */
 	struct server *server;
 	struct client *oneshot;      /* the walkthrough's client */
@@ -29,6 +47,9 @@ struct app {
 	struct pair *pair;           /* the socketpair demo */
 	struct app_wait wait;        /* set by a command returning CMD_PENDING; app_reap leaves
 				      * its session alone until app_release_wait */
+	struct script script;        /* the command lines queued, in order */
+	struct app_timer timer;
+	bool ordered;                /* every line waits for what it started (batch) */
 	bool quit;
 };
 
@@ -58,9 +79,5 @@ void app_error(struct app *app, int err, const char *fmt, ...)
 
 /* Stop the server, pumping events until its thread is done. */
 void app_stop_server(struct app *app);
-/* Close the interactive connection after sending what is queued, waiting at most FLUSH_MS
- * for the peer to take it (client_request_stop). Returns the connection's status: 0, or a
- * positive errno when bytes were lost or the connection had failed. */
-int app_stop_conn(struct app *app, int flush_ms);
 
 #endif

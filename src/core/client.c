@@ -17,8 +17,6 @@
 
 /* Bytes an interactive session may hold queued for sending before send says no. */
 #define CLIENT_QUEUE_MAX (64u << 20)
-/* After a graceful stop has sent everything: how long the last echoes may take to arrive. */
-#define CLIENT_LINGER_MS 1000
 
 struct client {
 	struct uds_addr addr;
@@ -31,6 +29,8 @@ struct client {
 	atomic_bool finished;
 	atomic_bool stop;
 	atomic_int flush_ms;      /* with stop: how long to wait for queued bytes to go */
+	atomic_int linger_ms;     /* and then for the peer's last bytes */
+	atomic_uint_fast64_t sent;  /* bytes the socket took */
 	struct stats stats;
 	struct event_sink later;
 	/* The outgoing queue: messages appended by client_send, taken by the thread. */
@@ -39,6 +39,10 @@ struct client {
 	size_t qlen, qcap;
 	bool closed;              /* no more sends accepted */
 	uint64_t queued_total;    /* every byte ever accepted by client_send */
+	/* Interactive: received bytes not yet matched by client_expect (the newest kept). */
+	char *rx;
+	size_t rxlen, rxcap;
+	uint64_t rx_total;        /* every byte received, matched or not */
 	/* One-shot: what was sent, to check the echo against. */
 	char *msg;
 	size_t msg_len;
@@ -77,6 +81,8 @@ int client_start(struct client **out, const struct uds_addr *addr, const struct 
 	atomic_init(&c->finished, false);
 	atomic_init(&c->stop, false);
 	atomic_init(&c->flush_ms, CLIENT_STOP_NOW);
+	atomic_init(&c->linger_ms, CLIENT_LINGER_MS);
+	atomic_init(&c->sent, 0);
 	stats_init(&c->stats);
 	pthread_mutex_init(&c->lock, NULL);
 	int r;
@@ -166,9 +172,10 @@ int client_send(struct client *c, const void *msg, size_t len)
 	return r;
 }
 
-void client_request_stop(struct client *c, int flush_timeout_ms)
+void client_request_stop(struct client *c, int flush_timeout_ms, int linger_ms)
 {
 	atomic_store(&c->flush_ms, flush_timeout_ms);
+	atomic_store(&c->linger_ms, linger_ms);
 	atomic_store(&c->stop, true);
 	sysio_poke(c->ctl[1]);
 }
@@ -194,8 +201,80 @@ void client_destroy(struct client *c)
 	sysio_close(&c->ctl[1]);
 	pthread_mutex_destroy(&c->lock);
 	free(c->q);
+	free(c->rx);
 	free(c->msg);
 	free(c);
+}
+
+uint64_t client_queued(struct client *c)
+{
+	pthread_mutex_lock(&c->lock);
+	uint64_t n = c->queued_total;
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+uint64_t client_sent(const struct client *c)
+{
+	return atomic_load(&c->sent);
+}
+
+int client_expect(struct client *c, const void *text, size_t len)
+{
+	pthread_mutex_lock(&c->lock);
+	const char *hit = len ? memmem(c->rx, c->rxlen, text, len) : c->rx;
+	int r = 0;
+	if (hit) {
+		size_t used = (size_t)(hit - c->rx) + len;
+		memmove(c->rx, c->rx + used, c->rxlen - used);
+		c->rxlen -= used;
+		r = 1;
+	} else if (atomic_load(&c->finished)) {
+		r = -EPIPE;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
+
+size_t client_unmatched(struct client *c, void *tail, size_t max, size_t *tail_len)
+{
+	pthread_mutex_lock(&c->lock);
+	size_t n = c->rxlen, k = n < max ? n : max;
+	memcpy(tail, c->rx + n - k, k);
+	*tail_len = k;
+	pthread_mutex_unlock(&c->lock);
+	return n;
+}
+
+/* Keep received bytes for client_expect: the newest CLIENT_RX_KEEP of them. */
+static void rx_keep(struct client *c, const char *p, size_t n)
+{
+	pthread_mutex_lock(&c->lock);
+	c->rx_total += n;
+	if (n >= CLIENT_RX_KEEP) {
+		p += n - CLIENT_RX_KEEP;
+		n = CLIENT_RX_KEEP;
+		c->rxlen = 0;
+	} else if (c->rxlen + n > CLIENT_RX_KEEP) {
+		size_t drop = c->rxlen + n - CLIENT_RX_KEEP;
+		memmove(c->rx, c->rx + drop, c->rxlen - drop);
+		c->rxlen -= drop;
+	}
+	if (c->rxlen + n > c->rxcap) {
+		size_t ncap = c->rxcap ? c->rxcap : 4096;
+		while (ncap < c->rxlen + n)
+			ncap *= 2;
+		char *nb = realloc(c->rx, ncap);
+		if (!nb) {
+			pthread_mutex_unlock(&c->lock);
+			return;   /* expect then misses these bytes; the recv line still shows them */
+		}
+		c->rx = nb;
+		c->rxcap = ncap;
+	}
+	memcpy(c->rx + c->rxlen, p, n);
+	c->rxlen += n;
+	pthread_mutex_unlock(&c->lock);
 }
 
 const struct uds_addr *client_addr(const struct client *c)
@@ -306,6 +385,8 @@ static void *client_main(void *arg)
 	if (oneshot && c->opts.timeout_ms > 0)
 		deadline = event_now_ns() + (uint64_t)c->opts.timeout_ms * 1000000u;
 	for (;;) {
+		if (draining && atomic_load(&c->flush_ms) < 0)
+			break;   /* asked again, to stop now */
 		if (atomic_load(&c->stop) && !draining) {
 			int ms = atomic_load(&c->flush_ms);
 			if (oneshot || ms < 0)
@@ -328,7 +409,8 @@ static void *client_main(void *arg)
 		if (draining && outlen == 0 && !linger_until) {
 			/* Everything went: say so to the peer, and let the last echoes arrive. */
 			shutdown(c->fd, SHUT_WR);
-			linger_until = event_now_ns() + (uint64_t)CLIENT_LINGER_MS * 1000000u;
+			linger_until = event_now_ns() +
+				       (uint64_t)atomic_load(&c->linger_ms) * 1000000u;
 		}
 		int timeout = ms_until(linger_until ? linger_until : deadline);
 		struct pollfd p[2] = {
@@ -383,6 +465,7 @@ static void *client_main(void *arg)
 			if (n > 0) {
 				outoff += (size_t)n;
 				stats_add_out(&c->stats, (size_t)n);
+				atomic_fetch_add(&c->sent, (uint64_t)n);
 			}
 		}
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -400,6 +483,8 @@ static void *client_main(void *arg)
 			}
 			stats_add_in(&c->stats, (size_t)n);
 			emit_bytes(&c->later, EV_RECV, in, (size_t)n);
+			if (!oneshot)
+				rx_keep(c, in, (size_t)n);
 			int64_t bad = oneshot ? echo_mismatch(c, received, in, (size_t)n) : -1;
 			received += (size_t)n;
 			if (bad >= 0) {
@@ -424,9 +509,10 @@ static void *client_main(void *arg)
 		if (left) {
 			status = EPIPE;
 			event_emit_error(&c->later, SRC_CLIENT, 0, EPIPE,
-					 "send %s: %llu of %llu bytes not sent (the peer closed the "
-					 "connection)", c->addr.text, (unsigned long long)left,
-					 (unsigned long long)total);
+					 "send %s: %llu of %llu bytes not sent (%s)", c->addr.text,
+					 (unsigned long long)left, (unsigned long long)total,
+					 peer_closed ? "the peer closed the connection"
+						     : "the connection was stopped first");
 		}
 	}
 	if (status == 0 && oneshot && received < expected) {

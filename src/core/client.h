@@ -17,6 +17,10 @@
 #define CLIENT_FLUSH_TIMEOUT_MS 5000
 /* A stop that sends nothing more: close at once (a signal, an aborted one-shot). */
 #define CLIENT_STOP_NOW (-1)
+/* After a graceful stop has sent everything: how long the peer's last bytes may take. */
+#define CLIENT_LINGER_MS 1000
+/* Bytes received and not yet matched by client_expect that are kept (the newest). */
+#define CLIENT_RX_KEEP (1u << 20)
 
 struct client;
 
@@ -36,9 +40,18 @@ int client_start(struct client **out, const struct uds_addr *addr, const struct 
 int client_send(struct client *c, const void *msg, size_t len);
 /* Ask the session to end (non-blocking). With FLUSH_TIMEOUT_MS >= 0 every queued byte is sent
  * first, waiting at most that long for the peer to take them, then the sending side is shut
- * and the last echoes are read for a moment; bytes still unsent then are reported in one
- * EV_ERROR and the status is ETIMEDOUT. CLIENT_STOP_NOW closes at once. */
-void client_request_stop(struct client *c, int flush_timeout_ms);
+ * and what the peer still sends is read until it closes or LINGER_MS pass; bytes still unsent
+ * are reported in one EV_ERROR and the status is ETIMEDOUT. CLIENT_STOP_NOW closes at once. */
+void client_request_stop(struct client *c, int flush_timeout_ms, int linger_ms);
+/* Bytes accepted by client_send so far, and bytes the socket has taken of them. */
+uint64_t client_queued(struct client *c);
+uint64_t client_sent(const struct client *c);
+/* Look for TEXT in what the interactive connection received since the last match: 1 found
+ * (everything up to its end is consumed), 0 not yet, -EPIPE the connection ended first.
+ * Thread-safe. */
+int client_expect(struct client *c, const void *text, size_t len);
+/* How many received bytes wait unmatched, and a copy of the last up to MAX of them. */
+size_t client_unmatched(struct client *c, void *tail, size_t max, size_t *tail_len);
 /* CLIENT_RUNNING, or the outcome: 0 or a positive errno (EPIPE, ECONNRESET, ETIMEDOUT, EPROTO
  * for an echo that differs from what was sent). */
 int client_status(const struct client *c);

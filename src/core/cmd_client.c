@@ -20,7 +20,7 @@ static int status(const void *s)
 
 static void stop(void *s)
 {
-	client_request_stop(s, CLIENT_STOP_NOW);
+	client_request_stop(s, CLIENT_STOP_NOW, 0);
 }
 
 static int client_run(struct app *app, const struct cmd_args *a)

@@ -12,6 +12,8 @@ extern const struct cmd_entry cmd_inspect_entry, cmd_sockets_entry;
 
 extern const struct cmd_entry cmd_pair_entry;
 
+extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry;
+
 #define CMD_LIST \
 	CMD_ENTRY(cmd_server_start_entry) \
 	CMD_ENTRY(cmd_server_stop_entry) \
@@ -20,6 +22,9 @@ extern const struct cmd_entry cmd_pair_entry;
 	CMD_ENTRY(cmd_connect_entry) \
 	CMD_ENTRY(cmd_send_entry) \
 	CMD_ENTRY(cmd_disconnect_entry) \
+	CMD_ENTRY(cmd_expect_entry) \
+	CMD_ENTRY(cmd_wait_entry) \
+	CMD_ENTRY(cmd_source_entry) \
 	CMD_ENTRY(cmd_inspect_entry) \
 	CMD_ENTRY(cmd_sockets_entry) \
 	CMD_ENTRY(cmd_pair_entry) \

@@ -374,9 +374,10 @@ static void on_line(void *ctx, const char *line)
 	char shown[160];
 	snprintf(shown, sizeof(shown), "> %s", line);
 	set_status(c, false, shown);
-	/* CMD_PENDING needs no waiting here: its events arrive through the bus. */
-	cmd_run_line(&c->app, line);
-	app_release_wait(&c->app);
+	/* Through the script runner: a line waits only for what is a wait by nature (wait,
+	 * expect, disconnect, a sourced file's lines); the rest report through the bus. */
+	script_push(&c->app, line, NULL, 0);
+	script_step(&c->app);
 	reap(c);
 	c->dirty = true;
 }
@@ -467,6 +468,10 @@ static void key_char(struct console *c, wint_t wc)
 		c->last_frame = 0;
 		return;
 	case 3:    /* Ctrl-C */
+		if (prompt_empty() && !script_idle(&c->app)) {
+			script_abort(&c->app);   /* stop the waiting command and what was queued */
+			set_status(c, false, "stopped the command that was waiting");
+		}
 		prompt_clear();
 		return;
 	case '\n':
@@ -534,7 +539,7 @@ static void read_signals(struct console *c)
 
 static bool sessions_alive(const struct app *a)
 {
-	return a->server || a->conn || a->oneshot || a->pair;
+	return a->server || a->conn || a->oneshot || a->pair || !script_idle(a);
 }
 
 static void run(struct console *c)
@@ -548,6 +553,9 @@ static void run(struct console *c)
 		} else if (sessions_alive(&c->app)) {
 			timeout = c->next_tick > t ? (int)((c->next_tick - t) / NS_PER_MS) + 1 : 0;
 		}
+		/* A pending wait or expect is looked at every few ms. */
+		if (!script_idle(&c->app) && (timeout < 0 || timeout > CONSOLE_SCRIPT_MS))
+			timeout = CONSOLE_SCRIPT_MS;
 		bool bus_quiet = t < c->bus_quiet_until;
 		if (bus_quiet) {
 			int q = (int)((c->bus_quiet_until - t + NS_PER_MS - 1) / NS_PER_MS);
@@ -574,6 +582,11 @@ static void run(struct console *c)
 				c->bus_quiet_until = now_ns() + CONSOLE_FRAME_MS * NS_PER_MS;
 			else if (got)
 				c->bus_quiet_until = now_ns() + CONSOLE_DRAIN_MS * NS_PER_MS;
+			reap(c);
+		}
+		if (!script_idle(&c->app)) {
+			keep_figures(c);
+			script_step(&c->app);   /* a wait or expect that came due */
 			reap(c);
 		}
 		if (c->app.quit)
@@ -673,12 +686,11 @@ int console_run(char **exec, int nexec, bool no_color)
 			   "empty line | F10 quit");
 	refresh_figures(c);
 	frame(c);
-	for (int i = 0; i < nexec && !c->app.quit; i++) {
-		cmd_run_line(&c->app, exec[i]);
-		app_release_wait(&c->app);
-		app_pump(&c->app, 0);
-		reap(c);
-	}
+	for (int i = 0; i < nexec; i++)
+		script_push(&c->app, exec[i], NULL, 0);
+	script_step(&c->app);
+	app_pump(&c->app, 0);
+	reap(c);
 	run(c);
 	/* Stop the sessions first (their last lines still land in the panes), then give the
 	 * terminal back, then keep the history. */

@@ -8,6 +8,8 @@
 #define CONSOLE_FRAME_MS 33
 /* Titles (rates, queue depths) are refreshed this often while a session runs. */
 #define CONSOLE_TICK_MS 1000
+/* How often a pending script line (wait, expect, disconnect) is looked at. */
+#define CONSOLE_SCRIPT_MS 20
 #define CONSOLE_BUS_EVENTS 8192
 
 /* The console proper; front_console (front.h) is this. Returns the exit status. */

@@ -65,7 +65,7 @@ stop_peers
 
 # 5-6: a peer that never reads: disconnect waits a bounded time, says what was not sent, fails.
 peer mute mute
-python3 -c 'import sys; sys.stdout.write("send " + "z" * 900000 + "\ndisconnect --timeout 1\n")' >"$D/in"
+python3 -c 'import sys; sys.stdout.write("send " + "z" * 900000 + " --timeout 1\ndisconnect --timeout 1\n")' >"$D/in"
 "$U" -b -e "connect $D/mute" <"$D/in" >"$D/out" 2>"$D/err"
 rc=$?
 check "a peer that never reads: disconnect fails with exit 1" [ $rc -eq 1 ]

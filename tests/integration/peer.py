@@ -6,6 +6,7 @@ usage: peer.py PATH MODE [ARG] [--life SECONDS]
   answer HEX     reply to each message received with the bytes HEX (instead of an echo)
   mute           accept and hold every connection; never read, never answer
   slam           accept and close at once, reading nothing
+  http           a tiny HTTP/1.0 server: answer each request with "hello from uds", close
 The peer exits on its own after --life seconds (default 30), so a test never hangs on it.
 """
 import os
@@ -39,6 +40,26 @@ def main():
             held.append(conn)
             continue
         if mode == "slam":
+            conn.close()
+            continue
+        if mode == "http":
+            conn.settimeout(5)
+            req = b""
+            try:
+                while b"\r\n\r\n" not in req:
+                    data = conn.recv(4096)
+                    if not data:
+                        break
+                    req += data
+                line = req.split(b"\r\n", 1)[0].split()
+                if len(line) == 3 and line[0] == b"GET":
+                    body = b"hello from uds\n"
+                    conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+                                 b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                else:
+                    conn.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n")
+            except (socket.timeout, ConnectionResetError, BrokenPipeError):
+                pass
             conn.close()
             continue
         conn.settimeout(max(0.1, end - time.monotonic()))

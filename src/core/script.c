@@ -1,0 +1,234 @@
+/* script: the queue of command lines a front end runs, keeping a script in order: a line that
+ * starts something (a client, a send, a wait) finishes before the next line runs. */
+#include "config.h"
+
+#include "core/script.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/cmd.h"
+
+static void line_free(struct script_line *l)
+{
+	free(l->text);
+	free(l->origin);
+}
+
+/* Make room for ADD more lines. */
+static int reserve(struct script *s, size_t add)
+{
+	if (s->n + add <= s->cap)
+		return 0;
+	size_t ncap = s->cap ? s->cap : 16;
+	while (ncap < s->n + add)
+		ncap *= 2;
+	struct script_line *nv = realloc(s->v, ncap * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	s->v = nv;
+	s->cap = ncap;
+	return 0;
+}
+
+static int line_init(struct script_line *l, const char *text, size_t len, const char *origin,
+		     unsigned lineno, unsigned depth)
+{
+	l->text = strndup(text, len);
+	l->origin = origin ? strdup(origin) : NULL;
+	l->lineno = lineno;
+	l->depth = depth;
+	if (!l->text || (origin && !l->origin)) {
+		line_free(l);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int script_push(struct app *app, const char *line, const char *origin, unsigned lineno)
+{
+	struct script *s = &app->script;
+	if (reserve(s, 1) < 0 || line_init(&s->v[s->n], line, strlen(line), origin, lineno, 0) < 0) {
+		app_error(app, ENOMEM, "queue a command line");
+		return -ENOMEM;
+	}
+	s->n++;
+	return 0;
+}
+
+/* The lines of FILE, read whole. Returns 0 or -errno. */
+static int read_file(const char *file, char **out, size_t *len)
+{
+	FILE *f = fopen(file, "re");
+	if (!f)
+		return -errno;
+	char *buf = NULL;
+	size_t cap = 0;
+	*len = 0;
+	int r = 0;
+	for (;;) {
+		if (cap - *len < 4096) {
+			char *nb = realloc(buf, cap ? cap * 2 : 8192);
+			if (!nb) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 8192;
+		}
+		size_t n = fread(buf + *len, 1, cap - *len - 1, f);
+		*len += n;
+		if (n == 0) {
+			if (ferror(f))
+				r = -EIO;
+			break;
+		}
+	}
+	fclose(f);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	buf[*len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int script_insert_file(struct app *app, const char *file)
+{
+	struct script *s = &app->script;
+	unsigned depth = s->depth + 1;
+	if (depth > SCRIPT_DEPTH_MAX) {
+		app_error(app, ELOOP, "source %s: sourced files nest deeper than %d", file,
+			  SCRIPT_DEPTH_MAX);
+		return -ELOOP;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	int r = read_file(file, &buf, &len);
+	if (r < 0) {
+		app_error(app, -r, "source %s", file);
+		return r;
+	}
+	if (memchr(buf, '\0', len)) {
+		app_error(app, EINVAL, "source %s: the file holds a NUL byte (not a command file)",
+			  file);
+		free(buf);
+		return -EINVAL;
+	}
+	/* Count the lines, make room, move what is queued behind them, then fill them in. */
+	size_t nl = 0;
+	for (size_t i = 0; i < len; i++)
+		nl += buf[i] == '\n';
+	nl += len && buf[len - 1] != '\n';
+	if (reserve(s, nl) < 0) {
+		free(buf);
+		app_error(app, ENOMEM, "source %s", file);
+		return -ENOMEM;
+	}
+	memmove(s->v + nl, s->v, s->n * sizeof(*s->v));
+	size_t k = 0;
+	for (const char *p = buf; k < nl; k++) {
+		const char *e = memchr(p, '\n', len - (size_t)(p - buf));
+		size_t l = e ? (size_t)(e - p) : len - (size_t)(p - buf);
+		if (l && p[l - 1] == '\r')
+			l--;   /* a file written on another system */
+		if (line_init(&s->v[k], p, l, file, (unsigned)k + 1, depth) < 0) {
+			/* Keep the queue whole: drop the file's lines made so far, close the gap. */
+			for (size_t j = 0; j < k; j++)
+				line_free(&s->v[j]);
+			memmove(s->v, s->v + nl, s->n * sizeof(*s->v));
+			free(buf);
+			app_error(app, ENOMEM, "source %s", file);
+			return -ENOMEM;
+		}
+		p = e ? e + 1 : buf + len;
+	}
+	s->n += nl;
+	free(buf);
+	return 0;
+}
+
+/* The pending line's wait is over: let it say how it ended, count a failure, release it. */
+static void settle(struct app *app)
+{
+	struct script *s = &app->script;
+	struct app_wait w = app->wait;
+	int status = w.status(w.session);
+	if (w.done)
+		w.done(app, w.session, status);
+	if (status != 0)
+		s->failures++;
+	s->pending = false;
+	s->aborting = false;
+	app_release_wait(app);
+}
+
+static void run_next(struct app *app)
+{
+	struct script *s = &app->script;
+	struct script_line l = s->v[0];
+	memmove(s->v, s->v + 1, (s->n - 1) * sizeof(*s->v));
+	s->n--;
+	if (l.origin)
+		snprintf(s->where, sizeof(s->where), "%s:%u", l.origin, l.lineno);
+	else
+		s->where[0] = '\0';
+	s->depth = l.depth;
+	int r = cmd_run_line(app, l.text);
+	line_free(&l);
+	if (r == CMD_FAIL)
+		s->failures++;
+	if (r == CMD_PENDING) {
+		/* Out of order front ends (the console) wait only for what is a wait by nature. */
+		if (app->ordered || app->wait.always)
+			s->pending = true;
+		else
+			app_release_wait(app);
+	}
+	s->where[0] = '\0';
+}
+
+bool script_step(struct app *app)
+{
+	struct script *s = &app->script;
+	for (;;) {
+		if (s->pending) {
+			if (!app->wait.finished(app->wait.session))
+				return false;
+			settle(app);
+		}
+		if (app->quit || s->n == 0)
+			return !s->pending && s->n == 0;
+		run_next(app);
+	}
+}
+
+bool script_idle(const struct app *app)
+{
+	return !app->script.pending && app->script.n == 0;
+}
+
+void script_abort(struct app *app)
+{
+	struct script *s = &app->script;
+	for (size_t i = 0; i < s->n; i++)
+		line_free(&s->v[i]);
+	s->n = 0;
+	if (s->pending && !s->aborting && app->wait.stop) {
+		s->aborting = true;
+		app->wait.stop(app->wait.session);
+	}
+}
+
+void script_free(struct app *app)
+{
+	struct script *s = &app->script;
+	for (size_t i = 0; i < s->n; i++)
+		line_free(&s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
