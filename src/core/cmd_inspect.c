@@ -516,17 +516,18 @@ static void report_stat(struct app *app, const struct stat *st)
 		 time_text(&st->st_mtim, mt, sizeof(mt)));
 }
 
-static int inspect_abstract(struct app *app, const char *text, const struct inspect_identity *id,
-			    bool as)
+/* TEXT is the LEN bytes of the word, "@" first; the name may hold NUL bytes. */
+static int inspect_abstract(struct app *app, const char *text, size_t len,
+			    const struct inspect_identity *id, bool as)
 {
 	struct uds_addr a;
 	char why[256], sh[SHOW_PATH], et[96];
-	if (addr_parse(text, &a, why, sizeof(why)) < 0) {
-		app_error(app, 0, "inspect %s: %s", show(text, sh, sizeof(sh)), why);
+	if (addr_parse(text, len, &a, why, sizeof(why)) < 0) {
+		app_error(app, 0, "inspect %s: %s", addr_show(text, len, sh, sizeof(sh)), why);
 		return CMD_FAIL;
 	}
 	app_info(app, SRC_INSPECT, "name: %s (abstract namespace, %zu of %zu bytes)",
-		 show(text, sh, sizeof(sh)), a.name_len, (size_t)ADDR_PATH_MAX);
+		 a.text, a.name_len, (size_t)ADDR_PATH_MAX);
 	app_info(app, SRC_INSPECT, "type: abstract socket name: no file system node, so no file "
 		 "system permissions apply (the server may still check SO_PEERCRED)");
 	struct inspect_probe p;
@@ -539,12 +540,15 @@ static int inspect_abstract(struct app *app, const char *text, const struct insp
 			 "%s)", errtxt(p.err, et, sizeof(et)));
 	else
 		report_liveness(app, &p, &l, lerr, e);
-	/* ss, lsof and /proc/net/unix print a path "@x" and the abstract name x alike. */
+	/* ss, lsof and /proc/net/unix print a path "@x" and the abstract name x alike (a name
+	 * holding a NUL byte cannot be a file's). */
 	struct stat st;
-	if (lstat(text, &st) == 0)
+	if (!memchr(text, '\0', len) && lstat(text, &st) == 0) {
+		show(text, sh, sizeof(sh));
 		app_info(app, SRC_INSPECT, "note: a %s literally named %s exists in the current "
 			 "directory; ss, lsof and /proc/net/unix print both the same way: inspect "
 			 "./%s for the file", inspect_type_name(st.st_mode), sh, sh);
+	}
 	char who[SHOW_NAME + 32];
 	identity_text(id, who, sizeof(who));
 	bool can = inspect_connect_permitted(p.err) && p.live != INSPECT_STALE;
@@ -596,14 +600,14 @@ static void report_type(struct app *app, const struct inspect_node *node)
 static int inspect_run(struct app *app, const struct cmd_args *a)
 {
 	const char *path = a->argv[0];
+	size_t plen = a->arglen[0];
 	char sh[SHOW_PATH], sh2[SHOW_PATH], et[96];
-	if (a->arglen[0] != strlen(path)) {
-		app_error(app, EINVAL, "inspect %s: the path holds a NUL byte",
-			  inspect_show(path, a->arglen[0], sh, sizeof(sh)));
-		return CMD_FAIL;
-	}
-	if (!path[0]) {
-		app_error(app, EINVAL, "inspect: the path is empty");
+	/* Refused as server start, client and connect refuse it; only a path too long for
+	 * sun_path is still inspected (the report says it does not fit). */
+	struct uds_addr addr;
+	char why[256];
+	if (addr_parse(path, plen, &addr, why, sizeof(why)) == -EINVAL) {
+		app_error(app, 0, "inspect %s: %s", addr_show(path, plen, sh, sizeof(sh)), why);
 		return CMD_FAIL;
 	}
 	struct inspect_identity self, other;
@@ -619,7 +623,7 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 		id = &other;
 	}
 	if (path[0] == '@')
-		return inspect_abstract(app, path, id, as != NULL);
+		return inspect_abstract(app, path, plen, id, as != NULL);
 
 	struct inspect_walk w;
 	int r = inspect_walk(path, &w);
@@ -659,13 +663,11 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 	else if (!node.err && S_ISLNK(node.st.st_mode) && !node.target_err &&
 		 S_ISSOCK(node.target_st.st_mode))
 		sock = &node.target_st;
-	struct uds_addr addr;
-	char why[256];
 	if (sock) {
 		struct sockets_list l;
 		int lerr = -sockets_collect(&l);
 		const struct sockets_entry *e = lerr ? NULL : find_bound(&l, sock, path, w.abs);
-		if (fits && addr_parse(path, &addr, why, sizeof(why)) == 0) {
+		if (fits && addr_parse(path, len, &addr, why, sizeof(why)) == 0) {
 			struct inspect_probe p;
 			inspect_probe(&addr, &p);
 			report_liveness(app, &p, &l, lerr, e);
@@ -686,7 +688,7 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 	char self_text[SHOW_NAME + 32];
 	identity_text(&self, self_text, sizeof(self_text));
 	bool can = report_verdict(app, id, &w, self_text);
-	if (as && fits && sock && addr_parse(path, &addr, why, sizeof(why)) == 0)
+	if (as && fits && sock && addr_parse(path, len, &addr, why, sizeof(why)) == 0)
 		report_proof(app, &addr, id, can);
 	if (node.err == ENOENT)
 		report_create(app, id, &w);
