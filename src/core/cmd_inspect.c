@@ -263,10 +263,16 @@ static void report_liveness(struct app *app, const struct inspect_probe *p,
 		report_listener(app, l, e);
 }
 
-static void report_walk(struct app *app, const struct inspect_walk *w)
+/* PATH as given; a relative one is walked from the working directory, shown first. */
+static void report_walk(struct app *app, const char *path, const struct inspect_walk *w)
 {
-	char sh[SHOW_PATH], et[96];
-	app_info(app, SRC_INSPECT, "walk: %s", show(w->abs, sh, sizeof(sh)));
+	char sh[SHOW_PATH], sh2[SHOW_PATH], et[96];
+	if (w->cwd)
+		app_info(app, SRC_INSPECT, "walk: %s, relative: the lookup starts at the working "
+			 "directory %s and never looks at its parents", show(path, sh, sizeof(sh)),
+			 show(w->cwd, sh2, sizeof(sh2)));
+	else
+		app_info(app, SRC_INSPECT, "walk: %s", show(w->abs, sh, sizeof(sh)));
 	for (size_t i = 0; i < w->n; i++) {
 		const struct inspect_step *s = &w->v[i];
 		int ind = 2 + 2 * (int)s->depth;
@@ -283,9 +289,10 @@ static void report_walk(struct app *app, const struct inspect_walk *w)
 			char lt[SHOW_PATH];
 			snprintf(tgt, sizeof(tgt), " -> %s", show(s->link, lt, sizeof(lt)));
 		}
-		app_info(app, SRC_INSPECT, "%*s%s %-8s %-8s %s%s%s", ind, "", mode,
+		app_info(app, SRC_INSPECT, "%*s%s %-8s %-8s %s%s%s%s", ind, "", mode,
 			 owner_word(s->uid, false, u, sizeof(u)),
 			 owner_word((uid_t)s->gid, true, g, sizeof(g)), name, tgt,
+			 i == 0 && w->cwd ? " (the working directory: the lookup starts here)" : "",
 			 s->acl ? " (has a POSIX ACL)" : "");
 	}
 	if (w->err && (w->n == 0 || !w->v[w->n - 1].err))
@@ -396,8 +403,8 @@ static bool report_verdict(struct app *app, const struct inspect_identity *id,
 		enum inspect_class c = inspect_class_of(&u, perms[n - 1].uid, perms[n - 1].gid,
 							&supp);
 		app_info(app, SRC_INSPECT, "verdict for %s: can connect: search (x) on all %zu "
-			 "directories, write (w) on the socket as its %s class", who, n - 1,
-			 inspect_class_name(c));
+			 "directories%s, write (w) on the socket as its %s class", who, n - 1,
+			 w->cwd ? " from the working directory" : "", inspect_class_name(c));
 	}
 	return true;
 }
@@ -684,7 +691,7 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 			sockets_free(&l);
 	}
 
-	report_walk(app, &w);
+	report_walk(app, path, &w);
 	char self_text[SHOW_NAME + 32];
 	identity_text(&self, self_text, sizeof(self_text));
 	bool can = report_verdict(app, id, &w, self_text);

@@ -173,6 +173,20 @@ static char *join(const char *dir, const char *name, size_t nlen)
 	return p;
 }
 
+/* PATH (absolute) as the walk looks it up: relative to the working directory while under
+ * it, so that the working directory's parents need not be searchable, as for the kernel. */
+static const char *lookup_path(const struct inspect_walk *w, const char *path)
+{
+	if (!w->cwd)
+		return path;
+	size_t cl = strlen(w->cwd);
+	if (cl <= 1 || strncmp(path, w->cwd, cl) != 0)
+		return path;
+	if (path[cl] == '\0')
+		return ".";
+	return path[cl] == '/' ? path + cl + 1 : path;
+}
+
 static struct inspect_step *add_step(struct inspect_walk *w, const char *path, const char *name,
 				     size_t nlen, unsigned depth)
 {
@@ -196,13 +210,14 @@ static struct inspect_step *add_step(struct inspect_walk *w, const char *path, c
 	s->depth = depth;
 	w->n++;
 	struct stat st;
-	if (lstat(path, &st) < 0) {
+	const char *at = lookup_path(w, path);
+	if (lstat(at, &st) < 0) {
 		s->err = errno;
 	} else {
 		s->mode = st.st_mode;
 		s->uid = st.st_uid;
 		s->gid = st.st_gid;
-		s->acl = has_acl(path);
+		s->acl = has_acl(at);
 	}
 	return s;
 }
@@ -245,15 +260,20 @@ int inspect_walk(const char *path, struct inspect_walk *w)
 	w->abs = make_absolute(path);
 	if (!w->abs)
 		return -errno;
+	if (path[0] != '/' && !(w->cwd = getcwd(NULL, 0))) {
+		int e = errno;
+		inspect_walk_free(w);
+		return -e;
+	}
 	/* What is left to look up; a symlink puts its target in front of the rest. */
-	char *pending = strdup(w->abs);
-	char *cur = strdup("/");
+	char *pending = strdup(path);
+	char *cur = strdup(w->cwd ? w->cwd : "/");
 	int ret = -ENOMEM;
 	/* Remaining length at which each symlink's expansion is used up (for the depth). */
 	size_t link_end[INSPECT_MAX_LINKS + 1];
 	unsigned depth = 0, links = 0;
 	size_t pos = 0;
-	if (!pending || !cur || !add_step(w, "/", "/", 1, 0))
+	if (!pending || !cur || !add_step(w, cur, cur, strlen(cur), 0))
 		goto out;
 	for (;;) {
 		while (pending[pos] == '/')
@@ -289,7 +309,7 @@ int inspect_walk(const char *path, struct inspect_walk *w)
 		}
 		if (S_ISLNK(s->mode)) {
 			int lerr;
-			s->link = read_link(next, &lerr);
+			s->link = read_link(lookup_path(w, next), &lerr);
 			free(next);
 			if (!s->link) {
 				w->err = lerr;
@@ -347,6 +367,7 @@ void inspect_walk_free(struct inspect_walk *w)
 	}
 	free(w->v);
 	free(w->abs);
+	free(w->cwd);
 	memset(w, 0, sizeof(*w));
 }
 

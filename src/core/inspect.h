@@ -61,12 +61,16 @@ struct inspect_step {
 
 struct inspect_walk {
 	char *abs;               /* the path made absolute (the cwd joined in front) */
+	char *cwd;               /* a relative path: the working directory, where the lookup
+				  * starts (v[0]); its parents are not checked. NULL: from / */
 	struct inspect_step *v;
 	size_t n, cap;
 	int err;                 /* 0: resolved to v[n-1]; else why the walk stopped there */
 	bool last_missing;       /* err is ENOENT for the very last component */
 };
-/* Walk PATH from / like namei, following symlinks (and resolving ..) as path lookup does.
+/* Walk PATH like namei, following symlinks (and resolving ..) as path lookup does: from /
+ * for an absolute path, from the working directory for a relative one (as the kernel does,
+ * never looking at the working directory's parents; an absolute symlink restarts at /).
  * Returns 0 (a stopped walk is a fact: see err) or -errno (getcwd, out of memory). */
 int inspect_walk(const char *path, struct inspect_walk *out);
 void inspect_walk_free(struct inspect_walk *w);

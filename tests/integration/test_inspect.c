@@ -790,6 +790,19 @@ static void test_relative_walk_from_cwd(void **state)
 	assert_non_null(strstr(p, "connect: Permission denied (EACCES)"));
 	assert_non_null(strstr(p, "agrees with the verdict"));
 
+	/* The working directory itself is searched (path_resolution(7)): at 0700 it denies. */
+	assert_int_equal(chmod("d/priv/pub", 0700), 0);
+	assert_int_equal(chdir("d/priv/pub"), 0);
+	r = run(f, "inspect s.sock --as nobody");
+	assert_int_equal(chdir(tmpdir), 0);
+	assert_int_equal(r, CMD_OK);
+	snprintf(want, sizeof(want), "verdict for nobody (65534): cannot connect: search (x) "
+		 "permission missing on %s (drwx------ ", pub);
+	must_find(f, want);
+	p = must_find(f, "proof: ");
+	assert_non_null(strstr(p, "connect: Permission denied (EACCES)"));
+	assert_non_null(strstr(p, "agrees with the verdict"));
+
 	int c;
 	while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK)) >= 0)
 		close(c);
