@@ -16,6 +16,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "core/sockets.h"
 #include "core/sysio.h"
 
 #define ACL_XATTR "system.posix_acl_access"
@@ -568,6 +569,46 @@ void inspect_probe(const struct uds_addr *a, struct inspect_probe *out)
 		out->live = INSPECT_STALE;
 	else
 		out->live = INSPECT_UNKNOWN;
+}
+
+void inspect_liveness(const struct uds_addr *a, const struct sockets_entry *e, bool from_diag,
+		      struct inspect_probe *out)
+{
+	memset(out, 0, sizeof(*out));
+	bool own = e && sockets_held_by(e, getpid());
+	if (e && (from_diag || own)) {
+		out->method = from_diag ? INSPECT_BY_DIAG : INSPECT_BY_LIST;
+		out->type = e->type;
+		if (e->state == SOCKETS_LISTEN) {
+			out->live = INSPECT_LISTENING;
+			if (from_diag && e->has_queues) {
+				out->has_queue = true;
+				out->queued = e->rqueue;
+				out->backlog = e->wqueue;
+				/* The kernel refuses a connect once more than the backlog wait. */
+				if (e->rqueue > e->wqueue)
+					out->live = INSPECT_BACKLOG_FULL;
+			}
+		} else if (e->type == SOCK_DGRAM) {
+			out->live = INSPECT_DGRAM_BOUND;
+		} else {
+			out->live = INSPECT_BOUND_IDLE;
+			out->err = ECONNREFUSED;
+		}
+		return;
+	}
+	if (!e && from_diag && a && a->abstract) {
+		out->method = INSPECT_BY_DIAG;
+		out->live = INSPECT_STALE;
+		out->err = ECONNREFUSED;
+		return;
+	}
+	if (!a) {
+		out->live = INSPECT_UNKNOWN;
+		out->err = ENAMETOOLONG;
+		return;
+	}
+	inspect_probe(a, out);
 }
 
 bool inspect_connect_permitted(int err)

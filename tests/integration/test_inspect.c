@@ -865,7 +865,7 @@ static void test_probe_leaves_no_connection(void **state)
 	/* A socket bound but not listening: said so, without a connect. */
 	fd = bound_socket("nl.sock", false, 0755);
 	assert_int_equal(run(f, "inspect nl.sock"), CMD_OK);
-	must_find(f, "listening: no, a stream socket is bound to the node but does not listen");
+	must_find(f, "listening: no, a stream socket is bound here but does not listen");
 	must_find(f, "method: sock_diag (no connection made)");
 	close(fd);
 	unlink("nl.sock");
