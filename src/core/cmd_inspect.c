@@ -217,7 +217,8 @@ static void report_method(struct app *app, const struct inspect_probe *p,
 		return;
 	case INSPECT_BY_LIST:
 		app_info(app, SRC_INSPECT, "method: /proc/net/unix (sock_diag: %s); not probed: "
-			 "this udscope process holds the socket", errtxt(l->diag_err, et, sizeof(et)));
+			 "this udscope process holds the socket",
+			 errtxt(l->diag_err, et, sizeof(et)));
 		return;
 	case INSPECT_BY_CONNECT:
 		break;
@@ -261,8 +262,8 @@ static void report_liveness(struct app *app, const struct inspect_probe *p,
 			app_info(app, SRC_INSPECT, "listening: yes, but its accept queue is full "
 				 "(connect: %s), %s", errtxt(p->err, et, sizeof(et)), who);
 		else
-			app_info(app, SRC_INSPECT, "listening: yes, but its accept queue is full (a "
-				 "connect now fails with EAGAIN), %s", who);
+			app_info(app, SRC_INSPECT, "listening: yes, but its accept queue is full "
+				 "(a connect now fails with EAGAIN), %s", who);
 		break;
 	case INSPECT_DGRAM_BOUND:
 		app_info(app, SRC_INSPECT, "listening: a datagram socket is bound here%s, %s",

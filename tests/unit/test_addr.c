@@ -53,7 +53,7 @@ static void test_relative_path(void **state)
 {
 	char err[256];
 	struct uds_addr a;
-	assert_int_equal(addr_parse("./uds_socket", strlen("./uds_socket"), &a, err, sizeof(err)), 0);
+	assert_int_equal(addr_parse("./uds_socket", 12, &a, err, sizeof(err)), 0);
 	assert_string_equal(a.sun.sun_path, "./uds_socket");
 	assert_int_equal(a.len, offsetof(struct sockaddr_un, sun_path) + 13);
 	assert_int_equal(a.sun.sun_family, AF_UNIX);
