@@ -790,6 +790,21 @@ static void test_relative_walk_from_cwd(void **state)
 	assert_non_null(strstr(p, "connect: Permission denied (EACCES)"));
 	assert_non_null(strstr(p, "agrees with the verdict"));
 
+	/* An absolute symlink met on the way restarts at /, and then d/priv does deny. */
+	snprintf(want, sizeof(want), "%s/s.sock", pub);
+	assert_int_equal(symlink(want, "d/priv/pub/abs"), 0);
+	assert_int_equal(chdir("d/priv/pub"), 0);
+	r = run(f, "inspect abs --as nobody");
+	assert_int_equal(chdir(tmpdir), 0);
+	unlink("d/priv/pub/abs");
+	assert_int_equal(r, CMD_OK);
+	snprintf(want, sizeof(want), "verdict for nobody (65534): cannot connect: search (x) "
+		 "permission missing on %s/d/priv (drwx------ ", tmpdir);
+	must_find(f, want);
+	p = must_find(f, "proof: ");
+	assert_non_null(strstr(p, "connect: Permission denied (EACCES)"));
+	assert_non_null(strstr(p, "agrees with the verdict"));
+
 	/* The working directory itself is searched (path_resolution(7)): at 0700 it denies. */
 	assert_int_equal(chmod("d/priv/pub", 0700), 0);
 	assert_int_equal(chdir("d/priv/pub"), 0);
