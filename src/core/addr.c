@@ -7,16 +7,40 @@
 #include <stdio.h>
 #include <string.h>
 
-int addr_parse(const char *text, struct uds_addr *out, char *err, size_t errlen)
+#include "core/words.h"
+
+static size_t shown_width(unsigned char c)
+{
+	return c >= 0x20 && c <= 0x7e ? 1 : 4;
+}
+
+/* TEXT for an abstract NAME: "@" and the name with unprintable bytes as \xNN; a name that
+ * does not fit that way ends in "..." (TEXT is for people; the name is in sun_path). */
+static void abstract_text(const char *name, size_t n, char *text, size_t size)
+{
+	size_t room = size - 2, used = 0, k = 0;   /* less the "@" and the NUL */
+	while (k < n && used + shown_width((unsigned char)name[k]) <= room)
+		used += shown_width((unsigned char)name[k++]);
+	while (k < n && k > 0 && used + 3 > room)
+		used -= shown_width((unsigned char)name[--k]);
+	text[0] = '@';
+	words_show(name, n, k, text + 1, size - 1);
+}
+
+int addr_parse(const char *text, size_t n, struct uds_addr *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
 	out->sun.sun_family = AF_UNIX;
-	size_t n = strlen(text);
 	if (n == 0 || (text[0] == '@' && n == 1)) {
 		snprintf(err, errlen, "empty socket address");
 		return -EINVAL;
 	}
 	bool abstract = text[0] == '@';
+	/* The kernel ends a path at its first NUL: refuse rather than use a shorter path. */
+	if (!abstract && memchr(text, '\0', n)) {
+		snprintf(err, errlen, "a filesystem path cannot hold a NUL byte");
+		return -EINVAL;
+	}
 	size_t name_len = abstract ? n - 1 : n;
 	if (name_len > ADDR_PATH_MAX) {
 		if (abstract)
@@ -36,11 +60,13 @@ int addr_parse(const char *text, struct uds_addr *out, char *err, size_t errlen)
 		/* sun_path[0] stays NUL; the length, not a terminator, ends the name. */
 		memcpy(out->sun.sun_path + 1, text + 1, name_len);
 		out->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + name_len);
+		abstract_text(text + 1, name_len, out->text, sizeof(out->text));
 	} else {
 		memcpy(out->sun.sun_path, text, name_len);
 		out->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + name_len + 1);
+		memcpy(out->text, text, n);
+		out->text[n] = '\0';
 	}
-	memcpy(out->text, text, n + 1);
 	return 0;
 }
 
@@ -59,13 +85,16 @@ void addr_from_sockaddr(const struct sockaddr_un *sun, socklen_t len, struct uds
 	if (sun->sun_path[0] == '\0') {
 		out->abstract = true;
 		out->name_len = n - 1;
-		out->text[0] = '@';
-		/* Abstract names may hold any byte; show them as they are up to a NUL. */
-		memcpy(out->text + 1, sun->sun_path + 1, n - 1);
-		out->text[n] = '\0';
+		/* Abstract names may hold any byte, NUL included. */
+		abstract_text(sun->sun_path + 1, n - 1, out->text, sizeof(out->text));
 	} else {
 		out->name_len = strnlen(sun->sun_path, n);
 		memcpy(out->text, sun->sun_path, out->name_len);
 		out->text[out->name_len] = '\0';
 	}
+}
+
+const char *addr_show(const char *word, size_t len, char *buf, size_t bufsz)
+{
+	return words_show(word, len, ADDR_SHOW_MAX, buf, bufsz);
 }

@@ -26,9 +26,10 @@ static void stop(void *s)
 static int client_run(struct app *app, const struct cmd_args *a)
 {
 	struct uds_addr addr;
-	char why[256];
-	if (addr_parse(a->argv[0], &addr, why, sizeof(why)) < 0) {
-		app_error(app, 0, "client %s: %s", a->argv[0], why);
+	char why[256], sh[ADDR_SHOW_SIZE];
+	if (addr_parse(a->argv[0], a->arglen[0], &addr, why, sizeof(why)) < 0) {
+		app_error(app, 0, "client %s: %s",
+			  addr_show(a->argv[0], a->arglen[0], sh, sizeof(sh)), why);
 		return CMD_FAIL;
 	}
 	app_reap(app);

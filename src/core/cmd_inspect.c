@@ -155,18 +155,14 @@ static void report_unreadable(struct app *app, const struct sockets_list *l)
 static void report_listener(struct app *app, const struct sockets_list *l,
 			    const struct sockets_entry *e)
 {
-	char q[96] = "";
-	if (e->state == SOCKETS_LISTEN && e->has_queues)
-		snprintf(q, sizeof(q), ", %lu connections waiting (backlog %lu)",
-			 (unsigned long)e->rqueue, (unsigned long)e->wqueue);
 	char own[SHOW_NAME + 24] = "";
 	if (e->has_uid) {
 		char u[SHOW_NAME];
 		snprintf(own, sizeof(own), ", created by uid %s", user_text(e->uid, u, sizeof(u)));
 	}
 	const char *st = sockets_state_name(e->state);
-	app_info(app, SRC_INSPECT, "socket: %s, %s, inode %lu%s%s", sockets_type_name(e->type),
-		 st ? st : "state ?", (unsigned long)e->ino, q, own);
+	app_info(app, SRC_INSPECT, "socket: %s, %s, inode %lu%s", sockets_type_name(e->type),
+		 st ? st : "state ?", (unsigned long)e->ino, own);
 	if (e->nprocs == 0) {
 		app_info(app, SRC_INSPECT, "holders: no process found holding socket inode %lu",
 			 (unsigned long)e->ino);
@@ -210,11 +206,44 @@ static const struct sockets_entry *find_abstract(const struct sockets_list *l,
 	return best;
 }
 
-/* The liveness line: the probe's outcome, with who holds the socket when sock_diag knows. */
+/* How the liveness was learnt, and why a connect was needed when one was made. */
+static void report_method(struct app *app, const struct inspect_probe *p,
+			  const struct sockets_list *l, int lerr)
+{
+	char et[96], why[160];
+	switch (p->method) {
+	case INSPECT_BY_DIAG:
+		app_info(app, SRC_INSPECT, "method: sock_diag (no connection made)");
+		return;
+	case INSPECT_BY_LIST:
+		app_info(app, SRC_INSPECT, "method: /proc/net/unix (sock_diag: %s); not probed: "
+			 "this udscope process holds the socket",
+			 errtxt(l->diag_err, et, sizeof(et)));
+		return;
+	case INSPECT_BY_CONNECT:
+		break;
+	}
+	if (lerr)
+		snprintf(why, sizeof(why), "listing sockets: %s", errtxt(lerr, et, sizeof(et)));
+	else if (l->source != SOCKETS_FROM_DIAG)
+		snprintf(why, sizeof(why), "sock_diag: %s", errtxt(l->diag_err, et, sizeof(et)));
+	else
+		snprintf(why, sizeof(why), "sock_diag lists no socket bound here");
+	if (p->err == ENAMETOOLONG && !p->type)
+		app_info(app, SRC_INSPECT, "method: none (%s, and the path does not fit sun_path "
+			 "for a connect)", why);
+	else
+		app_info(app, SRC_INSPECT, "method: one connect, closed at once (%s; a listener "
+			 "sees a connection without data)", why);
+}
+
+/* The liveness line: what sock_diag says of the socket bound there or what a connect found,
+ * with who holds it; then the accept queue and how this was learnt. */
 static void report_liveness(struct app *app, const struct inspect_probe *p,
 			    const struct sockets_list *l, int lerr, const struct sockets_entry *e)
 {
 	char et[96], who[512] = "";
+	bool probed = p->method == INSPECT_BY_CONNECT;
 	if (e && e->nprocs)
 		holders_text(e, who, sizeof(who));
 	else if (lerr)
@@ -229,12 +258,21 @@ static void report_liveness(struct app *app, const struct inspect_probe *p,
 		app_info(app, SRC_INSPECT, "listening: yes, %s", who);
 		break;
 	case INSPECT_BACKLOG_FULL:
-		app_info(app, SRC_INSPECT, "listening: yes, but its accept queue is full "
-			 "(connect: %s), %s", errtxt(p->err, et, sizeof(et)), who);
+		if (probed)
+			app_info(app, SRC_INSPECT, "listening: yes, but its accept queue is full "
+				 "(connect: %s), %s", errtxt(p->err, et, sizeof(et)), who);
+		else
+			app_info(app, SRC_INSPECT, "listening: yes, but its accept queue is full "
+				 "(a connect now fails with EAGAIN), %s", who);
 		break;
 	case INSPECT_DGRAM_BOUND:
-		app_info(app, SRC_INSPECT, "listening: a datagram socket is bound here "
-			 "(connect succeeded), %s", who);
+		app_info(app, SRC_INSPECT, "listening: a datagram socket is bound here%s, %s",
+			 probed ? " (connect succeeded)" : "", who);
+		break;
+	case INSPECT_BOUND_IDLE:
+		app_info(app, SRC_INSPECT, "listening: no, a %s socket is bound here but does not "
+			 "listen (a connect is refused with ECONNREFUSED), %s",
+			 sockets_type_name(p->type), who);
 		break;
 	case INSPECT_STALE:
 		app_info(app, SRC_INSPECT, "stale: nothing listens (connect: %s)",
@@ -259,14 +297,25 @@ static void report_liveness(struct app *app, const struct inspect_probe *p,
 				 e ? "" : "; no listener bound to it in the system's socket list");
 		break;
 	}
+	if (p->has_queue)
+		app_info(app, SRC_INSPECT, "queue: %lu of %lu connections waiting to be accepted%s",
+			 (unsigned long)p->queued, (unsigned long)p->backlog,
+			 p->live == INSPECT_BACKLOG_FULL ? " (more than the backlog: full)" : "");
+	report_method(app, p, l, lerr);
 	if (e)
 		report_listener(app, l, e);
 }
 
-static void report_walk(struct app *app, const struct inspect_walk *w)
+/* PATH as given; a relative one is walked from the working directory, shown first. */
+static void report_walk(struct app *app, const char *path, const struct inspect_walk *w)
 {
-	char sh[SHOW_PATH], et[96];
-	app_info(app, SRC_INSPECT, "walk: %s", show(w->abs, sh, sizeof(sh)));
+	char sh[SHOW_PATH], sh2[SHOW_PATH], et[96];
+	if (w->cwd)
+		app_info(app, SRC_INSPECT, "walk: %s, relative: the lookup starts at the working "
+			 "directory %s and never looks at its parents", show(path, sh, sizeof(sh)),
+			 show(w->cwd, sh2, sizeof(sh2)));
+	else
+		app_info(app, SRC_INSPECT, "walk: %s", show(w->abs, sh, sizeof(sh)));
 	for (size_t i = 0; i < w->n; i++) {
 		const struct inspect_step *s = &w->v[i];
 		int ind = 2 + 2 * (int)s->depth;
@@ -283,9 +332,10 @@ static void report_walk(struct app *app, const struct inspect_walk *w)
 			char lt[SHOW_PATH];
 			snprintf(tgt, sizeof(tgt), " -> %s", show(s->link, lt, sizeof(lt)));
 		}
-		app_info(app, SRC_INSPECT, "%*s%s %-8s %-8s %s%s%s", ind, "", mode,
+		app_info(app, SRC_INSPECT, "%*s%s %-8s %-8s %s%s%s%s", ind, "", mode,
 			 owner_word(s->uid, false, u, sizeof(u)),
 			 owner_word((uid_t)s->gid, true, g, sizeof(g)), name, tgt,
+			 i == 0 && w->cwd ? " (the working directory: the lookup starts here)" : "",
 			 s->acl ? " (has a POSIX ACL)" : "");
 	}
 	if (w->err && (w->n == 0 || !w->v[w->n - 1].err))
@@ -396,8 +446,8 @@ static bool report_verdict(struct app *app, const struct inspect_identity *id,
 		enum inspect_class c = inspect_class_of(&u, perms[n - 1].uid, perms[n - 1].gid,
 							&supp);
 		app_info(app, SRC_INSPECT, "verdict for %s: can connect: search (x) on all %zu "
-			 "directories, write (w) on the socket as its %s class", who, n - 1,
-			 inspect_class_name(c));
+			 "directories%s, write (w) on the socket as its %s class", who, n - 1,
+			 w->cwd ? " from the working directory" : "", inspect_class_name(c));
 	}
 	return true;
 }
@@ -516,44 +566,56 @@ static void report_stat(struct app *app, const struct stat *st)
 		 time_text(&st->st_mtim, mt, sizeof(mt)));
 }
 
-static int inspect_abstract(struct app *app, const char *text, const struct inspect_identity *id,
-			    bool as)
+/* TEXT is the LEN bytes of the word, "@" first; the name may hold NUL bytes. */
+static int inspect_abstract(struct app *app, const char *text, size_t len,
+			    const struct inspect_identity *id, bool as)
 {
 	struct uds_addr a;
 	char why[256], sh[SHOW_PATH], et[96];
-	if (addr_parse(text, &a, why, sizeof(why)) < 0) {
-		app_error(app, 0, "inspect %s: %s", show(text, sh, sizeof(sh)), why);
+	if (addr_parse(text, len, &a, why, sizeof(why)) < 0) {
+		app_error(app, 0, "inspect %s: %s", addr_show(text, len, sh, sizeof(sh)), why);
 		return CMD_FAIL;
 	}
 	app_info(app, SRC_INSPECT, "name: %s (abstract namespace, %zu of %zu bytes)",
-		 show(text, sh, sizeof(sh)), a.name_len, (size_t)ADDR_PATH_MAX);
+		 a.text, a.name_len, (size_t)ADDR_PATH_MAX);
 	app_info(app, SRC_INSPECT, "type: abstract socket name: no file system node, so no file "
 		 "system permissions apply (the server may still check SO_PEERCRED)");
-	struct inspect_probe p;
-	inspect_probe(&a, &p);
 	struct sockets_list l;
 	int lerr = -sockets_collect(&l);
 	const struct sockets_entry *e = lerr ? NULL : find_abstract(&l, &a);
-	if (p.live == INSPECT_STALE)
-		app_info(app, SRC_INSPECT, "listening: no, nothing is bound to this name (connect: "
-			 "%s)", errtxt(p.err, et, sizeof(et)));
-	else
+	struct inspect_probe p;
+	inspect_liveness(&a, e, !lerr && l.source == SOCKETS_FROM_DIAG, &p);
+	if (p.live == INSPECT_STALE) {
+		if (p.method == INSPECT_BY_CONNECT)
+			app_info(app, SRC_INSPECT, "listening: no, nothing is bound to this name "
+				 "(connect: %s)", errtxt(p.err, et, sizeof(et)));
+		else
+			app_info(app, SRC_INSPECT, "listening: no, nothing is bound to this name "
+				 "(sock_diag lists none in this network namespace)");
+		report_method(app, &p, &l, lerr);
+	} else {
 		report_liveness(app, &p, &l, lerr, e);
-	/* ss, lsof and /proc/net/unix print a path "@x" and the abstract name x alike. */
+	}
+	/* ss, lsof and /proc/net/unix print a path "@x" and the abstract name x alike (a name
+	 * holding a NUL byte cannot be a file's). */
 	struct stat st;
-	if (lstat(text, &st) == 0)
+	if (!memchr(text, '\0', len) && lstat(text, &st) == 0) {
+		show(text, sh, sizeof(sh));
 		app_info(app, SRC_INSPECT, "note: a %s literally named %s exists in the current "
 			 "directory; ss, lsof and /proc/net/unix print both the same way: inspect "
 			 "./%s for the file", inspect_type_name(st.st_mode), sh, sh);
+	}
 	char who[SHOW_NAME + 32];
 	identity_text(id, who, sizeof(who));
-	bool can = inspect_connect_permitted(p.err) && p.live != INSPECT_STALE;
+	bool can = p.live == INSPECT_LISTENING || p.live == INSPECT_BACKLOG_FULL ||
+		   p.live == INSPECT_DGRAM_BOUND ||
+		   (p.live == INSPECT_UNKNOWN && inspect_connect_permitted(p.err));
 	if (can)
 		app_info(app, SRC_INSPECT, "verdict for %s: can connect: no file system permission "
 			 "check applies to an abstract name", who);
-	else if (p.live == INSPECT_STALE)
-		app_info(app, SRC_INSPECT, "verdict for %s: cannot connect: nothing is bound to "
-			 "this name", who);
+	else if (p.live == INSPECT_STALE || p.live == INSPECT_BOUND_IDLE)
+		app_info(app, SRC_INSPECT, "verdict for %s: cannot connect: nothing %s this name",
+			 who, p.live == INSPECT_STALE ? "is bound to" : "listens on");
 	else
 		app_info(app, SRC_INSPECT, "verdict for %s: unknown (connect: %s)", who,
 			 errtxt(p.err, et, sizeof(et)));
@@ -596,14 +658,14 @@ static void report_type(struct app *app, const struct inspect_node *node)
 static int inspect_run(struct app *app, const struct cmd_args *a)
 {
 	const char *path = a->argv[0];
+	size_t plen = a->arglen[0];
 	char sh[SHOW_PATH], sh2[SHOW_PATH], et[96];
-	if (a->arglen[0] != strlen(path)) {
-		app_error(app, EINVAL, "inspect %s: the path holds a NUL byte",
-			  inspect_show(path, a->arglen[0], sh, sizeof(sh)));
-		return CMD_FAIL;
-	}
-	if (!path[0]) {
-		app_error(app, EINVAL, "inspect: the path is empty");
+	/* Refused as server start, client and connect refuse it; only a path too long for
+	 * sun_path is still inspected (the report says it does not fit). */
+	struct uds_addr addr;
+	char why[256];
+	if (addr_parse(path, plen, &addr, why, sizeof(why)) == -EINVAL) {
+		app_error(app, 0, "inspect %s: %s", addr_show(path, plen, sh, sizeof(sh)), why);
 		return CMD_FAIL;
 	}
 	struct inspect_identity self, other;
@@ -619,7 +681,7 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 		id = &other;
 	}
 	if (path[0] == '@')
-		return inspect_abstract(app, path, id, as != NULL);
+		return inspect_abstract(app, path, plen, id, as != NULL);
 
 	struct inspect_walk w;
 	int r = inspect_walk(path, &w);
@@ -659,15 +721,15 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 	else if (!node.err && S_ISLNK(node.st.st_mode) && !node.target_err &&
 		 S_ISSOCK(node.target_st.st_mode))
 		sock = &node.target_st;
-	struct uds_addr addr;
-	char why[256];
 	if (sock) {
 		struct sockets_list l;
 		int lerr = -sockets_collect(&l);
 		const struct sockets_entry *e = lerr ? NULL : find_bound(&l, sock, path, w.abs);
-		if (fits && addr_parse(path, &addr, why, sizeof(why)) == 0) {
+		bool diag = !lerr && l.source == SOCKETS_FROM_DIAG;
+		bool parsed = fits && addr_parse(path, len, &addr, why, sizeof(why)) == 0;
+		if (parsed || (e && diag)) {
 			struct inspect_probe p;
-			inspect_probe(&addr, &p);
+			inspect_liveness(parsed ? &addr : NULL, e, diag, &p);
 			report_liveness(app, &p, &l, lerr, e);
 		} else {
 			app_info(app, SRC_INSPECT, "listening: not probed (the path does not fit "
@@ -682,11 +744,11 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 			sockets_free(&l);
 	}
 
-	report_walk(app, &w);
+	report_walk(app, path, &w);
 	char self_text[SHOW_NAME + 32];
 	identity_text(&self, self_text, sizeof(self_text));
 	bool can = report_verdict(app, id, &w, self_text);
-	if (as && fits && sock && addr_parse(path, &addr, why, sizeof(why)) == 0)
+	if (as && fits && sock && addr_parse(path, len, &addr, why, sizeof(why)) == 0)
 		report_proof(app, &addr, id, can);
 	if (node.err == ENOENT)
 		report_create(app, id, &w);

@@ -16,6 +16,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "core/sockets.h"
 #include "core/sysio.h"
 
 #define ACL_XATTR "system.posix_acl_access"
@@ -173,6 +174,20 @@ static char *join(const char *dir, const char *name, size_t nlen)
 	return p;
 }
 
+/* PATH (absolute) as the walk looks it up: relative to the working directory while under
+ * it, so that the working directory's parents need not be searchable, as for the kernel. */
+static const char *lookup_path(const struct inspect_walk *w, const char *path)
+{
+	if (!w->cwd)
+		return path;
+	size_t cl = strlen(w->cwd);
+	if (cl <= 1 || strncmp(path, w->cwd, cl) != 0)
+		return path;
+	if (path[cl] == '\0')
+		return ".";
+	return path[cl] == '/' ? path + cl + 1 : path;
+}
+
 static struct inspect_step *add_step(struct inspect_walk *w, const char *path, const char *name,
 				     size_t nlen, unsigned depth)
 {
@@ -196,13 +211,14 @@ static struct inspect_step *add_step(struct inspect_walk *w, const char *path, c
 	s->depth = depth;
 	w->n++;
 	struct stat st;
-	if (lstat(path, &st) < 0) {
+	const char *at = lookup_path(w, path);
+	if (lstat(at, &st) < 0) {
 		s->err = errno;
 	} else {
 		s->mode = st.st_mode;
 		s->uid = st.st_uid;
 		s->gid = st.st_gid;
-		s->acl = has_acl(path);
+		s->acl = has_acl(at);
 	}
 	return s;
 }
@@ -245,15 +261,20 @@ int inspect_walk(const char *path, struct inspect_walk *w)
 	w->abs = make_absolute(path);
 	if (!w->abs)
 		return -errno;
+	if (path[0] != '/' && !(w->cwd = getcwd(NULL, 0))) {
+		int e = errno;
+		inspect_walk_free(w);
+		return -e;
+	}
 	/* What is left to look up; a symlink puts its target in front of the rest. */
-	char *pending = strdup(w->abs);
-	char *cur = strdup("/");
+	char *pending = strdup(path);
+	char *cur = strdup(w->cwd ? w->cwd : "/");
 	int ret = -ENOMEM;
 	/* Remaining length at which each symlink's expansion is used up (for the depth). */
 	size_t link_end[INSPECT_MAX_LINKS + 1];
 	unsigned depth = 0, links = 0;
 	size_t pos = 0;
-	if (!pending || !cur || !add_step(w, "/", "/", 1, 0))
+	if (!pending || !cur || !add_step(w, cur, cur, strlen(cur), 0))
 		goto out;
 	for (;;) {
 		while (pending[pos] == '/')
@@ -289,7 +310,7 @@ int inspect_walk(const char *path, struct inspect_walk *w)
 		}
 		if (S_ISLNK(s->mode)) {
 			int lerr;
-			s->link = read_link(next, &lerr);
+			s->link = read_link(lookup_path(w, next), &lerr);
 			free(next);
 			if (!s->link) {
 				w->err = lerr;
@@ -347,6 +368,7 @@ void inspect_walk_free(struct inspect_walk *w)
 	}
 	free(w->v);
 	free(w->abs);
+	free(w->cwd);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -547,6 +569,46 @@ void inspect_probe(const struct uds_addr *a, struct inspect_probe *out)
 		out->live = INSPECT_STALE;
 	else
 		out->live = INSPECT_UNKNOWN;
+}
+
+void inspect_liveness(const struct uds_addr *a, const struct sockets_entry *e, bool from_diag,
+		      struct inspect_probe *out)
+{
+	memset(out, 0, sizeof(*out));
+	bool own = e && sockets_held_by(e, getpid());
+	if (e && (from_diag || own)) {
+		out->method = from_diag ? INSPECT_BY_DIAG : INSPECT_BY_LIST;
+		out->type = e->type;
+		if (e->state == SOCKETS_LISTEN) {
+			out->live = INSPECT_LISTENING;
+			if (from_diag && e->has_queues) {
+				out->has_queue = true;
+				out->queued = e->rqueue;
+				out->backlog = e->wqueue;
+				/* The kernel refuses a connect once more than the backlog wait. */
+				if (e->rqueue > e->wqueue)
+					out->live = INSPECT_BACKLOG_FULL;
+			}
+		} else if (e->type == SOCK_DGRAM) {
+			out->live = INSPECT_DGRAM_BOUND;
+		} else {
+			out->live = INSPECT_BOUND_IDLE;
+			out->err = ECONNREFUSED;
+		}
+		return;
+	}
+	if (!e && from_diag && a && a->abstract) {
+		out->method = INSPECT_BY_DIAG;
+		out->live = INSPECT_STALE;
+		out->err = ECONNREFUSED;
+		return;
+	}
+	if (!a) {
+		out->live = INSPECT_UNKNOWN;
+		out->err = ENAMETOOLONG;
+		return;
+	}
+	inspect_probe(a, out);
 }
 
 bool inspect_connect_permitted(int err)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -61,12 +62,16 @@ struct inspect_step {
 
 struct inspect_walk {
 	char *abs;               /* the path made absolute (the cwd joined in front) */
+	char *cwd;               /* a relative path: the working directory, where the lookup
+				  * starts (v[0]); its parents are not checked. NULL: from / */
 	struct inspect_step *v;
 	size_t n, cap;
 	int err;                 /* 0: resolved to v[n-1]; else why the walk stopped there */
 	bool last_missing;       /* err is ENOENT for the very last component */
 };
-/* Walk PATH from / like namei, following symlinks (and resolving ..) as path lookup does.
+/* Walk PATH like namei, following symlinks (and resolving ..) as path lookup does: from /
+ * for an absolute path, from the working directory for a relative one (as the kernel does,
+ * never looking at the working directory's parents; an absolute symlink restarts at /).
  * Returns 0 (a stopped walk is a fact: see err) or -errno (getcwd, out of memory). */
 int inspect_walk(const char *path, struct inspect_walk *out);
 void inspect_walk_free(struct inspect_walk *w);
@@ -140,21 +145,45 @@ int inspect_identity_lookup(const char *who, struct inspect_identity *id);
 void inspect_identity_user(const struct inspect_identity *id, struct inspect_user *u);
 
 enum inspect_liveness {
-	INSPECT_LISTENING,       /* a connect succeeded and was closed at once */
-	INSPECT_BACKLOG_FULL,    /* EAGAIN: a listener whose queue is full */
+	INSPECT_LISTENING,       /* a listener (sock_diag's state, or a connect that succeeded) */
+	INSPECT_BACKLOG_FULL,    /* a listener whose queue is full (a connect gets EAGAIN) */
 	INSPECT_DGRAM_BOUND,     /* a datagram socket is bound there */
-	INSPECT_STALE,           /* ECONNREFUSED: the node outlived its server */
+	INSPECT_BOUND_IDLE,      /* a stream or seqpacket socket is bound there, not listening */
+	INSPECT_STALE,           /* nothing is bound: the node outlived its server */
 	INSPECT_UNKNOWN,         /* err says why */
+};
+
+/* How the liveness was learnt. */
+enum inspect_method {
+	INSPECT_BY_CONNECT,      /* one connect: a listener sees a connection without data */
+	INSPECT_BY_DIAG,         /* sock_diag's state and queue lengths: nothing connected */
+	INSPECT_BY_LIST,         /* /proc/net/unix's state: the socket is this process's own,
+				  * which is never connected to */
 };
 
 struct inspect_probe {
 	enum inspect_liveness live;
-	int type;                /* the socket type that reached it (SOCK_STREAM, ...) */
+	int type;                /* the socket type (that reached it, for a connect) */
 	int err;                 /* connect errno behind STALE and UNKNOWN */
+	enum inspect_method method;
+	bool has_queue;          /* a listener's queue, from sock_diag */
+	uint32_t queued;         /* connections waiting to be accepted */
+	uint32_t backlog;        /* listen()'s backlog: more than this waiting means full */
 };
 /* One non-blocking connect (stream, then seqpacket, then dgram on EPROTOTYPE), closed at
  * once: a listener sees one connection that ends without data. */
 void inspect_probe(const struct uds_addr *a, struct inspect_probe *out);
+
+struct sockets_entry;
+/* Liveness of the socket bound to A, answered without connecting when the system's list
+ * can tell: E is the list's entry bound there (NULL: none), FROM_DIAG says the list came
+ * from sock_diag (else /proc/net/unix). sock_diag's state and queue lengths answer for a
+ * socket it lists, and for an abstract name it lists nothing for (abstract names live in
+ * this network namespace); a socket this process holds is never connected to. Otherwise
+ * one connect to A, as inspect_probe (A NULL: the path does not fit, UNKNOWN with
+ * ENAMETOOLONG). */
+void inspect_liveness(const struct uds_addr *a, const struct sockets_entry *e, bool from_diag,
+		      struct inspect_probe *out);
 
 /* The real outcome of connect for ID, from a forked child that switched to ID's uid and
  * groups (needs root). */

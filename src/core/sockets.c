@@ -443,6 +443,15 @@ bool sockets_matches(const struct sockets_entry *e, const char *filter)
 	return memmem(name, n, filter, strlen(filter)) != NULL;
 }
 
+bool sockets_held_by(const struct sockets_entry *e, pid_t pid)
+{
+	size_t n = e->nprocs < SOCKETS_PROCS_MAX ? e->nprocs : SOCKETS_PROCS_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (e->procs[i].pid == pid)
+			return true;
+	return false;
+}
+
 const char *sockets_type_name(int type)
 {
 	switch (type) {

@@ -76,6 +76,9 @@ size_t sockets_name(const struct sockets_entry *e, char *buf, size_t len);
 /* True when FILTER is empty or occurs in the shown name. */
 bool sockets_matches(const struct sockets_entry *e, const char *filter);
 
+/* True when PID is among E's holders (as far as they were recorded). */
+bool sockets_held_by(const struct sockets_entry *e, pid_t pid);
+
 const char *sockets_type_name(int type);
 /* "listening", "connected", "unconnected", "connecting", or NULL for another state. */
 const char *sockets_state_name(int state);

@@ -137,6 +137,11 @@ static int run(struct fixture *f, const char *fmt, ...)
 	va_end(ap);
 	capture_clear(&f->cap);
 	int r = cmd_run_line(&f->app, line);
+	/* A command that finishes later (client) is waited for, as batch does. */
+	if (r == CMD_PENDING)
+		r = app_wait_for(&f->app, &f->app.wait) == 0 ? CMD_OK : CMD_FAIL;
+	app_release_wait(&f->app);
+	app_pump(&f->app, 0);
 	for (size_t i = 0; i < f->cap.n; i++)
 		print_message("#   %s\n", f->cap.lines[i]);
 	return r;
@@ -204,12 +209,9 @@ static void test_listening(void **state)
 	must_find(f, want);
 	must_find(f, "sun_path: 9 of 107 bytes");
 	assert_null(find(f, "stale"));
-	/* The probe was exactly one connection, already closed by its side. */
-	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-	assert_true(c >= 0);
-	char b;
-	assert_int_equal(recv(c, &b, 1, 0), 0);
-	close(c);
+	/* sock_diag answered: no connection was made. */
+	must_find(f, "queue: 0 of 8 connections waiting to be accepted");
+	must_find(f, "method: sock_diag (no connection made)");
 	assert_int_equal(accept4(fd, NULL, NULL, SOCK_NONBLOCK), -1);
 	assert_int_equal(errno, EAGAIN);
 	close(fd);
@@ -226,7 +228,7 @@ static void test_stale(void **state)
 	assert_null(find(f, "listening: yes"));
 	struct uds_addr a;
 	char why[128];
-	assert_int_equal(addr_parse("stale.sock", &a, why, sizeof(why)), 0);
+	assert_int_equal(addr_parse("stale.sock", 10, &a, why, sizeof(why)), 0);
 	struct inspect_probe p;
 	inspect_probe(&a, &p);
 	assert_int_equal(p.live, INSPECT_STALE);
@@ -263,10 +265,9 @@ static void test_symlink(void **state)
 	must_find(f, "alias -> target.sock");
 	must_find(f, "listening: yes");
 	must_find(f, "can connect");
-	/* Reap the probe's connection so later tests see a quiet listener. */
-	int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK);
-	assert_true(c >= 0);
-	close(c);
+	/* The listener was not connected to. */
+	assert_int_equal(accept4(fd, NULL, NULL, SOCK_NONBLOCK), -1);
+	assert_int_equal(errno, EAGAIN);
 
 	assert_int_equal(run(f, "inspect dangling"), CMD_OK);
 	must_find(f, "type: symbolic link to nowhere");
@@ -561,7 +562,7 @@ static void test_abstract(void **state)
 	struct fixture *f = *state;
 	char name[64];
 	snprintf(name, sizeof(name), "udscope-inspect-%ld", (long)getpid());
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	assert_true(fd >= 0);
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	memcpy(sun.sun_path + 1, name, strlen(name));
@@ -573,6 +574,9 @@ static void test_abstract(void **state)
 	char want[96];
 	snprintf(want, sizeof(want), "listening: yes, pid %ld (", (long)getpid());
 	must_find(f, want);
+	must_find(f, "queue: 0 of 4 connections waiting to be accepted");
+	assert_int_equal(accept4(fd, NULL, NULL, SOCK_NONBLOCK), -1);
+	assert_int_equal(errno, EAGAIN);
 	assert_null(find(f, "literally named"));
 	/* A file named like the abstract name: the same text in ss and /proc/net/unix. */
 	char file[80];
@@ -644,6 +648,263 @@ static void test_sockets_lists(void **state)
 	close(afd);
 }
 
+/* Pump the app until a captured line contains NEEDLE (5 s at most). */
+static const char *pump_until(struct fixture *f, const char *needle)
+{
+	for (int i = 0; i < 500; i++) {
+		const char *l = find(f, needle);
+		if (l)
+			return l;
+		app_pump(&f->app, 10);
+	}
+	return find(f, needle);
+}
+
+/* Issue 10 item 5: an abstract name may hold a NUL byte, and the kernel gets all of it. */
+static void test_nul_in_abstract_name(void **state)
+{
+	struct fixture *f = *state;
+	char name[64], want[256];
+	size_t n = (size_t)snprintf(name, sizeof(name), "udscope-nul-%ld", (long)getpid());
+	assert_int_equal(run(f, "server start \"@%s\\x00bar\"", name), CMD_OK);
+	snprintf(want, sizeof(want), "starting up on @%s\\x00bar", name);
+	if (!pump_until(f, want))
+		fail_msg("no \"%s\"", want);
+	no_raw_bytes(f);
+	/* sock_diag (or /proc/net/unix, which prints the NUL as '@') has the whole name and
+	 * nothing under the name cut at the NUL. */
+	struct sockets_list l;
+	assert_int_equal(sockets_collect(&l), 0);
+	char full[80];
+	memcpy(full, name, n);
+	memcpy(full + n, l.source == SOCKETS_FROM_DIAG ? "\0bar" : "@bar", 4);
+	bool whole = false, cut = false;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct sockets_entry *e = &l.v[i];
+		if (!e->abstract || e->state != SOCKETS_LISTEN)
+			continue;
+		whole |= e->name_len == n + 4 && memcmp(e->name, full, n + 4) == 0 &&
+			 e->nprocs >= 1 && e->procs[0].pid == getpid();
+		cut |= e->name_len == n && memcmp(e->name, name, n) == 0;
+	}
+	sockets_free(&l);
+	assert_true(whole);
+	assert_false(cut);
+
+	assert_int_equal(run(f, "client \"@%s\\x00bar\" hello", name), CMD_OK);
+	snprintf(want, sizeof(want), "connected to @%s\\x00bar", name);
+	must_find(f, want);
+	must_find(f, "received 5 bytes b'hello'");
+	/* The name cut at the NUL is another name, and nothing is bound to it. */
+	assert_int_equal(run(f, "client @%s hello", name), CMD_FAIL);
+	snprintf(want, sizeof(want), "error: connect @%s: Connection refused (ECONNREFUSED)", name);
+	must_find(f, want);
+
+	assert_int_equal(run(f, "connect \"@%s\\x00bar\"", name), CMD_OK);
+	snprintf(want, sizeof(want), "connected to @%s\\x00bar", name);
+	if (!pump_until(f, want))
+		fail_msg("no \"%s\"", want);
+	app_stop_conn(&f->app);
+
+	assert_int_equal(run(f, "inspect \"@%s\\x00bar\"", name), CMD_OK);
+	snprintf(want, sizeof(want), "name: @%s\\x00bar (abstract namespace, %zu of 107 bytes)",
+		 name, n + 4);
+	must_find(f, want);
+	snprintf(want, sizeof(want), "listening: yes, pid %ld (", (long)getpid());
+	must_find(f, want);
+	no_raw_bytes(f);
+	app_stop_server(&f->app);
+}
+
+/* Issue 10 item 5: a NUL byte in a filesystem path is refused alike by every command. */
+static void test_nul_in_path_refused(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const ops[] = { "server start", "client", "connect", "inspect" };
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		assert_int_equal(run(f, "%s \"./nul\\x00b\"", ops[i]), CMD_FAIL);
+		char want[160];
+		snprintf(want, sizeof(want), "error: %s ./nul\\x00b: a filesystem path cannot hold "
+			 "a NUL byte", ops[i]);
+		must_find(f, want);
+		no_raw_bytes(f);
+		/* Nothing was made at the path cut at the NUL. */
+		struct stat st;
+		assert_int_equal(lstat("nul", &st), -1);
+		assert_int_equal(errno, ENOENT);
+	}
+	assert_null(f->app.server);
+	assert_null(f->app.conn);
+}
+
+/* Issue 10 item 6: a relative path is looked up from the cwd, whose parents are not
+ * checked: d/priv is 0700, but nobody may still connect to ./s.sock from d/priv/pub. */
+static void test_relative_walk_from_cwd(void **state)
+{
+	struct fixture *f = *state;
+	struct passwd *nb = getpwnam("nobody");
+	if (!nb || geteuid() != 0)
+		skip();
+	assert_int_equal(mkdir("d", 0755), 0);
+	assert_int_equal(mkdir("d/priv", 0700), 0);
+	assert_int_equal(mkdir("d/priv/pub", 0777), 0);
+	assert_int_equal(mkdir("d/priv/pub/sub", 0700), 0);
+	assert_int_equal(chmod("d", 0755), 0);
+	assert_int_equal(chmod("d/priv", 0700), 0);
+	assert_int_equal(chmod("d/priv/pub", 0777), 0);
+	assert_int_equal(chmod("d/priv/pub/sub", 0700), 0);
+	int fd = bound_socket("d/priv/pub/s.sock", true, 0777);
+	int fd2 = bound_socket("d/priv/pub/sub/s.sock", true, 0777);
+	char pub[128], want[256];
+	snprintf(pub, sizeof(pub), "%s/d/priv/pub", tmpdir);
+
+	/* Back to tmpdir before any assert: a failed one must not leave later tests there. */
+	assert_int_equal(chdir("d/priv/pub"), 0);
+	int r = run(f, "inspect ./s.sock --as nobody");
+	assert_int_equal(chdir(tmpdir), 0);
+	assert_int_equal(r, CMD_OK);
+	must_find(f, "verdict for nobody (65534): can connect: search (x) on all 1 directories");
+	snprintf(want, sizeof(want), "walk: ./s.sock, relative: the lookup starts at the working "
+		 "directory %s", pub);
+	must_find(f, want);
+	snprintf(want, sizeof(want), "%s (the working directory: the lookup starts here)", pub);
+	const char *start = must_find(f, want);
+	assert_non_null(strstr(start, "drwxrwxrwx"));
+	/* d/priv is not on the way. */
+	assert_null(find(f, "drwx------"));
+	assert_null(find(f, "permission missing"));
+	must_find(f, "verdict for nobody (65534): can connect: search (x) on all 1 directories");
+	const char *p = must_find(f, "proof: ");
+	assert_non_null(strstr(p, "connected (stream)"));
+	assert_non_null(strstr(p, "agrees with the verdict"));
+
+	/* A relative path whose own directory denies is still denied, there. */
+	assert_int_equal(chdir("d/priv/pub"), 0);
+	r = run(f, "inspect sub/s.sock --as nobody");
+	assert_int_equal(chdir(tmpdir), 0);
+	assert_int_equal(r, CMD_OK);
+	snprintf(want, sizeof(want), "verdict for nobody (65534): cannot connect: search (x) "
+		 "permission missing on %s/sub (drwx------ ", pub);
+	must_find(f, want);
+	p = must_find(f, "proof: ");
+	assert_non_null(strstr(p, "connect: Permission denied (EACCES)"));
+	assert_non_null(strstr(p, "agrees with the verdict"));
+
+	/* An absolute symlink met on the way restarts at /, and then d/priv does deny. */
+	snprintf(want, sizeof(want), "%s/s.sock", pub);
+	assert_int_equal(symlink(want, "d/priv/pub/abs"), 0);
+	assert_int_equal(chdir("d/priv/pub"), 0);
+	r = run(f, "inspect abs --as nobody");
+	assert_int_equal(chdir(tmpdir), 0);
+	unlink("d/priv/pub/abs");
+	assert_int_equal(r, CMD_OK);
+	snprintf(want, sizeof(want), "verdict for nobody (65534): cannot connect: search (x) "
+		 "permission missing on %s/d/priv (drwx------ ", tmpdir);
+	must_find(f, want);
+	p = must_find(f, "proof: ");
+	assert_non_null(strstr(p, "connect: Permission denied (EACCES)"));
+	assert_non_null(strstr(p, "agrees with the verdict"));
+
+	/* The working directory itself is searched (path_resolution(7)): at 0700 it denies. */
+	assert_int_equal(chmod("d/priv/pub", 0700), 0);
+	assert_int_equal(chdir("d/priv/pub"), 0);
+	r = run(f, "inspect s.sock --as nobody");
+	assert_int_equal(chdir(tmpdir), 0);
+	assert_int_equal(r, CMD_OK);
+	snprintf(want, sizeof(want), "verdict for nobody (65534): cannot connect: search (x) "
+		 "permission missing on %s (drwx------ ", pub);
+	must_find(f, want);
+	p = must_find(f, "proof: ");
+	assert_non_null(strstr(p, "connect: Permission denied (EACCES)"));
+	assert_non_null(strstr(p, "agrees with the verdict"));
+
+	int c;
+	while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK)) >= 0)
+		close(c);
+	close(fd);
+	close(fd2);
+	unlink("d/priv/pub/sub/s.sock");
+	unlink("d/priv/pub/s.sock");
+	rmdir("d/priv/pub/sub");
+	rmdir("d/priv/pub");
+	rmdir("d/priv");
+	rmdir("d");
+}
+
+/* The pending connections on the listener bound to NODE, by sock_diag; -1 when unknown. */
+static long diag_queue(const char *node)
+{
+	struct stat st;
+	struct sockets_list l;
+	if (stat(node, &st) < 0 || sockets_collect(&l) < 0)
+		return -1;
+	long q = -1;
+	if (l.source == SOCKETS_FROM_DIAG)
+		for (size_t i = 0; i < l.n; i++)
+			if (l.v[i].has_vfs && l.v[i].vfs_ino == st.st_ino &&
+			    l.v[i].state == SOCKETS_LISTEN && l.v[i].has_queues)
+				q = (long)l.v[i].rqueue;
+	sockets_free(&l);
+	return q;
+}
+
+/* Issue 10: inspecting a listener leaves nothing in its accept queue (backlog 1 would fill). */
+static void test_probe_leaves_no_connection(void **state)
+{
+	struct fixture *f = *state;
+	int fd = bound_socket("bl.sock", false, 0755);
+	assert_int_equal(listen(fd, 1), 0);
+	if (diag_queue("bl.sock") != 0)
+		skip();   /* no sock_diag here: the connect probe is all there is */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(run(f, "inspect bl.sock"), CMD_OK);
+		assert_int_equal(diag_queue("bl.sock"), 0);
+		assert_null(find(f, "full"));
+		must_find(f, "listening: yes, pid");
+		must_find(f, "queue: 0 of 1 connections waiting to be accepted");
+		must_find(f, "method: sock_diag (no connection made)");
+	}
+	assert_int_equal(accept4(fd, NULL, NULL, SOCK_NONBLOCK), -1);
+	assert_int_equal(errno, EAGAIN);
+	/* A client that waits is counted, and still not added to. */
+	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "bl.sock" };
+	assert_int_equal(connect(c, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(run(f, "inspect bl.sock"), CMD_OK);
+	must_find(f, "queue: 1 of 1 connections waiting to be accepted");
+	assert_int_equal(diag_queue("bl.sock"), 1);
+	close(c);
+	close(fd);
+	unlink("bl.sock");
+
+	/* A socket bound but not listening: said so, without a connect. */
+	fd = bound_socket("nl.sock", false, 0755);
+	assert_int_equal(run(f, "inspect nl.sock"), CMD_OK);
+	must_find(f, "listening: no, a stream socket is bound here but does not listen");
+	must_find(f, "method: sock_diag (no connection made)");
+	close(fd);
+	unlink("nl.sock");
+}
+
+/* Issue 10: udscope never probes its own listeners: the server sees no connection. */
+static void test_probe_spares_own_server(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(run(f, "server start own1.sock --backlog 1"), CMD_OK);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(run(f, "inspect own1.sock"), CMD_OK);
+		must_find(f, "listening: yes, pid");
+		must_find(f, "this udscope process");
+		assert_null(find(f, "full"));
+	}
+	for (int i = 0; i < 30; i++)
+		app_pump(&f->app, 10);
+	assert_null(find(f, "connection from"));
+	assert_int_equal(run(f, "server status"), CMD_OK);
+	must_find(f, "0 clients now, 0 accepted");
+	app_stop_server(&f->app);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +922,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_as_unknown_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abstract, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sockets_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_in_abstract_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_in_path_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relative_walk_from_cwd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_leaves_no_connection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_spares_own_server, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -275,6 +276,69 @@ static void test_names_and_sort(void **state)
 	assert_int_equal(v[3].ino, 4);
 }
 
+/* Liveness from the system's list: which entries answer without a connect. */
+static void test_liveness_without_connect(void **state)
+{
+	struct inspect_probe p;
+	struct sockets_entry e = { .ino = 7, .type = SOCK_STREAM, .state = SOCKETS_LISTEN,
+				   .has_queues = true, .rqueue = 1, .wqueue = 1 };
+	/* No address at all: any connect would crash, so none is made. */
+	inspect_liveness(NULL, &e, true, &p);
+	assert_int_equal(p.method, INSPECT_BY_DIAG);
+	assert_int_equal(p.live, INSPECT_LISTENING);
+	assert_true(p.has_queue);
+	assert_int_equal(p.queued, 1);
+	assert_int_equal(p.backlog, 1);
+	/* The kernel refuses once more than the backlog wait. */
+	e.rqueue = 2;
+	inspect_liveness(NULL, &e, true, &p);
+	assert_int_equal(p.live, INSPECT_BACKLOG_FULL);
+	e.state = SOCKETS_CLOSE;
+	e.has_queues = false;
+	inspect_liveness(NULL, &e, true, &p);
+	assert_int_equal(p.live, INSPECT_BOUND_IDLE);
+	assert_int_equal(p.err, ECONNREFUSED);
+	e.type = SOCK_DGRAM;
+	inspect_liveness(NULL, &e, true, &p);
+	assert_int_equal(p.live, INSPECT_DGRAM_BOUND);
+	/* From /proc/net/unix, a socket this process holds is not connected to either. */
+	e = (struct sockets_entry){ .ino = 8, .type = SOCK_STREAM, .state = SOCKETS_LISTEN,
+				    .nprocs = 1, .procs = { { getpid(), 3 } } };
+	inspect_liveness(NULL, &e, false, &p);
+	assert_int_equal(p.method, INSPECT_BY_LIST);
+	assert_int_equal(p.live, INSPECT_LISTENING);
+	assert_false(p.has_queue);
+	/* Nothing listed and no address to connect to: unknown, said why. */
+	inspect_liveness(NULL, NULL, false, &p);
+	assert_int_equal(p.method, INSPECT_BY_CONNECT);
+	assert_int_equal(p.live, INSPECT_UNKNOWN);
+	assert_int_equal(p.err, ENAMETOOLONG);
+}
+
+/* What sock_diag cannot tell is asked with a connect; an abstract name sock_diag does not
+ * list is unbound (abstract names belong to this network namespace). */
+static void test_liveness_falls_back(void **state)
+{
+	char name[64], err[128];
+	int n = snprintf(name, sizeof(name), "@udscope-unit-%ld-unbound", (long)getpid());
+	struct uds_addr a;
+	assert_int_equal(addr_parse(name, (size_t)n, &a, err, sizeof(err)), 0);
+	struct inspect_probe p;
+	inspect_liveness(&a, NULL, true, &p);
+	assert_int_equal(p.method, INSPECT_BY_DIAG);
+	assert_int_equal(p.live, INSPECT_STALE);
+	inspect_liveness(&a, NULL, false, &p);
+	assert_int_equal(p.method, INSPECT_BY_CONNECT);
+	assert_int_equal(p.live, INSPECT_STALE);
+	assert_int_equal(p.err, ECONNREFUSED);
+	/* Another process's listener from /proc/net/unix: only a connect can tell more. */
+	struct sockets_entry e = { .ino = 9, .type = SOCK_STREAM, .state = SOCKETS_LISTEN,
+				   .nprocs = 1, .procs = { { 1, 3 } } };
+	inspect_liveness(&a, &e, false, &p);
+	assert_int_equal(p.method, INSPECT_BY_CONNECT);
+	assert_int_equal(p.err, ECONNREFUSED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +350,8 @@ int main(void)
 		cmocka_unit_test(test_show),
 		cmocka_unit_test(test_proc_net_rows),
 		cmocka_unit_test(test_names_and_sort),
+		cmocka_unit_test(test_liveness_without_connect),
+		cmocka_unit_test(test_liveness_falls_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
