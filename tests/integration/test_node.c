@@ -178,19 +178,19 @@ static void test_probe_states(void **state)
 	struct node_probe np;
 
 	const char *missing = rec_path(r, "missing");
-	assert_int_equal(addr_parse(missing, &a, why, sizeof(why)), 0);
+	assert_int_equal(addr_parse(missing, strlen(missing), &a, why, sizeof(why)), 0);
 	assert_int_equal(node_probe(&a, &np), 0);
 	assert_int_equal(np.state, NODE_ABSENT);
 
 	const char *stale = rec_path(r, "stale");
 	close(bound_only(stale));
-	assert_int_equal(addr_parse(stale, &a, why, sizeof(why)), 0);
+	assert_int_equal(addr_parse(stale, strlen(stale), &a, why, sizeof(why)), 0);
 	assert_int_equal(node_probe(&a, &np), 0);
 	assert_int_equal(np.state, NODE_STALE);
 
 	const char *live = rec_path(r, "live");
 	int lfd = rec_listen(live);
-	assert_int_equal(addr_parse(live, &a, why, sizeof(why)), 0);
+	assert_int_equal(addr_parse(live, strlen(live), &a, why, sizeof(why)), 0);
 	assert_int_equal(node_probe(&a, &np), 0);
 	assert_int_equal(np.state, NODE_LISTENING);
 	if (np.diag) {
@@ -202,7 +202,7 @@ static void test_probe_states(void **state)
 
 	const char *file = rec_path(r, "file");
 	write_file(file, "x");
-	assert_int_equal(addr_parse(file, &a, why, sizeof(why)), 0);
+	assert_int_equal(addr_parse(file, strlen(file), &a, why, sizeof(why)), 0);
 	assert_int_equal(node_probe(&a, &np), 0);
 	assert_int_equal(np.state, NODE_NOT_SOCKET);
 	assert_string_equal(node_kind_name(np.st.st_mode), "a regular file");
