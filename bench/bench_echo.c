@@ -102,10 +102,12 @@ static void udscope_server(const char *path, unsigned chunk, int ready, bool los
 		_exit(1);
 	struct uds_addr addr;
 	char err[256];
-	if (addr_parse(path, &addr, err, sizeof(err)) < 0)
+	if (addr_parse(path, strlen(path), &addr, err, sizeof(err)) < 0)
 		_exit(1);
 	struct server_opts o = { .chunk = chunk, .backlog = 4, .mode = -1 };
-	if (server_start(&app.server, &addr, &o, &app.out, &app.later) < 0)
+	struct server *srv;
+	if (server_start(&srv, &addr, &o, &app.out, &app.later) < 0 ||
+	    !app_adopt(&app, &server_session_ops, srv))
 		_exit(1);
 	if (write(ready, "r", 1) < 0)
 		_exit(1);
@@ -119,7 +121,7 @@ static void udscope_server(const char *path, unsigned chunk, int ready, bool los
 		}
 	}
 	struct stats_snapshot sn;
-	stats_snapshot(server_stats(app.server), &sn);
+	stats_snapshot(server_stats(srv), &sn);
 	app_pump(&app, 0);
 	char line[256];
 	int n = snprintf(line, sizeof(line), "%llu %llu %llu\n", (unsigned long long)sn.chunks_in,

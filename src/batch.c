@@ -175,7 +175,7 @@ static void read_stdin(struct batch *b)
 /* Input is over but a server still runs: serve until SIGINT, SIGTERM or SIGHUP. */
 static void serve_until_signal(struct batch *b)
 {
-	while (b->app.server && !b->signalled && !b->app.quit) {
+	while (app_newest(&b->app, SESSION_SERVER) && !b->signalled && !b->app.quit) {
 		struct pollfd p[2] = {
 			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
 			{ .fd = b->sigfd, .events = POLLIN },

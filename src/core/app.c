@@ -73,62 +73,163 @@ int app_wait_for(struct app *app, const struct app_wait *w)
 	return w->status(w->session);
 }
 
-static bool server_done(const void *s)
+struct session *app_adopt(struct app *app, const struct session_ops *ops, void *impl)
 {
-	return server_finished(s);
+	struct session *s = session_add(&app->sessions, ops, impl);
+	if (s)
+		return s;
+	app_error(app, ENOMEM, "%s: keep the session", ops->name);
+	ops->stop(impl);
+	while (!ops->finished(impl))
+		app_pump(app, 50);
+	ops->destroy(impl, &app->out);
+	return NULL;
 }
 
-static bool client_done(const void *s)
+struct session *app_newest(const struct app *app, enum session_kind kind)
 {
-	return client_finished(s);
+	struct session *s;
+	session_count(&app->sessions, kind, NULL, &s);
+	return s;
 }
 
-static int zero_status(const void *s)
+/* "#1 ./a, #3 ./b" for the sessions of KIND. */
+static void list_kind(const struct app *app, enum session_kind kind, char *buf, size_t len)
 {
-	return 0;
+	size_t at = 0;
+	buf[0] = '\0';
+	for (struct session *s = app->sessions.head; s && at < len; s = s->next) {
+		if (s->ops->kind != kind)
+			continue;
+		struct session_info in;
+		session_info(s, &in);
+		int n = snprintf(buf + at, len - at, "%s#%u %s", at ? ", " : "", in.id, in.path);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
 }
 
-void app_stop_server(struct app *app)
+struct session *app_pick(struct app *app, enum session_kind kind, const char *which,
+			 const char *op)
 {
-	if (!app->server)
-		return;
-	server_request_stop(app->server);
-	struct app_wait w = { server_done, zero_status, app->server };
-	app_wait_for(app, &w);
-	server_destroy(app->server, &app->out);
-	app->server = NULL;
+	const char *kname = kind == SESSION_SERVER ? "server" : kind == SESSION_CONN
+		? "connection" : kind == SESSION_CLIENT ? "client" : "pair demo";
+	struct session *s = NULL;
+	char list[512];
+	if (which && *which) {
+		const char *digits = which[0] == '#' ? which + 1 : which;
+		char *end;
+		unsigned long id = strtoul(digits, &end, 10);
+		if (*digits >= '0' && *digits <= '9' && !*end) {
+			s = session_by_id(&app->sessions, (uint32_t)id);
+			if (s && s->ops->kind != kind)
+				s = NULL;
+		} else if (session_count(&app->sessions, kind, which, &s) > 1) {
+			s = NULL;   /* cannot happen for servers: one path, one server */
+		}
+		if (!s) {
+			list_kind(app, kind, list, sizeof(list));
+			app_error(app, ENOENT, "%s %s: no such %s (%s)", op, which, kname,
+				  list[0] ? list : "none is running");
+		}
+		return s;
+	}
+	size_t n = session_count(&app->sessions, kind, NULL, &s);
+	if (n == 1)
+		return s;
+	if (n == 0) {
+		app_error(app, ENOENT, "%s: no %s is running", op, kname);
+		return NULL;
+	}
+	list_kind(app, kind, list, sizeof(list));
+	app_error(app, EINVAL, "%s: %zu %ss are running (%s): say which, by id or path", op, n,
+		  kname, list);
+	return NULL;
 }
 
-/* Stop a client (FLUSH_MS: see client_request_stop), pumping events until its thread ends.
- * Returns its status: 0 or a positive errno. */
-static int stop_client(struct app *app, struct client **slot, int flush_ms)
+void app_free_session(struct app *app, struct session *s)
 {
-	if (!*slot)
-		return 0;
-	client_request_stop(*slot, flush_ms, CLIENT_LINGER_MS);
-	struct app_wait w = { client_done, zero_status, *slot };
-	app_wait_for(app, &w);
-	int status = client_status(*slot);
-	client_destroy(*slot);
-	*slot = NULL;
+	const struct session_ops *ops = s->ops;
+	void *impl = s->impl;
+	session_unlink(&app->sessions, s);
+	ops->destroy(impl, &app->out);
+}
+
+static bool session_done(const void *s)
+{
+	const struct session *ss = s;
+	return ss->ops->finished(ss->impl);
+}
+
+static int session_status(const void *s)
+{
+	const struct session *ss = s;
+	return ss->ops->status(ss->impl);
+}
+
+static void session_stop(void *s)
+{
+	struct session *ss = s;
+	ss->ops->stop(ss->impl);
+}
+
+void app_wait_session(struct app *app, struct session *s)
+{
+	app->wait = (struct app_wait){ session_done, session_status, s, session_stop };
+}
+
+int app_end(struct app *app, struct session *s)
+{
+	s->ops->stop(s->impl);
+	struct app_wait w = { session_done, session_status, s };
+	int status = app_wait_for(app, &w);
+	app_free_session(app, s);
 	return status;
 }
 
-static bool pair_done(const void *p)
+size_t app_sessions(const struct app *app, struct session_info *out, size_t max)
 {
-	return pair_finished(p);
+	size_t n = 0;
+	for (struct session *s = app->sessions.head; s; s = s->next, n++)
+		if (n < max)
+			session_info(s, &out[n]);
+	return n;
 }
 
-/* Kill the demo's child if it still runs, pumping events until the thread has reaped it. */
-static void stop_pair(struct app *app)
+size_t app_server_conns(const struct app *app, uint32_t id, struct server_conn_info *out,
+			size_t max)
 {
-	if (!app->pair)
-		return;
-	pair_request_stop(app->pair);
-	struct app_wait w = { pair_done, zero_status, app->pair };
-	app_wait_for(app, &w);
-	pair_destroy(app->pair);
-	app->pair = NULL;
+	struct session *s = session_by_id(&app->sessions, id);
+	if (!s || s->ops->kind != SESSION_SERVER)
+		return 0;
+	return server_conns(s->impl, out, max);
+}
+
+static void *newest_impl(const struct app *app, enum session_kind kind)
+{
+	struct session *s = app_newest(app, kind);
+	return s ? s->impl : NULL;
+}
+
+struct server *app_server(const struct app *app)
+{
+	return newest_impl(app, SESSION_SERVER);
+}
+
+struct client *app_conn(const struct app *app)
+{
+	return newest_impl(app, SESSION_CONN);
+}
+
+struct client *app_client(const struct app *app)
+{
+	return newest_impl(app, SESSION_CLIENT);
+}
+
+struct pair *app_pair(const struct app *app)
+{
+	return newest_impl(app, SESSION_PAIR);
 }
 
 void app_release_wait(struct app *app)
@@ -138,22 +239,25 @@ void app_release_wait(struct app *app)
 
 void app_reap(struct app *app)
 {
-	/* Someone may still ask a waited-on session for its status: it stays until released. */
+	/* Someone may still ask a waited-on session for its status: it stays until released.
+	 * An interactive connection stays until disconnect, even once the peer closed it: what
+	 * it received can still be expected. */
 	const void *held = app->wait.session;
-	if (app->pair && app->pair != held && pair_finished(app->pair)) {
-		pair_destroy(app->pair);
-		app->pair = NULL;
+	struct session *next;
+	for (struct session *s = app->sessions.head; s; s = next) {
+		next = s->next;
+		if (s->impl != held && s != held && s->ops->kind != SESSION_CONN &&
+		    s->ops->finished(s->impl))
+			app_free_session(app, s);
 	}
-	if (app->oneshot && app->oneshot != held && client_finished(app->oneshot)) {
-		client_destroy(app->oneshot);
-		app->oneshot = NULL;
-	}
-	/* The interactive connection stays until disconnect or the next connect, even once
-	 * the peer closed it: what it received can still be expected. */
-	if (app->server && server_finished(app->server)) {
-		server_destroy(app->server, &app->out);
-		app->server = NULL;
-	}
+}
+
+/* End every session of KIND, newest first. */
+static void end_kind(struct app *app, enum session_kind kind)
+{
+	struct session *s;
+	while ((s = app_newest(app, kind)))
+		app_end(app, s);
 }
 
 void app_close(struct app *app)
@@ -161,11 +265,12 @@ void app_close(struct app *app)
 	script_free(app);
 	free(app->timer.text);
 	app->timer.text = NULL;
-	stop_pair(app);
-	stop_client(app, &app->oneshot, CLIENT_STOP_NOW);
-	/* What a script sent before it ended goes out before the connection closes. */
-	stop_client(app, &app->conn, CLIENT_FLUSH_TIMEOUT_MS);
-	app_stop_server(app);
+	/* The demo and the clients first; connections send what a script queued before they
+	 * close, to servers that still run; the servers last. */
+	end_kind(app, SESSION_PAIR);
+	end_kind(app, SESSION_CLIENT);
+	end_kind(app, SESSION_CONN);
+	end_kind(app, SESSION_SERVER);
 	app_pump(app, 0);
 	bus_free(app->bus);
 	app->bus = NULL;

@@ -7,6 +7,7 @@
 #include "core/bus.h"
 #include "core/event.h"
 #include "core/script.h"
+#include "core/session.h"
 
 struct server;
 struct client;
@@ -41,10 +42,7 @@ struct app {
 	struct event_sink out;       /* what commands emit to now: front, with a sourced line's
 				      * FILE:LINE before its errors; main thread only */
 	struct event_sink later;     /* bus_sink(bus): what session threads get */
-	struct server *server;
-	struct client *oneshot;      /* the walkthrough's client */
-	struct client *conn;         /* the interactive client */
-	struct pair *pair;           /* the socketpair demo */
+	struct session_list sessions; /* servers, clients, connections, the pair demo */
 	struct app_wait wait;        /* set by a command returning CMD_PENDING; app_reap leaves
 				      * its session alone until app_release_wait */
 	struct script script;        /* the command lines queued, in order */
@@ -77,7 +75,35 @@ void app_info_mark(struct app *app, enum event_source source, size_t mark_off, s
 void app_error(struct app *app, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Stop the server, pumping events until its thread is done. */
-void app_stop_server(struct app *app);
+/* Keep IMPL, just started by a command, as a session with the next id. On ENOMEM it is
+ * stopped and freed, an error said, and NULL returned. */
+struct session *app_adopt(struct app *app, const struct session_ops *ops, void *impl);
+/* The session of KIND that WHICH names: NULL or "" for the only one, "ID" or "#ID", or a
+ * path. When none fits, or several do and WHICH names none, says so (the line starts with
+ * OP and lists them) and returns NULL. */
+struct session *app_pick(struct app *app, enum session_kind kind, const char *which,
+			 const char *op);
+/* The newest session of KIND, or NULL; without an error. */
+struct session *app_newest(const struct app *app, enum session_kind kind);
+/* What a command returning CMD_PENDING for S sets: wait until S finishes (ops->stop on a
+ * signal). */
+void app_wait_session(struct app *app, struct session *s);
+/* Stop S and wait for it (pumping events), then free it. Returns its status. */
+int app_end(struct app *app, struct session *s);
+/* Free S, which has finished (its last lines go to the front end). */
+void app_free_session(struct app *app, struct session *s);
+/* A snapshot of every session, oldest first. Returns how many there are (may exceed MAX). */
+size_t app_sessions(const struct app *app, struct session_info *out, size_t max);
+
+struct server_conn_info;
+/* The live connections of server session ID (server_conns), or 0. */
+size_t app_server_conns(const struct app *app, uint32_t id, struct server_conn_info *out,
+			size_t max);
+
+/* The newest session's object of each kind, or NULL: for tests and tools that drive one. */
+struct server *app_server(const struct app *app);
+struct client *app_conn(const struct app *app);
+struct client *app_client(const struct app *app);
+struct pair *app_pair(const struct app *app);
 
 #endif

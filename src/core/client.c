@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/session.h"
 #include "core/sysio.h"
 
 /* Bytes an interactive session may hold queued for sending before send says no. */
@@ -536,3 +537,60 @@ done:;
 	finish(c, status);
 	return NULL;
 }
+
+/* ---- as a session: the one-shot client and the interactive connection ---- */
+
+static bool ops_finished(const void *c)
+{
+	return client_finished(c);
+}
+
+static int ops_status(const void *c)
+{
+	return client_status(c);
+}
+
+static void ops_stop_now(void *c)
+{
+	client_request_stop(c, CLIENT_STOP_NOW, 0);
+}
+
+static void ops_stop_flush(void *c)
+{
+	client_request_stop(c, CLIENT_FLUSH_TIMEOUT_MS, CLIENT_LINGER_MS);
+}
+
+static void ops_destroy(void *c, const struct event_sink *now)
+{
+	client_destroy(c);
+}
+
+static void ops_info(const void *p, struct session_info *out)
+{
+	const struct client *c = p;
+	snprintf(out->path, sizeof(out->path), "%s", c->addr.text);
+	if (!c->opts.oneshot)
+		out->state = out->finished ? "closed" : "connected";
+	out->has_stats = true;
+	stats_snapshot(&c->stats, &out->st);
+}
+
+const struct session_ops client_session_ops = {
+	.kind = SESSION_CLIENT,
+	.name = "client",
+	.finished = ops_finished,
+	.status = ops_status,
+	.stop = ops_stop_now,
+	.destroy = ops_destroy,
+	.info = ops_info,
+};
+
+const struct session_ops conn_session_ops = {
+	.kind = SESSION_CONN,
+	.name = "connection",
+	.finished = ops_finished,
+	.status = ops_status,
+	.stop = ops_stop_flush,
+	.destroy = ops_destroy,
+	.info = ops_info,
+};

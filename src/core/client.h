@@ -59,6 +59,10 @@ bool client_finished(const struct client *c);
 void client_destroy(struct client *c);
 
 const struct uds_addr *client_addr(const struct client *c);
+
+/* The one-shot client and the interactive connection as sessions (session.h). */
+struct session_ops;
+extern const struct session_ops client_session_ops, conn_session_ops;
 const struct stats *client_stats(const struct client *c);
 
 #endif

@@ -8,21 +8,6 @@
 #include "core/cmd.h"
 #include "core/server.h"
 
-static bool done(const void *s)
-{
-	return client_finished(s);
-}
-
-static int status(const void *s)
-{
-	return client_status(s);
-}
-
-static void stop(void *s)
-{
-	client_request_stop(s, CLIENT_STOP_NOW, 0);
-}
-
 static int client_run(struct app *app, const struct cmd_args *a)
 {
 	struct uds_addr addr;
@@ -33,10 +18,6 @@ static int client_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	}
 	app_reap(app);
-	if (app->oneshot) {
-		app_error(app, EBUSY, "client %s: the previous client is still running", addr.text);
-		return CMD_FAIL;
-	}
 	const char *msg = CLIENT_DEFAULT_MESSAGE;
 	size_t len = sizeof(CLIENT_DEFAULT_MESSAGE) - 1;
 	if (a->argc > 1) {
@@ -53,9 +34,13 @@ static int client_run(struct app *app, const struct cmd_args *a)
 		.oneshot = true,
 		.timeout_ms = (int)cmd_num(a, "timeout", 0) * 1000,
 	};
-	if (client_start(&app->oneshot, &addr, &o, msg, len, &app->out, &app->later) < 0)
+	struct client *c;
+	if (client_start(&c, &addr, &o, msg, len, &app->out, &app->later) < 0)
 		return CMD_FAIL;
-	app->wait = (struct app_wait){ done, status, app->oneshot, stop };
+	struct session *s = app_adopt(app, &client_session_ops, c);
+	if (!s)
+		return CMD_FAIL;
+	app_wait_session(app, s);
 	return CMD_PENDING;
 }
 

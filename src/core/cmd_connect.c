@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "core/app.h"
 #include "core/client.h"
@@ -18,18 +20,27 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	}
 	app_reap(app);
-	if (app->conn && client_finished(app->conn)) {
-		client_destroy(app->conn);   /* closed by the peer: its lines are all out */
-		app->conn = NULL;
-	}
-	if (app->conn) {
-		app_error(app, EISCONN, "connect %s: already connected to %s (disconnect first)",
-			  addr.text, client_addr(app->conn)->text);
-		return CMD_FAIL;
+	/* Connections the peer closed have said everything: they make room for this one. */
+	struct session *s, *next;
+	for (s = app->sessions.head; s; s = next) {
+		next = s->next;
+		if (s->ops->kind == SESSION_CONN && client_finished(s->impl))
+			app_free_session(app, s);
 	}
 	struct client_opts o = { .chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT) };
-	return client_start(&app->conn, &addr, &o, NULL, 0, &app->out, &app->later) < 0
-		? CMD_FAIL : CMD_OK;
+	struct client *c;
+	if (client_start(&c, &addr, &o, NULL, 0, &app->out, &app->later) < 0)
+		return CMD_FAIL;
+	return app_adopt(app, &conn_session_ops, c) ? CMD_OK : CMD_FAIL;
+}
+
+/* The connection a command names with --id N, or the only one. */
+static struct session *pick_conn(struct app *app, const struct cmd_args *a, const char *op)
+{
+	char id[16] = "";
+	if (cmd_has(a, "id"))
+		snprintf(id, sizeof(id), "%lu", cmd_num(a, "id", 0));
+	return app_pick(app, SESSION_CONN, id, op);
 }
 
 #define SEND_TIMEOUT_DEFAULT 5
@@ -80,23 +91,24 @@ static void send_stop(void *p)
 static int send_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
-	if (!app->conn) {
-		app_error(app, ENOTCONN, "send: no connection (connect PATH first)");
-		return CMD_FAIL;
-	}
 	if (a->arglen[0] == 0) {
 		app_error(app, 0, "send: the message is empty");
 		return CMD_FAIL;
 	}
-	int r = client_send(app->conn, a->argv[0], a->arglen[0]);
+	struct session *s = pick_conn(app, a, "send");
+	if (!s)
+		return CMD_FAIL;
+	struct client *c = s->impl;
+	int r = client_send(c, a->argv[0], a->arglen[0]);
 	if (r < 0) {
-		app_error(app, -r, "send %s", client_addr(app->conn)->text);
+		app_error(app, -r, "send %s%s", client_addr(c)->text,
+			  r == -ENOTCONN ? " (the connection is closed)" : "");
 		return CMD_FAIL;
 	}
 	/* A script's next line runs once these bytes are in the socket (or the send failed). */
 	unsigned secs = (unsigned)cmd_num(a, "timeout", SEND_TIMEOUT_DEFAULT);
 	send_waiting = (struct send_wait){
-		.c = app->conn, .upto = client_queued(app->conn), .secs = secs,
+		.c = c, .upto = client_queued(c), .secs = secs,
 		.until_ns = event_now_ns() + (uint64_t)secs * 1000000000u,
 	};
 	app->wait = (struct app_wait){
@@ -106,58 +118,39 @@ static int send_run(struct app *app, const struct cmd_args *a)
 	return CMD_PENDING;
 }
 
-static bool conn_finished(const void *c)
+static void conn_closed(struct app *app, void *s, int status)
 {
-	return client_finished(c);
-}
-
-static int conn_status(const void *c)
-{
-	return client_status(c);
-}
-
-static void conn_stop_now(void *c)
-{
-	client_request_stop(c, CLIENT_STOP_NOW, 0);
-}
-
-static void conn_closed(struct app *app, void *c, int status)
-{
-	if (app->conn == c) {
-		client_destroy(c);
-		app->conn = NULL;
-	}
+	app_free_session(app, s);
 }
 
 static int disconnect_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
-	if (!app->conn) {
-		app_error(app, ENOTCONN, "disconnect: no connection");
+	struct session *s = app_pick(app, SESSION_CONN, a->argc ? a->argv[0] : NULL,
+				     "disconnect");
+	if (!s)
 		return CMD_FAIL;
-	}
-	if (client_finished(app->conn)) {
+	struct client *c = s->impl;
+	if (client_finished(c)) {
 		/* The peer closed it already; how it ended was said (and counted) then. */
-		client_destroy(app->conn);
-		app->conn = NULL;
+		app_free_session(app, s);
 		return CMD_OK;
 	}
 	int flush = (int)cmd_num(a, "timeout", CLIENT_FLUSH_TIMEOUT_MS / 1000) * 1000;
 	int linger = (int)cmd_num(a, "linger", CLIENT_LINGER_MS / 1000) * 1000;
-	client_request_stop(app->conn, flush, linger);
+	client_request_stop(c, flush, linger);
 	/* Waited for everywhere, so the next line finds the connection closed; the console
 	 * keeps drawing meanwhile. */
-	app->wait = (struct app_wait){
-		.finished = conn_finished, .status = conn_status, .session = app->conn,
-		.stop = conn_stop_now, .done = conn_closed, .always = true,
-	};
+	app_wait_session(app, s);
+	app->wait.done = conn_closed;
+	app->wait.always = true;
 	return CMD_PENDING;
 }
 
 const struct cmd_entry cmd_connect_entry = {
 	.name = "connect",
 	.usage = "PATH [--chunk N]",
-	.help = "open an interactive connection; echoes arrive as they come",
+	.help = "open an interactive connection (several may be open); echoes arrive as they come",
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_PATH },
 	.opts = {
@@ -168,11 +161,12 @@ const struct cmd_entry cmd_connect_entry = {
 
 const struct cmd_entry cmd_send_entry = {
 	.name = "send",
-	.usage = "MESSAGE [--timeout S]",
+	.usage = "MESSAGE [--id N] [--timeout S]",
 	.help = "send MESSAGE on the connection (quote it; \\n \\xNN work in \"...\")",
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_WORD },
 	.opts = {
+		{ "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL },
 		{ "timeout", CMD_OPT_UINT, "S", 0, 86400, NULL },
 	},
 	.run = send_run,
@@ -180,8 +174,10 @@ const struct cmd_entry cmd_send_entry = {
 
 const struct cmd_entry cmd_disconnect_entry = {
 	.name = "disconnect",
-	.usage = "[--timeout S] [--linger S]",
+	.usage = "[ID] [--timeout S] [--linger S]",
 	.help = "send what is queued (up to S s, default 5), half-close, read the rest (default 1 s)",
+	.max_args = 1,
+	.args = { CMD_ARG_WORD },
 	.opts = {
 		{ "timeout", CMD_OPT_UINT, "S", 0, 86400, NULL },
 		{ "linger", CMD_OPT_UINT, "S", 0, 86400, NULL },

@@ -12,7 +12,8 @@ extern const struct cmd_entry cmd_inspect_entry, cmd_sockets_entry;
 
 extern const struct cmd_entry cmd_pair_entry;
 
-extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry;
+extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry,
+	cmd_sessions_entry;
 
 #define CMD_LIST \
 	CMD_ENTRY(cmd_server_start_entry) \
@@ -28,6 +29,7 @@ extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry
 	CMD_ENTRY(cmd_inspect_entry) \
 	CMD_ENTRY(cmd_sockets_entry) \
 	CMD_ENTRY(cmd_pair_entry) \
+	CMD_ENTRY(cmd_sessions_entry) \
 	CMD_ENTRY(cmd_help_entry) \
 	CMD_ENTRY(cmd_quit_entry)
 

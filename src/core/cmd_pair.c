@@ -10,25 +10,10 @@
 
 static const char *const pair_types[] = { "stream", "seqpacket", "dgram", NULL };
 
-static bool done(const void *s)
-{
-	return pair_finished(s);
-}
-
-static int status(const void *s)
-{
-	return pair_status(s);
-}
-
-static void stop(void *s)
-{
-	pair_request_stop(s);
-}
-
 static int pair_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
-	if (app->pair) {
+	if (app_pair(app)) {
 		app_error(app, EBUSY, "pair: the previous exchange is still running");
 		return CMD_FAIL;
 	}
@@ -43,9 +28,13 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 		rlen = a->arglen[1];
 	}
 	int type = pair_type_parse(cmd_str(a, "type", "stream"));
-	if (pair_start(&app->pair, msg, len, reply, rlen, type, &app->out, &app->later) < 0)
+	struct pair *p;
+	if (pair_start(&p, msg, len, reply, rlen, type, &app->out, &app->later) < 0)
 		return CMD_FAIL;
-	app->wait = (struct app_wait){ done, status, app->pair, stop };
+	struct session *s = app_adopt(app, &pair_session_ops, p);
+	if (!s)
+		return CMD_FAIL;
+	app_wait_session(app, s);
 	return CMD_PENDING;
 }
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,14 +101,16 @@ static void expect_done(struct app *app, void *p, int status)
 static int expect_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
-	if (!app->conn) {
-		app_error(app, ENOTCONN, "expect: no connection (connect PATH first)");
-		return CMD_FAIL;
-	}
 	if (a->arglen[0] == 0) {
 		app_error(app, 0, "expect: the text is empty");
 		return CMD_FAIL;
 	}
+	char id[16] = "";
+	if (cmd_has(a, "id"))
+		snprintf(id, sizeof(id), "%lu", cmd_num(a, "id", 0));
+	struct session *s = app_pick(app, SESSION_CONN, id, "expect");
+	if (!s)
+		return CMD_FAIL;
 	char *text = malloc(a->arglen[0]);
 	if (!text) {
 		app_error(app, ENOMEM, "expect");
@@ -115,7 +118,7 @@ static int expect_run(struct app *app, const struct cmd_args *a)
 	}
 	memcpy(text, a->argv[0], a->arglen[0]);
 	timer_arm(app, (double)cmd_num(a, "timeout", EXPECT_TIMEOUT_DEFAULT));
-	app->timer.conn = app->conn;
+	app->timer.conn = s->impl;
 	app->timer.text = text;
 	app->timer.len = a->arglen[0];
 	app->wait = (struct app_wait){
@@ -145,11 +148,12 @@ const struct cmd_entry cmd_wait_entry = {
 
 const struct cmd_entry cmd_expect_entry = {
 	.name = "expect",
-	.usage = "TEXT [--timeout S]",
+	.usage = "TEXT [--id N] [--timeout S]",
 	.help = "wait until the connection has received TEXT (default 10 s); fail if not",
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_WORD },
 	.opts = {
+		{ "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL },
 		{ "timeout", CMD_OPT_UINT, "S", 0, 86400, NULL },
 	},
 	.run = expect_run,

@@ -17,9 +17,11 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 			  addr_show(a->argv[0], a->arglen[0], sh, sizeof(sh)), why);
 		return CMD_FAIL;
 	}
-	if (app->server) {
-		app_error(app, EBUSY, "server start %s: a server is already running on %s "
-			  "(server stop first)", addr.text, server_addr(app->server)->text);
+	app_reap(app);
+	struct session *same;
+	if (session_count(&app->sessions, SESSION_SERVER, addr.text, &same)) {
+		app_error(app, EADDRINUSE, "server start %s: already serving it as #%u (server stop "
+			  "%u first)", addr.text, same->id, same->id);
 		return CMD_FAIL;
 	}
 	struct server_opts o = {
@@ -32,35 +34,55 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 			  "(it has no file system node)", addr.text);
 		return CMD_FAIL;
 	}
-	return server_start(&app->server, &addr, &o, &app->out, &app->later) < 0 ? CMD_FAIL : CMD_OK;
+	struct server *srv;
+	if (server_start(&srv, &addr, &o, &app->out, &app->later) < 0)
+		return CMD_FAIL;
+	return app_adopt(app, &server_session_ops, srv) ? CMD_OK : CMD_FAIL;
 }
 
 static int server_stop_run(struct app *app, const struct cmd_args *a)
 {
-	if (!app->server) {
-		app_error(app, 0, "server stop: no server is running");
+	app_reap(app);
+	struct session *s = app_pick(app, SESSION_SERVER, a->argc ? a->argv[0] : NULL,
+				     "server stop");
+	if (!s)
 		return CMD_FAIL;
-	}
-	app_stop_server(app);
+	app_end(app, s);
 	return CMD_OK;
+}
+
+static void status_line(struct app *app, const struct session *s)
+{
+	struct session_info in;
+	session_info(s, &in);
+	const struct server_opts *o = server_options(s->impl);
+	app_info(app, SRC_SERVER,
+		 "#%u %s on %s (chunk %u, backlog %d): %u clients now, %llu accepted; "
+		 "received %llu bytes in %llu chunks, sent %llu bytes in %llu chunks",
+		 in.id, in.state, in.path, o->chunk, o->backlog, in.clients,
+		 (unsigned long long)in.st.accepted, (unsigned long long)in.st.bytes_in,
+		 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
+		 (unsigned long long)in.st.chunks_out);
 }
 
 static int server_status_run(struct app *app, const struct cmd_args *a)
 {
-	if (!app->server) {
-		app_info(app, SRC_SERVER, "not running");
+	app_reap(app);
+	if (a->argc) {
+		struct session *s = app_pick(app, SESSION_SERVER, a->argv[0], "server status");
+		if (!s)
+			return CMD_FAIL;
+		status_line(app, s);
 		return CMD_OK;
 	}
-	struct stats_snapshot sn;
-	stats_snapshot(server_stats(app->server), &sn);
-	const struct server_opts *o = server_options(app->server);
-	app_info(app, SRC_SERVER,
-		 "listening on %s (chunk %u, backlog %d): %u clients now, %llu accepted; "
-		 "received %llu bytes in %llu chunks, sent %llu bytes in %llu chunks",
-		 server_addr(app->server)->text, o->chunk, o->backlog, sn.clients,
-		 (unsigned long long)sn.accepted, (unsigned long long)sn.bytes_in,
-		 (unsigned long long)sn.chunks_in, (unsigned long long)sn.bytes_out,
-		 (unsigned long long)sn.chunks_out);
+	size_t n = 0;
+	for (struct session *s = app->sessions.head; s; s = s->next)
+		if (s->ops->kind == SESSION_SERVER) {
+			status_line(app, s);
+			n++;
+		}
+	if (!n)
+		app_info(app, SRC_SERVER, "not running");
 	return CMD_OK;
 }
 
@@ -80,14 +102,18 @@ const struct cmd_entry cmd_server_start_entry = {
 
 const struct cmd_entry cmd_server_stop_entry = {
 	.name = "server stop",
-	.usage = "",
-	.help = "stop the echo server and remove the socket node it created",
+	.usage = "[PATH|ID]",
+	.help = "stop a server (the only one, or the one named) and remove its node",
+	.max_args = 1,
+	.args = { CMD_ARG_PATH },
 	.run = server_stop_run,
 };
 
 const struct cmd_entry cmd_server_status_entry = {
 	.name = "server status",
-	.usage = "",
-	.help = "show the server's path, clients, and bytes and chunks each way",
+	.usage = "[PATH|ID]",
+	.help = "show each server's path, clients, and bytes and chunks each way",
+	.max_args = 1,
+	.args = { CMD_ARG_PATH },
 	.run = server_status_run,
 };

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/bytes.h"
+#include "core/session.h"
 #include "core/sysio.h"
 
 enum pair_fail { FAIL_NONE, FAIL_EXIT3, FAIL_HANG };
@@ -690,3 +691,42 @@ static void *pair_main(void *arg)
 	finish(p, status);
 	return NULL;
 }
+
+/* ---- as a session ---- */
+
+static bool ops_finished(const void *p)
+{
+	return pair_finished(p);
+}
+
+static int ops_status(const void *p)
+{
+	return pair_status(p);
+}
+
+static void ops_stop(void *p)
+{
+	pair_request_stop(p);
+}
+
+static void ops_destroy(void *p, const struct event_sink *now)
+{
+	pair_destroy(p);
+}
+
+static void ops_info(const void *p, struct session_info *out)
+{
+	const struct pair *pr = p;
+	snprintf(out->path, sizeof(out->path), "socketpair(%s)",
+		 pair_type_name(pr->type) ? pair_type_name(pr->type) : "?");
+}
+
+const struct session_ops pair_session_ops = {
+	.kind = SESSION_PAIR,
+	.name = "pair",
+	.finished = ops_finished,
+	.status = ops_status,
+	.stop = ops_stop,
+	.destroy = ops_destroy,
+	.info = ops_info,
+};

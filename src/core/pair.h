@@ -46,6 +46,10 @@ pid_t pair_child(const struct pair *p);
  * while this waits, so call it once pair_finished() is true. */
 void pair_destroy(struct pair *p);
 
+/* The demo as a session (session.h). */
+struct session_ops;
+extern const struct session_ops pair_session_ops;
+
 /* "stream", "seqpacket", "dgram"; NULL for any other type. */
 const char *pair_type_name(int type);
 /* The socket type for a name above, or -1. */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/node.h"
+#include "core/session.h"
 #include "core/sysio.h"
 
 /* Events the thread gathers before handing them to the bus under one lock. */
@@ -192,20 +193,20 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 		event_emit_error(now, SRC_SERVER, 0, -r, "bind %s", addr->text);
 		goto fail;
 	}
-	if (!addr->abstract) {
-		bool verified;
-		r = node_bound_here(s->lfd, addr->text, &s->node, &verified);
-		if (r == 0)
-			s->own_node = true;
-		else
-			event_emit_info(now, SRC_SERVER, 0,
-					"the node at %s is not the one just bound (it was replaced); "
-					"it will not be removed at stop", addr->text);
-	}
+	/* Ours to remove if listen fails; checked against the kernel's word once listening. */
+	if (!addr->abstract && lstat(addr->text, &s->node) == 0 && S_ISSOCK(s->node.st_mode))
+		s->own_node = true;
 	if (listen(s->lfd, opts->backlog) < 0) {
 		r = -errno;
 		event_emit_error(now, SRC_SERVER, 0, -r, "listen %s", addr->text);
 		goto fail;
+	}
+	bool verified;
+	if (s->own_node && node_bound_here(s->lfd, addr->text, &s->node, &verified) == -ESTALE) {
+		s->own_node = false;
+		event_emit_info(now, SRC_SERVER, 0,
+				"the node at %s is not the one just bound (it was replaced); it will "
+				"not be removed at stop", addr->text);
 	}
 	if ((r = sysio_pipe(s->ctl, O_NONBLOCK)) < 0) {
 		event_emit_error(now, SRC_SERVER, 0, -r, "pipe");
@@ -668,3 +669,45 @@ out:
 	atomic_store(&s->finished, true);
 	return NULL;
 }
+
+/* ---- as a session ---- */
+
+static bool ops_finished(const void *s)
+{
+	return server_finished(s);
+}
+
+static int ops_status(const void *s)
+{
+	return 0;   /* a server that could not start never became a session */
+}
+
+static void ops_stop(void *s)
+{
+	server_request_stop(s);
+}
+
+static void ops_destroy(void *s, const struct event_sink *now)
+{
+	server_destroy(s, now);
+}
+
+static void ops_info(const void *p, struct session_info *out)
+{
+	const struct server *s = p;
+	snprintf(out->path, sizeof(out->path), "%s", s->addr.text);
+	out->state = out->finished ? "stopped" : "listening";
+	out->has_stats = true;
+	stats_snapshot(&s->stats, &out->st);
+	out->clients = out->finished ? 0 : out->st.clients;
+}
+
+const struct session_ops server_session_ops = {
+	.kind = SESSION_SERVER,
+	.name = "server",
+	.finished = ops_finished,
+	.status = ops_status,
+	.stop = ops_stop,
+	.destroy = ops_destroy,
+	.info = ops_info,
+};

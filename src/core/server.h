@@ -54,6 +54,10 @@ struct server_conn_info {
 size_t server_conns(struct server *srv, struct server_conn_info *out, size_t max);
 
 const struct uds_addr *server_addr(const struct server *srv);
+
+/* The server as a session (session.h). */
+struct session_ops;
+extern const struct session_ops server_session_ops;
 const struct stats *server_stats(const struct server *srv);
 const struct server_opts *server_options(const struct server *srv);
 

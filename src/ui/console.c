@@ -64,7 +64,7 @@ struct console {
 	/* The last figures of sessions that ended, so titles keep their totals. */
 	struct stats_snapshot srv_last, cli_last;
 	bool srv_seen, cli_seen, cli_was_conn;
-	char srv_path[112], cli_path[112];
+	char srv_path[128], cli_path[128];
 	long pair_pid[2];    /* the pair demo's parent and child, as their lines name them */
 	char late[CONSOLE_LATE_MAX][EVENT_LINE_MAX];
 	int nlate;
@@ -243,21 +243,33 @@ static void figures(char *buf, char *brief, size_t len, const struct stats_snaps
 		 bo, s->chunks_out, rt);
 }
 
+/* The newest client-side session: an interactive connection or a one-shot client. */
+static struct session *newest_client(const struct app *a)
+{
+	struct session *conn = app_newest(a, SESSION_CONN), *one = app_newest(a, SESSION_CLIENT);
+	if (!conn)
+		return one;
+	return one && one->id > conn->id ? one : conn;
+}
+
 /* Keep the figures of sessions that may be reaped next: titles show their totals after. */
 static void keep_figures(struct console *c)
 {
 	struct app *a = &c->app;
-	if (a->server) {
-		stats_snapshot(server_stats(a->server), &c->srv_last);
-		snprintf(c->srv_path, sizeof(c->srv_path), "%s", server_addr(a->server)->text);
+	struct session_info in;
+	struct session *s = app_newest(a, SESSION_SERVER);
+	if (s) {
+		session_info(s, &in);
+		c->srv_last = in.st;
+		snprintf(c->srv_path, sizeof(c->srv_path), "%s", in.path);
 		c->srv_seen = true;
 	}
-	struct client *cl = a->conn ? a->conn : a->oneshot;
-	if (cl) {
-		stats_snapshot(client_stats(cl), &c->cli_last);
-		snprintf(c->cli_path, sizeof(c->cli_path), "%s", client_addr(cl)->text);
+	if ((s = newest_client(a))) {
+		session_info(s, &in);
+		c->cli_last = in.st;
+		snprintf(c->cli_path, sizeof(c->cli_path), "%s", in.path);
 		c->cli_seen = true;
-		c->cli_was_conn = cl == a->conn;
+		c->cli_was_conn = in.kind == SESSION_CONN;
 	}
 }
 
@@ -284,10 +296,15 @@ static bool refresh_figures(struct console *c)
 
 	struct app *a = &c->app;
 	keep_figures(c);
-	if (a->server) {
+	struct session *srv = app_newest(a, SESSION_SERVER);
+	size_t nsrv = session_count(&a->sessions, SESSION_SERVER, NULL, NULL);
+	char more[32] = "";
+	if (nsrv > 1)
+		snprintf(more, sizeof(more), " (+%zu more)", nsrv - 1);
+	if (srv) {
 		state = "listening";
 		struct server_conn_info all[64];
-		size_t n = server_conns(a->server, all, 64);
+		size_t n = app_server_conns(a, srv->id, all, 64);
 		v->conns_total = n;
 		v->nconns = n < VIEW_CONNS_MAX ? n : VIEW_CONNS_MAX;
 		memcpy(v->conns, all, v->nconns * sizeof(all[0]));
@@ -298,19 +315,19 @@ static bool refresh_figures(struct console *c)
 	memcpy(v->hist, c->srv_last.hist_in, sizeof(v->hist));
 	rate_update(&c->rate[0], c->srv_last.bytes_in + c->srv_last.bytes_out, t);
 	if (c->srv_seen) {
-		uint32_t n = a->server ? c->srv_last.clients : 0;
-		figures(fig, brief, sizeof(fig), &c->srv_last, a->server ? c->rate[0].per_s : 0);
-		title_set(v->title[LAYOUT_SERVER], "Server %s %s | %" PRIu32 " client%s | %s",
-			  c->srv_path, state, n, n == 1 ? "" : "s", fig);
-		title_set(v->title_short[LAYOUT_SERVER], "Server %s %s %" PRIu32 "cl %s",
-			  c->srv_path, state, n, brief);
+		uint32_t n = srv ? c->srv_last.clients : 0;
+		figures(fig, brief, sizeof(fig), &c->srv_last, srv ? c->rate[0].per_s : 0);
+		title_set(v->title[LAYOUT_SERVER], "Server %s %s%s | %" PRIu32 " client%s | %s",
+			  c->srv_path, state, more, n, n == 1 ? "" : "s", fig);
+		title_set(v->title_short[LAYOUT_SERVER], "Server %s %s%s %" PRIu32 "cl %s",
+			  c->srv_path, state, more, n, brief);
 	} else {
 		title_set(v->title[LAYOUT_SERVER], "Server: %s", state);
 	}
 
-	struct client *cl = a->conn ? a->conn : a->oneshot;
+	struct session *cl = newest_client(a);
 	if (cl) {
-		state = client_finished(cl) ? "closed" : "connected";
+		state = cl->ops->finished(cl->impl) ? "closed" : "connected";
 	} else {
 		state = c->cli_seen ? "closed" : "idle";
 	}
@@ -539,7 +556,7 @@ static void read_signals(struct console *c)
 
 static bool sessions_alive(const struct app *a)
 {
-	return a->server || a->conn || a->oneshot || a->pair || !script_idle(a);
+	return a->sessions.head || !script_idle(a);
 }
 
 static void run(struct console *c)

@@ -74,7 +74,7 @@ static void test_walkthrough_round_trip(void **state)
 	assert_true(rec_find_text(r, "server: starting up on ") >= 0);
 
 	struct stats_snapshot sn;
-	stats_snapshot(server_stats(r->app.server), &sn);
+	stats_snapshot(server_stats(app_server(&r->app)), &sn);
 	assert_int_equal(sn.bytes_in, 41);
 	assert_int_equal(sn.bytes_out, 41);
 	assert_int_equal(sn.chunks_in, 3);
@@ -174,7 +174,7 @@ static void test_many_concurrent_clients(void **state)
 	assert_int_equal(rec_count(r, SRC_SERVER, EV_CLOSE), NCLIENTS);
 	assert_int_equal(rec_count(r, SRC_SERVER, EV_ACCEPT), NCLIENTS);
 	struct stats_snapshot sn;
-	stats_snapshot(server_stats(r->app.server), &sn);
+	stats_snapshot(server_stats(app_server(&r->app)), &sn);
 	uint64_t total = (uint64_t)NCLIENTS * ROUNDS * BLOCK;
 	assert_int_equal(sn.bytes_in, total);
 	assert_int_equal(sn.bytes_out, total);
@@ -211,7 +211,7 @@ static void test_live_socket_refused(void **state)
 	long i = rec_find_text(r, "a server is already listening there; left untouched");
 	assert_true(i >= 0);
 	assert_int_equal(r->ev[i].err, EADDRINUSE);
-	assert_null(r->app.server);
+	assert_null(app_server(&r->app));
 	/* Still the other server's socket, still accepting. */
 	int fd = rec_connect(path);
 	assert_true(fd >= 0);
@@ -248,7 +248,7 @@ static void test_regular_file_symlink_dir_untouched(void **state)
 	assert_true(rec_find_text(r, "exists and is a directory, not a socket") >= 0);
 	assert_int_equal(lstat(dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
-	assert_null(r->app.server);
+	assert_null(app_server(&r->app));
 }
 
 static void test_too_long_path_creates_nothing(void **state)
@@ -360,10 +360,14 @@ static void test_interactive_session(void **state)
 	assert_int_equal(got, 11);
 	assert_true(rec_find_text(r, "client: received 4 bytes b'hell'") >= 0);
 	assert_true(rec_find_text(r, "client: received 4 bytes b'o\\x00wo'") >= 0);
-	assert_int_equal(rec_run(r, "connect %s", path), CMD_FAIL);
+	/* A second connection: commands that need one now ask which. */
+	assert_int_equal(rec_run(r, "connect %s", path), CMD_OK);
+	assert_int_equal(rec_run(r, "disconnect"), CMD_FAIL);
+	assert_true(rec_find_text(r, "disconnect: 2 connections are running (#2 ") >= 0);
+	assert_int_equal(rec_run(r, "disconnect 3"), CMD_OK);
 	assert_int_equal(rec_run(r, "disconnect"), CMD_OK);
 	assert_true(rec_find_text(r, "client: closing socket") >= 0);
-	assert_null(r->app.conn);
+	assert_null(app_conn(&r->app));
 	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 0) >= 0);
 }
 
@@ -394,7 +398,7 @@ static void test_non_reading_client_does_not_stall_others(void **state)
 	assert_int_equal(rec_run(r, "client %s", path), CMD_OK);
 	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 2) >= 0);
 	struct server_conn_info info[4];
-	size_t n = server_conns(r->app.server, info, 4);
+	size_t n = server_conns(app_server(&r->app), info, 4);
 	assert_int_equal(n, 1);
 	/* The server holds at most one chunk for the hog; the rest waits in the kernel. */
 	assert_true(info[0].pending <= 16);

@@ -137,7 +137,7 @@ static void test_hundred_clients_several_mib(void **state)
 	for (int tries = 0; tries < 500 && rec_count(r, SRC_SERVER, EV_CLOSE) < MANY; tries++)
 		app_pump(&r->app, 10);
 	struct stats_snapshot sn;
-	stats_snapshot(server_stats(r->app.server), &sn);
+	stats_snapshot(server_stats(app_server(&r->app)), &sn);
 	assert_int_equal(sn.bytes_in, (uint64_t)MANY * PER_CLIENT);
 	assert_int_equal(sn.bytes_out, (uint64_t)MANY * PER_CLIENT);
 	assert_int_equal(sn.accepted, MANY);
@@ -198,7 +198,7 @@ static void test_connection_churn_returns_fds_and_memory(void **state)
 	for (int tries = 0; tries < 500; tries++) {
 		app_pump(&r->app, 10);
 		r->n = 0;
-		stats_snapshot(server_stats(r->app.server), &sn);
+		stats_snapshot(server_stats(app_server(&r->app)), &sn);
 		if (sn.clients == 0 && sn.accepted == 3000)
 			break;
 	}
@@ -210,7 +210,7 @@ static void test_connection_churn_returns_fds_and_memory(void **state)
 	for (int tries = 0; tries < 500; tries++) {
 		app_pump(&r->app, 10);
 		r->n = 0;
-		stats_snapshot(server_stats(r->app.server), &sn);
+		stats_snapshot(server_stats(app_server(&r->app)), &sn);
 		if (sn.clients == 0 && sn.accepted == 6000)
 			break;
 	}
@@ -350,7 +350,7 @@ static void test_emfile_reported_once_no_spin_recovers(void **state)
 		if (r->ev[i].kind == EV_ERROR && r->ev[i].err == EMFILE)
 			errs++;
 	struct stats_snapshot sn;
-	stats_snapshot(server_stats(r->app.server), &sn);
+	stats_snapshot(server_stats(app_server(&r->app)), &sn);
 	print_message("# EMFILE: accepted %llu of 30, %zu error lines, %.3f s CPU in a 1 s wait\n",
 		      (unsigned long long)sn.accepted, errs, burned);
 	assert_int_equal(errs, 1);
@@ -362,7 +362,7 @@ static void test_emfile_reported_once_no_spin_recovers(void **state)
 	assert_int_equal(write(go[1], "x", 1), 1);
 	for (int tries = 0; tries < 500; tries++) {
 		app_pump(&r->app, 10);
-		stats_snapshot(server_stats(r->app.server), &sn);
+		stats_snapshot(server_stats(app_server(&r->app)), &sn);
 		if (sn.accepted == 30)
 			break;
 	}

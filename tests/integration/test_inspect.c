@@ -382,7 +382,7 @@ static void test_server_own_socket(void **state)
 	must_find(f, want);
 	must_find(f, "this udscope process");
 	must_find(f, "socket: stream, listening");
-	app_stop_server(&f->app);
+	app_end(&f->app, app_newest(&f->app, SESSION_SERVER));
 }
 
 static void test_unprintable_path(void **state)
@@ -717,7 +717,7 @@ static void test_nul_in_abstract_name(void **state)
 	snprintf(want, sizeof(want), "listening: yes, pid %ld (", (long)getpid());
 	must_find(f, want);
 	no_raw_bytes(f);
-	app_stop_server(&f->app);
+	app_end(&f->app, app_newest(&f->app, SESSION_SERVER));
 }
 
 /* Issue 10 item 5: a NUL byte in a filesystem path is refused alike by every command. */
@@ -737,8 +737,8 @@ static void test_nul_in_path_refused(void **state)
 		assert_int_equal(lstat("nul", &st), -1);
 		assert_int_equal(errno, ENOENT);
 	}
-	assert_null(f->app.server);
-	assert_null(f->app.conn);
+	assert_null(app_server(&f->app));
+	assert_null(app_conn(&f->app));
 }
 
 /* Issue 10 item 6: a relative path is looked up from the cwd, whose parents are not
@@ -906,7 +906,7 @@ static void test_probe_spares_own_server(void **state)
 	assert_null(find(f, "connection from"));
 	assert_int_equal(run(f, "server status"), CMD_OK);
 	must_find(f, "0 clients now, 0 accepted");
-	app_stop_server(&f->app);
+	app_end(&f->app, app_newest(&f->app, SESSION_SERVER));
 }
 
 int main(void)

@@ -64,7 +64,7 @@ static void test_bound_not_listening_is_left_alone(void **state)
 	char holder[64];
 	snprintf(holder, sizeof(holder), "(held by pid %ld (", (long)getpid());
 	assert_non_null(strstr(r->ev[i].text, holder));
-	assert_null(r->app.server);
+	assert_null(app_server(&r->app));
 	assert_int_equal(lstat(path, &after), 0);
 	assert_int_equal(after.st_ino, before.st_ino);
 	/* And its owner can still serve on it. */

@@ -85,7 +85,7 @@ static int run(struct fixture *f, const char *line)
 	int st = app_wait_for(&f->app, &f->app.wait);
 	app_release_wait(&f->app);
 	app_reap(&f->app);
-	assert_null(f->app.pair);
+	assert_null(app_pair(&f->app));
 	return st;
 }
 
@@ -284,7 +284,7 @@ static void test_refused_words(void **state)
 	assert_true(find(f, 0, SRC_PAIR_PARENT, EV_ERROR,
 			 "pair: the message is 65537 bytes; at most 65536") >= 0);
 	assert_int_equal(cmd_run_line(&f->app, "pair --type raw"), CMD_FAIL);
-	assert_null(f->app.pair);
+	assert_null(app_pair(&f->app));
 }
 
 static size_t fd_count(void)
@@ -424,12 +424,12 @@ static void test_stop_kills_the_child(void **state)
 	f->rec.n = 0;
 	assert_int_equal(cmd_run_line(&f->app, "pair"), CMD_PENDING);
 	assert_true(pump_until(f, SRC_PAIR_CHILD, "message from parent: b'ping'"));
-	assert_false(pair_finished(f->app.pair));
-	pair_request_stop(f->app.pair);
+	assert_false(pair_finished(app_pair(&f->app)));
+	pair_request_stop(app_pair(&f->app));
 	assert_int_equal(app_wait_for(&f->app, &f->app.wait), ECANCELED);
 	app_release_wait(&f->app);
 	app_reap(&f->app);
-	assert_null(f->app.pair);
+	assert_null(app_pair(&f->app));
 	char want[64];
 	snprintf(want, sizeof(want), "stopped: child %ld killed", (long)child_pid(f));
 	assert_true(find(f, 0, SRC_PAIR_PARENT, EV_INFO, want) >= 0);
@@ -511,7 +511,7 @@ static void test_demo_while_server_is_busy(void **state)
 	char line[200];
 	snprintf(line, sizeof(line), "server start %s", b.path);
 	assert_int_equal(cmd_run_line(&f->app, line), CMD_OK);
-	assert_non_null(f->app.server);
+	assert_non_null(app_server(&f->app));
 
 	pthread_t t[BUSY_CLIENTS];
 	for (int i = 0; i < BUSY_CLIENTS; i++)
@@ -547,8 +547,8 @@ static void test_demo_while_server_is_busy(void **state)
 			app_pump(&f->app, 10);
 	}
 	assert_int_equal(atomic_load(&b.bad), 0);
-	app_stop_server(&f->app);
-	assert_null(f->app.server);
+	app_end(&f->app, app_newest(&f->app, SESSION_SERVER));
+	assert_null(app_server(&f->app));
 	assert_int_equal(rmdir(dir), 0);
 	assert_no_children();
 }

@@ -84,8 +84,8 @@ static void test_usage_errors(void **state)
 	parse_fails("server restart", "expected server start|stop|status");
 	parse_fails("frobnicate", "unknown command 'frobnicate'");
 	parse_fails("send \"abc", "unterminated double quote");
-	parse_fails("send", "send: missing argument (usage: send MESSAGE [--timeout S])");
-	parse_fails("disconnect now", "unexpected argument 'now'");
+	parse_fails("send", "send: missing argument (usage: send MESSAGE [--id N] [--timeout S])");
+	parse_fails("disconnect 1 2", "unexpected argument '2'");
 	parse_fails("quit 1", "usage: quit");
 	/* What the user typed is quoted back escaped, never raw. */
 	parse_fails("'a\nb'", "unknown command 'a\\x0ab'");
