@@ -277,8 +277,104 @@ size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_n
 	return o.w;
 }
 
+/* Append N bytes as they are (nothing if they do not all fit: no half escapes). */
+static void put_raw(struct out *o, const char *p, size_t n)
+{
+	if (o->len == 0 || o->w + n > o->len - 1)
+		return;
+	memcpy(o->buf + o->w, p, n);
+	o->w += n;
+	o->buf[o->w] = '\0';
+}
+
+/* Length of the well-formed UTF-8 sequence at P (at most N bytes), or 0 when the byte at P
+ * starts none (Unicode table 3-7: no overlongs, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xbf;   /* the range allowed for the second byte */
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* ,"KEY":"..." for the N bytes at S: well-formed UTF-8 as it is, controls (C0, DEL, C1) as
+ * \u escapes, each byte that is not part of well-formed UTF-8 as \ufffd. When there was such
+ * a byte, ,"KEY_hex":"..." follows with every byte of S in hex, so nothing is lost. */
+static void put_json_string(struct out *o, const char *key, const void *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = s;
+	bool valid = true;
+	put(o, ",\"%s\":\"", key);
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len(p + i, n - i);
+		unsigned cp = len == 2 ? (unsigned)(p[i] & 0x1f) << 6 | (p[i + 1] & 0x3f) : p[i];
+		char esc[8];
+		if (len == 0) {
+			valid = false;
+			put_raw(o, "\\ufffd", 6);
+			i++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)cp;
+			put_raw(o, esc, 2);
+		} else if (cp == '\n') {
+			put_raw(o, "\\n", 2);
+		} else if (cp == '\t') {
+			put_raw(o, "\\t", 2);
+		} else if (cp == '\r') {
+			put_raw(o, "\\r", 2);
+		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			/* Terminal controls, C1 included, never leave as raw bytes. */
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[cp >> 4];
+			esc[5] = hex[cp & 15];
+			put_raw(o, esc, 6);
+		} else {
+			put_raw(o, (const char *)p + i, len);
+		}
+		i += len;
+	}
+	put_raw(o, "\"", 1);
+	if (!valid) {
+		put(o, ",\"%s_hex\":\"", key);
+		for (size_t i = 0; i < n; i++) {
+			char h[2] = { hex[p[i] >> 4], hex[p[i] & 15] };
+			put_raw(o, h, 2);
+		}
+		put_raw(o, "\"", 1);
+	}
+}
+
+/* The schema is documented in doc/udscope.1 (JSON OUTPUT); keep the two in step. */
 size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
 	struct out o = { buf, len, 0 };
 	if (len)
 		buf[0] = '\0';
@@ -291,19 +387,20 @@ size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, si
 	if (ev->actor)
 		put(&o, ",\"actor_pid\":%ld", (long)ev->actor);
 	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
-		char data[6 * EVENT_PREVIEW_MAX + 1];
-		bytes_json(ev->preview, ev->preview_len, data, sizeof(data));
-		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"%s\",\"truncated\":%s", ev->nbytes, data,
-		    ev->nbytes > ev->preview_len ? "true" : "false");
+		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);
+		for (size_t i = 0; i < ev->preview_len; i++) {
+			char h[2] = { hex[ev->preview[i] >> 4], hex[ev->preview[i] & 15] };
+			put_raw(&o, h, 2);
+		}
+		put(&o, "\",\"truncated\":%s", ev->nbytes > ev->preview_len ? "true" : "false");
 	}
-	if (ev->text[0]) {
-		char text[6 * EVENT_TEXT_MAX + 1];
-		bytes_json(ev->text, strlen(ev->text), text, sizeof(text));
-		put(&o, ",\"text\":\"%s\"", text);
+	if (ev->text[0])
+		put_json_string(&o, "text", ev->text, strnlen(ev->text, sizeof(ev->text)));
+	if (ev->err) {
+		put(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
+		const char *msg = strerror(ev->err);
+		put_json_string(&o, "error", msg, strlen(msg));
 	}
-	if (ev->err)
-		put(&o, ",\"errno\":\"%s\",\"error\":\"%s\"", event_errno_name(ev->err),
-		    strerror(ev->err));
 	if (ev->has_cred)
 		put(&o, ",\"pid\":%ld,\"uid\":%lu,\"gid\":%lu", (long)ev->pid,
 		    (unsigned long)ev->uid, (unsigned long)ev->gid);
