@@ -320,53 +320,64 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* ,"KEY":"..." for the N bytes at S: well-formed UTF-8 as it is, controls (C0, DEL, C1) as
+static const char hexdigits[] = "0123456789abcdef";
+
+/* N bytes as lowercase hex, two digits a byte. */
+static void put_hex(struct out *o, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char h[2] = { hexdigits[p[i] >> 4], hexdigits[p[i] & 15] };
+		put_raw(o, h, 2);
+	}
+}
+
+/* One character (LEN bytes at P, well-formed UTF-8) inside a JSON string. */
+static void put_json_char(struct out *o, const unsigned char *p, size_t len)
+{
+	/* The controls: C0 and DEL are one byte, C1 (U+0080..U+009F) is 0xc2 0x80..0x9f. */
+	unsigned ctl = len == 1 && (p[0] < 0x20 || p[0] == 0x7f) ? p[0]
+		: len == 2 && p[0] == 0xc2 && p[1] <= 0x9f ? p[1] : 0;
+	if (len == 1 && (p[0] == '"' || p[0] == '\\')) {
+		char esc[2] = { '\\', (char)p[0] };
+		put_raw(o, esc, 2);
+	} else if (ctl == '\n') {
+		put_raw(o, "\\n", 2);
+	} else if (ctl == '\t') {
+		put_raw(o, "\\t", 2);
+	} else if (ctl == '\r') {
+		put_raw(o, "\\r", 2);
+	} else if (ctl || (len == 1 && p[0] == 0)) {
+		/* Terminal controls, C1 included, never leave as raw bytes. */
+		char esc[6] = { '\\', 'u', '0', '0', hexdigits[ctl >> 4], hexdigits[ctl & 15] };
+		put_raw(o, esc, 6);
+	} else {
+		put_raw(o, (const char *)p, len);
+	}
+}
+
+/* ,"KEY":"..." for the N bytes at S: well-formed UTF-8 as the same characters, controls as
  * \u escapes, each byte that is not part of well-formed UTF-8 as \ufffd. When there was such
- * a byte, ,"KEY_hex":"..." follows with every byte of S in hex, so nothing is lost. */
+ * a byte, ,"KEY_hex":"..." follows with every byte of S, so nothing is lost. */
 static void put_json_string(struct out *o, const char *key, const void *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = s;
 	bool valid = true;
 	put(o, ",\"%s\":\"", key);
 	for (size_t i = 0; i < n;) {
 		size_t len = utf8_len(p + i, n - i);
-		unsigned cp = len == 2 ? (unsigned)(p[i] & 0x1f) << 6 | (p[i + 1] & 0x3f) : p[i];
-		char esc[8];
 		if (len == 0) {
 			valid = false;
 			put_raw(o, "\\ufffd", 6);
 			i++;
-			continue;
-		}
-		if (cp == '"' || cp == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)cp;
-			put_raw(o, esc, 2);
-		} else if (cp == '\n') {
-			put_raw(o, "\\n", 2);
-		} else if (cp == '\t') {
-			put_raw(o, "\\t", 2);
-		} else if (cp == '\r') {
-			put_raw(o, "\\r", 2);
-		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-			/* Terminal controls, C1 included, never leave as raw bytes. */
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[cp >> 4];
-			esc[5] = hex[cp & 15];
-			put_raw(o, esc, 6);
 		} else {
-			put_raw(o, (const char *)p + i, len);
+			put_json_char(o, p + i, len);
+			i += len;
 		}
-		i += len;
 	}
 	put_raw(o, "\"", 1);
 	if (!valid) {
 		put(o, ",\"%s_hex\":\"", key);
-		for (size_t i = 0; i < n; i++) {
-			char h[2] = { hex[p[i] >> 4], hex[p[i] & 15] };
-			put_raw(o, h, 2);
-		}
+		put_hex(o, p, n);
 		put_raw(o, "\"", 1);
 	}
 }
@@ -374,7 +385,6 @@ static void put_json_string(struct out *o, const char *key, const void *s, size_
 /* The schema is documented in doc/udscope.1 (JSON OUTPUT); keep the two in step. */
 size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct out o = { buf, len, 0 };
 	if (len)
 		buf[0] = '\0';
@@ -388,10 +398,7 @@ size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, si
 		put(&o, ",\"actor_pid\":%ld", (long)ev->actor);
 	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
 		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);
-		for (size_t i = 0; i < ev->preview_len; i++) {
-			char h[2] = { hex[ev->preview[i] >> 4], hex[ev->preview[i] & 15] };
-			put_raw(&o, h, 2);
-		}
+		put_hex(&o, ev->preview, ev->preview_len);
 		put(&o, "\",\"truncated\":%s", ev->nbytes > ev->preview_len ? "true" : "false");
 	}
 	if (ev->text[0])
