@@ -6,9 +6,9 @@
 
 start_shell 100 30
 # Everything the pane receives, byte for byte, to look for escape sequences.
-$TMUX_CMD pipe-pane -O "cat >'$DIR/pane.raw'"
+$TMUX_CMD pipe-pane -O "cat >>'$DIR/pane.raw'"
 
-for term in dumb unknown-xyz; do
+for term in dumb unknown-xyz ''; do
 	: >"$DIR/pane.raw"
 	# "EX""ITED" so that the typed command line itself does not match.
 	type_line "TERM=$term '$UDSCOPE' 2>err-$term.txt; echo \"EX\"\"ITED-$term-\$?\""
