@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -23,23 +24,63 @@ struct batch {
 	const struct batch_opts *o;
 	struct app app;
 	uint64_t base_ns;
+	uint64_t written;     /* events written so far: the JSON seq of the last one */
 	int sigfd;
 	bool failed;
 	bool signalled;
+	bool out_broken;      /* a write to stdout failed: said once, nothing more written */
 };
+
+/* Standard output cannot take our lines: say so once, fail, and stop (as a pipe's writer
+ * that got SIGPIPE would), since every further line would be lost too. */
+static void out_failed(struct batch *b, int err)
+{
+	if (b->out_broken)
+		return;
+	if (err == 0)
+		err = EIO;
+	b->out_broken = true;
+	b->failed = true;
+	b->app.quit = true;
+	__fpurge(stdout);   /* what is still buffered cannot be written; not at exit either */
+	fprintf(stderr, "udscope: write standard output: %s (%s)\n", strerror(err),
+		event_errno_name(err));
+}
+
+static void out_line(struct batch *b, const char *line)
+{
+	if (b->out_broken)
+		return;
+	errno = 0;
+	if (fputs(line, stdout) == EOF || putchar('\n') == EOF)
+		out_failed(b, errno);
+}
+
+static void out_flush(struct batch *b)
+{
+	if (b->out_broken)
+		return;
+	errno = 0;
+	if (fflush(stdout) == EOF)
+		out_failed(b, errno);
+}
 
 static void batch_emit(void *ctx, struct event *ev)
 {
 	struct batch *b = ctx;
-	char line[EVENT_LINE_MAX];
+	char line[EVENT_JSON_MAX > EVENT_LINE_MAX ? EVENT_JSON_MAX : EVENT_LINE_MAX];
 	if (b->o->json) {
+		/* seq is the event's place in this output: the bus numbers only what session
+		 * threads publish, and main-thread events can come out between them. */
+		ev->seq = ++b->written;
 		event_format_json(ev, b->base_ns, line, sizeof(line));
-		fputs(line, stdout);
-		fputc('\n', stdout);
+		out_line(b, line);
 	}
 	if (ev->kind == EV_ERROR) {
-		/* Errors name the operation themselves; keep stdout ahead of them. */
-		fflush(stdout);
+		/* Every failure counts, also one a session thread reports after its command
+		 * returned. Errors name the operation themselves; keep stdout ahead of them. */
+		b->failed = true;
+		out_flush(b);
 		event_format(ev, 0, line, sizeof(line));
 		fprintf(stderr, "udscope: %s\n", line);
 		return;
@@ -48,15 +89,14 @@ static void batch_emit(void *ctx, struct event *ev)
 		return;
 	event_format_line(ev, b->o->timestamps ? EVENT_FMT_TIME : 0, b->base_ns, line,
 			  sizeof(line));
-	fputs(line, stdout);
-	fputc('\n', stdout);
+	out_line(b, line);
 }
 
 static void pump(struct batch *b, int timeout_ms)
 {
 	app_pump(&b->app, timeout_ms);
 	app_reap(&b->app);
-	fflush(stdout);
+	out_flush(b);
 }
 
 static bool check_signal(struct batch *b)
@@ -221,7 +261,7 @@ int batch_run(const struct batch_opts *o)
 	if (b.app.script.failures)
 		b.failed = true;
 	app_close(&b.app);
-	fflush(stdout);
+	out_flush(&b);
 	close(b.sigfd);
 	return b.failed ? 1 : 0;
 }

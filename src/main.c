@@ -1,13 +1,17 @@
 /* main: parse the options and hand over to the console or the batch front end. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch.h"
+#include "core/event.h"
 #include "front.h"
 
 static void usage(FILE *f)
@@ -35,11 +39,49 @@ static void usage(FILE *f)
 		"  pair [MESSAGE [REPLY]] [--type stream|seqpacket|dgram]\n"
 		"  help [COMMAND] | quit\n"
 		"\n"
-		"Exit status: 0 when every command succeeded, 1 when one failed, 2 for a usage error.\n");
+		"Exit status: 0 when every command succeeded, 1 when one failed (or writing the\n"
+		"output failed), 2 for a usage error.\n");
+}
+
+/* A closed 0, 1 or 2 would be taken by the next descriptor we open (the signalfd, a socket),
+ * and our input or output would go there. Hold each closed one with /dev/null opened
+ * read-only: standard input then reads as empty, and writes to a closed standard output
+ * fail with EBADF (gnulib's stdopen does the same), which batch reports. */
+static int std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int got = open("/dev/null", O_RDONLY);
+		if (got != fd) {
+			if (got >= 0)
+				close(got);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* --help and --version: their output is checked like batch's. */
+static int stdout_done(void)
+{
+	errno = 0;
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		int e = errno ? errno : EIO;
+		fprintf(stderr, "udscope: write standard output: %s (%s)\n", strerror(e),
+			event_errno_name(e));
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	/* Before anything opens a descriptor. */
+	if (std_fds_open() < 0) {
+		fprintf(stderr, "udscope: cannot hold a closed standard descriptor with /dev/null\n");
+		return 1;
+	}
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "exec", required_argument, NULL, 'e' },
@@ -65,11 +107,11 @@ int main(int argc, char **argv)
 		case 't': bo.timestamps = true; break;
 		case 'j': bo.json = true; break;
 		case 'C': no_color = true; break;
-		case 'h': usage(stdout); free(bo.exec); return 0;
+		case 'h': usage(stdout); free(bo.exec); return stdout_done();
 		case 'V':
 			printf("%s\n", PACKAGE_STRING);
 			free(bo.exec);
-			return 0;
+			return stdout_done();
 		default:
 			usage(stderr);
 			free(bo.exec);

@@ -277,6 +277,112 @@ size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_n
 	return o.w;
 }
 
+/* Append N bytes as they are (nothing if they do not all fit: no half escapes). */
+static void put_raw(struct out *o, const char *p, size_t n)
+{
+	if (o->len == 0 || o->w + n > o->len - 1)
+		return;
+	memcpy(o->buf + o->w, p, n);
+	o->w += n;
+	o->buf[o->w] = '\0';
+}
+
+/* Length of the well-formed UTF-8 sequence at P (at most N bytes), or 0 when the byte at P
+ * starts none (Unicode table 3-7: no overlongs, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xbf;   /* the range allowed for the second byte */
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* N bytes as lowercase hex, two digits a byte. */
+static void put_hex(struct out *o, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char h[2] = { hexdigits[p[i] >> 4], hexdigits[p[i] & 15] };
+		put_raw(o, h, 2);
+	}
+}
+
+/* One character (LEN bytes at P, well-formed UTF-8) inside a JSON string. */
+static void put_json_char(struct out *o, const unsigned char *p, size_t len)
+{
+	/* The controls: C0 and DEL are one byte, C1 (U+0080..U+009F) is 0xc2 0x80..0x9f. */
+	unsigned ctl = len == 1 && (p[0] < 0x20 || p[0] == 0x7f) ? p[0]
+		: len == 2 && p[0] == 0xc2 && p[1] <= 0x9f ? p[1] : 0;
+	if (len == 1 && (p[0] == '"' || p[0] == '\\')) {
+		char esc[2] = { '\\', (char)p[0] };
+		put_raw(o, esc, 2);
+	} else if (ctl == '\n') {
+		put_raw(o, "\\n", 2);
+	} else if (ctl == '\t') {
+		put_raw(o, "\\t", 2);
+	} else if (ctl == '\r') {
+		put_raw(o, "\\r", 2);
+	} else if (ctl || (len == 1 && p[0] == 0)) {
+		/* Terminal controls, C1 included, never leave as raw bytes. */
+		char esc[6] = { '\\', 'u', '0', '0', hexdigits[ctl >> 4], hexdigits[ctl & 15] };
+		put_raw(o, esc, 6);
+	} else {
+		put_raw(o, (const char *)p, len);
+	}
+}
+
+/* ,"KEY":"..." for the N bytes at S: well-formed UTF-8 as the same characters, controls as
+ * \u escapes, each byte that is not part of well-formed UTF-8 as \ufffd. When there was such
+ * a byte, ,"KEY_hex":"..." follows with every byte of S, so nothing is lost. */
+static void put_json_string(struct out *o, const char *key, const void *s, size_t n)
+{
+	const unsigned char *p = s;
+	bool valid = true;
+	put(o, ",\"%s\":\"", key);
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len(p + i, n - i);
+		if (len == 0) {
+			valid = false;
+			put_raw(o, "\\ufffd", 6);
+			i++;
+		} else {
+			put_json_char(o, p + i, len);
+			i += len;
+		}
+	}
+	put_raw(o, "\"", 1);
+	if (!valid) {
+		put(o, ",\"%s_hex\":\"", key);
+		put_hex(o, p, n);
+		put_raw(o, "\"", 1);
+	}
+}
+
+/* The schema is documented in doc/udscope.1 (JSON OUTPUT); keep the two in step. */
 size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
@@ -291,19 +397,17 @@ size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, si
 	if (ev->actor)
 		put(&o, ",\"actor_pid\":%ld", (long)ev->actor);
 	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
-		char data[6 * EVENT_PREVIEW_MAX + 1];
-		bytes_json(ev->preview, ev->preview_len, data, sizeof(data));
-		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"%s\",\"truncated\":%s", ev->nbytes, data,
-		    ev->nbytes > ev->preview_len ? "true" : "false");
+		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);
+		put_hex(&o, ev->preview, ev->preview_len);
+		put(&o, "\",\"truncated\":%s", ev->nbytes > ev->preview_len ? "true" : "false");
 	}
-	if (ev->text[0]) {
-		char text[6 * EVENT_TEXT_MAX + 1];
-		bytes_json(ev->text, strlen(ev->text), text, sizeof(text));
-		put(&o, ",\"text\":\"%s\"", text);
+	if (ev->text[0])
+		put_json_string(&o, "text", ev->text, strnlen(ev->text, sizeof(ev->text)));
+	if (ev->err) {
+		put(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
+		const char *msg = strerror(ev->err);
+		put_json_string(&o, "error", msg, strlen(msg));
 	}
-	if (ev->err)
-		put(&o, ",\"errno\":\"%s\",\"error\":\"%s\"", event_errno_name(ev->err),
-		    strerror(ev->err));
 	if (ev->has_cred)
 		put(&o, ",\"pid\":%ld,\"uid\":%lu,\"gid\":%lu", (long)ev->pid,
 		    (unsigned long)ev->uid, (unsigned long)ev->gid);

@@ -108,11 +108,15 @@ size_t event_label(const struct event *ev, char *buf, size_t len);
 /* A whole batch line: [time ]label: words (no newline). */
 size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_ns,
 			 char *buf, size_t len);
-/* One JSON object (no newline). */
+/* One JSON object (no newline), the schema doc/udscope.1 documents: text as UTF-8 (with
+ * text_hex holding the exact bytes when they are not UTF-8), data as hex. */
 size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len);
 
 /* Big enough for any line event_format* produces. */
 #define EVENT_LINE_MAX (BYTES_REPR_SIZE_EV + EVENT_TEXT_MAX * 2 + 256)
 #define BYTES_REPR_SIZE_EV (4 * EVENT_PREVIEW_MAX + 4)
+/* Big enough for any object event_format_json produces: text at worst 6 bytes a byte plus
+ * 2 for text_hex, data 2 a byte, and the fixed fields. */
+#define EVENT_JSON_MAX (8 * EVENT_TEXT_MAX + 2 * EVENT_PREVIEW_MAX + 1024)
 
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <term.h>
 #include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -499,7 +500,7 @@ static void key_char(struct console *c, wint_t wc)
 		break;
 	}
 	char mb[MB_LEN_MAX];
-	if (wc < 0x80) {
+	if (wc < 0x80 || (MB_CUR_MAX == 1 && wc <= 0xff)) {   /* see read_keys */
 		mb[0] = (char)wc;
 		prompt_feed(mb, 1);
 		return;
@@ -515,7 +516,16 @@ static void read_keys(struct console *c)
 {
 	for (int i = 0; i < CONSOLE_KEYS_PER_WAKE && !c->app.quit; i++) {
 		wint_t wc;
-		int r = get_wch(&wc);
+		int r;
+		if (MB_CUR_MAX == 1) {
+			/* A single-byte locale (LANG=C): get_wch would swallow bytes of 0x80 and
+			 * above that are no character there; take bytes, readline gets them as is. */
+			int k = getch();
+			r = k == ERR ? ERR : k >= KEY_MIN ? KEY_CODE_YES : OK;
+			wc = (wint_t)k;
+		} else {
+			r = get_wch(&wc);
+		}
 		if (r == ERR)
 			break;
 		if (r == KEY_CODE_YES)
@@ -652,6 +662,26 @@ static int screen_open(struct console *c, bool no_color, bool utf8)
 	return 0;
 }
 
+/* Before curses draws anything: the terminal type must be known and able to move the cursor
+ * (TERM=dumb cannot: the console would pile prompt, status and boxes on one line). */
+static bool terminal_usable(void)
+{
+	const char *term = getenv("TERM") ? getenv("TERM") : "";
+	int err = 0;
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK) {
+		fprintf(stderr, "udscope: cannot use terminal type '%s' (check TERM), or use "
+			"udscope --batch\n", term);
+		return false;
+	}
+	const char *cup = tigetstr("cup");
+	bool ok = cup && cup != (const char *)-1;
+	del_curterm(cur_term);
+	if (!ok)
+		fprintf(stderr, "udscope: terminal type '%s' cannot move the cursor, which the "
+			"console needs; use udscope --batch\n", term);
+	return ok;
+}
+
 int console_run(char **exec, int nexec, bool no_color)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -659,6 +689,8 @@ int console_run(char **exec, int nexec, bool no_color)
 			"scripts\n");
 		return 1;
 	}
+	if (!terminal_usable())
+		return 1;
 	setlocale(LC_ALL, "");
 	bool utf8 = locale_is_utf8();
 	struct console *c = calloc(1, sizeof(*c));

@@ -379,6 +379,12 @@ int prompt_init(const char *prompt, const struct prompt_hooks *hooks, char *why,
 		}
 	}
 	rl_callback_handler_install(P.prompt, line_handler);
+	/* 8-bit input as it is, whatever the locale: under LANG=C readline's defaults turn a byte
+	 * of 0x80 and above into Meta plus a key, so "é.sock" could not be typed. Bound after
+	 * the first install, which initializes readline (and would reset them by locale). */
+	rl_variable_bind("input-meta", "on");
+	rl_variable_bind("convert-meta", "off");
+	rl_variable_bind("output-meta", "on");
 	P.dirty = true;
 	return r;
 }

@@ -77,12 +77,12 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 recv = [e for e in ev if e["source"] == "server" and e["kind"] == "recv"]
 assert [e["bytes"] for e in recv] == [2, 0], recv
-assert recv[0]["data"] == "hi" and recv[0]["connection"] == 1
+assert bytes.fromhex(recv[0]["data"]) == b"hi" and recv[0]["connection"] == 1
 acc = [e for e in ev if e["kind"] == "accept" and e["source"] == "server"][0]
 assert acc["pid"] > 0 and "uid" in acc
 ' "$D/out"
 else
-	check "--json: recv line" grep -q '"kind":"recv","connection":1,"bytes":2,"data":"hi"' "$D/out"
+	check "--json: recv line" grep -q '"kind":"recv","connection":1,"bytes":2,"data":"6869"' "$D/out"
 fi
 
 # After EOF batch keeps serving until SIGTERM, then removes the node.

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -101,6 +102,13 @@ static void test_pair_label(void **state)
 	assert_string_equal(line(&ev, 0), "plain");
 }
 
+static const char *json(const struct event *ev)
+{
+	static char buf[EVENT_JSON_MAX];
+	event_format_json(ev, 0, buf, sizeof(buf));
+	return buf;
+}
+
 static void test_json(void **state)
 {
 	struct event ev;
@@ -109,17 +117,116 @@ static void test_json(void **state)
 	ev.time_ns = 1000;
 	ev.conn = 2;
 	event_set_bytes(&ev, "a\"\x1b", 3);
-	char buf[1024];
-	event_format_json(&ev, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "{\"seq\":9,\"time\":0.000001,\"source\":\"server\",\"kind\":\"recv\","
-			    "\"connection\":2,\"bytes\":3,\"data\":\"a\\\"\\u001b\",\"truncated\":false}");
+	/* data is lowercase hex, two digits a byte: no text decoding can mangle it. */
+	assert_string_equal(json(&ev), "{\"seq\":9,\"time\":0.000001,\"source\":\"server\","
+			    "\"kind\":\"recv\",\"connection\":2,\"bytes\":3,\"data\":\"61221b\","
+			    "\"truncated\":false}");
 	event_init(&ev, SRC_CLIENT, EV_ERROR);
 	ev.time_ns = 0;
 	ev.err = ENOENT;
 	event_textf(&ev, "connect /nope");
-	event_format_json(&ev, 0, buf, sizeof(buf));
-	assert_non_null(strstr(buf, "\"errno\":\"ENOENT\",\"error\":\"No such file or directory\""));
-	assert_non_null(strstr(buf, "\"text\":\"connect /nope\""));
+	const char *j = json(&ev);
+	assert_non_null(strstr(j, "\"errno\":\"ENOENT\",\"error\":\"No such file or directory\""));
+	assert_non_null(strstr(j, "\"text\":\"connect /nope\""));
+	assert_null(strstr(j, "text_hex"));
+}
+
+static void test_json_data_every_byte(void **state)
+{
+	uint8_t all[EVENT_PREVIEW_MAX];
+	for (size_t i = 0; i < sizeof(all); i++)
+		all[i] = (uint8_t)(i * 2 + 1);
+	all[0] = 0x00;
+	all[1] = 0xff;
+	struct event ev;
+	event_init(&ev, SRC_CLIENT, EV_SEND);
+	ev.time_ns = 0;
+	event_set_bytes(&ev, all, sizeof(all));
+	ev.nbytes = 1000;
+	const char *j = json(&ev);
+	char want[2 * EVENT_PREVIEW_MAX + 1];
+	for (size_t i = 0; i < sizeof(all); i++)
+		snprintf(want + 2 * i, 3, "%02x", all[i]);
+	assert_non_null(strstr(j, want));
+	assert_true(strncmp(strstr(j, want) - 8, "\"data\":\"00ff", 12) == 0);
+	assert_non_null(strstr(j, "\"bytes\":1000,"));
+	assert_non_null(strstr(j, "\"truncated\":true}"));
+}
+
+/* Valid UTF-8 text comes out as the same characters; controls (C0, DEL, C1) as \u escapes. */
+static void test_json_utf8_text(void **state)
+{
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_LISTEN);
+	ev.time_ns = 0;
+	event_textf(&ev, "./\xc3\xa9.sock \xe2\x82\xac \xf0\x9f\x98\x80");
+	assert_non_null(strstr(json(&ev), "\"text\":\"./\xc3\xa9.sock \xe2\x82\xac \xf0\x9f\x98\x80\""));
+	assert_null(strstr(json(&ev), "text_hex"));
+	event_textf(&ev, "a\x1b[2J\x7f\xc2\x9b\xc2\xa0\"\\\n\t");
+	assert_non_null(strstr(json(&ev),
+			       "\"text\":\"a\\u001b[2J\\u007f\\u009b\xc2\xa0\\\"\\\\\\n\\t\""));
+	assert_null(strstr(json(&ev), "text_hex"));
+}
+
+/* Bytes that are not UTF-8 become U+FFFD in text, and text_hex keeps the exact bytes. */
+static void test_json_invalid_text(void **state)
+{
+	static const struct {
+		const char *in, *text, *hex;
+	} cases[] = {
+		{ "a\xff" "b", "a\\ufffdb", "61ff62" },
+		{ "\xc3", "\\ufffd", "c3" },                           /* cut short at the end */
+		{ "\xc3(", "\\ufffd(", "c328" },                        /* bad continuation */
+		{ "\xc0\xaf", "\\ufffd\\ufffd", "c0af" },               /* overlong '/' */
+		{ "\xe0\x80\xaf", "\\ufffd\\ufffd\\ufffd", "e080af" },  /* overlong, 3 bytes */
+		{ "\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd", "eda080" },  /* a UTF-16 surrogate */
+		{ "\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd", "f4908080" }, /* > U+10FFFF */
+		{ "\x80\xc3\xa9", "\\ufffd\xc3\xa9", "80c3a9" },        /* stray continuation */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct event ev;
+		event_init(&ev, SRC_SYSTEM, EV_INFO);
+		ev.time_ns = 0;
+		event_textf(&ev, "%s", cases[i].in);
+		char want[128];
+		snprintf(want, sizeof(want), "\"text\":\"%s\",\"text_hex\":\"%s\"", cases[i].text,
+			 cases[i].hex);
+		const char *j = json(&ev);
+		if (!strstr(j, want))
+			fail_msg("case %zu: %s lacks %s", i, j, want);
+	}
+}
+
+/* The worst event still makes one whole object: EVENT_JSON_MAX is big enough. */
+static void test_json_worst_case_fits(void **state)
+{
+	struct event ev;
+	event_init(&ev, SRC_PAIR_CHILD, EV_RECV);
+	ev.seq = UINT64_MAX;
+	ev.time_ns = UINT64_MAX;
+	ev.dropped = UINT64_MAX;
+	ev.conn = UINT32_MAX;
+	ev.actor = -2147483647 - 1;
+	ev.err = EOWNERDEAD;
+	ev.has_cred = true;
+	ev.pid = -2147483647 - 1;
+	ev.uid = (uid_t)-1;
+	ev.gid = (gid_t)-1;
+	ev.mark_off = 65535;
+	ev.mark_len = 65535;
+	uint8_t ff[EVENT_PREVIEW_MAX];
+	memset(ff, 0xff, sizeof(ff));
+	event_set_bytes(&ev, ff, sizeof(ff));
+	ev.nbytes = UINT64_MAX;
+	for (int fill = 0; fill < 3; fill++) {
+		memset(ev.text, fill == 0 ? 0x01 : fill == 1 ? 0xff : '"', EVENT_TEXT_MAX - 1);
+		ev.text[EVENT_TEXT_MAX - 1] = '\0';
+		char buf[EVENT_JSON_MAX];
+		size_t n = event_format_json(&ev, 0, buf, sizeof(buf));
+		assert_true(n < sizeof(buf) - 1);
+		assert_int_equal(buf[n - 1], '}');
+		assert_int_equal(strlen(buf), n);
+	}
 }
 
 int main(void)
@@ -131,6 +238,10 @@ int main(void)
 		cmocka_unit_test(test_dropped_and_time),
 		cmocka_unit_test(test_pair_label),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_data_every_byte),
+		cmocka_unit_test(test_json_utf8_text),
+		cmocka_unit_test(test_json_invalid_text),
+		cmocka_unit_test(test_json_worst_case_fits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
