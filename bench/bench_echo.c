@@ -106,9 +106,10 @@ static void udscope_server(const char *path, unsigned chunk, int ready, bool los
 		_exit(1);
 	struct server_opts o = { .chunk = chunk, .backlog = 4, .mode = -1 };
 	struct server *srv;
-	if (server_start(&srv, &addr, &o, &app.out, &app.later) < 0 ||
-	    !app_adopt(&app, &server_session_ops, srv))
+	struct session *ses = app_prepare(&app, &server_session_ops);
+	if (!ses || server_start(&srv, &addr, &o, &ses->now, &ses->later) < 0)
 		_exit(1);
+	app_commit(&app, ses, srv);
 	if (write(ready, "r", 1) < 0)
 		_exit(1);
 	while (!stop_flag) {

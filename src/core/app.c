@@ -73,17 +73,24 @@ int app_wait_for(struct app *app, const struct app_wait *w)
 	return w->status(w->session);
 }
 
-struct session *app_adopt(struct app *app, const struct session_ops *ops, void *impl)
+struct session *app_prepare(struct app *app, const struct session_ops *ops)
 {
-	struct session *s = session_add(&app->sessions, ops, impl);
-	if (s)
-		return s;
-	app_error(app, ENOMEM, "%s: keep the session", ops->name);
-	ops->stop(impl);
-	while (!ops->finished(impl))
-		app_pump(app, 50);
-	ops->destroy(impl, &app->out);
-	return NULL;
+	/* Its lines name it when another of its kind runs beside it. */
+	bool show = session_count(&app->sessions, ops->kind, NULL, NULL) > 0;
+	struct session *s = session_new(&app->sessions, ops, &app->out, &app->later, show);
+	if (!s)
+		app_error(app, ENOMEM, "%s: a new session", ops->name);
+	return s;
+}
+
+void app_commit(struct app *app, struct session *s, void *impl)
+{
+	session_link(&app->sessions, s, impl);
+}
+
+void app_discard(struct app *app, struct session *s)
+{
+	free(s);
 }
 
 struct session *app_newest(const struct app *app, enum session_kind kind)
@@ -150,10 +157,8 @@ struct session *app_pick(struct app *app, enum session_kind kind, const char *wh
 
 void app_free_session(struct app *app, struct session *s)
 {
-	const struct session_ops *ops = s->ops;
-	void *impl = s->impl;
+	s->ops->destroy(s->impl, s->now.emit ? &s->now : &app->out);
 	session_unlink(&app->sessions, s);
-	ops->destroy(impl, &app->out);
 }
 
 static bool session_done(const void *s)

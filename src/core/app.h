@@ -75,9 +75,12 @@ void app_info_mark(struct app *app, enum event_source source, size_t mark_off, s
 void app_error(struct app *app, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Keep IMPL, just started by a command, as a session with the next id. On ENOMEM it is
- * stopped and freed, an error said, and NULL returned. */
-struct session *app_adopt(struct app *app, const struct session_ops *ops, void *impl);
+/* A session about to start: its id, and the sinks to start it with (s->now, s->later), which
+ * mark its events. NULL (an error said) on ENOMEM. Then app_commit once it runs as IMPL, or
+ * app_discard when it could not start. */
+struct session *app_prepare(struct app *app, const struct session_ops *ops);
+void app_commit(struct app *app, struct session *s, void *impl);
+void app_discard(struct app *app, struct session *s);
 /* The session of KIND that WHICH names: NULL or "" for the only one, "ID" or "#ID", or a
  * path. When none fits, or several do and WHICH names none, says so (the line starts with
  * OP and lists them) and returns NULL. */

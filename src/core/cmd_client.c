@@ -35,11 +35,14 @@ static int client_run(struct app *app, const struct cmd_args *a)
 		.timeout_ms = (int)cmd_num(a, "timeout", 0) * 1000,
 	};
 	struct client *c;
-	if (client_start(&c, &addr, &o, msg, len, &app->out, &app->later) < 0)
-		return CMD_FAIL;
-	struct session *s = app_adopt(app, &client_session_ops, c);
+	struct session *s = app_prepare(app, &client_session_ops);
 	if (!s)
 		return CMD_FAIL;
+	if (client_start(&c, &addr, &o, msg, len, &s->now, &s->later) < 0) {
+		app_discard(app, s);
+		return CMD_FAIL;
+	}
+	app_commit(app, s, c);
 	app_wait_session(app, s);
 	return CMD_PENDING;
 }

@@ -21,17 +21,23 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 	}
 	app_reap(app);
 	/* Connections the peer closed have said everything: they make room for this one. */
-	struct session *s, *next;
-	for (s = app->sessions.head; s; s = next) {
-		next = s->next;
-		if (s->ops->kind == SESSION_CONN && client_finished(s->impl))
-			app_free_session(app, s);
+	struct session *old, *next;
+	for (old = app->sessions.head; old; old = next) {
+		next = old->next;
+		if (old->ops->kind == SESSION_CONN && client_finished(old->impl))
+			app_free_session(app, old);
 	}
 	struct client_opts o = { .chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT) };
 	struct client *c;
-	if (client_start(&c, &addr, &o, NULL, 0, &app->out, &app->later) < 0)
+	struct session *s = app_prepare(app, &conn_session_ops);
+	if (!s)
 		return CMD_FAIL;
-	return app_adopt(app, &conn_session_ops, c) ? CMD_OK : CMD_FAIL;
+	if (client_start(&c, &addr, &o, NULL, 0, &s->now, &s->later) < 0) {
+		app_discard(app, s);
+		return CMD_FAIL;
+	}
+	app_commit(app, s, c);
+	return CMD_OK;
 }
 
 /* The connection a command names with --id N, or the only one. */

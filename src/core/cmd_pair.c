@@ -29,11 +29,14 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 	}
 	int type = pair_type_parse(cmd_str(a, "type", "stream"));
 	struct pair *p;
-	if (pair_start(&p, msg, len, reply, rlen, type, &app->out, &app->later) < 0)
-		return CMD_FAIL;
-	struct session *s = app_adopt(app, &pair_session_ops, p);
+	struct session *s = app_prepare(app, &pair_session_ops);
 	if (!s)
 		return CMD_FAIL;
+	if (pair_start(&p, msg, len, reply, rlen, type, &s->now, &s->later) < 0) {
+		app_discard(app, s);
+		return CMD_FAIL;
+	}
+	app_commit(app, s, p);
 	app_wait_session(app, s);
 	return CMD_PENDING;
 }

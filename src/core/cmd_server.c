@@ -35,9 +35,15 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	}
 	struct server *srv;
-	if (server_start(&srv, &addr, &o, &app->out, &app->later) < 0)
+	struct session *s = app_prepare(app, &server_session_ops);
+	if (!s)
 		return CMD_FAIL;
-	return app_adopt(app, &server_session_ops, srv) ? CMD_OK : CMD_FAIL;
+	if (server_start(&srv, &addr, &o, &s->now, &s->later) < 0) {
+		app_discard(app, s);
+		return CMD_FAIL;
+	}
+	app_commit(app, s, srv);
+	return CMD_OK;
 }
 
 static int server_stop_run(struct app *app, const struct cmd_args *a)

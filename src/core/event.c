@@ -252,6 +252,8 @@ size_t event_label(const struct event *ev, char *buf, size_t len)
 	if (ev->source == SRC_SYSTEM)
 		return 0;
 	put(&o, "%s", event_source_name(ev->source));
+	if (ev->show_session && ev->session)
+		put(&o, "[%" PRIu32 "]", ev->session);
 	if (ev->conn)
 		put(&o, " #%" PRIu32, ev->conn);
 	if (ev->actor)
@@ -392,6 +394,8 @@ size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, si
 	put(&o, "{\"seq\":%" PRIu64 ",\"time\":%" PRIu64 ".%06" PRIu64
 	    ",\"source\":\"%s\",\"kind\":\"%s\"", ev->seq, t / 1000000000u,
 	    (t / 1000u) % 1000000u, event_source_name(ev->source), event_kind_name(ev->kind));
+	if (ev->session)
+		put(&o, ",\"session\":%" PRIu32, ev->session);
 	if (ev->conn)
 		put(&o, ",\"connection\":%" PRIu32, ev->conn);
 	if (ev->actor)

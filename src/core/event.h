@@ -39,6 +39,8 @@ struct event {
 	uint64_t dropped;      /* events dropped (bus full) just before this one */
 	uint64_t nbytes;       /* exact byte count of RECV/SEND */
 	uint32_t conn;         /* server connection number, 0 when none */
+	uint32_t session;      /* the session's id (sessions, #N), 0 for udscope itself */
+	bool show_session;     /* text names the session: another of its kind ran beside it */
 	uint8_t source;        /* enum event_source */
 	uint8_t kind;          /* enum event_kind */
 	uint16_t preview_len;  /* bytes of preview[] used (<= nbytes) */

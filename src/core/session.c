@@ -7,18 +7,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct session *session_add(struct session_list *l, const struct session_ops *ops, void *impl)
+static void stamp_emit(void *ctx, struct event *ev)
+{
+	const struct session_stamp *st = ctx;
+	ev->session = st->id;
+	ev->show_session = st->show;
+	sink_emit(&st->inner, ev);
+}
+
+static void stamp_emit_many(void *ctx, struct event *ev, size_t n)
+{
+	const struct session_stamp *st = ctx;
+	for (size_t i = 0; i < n; i++) {
+		ev[i].session = st->id;
+		ev[i].show_session = st->show;
+	}
+	sink_emit_many(&st->inner, ev, n);
+}
+
+static struct event_sink stamp_sink(struct session_stamp *st, const struct event_sink *inner,
+				    uint32_t id, bool show)
+{
+	*st = (struct session_stamp){ *inner, id, show };
+	return (struct event_sink){ stamp_emit, st, stamp_emit_many };
+}
+
+struct session *session_new(struct session_list *l, const struct session_ops *ops,
+			    const struct event_sink *now, const struct event_sink *later, bool show)
 {
 	struct session *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
 	s->id = ++l->next_id;
 	s->ops = ops;
+	if (now)
+		s->now = stamp_sink(&s->now_stamp, now, s->id, show);
+	if (later)
+		s->later = stamp_sink(&s->later_stamp, later, s->id, show);
+	return s;
+}
+
+void session_link(struct session_list *l, struct session *s, void *impl)
+{
 	s->impl = impl;
 	struct session **tail = &l->head;
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = s;
+}
+
+struct session *session_add(struct session_list *l, const struct session_ops *ops, void *impl)
+{
+	struct session *s = session_new(l, ops, NULL, NULL, false);
+	if (s)
+		session_link(l, s, impl);
 	return s;
 }
 

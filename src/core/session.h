@@ -45,10 +45,20 @@ struct session_ops {
 	void (*info)(const void *impl, struct session_info *out);
 };
 
+/* A sink that marks each event with its session before passing it on. */
+struct session_stamp {
+	struct event_sink inner;
+	uint32_t id;
+	bool show;               /* name the session in text lines ("server[3]") */
+};
+
 struct session {
 	uint32_t id;
 	const struct session_ops *ops;
 	void *impl;
+	struct session_stamp now_stamp, later_stamp;
+	struct event_sink now;       /* what the session says on the main thread */
+	struct event_sink later;     /* what its thread says (through the bus) */
 	struct session *next;
 };
 
@@ -57,7 +67,13 @@ struct session_list {
 	uint32_t next_id;
 };
 
-/* Add IMPL with the next id (1, 2, ...). Returns the session, or NULL (ENOMEM). */
+/* A session with the next id (1, 2, ...), not in the list yet; its sinks stamp events with
+ * the id and pass them to NOW and LATER. SHOW: text lines name it. NULL on ENOMEM. */
+struct session *session_new(struct session_list *l, const struct session_ops *ops,
+			    const struct event_sink *now, const struct event_sink *later, bool show);
+/* Put S, now running as IMPL, at the end of the list. */
+void session_link(struct session_list *l, struct session *s, void *impl);
+/* Add IMPL with the next id, with sinks that pass events on unstamped. NULL on ENOMEM. */
 struct session *session_add(struct session_list *l, const struct session_ops *ops, void *impl);
 /* Take S out of the list and free the node (not IMPL: ops->destroy is the caller's). */
 void session_unlink(struct session_list *l, struct session *s);
