@@ -146,8 +146,15 @@ static size_t render_line(const struct view *v, const struct pane_line *pl, char
 		n = snprintf(head, sizeof(head), "%4" PRIu64 ".%03" PRIu64 " ", ms / 1000u,
 			     ms % 1000u);
 		hl = n < 0 ? 0 : (size_t)n;
+		if (ev->show_session && ev->session) {
+			/* Another session of its kind shares the pane: say whose line it is. */
+			n = snprintf(head + hl, sizeof(head) - hl, "[%" PRIu32 "]", ev->session);
+			hl += n < 0 ? 0 : (size_t)n;
+		}
 		if (ev->conn)
 			n = snprintf(head + hl, sizeof(head) - hl, "#%-2" PRIu32 " ", ev->conn);
+		else if (ev->show_session && ev->session)
+			n = snprintf(head + hl, sizeof(head) - hl, " ");
 		else if (ev->actor && ev->source != SRC_PAIR_PARENT && ev->source != SRC_PAIR_CHILD)
 			n = snprintf(head + hl, sizeof(head) - hl, "%ld ", (long)ev->actor);
 		else
