@@ -2,35 +2,11 @@
 # client-delivery.sh: what a script sends is delivered or the run fails; the one-shot client
 # accepts only its own bytes back and gives up when told. Peers are real processes (peer.py).
 set -u
-U=${UDSCOPE:?UDSCOPE must name the built binary}
-S=${UDSCOPE_SRCDIR:-.}/tests/integration
-D=$(mktemp -d /tmp/udscope-delivery-XXXXXX)
-peers=""
-trap 'for p in $peers; do kill "$p" 2>/dev/null; done; rm -rf "$D"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { # check NAME COMMAND...
-	name=$1; shift
-	if "$@"; then ok "$name"; else notok "$name" "$(head -5 "$D/err" 2>/dev/null)" "$(head -5 "$D/out" 2>/dev/null)"; fi
-}
-wait_for() { # wait_for TEST-EXPRESSION... (5 s)
-	i=0
-	while [ $i -lt 100 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
-	return 1
-}
-peer() { # peer NAME MODE [ARG]: peer.py on $D/NAME in the background
-	python3 "$S/peer.py" "$D/$1" "$2" ${3:+"$3"} --life 60 &
-	peers="$peers $!"
-	wait_for test -S "$D/$1"
-}
-stop_peers() { for p in $peers; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; peers=""; }
+NAME=delivery
+. "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
+command -v python3 >/dev/null 2>&1 || skip_all 14 "python3 not installed"
 echo "1..14"
-if ! command -v python3 >/dev/null 2>&1; then
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do echo "ok $i # SKIP python3 not installed"; done
-	exit 0
-fi
 
 # 1-2: connect, send, disconnect: the bytes reach the peer before the socket closes.
 peer rec record "$D/rec.bin"

@@ -3,23 +3,14 @@
 # the liveness probe's connect() for 1.5 s (the window an unlucky scheduler could give), and
 # meanwhile the stale socket is replaced by a regular file.
 set -u
-U=${UDSCOPE:?UDSCOPE must name the built binary}
-D=$(mktemp -d /tmp/udscope-race-XXXXXX)
-trap 'rm -rf "$D"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { # check NAME COMMAND...
-	name=$1; shift
-	if "$@"; then ok "$name"; else notok "$name" "$(head -5 "$D/err" 2>/dev/null)"; fi
-}
+NAME=race
+. "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-echo "1..4"
 if ! command -v strace >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 ||
 	! strace -f -qq -o /dev/null -e 'trace=%%stat,connect' -e inject=connect:delay_exit=1 true 2>/dev/null; then
-	for i in 1 2 3 4; do echo "ok $i # SKIP strace with syscall injection, or python3, not available"; done
-	exit 0
+	skip_all 4 "strace with syscall injection, or python3, not available"
 fi
+echo "1..4"
 
 # A stale node: a socket that was bound, then its process went away.
 python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$D/s"

@@ -2,34 +2,11 @@
 # script.sh: scripts keep their order: connect, send, expect, wait, disconnect and source
 # against real peers (peer.py), and every failure makes the exit status 1.
 set -u
-U=${UDSCOPE:?UDSCOPE must name the built binary}
-S=${UDSCOPE_SRCDIR:-.}/tests/integration
-D=$(mktemp -d /tmp/udscope-script-XXXXXX)
-peers=""
-trap 'for p in $peers; do kill "$p" 2>/dev/null; done; rm -rf "$D"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { # check NAME COMMAND...
-	name=$1; shift
-	if "$@"; then ok "$name"; else notok "$name" "$(head -5 "$D/err" 2>/dev/null)" "$(head -12 "$D/out" 2>/dev/null)"; fi
-}
-wait_for() { # wait_for TEST-EXPRESSION... (5 s)
-	i=0
-	while [ $i -lt 100 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
-	return 1
-}
-peer() { # peer NAME MODE [ARG]
-	python3 "$S/peer.py" "$D/$1" "$2" ${3:+"$3"} --life 60 &
-	peers="$peers $!"
-	wait_for test -S "$D/$1"
-}
+NAME=script
+. "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
+command -v python3 >/dev/null 2>&1 || skip_all 13 "python3 not installed"
 echo "1..13"
-if ! command -v python3 >/dev/null 2>&1; then
-	i=1; while [ $i -le 13 ]; do echo "ok $i # SKIP python3 not installed"; i=$((i + 1)); done
-	exit 0
-fi
 
 # 1-3: a conversation with an HTTP server over a Unix socket, checked as it goes.
 peer web http
