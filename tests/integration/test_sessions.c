@@ -27,8 +27,8 @@ static struct session_info info_of(struct rec *r, uint32_t id)
 	return none;
 }
 
-/* Pump until session ID has received and sent BYTES each way, 5 s at most. (A server
- * counts a chunk once its echo went out, so its figures can trail the client's by a bit.) */
+/* Pump until session ID has received and sent BYTES each way, 5 s at most. (Figures are
+ * read from other threads' counters: a server's may trail what its clients already saw.) */
 static void wait_in(struct rec *r, uint32_t id, uint64_t bytes)
 {
 	for (int i = 0; i < 500; i++) {
