@@ -13,6 +13,7 @@
 #include "core/app.h"
 #include "core/cmd.h"
 #include "core/inspect.h"
+#include "core/node.h"
 #include "core/sockets.h"
 #include "core/sysio.h"
 
@@ -431,7 +432,7 @@ static bool report_verdict(struct app *app, const struct inspect_identity *id,
 	if (!S_ISSOCK(last->mode)) {
 		app_info(app, SRC_INSPECT, "verdict for %s: cannot connect: %s is a %s, not a socket "
 			 "(connect fails with ECONNREFUSED)", who, show(last->path, sh, sizeof(sh)),
-			 inspect_type_name(last->mode));
+			 node_type_name(last->mode));
 		return false;
 	}
 	if (v.root && !v.by_mode) {
@@ -603,7 +604,7 @@ static int inspect_abstract(struct app *app, const char *text, size_t len,
 		show(text, sh, sizeof(sh));
 		app_info(app, SRC_INSPECT, "note: a %s literally named %s exists in the current "
 			 "directory; ss, lsof and /proc/net/unix print both the same way: inspect "
-			 "./%s for the file", inspect_type_name(st.st_mode), sh, sh);
+			 "./%s for the file", node_type_name(st.st_mode), sh, sh);
 	}
 	char who[SHOW_NAME + 32];
 	identity_text(id, who, sizeof(who));
@@ -645,10 +646,10 @@ static void report_type(struct app *app, const struct inspect_node *node)
 				 node->target_err == ENOENT ? "dangling symlink" : "unreachable",
 				 errtxt(node->target_err, et, sizeof(et)));
 		else
-			app_info(app, SRC_INSPECT, "target: %s%s", inspect_type_name(node->target_st.st_mode),
+			app_info(app, SRC_INSPECT, "target: %s%s", node_type_name(node->target_st.st_mode),
 				 S_ISSOCK(node->target_st.st_mode) ? "" : " (not a socket)");
 	} else {
-		app_info(app, SRC_INSPECT, "type: %s (not a socket)", inspect_type_name(st->st_mode));
+		app_info(app, SRC_INSPECT, "type: %s (not a socket)", node_type_name(st->st_mode));
 	}
 	if (node->acl)
 		app_info(app, SRC_INSPECT, "acl: a POSIX ACL (system.posix_acl_access) is set; the "

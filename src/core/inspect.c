@@ -16,6 +16,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "core/node.h"
 #include "core/sockets.h"
 #include "core/sysio.h"
 
@@ -46,20 +47,6 @@ void inspect_mode_string(mode_t mode, char buf[INSPECT_MODE_STR])
 	if (mode & S_ISVTX)
 		buf[9] = (mode & S_IXOTH) ? 't' : 'T';
 	buf[10] = '\0';
-}
-
-const char *inspect_type_name(mode_t mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFSOCK: return "socket";
-	case S_IFREG: return "regular file";
-	case S_IFDIR: return "directory";
-	case S_IFLNK: return "symbolic link";
-	case S_IFIFO: return "fifo";
-	case S_IFCHR: return "character device";
-	case S_IFBLK: return "block device";
-	default: return "unknown type";
-	}
 }
 
 const char *inspect_show(const void *s, size_t len, char *buf, size_t bufsz)
@@ -535,31 +522,10 @@ void inspect_identity_user(const struct inspect_identity *id, struct inspect_use
 
 /* --- liveness and proof --- */
 
-static const int probe_types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
-
-/* Connect with each type until one is not refused for its type. Async-signal-safe (the
- * forked child uses it). Returns 0 or the errno; *TYPE is the type used last. */
-static int try_connect(const struct uds_addr *a, int *type)
-{
-	int err = EPROTOTYPE;
-	for (size_t i = 0; i < sizeof(probe_types) / sizeof(probe_types[0]); i++) {
-		*type = probe_types[i];
-		int fd = socket(AF_UNIX, probe_types[i] | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd < 0)
-			return errno;
-		int r = connect(fd, (const struct sockaddr *)&a->sun, a->len);
-		err = r == 0 ? 0 : errno;
-		close(fd);
-		if (err != EPROTOTYPE)
-			break;
-	}
-	return err;
-}
-
 void inspect_probe(const struct uds_addr *a, struct inspect_probe *out)
 {
 	memset(out, 0, sizeof(*out));
-	int err = try_connect(a, &out->type);
+	int err = node_connect(a, &out->type);
 	out->err = err;
 	if (err == 0)
 		out->live = out->type == SOCK_DGRAM ? INSPECT_DGRAM_BOUND : INSPECT_LISTENING;
@@ -637,7 +603,7 @@ static void __attribute__((noreturn)) prove_child(int wfd, const struct uds_addr
 	else if (setresuid(id->uid, id->uid, id->uid) < 0)
 		m = (struct proof_msg){ PROOF_SETRESUID, errno, 0 };
 	else
-		m.err = try_connect(a, &m.type);
+		m.err = node_connect(a, &m.type);
 	ssize_t n;
 	do
 		n = write(wfd, &m, sizeof(m));

@@ -20,10 +20,6 @@
 
 /* MODE as ls -l shows it: type letter, rwx triplets, s/S t/T for setuid, setgid, sticky. */
 void inspect_mode_string(mode_t mode, char buf[INSPECT_MODE_STR]);
-/* "socket", "regular file", "directory", "symbolic link", "fifo", "character device",
- * "block device", or "unknown type". */
-const char *inspect_type_name(mode_t mode);
-
 /* LEN bytes of S as they are when every byte is printable ASCII, else as a b'...' literal,
  * so no path or name reaches a terminal raw. Returns BUF. */
 const char *inspect_show(const void *s, size_t len, char *buf, size_t bufsz);

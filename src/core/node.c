@@ -18,23 +18,28 @@
 #include "core/sockets.h"
 #include "core/sysio.h"
 
-const char *node_kind_name(mode_t m)
+const char *node_type_name(mode_t mode)
 {
-	if (S_ISSOCK(m))
-		return "a socket";
-	if (S_ISREG(m))
-		return "a regular file";
-	if (S_ISDIR(m))
-		return "a directory";
-	if (S_ISLNK(m))
-		return "a symbolic link";
-	if (S_ISFIFO(m))
-		return "a FIFO";
-	if (S_ISCHR(m))
-		return "a character device";
-	if (S_ISBLK(m))
-		return "a block device";
-	return "not a socket";
+	switch (mode & S_IFMT) {
+	case S_IFSOCK: return "socket";
+	case S_IFREG: return "regular file";
+	case S_IFDIR: return "directory";
+	case S_IFLNK: return "symbolic link";
+	case S_IFIFO: return "fifo";
+	case S_IFCHR: return "character device";
+	case S_IFBLK: return "block device";
+	default: return "unknown type";
+	}
+}
+
+const char *node_kind_name(mode_t mode)
+{
+	static char buf[8][32];   /* main thread only; a few in one message */
+	static unsigned k;
+	const char *t = node_type_name(mode);
+	char *b = buf[k++ % 8];
+	snprintf(b, sizeof(buf[0]), "%s %s", strchr("aeiou", t[0]) ? "an" : "a", t);
+	return b;
 }
 
 /* sock_diag reports a node's inode in 32 bits: compare what it can tell. */
@@ -67,20 +72,23 @@ static bool find_bound(const struct sockets_list *l, const struct stat *st, stru
 	return true;
 }
 
-/* One non-blocking connect: 1 something accepts, 0 refused (nobody listens), or -errno. */
-static int try_connect(const struct uds_addr *addr)
+static const int probe_types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
+
+int node_connect(const struct uds_addr *a, int *type)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	int r = connect(fd, (const struct sockaddr *)&addr->sun, addr->len);
-	int e = errno;
-	close(fd);
-	if (r == 0 || e == EAGAIN || e == EINPROGRESS)
-		return 1;
-	if (e == ECONNREFUSED)
-		return 0;
-	return -e;
+	int err = EPROTOTYPE;
+	for (size_t i = 0; i < sizeof(probe_types) / sizeof(probe_types[0]); i++) {
+		*type = probe_types[i];
+		int fd = socket(AF_UNIX, probe_types[i] | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return errno;
+		int r = connect(fd, (const struct sockaddr *)&a->sun, a->len);
+		err = r == 0 ? 0 : errno;
+		close(fd);
+		if (err != EPROTOTYPE)
+			break;
+	}
+	return err;
 }
 
 int node_probe(const struct uds_addr *addr, struct node_probe *out)
@@ -106,14 +114,14 @@ int node_probe(const struct uds_addr *addr, struct node_probe *out)
 			return 0;
 	}
 	/* A listener in another network namespace is not in our sock_diag: connect too. */
-	int live = try_connect(addr);
-	if (live == 1)
-		out->state = NODE_LISTENING;
-	else if (live == 0)
+	int type, err = node_connect(addr, &type);
+	if (err == 0 || err == EAGAIN || err == EINPROGRESS)
+		out->state = NODE_LISTENING;   /* or a datagram socket bound there: live either way */
+	else if (err == ECONNREFUSED)
 		out->state = NODE_STALE;
 	else {
 		out->state = NODE_UNKNOWN;
-		out->err = -live;
+		out->err = err;
 	}
 	return 0;
 }

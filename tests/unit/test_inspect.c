@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "core/inspect.h"
+#include "core/node.h"
 #include "core/sockets.h"
 
 static void test_mode_strings(void **state)
@@ -62,14 +63,14 @@ static void test_mode_strings(void **state)
 
 static void test_type_names(void **state)
 {
-	assert_string_equal(inspect_type_name(S_IFSOCK), "socket");
-	assert_string_equal(inspect_type_name(S_IFREG), "regular file");
-	assert_string_equal(inspect_type_name(S_IFDIR), "directory");
-	assert_string_equal(inspect_type_name(S_IFLNK), "symbolic link");
-	assert_string_equal(inspect_type_name(S_IFIFO), "fifo");
-	assert_string_equal(inspect_type_name(S_IFCHR), "character device");
-	assert_string_equal(inspect_type_name(S_IFBLK), "block device");
-	assert_string_equal(inspect_type_name(0), "unknown type");
+	assert_string_equal(node_type_name(S_IFSOCK), "socket");
+	assert_string_equal(node_type_name(S_IFREG), "regular file");
+	assert_string_equal(node_type_name(S_IFDIR), "directory");
+	assert_string_equal(node_type_name(S_IFLNK), "symbolic link");
+	assert_string_equal(node_type_name(S_IFIFO), "fifo");
+	assert_string_equal(node_type_name(S_IFCHR), "character device");
+	assert_string_equal(node_type_name(S_IFBLK), "block device");
+	assert_string_equal(node_type_name(0), "unknown type");
 }
 
 /* A walk of one or two directories and a socket, and who tries it. */
