@@ -311,18 +311,8 @@ static void child_record(int fd, uint8_t *rec, uint8_t tag, uint32_t a, uint32_t
 	put32(rec + 1, a);
 	put32(rec + 5, b);
 	put32(rec + 9, (uint32_t)n);
-	const uint8_t *w = rec;
-	size_t left = REC_HDR + n;
-	while (left) {
-		ssize_t k = write(fd, w, left);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return;   /* the parent is gone: nobody to tell */
-		}
-		w += k;
-		left -= (size_t)k;
-	}
+	/* A failure means the parent is gone: nobody to tell. */
+	(void)sysio_all(sysio_write, fd, rec, REC_HDR + n);
 }
 
 /* REC is the pair's buffer of REC_MAX bytes, made before the fork: the child allocates nothing. */
@@ -361,16 +351,10 @@ static void child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 				_exit(CHILD_PEER_GONE);
 		}
 	}
-	size_t off = 0;
-	while (off < p->rlen) {
-		ssize_t n = send(sock, p->reply + off, p->rlen - off, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			child_record(report, rec, REC_ERROR, OP_SEND, (uint32_t)errno, 0);
-			_exit(CHILD_SEND_FAILED);
-		}
-		off += (size_t)n;
+	int r = sysio_all(sysio_send, sock, p->reply, p->rlen);
+	if (r < 0) {
+		child_record(report, rec, REC_ERROR, OP_SEND, (uint32_t)-r, 0);
+		_exit(CHILD_SEND_FAILED);
 	}
 	close(sock);
 	close(report);

@@ -11,32 +11,28 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int sysio_write_all(int fd, const void *buf, size_t len)
+ssize_t sysio_write(int fd, void *buf, size_t len)
 {
-	const char *p = buf;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return write(fd, buf, len);
 }
 
-int sysio_send_all(int fd, const void *buf, size_t len)
+ssize_t sysio_send(int fd, void *buf, size_t len)
 {
-	const char *p = buf;
+	return send(fd, buf, len, MSG_NOSIGNAL);
+}
+
+int sysio_all(sysio_fn f, int fd, void *buf, size_t len)
+{
+	char *p = buf;
 	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		ssize_t n = f(fd, p, len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
+		if (n == 0)
+			return -EPIPE;
 		p += n;
 		len -= (size_t)n;
 	}

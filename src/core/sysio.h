@@ -6,11 +6,25 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Write all LEN bytes (MSG_NOSIGNAL for sockets), looping on EINTR and partial writes.
- * Blocking descriptors only. Returns 0 or -errno. */
-int sysio_write_all(int fd, const void *buf, size_t len);
-/* send() all LEN bytes with MSG_NOSIGNAL; same contract. */
-int sysio_send_all(int fd, const void *buf, size_t len);
+/* A transfer function for sysio_all: read, sysio_write or sysio_send. */
+typedef ssize_t (*sysio_fn)(int fd, void *buf, size_t len);
+
+/* Move all LEN bytes of BUF with F, looping on EINTR and partial transfers (the loop of
+ * OpenSSH's atomicio). Blocking descriptors only. Returns 0, -EPIPE when a read met EOF
+ * first, or -errno. Async-signal-safe: a forked child may use it. */
+int sysio_all(sysio_fn f, int fd, void *buf, size_t len);
+/* write(2) and send(2) with MSG_NOSIGNAL, in sysio_fn's shape. */
+ssize_t sysio_write(int fd, void *buf, size_t len);
+ssize_t sysio_send(int fd, void *buf, size_t len);
+/* The usual cases. */
+static inline int sysio_write_all(int fd, const void *buf, size_t len)
+{
+	return sysio_all(sysio_write, fd, (void *)buf, len);
+}
+static inline int sysio_send_all(int fd, const void *buf, size_t len)
+{
+	return sysio_all(sysio_send, fd, (void *)buf, len);
+}
 
 /* pipe2(O_CLOEXEC | extra). Returns 0 or -errno. */
 int sysio_pipe(int fds[2], int extra_flags);
