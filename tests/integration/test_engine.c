@@ -628,6 +628,9 @@ static void test_short_echo_fails(void **state)
 
 int main(void)
 {
+	/* Line by line, so that the log keeps the TAP lines and the failure messages (stderr) in
+	 * order, and a test killed for hanging loses nothing it printed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const struct CMUnitTest tests[] = {
 		rec_test(test_walkthrough_round_trip),
 		rec_test(test_peer_credentials),

@@ -418,6 +418,9 @@ static void test_directory_removed_under_server(void **state)
 
 int main(void)
 {
+	/* Line by line, so that the log keeps the TAP lines and the failure messages (stderr) in
+	 * order, and a test killed for hanging loses nothing it printed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	const char *kib = getenv("UDSCOPE_TEST_FLOOD_KIB");
 	if (kib && atoi(kib) > 0)   /* whole 16 KiB blocks, as the writers send them */

@@ -573,6 +573,9 @@ static void test_demo_while_server_is_busy(void **state)
 
 int main(void)
 {
+	/* Line by line, so that the log keeps the TAP lines and the failure messages (stderr) in
+	 * order, and a test killed for hanging loses nothing it printed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const struct CMUnitTest tests[] = {
 		pair_test(test_default_story),
 		pair_test(test_each_type),
