@@ -117,7 +117,7 @@ void rec_expect_bytes(int fd, const void *want, size_t len, const char *what)
 	size_t got = rec_recv_exact(fd, buf, len, want, what, why, sizeof(why));
 	free(buf);
 	if (got != len)
-		fail_msg("%s", why);
+		rec_fail("%s", why);
 }
 
 static void rec_emit(void *ctx, struct event *ev)
@@ -258,10 +258,10 @@ int rec_run(struct rec *r, const char *fmt, ...)
 			bool stopped = w->finished(w->session);
 			if (stopped)
 				app_release_wait(&r->app);
-			fprintf(stderr, "# events of '%s':\n", line);
+			print_message("# events of '%.200s':\n", line);
 			for (size_t i = first; i < r->n; i++)
-				fprintf(stderr, "#   %s\n", rec_line(r, i));
-			fail_msg("'%s': no event for %d s and not finished; %s: %s", line,
+				print_message("#   %s\n", rec_line(r, i));
+			rec_fail("'%.200s': no event for %d s and not finished; %s: %.200s", line,
 				 rec_deadline_s(), stopped ? "stopped, it said" : "could not stop it",
 				 said);
 		}

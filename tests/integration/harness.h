@@ -35,6 +35,16 @@ size_t rec_recv_exact(int fd, void *buf, size_t len, const void *want, const cha
 /* The same in the test's thread: fails the test with that message. */
 void rec_expect_bytes(int fd, const void *want, size_t len, const char *what);
 
+/* fail_msg, with the message also in the TAP stream as a comment next to the test's line
+ * (cmocka writes it to stderr, which the log keeps elsewhere). */
+#define rec_fail(...)                                                                   \
+	do {                                                                             \
+		char rec_fail_msg_[1024];                                                \
+		snprintf(rec_fail_msg_, sizeof(rec_fail_msg_), __VA_ARGS__);             \
+		print_message("# %s\n", rec_fail_msg_);                                  \
+		fail_msg("%s", rec_fail_msg_);                                           \
+	} while (0)
+
 /* A cmocka test with the harness's setup and teardown; the runner is told its name
  * (UDSCOPE_TEST_NOW), so that a hang is reported with the test that was running. */
 #define rec_test(f) cmocka_unit_test_prestate_setup_teardown(f, rec_setup, rec_teardown, (void *)#f)

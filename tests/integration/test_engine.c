@@ -193,7 +193,7 @@ static void test_many_concurrent_clients(void **state)
 		pthread_join(t[i], NULL);
 	pthread_mutex_destroy(&m.lock);
 	if (atomic_load(&m.bad))
-		fail_msg("%d of %d clients failed; the first: %s", atomic_load(&m.bad), NCLIENTS, m.why);
+		rec_fail("%d of %d clients failed; the first: %s", atomic_load(&m.bad), NCLIENTS, m.why);
 	/* Wait for every connection's close to be seen, then check exact totals. */
 	struct closes cl = { r, NCLIENTS };
 	rec_pump_until(r, closes_seen, &cl, "the server's close events");
@@ -562,7 +562,7 @@ static void test_partial_sends_echo_every_byte(void **state)
 	pthread_join(rd, NULL);
 	close(p.fd);
 	if (p.got != PARTIAL_TOTAL)
-		fail_msg("%s", p.why);
+		rec_fail("%s", p.why);
 	assert_false(p.send_failed);
 	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 1) >= 0);
 

@@ -158,7 +158,7 @@ static void test_hundred_clients_several_mib(void **state)
 		pthread_join(t[i], NULL);
 	pthread_mutex_destroy(&f.lock);
 	if (atomic_load(&f.bad))
-		fail_msg("%d of %d clients failed; the first: %s", atomic_load(&f.bad), MANY, f.why);
+		rec_fail("%d of %d clients failed; the first: %s", atomic_load(&f.bad), MANY, f.why);
 	assert_int_equal(atomic_load(&f.bytes), (uint64_t)MANY * PER_CLIENT);
 	rec_pump_until(r, closes_seen, r, "the server's close events");
 	struct stats_snapshot sn;

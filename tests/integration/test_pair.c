@@ -562,7 +562,7 @@ static void test_demo_while_server_is_busy(void **state)
 	}
 	pthread_mutex_destroy(&b.lock);
 	if (atomic_load(&b.bad))
-		fail_msg("%u busy-client rounds failed; the first: %s", atomic_load(&b.bad), b.why);
+		rec_fail("%u busy-client rounds failed; the first: %s", atomic_load(&b.bad), b.why);
 	app_stop_server(&f->app);
 	assert_null(f->app.server);
 	assert_int_equal(rmdir(dir), 0);

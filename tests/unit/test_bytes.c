@@ -111,9 +111,12 @@ static void check_hexline(const unsigned char *p, size_t len)
 	}
 	for (size_t i = 0; i < len; i++) {
 		char want = (p[i] >= 0x20 && p[i] <= 0x7e) ? (char)p[i] : '.';
-		if (out[HEX_TEXT_COL + i] != want)
+		if (out[HEX_TEXT_COL + i] != want) {
+			print_message("# hexline text column: byte 0x%02x shown as 0x%02x, want '%c'\n",
+				      p[i], (unsigned char)out[HEX_TEXT_COL + i], want);
 			fail_msg("hexline text column: byte 0x%02x shown as 0x%02x, want '%c'", p[i],
 				 (unsigned char)out[HEX_TEXT_COL + i], want);
+		}
 	}
 	for (size_t i = 0; i < w; i++)
 		assert_true(out[i] >= 0x20 && out[i] <= 0x7e);
