@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-with-deadline.sh TEST [ARGS...]: automake's LOG_COMPILER for every test in TESTS.
+# run-with-deadline.sh [TOOL...] TEST: automake's LOG_COMPILER for every test in TESTS.
 #
 # Runs TEST in a process group of its own with an outer deadline: UDSCOPE_TEST_TIMEOUT
 # seconds, 300 unless set (0: no deadline). A test still running then is killed with
@@ -11,6 +11,11 @@
 # the file named by UDSCOPE_TEST_NOW (the integration harness writes the cmocka test's name,
 # the shell tests their current step). The deadline only turns a hang into a failure: it says
 # nothing about speed, and the sanitizer, ThreadSanitizer and valgrind runs fit well inside it.
+#
+# TEST is the last argument (automake passes $(LOG_FLAGS) before it), so a tool can run each
+# test under the same deadline, e.g. valgrind on the C tests:
+#     make check LOG_FLAGS='valgrind -q --error-exitcode=99' UDSCOPE_TEST_TIMEOUT=900 \
+#         TESTS='tests/unit/test_bytes tests/integration/test_engine'
 set -u
 
 limit=${UDSCOPE_TEST_TIMEOUT:-300}
@@ -23,10 +28,10 @@ case $limit$grace in
 	;;
 esac
 if [ $# -eq 0 ]; then
-	echo "Bail out! usage: $0 TEST [ARGS...]"
+	echo "Bail out! usage: $0 [TOOL...] TEST"
 	exit 99
 fi
-name=$1
+for name; do :; done
 
 now=$(mktemp "${TMPDIR:-/tmp}/udscope-test-now.XXXXXX") || {
 	echo "Bail out! $name: $0 could not create its state file"
