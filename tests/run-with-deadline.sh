@@ -97,18 +97,18 @@ fi
 if [ -e "$now.hung" ]; then
 	step=$(tr -d '\n\r' <"$now" 2>/dev/null | cut -c1-200)
 	kill_all KILL
+	rm -f "$now" "$now.hung"
 	echo "# $name: still running after $limit s (UDSCOPE_TEST_TIMEOUT), killed with its" \
 		"process group; last step: ${step:-unknown}"
 	echo "Bail out! $name hung after $limit s${step:+ (running $step)}"
 	rc=124
 else
 	# A finished test leaves nothing behind (a forgotten tmux server, a forked child).
+	# Kill first, speak after: a reader that went away (SIGPIPE) must not stop the cleanup.
 	left=$(strays)
-	if [ -n "$left" ]; then
-		echo "# $name: left processes running:" $left "(killed)"
-		kill_all KILL
-	fi
-	kill -s KILL -- "-$pid" 2>/dev/null
+	kill_all KILL
+	rm -f "$now" "$now.hung"
+	[ -n "$left" ] && echo "# $name: left processes running:" $left "(killed)"
 fi
 rm -f "$now" "$now.hung"
 exit "$rc"
