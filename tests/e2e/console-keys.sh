@@ -41,9 +41,9 @@ keys F1
 wait_for "[Inspector]" && wait_for "help [COMMAND]"
 ok $? "F1 shows the keys and commands in the Inspector"
 
-# 30 chunks of 4 bytes fill the Server pane; scrolling shows where the view is.
-msg=0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789
-msg=$(printf %.120s "$msg")
+# 30 chunks of 4 bytes fill the Server pane; scrolling shows where the view is. Each chunk
+# is its own label, p000 to p029, so that a page of the pane says where it is in the log.
+msg=$(i=0; while [ $i -lt 30 ]; do printf 'p%03d' $i; i=$((i + 1)); done)
 (cd "$DIR" && "$UDSCOPE" --batch -e "client ./sockdir/x $msg" >/dev/null 2>&1)
 wait_for "in 120B/30ch"
 ok $? "a 120-byte message arrives in 30 chunks of 4"
@@ -59,11 +59,48 @@ keys End
 wait_gone "newer lines below"
 ok $? "End follows new lines again"
 
+# PgUp twice, then PgDn: the view moves forward again, to the page the first PgUp showed;
+# PgDn once more is back at the newest line. Where a page is: the chunk labels it shows.
+labels() {   # the labels of the chunks the Server pane shows, top to bottom (p007 -> 7)
+	screen | sed -n "s/.*received 4 bytes b'p0*\([0-9][0-9]*\)'.*/\1/p"
+}
+last() { printf '%s\n' "$1" | tail -n 1; }
+wait_labels_change() {   # wait_labels_change OLD: poll until the page shows other chunks
+	deadline=$(( $(date +%s) + 15 ))
+	while [ "$(labels)" = "$1" ]; do
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+wait_for "received 4 bytes b'p029'"
+ok $? "the newest chunk (p029) shows while following"
+page0=$(labels)
+keys PPage
+wait_for "newer lines below" && wait_labels_change "$page0"
+page1=$(labels)
+keys PPage
+wait_labels_change "$page1"
+page2=$(labels)
+[ -n "$page2" ] && [ "$(last "$page2")" -lt "$(last "$page1")" ]
+ok $? "a second PgUp pages further back (up to chunk $(last "$page1"), then up to chunk $(last "$page2"))"
+keys NPage
+wait_labels_change "$page2"
+page3=$(labels)
+[ -n "$page3" ] && [ "$(last "$page3")" -gt "$(last "$page2")" ]
+ok $? "PgDn pages forward, not back (up to chunk $(last "$page2"), then up to chunk $(last "$page3"))"
+[ "$page3" = "$page1" ]
+ok $? "PgDn shows again the page the first PgUp showed"
+keys NPage
+wait_gone "newer lines below" && wait_for "received 4 bytes b'p029'"
+ok $? "PgDn again is back at the newest line (p029), following new lines"
+
+keys End   # the F2 checks below stand on their own, whatever paging did
+wait_gone "newer lines below"
 keys F2
-wait_for "received 4 bytes 36 37 38 39"
+wait_for "received 4 bytes 70 30 32 39"
 ok $? "F2 shows the chunks as hex"
 keys F2
-wait_for "received 4 bytes b'6789'"
+wait_for "received 4 bytes b'p029'"
 ok $? "F2 again shows b'...' text"
 
 keys C-l

@@ -33,6 +33,10 @@ ok() {   # ok STATUS DESCRIPTION: one TAP line
 		echo "# screen at failure:"
 		$TMUX_CMD capture-pane -p 2>/dev/null | sed 's/^/#   /'
 	fi
+	# For the test runner: named if the script hangs after this.
+	[ -n "${UDSCOPE_TEST_NOW:-}" ] &&
+		printf '%s: after test %s (%s)\n' "${0##*/}" "$NTEST" "$2" >"$UDSCOPE_TEST_NOW"
+	return 0
 }
 
 # A shell in a COLSxROWS window, in $DIR, with a private environment.

@@ -6,11 +6,41 @@ D=$(mktemp -d /tmp/udscope-batch-XXXXXX)
 trap 'rm -rf "$D"' EXIT
 n=0
 failed=0
+# Every udscope run and every wait has a deadline: W seconds with the command still running
+# (UDSCOPE_TEST_WAIT, 20 unless set). It only turns a hang into a failure that says what was
+# missing; nothing here measures speed. The runner (tests/run-with-deadline.sh) adds an outer
+# limit for the whole script.
+W=${UDSCOPE_TEST_WAIT:-20}
+hung=""
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+notok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for l in "$@"; do [ -n "$l" ] && printf '%s\n' "$l" | sed 's/^/# /'; done; }
 check() { # check NAME COMMAND...
 	name=$1; shift
-	if "$@"; then ok "$name"; else notok "$name" "$(cat "$D/err" 2>/dev/null | head -5)"; fi
+	if "$@"; then ok "$name"; else notok "$name" "$hung" "$(cat "$D/err" 2>/dev/null | head -5)"; fi
+}
+# step TEXT: tell the runner what runs now (named if the script hangs there).
+step() { [ -n "${UDSCOPE_TEST_NOW:-}" ] && printf 'batch.sh: %s\n' "$*" >"$UDSCOPE_TEST_NOW"; return 0; }
+# bounded COMMAND...: run it with the deadline. Still running after W s, it gets SIGINT (a
+# batch client then says what it was missing, e.g. "short echo, received 38 of 41 bytes"),
+# and SIGKILL 5 s later. Sets rc, and hung to a line saying so (empty when it finished).
+bounded() {
+	timeout -s INT -k 5 "$W" "$@"
+	rc=$?
+	hung=""
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		hung="did not finish within $W s (stopped with SIGINT); its stderr:"
+	fi
+	return $rc
+}
+# stop PID SIGNAL: signal a background udscope and wait for it (W s, then SIGKILL); sets rc.
+stop() {
+	hung=""
+	kill -"$2" "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt $((W * 20)) ]; do sleep 0.05; i=$((i + 1)); done
+	kill -0 "$1" 2>/dev/null && { echo "# pid $1 still running $W s after SIG$2: killed"; kill -KILL "$1"; }
+	wait "$1"
+	rc=$?
 }
 wait_for() { # wait_for TEST-EXPRESSION... (5 s)
 	i=0
@@ -19,14 +49,16 @@ wait_for() { # wait_for TEST-EXPRESSION... (5 s)
 }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 serve() { # serve NAME OUT: a batch server on $D/NAME in the background ($pid), output to OUT
+	step "serve $1"
 	"$U" -b -e "server start $D/$1" </dev/null >"$2" 2>&1 &
 	pid=$!
 	wait_for test -S "$D/$1"
 }
 
 # 1-2: the walkthrough, commands from standard input.
-printf 'server start %s/s\nclient %s/s\nserver stop\n' "$D" "$D" | "$U" --batch >"$D/out" 2>"$D/err"
-rc=$?
+step "walkthrough from stdin"
+printf 'server start %s/s\nclient %s/s\nserver stop\n' "$D" "$D" >"$D/in"
+bounded "$U" --batch <"$D/in" >"$D/out" 2>"$D/err"
 check "walkthrough from stdin exits 0" [ $rc -eq 0 ]
 want="server: starting up on $D/s
 server #1: received 16 bytes b'This is the mess'
@@ -42,36 +74,38 @@ client: closing socket
 server: removed socket node $D/s"
 missing=$(printf '%s\n' "$want" | while IFS= read -r l; do grep -qxF "$l" "$D/out" || echo "$l"; done)
 check "walkthrough lines present" [ -z "$missing" ]
-[ -n "$missing" ] && printf '# missing: %s\n' "$missing" && sed 's/^/# out: /' "$D/out"
+[ -n "$missing" ] && printf '%s\n' "$missing" | sed 's/^/# missing: /' && sed 's/^/# out: /' "$D/out"
 
 # 3: connect error on stderr, exit 1.
-"$U" -b -e "client $D/nope" </dev/null >"$D/out" 2>"$D/err"
-rc=$?
+step "connect error"
+bounded "$U" -b -e "client $D/nope" </dev/null >"$D/out" 2>"$D/err"
 check "missing socket: exit 1" [ $rc -eq 1 ]
 check "missing socket: one error line naming op, path, errno" \
 	[ "$(cat "$D/err")" = "udscope: connect $D/nope: No such file or directory (ENOENT)" ]
 
 # 5: usage error in a command: exit 1 with usage.
-"$U" -b -e "server start" </dev/null >"$D/out" 2>"$D/err"
-rc=$?
+step "usage errors"
+bounded "$U" -b -e "server start" </dev/null >"$D/out" 2>"$D/err"
 check "command usage error: exit 1, usage shown" sh -c "[ $rc -eq 1 ] && grep -qF 'server start: missing argument (usage: server start PATH [--chunk N] [--backlog N] [--mode OCTAL])' '$D/err'"
 
 # 6: option usage error: exit 2.
-"$U" --bogus </dev/null >"$D/out" 2>"$D/err"
-rc=$?
+bounded "$U" --bogus </dev/null >"$D/out" 2>"$D/err"
 check "unknown option: exit 2 with usage on stderr" sh -c "[ $rc -eq 2 ] && grep -q '^Usage: udscope' '$D/err' && [ ! -s '$D/out' ]"
 
 # 7: --version and --help.
-check "--version" sh -c "'$U' --version | grep -qx 'udscope [0-9.]*'"
-check "--help lists --batch and --exec" sh -c "'$U' --help | grep -q -- '--exec CMD' && '$U' --help | grep -q -- '--batch'"
+check "--version" sh -c "timeout $W '$U' --version | grep -qx 'udscope [0-9.]*'"
+check "--help lists --batch and --exec" sh -c "timeout $W '$U' --help | grep -q -- '--exec CMD' && timeout $W '$U' --help | grep -q -- '--batch'"
 
 # 9: -t adds a time column.
-"$U" -b -t -e help </dev/null >"$D/out" 2>"$D/err"
+bounded "$U" -b -t -e help </dev/null >"$D/out" 2>"$D/err"
 check "-t prefixes seconds.micros" grep -qE '^ +[0-9]+\.[0-9]{6} commands' "$D/out"
 
 # 10: --json.
-"$U" -b --json -e "server start $D/j" -e "client $D/j hi" -e "server stop" </dev/null >"$D/out" 2>"$D/err"
-if command -v python3 >/dev/null 2>&1; then
+step "--json"
+bounded "$U" -b --json -e "server start $D/j" -e "client $D/j hi" -e "server stop" </dev/null >"$D/out" 2>"$D/err"
+if [ -n "$hung" ]; then
+	notok "--json: the run ends (exit 0)" "$hung" "$(head -5 "$D/err")"
+elif command -v python3 >/dev/null 2>&1; then
 	check "--json: every line is JSON, recv events carry bytes and data" python3 -c '
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
@@ -87,19 +121,15 @@ fi
 
 # After EOF batch keeps serving until SIGTERM, then removes the node.
 serve k "$D/kout"
-"$U" -b -e "client $D/k" </dev/null >"$D/out" 2>"$D/err"
-check "server keeps serving after input ends" [ $? -eq 0 ]
-kill -TERM $pid
-wait $pid
-rc=$?
+bounded "$U" -b -e "client $D/k" </dev/null >"$D/out" 2>"$D/err"
+check "server keeps serving after input ends" [ $rc -eq 0 ]
+stop $pid TERM
 check "SIGTERM stops it cleanly and removes the node" sh -c "[ $rc -eq 0 ] && [ ! -e '$D/k' ] && grep -q 'removed socket node' '$D/kout'"
 
 # SIGINT and SIGHUP end a serving batch run as cleanly as SIGTERM does.
 for sig in INT HUP; do
 	serve "sig$sig" "$D/sout"
-	kill -$sig $pid
-	wait $pid
-	rc=$?
+	stop $pid $sig
 	check "SIG$sig stops a serving batch run: exit 0, node removed" \
 		sh -c "[ $rc -eq 0 ] && [ ! -e '$D/sig$sig' ] && grep -q 'removed socket node' '$D/sout'"
 done
@@ -114,13 +144,12 @@ c, _ = s.accept()
 time.sleep(30)
 ' "$D/mute" &
 	mute=$!
+	step "SIGINT ends a stuck client"
 	wait_for test -S "$D/mute"
 	"$U" -b -e "client $D/mute" </dev/null >"$D/out" 2>"$D/err" &
 	pid=$!
 	wait_for grep -q "sending 41 bytes" "$D/out"
-	kill -INT $pid
-	wait $pid
-	rc=$?
+	stop $pid INT
 	kill $mute 2>/dev/null
 	check "SIGINT ends a client stuck waiting for its echo (exit 1, short echo said)" \
 		sh -c "[ $rc -eq 1 ] && grep -q 'short echo, received 0 of 41 bytes' '$D/err'"
@@ -131,19 +160,32 @@ fi
 # Interop: a Python client against the udscope server, the walkthrough's way.
 if command -v python3 >/dev/null 2>&1; then
 	serve py "$D/pyout"
-	python3 - "$D/py" >"$D/out" 2>"$D/err" <<'PY'
+	# The client's own deadline comes first, so that it can say what it was missing.
+	bounded python3 - "$D/py" $((W > 2 ? W / 2 : 1)) >"$D/out" 2>"$D/err" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(float(sys.argv[2]))   # every operation: a deadline, never a hang
 s.connect(sys.argv[1])
 msg = b"This is the message. It will be repeated."
 s.sendall(msg)
 got = b""
-while len(got) < len(msg):
-    got += s.recv(16)
+then = "the whole echo"
+try:
+    while len(got) < len(msg):
+        b = s.recv(16)
+        if not b:
+            then = "end of stream"
+            break
+        got += b
+except socket.timeout:
+    then = "nothing for %s s" % sys.argv[2]
 s.close()
-print("echo ok" if got == msg else "echo differs: %r" % got)
+if got == msg:
+    print("echo ok")
+else:
+    print("echo: %d of %d bytes, then %s: %r" % (len(got), len(msg), then, got), file=sys.stderr)
 PY
-	kill -TERM $pid; wait $pid
+	stop $pid TERM
 	check "python3 client against udscope server" sh -c "grep -qx 'echo ok' '$D/out' && grep -q 'connection from pid [0-9]* (python3)' '$D/pyout'"
 else
 	skip "python3 not installed"
@@ -152,8 +194,12 @@ fi
 # Interop: socat as the client.
 if command -v socat >/dev/null 2>&1; then
 	serve so "$D/soout"
-	printf 'via socat' | socat -t 2 - "UNIX-CONNECT:$D/so" >"$D/out" 2>"$D/err"
-	kill -TERM $pid; wait $pid
+	# socat waits 2 s after its input ends for the rest of the echo, then gives up.
+	printf 'via socat' >"$D/in"
+	bounded socat -t 2 - "UNIX-CONNECT:$D/so" <"$D/in" >"$D/out" 2>"$D/err"
+	[ "$(cat "$D/out")" = 'via socat' ] ||
+		echo "echo: $(wc -c <"$D/out") of 9 bytes: '$(cat "$D/out")'" >>"$D/err"
+	stop $pid TERM
 	check "socat client gets its echo" sh -c "[ \"\$(cat '$D/out')\" = 'via socat' ] && grep -q \"received 9 bytes b'via socat'\" '$D/soout'"
 else
 	skip "socat not installed"
@@ -162,8 +208,8 @@ fi
 python3 -c 'import sys; sys.stdout.write("send " + "A" * (2 << 20) + "\n")' >"$D/in" 2>/dev/null ||
 	{ printf 'send '; head -c 2097152 /dev/zero | tr '\0' 'A'; echo; } >"$D/in"
 printf 'help quit\nse\000nd x\n"\033[2J\r"\nhelp quit\n' >>"$D/in"
-"$U" -b <"$D/in" >"$D/out" 2>"$D/err"
-rc=$?
+step "hostile input lines"
+bounded "$U" -b <"$D/in" >"$D/out" 2>"$D/err"
 check "a 2 MiB line is refused in one line, and input goes on" sh -c "[ $rc -eq 1 ] &&
 	grep -qx 'udscope: input line longer than 1048576 bytes; ignored' '$D/err' &&
 	[ \$(grep -c 'quit  *stop every session' '$D/out') -eq 2 ]"

@@ -16,12 +16,48 @@ struct rec {
 	char dir[64];        /* private mkdtemp directory */
 };
 
+/* Deadlines: every wait in a test ends. A test waits at most rec_deadline_s() seconds with
+ * nothing happening (no echo byte, no event) before it fails, saying what was missing:
+ * UDSCOPE_TEST_WAIT seconds, or 10 (30 in a sanitizer build). A deadline only turns a hang
+ * into a failure; no test asserts on speed. The test runner adds an outer limit per binary
+ * (tests/run-with-deadline.sh). */
+int rec_deadline_s(void);
+/* Monotonic milliseconds. */
+long long rec_now_ms(void);
+
+/* Receive exactly LEN bytes from FD into BUF; fail when no byte comes for rec_deadline_s().
+ * Returns how many arrived (LEN unless EOF, an error or the deadline came first) and then
+ * puts in WHY (when not NULL) e.g. "echo: 40 of 41 bytes, then nothing for 10 s". When WANT
+ * is not NULL every byte is compared as it arrives and the first difference ends the read
+ * ("echo: byte 17 of 41 is 0x41, sent 0x42"). Safe in any thread (no cmocka calls). */
+size_t rec_recv_exact(int fd, void *buf, size_t len, const void *want, const char *what,
+		      char *why, size_t whylen);
+/* The same in the test's thread: fails the test with that message. */
+void rec_expect_bytes(int fd, const void *want, size_t len, const char *what);
+
+/* fail_msg, with the message also in the TAP stream as a comment next to the test's line
+ * (cmocka writes it to stderr, which the log keeps elsewhere). */
+#define rec_fail(...)                                                                   \
+	do {                                                                             \
+		char rec_fail_msg_[1024];                                                \
+		snprintf(rec_fail_msg_, sizeof(rec_fail_msg_), __VA_ARGS__);             \
+		print_message("# %s\n", rec_fail_msg_);                                  \
+		fail_msg("%s", rec_fail_msg_);                                           \
+	} while (0)
+
+/* A cmocka test with the harness's setup and teardown; the runner is told its name
+ * (UDSCOPE_TEST_NOW), so that a hang is reported with the test that was running. */
+#define rec_test(f) cmocka_unit_test_prestate_setup_teardown(f, rec_setup, rec_teardown, (void *)#f)
+/* Tell the runner what is running now (the test's name, a step inside it). */
+void rec_step(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Set up a recording app (lossless bus) and a private directory; cd is not changed. */
 void rec_open(struct rec *r);
 /* Make room for N recorded events up front (a test that measures memory must not see the
  * recording grow). */
 void rec_reserve(struct rec *r, size_t n);
-/* cmocka setup/teardown: *state becomes a struct rec opened with rec_open. */
+/* cmocka setup/teardown: *state becomes a struct rec opened with rec_open. A setup given a
+ * prestate (rec_test) takes it as the test's name and passes it to rec_step. */
 int rec_setup(void **state);
 int rec_teardown(void **state);
 /* A blocking stream client connected to PATH, or -1 (errno kept). */
@@ -32,11 +68,16 @@ int rec_listen(const char *path);
 void rec_close(struct rec *r);
 /* "DIR/NAME" in a static buffer (one of four rotating). */
 const char *rec_path(struct rec *r, const char *name);
-/* Run one command line; wait when it is pending (as batch does). Returns CMD_* / status. */
+/* Run one command line; wait when it is pending (as batch does). Returns CMD_* / status.
+ * A pending command that shows no event for rec_deadline_s() is stopped and fails the test,
+ * with what the session said when stopped (e.g. "short echo, received 38 of 41 bytes"). */
 int rec_run(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Pump until an event matching (source, kind, conn or 0 for any) is seen after index FROM,
- * or 5 s pass. Returns its index or -1. */
+ * or rec_deadline_s() pass. Returns its index, or -1 after printing what it waited for. */
 long rec_wait_for(struct rec *r, size_t from, int source, int kind, unsigned conn);
+/* Pump until DONE(ARG) is true; false (after printing WHAT) when rec_deadline_s() pass
+ * with no event. */
+bool rec_pump_until(struct rec *r, bool (*done)(void *), void *arg, const char *what);
 /* Count / find events. */
 size_t rec_count(const struct rec *r, int source, int kind);
 long rec_find_text(const struct rec *r, const char *needle);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -114,14 +115,29 @@ struct many {
 	const char *path;
 	atomic_int done;
 	atomic_int bad;
+	pthread_mutex_t lock;
+	char why[256];   /* the first client's failure, said by the test's thread */
 };
+
+static void many_failed(struct many *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void many_failed(struct many *m, const char *fmt, ...)
+{
+	pthread_mutex_lock(&m->lock);
+	if (atomic_fetch_add(&m->bad, 1) == 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(m->why, sizeof(m->why), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&m->lock);
+}
 
 static void *many_client(void *arg)
 {
 	struct many *m = arg;
 	int fd = rec_connect(m->path);
 	if (fd < 0) {
-		atomic_fetch_add(&m->bad, 1);
+		many_failed(m, "connect %s: %s", m->path, strerror(errno));
 		goto out;
 	}
 	unsigned seed = (unsigned)(uintptr_t)&fd;
@@ -130,18 +146,13 @@ static void *many_client(void *arg)
 		for (int i = 0; i < BLOCK; i++)
 			out[i] = (char)rand_r(&seed);
 		if (sysio_send_all(fd, out, BLOCK) < 0) {
-			atomic_fetch_add(&m->bad, 1);
+			many_failed(m, "send, round %d: %s", round, strerror(errno));
 			break;
 		}
-		size_t got = 0;
-		while (got < BLOCK) {
-			ssize_t n = recv(fd, in + got, BLOCK - got, 0);
-			if (n <= 0)
-				break;
-			got += (size_t)n;
-		}
-		if (got != BLOCK || memcmp(in, out, BLOCK) != 0) {
-			atomic_fetch_add(&m->bad, 1);
+		char why[200], what[32];
+		snprintf(what, sizeof(what), "echo of round %d", round);
+		if (rec_recv_exact(fd, in, BLOCK, out, what, why, sizeof(why)) != BLOCK) {
+			many_failed(m, "%s", why);
 			break;
 		}
 	}
@@ -149,6 +160,17 @@ static void *many_client(void *arg)
 out:
 	atomic_fetch_add(&m->done, 1);
 	return NULL;
+}
+
+struct closes {
+	struct rec *r;
+	size_t want;
+};
+
+static bool closes_seen(void *arg)
+{
+	struct closes *c = arg;
+	return rec_count(c->r, SRC_SERVER, EV_CLOSE) >= c->want;
 }
 
 static void test_many_concurrent_clients(void **state)
@@ -159,18 +181,22 @@ static void test_many_concurrent_clients(void **state)
 	struct many m = { .path = path };
 	atomic_init(&m.done, 0);
 	atomic_init(&m.bad, 0);
+	pthread_mutex_init(&m.lock, NULL);
 	pthread_t t[NCLIENTS];
 	for (int i = 0; i < NCLIENTS; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, many_client, &m), 0);
-	/* The bus is lossless: keep consuming while the clients run. */
+	/* The bus is lossless: keep consuming while the clients run (each read of theirs has a
+	 * deadline, so they all end). */
 	while (atomic_load(&m.done) < NCLIENTS)
 		app_pump(&r->app, 20);
 	for (int i = 0; i < NCLIENTS; i++)
 		pthread_join(t[i], NULL);
-	assert_int_equal(atomic_load(&m.bad), 0);
+	pthread_mutex_destroy(&m.lock);
+	if (atomic_load(&m.bad))
+		rec_fail("%d of %d clients failed; the first: %s", atomic_load(&m.bad), NCLIENTS, m.why);
 	/* Wait for every connection's close to be seen, then check exact totals. */
-	for (int tries = 0; tries < 500 && rec_count(r, SRC_SERVER, EV_CLOSE) < NCLIENTS; tries++)
-		app_pump(&r->app, 10);
+	struct closes cl = { r, NCLIENTS };
+	rec_pump_until(r, closes_seen, &cl, "the server's close events");
 	assert_int_equal(rec_count(r, SRC_SERVER, EV_CLOSE), NCLIENTS);
 	assert_int_equal(rec_count(r, SRC_SERVER, EV_ACCEPT), NCLIENTS);
 	struct stats_snapshot sn;
@@ -339,6 +365,26 @@ static void test_abstract_round_trip(void **state)
 	assert_int_equal(rec_run(r, "server start %s --mode 600", name), CMD_FAIL);
 }
 
+static uint64_t client_received(const struct rec *r)
+{
+	uint64_t got = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ev[i].source == SRC_CLIENT && r->ev[i].kind == EV_RECV)
+			got += r->ev[i].nbytes;
+	return got;
+}
+
+struct client_bytes {
+	struct rec *r;
+	uint64_t want;
+};
+
+static bool client_bytes_in(void *arg)
+{
+	struct client_bytes *c = arg;
+	return client_received(c->r) >= c->want;
+}
+
 static void test_interactive_session(void **state)
 {
 	struct rec *r = *state;
@@ -349,15 +395,9 @@ static void test_interactive_session(void **state)
 	assert_int_equal(rec_run(r, "connect %s --chunk 4", path), CMD_OK);
 	assert_int_equal(rec_run(r, "send \"hello\\x00world\""), CMD_OK);
 	/* 11 bytes back in 4-byte reads. */
-	uint64_t got = 0;
-	for (int tries = 0; tries < 500 && got < 11; tries++) {
-		app_pump(&r->app, 10);
-		got = 0;
-		for (size_t i = 0; i < r->n; i++)
-			if (r->ev[i].source == SRC_CLIENT && r->ev[i].kind == EV_RECV)
-				got += r->ev[i].nbytes;
-	}
-	assert_int_equal(got, 11);
+	struct client_bytes cb = { r, 11 };
+	rec_pump_until(r, client_bytes_in, &cb, "the client's 11 bytes of echo");
+	assert_int_equal(client_received(r), 11);
 	assert_true(rec_find_text(r, "client: received 4 bytes b'hell'") >= 0);
 	assert_true(rec_find_text(r, "client: received 4 bytes b'o\\x00wo'") >= 0);
 	/* A second connection: commands that need one now ask which. */
@@ -424,6 +464,143 @@ static void test_peer_hangs_up_mid_echo(void **state)
 	assert_int_equal(rec_count(r, SRC_SERVER, EV_ACCEPT), 2);
 }
 
+/* ---- partial sends: a 1 MiB chunk echoed to a client that reads slowly ---- */
+
+#define PARTIAL_TOTAL (3u << 20)
+#define PARTIAL_READ 4096
+
+/* Byte I of the message: no period a skipped or repeated range of the echo could hide in. */
+static unsigned char partial_byte(size_t i)
+{
+	uint32_t x = (uint32_t)i * 2654435761u;
+	x ^= x >> 15;
+	x *= 2246822519u;
+	x ^= x >> 13;
+	return (unsigned char)(x >> 24);
+}
+
+struct partial {
+	int fd;
+	const unsigned char *msg;
+	atomic_bool wrote, read;
+	bool send_failed;
+	size_t got;
+	char why[256];
+};
+
+static void *partial_writer(void *arg)
+{
+	struct partial *p = arg;
+	for (size_t off = 0; off < PARTIAL_TOTAL; off += 65536)
+		if (sysio_send_all(p->fd, p->msg + off, 65536) < 0) {
+			p->send_failed = true;
+			break;
+		}
+	atomic_store(&p->wrote, true);
+	return NULL;
+}
+
+/* Small reads with a pause now and then: the server's socket buffer fills, and its send of a
+ * big chunk returns short. Every byte is compared with what was sent. */
+static void *partial_reader(void *arg)
+{
+	struct partial *p = arg;
+	unsigned char buf[PARTIAL_READ];
+	size_t off = 0;
+	for (unsigned k = 0; off < PARTIAL_TOTAL; k++) {
+		size_t want = PARTIAL_TOTAL - off < PARTIAL_READ ? PARTIAL_TOTAL - off : PARTIAL_READ;
+		char why[200], what[64];
+		snprintf(what, sizeof(what), "the read at echo byte %zu", off);
+		size_t n = rec_recv_exact(p->fd, buf, want, p->msg + off, what, why, sizeof(why));
+		if (n != want) {
+			snprintf(p->why, sizeof(p->why), "echo: %zu of %u bytes right, then %s",
+				 off + n, PARTIAL_TOTAL, why);
+			off += n;
+			/* Unblock the writer: the server stops reading once its echo stalls. */
+			shutdown(p->fd, SHUT_RDWR);
+			break;
+		}
+		off += n;
+		if (k % 8 == 7) {
+			struct timespec pause = { 0, 1000000 };
+			nanosleep(&pause, NULL);
+		}
+	}
+	p->got = off;
+	atomic_store(&p->read, true);
+	return NULL;
+}
+
+static bool partial_done(void *arg)
+{
+	struct partial *p = arg;
+	return atomic_load(&p->wrote) && atomic_load(&p->read);
+}
+
+static void test_partial_sends_echo_every_byte(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "partial");
+	assert_int_equal(rec_run(r, "server start %s --chunk 1048576", path), CMD_OK);
+	static unsigned char msg[PARTIAL_TOTAL];
+	for (size_t i = 0; i < PARTIAL_TOTAL; i++)
+		msg[i] = partial_byte(i);
+	struct partial p = { .fd = rec_connect(path), .msg = msg };
+	assert_true(p.fd >= 0);
+	atomic_init(&p.wrote, false);
+	atomic_init(&p.read, false);
+	pthread_t w, rd;
+	assert_int_equal(pthread_create(&w, NULL, partial_writer, &p), 0);
+	assert_int_equal(pthread_create(&rd, NULL, partial_reader, &p), 0);
+	/* Pump the lossless bus meanwhile; both threads end by themselves (the reader's every
+	 * read has a deadline, and it shuts the socket down when it gives up). Note how much
+	 * echo the server held back waiting for the reader: that is the partial-send path. */
+	size_t held = 0;
+	while (!partial_done(&p)) {
+		app_pump(&r->app, 5);
+		struct server_conn_info info[2];
+		if (server_conns(app_server(&r->app), info, 2) == 1 && info[0].pending > held)
+			held = info[0].pending;
+	}
+	pthread_join(w, NULL);
+	pthread_join(rd, NULL);
+	close(p.fd);
+	if (p.got != PARTIAL_TOTAL)
+		rec_fail("%s", p.why);
+	assert_false(p.send_failed);
+	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 1) >= 0);
+
+	/* Each chunk went back whole: the sends add up to the receives, chunk by chunk. */
+	uint64_t in = 0, out = 0, biggest = 0;
+	size_t chunks = 0, sends = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct event *ev = &r->ev[i];
+		if (ev->source != SRC_SERVER || ev->conn != 1)
+			continue;
+		if (ev->kind == EV_RECV && ev->nbytes) {
+			assert_int_equal(in, out);   /* the previous chunk was all sent first */
+			in += ev->nbytes;
+			chunks++;
+			if (ev->nbytes > biggest)
+				biggest = ev->nbytes;
+		} else if (ev->kind == EV_SEND) {
+			out += ev->nbytes;
+			sends++;
+			assert_int_equal(out, in);
+		}
+	}
+	assert_int_equal(in, PARTIAL_TOTAL);
+	assert_int_equal(out, PARTIAL_TOTAL);
+	assert_int_equal(sends, chunks);
+	struct stats_snapshot sn;
+	stats_snapshot(server_stats(app_server(&r->app)), &sn);
+	assert_int_equal(sn.bytes_in, PARTIAL_TOTAL);
+	assert_int_equal(sn.bytes_out, PARTIAL_TOTAL);
+	print_message("# partial sends: %zu chunks, the biggest %llu bytes; up to %zu bytes of "
+		      "echo held back for the slow reader\n", chunks, (unsigned long long)biggest,
+		      held);
+}
+
 struct short_server {
 	int lfd;
 };
@@ -455,22 +632,26 @@ static void test_short_echo_fails(void **state)
 
 int main(void)
 {
+	/* Line by line, so that the log keeps the TAP lines and the failure messages (stderr) in
+	 * order, and a test killed for hanging loses nothing it printed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_walkthrough_round_trip, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_peer_credentials, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_many_concurrent_clients, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_stale_node_removed, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_live_socket_refused, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_regular_file_symlink_dir_untouched, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_too_long_path_creates_nothing, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_client_refused_and_missing, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_mode_at_creation, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_stop_leaves_replaced_node, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_abstract_round_trip, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_interactive_session, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_non_reading_client_does_not_stall_others, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_peer_hangs_up_mid_echo, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_short_echo_fails, rec_setup, rec_teardown),
+		rec_test(test_walkthrough_round_trip),
+		rec_test(test_peer_credentials),
+		rec_test(test_many_concurrent_clients),
+		rec_test(test_stale_node_removed),
+		rec_test(test_live_socket_refused),
+		rec_test(test_regular_file_symlink_dir_untouched),
+		rec_test(test_too_long_path_creates_nothing),
+		rec_test(test_client_refused_and_missing),
+		rec_test(test_mode_at_creation),
+		rec_test(test_stop_leaves_replaced_node),
+		rec_test(test_abstract_round_trip),
+		rec_test(test_interactive_session),
+		rec_test(test_non_reading_client_does_not_stall_others),
+		rec_test(test_peer_hangs_up_mid_echo),
+		rec_test(test_short_echo_fails),
+		rec_test(test_partial_sends_echo_every_byte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

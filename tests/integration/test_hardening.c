@@ -63,7 +63,17 @@ struct flood {
 	const char *path;
 	atomic_int done, bad;
 	atomic_uint_fast64_t bytes;
+	pthread_mutex_t lock;
+	char why[256];   /* the first client's failure, said by the test's thread */
 };
+
+static void flood_failed(struct flood *f, const char *why)
+{
+	pthread_mutex_lock(&f->lock);
+	if (atomic_fetch_add(&f->bad, 1) == 0)
+		snprintf(f->why, sizeof(f->why), "%s", why);
+	pthread_mutex_unlock(&f->lock);
+}
 
 struct half {
 	int fd;
@@ -89,7 +99,9 @@ static void *flood_client(void *arg)
 	struct flood *f = arg;
 	int fd = rec_connect(f->path);
 	if (fd < 0) {
-		atomic_fetch_add(&f->bad, 1);
+		char why[200];
+		snprintf(why, sizeof(why), "connect %s: %s", f->path, strerror(errno));
+		flood_failed(f, why);
 		atomic_fetch_add(&f->done, 1);
 		return NULL;
 	}
@@ -98,25 +110,35 @@ static void *flood_client(void *arg)
 	pthread_t w;
 	pthread_create(&w, NULL, flood_writer, &h);
 	unsigned seed = h.seed;
-	char buf[16384];
+	char buf[16384], want[16384];
 	size_t got = 0;
-	bool same = true;
+	/* Block by block, as the writer sent them; every read has a deadline. */
 	while (got < PER_CLIENT) {
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n <= 0)
+		for (size_t i = 0; i < sizeof(want); i++)
+			want[i] = (char)rand_r(&seed);
+		char why[200], what[64], whole[256];
+		snprintf(what, sizeof(what), "the echo block at byte %zu", got);
+		size_t n = rec_recv_exact(fd, buf, sizeof(buf), want, what, why, sizeof(why));
+		got += n;
+		if (n != sizeof(buf)) {
+			snprintf(whole, sizeof(whole), "echo: %zu of %zu bytes right, then %s", got,
+				 PER_CLIENT, why);
+			flood_failed(f, whole);
+			/* The writer may be blocked on a server that waits for us: unblock it. */
+			shutdown(fd, SHUT_RDWR);
 			break;
-		for (ssize_t i = 0; i < n; i++)
-			if (buf[i] != (char)rand_r(&seed))
-				same = false;
-		got += (size_t)n;
+		}
 	}
 	pthread_join(w, NULL);
 	close(fd);
-	if (got != PER_CLIENT || !same)
-		atomic_fetch_add(&f->bad, 1);
 	atomic_fetch_add(&f->bytes, got);
 	atomic_fetch_add(&f->done, 1);
 	return NULL;
+}
+
+static bool closes_seen(void *arg)
+{
+	return rec_count(arg, SRC_SERVER, EV_CLOSE) >= MANY;
 }
 
 static void test_hundred_clients_several_mib(void **state)
@@ -125,17 +147,20 @@ static void test_hundred_clients_several_mib(void **state)
 	const char *path = rec_path(r, "flood");
 	assert_int_equal(rec_run(r, "server start %s --chunk 65536 --backlog 128", path), CMD_OK);
 	struct flood f = { .path = path };
+	pthread_mutex_init(&f.lock, NULL);
 	pthread_t t[MANY];
 	for (int i = 0; i < MANY; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, flood_client, &f), 0);
+	/* Every client's reads have a deadline, so they all end. */
 	while (atomic_load(&f.done) < MANY)
 		app_pump(&r->app, 20);
 	for (int i = 0; i < MANY; i++)
 		pthread_join(t[i], NULL);
-	assert_int_equal(atomic_load(&f.bad), 0);
+	pthread_mutex_destroy(&f.lock);
+	if (atomic_load(&f.bad))
+		rec_fail("%d of %d clients failed; the first: %s", atomic_load(&f.bad), MANY, f.why);
 	assert_int_equal(atomic_load(&f.bytes), (uint64_t)MANY * PER_CLIENT);
-	for (int tries = 0; tries < 500 && rec_count(r, SRC_SERVER, EV_CLOSE) < MANY; tries++)
-		app_pump(&r->app, 10);
+	rec_pump_until(r, closes_seen, r, "the server's close events");
 	struct stats_snapshot sn;
 	stats_snapshot(server_stats(app_server(&r->app)), &sn);
 	assert_int_equal(sn.bytes_in, (uint64_t)MANY * PER_CLIENT);
@@ -262,15 +287,9 @@ static void test_every_byte_value_rendered_safely(void **state)
 		all[20 + i] = (unsigned char)i;
 	size_t len = 276;
 	int fd = rec_connect(path);
+	assert_true(fd >= 0);
 	assert_int_equal(sysio_send_all(fd, all, len), 0);
-	unsigned char back[512];
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = recv(fd, back + got, sizeof(back) - got, 0);
-		assert_true(n > 0);
-		got += (size_t)n;
-	}
-	assert_memory_equal(back, all, len);
+	rec_expect_bytes(fd, all, len, "echo of every byte value");
 	close(fd);
 	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 1) >= 0);
 	size_t seen = 0;
@@ -391,14 +410,7 @@ static void test_directory_removed_under_server(void **state)
 	assert_int_equal(rmdir(sub), 0);
 	/* The open connection still echoes. */
 	assert_int_equal(sysio_send_all(fd, "still here", 10), 0);
-	char buf[16];
-	size_t got = 0;
-	while (got < 10) {
-		ssize_t n = recv(fd, buf + got, sizeof(buf) - got, 0);
-		assert_true(n > 0);
-		got += (size_t)n;
-	}
-	assert_memory_equal(buf, "still here", 10);
+	rec_expect_bytes(fd, "still here", 10, "echo after the directory went");
 	close(fd);
 	assert_int_equal(rec_run(r, "server stop"), CMD_OK);
 	assert_true(rec_find_text(r, "was already removed") >= 0);
@@ -406,17 +418,20 @@ static void test_directory_removed_under_server(void **state)
 
 int main(void)
 {
+	/* Line by line, so that the log keeps the TAP lines and the failure messages (stderr) in
+	 * order, and a test killed for hanging loses nothing it printed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	const char *kib = getenv("UDSCOPE_TEST_FLOOD_KIB");
-	if (kib && atoi(kib) > 0)
-		per_client = (size_t)atoi(kib) * 1024;
+	if (kib && atoi(kib) > 0)   /* whole 16 KiB blocks, as the writers send them */
+		per_client = ((size_t)atoi(kib) + 15) / 16 * 16384;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_hundred_clients_several_mib, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_connection_churn_returns_fds_and_memory, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_idle_client_does_not_block_others, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_every_byte_value_rendered_safely, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_emfile_reported_once_no_spin_recovers, rec_setup, rec_teardown),
-		cmocka_unit_test_setup_teardown(test_directory_removed_under_server, rec_setup, rec_teardown),
+		rec_test(test_hundred_clients_several_mib),
+		rec_test(test_connection_churn_returns_fds_and_memory),
+		rec_test(test_idle_client_does_not_block_others),
+		rec_test(test_every_byte_value_rendered_safely),
+		rec_test(test_emfile_reported_once_no_spin_recovers),
+		rec_test(test_directory_removed_under_server),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,7 @@
 #include "core/cmd.h"
 #include "core/event.h"
 #include "core/pair.h"
+#include "harness.h"
 
 /* What reached the front end: pair and udscope lines kept, everything else only counted. */
 struct recorder {
@@ -56,6 +57,8 @@ static void rec_emit(void *ctx, struct event *ev)
 
 static int setup(void **state)
 {
+	if (*state)   /* the test's name (pair_test): the runner names it if it hangs */
+		rec_step("%s", (const char *)*state);
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
 	struct event_sink out = { .emit = rec_emit, .ctx = &f->rec };
@@ -466,7 +469,22 @@ struct busy {
 	atomic_bool stop;
 	atomic_uint rounds;
 	atomic_uint bad;
+	pthread_mutex_t lock;
+	char why[256];   /* the first failure, said by the test's thread */
 };
+
+static void busy_failed(struct busy *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void busy_failed(struct busy *b, const char *fmt, ...)
+{
+	pthread_mutex_lock(&b->lock);
+	if (atomic_fetch_add(&b->bad, 1) == 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(b->why, sizeof(b->why), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&b->lock);
+}
 
 static void *busy_client(void *arg)
 {
@@ -480,20 +498,15 @@ static void *busy_client(void *arg)
 		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
 		    send(fd, out, sizeof(out), MSG_NOSIGNAL) != (ssize_t)sizeof(out)) {
-			atomic_fetch_add(&b->bad, 1);
+			busy_failed(b, "busy client: socket, connect or send: %s", strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			break;
 		}
-		size_t got = 0;
-		while (got < sizeof(in)) {
-			ssize_t n = recv(fd, in + got, sizeof(in) - got, 0);
-			if (n <= 0)
-				break;
-			got += (size_t)n;
-		}
-		if (got != sizeof(in) || memcmp(in, out, sizeof(in)) != 0)
-			atomic_fetch_add(&b->bad, 1);
+		char why[200];
+		if (rec_recv_exact(fd, in, sizeof(in), out, "busy client's echo", why,
+				   sizeof(why)) != sizeof(in))
+			busy_failed(b, "%s", why);
 		close(fd);
 		atomic_fetch_add(&b->rounds, 1);
 	}
@@ -507,6 +520,7 @@ static void test_demo_while_server_is_busy(void **state)
 	assert_non_null(mkdtemp(dir));
 	struct busy b;
 	memset(&b, 0, sizeof(b));
+	pthread_mutex_init(&b.lock, NULL);
 	snprintf(b.path, sizeof(b.path), "%s/uds_socket", dir);
 	char line[200];
 	snprintf(line, sizeof(line), "server start %s", b.path);
@@ -546,28 +560,34 @@ static void test_demo_while_server_is_busy(void **state)
 		while (pthread_tryjoin_np(t[i], NULL) != 0)
 			app_pump(&f->app, 10);
 	}
-	assert_int_equal(atomic_load(&b.bad), 0);
+	pthread_mutex_destroy(&b.lock);
+	if (atomic_load(&b.bad))
+		rec_fail("%u busy-client rounds failed; the first: %s", atomic_load(&b.bad), b.why);
 	app_end(&f->app, app_newest(&f->app, SESSION_SERVER));
 	assert_null(app_server(&f->app));
 	assert_int_equal(rmdir(dir), 0);
 	assert_no_children();
 }
 
+#define pair_test(f) cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, (void *)#f)
+
 int main(void)
 {
+	/* Line by line, so that the log keeps the TAP lines and the failure messages (stderr) in
+	 * order, and a test killed for hanging loses nothing it printed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_default_story, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_each_type, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bytes_with_nul_and_quotes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stream_pieces_versus_one_message, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_refused_words, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hundred_runs_leave_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_child_exits_early, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_child_hangs_and_is_killed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_kills_the_child, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_knob_is_said, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_demo_while_server_is_busy, setup, teardown),
+		pair_test(test_default_story),
+		pair_test(test_each_type),
+		pair_test(test_bytes_with_nul_and_quotes),
+		pair_test(test_stream_pieces_versus_one_message),
+		pair_test(test_refused_words),
+		pair_test(test_hundred_runs_leave_nothing),
+		pair_test(test_child_exits_early),
+		pair_test(test_child_hangs_and_is_killed),
+		pair_test(test_stop_kills_the_child),
+		pair_test(test_bad_knob_is_said),
+		pair_test(test_demo_while_server_is_busy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
