@@ -223,7 +223,7 @@ uint64_t client_sent(const struct client *c)
 int client_expect(struct client *c, const void *text, size_t len)
 {
 	pthread_mutex_lock(&c->lock);
-	const char *hit = len ? memmem(c->rx, c->rxlen, text, len) : c->rx;
+	const char *hit = len && c->rxlen ? memmem(c->rx, c->rxlen, text, len) : NULL;
 	int r = 0;
 	if (hit) {
 		size_t used = (size_t)(hit - c->rx) + len;
