@@ -101,6 +101,26 @@ static void test_ids_and_empty_chunks(void **state)
 	capture_free(c);
 }
 
+static void test_large_at_every_alignment(void **state)
+{
+	/* Chunks from 1 KiB up take the streaming copy: start them at every offset mod 16, with
+	 * tails of many lengths mod 64, and read them back whole. */
+	struct capture *c = capture_new(1u << 20);
+	static unsigned char buf[4096];
+	for (uint32_t i = 0; i < 64; i++) {
+		uint32_t pad = 1 + i % 15;
+		size_t n = 1023 + i * 17;
+		fill(buf, 1000 + i, pad);
+		uint64_t pid = capture_put(c, buf, pad);
+		fill(buf, i, n);
+		uint64_t id = capture_put(c, buf, n);
+		assert_int_equal(id, pid + 1);
+		assert_chunk(c, pid, 1000 + i, pad);
+		assert_chunk(c, id, i, n);
+	}
+	capture_free(c);
+}
+
 static void test_budget_evicts_oldest(void **state)
 {
 	struct capture *c = capture_new(1000);
@@ -420,6 +440,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_ids_and_empty_chunks),
+		cmocka_unit_test(test_large_at_every_alignment),
 		cmocka_unit_test(test_budget_evicts_oldest),
 		cmocka_unit_test(test_disabled),
 		cmocka_unit_test(test_slot_limit),
