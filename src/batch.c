@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/app.h"
+#include "core/capture.h"
 #include "core/cmd.h"
 
 /* A command line longer than this is refused, not grown without bound. */
@@ -29,6 +30,8 @@ struct batch {
 	bool failed;
 	bool signalled;
 	bool out_broken;      /* a write to stdout failed: said once, nothing more written */
+	char *full;           /* --bytes full: a line and its whole chunk */
+	size_t fullcap;
 };
 
 /* Standard output cannot take our lines: say so once, fail, and stop (as a pipe's writer
@@ -65,15 +68,47 @@ static void out_flush(struct batch *b)
 		out_failed(b, errno);
 }
 
+/* --bytes full: the whole chunk of a RECV or SEND event from the capture store, into a
+ * buffer that grows as needed (with room for the line around it). Returns false when the
+ * event has no whole chunk (a preview is all there is, or it was evicted meanwhile). */
+static bool whole_chunk(struct batch *b, const struct event *ev, size_t *n)
+{
+	if (!b->o->full_bytes || !ev->capture || ev->nbytes <= ev->preview_len ||
+	    (ev->kind != EV_RECV && ev->kind != EV_SEND))
+		return false;
+	size_t need = (size_t)ev->nbytes;
+	size_t room = EVENT_JSON_MAX + EVENT_LINE_MAX + 4 * need;
+	if (room > b->fullcap) {
+		char *nb = realloc(b->full, room);
+		if (!nb)
+			return false;
+		b->full = nb;
+		b->fullcap = room;
+	}
+	/* The chunk's bytes sit at the end of the buffer; the line is written before them. */
+	char *data = b->full + room - need;
+	ssize_t got = capture_read(b->app.capture, ev->capture, ev->capture_off, data, need);
+	*n = need;
+	return got == (ssize_t)need;
+}
+
 static void batch_emit(void *ctx, struct event *ev)
 {
 	struct batch *b = ctx;
-	char line[EVENT_JSON_MAX > EVENT_LINE_MAX ? EVENT_JSON_MAX : EVENT_LINE_MAX];
+	char small[EVENT_JSON_MAX > EVENT_LINE_MAX ? EVENT_JSON_MAX : EVENT_LINE_MAX];
+	size_t n;
+	bool full = whole_chunk(b, ev, &n);
+	char *line = full ? b->full : small;
+	size_t len = full ? b->fullcap - n : sizeof(small);
+	const char *data = full ? b->full + b->fullcap - n : NULL;
 	if (b->o->json) {
 		/* seq is the event's place in this output: the bus numbers only what session
 		 * threads publish, and main-thread events can come out between them. */
 		ev->seq = ++b->written;
-		event_format_json(ev, b->base_ns, line, sizeof(line));
+		if (full)
+			event_format_json_full(ev, data, n, b->base_ns, line, len);
+		else
+			event_format_json(ev, b->base_ns, line, len);
 		out_line(b, line);
 	}
 	if (ev->kind == EV_ERROR) {
@@ -81,14 +116,17 @@ static void batch_emit(void *ctx, struct event *ev)
 		 * returned. Errors name the operation themselves; keep stdout ahead of them. */
 		b->failed = true;
 		out_flush(b);
-		event_format(ev, 0, line, sizeof(line));
-		fprintf(stderr, "udscope: %s\n", line);
+		event_format(ev, 0, small, sizeof(small));
+		fprintf(stderr, "udscope: %s\n", small);
 		return;
 	}
 	if (b->o->json)
 		return;
-	event_format_line(ev, b->o->timestamps ? EVENT_FMT_TIME : 0, b->base_ns, line,
-			  sizeof(line));
+	unsigned flags = b->o->timestamps ? EVENT_FMT_TIME : 0;
+	if (full)
+		event_format_line_full(ev, data, n, flags, b->base_ns, line, len);
+	else
+		event_format_line(ev, flags, b->base_ns, line, len);
 	out_line(b, line);
 }
 
@@ -262,6 +300,7 @@ int batch_run(const struct batch_opts *o)
 		b.failed = true;
 	app_close(&b.app);
 	out_flush(&b);
+	free(b.full);
 	close(b.sigfd);
 	return b.failed ? 1 : 0;
 }

@@ -7,6 +7,7 @@
 struct batch_opts {
 	bool timestamps;      /* -t */
 	bool json;            /* --json */
+	bool full_bytes;      /* --bytes full: whole chunks from the capture store */
 	char **exec;          /* -e commands, in order */
 	int nexec;
 };

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "core/app.h"
 #include "core/event.h"
+#include "core/sysio.h"
 #include "front.h"
 
 static void usage(FILE *f)
@@ -25,15 +27,20 @@ static void usage(FILE *f)
 		"  -e, --exec CMD      run CMD at start (repeatable, in order)\n"
 		"  -t, --timestamps    batch: prefix each line with seconds since start\n"
 		"      --json          batch: one JSON object per event\n"
+		"      --bytes full    batch: show each chunk whole (from the capture store), not\n"
+		"                      its first 128 bytes (--bytes preview, the default)\n"
+		"      --capture-mb N  keep the last N MiB of chunks whole (default 64; 0: none)\n"
 		"      --no-color      console: monochrome (also when NO_COLOR is set)\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
 		"Commands (the same in the console, -e and batch input; 'help' lists them):\n"
 		"  server start PATH [--chunk N] [--backlog N] [--mode OCTAL]\n"
-		"  server stop | server status\n"
-		"  client PATH [MESSAGE] [--chunk N]\n"
-		"  connect PATH [--chunk N] | send MESSAGE | disconnect\n"
+		"  server stop [PATH|ID] | server status [PATH|ID] | sessions\n"
+		"  client PATH [MESSAGE] [--chunk N] [--timeout S]\n"
+		"  connect PATH [--chunk N] | send MESSAGE [--id N] [--timeout S]\n"
+		"  disconnect [ID] [--timeout S] [--linger S]\n"
+		"  expect TEXT [--id N] [--timeout S] | wait SECONDS | source FILE\n"
 		"  inspect PATH [--as USER]\n"
 		"  sockets [FILTER]\n"
 		"  pair [MESSAGE [REPLY]] [--type stream|seqpacket|dgram]\n"
@@ -88,6 +95,8 @@ int main(int argc, char **argv)
 		{ "timestamps", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "bytes", required_argument, NULL, 'B' },
+		{ "capture-mb", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -107,6 +116,26 @@ int main(int argc, char **argv)
 		case 't': bo.timestamps = true; break;
 		case 'j': bo.json = true; break;
 		case 'C': no_color = true; break;
+		case 'B':
+			if (strcmp(optarg, "full") != 0 && strcmp(optarg, "preview") != 0) {
+				fprintf(stderr, "udscope: --bytes takes full or preview, not '%s'\n",
+					optarg);
+				free(bo.exec);
+				return 2;
+			}
+			bo.full_bytes = strcmp(optarg, "full") == 0;
+			break;
+		case 'M': {
+			unsigned long mb;
+			if (sysio_parse_ulong(optarg, 10, 0, 1u << 20, &mb) < 0) {
+				fprintf(stderr, "udscope: --capture-mb takes a number of MiB from 0 to "
+					"1048576, not '%s'\n", optarg);
+				free(bo.exec);
+				return 2;
+			}
+			app_capture_budget((size_t)mb << 20);
+			break;
+		}
 		case 'h': usage(stdout); free(bo.exec); return stdout_done();
 		case 'V':
 			printf("%s\n", PACKAGE_STRING);
@@ -117,6 +146,11 @@ int main(int argc, char **argv)
 			free(bo.exec);
 			return 2;
 		}
+	}
+	if (bo.full_bytes && !batch) {
+		fprintf(stderr, "udscope: --bytes is for batch mode (-b)\n");
+		free(bo.exec);
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "udscope: unexpected argument '%s'\n", argv[optind]);

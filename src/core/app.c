@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/capture.h"
 #include "core/client.h"
 #include "core/pair.h"
 #include "core/server.h"
@@ -33,12 +34,24 @@ static void direct_emit(void *ctx, struct event *ev)
 	sink_emit(&app->front, ev);
 }
 
+static size_t capture_budget = APP_CAPTURE_DEFAULT;
+
+void app_capture_budget(size_t bytes)
+{
+	capture_budget = bytes;
+}
+
 int app_init(struct app *app, enum bus_mode mode, size_t capacity, struct event_sink out)
 {
 	memset(app, 0, sizeof(*app));
 	app->bus = bus_new(capacity, mode);
 	if (!app->bus)
 		return -ENOMEM;
+	if (capture_budget && !(app->capture = capture_new(capture_budget))) {
+		bus_free(app->bus);
+		app->bus = NULL;
+		return -ENOMEM;
+	}
 	app->front = out;
 	app->out = (struct event_sink){ direct_emit, app, NULL };
 	app->later = bus_sink(app->bus);
@@ -279,6 +292,8 @@ void app_close(struct app *app)
 	app_pump(app, 0);
 	bus_free(app->bus);
 	app->bus = NULL;
+	capture_free(app->capture);
+	app->capture = NULL;
 }
 
 /* One line to the front end, now: the body of app_info, app_info_mark and app_error. */

@@ -43,6 +43,7 @@ struct app {
 				      * FILE:LINE before its errors; main thread only */
 	struct event_sink later;     /* bus_sink(bus): what session threads get */
 	struct session_list sessions; /* servers, clients, connections, the pair demo */
+	struct capture *capture;     /* whole chunks, for front ends to show in full */
 	struct app_wait wait;        /* set by a command returning CMD_PENDING; app_reap leaves
 				      * its session alone until app_release_wait */
 	struct script script;        /* the command lines queued, in order */
@@ -50,6 +51,11 @@ struct app {
 	bool ordered;                /* every line waits for what it started (batch) */
 	bool quit;
 };
+
+/* The capture store's budget for apps made from now on (default APP_CAPTURE_DEFAULT; 0: no
+ * store). Set once at start, before any app. */
+#define APP_CAPTURE_DEFAULT ((size_t)64 << 20)
+void app_capture_budget(size_t bytes);
 
 /* OUT is the front end's sink, called on the main thread only. */
 int app_init(struct app *app, enum bus_mode mode, size_t capacity, struct event_sink out);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/capture.h"
 #include "core/session.h"
 #include "core/sysio.h"
 
@@ -51,12 +52,14 @@ struct client {
 
 static void *client_main(void *arg);
 
-static void emit_bytes(const struct event_sink *s, enum event_kind kind, const void *p, size_t n)
+static void emit_bytes(const struct client *c, enum event_kind kind, const void *p, size_t n)
 {
 	struct event ev;
 	event_init(&ev, SRC_CLIENT, kind);
 	event_set_bytes(&ev, p, n);
-	sink_emit(s, &ev);
+	if (c->opts.capture && n)
+		ev.capture = capture_put(c->opts.capture, p, n);
+	sink_emit(&c->later, &ev);
 }
 
 int client_start(struct client **out, const struct uds_addr *addr, const struct client_opts *opts,
@@ -402,7 +405,7 @@ static void *client_main(void *arg)
 			size_t n = take_queue(c, &out, &outcap, 0);
 			if (n) {
 				outlen = n;
-				emit_bytes(&c->later, EV_SEND, out, n);
+				emit_bytes(c, EV_SEND, out, n);
 			}
 		}
 		if (oneshot && outlen == 0 && received >= expected)
@@ -483,7 +486,7 @@ static void *client_main(void *arg)
 				break;
 			}
 			stats_add_in(&c->stats, (size_t)n);
-			emit_bytes(&c->later, EV_RECV, in, (size_t)n);
+			emit_bytes(c, EV_RECV, in, (size_t)n);
 			if (!oneshot)
 				rx_keep(c, in, (size_t)n);
 			int64_t bad = oneshot ? echo_mismatch(c, received, in, (size_t)n) : -1;

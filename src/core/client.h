@@ -23,11 +23,13 @@
 #define CLIENT_RX_KEEP (1u << 20)
 
 struct client;
+struct capture;
 
 struct client_opts {
 	unsigned chunk;      /* recv size */
 	bool oneshot;        /* the walkthrough's client: send MSG, read the echo, close */
 	int timeout_ms;      /* one-shot: give up when the whole echo is not back by then; 0: never */
+	struct capture *capture;  /* keep every chunk whole here (NULL: not kept) */
 };
 
 /* Connect to ADDR (lines to NOW). A one-shot client sends MSG, reads the whole echo back in

@@ -33,6 +33,7 @@ static int client_run(struct app *app, const struct cmd_args *a)
 		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
 		.oneshot = true,
 		.timeout_ms = (int)cmd_num(a, "timeout", 0) * 1000,
+		.capture = app->capture,
 	};
 	struct client *c;
 	struct session *s = app_prepare(app, &client_session_ops);

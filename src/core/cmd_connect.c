@@ -27,7 +27,10 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 		if (old->ops->kind == SESSION_CONN && client_finished(old->impl))
 			app_free_session(app, old);
 	}
-	struct client_opts o = { .chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT) };
+	struct client_opts o = {
+		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
+		.capture = app->capture,
+	};
 	struct client *c;
 	struct session *s = app_prepare(app, &conn_session_ops);
 	if (!s)

@@ -28,6 +28,7 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
 		.backlog = (int)cmd_num(a, "backlog", SERVER_BACKLOG_DEFAULT),
 		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
+		.capture = app->capture,
 	};
 	if (o.mode >= 0 && addr.abstract) {
 		app_error(app, 0, "server start %s: --mode does not apply to an abstract name "

@@ -160,22 +160,35 @@ static void put_safe(struct out *o, const char *text)
 	o->buf[o->w] = '\0';
 }
 
-static void put_bytes(struct out *o, const struct event *ev, unsigned flags)
+/* The bytes an event line shows: its preview, or the whole chunk from the capture store. */
+struct shown {
+	const uint8_t *p;
+	size_t n;
+};
+
+static struct shown shown_of(const struct event *ev, const struct shown *full)
 {
+	return full ? *full : (struct shown){ ev->preview, ev->preview_len };
+}
+
+static void put_bytes(struct out *o, const struct event *ev, const struct shown *full,
+		      unsigned flags)
+{
+	struct shown b = shown_of(ev, full);
 	if (flags & EVENT_FMT_HEX) {
 		char hex[80];
-		for (size_t off = 0; off < ev->preview_len; off += 16) {
-			size_t n = ev->preview_len - off < 16 ? ev->preview_len - off : 16;
-			bytes_hexline(ev->preview + off, n, hex, sizeof(hex));
+		for (size_t off = 0; off < b.n; off += 16) {
+			size_t n = b.n - off < 16 ? b.n - off : 16;
+			bytes_hexline(b.p + off, n, hex, sizeof(hex));
 			put(o, "%s%s", off ? " " : "", hex);
 		}
-	} else {
-		char repr[BYTES_REPR_SIZE(EVENT_PREVIEW_MAX)];
-		bytes_repr(ev->preview, ev->preview_len, repr, sizeof(repr));
-		put(o, "%s", repr);
+	} else if (o->w < o->len) {
+		/* Straight into the line: a whole chunk can be far longer than a preview. */
+		size_t need = bytes_repr(b.p, b.n, o->buf + o->w, o->len - o->w);
+		o->w += need < o->len - o->w ? need : strlen(o->buf + o->w);
 	}
-	if (ev->nbytes > ev->preview_len)
-		put(o, "... (+%" PRIu64 " more)", ev->nbytes - ev->preview_len);
+	if (ev->nbytes > b.n)
+		put(o, "... (+%" PRIu64 " more)", ev->nbytes - b.n);
 }
 
 static void put_error(struct out *o, const char *what, int err)
@@ -185,7 +198,8 @@ static void put_error(struct out *o, const char *what, int err)
 		put(o, ": %s (%s)", strerror(err), event_errno_name(err));
 }
 
-size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t len)
+static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
+			   char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
 	if (len)
@@ -217,7 +231,7 @@ size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t le
 		break;
 	case EV_RECV:
 		put(&o, "received %" PRIu64 " bytes ", ev->nbytes);
-		put_bytes(&o, ev, flags);
+		put_bytes(&o, ev, full, flags);
 		break;
 	case EV_SEND:
 		if (ev->source == SRC_SERVER) {
@@ -225,7 +239,7 @@ size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t le
 		} else {
 			put(&o, "%s %" PRIu64 " bytes ", ev->source == SRC_CLIENT ? "sending" : "sent",
 			    ev->nbytes);
-			put_bytes(&o, ev, flags);
+			put_bytes(&o, ev, full, flags);
 		}
 		break;
 	case EV_CLOSE:
@@ -242,6 +256,11 @@ size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t le
 		break;
 	}
 	return o.w;
+}
+
+size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t len)
+{
+	return format_words(ev, NULL, flags, buf, len);
 }
 
 size_t event_label(const struct event *ev, char *buf, size_t len)
@@ -261,8 +280,8 @@ size_t event_label(const struct event *ev, char *buf, size_t len)
 	return o.w;
 }
 
-size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_ns,
-			 char *buf, size_t len)
+static size_t format_line(const struct event *ev, const struct shown *full, unsigned flags,
+			  uint64_t base_ns, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
 	if (len)
@@ -275,8 +294,21 @@ size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_n
 	if (event_label(ev, label, sizeof(label)))
 		put(&o, "%s: ", label);
 	if (o.w < len)
-		o.w += event_format(ev, flags, buf + o.w, len - o.w);
+		o.w += format_words(ev, full, flags, buf + o.w, len - o.w);
 	return o.w;
+}
+
+size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_ns,
+			 char *buf, size_t len)
+{
+	return format_line(ev, NULL, flags, base_ns, buf, len);
+}
+
+size_t event_format_line_full(const struct event *ev, const void *data, size_t n,
+			      unsigned flags, uint64_t base_ns, char *buf, size_t len)
+{
+	struct shown full = { data, n };
+	return format_line(ev, &full, flags, base_ns, buf, len);
 }
 
 /* Append N bytes as they are (nothing if they do not all fit: no half escapes). */
@@ -385,7 +417,8 @@ static void put_json_string(struct out *o, const char *key, const void *s, size_
 }
 
 /* The schema is documented in doc/udscope.1 (JSON OUTPUT); keep the two in step. */
-size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len)
+static size_t format_json(const struct event *ev, const struct shown *full, uint64_t base_ns,
+			  char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
 	if (len)
@@ -401,9 +434,10 @@ size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, si
 	if (ev->actor)
 		put(&o, ",\"actor_pid\":%ld", (long)ev->actor);
 	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
+		struct shown b = shown_of(ev, full);
 		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);
-		put_hex(&o, ev->preview, ev->preview_len);
-		put(&o, "\",\"truncated\":%s", ev->nbytes > ev->preview_len ? "true" : "false");
+		put_hex(&o, b.p, b.n);
+		put(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
 	}
 	if (ev->text[0])
 		put_json_string(&o, "text", ev->text, strnlen(ev->text, sizeof(ev->text)));
@@ -422,4 +456,16 @@ size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, si
 		    (unsigned)ev->mark_len);
 	put(&o, "}");
 	return o.w;
+}
+
+size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len)
+{
+	return format_json(ev, NULL, base_ns, buf, len);
+}
+
+size_t event_format_json_full(const struct event *ev, const void *data, size_t n,
+			      uint64_t base_ns, char *buf, size_t len)
+{
+	struct shown full = { data, n };
+	return format_json(ev, &full, base_ns, buf, len);
 }

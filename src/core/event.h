@@ -40,6 +40,8 @@ struct event {
 	uint64_t nbytes;       /* exact byte count of RECV/SEND */
 	uint32_t conn;         /* server connection number, 0 when none */
 	uint32_t session;      /* the session's id (sessions, #N), 0 for udscope itself */
+	uint64_t capture;      /* RECV/SEND: the whole chunk's id in the capture store, 0: none */
+	uint32_t capture_off;  /* where this event's bytes start in that chunk */
 	bool show_session;     /* text names the session: another of its kind ran beside it */
 	uint8_t source;        /* enum event_source */
 	uint8_t kind;          /* enum event_kind */
@@ -113,6 +115,12 @@ size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_n
 /* One JSON object (no newline), the schema doc/udscope.1 documents: text as UTF-8 (with
  * text_hex holding the exact bytes when they are not UTF-8), data as hex. */
 size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len);
+/* The same two with the chunk's bytes given whole (DATA, N: from the capture store) instead of
+ * the preview. BUF needs EVENT_LINE_MAX + 4 * N (lines) or EVENT_JSON_MAX + 2 * N (JSON). */
+size_t event_format_line_full(const struct event *ev, const void *data, size_t n,
+			      unsigned flags, uint64_t base_ns, char *buf, size_t len);
+size_t event_format_json_full(const struct event *ev, const void *data, size_t n,
+			      uint64_t base_ns, char *buf, size_t len);
 
 /* Big enough for any line event_format* produces. */
 #define EVENT_LINE_MAX (BYTES_REPR_SIZE_EV + EVENT_TEXT_MAX * 2 + 256)

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/capture.h"
 #include "core/node.h"
 #include "core/session.h"
 #include "core/sysio.h"
@@ -39,6 +40,7 @@ struct conn {
 	atomic_uint_fast64_t bytes_in, bytes_out;
 	atomic_size_t shown_pending;  /* pending, for readers outside the thread */
 	char *buf;                /* chunk-sized, allocated once per connection */
+	uint64_t cap_id;          /* the chunk in buf, in the capture store (0: not kept) */
 };
 
 struct server {
@@ -537,6 +539,7 @@ static int flush_conn(struct server *s, struct conn *c)
 	event_init(ev, SRC_SERVER, EV_SEND);
 	ev->conn = c->id;
 	ev->nbytes = total;
+	ev->capture = c->cap_id;   /* the echo is the chunk received, byte for byte */
 	commit(s);
 	return 0;
 }
@@ -586,6 +589,8 @@ static bool serve_conn(struct server *s, size_t i, short revents)
 		event_init(ev, SRC_SERVER, EV_RECV);
 		ev->conn = c->id;
 		event_set_bytes(ev, c->buf, (size_t)n);
+		if (s->opts.capture && n > 0)
+			ev->capture = c->cap_id = capture_put(s->opts.capture, c->buf, (size_t)n);
 		commit(s);
 		if (n == 0) {
 			describe_peer(c, who, sizeof(who));

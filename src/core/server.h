@@ -15,10 +15,13 @@
 #define SERVER_CHUNK_MAX (1u << 20)
 #define SERVER_BACKLOG_DEFAULT 16
 
+struct capture;
+
 struct server_opts {
 	unsigned chunk;      /* recv size */
 	int backlog;
 	int mode;            /* permission bits for the node, or -1 for the umask's */
+	struct capture *capture;  /* keep every chunk whole here (NULL: not kept) */
 };
 
 struct server;
