@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -167,29 +169,6 @@ void words_free(struct words *w)
 
 const char *words_show(const char *word, size_t len, size_t max, char *out, size_t outsz)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t w = 0;
-	if (outsz == 0)
-		return out;
-	for (size_t i = 0; i < len && i < max; i++) {
-		unsigned char c = (unsigned char)word[i];
-		if (c >= 0x20 && c <= 0x7e) {
-			if (w + 2 > outsz)
-				break;
-			out[w++] = (char)c;
-		} else {
-			if (w + 5 > outsz)
-				break;
-			out[w++] = '\\';
-			out[w++] = 'x';
-			out[w++] = hex[c >> 4];
-			out[w++] = hex[c & 15];
-		}
-	}
-	if (len > max && w + 4 <= outsz) {
-		memcpy(out + w, "...", 3);
-		w += 3;
-	}
-	out[w] = '\0';
+	bytes_escape(word, len < max ? len : max, len > max ? BYTES_ESC_MORE : 0, out, outsz);
 	return out;
 }
