@@ -9,7 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <sys/socket.h>
+
 #include "core/cmd.h"
+#include "core/socktype.h"
 
 static void parse_ok(const char *line, struct cmd_args *a)
 {
@@ -185,6 +188,33 @@ static void test_hostile_lines(void **state)
 		assert_true(*p >= 0x20 && *p <= 0x7e);
 }
 
+/* One socket-type table: names, SOCK_* values and the --type choices agree. */
+static void test_socktype_table(void **state)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
+	size_t i = 0;
+	for (; socktype_names[i]; i++) {
+		assert_true(i < 3);
+		assert_int_equal(socktype_parse(socktype_names[i]), types[i]);
+		assert_string_equal(socktype_name(types[i]), socktype_names[i]);
+		assert_non_null(socktype_macro(types[i]));
+	}
+	assert_int_equal(i, 3);
+	assert_string_equal(socktype_macro(SOCK_SEQPACKET), "SOCK_SEQPACKET");
+	assert_null(socktype_name(SOCK_RAW));
+	assert_null(socktype_macro(SOCK_RAW));
+	assert_int_equal(socktype_parse("raw"), -1);
+	assert_int_equal(socktype_parse("Stream"), -1);
+	const struct cmd_entry *pair = cmd_find("pair");
+	assert_non_null(pair);
+	assert_ptr_equal(pair->opts[0].choices, socktype_names);
+	struct cmd_args a;
+	parse_ok("pair --type seqpacket", &a);
+	assert_int_equal(socktype_parse(cmd_str(&a, "type", "stream")), SOCK_SEQPACKET);
+	cmd_args_free(&a);
+	parse_fails("pair --type raw", "one of stream, seqpacket, dgram");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_table_complete),
 		cmocka_unit_test(test_every_command_misused),
 		cmocka_unit_test(test_hostile_lines),
+		cmocka_unit_test(test_socktype_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
