@@ -135,7 +135,7 @@ static bool all_printable(const unsigned char *p, size_t len)
 size_t bytes_escape(const void *data, size_t len, unsigned flags, char *out, size_t outsz)
 {
 	const unsigned char *p = data;
-	struct esc e = { out, outsz, 0, 0, 0, outsz > 0 };
+	struct esc e = { .out = out, .outsz = outsz, .room = outsz > 0 };
 	char q = '\'';
 	if (flags & BYTES_ESC_REPR_IF_NEEDED)
 		flags = all_printable(p, len) ? flags & ~(unsigned)BYTES_ESC_REPR

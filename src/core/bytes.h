@@ -7,8 +7,6 @@
 
 /* Worst case of bytes_repr for LEN input bytes, with the NUL. */
 #define BYTES_REPR_SIZE(len) (4 * (len) + 4)
-/* Worst case of bytes_escape without BYTES_ESC_REPR for LEN bytes, "..." and the NUL. */
-#define BYTES_ESCAPE_SIZE(len) (4 * (len) + 4)
 
 /*
  * bytes_escape: only 0x20..0x7e ever pass raw; every other byte becomes \xNN (lowercase).
