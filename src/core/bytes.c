@@ -1,10 +1,11 @@
-/* bytes: render peer bytes safely, as Python's repr() of bytes, as hex, or as a JSON string. */
+/* bytes: the one escaper for every byte we show (peer bytes, user words, names), and hex lines. */
 #include "config.h"
 
 #include "core/bytes.h"
 
 #include <stdbool.h>
 #include <string.h>
+#include <wchar.h>
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -34,42 +35,147 @@ static size_t repr_one(unsigned char c, char q, char esc[4])
 	return 1;
 }
 
-size_t bytes_repr(const void *data, size_t len, char *out, size_t outsz)
+size_t bytes_utf8(const void *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *u = s;
+	size_t n;
+	uint32_t c, min;
+	if (len == 0)
+		return 0;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	} else if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		n = 2; c = u[0] & 0x1f; min = 0x80;
+	} else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		n = 3; c = u[0] & 0x0f; min = 0x800;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		n = 4; c = u[0] & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (u[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int bytes_cp_width(uint32_t cp)
+{
+	if (cp < 0xa0)
+		return 0;
+	int w = wcwidth((wchar_t)cp);
+	return w == 1 || w == 2 ? w : 0;
+}
+
+/* The output being written: pieces go in whole or not at all, and after the first piece
+ * that does not fit none does. RESERVE keeps room for a closing quote. */
+struct esc {
+	char *out;
+	size_t outsz, w, need, reserve;
+	bool room;
+};
+
+static void esc_put(struct esc *e, const char *s, size_t n)
+{
+	if (e->room && e->w + n + e->reserve < e->outsz) {
+		memcpy(e->out + e->w, s, n);
+		e->w += n;
+	} else {
+		e->room = false;
+	}
+	e->need += n;
+}
+
+/* The piece for the bytes at P (LEFT of them) under FLAGS: its text in PIECE (1..4 bytes)
+ * and its length in *N. Returns how many input bytes it stands for. */
+static size_t esc_piece(const unsigned char *p, size_t left, unsigned flags, char q,
+			char piece[4], size_t *n)
+{
+	uint32_t cp;
+	size_t u;
+	if (p[0] >= 0x20 && p[0] <= 0x7e && !(flags & BYTES_ESC_REPR)) {
+		piece[0] = (char)p[0];
+		*n = 1;
+		return 1;
+	}
+	if ((flags & BYTES_ESC_UTF8) && p[0] >= 0x80 && (u = bytes_utf8(p, left, &cp)) > 1 &&
+	    bytes_cp_width(cp)) {
+		memcpy(piece, p, u);
+		*n = u;
+		return u;
+	}
+	if (flags & BYTES_ESC_REPR) {
+		*n = repr_one(p[0], q, piece);
+		return 1;
+	}
+	piece[0] = '\\';
+	piece[1] = 'x';
+	piece[2] = hexdig[p[0] >> 4];
+	piece[3] = hexdig[p[0] & 15];
+	*n = 4;
+	return 1;
+}
+
+static bool all_printable(const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return false;
+	return true;
+}
+
+size_t bytes_escape(const void *data, size_t len, unsigned flags, char *out, size_t outsz)
 {
 	const unsigned char *p = data;
-	/* Python prefers single quotes, and switches to double quotes only when the data has a
-	 * single quote and no double quote. */
-	bool has_sq = memchr(p, '\'', len) != NULL;
-	bool has_dq = memchr(p, '"', len) != NULL;
-	char q = (has_sq && !has_dq) ? '"' : '\'';
-
-	size_t need = 0, w = 0;
-	bool room = outsz > 0;
-	char esc[4];
-	const char head[2] = { 'b', q };
-	for (size_t i = 0; i < 2; i++, need++)
-		if (room && w + 2 < outsz)
-			out[w++] = head[i];
-		else
-			room = false;
-	for (size_t i = 0; i < len; i++) {
-		size_t n = repr_one(p[i], q, esc);
-		/* Keep room for the closing quote and the NUL; never cut an escape in half. */
-		if (room && w + n + 2 <= outsz) {
-			memcpy(out + w, esc, n);
-			w += n;
-		} else {
-			room = false;
+	struct esc e = { .out = out, .outsz = outsz, .room = outsz > 0 };
+	char q = '\'';
+	if (flags & BYTES_ESC_REPR_IF_NEEDED)
+		flags = all_printable(p, len) ? flags & ~(unsigned)BYTES_ESC_REPR
+					      : flags | BYTES_ESC_REPR;
+	if (flags & BYTES_ESC_REPR) {
+		/* Python prefers single quotes, and switches to double quotes only when the
+		 * data has a single quote and no double quote. */
+		if (memchr(p, '\'', len) && !memchr(p, '"', len))
+			q = '"';
+		e.reserve = 1;
+		esc_put(&e, "b", 1);
+		esc_put(&e, &q, 1);
+	}
+	char piece[4];
+	size_t n;
+	for (size_t i = 0; i < len;) {
+		i += esc_piece(p + i, len - i, flags, q, piece, &n);
+		esc_put(&e, piece, n);
+	}
+	if (flags & BYTES_ESC_REPR) {
+		e.need++;
+		if (e.w + 1 < e.outsz)
+			out[e.w++] = q;
+	}
+	if (flags & BYTES_ESC_MORE) {
+		/* Said even after a cut escape: the reader learns the word went on. */
+		if (e.w + 3 < e.outsz) {
+			memcpy(out + e.w, "...", 3);
+			e.w += 3;
 		}
-		need += n;
+		e.need += 3;
 	}
-	need++;
-	if (outsz > 0) {
-		if (w + 1 < outsz)
-			out[w++] = q;
-		out[w] = '\0';
-	}
-	return need;
+	if (outsz > 0)
+		out[e.w] = '\0';
+	return e.need;
+}
+
+size_t bytes_repr(const void *data, size_t len, char *out, size_t outsz)
+{
+	return bytes_escape(data, len, BYTES_ESC_REPR, out, outsz);
 }
 
 size_t bytes_hexline(const void *data, size_t len, char *out, size_t outsz)
@@ -100,45 +206,5 @@ size_t bytes_hexline(const void *data, size_t len, char *out, size_t outsz)
 		w = outsz - 1;
 	memcpy(out, line, w);
 	out[w] = '\0';
-	return w;
-}
-
-size_t bytes_json(const void *data, size_t len, char *out, size_t outsz)
-{
-	const unsigned char *p = data;
-	size_t w = 0;
-	for (size_t i = 0; i < len; i++) {
-		char esc[6];
-		size_t n;
-		unsigned char c = p[i];
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			n = 2;
-		} else if (c == '\n') {
-			memcpy(esc, "\\n", 2);
-			n = 2;
-		} else if (c == '\t') {
-			memcpy(esc, "\\t", 2);
-			n = 2;
-		} else if (c == '\r') {
-			memcpy(esc, "\\r", 2);
-			n = 2;
-		} else if (c < 0x20 || c >= 0x7f) {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hexdig[c >> 4];
-			esc[5] = hexdig[c & 15];
-			n = 6;
-		} else {
-			esc[0] = (char)c;
-			n = 1;
-		}
-		if (w + n + 1 > outsz)
-			break;
-		memcpy(out + w, esc, n);
-		w += n;
-	}
-	if (outsz > 0)
-		out[w] = '\0';
 	return w;
 }

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/app.h"
@@ -128,6 +129,95 @@ static int parse_opt_value(const struct cmd_opt *o, const char *raw, struct cmd_
 	return 0;
 }
 
+#define NTABLE (sizeof(table) / sizeof(table[0]))
+
+/* The entry the first words of W name, looking at no more than NWORDS of them. */
+static const struct cmd_entry *match_entry(const struct words *w, int nwords)
+{
+	for (size_t i = 0; i < NTABLE; i++)
+		if (name_words(table[i]) <= nwords && name_matches(table[i], w))
+			return table[i];
+	return NULL;
+}
+
+/* Whether FIRST is the first word of two-word names ("server"). */
+static bool is_group(const char *first)
+{
+	size_t fl = strlen(first);
+	for (size_t i = 0; i < NTABLE; i++)
+		if (strncmp(table[i]->name, first, fl) == 0 && table[i]->name[fl] == ' ')
+			return true;
+	return false;
+}
+
+/* Word I looks like an option ("--x", not "--" itself, which ends the options). */
+static bool is_option_word(const struct words *w, int i)
+{
+	const char *v = w->v[i];
+	return v[0] == '-' && v[1] == '-' && w->len[i] == strlen(v) && v[2] != '\0';
+}
+
+/* The option "--NAME" or "--NAME=VALUE" in V names: its entry (NULL when E has none such),
+ * its name in ONAME, and the value after '=' in *VAL (NULL when none). */
+static const struct cmd_opt *option_word(const struct cmd_entry *e, const char *v, int *idx,
+					 const char **val, char oname[32])
+{
+	const char *name = v + 2;
+	const char *eq = strchr(name, '=');
+	size_t nl = eq ? (size_t)(eq - name) : strlen(name);
+	if (nl >= 32)
+		nl = 31;
+	memcpy(oname, name, nl);
+	oname[nl] = '\0';
+	*val = eq ? eq + 1 : NULL;
+	return find_opt(e, oname, idx);
+}
+
+static void unknown_command(const struct words *w, char *err, size_t errlen)
+{
+	char subs[128], shown[160];
+	subcommands(w->v[0], subs, sizeof(subs));
+	words_show(w->v[0], w->len[0], 32, shown, sizeof(shown));
+	if (subs[0])
+		snprintf(err, errlen, "%s: expected %s %s", shown, shown, subs);
+	else
+		snprintf(err, errlen, "unknown command '%s' (try: help)", shown);
+}
+
+/* The option at word *I of W, with its value (the next word unless given with '='). */
+static int parse_option(const struct words *w, int *i, struct cmd_args *a, const char *syn,
+			char *err, size_t errlen)
+{
+	const struct cmd_entry *e = a->entry;
+	char oname[32], oshown[160], why[192];
+	const char *val;
+	int idx;
+	const struct cmd_opt *o = option_word(e, w->v[*i], &idx, &val, oname);
+	words_show(oname, strlen(oname), 24, oshown, sizeof(oshown));
+	if (!o) {
+		snprintf(err, errlen, "%s: unknown option --%s (usage: %s)", e->name, oshown, syn);
+		return -1;
+	}
+	if (a->has[idx]) {
+		snprintf(err, errlen, "%s: --%s given twice (usage: %s)", e->name, oname, syn);
+		return -1;
+	}
+	if (!val) {
+		if (*i + 1 >= w->count) {
+			snprintf(err, errlen, "%s: --%s needs a value %s (usage: %s)", e->name, oname,
+				 o->metavar, syn);
+			return -1;
+		}
+		val = w->v[++*i];
+	}
+	if (parse_opt_value(o, val, a, idx, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: %s (usage: %s)", e->name, why, syn);
+		return -1;
+	}
+	a->has[idx] = true;
+	return 0;
+}
+
 int cmd_parse(const char *line, struct cmd_args *a, char *err, size_t errlen)
 {
 	memset(a, 0, sizeof(*a));
@@ -139,19 +229,9 @@ int cmd_parse(const char *line, struct cmd_args *a, char *err, size_t errlen)
 	struct words *w = &a->words;
 	if (w->count == 0 || w->v[0][0] == '#')
 		return CMD_EMPTY;
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (name_matches(table[i], w)) {
-			a->entry = table[i];
-			break;
-		}
+	a->entry = match_entry(w, w->count);
 	if (!a->entry) {
-		char subs[128], shown[160];
-		subcommands(w->v[0], subs, sizeof(subs));
-		words_show(w->v[0], w->len[0], 32, shown, sizeof(shown));
-		if (subs[0])
-			snprintf(err, errlen, "%s: expected %s %s", shown, shown, subs);
-		else
-			snprintf(err, errlen, "unknown command '%s' (try: help)", shown);
+		unknown_command(w, err, errlen);
 		cmd_args_free(a);
 		return CMD_FAIL;
 	}
@@ -163,57 +243,20 @@ int cmd_parse(const char *line, struct cmd_args *a, char *err, size_t errlen)
 		const char *v = w->v[i];
 		if (!only_args && strcmp(v, "--") == 0) {
 			only_args = true;
-			continue;
-		}
-		if (!only_args && v[0] == '-' && v[1] == '-' && w->len[i] == strlen(v)) {
-			const char *name = v + 2;
-			const char *eq = strchr(name, '=');
-			char oname[32], oshown[160];
-			size_t nl = eq ? (size_t)(eq - name) : strlen(name);
-			if (nl >= sizeof(oname))
-				nl = sizeof(oname) - 1;
-			memcpy(oname, name, nl);
-			oname[nl] = '\0';
-			words_show(oname, nl, 24, oshown, sizeof(oshown));
-			int idx;
-			const struct cmd_opt *o = find_opt(e, oname, &idx);
-			if (!o) {
-				snprintf(err, errlen, "%s: unknown option --%s (usage: %s)", e->name,
-					 oshown, syn);
+		} else if (!only_args && is_option_word(w, i)) {
+			if (parse_option(w, &i, a, syn, err, errlen) < 0)
 				goto fail;
-			}
-			if (a->has[idx]) {
-				snprintf(err, errlen, "%s: --%s given twice (usage: %s)", e->name, oname,
-					 syn);
-				goto fail;
-			}
-			const char *val = eq ? eq + 1 : NULL;
-			if (!val) {
-				if (i + 1 >= w->count) {
-					snprintf(err, errlen, "%s: --%s needs a value %s (usage: %s)",
-						 e->name, oname, o->metavar, syn);
-					goto fail;
-				}
-				val = w->v[++i];
-			}
-			char why2[192];
-			if (parse_opt_value(o, val, a, idx, why2, sizeof(why2)) < 0) {
-				snprintf(err, errlen, "%s: %s (usage: %s)", e->name, why2, syn);
-				goto fail;
-			}
-			a->has[idx] = true;
-			continue;
-		}
-		if (a->argc >= e->max_args) {
+		} else if (a->argc >= e->max_args) {
 			char shown[160];
 			words_show(v, w->len[i], 32, shown, sizeof(shown));
 			snprintf(err, errlen, "%s: unexpected argument '%s' (usage: %s)", e->name,
 				 shown, syn);
 			goto fail;
+		} else {
+			a->argv[a->argc] = v;
+			a->arglen[a->argc] = w->len[i];
+			a->argc++;
 		}
-		a->argv[a->argc] = v;
-		a->arglen[a->argc] = w->len[i];
-		a->argc++;
 	}
 	if (a->argc < e->min_args) {
 		snprintf(err, errlen, "%s: missing argument (usage: %s)", e->name, syn);
@@ -223,6 +266,97 @@ int cmd_parse(const char *line, struct cmd_args *a, char *err, size_t errlen)
 fail:
 	cmd_args_free(a);
 	return CMD_FAIL;
+}
+
+/* After the command name: the option value, option or argument expected at word DONE
+ * (CUR, the word being typed) of W, as cmd_parse would read the words before it. */
+static enum cmd_expect expect_after_name(const struct words *w, int done, const char *cur,
+					 size_t curlen, struct cmd_context *out)
+{
+	const struct cmd_entry *e = out->entry;
+	bool only_args = false;
+	int pos = 0, last_arg = -1, idx;
+	const char *val;
+	char oname[32];
+	for (int i = name_words(e); i < done; i++) {
+		if (!only_args && strcmp(w->v[i], "--") == 0) {
+			only_args = true;
+		} else if (!only_args && is_option_word(w, i)) {
+			const struct cmd_opt *o = option_word(e, w->v[i], &idx, &val, oname);
+			if (o && !val && i + 1 == done) {
+				out->opt = o;
+				return CMD_EXPECT_VALUE;
+			}
+			if (o && !val)
+				i++;
+		} else {
+			last_arg = i;
+			pos++;
+		}
+	}
+	if (!only_args && cur[0] == '-') {
+		if (cur[1] != '-' || !strchr(cur, '=') || curlen != strlen(cur))
+			return CMD_EXPECT_OPTION;
+		/* "--type=st": the value of a known option, else still an option name. */
+		out->opt = option_word(e, cur, &idx, &val, oname);
+		out->value_off = out->opt ? (size_t)(val - cur) : 0;
+		return out->opt ? CMD_EXPECT_VALUE : CMD_EXPECT_OPTION;
+	}
+	out->argno = pos;
+	if (pos >= e->max_args)
+		return CMD_EXPECT_NOTHING;
+	out->arg = e->args[pos];
+	if (out->arg == CMD_ARG_COMMAND) {
+		/* "help server st": the second word of the group named before it. */
+		const char *g = pos > 0 ? w->v[last_arg] : "";
+		if (pos > 0 && (!is_group(g) || strlen(g) >= sizeof(out->group)))
+			return CMD_EXPECT_NOTHING;
+		strcpy(out->group, g);
+		return CMD_EXPECT_COMMAND;
+	}
+	return CMD_EXPECT_ARG;
+}
+
+/* The command name, or what follows it, at word DONE of W (CUR being typed). */
+static enum cmd_expect expect_at(const struct words *w, int done, const char *cur,
+				 size_t curlen, struct cmd_context *out)
+{
+	if (done == 0)
+		return cur[0] == '#' ? CMD_EXPECT_NOTHING : CMD_EXPECT_COMMAND;
+	if (w->v[0][0] == '#')
+		return CMD_EXPECT_NOTHING;
+	if (done == 1 && is_group(w->v[0])) {
+		if (strlen(w->v[0]) >= sizeof(out->group))
+			return CMD_EXPECT_NOTHING;
+		strcpy(out->group, w->v[0]);
+		return CMD_EXPECT_COMMAND;
+	}
+	out->entry = match_entry(w, done);
+	if (!out->entry)
+		return CMD_EXPECT_NOTHING;
+	return expect_after_name(w, done, cur, curlen, out);
+}
+
+enum cmd_expect cmd_complete_context(const char *line, size_t point, struct cmd_context *out)
+{
+	memset(out, 0, sizeof(*out));
+	size_t n = strnlen(line, point);
+	char *head = strndup(line, n), err[256];
+	struct words w;
+	size_t start;
+	enum cmd_expect r = CMD_EXPECT_NOTHING;
+	if (!head)
+		return r;
+	if (words_split_open(head, &w, &start, err, sizeof(err)) == 0) {
+		/* The words wholly before the cursor, then the one it is in (maybe empty). */
+		int done = start < n ? w.count - 1 : w.count;
+		out->word_start = start;
+		r = expect_at(&w, done, done < w.count ? w.v[done] : "",
+			      done < w.count ? w.len[done] : 0, out);
+		words_free(&w);
+	}
+	free(head);
+	return r;
 }
 
 void cmd_args_free(struct cmd_args *a)

@@ -77,6 +77,40 @@ bool cmd_has(const struct cmd_args *a, const char *opt);
 unsigned long cmd_num(const struct cmd_args *a, const char *opt, unsigned long dflt);
 const char *cmd_str(const struct cmd_args *a, const char *opt, const char *dflt);
 
+/* What a line expects at the cursor, for completion (cmd_complete_context). */
+enum cmd_expect {
+	CMD_EXPECT_NOTHING,   /* nothing to offer: no more arguments, an unknown command, a comment,
+			       * or a line cmd_parse would refuse before the cursor */
+	CMD_EXPECT_COMMAND,   /* a command name, or its second word when .group is set; also
+			       * for an argument of kind CMD_ARG_COMMAND ("help server st") */
+	CMD_EXPECT_OPTION,    /* an option name of .entry ("--chunk") */
+	CMD_EXPECT_VALUE,     /* the value of .opt (CMD_OPT_CHOICE: one of its choices) */
+	CMD_EXPECT_ARG,       /* positional argument .argno of .entry, of kind .arg */
+};
+
+#define CMD_GROUP_MAX 32
+
+struct cmd_context {
+	const struct cmd_entry *entry;  /* the command, once its whole name is before the cursor */
+	/* COMMAND, and ARG of kind CMD_ARG_COMMAND: the first word of a two-word name whose
+	 * second word is expected ("server" for "server st"), else "". */
+	char group[CMD_GROUP_MAX];
+	const struct cmd_opt *opt;      /* VALUE: the option */
+	enum cmd_arg_kind arg;          /* ARG: its kind */
+	/* ARG, COMMAND and NOTHING once .entry is known: which positional argument the word at
+	 * the cursor would be, from 0 (NOTHING with argno >= max_args: no more arguments). */
+	int argno;
+	size_t word_start;              /* where the word at the cursor starts in the line */
+	size_t value_off;               /* VALUE: bytes of that word before the value: 7 in
+					 * "--type=st", 0 when the value is a word of its own */
+};
+
+/* What is expected at byte POINT of LINE: the words before POINT are split and matched as
+ * cmd_parse does (quotes, escapes, "--" ending options, "--opt VALUE" and "--opt=VALUE"),
+ * and the word the cursor is in (possibly empty, possibly inside an open quote) is the one
+ * to complete. Fills OUT; returns what is expected there. */
+enum cmd_expect cmd_complete_context(const char *line, size_t point, struct cmd_context *out);
+
 /* "server start PATH [--chunk N] ...": name and usage together. */
 size_t cmd_synopsis(const struct cmd_entry *e, char *buf, size_t len);
 

@@ -7,8 +7,7 @@
 #include "core/app.h"
 #include "core/cmd.h"
 #include "core/pair.h"
-
-static const char *const pair_types[] = { "stream", "seqpacket", "dgram", NULL };
+#include "core/socktype.h"
 
 static int pair_run(struct app *app, const struct cmd_args *a)
 {
@@ -27,7 +26,7 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 		reply = a->argv[1];
 		rlen = a->arglen[1];
 	}
-	int type = pair_type_parse(cmd_str(a, "type", "stream"));
+	int type = socktype_parse(cmd_str(a, "type", "stream"));
 	struct pair *p;
 	struct session *s = app_prepare(app, &pair_session_ops);
 	if (!s)
@@ -48,7 +47,7 @@ const struct cmd_entry cmd_pair_entry = {
 	.min_args = 0, .max_args = 2,
 	.args = { CMD_ARG_WORD, CMD_ARG_WORD },
 	.opts = {
-		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, pair_types },
+		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
 	},
 	.run = pair_run,
 };

@@ -142,22 +142,10 @@ static void put(struct out *o, const char *fmt, ...)
  * raw. Bytes outside 0x20..0x7e become \xNN. */
 static void put_safe(struct out *o, const char *text)
 {
-	static const char hex[] = "0123456789abcdef";
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if (o->len == 0 || o->w >= o->len - 1)
-			return;
-		if (*p >= 0x20 && *p <= 0x7e) {
-			o->buf[o->w++] = (char)*p;
-		} else {
-			if (o->w + 4 >= o->len)
-				return;
-			o->buf[o->w++] = '\\';
-			o->buf[o->w++] = 'x';
-			o->buf[o->w++] = hex[*p >> 4];
-			o->buf[o->w++] = hex[*p & 15];
-		}
-	}
-	o->buf[o->w] = '\0';
+	if (o->len == 0 || o->w >= o->len - 1)
+		return;
+	bytes_escape(text, strlen(text), 0, o->buf + o->w, o->len - o->w);
+	o->w += strlen(o->buf + o->w);
 }
 
 /* The bytes an event line shows: its preview, or the whole chunk from the capture store. */
@@ -321,39 +309,6 @@ static void put_raw(struct out *o, const char *p, size_t n)
 	o->buf[o->w] = '\0';
 }
 
-/* Length of the well-formed UTF-8 sequence at P (at most N bytes), or 0 when the byte at P
- * starts none (Unicode table 3-7: no overlongs, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0];
-	size_t len;
-	unsigned char lo = 0x80, hi = 0xbf;   /* the range allowed for the second byte */
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (n < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return len;
-}
-
 static const char hexdigits[] = "0123456789abcdef";
 
 /* N bytes as lowercase hex, two digits a byte. */
@@ -398,7 +353,8 @@ static void put_json_string(struct out *o, const char *key, const void *s, size_
 	bool valid = true;
 	put(o, ",\"%s\":\"", key);
 	for (size_t i = 0; i < n;) {
-		size_t len = utf8_len(p + i, n - i);
+		uint32_t cp;
+		size_t len = bytes_utf8(p + i, n - i, &cp);
 		if (len == 0) {
 			valid = false;
 			put_raw(o, "\\ufffd", 6);

@@ -51,22 +51,7 @@ void inspect_mode_string(mode_t mode, char buf[INSPECT_MODE_STR])
 
 const char *inspect_show(const void *s, size_t len, char *buf, size_t bufsz)
 {
-	const unsigned char *p = s;
-	bool plain = true;
-	for (size_t i = 0; i < len; i++)
-		if (p[i] < 0x20 || p[i] > 0x7e) {
-			plain = false;
-			break;
-		}
-	if (!plain) {
-		bytes_repr(s, len, buf, bufsz);
-		return buf;
-	}
-	if (bufsz == 0)
-		return buf;
-	size_t n = len < bufsz - 1 ? len : bufsz - 1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
+	bytes_escape(s, len, BYTES_ESC_REPR_IF_NEEDED, buf, bufsz);
 	return buf;
 }
 

@@ -21,6 +21,7 @@
 
 #include "core/bytes.h"
 #include "core/session.h"
+#include "core/socktype.h"
 #include "core/sysio.h"
 
 enum pair_fail { FAIL_NONE, FAIL_EXIT3, FAIL_HANG };
@@ -78,12 +79,6 @@ static void *pair_main(void *arg);
 static void child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 	__attribute__((noreturn));
 
-static const char *type_macro(int type)
-{
-	return type == SOCK_STREAM ? "SOCK_STREAM" :
-	       type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" : "SOCK_DGRAM";
-}
-
 /* waitpid on our own child only, through EINTR. Returns 0 or an errno (ECHILD when someone
  * set SIGCHLD to SIG_IGN and the kernel reaped it). */
 static int reap(pid_t pid, int *wstatus)
@@ -94,25 +89,6 @@ static int reap(pid_t pid, int *wstatus)
 		if (errno != EINTR)
 			return errno;
 	}
-}
-
-const char *pair_type_name(int type)
-{
-	switch (type) {
-	case SOCK_STREAM: return "stream";
-	case SOCK_SEQPACKET: return "seqpacket";
-	case SOCK_DGRAM: return "dgram";
-	default: return NULL;
-	}
-}
-
-int pair_type_parse(const char *name)
-{
-	static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(name, pair_type_name(types[i])) == 0)
-			return types[i];
-	return -1;
 }
 
 /* Read the test knobs here, on the caller's thread: getenv is not async-signal-safe. */
@@ -145,7 +121,7 @@ int pair_start(struct pair **out, const void *msg, size_t len, const void *reply
 	       int type, const struct event_sink *now, const struct event_sink *later)
 {
 	*out = NULL;
-	if (!pair_type_name(type)) {
+	if (!socktype_name(type)) {
 		event_emit_error(now, SRC_PAIR_PARENT, 0, EINVAL, "pair: socket type %d", type);
 		return -EINVAL;
 	}
@@ -195,7 +171,7 @@ int pair_start(struct pair **out, const void *msg, size_t len, const void *reply
 	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0) {
 		err = -errno;
 		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: socketpair(AF_UNIX, %s)",
-				 type_macro(type));
+				 socktype_macro(type));
 		goto fail;
 	}
 	r->sock = sv[0];
@@ -654,7 +630,7 @@ static void *pair_main(void *arg)
 	sysio_set_nonblock(r->sock, true);
 	sysio_set_nonblock(r->report, true);
 	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "socketpair(AF_UNIX, %s) and fork: child %ld; %s",
-	    type_macro(p->type), (long)r->child, r->stream ?
+	    socktype_macro(p->type), (long)r->child, r->stream ?
 	    "a byte stream, a recv returns whatever is queued" :
 	    "message boundaries kept, one recv returns one message");
 	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "in parent, sending message");
@@ -702,7 +678,7 @@ static void ops_info(const void *p, struct session_info *out)
 {
 	const struct pair *pr = p;
 	snprintf(out->path, sizeof(out->path), "socketpair(%s)",
-		 pair_type_name(pr->type) ? pair_type_name(pr->type) : "?");
+		 socktype_name(pr->type) ? socktype_name(pr->type) : "?");
 }
 
 const struct session_ops pair_session_ops = {

@@ -50,9 +50,4 @@ void pair_destroy(struct pair *p);
 struct session_ops;
 extern const struct session_ops pair_session_ops;
 
-/* "stream", "seqpacket", "dgram"; NULL for any other type. */
-const char *pair_type_name(int type);
-/* The socket type for a name above, or -1. */
-int pair_type_parse(const char *name);
-
 #endif

@@ -18,6 +18,8 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 
+#include "core/socktype.h"
+
 /* The flag /proc/net/unix shows on a listening socket (__SO_ACCEPTCON). */
 #define SOCKETS_ACCEPTCON 0x10000u
 /* The kernel's dev_t keeps 20 bits of minor (MINORBITS). */
@@ -454,12 +456,8 @@ bool sockets_held_by(const struct sockets_entry *e, pid_t pid)
 
 const char *sockets_type_name(int type)
 {
-	switch (type) {
-	case SOCK_STREAM: return "stream";
-	case SOCK_DGRAM: return "dgram";
-	case SOCK_SEQPACKET: return "seqpacket";
-	default: return "?";
-	}
+	const char *name = socktype_name(type);
+	return name ? name : "?";
 }
 
 const char *sockets_state_name(int state)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -79,81 +81,134 @@ static int push(struct words *w, size_t *cap, char *buf, size_t len)
 	return 0;
 }
 
-int words_split(const char *line, struct words *out, char *err, size_t errlen)
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* A double-quoted part at *PP (on its opening quote) into BUF; *PP moves past it. With
+ * OPEN_OK the line may end inside it, even inside an escape. Returns 0, or -1 with ERR. */
+static int scan_double(const char *line, const char **pp, bool open_ok, char *buf,
+		       size_t *blen, char *err, size_t errlen)
+{
+	const char *p = *pp;
+	size_t col = (size_t)(p - line) + 1;
+	for (p++;;) {
+		if (*p == '\0') {
+			if (open_ok)
+				break;
+			snprintf(err, errlen, "unterminated double quote at column %zu", col);
+			return -1;
+		}
+		if (*p == '"') {
+			p++;
+			break;
+		}
+		if (*p == '\\') {
+			if (open_ok && (p[1] == '\0' || (p[1] == 'x' && (p[2] == '\0' || p[3] == '\0')))) {
+				p += strlen(p);   /* an escape still being typed */
+				break;
+			}
+			size_t used = dq_escape(p + 1, &buf[*blen], err, errlen,
+						(size_t)(p - line) + 1);
+			if (used == 0)
+				return -1;
+			(*blen)++;
+			p += 1 + used;
+		} else {
+			buf[(*blen)++] = *p++;
+		}
+	}
+	*pp = p;
+	return 0;
+}
+
+/* The word at *PP (on its first byte) into BUF, *BLEN bytes; *PP moves to the blank or the
+ * end after it. With OPEN_OK a quote or escape the line ends inside closes the word. */
+static int scan_word(const char *line, const char **pp, bool open_ok, char *buf, size_t *blen,
+		     char *err, size_t errlen)
+{
+	const char *p = *pp;
+	*blen = 0;
+	while (*p && !is_blank(*p)) {
+		if (*p == '\'') {
+			const char *end = strchr(p + 1, '\'');
+			if (!end && !open_ok) {
+				snprintf(err, errlen, "unterminated single quote at column %zu",
+					 (size_t)(p - line) + 1);
+				return -1;
+			}
+			size_t n = end ? (size_t)(end - p - 1) : strlen(p + 1);
+			memcpy(buf + *blen, p + 1, n);
+			*blen += n;
+			p = end ? end + 1 : p + 1 + n;
+		} else if (*p == '"') {
+			if (scan_double(line, &p, open_ok, buf, blen, err, errlen) < 0)
+				return -1;
+		} else if (*p == '\\') {
+			if (p[1] == '\0') {
+				if (open_ok)
+					break;
+				snprintf(err, errlen, "backslash at the end of the line");
+				return -1;
+			}
+			buf[(*blen)++] = p[1];
+			p += 2;
+		} else {
+			buf[(*blen)++] = *p++;
+		}
+	}
+	if (*p == '\\')
+		p++;   /* the lone backslash OPEN_OK let end the line */
+	*pp = p;
+	return 0;
+}
+
+static int split(const char *line, bool open_ok, struct words *out, size_t *last_start,
+		 char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	size_t n = strlen(line), cap = 0, blen = 0;
+	size_t n = strlen(line), cap = 0, blen;
+	if (last_start)
+		*last_start = n;
 	char *buf = malloc(n + 1);
 	if (!buf) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	const char *p = line;
-	bool in_word = false;
-	while (*p) {
-		size_t col = (size_t)(p - line) + 1;
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			if (in_word && push(out, &cap, buf, blen) < 0)
-				goto oom;
-			in_word = false;
-			blen = 0;
+	for (const char *p = line;;) {
+		while (is_blank(*p))
 			p++;
-		} else if (*p == '\'') {
-			const char *end = strchr(p + 1, '\'');
-			if (!end) {
-				snprintf(err, errlen, "unterminated single quote at column %zu", col);
-				goto fail;
-			}
-			memcpy(buf + blen, p + 1, (size_t)(end - p - 1));
-			blen += (size_t)(end - p - 1);
-			in_word = true;
-			p = end + 1;
-		} else if (*p == '"') {
-			p++;
-			in_word = true;
-			for (;;) {
-				if (*p == '\0') {
-					snprintf(err, errlen, "unterminated double quote at column %zu", col);
-					goto fail;
-				}
-				if (*p == '"') {
-					p++;
-					break;
-				}
-				if (*p == '\\') {
-					size_t used = dq_escape(p + 1, &buf[blen], err, errlen,
-								(size_t)(p - line) + 1);
-					if (used == 0)
-						goto fail;
-					blen++;
-					p += 1 + used;
-				} else {
-					buf[blen++] = *p++;
-				}
-			}
-		} else if (*p == '\\') {
-			if (p[1] == '\0') {
-				snprintf(err, errlen, "backslash at the end of the line");
-				goto fail;
-			}
-			buf[blen++] = p[1];
-			in_word = true;
-			p += 2;
-		} else {
-			buf[blen++] = *p++;
-			in_word = true;
+		if (*p == '\0')
+			break;
+		if (last_start)
+			*last_start = (size_t)(p - line);
+		if (scan_word(line, &p, open_ok, buf, &blen, err, errlen) < 0)
+			goto fail;
+		if (push(out, &cap, buf, blen) < 0) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
 		}
 	}
-	if (in_word && push(out, &cap, buf, blen) < 0)
-		goto oom;
+	if (last_start && n > 0 && is_blank(line[n - 1]))
+		*last_start = n;
 	free(buf);
 	return 0;
-oom:
-	snprintf(err, errlen, "out of memory");
 fail:
 	free(buf);
 	words_free(out);
 	return -1;
+}
+
+int words_split(const char *line, struct words *out, char *err, size_t errlen)
+{
+	return split(line, false, out, NULL, err, errlen);
+}
+
+int words_split_open(const char *line, struct words *out, size_t *last_start, char *err,
+		     size_t errlen)
+{
+	return split(line, true, out, last_start, err, errlen);
 }
 
 void words_free(struct words *w)
@@ -167,29 +222,6 @@ void words_free(struct words *w)
 
 const char *words_show(const char *word, size_t len, size_t max, char *out, size_t outsz)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t w = 0;
-	if (outsz == 0)
-		return out;
-	for (size_t i = 0; i < len && i < max; i++) {
-		unsigned char c = (unsigned char)word[i];
-		if (c >= 0x20 && c <= 0x7e) {
-			if (w + 2 > outsz)
-				break;
-			out[w++] = (char)c;
-		} else {
-			if (w + 5 > outsz)
-				break;
-			out[w++] = '\\';
-			out[w++] = 'x';
-			out[w++] = hex[c >> 4];
-			out[w++] = hex[c & 15];
-		}
-	}
-	if (len > max && w + 4 <= outsz) {
-		memcpy(out + w, "...", 3);
-		w += 3;
-	}
-	out[w] = '\0';
+	bytes_escape(word, len < max ? len : max, len > max ? BYTES_ESC_MORE : 0, out, outsz);
 	return out;
 }

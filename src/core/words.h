@@ -14,6 +14,12 @@ struct words {
  * outside quotes a backslash escapes the next character. Returns 0, or -1 with a one-line
  * reason in ERR (unterminated quote, bad escape). OUT is empty (not allocated) on error. */
 int words_split(const char *line, struct words *out, char *err, size_t errlen);
+/* Split LINE as words_split does, but for the word being typed at its end (completion): a
+ * quote or escape the line ends inside closes the last word instead of failing. *LAST_START
+ * gets where the last word starts in LINE, or strlen(LINE) when LINE is empty or ends in a
+ * blank (a new word is about to start). Other errors are words_split's. */
+int words_split_open(const char *line, struct words *out, size_t *last_start, char *err,
+		     size_t errlen);
 void words_free(struct words *w);
 
 /* Copy up to MAX bytes of WORD (LEN bytes) for an error message: bytes outside 0x20..0x7e

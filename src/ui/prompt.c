@@ -122,24 +122,30 @@ static void cand_second_words(const char *first, size_t fl)
 			cand_add(t[i]->name + fl + 1);
 }
 
-static bool is_group(const char *w, size_t wl)
+/* "--chunk", "--type", ... for E. */
+static void cand_options(const struct cmd_entry *e)
 {
-	P.ncand = 0;
-	cand_second_words(w, wl);
-	bool group = P.ncand > 0;
-	P.ncand = 0;
-	return group;
+	static char opts[CMD_MAX_OPTS][40];
+	for (int i = 0; i < CMD_MAX_OPTS && e->opts[i].name; i++) {
+		snprintf(opts[i], sizeof(opts[i]), "--%s", e->opts[i].name);
+		cand_add(opts[i]);
+	}
 }
 
-static const struct cmd_opt *entry_opt(const struct cmd_entry *e, const char *name, size_t nl)
+/* The choices of O, as "stream" or, when typed in one word with the option, "--type=stream". */
+static void cand_choices(const struct cmd_opt *o, bool with_name)
 {
-	for (int i = 0; i < CMD_MAX_OPTS && e->opts[i].name; i++)
-		if (strlen(e->opts[i].name) == nl && memcmp(e->opts[i].name, name, nl) == 0)
-			return &e->opts[i];
-	return NULL;
+	static char vals[PROMPT_CANDIDATES][64];
+	size_t n = 0;
+	for (const char *const *c = o->choices; *c && n < PROMPT_CANDIDATES; c++, n++) {
+		if (!with_name) {
+			cand_add(*c);
+			continue;
+		}
+		snprintf(vals[n], sizeof(vals[n]), "--%s=%s", o->name, *c);
+		cand_add(vals[n]);
+	}
 }
-
-#define WORDS_MAX 16
 
 static void hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void hint(const char *fmt, ...)
@@ -152,117 +158,60 @@ static void hint(const char *fmt, ...)
 	P.hooks.matches(P.hooks.ctx, buf);
 }
 
+/* A positional argument of C: file names for a PATH, else the usage as a hint. */
+static char **complete_arg(const struct cmd_context *c, const char *text, int start)
+{
+	if (c->arg == CMD_ARG_PATH) {
+		/* '@name' is an abstract socket: no file names to offer. A word that started
+		 * before readline's (an open quote with a blank in it) is not a file name here. */
+		if (text[0] == '@' || c->word_start != (size_t)start)
+			return NULL;
+		rl_filename_completion_desired = 1;
+		return rl_completion_matches(text, rl_filename_completion_function);
+	}
+	char syn[160];
+	cmd_synopsis(c->entry, syn, sizeof(syn));
+	hint("usage: %s", syn);
+	return NULL;
+}
+
+/* What the command table expects at the cursor (cmd_complete_context) decides the list. */
 static char **complete(const char *text, int start, int end)
 {
 	/* Never fall back to readline's own file name completion for every word. */
 	rl_attempted_completion_over = 1;
 	P.ncand = 0;
-	/* The words before the one being completed, split on blanks (good enough to pick the
-	 * command and count its arguments; quoting only matters inside MESSAGE words). */
-	const char *w[WORDS_MAX];
-	size_t wl[WORDS_MAX];
-	int nw = 0;
-	for (int i = 0; i < start && nw < WORDS_MAX;) {
-		while (i < start && (rl_line_buffer[i] == ' ' || rl_line_buffer[i] == '\t'))
-			i++;
-		if (i >= start)
-			break;
-		int s = i;
-		while (i < start && rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t')
-			i++;
-		w[nw] = rl_line_buffer + s;
-		wl[nw] = (size_t)(i - s);
-		nw++;
-	}
-	if (nw == 0) {
-		cand_first_words();
-		return rl_completion_matches(text, cand_next);
-	}
-	char name[64];
-	int argstart;
-	if (is_group(w[0], wl[0])) {
-		if (nw == 1) {
-			cand_second_words(w[0], wl[0]);
-			return rl_completion_matches(text, cand_next);
+	struct cmd_context c;
+	const struct cmd_entry *e;
+	switch (cmd_complete_context(rl_line_buffer, (size_t)end, &c)) {
+	case CMD_EXPECT_COMMAND:
+		if (c.group[0])
+			cand_second_words(c.group, strlen(c.group));
+		else
+			cand_first_words();
+		break;
+	case CMD_EXPECT_OPTION:
+		cand_options(c.entry);
+		break;
+	case CMD_EXPECT_VALUE:
+		if (c.opt->type != CMD_OPT_CHOICE) {
+			hint("--%s wants %s", c.opt->name, c.opt->metavar);
+			return NULL;
 		}
-		snprintf(name, sizeof(name), "%.*s %.*s", (int)wl[0], w[0], (int)wl[1], w[1]);
-		argstart = 2;
-	} else {
-		snprintf(name, sizeof(name), "%.*s", (int)wl[0], w[0]);
-		argstart = 1;
-	}
-	const struct cmd_entry *e = cmd_find(name);
-	if (!e)
-		return NULL;
-	/* Count positional words, stepping over options and their values. */
-	int pos = 0;
-	bool dashdash = false;
-	const struct cmd_opt *pending = NULL;
-	for (int i = argstart; i < nw; i++) {
-		if (pending) {
-			pending = NULL;
-			continue;
-		}
-		if (!dashdash && wl[i] == 2 && memcmp(w[i], "--", 2) == 0) {
-			dashdash = true;
-			continue;
-		}
-		if (!dashdash && wl[i] > 2 && w[i][0] == '-' && w[i][1] == '-') {
-			const char *eq = memchr(w[i], '=', wl[i]);
-			if (!eq)
-				pending = entry_opt(e, w[i] + 2, wl[i] - 2);
-			continue;
-		}
-		pos++;
-	}
-	if (pending) {
-		if (pending->type == CMD_OPT_CHOICE) {
-			for (const char *const *c = pending->choices; *c; c++)
-				cand_add(*c);
-			return rl_completion_matches(text, cand_next);
-		}
-		hint("--%s wants %s", pending->name, pending->metavar);
-		return NULL;
-	}
-	if (!dashdash && text[0] == '-') {
-		static char opts[CMD_MAX_OPTS][40];
-		for (int i = 0; i < CMD_MAX_OPTS && e->opts[i].name; i++) {
-			snprintf(opts[i], sizeof(opts[i]), "--%s", e->opts[i].name);
-			cand_add(opts[i]);
-		}
-		return rl_completion_matches(text, cand_next);
-	}
-	if (pos >= e->max_args) {
-		if (e->opts[0].name)
+		cand_choices(c.opt, c.value_off > 0);
+		break;
+	case CMD_EXPECT_ARG:
+		return complete_arg(&c, text, start);
+	case CMD_EXPECT_NOTHING:
+		e = c.entry;
+		if (e && c.argno >= e->max_args && e->opts[0].name)
 			hint("%s takes no more arguments; options start with --%s", e->name,
 			     e->opts[0].name);
-		else
+		else if (e && c.argno >= e->max_args)
 			hint("%s takes no more arguments", e->name);
 		return NULL;
 	}
-	switch (e->args[pos]) {
-	case CMD_ARG_PATH:
-		/* '@name' is an abstract socket: no file names to offer. */
-		if (text[0] == '@')
-			return NULL;
-		rl_filename_completion_desired = 1;
-		return rl_completion_matches(text, rl_filename_completion_function);
-	case CMD_ARG_COMMAND:
-		if (pos == 0)
-			cand_first_words();
-		else if (nw > argstart)
-			cand_second_words(w[argstart], wl[argstart]);
-		return rl_completion_matches(text, cand_next);
-	case CMD_ARG_WORD:
-	case CMD_ARG_USER:
-		break;
-	}
-	{
-		char syn[160];
-		cmd_synopsis(e, syn, sizeof(syn));
-		hint("usage: %s", syn);
-	}
-	return NULL;
+	return rl_completion_matches(text, cand_next);
 }
 
 /* readline found several matches: show them in the console, never on the raw terminal. */

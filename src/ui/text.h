@@ -8,7 +8,8 @@
 /* Worst case output of text_sanitize for LEN input bytes, with the NUL. */
 #define TEXT_SANITIZE_SIZE(len) (4 * (len) + 1)
 
-/* Copy LEN bytes of S into OUT with every byte outside 0x20..0x7e written as \xNN. With
+/* bytes_escape (core/bytes.h) for the screen, without or with BYTES_ESC_UTF8:
+ * copy LEN bytes of S into OUT with every byte outside 0x20..0x7e written as \xNN. With
  * UTF8, a well-formed UTF-8 sequence of a printable character of width 1 or 2 passes
  * through (the locale must be UTF-8 for the width test). Backslashes pass as they are:
  * b'\x1b' from bytes_repr must stay readable. The output is cut at a whole escape when

@@ -35,8 +35,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char hex[96];
 	bytes_hexline(data, size, hex, sizeof(hex));
 	printable_or_die(hex, strlen(hex));
-	size_t jl = bytes_json(data, size, out, cap);
-	printable_or_die(out, jl);
+	/* Every caller's flags (UTF-8 aside, which may pass raw characters by design). */
+	static const unsigned flags[] = { 0, BYTES_ESC_MORE, BYTES_ESC_REPR_IF_NEEDED };
+	for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+		size_t n = bytes_escape(data, size, flags[f], out, cap);
+		if (n != strlen(out))
+			abort();
+		printable_or_die(out, n);
+		bytes_escape(data, size, flags[f], small, sizeof(small));
+		printable_or_die(small, strlen(small));
+	}
 	free(out);
 	return 0;
 }

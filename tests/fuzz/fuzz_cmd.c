@@ -1,4 +1,5 @@
-/* fuzz_cmd: command parsing never crashes; errors are one line naming a usage or a reason. */
+/* fuzz_cmd: command parsing and completion context never crash; errors are one line naming a
+ * usage or a reason. */
 #include "config.h"
 
 #include <stdint.h>
@@ -28,6 +29,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	cmd_args_free(&a);
+	/* Completion at every cursor position: never crashes, and what it names is real. */
+	size_t n = strlen(line);
+	for (size_t point = 0; point <= n; point++) {
+		struct cmd_context c;
+		enum cmd_expect x = cmd_complete_context(line, point, &c);
+		if (c.word_start > point || (x == CMD_EXPECT_VALUE && !c.opt) ||
+		    ((x == CMD_EXPECT_OPTION || x == CMD_EXPECT_ARG) && !c.entry) ||
+		    (x == CMD_EXPECT_ARG && c.argno >= c.entry->max_args))
+			abort();
+	}
 	free(line);
 	return 0;
 }

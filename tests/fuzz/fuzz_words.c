@@ -27,6 +27,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (w.count != 0 || w.v != NULL || !err[0]) {
 		abort();
 	}
+	/* The open split (completion) accepts whatever the strict one does, and more. */
+	size_t start;
+	int strict = words_split(line, &w, err, sizeof(err));
+	if (strict == 0)
+		words_free(&w);
+	if (words_split_open(line, &w, &start, err, sizeof(err)) == 0) {
+		if (start > strlen(line))
+			abort();
+		words_free(&w);
+	} else if (strict == 0) {
+		abort();
+	}
 	free(line);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* test_bytes: b'...' rendering against Python's repr() for every byte, hex and JSON views. */
+/* test_bytes: b'...' rendering against Python's repr() for every byte, hex lines, and the one escaper under every flag. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -146,12 +146,68 @@ static void test_hexline_every_byte(void **state)
 	assert_null(strstr(out, "QRST"));
 }
 
-static void test_json(void **state)
+/* The one escaper under each caller's flags: what put_safe, words_show, inspect_show and
+ * text_sanitize rely on. */
+static void test_escape_flags(void **state)
 {
-	const unsigned char data[] = { 'a', '"', '\\', '\n', 0x00, 0xff };
+	static const struct {
+		const char *in;
+		size_t len;
+		unsigned flags;
+		size_t outsz;
+		const char *want;
+	} t[] = {
+		/* plain: backslash and quotes pass, controls (\n too) are \xNN */
+		{ "a\\'\"\n\x1b\x7f\xff", 8, 0, 64, "a\\'\"\\x0a\\x1b\\x7f\\xff" },
+		{ "", 0, 0, 64, "" },
+		/* cut at a whole escape, always a NUL */
+		{ "ab\x01\x02", 4, 0, 7, "ab\\x01" },
+		{ "ab\x01\x02", 4, 0, 6, "ab" },
+		{ "abc", 3, 0, 1, "" },
+		/* MORE: "..." when it fits, even after a cut escape */
+		{ "abc", 3, BYTES_ESC_MORE, 64, "abc..." },
+		{ "\x01\x01", 2, BYTES_ESC_MORE, 8, "\\x01..." },
+		{ "abc", 3, BYTES_ESC_MORE, 6, "abc" },
+		/* REPR_IF_NEEDED: as they are, or a b'...' literal */
+		{ "./uds_socket", 12, BYTES_ESC_REPR_IF_NEEDED, 64, "./uds_socket" },
+		{ "a\\b", 3, BYTES_ESC_REPR_IF_NEEDED, 64, "a\\b" },
+		{ "it's\n", 5, BYTES_ESC_REPR_IF_NEEDED, 64, "b\"it's\\n\"" },
+		{ "abcdef", 6, BYTES_ESC_REPR_IF_NEEDED, 4, "abc" },
+		/* UTF8 off: every byte of a character escaped */
+		{ "\xc3\xa9", 2, 0, 64, "\\xc3\\xa9" },
+		/* UTF8 on, but never a C1 control, a stray or a truncated sequence */
+		{ "\xc2\x9b", 2, BYTES_ESC_UTF8, 64, "\\xc2\\x9b" },
+		{ "\xe6\x97", 2, BYTES_ESC_UTF8, 64, "\\xe6\\x97" },
+		{ "\x80z", 2, BYTES_ESC_UTF8, 64, "\\x80z" },
+	};
 	char out[64];
-	bytes_json(data, sizeof(data), out, sizeof(out));
-	assert_string_equal(out, "a\\\"\\\\\\n\\u0000\\u00ff");
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(out, 'X', sizeof(out));
+		bytes_escape(t[i].in, t[i].len, t[i].flags, out, t[i].outsz);
+		if (strcmp(out, t[i].want) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, out, t[i].want);
+	}
+	/* The return value is the whole rendering's length, as snprintf's. */
+	assert_int_equal(bytes_escape("ab\x01", 3, 0, out, 3), 6);
+	assert_int_equal(bytes_escape("abcd", 4, BYTES_ESC_MORE, out, sizeof(out)), 7);
+	assert_int_equal(bytes_escape("x", 1, 0, NULL, 0), 1);
+}
+
+static void test_utf8_decode(void **state)
+{
+	uint32_t cp = 0;
+	assert_int_equal(bytes_utf8("A", 1, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(bytes_utf8("\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xe9);
+	assert_int_equal(bytes_utf8("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+	assert_int_equal(bytes_utf8("\xc0\xaf", 2, &cp), 0);      /* overlong */
+	assert_int_equal(bytes_utf8("\xed\xa0\x80", 3, &cp), 0);  /* surrogate */
+	assert_int_equal(bytes_utf8("\xf4\x90\x80\x80", 4, &cp), 0); /* past U+10FFFF */
+	assert_int_equal(bytes_utf8("\xe6\x97", 2, &cp), 0);      /* cut short */
+	assert_int_equal(bytes_utf8("", 0, &cp), 0);
+	assert_int_equal(bytes_cp_width(0x9b), 0);
 }
 
 int main(void)
@@ -165,7 +221,8 @@ int main(void)
 		cmocka_unit_test(test_truncation_keeps_escapes_whole),
 		cmocka_unit_test(test_hexline),
 		cmocka_unit_test(test_hexline_every_byte),
-		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_escape_flags),
+		cmocka_unit_test(test_utf8_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

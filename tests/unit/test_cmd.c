@@ -5,11 +5,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include <sys/socket.h>
+
 #include "core/cmd.h"
+#include "core/socktype.h"
 
 static void parse_ok(const char *line, struct cmd_args *a)
 {
@@ -185,6 +189,146 @@ static void test_hostile_lines(void **state)
 		assert_true(*p >= 0x20 && *p <= 0x7e);
 }
 
+/* One socket-type table: names, SOCK_* values and the --type choices agree. */
+static void test_socktype_table(void **state)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
+	size_t i = 0;
+	for (; socktype_names[i]; i++) {
+		assert_true(i < 3);
+		assert_int_equal(socktype_parse(socktype_names[i]), types[i]);
+		assert_string_equal(socktype_name(types[i]), socktype_names[i]);
+		assert_non_null(socktype_macro(types[i]));
+	}
+	assert_int_equal(i, 3);
+	assert_string_equal(socktype_macro(SOCK_SEQPACKET), "SOCK_SEQPACKET");
+	assert_null(socktype_name(SOCK_RAW));
+	assert_null(socktype_macro(SOCK_RAW));
+	assert_int_equal(socktype_parse("raw"), -1);
+	assert_int_equal(socktype_parse("Stream"), -1);
+	const struct cmd_entry *pair = cmd_find("pair");
+	assert_non_null(pair);
+	assert_ptr_equal(pair->opts[0].choices, socktype_names);
+	struct cmd_args a;
+	parse_ok("pair --type seqpacket", &a);
+	assert_int_equal(socktype_parse(cmd_str(&a, "type", "stream")), SOCK_SEQPACKET);
+	cmd_args_free(&a);
+	parse_fails("pair --type raw", "one of stream, seqpacket, dgram");
+}
+
+/* What the parser expects at the cursor ('|' in the line; at the end when there is none). */
+static void test_complete_context(void **state)
+{
+	enum { N = CMD_EXPECT_NOTHING, C = CMD_EXPECT_COMMAND, O = CMD_EXPECT_OPTION,
+	       V = CMD_EXPECT_VALUE, A = CMD_EXPECT_ARG };
+	static const struct {
+		const char *line;
+		int expect;
+		const char *entry;   /* the command found, NULL for none */
+		const char *detail;  /* C: group; V: option; A: "PATH", "WORD", "COMMAND", "USER" */
+		int argno;
+		size_t word_start, value_off;
+	} t[] = {
+		{ "", C, NULL, "", 0, 0, 0 },
+		{ "  se", C, NULL, "", 0, 2, 0 },
+		{ "server", C, NULL, "", 0, 0, 0 },
+		{ "server ", C, NULL, "server", 0, 7, 0 },
+		{ "server st", C, NULL, "server", 0, 7, 0 },
+		{ "server start ", A, "server start", "PATH", 0, 13, 0 },
+		{ "server start ./s", A, "server start", "PATH", 0, 13, 0 },
+		{ "server start ./s ", N, "server start", NULL, 1, 17, 0 },
+		{ "server start ./s --", O, "server start", NULL, 0, 17, 0 },
+		{ "server start --chunk ", V, "server start", "chunk", 0, 21, 0 },
+		{ "server start --chunk 3", V, "server start", "chunk", 0, 21, 0 },
+		{ "server start --chunk 32 ", A, "server start", "PATH", 0, 24, 0 },
+		{ "server start --chunk=32 ", A, "server start", "PATH", 0, 24, 0 },
+		{ "server start --bogus ./s ", N, "server start", NULL, 1, 25, 0 },
+		{ "server start -- --chunk", A, "server start", "PATH", 0, 16, 0 },
+		{ "server start -- ./s --", N, "server start", NULL, 1, 20, 0 },
+		{ "server nope ", N, NULL, NULL, 0, 12, 0 },
+		{ "bogus ", N, NULL, NULL, 0, 6, 0 },
+		{ "# server ", N, NULL, NULL, 0, 9, 0 },
+		{ "pair --type ", V, "pair", "type", 0, 12, 0 },
+		{ "pair --type s", V, "pair", "type", 0, 12, 0 },
+		{ "pair --type=se", V, "pair", "type", 0, 5, 7 },
+		{ "pair --nope=x", O, "pair", NULL, 0, 5, 0 },
+		{ "pair ping ", A, "pair", "WORD", 1, 10, 0 },
+		{ "pair --type dgram ping ", A, "pair", "WORD", 1, 23, 0 },
+		{ "pair a b ", N, "pair", NULL, 2, 9, 0 },
+		{ "client ./s \"hello wor", A, "client", "WORD", 1, 11, 0 },
+		{ "client ./s 'it''s ", N, "client", NULL, 2, 18, 0 },
+		{ "client \"./my s", A, "client", "PATH", 0, 7, 0 },
+		{ "client ./s \"a\\x4", A, "client", "WORD", 1, 11, 0 },
+		{ "client ./s \"a\\q\" ", N, NULL, NULL, 0, 0, 0 },
+		{ "inspect --as ", V, "inspect", "as", 0, 13, 0 },
+		{ "help ", C, "help", "", 0, 5, 0 },
+		{ "help server ", C, "help", "server", 1, 12, 0 },
+		{ "help server st", C, "help", "server", 1, 12, 0 },
+		{ "help pair ", N, "help", NULL, 1, 10, 0 },
+		{ "quit ", N, "quit", NULL, 0, 5, 0 },
+		{ "quit -", O, "quit", NULL, 0, 5, 0 },
+		/* The cursor in the middle: only what is before it counts. */
+		{ "server st| ./s", C, NULL, "server", 0, 7, 0 },
+		{ "pair --type |dgram", V, "pair", "type", 0, 12, 0 },
+		{ "server start |--chunk 3", A, "server start", "PATH", 0, 13, 0 },
+	};
+	static const char *const kinds[] = { "PATH", "WORD", "COMMAND", "USER" };
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char line[128];
+		snprintf(line, sizeof(line), "%s", t[i].line);
+		char *bar = strchr(line, '|');
+		size_t point = bar ? (size_t)(bar - line) : strlen(line);
+		if (bar)
+			memmove(bar, bar + 1, strlen(bar));
+		struct cmd_context c;
+		int x = (int)cmd_complete_context(line, point, &c);
+		const char *detail = x == C ? c.group : x == V ? c.opt->name
+				   : x == A ? kinds[c.arg] : NULL;
+		bool ok = x == t[i].expect &&
+			  (t[i].entry ? c.entry && strcmp(c.entry->name, t[i].entry) == 0 : !c.entry) &&
+			  (t[i].detail ? detail && strcmp(detail, t[i].detail) == 0 : !detail) &&
+			  c.argno == t[i].argno && c.word_start == t[i].word_start &&
+			  c.value_off == t[i].value_off;
+		if (!ok)
+			fail_msg("'%s': expect %d entry %s detail %s argno %d start %zu off %zu",
+				 t[i].line, x, c.entry ? c.entry->name : "-", detail ? detail : "-",
+				 c.argno, c.word_start, c.value_off);
+	}
+}
+
+/* The context and the parser agree: for every command and option in the table, a line
+ * that ends where a value or argument goes expects the kind the table declares. */
+static void test_complete_context_follows_table(void **state)
+{
+	size_t n;
+	const struct cmd_entry *const *tab = cmd_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		const struct cmd_entry *e = tab[i];
+		char line[160];
+		struct cmd_context c;
+		snprintf(line, sizeof(line), "%s ", e->name);
+		int x = (int)cmd_complete_context(line, strlen(line), &c);
+		if (e->max_args == 0) {
+			assert_int_equal(x, CMD_EXPECT_NOTHING);
+		} else if (e->args[0] == CMD_ARG_COMMAND) {
+			assert_int_equal(x, CMD_EXPECT_COMMAND);
+		} else {
+			assert_int_equal(x, CMD_EXPECT_ARG);
+			assert_int_equal(c.arg, e->args[0]);
+		}
+		assert_ptr_equal(c.entry, e);
+		for (int k = 0; k < CMD_MAX_OPTS && e->opts[k].name; k++) {
+			snprintf(line, sizeof(line), "%s --%s ", e->name, e->opts[k].name);
+			assert_int_equal(cmd_complete_context(line, strlen(line), &c),
+					 CMD_EXPECT_VALUE);
+			assert_ptr_equal(c.opt, &e->opts[k]);
+		}
+	}
+	/* A cursor past the end of the line is the end of the line. */
+	struct cmd_context c;
+	assert_int_equal(cmd_complete_context("pair --type ", 1000, &c), CMD_EXPECT_VALUE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +340,9 @@ int main(void)
 		cmocka_unit_test(test_table_complete),
 		cmocka_unit_test(test_every_command_misused),
 		cmocka_unit_test(test_hostile_lines),
+		cmocka_unit_test(test_socktype_table),
+		cmocka_unit_test(test_complete_context),
+		cmocka_unit_test(test_complete_context_follows_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

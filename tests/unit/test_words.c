@@ -96,6 +96,49 @@ static void test_errors(void **state)
 	expect_error("send \"abc\\", "unterminated double quote");
 }
 
+/* For completion: the line may end inside the word being typed. */
+static void test_split_open(void **state)
+{
+	static const struct {
+		const char *line;
+		int count;
+		const char *last;     /* the last word, NULL when none */
+		size_t last_start;
+	} t[] = {
+		{ "", 0, NULL, 0 },
+		{ "   ", 0, NULL, 3 },
+		{ "server st", 2, "st", 7 },
+		{ "server ", 1, "server", 7 },
+		{ "send \"a b", 2, "a b", 5 },
+		{ "send 'a b", 2, "a b", 5 },
+		{ "send \"a\\", 2, "a", 5 },
+		{ "send \"a\\x4", 2, "a", 5 },
+		{ "send \"a\\x", 2, "a", 5 },
+		{ "send a\\", 2, "a", 5 },
+		{ "send a\\ b", 2, "a b", 5 },
+		{ "send \"x\\ty\" z", 3, "z", 12 },
+		{ "send \"\"", 2, "", 5 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct words w;
+		char err[256] = "";
+		size_t start = 99;
+		if (words_split_open(t[i].line, &w, &start, err, sizeof(err)) != 0)
+			fail_msg("'%s' failed: %s", t[i].line, err);
+		if (w.count != t[i].count || start != t[i].last_start ||
+		    (t[i].last && strcmp(w.v[w.count - 1], t[i].last) != 0))
+			fail_msg("'%s': %d words, last starts at %zu", t[i].line, w.count, start);
+		words_free(&w);
+	}
+	/* What is wrong before the end is still wrong. */
+	struct words w;
+	char err[256] = "";
+	assert_int_equal(words_split_open("send \"\\q\" x", &w, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown escape"));
+	/* And the strict split still refuses what the open one accepts. */
+	expect_error("send \"a\\x4", "needs two hex digits");
+}
+
 static void test_show_escapes_and_cuts(void **state)
 {
 	char out[64];
@@ -114,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_backslash_outside_quotes),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_show_escapes_and_cuts),
+		cmocka_unit_test(test_split_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
