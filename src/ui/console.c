@@ -19,7 +19,6 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <term.h>
-#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -29,6 +28,7 @@
 #include "core/server.h"
 #include "core/stats.h"
 #include "front.h"
+#include "ui/crash.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
 #include "ui/prompt.h"
@@ -71,66 +71,6 @@ struct console {
 	int nlate;
 	SCREEN *screen;
 };
-
-/* ---- terminal restore on a crash ---- */
-
-static char crash_reset[256];
-static size_t crash_reset_len;
-static struct termios crash_tio;
-static bool crash_tio_ok;
-
-static void on_fatal(int sig)
-{
-	/* Only async-signal-safe calls: put the terminal back, then die as we would have. */
-	if (crash_reset_len) {
-		ssize_t r = write(STDOUT_FILENO, crash_reset, crash_reset_len);
-		(void)r;
-	}
-	if (crash_tio_ok)
-		tcsetattr(STDIN_FILENO, TCSANOW, &crash_tio);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void crash_add(const char *cap)
-{
-	const char *s = tigetstr(cap);
-	if (!s || s == (char *)-1)
-		return;
-	size_t n = strlen(s);
-	if (crash_reset_len + n < sizeof(crash_reset)) {
-		memcpy(crash_reset + crash_reset_len, s, n);
-		crash_reset_len += n;
-	}
-}
-
-static void crash_arm(void)
-{
-	/* The terminal's own strings, prepared now: the handler may not call curses. */
-	crash_add("sgr0");
-	crash_add("cnorm");
-	crash_add("rmkx");
-	crash_add("rmcup");
-	if (crash_reset_len + 2 < sizeof(crash_reset)) {
-		crash_reset[crash_reset_len++] = '\r';
-		crash_reset[crash_reset_len++] = '\n';
-	}
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_fatal;
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-static void crash_disarm(void)
-{
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
-}
 
 /* ---- events into panes ---- */
 
@@ -642,8 +582,7 @@ static bool locale_is_utf8(void)
 
 static int screen_open(struct console *c, bool no_color, bool utf8)
 {
-	if (tcgetattr(STDIN_FILENO, &crash_tio) == 0)
-		crash_tio_ok = true;
+	crash_save_tty();
 	c->screen = newterm(NULL, stdout, stdin);
 	if (!c->screen) {
 		fprintf(stderr, "udscope: cannot use terminal type '%s' (check TERM), or use "
