@@ -5,14 +5,12 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,16 +21,14 @@
 #include <wchar.h>
 
 #include "core/app.h"
-#include "core/client.h"
 #include "core/cmd.h"
-#include "core/server.h"
-#include "core/stats.h"
 #include "front.h"
 #include "ui/crash.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
 #include "ui/prompt.h"
 #include "ui/text.h"
+#include "ui/titles.h"
 #include "ui/view.h"
 
 #define NS_PER_MS 1000000ull
@@ -48,11 +44,6 @@
  * second. A busy session's events gather meanwhile and come in one drain. */
 #define CONSOLE_DRAIN_MS 2
 
-/* What a title's rate is computed from: the last sample a second or more ago. */
-struct rate {
-	uint64_t t_ns, bytes, per_s;
-};
-
 struct console {
 	struct app app;
 	struct view v;
@@ -61,12 +52,7 @@ struct console {
 	bool closing;        /* the screen is gone: errors are kept for stderr */
 	uint64_t last_frame, next_tick;
 	uint64_t bus_quiet_until;   /* flood: leave the bus alone until then */
-	struct rate rate[2];
-	/* The last figures of sessions that ended, so titles keep their totals. */
-	struct stats_snapshot srv_last, cli_last;
-	bool srv_seen, cli_seen, cli_was_conn;
-	char srv_path[128], cli_path[128];
-	long pair_pid[2];    /* the pair demo's parent and child, as their lines name them */
+	struct titles titles;
 	char late[CONSOLE_LATE_MAX][EVENT_LINE_MAX];
 	int nlate;
 	SCREEN *screen;
@@ -116,10 +102,7 @@ static void sink(void *ctx, struct event *ev)
 		c->v.dropped += ev->dropped;
 	}
 	pane_push(p, ev);
-	if (ev->source == SRC_PAIR_PARENT && ev->actor)
-		c->pair_pid[0] = (long)ev->actor;
-	if (ev->source == SRC_PAIR_CHILD && ev->actor)
-		c->pair_pid[1] = (long)ev->actor;
+	titles_event(&c->titles, ev);
 	if (ev->kind == EV_ERROR) {
 		event_format_line(ev, 0, 0, line, sizeof(line));
 		set_status(c, true, line);
@@ -127,169 +110,15 @@ static void sink(void *ctx, struct event *ev)
 	c->dirty = true;
 }
 
-/* ---- titles ---- */
-
-/* Titles are cut to fit; vsnprintf says so by design. */
-static void title_set(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void title_set(char *dst, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(dst, VIEW_TITLE_MAX, fmt, ap);
-	va_end(ap);
-}
-
 static uint64_t now_ns(void)
 {
 	return event_now_ns();
 }
 
-static void rate_update(struct rate *r, uint64_t bytes, uint64_t t)
-{
-	if (r->t_ns == 0 || bytes < r->bytes) {
-		r->t_ns = t;
-		r->bytes = bytes;
-		r->per_s = 0;
-		return;
-	}
-	uint64_t dt = t - r->t_ns;
-	if (dt < 900 * NS_PER_MS)
-		return;
-	r->per_s = (uint64_t)((double)(bytes - r->bytes) * 1e9 / (double)dt);
-	r->t_ns = t;
-	r->bytes = bytes;
-}
-
-/* "12.3 KiB" -> "12.3KiB", for titles that must fit half a terminal. */
-static void squeeze(char *s)
-{
-	char *sp = strchr(s, ' ');
-	if (sp)
-		memmove(sp, sp + 1, strlen(sp));
-}
-
-static void figures(char *buf, char *brief, size_t len, const struct stats_snapshot *s,
-		    uint64_t rate)
-{
-	char bi[32], bo[32], rt[32];
-	view_bytes(s->bytes_in, bi, sizeof(bi));
-	view_bytes(s->bytes_out, bo, sizeof(bo));
-	view_bytes(rate, rt, sizeof(rt));
-	snprintf(buf, len, "in %s/%" PRIu64 " chunks | out %s/%" PRIu64 " chunks | %s/s", bi,
-		 s->chunks_in, bo, s->chunks_out, rt);
-	squeeze(bi);
-	squeeze(bo);
-	squeeze(rt);
-	snprintf(brief, len, "in %s/%" PRIu64 "ch out %s/%" PRIu64 "ch %s/s", bi, s->chunks_in,
-		 bo, s->chunks_out, rt);
-}
-
-/* The newest client-side session: an interactive connection or a one-shot client. */
-static struct session *newest_client(const struct app *a)
-{
-	struct session *conn = app_newest(a, SESSION_CONN), *one = app_newest(a, SESSION_CLIENT);
-	if (!conn)
-		return one;
-	return one && one->id > conn->id ? one : conn;
-}
-
-/* Keep the figures of sessions that may be reaped next: titles show their totals after. */
-static void keep_figures(struct console *c)
-{
-	struct app *a = &c->app;
-	struct session_info in;
-	struct session *s = app_newest(a, SESSION_SERVER);
-	if (s) {
-		session_info(s, &in);
-		c->srv_last = in.st;
-		snprintf(c->srv_path, sizeof(c->srv_path), "%s", in.path);
-		c->srv_seen = true;
-	}
-	if ((s = newest_client(a))) {
-		session_info(s, &in);
-		c->cli_last = in.st;
-		snprintf(c->cli_path, sizeof(c->cli_path), "%s", in.path);
-		c->cli_seen = true;
-		c->cli_was_conn = in.kind == SESSION_CONN;
-	}
-}
-
 static void reap(struct console *c)
 {
-	keep_figures(c);
+	titles_keep(&c->titles, &c->app);
 	app_reap(&c->app);
-}
-
-/* Refresh every title and the server header from the sessions. Returns true when the
- * result differs from what is on screen. */
-static bool refresh_figures(struct console *c)
-{
-	struct view *v = &c->v;
-	char old[LAYOUT_PANES][VIEW_TITLE_MAX];
-	memcpy(old, v->title, sizeof(old));
-	memset(v->title_short, 0, sizeof(v->title_short));
-	struct server_conn_info oldc[VIEW_CONNS_MAX];
-	size_t oldn = v->nconns;
-	memcpy(oldc, v->conns, sizeof(oldc));
-	uint64_t t = now_ns();
-	char fig[160], brief[160];
-	const char *state;
-
-	struct app *a = &c->app;
-	keep_figures(c);
-	struct session *srv = app_newest(a, SESSION_SERVER);
-	size_t nsrv = session_count(&a->sessions, SESSION_SERVER, NULL, NULL);
-	char more[32] = "";
-	if (nsrv > 1)
-		snprintf(more, sizeof(more), " (+%zu more)", nsrv - 1);
-	if (srv) {
-		state = "listening";
-		struct server_conn_info all[64];
-		size_t n = app_server_conns(a, srv->id, all, 64);
-		v->conns_total = n;
-		v->nconns = n < VIEW_CONNS_MAX ? n : VIEW_CONNS_MAX;
-		memcpy(v->conns, all, v->nconns * sizeof(all[0]));
-	} else {
-		state = c->srv_seen ? "stopped" : "not running";
-		v->nconns = v->conns_total = 0;
-	}
-	memcpy(v->hist, c->srv_last.hist_in, sizeof(v->hist));
-	rate_update(&c->rate[0], c->srv_last.bytes_in + c->srv_last.bytes_out, t);
-	if (c->srv_seen) {
-		uint32_t n = srv ? c->srv_last.clients : 0;
-		figures(fig, brief, sizeof(fig), &c->srv_last, srv ? c->rate[0].per_s : 0);
-		title_set(v->title[LAYOUT_SERVER], "Server %s %s%s | %" PRIu32 " client%s | %s",
-			  c->srv_path, state, more, n, n == 1 ? "" : "s", fig);
-		title_set(v->title_short[LAYOUT_SERVER], "Server %s %s%s %" PRIu32 "cl %s",
-			  c->srv_path, state, more, n, brief);
-	} else {
-		title_set(v->title[LAYOUT_SERVER], "Server: %s", state);
-	}
-
-	struct session *cl = newest_client(a);
-	if (cl) {
-		state = cl->ops->finished(cl->impl) ? "closed" : "connected";
-	} else {
-		state = c->cli_seen ? "closed" : "idle";
-	}
-	rate_update(&c->rate[1], c->cli_last.bytes_in + c->cli_last.bytes_out, t);
-	if (c->cli_seen) {
-		figures(fig, brief, sizeof(fig), &c->cli_last, cl ? c->rate[1].per_s : 0);
-		title_set(v->title[LAYOUT_CLIENT], "Client %s %s%s | %s",
-			  c->cli_path, state, c->cli_was_conn ? " (interactive)" : "", fig);
-		title_set(v->title_short[LAYOUT_CLIENT], "Client %s %s %s", c->cli_path, state,
-			  brief);
-	} else {
-		title_set(v->title[LAYOUT_CLIENT], "Client: %s", state);
-	}
-	if (c->pair_pid[0] || c->pair_pid[1])
-		title_set(v->title[LAYOUT_PAIR], "Pair: parent %ld (left) | child %ld (right)",
-			  c->pair_pid[0], c->pair_pid[1]);
-	else
-		title_set(v->title[LAYOUT_PAIR], "Pair: parent (left) | child (right)");
-	title_set(v->title[LAYOUT_INSPECT], "Inspector");
-	return memcmp(old, v->title, sizeof(old)) != 0 || oldn != v->nconns ||
-	       memcmp(oldc, v->conns, sizeof(oldc)) != 0;
 }
 
 /* ---- frames ---- */
@@ -302,7 +131,7 @@ static void relayout(struct console *c)
 
 static void frame(struct console *c)
 {
-	refresh_figures(c);
+	titles_refresh(&c->titles, &c->app, &c->v);
 	view_draw(&c->v);
 	refresh();
 	c->dirty = false;
@@ -552,7 +381,7 @@ static void run(struct console *c)
 			reap(c);
 		}
 		if (!script_idle(&c->app)) {
-			keep_figures(c);
+			titles_keep(&c->titles, &c->app);
 			script_step(&c->app);   /* a wait or expect that came due */
 			reap(c);
 		}
@@ -561,7 +390,7 @@ static void run(struct console *c)
 		t = now_ns();
 		if (sessions_alive(&c->app) && t >= c->next_tick) {
 			c->next_tick = t + CONSOLE_TICK_MS * NS_PER_MS;
-			if (refresh_figures(c))
+			if (titles_refresh(&c->titles, &c->app, &c->v))
 				c->dirty = true;
 		}
 		if (c->dirty && t >= c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS) {
@@ -672,7 +501,7 @@ int console_run(char **exec, int nexec, bool no_color)
 	else
 		set_status(c, false, "udscope: F1 help | Tab completes, or moves focus on an "
 			   "empty line | F10 quit");
-	refresh_figures(c);
+	titles_refresh(&c->titles, &c->app, &c->v);
 	frame(c);
 	for (int i = 0; i < nexec; i++)
 		script_push(&c->app, exec[i], NULL, 0);
