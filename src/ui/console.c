@@ -6,7 +6,6 @@
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
-#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <pthread.h>
@@ -18,12 +17,13 @@
 #include <sys/signalfd.h>
 #include <term.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include "core/app.h"
 #include "core/cmd.h"
 #include "front.h"
+#include "ui/console_impl.h"
 #include "ui/crash.h"
+#include "ui/keys.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
 #include "ui/prompt.h"
@@ -32,9 +32,6 @@
 #include "ui/view.h"
 
 #define NS_PER_MS 1000000ull
-/* Keys handled per wake-up, so a paste cannot starve the bus. */
-#define CONSOLE_KEYS_PER_WAKE 512
-#define CONSOLE_LATE_MAX 8
 /* A pump that delivers this many events means a flood: the bus then waits for the next
  * frame, so the console costs a bounded share of a CPU and the rest is dropped (and
  * counted) instead of being copied into panes nobody can read that fast. */
@@ -43,20 +40,6 @@
  * a context switch that the sockets pay for, and nobody reads faster than 500 lines a
  * second. A busy session's events gather meanwhile and come in one drain. */
 #define CONSOLE_DRAIN_MS 2
-
-struct console {
-	struct app app;
-	struct view v;
-	int sigfd;
-	bool dirty;          /* the panes changed since the last frame */
-	bool closing;        /* the screen is gone: errors are kept for stderr */
-	uint64_t last_frame, next_tick;
-	uint64_t bus_quiet_until;   /* flood: leave the bus alone until then */
-	struct titles titles;
-	char late[CONSOLE_LATE_MAX][EVENT_LINE_MAX];
-	int nlate;
-	SCREEN *screen;
-};
 
 /* ---- events into panes ---- */
 
@@ -75,7 +58,7 @@ static enum layout_pane pane_of(const struct event *ev)
 	}
 }
 
-static void set_status(struct console *c, bool error, const char *text)
+void console_set_status(struct console *c, bool error, const char *text)
 {
 	size_t n = strlen(text);
 	if (n > sizeof(c->v.status) - 1)
@@ -105,7 +88,7 @@ static void sink(void *ctx, struct event *ev)
 	titles_event(&c->titles, ev);
 	if (ev->kind == EV_ERROR) {
 		event_format_line(ev, 0, 0, line, sizeof(line));
-		set_status(c, true, line);
+		console_set_status(c, true, line);
 	}
 	c->dirty = true;
 }
@@ -123,7 +106,7 @@ static void reap(struct console *c)
 
 /* ---- frames ---- */
 
-static void relayout(struct console *c)
+void console_relayout(struct console *c)
 {
 	layout_compute(&c->v.layout, COLS, LINES, c->v.focus);
 	c->dirty = true;
@@ -145,11 +128,11 @@ static void resize(struct console *c)
 		resizeterm(ws.ws_row, ws.ws_col);
 		prompt_resize(ws.ws_row, ws.ws_col);
 	}
-	relayout(c);
+	console_relayout(c);
 	clearok(curscr, TRUE);
 }
 
-/* ---- commands and keys ---- */
+/* ---- command lines ---- */
 
 static void on_line(void *ctx, const char *line)
 {
@@ -160,7 +143,7 @@ static void on_line(void *ctx, const char *line)
 	}
 	char shown[160];
 	snprintf(shown, sizeof(shown), "> %s", line);
-	set_status(c, false, shown);
+	console_set_status(c, false, shown);
 	/* Through the script runner: a line waits only for what is a wait by nature (wait,
 	 * expect, disconnect, a sourced file's lines); the rest report through the bus. */
 	script_push(&c->app, line, NULL, 0);
@@ -171,137 +154,7 @@ static void on_line(void *ctx, const char *line)
 
 static void on_matches(void *ctx, const char *text)
 {
-	set_status(ctx, false, text);
-}
-
-static void focus_move(struct console *c, int step)
-{
-	c->v.panes[c->v.focus].focus = false;
-	c->v.focus = (enum layout_pane)(((int)c->v.focus + step + LAYOUT_PANES) % LAYOUT_PANES);
-	c->v.panes[c->v.focus].focus = true;
-	relayout(c);
-}
-
-static void show_help(struct console *c)
-{
-	static const char *const keys[] = {
-		"keys:",
-		"  Tab            complete the command line; on an empty line, focus the next pane",
-		"  Shift-Tab      focus the previous pane",
-		"  PgUp PgDn      scroll the focused pane; Home: oldest line; End: follow new lines",
-		"  Up Down Ctrl-R history (kept in $XDG_STATE_HOME/udscope/history)",
-		"  F1 help   F2 hex/text   Ctrl-L redraw   Ctrl-C clear the line",
-		"  F10, quit, or Ctrl-D on an empty line: stop everything and leave",
-	};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		app_info(&c->app, SRC_SYSTEM, "%s", keys[i]);
-	cmd_run_line(&c->app, "help");
-	c->v.panes[c->v.focus].focus = false;
-	c->v.focus = LAYOUT_INSPECT;
-	c->v.panes[c->v.focus].focus = true;
-	pane_follow(&c->v.panes[LAYOUT_INSPECT]);
-	relayout(c);
-}
-
-static void feed_str(const char *s)
-{
-	prompt_feed(s, strlen(s));
-}
-
-/* A function key curses decoded: either the console's own, or re-encoded for readline. */
-static void key_code(struct console *c, int k)
-{
-	struct pane *fp = &c->v.panes[c->v.focus];
-	int page = view_page_lines(&c->v);
-	switch (k) {
-	case KEY_F(1): show_help(c); return;
-	case KEY_F(2):
-		c->v.hex = !c->v.hex;
-		set_status(c, false, c->v.hex ? "chunks shown as hex + ASCII (F2: text)"
-				       : "chunks shown as b'...' text (F2: hex)");
-		return;
-	case KEY_F(10): c->app.quit = true; return;
-	case KEY_PPAGE: pane_scroll(fp, page, (size_t)page); c->dirty = true; return;
-	case KEY_NPAGE: pane_scroll(fp, -page, (size_t)page); c->dirty = true; return;
-	case KEY_HOME: pane_scroll_oldest(fp, 1); c->dirty = true; return;   /* the view fills from the top */
-	case KEY_END: pane_follow(fp); c->dirty = true; return;
-	case KEY_BTAB: focus_move(c, -1); return;
-	case KEY_RESIZE: return;   /* the signal fd reports resizes */
-	case KEY_UP: feed_str("\033[A"); return;
-	case KEY_DOWN: feed_str("\033[B"); return;
-	case KEY_RIGHT: feed_str("\033[C"); return;
-	case KEY_LEFT: feed_str("\033[D"); return;
-	case KEY_DC: feed_str("\033[3~"); return;
-	case KEY_BACKSPACE: feed_str("\177"); return;
-	case KEY_ENTER: feed_str("\r"); return;
-	default: return;   /* other function keys mean nothing here */
-	}
-}
-
-static void key_char(struct console *c, wint_t wc)
-{
-	switch (wc) {
-	case '\t':
-		/* Tab completes what is typed; on an empty line there is nothing to complete,
-		 * so it moves the focus instead. */
-		if (prompt_empty())
-			focus_move(c, 1);
-		else
-			feed_str("\t");
-		return;
-	case 12:   /* Ctrl-L */
-		clearok(curscr, TRUE);
-		c->dirty = true;
-		c->last_frame = 0;
-		return;
-	case 3:    /* Ctrl-C */
-		if (prompt_empty() && !script_idle(&c->app)) {
-			script_abort(&c->app);   /* stop the waiting command and what was queued */
-			set_status(c, false, "stopped the command that was waiting");
-		}
-		prompt_clear();
-		return;
-	case '\n':
-	case '\r':
-		feed_str("\r");
-		return;
-	default:
-		break;
-	}
-	char mb[MB_LEN_MAX];
-	if (wc < 0x80 || (MB_CUR_MAX == 1 && wc <= 0xff)) {   /* see read_keys */
-		mb[0] = (char)wc;
-		prompt_feed(mb, 1);
-		return;
-	}
-	mbstate_t st;
-	memset(&st, 0, sizeof(st));
-	size_t n = wcrtomb(mb, (wchar_t)wc, &st);
-	if (n != (size_t)-1)
-		prompt_feed(mb, n);
-}
-
-static void read_keys(struct console *c)
-{
-	for (int i = 0; i < CONSOLE_KEYS_PER_WAKE && !c->app.quit; i++) {
-		wint_t wc;
-		int r;
-		if (MB_CUR_MAX == 1) {
-			/* A single-byte locale (LANG=C): get_wch would swallow bytes of 0x80 and
-			 * above that are no character there; take bytes, readline gets them as is. */
-			int k = getch();
-			r = k == ERR ? ERR : k >= KEY_MIN ? KEY_CODE_YES : OK;
-			wc = (wint_t)k;
-		} else {
-			r = get_wch(&wc);
-		}
-		if (r == ERR)
-			break;
-		if (r == KEY_CODE_YES)
-			key_code(c, (int)wc);
-		else
-			key_char(c, wc);
-	}
+	console_set_status(ctx, false, text);
 }
 
 /* ---- signals ---- */
@@ -368,7 +221,7 @@ static void run(struct console *c)
 		if (p[2].revents & POLLIN)
 			read_signals(c);
 		if (p[0].revents & POLLIN)
-			read_keys(c);
+			keys_read(c);
 		else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			c->app.quit = true;   /* the terminal went away */
 		if (p[1].revents & POLLIN) {
@@ -497,9 +350,9 @@ int console_run(char **exec, int nexec, bool no_color)
 	struct prompt_hooks hooks = { on_line, on_matches, c };
 	char why[512];
 	if (prompt_init("udscope> ", &hooks, why, sizeof(why)) < 0)
-		set_status(c, true, why);
+		console_set_status(c, true, why);
 	else
-		set_status(c, false, "udscope: F1 help | Tab completes, or moves focus on an "
+		console_set_status(c, false, "udscope: F1 help | Tab completes, or moves focus on an "
 			   "empty line | F10 quit");
 	titles_refresh(&c->titles, &c->app, &c->v);
 	frame(c);
