@@ -8,18 +8,17 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <term.h>
 #include <unistd.h>
 
 #include "core/app.h"
 #include "core/cmd.h"
+#include "core/sysio.h"
 #include "front.h"
 #include "ui/console_impl.h"
 #include "ui/crash.h"
@@ -159,25 +158,11 @@ static void on_matches(void *ctx, const char *text)
 
 /* ---- signals ---- */
 
-static int signals_block(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGWINCH);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGINT);
-	/* Before any session thread exists, so every thread inherits the mask and the
-	 * signals reach only the signal fd. */
-	if (pthread_sigmask(SIG_BLOCK, set, NULL) != 0)
-		return -1;
-	return signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
 static void read_signals(struct console *c)
 {
-	struct signalfd_siginfo si;
-	while (read(c->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGWINCH)
+	int sig;
+	while ((sig = sysio_signal_next(c->sigfd))) {
+		if (sig == SIGWINCH)
 			resize(c);
 		else
 			c->app.quit = true;   /* SIGTERM, SIGHUP, SIGINT: leave cleanly */
@@ -331,11 +316,12 @@ int console_run(char **exec, int nexec, bool no_color)
 	}
 	c->v.focus = LAYOUT_SERVER;
 	c->v.panes[LAYOUT_SERVER].focus = true;
-	sigset_t set;
 	int rc = 1;
-	c->sigfd = signals_block(&set);
+	/* Before any session thread exists, so every thread inherits the mask and the
+	 * signals reach only the signal fd. */
+	c->sigfd = sysio_signals_block(SIGWINCH);
 	if (c->sigfd < 0) {
-		fprintf(stderr, "udscope: signalfd: %s\n", strerror(errno));
+		fprintf(stderr, "udscope: signalfd: %s\n", strerror(-c->sigfd));
 		goto out_panes;
 	}
 	struct event_sink out = { sink, c };
