@@ -19,7 +19,6 @@
 #include "core/app.h"
 #include "core/cmd.h"
 #include "core/sysio.h"
-#include "front.h"
 #include "ui/console_impl.h"
 #include "ui/crash.h"
 #include "ui/keys.h"
@@ -373,9 +372,4 @@ out_panes:
 		pane_free(&c->v.panes[i]);
 	free(c);
 	return rc;
-}
-
-int front_console(char **exec, int nexec, bool no_color)
-{
-	return console_run(exec, nexec, no_color);
 }
