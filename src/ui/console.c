@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "core/app.h"
-#include "core/cmd.h"
+#include "core/script.h"
 #include "core/sysio.h"
 #include "ui/console_impl.h"
 #include "ui/crash.h"
@@ -175,32 +175,68 @@ static bool sessions_alive(const struct app *a)
 	return a->sessions.head || !script_idle(a);
 }
 
+/* How long poll may sleep: until the next frame is due, the next title tick, the next look
+ * at a pending script line, or the end of a flood's quiet time, whichever comes first. */
+static int wait_ms(const struct console *c, uint64_t t, bool bus_quiet)
+{
+	int timeout = -1;
+	if (c->dirty) {
+		uint64_t due = c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS;
+		timeout = due > t ? (int)((due - t + NS_PER_MS - 1) / NS_PER_MS) : 0;
+	} else if (sessions_alive(&c->app)) {
+		timeout = c->next_tick > t ? (int)((c->next_tick - t) / NS_PER_MS) + 1 : 0;
+	}
+	/* A pending wait or expect is looked at every few ms. */
+	if (!script_idle(&c->app) && (timeout < 0 || timeout > CONSOLE_SCRIPT_MS))
+		timeout = CONSOLE_SCRIPT_MS;
+	if (bus_quiet) {
+		int q = (int)((c->bus_quiet_until - t + NS_PER_MS - 1) / NS_PER_MS);
+		if (timeout < 0 || q < timeout)
+			timeout = q;
+	}
+	return timeout;
+}
+
+static void drain_bus(struct console *c)
+{
+	/* Bounded per call; the rest waits for the next turn of the loop. */
+	size_t got = app_pump(&c->app, 0);
+	if (got >= CONSOLE_FLOOD_EVENTS)
+		c->bus_quiet_until = now_ns() + CONSOLE_FRAME_MS * NS_PER_MS;
+	else if (got)
+		c->bus_quiet_until = now_ns() + CONSOLE_DRAIN_MS * NS_PER_MS;
+	reap(c);
+}
+
+/* Titles every tick while sessions run; a frame when one is due, else just the prompt. */
+static void paint(struct console *c)
+{
+	uint64_t t = now_ns();
+	if (sessions_alive(&c->app) && t >= c->next_tick) {
+		c->next_tick = t + CONSOLE_TICK_MS * NS_PER_MS;
+		if (titles_refresh(&c->titles, &c->app, &c->v))
+			c->dirty = true;
+	}
+	if (c->dirty && t >= c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS) {
+		frame(c);
+	} else if (prompt_dirty()) {
+		/* Typing echoes now, whatever the frame pacing says. */
+		view_draw_prompt(&c->v);
+		refresh();
+	}
+}
+
 static void run(struct console *c)
 {
 	while (!c->app.quit) {
 		uint64_t t = now_ns();
-		int timeout = -1;
-		if (c->dirty) {
-			uint64_t due = c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS;
-			timeout = due > t ? (int)((due - t + NS_PER_MS - 1) / NS_PER_MS) : 0;
-		} else if (sessions_alive(&c->app)) {
-			timeout = c->next_tick > t ? (int)((c->next_tick - t) / NS_PER_MS) + 1 : 0;
-		}
-		/* A pending wait or expect is looked at every few ms. */
-		if (!script_idle(&c->app) && (timeout < 0 || timeout > CONSOLE_SCRIPT_MS))
-			timeout = CONSOLE_SCRIPT_MS;
 		bool bus_quiet = t < c->bus_quiet_until;
-		if (bus_quiet) {
-			int q = (int)((c->bus_quiet_until - t + NS_PER_MS - 1) / NS_PER_MS);
-			if (timeout < 0 || q < timeout)
-				timeout = q;
-		}
 		struct pollfd p[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = bus_quiet ? -1 : bus_fd(c->app.bus), .events = POLLIN },
 			{ .fd = c->sigfd, .events = POLLIN },
 		};
-		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+		if (poll(p, 3, wait_ms(c, t, bus_quiet)) < 0 && errno != EINTR)
 			break;
 		if (p[2].revents & POLLIN)
 			read_signals(c);
@@ -208,15 +244,8 @@ static void run(struct console *c)
 			keys_read(c);
 		else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			c->app.quit = true;   /* the terminal went away */
-		if (p[1].revents & POLLIN) {
-			/* Bounded per call; the rest waits for the next turn of the loop. */
-			size_t got = app_pump(&c->app, 0);
-			if (got >= CONSOLE_FLOOD_EVENTS)
-				c->bus_quiet_until = now_ns() + CONSOLE_FRAME_MS * NS_PER_MS;
-			else if (got)
-				c->bus_quiet_until = now_ns() + CONSOLE_DRAIN_MS * NS_PER_MS;
-			reap(c);
-		}
+		if (p[1].revents & POLLIN)
+			drain_bus(c);
 		if (!script_idle(&c->app)) {
 			titles_keep(&c->titles, &c->app);
 			script_step(&c->app);   /* a wait or expect that came due */
@@ -224,19 +253,7 @@ static void run(struct console *c)
 		}
 		if (c->app.quit)
 			break;
-		t = now_ns();
-		if (sessions_alive(&c->app) && t >= c->next_tick) {
-			c->next_tick = t + CONSOLE_TICK_MS * NS_PER_MS;
-			if (titles_refresh(&c->titles, &c->app, &c->v))
-				c->dirty = true;
-		}
-		if (c->dirty && t >= c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS) {
-			frame(c);
-		} else if (prompt_dirty()) {
-			/* Typing echoes now, whatever the frame pacing says. */
-			view_draw_prompt(&c->v);
-			refresh();
-		}
+		paint(c);
 	}
 }
 
@@ -287,6 +304,79 @@ static bool terminal_usable(void)
 	return ok;
 }
 
+/* Panes allocated, the Server pane focused; NULL (said on stderr) when memory is short. */
+static struct console *console_new(void)
+{
+	struct console *c = calloc(1, sizeof(*c));
+	if (!c) {
+		fprintf(stderr, "udscope: out of memory\n");
+		return NULL;
+	}
+	c->v.base_ns = now_ns();
+	for (int i = 0; i < LAYOUT_PANES; i++) {
+		if (pane_init(&c->v.panes[i], PANE_LINES_DEFAULT) < 0) {
+			fprintf(stderr, "udscope: out of memory\n");
+			for (int k = 0; k < i; k++)
+				pane_free(&c->v.panes[k]);
+			free(c);
+			return NULL;
+		}
+	}
+	c->v.focus = LAYOUT_SERVER;
+	c->v.panes[LAYOUT_SERVER].focus = true;
+	return c;
+}
+
+static void console_free(struct console *c)
+{
+	for (int i = 0; i < LAYOUT_PANES; i++)
+		pane_free(&c->v.panes[i]);
+	free(c);
+}
+
+/* The prompt, the first frame, then the -e commands. */
+static void console_start(struct console *c, char **exec, int nexec)
+{
+	struct prompt_hooks hooks = { on_line, on_matches, c };
+	char why[512];
+	if (prompt_init("udscope> ", &hooks, why, sizeof(why)) < 0)
+		console_set_status(c, true, why);
+	else
+		console_set_status(c, false, "udscope: F1 help | Tab completes, or moves focus "
+				   "on an empty line | F10 quit");
+	titles_refresh(&c->titles, &c->app, &c->v);
+	frame(c);
+	for (int i = 0; i < nexec; i++)
+		script_push(&c->app, exec[i], NULL, 0);
+	script_step(&c->app);
+	app_pump(&c->app, 0);
+	reap(c);
+}
+
+/* Stop the sessions first: with closing set, their last events no longer reach the panes,
+ * and their errors are kept for stderr. Then give the terminal back, keep the history, and
+ * print those errors. Returns the exit status. */
+static int console_finish(struct console *c)
+{
+	int rc = 0;
+	c->closing = true;
+	app_close(&c->app);
+	endwin();
+	crash_disarm();
+	char why[512];
+	if (prompt_close(why, sizeof(why)) < 0) {
+		fprintf(stderr, "udscope: %s\n", why);
+		rc = 1;
+	}
+	for (int i = 0; i < c->nlate; i++) {
+		char safe[TEXT_SANITIZE_SIZE(EVENT_LINE_MAX)];
+		text_sanitize(c->late[i], strlen(c->late[i]), false, safe, sizeof(safe));
+		fprintf(stderr, "udscope: %s\n", safe);
+	}
+	delscreen(c->screen);
+	return rc;
+}
+
 int console_run(char **exec, int nexec, bool no_color)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -298,78 +388,30 @@ int console_run(char **exec, int nexec, bool no_color)
 		return 1;
 	setlocale(LC_ALL, "");
 	bool utf8 = locale_is_utf8();
-	struct console *c = calloc(1, sizeof(*c));
-	if (!c) {
-		fprintf(stderr, "udscope: out of memory\n");
+	struct console *c = console_new();
+	if (!c)
 		return 1;
-	}
-	c->v.base_ns = now_ns();
-	for (int i = 0; i < LAYOUT_PANES; i++) {
-		if (pane_init(&c->v.panes[i], PANE_LINES_DEFAULT) < 0) {
-			fprintf(stderr, "udscope: out of memory\n");
-			for (int k = 0; k < i; k++)
-				pane_free(&c->v.panes[k]);
-			free(c);
-			return 1;
-		}
-	}
-	c->v.focus = LAYOUT_SERVER;
-	c->v.panes[LAYOUT_SERVER].focus = true;
 	int rc = 1;
 	/* Before any session thread exists, so every thread inherits the mask and the
 	 * signals reach only the signal fd. */
 	c->sigfd = sysio_signals_block(SIGWINCH);
 	if (c->sigfd < 0) {
 		fprintf(stderr, "udscope: signalfd: %s\n", strerror(-c->sigfd));
-		goto out_panes;
+		console_free(c);
+		return 1;
 	}
 	struct event_sink out = { sink, c };
 	if (app_init(&c->app, BUS_LOSSY, CONSOLE_BUS_EVENTS, out) < 0) {
 		fprintf(stderr, "udscope: out of memory\n");
-		goto out_sig;
-	}
-	if (screen_open(c, no_color, utf8) < 0) {
+	} else if (screen_open(c, no_color, utf8) < 0) {
 		app_close(&c->app);
-		goto out_sig;
+	} else {
+		console_start(c, exec, nexec);
+		run(c);
+		rc = console_finish(c);
 	}
-	struct prompt_hooks hooks = { on_line, on_matches, c };
-	char why[512];
-	if (prompt_init("udscope> ", &hooks, why, sizeof(why)) < 0)
-		console_set_status(c, true, why);
-	else
-		console_set_status(c, false, "udscope: F1 help | Tab completes, or moves focus on an "
-			   "empty line | F10 quit");
-	titles_refresh(&c->titles, &c->app, &c->v);
-	frame(c);
-	for (int i = 0; i < nexec; i++)
-		script_push(&c->app, exec[i], NULL, 0);
-	script_step(&c->app);
-	app_pump(&c->app, 0);
-	reap(c);
-	run(c);
-	/* Stop the sessions first (their last lines still land in the panes), then give the
-	 * terminal back, then keep the history. */
-	c->closing = true;
-	app_close(&c->app);
-	endwin();
-	crash_disarm();
-	rc = 0;
-	if (prompt_close(why, sizeof(why)) < 0) {
-		fprintf(stderr, "udscope: %s\n", why);
-		rc = 1;
-	}
-	for (int i = 0; i < c->nlate; i++) {
-		char safe[TEXT_SANITIZE_SIZE(EVENT_LINE_MAX)];
-		text_sanitize(c->late[i], strlen(c->late[i]), false, safe, sizeof(safe));
-		fprintf(stderr, "udscope: %s\n", safe);
-	}
-	delscreen(c->screen);
-out_sig:
 	/* The signals stay blocked: one arriving now must not kill a clean exit. */
 	close(c->sigfd);
-out_panes:
-	for (int i = 0; i < LAYOUT_PANES; i++)
-		pane_free(&c->v.panes[i]);
-	free(c);
+	console_free(c);
 	return rc;
 }

@@ -19,7 +19,7 @@ struct console {
 	struct view v;
 	int sigfd;
 	bool dirty;          /* the panes changed since the last frame */
-	bool closing;        /* the screen is gone: errors are kept for stderr */
+	bool closing;        /* leaving: events skip the panes, errors are kept for stderr */
 	uint64_t last_frame, next_tick;
 	uint64_t bus_quiet_until;   /* flood: leave the bus alone until then */
 	struct titles titles;

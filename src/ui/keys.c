@@ -50,7 +50,7 @@ static void focus_move(struct console *c, int step)
 	console_relayout(c);
 }
 
-static void help(struct console *c);
+static void help(struct console *c);   /* F1 lists the table that holds it */
 
 static void toggle_hex(struct console *c)
 {
@@ -205,8 +205,9 @@ void keys_read(struct console *c)
 		wint_t wc;
 		int r;
 		if (MB_CUR_MAX == 1) {
-			/* A single-byte locale (LANG=C): get_wch would swallow bytes of 0x80 and
-			 * above that are no character there; take bytes, readline gets them as is. */
+			/* A single-byte locale (LANG=C): get_wch would swallow bytes of 0x80
+			 * and above that are no character there; take bytes, readline gets
+			 * them as is. */
 			int k = getch();
 			r = k == ERR ? ERR : k >= KEY_MIN ? KEY_CODE_YES : OK;
 			wc = (wint_t)k;
