@@ -5,17 +5,16 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "core/app.h"
 #include "core/capture.h"
 #include "core/cmd.h"
+#include "core/sysio.h"
 
 /* A command line longer than this is refused, not grown without bound. */
 #define BATCH_LINE_MAX (1u << 20)
@@ -139,8 +138,7 @@ static void pump(struct batch *b, int timeout_ms)
 
 static bool check_signal(struct batch *b)
 {
-	struct signalfd_siginfo si;
-	if (read(b->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+	if (sysio_signal_next(b->sigfd)) {
 		b->signalled = true;
 		return true;
 	}
@@ -271,16 +269,10 @@ int batch_run(const struct batch_opts *o)
 {
 	struct batch b = { .o = o, .sigfd = -1 };
 	b.base_ns = event_now_ns();
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	/* Blocked before any thread starts, so every thread inherits the mask. */
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	b.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	/* Before any thread starts, so every thread inherits the mask. */
+	b.sigfd = sysio_signals_block(0);
 	if (b.sigfd < 0) {
-		fprintf(stderr, "udscope: signalfd: %s\n", strerror(errno));
+		fprintf(stderr, "udscope: signalfd: %s\n", strerror(-b.sigfd));
 		return 1;
 	}
 	struct event_sink out = { batch_emit, &b };

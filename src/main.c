@@ -14,7 +14,7 @@
 #include "core/app.h"
 #include "core/event.h"
 #include "core/sysio.h"
-#include "front.h"
+#include "ui/console.h"
 
 static void usage(FILE *f)
 {
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 	} else {
 		if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 			no_color = true;
-		rc = front_console(bo.exec, bo.nexec, no_color);
+		rc = console_run(bo.exec, bo.nexec, no_color);
 	}
 	free(bo.exec);
 	return rc;

@@ -5,9 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -108,6 +111,32 @@ void sysio_peer_cred(int fd, struct peer_cred *out)
 	int r = uc.pid > 0 ? sysio_proc_comm(uc.pid, out->comm, sizeof(out->comm)) : -ESRCH;
 	if (r < 0)
 		out->comm_err = -r;
+}
+
+int sysio_signals_block(int extra)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (extra)
+		sigaddset(&set, extra);
+	int err = pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (err)
+		return -err;
+	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return fd < 0 ? -errno : fd;
+}
+
+int sysio_signal_next(int fd)
+{
+	struct signalfd_siginfo si;
+	ssize_t n;
+	do
+		n = read(fd, &si, sizeof(si));
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(si) ? (int)si.ssi_signo : 0;
 }
 
 int sysio_parse_ulong(const char *s, int base, unsigned long min, unsigned long max,

@@ -47,6 +47,15 @@ void sysio_peer_cred(int fd, struct peer_cred *out);
 /* Read /proc/PID/comm into BUF (no newline). Returns 0 or -errno. */
 int sysio_proc_comm(pid_t pid, char *buf, size_t len);
 
+/* The front ends' signals: block SIGINT, SIGTERM, SIGHUP and, unless EXTRA is 0, signal
+ * EXTRA in the calling thread, and return a non-blocking close-on-exec signalfd that reports
+ * them, or -errno. Call before any thread starts: threads inherit the mask, so the signals
+ * reach only the fd. They stay blocked after the fd is closed, so that one arriving then
+ * cannot kill a clean exit. */
+int sysio_signals_block(int extra);
+/* The number of the next signal waiting on signalfd FD, or 0 when none is. */
+int sysio_signal_next(int fd);
+
 /* Parse a decimal number in [MIN, MAX]. Returns 0 or -EINVAL / -ERANGE. */
 int sysio_parse_ulong(const char *s, int base, unsigned long min, unsigned long max,
 		      unsigned long *out);

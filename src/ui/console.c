@@ -5,40 +5,31 @@
 
 #include <curses.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <langinfo.h>
-#include <limits.h>
 #include <locale.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <term.h>
-#include <termios.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include "core/app.h"
-#include "core/client.h"
-#include "core/cmd.h"
-#include "core/server.h"
-#include "core/stats.h"
-#include "front.h"
+#include "core/script.h"
+#include "core/sysio.h"
+#include "ui/console_impl.h"
+#include "ui/crash.h"
+#include "ui/keys.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
 #include "ui/prompt.h"
 #include "ui/text.h"
+#include "ui/titles.h"
 #include "ui/view.h"
 
 #define NS_PER_MS 1000000ull
-/* Keys handled per wake-up, so a paste cannot starve the bus. */
-#define CONSOLE_KEYS_PER_WAKE 512
-#define CONSOLE_LATE_MAX 8
 /* A pump that delivers this many events means a flood: the bus then waits for the next
  * frame, so the console costs a bounded share of a CPU and the rest is dropped (and
  * counted) instead of being copied into panes nobody can read that fast. */
@@ -47,90 +38,6 @@
  * a context switch that the sockets pay for, and nobody reads faster than 500 lines a
  * second. A busy session's events gather meanwhile and come in one drain. */
 #define CONSOLE_DRAIN_MS 2
-
-/* What a title's rate is computed from: the last sample a second or more ago. */
-struct rate {
-	uint64_t t_ns, bytes, per_s;
-};
-
-struct console {
-	struct app app;
-	struct view v;
-	int sigfd;
-	bool dirty;          /* the panes changed since the last frame */
-	bool closing;        /* the screen is gone: errors are kept for stderr */
-	uint64_t last_frame, next_tick;
-	uint64_t bus_quiet_until;   /* flood: leave the bus alone until then */
-	struct rate rate[2];
-	/* The last figures of sessions that ended, so titles keep their totals. */
-	struct stats_snapshot srv_last, cli_last;
-	bool srv_seen, cli_seen, cli_was_conn;
-	char srv_path[128], cli_path[128];
-	long pair_pid[2];    /* the pair demo's parent and child, as their lines name them */
-	char late[CONSOLE_LATE_MAX][EVENT_LINE_MAX];
-	int nlate;
-	SCREEN *screen;
-};
-
-/* ---- terminal restore on a crash ---- */
-
-static char crash_reset[256];
-static size_t crash_reset_len;
-static struct termios crash_tio;
-static bool crash_tio_ok;
-
-static void on_fatal(int sig)
-{
-	/* Only async-signal-safe calls: put the terminal back, then die as we would have. */
-	if (crash_reset_len) {
-		ssize_t r = write(STDOUT_FILENO, crash_reset, crash_reset_len);
-		(void)r;
-	}
-	if (crash_tio_ok)
-		tcsetattr(STDIN_FILENO, TCSANOW, &crash_tio);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void crash_add(const char *cap)
-{
-	const char *s = tigetstr(cap);
-	if (!s || s == (char *)-1)
-		return;
-	size_t n = strlen(s);
-	if (crash_reset_len + n < sizeof(crash_reset)) {
-		memcpy(crash_reset + crash_reset_len, s, n);
-		crash_reset_len += n;
-	}
-}
-
-static void crash_arm(void)
-{
-	/* The terminal's own strings, prepared now: the handler may not call curses. */
-	crash_add("sgr0");
-	crash_add("cnorm");
-	crash_add("rmkx");
-	crash_add("rmcup");
-	if (crash_reset_len + 2 < sizeof(crash_reset)) {
-		crash_reset[crash_reset_len++] = '\r';
-		crash_reset[crash_reset_len++] = '\n';
-	}
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_fatal;
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-static void crash_disarm(void)
-{
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
-}
 
 /* ---- events into panes ---- */
 
@@ -149,7 +56,7 @@ static enum layout_pane pane_of(const struct event *ev)
 	}
 }
 
-static void set_status(struct console *c, bool error, const char *text)
+void console_set_status(struct console *c, bool error, const char *text)
 {
 	size_t n = strlen(text);
 	if (n > sizeof(c->v.status) - 1)
@@ -176,27 +83,12 @@ static void sink(void *ctx, struct event *ev)
 		c->v.dropped += ev->dropped;
 	}
 	pane_push(p, ev);
-	if (ev->source == SRC_PAIR_PARENT && ev->actor)
-		c->pair_pid[0] = (long)ev->actor;
-	if (ev->source == SRC_PAIR_CHILD && ev->actor)
-		c->pair_pid[1] = (long)ev->actor;
+	titles_event(&c->titles, ev);
 	if (ev->kind == EV_ERROR) {
 		event_format_line(ev, 0, 0, line, sizeof(line));
-		set_status(c, true, line);
+		console_set_status(c, true, line);
 	}
 	c->dirty = true;
-}
-
-/* ---- titles ---- */
-
-/* Titles are cut to fit; vsnprintf says so by design. */
-static void title_set(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void title_set(char *dst, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(dst, VIEW_TITLE_MAX, fmt, ap);
-	va_end(ap);
 }
 
 static uint64_t now_ns(void)
@@ -204,157 +96,15 @@ static uint64_t now_ns(void)
 	return event_now_ns();
 }
 
-static void rate_update(struct rate *r, uint64_t bytes, uint64_t t)
-{
-	if (r->t_ns == 0 || bytes < r->bytes) {
-		r->t_ns = t;
-		r->bytes = bytes;
-		r->per_s = 0;
-		return;
-	}
-	uint64_t dt = t - r->t_ns;
-	if (dt < 900 * NS_PER_MS)
-		return;
-	r->per_s = (uint64_t)((double)(bytes - r->bytes) * 1e9 / (double)dt);
-	r->t_ns = t;
-	r->bytes = bytes;
-}
-
-/* "12.3 KiB" -> "12.3KiB", for titles that must fit half a terminal. */
-static void squeeze(char *s)
-{
-	char *sp = strchr(s, ' ');
-	if (sp)
-		memmove(sp, sp + 1, strlen(sp));
-}
-
-static void figures(char *buf, char *brief, size_t len, const struct stats_snapshot *s,
-		    uint64_t rate)
-{
-	char bi[32], bo[32], rt[32];
-	view_bytes(s->bytes_in, bi, sizeof(bi));
-	view_bytes(s->bytes_out, bo, sizeof(bo));
-	view_bytes(rate, rt, sizeof(rt));
-	snprintf(buf, len, "in %s/%" PRIu64 " chunks | out %s/%" PRIu64 " chunks | %s/s", bi,
-		 s->chunks_in, bo, s->chunks_out, rt);
-	squeeze(bi);
-	squeeze(bo);
-	squeeze(rt);
-	snprintf(brief, len, "in %s/%" PRIu64 "ch out %s/%" PRIu64 "ch %s/s", bi, s->chunks_in,
-		 bo, s->chunks_out, rt);
-}
-
-/* The newest client-side session: an interactive connection or a one-shot client. */
-static struct session *newest_client(const struct app *a)
-{
-	struct session *conn = app_newest(a, SESSION_CONN), *one = app_newest(a, SESSION_CLIENT);
-	if (!conn)
-		return one;
-	return one && one->id > conn->id ? one : conn;
-}
-
-/* Keep the figures of sessions that may be reaped next: titles show their totals after. */
-static void keep_figures(struct console *c)
-{
-	struct app *a = &c->app;
-	struct session_info in;
-	struct session *s = app_newest(a, SESSION_SERVER);
-	if (s) {
-		session_info(s, &in);
-		c->srv_last = in.st;
-		snprintf(c->srv_path, sizeof(c->srv_path), "%s", in.path);
-		c->srv_seen = true;
-	}
-	if ((s = newest_client(a))) {
-		session_info(s, &in);
-		c->cli_last = in.st;
-		snprintf(c->cli_path, sizeof(c->cli_path), "%s", in.path);
-		c->cli_seen = true;
-		c->cli_was_conn = in.kind == SESSION_CONN;
-	}
-}
-
 static void reap(struct console *c)
 {
-	keep_figures(c);
+	titles_keep(&c->titles, &c->app);
 	app_reap(&c->app);
-}
-
-/* Refresh every title and the server header from the sessions. Returns true when the
- * result differs from what is on screen. */
-static bool refresh_figures(struct console *c)
-{
-	struct view *v = &c->v;
-	char old[LAYOUT_PANES][VIEW_TITLE_MAX];
-	memcpy(old, v->title, sizeof(old));
-	memset(v->title_short, 0, sizeof(v->title_short));
-	struct server_conn_info oldc[VIEW_CONNS_MAX];
-	size_t oldn = v->nconns;
-	memcpy(oldc, v->conns, sizeof(oldc));
-	uint64_t t = now_ns();
-	char fig[160], brief[160];
-	const char *state;
-
-	struct app *a = &c->app;
-	keep_figures(c);
-	struct session *srv = app_newest(a, SESSION_SERVER);
-	size_t nsrv = session_count(&a->sessions, SESSION_SERVER, NULL, NULL);
-	char more[32] = "";
-	if (nsrv > 1)
-		snprintf(more, sizeof(more), " (+%zu more)", nsrv - 1);
-	if (srv) {
-		state = "listening";
-		struct server_conn_info all[64];
-		size_t n = app_server_conns(a, srv->id, all, 64);
-		v->conns_total = n;
-		v->nconns = n < VIEW_CONNS_MAX ? n : VIEW_CONNS_MAX;
-		memcpy(v->conns, all, v->nconns * sizeof(all[0]));
-	} else {
-		state = c->srv_seen ? "stopped" : "not running";
-		v->nconns = v->conns_total = 0;
-	}
-	memcpy(v->hist, c->srv_last.hist_in, sizeof(v->hist));
-	rate_update(&c->rate[0], c->srv_last.bytes_in + c->srv_last.bytes_out, t);
-	if (c->srv_seen) {
-		uint32_t n = srv ? c->srv_last.clients : 0;
-		figures(fig, brief, sizeof(fig), &c->srv_last, srv ? c->rate[0].per_s : 0);
-		title_set(v->title[LAYOUT_SERVER], "Server %s %s%s | %" PRIu32 " client%s | %s",
-			  c->srv_path, state, more, n, n == 1 ? "" : "s", fig);
-		title_set(v->title_short[LAYOUT_SERVER], "Server %s %s%s %" PRIu32 "cl %s",
-			  c->srv_path, state, more, n, brief);
-	} else {
-		title_set(v->title[LAYOUT_SERVER], "Server: %s", state);
-	}
-
-	struct session *cl = newest_client(a);
-	if (cl) {
-		state = cl->ops->finished(cl->impl) ? "closed" : "connected";
-	} else {
-		state = c->cli_seen ? "closed" : "idle";
-	}
-	rate_update(&c->rate[1], c->cli_last.bytes_in + c->cli_last.bytes_out, t);
-	if (c->cli_seen) {
-		figures(fig, brief, sizeof(fig), &c->cli_last, cl ? c->rate[1].per_s : 0);
-		title_set(v->title[LAYOUT_CLIENT], "Client %s %s%s | %s",
-			  c->cli_path, state, c->cli_was_conn ? " (interactive)" : "", fig);
-		title_set(v->title_short[LAYOUT_CLIENT], "Client %s %s %s", c->cli_path, state,
-			  brief);
-	} else {
-		title_set(v->title[LAYOUT_CLIENT], "Client: %s", state);
-	}
-	if (c->pair_pid[0] || c->pair_pid[1])
-		title_set(v->title[LAYOUT_PAIR], "Pair: parent %ld (left) | child %ld (right)",
-			  c->pair_pid[0], c->pair_pid[1]);
-	else
-		title_set(v->title[LAYOUT_PAIR], "Pair: parent (left) | child (right)");
-	title_set(v->title[LAYOUT_INSPECT], "Inspector");
-	return memcmp(old, v->title, sizeof(old)) != 0 || oldn != v->nconns ||
-	       memcmp(oldc, v->conns, sizeof(oldc)) != 0;
 }
 
 /* ---- frames ---- */
 
-static void relayout(struct console *c)
+void console_relayout(struct console *c)
 {
 	layout_compute(&c->v.layout, COLS, LINES, c->v.focus);
 	c->dirty = true;
@@ -362,7 +112,7 @@ static void relayout(struct console *c)
 
 static void frame(struct console *c)
 {
-	refresh_figures(c);
+	titles_refresh(&c->titles, &c->app, &c->v);
 	view_draw(&c->v);
 	refresh();
 	c->dirty = false;
@@ -376,11 +126,11 @@ static void resize(struct console *c)
 		resizeterm(ws.ws_row, ws.ws_col);
 		prompt_resize(ws.ws_row, ws.ws_col);
 	}
-	relayout(c);
+	console_relayout(c);
 	clearok(curscr, TRUE);
 }
 
-/* ---- commands and keys ---- */
+/* ---- command lines ---- */
 
 static void on_line(void *ctx, const char *line)
 {
@@ -391,7 +141,7 @@ static void on_line(void *ctx, const char *line)
 	}
 	char shown[160];
 	snprintf(shown, sizeof(shown), "> %s", line);
-	set_status(c, false, shown);
+	console_set_status(c, false, shown);
 	/* Through the script runner: a line waits only for what is a wait by nature (wait,
 	 * expect, disconnect, a sourced file's lines); the rest report through the bus. */
 	script_push(&c->app, line, NULL, 0);
@@ -402,160 +152,16 @@ static void on_line(void *ctx, const char *line)
 
 static void on_matches(void *ctx, const char *text)
 {
-	set_status(ctx, false, text);
-}
-
-static void focus_move(struct console *c, int step)
-{
-	c->v.panes[c->v.focus].focus = false;
-	c->v.focus = (enum layout_pane)(((int)c->v.focus + step + LAYOUT_PANES) % LAYOUT_PANES);
-	c->v.panes[c->v.focus].focus = true;
-	relayout(c);
-}
-
-static void show_help(struct console *c)
-{
-	static const char *const keys[] = {
-		"keys:",
-		"  Tab            complete the command line; on an empty line, focus the next pane",
-		"  Shift-Tab      focus the previous pane",
-		"  PgUp PgDn      scroll the focused pane; Home: oldest line; End: follow new lines",
-		"  Up Down Ctrl-R history (kept in $XDG_STATE_HOME/udscope/history)",
-		"  F1 help   F2 hex/text   Ctrl-L redraw   Ctrl-C clear the line",
-		"  F10, quit, or Ctrl-D on an empty line: stop everything and leave",
-	};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		app_info(&c->app, SRC_SYSTEM, "%s", keys[i]);
-	cmd_run_line(&c->app, "help");
-	c->v.panes[c->v.focus].focus = false;
-	c->v.focus = LAYOUT_INSPECT;
-	c->v.panes[c->v.focus].focus = true;
-	pane_follow(&c->v.panes[LAYOUT_INSPECT]);
-	relayout(c);
-}
-
-static void feed_str(const char *s)
-{
-	prompt_feed(s, strlen(s));
-}
-
-/* A function key curses decoded: either the console's own, or re-encoded for readline. */
-static void key_code(struct console *c, int k)
-{
-	struct pane *fp = &c->v.panes[c->v.focus];
-	int page = view_page_lines(&c->v);
-	switch (k) {
-	case KEY_F(1): show_help(c); return;
-	case KEY_F(2):
-		c->v.hex = !c->v.hex;
-		set_status(c, false, c->v.hex ? "chunks shown as hex + ASCII (F2: text)"
-				       : "chunks shown as b'...' text (F2: hex)");
-		return;
-	case KEY_F(10): c->app.quit = true; return;
-	case KEY_PPAGE: pane_scroll(fp, page, (size_t)page); c->dirty = true; return;
-	case KEY_NPAGE: pane_scroll(fp, -page, (size_t)page); c->dirty = true; return;
-	case KEY_HOME: pane_scroll_oldest(fp, 1); c->dirty = true; return;   /* the view fills from the top */
-	case KEY_END: pane_follow(fp); c->dirty = true; return;
-	case KEY_BTAB: focus_move(c, -1); return;
-	case KEY_RESIZE: return;   /* the signal fd reports resizes */
-	case KEY_UP: feed_str("\033[A"); return;
-	case KEY_DOWN: feed_str("\033[B"); return;
-	case KEY_RIGHT: feed_str("\033[C"); return;
-	case KEY_LEFT: feed_str("\033[D"); return;
-	case KEY_DC: feed_str("\033[3~"); return;
-	case KEY_BACKSPACE: feed_str("\177"); return;
-	case KEY_ENTER: feed_str("\r"); return;
-	default: return;   /* other function keys mean nothing here */
-	}
-}
-
-static void key_char(struct console *c, wint_t wc)
-{
-	switch (wc) {
-	case '\t':
-		/* Tab completes what is typed; on an empty line there is nothing to complete,
-		 * so it moves the focus instead. */
-		if (prompt_empty())
-			focus_move(c, 1);
-		else
-			feed_str("\t");
-		return;
-	case 12:   /* Ctrl-L */
-		clearok(curscr, TRUE);
-		c->dirty = true;
-		c->last_frame = 0;
-		return;
-	case 3:    /* Ctrl-C */
-		if (prompt_empty() && !script_idle(&c->app)) {
-			script_abort(&c->app);   /* stop the waiting command and what was queued */
-			set_status(c, false, "stopped the command that was waiting");
-		}
-		prompt_clear();
-		return;
-	case '\n':
-	case '\r':
-		feed_str("\r");
-		return;
-	default:
-		break;
-	}
-	char mb[MB_LEN_MAX];
-	if (wc < 0x80 || (MB_CUR_MAX == 1 && wc <= 0xff)) {   /* see read_keys */
-		mb[0] = (char)wc;
-		prompt_feed(mb, 1);
-		return;
-	}
-	mbstate_t st;
-	memset(&st, 0, sizeof(st));
-	size_t n = wcrtomb(mb, (wchar_t)wc, &st);
-	if (n != (size_t)-1)
-		prompt_feed(mb, n);
-}
-
-static void read_keys(struct console *c)
-{
-	for (int i = 0; i < CONSOLE_KEYS_PER_WAKE && !c->app.quit; i++) {
-		wint_t wc;
-		int r;
-		if (MB_CUR_MAX == 1) {
-			/* A single-byte locale (LANG=C): get_wch would swallow bytes of 0x80 and
-			 * above that are no character there; take bytes, readline gets them as is. */
-			int k = getch();
-			r = k == ERR ? ERR : k >= KEY_MIN ? KEY_CODE_YES : OK;
-			wc = (wint_t)k;
-		} else {
-			r = get_wch(&wc);
-		}
-		if (r == ERR)
-			break;
-		if (r == KEY_CODE_YES)
-			key_code(c, (int)wc);
-		else
-			key_char(c, wc);
-	}
+	console_set_status(ctx, false, text);
 }
 
 /* ---- signals ---- */
 
-static int signals_block(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGWINCH);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGINT);
-	/* Before any session thread exists, so every thread inherits the mask and the
-	 * signals reach only the signal fd. */
-	if (pthread_sigmask(SIG_BLOCK, set, NULL) != 0)
-		return -1;
-	return signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
 static void read_signals(struct console *c)
 {
-	struct signalfd_siginfo si;
-	while (read(c->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGWINCH)
+	int sig;
+	while ((sig = sysio_signal_next(c->sigfd))) {
+		if (sig == SIGWINCH)
 			resize(c);
 		else
 			c->app.quit = true;   /* SIGTERM, SIGHUP, SIGINT: leave cleanly */
@@ -569,68 +175,85 @@ static bool sessions_alive(const struct app *a)
 	return a->sessions.head || !script_idle(a);
 }
 
+/* How long poll may sleep: until the next frame is due, the next title tick, the next look
+ * at a pending script line, or the end of a flood's quiet time, whichever comes first. */
+static int wait_ms(const struct console *c, uint64_t t, bool bus_quiet)
+{
+	int timeout = -1;
+	if (c->dirty) {
+		uint64_t due = c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS;
+		timeout = due > t ? (int)((due - t + NS_PER_MS - 1) / NS_PER_MS) : 0;
+	} else if (sessions_alive(&c->app)) {
+		timeout = c->next_tick > t ? (int)((c->next_tick - t) / NS_PER_MS) + 1 : 0;
+	}
+	/* A pending wait or expect is looked at every few ms. */
+	if (!script_idle(&c->app) && (timeout < 0 || timeout > CONSOLE_SCRIPT_MS))
+		timeout = CONSOLE_SCRIPT_MS;
+	if (bus_quiet) {
+		int q = (int)((c->bus_quiet_until - t + NS_PER_MS - 1) / NS_PER_MS);
+		if (timeout < 0 || q < timeout)
+			timeout = q;
+	}
+	return timeout;
+}
+
+static void drain_bus(struct console *c)
+{
+	/* Bounded per call; the rest waits for the next turn of the loop. */
+	size_t got = app_pump(&c->app, 0);
+	if (got >= CONSOLE_FLOOD_EVENTS)
+		c->bus_quiet_until = now_ns() + CONSOLE_FRAME_MS * NS_PER_MS;
+	else if (got)
+		c->bus_quiet_until = now_ns() + CONSOLE_DRAIN_MS * NS_PER_MS;
+	reap(c);
+}
+
+/* Titles every tick while sessions run; a frame when one is due, else just the prompt. */
+static void paint(struct console *c)
+{
+	uint64_t t = now_ns();
+	if (sessions_alive(&c->app) && t >= c->next_tick) {
+		c->next_tick = t + CONSOLE_TICK_MS * NS_PER_MS;
+		if (titles_refresh(&c->titles, &c->app, &c->v))
+			c->dirty = true;
+	}
+	if (c->dirty && t >= c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS) {
+		frame(c);
+	} else if (prompt_dirty()) {
+		/* Typing echoes now, whatever the frame pacing says. */
+		view_draw_prompt(&c->v);
+		refresh();
+	}
+}
+
 static void run(struct console *c)
 {
 	while (!c->app.quit) {
 		uint64_t t = now_ns();
-		int timeout = -1;
-		if (c->dirty) {
-			uint64_t due = c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS;
-			timeout = due > t ? (int)((due - t + NS_PER_MS - 1) / NS_PER_MS) : 0;
-		} else if (sessions_alive(&c->app)) {
-			timeout = c->next_tick > t ? (int)((c->next_tick - t) / NS_PER_MS) + 1 : 0;
-		}
-		/* A pending wait or expect is looked at every few ms. */
-		if (!script_idle(&c->app) && (timeout < 0 || timeout > CONSOLE_SCRIPT_MS))
-			timeout = CONSOLE_SCRIPT_MS;
 		bool bus_quiet = t < c->bus_quiet_until;
-		if (bus_quiet) {
-			int q = (int)((c->bus_quiet_until - t + NS_PER_MS - 1) / NS_PER_MS);
-			if (timeout < 0 || q < timeout)
-				timeout = q;
-		}
 		struct pollfd p[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = bus_quiet ? -1 : bus_fd(c->app.bus), .events = POLLIN },
 			{ .fd = c->sigfd, .events = POLLIN },
 		};
-		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+		if (poll(p, 3, wait_ms(c, t, bus_quiet)) < 0 && errno != EINTR)
 			break;
 		if (p[2].revents & POLLIN)
 			read_signals(c);
 		if (p[0].revents & POLLIN)
-			read_keys(c);
+			keys_read(c);
 		else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			c->app.quit = true;   /* the terminal went away */
-		if (p[1].revents & POLLIN) {
-			/* Bounded per call; the rest waits for the next turn of the loop. */
-			size_t got = app_pump(&c->app, 0);
-			if (got >= CONSOLE_FLOOD_EVENTS)
-				c->bus_quiet_until = now_ns() + CONSOLE_FRAME_MS * NS_PER_MS;
-			else if (got)
-				c->bus_quiet_until = now_ns() + CONSOLE_DRAIN_MS * NS_PER_MS;
-			reap(c);
-		}
+		if (p[1].revents & POLLIN)
+			drain_bus(c);
 		if (!script_idle(&c->app)) {
-			keep_figures(c);
+			titles_keep(&c->titles, &c->app);
 			script_step(&c->app);   /* a wait or expect that came due */
 			reap(c);
 		}
 		if (c->app.quit)
 			break;
-		t = now_ns();
-		if (sessions_alive(&c->app) && t >= c->next_tick) {
-			c->next_tick = t + CONSOLE_TICK_MS * NS_PER_MS;
-			if (refresh_figures(c))
-				c->dirty = true;
-		}
-		if (c->dirty && t >= c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS) {
-			frame(c);
-		} else if (prompt_dirty()) {
-			/* Typing echoes now, whatever the frame pacing says. */
-			view_draw_prompt(&c->v);
-			refresh();
-		}
+		paint(c);
 	}
 }
 
@@ -642,8 +265,7 @@ static bool locale_is_utf8(void)
 
 static int screen_open(struct console *c, bool no_color, bool utf8)
 {
-	if (tcgetattr(STDIN_FILENO, &crash_tio) == 0)
-		crash_tio_ok = true;
+	crash_save_tty();
 	c->screen = newterm(NULL, stdout, stdin);
 	if (!c->screen) {
 		fprintf(stderr, "udscope: cannot use terminal type '%s' (check TERM), or use "
@@ -682,6 +304,79 @@ static bool terminal_usable(void)
 	return ok;
 }
 
+/* Panes allocated, the Server pane focused; NULL (said on stderr) when memory is short. */
+static struct console *console_new(void)
+{
+	struct console *c = calloc(1, sizeof(*c));
+	if (!c) {
+		fprintf(stderr, "udscope: out of memory\n");
+		return NULL;
+	}
+	c->v.base_ns = now_ns();
+	for (int i = 0; i < LAYOUT_PANES; i++) {
+		if (pane_init(&c->v.panes[i], PANE_LINES_DEFAULT) < 0) {
+			fprintf(stderr, "udscope: out of memory\n");
+			for (int k = 0; k < i; k++)
+				pane_free(&c->v.panes[k]);
+			free(c);
+			return NULL;
+		}
+	}
+	c->v.focus = LAYOUT_SERVER;
+	c->v.panes[LAYOUT_SERVER].focus = true;
+	return c;
+}
+
+static void console_free(struct console *c)
+{
+	for (int i = 0; i < LAYOUT_PANES; i++)
+		pane_free(&c->v.panes[i]);
+	free(c);
+}
+
+/* The prompt, the first frame, then the -e commands. */
+static void console_start(struct console *c, char **exec, int nexec)
+{
+	struct prompt_hooks hooks = { on_line, on_matches, c };
+	char why[512];
+	if (prompt_init("udscope> ", &hooks, why, sizeof(why)) < 0)
+		console_set_status(c, true, why);
+	else
+		console_set_status(c, false, "udscope: F1 help | Tab completes, or moves focus "
+				   "on an empty line | F10 quit");
+	titles_refresh(&c->titles, &c->app, &c->v);
+	frame(c);
+	for (int i = 0; i < nexec; i++)
+		script_push(&c->app, exec[i], NULL, 0);
+	script_step(&c->app);
+	app_pump(&c->app, 0);
+	reap(c);
+}
+
+/* Stop the sessions first: with closing set, their last events no longer reach the panes,
+ * and their errors are kept for stderr. Then give the terminal back, keep the history, and
+ * print those errors. Returns the exit status. */
+static int console_finish(struct console *c)
+{
+	int rc = 0;
+	c->closing = true;
+	app_close(&c->app);
+	endwin();
+	crash_disarm();
+	char why[512];
+	if (prompt_close(why, sizeof(why)) < 0) {
+		fprintf(stderr, "udscope: %s\n", why);
+		rc = 1;
+	}
+	for (int i = 0; i < c->nlate; i++) {
+		char safe[TEXT_SANITIZE_SIZE(EVENT_LINE_MAX)];
+		text_sanitize(c->late[i], strlen(c->late[i]), false, safe, sizeof(safe));
+		fprintf(stderr, "udscope: %s\n", safe);
+	}
+	delscreen(c->screen);
+	return rc;
+}
+
 int console_run(char **exec, int nexec, bool no_color)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -693,82 +388,30 @@ int console_run(char **exec, int nexec, bool no_color)
 		return 1;
 	setlocale(LC_ALL, "");
 	bool utf8 = locale_is_utf8();
-	struct console *c = calloc(1, sizeof(*c));
-	if (!c) {
-		fprintf(stderr, "udscope: out of memory\n");
+	struct console *c = console_new();
+	if (!c)
 		return 1;
-	}
-	c->v.base_ns = now_ns();
-	for (int i = 0; i < LAYOUT_PANES; i++) {
-		if (pane_init(&c->v.panes[i], PANE_LINES_DEFAULT) < 0) {
-			fprintf(stderr, "udscope: out of memory\n");
-			for (int k = 0; k < i; k++)
-				pane_free(&c->v.panes[k]);
-			free(c);
-			return 1;
-		}
-	}
-	c->v.focus = LAYOUT_SERVER;
-	c->v.panes[LAYOUT_SERVER].focus = true;
-	sigset_t set;
 	int rc = 1;
-	c->sigfd = signals_block(&set);
+	/* Before any session thread exists, so every thread inherits the mask and the
+	 * signals reach only the signal fd. */
+	c->sigfd = sysio_signals_block(SIGWINCH);
 	if (c->sigfd < 0) {
-		fprintf(stderr, "udscope: signalfd: %s\n", strerror(errno));
-		goto out_panes;
+		fprintf(stderr, "udscope: signalfd: %s\n", strerror(-c->sigfd));
+		console_free(c);
+		return 1;
 	}
 	struct event_sink out = { sink, c };
 	if (app_init(&c->app, BUS_LOSSY, CONSOLE_BUS_EVENTS, out) < 0) {
 		fprintf(stderr, "udscope: out of memory\n");
-		goto out_sig;
-	}
-	if (screen_open(c, no_color, utf8) < 0) {
+	} else if (screen_open(c, no_color, utf8) < 0) {
 		app_close(&c->app);
-		goto out_sig;
+	} else {
+		console_start(c, exec, nexec);
+		run(c);
+		rc = console_finish(c);
 	}
-	struct prompt_hooks hooks = { on_line, on_matches, c };
-	char why[512];
-	if (prompt_init("udscope> ", &hooks, why, sizeof(why)) < 0)
-		set_status(c, true, why);
-	else
-		set_status(c, false, "udscope: F1 help | Tab completes, or moves focus on an "
-			   "empty line | F10 quit");
-	refresh_figures(c);
-	frame(c);
-	for (int i = 0; i < nexec; i++)
-		script_push(&c->app, exec[i], NULL, 0);
-	script_step(&c->app);
-	app_pump(&c->app, 0);
-	reap(c);
-	run(c);
-	/* Stop the sessions first (their last lines still land in the panes), then give the
-	 * terminal back, then keep the history. */
-	c->closing = true;
-	app_close(&c->app);
-	endwin();
-	crash_disarm();
-	rc = 0;
-	if (prompt_close(why, sizeof(why)) < 0) {
-		fprintf(stderr, "udscope: %s\n", why);
-		rc = 1;
-	}
-	for (int i = 0; i < c->nlate; i++) {
-		char safe[TEXT_SANITIZE_SIZE(EVENT_LINE_MAX)];
-		text_sanitize(c->late[i], strlen(c->late[i]), false, safe, sizeof(safe));
-		fprintf(stderr, "udscope: %s\n", safe);
-	}
-	delscreen(c->screen);
-out_sig:
 	/* The signals stay blocked: one arriving now must not kill a clean exit. */
 	close(c->sigfd);
-out_panes:
-	for (int i = 0; i < LAYOUT_PANES; i++)
-		pane_free(&c->v.panes[i]);
-	free(c);
+	console_free(c);
 	return rc;
-}
-
-int front_console(char **exec, int nexec, bool no_color)
-{
-	return console_run(exec, nexec, no_color);
 }

@@ -12,7 +12,8 @@
 #define CONSOLE_SCRIPT_MS 20
 #define CONSOLE_BUS_EVENTS 8192
 
-/* The console proper; front_console (front.h) is this. Returns the exit status. */
+/* Run the full-screen console; EXEC holds the -e commands, run in order. Returns the exit
+ * status. main's entry into the console: this header stays free of curses. */
 int console_run(char **exec, int nexec, bool no_color);
 
 #endif

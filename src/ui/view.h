@@ -15,7 +15,9 @@
 #define VIEW_STATUS_MAX 512
 #define VIEW_CONNS_MAX 4
 
-/* Everything a frame shows; the console fills it, the view only paints it. */
+/* Everything a frame shows. The console fills it; view_draw paints it and writes back what
+ * only painting can tell: each pane's scroll, clamped to the rows its lines fill (following
+ * again when they all fit), and head_rows. */
 struct view {
 	struct pane panes[LAYOUT_PANES];
 	struct layout layout;
@@ -39,7 +41,7 @@ struct view {
 
 /* Start colours (unless monochrome). Call once after initscr. */
 void view_init(struct view *v, bool color, bool utf8);
-/* Paint the whole frame into stdscr (the caller refreshes). */
+/* Paint the whole frame into stdscr (the caller refreshes); clamps the panes' scroll. */
 void view_draw(struct view *v);
 /* Paint just the prompt line and put the cursor on it. */
 void view_draw_prompt(struct view *v);

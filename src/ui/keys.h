@@ -1,0 +1,11 @@
+/* keys: the console's key table (key, action, help) and the reading of typed keys. */
+#ifndef UDSCOPE_UI_KEYS_H
+#define UDSCOPE_UI_KEYS_H
+
+struct console;
+
+/* Handle the keys waiting on the terminal (a bounded number per call, so a paste cannot
+ * starve the bus): the console's own keys act, the rest go to readline. Main thread. */
+void keys_read(struct console *c);
+
+#endif
