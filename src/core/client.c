@@ -244,7 +244,8 @@ size_t client_unmatched(struct client *c, void *tail, size_t max, size_t *tail_l
 {
 	pthread_mutex_lock(&c->lock);
 	size_t n = c->rxlen, k = n < max ? n : max;
-	memcpy(tail, c->rx + n - k, k);
+	if (k)
+		memcpy(tail, c->rx + n - k, k);   /* rx is NULL until something came */
 	*tail_len = k;
 	pthread_mutex_unlock(&c->lock);
 	return n;
