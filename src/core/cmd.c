@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/addr.h"
 #include "core/app.h"
 #include "core/cmd_list.h"
 #include "core/sysio.h"
@@ -390,6 +391,17 @@ const char *cmd_str(const struct cmd_args *a, const char *opt, const char *dflt)
 {
 	int i = opt_index(a, opt);
 	return i >= 0 && a->has[i] ? a->str[i] : dflt;
+}
+
+bool cmd_addr(struct app *app, const struct cmd_args *a, int i, const char *op,
+	      struct uds_addr *out)
+{
+	char why[256], sh[ADDR_SHOW_SIZE];
+	if (addr_parse(a->argv[i], a->arglen[i], out, why, sizeof(why)) == 0)
+		return true;
+	app_error(app, 0, "%s %s: %s", op, addr_show(a->argv[i], a->arglen[i], sh, sizeof(sh)),
+		  why);
+	return false;
 }
 
 int cmd_run_line(struct app *app, const char *line)

@@ -69,6 +69,12 @@ const struct cmd_entry *cmd_find(const char *name);
 int cmd_parse(const char *line, struct cmd_args *out, char *err, size_t errlen);
 void cmd_args_free(struct cmd_args *a);
 
+struct uds_addr;
+/* Argument I as a socket address; when it is not one, one error line starting with OP and
+ * the word (escaped) is said and false returned. */
+bool cmd_addr(struct app *app, const struct cmd_args *a, int i, const char *op,
+	      struct uds_addr *out);
+
 /* Parse and run LINE; a parse error is emitted through app. Returns a CMD_* code. */
 int cmd_run_line(struct app *app, const char *line);
 

@@ -11,12 +11,8 @@
 static int client_run(struct app *app, const struct cmd_args *a)
 {
 	struct uds_addr addr;
-	char why[256], sh[ADDR_SHOW_SIZE];
-	if (addr_parse(a->argv[0], a->arglen[0], &addr, why, sizeof(why)) < 0) {
-		app_error(app, 0, "client %s: %s",
-			  addr_show(a->argv[0], a->arglen[0], sh, sizeof(sh)), why);
+	if (!cmd_addr(app, a, 0, "client", &addr))
 		return CMD_FAIL;
-	}
 	app_reap(app);
 	const char *msg = CLIENT_DEFAULT_MESSAGE;
 	size_t len = sizeof(CLIENT_DEFAULT_MESSAGE) - 1;

@@ -13,12 +13,8 @@
 static int connect_run(struct app *app, const struct cmd_args *a)
 {
 	struct uds_addr addr;
-	char why[256], sh[ADDR_SHOW_SIZE];
-	if (addr_parse(a->argv[0], a->arglen[0], &addr, why, sizeof(why)) < 0) {
-		app_error(app, 0, "connect %s: %s",
-			  addr_show(a->argv[0], a->arglen[0], sh, sizeof(sh)), why);
+	if (!cmd_addr(app, a, 0, "connect", &addr))
 		return CMD_FAIL;
-	}
 	app_reap(app);
 	/* Connections the peer closed have said everything: they make room for this one. */
 	struct session *old, *next;
