@@ -20,10 +20,11 @@
 #include "core/server.h"
 #include "core/sysio.h"
 
-enum contender { BARE, UDS_CONSOLE, UDS_BATCH, SOCAT, NCONTENDERS };
+enum contender { BARE, UDS_CONSOLE, UDS_CAPTURE, UDS_BATCH, SOCAT, NCONTENDERS };
 static const char *const names[NCONTENDERS] = {
 	[BARE] = "bare loop",
 	[UDS_CONSOLE] = "udscope (console bus)",
+	[UDS_CAPTURE] = "udscope (console, capture)",
 	[UDS_BATCH] = "udscope (batch, lossless)",
 	[SOCAT] = "socat EXEC:cat",
 };
@@ -88,8 +89,11 @@ static void on_term(int sig)
 	stop_flag = 1;
 }
 
-static void udscope_server(const char *path, unsigned chunk, int ready, bool lossless, int report)
+/* CAPTURE: every chunk also kept whole in a 64 MiB capture store, as the console does. */
+static void udscope_server(const char *path, unsigned chunk, int ready, bool lossless,
+			   bool capture, int report)
 {
+	app_capture_budget(capture ? APP_CAPTURE_DEFAULT : 0);
 	signal(SIGTERM, on_term);
 	struct consumer cons = { 0 };
 	if (lossless)
@@ -104,7 +108,7 @@ static void udscope_server(const char *path, unsigned chunk, int ready, bool los
 	char err[256];
 	if (addr_parse(path, strlen(path), &addr, err, sizeof(err)) < 0)
 		_exit(1);
-	struct server_opts o = { .chunk = chunk, .backlog = 4, .mode = -1 };
+	struct server_opts o = { .chunk = chunk, .backlog = 4, .mode = -1, .capture = app.capture };
 	struct server *srv;
 	struct session *ses = app_prepare(&app, &server_session_ops);
 	if (!ses || server_start(&srv, &addr, &o, &ses->now, &ses->later) < 0)
@@ -144,8 +148,9 @@ static pid_t start_server(enum contender who, const char *path, unsigned chunk, 
 		close(rep[0]);
 		if (who == BARE)
 			bare_server(path, chunk, rp[1]);
-		else if (who == UDS_CONSOLE || who == UDS_BATCH)
-			udscope_server(path, chunk, rp[1], who == UDS_BATCH, rep[1]);
+		else if (who == UDS_CONSOLE || who == UDS_BATCH || who == UDS_CAPTURE)
+			udscope_server(path, chunk, rp[1], who == UDS_BATCH, who == UDS_CAPTURE,
+				       rep[1]);
 		else {
 			char listen[160], bsz[32];
 			snprintf(listen, sizeof(listen), "UNIX-LISTEN:%s", path);
@@ -329,7 +334,7 @@ int main(int argc, char **argv)
 				continue;
 			double m = median(mb[w], rounds);
 			char seen[32] = "-";
-			if (w == UDS_CONSOLE || w == UDS_BATCH)
+			if (w == UDS_CONSOLE || w == UDS_BATCH || w == UDS_CAPTURE)
 				snprintf(seen, sizeof(seen), "%llu", last[w].chunks);
 			printf("%-28s %8u %12.1f %8.2fx %7ld KiB %12s\n", names[w], chunks[ci], m,
 			       m / base, last[w].rss_kb, seen);
