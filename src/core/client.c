@@ -371,174 +371,236 @@ static int64_t echo_mismatch(const struct client *c, uint64_t received, const ch
 	return overlap < n ? (int64_t)(received + overlap) : -1;
 }
 
-static void *client_main(void *arg)
+/* What the client thread keeps while it runs. */
+struct crun {
+	struct client *c;
+	bool oneshot;
+	char *out, *in;               /* bytes being sent; one recv's worth */
+	size_t outlen, outcap, outoff;
+	uint64_t received, expected;  /* one-shot: echo bytes so far, and the message's length */
+	uint64_t deadline;            /* one-shot --timeout, or the graceful stop's flush */
+	uint64_t linger_until;        /* after the last byte went: the last echoes' moment */
+	int status;                   /* 0, or the errno the session ends with */
+	bool peer_closed, draining;
+	bool over;                    /* the loop ends (status says how) */
+};
+
+/* A stop was asked for: a one-shot client (or a stop now) ends at once; a connection first
+ * sends what is queued, within the flush bound. Returns false when the loop ends. */
+static bool take_stop(struct crun *r)
 {
-	struct client *c = arg;
-	const bool oneshot = c->opts.oneshot;
-	char *out = NULL, *in = malloc(c->opts.chunk);
-	size_t outlen = 0, outcap = 0, outoff = 0;
-	uint64_t received = 0, expected = oneshot ? c->msg_len : 0;
-	uint64_t deadline = 0;        /* one-shot --timeout, or the graceful stop's flush */
-	uint64_t linger_until = 0;    /* after the last byte went: the last echoes' moment */
-	int status = 0;
-	bool peer_closed = false, draining = false;
-	if (!in) {
-		event_emit_error(&c->later, SRC_CLIENT, 0, ENOMEM, "client %s", c->addr.text);
-		status = ENOMEM;
-		goto done;
+	struct client *c = r->c;
+	if (r->draining)
+		return atomic_load(&c->flush_ms) >= 0;   /* asked again, to stop now? */
+	if (!atomic_load(&c->stop))
+		return true;
+	int ms = atomic_load(&c->flush_ms);
+	if (r->oneshot || ms < 0)
+		return false;
+	close_queue(c);
+	r->draining = true;
+	r->deadline = event_now_ns() + (uint64_t)ms * 1000000u;
+	return true;
+}
+
+/* The last bytes went out: take what client_send queued since, or, when draining and
+ * nothing is left, shut the sending side and give the peer a moment to answer. */
+static void refill(struct crun *r)
+{
+	struct client *c = r->c;
+	if (r->outoff == r->outlen) {
+		r->outoff = r->outlen = 0;
+		size_t n = take_queue(c, &r->out, &r->outcap, 0);
+		if (n) {
+			r->outlen = n;
+			emit_bytes(c, EV_SEND, r->out, n);
+		}
 	}
-	if (oneshot && c->opts.timeout_ms > 0)
-		deadline = event_now_ns() + (uint64_t)c->opts.timeout_ms * 1000000u;
-	for (;;) {
-		if (draining && atomic_load(&c->flush_ms) < 0)
-			break;   /* asked again, to stop now */
-		if (atomic_load(&c->stop) && !draining) {
-			int ms = atomic_load(&c->flush_ms);
-			if (oneshot || ms < 0)
-				break;
-			/* Graceful: take nothing new, send what is queued, within the bound. */
-			close_queue(c);
-			draining = true;
-			deadline = event_now_ns() + (uint64_t)ms * 1000000u;
+	if (r->draining && r->outlen == 0 && !r->linger_until) {
+		shutdown(c->fd, SHUT_WR);
+		r->linger_until = event_now_ns() + (uint64_t)atomic_load(&c->linger_ms) * 1000000u;
+	}
+}
+
+/* Deadlines hold even against a peer that keeps the socket busy. Returns true when the loop
+ * ends: the linger is over (nothing lost), or a deadline passed (an error said). */
+static bool past_deadline(struct crun *r)
+{
+	struct client *c = r->c;
+	if (r->linger_until)
+		return ms_until(r->linger_until) == 0;
+	if (!r->deadline || ms_until(r->deadline) != 0)
+		return false;
+	r->status = ETIMEDOUT;
+	if (r->draining) {
+		uint64_t total, left = unsent_bytes(c, r->outlen - r->outoff, &total);
+		event_emit_error(&c->later, SRC_CLIENT, 0, ETIMEDOUT,
+				 "disconnect %s: %llu of %llu bytes not sent after %d s (the peer is "
+				 "not reading)", c->addr.text, (unsigned long long)left,
+				 (unsigned long long)total, (atomic_load(&c->flush_ms) + 999) / 1000);
+	} else {
+		event_emit_error(&c->later, SRC_CLIENT, 0, ETIMEDOUT,
+				 "client %s: no complete echo after %d s: received %llu of %llu bytes",
+				 c->addr.text, (c->opts.timeout_ms + 999) / 1000,
+				 (unsigned long long)r->received, (unsigned long long)r->expected);
+	}
+	return true;
+}
+
+static void send_some(struct crun *r)
+{
+	struct client *c = r->c;
+	ssize_t n = send(c->fd, r->out + r->outoff, r->outlen - r->outoff,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		r->status = errno;
+		r->over = true;
+		close_queue(c);
+		uint64_t total, left = unsent_bytes(c, r->outlen - r->outoff, &total);
+		event_emit_error(&c->later, SRC_CLIENT, 0, r->status, "send %s: %llu of %llu bytes "
+				 "not sent", c->addr.text, (unsigned long long)left,
+				 (unsigned long long)total);
+		return;
+	}
+	if (n > 0) {
+		r->outoff += (size_t)n;
+		stats_add_out(&c->stats, (size_t)n);
+		atomic_fetch_add(&c->sent, (uint64_t)n);
+	}
+}
+
+/* One-shot: every byte of the echo must be the message's, and no more. */
+static void check_echo(struct crun *r, size_t n)
+{
+	struct client *c = r->c;
+	int64_t bad = echo_mismatch(c, r->received, r->in, n);
+	r->received += n;
+	if (bad < 0)
+		return;
+	if ((uint64_t)bad >= r->expected)
+		event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO, "client %s: the echo differs at "
+				 "byte %lld (it is longer than the %llu bytes sent)", c->addr.text,
+				 (long long)bad, (unsigned long long)r->expected);
+	else
+		event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO,
+				 "client %s: the echo differs at byte %lld", c->addr.text,
+				 (long long)bad);
+	r->status = EPROTO;
+	r->over = true;
+}
+
+static void recv_some(struct crun *r)
+{
+	struct client *c = r->c;
+	ssize_t n = recv(c->fd, r->in, c->opts.chunk, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		r->status = errno;
+		r->over = true;
+		event_emit_error(&c->later, SRC_CLIENT, 0, r->status, "recv %s", c->addr.text);
+		return;
+	}
+	if (n == 0) {
+		r->peer_closed = r->over = true;
+		return;
+	}
+	stats_add_in(&c->stats, (size_t)n);
+	emit_bytes(c, EV_RECV, r->in, (size_t)n);
+	if (r->oneshot)
+		check_echo(r, (size_t)n);
+	else
+		rx_keep(c, r->in, (size_t)n);
+}
+
+/* The loop is over with no error yet: bytes a connection could not send, or a one-shot
+ * echo that came short, are failures. */
+static void final_checks(struct crun *r)
+{
+	struct client *c = r->c;
+	if (r->status)
+		return;
+	if (!r->oneshot) {
+		close_queue(c);
+		uint64_t total, left = unsent_bytes(c, r->outlen - r->outoff, &total);
+		if (left) {
+			r->status = EPIPE;
+			event_emit_error(&c->later, SRC_CLIENT, 0, EPIPE,
+					 "send %s: %llu of %llu bytes not sent (%s)", c->addr.text,
+					 (unsigned long long)left, (unsigned long long)total,
+					 r->peer_closed ? "the peer closed the connection"
+							: "the connection was stopped first");
 		}
-		if (outoff == outlen) {
-			outoff = outlen = 0;
-			size_t n = take_queue(c, &out, &outcap, 0);
-			if (n) {
-				outlen = n;
-				emit_bytes(c, EV_SEND, out, n);
-			}
-		}
-		if (oneshot && outlen == 0 && received >= expected)
-			break;
-		if (draining && outlen == 0 && !linger_until) {
-			/* Everything went: say so to the peer, and let the last echoes arrive. */
-			shutdown(c->fd, SHUT_WR);
-			linger_until = event_now_ns() +
-				       (uint64_t)atomic_load(&c->linger_ms) * 1000000u;
-		}
-		int timeout = ms_until(linger_until ? linger_until : deadline);
+	} else if (r->received < r->expected) {
+		r->status = EPROTO;
+		event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO,
+				 "client %s: short echo, received %llu of %llu bytes%s", c->addr.text,
+				 (unsigned long long)r->received, (unsigned long long)r->expected,
+				 r->peer_closed ? " before the server closed the connection" : "");
+	}
+}
+
+static void run_loop(struct crun *r)
+{
+	struct client *c = r->c;
+	while (!r->over && take_stop(r)) {
+		refill(r);
+		if (r->oneshot && r->outlen == 0 && r->received >= r->expected)
+			return;
 		struct pollfd p[2] = {
 			{ .fd = c->ctl[0], .events = POLLIN },
-			{ .fd = c->fd, .events = POLLIN | (outoff < outlen ? POLLOUT : 0) },
+			{ .fd = c->fd, .events = POLLIN | (r->outoff < r->outlen ? POLLOUT : 0) },
 		};
-		int pr = poll(p, 2, timeout);
-		if (pr < 0) {
+		if (poll(p, 2, ms_until(r->linger_until ? r->linger_until : r->deadline)) < 0) {
 			if (errno == EINTR)
 				continue;
-			status = errno;
-			event_emit_error(&c->later, SRC_CLIENT, 0, status, "poll");
-			break;
+			r->status = errno;
+			event_emit_error(&c->later, SRC_CLIENT, 0, r->status, "poll");
+			return;
 		}
-		/* Deadlines hold even against a peer that keeps the socket busy. */
-		if (linger_until && ms_until(linger_until) == 0)
-			break;   /* the peer did not close in time: nothing is lost, we close */
-		if (!linger_until && deadline && ms_until(deadline) == 0) {
-			status = ETIMEDOUT;
-			if (draining) {
-				uint64_t total, left = unsent_bytes(c, outlen - outoff, &total);
-				event_emit_error(&c->later, SRC_CLIENT, 0, ETIMEDOUT,
-						 "disconnect %s: %llu of %llu bytes not sent after %d s "
-						 "(the peer is not reading)", c->addr.text,
-						 (unsigned long long)left, (unsigned long long)total,
-						 (atomic_load(&c->flush_ms) + 999) / 1000);
-			} else {
-				event_emit_error(&c->later, SRC_CLIENT, 0, ETIMEDOUT,
-						 "client %s: no complete echo after %d s: received %llu "
-						 "of %llu bytes", c->addr.text,
-						 (c->opts.timeout_ms + 999) / 1000,
-						 (unsigned long long)received, (unsigned long long)expected);
-			}
-			break;
-		}
+		if (past_deadline(r))
+			return;
 		if (p[0].revents) {
 			char drain[64];
 			while (read(c->ctl[0], drain, sizeof(drain)) > 0)
 				;
 		}
-		if ((p[1].revents & POLLOUT) && outoff < outlen) {
-			ssize_t n = send(c->fd, out + outoff, outlen - outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
-			if (n < 0 && errno != EAGAIN && errno != EINTR) {
-				status = errno;
-				close_queue(c);
-				uint64_t total, left = unsent_bytes(c, outlen - outoff, &total);
-				event_emit_error(&c->later, SRC_CLIENT, 0, status,
-						 "send %s: %llu of %llu bytes not sent", c->addr.text,
-						 (unsigned long long)left, (unsigned long long)total);
-				break;
-			}
-			if (n > 0) {
-				outoff += (size_t)n;
-				stats_add_out(&c->stats, (size_t)n);
-				atomic_fetch_add(&c->sent, (uint64_t)n);
-			}
-		}
-		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t n = recv(c->fd, in, c->opts.chunk, MSG_DONTWAIT);
-			if (n < 0) {
-				if (errno == EAGAIN || errno == EINTR)
-					continue;
-				status = errno;
-				event_emit_error(&c->later, SRC_CLIENT, 0, status, "recv %s", c->addr.text);
-				break;
-			}
-			if (n == 0) {
-				peer_closed = true;
-				break;
-			}
-			stats_add_in(&c->stats, (size_t)n);
-			emit_bytes(c, EV_RECV, in, (size_t)n);
-			if (!oneshot)
-				rx_keep(c, in, (size_t)n);
-			int64_t bad = oneshot ? echo_mismatch(c, received, in, (size_t)n) : -1;
-			received += (size_t)n;
-			if (bad >= 0) {
-				if ((uint64_t)bad >= expected)
-					event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO,
-							 "client %s: the echo differs at byte %lld (it is "
-							 "longer than the %llu bytes sent)", c->addr.text,
-							 (long long)bad, (unsigned long long)expected);
-				else
-					event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO,
-							 "client %s: the echo differs at byte %lld",
-							 c->addr.text, (long long)bad);
-				status = EPROTO;
-				break;
-			}
-		}
+		if ((p[1].revents & POLLOUT) && r->outoff < r->outlen)
+			send_some(r);
+		if (!r->over && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			recv_some(r);
 	}
-	if (status == 0 && !oneshot) {
-		/* The peer went away with bytes still to go: they are lost, and that is a failure. */
-		close_queue(c);
-		uint64_t total, left = unsent_bytes(c, outlen - outoff, &total);
-		if (left) {
-			status = EPIPE;
-			event_emit_error(&c->later, SRC_CLIENT, 0, EPIPE,
-					 "send %s: %llu of %llu bytes not sent (%s)", c->addr.text,
-					 (unsigned long long)left, (unsigned long long)total,
-					 peer_closed ? "the peer closed the connection"
-						     : "the connection was stopped first");
-		}
+}
+
+static void *client_main(void *arg)
+{
+	struct client *c = arg;
+	struct crun r = {
+		.c = c,
+		.oneshot = c->opts.oneshot,
+		.in = malloc(c->opts.chunk),
+		.expected = c->opts.oneshot ? c->msg_len : 0,
+	};
+	if (r.oneshot && c->opts.timeout_ms > 0)
+		r.deadline = event_now_ns() + (uint64_t)c->opts.timeout_ms * 1000000u;
+	if (!r.in) {
+		event_emit_error(&c->later, SRC_CLIENT, 0, ENOMEM, "client %s", c->addr.text);
+		r.status = ENOMEM;
+	} else {
+		run_loop(&r);
+		final_checks(&r);
 	}
-	if (status == 0 && oneshot && received < expected) {
-		status = EPROTO;
-		event_emit_error(&c->later, SRC_CLIENT, 0, EPROTO,
-				 "client %s: short echo, received %llu of %llu bytes%s", c->addr.text,
-				 (unsigned long long)received, (unsigned long long)expected,
-				 peer_closed ? " before the server closed the connection" : "");
-	}
-done:;
 	struct event ev;
 	event_init(&ev, SRC_CLIENT, EV_CLOSE);
-	if (peer_closed && !oneshot && !draining)
+	if (r.peer_closed && !r.oneshot && !r.draining)
 		event_textf(&ev, "server closed the connection; closing socket");
 	else
 		event_textf(&ev, "closing socket");
 	sink_emit(&c->later, &ev);
 	shutdown(c->fd, SHUT_RDWR);
-	free(in);
-	free(out);
-	finish(c, status);
+	free(r.in);
+	free(r.out);
+	finish(c, r.status);
 	return NULL;
 }
 
