@@ -178,13 +178,72 @@ static void refuse_nul(struct batch *b)
 	b->failed = true;
 }
 
+/* Standard input's bytes not yet run as lines. */
+struct inbuf {
+	char *buf;
+	size_t cap, len;
+	bool skipping;           /* inside an over-long line, dropped up to its end */
+};
+
+/* Run every whole line in IN, keep the rest; an over-long line is refused once. */
+static void run_lines(struct batch *b, struct inbuf *in)
+{
+	char *start = in->buf, *nl;
+	while (!b->app.quit && !b->signalled &&
+	       (nl = memchr(start, '\n', in->len - (size_t)(start - in->buf)))) {
+		*nl = '\0';
+		if (in->skipping)
+			in->skipping = false;
+		else if (memchr(start, '\0', (size_t)(nl - start)))
+			refuse_nul(b);
+		else
+			run_line(b, start);
+		start = nl + 1;
+	}
+	in->len -= (size_t)(start - in->buf);
+	memmove(in->buf, start, in->len);
+	if (in->len > BATCH_LINE_MAX) {
+		if (!in->skipping) {
+			app_error(&b->app, 0, "input line longer than %u bytes; ignored",
+				  BATCH_LINE_MAX);
+			b->failed = true;
+		}
+		in->skipping = true;
+		in->len = 0;
+	}
+}
+
+/* Read what standard input has. Returns false at its end (the last, unterminated line
+ * run), or when memory ran out. */
+static bool read_more(struct batch *b, struct inbuf *in)
+{
+	if (in->cap - in->len < 4096) {
+		char *nb = realloc(in->buf, in->cap * 2);
+		if (!nb)
+			return false;
+		in->buf = nb;
+		in->cap *= 2;
+	}
+	ssize_t n = read(STDIN_FILENO, in->buf + in->len, in->cap - in->len - 1);
+	if (n < 0 && errno == EINTR)
+		return true;
+	if (n <= 0) {
+		if (in->len && !in->skipping) {
+			in->buf[in->len] = '\0';
+			run_line(b, in->buf);
+		}
+		return false;
+	}
+	in->len += (size_t)n;
+	run_lines(b, in);
+	return true;
+}
+
 /* Read commands from standard input until EOF, quit or a signal. */
 static void read_stdin(struct batch *b)
 {
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	bool skipping = false;   /* inside an over-long line */
-	if (!buf)
+	struct inbuf in = { malloc(4096), 4096, 0, false };
+	if (!in.buf)
 		return;
 	while (!b->app.quit && !b->signalled) {
 		struct pollfd p[3] = {
@@ -201,51 +260,10 @@ static void read_stdin(struct batch *b)
 			break;
 		if (p[1].revents)
 			pump(b, 0);
-		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		if (cap - len < 4096) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t n = read(STDIN_FILENO, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (len && !skipping) {
-				buf[len] = '\0';
-				run_line(b, buf);
-			}
+		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !read_more(b, &in))
 			break;
-		}
-		len += (size_t)n;
-		char *start = buf, *nl;
-		while (!b->app.quit && !b->signalled &&
-		       (nl = memchr(start, '\n', len - (size_t)(start - buf)))) {
-			*nl = '\0';
-			if (skipping)
-				skipping = false;
-			else if (memchr(start, '\0', (size_t)(nl - start)))
-				refuse_nul(b);
-			else
-				run_line(b, start);
-			start = nl + 1;
-		}
-		len -= (size_t)(start - buf);
-		memmove(buf, start, len);
-		if (len > BATCH_LINE_MAX) {
-			if (!skipping) {
-				app_error(&b->app, 0, "input line longer than %u bytes; ignored",
-					  BATCH_LINE_MAX);
-				b->failed = true;
-			}
-			skipping = true;
-			len = 0;
-		}
 	}
-	free(buf);
+	free(in.buf);
 }
 
 /* Input is over but a server still runs: serve until SIGINT, SIGTERM or SIGHUP. */

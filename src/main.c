@@ -82,13 +82,41 @@ static int stdout_done(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+struct options {
+	struct batch_opts bo;
+	bool batch, no_color;
+};
+
+/* One option's value: --bytes, --capture-mb. Returns 0, or 2 after a one-line error. */
+static int option_value(struct options *o, int c, const char *arg)
 {
-	/* Before anything opens a descriptor. */
-	if (std_fds_open() < 0) {
-		fprintf(stderr, "udscope: cannot hold a closed standard descriptor with /dev/null\n");
-		return 1;
+	unsigned long mb;
+	switch (c) {
+	case 'B':
+		if (strcmp(arg, "full") != 0 && strcmp(arg, "preview") != 0) {
+			fprintf(stderr, "udscope: --bytes takes full or preview, not '%s'\n", arg);
+			return 2;
+		}
+		o->bo.full_bytes = strcmp(arg, "full") == 0;
+		return 0;
+	case 'M':
+		if (sysio_parse_ulong(arg, 10, 0, 1u << 20, &mb) < 0) {
+			fprintf(stderr, "udscope: --capture-mb takes a number of MiB from 0 to "
+				"1048576, not '%s'\n", arg);
+			return 2;
+		}
+		app_capture_budget((size_t)mb << 20);
+		return 0;
+	default:
+		return 2;
 	}
+}
+
+/* Read the options into O. Returns -1 to go on, or the exit status to leave with now
+ * (--help, --version, a usage error). */
+static int parse_options(int argc, char **argv, struct options *o)
+{
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
 		{ "exec", required_argument, NULL, 'e' },
@@ -101,73 +129,61 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct batch_opts bo = { 0 };
-	bool batch = false, no_color = false;
-	bo.exec = calloc((size_t)argc + 1, sizeof(char *));
-	if (!bo.exec) {
-		fprintf(stderr, "udscope: out of memory\n");
-		return 1;
-	}
 	int c;
 	while ((c = getopt_long(argc, argv, "be:thV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b': batch = true; break;
-		case 'e': bo.exec[bo.nexec++] = optarg; break;
-		case 't': bo.timestamps = true; break;
-		case 'j': bo.json = true; break;
-		case 'C': no_color = true; break;
+		case 'b': o->batch = true; break;
+		case 'e': o->bo.exec[o->bo.nexec++] = optarg; break;
+		case 't': o->bo.timestamps = true; break;
+		case 'j': o->bo.json = true; break;
+		case 'C': o->no_color = true; break;
 		case 'B':
-			if (strcmp(optarg, "full") != 0 && strcmp(optarg, "preview") != 0) {
-				fprintf(stderr, "udscope: --bytes takes full or preview, not '%s'\n",
-					optarg);
-				free(bo.exec);
+		case 'M':
+			if (option_value(o, c, optarg))
 				return 2;
-			}
-			bo.full_bytes = strcmp(optarg, "full") == 0;
 			break;
-		case 'M': {
-			unsigned long mb;
-			if (sysio_parse_ulong(optarg, 10, 0, 1u << 20, &mb) < 0) {
-				fprintf(stderr, "udscope: --capture-mb takes a number of MiB from 0 to "
-					"1048576, not '%s'\n", optarg);
-				free(bo.exec);
-				return 2;
-			}
-			app_capture_budget((size_t)mb << 20);
-			break;
-		}
-		case 'h': usage(stdout); free(bo.exec); return stdout_done();
-		case 'V':
-			printf("%s\n", PACKAGE_STRING);
-			free(bo.exec);
-			return stdout_done();
-		default:
-			usage(stderr);
-			free(bo.exec);
-			return 2;
+		case 'h': usage(stdout); return stdout_done();
+		case 'V': printf("%s\n", PACKAGE_STRING); return stdout_done();
+		default: usage(stderr); return 2;
 		}
 	}
-	if (bo.full_bytes && !batch) {
+	if (o->bo.full_bytes && !o->batch) {
 		fprintf(stderr, "udscope: --bytes is for batch mode (-b)\n");
-		free(bo.exec);
 		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "udscope: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
-		free(bo.exec);
 		return 2;
 	}
-	/* A peer that hangs up must be an event, never a fatal signal. */
-	signal(SIGPIPE, SIG_IGN);
-	int rc;
-	if (batch) {
-		rc = batch_run(&bo);
-	} else {
-		if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-			no_color = true;
-		rc = console_run(bo.exec, bo.nexec, no_color);
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	/* Before anything opens a descriptor. */
+	if (std_fds_open() < 0) {
+		fprintf(stderr, "udscope: cannot hold a closed standard descriptor with /dev/null\n");
+		return 1;
 	}
-	free(bo.exec);
+	struct options o = { 0 };
+	o.bo.exec = calloc((size_t)argc + 1, sizeof(char *));
+	if (!o.bo.exec) {
+		fprintf(stderr, "udscope: out of memory\n");
+		return 1;
+	}
+	int rc = parse_options(argc, argv, &o);
+	if (rc < 0) {
+		/* A peer that hangs up must be an event, never a fatal signal. */
+		signal(SIGPIPE, SIG_IGN);
+		if (o.batch) {
+			rc = batch_run(&o.bo);
+		} else {
+			if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+				o.no_color = true;
+			rc = console_run(o.bo.exec, o.bo.nexec, o.no_color);
+		}
+	}
+	free(o.bo.exec);
 	return rc;
 }
