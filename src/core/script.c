@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/app.h"
 #include "core/cmd.h"
@@ -65,6 +66,11 @@ static int read_file(const char *file, char **out, size_t *len)
 	FILE *f = fopen(file, "re");
 	if (!f)
 		return -errno;
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return -EISDIR;
+	}
 	char *buf = NULL;
 	size_t cap = 0;
 	*len = 0;

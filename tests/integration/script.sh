@@ -5,8 +5,8 @@ set -u
 NAME=script
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 13 "python3 not installed"
-echo "1..13"
+command -v python3 >/dev/null 2>&1 || skip_all 14 "python3 not installed"
+echo "1..14"
 
 # 1-3: a conversation with an HTTP server over a Unix socket, checked as it goes.
 peer web http
@@ -54,6 +54,9 @@ printf 'source %s/loop.ud\n' "$D" >"$D/loop.ud"
 rc=$?
 check "source: a missing file and endless nesting are errors, exit 1" \
 	sh -c "[ $rc -eq 1 ] && grep -qF 'udscope: source $D/none.ud: No such file or directory (ENOENT)' '$D/err' && grep -qF 'sourced files nest deeper than 16' '$D/err'"
+"$U" -b -e "source $D" </dev/null >"$D/out" 2>"$D/err"
+check "source: a directory is refused as one (EISDIR), exit 1" \
+	sh -c "[ $? -eq 1 ] && grep -qxF 'udscope: source $D: Is a directory (EISDIR)' '$D/err'"
 
 # 10-11: wait pauses the script, events keep flowing, bad values are refused.
 start=$(date +%s%N)
