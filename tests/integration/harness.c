@@ -366,7 +366,8 @@ bool rec_pump_until(struct rec *r, bool (*done)(void *), void *arg, const char *
 
 static bool rec_match(const struct event *ev, int source, int kind, const char *prefix)
 {
-	return (source == REC_ANY || ev->source == source) && (kind == REC_ANY || ev->kind == kind) &&
+	return (source == REC_ANY || ev->source == source) &&
+	       (kind == REC_ANY || ev->kind == kind) &&
 	       (!prefix || strncmp(ev->text, prefix, strlen(prefix)) == 0);
 }
 
@@ -394,9 +395,13 @@ long rec_find(const struct rec *r, size_t from, int source, int kind, const char
 
 long rec_find_line(const struct rec *r, size_t from, const char *needle)
 {
-	for (size_t i = from > r->mark ? from : r->mark; i < r->n; i++)
-		if (strstr(rec_line(r, i), needle))
+	/* Its own buffer: the lines rec_line handed out stay as they are. */
+	char line[EVENT_LINE_MAX];
+	for (size_t i = from > r->mark ? from : r->mark; i < r->n; i++) {
+		event_format_line(&r->ev[i], 0, 0, line, sizeof(line));
+		if (strstr(line, needle))
 			return (long)i;
+	}
 	return -1;
 }
 
@@ -451,7 +456,8 @@ long rec_wait(struct rec *r, size_t from, int source, int kind, const char *pref
 	struct rec_want w = { source, kind, prefix };
 	long i = rec_wait_found(r, rec_found_event, from, &w);
 	if (i < 0)
-		print_message("# rec_wait: no %s %s event \"%.200s...\" after event %zu within %d s\n",
+		print_message("# rec_wait: no %s %s event \"%.200s...\" after event %zu within "
+			      "%d s\n",
 			      source == REC_ANY ? "any" : event_source_name(source),
 			      kind == REC_ANY ? "any" : event_kind_name(kind), prefix ? prefix : "",
 			      from, rec_deadline_s());
@@ -478,8 +484,9 @@ const char *rec_line(const struct rec *r, size_t i)
 
 void rec_assert_printable(const struct rec *r)
 {
+	char l[EVENT_LINE_MAX];
 	for (size_t i = r->mark; i < r->n; i++) {
-		const char *l = rec_line(r, i);
+		event_format_line(&r->ev[i], 0, 0, l, sizeof(l));
 		for (const unsigned char *p = (const unsigned char *)l; *p; p++)
 			if (*p < 0x20 || *p > 0x7e)
 				rec_fail("raw byte 0x%02x in event %zu: \"%.900s\"", *p, i, l);

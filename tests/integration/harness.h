@@ -115,7 +115,8 @@ long rec_must_find_text(const struct rec *r, const char *needle);
  * printing what it waited for. */
 long rec_wait(struct rec *r, size_t from, int source, int kind, const char *prefix);
 long rec_wait_line(struct rec *r, size_t from, const char *needle);
-/* The formatted line of event I ("label: words"; one of four rotating static buffers). */
+/* The formatted line of event I ("label: words"), in one of four static buffers used in turn
+ * (only rec_line uses them: a find does not overwrite a line it handed out). */
 const char *rec_line(const struct rec *r, size_t i);
 /* Fail when a line since the mark holds a byte outside 0x20-0x7e. */
 void rec_assert_printable(const struct rec *r);
