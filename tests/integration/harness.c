@@ -393,6 +393,28 @@ long rec_find(const struct rec *r, size_t from, int source, int kind, const char
 	return -1;
 }
 
+long rec_find_bytes(const struct rec *r, size_t from, int source, int kind, unsigned conn,
+		    const void *data, size_t len)
+{
+	size_t shown = len < EVENT_PREVIEW_MAX ? len : EVENT_PREVIEW_MAX;
+	for (size_t i = from > r->mark ? from : r->mark; i < r->n; i++) {
+		const struct event *ev = &r->ev[i];
+		if (rec_match(ev, source, kind, NULL) && (conn == 0 || ev->conn == conn) &&
+		    ev->nbytes == len &&
+		    (!data || (ev->preview_len == shown && memcmp(ev->preview, data, shown) == 0)))
+			return (long)i;
+	}
+	return -1;
+}
+
+long rec_find_err(const struct rec *r, size_t from, int source, int err)
+{
+	for (size_t i = from > r->mark ? from : r->mark; i < r->n; i++)
+		if (rec_match(&r->ev[i], source, EV_ERROR, NULL) && r->ev[i].err == err)
+			return (long)i;
+	return -1;
+}
+
 long rec_find_line(const struct rec *r, size_t from, const char *needle)
 {
 	/* Its own buffer: the lines rec_line handed out stay as they are. */

@@ -106,6 +106,12 @@ bool rec_pump_until(struct rec *r, bool (*done)(void *), void *arg, const char *
 size_t rec_count(const struct rec *r, int source, int kind);
 size_t rec_count_prefix(const struct rec *r, int source, int kind, const char *prefix);
 long rec_find(const struct rec *r, size_t from, int source, int kind, const char *prefix);
+/* The first event with SOURCE, KIND and CONN (0: any) that carries exactly LEN bytes, the
+ * first of them (its preview) equal to DATA's (DATA NULL: any bytes). */
+long rec_find_bytes(const struct rec *r, size_t from, int source, int kind, unsigned conn,
+		    const void *data, size_t len);
+/* The first EV_ERROR from SOURCE with errno ERR. */
+long rec_find_err(const struct rec *r, size_t from, int source, int err);
 /* The first event whose formatted line (rec_line) holds NEEDLE. */
 long rec_find_text(const struct rec *r, const char *needle);
 long rec_find_line(const struct rec *r, size_t from, const char *needle);
