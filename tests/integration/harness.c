@@ -1,8 +1,10 @@
-/* harness: what integration tests share: a private temp dir and an app that records events. */
+/* harness: the one fixture integration tests share: a private temp dir, an app that records
+ * events, finds and waits on them by field, and counts fds and children. */
 #include "config.h"
 
 #include "harness.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -13,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -123,6 +127,10 @@ void rec_expect_bytes(int fd, const void *want, size_t len, const char *what)
 static void rec_emit(void *ctx, struct event *ev)
 {
 	struct rec *r = ctx;
+	if (ev->source < SRC__COUNT)
+		r->seen[ev->source]++;
+	if (ev->source >= 32 || !(r->keep & (1u << ev->source)))
+		return;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 256;
 		r->ev = realloc(r->ev, r->cap * sizeof(*r->ev));
@@ -132,16 +140,44 @@ static void rec_emit(void *ctx, struct event *ev)
 	r->ev[r->n++] = *ev;
 }
 
+int rec_app_init(struct rec *r)
+{
+	struct event_sink out = { rec_emit, r };
+	if (app_init(&r->app, BUS_LOSSLESS, 1024, out) < 0)
+		return -1;
+	r->app.ordered = true;
+	return 0;
+}
+
 void rec_open(struct rec *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->keep = ~0u;
+	r->cwd_fd = -1;
 	snprintf(r->dir, sizeof(r->dir), "/tmp/udscope-test-XXXXXX");
 	if (!mkdtemp(r->dir))
 		abort();
-	struct event_sink out = { rec_emit, r };
-	if (app_init(&r->app, BUS_LOSSLESS, 1024, out) < 0)
+	if (rec_app_init(r) < 0)
 		abort();
-	r->app.ordered = true;
+}
+
+void rec_enter(struct rec *r, mode_t mode)
+{
+	assert_int_equal(chmod(r->dir, mode), 0);
+	if (r->cwd_fd < 0)
+		r->cwd_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(r->cwd_fd >= 0);
+	assert_int_equal(chdir(r->dir), 0);
+}
+
+void rec_mark(struct rec *r)
+{
+	r->mark = r->n;
+}
+
+void rec_keep(struct rec *r, unsigned mask)
+{
+	r->keep = mask;
 }
 
 int rec_setup(void **state)
@@ -204,7 +240,14 @@ void rec_reserve(struct rec *r, size_t n)
 
 void rec_close(struct rec *r)
 {
+	/* Still inside R->dir, if entered: a server's node may have a relative path. */
 	app_close(&r->app);
+	if (r->cwd_fd >= 0) {
+		if (fchdir(r->cwd_fd) < 0)
+			fprintf(stderr, "could not go back to the old working directory\n");
+		close(r->cwd_fd);
+		r->cwd_fd = -1;
+	}
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);
 	if (system(cmd) != 0)
@@ -222,6 +265,8 @@ const char *rec_path(struct rec *r, const char *name)
 	return b;
 }
 
+static int rec_run_line(struct rec *r, const char *line);
+
 int rec_run(struct rec *r, const char *fmt, ...)
 {
 	char line[4096];
@@ -229,6 +274,22 @@ int rec_run(struct rec *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	return rec_run_line(r, line);
+}
+
+int rec_run_marked(struct rec *r, const char *fmt, ...)
+{
+	char line[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	rec_mark(r);
+	return rec_run_line(r, line);
+}
+
+static int rec_run_line(struct rec *r, const char *line)
+{
 	/* Through the script runner, as batch runs a line: what it started has finished. With
 	 * a deadline: no event for rec_deadline_s() while the line is pending means stuck. */
 	unsigned before = r->app.script.failures;
@@ -270,6 +331,8 @@ int rec_run(struct rec *r, const char *fmt, ...)
 
 long rec_wait_for(struct rec *r, size_t from, int source, int kind, unsigned conn)
 {
+	if (from < r->mark)
+		from = r->mark;
 	long long t0 = rec_now_ms(), limit = rec_deadline_s() * 1000LL;
 	for (;;) {
 		for (size_t i = from; i < r->n; i++)
@@ -301,32 +364,218 @@ bool rec_pump_until(struct rec *r, bool (*done)(void *), void *arg, const char *
 	return true;
 }
 
-size_t rec_count(const struct rec *r, int source, int kind)
+static bool rec_match(const struct event *ev, int source, int kind, const char *prefix)
+{
+	return (source == REC_ANY || ev->source == source) &&
+	       (kind == REC_ANY || ev->kind == kind) &&
+	       (!prefix || strncmp(ev->text, prefix, strlen(prefix)) == 0);
+}
+
+size_t rec_count_prefix(const struct rec *r, int source, int kind, const char *prefix)
 {
 	size_t c = 0;
-	for (size_t i = 0; i < r->n; i++)
-		if (r->ev[i].source == source && r->ev[i].kind == kind)
+	for (size_t i = r->mark; i < r->n; i++)
+		if (rec_match(&r->ev[i], source, kind, prefix))
 			c++;
 	return c;
 }
 
-long rec_find_text(const struct rec *r, const char *needle)
+size_t rec_count(const struct rec *r, int source, int kind)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (strstr(rec_line(r, i), needle))
+	return rec_count_prefix(r, source, kind, NULL);
+}
+
+long rec_find(const struct rec *r, size_t from, int source, int kind, const char *prefix)
+{
+	for (size_t i = from > r->mark ? from : r->mark; i < r->n; i++)
+		if (rec_match(&r->ev[i], source, kind, prefix))
 			return (long)i;
 	return -1;
 }
 
+long rec_find_bytes(const struct rec *r, size_t from, int source, int kind, unsigned conn,
+		    const void *data, size_t len)
+{
+	size_t shown = len < EVENT_PREVIEW_MAX ? len : EVENT_PREVIEW_MAX;
+	for (size_t i = from > r->mark ? from : r->mark; i < r->n; i++) {
+		const struct event *ev = &r->ev[i];
+		if (rec_match(ev, source, kind, NULL) && (conn == 0 || ev->conn == conn) &&
+		    ev->nbytes == len &&
+		    (!data || (ev->preview_len == shown && memcmp(ev->preview, data, shown) == 0)))
+			return (long)i;
+	}
+	return -1;
+}
+
+long rec_find_err(const struct rec *r, size_t from, int source, int err)
+{
+	for (size_t i = from > r->mark ? from : r->mark; i < r->n; i++)
+		if (rec_match(&r->ev[i], source, EV_ERROR, NULL) && r->ev[i].err == err)
+			return (long)i;
+	return -1;
+}
+
+long rec_find_line(const struct rec *r, size_t from, const char *needle)
+{
+	/* Its own buffer: the lines rec_line handed out stay as they are. */
+	char line[EVENT_LINE_MAX];
+	for (size_t i = from > r->mark ? from : r->mark; i < r->n; i++) {
+		event_format_line(&r->ev[i], 0, 0, line, sizeof(line));
+		if (strstr(line, needle))
+			return (long)i;
+	}
+	return -1;
+}
+
+long rec_find_text(const struct rec *r, const char *needle)
+{
+	return rec_find_line(r, 0, needle);
+}
+
+long rec_must_find_text(const struct rec *r, const char *needle)
+{
+	long i = rec_find_line(r, 0, needle);
+	if (i < 0) {
+		rec_dump_marked(r);
+		rec_fail("no line since the mark holds \"%.900s\"", needle);
+	}
+	return i;
+}
+
+/* Pump until FOUND(R, ARG) is found after FROM (an index) or the deadline passes. */
+static long rec_wait_found(struct rec *r, long (*found)(struct rec *, size_t, const void *),
+			   size_t from, const void *arg)
+{
+	long long t0 = rec_now_ms(), limit = rec_deadline_s() * 1000LL;
+	for (;;) {
+		long i = found(r, from, arg);
+		if (i >= 0)
+			return i;
+		if (rec_now_ms() - t0 > limit)
+			return -1;
+		app_pump(&r->app, 10);
+	}
+}
+
+struct rec_want {
+	int source, kind;
+	const char *prefix;
+};
+
+static long rec_found_event(struct rec *r, size_t from, const void *arg)
+{
+	const struct rec_want *w = arg;
+	return rec_find(r, from, w->source, w->kind, w->prefix);
+}
+
+static long rec_found_line(struct rec *r, size_t from, const void *arg)
+{
+	return rec_find_line(r, from, arg);
+}
+
+long rec_wait(struct rec *r, size_t from, int source, int kind, const char *prefix)
+{
+	struct rec_want w = { source, kind, prefix };
+	long i = rec_wait_found(r, rec_found_event, from, &w);
+	if (i < 0)
+		print_message("# rec_wait: no %s %s event \"%.200s...\" after event %zu within "
+			      "%d s\n",
+			      source == REC_ANY ? "any" : event_source_name(source),
+			      kind == REC_ANY ? "any" : event_kind_name(kind), prefix ? prefix : "",
+			      from, rec_deadline_s());
+	return i;
+}
+
+long rec_wait_line(struct rec *r, size_t from, const char *needle)
+{
+	long i = rec_wait_found(r, rec_found_line, from, needle);
+	if (i < 0)
+		print_message("# rec_wait_line: no line holding \"%.200s\" after event %zu within "
+			      "%d s\n", needle, from, rec_deadline_s());
+	return i;
+}
+
 const char *rec_line(const struct rec *r, size_t i)
 {
-	static char buf[EVENT_LINE_MAX];
-	event_format_line(&r->ev[i], 0, 0, buf, sizeof(buf));
+	static char bufs[4][EVENT_LINE_MAX];
+	static unsigned k;
+	char *buf = bufs[k++ & 3];
+	event_format_line(&r->ev[i], 0, 0, buf, EVENT_LINE_MAX);
 	return buf;
+}
+
+void rec_assert_printable(const struct rec *r)
+{
+	char l[EVENT_LINE_MAX];
+	for (size_t i = r->mark; i < r->n; i++) {
+		event_format_line(&r->ev[i], 0, 0, l, sizeof(l));
+		for (const unsigned char *p = (const unsigned char *)l; *p; p++)
+			if (*p < 0x20 || *p > 0x7e)
+				rec_fail("raw byte 0x%02x in event %zu: \"%.900s\"", *p, i, l);
+	}
 }
 
 void rec_dump(const struct rec *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		fprintf(stderr, "# %s\n", rec_line(r, i));
+}
+
+void rec_dump_marked(const struct rec *r)
+{
+	for (size_t i = r->mark; i < r->n; i++)
+		print_message("#   %s\n", rec_line(r, i));
+}
+
+size_t rec_fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	assert_non_null(d);
+	size_t n = 0;
+	struct dirent *de;
+	char self[16];
+	snprintf(self, sizeof(self), "%d", dirfd(d));
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && strcmp(de->d_name, self) != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+size_t rec_zombies(void)
+{
+	DIR *d = opendir("/proc");
+	assert_non_null(d);
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		char path[300], buf[512];
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		FILE *fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		size_t got = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+		buf[got] = '\0';
+		/* pid (comm) state ppid: comm may hold spaces and parentheses. */
+		char *rp = strrchr(buf, ')');
+		char state;
+		long ppid;
+		if (rp && sscanf(rp + 1, " %c %ld", &state, &ppid) == 2 && ppid == getpid() &&
+		    state == 'Z')
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+void rec_assert_no_children(void)
+{
+	assert_int_equal(rec_zombies(), 0);
+	int st;
+	errno = 0;
+	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
 }

@@ -1,19 +1,28 @@
-/* harness: what integration tests share: a private temp dir and an app that records events. */
+/* harness: the one fixture integration tests share: a private temp dir, an app that records
+ * events, finds and waits on them by field, and counts fds and children. */
 #ifndef UDSCOPE_TEST_HARNESS_H
 #define UDSCOPE_TEST_HARNESS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "core/app.h"
 #include "core/cmd.h"
 #include "core/event.h"
 
+/* Any source or kind, in the finds below. */
+#define REC_ANY (-1)
+
 struct rec {
 	struct app app;
-	struct event *ev;    /* every event the front end saw, in order */
+	struct event *ev;    /* every event the front end saw, in order (of the sources kept) */
 	size_t n, cap;
+	size_t mark;         /* finds, waits and counts look only at events from here on */
+	unsigned keep;       /* bit 1 << source: events of that source are recorded (all: ~0) */
+	size_t seen[SRC__COUNT]; /* every event delivered, recorded or not, by source */
 	char dir[64];        /* private mkdtemp directory */
+	int cwd_fd;          /* the working directory before rec_enter, or -1 */
 };
 
 /* Deadlines: every wait in a test ends. A test waits at most rec_deadline_s() seconds with
@@ -53,6 +62,17 @@ void rec_step(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Set up a recording app (lossless bus) and a private directory; cd is not changed. */
 void rec_open(struct rec *r);
+/* (Re)make R->app: a lossless bus recording into R, ordered as batch. rec_open calls it; a
+ * test that closed the app itself calls it again so that teardown finds one. 0 or -1. */
+int rec_app_init(struct rec *r);
+/* Work inside R->dir (chdir; mode MODE, e.g. 0755 when other users must search it). The
+ * previous working directory comes back in rec_close. */
+void rec_enter(struct rec *r, mode_t mode);
+/* From now on finds, waits and counts look only at events recorded after this point. */
+void rec_mark(struct rec *r);
+/* Record only the events of the sources in MASK (bits 1u << SRC_*); the others are only
+ * counted in R->seen (a test that runs a busy server beside what it looks at). */
+void rec_keep(struct rec *r, unsigned mask);
 /* Make room for N recorded events up front (a test that measures memory must not see the
  * recording grow). */
 void rec_reserve(struct rec *r, size_t n);
@@ -72,18 +92,49 @@ const char *rec_path(struct rec *r, const char *name);
  * A pending command that shows no event for rec_deadline_s() is stopped and fails the test,
  * with what the session said when stopped (e.g. "short echo, received 38 of 41 bytes"). */
 int rec_run(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* rec_mark, then rec_run: the finds see only what this line brought. */
+int rec_run_marked(struct rec *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Pump until an event matching (source, kind, conn or 0 for any) is seen after index FROM,
  * or rec_deadline_s() pass. Returns its index, or -1 after printing what it waited for. */
 long rec_wait_for(struct rec *r, size_t from, int source, int kind, unsigned conn);
 /* Pump until DONE(ARG) is true; false (after printing WHAT) when rec_deadline_s() pass
  * with no event. */
 bool rec_pump_until(struct rec *r, bool (*done)(void *), void *arg, const char *what);
-/* Count / find events. */
+/* Count / find events. Every index FROM counts from the start of the recording, and no
+ * find looks before the mark. SOURCE and KIND may be REC_ANY; PREFIX NULL or "" is any text,
+ * otherwise the event's own text (ev->text, not the formatted line) starts with it. */
 size_t rec_count(const struct rec *r, int source, int kind);
+size_t rec_count_prefix(const struct rec *r, int source, int kind, const char *prefix);
+long rec_find(const struct rec *r, size_t from, int source, int kind, const char *prefix);
+/* The first event with SOURCE, KIND and CONN (0: any) that carries exactly LEN bytes, the
+ * first of them (its preview) equal to DATA's (DATA NULL: any bytes). */
+long rec_find_bytes(const struct rec *r, size_t from, int source, int kind, unsigned conn,
+		    const void *data, size_t len);
+/* The first EV_ERROR from SOURCE with errno ERR. */
+long rec_find_err(const struct rec *r, size_t from, int source, int err);
+/* The first event whose formatted line (rec_line) holds NEEDLE. */
 long rec_find_text(const struct rec *r, const char *needle);
-/* The formatted line of event I (static buffer). */
+long rec_find_line(const struct rec *r, size_t from, const char *needle);
+/* The same, failing the test (with the lines since the mark) when there is none. */
+long rec_must_find_text(const struct rec *r, const char *needle);
+/* Pump until rec_find / rec_find_line finds, or rec_deadline_s() pass: its index, or -1 after
+ * printing what it waited for. */
+long rec_wait(struct rec *r, size_t from, int source, int kind, const char *prefix);
+long rec_wait_line(struct rec *r, size_t from, const char *needle);
+/* The formatted line of event I ("label: words"), in one of four static buffers used in turn
+ * (only rec_line uses them: a find does not overwrite a line it handed out). */
 const char *rec_line(const struct rec *r, size_t i);
-/* Print every recorded line (for a failing test's log). */
+/* Fail when a line since the mark holds a byte outside 0x20-0x7e. */
+void rec_assert_printable(const struct rec *r);
+/* Print every recorded line (for a failing test's log); rec_dump_marked: since the mark. */
 void rec_dump(const struct rec *r);
+void rec_dump_marked(const struct rec *r);
+
+/* Open file descriptors of this process (not counting the one that reads /proc/self/fd). */
+size_t rec_fd_count(void);
+/* Children of this process in state Z (zombies), from /proc/PID/stat. */
+size_t rec_zombies(void);
+/* No zombie child and no child at all left to reap (waitpid(-1, WNOHANG) says ECHILD). */
+void rec_assert_no_children(void);
 
 #endif

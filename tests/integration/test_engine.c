@@ -63,16 +63,18 @@ static void test_walkthrough_round_trip(void **state)
 	assert_int_equal(sz[0], 16);
 	assert_int_equal(sz[1], 16);
 	assert_int_equal(sz[2], 9);
-	assert_true(rec_find_text(r, "server #1: received 16 bytes b'This is the mess'") >= 0);
-	assert_true(rec_find_text(r, "server #1: received 16 bytes b'age. It will be '") >= 0);
-	assert_true(rec_find_text(r, "server #1: received 9 bytes b'repeated.'") >= 0);
-	assert_true(rec_find_text(r, "server #1: sent 16 bytes back to the client") >= 0);
-	assert_true(rec_find_text(r, "client: received 9 bytes b'repeated.'") >= 0);
-	assert_true(rec_find_text(r, "client: sending 41 bytes b'This is the message. It will be repeated.'") >= 0);
+	/* The chunks, by their bytes: what each side received, sent and echoed. */
+	assert_true(rec_find_bytes(r, 0, SRC_SERVER, EV_RECV, 1, "This is the mess", 16) >= 0);
+	assert_true(rec_find_bytes(r, 0, SRC_SERVER, EV_RECV, 1, "age. It will be ", 16) >= 0);
+	assert_true(rec_find_bytes(r, 0, SRC_SERVER, EV_RECV, 1, "repeated.", 9) >= 0);
+	assert_true(rec_find_bytes(r, 0, SRC_SERVER, EV_SEND, 1, NULL, 16) >= 0);
+	assert_true(rec_find_bytes(r, 0, SRC_CLIENT, EV_RECV, 0, "repeated.", 9) >= 0);
+	assert_true(rec_find_bytes(r, 0, SRC_CLIENT, EV_SEND, 0,
+				   "This is the message. It will be repeated.", 41) >= 0);
 	assert_true(rec_find_text(r, "server #1: no data from pid") >= 0);
 	assert_true(rec_find_text(r, "(connection closed)") >= 0);
-	assert_true(rec_find_text(r, "client: closing socket") >= 0);
-	assert_true(rec_find_text(r, "server: starting up on ") >= 0);
+	assert_true(rec_find(r, 0, SRC_CLIENT, EV_CLOSE, NULL) >= 0);
+	assert_true(rec_find(r, 0, SRC_SERVER, EV_LISTEN, path) >= 0);
 
 	struct stats_snapshot sn;
 	stats_snapshot(server_stats(app_server(&r->app)), &sn);
@@ -304,15 +306,15 @@ static void test_client_refused_and_missing(void **state)
 	const char *path = rec_path(r, "refuses");
 	close(must_listen(path));
 	assert_int_equal(rec_run(r, "client %s", path), CMD_FAIL);
-	long i = rec_find_text(r, "Connection refused (ECONNREFUSED)");
+	long i = rec_find_err(r, 0, REC_ANY, ECONNREFUSED);
 	assert_true(i >= 0);
-	assert_int_equal(r->ev[i].kind, EV_ERROR);
+	/* Every error names the operation, the path and the errno text. */
 	char want[300], got[EVENT_LINE_MAX];
 	snprintf(want, sizeof(want), "connect %s: Connection refused (ECONNREFUSED)", path);
 	event_format(&r->ev[i], 0, got, sizeof(got));
 	assert_string_equal(got, want);
 	assert_int_equal(rec_run(r, "client %s", rec_path(r, "missing")), CMD_FAIL);
-	assert_true(rec_find_text(r, "No such file or directory (ENOENT)") >= 0);
+	assert_true(rec_find_err(r, 0, REC_ANY, ENOENT) >= 0);
 }
 
 static void test_mode_at_creation(void **state)
@@ -398,15 +400,15 @@ static void test_interactive_session(void **state)
 	struct client_bytes cb = { r, 11 };
 	rec_pump_until(r, client_bytes_in, &cb, "the client's 11 bytes of echo");
 	assert_int_equal(client_received(r), 11);
-	assert_true(rec_find_text(r, "client: received 4 bytes b'hell'") >= 0);
-	assert_true(rec_find_text(r, "client: received 4 bytes b'o\\x00wo'") >= 0);
+	assert_true(rec_find_bytes(r, 0, SRC_CLIENT, EV_RECV, 0, "hell", 4) >= 0);
+	assert_true(rec_find_bytes(r, 0, SRC_CLIENT, EV_RECV, 0, "o\0wo", 4) >= 0);
 	/* A second connection: commands that need one now ask which. */
 	assert_int_equal(rec_run(r, "connect %s", path), CMD_OK);
 	assert_int_equal(rec_run(r, "disconnect"), CMD_FAIL);
 	assert_true(rec_find_text(r, "disconnect: 2 connections are running (#2 ") >= 0);
 	assert_int_equal(rec_run(r, "disconnect 3"), CMD_OK);
 	assert_int_equal(rec_run(r, "disconnect"), CMD_OK);
-	assert_true(rec_find_text(r, "client: closing socket") >= 0);
+	assert_true(rec_find(r, 0, SRC_CLIENT, EV_CLOSE, NULL) >= 0);
 	assert_null(app_conn(&r->app));
 	assert_true(rec_wait_for(r, 0, SRC_SERVER, EV_CLOSE, 0) >= 0);
 }
@@ -627,7 +629,10 @@ static void test_short_echo_fails(void **state)
 	assert_int_equal(rec_run(r, "client %s", path), CMD_FAIL);
 	pthread_join(t, NULL);
 	close(s.lfd);
-	assert_true(rec_find_text(r, "short echo, received 10 of 41 bytes") >= 0);
+	long i = rec_find_text(r, "short echo, received 10 of 41 bytes");
+	assert_true(i >= 0);
+	assert_int_equal(r->ev[i].kind, EV_ERROR);
+	assert_int_equal(r->ev[i].err, EPROTO);
 }
 
 int main(void)

@@ -1,7 +1,6 @@
 /* test_pair: the socketpair + fork demo with real forks: its story, its bytes, its failures. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -15,7 +14,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -27,100 +25,55 @@
 #include "core/pair.h"
 #include "harness.h"
 
-/* What reached the front end: pair and udscope lines kept, everything else only counted. */
-struct recorder {
-	struct event *v;
-	size_t n, cap;
-	size_t others;
-};
-
-struct fixture {
-	struct app app;
-	struct recorder rec;
-};
-
-static void rec_emit(void *ctx, struct event *ev)
-{
-	struct recorder *r = ctx;
-	if (ev->source != SRC_PAIR_PARENT && ev->source != SRC_PAIR_CHILD &&
-	    ev->source != SRC_SYSTEM) {
-		r->others++;
-		return;
-	}
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 64;
-		r->v = realloc(r->v, r->cap * sizeof(*r->v));
-		assert_non_null(r->v);
-	}
-	r->v[r->n++] = *ev;
-}
-
 static int setup(void **state)
 {
-	if (*state)   /* the test's name (pair_test): the runner names it if it hangs */
-		rec_step("%s", (const char *)*state);
-	struct fixture *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	struct event_sink out = { .emit = rec_emit, .ctx = &f->rec };
-	assert_int_equal(app_init(&f->app, BUS_LOSSLESS, 1024, out), 0);
+	if (rec_setup(state) < 0)
+		return -1;
 	unsetenv(PAIR_ENV_CHILD_FAIL);
 	unsetenv(PAIR_ENV_TIMEOUT);
-	*state = f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	app_close(&f->app);
-	free(f->rec.v);
-	free(f);
+	rec_teardown(state);
 	unsetenv(PAIR_ENV_CHILD_FAIL);
 	unsetenv(PAIR_ENV_TIMEOUT);
 	return 0;
 }
 
-/* Run one pair command to its end, as batch does; returns the session's status. */
-static int run(struct fixture *f, const char *line)
+/* Run one pair command to its end, as batch does; returns the session's status. The finds
+ * see only its events. */
+static int run(struct rec *r, const char *line)
 {
-	f->rec.n = 0;
-	assert_int_equal(cmd_run_line(&f->app, line), CMD_PENDING);
-	int st = app_wait_for(&f->app, &f->app.wait);
-	app_release_wait(&f->app);
-	app_reap(&f->app);
-	assert_null(app_pair(&f->app));
+	rec_mark(r);
+	assert_int_equal(cmd_run_line(&r->app, line), CMD_PENDING);
+	int st = app_wait_for(&r->app, &r->app.wait);
+	app_release_wait(&r->app);
+	app_reap(&r->app);
+	assert_null(app_pair(&r->app));
 	return st;
 }
 
-/* The first event at or after FROM with SOURCE and KIND whose text starts with PREFIX. */
-static long find(const struct fixture *f, size_t from, enum event_source source,
-		 enum event_kind kind, const char *prefix)
+/* The first event since the mark with SOURCE and KIND whose text starts with PREFIX. */
+static long find(const struct rec *r, enum event_source source, enum event_kind kind,
+		 const char *prefix)
 {
-	for (size_t i = from; i < f->rec.n; i++) {
-		const struct event *ev = &f->rec.v[i];
-		if (ev->source == source && ev->kind == kind &&
-		    strncmp(ev->text, prefix, strlen(prefix)) == 0)
-			return (long)i;
-	}
-	return -1;
+	return rec_find(r, 0, source, kind, prefix);
 }
 
-static size_t count(const struct fixture *f, enum event_source source, const char *prefix)
+/* Events since the mark from SOURCE, of any kind, whose text starts with PREFIX. */
+static size_t count(const struct rec *r, enum event_source source, const char *prefix)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < f->rec.n; i++)
-		if (f->rec.v[i].source == source &&
-		    strncmp(f->rec.v[i].text, prefix, strlen(prefix)) == 0)
-			n++;
-	return n;
+	return rec_count_prefix(r, source, REC_ANY, prefix);
 }
 
 /* The child's pid, from the parent's first line "... and fork: child 1234; ...". */
-static pid_t child_pid(const struct fixture *f)
+static pid_t child_pid(const struct rec *r)
 {
-	long i = find(f, 0, SRC_PAIR_PARENT, EV_INFO, "socketpair(AF_UNIX, ");
+	long i = find(r, SRC_PAIR_PARENT, EV_INFO, "socketpair(AF_UNIX, ");
 	assert_true(i >= 0);
-	const char *c = strstr(f->rec.v[i].text, "and fork: child ");
+	const char *c = strstr(r->ev[i].text, "and fork: child ");
 	assert_non_null(c);
 	long pid = strtol(c + strlen("and fork: child "), NULL, 10);
 	assert_true(pid > 0);
@@ -136,20 +89,20 @@ static void assert_bytes(const struct event *ev, const void *data, size_t len)
 }
 
 /* The walkthrough's story, in order, each line from the process it speaks for. */
-static void assert_story(const struct fixture *f, const char *type_macro, const char *msg_line,
+static void assert_story(const struct rec *r, const char *type_macro, const char *msg_line,
 			 const void *msg, size_t len, const char *reply_line, const void *reply,
 			 size_t rlen)
 {
-	pid_t me = getpid(), kid = child_pid(f);
+	pid_t me = getpid(), kid = child_pid(r);
 	char intro[64];
 	snprintf(intro, sizeof(intro), "socketpair(AF_UNIX, %s) and fork: child ", type_macro);
-	long i0 = find(f, 0, SRC_PAIR_PARENT, EV_INFO, intro);
-	long i1 = find(f, 0, SRC_PAIR_PARENT, EV_INFO, "in parent, sending message");
-	long i2 = find(f, 0, SRC_PAIR_CHILD, EV_INFO, "in child, waiting for message");
-	long i3 = find(f, 0, SRC_PAIR_CHILD, EV_INFO, msg_line);
-	long i4 = find(f, 0, SRC_PAIR_PARENT, EV_INFO, reply_line);
-	long i5 = find(f, 0, SRC_PAIR_CHILD, EV_INFO, "exited with status 0");
-	long i6 = find(f, 0, SRC_PAIR_PARENT, EV_DONE, "exchange took ");
+	long i0 = find(r, SRC_PAIR_PARENT, EV_INFO, intro);
+	long i1 = find(r, SRC_PAIR_PARENT, EV_INFO, "in parent, sending message");
+	long i2 = find(r, SRC_PAIR_CHILD, EV_INFO, "in child, waiting for message");
+	long i3 = find(r, SRC_PAIR_CHILD, EV_INFO, msg_line);
+	long i4 = find(r, SRC_PAIR_PARENT, EV_INFO, reply_line);
+	long i5 = find(r, SRC_PAIR_CHILD, EV_INFO, "exited with status 0");
+	long i6 = find(r, SRC_PAIR_PARENT, EV_DONE, "exchange took ");
 	assert_true(i0 >= 0);
 	assert_true(i0 < i1);
 	assert_true(i1 < i2);
@@ -157,12 +110,12 @@ static void assert_story(const struct fixture *f, const char *type_macro, const 
 	assert_true(i3 < i4);
 	assert_true(i4 < i5);
 	assert_true(i5 < i6);
-	assert_string_equal(f->rec.v[i3].text, msg_line);
-	assert_string_equal(f->rec.v[i4].text, reply_line);
-	assert_bytes(&f->rec.v[i3], msg, len);
-	assert_bytes(&f->rec.v[i4], reply, rlen);
-	for (size_t i = 0; i < f->rec.n; i++) {
-		const struct event *ev = &f->rec.v[i];
+	assert_string_equal(r->ev[i3].text, msg_line);
+	assert_string_equal(r->ev[i4].text, reply_line);
+	assert_bytes(&r->ev[i3], msg, len);
+	assert_bytes(&r->ev[i4], reply, rlen);
+	for (size_t i = r->mark; i < r->n; i++) {
+		const struct event *ev = &r->ev[i];
 		assert_int_not_equal(ev->kind, EV_ERROR);
 		if (ev->source == SRC_PAIR_PARENT)
 			assert_int_equal(ev->actor, me);
@@ -170,32 +123,32 @@ static void assert_story(const struct fixture *f, const char *type_macro, const 
 			assert_int_equal(ev->actor, kid);
 	}
 	char label[64], want[64];
-	event_label(&f->rec.v[i3], label, sizeof(label));
+	event_label(&r->ev[i3], label, sizeof(label));
 	snprintf(want, sizeof(want), "pair child %ld", (long)kid);
 	assert_string_equal(label, want);
-	event_label(&f->rec.v[i4], label, sizeof(label));
+	event_label(&r->ev[i4], label, sizeof(label));
 	snprintf(want, sizeof(want), "pair parent %ld", (long)me);
 	assert_string_equal(label, want);
 }
 
 static void test_default_story(void **state)
 {
-	struct fixture *f = *state;
-	assert_int_equal(run(f, "pair"), 0);
-	assert_story(f, "SOCK_STREAM", "message from parent: b'ping'", "ping", 4,
+	struct rec *r = *state;
+	assert_int_equal(run(r, "pair"), 0);
+	assert_story(r, "SOCK_STREAM", "message from parent: b'ping'", "ping", 4,
 		     "response from child: b'pong'", "pong", 4);
 	/* The batch line a person reads. */
-	long i = find(f, 0, SRC_PAIR_CHILD, EV_INFO, "message from parent: ");
+	long i = find(r, SRC_PAIR_CHILD, EV_INFO, "message from parent: ");
 	char line[EVENT_LINE_MAX], want[96];
-	event_format_line(&f->rec.v[i], 0, 0, line, sizeof(line));
+	event_format_line(&r->ev[i], 0, 0, line, sizeof(line));
 	snprintf(want, sizeof(want), "pair child %ld: message from parent: b'ping'",
-		 (long)child_pid(f));
+		 (long)child_pid(r));
 	assert_string_equal(line, want);
 }
 
 static void test_each_type(void **state)
 {
-	struct fixture *f = *state;
+	struct rec *r = *state;
 	static const struct { const char *line, *macro; } t[] = {
 		{ "pair hello world", "SOCK_STREAM" },
 		{ "pair hello world --type stream", "SOCK_STREAM" },
@@ -203,20 +156,20 @@ static void test_each_type(void **state)
 		{ "pair --type dgram hello world", "SOCK_DGRAM" },
 	};
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
-		assert_int_equal(run(f, t[k].line), 0);
-		assert_story(f, t[k].macro, "message from parent: b'hello'", "hello", 5,
+		assert_int_equal(run(r, t[k].line), 0);
+		assert_story(r, t[k].macro, "message from parent: b'hello'", "hello", 5,
 			     "response from child: b'world'", "world", 5);
 		/* One recv each way: exactly one message line and one response line. */
-		assert_int_equal(count(f, SRC_PAIR_CHILD, "message from parent: "), 1);
-		assert_int_equal(count(f, SRC_PAIR_PARENT, "response from child: "), 1);
+		assert_int_equal(count(r, SRC_PAIR_CHILD, "message from parent: "), 1);
+		assert_int_equal(count(r, SRC_PAIR_PARENT, "response from child: "), 1);
 	}
 }
 
 static void test_bytes_with_nul_and_quotes(void **state)
 {
-	struct fixture *f = *state;
-	assert_int_equal(run(f, "pair \"a\\x00b\\n\" \"it's\\xff\" --type seqpacket"), 0);
-	assert_story(f, "SOCK_SEQPACKET", "message from parent: b'a\\x00b\\n'", "a\0b\n", 4,
+	struct rec *r = *state;
+	assert_int_equal(run(r, "pair \"a\\x00b\\n\" \"it's\\xff\" --type seqpacket"), 0);
+	assert_story(r, "SOCK_SEQPACKET", "message from parent: b'a\\x00b\\n'", "a\0b\n", 4,
 		     "response from child: b\"it's\\xff\"", "it's\xff", 5);
 }
 
@@ -235,227 +188,165 @@ static char *long_line(size_t n, const char *tail)
 
 static void test_stream_pieces_versus_one_message(void **state)
 {
-	struct fixture *f = *state;
+	struct rec *r = *state;
 	char pattern[3000];
 	for (size_t i = 0; i < sizeof(pattern); i++)
 		pattern[i] = (char)('a' + i % 26);
 
 	/* A byte stream: the child reads 1024 at a time until all 3000 are in. */
 	char *line = long_line(3000, " ok");
-	assert_int_equal(run(f, line), 0);
+	assert_int_equal(run(r, line), 0);
 	free(line);
 	static const size_t piece[] = { 1024, 1024, 952 };
 	long at = 0;
 	size_t off = 0;
 	for (size_t k = 0; k < 3; k++) {
-		at = find(f, (size_t)at, SRC_PAIR_CHILD, EV_INFO, "message from parent: b'");
+		at = rec_find(r, (size_t)at, SRC_PAIR_CHILD, EV_INFO, "message from parent: b'");
 		assert_true(at >= 0);
-		assert_int_equal(f->rec.v[at].nbytes, piece[k]);
-		assert_memory_equal(f->rec.v[at].preview, pattern + off, EVENT_PREVIEW_MAX);
-		assert_non_null(strstr(f->rec.v[at].text, "... ("));
+		assert_int_equal(r->ev[at].nbytes, piece[k]);
+		assert_memory_equal(r->ev[at].preview, pattern + off, EVENT_PREVIEW_MAX);
+		assert_non_null(strstr(r->ev[at].text, "... ("));
 		off += piece[k];
 		at++;
 	}
-	assert_int_equal(count(f, SRC_PAIR_CHILD, "message from parent: "), 3);
-	assert_true(find(f, 0, SRC_PAIR_PARENT, EV_INFO, "response from child: b'ok'") >= 0);
+	assert_int_equal(count(r, SRC_PAIR_CHILD, "message from parent: "), 3);
+	assert_true(find(r, SRC_PAIR_PARENT, EV_INFO, "response from child: b'ok'") >= 0);
 
 	/* Seqpacket and dgram: one recv is one message; what does not fit is discarded. */
 	for (int k = 0; k < 2; k++) {
 		line = long_line(3000, k ? " ok --type dgram" : " ok --type seqpacket");
-		assert_int_equal(run(f, line), 0);
+		assert_int_equal(run(r, line), 0);
 		free(line);
-		assert_int_equal(count(f, SRC_PAIR_CHILD, "message from parent: "), 1);
-		long i = find(f, 0, SRC_PAIR_CHILD, EV_INFO, "message from parent: ");
-		assert_int_equal(f->rec.v[i].nbytes, 1024);
-		assert_memory_equal(f->rec.v[i].preview, pattern, EVENT_PREVIEW_MAX);
-		assert_non_null(strstr(f->rec.v[i].text,
+		assert_int_equal(count(r, SRC_PAIR_CHILD, "message from parent: "), 1);
+		long i = find(r, SRC_PAIR_CHILD, EV_INFO, "message from parent: ");
+		assert_int_equal(r->ev[i].nbytes, 1024);
+		assert_memory_equal(r->ev[i].preview, pattern, EVENT_PREVIEW_MAX);
+		assert_non_null(strstr(r->ev[i].text,
 				       " (1024 of 3000 bytes: one recv takes one message"));
 	}
 }
 
 static void test_refused_words(void **state)
 {
-	struct fixture *f = *state;
-	f->rec.n = 0;
-	assert_int_equal(cmd_run_line(&f->app, "pair ''"), CMD_FAIL);
-	assert_true(find(f, 0, SRC_PAIR_PARENT, EV_ERROR, "pair: the message is empty") >= 0);
-	assert_int_equal(cmd_run_line(&f->app, "pair ping ''"), CMD_FAIL);
-	assert_true(find(f, 0, SRC_PAIR_PARENT, EV_ERROR, "pair: the reply is empty") >= 0);
+	struct rec *r = *state;
+	rec_mark(r);
+	assert_int_equal(cmd_run_line(&r->app, "pair ''"), CMD_FAIL);
+	assert_true(find(r, SRC_PAIR_PARENT, EV_ERROR, "pair: the message is empty") >= 0);
+	assert_int_equal(cmd_run_line(&r->app, "pair ping ''"), CMD_FAIL);
+	assert_true(find(r, SRC_PAIR_PARENT, EV_ERROR, "pair: the reply is empty") >= 0);
 	char *line = long_line(PAIR_MSG_MAX + 1, "");
-	assert_int_equal(cmd_run_line(&f->app, line), CMD_FAIL);
+	assert_int_equal(cmd_run_line(&r->app, line), CMD_FAIL);
 	free(line);
-	assert_true(find(f, 0, SRC_PAIR_PARENT, EV_ERROR,
+	assert_true(find(r, SRC_PAIR_PARENT, EV_ERROR,
 			 "pair: the message is 65537 bytes; at most 65536") >= 0);
-	assert_int_equal(cmd_run_line(&f->app, "pair --type raw"), CMD_FAIL);
-	assert_null(app_pair(&f->app));
-}
-
-static size_t fd_count(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	assert_non_null(d);
-	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-/* Children of this process in state Z, from /proc/PID/stat. */
-static size_t zombies(void)
-{
-	DIR *d = opendir("/proc");
-	assert_non_null(d);
-	size_t n = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		char path[300], buf[512];
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		FILE *fp = fopen(path, "r");
-		if (!fp)
-			continue;
-		size_t got = fread(buf, 1, sizeof(buf) - 1, fp);
-		fclose(fp);
-		buf[got] = '\0';
-		/* pid (comm) state ppid: comm may hold spaces and parentheses. */
-		char *rp = strrchr(buf, ')');
-		char state;
-		long ppid;
-		if (rp && sscanf(rp + 1, " %c %ld", &state, &ppid) == 2 && ppid == getpid() &&
-		    state == 'Z')
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
-static void assert_no_children(void)
-{
-	assert_int_equal(zombies(), 0);
-	int st;
-	errno = 0;
-	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
+	assert_int_equal(cmd_run_line(&r->app, "pair --type raw"), CMD_FAIL);
+	assert_null(app_pair(&r->app));
 }
 
 static void test_hundred_runs_leave_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct rec *r = *state;
 	static const char *const lines[] = {
 		"pair", "pair hello world --type seqpacket", "pair \"\\x00\" x --type dgram",
 	};
-	size_t before = fd_count();
+	size_t before = rec_fd_count();
 	pid_t last = 0;
 	for (int i = 0; i < 100; i++) {
-		assert_int_equal(run(f, lines[i % 3]), 0);
-		pid_t kid = child_pid(f);
+		assert_int_equal(run(r, lines[i % 3]), 0);
+		pid_t kid = child_pid(r);
 		assert_int_not_equal(kid, last);
 		last = kid;
-		assert_true(find(f, 0, SRC_PAIR_PARENT, EV_DONE, "exchange took ") >= 0);
+		assert_true(find(r, SRC_PAIR_PARENT, EV_DONE, "exchange took ") >= 0);
 	}
-	assert_int_equal(fd_count(), before);
-	assert_no_children();
+	assert_int_equal(rec_fd_count(), before);
+	rec_assert_no_children();
 }
 
 static void test_child_exits_early(void **state)
 {
-	struct fixture *f = *state;
+	struct rec *r = *state;
 	setenv(PAIR_ENV_CHILD_FAIL, "exit3", 1);
-	size_t before = fd_count();
-	assert_int_equal(run(f, "pair"), EPROTO);
-	pid_t kid = child_pid(f);
+	size_t before = rec_fd_count();
+	assert_int_equal(run(r, "pair"), EPROTO);
+	pid_t kid = child_pid(r);
 	char want[96];
 	snprintf(want, sizeof(want), "pair: child %ld exited with status 3 before replying",
 		 (long)kid);
-	long e = find(f, 0, SRC_PAIR_PARENT, EV_ERROR, want);
+	long e = find(r, SRC_PAIR_PARENT, EV_ERROR, want);
 	assert_true(e >= 0);
-	assert_string_equal(f->rec.v[e].text, want);
-	long w = find(f, 0, SRC_PAIR_CHILD, EV_INFO, "in child, waiting for message");
-	long x = find(f, 0, SRC_PAIR_CHILD, EV_INFO, "exited with status 3");
+	assert_string_equal(r->ev[e].text, want);
+	long w = find(r, SRC_PAIR_CHILD, EV_INFO, "in child, waiting for message");
+	long x = find(r, SRC_PAIR_CHILD, EV_INFO, "exited with status 3");
 	assert_true(w >= 0 && w < x && x < e);
-	assert_int_equal(f->rec.v[x].actor, kid);
-	assert_int_equal(count(f, SRC_PAIR_CHILD, "message from parent"), 0);
-	assert_int_equal(count(f, SRC_PAIR_PARENT, "response from child"), 0);
-	assert_int_equal(find(f, 0, SRC_PAIR_PARENT, EV_DONE, ""), -1);
-	assert_int_equal(fd_count(), before);
-	assert_no_children();
+	assert_int_equal(r->ev[x].actor, kid);
+	assert_int_equal(count(r, SRC_PAIR_CHILD, "message from parent"), 0);
+	assert_int_equal(count(r, SRC_PAIR_PARENT, "response from child"), 0);
+	assert_int_equal(find(r, SRC_PAIR_PARENT, EV_DONE, ""), -1);
+	assert_int_equal(rec_fd_count(), before);
+	rec_assert_no_children();
 	/* Batch turns that status into a failure. */
 	unsetenv(PAIR_ENV_CHILD_FAIL);
-	assert_int_equal(run(f, "pair"), 0);
+	assert_int_equal(run(r, "pair"), 0);
 }
 
 static void test_child_hangs_and_is_killed(void **state)
 {
-	struct fixture *f = *state;
+	struct rec *r = *state;
 	setenv(PAIR_ENV_CHILD_FAIL, "hang", 1);
-	setenv(PAIR_ENV_TIMEOUT, "200", 1);
-	size_t before = fd_count();
-	assert_int_equal(run(f, "pair"), ETIMEDOUT);
-	pid_t kid = child_pid(f);
+	/* Long enough for the child to read the message first, even in a sanitizer build on a
+	 * busy machine (200 ms was not). */
+	setenv(PAIR_ENV_TIMEOUT, "1500", 1);
+	size_t before = rec_fd_count();
+	assert_int_equal(run(r, "pair"), ETIMEDOUT);
+	pid_t kid = child_pid(r);
 	char want[96];
-	snprintf(want, sizeof(want), "pair: child %ld killed after 200 ms without replying",
+	snprintf(want, sizeof(want), "pair: child %ld killed after 1500 ms without replying",
 		 (long)kid);
-	long m = find(f, 0, SRC_PAIR_CHILD, EV_INFO, "message from parent: b'ping'");
-	long k = find(f, 0, SRC_PAIR_CHILD, EV_INFO, "killed by signal 9 (SIGKILL)");
-	long e = find(f, 0, SRC_PAIR_PARENT, EV_ERROR, want);
+	long m = find(r, SRC_PAIR_CHILD, EV_INFO, "message from parent: b'ping'");
+	long k = find(r, SRC_PAIR_CHILD, EV_INFO, "killed by signal 9 (SIGKILL)");
+	long e = find(r, SRC_PAIR_PARENT, EV_ERROR, want);
 	assert_true(m >= 0 && m < k && k < e);
-	assert_string_equal(f->rec.v[e].text, want);
-	assert_int_equal(fd_count(), before);
-	assert_no_children();
-}
-
-static bool pump_until(struct fixture *f, enum event_source src, const char *prefix)
-{
-	uint64_t deadline = event_now_ns() + 20ull * 1000000000u;
-	while (event_now_ns() < deadline) {
-		app_pump(&f->app, 50);
-		if (find(f, 0, src, EV_INFO, prefix) >= 0)
-			return true;
-	}
-	return false;
+	assert_string_equal(r->ev[e].text, want);
+	assert_int_equal(rec_fd_count(), before);
+	rec_assert_no_children();
 }
 
 static void test_stop_kills_the_child(void **state)
 {
-	struct fixture *f = *state;
+	struct rec *r = *state;
 	setenv(PAIR_ENV_CHILD_FAIL, "hang", 1);
 	setenv(PAIR_ENV_TIMEOUT, "600000", 1);
-	f->rec.n = 0;
-	assert_int_equal(cmd_run_line(&f->app, "pair"), CMD_PENDING);
-	assert_true(pump_until(f, SRC_PAIR_CHILD, "message from parent: b'ping'"));
-	assert_false(pair_finished(app_pair(&f->app)));
-	pair_request_stop(app_pair(&f->app));
-	assert_int_equal(app_wait_for(&f->app, &f->app.wait), ECANCELED);
-	app_release_wait(&f->app);
-	app_reap(&f->app);
-	assert_null(app_pair(&f->app));
+	rec_mark(r);
+	assert_int_equal(cmd_run_line(&r->app, "pair"), CMD_PENDING);
+	assert_true(rec_wait(r, 0, SRC_PAIR_CHILD, EV_INFO, "message from parent: b'ping'") >= 0);
+	assert_false(pair_finished(app_pair(&r->app)));
+	pair_request_stop(app_pair(&r->app));
+	assert_int_equal(app_wait_for(&r->app, &r->app.wait), ECANCELED);
+	app_release_wait(&r->app);
+	app_reap(&r->app);
+	assert_null(app_pair(&r->app));
 	char want[64];
-	snprintf(want, sizeof(want), "stopped: child %ld killed", (long)child_pid(f));
-	assert_true(find(f, 0, SRC_PAIR_PARENT, EV_INFO, want) >= 0);
-	assert_true(find(f, 0, SRC_PAIR_CHILD, EV_INFO, "killed by signal 9 (SIGKILL)") >= 0);
-	assert_no_children();
+	snprintf(want, sizeof(want), "stopped: child %ld killed", (long)child_pid(r));
+	assert_true(find(r, SRC_PAIR_PARENT, EV_INFO, want) >= 0);
+	assert_true(find(r, SRC_PAIR_CHILD, EV_INFO, "killed by signal 9 (SIGKILL)") >= 0);
+	rec_assert_no_children();
 
 	/* Closing the app with an exchange under way does the same. */
-	f->rec.n = 0;
-	assert_int_equal(cmd_run_line(&f->app, "pair"), CMD_PENDING);
-	assert_true(pump_until(f, SRC_PAIR_CHILD, "message from parent: b'ping'"));
-	app_close(&f->app);
-	assert_true(find(f, 0, SRC_PAIR_CHILD, EV_INFO, "killed by signal 9 (SIGKILL)") >= 0);
-	assert_no_children();
-	struct event_sink out = { .emit = rec_emit, .ctx = &f->rec };
-	assert_int_equal(app_init(&f->app, BUS_LOSSLESS, 1024, out), 0);
+	rec_mark(r);
+	assert_int_equal(cmd_run_line(&r->app, "pair"), CMD_PENDING);
+	assert_true(rec_wait(r, 0, SRC_PAIR_CHILD, EV_INFO, "message from parent: b'ping'") >= 0);
+	app_close(&r->app);
+	assert_true(find(r, SRC_PAIR_CHILD, EV_INFO, "killed by signal 9 (SIGKILL)") >= 0);
+	rec_assert_no_children();
+	assert_int_equal(rec_app_init(r), 0);
 }
 
 static void test_bad_knob_is_said(void **state)
 {
-	struct fixture *f = *state;
+	struct rec *r = *state;
 	setenv(PAIR_ENV_TIMEOUT, "soon", 1);
-	assert_int_equal(run(f, "pair"), 0);
-	assert_true(find(f, 0, SRC_PAIR_PARENT, EV_ERROR,
+	assert_int_equal(run(r, "pair"), 0);
+	assert_true(find(r, SRC_PAIR_PARENT, EV_ERROR,
 			 "pair: UDSCOPE_PAIR_TIMEOUT_MS=soon is not a number") >= 0);
 }
 
@@ -515,17 +406,17 @@ static void *busy_client(void *arg)
 
 static void test_demo_while_server_is_busy(void **state)
 {
-	struct fixture *f = *state;
-	char dir[] = "/tmp/udscope-pair-XXXXXX";
-	assert_non_null(mkdtemp(dir));
+	struct rec *r = *state;
+	/* Only the demo's lines (and udscope's) are kept; the server's are only counted. */
+	rec_keep(r, 1u << SRC_PAIR_PARENT | 1u << SRC_PAIR_CHILD | 1u << SRC_SYSTEM);
 	struct busy b;
 	memset(&b, 0, sizeof(b));
 	pthread_mutex_init(&b.lock, NULL);
-	snprintf(b.path, sizeof(b.path), "%s/uds_socket", dir);
+	snprintf(b.path, sizeof(b.path), "%s", rec_path(r, "uds_socket"));
 	char line[200];
 	snprintf(line, sizeof(line), "server start %s", b.path);
-	assert_int_equal(cmd_run_line(&f->app, line), CMD_OK);
-	assert_non_null(app_server(&f->app));
+	assert_int_equal(cmd_run_line(&r->app, line), CMD_OK);
+	assert_non_null(app_server(&r->app));
 
 	pthread_t t[BUSY_CLIENTS];
 	for (int i = 0; i < BUSY_CLIENTS; i++)
@@ -533,40 +424,43 @@ static void test_demo_while_server_is_busy(void **state)
 	/* The server publishes to a lossless bus: keep pumping until the clients are going. */
 	uint64_t deadline = event_now_ns() + 20ull * 1000000000u;
 	while (atomic_load(&b.rounds) < BUSY_CLIENTS && event_now_ns() < deadline)
-		app_pump(&f->app, 25);
+		app_pump(&r->app, 25);
 	unsigned start_rounds = atomic_load(&b.rounds);
 	assert_true(start_rounds >= BUSY_CLIENTS);
 
-	size_t before = f->rec.others;
+	size_t before = r->seen[SRC_SERVER];
 	/* At least 20 runs, and on until the clients have done more rounds meanwhile. */
 	deadline = event_now_ns() + 20ull * 1000000000u;
 	for (int i = 0; i < 20 || (atomic_load(&b.rounds) < start_rounds + BUSY_CLIENTS &&
 				   event_now_ns() < deadline); i++) {
-		assert_int_equal(run(f, i % 2 ? "pair" : "pair hello world --type seqpacket"), 0);
+		assert_int_equal(run(r, i % 2 ? "pair" : "pair hello world --type seqpacket"), 0);
 		if (i % 2)
-			assert_story(f, "SOCK_STREAM", "message from parent: b'ping'", "ping", 4,
+			assert_story(r, "SOCK_STREAM", "message from parent: b'ping'", "ping", 4,
 				     "response from child: b'pong'", "pong", 4);
 		else
-			assert_story(f, "SOCK_SEQPACKET", "message from parent: b'hello'", "hello",
+			assert_story(r, "SOCK_SEQPACKET", "message from parent: b'hello'", "hello",
 				     5, "response from child: b'world'", "world", 5);
 	}
 	/* The server was really serving meanwhile. */
-	assert_true(f->rec.others > before);
+	assert_true(r->seen[SRC_SERVER] > before);
 	assert_true(atomic_load(&b.rounds) >= start_rounds + BUSY_CLIENTS);
 
 	atomic_store(&b.stop, true);
 	for (int i = 0; i < BUSY_CLIENTS; i++) {
 		/* A client blocked on its echo needs the server thread, which needs the bus drained. */
 		while (pthread_tryjoin_np(t[i], NULL) != 0)
-			app_pump(&f->app, 10);
+			app_pump(&r->app, 10);
 	}
 	pthread_mutex_destroy(&b.lock);
 	if (atomic_load(&b.bad))
 		rec_fail("%u busy-client rounds failed; the first: %s", atomic_load(&b.bad), b.why);
-	app_end(&f->app, app_newest(&f->app, SESSION_SERVER));
-	assert_null(app_server(&f->app));
-	assert_int_equal(rmdir(dir), 0);
-	assert_no_children();
+	app_end(&r->app, app_newest(&r->app, SESSION_SERVER));
+	assert_null(app_server(&r->app));
+	/* Its node went with it. */
+	struct stat st;
+	assert_int_equal(lstat(b.path, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	rec_assert_no_children();
 }
 
 #define pair_test(f) cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, (void *)#f)
