@@ -74,24 +74,17 @@ struct server {
 /* umask is per process: only one thread may bracket a bind with it at a time. */
 static pthread_mutex_t umask_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Make room for the node: a stale socket goes, anything else stays and is an error. */
-static int prepare_node(const struct uds_addr *addr, const struct event_sink *now)
+/* Something is at PATH that is not ours to remove: say what (NP) and return -errno. */
+static int refuse_node(const char *path, const struct node_probe *np,
+		       const struct event_sink *now)
 {
-	const char *path = addr->text;
-	struct node_probe np;
-	if (node_probe(addr, &np) < 0) {
-		event_emit_error(now, SRC_SERVER, 0, np.err, "server start: lstat %s", path);
-		return -np.err;
-	}
 	char holder[96] = "";
-	if (np.pid)
-		snprintf(holder, sizeof(holder), " (held by pid %ld (%s) fd %d)", (long)np.pid,
-			 np.comm[0] ? np.comm : "?", np.fd);
-	switch (np.state) {
-	case NODE_ABSENT:
-		return 0;
+	if (np->pid)
+		snprintf(holder, sizeof(holder), " (held by pid %ld (%s) fd %d)", (long)np->pid,
+			 np->comm[0] ? np->comm : "?", np->fd);
+	switch (np->state) {
 	case NODE_NOT_SOCKET:
-		if (S_ISLNK(np.st.st_mode)) {
+		if (S_ISLNK(np->st.st_mode)) {
 			char target[256];
 			ssize_t n = readlink(path, target, sizeof(target) - 1);
 			target[n > 0 ? n : 0] = '\0';
@@ -101,7 +94,7 @@ static int prepare_node(const struct uds_addr *addr, const struct event_sink *no
 		} else {
 			event_emit_error(now, SRC_SERVER, 0, EEXIST,
 					 "server start %s: exists and is %s, not a socket; left untouched",
-					 path, node_kind_name(np.st.st_mode));
+					 path, node_kind_name(np->st.st_mode));
 		}
 		return -EEXIST;
 	case NODE_LISTENING:
@@ -114,14 +107,27 @@ static int prepare_node(const struct uds_addr *addr, const struct event_sink *no
 				 "server start %s: a socket is bound to this node but not listening "
 				 "yet; left untouched%s", path, holder);
 		return -EADDRINUSE;
-	case NODE_UNKNOWN:
-		event_emit_error(now, SRC_SERVER, 0, np.err,
+	default:
+		event_emit_error(now, SRC_SERVER, 0, np->err,
 				 "server start %s: cannot tell whether the existing socket is live "
 				 "(left untouched): connect", path);
-		return -np.err;
-	case NODE_STALE:
-		break;
+		return -np->err;
 	}
+}
+
+/* Make room for the node: a stale socket goes, anything else stays and is an error. */
+static int prepare_node(const struct uds_addr *addr, const struct event_sink *now)
+{
+	const char *path = addr->text;
+	struct node_probe np;
+	if (node_probe(addr, &np) < 0) {
+		event_emit_error(now, SRC_SERVER, 0, np.err, "server start: lstat %s", path);
+		return -np.err;
+	}
+	if (np.state == NODE_ABSENT)
+		return 0;
+	if (np.state != NODE_STALE)
+		return refuse_node(path, &np, now);
 	char why[PATH_MAX + 160];
 	int r = node_remove(path, &np.st, why, sizeof(why));
 	if (r == -ESTALE) {
@@ -436,6 +442,50 @@ static void trim(struct server *s)
 		resize_table(s, ncap);
 }
 
+/* accept4 failed with E. Returns true when accepting should be tried again at once. */
+static bool accept_failed(struct server *s, int e)
+{
+	if (e == EINTR || e == ECONNABORTED)
+		return true;
+	if (e == EAGAIN)
+		return false;
+	if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+		/* The pending connection stays queued: stop polling the listener until a client
+		 * leaves (or a while passes), else poll() would spin. */
+		if (!s->accept_error_shown)
+			event_emit_error(&s->qsink, SRC_SERVER, 0, e,
+					 "accept %s (pausing accepts until a client leaves)",
+					 s->addr.text);
+		s->accept_paused = true;
+		s->accept_error_shown = true;
+		s->paused_until_ns = event_now_ns() + (uint64_t)SERVER_EMFILE_PAUSE_MS * 1000000u;
+		return false;
+	}
+	event_emit_error(&s->qsink, SRC_SERVER, 0, e, "accept %s", s->addr.text);
+	return false;
+}
+
+/* The accept event: who connected, as SO_PEERCRED says. */
+static void say_accepted(struct server *s, const struct conn *c)
+{
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_ACCEPT);
+	ev.conn = c->id;
+	if (c->cred.ok) {
+		ev.has_cred = true;
+		ev.pid = c->cred.pid;
+		ev.uid = c->cred.uid;
+		ev.gid = c->cred.gid;
+		if (c->cred.comm[0])
+			event_textf(&ev, "%s", c->cred.comm);
+		else
+			event_textf(&ev, "process gone: %s", strerror(c->cred.comm_err));
+	} else {
+		event_textf(&ev, "connection from an unknown peer (SO_PEERCRED failed)");
+	}
+	emit(s, &ev);
+}
+
 static void accept_all(struct server *s)
 {
 	for (;;) {
@@ -445,25 +495,8 @@ static void accept_all(struct server *s)
 		}
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			int e = errno;
-			if (e == EINTR || e == ECONNABORTED)
+			if (accept_failed(s, errno))
 				continue;
-			if (e == EAGAIN)
-				return;
-			if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
-				/* The pending connection stays queued: stop polling the listener until a
-				 * client leaves (or a while passes), else poll() would spin. */
-				if (!s->accept_error_shown)
-					event_emit_error(&s->qsink, SRC_SERVER, 0, e,
-							 "accept %s (pausing accepts until a client leaves)",
-							 s->addr.text);
-				s->accept_paused = true;
-				s->accept_error_shown = true;
-				s->paused_until_ns = event_now_ns() +
-					(uint64_t)SERVER_EMFILE_PAUSE_MS * 1000000u;
-				return;
-			}
-			event_emit_error(&s->qsink, SRC_SERVER, 0, e, "accept %s", s->addr.text);
 			return;
 		}
 		s->accept_error_shown = false;
@@ -485,22 +518,7 @@ static void accept_all(struct server *s)
 		pthread_mutex_unlock(&s->conns_lock);
 		atomic_fetch_add(&s->stats.clients, 1);
 		atomic_fetch_add(&s->stats.accepted, 1);
-		struct event ev;
-		event_init(&ev, SRC_SERVER, EV_ACCEPT);
-		ev.conn = c->id;
-		if (c->cred.ok) {
-			ev.has_cred = true;
-			ev.pid = c->cred.pid;
-			ev.uid = c->cred.uid;
-			ev.gid = c->cred.gid;
-			if (c->cred.comm[0])
-				event_textf(&ev, "%s", c->cred.comm);
-			else
-				event_textf(&ev, "process gone: %s", strerror(c->cred.comm_err));
-		} else {
-			event_textf(&ev, "connection from an unknown peer (SO_PEERCRED failed)");
-		}
-		emit(s, &ev);
+		say_accepted(s, c);
 	}
 }
 
