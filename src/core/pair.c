@@ -81,7 +81,7 @@ static void child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 
 /* waitpid on our own child only, through EINTR. Returns 0 or an errno (ECHILD when someone
  * set SIGCHLD to SIG_IGN and the kernel reaped it). */
-static int reap(pid_t pid, int *wstatus)
+static int wait_child(pid_t pid, int *wstatus)
 {
 	for (;;) {
 		if (waitpid(pid, wstatus, 0) == pid)
@@ -214,7 +214,7 @@ int pair_start(struct pair **out, const void *msg, size_t len, const void *reply
 	if (err < 0) {
 		kill(pid, SIGKILL);
 		int ws;
-		reap(pid, &ws);
+		wait_child(pid, &ws);
 		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pthread_create");
 		goto fail;
 	}
@@ -561,12 +561,12 @@ static void duration(unsigned ms, char *buf, size_t len)
 }
 
 /* Tell how the child ended and what that means for the exchange; returns the status. */
-static int conclude(struct run *r, int outcome, int reap_err, int ws, uint64_t took_ns)
+static int conclude(struct run *r, int outcome, int wait_err, int ws, uint64_t took_ns)
 {
 	char after[32];
 	duration(r->p->timeout_ms, after, sizeof(after));
-	if (reap_err)
-		say(r, SRC_PAIR_CHILD, EV_ERROR, reap_err,
+	if (wait_err)
+		say(r, SRC_PAIR_CHILD, EV_ERROR, wait_err,
 		    "pair: waitpid %ld (its exit status is lost)", (long)r->child);
 	else if (WIFEXITED(ws))
 		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "exited with status %d", WEXITSTATUS(ws));
@@ -586,13 +586,13 @@ static int conclude(struct run *r, int outcome, int reap_err, int ws, uint64_t t
 	}
 	if (outcome)
 		return outcome;   /* already told where it failed */
-	bool clean = !reap_err && WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
+	bool clean = !wait_err && WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
 	if (!r->reply_done) {
-		if (!reap_err && WIFEXITED(ws))
+		if (!wait_err && WIFEXITED(ws))
 			say(r, SRC_PAIR_PARENT, EV_ERROR, 0,
 			    "pair: child %ld exited with status %d before replying", (long)r->child,
 			    WEXITSTATUS(ws));
-		else if (!reap_err && WIFSIGNALED(ws))
+		else if (!wait_err && WIFSIGNALED(ws))
 			say(r, SRC_PAIR_PARENT, EV_ERROR, 0,
 			    "pair: child %ld killed by signal %d (%s) before replying",
 			    (long)r->child, WTERMSIG(ws), signal_name(WTERMSIG(ws)));
@@ -640,12 +640,12 @@ static void *pair_main(void *arg)
 	if (outcome)
 		kill(r->child, SIGKILL);   /* not reaped yet, so the pid is still ours */
 	int ws = 0;
-	int reap_err = reap(r->child, &ws);
+	int wait_err = wait_child(r->child, &ws);
 	uint64_t took = event_now_ns() - p->t0;
 	/* Lines the child wrote before it died still count. */
 	if (!r->report_eof)
 		read_report(r);
-	int status = conclude(r, outcome, reap_err, ws, took);
+	int status = conclude(r, outcome, wait_err, ws, took);
 	sysio_close(&r->sock);
 	sysio_close(&r->report);
 	finish(p, status);
