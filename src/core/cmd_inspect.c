@@ -656,6 +656,65 @@ static void report_type(struct app *app, const struct inspect_node *node)
 			 "group bits above are its mask");
 }
 
+/* The line saying whether PATH fits sun_path (ABS: its absolute form). Returns whether it
+ * does. */
+static bool report_sun_path(struct app *app, const char *path, const char *abs)
+{
+	size_t len = strlen(path), alen = strlen(abs);
+	if (len > ADDR_PATH_MAX) {
+		app_info(app, SRC_INSPECT, "sun_path: %zu bytes do not fit (limit %zu): connect "
+			 "cannot use this path; use a shorter relative one", len, (size_t)ADDR_PATH_MAX);
+		return false;
+	}
+	app_info(app, SRC_INSPECT, "sun_path: %zu of %zu bytes%s", len, (size_t)ADDR_PATH_MAX,
+		 alen == len ? "" : alen <= ADDR_PATH_MAX ? " (absolute path fits too)"
+		 : " (the absolute path would not fit)");
+	return true;
+}
+
+/* Whether something listens on the socket at PATH (its node ST), and who holds it. */
+static void report_live(struct app *app, const char *path, const char *abs,
+			const struct stat *st, bool fits)
+{
+	char why[256], et[96];
+	struct uds_addr addr;
+	struct sockets_list l;
+	int lerr = -sockets_collect(&l);
+	const struct sockets_entry *e = lerr ? NULL : find_bound(&l, st, path, abs);
+	bool diag = !lerr && l.source == SOCKETS_FROM_DIAG;
+	bool parsed = fits && addr_parse(path, strlen(path), &addr, why, sizeof(why)) == 0;
+	if (parsed || (e && diag)) {
+		struct inspect_probe p;
+		inspect_liveness(parsed ? &addr : NULL, e, diag, &p);
+		report_liveness(app, &p, &l, lerr, e);
+	} else {
+		app_info(app, SRC_INSPECT, "listening: not probed (the path does not fit sun_path)");
+		if (e)
+			report_listener(app, &l, e);
+	}
+	if (!lerr && l.source == SOCKETS_FROM_PROC_NET)
+		app_info(app, SRC_INSPECT, "note: listener matched by name from /proc/net/unix "
+			 "(sock_diag: %s)", errtxt(l.diag_err, et, sizeof(et)));
+	if (!lerr)
+		sockets_free(&l);
+}
+
+/* The identity the verdict is for: this process, or --as AS (into OTHER). NULL after an
+ * error line when AS names nobody. */
+static const struct inspect_identity *identity_for(struct app *app, const char *as,
+						   const struct inspect_identity *self,
+						   struct inspect_identity *other)
+{
+	if (!as)
+		return self;
+	if (inspect_identity_lookup(as, other) == 0)
+		return other;
+	char sh[SHOW_PATH];
+	app_error(app, 0, "inspect --as %s: no such user (neither a name in the passwd database "
+		  "nor a uid)", show(as, sh, sizeof(sh)));
+	return NULL;
+}
+
 static int inspect_run(struct app *app, const struct cmd_args *a)
 {
 	const char *path = a->argv[0];
@@ -671,16 +730,10 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 	}
 	struct inspect_identity self, other;
 	inspect_identity_self(&self);
-	const struct inspect_identity *id = &self;
 	const char *as = cmd_str(a, "as", NULL);
-	if (as) {
-		if (inspect_identity_lookup(as, &other) < 0) {
-			app_error(app, 0, "inspect --as %s: no such user (neither a name in the "
-				  "passwd database nor a uid)", show(as, sh, sizeof(sh)));
-			return CMD_FAIL;
-		}
-		id = &other;
-	}
+	const struct inspect_identity *id = identity_for(app, as, &self, &other);
+	if (!id)
+		return CMD_FAIL;
 	if (path[0] == '@')
 		return inspect_abstract(app, path, plen, id, as != NULL);
 
@@ -704,16 +757,7 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 		report_type(app, &node);
 		report_stat(app, &node.st);
 	}
-
-	size_t len = strlen(path), alen = strlen(w.abs);
-	bool fits = len <= ADDR_PATH_MAX;
-	if (fits)
-		app_info(app, SRC_INSPECT, "sun_path: %zu of %zu bytes%s", len, (size_t)ADDR_PATH_MAX,
-			 alen == len ? "" : alen <= ADDR_PATH_MAX ? " (absolute path fits too)"
-			 : " (the absolute path would not fit)");
-	else
-		app_info(app, SRC_INSPECT, "sun_path: %zu bytes do not fit (limit %zu): connect "
-			 "cannot use this path; use a shorter relative one", len, (size_t)ADDR_PATH_MAX);
+	bool fits = report_sun_path(app, path, w.abs);
 
 	/* Liveness only means something for a socket (reached through symlinks or not). */
 	const struct stat *sock = NULL;
@@ -722,34 +766,14 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 	else if (!node.err && S_ISLNK(node.st.st_mode) && !node.target_err &&
 		 S_ISSOCK(node.target_st.st_mode))
 		sock = &node.target_st;
-	if (sock) {
-		struct sockets_list l;
-		int lerr = -sockets_collect(&l);
-		const struct sockets_entry *e = lerr ? NULL : find_bound(&l, sock, path, w.abs);
-		bool diag = !lerr && l.source == SOCKETS_FROM_DIAG;
-		bool parsed = fits && addr_parse(path, len, &addr, why, sizeof(why)) == 0;
-		if (parsed || (e && diag)) {
-			struct inspect_probe p;
-			inspect_liveness(parsed ? &addr : NULL, e, diag, &p);
-			report_liveness(app, &p, &l, lerr, e);
-		} else {
-			app_info(app, SRC_INSPECT, "listening: not probed (the path does not fit "
-				 "sun_path)");
-			if (e)
-				report_listener(app, &l, e);
-		}
-		if (!lerr && l.source == SOCKETS_FROM_PROC_NET)
-			app_info(app, SRC_INSPECT, "note: listener matched by name from /proc/net/unix "
-				 "(sock_diag: %s)", errtxt(l.diag_err, et, sizeof(et)));
-		if (!lerr)
-			sockets_free(&l);
-	}
+	if (sock)
+		report_live(app, path, w.abs, sock, fits);
 
 	report_walk(app, path, &w);
 	char self_text[SHOW_NAME + 32];
 	identity_text(&self, self_text, sizeof(self_text));
 	bool can = report_verdict(app, id, &w, self_text);
-	if (as && fits && sock && addr_parse(path, len, &addr, why, sizeof(why)) == 0)
+	if (as && fits && sock && addr_parse(path, strlen(path), &addr, why, sizeof(why)) == 0)
 		report_proof(app, &addr, id, can);
 	if (node.err == ENOENT)
 		report_create(app, id, &w);
