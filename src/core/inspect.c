@@ -227,6 +227,99 @@ static char *make_absolute(const char *path)
 	return abs;
 }
 
+/* The walk's state between components. */
+struct walker {
+	struct inspect_walk *w;
+	char *pending;           /* what is left to look up; a symlink puts its target in front */
+	size_t pos;
+	char *cur;               /* the directory reached so far */
+	/* Remaining length at which each symlink's expansion is used up (for the depth). */
+	size_t link_end[INSPECT_MAX_LINKS + 1];
+	unsigned depth, links;
+};
+
+/* Step S (at NEXT, which this takes) is a symlink: its target takes its place in front of
+ * REST. Returns 1 to go on, 0 when the walk ends there (w->err says why), or -ENOMEM. */
+static int walk_link(struct walker *k, struct inspect_step *s, char *next, const char *rest)
+{
+	struct inspect_walk *w = k->w;
+	int lerr;
+	s->link = read_link(lookup_path(w, next), &lerr);
+	free(next);
+	if (!s->link) {
+		w->err = lerr;
+		return 0;
+	}
+	if (++k->links > INSPECT_MAX_LINKS) {
+		w->err = ELOOP;
+		return 0;
+	}
+	/* REST is empty or starts with its slash: the target takes the link's place. */
+	size_t restlen = strlen(rest), tl = strlen(s->link);
+	char *nt = malloc(tl + restlen + 1);
+	if (!nt)
+		return -ENOMEM;
+	memcpy(nt, s->link, tl);
+	memcpy(nt + tl, rest, restlen + 1);
+	free(k->pending);
+	k->pending = nt;
+	k->pos = 0;
+	k->link_end[k->depth++] = restlen;
+	if (s->link[0] == '/') {
+		free(k->cur);
+		k->cur = strdup("/");
+		if (!k->cur || !add_step(w, "/", "/", 1, k->depth))
+			return -ENOMEM;
+	}
+	return 1;
+}
+
+/* Look up the next component. Returns 1 to go on, 0 when the walk is over, or -ENOMEM. */
+static int walk_one(struct walker *k)
+{
+	struct inspect_walk *w = k->w;
+	while (k->pending[k->pos] == '/')
+		k->pos++;
+	while (k->depth > 0 && strlen(k->pending + k->pos) <= k->link_end[k->depth - 1])
+		k->depth--;
+	if (!k->pending[k->pos])
+		return 0;
+	const char *comp = k->pending + k->pos;
+	size_t clen = strcspn(comp, "/");
+	k->pos += clen;
+	const char *rest = k->pending + k->pos;
+	if (clen == 1 && comp[0] == '.')
+		return 1;
+	char *next = clen == 2 && comp[0] == '.' && comp[1] == '.' ? parent_of(k->cur)
+		: join(k->cur, comp, clen);
+	if (!next)
+		return -ENOMEM;
+	struct inspect_step *s = add_step(w, next, comp, clen, k->depth);
+	if (!s) {
+		free(next);
+		return -ENOMEM;
+	}
+	bool more = rest[strspn(rest, "/")] != '\0';
+	if (s->err) {
+		w->err = s->err;
+		w->last_missing = s->err == ENOENT && !more;
+		free(next);
+		return 0;
+	}
+	if (S_ISLNK(s->mode))
+		return walk_link(k, s, next, rest);
+	if (S_ISDIR(s->mode)) {
+		free(k->cur);
+		k->cur = next;
+		return 1;
+	}
+	free(next);
+	/* Only a directory can be looked in (a trailing slash asks for one too). */
+	if (*rest)
+		w->err = ENOTDIR;
+	return 0;
+}
+
 int inspect_walk(const char *path, struct inspect_walk *w)
 {
 	memset(w, 0, sizeof(*w));
@@ -238,97 +331,16 @@ int inspect_walk(const char *path, struct inspect_walk *w)
 		inspect_walk_free(w);
 		return -e;
 	}
-	/* What is left to look up; a symlink puts its target in front of the rest. */
-	char *pending = strdup(path);
-	char *cur = strdup(w->cwd ? w->cwd : "/");
-	int ret = -ENOMEM;
-	/* Remaining length at which each symlink's expansion is used up (for the depth). */
-	size_t link_end[INSPECT_MAX_LINKS + 1];
-	unsigned depth = 0, links = 0;
-	size_t pos = 0;
-	if (!pending || !cur || !add_step(w, cur, cur, strlen(cur), 0))
-		goto out;
-	for (;;) {
-		while (pending[pos] == '/')
-			pos++;
-		while (depth > 0 && strlen(pending + pos) <= link_end[depth - 1])
-			depth--;
-		if (!pending[pos])
-			break;
-		const char *comp = pending + pos;
-		size_t clen = strcspn(comp, "/");
-		pos += clen;
-		const char *rest = pending + pos;
-		if (clen == 1 && comp[0] == '.')
-			continue;
-		char *next;
-		if (clen == 2 && comp[0] == '.' && comp[1] == '.')
-			next = parent_of(cur);
-		else
-			next = join(cur, comp, clen);
-		if (!next)
-			goto out;
-		struct inspect_step *s = add_step(w, next, comp, clen, depth);
-		if (!s) {
-			free(next);
-			goto out;
-		}
-		bool more = rest[strspn(rest, "/")] != '\0';
-		if (s->err) {
-			w->err = s->err;
-			w->last_missing = s->err == ENOENT && !more;
-			free(next);
-			break;
-		}
-		if (S_ISLNK(s->mode)) {
-			int lerr;
-			s->link = read_link(lookup_path(w, next), &lerr);
-			free(next);
-			if (!s->link) {
-				w->err = lerr;
-				break;
-			}
-			if (++links > INSPECT_MAX_LINKS) {
-				w->err = ELOOP;
-				break;
-			}
-			/* REST is empty or starts with its slash: the target takes the link's place. */
-			size_t restlen = strlen(rest), tl = strlen(s->link);
-			char *nt = malloc(tl + restlen + 1);
-			if (!nt)
-				goto out;
-			memcpy(nt, s->link, tl);
-			memcpy(nt + tl, rest, restlen + 1);
-			free(pending);
-			pending = nt;
-			pos = 0;
-			link_end[depth++] = restlen;
-			if (s->link[0] == '/') {
-				free(cur);
-				cur = strdup("/");
-				if (!cur || !add_step(w, "/", "/", 1, depth))
-					goto out;
-			}
-			continue;
-		}
-		if (S_ISDIR(s->mode)) {
-			free(cur);
-			cur = next;
-			continue;
-		}
-		free(next);
-		/* Only a directory can be looked in (a trailing slash asks for one too). */
-		if (*rest)
-			w->err = ENOTDIR;
-		break;
-	}
-	ret = 0;
-out:
-	free(pending);
-	free(cur);
-	if (ret < 0)
+	struct walker k = { .w = w, .pending = strdup(path), .cur = strdup(w->cwd ? w->cwd : "/") };
+	int r = -ENOMEM;
+	if (k.pending && k.cur && add_step(w, k.cur, k.cur, strlen(k.cur), 0))
+		while ((r = walk_one(&k)) > 0)
+			;
+	free(k.pending);
+	free(k.cur);
+	if (r < 0)
 		inspect_walk_free(w);
-	return ret;
+	return r < 0 ? r : 0;
 }
 
 void inspect_walk_free(struct inspect_walk *w)
