@@ -114,12 +114,9 @@ static void diag_entry(const struct nlmsghdr *h, struct sockets_entry *e)
 	}
 }
 
-/* One SOCK_DIAG_BY_FAMILY dump of every AF_UNIX socket. Returns 0 or -errno. */
-static int diag_collect(struct sockets_list *l)
+/* Ask sock_diag on FD for every AF_UNIX socket with all it can tell. Returns 0 or -errno. */
+static int diag_request(int fd)
 {
-	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (fd < 0)
-		return -errno;
 	struct {
 		struct nlmsghdr nlh;
 		struct unix_diag_req req;
@@ -138,57 +135,58 @@ static int diag_collect(struct sockets_list *l)
 	do
 		sent = sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&nl, sizeof(nl));
 	while (sent < 0 && errno == EINTR);
-	if (sent < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
+	return sent < 0 ? -errno : 0;
+}
+
+/* Take the replies in one read of N bytes. Returns 1 at the end of the dump, 0 for more,
+ * or -errno. */
+static int diag_replies(struct sockets_list *l, size_t *cap, const void *buf, ssize_t n)
+{
+	int left = (int)n;
+	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *ne = NLMSG_DATA(h);
+			return ne->error ? ne->error : -EPROTO;
+		}
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+		    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
+			continue;
+		struct sockets_entry e;
+		diag_entry(h, &e);
+		int err = list_push(l, cap, &e);
+		if (err < 0)
+			return err;
 	}
+	return 0;
+}
+
+/* One SOCK_DIAG_BY_FAMILY dump of every AF_UNIX socket. Returns 0 or -errno. */
+static int diag_collect(struct sockets_list *l)
+{
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -errno;
+	int r = diag_request(fd);
 	/* Aligned for nlmsghdr; 32 KiB holds many replies per read. */
 	static const size_t bufsz = 32768;
-	uint32_t *buf = malloc(bufsz);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
+	uint32_t *buf = r < 0 ? NULL : malloc(bufsz);
+	if (r == 0 && !buf)
+		r = -ENOMEM;
 	size_t cap = 0;
-	int err = 0;
-	bool done = false;
-	while (!done && !err) {
+	while (r == 0) {
 		ssize_t n = recv(fd, buf, bufsz, 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		if (n == 0) {
-			err = -EPIPE;
-			break;
-		}
-		int left = (int)n;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_type == NLMSG_DONE) {
-				done = true;
-				break;
-			}
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *ne = NLMSG_DATA(h);
-				err = ne->error ? ne->error : -EPROTO;
-				break;
-			}
-			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
-				continue;
-			struct sockets_entry e;
-			diag_entry(h, &e);
-			if ((err = list_push(l, &cap, &e)) < 0)
-				break;
-		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			r = n < 0 ? -errno : -EPIPE;
+		else
+			r = diag_replies(l, &cap, buf, n);
 	}
 	free(buf);
 	close(fd);
-	return err;
+	return r < 0 ? r : 0;
 }
 
 int sockets_parse_proc_net(const char *line, struct sockets_entry *out)
