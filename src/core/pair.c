@@ -117,10 +117,10 @@ static void read_knobs(struct pair *p, const struct event_sink *now)
 				 "pair: %s=%.32s is not exit3 or hang; ignored", PAIR_ENV_CHILD_FAIL, f);
 }
 
-int pair_start(struct pair **out, const void *msg, size_t len, const void *reply, size_t rlen,
-	       int type, const struct event_sink *now, const struct event_sink *later)
+/* What the demo is asked to send, checked before anything is made. Returns 0 or -errno
+ * after one error line. */
+static int check_words(size_t len, size_t rlen, int type, const struct event_sink *now)
 {
-	*out = NULL;
 	if (!socktype_name(type)) {
 		event_emit_error(now, SRC_PAIR_PARENT, 0, EINVAL, "pair: socket type %d", type);
 		return -EINVAL;
@@ -138,13 +138,19 @@ int pair_start(struct pair **out, const void *msg, size_t len, const void *reply
 				 len > PAIR_MSG_MAX ? len : rlen, PAIR_MSG_MAX);
 		return -EMSGSIZE;
 	}
+	return 0;
+}
+
+/* A demo holding copies of MSG and REPLY, nothing opened yet; NULL on ENOMEM. */
+static struct pair *pair_new(const void *msg, size_t len, const void *reply, size_t rlen,
+			     int type, const struct event_sink *now, const struct event_sink *later)
+{
 	struct pair *p = calloc(1, sizeof(*p));
 	if (!p || !(p->msg = malloc(len)) || !(p->reply = malloc(rlen))) {
 		if (p)
 			free(p->msg);
 		free(p);
-		event_emit_error(now, SRC_PAIR_PARENT, 0, ENOMEM, "pair");
-		return -ENOMEM;
+		return NULL;
 	}
 	memcpy(p->msg, msg, len);
 	memcpy(p->reply, reply, rlen);
@@ -162,7 +168,23 @@ int pair_start(struct pair **out, const void *msg, size_t len, const void *reply
 	r->self = getpid();
 	r->stream = type == SOCK_STREAM;
 	r->sock = r->report = -1;
-	int err = sysio_pipe(p->ctl, O_NONBLOCK);
+	return p;
+}
+
+int pair_start(struct pair **out, const void *msg, size_t len, const void *reply, size_t rlen,
+	       int type, const struct event_sink *now, const struct event_sink *later)
+{
+	*out = NULL;
+	int err = check_words(len, rlen, type, now);
+	if (err < 0)
+		return err;
+	struct pair *p = pair_new(msg, len, reply, rlen, type, now, later);
+	if (!p) {
+		event_emit_error(now, SRC_PAIR_PARENT, 0, ENOMEM, "pair");
+		return -ENOMEM;
+	}
+	struct run *r = &p->run;
+	err = sysio_pipe(p->ctl, O_NONBLOCK);
 	if (err < 0) {
 		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pipe");
 		goto fail;
