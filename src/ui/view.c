@@ -280,15 +280,16 @@ static void bucket_label(unsigned i, char *buf, size_t len)
 }
 
 /* The server's live connections and chunk-size histogram; returns the rows used. */
-static int paint_server_head(const struct view *v, int top, int x, int h, int w)
+/* One line per live connection, queue depths first (they move under backpressure), at most
+ * BUDGET - 1 of them, then how many more. Returns the rows used. */
+static int paint_conns(const struct view *v, int top, int x, int w, int budget)
 {
-	int budget = h / 2, used = 0;
+	int used = 0;
 	char buf[256], in[32], out[32];
 	for (size_t i = 0; i < v->nconns && used < budget - 1; i++) {
 		const struct server_conn_info *c = &v->conns[i];
 		view_bytes(c->bytes_in, in, sizeof(in));
 		view_bytes(c->bytes_out, out, sizeof(out));
-		/* Queue depths first: they are what moves under backpressure. */
 		int n = snprintf(buf, sizeof(buf), "#%-2" PRIu32 " inq %d outq %d/%dK  pid %ld %s "
 				 "uid %lu  in %s out %s", c->id, c->inq, c->outq, c->sndbuf / 1024,
 				 c->has_cred ? (long)c->pid : 0L, c->comm[0] ? c->comm : "?",
@@ -307,6 +308,37 @@ static int paint_server_head(const struct view *v, int top, int x, int h, int w)
 		put_raw(top + used, x, buf, w, v->utf8);
 		used++;
 	}
+	return used;
+}
+
+/* The chunk-size histogram's N buckets IDX (largest count MAX) as bars, one a row. */
+static void paint_bars(const struct view *v, int top, int x, int w, const unsigned *idx,
+		       unsigned n, uint64_t max)
+{
+	char buf[64], label[48];
+	int barw = w - 22;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned i = idx[k];
+		bucket_label(i, label, sizeof(label));
+		snprintf(buf, sizeof(buf), "%11s ", label);
+		put_raw(top + (int)k, x, buf, w, v->utf8);
+		int len = barw > 0 ? (int)((v->hist[i] * (uint64_t)barw + max - 1) / max) : 0;
+		attron(looks[LOOK_BAR]);
+		for (int b = 0; b < len; b++) {
+			if (v->utf8)
+				mvaddstr(top + (int)k, x + 12 + b, "\u2588");
+			else
+				mvaddch(top + (int)k, x + 12 + b, '#');
+		}
+		attroff(looks[LOOK_BAR]);
+		snprintf(buf, sizeof(buf), " %" PRIu64, v->hist[i]);
+		put_raw(top + (int)k, x + 12 + len, buf, w - 12 - len, v->utf8);
+	}
+}
+
+static int paint_server_head(const struct view *v, int top, int x, int h, int w)
+{
+	int budget = h / 2, used = paint_conns(v, top, x, w, budget);
 	unsigned idx[STATS_BUCKETS], nb = 0;
 	uint64_t max = 0;
 	for (unsigned i = 0; i < STATS_BUCKETS; i++)
@@ -317,9 +349,9 @@ static int paint_server_head(const struct view *v, int top, int x, int h, int w)
 		}
 	if (nb == 0 || used >= budget)
 		return used;
-	char label[48];
 	if ((int)nb + 1 > budget - used) {
 		/* No room for bars: one line of size:count pairs. */
+		char buf[256], label[48];
 		int n = snprintf(buf, sizeof(buf), "chunk sizes");
 		for (unsigned k = 0; k < nb && n > 0 && (size_t)n < sizeof(buf); k++) {
 			bucket_label(idx[k], label, sizeof(label));
@@ -333,26 +365,8 @@ static int paint_server_head(const struct view *v, int top, int x, int h, int w)
 	put_raw(top + used, x, "chunk sizes received (bytes: chunks)", w, v->utf8);
 	attroff(A_BOLD);
 	used++;
-	int barw = w - 22;
-	for (unsigned k = 0; k < nb; k++) {
-		unsigned i = idx[k];
-		bucket_label(i, label, sizeof(label));
-		snprintf(buf, sizeof(buf), "%11s ", label);
-		put_raw(top + used, x, buf, w, v->utf8);
-		int len = barw > 0 ? (int)((v->hist[i] * (uint64_t)barw + max - 1) / max) : 0;
-		attron(looks[LOOK_BAR]);
-		for (int b = 0; b < len; b++) {
-			if (v->utf8)
-				mvaddstr(top + used, x + 12 + b, "\u2588");
-			else
-				mvaddch(top + used, x + 12 + b, '#');
-		}
-		attroff(looks[LOOK_BAR]);
-		snprintf(buf, sizeof(buf), " %" PRIu64, v->hist[i]);
-		put_raw(top + used, x + 12 + len, buf, w - 12 - len, v->utf8);
-		used++;
-	}
-	return used;
+	paint_bars(v, top + used, x, w, idx, nb, max);
+	return used + (int)nb;
 }
 
 static void paint_pane(struct view *v, enum layout_pane p)
