@@ -146,6 +146,13 @@ static void on_line(void *ctx, const char *line)
 	 * expect, disconnect, a sourced file's lines); the rest report through the bus. */
 	script_push(&c->app, line, NULL, 0);
 	script_step(&c->app);
+	if (c->app.script.n > 0) {
+		/* It waits its turn behind a wait, expect or disconnect: say so. */
+		char queued[256];
+		snprintf(queued, sizeof(queued), "> %.80s: queued behind the command that waits "
+			 "(Ctrl-C on an empty line stops it)", line);
+		console_set_status(c, false, queued);
+	}
 	reap(c);
 	c->dirty = true;
 }

@@ -72,6 +72,16 @@ start_console
 keys Up
 wait_for "udscope> quit"
 ok $? "history comes back in the next run"
+keys C-u
+type_line "wait 60"
+type_line "sessions"
+wait_for "sessions: queued behind the command that waits"
+ok $? "a line typed during a wait says it is queued"
+keys C-c
+wait_for "stopped the command that was waiting"
+r=$?
+screen | grep -q "no sessions" && r=1
+ok $r "Ctrl-C on an empty line stops the wait and drops the queued line"
 keys C-c
 keys C-d
 wait_for "EXITED-0"
