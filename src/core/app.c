@@ -257,14 +257,12 @@ void app_release_wait(struct app *app)
 
 void app_reap(struct app *app)
 {
-	/* Someone may still ask a waited-on session for its status: it stays until released.
-	 * An interactive connection stays until disconnect, even once the peer closed it: what
-	 * it received can still be expected. */
+	/* Someone may still ask a waited-on session for its status: it stays until released. */
 	const void *held = app->wait.session;
 	struct session *next;
 	for (struct session *s = app->sessions.head; s; s = next) {
 		next = s->next;
-		if (s->impl != held && s != held && s->ops->kind != SESSION_CONN &&
+		if (s != held && !s->ops->kept_when_finished &&
 		    s->ops->finished(s->impl))
 			app_free_session(app, s);
 	}

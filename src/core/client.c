@@ -44,7 +44,6 @@ struct client {
 	/* Interactive: received bytes not yet matched by client_expect (the newest kept). */
 	char *rx;
 	size_t rxlen, rxcap;
-	uint64_t rx_total;        /* every byte received, matched or not */
 	/* One-shot: what was sent, to check the echo against. */
 	char *msg;
 	size_t msg_len;
@@ -251,19 +250,20 @@ size_t client_unmatched(struct client *c, void *tail, size_t max, size_t *tail_l
 	return n;
 }
 
-/* Keep received bytes for client_expect: the newest CLIENT_RX_KEEP of them. */
+/* Keep received bytes for client_expect: at least the newest CLIENT_RX_KEEP of them. The
+ * buffer is cut back to that only once twice as much piled up, so a flood costs each byte one
+ * copy in and at most one move, not a move of the whole window per chunk. */
 static void rx_keep(struct client *c, const char *p, size_t n)
 {
 	pthread_mutex_lock(&c->lock);
-	c->rx_total += n;
-	if (n >= CLIENT_RX_KEEP) {
-		p += n - CLIENT_RX_KEEP;
-		n = CLIENT_RX_KEEP;
-		c->rxlen = 0;
-	} else if (c->rxlen + n > CLIENT_RX_KEEP) {
-		size_t drop = c->rxlen + n - CLIENT_RX_KEEP;
-		memmove(c->rx, c->rx + drop, c->rxlen - drop);
-		c->rxlen -= drop;
+	if (c->rxlen + n > 2 * CLIENT_RX_KEEP) {
+		size_t old = n >= CLIENT_RX_KEEP ? 0 : CLIENT_RX_KEEP - n;
+		memmove(c->rx, c->rx + c->rxlen - old, old);
+		c->rxlen = old;
+		if (n > CLIENT_RX_KEEP) {
+			p += n - CLIENT_RX_KEEP;
+			n = CLIENT_RX_KEEP;
+		}
 	}
 	if (c->rxlen + n > c->rxcap) {
 		size_t ncap = c->rxcap ? c->rxcap : 4096;
@@ -654,6 +654,7 @@ const struct session_ops client_session_ops = {
 const struct session_ops conn_session_ops = {
 	.kind = SESSION_CONN,
 	.name = "connection",
+	.kept_when_finished = true,
 	.finished = ops_finished,
 	.status = ops_status,
 	.stop = ops_stop_flush,

@@ -19,7 +19,8 @@
 #define CLIENT_STOP_NOW (-1)
 /* After a graceful stop has sent everything: how long the peer's last bytes may take. */
 #define CLIENT_LINGER_MS 1000
-/* Bytes received and not yet matched by client_expect that are kept (the newest). */
+/* Received bytes not yet matched by client_expect: at least the newest this many are kept
+ * (at most twice as many are held). */
 #define CLIENT_RX_KEEP (1u << 20)
 
 struct client;

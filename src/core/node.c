@@ -18,28 +18,24 @@
 #include "core/sockets.h"
 #include "core/sysio.h"
 
-const char *node_type_name(mode_t mode)
+/* Each type with its article: node_kind_name gives it whole, node_type_name after the space. */
+const char *node_kind_name(mode_t mode)
 {
 	switch (mode & S_IFMT) {
-	case S_IFSOCK: return "socket";
-	case S_IFREG: return "regular file";
-	case S_IFDIR: return "directory";
-	case S_IFLNK: return "symbolic link";
-	case S_IFIFO: return "fifo";
-	case S_IFCHR: return "character device";
-	case S_IFBLK: return "block device";
-	default: return "unknown type";
+	case S_IFSOCK: return "a socket";
+	case S_IFREG: return "a regular file";
+	case S_IFDIR: return "a directory";
+	case S_IFLNK: return "a symbolic link";
+	case S_IFIFO: return "a fifo";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	default: return "an unknown type";
 	}
 }
 
-const char *node_kind_name(mode_t mode)
+const char *node_type_name(mode_t mode)
 {
-	static char buf[8][32];   /* main thread only; a few in one message */
-	static unsigned k;
-	const char *t = node_type_name(mode);
-	char *b = buf[k++ % 8];
-	snprintf(b, sizeof(buf[0]), "%s %s", strchr("aeiou", t[0]) ? "an" : "a", t);
-	return b;
+	return strchr(node_kind_name(mode), ' ') + 1;
 }
 
 /* sock_diag reports a node's inode in 32 bits: compare what it can tell. */
@@ -50,7 +46,7 @@ static bool entry_is_node(const struct sockets_entry *e, const struct stat *st)
 }
 
 /* A socket sock_diag says is bound to the node ST: fill the holder. Returns true if found. */
-static bool find_bound(const struct sockets_list *l, const struct stat *st, struct node_probe *out)
+static bool find_bound(struct sockets_list *l, const struct stat *st, struct node_probe *out)
 {
 	const struct sockets_entry *hit = NULL;
 	for (size_t i = 0; i < l->n; i++) {
@@ -64,6 +60,8 @@ static bool find_bound(const struct sockets_list *l, const struct stat *st, stru
 	if (!hit)
 		return false;
 	out->state = hit->state == SOCKETS_LISTEN ? NODE_LISTENING : NODE_BOUND;
+	/* Only now is it worth reading every process's descriptors, to name the holder. */
+	sockets_attach_procs(l);
 	if (hit->nprocs) {
 		out->pid = hit->procs[0].pid;
 		out->fd = hit->procs[0].fd;
@@ -106,7 +104,7 @@ int node_probe(const struct uds_addr *addr, struct node_probe *out)
 	/* Ask the kernel first: a socket bound but not yet listening refuses connections just
 	 * as a stale node does, and only sock_diag tells them apart. */
 	struct sockets_list l;
-	if (sockets_collect(&l) == 0) {
+	if (sockets_collect_bare(&l) == 0) {
 		out->diag = l.source == SOCKETS_FROM_DIAG;
 		bool found = out->diag && find_bound(&l, &out->st, out);
 		sockets_free(&l);
@@ -219,7 +217,7 @@ int node_bound_here(int fd, const char *path, struct stat *out, bool *verified)
 	if (fstat(fd, &sst) < 0)
 		return -errno;
 	struct sockets_list l;
-	if (sockets_collect(&l) < 0)
+	if (sockets_collect_bare(&l) < 0)
 		return 0;
 	int r = 0;
 	if (l.source == SOCKETS_FROM_DIAG) {

@@ -36,7 +36,7 @@ int node_probe(const struct uds_addr *addr, struct node_probe *out);
 
 /* "socket", "regular file", "directory", ... for what lstat saw. */
 const char *node_type_name(mode_t mode);
-/* The same with its article ("a regular file", "an unknown type"); main thread only. */
+/* The same with its article ("a regular file", "an unknown type"). */
 const char *node_kind_name(mode_t mode);
 
 /* Connect to A without blocking, as a stream, then seqpacket, then datagram socket until one

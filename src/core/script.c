@@ -19,9 +19,14 @@ static void line_free(struct script_line *l)
 	free(l->origin);
 }
 
-/* Make room for ADD more lines. */
+/* Make room for ADD more lines at the end, first moving the queue back to the front. */
 static int reserve(struct script *s, size_t add)
 {
+	if (s->head) {
+		memmove(s->v, s->v + s->head, (s->n - s->head) * sizeof(*s->v));
+		s->n -= s->head;
+		s->head = 0;
+	}
 	if (s->n + add <= s->cap)
 		return 0;
 	size_t ncap = s->cap ? s->cap : 16;
@@ -176,9 +181,9 @@ static void settle(struct app *app)
 static void run_next(struct app *app)
 {
 	struct script *s = &app->script;
-	struct script_line l = s->v[0];
-	memmove(s->v, s->v + 1, (s->n - 1) * sizeof(*s->v));
-	s->n--;
+	struct script_line l = s->v[s->head++];
+	if (s->head == s->n)
+		s->head = s->n = 0;
 	if (l.origin)
 		snprintf(s->where, sizeof(s->where), "%s:%u", l.origin, l.lineno);
 	else
@@ -207,23 +212,28 @@ bool script_step(struct app *app)
 				return false;
 			settle(app);
 		}
-		if (app->quit || s->n == 0)
-			return !s->pending && s->n == 0;
+		if (app->quit || s->head == s->n)
+			return !s->pending && s->head == s->n;
 		run_next(app);
 	}
 }
 
 bool script_idle(const struct app *app)
 {
-	return !app->script.pending && app->script.n == 0;
+	return !app->script.pending && app->script.head == app->script.n;
+}
+
+size_t script_queued(const struct app *app)
+{
+	return app->script.n - app->script.head;
 }
 
 void script_abort(struct app *app)
 {
 	struct script *s = &app->script;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = s->head; i < s->n; i++)
 		line_free(&s->v[i]);
-	s->n = 0;
+	s->head = s->n = 0;
 	if (s->pending && !s->aborting && app->wait.stop) {
 		s->aborting = true;
 		app->wait.stop(app->wait.session);
@@ -233,7 +243,7 @@ void script_abort(struct app *app)
 void script_free(struct app *app)
 {
 	struct script *s = &app->script;
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = s->head; i < s->n; i++)
 		line_free(&s->v[i]);
 	free(s->v);
 	memset(s, 0, sizeof(*s));

@@ -20,8 +20,8 @@ struct script_line {
 };
 
 struct script {
-	struct script_line *v;   /* v[0] runs next */
-	size_t n, cap;
+	struct script_line *v;   /* v[head] runs next; v[head..n) are queued */
+	size_t head, n, cap;
 	bool pending;            /* app->wait belongs to the line that ran last */
 	bool aborting;           /* a signal or Ctrl-C: the pending line was asked to stop */
 	char where[288];         /* "FILE:LINE" of the line running now, "" when not from a file */
@@ -40,6 +40,8 @@ int script_insert_file(struct app *app, const char *file);
 bool script_step(struct app *app);
 /* Nothing queued and nothing pending. */
 bool script_idle(const struct app *app);
+/* Lines queued behind the one running or pending. */
+size_t script_queued(const struct app *app);
 /* Ask the pending line to stop (a signal) and drop everything queued. */
 void script_abort(struct app *app);
 void script_free(struct app *app);

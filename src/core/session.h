@@ -35,6 +35,9 @@ struct session_info {
 struct session_ops {
 	enum session_kind kind;
 	const char *name;
+	/* Once finished it stays until a command frees it (app_reap leaves it): what an
+	 * interactive connection received can still be expected after the peer closed it. */
+	bool kept_when_finished;
 	bool (*finished)(const void *impl);
 	int (*status)(const void *impl);
 	/* Ask it to end (non-blocking): a server stops, a connection sends what is queued

@@ -312,7 +312,7 @@ static int scan_pid(int procfd, const char *pidname, struct holder **hv, size_t 
 }
 
 /* Map socket inodes to the processes holding them, through every /proc/PID/fd. */
-static void attach_procs(struct sockets_list *l)
+void sockets_attach_procs(struct sockets_list *l)
 {
 	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0) {
@@ -368,6 +368,14 @@ static void attach_procs(struct sockets_list *l)
 
 int sockets_collect(struct sockets_list *out)
 {
+	int r = sockets_collect_bare(out);
+	if (r == 0)
+		sockets_attach_procs(out);
+	return r;
+}
+
+int sockets_collect_bare(struct sockets_list *out)
+{
 	memset(out, 0, sizeof(*out));
 	int r = diag_collect(out);
 	if (r < 0) {
@@ -382,7 +390,6 @@ int sockets_collect(struct sockets_list *out)
 			return r;
 		}
 	}
-	attach_procs(out);
 	return 0;
 }
 

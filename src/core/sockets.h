@@ -66,6 +66,10 @@ struct sockets_list {
  * Tries sock_diag, then /proc/net/unix. Returns 0 or -errno (both failed). */
 int sockets_collect(struct sockets_list *out);
 void sockets_free(struct sockets_list *l);
+/* The same without the holders (no /proc/PID/fd scan, the costly part): for a caller that
+ * only asks which nodes are bound. sockets_attach_procs adds them later if needed. */
+int sockets_collect_bare(struct sockets_list *out);
+void sockets_attach_procs(struct sockets_list *l);
 
 /* Listening sockets first, then named before unnamed, by name, then by inode. */
 void sockets_sort(struct sockets_list *l);

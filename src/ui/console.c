@@ -146,7 +146,7 @@ static void on_line(void *ctx, const char *line)
 	 * expect, disconnect, a sourced file's lines); the rest report through the bus. */
 	script_push(&c->app, line, NULL, 0);
 	script_step(&c->app);
-	if (c->app.script.n > 0) {
+	if (script_queued(&c->app) > 0) {
 		/* It waits its turn behind a wait, expect or disconnect: say so. */
 		char queued[256];
 		snprintf(queued, sizeof(queued), "> %.80s: queued behind the command that waits "
