@@ -4,6 +4,7 @@
 #include "batch.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -14,6 +15,7 @@
 #include "core/app.h"
 #include "core/capture.h"
 #include "core/cmd.h"
+#include "core/render.h"
 #include "core/sysio.h"
 
 /* A command line longer than this is refused, not grown without bound. */
@@ -127,6 +129,44 @@ static void batch_emit(void *ctx, struct event *ev)
 	else
 		event_format_line(ev, flags, b->base_ns, line, len);
 	out_line(b, line);
+}
+
+/* A report's text lines, as they are (a line may hold any byte but NUL: render made it). */
+static void report_line(void *ctx, const struct render_line *l)
+{
+	struct batch *b = ctx;
+	if (b->out_broken)
+		return;
+	char t[32] = "";
+	if (b->o->timestamps)
+		event_format_time(event_now_ns(), b->base_ns, t, sizeof(t));
+	errno = 0;
+	if (fputs(t, stdout) == EOF || fwrite(l->text, 1, l->len, stdout) != l->len ||
+	    putchar('\n') == EOF)
+		out_failed(b, errno);
+}
+
+/* A report: its lines, or with --json one object numbered in the same sequence as the
+ * events ({"seq":N,"report":...}). */
+static void batch_report(void *ctx, const struct report *r)
+{
+	struct batch *b = ctx;
+	if (!b->o->json) {
+		render_text(r, report_line, b);
+		return;
+	}
+	size_t len;
+	char *obj = render_json(r, &len);
+	if (!obj) {
+		app_error(&b->app, ENOMEM, "%s: out of memory", render_kind_name(r->kind));
+		return;
+	}
+	if (!b->out_broken) {
+		errno = 0;
+		if (printf("{\"seq\":%" PRIu64 ",%s\n", ++b->written, obj + 1) < 0)
+			out_failed(b, errno);
+	}
+	free(obj);
 }
 
 static void pump(struct batch *b, int timeout_ms)
@@ -300,6 +340,7 @@ int batch_run(const struct batch_opts *o)
 		return 1;
 	}
 	b.app.ordered = true;
+	b.app.reports = (struct report_sink){ batch_report, &b };
 	for (int i = 0; i < o->nexec && !b.app.quit && !b.signalled; i++)
 		run_line(&b, o->exec[i]);
 	if (!b.app.quit && !b.signalled)

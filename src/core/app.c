@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "core/capture.h"
 #include "core/client.h"
 #include "core/pair.h"
+#include "core/render.h"
 #include "core/server.h"
 
 #define APP_DRAIN_BATCH 64
@@ -336,4 +338,21 @@ void app_error(struct app *app, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	emit_text(app, SRC_SYSTEM, EV_ERROR, err, 0, 0, fmt, ap);
 	va_end(ap);
+}
+
+/* A report as lines, for a front end without a report sink. */
+static void report_line(void *ctx, const struct render_line *l)
+{
+	struct app *app = ctx;
+	if (l->len > INT32_MAX)
+		return;
+	app_info_mark(app, SRC_SYSTEM, l->mark_off, l->mark_len, "%.*s", (int)l->len, l->text);
+}
+
+void app_report(struct app *app, const struct report *r)
+{
+	if (app->reports.show)
+		app->reports.show(app->reports.ctx, r);
+	else
+		render_text(r, report_line, app);
 }

@@ -6,6 +6,7 @@
 
 #include "core/bus.h"
 #include "core/event.h"
+#include "core/report.h"
 #include "core/script.h"
 #include "core/session.h"
 
@@ -42,6 +43,7 @@ struct app {
 	struct event_sink out;       /* what commands emit to now: front, with a sourced line's
 				      * FILE:LINE before its errors; main thread only */
 	struct event_sink later;     /* bus_sink(bus): what session threads get */
+	struct report_sink reports;  /* the front end's reports (show NULL: as text lines) */
 	struct session_list sessions; /* servers, clients, connections, the pair demo */
 	struct capture *capture;     /* whole chunks, for front ends to show in full */
 	struct app_wait wait;        /* set by a command returning CMD_PENDING; app_reap leaves
@@ -80,6 +82,9 @@ void app_info_mark(struct app *app, enum event_source source, size_t mark_off, s
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void app_error(struct app *app, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Hand R to the front end (main thread only): its report sink, or, when it has none, R's
+ * text lines (render_text) as info lines from SRC_SYSTEM. */
+void app_report(struct app *app, const struct report *r);
 
 /* A session about to start: its id, and the sinks to start it with (s->now, s->later), which
  * mark its events. NULL (an error said) on ENOMEM. Then app_commit once it runs as IMPL, or

@@ -7,41 +7,34 @@
 #include "core/app.h"
 #include "core/cmd.h"
 
-static void show(struct app *app, const struct cmd_entry *e)
-{
-	char syn[160];
-	cmd_synopsis(e, syn, sizeof(syn));
-	app_info(app, SRC_SYSTEM, "  %-48s %s", syn, e->help);
-}
-
 static int help_run(struct app *app, const struct cmd_args *a)
 {
 	size_t n;
 	const struct cmd_entry *const *t = cmd_table(&n);
 	if (a->argc == 0) {
-		app_info(app, SRC_SYSTEM, "commands (PATH may be @name for the abstract namespace):");
-		for (size_t i = 0; i < n; i++)
-			show(app, t[i]);
+		struct help_report h = { .topic = NULL, .entries = t, .n = n };
+		app_report(app, &(struct report){ .kind = REPORT_HELP, .help = &h });
 		return CMD_OK;
 	}
 	char want[96];
 	snprintf(want, sizeof(want), "%s%s%s", a->argv[0], a->argc > 1 ? " " : "",
 		 a->argc > 1 ? a->argv[1] : "");
 	size_t wl = strlen(want);
-	int found = 0;
+	const struct cmd_entry *found[n ? n : 1];
+	size_t nfound = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = t[i]->name;
 		/* "help server" shows every server subcommand; "help server stop" just one. */
 		if (strcmp(name, want) == 0 ||
-		    (strncmp(name, want, wl) == 0 && name[wl] == ' ')) {
-			show(app, t[i]);
-			found++;
-		}
+		    (strncmp(name, want, wl) == 0 && name[wl] == ' '))
+			found[nfound++] = t[i];
 	}
-	if (!found) {
+	if (!nfound) {
 		app_error(app, 0, "help: no command '%.64s' (help lists them)", want);
 		return CMD_FAIL;
 	}
+	struct help_report h = { .topic = want, .entries = found, .n = nfound };
+	app_report(app, &(struct report){ .kind = REPORT_HELP, .help = &h });
 	return CMD_OK;
 }
 

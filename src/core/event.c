@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/bytes.h"
+#include "core/json.h"
 
 uint64_t event_now_ns(void)
 {
@@ -268,16 +269,24 @@ size_t event_label(const struct event *ev, char *buf, size_t len)
 	return o.w;
 }
 
+size_t event_format_time(uint64_t time_ns, uint64_t base_ns, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+	if (len)
+		buf[0] = '\0';
+	uint64_t t = time_ns > base_ns ? time_ns - base_ns : 0;
+	put(&o, "%4" PRIu64 ".%06" PRIu64 " ", t / 1000000000u, (t / 1000u) % 1000000u);
+	return o.w;
+}
+
 static size_t format_line(const struct event *ev, const struct shown *full, unsigned flags,
 			  uint64_t base_ns, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
 	if (len)
 		buf[0] = '\0';
-	if (flags & EVENT_FMT_TIME) {
-		uint64_t t = ev->time_ns > base_ns ? ev->time_ns - base_ns : 0;
-		put(&o, "%4" PRIu64 ".%06" PRIu64 " ", t / 1000000000u, (t / 1000u) % 1000000u);
-	}
+	if (flags & EVENT_FMT_TIME)
+		o.w = event_format_time(ev->time_ns, base_ns, buf, len);
 	char label[64];
 	if (event_label(ev, label, sizeof(label)))
 		put(&o, "%s: ", label);
@@ -323,25 +332,8 @@ static void put_hex(struct out *o, const unsigned char *p, size_t n)
 /* One character (LEN bytes at P, well-formed UTF-8) inside a JSON string. */
 static void put_json_char(struct out *o, const unsigned char *p, size_t len)
 {
-	/* The controls: C0 and DEL are one byte, C1 (U+0080..U+009F) is 0xc2 0x80..0x9f. */
-	unsigned ctl = len == 1 && (p[0] < 0x20 || p[0] == 0x7f) ? p[0]
-		: len == 2 && p[0] == 0xc2 && p[1] <= 0x9f ? p[1] : 0;
-	if (len == 1 && (p[0] == '"' || p[0] == '\\')) {
-		char esc[2] = { '\\', (char)p[0] };
-		put_raw(o, esc, 2);
-	} else if (ctl == '\n') {
-		put_raw(o, "\\n", 2);
-	} else if (ctl == '\t') {
-		put_raw(o, "\\t", 2);
-	} else if (ctl == '\r') {
-		put_raw(o, "\\r", 2);
-	} else if (ctl || (len == 1 && p[0] == 0)) {
-		/* Terminal controls, C1 included, never leave as raw bytes. */
-		char esc[6] = { '\\', 'u', '0', '0', hexdigits[ctl >> 4], hexdigits[ctl & 15] };
-		put_raw(o, esc, 6);
-	} else {
-		put_raw(o, (const char *)p, len);
-	}
+	char e[6];
+	put_raw(o, e, json_escape_char(p, len, e));
 }
 
 /* ,"KEY":"..." for the N bytes at S: well-formed UTF-8 as the same characters, controls as

@@ -109,6 +109,8 @@ const char *event_errno_name(int err);
 size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t len);
 /* The source label: "server #3", "client", "pair parent 1234". Empty for SRC_SYSTEM. */
 size_t event_label(const struct event *ev, char *buf, size_t len);
+/* The time column of EVENT_FMT_TIME: "   1.234567 " (seconds since BASE_NS). */
+size_t event_format_time(uint64_t time_ns, uint64_t base_ns, char *buf, size_t len);
 /* A whole batch line: [time ]label: words (no newline). */
 size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_ns,
 			 char *buf, size_t len);

@@ -1,0 +1,35 @@
+/* render: reports (report.h) as text lines and as JSON, for the front ends that show them so.
+ *
+ * Batch prints these lines and objects; the console lays reports out in views of its own and
+ * uses these where a plain list of lines is what it shows. Pure functions of the report. */
+#ifndef UDSCOPE_RENDER_H
+#define UDSCOPE_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/report.h"
+
+#define RENDER_HEADING 1u    /* a title line (a section's name) */
+#define RENDER_ERROR 2u      /* a line that says something is wrong (a denied verdict) */
+
+/* One line of text (not NUL-terminated) with an optional span to emphasize. */
+struct render_line {
+	const char *text;
+	size_t len;
+	size_t mark_off, mark_len;   /* mark_len 0: none */
+	unsigned flags;              /* RENDER_* */
+};
+
+typedef void (*render_line_fn)(void *ctx, const struct render_line *l);
+
+/* Every line of R, in order. */
+void render_text(const struct report *r, render_line_fn fn, void *ctx);
+/* R as one JSON object (no newline), {"report":"help",...}: the schema doc/udscope.1 documents.
+ * Returns a string the caller frees, or NULL when memory ran out. */
+char *render_json(const struct report *r, size_t *len);
+
+/* The name of a report kind in JSON: "help", "inspect", ... */
+const char *render_kind_name(enum report_kind kind);
+
+#endif
