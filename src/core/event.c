@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/bytes.h"
 #include "core/json.h"
@@ -81,6 +82,7 @@ static const char *const source_names[SRC__COUNT] = {
 	[SRC_PAIR_PARENT] = "pair parent",
 	[SRC_PAIR_CHILD] = "pair child",
 	[SRC_INSPECT] = "inspect",
+	[SRC_TAP] = "tap",
 };
 
 static const char *const kind_names[EV__COUNT] = {
@@ -187,6 +189,27 @@ static void put_error(struct out *o, const char *what, int err)
 		put(o, ": %s (%s)", strerror(err), event_errno_name(err));
 }
 
+/* "client->server", "server->client": a tap chunk's way; the side a tap line is about. */
+static const char *dir_name(unsigned dir)
+{
+	return dir == DIR_C2S ? "client->server" : dir == DIR_S2C ? "server->client" : "";
+}
+
+/* A tap's connection line: who the client is (SO_PEERCRED on accept) or who answered
+ * upstream, which then sees udscope's credentials instead of the client's. */
+static void put_tap_peer(struct out *o, const struct event *ev)
+{
+	bool server = ev->dir == DIR_S2C;
+	put(o, "%s pid %ld (", server ? "server" : "client", (long)ev->pid);
+	put_safe(o, ev->text[0] ? ev->text : "?");
+	put(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
+	if (server)
+		put(o, " answered; its SO_PEERCRED names udscope (pid %ld), not the client",
+		    (long)getpid());
+	else
+		put(o, " connected");
+}
+
 static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
 			   char *buf, size_t len)
 {
@@ -210,6 +233,10 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put(&o, "waiting for a connection");
 		break;
 	case EV_ACCEPT:
+		if (ev->source == SRC_TAP && ev->has_cred) {
+			put_tap_peer(&o, ev);
+			break;
+		}
 		if (!ev->has_cred) {
 			put_safe(&o, ev->text);
 			break;
@@ -219,8 +246,15 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put(&o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
 		break;
 	case EV_RECV:
-		put(&o, "received %" PRIu64 " bytes ", ev->nbytes);
+		if (ev->dir)
+			put(&o, "%s %" PRIu64 " bytes ", dir_name(ev->dir), ev->nbytes);
+		else
+			put(&o, "received %" PRIu64 " bytes ", ev->nbytes);
 		put_bytes(&o, ev, full, flags);
+		if (ev->dir && ev->text[0]) {
+			put(&o, " ");
+			put_safe(&o, ev->text);
+		}
 		break;
 	case EV_SEND:
 		if (ev->source == SRC_SERVER) {
@@ -381,6 +415,10 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 		put(&o, ",\"connection\":%" PRIu32, ev->conn);
 	if (ev->actor)
 		put(&o, ",\"actor_pid\":%ld", (long)ev->actor);
+	if (ev->dir && ev->kind == EV_RECV)
+		put(&o, ",\"direction\":\"%s\"", dir_name(ev->dir));
+	else if (ev->dir)
+		put(&o, ",\"side\":\"%s\"", ev->dir == DIR_C2S ? "client" : "server");
 	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
 		struct shown b = shown_of(ev, full);
 		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);

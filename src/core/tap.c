@@ -1,0 +1,686 @@
+/* tap: a session that listens at one path and gives each client a connection of its own to a
+ * target, forwarding both ways and showing every chunk. */
+#include "config.h"
+
+#include "core/tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "core/capture.h"
+#include "core/node.h"
+#include "core/session.h"
+#include "core/sysio.h"
+
+/* Events gathered before they go to the bus under one lock. */
+#define TAP_EVQ 64
+/* Chunks one direction forwards per wake-up before the others get their turn. */
+#define TAP_BUDGET 16
+/* How long connecting to the target may block the tap (a full backlog). */
+#define TAP_CONNECT_TIMEOUT_S 2
+
+enum { CLI, SRV };   /* the two sides of a connection; dir[CLI] is client->server */
+
+struct tap_dir {
+	char *buf;                /* TAP_BUF bytes */
+	size_t len, off;          /* bytes held, of which OFF went on already */
+	int fds[TAP_MAX_FDS];     /* SCM_RIGHTS that came with the chunk held, passed on with it */
+	size_t nfds;
+	bool eof;                 /* the sending side shut its writing down */
+	uint64_t bytes, chunks;
+};
+
+struct tap_conn {
+	uint32_t id;
+	int fd[2];
+	struct tap_dir dir[2];
+};
+
+struct tap {
+	struct uds_addr listen, target;
+	struct tap_opts opts;
+	int lfd;
+	int ctl[2];
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool finished;
+	bool own_node;
+	struct stat node;          /* the node bind() made, removed at stop if still there */
+	struct stats stats;
+	struct event_sink later;
+	uint32_t next_id;
+	struct tap_conn **conns;   /* the thread's alone */
+	size_t nconns, capconns;
+	struct pollfd *pfds;
+	struct event evq[TAP_EVQ];
+	size_t evq_n;
+	struct event_sink qsink;   /* into evq, for the thread's own lines */
+	bool accept_paused;        /* out of descriptors or memory: until a connection ends */
+	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
+};
+
+static void *tap_main(void *arg);
+
+/* ---- events, gathered ---- */
+
+static void flush_events(struct tap *t)
+{
+	if (t->evq_n)
+		sink_emit_many(&t->later, t->evq, t->evq_n);
+	t->evq_n = 0;
+}
+
+/* A cleared event in the queue, to fill in place (the queue is flushed when full). */
+static struct event *next_event(struct tap *t, enum event_kind kind, uint32_t conn)
+{
+	if (t->evq_n == TAP_EVQ)
+		flush_events(t);
+	struct event *ev = &t->evq[t->evq_n++];
+	event_init(ev, SRC_TAP, kind);
+	ev->conn = conn;
+	return ev;
+}
+
+static void queue_emit(void *ctx, struct event *ev)
+{
+	struct tap *t = ctx;
+	*next_event(t, ev->kind, ev->conn) = *ev;
+}
+
+/* ---- start and stop ---- */
+
+/* Make room at the listening path, bind there with the mode, listen. Returns 0 or -errno
+ * after one error line to NOW. */
+static int open_listener(struct tap *t, const struct event_sink *now)
+{
+	const char *path = t->listen.text;
+	char why[PATH_MAX + 160];
+	bool removed;
+	int r = node_claim(&t->listen, &removed, why, sizeof(why));
+	if (r < 0) {
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: %s", path, why);
+		return r;
+	}
+	if (removed)
+		event_emit_info(now, SRC_TAP, 0,
+				"removed stale socket node %s (no socket was bound to it)", path);
+	t->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (t->lfd < 0) {
+		event_emit_error(now, SRC_TAP, 0, errno, "tap %s: socket", path);
+		return -errno;
+	}
+	if ((r = node_bind(t->lfd, &t->listen, t->opts.mode)) < 0) {
+		event_emit_error(now, SRC_TAP, 0, -r, "tap: bind %s", path);
+		return r;
+	}
+	if (!t->listen.abstract && lstat(path, &t->node) == 0 && S_ISSOCK(t->node.st_mode))
+		t->own_node = true;
+	if (listen(t->lfd, t->opts.backlog) < 0) {
+		event_emit_error(now, SRC_TAP, 0, errno, "tap: listen %s", path);
+		return -errno;
+	}
+	bool verified;
+	if (t->own_node && node_bound_here(t->lfd, path, &t->node, &verified) == -ESTALE) {
+		t->own_node = false;
+		event_emit_info(now, SRC_TAP, 0, "the node at %s is not the one just bound (it was "
+				"replaced); it will not be removed at stop", path);
+	}
+	return 0;
+}
+
+int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_addr *target,
+	      const struct tap_opts *opts, const struct event_sink *now,
+	      const struct event_sink *later)
+{
+	*out = NULL;
+	struct tap *t = calloc(1, sizeof(*t));
+	if (!t) {
+		event_emit_error(now, SRC_TAP, 0, ENOMEM, "tap %s", listen->text);
+		return -ENOMEM;
+	}
+	t->listen = *listen;
+	t->target = *target;
+	t->opts = *opts;
+	t->lfd = t->ctl[0] = t->ctl[1] = -1;
+	t->later = *later;
+	t->qsink = (struct event_sink){ queue_emit, t, NULL };
+	snprintf(t->state, sizeof(t->state), "tapping to %s", target->text);
+	atomic_init(&t->finished, false);
+	stats_init(&t->stats);
+	int r = open_listener(t, now);
+	if (r < 0)
+		goto fail;
+	if ((r = sysio_pipe(t->ctl, O_NONBLOCK)) < 0) {
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: pipe", listen->text);
+		goto fail;
+	}
+	struct event ev;
+	event_init(&ev, SRC_TAP, EV_LISTEN);
+	event_textf(&ev, "%s", listen->text);
+	sink_emit(now, &ev);
+	event_emit_info(now, SRC_TAP, 0, "each client gets its own connection to %s; the server "
+			"sees udscope's credentials (pid %ld), not the client's", target->text,
+			(long)getpid());
+	if ((r = pthread_create(&t->thread, NULL, tap_main, t)) != 0) {
+		event_emit_error(now, SRC_TAP, 0, r, "tap %s: pthread_create", listen->text);
+		r = -r;
+		goto fail;
+	}
+	t->thread_started = true;
+	*out = t;
+	return 0;
+fail:
+	atomic_store(&t->finished, true);
+	tap_destroy(t, now);
+	return r;
+}
+
+void tap_request_stop(struct tap *t)
+{
+	sysio_poke(t->ctl[1]);
+}
+
+bool tap_finished(const struct tap *t)
+{
+	return atomic_load(&t->finished);
+}
+
+static void remove_node(struct tap *t, const struct event_sink *now)
+{
+	char why[PATH_MAX + 160];
+	int r = t->own_node ? node_remove(t->listen.text, &t->node, why, sizeof(why)) : -ENOENT;
+	if (r == 0)
+		event_emit_info(now, SRC_TAP, 0, "removed socket node %s", t->listen.text);
+	else if (r == -ESTALE)
+		event_emit_info(now, SRC_TAP, 0, "left %s alone: it is no longer the node this tap "
+				"created (%s)", t->listen.text, why);
+	else if (r != -ENOENT)
+		event_emit_error(now, SRC_TAP, 0, -r, "tap stop: remove %s", t->listen.text);
+}
+
+void tap_destroy(struct tap *t, const struct event_sink *now)
+{
+	if (!t)
+		return;
+	if (t->thread_started) {
+		pthread_join(t->thread, NULL);
+		struct stats_snapshot sn;
+		stats_snapshot(&t->stats, &sn);
+		event_emit_info(now, SRC_TAP, 0,
+				"stopped after %llu connections: client->server %llu bytes in %llu "
+				"chunks, server->client %llu bytes in %llu chunks",
+				(unsigned long long)sn.accepted, (unsigned long long)sn.bytes_in,
+				(unsigned long long)sn.chunks_in, (unsigned long long)sn.bytes_out,
+				(unsigned long long)sn.chunks_out);
+	}
+	sysio_close(&t->lfd);
+	remove_node(t, now);
+	sysio_close(&t->ctl[0]);
+	sysio_close(&t->ctl[1]);
+	free(t->conns);
+	free(t->pfds);
+	free(t);
+}
+
+const struct uds_addr *tap_listen_addr(const struct tap *t)
+{
+	return &t->listen;
+}
+
+const struct uds_addr *tap_target_addr(const struct tap *t)
+{
+	return &t->target;
+}
+
+const struct stats *tap_stats(const struct tap *t)
+{
+	return &t->stats;
+}
+
+/* ---- connections ---- */
+
+static void close_fds(int *fds, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		close(fds[i]);
+	*n = 0;
+}
+
+/* Close connection I and say how it ended (the words after its totals). */
+static void end_conn(struct tap *t, size_t i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void end_conn(struct tap *t, size_t i, const char *fmt, ...)
+{
+	struct tap_conn *c = t->conns[i];
+	struct event *ev = next_event(t, EV_CLOSE, c->id);
+	int w = snprintf(ev->text, sizeof(ev->text), "connection closed (client->server %llu "
+			 "bytes, server->client %llu bytes): ",
+			 (unsigned long long)c->dir[CLI].bytes,
+			 (unsigned long long)c->dir[SRV].bytes);
+	va_list ap;
+	va_start(ap, fmt);
+	if (w > 0 && (size_t)w < sizeof(ev->text))
+		vsnprintf(ev->text + w, sizeof(ev->text) - (size_t)w, fmt, ap);
+	va_end(ap);
+	for (int s = CLI; s <= SRV; s++) {
+		close(c->fd[s]);
+		close_fds(c->dir[s].fds, &c->dir[s].nfds);
+		free(c->dir[s].buf);
+	}
+	free(c);
+	t->conns[i] = t->conns[--t->nconns];
+	atomic_fetch_sub(&t->stats.clients, 1);
+	t->accept_paused = false;
+}
+
+static int grow(struct tap *t)
+{
+	if (t->nconns < t->capconns)
+		return 0;
+	size_t ncap = t->capconns ? t->capconns * 2 : 16;
+	struct tap_conn **nc = realloc(t->conns, ncap * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	t->conns = nc;
+	struct pollfd *np = realloc(t->pfds, (2 + 2 * ncap) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	t->pfds = np;
+	t->capconns = ncap;
+	return 0;
+}
+
+/* The connection line for one side: who it is, as SO_PEERCRED says. */
+static void say_peer(struct tap *t, uint32_t id, int fd, enum event_dir side)
+{
+	struct peer_cred cred;
+	sysio_peer_cred(fd, &cred);
+	struct event *ev = next_event(t, EV_ACCEPT, id);
+	ev->dir = (uint8_t)side;
+	if (!cred.ok) {
+		event_textf(ev, "%s: unknown peer (SO_PEERCRED failed)",
+			    side == DIR_C2S ? "client" : "server");
+		return;
+	}
+	ev->has_cred = true;
+	ev->pid = cred.pid;
+	ev->uid = cred.uid;
+	ev->gid = cred.gid;
+	event_textf(ev, "%s", cred.comm[0] ? cred.comm : "process gone");
+}
+
+/* A connection of our own to the target; blocking for at most TAP_CONNECT_TIMEOUT_S while
+ * its backlog is full. Returns the fd (non-blocking) or -errno. */
+static int connect_target(const struct tap *t)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	struct timeval tv = { TAP_CONNECT_TIMEOUT_S, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	int r;
+	do
+		r = connect(fd, (const struct sockaddr *)&t->target.sun, t->target.len);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 || sysio_set_nonblock(fd, true) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* The target could not be reached: drop what the client sent (so closing is an EOF for it,
+ * not a reset) and close it, with one error line. */
+static void refuse_client(struct tap *t, int fd, uint32_t id, int err)
+{
+	event_emit_error(&t->qsink, SRC_TAP, id, err, "tap %s: connect %s (closed the client)",
+			 t->listen.text, t->target.text);
+	char sink[4096];
+	for (int i = 0; i < 256 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
+		;
+	close(fd);
+}
+
+/* Accept one client and connect it through. Returns false when accepting should pause
+ * (nothing more waiting, or out of descriptors or memory). */
+static bool accept_one(struct tap *t)
+{
+	if (grow(t) < 0) {
+		event_emit_error(&t->qsink, SRC_TAP, 0, ENOMEM, "tap: accept %s", t->listen.text);
+		return false;
+	}
+	int fd = accept4(t->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EINTR || errno == ECONNABORTED)
+			return true;
+		if (errno == EAGAIN)
+			return false;
+		/* Out of descriptors or memory the client stays queued: stop polling the
+		 * listener until a connection ends (or a second passes), else poll spins. */
+		if (!t->accept_paused)
+			event_emit_error(&t->qsink, SRC_TAP, 0, errno, "tap: accept %s (pausing "
+					 "accepts until a connection ends)", t->listen.text);
+		t->accept_paused = true;
+		return false;
+	}
+	uint32_t id = ++t->next_id;
+	atomic_fetch_add(&t->stats.accepted, 1);
+	say_peer(t, id, fd, DIR_C2S);
+	int up = connect_target(t);
+	if (up < 0) {
+		refuse_client(t, fd, id, -up);
+		return true;
+	}
+	struct tap_conn *c = calloc(1, sizeof(*c));
+	char *b0 = malloc(TAP_BUF), *b1 = malloc(TAP_BUF);
+	if (!c || !b0 || !b1) {
+		free(c), free(b0), free(b1);
+		close(up);
+		refuse_client(t, fd, id, ENOMEM);
+		return false;
+	}
+	*c = (struct tap_conn){ .id = id, .fd = { fd, up } };
+	c->dir[CLI].buf = b0;
+	c->dir[SRV].buf = b1;
+	t->conns[t->nconns++] = c;
+	atomic_fetch_add(&t->stats.clients, 1);
+	say_peer(t, id, up, DIR_S2C);
+	return true;
+}
+
+/* ---- forwarding ---- */
+
+/* "; passing 2 fds: 5 (/tmp/x), 6 (socket:[123])" into the chunk's line. */
+static void describe_fds(const struct tap_dir *d, bool truncated, struct event *ev)
+{
+	size_t w = strlen(ev->text);
+	for (size_t i = 0; i < d->nfds && w < sizeof(ev->text); i++) {
+		char link[64], target[PATH_MAX];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", d->fds[i]);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		int k = i ? snprintf(ev->text + w, sizeof(ev->text) - w, ",")
+			  : snprintf(ev->text + w, sizeof(ev->text) - w, "passing %zu fd%s:",
+				     d->nfds, d->nfds == 1 ? "" : "s");
+		w += k > 0 ? (size_t)k : 0;
+		if (w >= sizeof(ev->text))
+			break;
+		k = snprintf(ev->text + w, sizeof(ev->text) - w, " %s", n > 0 ? target : "?");
+		w += k > 0 ? (size_t)k : 0;
+	}
+	if (truncated && w < sizeof(ev->text))
+		snprintf(ev->text + w, sizeof(ev->text) - w, "%s(control data truncated: some fds "
+			 "were lost, MSG_CTRUNC)", w ? " " : "");
+}
+
+/* Pick the SCM_RIGHTS descriptors out of a received message into D. Returns true when the
+ * kernel had to drop some (MSG_CTRUNC). */
+static bool take_fds(struct msghdr *m, struct tap_dir *d)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		const unsigned char *p = CMSG_DATA(cm);
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+			memcpy(&fd, p + i * sizeof(int), sizeof(int));
+			if (d->nfds < TAP_MAX_FDS)
+				d->fds[d->nfds++] = fd;
+			else
+				close(fd);
+		}
+	}
+	return (m->msg_flags & MSG_CTRUNC) != 0;
+}
+
+union tap_cmsg {
+	struct cmsghdr align;
+	char buf[CMSG_SPACE(TAP_MAX_FDS * sizeof(int))];
+};
+
+/* Receive a chunk (and its descriptors) from FD into D. Returns the bytes, 0 at EOF, or
+ * -errno (-EAGAIN: nothing now). */
+static ssize_t recv_chunk(int fd, struct tap_dir *d, bool *truncated)
+{
+	union tap_cmsg cbuf;
+	struct iovec iov = { d->buf, TAP_BUF };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
+			    .msg_controllen = sizeof(cbuf.buf) };
+	ssize_t n;
+	do
+		n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	*truncated = take_fds(&m, d);
+	return n;
+}
+
+/* Send what D holds to FD, its descriptors with the first byte. Returns 0 (all sent or the
+ * socket is full) or -errno. */
+static int send_held(int fd, struct tap_dir *d)
+{
+	while (d->off < d->len) {
+		union tap_cmsg cbuf;
+		struct iovec iov = { d->buf + d->off, d->len - d->off };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+		if (d->nfds) {
+			m.msg_control = cbuf.buf;
+			m.msg_controllen = CMSG_SPACE(d->nfds * sizeof(int));
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(d->nfds * sizeof(int));
+			memcpy(CMSG_DATA(cm), d->fds, d->nfds * sizeof(int));
+		}
+		ssize_t n = sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		close_fds(d->fds, &d->nfds);   /* the receiver has its own copies now */
+		d->off += (size_t)n;
+	}
+	d->off = d->len = 0;
+	return 0;
+}
+
+/* A chunk came in one way: count it, keep it whole, show it. */
+static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n, bool truncated)
+{
+	struct tap_dir *d = &c->dir[way];
+	d->bytes += n;
+	d->chunks++;
+	if (way == CLI)
+		stats_add_in(&t->stats, n);
+	else
+		stats_add_out(&t->stats, n);
+	struct event *ev = next_event(t, EV_RECV, c->id);
+	ev->dir = way == CLI ? DIR_C2S : DIR_S2C;
+	event_set_bytes(ev, d->buf, n);
+	if (t->opts.capture)
+		ev->capture = capture_put(t->opts.capture, d->buf, n);
+	if (d->nfds || truncated)
+		describe_fds(d, truncated, ev);
+}
+
+/* What became of one direction this round. */
+enum flow { FLOW_OK, FLOW_RECV_FAILED, FLOW_SEND_FAILED };
+
+/* Move up to TAP_BUDGET chunks from side WAY to the other. *ERR gets the errno on failure. */
+static enum flow forward(struct tap *t, struct tap_conn *c, int way, int *err)
+{
+	struct tap_dir *d = &c->dir[way];
+	int from = c->fd[way], to = c->fd[!way];
+	for (int budget = TAP_BUDGET; budget > 0; budget--) {
+		if ((*err = -send_held(to, d)) != 0)
+			return FLOW_SEND_FAILED;
+		if (d->len || d->eof)
+			return FLOW_OK;   /* the other side is not reading: wait, read nothing */
+		bool truncated = false;
+		ssize_t n = recv_chunk(from, d, &truncated);
+		if (n == -EAGAIN)
+			return FLOW_OK;
+		if (n < 0) {
+			*err = (int)-n;
+			return FLOW_RECV_FAILED;
+		}
+		if (n == 0) {
+			d->eof = true;
+			shutdown(to, SHUT_WR);
+			struct event *ev = next_event(t, EV_INFO, c->id);
+			event_textf(ev, "the %s finished sending (EOF): shut down writing to the "
+				    "%s%s", way == CLI ? "client" : "server",
+				    way == CLI ? "server" : "client", c->dir[!way].eof ? ""
+				    : way == CLI ? "; server->client still flows"
+				    : "; client->server still flows");
+			ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+			return FLOW_OK;
+		}
+		d->len = (size_t)n;
+		say_chunk(t, c, way, (size_t)n, truncated);
+	}
+	return FLOW_OK;
+}
+
+/* Serve connection I both ways; close it when both ways are done or a side failed. */
+static void serve(struct tap *t, size_t i)
+{
+	struct tap_conn *c = t->conns[i];
+	for (int way = CLI; way <= SRV; way++) {
+		int err = 0;
+		enum flow f = forward(t, c, way, &err);
+		const char *from = way == CLI ? "client" : "server";
+		const char *to = way == CLI ? "server" : "client";
+		if (f == FLOW_RECV_FAILED) {
+			/* Close the other side at once, with what it sent unread: a stream socket
+			 * closed with bytes in its queue is a reset for its peer. */
+			end_conn(t, i, "the %s's side failed: recv: %s (%s); closed the %s's at once",
+				 from, strerror(err), event_errno_name(err), to);
+			return;
+		}
+		if (f == FLOW_SEND_FAILED) {
+			end_conn(t, i, "the %s went away with %zu bytes not taken: send: %s (%s); "
+				 "closed the %s's side at once", to, c->dir[way].len - c->dir[way].off,
+				 strerror(err), event_errno_name(err), from);
+			return;
+		}
+	}
+	if (c->dir[CLI].eof && !c->dir[CLI].len && c->dir[SRV].eof && !c->dir[SRV].len)
+		end_conn(t, i, "both sides closed");
+}
+
+/* What side S of C waits for: its bytes (when its way has room) and room for the other
+ * way's. 0: nothing, and the fd is left out of poll (a hung-up socket would wake it). */
+static short wanted(const struct tap_conn *c, int s)
+{
+	short ev = 0;
+	if (!c->dir[s].len && !c->dir[s].eof)
+		ev |= POLLIN;
+	if (c->dir[!s].len)
+		ev |= POLLOUT;
+	return ev;
+}
+
+static void *tap_main(void *arg)
+{
+	struct tap *t = arg;
+	if (grow(t) < 0) {
+		event_emit_error(&t->qsink, SRC_TAP, 0, ENOMEM, "tap %s", t->listen.text);
+		goto out;
+	}
+	for (;;) {
+		t->pfds[0] = (struct pollfd){ .fd = t->ctl[0], .events = POLLIN };
+		t->pfds[1] = (struct pollfd){ .fd = t->accept_paused ? -1 : t->lfd,
+					      .events = POLLIN };
+		for (size_t i = 0; i < t->nconns; i++)
+			for (int s = CLI; s <= SRV; s++) {
+				short ev = wanted(t->conns[i], s);
+				t->pfds[2 + 2 * i + s] = (struct pollfd){
+					.fd = ev ? t->conns[i]->fd[s] : -1, .events = ev };
+			}
+		size_t n = t->nconns;
+		flush_events(t);
+		int r = poll(t->pfds, 2 + 2 * n, t->accept_paused ? 1000 : -1);
+		if (r == 0)
+			t->accept_paused = false;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			event_emit_error(&t->qsink, SRC_TAP, 0, errno, "tap: poll");
+			break;
+		}
+		/* Backwards: closing moves the last connection into the freed slot. */
+		for (size_t k = n; k-- > 0;)
+			if (t->pfds[2 + 2 * k].revents || t->pfds[3 + 2 * k].revents)
+				serve(t, k);
+		if (t->pfds[0].revents)
+			break;
+		if (t->pfds[1].revents & POLLIN)
+			while (accept_one(t))
+				;
+	}
+	while (t->nconns)
+		end_conn(t, t->nconns - 1, "tap stopping");
+out:
+	flush_events(t);
+	atomic_store(&t->finished, true);
+	return NULL;
+}
+
+/* ---- as a session ---- */
+
+static bool ops_finished(const void *t)
+{
+	return tap_finished(t);
+}
+
+static int ops_status(const void *t)
+{
+	(void)t;
+	return 0;   /* a tap that could not start never became a session */
+}
+
+static void ops_stop(void *t)
+{
+	tap_request_stop(t);
+}
+
+static void ops_destroy(void *t, const struct event_sink *now)
+{
+	tap_destroy(t, now);
+}
+
+static void ops_info(const void *p, struct session_info *out)
+{
+	const struct tap *t = p;
+	snprintf(out->path, sizeof(out->path), "%s", t->listen.text);
+	out->state = out->finished ? "stopped" : t->state;
+	out->has_stats = true;
+	stats_snapshot(&t->stats, &out->st);
+	out->clients = out->finished ? 0 : out->st.clients;
+}
+
+const struct session_ops tap_session_ops = {
+	.kind = SESSION_TAP,
+	.name = "tap",
+	.finished = ops_finished,
+	.status = ops_status,
+	.stop = ops_stop,
+	.destroy = ops_destroy,
+	.info = ops_info,
+};
