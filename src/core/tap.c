@@ -346,7 +346,7 @@ static int connect_target(const struct tap *t)
  * not a reset) and close it, with one error line. */
 static void refuse_client(struct tap *t, int fd, uint32_t id, int err)
 {
-	event_emit_error(&t->qsink, SRC_TAP, id, err, "tap %s: connect %s (closed the client)",
+	event_emit_error(&t->qsink, SRC_TAP, id, err, "tap %s: closed the client: connect %s",
 			 t->listen.text, t->target.text);
 	char sink[4096];
 	for (int i = 0; i < 256 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)

@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""tapcmd.py: a real client and a real server talking through `udscope tap`, for the tests.
+
+usage: tapcmd.py SCENARIO TAP SERVER OUTDIR
+  Each scenario starts its server at SERVER itself, runs its clients against TAP (where the
+  tap listens, forwarding to SERVER), checks what each side got, and writes facts the shell
+  test compares with udscope's lines (OUTDIR/facts: KEY VALUE lines). It prints "ok" on
+  success, or what went wrong, and exits 1.
+  totals      1 MiB up, a 300000-byte answer down; the client shuts down first
+  halfclose   the server shuts down first, then the client still sends 200000 bytes
+  missing     (nothing at SERVER) the client is closed cleanly: EOF, not a reset
+  stall       a server that never reads one connection while another one flows
+  reset       the client hangs up with 4 MiB unread: the server's send fails as directly
+  fds         a client passes an open file; the server reads it through the passed fd
+Every wait has a deadline, so a broken tap fails the test instead of hanging it.
+"""
+import array
+import os
+import socket
+import sys
+import threading
+
+DEADLINE = float(os.environ.get("UDSCOPE_TEST_WAIT", "20"))
+
+
+def pattern(n, seed):
+    return bytes((i * 7 + seed) % 251 for i in range(n))
+
+
+def listener(path):
+    if os.path.exists(path):
+        os.unlink(path)           # the last scenario's
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    s.listen(16)
+    s.settimeout(DEADLINE)
+    return s
+
+
+def connect(path):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.settimeout(DEADLINE)
+    c.connect(path)
+    return c
+
+
+def read_all(sock):
+    data = bytearray()
+    while True:
+        d = sock.recv(65536)
+        if not d:
+            return bytes(data)
+        data += d
+
+
+def run_thread(fn, *args):
+    box = {}
+
+    def body():
+        try:
+            box["result"] = fn(*args)
+        except Exception as e:  # reported by the caller
+            box["error"] = e
+    t = threading.Thread(target=body, daemon=True)
+    t.start()
+    return t, box
+
+
+def join(t, box, what):
+    t.join(DEADLINE)
+    if t.is_alive():
+        raise AssertionError(what + ": no end within the deadline")
+    if "error" in box:
+        raise AssertionError("%s: %r" % (what, box["error"]))
+    return box.get("result")
+
+
+def totals(tap, server, facts):
+    up, down = pattern(1 << 20, 1), pattern(300000, 2)
+    # The server is a process of its own, so that the two sides' pids differ; it listens
+    # itself (SO_PEERCRED names whoever called listen) and says when it does.
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            srv = listener(server)
+            os.write(w, b"r")
+            c, _ = srv.accept()
+            c.settimeout(DEADLINE)
+            got = read_all(c)
+            c.sendall(down)
+            c.close()
+            os._exit(0 if got == up else 3)
+        except BaseException:
+            os._exit(4)
+    os.close(w)
+    assert os.read(r, 1) == b"r", "the server did not start"
+    c = connect(tap)
+    c.sendall(up)
+    c.shutdown(socket.SHUT_WR)
+    got_down = read_all(c)
+    _, status = os.waitpid(pid, 0)
+    assert status == 0, "the server did not get the client's bytes (status %#x)" % status
+    assert got_down == down, "client got %d bytes, not %d" % (len(got_down), len(down))
+    facts["client_pid"] = os.getpid()
+    facts["server_pid"] = pid
+    facts["up"] = len(up)
+    facts["down"] = len(down)
+
+
+def halfclose(tap, server, facts):
+    hello, up = b"hello, then nothing more from me", pattern(200000, 3)
+    srv = listener(server)
+
+    def serve():
+        c, _ = srv.accept()
+        c.settimeout(DEADLINE)
+        c.sendall(hello)
+        c.shutdown(socket.SHUT_WR)
+        return read_all(c)
+    t, box = run_thread(serve)
+    c = connect(tap)
+    got = read_all(c)            # the server's EOF reaches the client first ...
+    assert got == hello, got
+    c.sendall(up)                # ... and the client can still send everything
+    c.close()
+    got_up = join(t, box, "server")
+    assert got_up == up, "server got %d bytes after its shutdown, not %d" % (len(got_up),
+                                                                            len(up))
+    facts["up"] = len(up)
+    facts["down"] = len(hello)
+
+
+def missing(tap, server, facts):
+    c = connect(tap)
+    try:
+        c.sendall(b"anyone there?")
+    except BrokenPipeError:
+        pass                     # the tap closed it first: as a closed connection does
+    got = c.recv(100)            # EOF (b""), not ECONNRESET: what was sent was taken first
+    assert got == b"", got
+    facts["eof"] = 1
+
+
+def stall(tap, server, facts):
+    srv = listener(server)
+    held = []
+    big = 64 << 20
+
+    def serve():
+        first, _ = srv.accept()  # never read from
+        held.append(first)
+        c, _ = srv.accept()
+        c.settimeout(DEADLINE)
+        data = read_all(c)
+        c.sendall(data)
+        c.close()
+    t, box = run_thread(serve)
+    staller = connect(tap)
+    staller.settimeout(None)
+    sent = [0]
+
+    def flood():
+        chunk = b"x" * 65536
+        try:
+            while sent[0] < big:
+                sent[0] += staller.send(chunk)
+        except OSError:
+            pass
+    threading.Thread(target=flood, daemon=True).start()
+    # The second connection flows while the first one is stuck.
+    c = connect(tap)
+    msg = pattern(1 << 20, 5)
+    c.sendall(msg)
+    c.shutdown(socket.SHUT_WR)
+    echo = read_all(c)
+    join(t, box, "server")
+    assert echo == msg, "the second client got %d bytes back, not %d" % (len(echo), len(msg))
+    assert sent[0] < big, "the stalled client sent all %d bytes: no backpressure" % big
+    facts["stalled_sent"] = sent[0]
+    facts["echo"] = len(msg)
+    # Hold the stalled connection open: the shell test reads the tap's memory now.
+    open(os.path.join(facts["_dir"], "stalled"), "w").write("%d\n" % sent[0])
+    os.path.exists(os.path.join(facts["_dir"], "go")) or wait_file(facts["_dir"], "go")
+
+
+def wait_file(d, name):
+    import time
+    end = time.monotonic() + DEADLINE
+    while not os.path.exists(os.path.join(d, name)):
+        if time.monotonic() > end:
+            raise AssertionError("no %s within the deadline" % name)
+        time.sleep(0.05)
+
+
+def reset_run(path, server_path):
+    """The server sends 4 MiB; the client reads none of it and closes. How the server's
+    send ends, by exception class name."""
+    srv = listener(server_path)
+
+    def serve():
+        c, _ = srv.accept()
+        c.settimeout(DEADLINE)
+        try:
+            c.sendall(pattern(4 << 20, 7))
+        except OSError as e:
+            return type(e).__name__
+        return "sent all"
+    t, box = run_thread(serve)
+    c = connect(path)
+    c.recv(1)                     # the first byte is there: the flood is under way
+    c.close()
+    how = join(t, box, "server")
+    srv.close()
+    os.unlink(server_path)
+    return how
+
+
+def reset(tap, server, facts):
+    direct = reset_run(server, server)
+    tapped = reset_run(tap, server)
+    assert direct != "sent all", direct
+    assert tapped == direct, "through the tap the server saw %s, directly %s" % (tapped,
+                                                                                direct)
+    facts["server_saw"] = tapped
+
+
+def fds(tap, server, facts):
+    secret = b"passed through the tap by SCM_RIGHTS\n"
+    fpath = os.path.join(facts["_dir"], "passed.txt")
+    with open(fpath, "wb") as f:
+        f.write(secret)
+    srv = listener(server)
+
+    def serve():
+        c, _ = srv.accept()
+        c.settimeout(DEADLINE)
+        msg, anc, flags, _ = c.recvmsg(100, socket.CMSG_SPACE(4 * 4))
+        got = []
+        for level, kind, data in anc:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                got += array.array("i", data[:len(data) - len(data) % 4])
+        assert len(got) == 1, "server got %d fds" % len(got)
+        os.lseek(got[0], 0, 0)
+        content = os.read(got[0], 1000)
+        os.close(got[0])
+        c.sendall(b"ok")
+        c.close()
+        return msg, content
+    t, box = run_thread(serve)
+    c = connect(tap)
+    fd = os.open(fpath, os.O_RDONLY)
+    c.sendmsg([b"F"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
+    os.close(fd)
+    assert read_all(c) == b"ok"
+    msg, content = join(t, box, "server")
+    assert msg == b"F", msg
+    assert content == secret, content
+    facts["file"] = fpath
+
+
+def main():
+    scenario, tap, server, outdir = sys.argv[1:5]
+    facts = {"_dir": outdir}
+    try:
+        {"totals": totals, "halfclose": halfclose, "missing": missing, "stall": stall,
+         "reset": reset, "fds": fds}[scenario](tap, server, facts)
+    except (AssertionError, OSError) as e:
+        print("%s: %s" % (scenario, e))
+        sys.exit(1)
+    with open(os.path.join(outdir, "facts"), "w") as f:
+        for k, v in facts.items():
+            if not k.startswith("_"):
+                f.write("%s %s\n" % (k, v))
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
