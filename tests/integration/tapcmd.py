@@ -10,7 +10,7 @@ usage: tapcmd.py SCENARIO TAP SERVER OUTDIR
   halfclose   the server shuts down first, then the client still sends 200000 bytes
   missing     (nothing at SERVER) the client is closed cleanly: EOF, not a reset
   stall       a server that never reads one connection while another one flows
-  reset       the client hangs up with 4 MiB unread: the server's send fails as directly
+  reset       one side hangs up with 4 MiB coming: the other's send fails as directly
   fds         a client passes an open file; the server reads it through the passed fd
 Every wait has a deadline, so a broken tap fails the test instead of hanging it.
 """
@@ -194,36 +194,47 @@ def wait_file(d, name):
         time.sleep(0.05)
 
 
-def reset_run(path, server_path):
-    """The server sends 4 MiB; the client reads none of it and closes. How the server's
-    send ends, by exception class name."""
+def reset_run(path, server_path, server_floods):
+    """One side sends 4 MiB; the other reads one byte of it and closes. How the flooding
+    side's send ends, by exception class name."""
     srv = listener(server_path)
+
+    def flood(sock):
+        try:
+            sock.sendall(pattern(4 << 20, 7))
+        except OSError as e:
+            return type(e).__name__
+        return "sent all"
 
     def serve():
         c, _ = srv.accept()
         c.settimeout(DEADLINE)
-        try:
-            c.sendall(pattern(4 << 20, 7))
-        except OSError as e:
-            return type(e).__name__
-        return "sent all"
+        if server_floods:
+            return flood(c)
+        c.recv(1)
+        c.close()
     t, box = run_thread(serve)
     c = connect(path)
-    c.recv(1)                     # the first byte is there: the flood is under way
-    c.close()
-    how = join(t, box, "server")
+    if server_floods:
+        c.recv(1)                 # the first byte is there: the flood is under way
+        c.close()
+        how = join(t, box, "server")
+    else:
+        how = flood(c)
+        join(t, box, "server")
     srv.close()
     os.unlink(server_path)
     return how
 
 
 def reset(tap, server, facts):
-    direct = reset_run(server, server)
-    tapped = reset_run(tap, server)
-    assert direct != "sent all", direct
-    assert tapped == direct, "through the tap the server saw %s, directly %s" % (tapped,
-                                                                                direct)
-    facts["server_saw"] = tapped
+    for floods, who in ((True, "server"), (False, "client")):
+        direct = reset_run(server, server, floods)
+        tapped = reset_run(tap, server, floods)
+        assert direct != "sent all", direct
+        assert tapped == direct, "through the tap the %s saw %s, directly %s" % (
+            who, tapped, direct)
+        facts[who + "_saw"] = tapped
 
 
 def fds(tap, server, facts):
