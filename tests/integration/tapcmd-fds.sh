@@ -7,8 +7,8 @@ NAME=tapcmd-fds
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 3 "python3 not installed"
-echo "1..3"
+command -v python3 >/dev/null 2>&1 || skip_all 5 "python3 not installed"
+echo "1..5"
 
 start_udscope
 say "tap $D/a $D/s"
@@ -24,3 +24,18 @@ check "the chunk's line shows the fd passed with it" \
 	grep -qxF "tap #1: client->server 1 bytes b'F' passing 1 fd: $D/passed.txt" "$D/out"
 check "udscope holds no passed fd afterwards ($fds_before before, $fds_after after)" \
 	sh -c "[ $fds_before -eq $fds_after ]"
+
+# A crowd: 100 clients at once, 1000 one after another, 10000 descriptors passed; udscope's
+# descriptors are as many afterwards as before.
+start_udscope --capture-mb 0
+say "tap $D/a $D/s"
+wait_for test -S "$D/a"
+fds_before=$(ls "/proc/$upid/fd" | wc -l)
+scenario crowd
+wait_for grep -q "^tap #1101: connection closed" "$D/out"
+fds_after=$(ls "/proc/$upid/fd" | wc -l)
+finish
+check "100 concurrent clients, 1000 in a row and 10000 passed fds, every byte checked" \
+	grep -qx ok "$D/py"
+check "fd count flat after 1101 connections and 10000 fds ($fds_before before, $fds_after after)" \
+	sh -c "[ $fds_before -eq $fds_after ] && [ \$(grep -c 'connection closed' '$D/out') -eq 1101 ]"

@@ -12,6 +12,7 @@ usage: tapcmd.py SCENARIO TAP SERVER OUTDIR
   stall       a server that never reads one connection while another one flows
   reset       one side hangs up with 4 MiB coming: the other's send fails as directly
   fds         a client passes an open file; the server reads it through the passed fd
+  crowd       100 clients at once, then 1000 one after another, then 10000 fds passed
 Every wait has a deadline, so a broken tap fails the test instead of hanging it.
 """
 import array
@@ -271,12 +272,66 @@ def fds(tap, server, facts):
     facts["file"] = fpath
 
 
+def crowd(tap, server, facts):
+    srv = listener(server)
+    srv.settimeout(None)
+    fds_seen = [0]
+
+    def echo(c):
+        c.settimeout(DEADLINE)
+        data = bytearray()
+        while True:
+            msg, anc, _, _ = c.recvmsg(65536, socket.CMSG_SPACE(128 * 4))
+            for level, kind, fdata in anc:
+                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                    for fd in array.array("i", fdata[:len(fdata) - len(fdata) % 4]):
+                        os.close(fd)
+                        fds_seen[0] += 1
+            if not msg:
+                break
+            data += msg
+        c.sendall(data)
+        c.close()
+
+    def serve():
+        while True:
+            c, _ = srv.accept()
+            threading.Thread(target=echo, args=(c,), daemon=True).start()
+    threading.Thread(target=serve, daemon=True).start()
+
+    def one(i, size):
+        c = connect(tap)
+        msg = pattern(size, i % 251)
+        c.sendall(msg)
+        c.shutdown(socket.SHUT_WR)
+        got = read_all(c)
+        c.close()
+        return got == msg
+    # 100 clients at once, each byte-checked.
+    box = [run_thread(one, i, 65536) for i in range(100)]
+    ok = [join(t, b, "client") for t, b in box]
+    assert all(ok), "%d of 100 concurrent clients got their bytes back" % sum(ok)
+    # 1000 connections one after another.
+    for i in range(1000):
+        assert one(i, 16), "connection %d" % i
+    # 10000 descriptors, 100 a message.
+    c = connect(tap)
+    fd = os.open(facts["_dir"], os.O_RDONLY)
+    for i in range(100):
+        c.sendmsg([b"f"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd] * 100))])
+    os.close(fd)
+    c.shutdown(socket.SHUT_WR)
+    assert read_all(c) == b"f" * 100
+    assert fds_seen[0] == 10000, "the server got %d of 10000 fds" % fds_seen[0]
+    facts["conns"] = 1101
+
+
 def main():
     scenario, tap, server, outdir = sys.argv[1:5]
     facts = {"_dir": outdir}
     try:
         {"totals": totals, "halfclose": halfclose, "missing": missing, "stall": stall,
-         "reset": reset, "fds": fds}[scenario](tap, server, facts)
+         "reset": reset, "fds": fds, "crowd": crowd}[scenario](tap, server, facts)
     except (AssertionError, OSError) as e:
         print("%s: %s" % (scenario, e))
         sys.exit(1)
