@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "core/capture.h"
@@ -28,8 +27,9 @@
 #define TAP_EVQ 64
 /* Chunks one direction forwards per wake-up before the others get their turn. */
 #define TAP_BUDGET 16
-/* How long connecting to the target may block the tap (a full backlog). */
-#define TAP_CONNECT_TIMEOUT_S 2
+/* How long a client waits for room in the target's backlog, tried again every few ms. */
+#define TAP_CONNECT_WAIT_NS (2000000000ull)
+#define TAP_CONNECT_RETRY_MS 10
 
 enum { CLI, SRV };   /* the two sides of a connection; dir[CLI] is client->server */
 
@@ -45,6 +45,7 @@ struct tap_dir {
 struct tap_conn {
 	uint32_t id;
 	int fd[2];
+	uint64_t connect_until_ns;  /* nonzero: the target's backlog is full; try until then */
 	struct tap_dir dir[2];
 };
 
@@ -258,6 +259,21 @@ static void close_fds(int *fds, size_t *n)
 	*n = 0;
 }
 
+/* Close connection I and free it, without a word. */
+static void drop_conn(struct tap *t, size_t i)
+{
+	struct tap_conn *c = t->conns[i];
+	for (int s = CLI; s <= SRV; s++) {
+		sysio_close(&c->fd[s]);
+		close_fds(c->dir[s].fds, &c->dir[s].nfds);
+		free(c->dir[s].buf);
+	}
+	free(c);
+	t->conns[i] = t->conns[--t->nconns];
+	atomic_fetch_sub(&t->stats.clients, 1);
+	t->accept_paused = false;
+}
+
 /* Close connection I and say how it ended (the words after its totals). */
 static void end_conn(struct tap *t, size_t i, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -274,15 +290,7 @@ static void end_conn(struct tap *t, size_t i, const char *fmt, ...)
 	if (w > 0 && (size_t)w < sizeof(ev->text))
 		vsnprintf(ev->text + w, sizeof(ev->text) - (size_t)w, fmt, ap);
 	va_end(ap);
-	for (int s = CLI; s <= SRV; s++) {
-		close(c->fd[s]);
-		close_fds(c->dir[s].fds, &c->dir[s].nfds);
-		free(c->dir[s].buf);
-	}
-	free(c);
-	t->conns[i] = t->conns[--t->nconns];
-	atomic_fetch_sub(&t->stats.clients, 1);
-	t->accept_paused = false;
+	drop_conn(t, i);
 }
 
 static int grow(struct tap *t)
@@ -321,33 +329,24 @@ static void say_peer(struct tap *t, uint32_t id, int fd, enum event_dir side)
 	event_textf(ev, "%s", cred.comm[0] ? cred.comm : "process gone");
 }
 
-/* A connection of our own to the target; blocking for at most TAP_CONNECT_TIMEOUT_S while
- * its backlog is full. Returns the fd (non-blocking) or -errno. */
-static int connect_target(const struct tap *t)
+/* Connect our non-blocking socket FD to the target. Returns 0, -EAGAIN while the target's
+ * backlog is full (a Unix socket never completes later: try again), or -errno. */
+static int try_connect(const struct tap *t, int fd)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	struct timeval tv = { TAP_CONNECT_TIMEOUT_S, 0 };
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	int r;
 	do
 		r = connect(fd, (const struct sockaddr *)&t->target.sun, t->target.len);
 	while (r < 0 && errno == EINTR);
-	if (r < 0 || sysio_set_nonblock(fd, true) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	return fd;
+	return r < 0 ? -errno : 0;
 }
 
 /* The target could not be reached: drop what the client sent (so closing is an EOF for it,
  * not a reset) and close it, with one error line. */
 static void refuse_client(struct tap *t, int fd, uint32_t id, int err)
 {
-	event_emit_error(&t->qsink, SRC_TAP, id, err, "tap %s: closed the client: connect %s",
-			 t->listen.text, t->target.text);
+	event_emit_error(&t->qsink, SRC_TAP, id, err, "tap %s: closed the client: connect %s%s",
+			 t->listen.text, t->target.text, err == EAGAIN ? " (its backlog stayed "
+			 "full for 2 s)" : "");
 	char sink[4096];
 	for (int i = 0; i < 256 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
 		;
@@ -379,9 +378,11 @@ static bool accept_one(struct tap *t)
 	uint32_t id = ++t->next_id;
 	atomic_fetch_add(&t->stats.accepted, 1);
 	say_peer(t, id, fd, DIR_C2S);
-	int up = connect_target(t);
-	if (up < 0) {
-		refuse_client(t, fd, id, -up);
+	int up = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int r = up < 0 ? -errno : try_connect(t, up);
+	if (r < 0 && r != -EAGAIN) {
+		sysio_close(&up);
+		refuse_client(t, fd, id, -r);
 		return true;
 	}
 	struct tap_conn *c = calloc(1, sizeof(*c));
@@ -390,6 +391,7 @@ static bool accept_one(struct tap *t)
 		free(c), free(b0), free(b1);
 		close(up);
 		refuse_client(t, fd, id, ENOMEM);
+		t->accept_paused = true;
 		return false;
 	}
 	*c = (struct tap_conn){ .id = id, .fd = { fd, up } };
@@ -397,8 +399,36 @@ static bool accept_one(struct tap *t)
 	c->dir[SRV].buf = b1;
 	t->conns[t->nconns++] = c;
 	atomic_fetch_add(&t->stats.clients, 1);
-	say_peer(t, id, up, DIR_S2C);
+	if (r == -EAGAIN)
+		c->connect_until_ns = event_now_ns() + TAP_CONNECT_WAIT_NS;
+	else
+		say_peer(t, id, up, DIR_S2C);
 	return true;
+}
+
+/* Try again the connections waiting for room in the target's backlog; give up on those
+ * that waited too long. Returns whether some still wait. */
+static bool retry_connects(struct tap *t)
+{
+	bool waiting = false;
+	uint64_t now = event_now_ns();
+	for (size_t i = t->nconns; i-- > 0;) {
+		struct tap_conn *c = t->conns[i];
+		if (!c->connect_until_ns)
+			continue;
+		int r = try_connect(t, c->fd[SRV]);
+		if (r == 0) {
+			c->connect_until_ns = 0;
+			say_peer(t, c->id, c->fd[SRV], DIR_S2C);
+		} else if (r == -EAGAIN && now < c->connect_until_ns) {
+			waiting = true;
+		} else {
+			refuse_client(t, c->fd[CLI], c->id, -r);
+			c->fd[CLI] = -1;
+			drop_conn(t, i);
+		}
+	}
+	return waiting;
 }
 
 /* ---- forwarding ---- */
@@ -589,6 +619,8 @@ static void serve(struct tap *t, size_t i)
 static short wanted(const struct tap_conn *c, int s)
 {
 	short ev = 0;
+	if (c->connect_until_ns)
+		return 0;   /* not connected through yet: the client's bytes wait in its socket */
 	if (!c->dir[s].len && !c->dir[s].eof)
 		ev |= POLLIN;
 	if (c->dir[!s].len)
@@ -604,6 +636,7 @@ static void *tap_main(void *arg)
 		goto out;
 	}
 	for (;;) {
+		bool waiting = retry_connects(t);
 		t->pfds[0] = (struct pollfd){ .fd = t->ctl[0], .events = POLLIN };
 		t->pfds[1] = (struct pollfd){ .fd = t->accept_paused ? -1 : t->lfd,
 					      .events = POLLIN };
@@ -615,8 +648,9 @@ static void *tap_main(void *arg)
 			}
 		size_t n = t->nconns;
 		flush_events(t);
-		int r = poll(t->pfds, 2 + 2 * n, t->accept_paused ? 1000 : -1);
-		if (r == 0)
+		int r = poll(t->pfds, 2 + 2 * n,
+			     waiting ? TAP_CONNECT_RETRY_MS : t->accept_paused ? 1000 : -1);
+		if (r == 0 && !waiting)
 			t->accept_paused = false;
 		if (r < 0) {
 			if (errno == EINTR)

@@ -7,8 +7,8 @@ NAME=tapcmd-flow
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 6 "python3 not installed"
-echo "1..6"
+command -v python3 >/dev/null 2>&1 || skip_all 8 "python3 not installed"
+echo "1..8"
 
 # Bytes that went WAY on connection CONN, by the chunk lines.
 sum_conn() { sed -n "s/^tap #$1: $2 \([0-9]*\) bytes .*/\1/p" "$D/out" | awk '{s += $1} END {print s + 0}'; }
@@ -45,3 +45,22 @@ scenario reset
 finish
 check "a hang-up mid-flood reaches the sender as directly (server: $(fact server_saw), client: $(fact client_saw))" \
 	grep -qx ok "$D/py"
+
+# The target's backlog is full: the tap keeps trying without blocking its other connections,
+# then closes the waiting client with one error line.
+start_udscope --json
+say "tap $D/a $D/s"
+wait_for test -S "$D/a"
+scenario backlog
+finish
+check "a full backlog: the waiting client is closed cleanly, the first one still served" \
+	grep -qx ok "$D/py"
+check "... one error line, after the first connection's echo went through" python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1] + "/out")]
+err = [e for e in ev if e["kind"] == "error"]
+assert len(err) == 1 and err[0]["connection"] == 3 and err[0]["errno"] == "EAGAIN", err
+assert err[0]["text"].endswith("closed the client: connect %s/s (its backlog stayed full for 2 s)" % sys.argv[1]), err
+echo = [e for e in ev if e.get("direction") == "server->client" and e["connection"] == 1]
+assert echo and echo[0]["seq"] < err[0]["seq"], "the echo waited for the connect"
+' "$D"

@@ -12,6 +12,8 @@ usage: tapcmd.py SCENARIO TAP SERVER OUTDIR
   stall       a server that never reads one connection while another one flows
   reset       one side hangs up with 4 MiB coming: the other's send fails as directly
   fds         a client passes an open file; the server reads it through the passed fd
+  backlog     the target's backlog full: the tap waits for room (then gives up) while it
+              still serves another connection
   crowd       100 clients at once, then 1000 one after another, then 10000 fds passed
 Every wait has a deadline, so a broken tap fails the test instead of hanging it.
 """
@@ -272,6 +274,32 @@ def fds(tap, server, facts):
     facts["file"] = fpath
 
 
+def backlog(tap, server, facts):
+    import time
+    if os.path.exists(server):
+        os.unlink(server)
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(server)
+    srv.listen(0)                 # room for one connection not accepted yet
+    srv.settimeout(DEADLINE)
+
+    def serve():
+        c, _ = srv.accept()       # the first one only; the second then fills the backlog
+        c.settimeout(DEADLINE)
+        c.sendall(c.recv(100))
+        return c
+    t, box = run_thread(serve)
+    c1 = connect(tap)
+    c2 = connect(tap)
+    c3 = connect(tap)             # no room upstream: the tap waits for some
+    time.sleep(0.2)               # (lets the tap take it first; nothing is timed)
+    c1.sendall(b"ping")           # ... and still serves the first connection meanwhile
+    assert c1.recv(100) == b"ping"
+    join(t, box, "server")
+    assert c3.recv(100) == b"", "the waiting client was not closed cleanly"
+    facts["held"] = 2 if c2 else 0
+
+
 def crowd(tap, server, facts):
     srv = listener(server)
     srv.settimeout(None)
@@ -331,7 +359,8 @@ def main():
     facts = {"_dir": outdir}
     try:
         {"totals": totals, "halfclose": halfclose, "missing": missing, "stall": stall,
-         "reset": reset, "fds": fds, "crowd": crowd}[scenario](tap, server, facts)
+         "reset": reset, "fds": fds, "crowd": crowd,
+         "backlog": backlog}[scenario](tap, server, facts)
     except (AssertionError, OSError) as e:
         print("%s: %s" % (scenario, e))
         sys.exit(1)
