@@ -283,13 +283,17 @@ def backlog(tap, server, facts):
     srv.listen(0)                 # room for one connection not accepted yet
     srv.settimeout(DEADLINE)
 
+    accepted = threading.Event()
+
     def serve():
         c, _ = srv.accept()       # the first one only; the second then fills the backlog
+        accepted.set()
         c.settimeout(DEADLINE)
         c.sendall(c.recv(100))
         return c
     t, box = run_thread(serve)
     c1 = connect(tap)
+    assert accepted.wait(DEADLINE), "the server did not get the first connection"
     c2 = connect(tap)
     c3 = connect(tap)             # no room upstream: the tap waits for some
     time.sleep(0.2)               # (lets the tap take it first; nothing is timed)
