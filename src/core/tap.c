@@ -433,7 +433,7 @@ static bool retry_connects(struct tap *t)
 
 /* ---- forwarding ---- */
 
-/* "; passing 2 fds: 5 (/tmp/x), 6 (socket:[123])" into the chunk's line. */
+/* "passing 2 fds: /tmp/x, socket:[123]" (what each refers to) into the chunk's line. */
 static void describe_fds(const struct tap_dir *d, bool truncated, struct event *ev)
 {
 	size_t w = strlen(ev->text);
