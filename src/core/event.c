@@ -363,37 +363,21 @@ static void put_hex(struct out *o, const unsigned char *p, size_t n)
 	}
 }
 
-/* One character (LEN bytes at P, well-formed UTF-8) inside a JSON string. */
-static void put_json_char(struct out *o, const unsigned char *p, size_t len)
+static void put_raw_cb(void *ctx, const char *p, size_t n)
 {
-	char e[6];
-	put_raw(o, e, json_escape_char(p, len, e));
+	put_raw(ctx, p, n);
 }
 
-/* ,"KEY":"..." for the N bytes at S: well-formed UTF-8 as the same characters, controls as
- * \u escapes, each byte that is not part of well-formed UTF-8 as \ufffd. When there was such
- * a byte, ,"KEY_hex":"..." follows with every byte of S, so nothing is lost. */
+/* ,"KEY":"..." for the N bytes at S (json_escape's rule). When some bytes were not UTF-8,
+ * ,"KEY_hex":"..." follows with every byte of S, so nothing is lost. */
 static void put_json_string(struct out *o, const char *key, const void *s, size_t n)
 {
-	const unsigned char *p = s;
-	bool valid = true;
 	put(o, ",\"%s\":\"", key);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t len = bytes_utf8(p + i, n - i, &cp);
-		if (len == 0) {
-			valid = false;
-			put_raw(o, "\\ufffd", 6);
-			i++;
-		} else {
-			put_json_char(o, p + i, len);
-			i += len;
-		}
-	}
+	bool valid = json_escape(s, n, put_raw_cb, o);
 	put_raw(o, "\"", 1);
 	if (!valid) {
 		put(o, ",\"%s_hex\":\"", key);
-		put_hex(o, p, n);
+		put_hex(o, s, n);
 		put_raw(o, "\"", 1);
 	}
 }

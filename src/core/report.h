@@ -11,9 +11,11 @@
 #include <stddef.h>
 
 struct cmd_entry;
+struct session_info;
 
 enum report_kind {
 	REPORT_HELP,          /* help: commands (and, for a front end that has them, keys) */
+	REPORT_SESSIONS,      /* sessions: every session's snapshot, oldest first */
 	/* More kinds join here (inspect, sockets, sessions): a struct below, a member of the
 	 * union, and their rendering in render.c. */
 	REPORT__COUNT
@@ -26,10 +28,17 @@ struct help_report {
 	size_t n;
 };
 
+/* sessions: snapshots (session_info) of every session, oldest first. */
+struct sessions_report {
+	const struct session_info *rows;
+	size_t n;
+};
+
 struct report {
 	enum report_kind kind;
 	union {
 		const struct help_report *help;
+		const struct sessions_report *sessions;
 	};
 };
 

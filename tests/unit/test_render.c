@@ -14,6 +14,7 @@
 #include "core/cmd.h"
 #include "core/json.h"
 #include "core/render.h"
+#include "core/session.h"
 
 static void test_json_nesting_and_commas(void **state)
 {
@@ -129,6 +130,40 @@ static void test_help_json(void **state)
 	free(s);
 }
 
+static void test_sessions_text_and_json(void **state)
+{
+	(void)state;
+	struct session_info rows[2] = {
+		{ .id = 1, .kind = SESSION_SERVER, .kind_name = "server", .path = "./s",
+		  .state = "listening", .clients = 1, .has_stats = true,
+		  .st = { .bytes_in = 41, .chunks_in = 3, .bytes_out = 41, .chunks_out = 3 } },
+		{ .id = 4, .kind = SESSION_PAIR, .kind_name = "pair", .state = "finished",
+		  .finished = true, .status = 32 },
+	};
+	struct sessions_report sr = { .rows = rows, .n = 2 };
+	struct report r = { .kind = REPORT_SESSIONS, .sessions = &sr };
+	struct lines ls = { 0 };
+	render_text(&r, collect, &ls);
+	assert_int_equal(ls.n, 2);
+	assert_string_equal(ls.text[0], "#1 server stream ./s listening, 1 client; in 41 bytes/3 "
+			    "chunks, out 41 bytes/3 chunks");
+	assert_string_equal(ls.text[1], "#4 pair finished");
+	char *s = render_json(&r, NULL);
+	assert_string_equal(s, "{\"report\":\"sessions\",\"sessions\":[{\"id\":1,\"kind\":"
+			    "\"server\",\"type\":\"stream\",\"path\":\"./s\",\"state\":"
+			    "\"listening\",\"finished\":false,\"status\":0,\"clients\":1,"
+			    "\"bytes_in\":41,\"chunks_in\":3,\"bytes_out\":41,\"chunks_out\":3},"
+			    "{\"id\":4,\"kind\":\"pair\",\"type\":null,\"path\":null,"
+			    "\"state\":\"finished\",\"finished\":true,\"status\":32}]}");
+	free(s);
+	/* None: one line that says what starts one. */
+	sr.n = 0;
+	memset(&ls, 0, sizeof(ls));
+	render_text(&r, collect, &ls);
+	assert_int_equal(ls.n, 1);
+	assert_non_null(strstr(ls.text[0], "no sessions"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_json_take_empty),
 		cmocka_unit_test(test_help_text),
 		cmocka_unit_test(test_help_json),
+		cmocka_unit_test(test_sessions_text_and_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
