@@ -10,9 +10,7 @@ NAME=tapcmd-fds
 command -v python3 >/dev/null 2>&1 || skip_all 5 "python3 not installed"
 echo "1..5"
 
-start_udscope
-say "tap $D/a $D/s"
-wait_for test -S "$D/a"
+tap_up
 fds_before=$(ls "/proc/$upid/fd" | wc -l)
 scenario fds
 wait_for grep -q "^tap #1: connection closed" "$D/out"
@@ -27,9 +25,7 @@ check "udscope holds no passed fd afterwards ($fds_before before, $fds_after aft
 
 # A crowd: 100 clients at once, 1000 one after another, 10000 descriptors passed; udscope's
 # descriptors are as many afterwards as before.
-start_udscope --capture-mb 0
-say "tap $D/a $D/s"
-wait_for test -S "$D/a"
+tap_up --capture-mb 0
 fds_before=$(ls "/proc/$upid/fd" | wc -l)
 scenario crowd
 wait_for grep -q "^tap #1101: connection closed" "$D/out"

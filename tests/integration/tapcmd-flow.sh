@@ -13,9 +13,7 @@ echo "1..8"
 # Bytes that went WAY on connection CONN, by the chunk lines.
 sum_conn() { sed -n "s/^tap #$1: $2 \([0-9]*\) bytes .*/\1/p" "$D/out" | awk '{s += $1} END {print s + 0}'; }
 
-start_udscope --capture-mb 0
-say "tap $D/a $D/s"
-wait_for test -S "$D/a"
+tap_up --capture-mb 0
 python3 "$S/tapcmd.py" stall "$D/a" "$D/s" "$D" >"$D/py" 2>&1 &
 py=$!
 peers="$peers $py"
@@ -38,9 +36,7 @@ check "connection 2's totals: 1 MiB each way" grep -qxF \
 	"tap #2: connection closed (client->server 1048576 bytes, server->client 1048576 bytes): both sides closed" "$D/out"
 
 # Either side hangs up while the other floods it: the flood ends as it ends without the tap.
-start_udscope
-say "tap $D/a $D/s"
-wait_for test -S "$D/a"
+tap_up
 scenario reset
 finish
 check "a hang-up mid-flood reaches the sender as directly (server: $(fact server_saw), client: $(fact client_saw))" \
@@ -48,9 +44,7 @@ check "a hang-up mid-flood reaches the sender as directly (server: $(fact server
 
 # The target's backlog is full: the tap keeps trying without blocking its other connections,
 # then closes the waiting client with one error line.
-start_udscope --json
-say "tap $D/a $D/s"
-wait_for test -S "$D/a"
+tap_up --json
 scenario backlog
 finish
 check "a full backlog: the waiting client is closed cleanly, the first one still served" \

@@ -17,3 +17,8 @@ scenario() { # scenario NAME: tapcmd.py NAME through the tap at $D/a to $D/s; it
 	python3 "$S/tapcmd.py" "$1" "$D/a" "$D/s" "$D" >"$D/py" 2>&1
 }
 fact() { sed -n "s/^$1 //p" "$D/facts"; }
+tap_up() { # tap_up [OPTIONS...]: udscope with OPTIONS tapping $D/a to $D/s, listening
+	start_udscope "$@"
+	say "tap $D/a $D/s"
+	wait_for test -S "$D/a"
+}

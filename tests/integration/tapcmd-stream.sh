@@ -54,9 +54,7 @@ check "tap stop removes the node" sh -c "[ ! -e '$D/a' ] && grep -qxF 'tap: remo
 
 # A missing target: the client gets a clean EOF, and one error line says why.
 rm -f "$D/s"
-start_udscope
-say "tap $D/a $D/s"
-wait_for test -S "$D/a"
+tap_up
 scenario missing; cp "$D/py" "$D/py.missing"
 finish
 check "missing target: the client is closed cleanly (EOF, not a reset)" grep -qx ok "$D/py.missing"
@@ -65,9 +63,7 @@ check "... with one error line naming the target, exit status 1" sh -c "[ $rc -e
 	grep -qxF 'udscope: tap $D/a: closed the client: connect $D/s: No such file or directory (ENOENT)' '$D/err'"
 
 # JSON with --bytes full: each chunk whole, with its direction.
-start_udscope --json --bytes full
-say "tap $D/a $D/s"
-wait_for test -S "$D/a"
+tap_up --json --bytes full
 scenario totals
 finish
 check "JSON: every chunk whole, typed direction, totals exact" python3 -c '
