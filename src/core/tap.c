@@ -141,6 +141,18 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 	return 0;
 }
 
+/* Whether the target is the node the tap just bound (or the same abstract name). */
+static bool targets_itself(const struct tap *t)
+{
+	const struct uds_addr *l = &t->listen, *g = &t->target;
+	if (l->abstract || g->abstract)
+		return l->abstract && g->abstract && l->len == g->len &&
+		       memcmp(l->sun.sun_path, g->sun.sun_path, l->name_len + 1) == 0;
+	struct stat st;
+	return t->own_node && stat(g->text, &st) == 0 && st.st_dev == t->node.st_dev &&
+	       st.st_ino == t->node.st_ino;
+}
+
 int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_addr *target,
 	      const struct tap_opts *opts, const struct event_sink *now,
 	      const struct event_sink *later)
@@ -163,6 +175,13 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	int r = open_listener(t, now);
 	if (r < 0)
 		goto fail;
+	if (targets_itself(t)) {
+		r = -EINVAL;
+		event_emit_error(now, SRC_TAP, 0, EINVAL, "tap %s: the target %s is the tap's own "
+				 "socket: every client would be connected to the tap again",
+				 listen->text, target->text);
+		goto fail;
+	}
 	if ((r = sysio_pipe(t->ctl, O_NONBLOCK)) < 0) {
 		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: pipe", listen->text);
 		goto fail;

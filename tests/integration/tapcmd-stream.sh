@@ -7,8 +7,8 @@ NAME=tapcmd-stream
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 15 "python3 not installed"
-echo "1..15"
+command -v python3 >/dev/null 2>&1 || skip_all 16 "python3 not installed"
+echo "1..16"
 
 # Sum of the sizes of the chunk lines going WAY.
 sum_way() { sed -n "s/^tap #[0-9]*: $1 \([0-9]*\) bytes .*/\1/p" "$D/out" | awk '{s += $1} END {print s + 0}'; }
@@ -85,3 +85,9 @@ for e in up:
 sides = [e["side"] for e in ev if e["kind"] == "accept"]
 assert sides == ["client", "server"], sides
 ' "$D"
+
+# A tap whose target is its own node would connect every client to itself: refused.
+"$U" -b -e "tap $D/a $D/a" </dev/null >"$D/out" 2>"$D/err"
+rc=$?
+check "a tap targeting itself is refused, its node removed" sh -c "[ $rc -eq 1 ] && [ ! -e '$D/a' ] &&
+	grep -qxF \"udscope: tap $D/a: the target $D/a is the tap's own socket: every client would be connected to the tap again: Invalid argument (EINVAL)\" '$D/err'"
