@@ -39,6 +39,8 @@ struct tap_dir {
 	int fds[TAP_MAX_FDS];     /* SCM_RIGHTS that came with the chunk held, passed on with it */
 	size_t nfds;
 	bool eof;                 /* the sending side shut its writing down */
+	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
+	struct ucred as;          /* the sending side's own credentials */
 	uint64_t bytes, chunks;
 };
 
@@ -69,6 +71,7 @@ struct tap {
 	size_t evq_n;
 	struct event_sink qsink;   /* into evq, for the thread's own lines */
 	bool accept_paused;        /* out of descriptors or memory: until a connection ends */
+	bool pass_creds;           /* root: each chunk goes on with its sender's credentials */
 	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
 };
 
@@ -193,6 +196,11 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	event_emit_info(now, SRC_TAP, 0, "each client gets its own connection to %s; the server "
 			"sees udscope's credentials (pid %ld), not the client's", target->text,
 			(long)getpid());
+	t->pass_creds = geteuid() == 0;
+	if (t->pass_creds)
+		event_emit_info(now, SRC_TAP, 0, "as root, each chunk carries its sender's "
+				"credentials (SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) "
+				"sees the client's");
 	if ((r = pthread_create(&t->thread, NULL, tap_main, t)) != 0) {
 		event_emit_error(now, SRC_TAP, 0, r, "tap %s: pthread_create", listen->text);
 		r = -r;
@@ -330,10 +338,16 @@ static int grow(struct tap *t)
 }
 
 /* The connection line for one side: who it is, as SO_PEERCRED says. */
-static void say_peer(struct tap *t, uint32_t id, int fd, enum event_dir side)
+static void say_peer(struct tap *t, struct tap_conn *c, int s)
 {
+	uint32_t id = c->id;
+	enum event_dir side = s == CLI ? DIR_C2S : DIR_S2C;
 	struct peer_cred cred;
-	sysio_peer_cred(fd, &cred);
+	sysio_peer_cred(c->fd[s], &cred);
+	if (t->pass_creds && cred.ok) {
+		c->dir[s].has_as = true;
+		c->dir[s].as = (struct ucred){ cred.pid, cred.uid, cred.gid };
+	}
 	struct event *ev = next_event(t, EV_ACCEPT, id);
 	ev->dir = (uint8_t)side;
 	if (!cred.ok) {
@@ -372,6 +386,15 @@ static void refuse_client(struct tap *t, int fd, uint32_t id, int err)
 	close(fd);
 }
 
+/* Connection I could not be connected through (ERR): close the client, and it. */
+static void give_up(struct tap *t, size_t i, int err)
+{
+	struct tap_conn *c = t->conns[i];
+	refuse_client(t, c->fd[CLI], c->id, err);
+	c->fd[CLI] = -1;
+	drop_conn(t, i);
+}
+
 /* Accept one client and connect it through. Returns false when accepting should pause
  * (nothing more waiting, or out of descriptors or memory). */
 static bool accept_one(struct tap *t)
@@ -396,32 +419,28 @@ static bool accept_one(struct tap *t)
 	}
 	uint32_t id = ++t->next_id;
 	atomic_fetch_add(&t->stats.accepted, 1);
-	say_peer(t, id, fd, DIR_C2S);
-	int up = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	int r = up < 0 ? -errno : try_connect(t, up);
-	if (r < 0 && r != -EAGAIN) {
-		sysio_close(&up);
-		refuse_client(t, fd, id, -r);
-		return true;
-	}
 	struct tap_conn *c = calloc(1, sizeof(*c));
 	char *b0 = malloc(TAP_BUF), *b1 = malloc(TAP_BUF);
 	if (!c || !b0 || !b1) {
 		free(c), free(b0), free(b1);
-		close(up);
 		refuse_client(t, fd, id, ENOMEM);
 		t->accept_paused = true;
 		return false;
 	}
-	*c = (struct tap_conn){ .id = id, .fd = { fd, up } };
+	*c = (struct tap_conn){ .id = id, .fd = { fd, -1 } };
 	c->dir[CLI].buf = b0;
 	c->dir[SRV].buf = b1;
 	t->conns[t->nconns++] = c;
 	atomic_fetch_add(&t->stats.clients, 1);
-	if (r == -EAGAIN)
+	say_peer(t, c, CLI);
+	c->fd[SRV] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int r = c->fd[SRV] < 0 ? -errno : try_connect(t, c->fd[SRV]);
+	if (r == 0)
+		say_peer(t, c, SRV);
+	else if (r == -EAGAIN)
 		c->connect_until_ns = event_now_ns() + TAP_CONNECT_WAIT_NS;
 	else
-		say_peer(t, id, up, DIR_S2C);
+		give_up(t, t->nconns - 1, -r);
 	return true;
 }
 
@@ -438,13 +457,11 @@ static bool retry_connects(struct tap *t)
 		int r = try_connect(t, c->fd[SRV]);
 		if (r == 0) {
 			c->connect_until_ns = 0;
-			say_peer(t, c->id, c->fd[SRV], DIR_S2C);
+			say_peer(t, c, SRV);
 		} else if (r == -EAGAIN && now < c->connect_until_ns) {
 			waiting = true;
 		} else {
-			refuse_client(t, c->fd[CLI], c->id, -r);
-			c->fd[CLI] = -1;
-			drop_conn(t, i);
+			give_up(t, i, -r);
 		}
 	}
 	return waiting;
@@ -498,7 +515,7 @@ static bool take_fds(struct msghdr *m, struct tap_dir *d)
 
 union tap_cmsg {
 	struct cmsghdr align;
-	char buf[CMSG_SPACE(TAP_MAX_FDS * sizeof(int))];
+	char buf[CMSG_SPACE(TAP_MAX_FDS * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
 };
 
 /* Receive a chunk (and its descriptors) from FD into D. Returns the bytes, 0 at EOF, or
@@ -519,6 +536,35 @@ static ssize_t recv_chunk(int fd, struct tap_dir *d, bool *truncated)
 	return n;
 }
 
+/* One control message of LEVEL SOL_SOCKET, TYPE, with the N bytes at DATA, at CM. */
+static void put_cmsg(struct cmsghdr *cm, int type, const void *data, size_t n)
+{
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = type;
+	cm->cmsg_len = CMSG_LEN(n);
+	memcpy(CMSG_DATA(cm), data, n);
+}
+
+/* What goes with D's next bytes: its descriptors (until they went once) and, when udscope
+ * may, the sender's credentials. */
+static void control_of(const struct tap_dir *d, union tap_cmsg *cbuf, struct msghdr *m)
+{
+	size_t len = (d->nfds ? CMSG_SPACE(d->nfds * sizeof(int)) : 0) +
+		     (d->has_as ? CMSG_SPACE(sizeof(struct ucred)) : 0);
+	if (!len)
+		return;
+	memset(cbuf->buf, 0, len);
+	m->msg_control = cbuf->buf;
+	m->msg_controllen = len;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(m);
+	if (d->nfds) {
+		put_cmsg(cm, SCM_RIGHTS, d->fds, d->nfds * sizeof(int));
+		cm = CMSG_NXTHDR(m, cm);
+	}
+	if (d->has_as)
+		put_cmsg(cm, SCM_CREDENTIALS, &d->as, sizeof(d->as));
+}
+
 /* Send what D holds to FD, its descriptors with the first byte. Returns 0 (all sent or the
  * socket is full) or -errno. */
 static int send_held(int fd, struct tap_dir *d)
@@ -527,18 +573,14 @@ static int send_held(int fd, struct tap_dir *d)
 		union tap_cmsg cbuf;
 		struct iovec iov = { d->buf + d->off, d->len - d->off };
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-		if (d->nfds) {
-			m.msg_control = cbuf.buf;
-			m.msg_controllen = CMSG_SPACE(d->nfds * sizeof(int));
-			struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-			cm->cmsg_level = SOL_SOCKET;
-			cm->cmsg_type = SCM_RIGHTS;
-			cm->cmsg_len = CMSG_LEN(d->nfds * sizeof(int));
-			memcpy(CMSG_DATA(cm), d->fds, d->nfds * sizeof(int));
-		}
+		control_of(d, &cbuf, &m);
 		ssize_t n = sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && d->has_as && (errno == EPERM || errno == ESRCH)) {
+			d->has_as = false;   /* not allowed after all, or the sender is gone */
+			continue;
+		}
 		if (n < 0)
 			return errno == EAGAIN ? 0 : -errno;
 		close_fds(d->fds, &d->nfds);   /* the receiver has its own copies now */

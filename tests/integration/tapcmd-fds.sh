@@ -7,8 +7,8 @@ NAME=tapcmd-fds
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 5 "python3 not installed"
-echo "1..5"
+command -v python3 >/dev/null 2>&1 || skip_all 6 "python3 not installed"
+echo "1..6"
 
 tap_up
 fds_before=$(ls "/proc/$upid/fd" | wc -l)
@@ -35,3 +35,16 @@ check "100 concurrent clients, 1000 in a row and 10000 passed fds, every byte ch
 	grep -qx ok "$D/py"
 check "fd count flat after 1101 connections and 10000 fds ($fds_before before, $fds_after after)" \
 	sh -c "[ $fds_before -eq $fds_after ] && [ \$(grep -c 'connection closed' '$D/out') -eq 1101 ]"
+
+# As root the tap sends each chunk with its sender's credentials: a server reading
+# SCM_CREDENTIALS sees the client's pid, while SO_PEERCRED still names udscope.
+if [ "$(id -u)" != 0 ]; then
+	n=$((n + 1)); echo "ok $n # SKIP not root: only root may send another process's credentials"
+else
+	tap_up
+	scenario creds
+	finish
+	check "as root, SCM_CREDENTIALS carry the client's pid (SO_PEERCRED: udscope's, $upid)" sh -c "
+		grep -qx ok '$D/py' && [ \"\$(sed -n 's/^peercred_pid //p' '$D/facts')\" = $upid ] &&
+		grep -qF 'as root, each chunk carries its sender' '$D/out'"
+fi

@@ -14,6 +14,8 @@ usage: tapcmd.py SCENARIO TAP SERVER OUTDIR
   fds         a client passes an open file; the server reads it through the passed fd
   backlog     the target's backlog full: the tap waits for room (then gives up) while it
               still serves another connection
+  creds       (root) the server reads the client's pid in SCM_CREDENTIALS, the tap's in
+              SO_PEERCRED
   crowd       100 clients at once, then 1000 one after another, then 10000 fds passed
 Every wait has a deadline, so a broken tap fails the test instead of hanging it.
 """
@@ -304,6 +306,36 @@ def backlog(tap, server, facts):
     facts["held"] = 2 if c2 else 0
 
 
+def creds(tap, server, facts):
+    import struct
+    srv = listener(server)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    pid = os.fork()
+    if pid == 0:                  # the client: a process of its own
+        try:
+            c = connect(tap)
+            c.sendall(b"who am I?")
+            c.shutdown(socket.SHUT_WR)
+            os._exit(0 if read_all(c) == b"noted" else 3)
+        except BaseException:
+            os._exit(4)
+    c, _ = srv.accept()
+    c.settimeout(DEADLINE)
+    msg, anc, _, _ = c.recvmsg(100, socket.CMSG_SPACE(struct.calcsize("3i")))
+    sent_as = [struct.unpack("3i", d[:12])[0] for level, kind, d in anc
+               if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS]
+    peer = struct.unpack("3i", c.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
+    read_all(c)
+    c.sendall(b"noted")
+    c.close()
+    _, status = os.waitpid(pid, 0)
+    assert status == 0, "the client did not get the answer (status %#x)" % status
+    assert msg == b"who am I?", msg
+    assert sent_as == [pid], "SCM_CREDENTIALS named %s, the client is %d" % (sent_as, pid)
+    facts["client_pid"] = pid
+    facts["peercred_pid"] = peer
+
+
 def crowd(tap, server, facts):
     srv = listener(server)
     srv.settimeout(None)
@@ -363,7 +395,7 @@ def main():
     facts = {"_dir": outdir}
     try:
         {"totals": totals, "halfclose": halfclose, "missing": missing, "stall": stall,
-         "reset": reset, "fds": fds, "crowd": crowd,
+         "reset": reset, "fds": fds, "crowd": crowd, "creds": creds,
          "backlog": backlog}[scenario](tap, server, facts)
     except (AssertionError, OSError) as e:
         print("%s: %s" % (scenario, e))
