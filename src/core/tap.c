@@ -122,8 +122,9 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 				"removed stale socket node %s (no socket was bound to it)", path);
 	t->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (t->lfd < 0) {
-		event_emit_error(now, SRC_TAP, 0, errno, "tap %s: socket", path);
-		return -errno;
+		r = -errno;
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: socket", path);
+		return r;
 	}
 	if ((r = node_bind(t->lfd, &t->listen, t->opts.mode)) < 0) {
 		event_emit_error(now, SRC_TAP, 0, -r, "tap: bind %s", path);
@@ -132,8 +133,9 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 	if (!t->listen.abstract && lstat(path, &t->node) == 0 && S_ISSOCK(t->node.st_mode))
 		t->own_node = true;
 	if (listen(t->lfd, t->opts.backlog) < 0) {
-		event_emit_error(now, SRC_TAP, 0, errno, "tap: listen %s", path);
-		return -errno;
+		r = -errno;
+		event_emit_error(now, SRC_TAP, 0, -r, "tap: listen %s", path);
+		return r;
 	}
 	bool verified;
 	if (t->own_node && node_bound_here(t->lfd, path, &t->node, &verified) == -ESTALE) {
