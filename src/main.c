@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "version.h"
 #include "core/app.h"
 #include "core/event.h"
 #include "core/sysio.h"
@@ -143,7 +144,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return 2;
 			break;
 		case 'h': usage(stdout); return stdout_done();
-		case 'V': printf("%s\n", PACKAGE_STRING); return stdout_done();
+		case 'V': version_print(stdout); return stdout_done();
 		default: usage(stderr); return 2;
 		}
 	}
