@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "complete.h"
 #include "version.h"
 #include "core/app.h"
 #include "core/event.h"
@@ -83,6 +84,24 @@ static int stdout_done(void)
 	return 0;
 }
 
+/* The options: --help's, and what --complete offers. */
+static const struct option longopts[] = {
+	{ "batch", no_argument, NULL, 'b' },
+	{ "exec", required_argument, NULL, 'e' },
+	{ "timestamps", no_argument, NULL, 't' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "no-color", no_argument, NULL, 'C' },
+	{ "bytes", required_argument, NULL, 'B' },
+	{ "capture-mb", required_argument, NULL, 'M' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* --bytes' values, for completion too. */
+static const char *const bytes_choices[] = { "full", "preview", NULL };
+static const struct complete_values value_choices[] = { { 'B', bytes_choices }, { 0, NULL } };
+
 /* What the command line asks for. */
 struct options {
 	struct batch_opts bo;
@@ -95,11 +114,11 @@ static int option_value(struct options *o, int c, const char *arg)
 	unsigned long mb;
 	switch (c) {
 	case 'B':
-		if (strcmp(arg, "full") != 0 && strcmp(arg, "preview") != 0) {
+		if (strcmp(arg, bytes_choices[0]) != 0 && strcmp(arg, bytes_choices[1]) != 0) {
 			fprintf(stderr, "udscope: --bytes takes full or preview, not '%s'\n", arg);
 			return 2;
 		}
-		o->bo.full_bytes = strcmp(arg, "full") == 0;
+		o->bo.full_bytes = strcmp(arg, bytes_choices[0]) == 0;
 		return 0;
 	case 'M':
 		if (sysio_parse_ulong(arg, 10, 0, 1u << 20, &mb) < 0) {
@@ -118,18 +137,6 @@ static int option_value(struct options *o, int c, const char *arg)
  * (--help, --version, a usage error). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-		{ "batch", no_argument, NULL, 'b' },
-		{ "exec", required_argument, NULL, 'e' },
-		{ "timestamps", no_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "no-color", no_argument, NULL, 'C' },
-		{ "bytes", required_argument, NULL, 'B' },
-		{ "capture-mb", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
 	while ((c = getopt_long(argc, argv, "be:thV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -167,6 +174,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "udscope: cannot hold a closed standard descriptor with /dev/null\n");
 		return 1;
 	}
+	/* The bash completion script's question, before any option is parsed. */
+	if (argc >= 2 && strcmp(argv[1], "--complete") == 0)
+		return complete_print(stdout, longopts, value_choices, argc - 2, argv + 2);
 	struct options o = { 0 };
 	o.bo.exec = calloc((size_t)argc + 1, sizeof(char *));
 	if (!o.bo.exec) {
