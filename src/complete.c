@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/cmd.h"
+#include "core/settings.h"
 
 /* The candidates, filtered by what is typed, each printed after the text before it. */
 struct out {
@@ -57,6 +58,10 @@ static void complete_command(FILE *f, const char *line)
 		return;
 	}
 	fputs("words\n", f);
+	/* set's first argument: a setting's name. */
+	bool setting = x == CMD_EXPECT_ARG && c.entry == cmd_find("set") && c.argno == 0;
+	for (size_t i = 0; setting && i < settings_count(); i++)
+		offer(&o, settings_name(i), strlen(settings_name(i)));
 	if (x == CMD_EXPECT_COMMAND && !c.group[0])
 		offer_first_words(&o);
 	for (size_t i = 0; x == CMD_EXPECT_COMMAND && c.group[0] && i < n; i++) {

@@ -12,6 +12,7 @@
 
 #include "batch.h"
 #include "complete.h"
+#include "initfile.h"
 #include "version.h"
 #include "core/app.h"
 #include "core/event.h"
@@ -27,6 +28,8 @@ static void usage(FILE *f)
 		"  -b, --batch         run headless: events as lines on stdout, commands from\n"
 		"                      -e and then standard input\n"
 		"  -e, --exec CMD      run CMD at start (repeatable, in order)\n"
+		"  -n, --no-init       do not run the init file ($XDG_CONFIG_HOME/udscope/init,\n"
+		"                      by default ~/.config/udscope/init) before the -e commands\n"
 		"  -t, --timestamps    batch: prefix each line with seconds since start\n"
 		"      --json          batch: one JSON object per event\n"
 		"      --bytes full    batch: show each chunk whole (from the capture store), not\n"
@@ -88,6 +91,7 @@ static int stdout_done(void)
 static const struct option longopts[] = {
 	{ "batch", no_argument, NULL, 'b' },
 	{ "exec", required_argument, NULL, 'e' },
+	{ "no-init", no_argument, NULL, 'n' },
 	{ "timestamps", no_argument, NULL, 't' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "no-color", no_argument, NULL, 'C' },
@@ -105,7 +109,10 @@ static const struct complete_values value_choices[] = { { 'B', bytes_choices }, 
 /* What the command line asks for. */
 struct options {
 	struct batch_opts bo;
-	bool batch, no_color;
+	bool batch, no_color, no_init;
+	const char *capture_mb;   /* --capture-mb, checked */
+	char *init_line;          /* the init file's source line, before the -e lines */
+	char set_line[64];        /* then --capture-mb again: the command line wins */
 };
 
 /* One option's value: --bytes, --capture-mb. Returns 0, or 2 after a one-line error. */
@@ -127,6 +134,7 @@ static int option_value(struct options *o, int c, const char *arg)
 			return 2;
 		}
 		app_capture_budget((size_t)mb << 20);
+		o->capture_mb = arg;
 		return 0;
 	default:
 		return 2;
@@ -138,10 +146,11 @@ static int option_value(struct options *o, int c, const char *arg)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	int c;
-	while ((c = getopt_long(argc, argv, "be:thV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "be:nthV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'e': o->bo.exec[o->bo.nexec++] = optarg; break;
+		case 'n': o->no_init = true; break;
 		case 't': o->bo.timestamps = true; break;
 		case 'j': o->bo.json = true; break;
 		case 'C': o->no_color = true; break;
@@ -167,6 +176,32 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* Unless -n: the init file's `source` line first, then --capture-mb again as a `set` line
+ * (the command line wins over the init file), then the -e lines. EXEC has room for two more.
+ * Returns 0, or 1 after an error line. */
+static int init_first(struct options *o)
+{
+	int err;
+	if (o->no_init || !(o->init_line = initfile_source_line(&err))) {
+		if (o->no_init || !err)
+			return 0;
+		fprintf(stderr, "udscope: init file: %s (%s)\n", strerror(err),
+			event_errno_name(err));
+		return 1;
+	}
+	int k = 0;
+	char *first[2];
+	first[k++] = o->init_line;
+	if (o->capture_mb) {
+		snprintf(o->set_line, sizeof(o->set_line), "set capture-mb %s", o->capture_mb);
+		first[k++] = o->set_line;
+	}
+	memmove(o->bo.exec + k, o->bo.exec, (size_t)o->bo.nexec * sizeof(char *));
+	memcpy(o->bo.exec, first, (size_t)k * sizeof(char *));
+	o->bo.nexec += k;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* Before anything opens a descriptor. */
@@ -178,12 +213,14 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "--complete") == 0)
 		return complete_print(stdout, longopts, value_choices, argc - 2, argv + 2);
 	struct options o = { 0 };
-	o.bo.exec = calloc((size_t)argc + 1, sizeof(char *));
+	o.bo.exec = calloc((size_t)argc + 3, sizeof(char *));
 	if (!o.bo.exec) {
 		fprintf(stderr, "udscope: out of memory\n");
 		return 1;
 	}
 	int rc = parse_options(argc, argv, &o);
+	if (rc < 0 && init_first(&o))
+		rc = 1;
 	if (rc < 0) {
 		/* A peer that hangs up must be an event, never a fatal signal. */
 		signal(SIGPIPE, SIG_IGN);
@@ -196,5 +233,6 @@ int main(int argc, char **argv)
 		}
 	}
 	free(o.bo.exec);
+	free(o.init_line);
 	return rc;
 }

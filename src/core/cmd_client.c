@@ -26,7 +26,7 @@ static int client_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	}
 	struct client_opts o = {
-		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
+		.chunk = (unsigned)cmd_num(a, "chunk", settings_chunk(&app->settings)),
 		.oneshot = true,
 		.timeout_ms = (int)cmd_num(a, "timeout", 0) * 1000,
 		.capture = app->capture,

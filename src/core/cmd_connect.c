@@ -24,7 +24,7 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 			app_free_session(app, old);
 	}
 	struct client_opts o = {
-		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
+		.chunk = (unsigned)cmd_num(a, "chunk", settings_chunk(&app->settings)),
 		.capture = app->capture,
 	};
 	struct client *c;
