@@ -49,6 +49,7 @@ static void usage(FILE *f)
 		"  inspect PATH [--as USER]\n"
 		"  sockets [FILTER]\n"
 		"  pair [MESSAGE [REPLY]] [--type stream|seqpacket|dgram]\n"
+		"  set [NAME [VALUE]] (colors, mouse, capture-mb, chunk)\n"
 		"  help [COMMAND] | quit\n"
 		"\n"
 		"Exit status: 0 when every command succeeded, 1 when one failed (or writing the\n"
