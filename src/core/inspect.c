@@ -440,19 +440,24 @@ void inspect_verdict(const struct inspect_user *u, const struct inspect_perm *st
 		/* Only the user's own class counts, even when another class has more bits. */
 		unsigned shift = c == INSPECT_OWNER ? 6 : c == INSPECT_GROUP ? 3 : 0;
 		unsigned have = ((unsigned)p->mode >> shift) & 7u;
-		if (p->acl && !v->acl) {
+		/* Past the first denial the kernel looks no further: an ACL there is moot. */
+		if (p->acl && !v->acl && v->by_mode) {
 			v->acl = true;
 			v->acl_step = i;
 		}
 		unsigned missing = p->need & ~have;
-		if (missing) {
+		if (!missing)
+			continue;
+		if (v->by_mode) {
 			v->by_mode = false;
 			v->fail = i;
 			v->missing = missing;
 			v->cls = c;
 			v->supplementary = supp;
-			break;
 		}
+		if (v->nblockers < INSPECT_BLOCKERS_MAX)
+			v->blockers[v->nblockers] = (struct inspect_blocker){ i, missing, c, supp };
+		v->nblockers++;
 	}
 	v->allowed = v->by_mode || v->root;
 }

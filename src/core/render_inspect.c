@@ -1,0 +1,1217 @@
+/* render_inspect: an inspect report as text lines and as JSON; the describing helpers the
+ * sockets renderer shares. */
+#include "config.h"
+
+#include "core/render_inspect.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include "core/event.h"
+#include "core/inspect_report.h"
+#include "core/json.h"
+#include "core/node.h"
+#include "core/render.h"
+
+#define SHOW_PATH RENDER_SHOW_PATH
+#define SHOW_NAME RENDER_SHOW_NAME
+
+/* --- shared helpers --- */
+
+const char *render_errtxt(int err, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s (%s)", strerror(err), event_errno_name(err));
+	return buf;
+}
+
+const char *render_show(const char *s, char *buf, size_t len)
+{
+	return inspect_show(s, strlen(s), buf, len);
+}
+
+const char *render_holders(const struct sockets_holders *h, char *buf, size_t len)
+{
+	size_t w = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < h->kept && w < len; i++) {
+		const struct sockets_holder *p = &h->v[i];
+		char sh[SHOW_NAME], et[96];
+		int n;
+		if (!p->comm_err)
+			n = snprintf(buf + w, len - w, "%spid %ld (%s) fd %d%s", i ? ", " : "",
+				     (long)p->pid, render_show(p->comm, sh, sizeof(sh)), p->fd,
+				     p->self ? ", this udscope process" : "");
+		else
+			n = snprintf(buf + w, len - w, "%spid %ld (name unreadable: %s) fd %d",
+				     i ? ", " : "", (long)p->pid,
+				     render_errtxt(p->comm_err, et, sizeof(et)), p->fd);
+		if (n < 0)
+			break;
+		w += (size_t)n;
+	}
+	if (h->n > h->kept && w < len)
+		snprintf(buf + w, len - w, " and %zu more", h->n - h->kept);
+	return buf;
+}
+
+void render_holders_json(const struct sockets_holders *h, struct json *j, const char *key)
+{
+	json_open_array(j, key);
+	for (size_t i = 0; i < h->kept; i++) {
+		json_open(j, NULL);
+		json_int(j, "pid", h->v[i].pid);
+		json_int(j, "fd", h->v[i].fd);
+		if (h->v[i].comm_err)
+			json_null(j, "comm");
+		else
+			json_cstr(j, "comm", h->v[i].comm);
+		json_bool(j, "self", h->v[i].self);
+		json_close(j);
+	}
+	json_close_array(j);
+	json_uint(j, "holders_total", h->n);
+}
+
+/* --- words --- */
+
+/* The text lines' sink, with the report for names. */
+struct out {
+	const struct inspect_report *r;
+	render_line_fn fn;
+	void *ctx;
+};
+
+#define say(o, ...) render_linef((o)->fn, (o)->ctx, 0, __VA_ARGS__)
+
+const char *inspect_report_name(const struct inspect_report *r, bool group, unsigned long id)
+{
+	for (size_t i = 0; i < r->nnames; i++)
+		if (r->names[i].group == group && r->names[i].id == id)
+			return r->names[i].name;
+	return "";
+}
+
+/* "root (0)", or just "1234" when the id has no name. */
+static const char *id_text(const struct out *o, bool group, unsigned long id, char *buf,
+			   size_t len)
+{
+	char sh[SHOW_NAME];
+	const char *name = inspect_report_name(o->r, group, id);
+	if (name[0])
+		snprintf(buf, len, "%s (%lu)", render_show(name, sh, sizeof(sh)), id);
+	else
+		snprintf(buf, len, "%lu", id);
+	return buf;
+}
+
+/* A bare name for columns: "root", or the number. */
+static const char *owner_word(const struct out *o, bool group, unsigned long id, char *buf,
+			      size_t len)
+{
+	const char *name = inspect_report_name(o->r, group, id);
+	if (name[0])
+		render_show(name, buf, len);
+	else
+		snprintf(buf, len, "%lu", id);
+	return buf;
+}
+
+/* "nobody (65534)" for the user a verdict is about; "uid N" without a name. */
+static const char *who_text(const struct inspect_identity *id, char *buf, size_t len)
+{
+	char sh[SHOW_NAME];
+	if (id->name[0])
+		snprintf(buf, len, "%s (%lu)", render_show(id->name, sh, sizeof(sh)),
+			 (unsigned long)id->uid);
+	else
+		snprintf(buf, len, "uid %lu", (unsigned long)id->uid);
+	return buf;
+}
+
+static const char *time_text(const struct timespec *ts, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S %z", &tm))
+		snprintf(buf, len, "%lld", (long long)t);
+	return buf;
+}
+
+static const char *need_text(unsigned need)
+{
+	switch (need) {
+	case INSPECT_NEED_X: return "search (x)";
+	case INSPECT_NEED_W: return "write (w)";
+	case INSPECT_NEED_R: return "read (r)";
+	case INSPECT_NEED_W | INSPECT_NEED_X: return "write and search (wx)";
+	default: return "access";
+	}
+}
+
+/* "drwx------ root root" for a permission step. */
+static const char *perm_text(const struct out *o, const struct inspect_perm *p, char *buf,
+			     size_t len)
+{
+	char mode[INSPECT_MODE_STR], u[SHOW_NAME], g[SHOW_NAME];
+	inspect_mode_string(p->mode, mode);
+	snprintf(buf, len, "%s %s %s", mode, owner_word(o, false, p->uid, u, sizeof(u)),
+		 owner_word(o, true, p->gid, g, sizeof(g)));
+	return buf;
+}
+
+/* "nobody is in the other class", with the group that put them in the group class. */
+static void class_text(const struct out *o, const struct inspect_blocker *b,
+		       const struct inspect_perm *p, char *buf, size_t len)
+{
+	const struct inspect_identity *id = o->r->id;
+	char sh[SHOW_NAME], who[SHOW_NAME + 16], g[SHOW_NAME];
+	if (id->name[0])
+		snprintf(who, sizeof(who), "%s", render_show(id->name, sh, sizeof(sh)));
+	else
+		snprintf(who, sizeof(who), "uid %lu", (unsigned long)id->uid);
+	if (b->cls == INSPECT_GROUP)
+		snprintf(buf, len, "%s is in the group class (%s group %s)", who,
+			 b->supplementary ? "supplementary" : "primary",
+			 owner_word(o, true, p->gid, g, sizeof(g)));
+	else
+		snprintf(buf, len, "%s is in the %s class", who, inspect_class_name(b->cls));
+}
+
+/* LEAD, then "search (x) permission missing on /tmp/d (drwx------ root root): nobody is in
+ * the other class", with the deciding class's rwx in the mode marked when MARK. */
+static void blocker_line(const struct out *o, const struct inspect_judgement *j,
+			 const struct inspect_blocker *b, const char *lead, bool mark)
+{
+	const struct inspect_perm *p = &j->perms[b->step];
+	char line[EVENT_TEXT_MAX], sh[SHOW_PATH], pt[SHOW_NAME * 2 + 16], ct[SHOW_NAME * 3];
+	int n1 = snprintf(line, sizeof(line), "%s%s permission missing on %s (", lead,
+			  need_text(b->missing), render_show(p->path, sh, sizeof(sh)));
+	class_text(o, b, p, ct, sizeof(ct));
+	if (n1 < 0 || (size_t)n1 >= sizeof(line))
+		return;
+	int n2 = snprintf(line + n1, sizeof(line) - (size_t)n1, "%s): %s",
+			  perm_text(o, p, pt, sizeof(pt)), ct);
+	size_t len = n2 < 0 ? (size_t)n1 : (size_t)n1 + (size_t)n2;
+	if (len >= sizeof(line))
+		len = sizeof(line) - 1;
+	struct render_line l = { .text = line, .len = len, .flags = mark ? RENDER_ERROR : 0 };
+	/* The type letter, then owner, group and other triplets: the user's class decided. */
+	size_t off = (size_t)n1 + 1 + 3 * (size_t)b->cls;
+	if (mark && off + 3 <= len) {
+		l.mark_off = off;
+		l.mark_len = 3;
+	}
+	o->fn(o->ctx, &l);
+}
+
+/* --- the node --- */
+
+/* The node's type line; for a symlink also what it points to. */
+static void node_type(const struct out *o, const struct inspect_node *node)
+{
+	char sh[SHOW_PATH], et[96];
+	const struct stat *st = &node->st;
+	if (S_ISSOCK(st->st_mode)) {
+		say(o, "type: socket");
+	} else if (S_ISLNK(st->st_mode)) {
+		if (node->link)
+			say(o, "type: symbolic link to %s (not a socket itself; connect follows it)",
+			    render_show(node->link, sh, sizeof(sh)));
+		else
+			say(o, "type: symbolic link (readlink: %s)",
+			    render_errtxt(node->link_err, et, sizeof(et)));
+		if (node->target_err)
+			say(o, "target: %s: stat: %s",
+			    node->target_err == ENOENT ? "dangling symlink" : "unreachable",
+			    render_errtxt(node->target_err, et, sizeof(et)));
+		else
+			say(o, "target: %s%s", node_type_name(node->target_st.st_mode),
+			    S_ISSOCK(node->target_st.st_mode) ? "" : " (not a socket)");
+	} else {
+		say(o, "type: %s (not a socket)", node_type_name(st->st_mode));
+	}
+	if (node->acl)
+		say(o, "acl: a POSIX ACL (system.posix_acl_access) is set; the group bits above "
+		    "are its mask");
+}
+
+static void node_stat(const struct out *o, const struct stat *st)
+{
+	char mode[INSPECT_MODE_STR], u[SHOW_NAME + 16], g[SHOW_NAME + 16], ct[64], mt[64];
+	inspect_mode_string(st->st_mode, mode);
+	say(o, "mode: %s (%04o)", mode, (unsigned)(st->st_mode & 07777));
+	say(o, "owner: %s  group: %s", id_text(o, false, st->st_uid, u, sizeof(u)),
+	    id_text(o, true, st->st_gid, g, sizeof(g)));
+	say(o, "inode: %lu  device: %u:%u  links: %lu", (unsigned long)st->st_ino,
+	    major(st->st_dev), minor(st->st_dev), (unsigned long)st->st_nlink);
+	say(o, "changed: %s  modified: %s", time_text(&st->st_ctim, ct, sizeof(ct)),
+	    time_text(&st->st_mtim, mt, sizeof(mt)));
+}
+
+/* path, type, stat and sun_path lines. */
+static void node_text(const struct out *o)
+{
+	const struct inspect_report *r = o->r;
+	char sh[SHOW_PATH], sh2[SHOW_PATH], et[96];
+	if (strcmp(r->path, r->walk->abs) == 0)
+		say(o, "path: %s", render_show(r->path, sh, sizeof(sh)));
+	else
+		say(o, "path: %s (%s)", render_show(r->path, sh, sizeof(sh)),
+		    render_show(r->walk->abs, sh2, sizeof(sh2)));
+	if (r->node->err) {
+		say(o, "type: %s (lstat: %s)", r->node->err == ENOENT ? "missing" : "unknown",
+		    render_errtxt(r->node->err, et, sizeof(et)));
+	} else {
+		node_type(o, r->node);
+		node_stat(o, &r->node->st);
+	}
+	size_t len = strlen(r->path), alen = strlen(r->walk->abs);
+	if (!r->fits)
+		say(o, "sun_path: %zu bytes do not fit (limit %zu): connect cannot use this path; "
+		    "use a shorter relative one", len, (size_t)ADDR_PATH_MAX);
+	else
+		say(o, "sun_path: %zu of %zu bytes%s", len, (size_t)ADDR_PATH_MAX,
+		    alen == len ? "" : alen <= ADDR_PATH_MAX ? " (absolute path fits too)"
+		    : " (the absolute path would not fit)");
+}
+
+/* --- liveness --- */
+
+static void unreadable_text(const struct out *o)
+{
+	char et[96];
+	if (o->r->procs_unreadable)
+		say(o, "note: %zu processes could not be read (%s): a socket they hold shows no "
+		    "process", o->r->procs_unreadable, render_errtxt(o->r->procs_err, et, sizeof(et)));
+}
+
+static void listener_text(const struct out *o)
+{
+	const struct sockets_entry *e = o->r->entry;
+	char own[SHOW_NAME + 48] = "";
+	if (e->has_uid) {
+		char u[SHOW_NAME + 16];
+		snprintf(own, sizeof(own), ", created by uid %s",
+			 id_text(o, false, e->uid, u, sizeof(u)));
+	}
+	const char *st = sockets_state_name(e->state);
+	say(o, "socket: %s, %s, inode %lu%s", sockets_type_name(e->type), st ? st : "state ?",
+	    (unsigned long)e->ino, own);
+	if (e->nprocs == 0) {
+		say(o, "holders: no process found holding socket inode %lu", (unsigned long)e->ino);
+		unreadable_text(o);
+	}
+}
+
+/* How the liveness was learnt, and why a connect was needed when one was made. */
+static void method_text(const struct out *o)
+{
+	const struct inspect_report *r = o->r;
+	const struct inspect_probe *p = &r->live;
+	char et[96], why[160];
+	switch (p->method) {
+	case INSPECT_BY_DIAG:
+		say(o, "method: sock_diag (no connection made)");
+		return;
+	case INSPECT_BY_LIST:
+		say(o, "method: /proc/net/unix (sock_diag: %s); not probed: this udscope process "
+		    "holds the socket", render_errtxt(r->diag_err, et, sizeof(et)));
+		return;
+	case INSPECT_BY_CONNECT:
+		break;
+	}
+	if (r->list_err)
+		snprintf(why, sizeof(why), "listing sockets: %s",
+			 render_errtxt(r->list_err, et, sizeof(et)));
+	else if (r->list_source != SOCKETS_FROM_DIAG)
+		snprintf(why, sizeof(why), "sock_diag: %s", render_errtxt(r->diag_err, et, sizeof(et)));
+	else
+		snprintf(why, sizeof(why), "sock_diag lists no socket bound here");
+	if (p->err == ENAMETOOLONG && !p->type)
+		say(o, "method: none (%s, and the path does not fit sun_path for a connect)", why);
+	else
+		say(o, "method: probe from inspect (this udscope): one connect, closed at once (%s; "
+		    "a listener sees a connection without data)", why);
+}
+
+/* --probe: the connect made besides the table's answer. */
+static void probe_text(const struct out *o)
+{
+	const struct inspect_probe *p = &o->r->probe;
+	char et[96];
+	if (!o->r->probed_too)
+		return;
+	if (p->err == 0)
+		say(o, "probe from inspect (this udscope), as asked (--probe): one connect, "
+		    "connected (%s) and closed at once", sockets_type_name(p->type));
+	else
+		say(o, "probe from inspect (this udscope), as asked (--probe): one connect: %s",
+		    render_errtxt(p->err, et, sizeof(et)));
+}
+
+/* Who holds the socket bound there, or why that is not known. */
+static const char *who_holds(const struct out *o, char *who, size_t len)
+{
+	const struct inspect_report *r = o->r;
+	char et[96];
+	if (r->entry && r->entry->nprocs)
+		render_holders(&r->holders, who, len);
+	else if (r->list_err)
+		snprintf(who, len, "process unknown (listing sockets: %s)",
+			 render_errtxt(r->list_err, et, sizeof(et)));
+	else if (r->entry)
+		snprintf(who, len, "no process found holding it");
+	else
+		snprintf(who, len, "no matching socket in the system's list");
+	return who;
+}
+
+/* The liveness line when the table or the connect could not say it listens. */
+static void unknown_text(const struct out *o, const char *who)
+{
+	const struct inspect_report *r = o->r;
+	const struct sockets_entry *e = r->entry;
+	char et[96];
+	render_errtxt(r->live.err, et, sizeof(et));
+	if (e && e->state == SOCKETS_LISTEN)
+		say(o, "listening: yes by the system's socket list, %s (this user's connect: %s)",
+		    who, et);
+	else if (!e && !r->list_err && r->list_source == SOCKETS_FROM_DIAG)
+		/* sock_diag names the node of every bound socket of this network namespace:
+		 * none bound here means stale (unless another namespace's). */
+		say(o, "stale: no socket of this network namespace is bound to the node (this "
+		    "user's connect: %s)", et);
+	else
+		say(o, "listening: unknown (connect: %s)%s", et,
+		    e ? "" : "; no listener bound to it in the system's socket list");
+}
+
+static void live_line(const struct out *o, const char *who)
+{
+	const struct inspect_probe *p = &o->r->live;
+	bool probed = p->method == INSPECT_BY_CONNECT;
+	char et[96];
+	switch (p->live) {
+	case INSPECT_LISTENING:
+		say(o, "listening: yes, %s", who);
+		break;
+	case INSPECT_BACKLOG_FULL:
+		if (probed)
+			say(o, "listening: yes, but its accept queue is full (connect: %s), %s",
+			    render_errtxt(p->err, et, sizeof(et)), who);
+		else
+			say(o, "listening: yes, but its accept queue is full (a connect now fails "
+			    "with EAGAIN), %s", who);
+		break;
+	case INSPECT_DGRAM_BOUND:
+		say(o, "listening: a datagram socket is bound here%s, %s",
+		    probed ? " (connect succeeded)" : "", who);
+		break;
+	case INSPECT_BOUND_IDLE:
+		say(o, "listening: no, a %s socket is bound here but does not listen (a connect "
+		    "is refused with ECONNREFUSED), %s", sockets_type_name(p->type), who);
+		break;
+	case INSPECT_STALE:
+		say(o, "stale: nothing listens (connect: %s)", render_errtxt(p->err, et, sizeof(et)));
+		if (o->r->entry)
+			say(o, "note: a socket is bound to this node but not listening: %s", who);
+		break;
+	case INSPECT_UNKNOWN:
+		unknown_text(o, who);
+		break;
+	}
+}
+
+/* "connections: 3 established: pid 4242 (python3) fd 3, 4, 5": the client ends' holders,
+ * one entry per process with its descriptors. */
+static void conns_text(const struct out *o)
+{
+	const struct inspect_report *r = o->r;
+	if (!r->entry || r->entry->state != SOCKETS_LISTEN)
+		return;
+	if (r->nconns == 0) {
+		say(o, "connections: none established");
+		return;
+	}
+	if (r->list_source != SOCKETS_FROM_DIAG) {
+		say(o, "connections: %zu established (their client ends are unknown: /proc/net/unix "
+		    "lists no peers)", r->nconns);
+		return;
+	}
+	char buf[EVENT_TEXT_MAX], sh[SHOW_NAME];
+	size_t w = 0, unknown = 0, kept = r->nconns < INSPECT_CONNS_MAX ? r->nconns : INSPECT_CONNS_MAX;
+	buf[0] = '\0';
+	for (size_t i = 0; i < kept; i++) {
+		const struct inspect_conn *c = &r->conns[i];
+		if (!c->peer_found || c->client.kept == 0) {
+			unknown++;
+			continue;
+		}
+		for (size_t k = 0; k < c->client.kept && w < sizeof(buf); k++) {
+			const struct sockets_holder *h = &c->client.v[k];
+			int n = snprintf(buf + w, sizeof(buf) - w, "%spid %ld (%s) fd %d%s",
+					 w ? "; " : "", (long)h->pid,
+					 h->comm_err ? "?" : render_show(h->comm, sh, sizeof(sh)), h->fd,
+					 h->self ? ", this udscope process" : "");
+			if (n < 0)
+				break;
+			w += (size_t)n;
+		}
+	}
+	char tail[96] = "";
+	if (unknown || r->nconns > kept)
+		snprintf(tail, sizeof(tail), "%s%zu with no process found", w ? "; " : "",
+			 unknown + (r->nconns - kept));
+	say(o, "connections: %zu established: %s%s", r->nconns, buf, tail);
+}
+
+/* The liveness line, the queue, who is connected, and how this was learnt. */
+static void liveness_text(const struct out *o)
+{
+	const struct inspect_report *r = o->r;
+	char who[512];
+	who_holds(o, who, sizeof(who));
+	live_line(o, who);
+	if (r->live.has_queue)
+		say(o, "queue: %lu of %lu connections waiting to be accepted%s",
+		    (unsigned long)r->live.queued, (unsigned long)r->live.backlog,
+		    r->live.live == INSPECT_BACKLOG_FULL ? " (more than the backlog: full)" : "");
+	conns_text(o);
+	method_text(o);
+	probe_text(o);
+	if (r->entry)
+		listener_text(o);
+}
+
+/* Liveness for a path: as found, or why not probed; then the source of the list. */
+static void live_text(const struct out *o)
+{
+	const struct inspect_report *r = o->r;
+	char et[96];
+	if (!r->is_socket)
+		return;
+	if (r->has_live) {
+		liveness_text(o);
+	} else {
+		say(o, "listening: not probed (the path does not fit sun_path)");
+		if (r->entry)
+			listener_text(o);
+	}
+	if (!r->list_err && r->list_source == SOCKETS_FROM_PROC_NET)
+		say(o, "note: listener matched by name from /proc/net/unix (sock_diag: %s)",
+		    render_errtxt(r->diag_err, et, sizeof(et)));
+}
+
+/* --- the walk --- */
+
+static void step_text(const struct out *o, const struct inspect_walk *w, size_t i)
+{
+	const struct inspect_step *s = &w->v[i];
+	int ind = 2 + 2 * (int)s->depth;
+	char name[SHOW_NAME], et[96];
+	render_show(s->name, name, sizeof(name));
+	if (s->err) {
+		say(o, "%*s%s: lstat: %s", ind, "", name, render_errtxt(s->err, et, sizeof(et)));
+		return;
+	}
+	char mode[INSPECT_MODE_STR], u[SHOW_NAME], g[SHOW_NAME], tgt[SHOW_PATH + 8] = "";
+	inspect_mode_string(s->mode, mode);
+	if (s->link) {
+		char lt[SHOW_PATH];
+		snprintf(tgt, sizeof(tgt), " -> %s", render_show(s->link, lt, sizeof(lt)));
+	}
+	say(o, "%*s%s %-8s %-8s %s%s%s%s", ind, "", mode, owner_word(o, false, s->uid, u, sizeof(u)),
+	    owner_word(o, true, s->gid, g, sizeof(g)), name, tgt,
+	    i == 0 && w->cwd ? " (the working directory: the lookup starts here)" : "",
+	    s->acl ? " (has a POSIX ACL)" : "");
+}
+
+/* PATH as given; a relative one is walked from the working directory, shown first. */
+static void walk_text(const struct out *o)
+{
+	const struct inspect_walk *w = o->r->walk;
+	char sh[SHOW_PATH], sh2[SHOW_PATH], et[96];
+	if (w->cwd)
+		say(o, "walk: %s, relative: the lookup starts at the working directory %s and never "
+		    "looks at its parents", render_show(o->r->path, sh, sizeof(sh)),
+		    render_show(w->cwd, sh2, sizeof(sh2)));
+	else
+		say(o, "walk: %s", render_show(w->abs, sh, sizeof(sh)));
+	for (size_t i = 0; i < w->n; i++)
+		step_text(o, w, i);
+	if (w->err && (w->n == 0 || !w->v[w->n - 1].err))
+		say(o, "walk stopped: %s", render_errtxt(w->err, et, sizeof(et)));
+}
+
+/* --- the verdict --- */
+
+static void acl_text(const struct out *o, const struct inspect_judgement *j)
+{
+	char sh[SHOW_PATH];
+	if (j->v.acl)
+		say(o, "acl: %s has a POSIX ACL (system.posix_acl_access): the verdict did not "
+		    "evaluate it (its group bits are the ACL mask)",
+		    render_show(j->perms[j->v.acl_step].path, sh, sizeof(sh)));
+}
+
+/* Every blocker: the first in the verdict line, the others on lines of their own. */
+static void denied_text(const struct out *o, const struct inspect_judgement *j, const char *who)
+{
+	char lead[SHOW_NAME + 64];
+	snprintf(lead, sizeof(lead), "verdict for %s: cannot connect: ", who);
+	size_t nb = j->v.nblockers < INSPECT_BLOCKERS_MAX ? j->v.nblockers : INSPECT_BLOCKERS_MAX;
+	for (size_t i = 0; i < nb; i++)
+		blocker_line(o, j, &j->v.blockers[i], i ? "  also: " : lead, true);
+	if (j->v.nblockers > nb)
+		say(o, "  also: %zu more steps deny a permission", j->v.nblockers - nb);
+}
+
+static void verdict_text(const struct out *o)
+{
+	const struct inspect_report *r = o->r;
+	const struct inspect_judgement *j = &r->verdict;
+	char who[SHOW_NAME + 32], sh[SHOW_PATH], et[96], self[SHOW_NAME + 32];
+	who_text(r->id, who, sizeof(who));
+	acl_text(o, j);
+	render_show(j->at ? j->at->path : "", sh, sizeof(sh));
+	switch (j->reason) {
+	case INSPECT_R_DENIED:
+		denied_text(o, j, who);
+		break;
+	case INSPECT_R_MISSING:
+		say(o, "verdict for %s: cannot connect: %s %s (%s)", who, sh,
+		    j->err == ENOENT ? "does not exist" : j->err == ENOTDIR ? "is not a directory"
+		    : "has too many symbolic links", event_errno_name(j->err));
+		break;
+	case INSPECT_R_UNKNOWN:
+		say(o, "verdict for %s: unknown: %s could not look past %s (%s)", who,
+		    who_text(r->self, self, sizeof(self)), sh, render_errtxt(j->err, et, sizeof(et)));
+		break;
+	case INSPECT_R_NOT_SOCKET:
+		say(o, "verdict for %s: cannot connect: %s is a %s, not a socket (connect fails "
+		    "with ECONNREFUSED)", who, sh, node_type_name(j->at->mode));
+		break;
+	case INSPECT_R_ROOT_OVERRIDE: {
+		char lead[SHOW_NAME * 2 + 160];
+		snprintf(lead, sizeof(lead), "verdict for %s: can connect: root's DAC override "
+			 "(CAP_DAC_OVERRIDE) skips the mode bits, which alone would deny: ", who);
+		blocker_line(o, j, &j->v.blockers[0], lead, false);
+		break;
+	}
+	case INSPECT_R_ROOT:
+		say(o, "verdict for %s: can connect: root's DAC override (CAP_DAC_OVERRIDE); the "
+		    "mode bits allow it too", who);
+		break;
+	case INSPECT_R_ALLOWED:
+		say(o, "verdict for %s: can connect: search (x) on all %zu directories%s, write (w) "
+		    "on the socket as its %s class", who, j->nperms - 1,
+		    r->walk->cwd ? " from the working directory" : "", inspect_class_name(j->last_cls));
+		break;
+	case INSPECT_R_ABSTRACT:
+		break;
+	}
+}
+
+/* --- fixes --- */
+
+/* A path as a shell word: as is when it is plain, else in single quotes (bytes outside
+ * printable ASCII escaped, so such a word is shown, not runnable). */
+static const char *shell_word(const char *s, char *buf, size_t len)
+{
+	if (s[0] && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789_./-+:,@%=") == strlen(s)) {
+		render_show(s, buf, len);
+		return buf;
+	}
+	size_t w = 0;
+	char sh[SHOW_PATH];
+	render_show(s, sh, sizeof(sh));
+	if (len < 3)
+		return "";
+	buf[w++] = '\'';
+	for (const char *p = sh; *p && w + 5 < len; p++) {
+		if (*p == '\'') {
+			memcpy(buf + w, "'\\''", 4);
+			w += 4;
+		} else {
+			buf[w++] = *p;
+		}
+	}
+	buf[w++] = '\'';
+	buf[w] = '\0';
+	return buf;
+}
+
+static const char *bits_text(unsigned bits, char buf[4])
+{
+	size_t w = 0;
+	if (bits & INSPECT_NEED_R)
+		buf[w++] = 'r';
+	if (bits & INSPECT_NEED_W)
+		buf[w++] = 'w';
+	if (bits & INSPECT_NEED_X)
+		buf[w++] = 'x';
+	buf[w] = '\0';
+	return buf;
+}
+
+/* One step as a command: "chmod o+x /tmp/svc/run". Returns the length written. */
+static int fix_step_text(const struct out *o, const struct inspect_fix_step *s, char *buf,
+			 size_t len)
+{
+	char p[SHOW_PATH + 64], g[SHOW_NAME], u[SHOW_NAME + 16], b[4];
+	switch (s->op) {
+	case INSPECT_FIX_CHMOD:
+		return snprintf(buf, len, "chmod %c+%s %s", s->who, bits_text(s->bits, b),
+				shell_word(s->path, p, sizeof(p)));
+	case INSPECT_FIX_CHGRP:
+		return snprintf(buf, len, "chgrp %s %s", owner_word(o, true, s->gid, g, sizeof(g)),
+				shell_word(s->path, p, sizeof(p)));
+	case INSPECT_FIX_JOIN:
+		if (o->r->id->name[0])
+			shell_word(o->r->id->name, u, sizeof(u));
+		else
+			snprintf(u, sizeof(u), "'#%lu'", (unsigned long)o->r->id->uid);
+		return snprintf(buf, len, "usermod -aG %s %s",
+				owner_word(o, true, s->gid, g, sizeof(g)), u);
+	}
+	return 0;
+}
+
+/* The groups a fix widens access to ("adm, nogroup"), and the group a chgrp takes nodes
+ * from ((gid_t)-1: none). Returns whether a step joins a group. */
+static bool fix_groups(const struct out *o, const struct inspect_fix *f, char *buf, size_t len,
+		       gid_t *lost)
+{
+	size_t w = 0;
+	bool join = false;
+	buf[0] = '\0';
+	*lost = (gid_t)-1;
+	for (size_t i = 0; i < f->n && w < len; i++) {
+		const struct inspect_fix_step *s = &f->v[i];
+		join |= s->op == INSPECT_FIX_JOIN;
+		if (s->op == INSPECT_FIX_CHGRP)
+			*lost = s->old_gid;
+		if (s->op != INSPECT_FIX_CHGRP && !(s->op == INSPECT_FIX_CHMOD && s->who == 'g'))
+			continue;
+		char g[SHOW_NAME];
+		owner_word(o, true, s->gid, g, sizeof(g));
+		if (strstr(buf, g))
+			continue;
+		int n = snprintf(buf + w, len - w, "%s%s", w ? ", " : "", g);
+		w += n > 0 ? (size_t)n : 0;
+	}
+	return join;
+}
+
+/* Who else gains access: "widens access for everybody" and the like. */
+static void scope_text(const struct out *o, const struct inspect_fix *f, char *buf, size_t len)
+{
+	char groups[SHOW_NAME * 2], lg[SHOW_NAME];
+	gid_t lost;
+	bool join = fix_groups(o, f, groups, sizeof(groups), &lost);
+	const char *also = join ? "; joining a group grants what the group may access elsewhere"
+		: "";
+	if (f->scope == INSPECT_SCOPE_EVERYONE)
+		snprintf(buf, len, "widens access for everybody%s", also);
+	else if (f->scope == INSPECT_SCOPE_USER)
+		snprintf(buf, len, "no other user gains access%s", also);
+	else if (lost != (gid_t)-1)
+		snprintf(buf, len, "widens access to the members of group %s; group %s loses its "
+			 "access to those nodes%s", groups, owner_word(o, true, lost, lg, sizeof(lg)),
+			 also);
+	else
+		snprintf(buf, len, "widens access to the members of group %s%s", groups, also);
+}
+
+static void fix_text(const struct out *o, const struct inspect_fix *f, size_t k, size_t n)
+{
+	char cmds[EVENT_TEXT_MAX], scope[SHOW_NAME * 2 + 96];
+	size_t w = 0;
+	cmds[0] = '\0';
+	for (size_t i = 0; i < f->n && w < sizeof(cmds); i++) {
+		if (i) {
+			int a = snprintf(cmds + w, sizeof(cmds) - w, " && ");
+			w += a > 0 ? (size_t)a : 0;
+		}
+		int a = w < sizeof(cmds) ? fix_step_text(o, &f->v[i], cmds + w, sizeof(cmds) - w) : 0;
+		w += a > 0 ? (size_t)a : 0;
+	}
+	scope_text(o, f, scope, sizeof(scope));
+	say(o, "fix %zu of %zu (%s%s%s): %s", k + 1, n, k == 0 && n > 1 ? "narrowest; " : "", scope,
+	    f->cut ? "; more blockers than shown need the same" : "", cmds);
+}
+
+static void fixes_text(const struct out *o, const struct inspect_judgement *j)
+{
+	if (!j->nfixes)
+		return;
+	char who[SHOW_NAME + 32];
+	say(o, "fixes: commands that would let %s connect (suggestions: udscope runs none of "
+	    "them), narrowest first:", who_text(o->r->id, who, sizeof(who)));
+	for (size_t i = 0; i < j->nfixes; i++)
+		fix_text(o, &j->fixes[i], i, j->nfixes);
+}
+
+/* --- proof and create --- */
+
+static void proof_text(const struct out *o)
+{
+	const struct inspect_report *r = o->r;
+	const struct inspect_identity *id = r->id;
+	char who[SHOW_NAME + 32], et[96], as[SHOW_NAME + 160], groups[96] = "";
+	who_text(id, who, sizeof(who));
+	switch (r->proof_state) {
+	case INSPECT_PROOF_NONE:
+	case INSPECT_PROOF_ERROR:   /* said as an error by the command */
+		return;
+	case INSPECT_PROOF_NOT_ROOT:
+		say(o, "proof: not run (switching to %s needs root)", who);
+		return;
+	case INSPECT_PROOF_NO_GROUP:
+		say(o, "proof: not run (%s has no passwd entry, so no group to switch to)", who);
+		return;
+	case INSPECT_PROOF_RAN:
+		break;
+	}
+	size_t gw = 0;
+	for (size_t i = 0; i < id->ngroups && i < 4 && gw < sizeof(groups); i++) {
+		int k = snprintf(groups + gw, sizeof(groups) - gw, "%s%lu", i ? "," : "",
+				 (unsigned long)id->groups[i]);
+		gw += k > 0 ? (size_t)k : 0;
+	}
+	if (id->ngroups > 4 && gw < sizeof(groups))
+		snprintf(groups + gw, sizeof(groups) - gw, ",... (%zu)", id->ngroups);
+	snprintf(as, sizeof(as), "a forked child as %s with gid %lu and groups %s", who,
+		 (unsigned long)id->gid, id->ngroups ? groups : "(none)");
+	const struct inspect_proof *pr = &r->proof;
+	if (pr->failed) {
+		say(o, "proof: %s could not switch: %s: %s", as, pr->failed,
+		    render_errtxt(pr->err, et, sizeof(et)));
+		return;
+	}
+	bool denied = pr->err == EACCES || pr->err == EPERM;
+	const char *agree = r->agree == INSPECT_AGREES ? "agrees with the verdict"
+		: r->agree == INSPECT_NOT_REACHED ? "the permission checks were not reached"
+		: "DISAGREES with the verdict (an ACL, a security module or the mount decided)";
+	if (pr->err == 0)
+		say(o, "proof: %s connected (%s): %s", as, sockets_type_name(pr->type), agree);
+	else
+		say(o, "proof: %s got connect: %s%s: %s", as, render_errtxt(pr->err, et, sizeof(et)),
+		    r->proof_permitted ? ", so the permission checks passed"
+		    : denied ? "" : ", so the socket was not reached", agree);
+}
+
+/* For a path that does not exist yet: may the user bind a socket there, with which mode. */
+static void create_text(const struct out *o)
+{
+	const struct inspect_report *r = o->r;
+	const struct inspect_judgement *j = &r->create;
+	char who[SHOW_NAME + 32], sh[SHOW_PATH], pt[SHOW_NAME * 2 + 16], et[96];
+	if (!r->has_create)
+		return;
+	who_text(r->id, who, sizeof(who));
+	if (!r->walk->last_missing) {
+		say(o, "create: not possible: the lookup stops at %s (%s)",
+		    render_show(j->at->path, sh, sizeof(sh)), render_errtxt(j->err, et, sizeof(et)));
+		return;
+	}
+	if (j->nperms == 0)
+		return;
+	acl_text(o, j);
+	const struct inspect_perm *parent = &j->perms[j->nperms - 1];
+	char lead[SHOW_NAME * 2 + 64];
+	snprintf(lead, sizeof(lead), "create: %s cannot create a socket here: ", who);
+	if (!j->can)
+		blocker_line(o, j, &j->v.blockers[0], lead, false);
+	else
+		say(o, "create: %s can create a socket here: write and search on %s (%s)%s", who,
+		    render_show(parent->path, sh, sizeof(sh)), perm_text(o, parent, pt, sizeof(pt)),
+		    j->v.by_mode ? "" : " by root's DAC override");
+	if (r->umask_err) {
+		say(o, "create: umask unknown (%s)", render_errtxt(r->umask_err, et, sizeof(et)));
+		return;
+	}
+	char mode[INSPECT_MODE_STR];
+	mode_t m = (mode_t)(0777 & ~r->umask);
+	inspect_mode_string(S_IFSOCK | m, mode);
+	say(o, "create: the node would get %s (%04o) under this process's umask %04o", mode,
+	    (unsigned)m, (unsigned)r->umask);
+}
+
+/* --- abstract names --- */
+
+static void abstract_text(const struct out *o)
+{
+	const struct inspect_report *r = o->r;
+	const struct inspect_probe *p = &r->live;
+	char sh[SHOW_PATH], et[96], who[SHOW_NAME + 32];
+	say(o, "name: %s (abstract namespace, %zu of %zu bytes)", r->addr->text, r->addr->name_len,
+	    (size_t)ADDR_PATH_MAX);
+	say(o, "type: abstract socket name: no file system node, so no file system permissions "
+	    "apply (the server may still check SO_PEERCRED)");
+	if (p->live == INSPECT_STALE) {
+		if (p->method == INSPECT_BY_CONNECT)
+			say(o, "listening: no, nothing is bound to this name (connect: %s)",
+			    render_errtxt(p->err, et, sizeof(et)));
+		else
+			say(o, "listening: no, nothing is bound to this name (sock_diag lists none "
+			    "in this network namespace)");
+		method_text(o);
+		probe_text(o);
+	} else {
+		liveness_text(o);
+	}
+	if (r->literal_file) {
+		inspect_show(r->path, r->path_len, sh, sizeof(sh));
+		say(o, "note: a %s literally named %s exists in the current directory; ss, lsof and "
+		    "/proc/net/unix print both the same way: inspect ./%s for the file",
+		    node_type_name(r->literal_mode), sh, sh);
+	}
+	who_text(r->id, who, sizeof(who));
+	if (r->verdict.can)
+		say(o, "verdict for %s: can connect: no file system permission check applies to an "
+		    "abstract name", who);
+	else if (!r->verdict.unknown)
+		say(o, "verdict for %s: cannot connect: nothing %s this name", who,
+		    p->live == INSPECT_STALE ? "is bound to" : "listens on");
+	else
+		say(o, "verdict for %s: unknown (connect: %s)", who,
+		    render_errtxt(p->err, et, sizeof(et)));
+	proof_text(o);
+}
+
+void render_inspect_text(const struct inspect_report *r, render_line_fn fn, void *ctx)
+{
+	struct out o = { r, fn, ctx };
+	if (r->abstract) {
+		abstract_text(&o);
+		return;
+	}
+	node_text(&o);
+	live_text(&o);
+	walk_text(&o);
+	verdict_text(&o);
+	fixes_text(&o, &r->verdict);
+	proof_text(&o);
+	create_text(&o);
+}
+
+/* --- JSON --- */
+
+static void json_err(struct json *j, const char *key, int err)
+{
+	if (err)
+		json_cstr(j, key, event_errno_name(err));
+	else
+		json_null(j, key);
+}
+
+static void json_mode(struct json *j, mode_t mode)
+{
+	char m[INSPECT_MODE_STR], oct[8];
+	inspect_mode_string(mode, m);
+	snprintf(oct, sizeof(oct), "%04o", (unsigned)(mode & 07777));
+	json_cstr(j, "mode", oct);
+	json_cstr(j, "mode_string", m);
+}
+
+/* uid, user, gid, group: the names "" as null. */
+static void json_owner(const struct inspect_report *r, struct json *j, uid_t uid, gid_t gid)
+{
+	const char *u = inspect_report_name(r, false, uid), *g = inspect_report_name(r, true, gid);
+	json_uint(j, "uid", uid);
+	json_cstr(j, "user", u[0] ? u : NULL);
+	json_uint(j, "gid", gid);
+	json_cstr(j, "group", g[0] ? g : NULL);
+}
+
+static void node_json(const struct inspect_report *r, struct json *j)
+{
+	const struct inspect_node *n = r->node;
+	json_open(j, "node");
+	json_err(j, "error", n->err);
+	if (!n->err) {
+		char dev[32];
+		json_cstr(j, "type", node_type_name(n->st.st_mode));
+		json_mode(j, n->st.st_mode);
+		json_owner(r, j, n->st.st_uid, n->st.st_gid);
+		json_uint(j, "inode", n->st.st_ino);
+		snprintf(dev, sizeof(dev), "%u:%u", major(n->st.st_dev), minor(n->st.st_dev));
+		json_cstr(j, "device", dev);
+		json_uint(j, "links", n->st.st_nlink);
+		json_bool(j, "acl", n->acl);
+		json_cstr(j, "link", n->link);
+		if (S_ISLNK(n->st.st_mode) && !n->target_err)
+			json_cstr(j, "target_type", node_type_name(n->target_st.st_mode));
+		else
+			json_null(j, "target_type");
+	}
+	json_close(j);
+	json_open(j, "sun_path");
+	json_uint(j, "length", strlen(r->path));
+	json_uint(j, "limit", ADDR_PATH_MAX);
+	json_bool(j, "fits", r->fits);
+	json_close(j);
+}
+
+static const char *const live_names[] = {
+	[INSPECT_LISTENING] = "listening", [INSPECT_BACKLOG_FULL] = "backlog_full",
+	[INSPECT_DGRAM_BOUND] = "dgram_bound", [INSPECT_BOUND_IDLE] = "bound_idle",
+	[INSPECT_STALE] = "stale", [INSPECT_UNKNOWN] = "unknown",
+};
+static const char *const method_names[] = {
+	[INSPECT_BY_CONNECT] = "connect", [INSPECT_BY_DIAG] = "sock_diag",
+	[INSPECT_BY_LIST] = "proc_net_unix",
+};
+
+static void conns_json(const struct inspect_report *r, struct json *j)
+{
+	if (!r->entry || r->entry->state != SOCKETS_LISTEN) {
+		json_null(j, "connections");
+		return;
+	}
+	json_open(j, "connections");
+	json_uint(j, "established", r->nconns);
+	json_open_array(j, "clients");
+	for (size_t i = 0; i < r->nconns && i < INSPECT_CONNS_MAX; i++) {
+		const struct inspect_conn *c = &r->conns[i];
+		json_open(j, NULL);
+		json_uint(j, "inode", c->ino);
+		if (c->has_peer)
+			json_uint(j, "peer", c->peer_ino);
+		else
+			json_null(j, "peer");
+		render_holders_json(&c->client, j, "holders");
+		json_close(j);
+	}
+	json_close_array(j);
+	json_close(j);
+}
+
+static void listener_json(const struct inspect_report *r, struct json *j)
+{
+	const struct sockets_entry *e = r->entry;
+	if (!e) {
+		json_null(j, "listener");
+		return;
+	}
+	json_open(j, "listener");
+	json_uint(j, "inode", e->ino);
+	json_cstr(j, "type", sockets_type_name(e->type));
+	json_cstr(j, "state", sockets_state_name(e->state));
+	if (e->has_uid)
+		json_uint(j, "uid", e->uid);
+	else
+		json_null(j, "uid");
+	render_holders_json(&r->holders, j, "holders");
+	json_close(j);
+}
+
+static void live_json(const struct inspect_report *r, struct json *j)
+{
+	const struct inspect_probe *p = &r->live;
+	if (!r->has_live) {
+		json_null(j, "liveness");
+	} else {
+		json_open(j, "liveness");
+		json_cstr(j, "state", live_names[p->live]);
+		json_cstr(j, "method", p->method == INSPECT_BY_CONNECT && p->err == ENAMETOOLONG &&
+			  !p->type ? "none" : method_names[p->method]);
+		json_cstr(j, "type", p->type ? sockets_type_name(p->type) : NULL);
+		json_err(j, "error", p->err);
+		if (p->has_queue) {
+			json_uint(j, "queued", p->queued);
+			json_uint(j, "backlog", p->backlog);
+		}
+		json_close(j);
+	}
+	if (r->probed_too) {
+		json_open(j, "probe");
+		json_err(j, "error", r->probe.err);
+		json_cstr(j, "type", r->probe.type ? sockets_type_name(r->probe.type) : NULL);
+		json_close(j);
+	}
+	json_err(j, "list_error", r->list_err);
+	json_cstr(j, "list_source", r->list_err ? NULL : r->list_source == SOCKETS_FROM_DIAG
+		  ? "sock_diag" : "proc_net_unix");
+	listener_json(r, j);
+	conns_json(r, j);
+}
+
+static void walk_json(const struct inspect_report *r, struct json *j)
+{
+	const struct inspect_walk *w = r->walk;
+	json_open(j, "walk");
+	json_cstr(j, "cwd", w->cwd);
+	json_err(j, "error", w->err);
+	json_open_array(j, "steps");
+	for (size_t i = 0; i < w->n; i++) {
+		const struct inspect_step *s = &w->v[i];
+		json_open(j, NULL);
+		json_cstr(j, "path", s->path);
+		json_cstr(j, "name", s->name);
+		json_uint(j, "depth", s->depth);
+		json_err(j, "error", s->err);
+		if (!s->err) {
+			json_mode(j, s->mode);
+			json_owner(r, j, s->uid, s->gid);
+			json_bool(j, "acl", s->acl);
+			json_cstr(j, "link", s->link);
+		}
+		json_close(j);
+	}
+	json_close_array(j);
+	json_close(j);
+}
+
+static const char *const reason_names[] = {
+	[INSPECT_R_ALLOWED] = "mode_bits", [INSPECT_R_ROOT] = "root",
+	[INSPECT_R_ROOT_OVERRIDE] = "root_override", [INSPECT_R_DENIED] = "denied",
+	[INSPECT_R_MISSING] = "missing", [INSPECT_R_UNKNOWN] = "unknown",
+	[INSPECT_R_NOT_SOCKET] = "not_socket", [INSPECT_R_ABSTRACT] = "abstract",
+};
+static const char *const scope_names[] = {
+	[INSPECT_SCOPE_USER] = "user", [INSPECT_SCOPE_GROUP] = "group",
+	[INSPECT_SCOPE_EVERYONE] = "everyone",
+};
+static const char *const op_names[] = {
+	[INSPECT_FIX_CHMOD] = "chmod", [INSPECT_FIX_CHGRP] = "chgrp", [INSPECT_FIX_JOIN] = "join",
+};
+
+static void fixes_json(const struct out *o, const struct inspect_judgement *v, struct json *j)
+{
+	char b[4], cmd[SHOW_PATH + 128];
+	json_open_array(j, "fixes");
+	for (size_t i = 0; i < v->nfixes; i++) {
+		const struct inspect_fix *f = &v->fixes[i];
+		json_open(j, NULL);
+		json_cstr(j, "scope", scope_names[f->scope]);
+		json_bool(j, "complete", !f->cut);
+		json_open_array(j, "steps");
+		for (size_t k = 0; k < f->n; k++) {
+			const struct inspect_fix_step *s = &f->v[k];
+			json_open(j, NULL);
+			json_cstr(j, "op", op_names[s->op]);
+			json_cstr(j, "path", s->op == INSPECT_FIX_JOIN ? NULL : s->path);
+			if (s->op == INSPECT_FIX_CHMOD) {
+				json_str(j, "class", &s->who, 1);
+				json_cstr(j, "bits", bits_text(s->bits, b));
+			}
+			json_uint(j, "gid", s->gid);
+			fix_step_text(o, s, cmd, sizeof(cmd));
+			json_cstr(j, "command", cmd);
+			json_close(j);
+		}
+		json_close_array(j);
+		json_close(j);
+	}
+	json_close_array(j);
+}
+
+/* A verdict (or create's) as KEY. */
+static void judgement_json(const struct out *o, const struct inspect_judgement *v,
+			   const char *key, struct json *j)
+{
+	char b[4], m[INSPECT_MODE_STR];
+	json_open(j, key);
+	json_cstr(j, "user", o->r->id->name[0] ? o->r->id->name : NULL);
+	json_uint(j, "uid", o->r->id->uid);
+	json_bool(j, "can", v->can);
+	json_bool(j, "unknown", v->unknown);
+	json_cstr(j, "reason", reason_names[v->reason]);
+	json_err(j, "error", v->reason == INSPECT_R_MISSING || v->reason == INSPECT_R_UNKNOWN
+		 ? v->err : 0);
+	json_open_array(j, "blockers");
+	size_t nb = v->v.nblockers < INSPECT_BLOCKERS_MAX ? v->v.nblockers : INSPECT_BLOCKERS_MAX;
+	for (size_t i = 0; v->reason != INSPECT_R_ABSTRACT && i < nb; i++) {
+		const struct inspect_blocker *bl = &v->v.blockers[i];
+		const struct inspect_perm *p = &v->perms[bl->step];
+		json_open(j, NULL);
+		json_cstr(j, "path", p->path);
+		json_cstr(j, "missing", bits_text(bl->missing, b));
+		json_cstr(j, "class", inspect_class_name(bl->cls));
+		json_bool(j, "supplementary", bl->supplementary);
+		inspect_mode_string(p->mode, m);
+		json_cstr(j, "mode_string", m);
+		json_close(j);
+	}
+	json_close_array(j);
+	json_cstr(j, "acl_path", v->v.acl ? v->perms[v->v.acl_step].path : NULL);
+	fixes_json(o, v, j);
+	json_close(j);
+}
+
+static void proof_json(const struct inspect_report *r, struct json *j)
+{
+	static const char *const states[] = {
+		[INSPECT_PROOF_NOT_ROOT] = "not_root", [INSPECT_PROOF_NO_GROUP] = "no_group",
+		[INSPECT_PROOF_ERROR] = "error", [INSPECT_PROOF_RAN] = "ran",
+	};
+	static const char *const agree[] = {
+		[INSPECT_AGREES] = "agrees", [INSPECT_NOT_REACHED] = "not_reached",
+		[INSPECT_DISAGREES] = "disagrees",
+	};
+	if (r->proof_state == INSPECT_PROOF_NONE) {
+		json_null(j, "proof");
+		return;
+	}
+	json_open(j, "proof");
+	json_cstr(j, "state", states[r->proof_state]);
+	if (r->proof_state == INSPECT_PROOF_RAN) {
+		json_cstr(j, "failed_call", r->proof.failed);
+		json_err(j, "error", r->proof.err);
+		json_bool(j, "connected", !r->proof.failed && r->proof.err == 0);
+		json_bool(j, "permission_checks_passed", r->proof_permitted);
+		json_cstr(j, "verdict", r->proof.failed ? NULL : agree[r->agree]);
+	} else {
+		json_err(j, "error", r->proof_state == INSPECT_PROOF_ERROR ? r->proof_err : 0);
+	}
+	json_close(j);
+}
+
+static void create_json(const struct out *o, struct json *j)
+{
+	const struct inspect_report *r = o->r;
+	if (!r->has_create) {
+		json_null(j, "create");
+		return;
+	}
+	judgement_json(o, &r->create, "create", j);
+	if (!r->umask_err && r->walk->last_missing && r->create.nperms) {
+		char um[8];
+		snprintf(um, sizeof(um), "%04o", (unsigned)r->umask);
+		json_cstr(j, "umask", um);
+	} else {
+		json_null(j, "umask");
+	}
+}
+
+void render_inspect_json(const struct inspect_report *r, struct json *j)
+{
+	struct out o = { r, NULL, NULL };
+	json_str(j, "path", r->path, r->path_len);
+	json_bool(j, "abstract", r->abstract);
+	json_bool(j, "check", r->check);
+	if (r->abstract) {
+		json_null(j, "node");
+		live_json(r, j);
+		json_null(j, "walk");
+	} else {
+		json_cstr(j, "absolute", r->walk->abs);
+		node_json(r, j);
+		if (r->is_socket)
+			live_json(r, j);
+		else
+			json_null(j, "liveness");
+		walk_json(r, j);
+	}
+	judgement_json(&o, &r->verdict, "verdict", j);
+	proof_json(r, j);
+	if (!r->abstract)
+		create_json(&o, j);
+}
