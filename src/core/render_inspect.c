@@ -426,40 +426,56 @@ static void live_line(const struct out *o, const char *who)
 	}
 }
 
-/* "connections: 3 established: pid 4242 (python3) fd 3, 4, 5": the client ends' holders,
- * one entry per process with its descriptors. */
+/* The descriptors PID holds among the client ends from connection K on, as ", 4, 5"
+ * (the first, at K, is already written); marks them DONE. */
+static size_t pid_fds(const struct inspect_report *r, size_t kept, size_t k, size_t h,
+		      bool done[][SOCKETS_PROCS_MAX], char *buf, size_t len)
+{
+	pid_t pid = r->conns[k].client.v[h].pid;
+	size_t w = 0;
+	for (size_t i = k; i < kept; i++)
+		for (size_t x = 0; x < r->conns[i].client.kept && w < len; x++) {
+			const struct sockets_holder *o = &r->conns[i].client.v[x];
+			if (done[i][x] || o->pid != pid)
+				continue;
+			done[i][x] = true;
+			int n = snprintf(buf + w, len - w, ", %d", o->fd);
+			w += n > 0 ? (size_t)n : 0;
+		}
+	return w;
+}
+
+/* "connections: 3 established: pid 4242 (python3) fd 3, 4, 5": the processes holding the
+ * client ends, each once with its descriptors. */
 static void conns_text(const struct out *o)
 {
 	const struct inspect_report *r = o->r;
 	if (!r->entry || r->entry->state != SOCKETS_LISTEN)
 		return;
-	if (r->nconns == 0) {
-		say(o, "connections: none established");
-		return;
-	}
-	if (r->list_source != SOCKETS_FROM_DIAG) {
-		say(o, "connections: %zu established (their client ends are unknown: /proc/net/unix "
-		    "lists no peers)", r->nconns);
+	if (r->nconns == 0 || r->list_source != SOCKETS_FROM_DIAG) {
+		say(o, r->nconns ? "connections: %zu established (their client ends are unknown: "
+		    "/proc/net/unix lists no peers)" : "connections: none established", r->nconns);
 		return;
 	}
 	char buf[EVENT_TEXT_MAX], sh[SHOW_NAME];
 	size_t w = 0, unknown = 0, kept = r->nconns < INSPECT_CONNS_MAX ? r->nconns : INSPECT_CONNS_MAX;
+	bool done[INSPECT_CONNS_MAX][SOCKETS_PROCS_MAX] = { { false } };
 	buf[0] = '\0';
 	for (size_t i = 0; i < kept; i++) {
 		const struct inspect_conn *c = &r->conns[i];
-		if (!c->peer_found || c->client.kept == 0) {
-			unknown++;
-			continue;
-		}
+		unknown += !c->peer_found || c->client.kept == 0;
 		for (size_t k = 0; k < c->client.kept && w < sizeof(buf); k++) {
 			const struct sockets_holder *h = &c->client.v[k];
-			int n = snprintf(buf + w, sizeof(buf) - w, "%spid %ld (%s) fd %d%s",
+			if (done[i][k])
+				continue;
+			int n = snprintf(buf + w, sizeof(buf) - w, "%spid %ld (%s)%s fd %d",
 					 w ? "; " : "", (long)h->pid,
-					 h->comm_err ? "?" : render_show(h->comm, sh, sizeof(sh)), h->fd,
-					 h->self ? ", this udscope process" : "");
-			if (n < 0)
-				break;
-			w += (size_t)n;
+					 h->comm_err ? "?" : render_show(h->comm, sh, sizeof(sh)),
+					 h->self ? " this udscope process," : "", h->fd);
+			w += n > 0 ? (size_t)n : 0;
+			done[i][k] = true;
+			if (w < sizeof(buf))
+				w += pid_fds(r, kept, i, k, done, buf + w, sizeof(buf) - w);
 		}
 	}
 	char tail[96] = "";
@@ -714,45 +730,47 @@ static void scope_text(const struct out *o, const struct inspect_fix *f, char *b
 	char groups[SHOW_NAME * 2], lg[SHOW_NAME];
 	gid_t lost;
 	bool join = fix_groups(o, f, groups, sizeof(groups), &lost);
-	const char *also = join ? "; joining a group grants what the group may access elsewhere"
-		: "";
+	const char *also = join ? "; joining a group grants all its access" : "";
 	if (f->scope == INSPECT_SCOPE_EVERYONE)
 		snprintf(buf, len, "widens access for everybody%s", also);
 	else if (f->scope == INSPECT_SCOPE_USER)
-		snprintf(buf, len, "no other user gains access%s", also);
+		snprintf(buf, len, "no one else gains access%s", also);
 	else if (lost != (gid_t)-1)
-		snprintf(buf, len, "widens access to the members of group %s; group %s loses its "
-			 "access to those nodes%s", groups, owner_word(o, true, lost, lg, sizeof(lg)),
-			 also);
+		snprintf(buf, len, "group %s gains access, group %s loses it%s", groups,
+			 owner_word(o, true, lost, lg, sizeof(lg)), also);
 	else
-		snprintf(buf, len, "widens access to the members of group %s%s", groups, also);
+		snprintf(buf, len, "group %s gains access%s", groups, also);
 }
 
+/* "fix 1 (not run; narrowest; group nogroup gains access, ...): chgrp ... && chmod ...":
+ * a suggestion, which udscope never runs itself. */
 static void fix_text(const struct out *o, const struct inspect_fix *f, size_t k, size_t n)
 {
 	char cmds[EVENT_TEXT_MAX], scope[SHOW_NAME * 2 + 96];
 	size_t w = 0;
 	cmds[0] = '\0';
 	for (size_t i = 0; i < f->n && w < sizeof(cmds); i++) {
-		if (i) {
-			int a = snprintf(cmds + w, sizeof(cmds) - w, " && ");
+		const struct inspect_fix_step *s = &f->v[i], *prev = i ? &f->v[i - 1] : NULL;
+		int a;
+		if (prev && s->op == INSPECT_FIX_CHGRP && prev->op == INSPECT_FIX_CHGRP &&
+		    s->gid == prev->gid) {
+			/* One chgrp for every node that goes to the same group. */
+			char p[SHOW_PATH + 64];
+			a = snprintf(cmds + w, sizeof(cmds) - w, " %s", shell_word(s->path, p, sizeof(p)));
+		} else {
+			a = i ? snprintf(cmds + w, sizeof(cmds) - w, " && ") : 0;
 			w += a > 0 ? (size_t)a : 0;
+			a = w < sizeof(cmds) ? fix_step_text(o, s, cmds + w, sizeof(cmds) - w) : 0;
 		}
-		int a = w < sizeof(cmds) ? fix_step_text(o, &f->v[i], cmds + w, sizeof(cmds) - w) : 0;
 		w += a > 0 ? (size_t)a : 0;
 	}
 	scope_text(o, f, scope, sizeof(scope));
-	say(o, "fix %zu of %zu (%s%s%s): %s", k + 1, n, k == 0 && n > 1 ? "narrowest; " : "", scope,
+	say(o, "fix %zu (not run; %s%s%s): %s", k + 1, k == 0 && n > 1 ? "narrowest; " : "", scope,
 	    f->cut ? "; more blockers than shown need the same" : "", cmds);
 }
 
 static void fixes_text(const struct out *o, const struct inspect_judgement *j)
 {
-	if (!j->nfixes)
-		return;
-	char who[SHOW_NAME + 32];
-	say(o, "fixes: commands that would let %s connect (suggestions: udscope runs none of "
-	    "them), narrowest first:", who_text(o->r->id, who, sizeof(who)));
 	for (size_t i = 0; i < j->nfixes; i++)
 		fix_text(o, &j->fixes[i], i, j->nfixes);
 }
@@ -1113,7 +1131,7 @@ static void fixes_json(const struct out *o, const struct inspect_judgement *v, s
 	json_close_array(j);
 }
 
-/* A verdict (or create's) as KEY. */
+/* A verdict (or create's) as KEY, left open for the caller to add to and close. */
 static void judgement_json(const struct out *o, const struct inspect_judgement *v,
 			   const char *key, struct json *j)
 {
@@ -1143,7 +1161,6 @@ static void judgement_json(const struct out *o, const struct inspect_judgement *
 	json_close_array(j);
 	json_cstr(j, "acl_path", v->v.acl ? v->perms[v->v.acl_step].path : NULL);
 	fixes_json(o, v, j);
-	json_close(j);
 }
 
 static void proof_json(const struct inspect_report *r, struct json *j)
@@ -1189,6 +1206,7 @@ static void create_json(const struct out *o, struct json *j)
 	} else {
 		json_null(j, "umask");
 	}
+	json_close(j);
 }
 
 void render_inspect_json(const struct inspect_report *r, struct json *j)
@@ -1211,6 +1229,7 @@ void render_inspect_json(const struct inspect_report *r, struct json *j)
 		walk_json(r, j);
 	}
 	judgement_json(&o, &r->verdict, "verdict", j);
+	json_close(j);
 	proof_json(r, j);
 	if (!r->abstract)
 		create_json(&o, j);
