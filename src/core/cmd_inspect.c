@@ -97,6 +97,18 @@ static const struct sockets_entry *find_abstract(const struct sockets_list *l,
 	return best;
 }
 
+/* Connections in the order of their client ends' holders: process, then descriptor. */
+static int conn_cmp(const void *pa, const void *pb)
+{
+	const struct inspect_conn *a = pa, *b = pb;
+	if (!a->client.kept || !b->client.kept)
+		return (int)!a->client.kept - (int)!b->client.kept;
+	const struct sockets_holder *x = &a->client.v[0], *y = &b->client.v[0];
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
 /* The listener's established connections and the processes holding their client ends. */
 static void gather_conns(struct inspect_report *r, const struct sockets_list *l)
 {
@@ -116,6 +128,7 @@ static void gather_conns(struct inspect_report *r, const struct sockets_list *l)
 		if (p)
 			sockets_describe_holders(p, &c->client);
 	}
+	qsort(r->conns, kept, sizeof(r->conns[0]), conn_cmp);
 }
 
 /* The list's facts into R, with E the socket bound there (NULL: none listed). */
