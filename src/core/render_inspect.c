@@ -1054,9 +1054,11 @@ static void live_json(const struct inspect_report *r, struct json *j)
 		json_cstr(j, "type", r->probe.type ? sockets_type_name(r->probe.type) : NULL);
 		json_close(j);
 	}
+	/* The socket list is read for a socket or an abstract name only. */
+	bool listed = r->is_socket || r->abstract;
 	json_err(j, "list_error", r->list_err);
-	json_cstr(j, "list_source", r->list_err ? NULL : r->list_source == SOCKETS_FROM_DIAG
-		  ? "sock_diag" : "proc_net_unix");
+	json_cstr(j, "list_source", r->list_err || !listed ? NULL
+		  : r->list_source == SOCKETS_FROM_DIAG ? "sock_diag" : "proc_net_unix");
 	listener_json(r, j);
 	conns_json(r, j);
 }
@@ -1222,15 +1224,11 @@ void render_inspect_json(const struct inspect_report *r, struct json *j)
 	} else {
 		json_cstr(j, "absolute", r->walk->abs);
 		node_json(r, j);
-		if (r->is_socket)
-			live_json(r, j);
-		else
-			json_null(j, "liveness");
+		live_json(r, j);
 		walk_json(r, j);
 	}
 	judgement_json(&o, &r->verdict, "verdict", j);
 	json_close(j);
 	proof_json(r, j);
-	if (!r->abstract)
-		create_json(&o, j);
+	create_json(&o, j);
 }
