@@ -1,5 +1,6 @@
 /* render_inspect: the describing helpers the inspect and sockets renderers share (errno
- * text, escaped names, a socket's holders). Pure functions of their arguments. */
+ * text, escaped names, a socket's holders, a fix as a command), between render_inspect.c
+ * (text), render_inspect_json.c and render_sockets.c. Pure functions of their arguments. */
 #ifndef UDSCOPE_RENDER_INSPECT_H
 #define UDSCOPE_RENDER_INSPECT_H
 
@@ -22,5 +23,14 @@ const char *render_show(const char *s, char *buf, size_t len);
 const char *render_holders(const struct sockets_holders *h, char *buf, size_t len);
 /* [{"pid":..,"fd":..,"comm":..,"self":..}, ...] as member KEY. */
 void render_holders_json(const struct sockets_holders *h, struct json *j, const char *key);
+
+struct inspect_report;
+struct inspect_fix_step;
+/* One fix step as a shell command: "chmod o+x /tmp/svc/run", "chgrp nogroup PATH",
+ * "usermod -aG adm nobody" (names from R). Returns the length snprintf gave. */
+int render_fix_command(const struct inspect_report *r, const struct inspect_fix_step *s,
+		       char *buf, size_t len);
+/* INSPECT_NEED_* bits as "rwx" letters. Returns BUF. */
+const char *render_bits(unsigned bits, char buf[4]);
 
 #endif
