@@ -55,22 +55,28 @@ const char *inspect_show(const void *s, size_t len, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* The name of user (or group) ID from the passwd (group) database; "" when none. */
+static void id_name(bool group, unsigned long id, char *buf, size_t len)
+{
+	char tmp[8192];
+	const char *name = NULL;
+	struct passwd pw, *pres = NULL;
+	struct group gr, *gres = NULL;
+	if (group && getgrgid_r((gid_t)id, &gr, tmp, sizeof(tmp), &gres) == 0 && gres)
+		name = gres->gr_name;
+	else if (!group && getpwuid_r((uid_t)id, &pw, tmp, sizeof(tmp), &pres) == 0 && pres)
+		name = pres->pw_name;
+	snprintf(buf, len, "%s", name ? name : "");
+}
+
 void inspect_user_name(uid_t uid, char *buf, size_t len)
 {
-	struct passwd pw, *res = NULL;
-	char tmp[4096];
-	buf[0] = '\0';
-	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res)
-		snprintf(buf, len, "%s", res->pw_name);
+	id_name(false, uid, buf, len);
 }
 
 void inspect_group_name(gid_t gid, char *buf, size_t len)
 {
-	struct group gr, *res = NULL;
-	char tmp[8192];
-	buf[0] = '\0';
-	if (getgrgid_r(gid, &gr, tmp, sizeof(tmp), &res) == 0 && res)
-		snprintf(buf, len, "%s", res->gr_name);
+	id_name(true, gid, buf, len);
 }
 
 static bool has_acl(const char *path)
