@@ -142,8 +142,9 @@ static void report_line(void *ctx, const struct render_line *l)
 	if (b->o->timestamps)
 		event_format_time(event_now_ns(), b->base_ns, t, sizeof(t));
 	/* Labelled as the kind's events were before reports: "inspect: ". */
-	const char *label = b->report_source == SRC_SYSTEM ? ""
-		: event_source_name((enum event_source)b->report_source);
+	const char *label = b->report_source == SRC_SYSTEM
+				    ? ""
+				    : event_source_name((enum event_source)b->report_source);
 	errno = 0;
 	if (fputs(t, stdout) == EOF || fputs(label, stdout) == EOF ||
 	    (label[0] && fputs(": ", stdout) == EOF) ||

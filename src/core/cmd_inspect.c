@@ -68,14 +68,16 @@ static const struct sockets_entry *find_bound(const struct sockets_list *l, cons
 	const struct sockets_entry *best = NULL;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sockets_entry *e = &l->v[i];
+		size_t nl = e->name_len;
 		bool match;
 		if (l->source == SOCKETS_FROM_DIAG)
 			match = e->has_vfs && e->vfs_ino == st->st_ino &&
-				e->vfs_major == major(st->st_dev) && e->vfs_minor == minor(st->st_dev);
+				e->vfs_major == major(st->st_dev) &&
+				e->vfs_minor == minor(st->st_dev);
 		else
-			match = !e->abstract && e->name_len &&
-				((e->name_len == strlen(given) && !memcmp(e->name, given, e->name_len)) ||
-				 (e->name_len == strlen(abs) && !memcmp(e->name, abs, e->name_len)));
+			match = !e->abstract && nl &&
+				((nl == strlen(given) && !memcmp(e->name, given, nl)) ||
+				 (nl == strlen(abs) && !memcmp(e->name, abs, nl)));
 		/* A listening socket wins over one merely bound (accepted ones share its node). */
 		if (match && (!best || e->state == SOCKETS_LISTEN))
 			best = e;
@@ -123,7 +125,8 @@ static void gather_conns(struct inspect_report *r, const struct sockets_list *l)
 		c->ino = acc[i]->ino;
 		c->has_peer = acc[i]->has_peer;
 		c->peer_ino = acc[i]->peer_ino;
-		const struct sockets_entry *p = c->has_peer ? sockets_find_ino(l, c->peer_ino) : NULL;
+		const struct sockets_entry *p = c->has_peer ? sockets_find_ino(l, c->peer_ino)
+							    : NULL;
 		c->peer_found = p != NULL;
 		if (p)
 			sockets_describe_holders(p, &c->client);
@@ -191,8 +194,9 @@ static void judge_connect(struct inspect_judgement *j, const struct inspect_iden
 		j->reason = INSPECT_R_NOT_SOCKET;
 	} else {
 		j->can = true;
-		j->reason = !j->v.root ? INSPECT_R_ALLOWED
-			: j->v.by_mode ? INSPECT_R_ROOT : INSPECT_R_ROOT_OVERRIDE;
+		j->reason = !j->v.root     ? INSPECT_R_ALLOWED
+			    : j->v.by_mode ? INSPECT_R_ROOT
+					   : INSPECT_R_ROOT_OVERRIDE;
 		const struct inspect_perm *s = &j->perms[j->nperms - 1];
 		j->last_cls = inspect_class_of(&u, s->uid, s->gid, NULL);
 	}
@@ -244,7 +248,8 @@ static void run_proof(struct inspect_report *r, const struct uds_addr *a, bool c
 	bool denied = r->proof.err == EACCES || r->proof.err == EPERM;
 	r->proof_permitted = permitted;
 	r->agree = permitted == can && denied != can ? INSPECT_AGREES
-		: !permitted && !denied ? INSPECT_NOT_REACHED : INSPECT_DISAGREES;
+		   : !permitted && !denied           ? INSPECT_NOT_REACHED
+						     : INSPECT_DISAGREES;
 }
 
 /* --- the command --- */
@@ -339,7 +344,8 @@ static int inspect_path(struct app *app, struct inspect_report *r, bool probe)
 	struct inspect_walk w;
 	int e = inspect_walk(r->path, &w);
 	if (e < 0) {
-		app_error(app, -e, "inspect %s: walk", addr_show(r->path, r->path_len, sh, sizeof(sh)));
+		app_error(app, -e, "inspect %s: walk",
+			  addr_show(r->path, r->path_len, sh, sizeof(sh)));
 		return CMD_FAIL;
 	}
 	struct inspect_node node;
@@ -379,8 +385,10 @@ static const struct inspect_identity *identity_for(struct app *app, const char *
 	if (inspect_identity_lookup(as, other) == 0)
 		return other;
 	char sh[ADDR_SHOW_SIZE];
-	app_error(app, 0, "inspect --as %s: no such user (neither a name in the passwd database "
-		  "nor a uid)", addr_show(as, strlen(as), sh, sizeof(sh)));
+	app_error(app, 0,
+		  "inspect --as %s: no such user (neither a name in the passwd database "
+		  "nor a uid)",
+		  addr_show(as, strlen(as), sh, sizeof(sh)));
 	return NULL;
 }
 
@@ -407,8 +415,12 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 		app_error(app, ENOMEM, "inspect %s", addr_show(path, plen, sh, sizeof(sh)));
 		return CMD_FAIL;
 	}
-	*r = (struct inspect_report){ .path = path, .path_len = plen, .self = &self, .id = id,
-				      .as = as != NULL, .check = cmd_has(a, "check") };
+	*r = (struct inspect_report){ .path = path,
+				      .path_len = plen,
+				      .self = &self,
+				      .id = id,
+				      .as = as != NULL,
+				      .check = cmd_has(a, "check") };
 	bool probe = cmd_has(a, "probe");
 	int ret = path[0] == '@' ? inspect_abstract(app, r, probe) : inspect_path(app, r, probe);
 	free(r);
@@ -418,7 +430,7 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 const struct cmd_entry cmd_inspect_entry = {
 	.name = "inspect",
 	.usage = "PATH [--as USER] [--check] [--probe]",
-	.help = "what the node is, who listens and is connected, whether USER may connect, and fixes",
+	.help = "the node, who listens and is connected, whether USER may connect, and fixes",
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_PATH },
 	.opts = {

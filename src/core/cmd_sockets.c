@@ -33,12 +33,13 @@ static void fill_rows(struct sockets_report *r, const struct sockets_list *l, bo
 		r->matched++;
 		if (!added[i])
 			push_row(r, added, l, e, false);
-		const struct sockets_entry *p = e->has_peer ? sockets_find_ino(l, e->peer_ino) : NULL;
+		const struct sockets_entry *p = e->has_peer ? sockets_find_ino(l, e->peer_ino)
+							    : NULL;
 		if (p && !added[p - l->v] && !sockets_matches(p, r->filter))
 			push_row(r, added, l, p, true);
 		if (e->state == SOCKETS_LISTEN)
-			r->listeners[r->nlisteners++] = (struct sockets_clients){
-				e, sockets_accepted(l, e, NULL, 0) };
+			r->listeners[r->nlisteners++] =
+				(struct sockets_clients){ e, sockets_accepted(l, e, NULL, 0) };
 	}
 }
 
@@ -79,8 +80,9 @@ static int sockets_run(struct app *app, const struct cmd_args *a)
 const struct cmd_entry cmd_sockets_entry = {
 	.name = "sockets",
 	.usage = "[FILTER]",
-	.help = "the system's Unix sockets (like ss -xp); FILTER keeps names containing it, and peers",
-	.min_args = 0, .max_args = 1,
+	.help = "the system's Unix sockets (like ss -xp); FILTER keeps names with it, and peers",
+	.min_args = 0,
+	.max_args = 1,
 	.args = { CMD_ARG_WORD },
 	.run = sockets_run,
 };

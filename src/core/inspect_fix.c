@@ -15,8 +15,11 @@ static void add(struct inspect_fix *f, struct inspect_fix_step s)
 
 static void add_chmod(struct inspect_fix *f, const struct inspect_perm *p, char who, unsigned bits)
 {
-	add(f, (struct inspect_fix_step){ .op = INSPECT_FIX_CHMOD, .path = p->path, .who = who,
-					  .bits = bits, .gid = p->gid });
+	add(f, (struct inspect_fix_step){ .op = INSPECT_FIX_CHMOD,
+					  .path = p->path,
+					  .who = who,
+					  .bits = bits,
+					  .gid = p->gid });
 }
 
 /* U joins GID, once per fix. */
@@ -43,8 +46,10 @@ static bool by_group(struct inspect_fix *f, const struct inspect_user *u,
 	if (g == 0) {
 		if (u->gid == (gid_t)-1 || u->gid == 0)
 			return false;
-		add(f, (struct inspect_fix_step){ .op = INSPECT_FIX_CHGRP, .path = p->path,
-						  .gid = u->gid, .old_gid = p->gid });
+		add(f, (struct inspect_fix_step){ .op = INSPECT_FIX_CHGRP,
+						  .path = p->path,
+						  .gid = u->gid,
+						  .old_gid = p->gid });
 		g = u->gid;
 	}
 	if (b->missing & ~group_bits(p)) {

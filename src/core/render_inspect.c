@@ -77,8 +77,7 @@ const char *inspect_report_name(const struct inspect_report *r, bool group, unsi
 }
 
 /* "root (0)", or just "1234" when the id has no name. */
-static const char *id_text(const struct out *o, bool group, unsigned long id, char *buf,
-			   size_t len)
+static const char *id_text(const struct out *o, bool group, unsigned long id, char *buf, size_t len)
 {
 	char sh[SHOW_NAME];
 	const char *name = inspect_report_name(o->r, group, id);
@@ -125,11 +124,16 @@ static const char *time_text(const struct timespec *ts, char *buf, size_t len)
 static const char *need_text(unsigned need)
 {
 	switch (need) {
-	case INSPECT_NEED_X: return "search (x)";
-	case INSPECT_NEED_W: return "write (w)";
-	case INSPECT_NEED_R: return "read (r)";
-	case INSPECT_NEED_W | INSPECT_NEED_X: return "write and search (wx)";
-	default: return "access";
+	case INSPECT_NEED_X:
+		return "search (x)";
+	case INSPECT_NEED_W:
+		return "write (w)";
+	case INSPECT_NEED_R:
+		return "read (r)";
+	case INSPECT_NEED_W | INSPECT_NEED_X:
+		return "write and search (wx)";
+	default:
+		return "access";
 	}
 }
 
@@ -200,7 +204,8 @@ static void node_type(const struct out *o, const struct inspect_node *node)
 		say(o, "type: socket");
 	} else if (S_ISLNK(st->st_mode)) {
 		if (node->link)
-			say(o, "type: symbolic link to %s (not a socket itself; connect follows it)",
+			say(o,
+			    "type: symbolic link to %s (not a socket itself; connect follows it)",
 			    render_show(node->link, sh, sizeof(sh)));
 		else
 			say(o, "type: symbolic link (readlink: %s)",
@@ -217,7 +222,7 @@ static void node_type(const struct out *o, const struct inspect_node *node)
 	}
 	if (node->acl)
 		say(o, "acl: a POSIX ACL (system.posix_acl_access) is set; the group bits above "
-		    "are its mask");
+		       "are its mask");
 }
 
 static void node_stat(const struct out *o, const struct stat *st)
@@ -252,12 +257,15 @@ static void node_text(const struct out *o)
 	}
 	size_t len = strlen(r->path), alen = strlen(r->walk->abs);
 	if (!r->fits)
-		say(o, "sun_path: %zu bytes do not fit (limit %zu): connect cannot use this path; "
-		    "use a shorter relative one", len, (size_t)ADDR_PATH_MAX);
+		say(o,
+		    "sun_path: %zu bytes do not fit (limit %zu): connect cannot use this path; "
+		    "use a shorter relative one",
+		    len, (size_t)ADDR_PATH_MAX);
 	else
 		say(o, "sun_path: %zu of %zu bytes%s", len, (size_t)ADDR_PATH_MAX,
-		    alen == len ? "" : alen <= ADDR_PATH_MAX ? " (absolute path fits too)"
-		    : " (the absolute path would not fit)");
+		    alen == len             ? ""
+		    : alen <= ADDR_PATH_MAX ? " (absolute path fits too)"
+					    : " (the absolute path would not fit)");
 }
 
 /* --- liveness --- */
@@ -266,8 +274,10 @@ static void unreadable_text(const struct out *o)
 {
 	char et[96];
 	if (o->r->procs_unreadable)
-		say(o, "note: %zu processes could not be read (%s): a socket they hold shows no "
-		    "process", o->r->procs_unreadable, render_errtxt(o->r->procs_err, et, sizeof(et)));
+		say(o,
+		    "note: %zu processes could not be read (%s): a socket they hold shows no "
+		    "process",
+		    o->r->procs_unreadable, render_errtxt(o->r->procs_err, et, sizeof(et)));
 }
 
 static void listener_text(const struct out *o)
@@ -299,8 +309,10 @@ static void method_text(const struct out *o)
 		say(o, "method: sock_diag (no connection made)");
 		return;
 	case INSPECT_BY_LIST:
-		say(o, "method: /proc/net/unix (sock_diag: %s); not probed: this udscope process "
-		    "holds the socket", render_errtxt(r->diag_err, et, sizeof(et)));
+		say(o,
+		    "method: /proc/net/unix (sock_diag: %s); not probed: this udscope process "
+		    "holds the socket",
+		    render_errtxt(r->diag_err, et, sizeof(et)));
 		return;
 	case INSPECT_BY_CONNECT:
 		break;
@@ -309,14 +321,17 @@ static void method_text(const struct out *o)
 		snprintf(why, sizeof(why), "listing sockets: %s",
 			 render_errtxt(r->list_err, et, sizeof(et)));
 	else if (r->list_source != SOCKETS_FROM_DIAG)
-		snprintf(why, sizeof(why), "sock_diag: %s", render_errtxt(r->diag_err, et, sizeof(et)));
+		snprintf(why, sizeof(why), "sock_diag: %s",
+			 render_errtxt(r->diag_err, et, sizeof(et)));
 	else
 		snprintf(why, sizeof(why), "sock_diag lists no socket bound here");
 	if (p->err == ENAMETOOLONG && !p->type)
 		say(o, "method: none (%s, and the path does not fit sun_path for a connect)", why);
 	else
-		say(o, "method: probe from inspect (this udscope): one connect, closed at once (%s; "
-		    "a listener sees a connection without data)", why);
+		say(o,
+		    "method: probe from inspect (this udscope): one connect, closed at once (%s; "
+		    "a listener sees a connection without data)",
+		    why);
 }
 
 /* --probe: the connect made besides the table's answer. */
@@ -327,8 +342,10 @@ static void probe_text(const struct out *o)
 	if (!o->r->probed_too)
 		return;
 	if (p->err == 0)
-		say(o, "probe from inspect (this udscope), as asked (--probe): one connect, "
-		    "connected (%s) and closed at once", sockets_type_name(p->type));
+		say(o,
+		    "probe from inspect (this udscope), as asked (--probe): one connect, "
+		    "connected (%s) and closed at once",
+		    sockets_type_name(p->type));
 	else
 		say(o, "probe from inspect (this udscope), as asked (--probe): one connect: %s",
 		    render_errtxt(p->err, et, sizeof(et)));
@@ -364,8 +381,10 @@ static void unknown_text(const struct out *o, const char *who)
 	else if (!e && !r->list_err && r->list_source == SOCKETS_FROM_DIAG)
 		/* sock_diag names the node of every bound socket of this network namespace:
 		 * none bound here means stale (unless another namespace's). */
-		say(o, "stale: no socket of this network namespace is bound to the node (this "
-		    "user's connect: %s)", et);
+		say(o,
+		    "stale: no socket of this network namespace is bound to the node (this "
+		    "user's connect: %s)",
+		    et);
 	else
 		say(o, "listening: unknown (connect: %s)%s", et,
 		    e ? "" : "; no listener bound to it in the system's socket list");
@@ -385,19 +404,24 @@ static void live_line(const struct out *o, const char *who)
 			say(o, "listening: yes, but its accept queue is full (connect: %s), %s",
 			    render_errtxt(p->err, et, sizeof(et)), who);
 		else
-			say(o, "listening: yes, but its accept queue is full (a connect now fails "
-			    "with EAGAIN), %s", who);
+			say(o,
+			    "listening: yes, but its accept queue is full (a connect now fails "
+			    "with EAGAIN), %s",
+			    who);
 		break;
 	case INSPECT_DGRAM_BOUND:
 		say(o, "listening: a datagram socket is bound here%s, %s",
 		    probed ? " (connect succeeded)" : "", who);
 		break;
 	case INSPECT_BOUND_IDLE:
-		say(o, "listening: no, a %s socket is bound here but does not listen (a connect "
-		    "is refused with ECONNREFUSED), %s", sockets_type_name(p->type), who);
+		say(o,
+		    "listening: no, a %s socket is bound here but does not listen (a connect "
+		    "is refused with ECONNREFUSED), %s",
+		    sockets_type_name(p->type), who);
 		break;
 	case INSPECT_STALE:
-		say(o, "stale: nothing listens (connect: %s)", render_errtxt(p->err, et, sizeof(et)));
+		say(o, "stale: nothing listens (connect: %s)",
+		    render_errtxt(p->err, et, sizeof(et)));
 		if (o->r->entry)
 			say(o, "note: a socket is bound to this node but not listening: %s", who);
 		break;
@@ -434,12 +458,16 @@ static void conns_text(const struct out *o)
 	if (!r->entry || r->entry->state != SOCKETS_LISTEN)
 		return;
 	if (r->nconns == 0 || r->list_source != SOCKETS_FROM_DIAG) {
-		say(o, r->nconns ? "connections: %zu established (their client ends are unknown: "
-		    "/proc/net/unix lists no peers)" : "connections: none established", r->nconns);
+		say(o,
+		    r->nconns ? "connections: %zu established (their client ends are unknown: "
+				"/proc/net/unix lists no peers)"
+			      : "connections: none established",
+		    r->nconns);
 		return;
 	}
 	char buf[EVENT_TEXT_MAX], sh[SHOW_NAME];
-	size_t w = 0, unknown = 0, kept = r->nconns < INSPECT_CONNS_MAX ? r->nconns : INSPECT_CONNS_MAX;
+	size_t w = 0, unknown = 0,
+	       kept = r->nconns < INSPECT_CONNS_MAX ? r->nconns : INSPECT_CONNS_MAX;
 	bool done[INSPECT_CONNS_MAX][SOCKETS_PROCS_MAX] = { { false } };
 	buf[0] = '\0';
 	for (size_t i = 0; i < kept; i++) {
@@ -521,7 +549,8 @@ static void step_text(const struct out *o, const struct inspect_walk *w, size_t 
 		char lt[SHOW_PATH];
 		snprintf(tgt, sizeof(tgt), " -> %s", render_show(s->link, lt, sizeof(lt)));
 	}
-	say(o, "%*s%s %-8s %-8s %s%s%s%s", ind, "", mode, owner_word(o->r, false, s->uid, u, sizeof(u)),
+	say(o, "%*s%s %-8s %-8s %s%s%s%s", ind, "", mode,
+	    owner_word(o->r, false, s->uid, u, sizeof(u)),
 	    owner_word(o->r, true, s->gid, g, sizeof(g)), name, tgt,
 	    i == 0 && w->cwd ? " (the working directory: the lookup starts here)" : "",
 	    s->acl ? " (has a POSIX ACL)" : "");
@@ -533,9 +562,10 @@ static void walk_text(const struct out *o)
 	const struct inspect_walk *w = o->r->walk;
 	char sh[SHOW_PATH], sh2[SHOW_PATH], et[96];
 	if (w->cwd)
-		say(o, "walk: %s, relative: the lookup starts at the working directory %s and never "
-		    "looks at its parents", render_show(o->r->path, sh, sizeof(sh)),
-		    render_show(w->cwd, sh2, sizeof(sh2)));
+		say(o,
+		    "walk: %s, relative: the lookup starts at the working directory %s and never "
+		    "looks at its parents",
+		    render_show(o->r->path, sh, sizeof(sh)), render_show(w->cwd, sh2, sizeof(sh2)));
 	else
 		say(o, "walk: %s", render_show(w->abs, sh, sizeof(sh)));
 	for (size_t i = 0; i < w->n; i++)
@@ -550,7 +580,8 @@ static void acl_text(const struct out *o, const struct inspect_judgement *j)
 {
 	char sh[SHOW_PATH];
 	if (j->v.acl)
-		say(o, "acl: %s has a POSIX ACL (system.posix_acl_access): the verdict did not "
+		say(o,
+		    "acl: %s has a POSIX ACL (system.posix_acl_access): the verdict did not "
 		    "evaluate it (its group bits are the ACL mask)",
 		    render_show(j->perms[j->v.acl_step].path, sh, sizeof(sh)));
 }
@@ -581,32 +612,43 @@ static void verdict_text(const struct out *o)
 		break;
 	case INSPECT_R_MISSING:
 		say(o, "verdict for %s: cannot connect: %s %s (%s)", who, sh,
-		    j->err == ENOENT ? "does not exist" : j->err == ENOTDIR ? "is not a directory"
-		    : "has too many symbolic links", event_errno_name(j->err));
+		    j->err == ENOENT    ? "does not exist"
+		    : j->err == ENOTDIR ? "is not a directory"
+					: "has too many symbolic links",
+		    event_errno_name(j->err));
 		break;
 	case INSPECT_R_UNKNOWN:
 		say(o, "verdict for %s: unknown: %s could not look past %s (%s)", who,
-		    who_text(r->self, self, sizeof(self)), sh, render_errtxt(j->err, et, sizeof(et)));
+		    who_text(r->self, self, sizeof(self)), sh,
+		    render_errtxt(j->err, et, sizeof(et)));
 		break;
 	case INSPECT_R_NOT_SOCKET:
-		say(o, "verdict for %s: cannot connect: %s is a %s, not a socket (connect fails "
-		    "with ECONNREFUSED)", who, sh, node_type_name(j->at->mode));
+		say(o,
+		    "verdict for %s: cannot connect: %s is a %s, not a socket (connect fails "
+		    "with ECONNREFUSED)",
+		    who, sh, node_type_name(j->at->mode));
 		break;
 	case INSPECT_R_ROOT_OVERRIDE: {
 		char lead[SHOW_NAME * 2 + 160];
-		snprintf(lead, sizeof(lead), "verdict for %s: can connect: root's DAC override "
-			 "(CAP_DAC_OVERRIDE) skips the mode bits, which alone would deny: ", who);
+		snprintf(lead, sizeof(lead),
+			 "verdict for %s: can connect: root's DAC override "
+			 "(CAP_DAC_OVERRIDE) skips the mode bits, which alone would deny: ",
+			 who);
 		blocker_line(o, j, &j->v.blockers[0], lead, false);
 		break;
 	}
 	case INSPECT_R_ROOT:
-		say(o, "verdict for %s: can connect: root's DAC override (CAP_DAC_OVERRIDE); the "
-		    "mode bits allow it too", who);
+		say(o,
+		    "verdict for %s: can connect: root's DAC override (CAP_DAC_OVERRIDE); the "
+		    "mode bits allow it too",
+		    who);
 		break;
 	case INSPECT_R_ALLOWED:
-		say(o, "verdict for %s: can connect: search (x) on all %zu directories%s, write (w) "
-		    "on the socket as its %s class", who, j->nperms - 1,
-		    r->walk->cwd ? " from the working directory" : "", inspect_class_name(j->last_cls));
+		say(o,
+		    "verdict for %s: can connect: search (x) on all %zu directories%s, write (w) "
+		    "on the socket as its %s class",
+		    who, j->nperms - 1, r->walk->cwd ? " from the working directory" : "",
+		    inspect_class_name(j->last_cls));
 		break;
 	case INSPECT_R_ABSTRACT:
 		break;
@@ -620,7 +662,7 @@ static void verdict_text(const struct out *o)
 static const char *shell_word(const char *s, char *buf, size_t len)
 {
 	if (s[0] && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			   "0123456789_./-+:,@%=") == strlen(s)) {
+			      "0123456789_./-+:,@%=") == strlen(s)) {
 		render_show(s, buf, len);
 		return buf;
 	}
@@ -656,8 +698,8 @@ const char *render_bits(unsigned bits, char buf[4])
 	return buf;
 }
 
-int render_fix_command(const struct inspect_report *r, const struct inspect_fix_step *s,
-		       char *buf, size_t len)
+int render_fix_command(const struct inspect_report *r, const struct inspect_fix_step *s, char *buf,
+		       size_t len)
 {
 	char p[SHOW_PATH + 64], g[SHOW_NAME], u[SHOW_NAME + 16], b[4];
 	switch (s->op) {
@@ -736,11 +778,14 @@ static void fix_text(const struct out *o, const struct inspect_fix *f, size_t k,
 		    s->gid == prev->gid) {
 			/* One chgrp for every node that goes to the same group. */
 			char p[SHOW_PATH + 64];
-			a = snprintf(cmds + w, sizeof(cmds) - w, " %s", shell_word(s->path, p, sizeof(p)));
+			a = snprintf(cmds + w, sizeof(cmds) - w, " %s",
+				     shell_word(s->path, p, sizeof(p)));
 		} else {
 			a = i ? snprintf(cmds + w, sizeof(cmds) - w, " && ") : 0;
 			w += a > 0 ? (size_t)a : 0;
-			a = w < sizeof(cmds) ? render_fix_command(o->r, s, cmds + w, sizeof(cmds) - w) : 0;
+			a = w < sizeof(cmds)
+				    ? render_fix_command(o->r, s, cmds + w, sizeof(cmds) - w)
+				    : 0;
 		}
 		w += a > 0 ? (size_t)a : 0;
 	}
@@ -765,7 +810,7 @@ static void proof_text(const struct out *o)
 	who_text(id, who, sizeof(who));
 	switch (r->proof_state) {
 	case INSPECT_PROOF_NONE:
-	case INSPECT_PROOF_ERROR:   /* said as an error by the command */
+	case INSPECT_PROOF_ERROR: /* said as an error by the command */
 		return;
 	case INSPECT_PROOF_NOT_ROOT:
 		say(o, "proof: not run (switching to %s needs root)", who);
@@ -793,15 +838,21 @@ static void proof_text(const struct out *o)
 		return;
 	}
 	bool denied = pr->err == EACCES || pr->err == EPERM;
-	const char *agree = r->agree == INSPECT_AGREES ? "agrees with the verdict"
-		: r->agree == INSPECT_NOT_REACHED ? "the permission checks were not reached"
-		: "DISAGREES with the verdict (an ACL, a security module or the mount decided)";
+	const char *agree =
+		r->agree == INSPECT_AGREES ? "agrees with the verdict"
+		: r->agree == INSPECT_NOT_REACHED
+			? "the permission checks were not reached"
+			: "DISAGREES with the verdict (an ACL, a security module or the mount "
+			  "decided)";
 	if (pr->err == 0)
 		say(o, "proof: %s connected (%s): %s", as, sockets_type_name(pr->type), agree);
 	else
-		say(o, "proof: %s got connect: %s%s: %s", as, render_errtxt(pr->err, et, sizeof(et)),
+		say(o, "proof: %s got connect: %s%s: %s", as,
+		    render_errtxt(pr->err, et, sizeof(et)),
 		    r->proof_permitted ? ", so the permission checks passed"
-		    : denied ? "" : ", so the socket was not reached", agree);
+		    : denied           ? ""
+				       : ", so the socket was not reached",
+		    agree);
 }
 
 /* For a path that does not exist yet: may the user bind a socket there, with which mode. */
@@ -815,7 +866,8 @@ static void create_text(const struct out *o)
 	who_text(r->id, who, sizeof(who));
 	if (!r->walk->last_missing) {
 		say(o, "create: not possible: the lookup stops at %s (%s)",
-		    render_show(j->at->path, sh, sizeof(sh)), render_errtxt(j->err, et, sizeof(et)));
+		    render_show(j->at->path, sh, sizeof(sh)),
+		    render_errtxt(j->err, et, sizeof(et)));
 		return;
 	}
 	if (j->nperms == 0)
@@ -851,14 +903,14 @@ static void abstract_text(const struct out *o)
 	say(o, "name: %s (abstract namespace, %zu of %zu bytes)", r->addr->text, r->addr->name_len,
 	    (size_t)ADDR_PATH_MAX);
 	say(o, "type: abstract socket name: no file system node, so no file system permissions "
-	    "apply (the server may still check SO_PEERCRED)");
+	       "apply (the server may still check SO_PEERCRED)");
 	if (p->live == INSPECT_STALE) {
 		if (p->method == INSPECT_BY_CONNECT)
 			say(o, "listening: no, nothing is bound to this name (connect: %s)",
 			    render_errtxt(p->err, et, sizeof(et)));
 		else
 			say(o, "listening: no, nothing is bound to this name (sock_diag lists none "
-			    "in this network namespace)");
+			       "in this network namespace)");
 		method_text(o);
 		probe_text(o);
 	} else {
@@ -866,14 +918,17 @@ static void abstract_text(const struct out *o)
 	}
 	if (r->literal_file) {
 		inspect_show(r->path, r->path_len, sh, sizeof(sh));
-		say(o, "note: a %s literally named %s exists in the current directory; ss, lsof and "
+		say(o,
+		    "note: a %s literally named %s exists in the current directory; ss, lsof and "
 		    "/proc/net/unix print both the same way: inspect ./%s for the file",
 		    node_type_name(r->literal_mode), sh, sh);
 	}
 	who_text(r->id, who, sizeof(who));
 	if (r->verdict.can)
-		say(o, "verdict for %s: can connect: no file system permission check applies to an "
-		    "abstract name", who);
+		say(o,
+		    "verdict for %s: can connect: no file system permission check applies to an "
+		    "abstract name",
+		    who);
 	else if (!r->verdict.unknown)
 		say(o, "verdict for %s: cannot connect: nothing %s this name", who,
 		    p->live == INSPECT_STALE ? "is bound to" : "listens on");

@@ -89,12 +89,16 @@ static void node_json(const struct inspect_report *r, struct json *j)
 }
 
 static const char *const live_names[] = {
-	[INSPECT_LISTENING] = "listening", [INSPECT_BACKLOG_FULL] = "backlog_full",
-	[INSPECT_DGRAM_BOUND] = "dgram_bound", [INSPECT_BOUND_IDLE] = "bound_idle",
-	[INSPECT_STALE] = "stale", [INSPECT_UNKNOWN] = "unknown",
+	[INSPECT_LISTENING] = "listening",
+	[INSPECT_BACKLOG_FULL] = "backlog_full",
+	[INSPECT_DGRAM_BOUND] = "dgram_bound",
+	[INSPECT_BOUND_IDLE] = "bound_idle",
+	[INSPECT_STALE] = "stale",
+	[INSPECT_UNKNOWN] = "unknown",
 };
 static const char *const method_names[] = {
-	[INSPECT_BY_CONNECT] = "connect", [INSPECT_BY_DIAG] = "sock_diag",
+	[INSPECT_BY_CONNECT] = "connect",
+	[INSPECT_BY_DIAG] = "sock_diag",
 	[INSPECT_BY_LIST] = "proc_net_unix",
 };
 
@@ -149,8 +153,10 @@ static void live_json(const struct inspect_report *r, struct json *j)
 	} else {
 		json_open(j, "liveness");
 		json_cstr(j, "state", live_names[p->live]);
-		json_cstr(j, "method", p->method == INSPECT_BY_CONNECT && p->err == ENAMETOOLONG &&
-			  !p->type ? "none" : method_names[p->method]);
+		json_cstr(j, "method",
+			  p->method == INSPECT_BY_CONNECT && p->err == ENAMETOOLONG && !p->type
+				  ? "none"
+				  : method_names[p->method]);
 		json_cstr(j, "type", p->type ? sockets_type_name(p->type) : NULL);
 		json_err(j, "error", p->err);
 		if (p->has_queue) {
@@ -168,8 +174,10 @@ static void live_json(const struct inspect_report *r, struct json *j)
 	/* The socket list is read for a socket or an abstract name only. */
 	bool listed = r->is_socket || r->abstract;
 	json_err(j, "list_error", r->list_err);
-	json_cstr(j, "list_source", r->list_err || !listed ? NULL
-		  : r->list_source == SOCKETS_FROM_DIAG ? "sock_diag" : "proc_net_unix");
+	json_cstr(j, "list_source",
+		  r->list_err || !listed                ? NULL
+		  : r->list_source == SOCKETS_FROM_DIAG ? "sock_diag"
+							: "proc_net_unix");
 	listener_json(r, j);
 	conns_json(r, j);
 }
@@ -201,17 +209,24 @@ static void walk_json(const struct inspect_report *r, struct json *j)
 }
 
 static const char *const reason_names[] = {
-	[INSPECT_R_ALLOWED] = "mode_bits", [INSPECT_R_ROOT] = "root",
-	[INSPECT_R_ROOT_OVERRIDE] = "root_override", [INSPECT_R_DENIED] = "denied",
-	[INSPECT_R_MISSING] = "missing", [INSPECT_R_UNKNOWN] = "unknown",
-	[INSPECT_R_NOT_SOCKET] = "not_socket", [INSPECT_R_ABSTRACT] = "abstract",
+	[INSPECT_R_ALLOWED] = "mode_bits",
+	[INSPECT_R_ROOT] = "root",
+	[INSPECT_R_ROOT_OVERRIDE] = "root_override",
+	[INSPECT_R_DENIED] = "denied",
+	[INSPECT_R_MISSING] = "missing",
+	[INSPECT_R_UNKNOWN] = "unknown",
+	[INSPECT_R_NOT_SOCKET] = "not_socket",
+	[INSPECT_R_ABSTRACT] = "abstract",
 };
 static const char *const scope_names[] = {
-	[INSPECT_SCOPE_USER] = "user", [INSPECT_SCOPE_GROUP] = "group",
+	[INSPECT_SCOPE_USER] = "user",
+	[INSPECT_SCOPE_GROUP] = "group",
 	[INSPECT_SCOPE_EVERYONE] = "everyone",
 };
 static const char *const op_names[] = {
-	[INSPECT_FIX_CHMOD] = "chmod", [INSPECT_FIX_CHGRP] = "chgrp", [INSPECT_FIX_JOIN] = "join",
+	[INSPECT_FIX_CHMOD] = "chmod",
+	[INSPECT_FIX_CHGRP] = "chgrp",
+	[INSPECT_FIX_JOIN] = "join",
 };
 
 static void fixes_json(const struct inspect_report *r, const struct inspect_judgement *v,
@@ -256,8 +271,8 @@ static void judgement_json(const struct inspect_report *r, const struct inspect_
 	json_bool(j, "can", v->can);
 	json_bool(j, "unknown", v->unknown);
 	json_cstr(j, "reason", reason_names[v->reason]);
-	json_err(j, "error", v->reason == INSPECT_R_MISSING || v->reason == INSPECT_R_UNKNOWN
-		 ? v->err : 0);
+	json_err(j, "error",
+		 v->reason == INSPECT_R_MISSING || v->reason == INSPECT_R_UNKNOWN ? v->err : 0);
 	json_open_array(j, "blockers");
 	size_t nb = v->v.nblockers < INSPECT_BLOCKERS_MAX ? v->v.nblockers : INSPECT_BLOCKERS_MAX;
 	for (size_t i = 0; v->reason != INSPECT_R_ABSTRACT && i < nb; i++) {
@@ -280,11 +295,14 @@ static void judgement_json(const struct inspect_report *r, const struct inspect_
 static void proof_json(const struct inspect_report *r, struct json *j)
 {
 	static const char *const states[] = {
-		[INSPECT_PROOF_NOT_ROOT] = "not_root", [INSPECT_PROOF_NO_GROUP] = "no_group",
-		[INSPECT_PROOF_ERROR] = "error", [INSPECT_PROOF_RAN] = "ran",
+		[INSPECT_PROOF_NOT_ROOT] = "not_root",
+		[INSPECT_PROOF_NO_GROUP] = "no_group",
+		[INSPECT_PROOF_ERROR] = "error",
+		[INSPECT_PROOF_RAN] = "ran",
 	};
 	static const char *const agree[] = {
-		[INSPECT_AGREES] = "agrees", [INSPECT_NOT_REACHED] = "not_reached",
+		[INSPECT_AGREES] = "agrees",
+		[INSPECT_NOT_REACHED] = "not_reached",
 		[INSPECT_DISAGREES] = "disagrees",
 	};
 	if (r->proof_state == INSPECT_PROOF_NONE) {

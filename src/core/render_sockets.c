@@ -46,16 +46,20 @@ void render_sockets_text(const struct sockets_report *r, render_line_fn fn, void
 	const struct sockets_list *l = r->list;
 	char et[96], sh[RENDER_SHOW_PATH];
 	if (l->source == SOCKETS_FROM_DIAG)
-		render_linef(fn, ctx, RENDER_HEADING, "sockets: %zu Unix sockets (sock_diag), %zu "
-			     "listening", l->n, r->listening);
+		render_linef(fn, ctx, RENDER_HEADING,
+			     "sockets: %zu Unix sockets (sock_diag), %zu "
+			     "listening",
+			     l->n, r->listening);
 	else
-		render_linef(fn, ctx, RENDER_HEADING, "sockets: %zu Unix sockets (/proc/net/unix: "
-			     "sock_diag failed with %s; no peer or queue facts), %zu listening", l->n,
-			     render_errtxt(l->diag_err, et, sizeof(et)), r->listening);
+		render_linef(fn, ctx, RENDER_HEADING,
+			     "sockets: %zu Unix sockets (/proc/net/unix: "
+			     "sock_diag failed with %s; no peer or queue facts), %zu listening",
+			     l->n, render_errtxt(l->diag_err, et, sizeof(et)), r->listening);
 	if (l->procs_unreadable)
-		render_linef(fn, ctx, 0, "note: %zu processes could not be read (%s): a socket they "
-			     "hold shows no process", l->procs_unreadable,
-			     render_errtxt(l->procs_err, et, sizeof(et)));
+		render_linef(fn, ctx, 0,
+			     "note: %zu processes could not be read (%s): a socket they "
+			     "hold shows no process",
+			     l->procs_unreadable, render_errtxt(l->procs_err, et, sizeof(et)));
 	render_linef(fn, ctx, RENDER_HEADING, "%-11s %-9s %8s %8s %6s %6s  %s", "state", "type",
 		     "inode", "peer", "recv-q", "send-q", "name  processes");
 	for (size_t i = 0; i < r->nrows; i++)
