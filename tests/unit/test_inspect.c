@@ -7,14 +7,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "core/app.h"
+#include "core/cmd.h"
 #include "core/inspect.h"
+#include "core/inspect_report.h"
 #include "core/node.h"
 #include "core/sockets.h"
 
@@ -456,6 +461,76 @@ static void test_fixes_group_class(void **state)
 	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 0);
 }
 
+/* What the command hands its front end: the report's facts, copied while they live. */
+static struct inspect_report seen;
+static int seen_count;
+
+static void keep_report(void *ctx, const struct report *r)
+{
+	(void)ctx;
+	if (r->kind != REPORT_INSPECT)
+		return;
+	seen = *r->inspect;   /* scalars and inline arrays only are read afterwards */
+	seen_count++;
+}
+
+static void ignore_event(void *ctx, struct event *ev)
+{
+	(void)ctx;
+	(void)ev;
+}
+
+/* The inspect command's report, field by field: a file behind a 0700 directory, judged for
+ * uid 65534 (other class there), and a missing node in it. No sockets: the facts only. */
+static void test_inspect_report_fields(void **state)
+{
+	char dir[] = "/tmp/udscope-unit-XXXXXX", path[64], missing[64];
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/d", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(chmod(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/d/f", dir);
+	snprintf(missing, sizeof(missing), "%s/d/new.sock", dir);
+	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	struct app app;
+	assert_int_equal(app_init(&app, BUS_LOSSLESS, 64, (struct event_sink){ ignore_event, NULL }),
+			 0);
+	app.reports = (struct report_sink){ keep_report, NULL };
+	char line[160];
+	snprintf(line, sizeof(line), "inspect %s --as 65534", path);
+	assert_int_equal(cmd_run_line(&app, line), CMD_OK);
+	assert_int_equal(seen_count, 1);
+	assert_false(seen.is_socket);
+	assert_false(seen.has_live);
+	assert_int_equal(seen.verdict.reason, INSPECT_R_DENIED);
+	assert_false(seen.verdict.can);
+	assert_int_equal(seen.verdict.v.nblockers, 1);
+	assert_int_equal(seen.verdict.v.blockers[0].missing, INSPECT_NEED_X);
+	assert_int_equal(seen.verdict.v.blockers[0].cls, INSPECT_OTHER);
+	assert_true(seen.verdict.nfixes >= 1);
+	assert_int_equal(seen.verdict.fixes[seen.verdict.nfixes - 1].scope, INSPECT_SCOPE_EVERYONE);
+	assert_false(seen.has_create);
+	/* --check turns the verdict into the outcome. */
+	snprintf(line, sizeof(line), "inspect %s --as 65534 --check", path);
+	assert_int_equal(cmd_run_line(&app, line), CMD_FAIL);
+	assert_true(seen.check);
+	/* A node that is not there: whether it could be created, and by whom. */
+	snprintf(line, sizeof(line), "inspect %s --as 65534", missing);
+	assert_int_equal(cmd_run_line(&app, line), CMD_OK);
+	assert_true(seen.has_create);
+	assert_false(seen.create.can);
+	assert_int_equal(seen.create.reason, INSPECT_R_DENIED);
+	assert_int_equal(seen_count, 3);
+	app_close(&app);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/d", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_fixes_root_group),
 		cmocka_unit_test(test_fixes_join_and_owner),
 		cmocka_unit_test(test_fixes_group_class),
+		cmocka_unit_test(test_inspect_report_fields),
 		cmocka_unit_test(test_class_of),
 		cmocka_unit_test(test_show),
 		cmocka_unit_test(test_proc_net_rows),
