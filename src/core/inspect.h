@@ -1,4 +1,6 @@
-/* inspect: a socket node's facts, the path walk to it, liveness, and who may connect. */
+/* inspect: a socket node's facts, the path walk to it (inspect.c), who may connect
+ * (inspect_perm.c) and the fixes that would let them (inspect_fix.c), liveness and the proof
+ * as another user (inspect_probe.c). */
 #ifndef UDSCOPE_INSPECT_H
 #define UDSCOPE_INSPECT_H
 
