@@ -387,6 +387,14 @@ static void assert_step(const struct inspect_fix_step *s, enum inspect_fix_op op
 	}
 }
 
+/* The verdict on STEPS for U, and its fixes (how many). */
+static size_t fixes_for(const struct inspect_user *u, const struct inspect_perm *steps, size_t n,
+			struct inspect_verdict *v, struct inspect_fix *f)
+{
+	inspect_verdict(u, steps, n, v);
+	return inspect_fixes(u, steps, v, f, INSPECT_FIXES_MAX);
+}
+
 /* The two-blocker directory of root's: the user's primary group takes both nodes (their
  * group bits already suffice), or the other class gets the bits. */
 static void test_fixes_root_group(void **state)
@@ -398,8 +406,7 @@ static void test_fixes_root_group(void **state)
 	struct inspect_user u = { 65534, 65534, NULL, 0 };
 	struct inspect_verdict v;
 	struct inspect_fix f[INSPECT_FIXES_MAX];
-	inspect_verdict(&u, steps, 2, &v);
-	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 2);
+	assert_int_equal(fixes_for(&u, steps, 2, &v, f), 2);
 	assert_int_equal(f[0].scope, INSPECT_SCOPE_GROUP);
 	assert_int_equal(f[0].n, 3);
 	assert_step(&f[0].v[0], INSPECT_FIX_CHGRP, "/srv/run", 0, 0, 65534);
@@ -428,9 +435,8 @@ static void test_fixes_join_and_owner(void **state)
 	struct inspect_user u = { 1000, 1000, NULL, 0 };
 	struct inspect_verdict v;
 	struct inspect_fix f[INSPECT_FIXES_MAX];
-	inspect_verdict(&u, steps, 2, &v);
+	assert_int_equal(fixes_for(&u, steps, 2, &v, f), 2);
 	assert_int_equal(v.nblockers, 2);
-	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 2);
 	assert_int_equal(f[0].scope, INSPECT_SCOPE_USER);
 	assert_int_equal(f[0].n, 2);
 	assert_step(&f[0].v[0], INSPECT_FIX_CHMOD, "/srv/run/app.sock", 'u', INSPECT_NEED_W, 0);
@@ -450,15 +456,13 @@ static void test_fixes_group_class(void **state)
 	struct inspect_user u = { 1000, 1000, g, 1 };
 	struct inspect_verdict v;
 	struct inspect_fix f[INSPECT_FIXES_MAX];
-	inspect_verdict(&u, steps, 1, &v);
-	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 1);
+	assert_int_equal(fixes_for(&u, steps, 1, &v, f), 1);
 	assert_int_equal(f[0].scope, INSPECT_SCOPE_GROUP);
 	assert_int_equal(f[0].n, 1);
 	assert_step(&f[0].v[0], INSPECT_FIX_CHMOD, "/srv/app.sock", 'g', INSPECT_NEED_W, 0);
 	/* Root, or an allowed verdict: nothing to fix. */
 	u.uid = 0;
-	inspect_verdict(&u, steps, 1, &v);
-	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 0);
+	assert_int_equal(fixes_for(&u, steps, 1, &v, f), 0);
 }
 
 /* What the command hands its front end: the report's facts, copied while they live. */
