@@ -4,6 +4,7 @@
 #ifndef UDSCOPE_RENDER_INSPECT_H
 #define UDSCOPE_RENDER_INSPECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/sockets.h"
@@ -26,11 +27,44 @@ void render_holders_json(const struct sockets_holders *h, struct json *j, const 
 
 struct inspect_report;
 struct inspect_fix_step;
+struct inspect_identity;
+struct inspect_judgement;
 /* One fix step as a shell command: "chmod o+x /tmp/svc/run", "chgrp nogroup PATH",
  * "usermod -aG adm nobody" (names from R). Returns the length snprintf gave. */
 int render_fix_command(const struct inspect_report *r, const struct inspect_fix_step *s,
 		       char *buf, size_t len);
 /* INSPECT_NEED_* bits as "rwx" letters. Returns BUF. */
 const char *render_bits(unsigned bits, char buf[4]);
+
+/* --- within the inspect renderers (render_inspect*.c) --- */
+
+#include "core/render.h"
+
+/* The text lines' sink, with the report for names. */
+struct render_out {
+	const struct inspect_report *r;
+	render_line_fn fn;
+	void *ctx;
+};
+
+#define say(o, ...) render_linef((o)->fn, (o)->ctx, 0, __VA_ARGS__)
+
+/* "root (0)", or just "1234" when the id has no name. */
+const char *render_id_text(const struct render_out *o, bool group, unsigned long id, char *buf,
+			   size_t len);
+/* A bare name for columns: "root", or the number. */
+const char *render_owner_word(const struct inspect_report *r, bool group, unsigned long id,
+			      char *buf, size_t len);
+/* "nobody (65534)" for the user a verdict is about; "uid N" without a name. */
+const char *render_who_text(const struct inspect_identity *id, char *buf, size_t len);
+
+/* The liveness lines of a path (render_inspect_live_text) or of an abstract name (the
+ * others, in the order it shows them). */
+void render_inspect_live_text(const struct render_out *o);
+void render_inspect_liveness_text(const struct render_out *o);
+void render_inspect_method_text(const struct render_out *o);
+void render_inspect_probe_text(const struct render_out *o);
+/* One line per fix of J. */
+void render_inspect_fixes(const struct render_out *o, const struct inspect_judgement *j);
 
 #endif
