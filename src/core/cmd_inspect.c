@@ -24,7 +24,7 @@ static void add_name(struct inspect_report *r, bool group, unsigned long id)
 	for (size_t i = 0; i < r->nnames; i++)
 		if (r->names[i].group == group && r->names[i].id == id)
 			return;
-	if (r->nnames == sizeof(r->names) / sizeof(r->names[0]))
+	if (r->nnames == INSPECT_NAMES_MAX)
 		return;
 	struct inspect_name *n = &r->names[r->nnames++];
 	n->group = group;

@@ -18,6 +18,8 @@
 #define INSPECT_PERMS_MAX 256
 /* Established connections a report describes (the count is exact). */
 #define INSPECT_CONNS_MAX 32
+/* User and group names a report keeps; an id past them shows as its number. */
+#define INSPECT_NAMES_MAX 64
 
 /* A user or group name the report mentions (looked up once; "" when none is known). */
 struct inspect_name {
@@ -120,7 +122,7 @@ struct inspect_report {
 	mode_t umask;
 	/* Names of the users and groups above. */
 	size_t nnames;
-	struct inspect_name names[64];
+	struct inspect_name names[INSPECT_NAMES_MAX];
 };
 
 /* The name of user (GROUP false) or group ID as recorded in R: "" when unknown. */
