@@ -126,6 +126,9 @@ static int parse_opt_value(const struct cmd_opt *o, const char *raw, struct cmd_
 	case CMD_OPT_WORD:
 		a->str[idx] = raw;
 		break;
+	case CMD_OPT_FLAG:
+		snprintf(err, errlen, "--%s takes no value", o->name);
+		return -1;
 	}
 	return 0;
 }
@@ -202,6 +205,10 @@ static int parse_option(const struct words *w, int *i, struct cmd_args *a, const
 	if (a->has[idx]) {
 		snprintf(err, errlen, "%s: --%s given twice (usage: %s)", e->name, oname, syn);
 		return -1;
+	}
+	if (!val && o->type == CMD_OPT_FLAG) {
+		a->has[idx] = true;
+		return 0;
 	}
 	if (!val) {
 		if (*i + 1 >= w->count) {
@@ -284,6 +291,8 @@ static enum cmd_expect expect_after_name(const struct words *w, int done, const 
 			only_args = true;
 		} else if (!only_args && is_option_word(w, i)) {
 			const struct cmd_opt *o = option_word(e, w->v[i], &idx, &val, oname);
+			if (o && o->type == CMD_OPT_FLAG)
+				continue;
 			if (o && !val && i + 1 == done) {
 				out->opt = o;
 				return CMD_EXPECT_VALUE;

@@ -14,6 +14,7 @@ enum cmd_opt_type {
 	CMD_OPT_OCTAL,     /* octal, within [min, max] */
 	CMD_OPT_CHOICE,    /* one of choices[] */
 	CMD_OPT_WORD,      /* any word */
+	CMD_OPT_FLAG,      /* no value: given or not (cmd_has) */
 };
 
 enum cmd_arg_kind {

@@ -6,7 +6,6 @@
 
 #include "core/json.h"
 #include "core/render.h"
-#include "core/render_kinds.h"
 #include "core/session.h"
 
 void render_sessions_text(const struct sessions_report *r, render_line_fn fn, void *ctx)
