@@ -24,7 +24,7 @@ static int sessions_run(struct app *app, const struct cmd_args *a)
 				 (unsigned long long)in.st.bytes_out,
 				 (unsigned long long)in.st.chunks_out);
 		app_info(app, SRC_SYSTEM, "#%u %s %s %s %s%s%s", in.id, in.kind_name,
-			 in.kind == SESSION_PAIR ? "" : "stream", in.path, in.state, clients, figs);
+			 in.kind == SESSION_PAIR ? "" : in.type ? in.type : "stream", in.path, in.state, clients, figs);
 	}
 	if (!n)
 		app_info(app, SRC_SYSTEM, "no sessions (server start, client, connect or pair "

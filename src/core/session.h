@@ -24,6 +24,7 @@ struct session_info {
 	enum session_kind kind;
 	const char *kind_name;       /* "server", "client", "connection", "pair" */
 	char path[128];              /* as the user wrote it (escaped); "" for the pair */
+	const char *type;            /* "stream", "seqpacket", "dgram" (socktype_name) */
 	const char *state;           /* "listening", "connected", "closed", "running", ... */
 	bool finished;
 	int status;                  /* once finished: 0 or a positive errno */

@@ -123,7 +123,8 @@ static void test_table_complete(void **state)
 		assert_non_null(cmd_find(must[i]));
 	char syn[160];
 	cmd_synopsis(cmd_find("server start"), syn, sizeof(syn));
-	assert_string_equal(syn, "server start PATH [--chunk N] [--backlog N] [--mode OCTAL]");
+	assert_string_equal(syn, "server start PATH [--type stream|seqpacket|dgram] [--chunk N] "
+			    "[--backlog N] [--mode OCTAL]");
 }
 
 /* Every command in the table: too few, too many and wrong option values all give one line
