@@ -63,7 +63,7 @@ static void status_line(struct app *app, const struct session *s)
 	session_info(s, &in);
 	const struct server_opts *o = server_options(s->impl);
 	if (o->type == SOCK_DGRAM) {
-		app_info(app, SRC_SERVER, "#%u %s on %s (dgram, chunk %u): received %llu bytes in "
+		app_info(app, SRC_SERVER, "#%u %s on %s (chunk %u, dgram): received %llu bytes in "
 			 "%llu datagrams, sent %llu bytes in %llu datagrams", in.id, in.state,
 			 in.path, o->chunk, (unsigned long long)in.st.bytes_in,
 			 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
@@ -71,9 +71,9 @@ static void status_line(struct app *app, const struct session *s)
 		return;
 	}
 	app_info(app, SRC_SERVER,
-		 "#%u %s on %s (%s, chunk %u, backlog %d): %u clients now, %llu accepted; "
+		 "#%u %s on %s (chunk %u, backlog %d, %s): %u clients now, %llu accepted; "
 		 "received %llu bytes in %llu chunks, sent %llu bytes in %llu chunks",
-		 in.id, in.state, in.path, in.type, o->chunk, o->backlog, in.clients,
+		 in.id, in.state, in.path, o->chunk, o->backlog, in.type, in.clients,
 		 (unsigned long long)in.st.accepted, (unsigned long long)in.st.bytes_in,
 		 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
 		 (unsigned long long)in.st.chunks_out);
