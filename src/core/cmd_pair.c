@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/ancil.h"
 
 #include "core/app.h"
 #include "core/cmd.h"
@@ -27,11 +30,20 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 		rlen = a->arglen[1];
 	}
 	int type = socktype_parse(cmd_str(a, "type", "stream"));
+	const char *path = cmd_str(a, "fd", NULL);
+	int fd = path ? ancil_open(path) : -1;
+	if (path && fd < 0) {
+		app_error(app, -fd, "pair: open %s (to pass with --fd)", path);
+		return CMD_FAIL;
+	}
 	struct pair *p;
 	struct session *s = app_prepare(app, &pair_session_ops);
-	if (!s)
+	if (!s) {
+		if (fd >= 0)
+			close(fd);
 		return CMD_FAIL;
-	if (pair_start(&p, msg, len, reply, rlen, type, &s->now, &s->later) < 0) {
+	}
+	if (pair_start_fd(&p, msg, len, reply, rlen, type, fd, path, &s->now, &s->later) < 0) {
 		app_discard(app, s);
 		return CMD_FAIL;
 	}
@@ -42,12 +54,13 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 
 const struct cmd_entry cmd_pair_entry = {
 	.name = "pair",
-	.usage = "[MESSAGE [REPLY]] [--type stream|seqpacket|dgram]",
+	.usage = "[MESSAGE [REPLY]] [--type stream|seqpacket|dgram] [--fd PATH]",
 	.help = "socketpair + fork: the parent sends MESSAGE (ping), the child answers REPLY (pong)",
 	.min_args = 0, .max_args = 2,
 	.args = { CMD_ARG_WORD, CMD_ARG_WORD },
 	.opts = {
 		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		{ "fd", CMD_OPT_WORD, "PATH", 0, 0, NULL },
 	},
 	.run = pair_run,
 };
