@@ -47,10 +47,21 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 	return CMD_OK;
 }
 
+/* None is open: a refusal of the tool's own, with no errno text. Returns true when so. */
+static bool no_conn(struct app *app, const char *op)
+{
+	if (session_count(&app->sessions, SESSION_CONN, NULL, NULL))
+		return false;
+	app_error(app, 0, "%s: no connection (connect PATH first)", op);
+	return true;
+}
+
 /* The connection a command names with --id N, or the only one. */
 static struct session *pick_conn(struct app *app, const struct cmd_args *a, const char *op)
 {
 	char id[16] = "";
+	if (no_conn(app, op))
+		return NULL;
 	if (cmd_has(a, "id"))
 		snprintf(id, sizeof(id), "%lu", cmd_num(a, "id", 0));
 	return app_pick(app, SESSION_CONN, id, op);
@@ -145,6 +156,8 @@ static void conn_closed(struct app *app, void *s, int status)
 static int disconnect_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
+	if (no_conn(app, "disconnect"))
+		return CMD_FAIL;
 	struct session *s = app_pick(app, SESSION_CONN, a->argc ? a->argv[0] : NULL,
 				     "disconnect");
 	if (!s)

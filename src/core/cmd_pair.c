@@ -16,7 +16,7 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
 	if (app_pair(app)) {
-		app_error(app, EBUSY, "pair: the previous exchange is still running");
+		app_error(app, 0, "pair: the previous exchange is still running");
 		return CMD_FAIL;
 	}
 	const char *msg = PAIR_DEFAULT_MESSAGE, *reply = PAIR_DEFAULT_REPLY;

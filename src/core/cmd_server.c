@@ -18,7 +18,7 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 	app_reap(app);
 	struct session *same;
 	if (session_count(&app->sessions, SESSION_SERVER, addr.text, &same)) {
-		app_error(app, EADDRINUSE, "server start %s: already serving it as #%u (server stop "
+		app_error(app, 0, "server start %s: already serving it as #%u (server stop "
 			  "%u first)", addr.text, same->id, same->id);
 		return CMD_FAIL;
 	}

@@ -109,6 +109,12 @@ static int refuse_node(const char *path, const struct node_probe *np,
 				 path, holder);
 		return -EADDRINUSE;
 	case NODE_BOUND:
+		if (np->type == SOCK_DGRAM) {
+			event_emit_error(now, SRC_SERVER, 0, EADDRINUSE, "server start %s: a datagram "
+					 "socket is bound there and receiving; left untouched%s", path,
+					 holder);
+			return -EADDRINUSE;
+		}
 		event_emit_error(now, SRC_SERVER, 0, EADDRINUSE,
 				 "server start %s: a socket is bound to this node but not listening "
 				 "yet; left untouched%s", path, holder);

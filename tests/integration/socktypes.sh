@@ -7,8 +7,8 @@ NAME=socktypes
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 P="$S/dgram_peer.py"
 
-command -v python3 >/dev/null 2>&1 || skip_all 23 "python3 not installed"
-echo "1..23"
+command -v python3 >/dev/null 2>&1 || skip_all 24 "python3 not installed"
+echo "1..24"
 
 srv=""
 serve() { # serve NAME TYPE [OPTS]: a udscope batch server in the background
@@ -40,7 +40,9 @@ pypid=$(python3 "$P" creds "$D/d")
 wait_for has "with creds"
 check "SCM_CREDENTIALS shown: pid, name" has "b'with creds' from an unbound sender (pid $pypid (python3) uid $(id -u) gid $(id -g))"
 check "an unbound sender gets no reply, said" has "sender is unbound: no reply possible"
+kill -STOP "$srv"   # so the sender is surely gone before the server reads its datagram
 python3 "$P" gone "$D/d"
+kill -CONT "$srv"
 wait_for has "b'bye'"
 wait_for has "(the sender is gone)"
 check "a sender gone before the echo: said, server goes on" has "(the sender is gone)"
@@ -133,7 +135,7 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind('$D/live'); time.sl
 wait_for test -S "$D/live"
 "$U" -b -e "server start $D/live --type dgram" </dev/null >"$D/out" 2>"$D/err"
 check "a live datagram socket's node is refused and left" \
-	sh -c "[ $? -eq 1 ] && test -S '$D/live' && grep -q 'left untouched' '$D/err'"
+	sh -c "[ $? -eq 1 ] && test -S '$D/live' && grep -q 'a datagram socket is bound there and receiving; left untouched (held by pid [0-9]* (python3)' '$D/err'"
 stop_peers
 python3 -c "
 import socket
@@ -144,3 +146,8 @@ check "a stale node is removed for a seqpacket server" grep -qF "removed stale s
 "$U" -b -e "server start $D/file --type dgram" </dev/null >"$D/out" 2>"$D/err"
 check "a regular file is never removed for a dgram server" \
 	sh -c "[ $? -eq 1 ] && test -f '$D/file' && grep -q 'is a regular file, not a socket' '$D/err'"
+
+# 24: a tool-level refusal carries no unrelated errno text.
+"$U" -b -e "send hi --fd /etc/hostname" </dev/null >"$D/out" 2>"$D/err"
+check "send with no connection: one line, no errno text" \
+	[ "$(cat "$D/err")" = "udscope: send: no connection (connect PATH first)" ]
