@@ -207,12 +207,10 @@ int client_start_ancil(struct client **out, const struct uds_addr *addr,
 		}
 		c->closed = true;
 	}
-	if ((r = pthread_create(&c->thread, NULL, client_main, c)) != 0) {
-		event_emit_error(now, SRC_CLIENT, 0, r, "client %s: pthread_create", addr->text);
-		r = -r;
+	r = session_thread_start(&c->thread, &c->thread_started, client_main, c, now, SRC_CLIENT,
+				 "client", addr->text);
+	if (r < 0)
 		goto fail;
-	}
-	c->thread_started = true;
 	*out = c;
 	return 0;
 fail:

@@ -6,7 +6,7 @@
 #include "core/app.h"
 #include "core/client.h"
 #include "core/cmd.h"
-#include "core/cmd_ancil.h"
+#include "core/cmd_start.h"
 #include "core/socktype.h"
 #include "core/server.h"
 
@@ -40,19 +40,14 @@ static int client_run(struct app *app, const struct cmd_args *a)
 	struct ancil anc;
 	if (!ok || !cmd_ancil(app, a, "client", &anc))
 		return CMD_FAIL;
-	struct client *c;
+	struct client *c = NULL;
 	struct session *s = app_prepare(app, &client_session_ops);
 	if (!s) {
 		ancil_close(&anc);
 		return CMD_FAIL;
 	}
-	if (client_start_ancil(&c, &addr, &o, msg, len, &anc, &s->now, &s->later) < 0) {
-		app_discard(app, s);
-		return CMD_FAIL;
-	}
-	app_commit(app, s, c);
-	app_wait_session(app, s);
-	return CMD_PENDING;
+	int r = client_start_ancil(&c, &addr, &o, msg, len, &anc, &s->now, &s->later);
+	return cmd_started(app, s, c, r, true);
 }
 
 const struct cmd_entry cmd_client_entry = {

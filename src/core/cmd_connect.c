@@ -8,7 +8,7 @@
 #include "core/app.h"
 #include "core/client.h"
 #include "core/cmd.h"
-#include "core/cmd_ancil.h"
+#include "core/cmd_start.h"
 #include "core/socktype.h"
 #include "core/server.h"
 
@@ -35,16 +35,12 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 	o.bind = cmd_bind(app, a, "connect", o.type, &local, &ok);
 	if (!ok)
 		return CMD_FAIL;
-	struct client *c;
+	struct client *c = NULL;
 	struct session *s = app_prepare(app, &conn_session_ops);
 	if (!s)
 		return CMD_FAIL;
-	if (client_start(&c, &addr, &o, NULL, 0, &s->now, &s->later) < 0) {
-		app_discard(app, s);
-		return CMD_FAIL;
-	}
-	app_commit(app, s, c);
-	return CMD_OK;
+	int r = client_start(&c, &addr, &o, NULL, 0, &s->now, &s->later);
+	return cmd_started(app, s, c, r, false);
 }
 
 /* None is open: a refusal of the tool's own, with no errno text. Returns true when so. */

@@ -9,6 +9,7 @@
 
 #include "core/app.h"
 #include "core/cmd.h"
+#include "core/cmd_start.h"
 #include "core/pair.h"
 #include "core/socktype.h"
 
@@ -36,20 +37,15 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 		app_error(app, -fd, "pair: open %s (to pass with --fd)", path);
 		return CMD_FAIL;
 	}
-	struct pair *p;
+	struct pair *p = NULL;
 	struct session *s = app_prepare(app, &pair_session_ops);
 	if (!s) {
 		if (fd >= 0)
 			close(fd);
 		return CMD_FAIL;
 	}
-	if (pair_start_fd(&p, msg, len, reply, rlen, type, fd, path, &s->now, &s->later) < 0) {
-		app_discard(app, s);
-		return CMD_FAIL;
-	}
-	app_commit(app, s, p);
-	app_wait_session(app, s);
-	return CMD_PENDING;
+	int r = pair_start_fd(&p, msg, len, reply, rlen, type, fd, path, &s->now, &s->later);
+	return cmd_started(app, s, p, r, true);
 }
 
 const struct cmd_entry cmd_pair_entry = {

@@ -7,6 +7,7 @@
 
 #include "core/app.h"
 #include "core/cmd.h"
+#include "core/cmd_start.h"
 #include "core/server.h"
 #include "core/socktype.h"
 
@@ -23,7 +24,7 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	}
 	struct server_opts o = {
-		.type = socktype_parse(cmd_str(a, "type", "stream")),
+		.type = cmd_socktype(a),
 		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
 		.backlog = (int)cmd_num(a, "backlog", SERVER_BACKLOG_DEFAULT),
 		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
@@ -34,16 +35,12 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 			  "(it has no file system node)", addr.text);
 		return CMD_FAIL;
 	}
-	struct server *srv;
+	struct server *srv = NULL;
 	struct session *s = app_prepare(app, &server_session_ops);
 	if (!s)
 		return CMD_FAIL;
-	if (server_start(&srv, &addr, &o, &s->now, &s->later) < 0) {
-		app_discard(app, s);
-		return CMD_FAIL;
-	}
-	app_commit(app, s, srv);
-	return CMD_OK;
+	int r = server_start(&srv, &addr, &o, &s->now, &s->later);
+	return cmd_started(app, s, srv, r, false);
 }
 
 static int server_stop_run(struct app *app, const struct cmd_args *a)

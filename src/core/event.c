@@ -226,6 +226,25 @@ static void put_beside(struct out *o, const struct event *ev)
 	put_fds(o, ev);
 }
 
+/* RECV and SEND: the bytes, and what rode beside them. */
+static void put_transfer(struct out *o, const struct event *ev, const struct shown *full,
+			 unsigned flags)
+{
+	if (ev->kind == EV_RECV) {
+		put_received(o, ev);
+	} else if (ev->source == SRC_SERVER) {
+		put(o, "sent %" PRIu64 " bytes back to ", ev->nbytes);
+		put_safe(o, ev->sender ? ev->text : "the client");
+		put_fds(o, ev);
+		return;
+	} else {
+		put(o, "%s %" PRIu64 " bytes ", ev->source == SRC_CLIENT ? "sending" : "sent",
+		    ev->nbytes);
+	}
+	put_bytes(o, ev, full, flags);
+	put_beside(o, ev);
+}
+
 static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
 			   char *buf, size_t len)
 {
@@ -258,21 +277,8 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put(&o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
 		break;
 	case EV_RECV:
-		put_received(&o, ev);
-		put_bytes(&o, ev, full, flags);
-		put_beside(&o, ev);
-		break;
 	case EV_SEND:
-		if (ev->source == SRC_SERVER) {
-			put(&o, "sent %" PRIu64 " bytes back to ", ev->nbytes);
-			put_safe(&o, ev->sender ? ev->text : "the client");
-			put_fds(&o, ev);
-		} else {
-			put(&o, "%s %" PRIu64 " bytes ", ev->source == SRC_CLIENT ? "sending" : "sent",
-			    ev->nbytes);
-			put_bytes(&o, ev, full, flags);
-			put_beside(&o, ev);
-		}
+		put_transfer(&o, ev, full, flags);
 		break;
 	case EV_CLOSE:
 		put_safe(&o, ev->text);

@@ -187,6 +187,77 @@ int pair_start(struct pair **out, const void *msg, size_t len, const void *reply
 	return pair_start_fd(out, msg, len, reply, rlen, type, -1, NULL, now, later);
 }
 
+/* The control pipe, the socketpair (sv[0] the parent's) and the report pipe (rep[0] the
+ * parent's). Returns 0 or -errno after one error line; what was made is P's to close. */
+static int open_pair(struct pair *p, int sv[2], int rep[2], const struct event_sink *now)
+{
+	struct run *r = &p->run;
+	int err = sysio_pipe(p->ctl, O_NONBLOCK);
+	if (err < 0) {
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pipe");
+		return err;
+	}
+	if (socketpair(AF_UNIX, p->type | SOCK_CLOEXEC, 0, sv) < 0) {
+		err = -errno;
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: socketpair(AF_UNIX, %s)",
+				 socktype_macro(p->type));
+		return err;
+	}
+	r->sock = sv[0];
+	p->child_fd = sv[1];
+	if ((err = sysio_pipe(rep, 0)) < 0) {
+		close(sv[1]);
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pipe");
+		return err;
+	}
+	r->report = rep[0];
+	return 0;
+}
+
+/* Fork the child and start the thread, every signal blocked across both. Returns 0 or
+ * -errno after one error line (a child already forked is killed and waited for). */
+static int fork_and_run(struct pair *p, int sv[2], int rep[2], const struct event_sink *now)
+{
+	/* The child, and the thread after it, start with every signal blocked: a terminal's ^C
+	 * is the main thread's business, and the child must never run an inherited handler.
+	 * The fork happens here, before the session thread exists: a child forked from that
+	 * thread would hold its TLS block with nothing pointing at it (valgrind calls it lost),
+	 * and the child's rules are the same on any thread. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	p->t0 = event_now_ns();
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		close(rep[0]);
+		if (p->pass_fd >= 0)
+			close(p->pass_fd);   /* the child's copy comes over the socket */
+		child_main(p, sv[1], rep[1], p->rec);
+	}
+	int err = pid < 0 ? -errno : 0;
+	close(sv[1]);
+	close(rep[1]);
+	if (pid < 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: fork");
+		return err;
+	}
+	p->run.child = pid;
+	atomic_store(&p->child, (int)pid);
+	err = -pthread_create(&p->thread, NULL, pair_main, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err < 0) {
+		kill(pid, SIGKILL);
+		int ws;
+		wait_child(pid, &ws);
+		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pthread_create");
+		return err;
+	}
+	p->thread_started = true;
+	return 0;
+}
+
 int pair_start_fd(struct pair **out, const void *msg, size_t len, const void *reply, size_t rlen,
 		  int type, int pass_fd, const char *pass_path, const struct event_sink *now,
 		  const struct event_sink *later)
@@ -205,72 +276,18 @@ int pair_start_fd(struct pair **out, const void *msg, size_t len, const void *re
 	p->pass_fd = pass_fd;
 	if (pass_path)
 		bytes_escape(pass_path, strlen(pass_path), 0, p->pass_path, sizeof(p->pass_path));
-	struct run *r = &p->run;
-	err = sysio_pipe(p->ctl, O_NONBLOCK);
-	if (err < 0) {
-		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pipe");
-		goto fail;
-	}
 	int sv[2], rep[2];
-	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0) {
-		err = -errno;
-		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: socketpair(AF_UNIX, %s)",
-				 socktype_macro(type));
-		goto fail;
-	}
-	r->sock = sv[0];
-	p->child_fd = sv[1];
-	if ((err = sysio_pipe(rep, 0)) < 0) {
-		close(sv[1]);
-		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pipe");
-		goto fail;
-	}
-	r->report = rep[0];
-	/* The child, and the thread after it, start with every signal blocked: a terminal's ^C
-	 * is the main thread's business, and the child must never run an inherited handler.
-	 * The fork happens here, before the session thread exists: a child forked from that
-	 * thread would hold its TLS block with nothing pointing at it (valgrind calls it lost),
-	 * and the child's rules are the same on any thread. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
 	/* Published before the fork so the child's copy of the caller's memory points at P
 	 * (a leak checker in the child then sees it reachable, not lost). */
 	*out = p;
-	p->t0 = event_now_ns();
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(sv[0]);
-		close(rep[0]);
-		if (p->pass_fd >= 0)
-			close(p->pass_fd);   /* the child's copy comes over the socket */
-		child_main(p, sv[1], rep[1], p->rec);
-	}
-	err = pid < 0 ? -errno : 0;
-	close(sv[1]);
-	close(rep[1]);
-	if (pid < 0) {
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: fork");
-		goto fail;
-	}
-	r->child = pid;
-	atomic_store(&p->child, (int)pid);
-	err = -pthread_create(&p->thread, NULL, pair_main, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	err = open_pair(p, sv, rep, now);
+	if (err == 0)
+		err = fork_and_run(p, sv, rep, now);
 	if (err < 0) {
-		kill(pid, SIGKILL);
-		int ws;
-		wait_child(pid, &ws);
-		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pthread_create");
-		goto fail;
+		*out = NULL;
+		atomic_store(&p->finished, true);
+		pair_destroy(p);
 	}
-	p->thread_started = true;
-	return 0;
-fail:
-	*out = NULL;
-	atomic_store(&p->finished, true);
-	pair_destroy(p);
 	return err;
 }
 

@@ -186,15 +186,13 @@ static int listen_or_passcred(struct server *s)
 	return listen(s->lfd, s->opts.backlog) < 0 ? -errno : 0;
 }
 
-int server_start(struct server **out, const struct uds_addr *addr, const struct server_opts *opts,
-		 const struct event_sink *now, const struct event_sink *later)
+/* A server with nothing opened yet; NULL on ENOMEM. */
+static struct server *server_new(const struct uds_addr *addr, const struct server_opts *opts,
+				 const struct event_sink *later)
 {
-	*out = NULL;
 	struct server *s = calloc(1, sizeof(*s));
-	if (!s) {
-		event_emit_error(now, SRC_SERVER, 0, ENOMEM, "server start %s", addr->text);
-		return -ENOMEM;
-	}
+	if (!s)
+		return NULL;
 	s->addr = *addr;
 	s->opts = *opts;
 	if (!s->opts.type)
@@ -205,27 +203,33 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 	stats_init(&s->stats);
 	pthread_mutex_init(&s->conns_lock, NULL);
 	s->qsink = (struct event_sink){ queue_emit, s, NULL };
-	int r;
 	s->evq = malloc(SERVER_EVQ * sizeof(*s->evq));
 	if (s->opts.type == SOCK_DGRAM)
 		s->dbuf = malloc(s->opts.chunk);
 	if (!s->evq || (s->opts.type == SOCK_DGRAM && !s->dbuf)) {
-		r = -ENOMEM;
-		event_emit_error(now, SRC_SERVER, 0, ENOMEM, "server start %s", addr->text);
-		goto fail;
+		atomic_store(&s->finished, true);
+		server_destroy(s, NULL);
+		return NULL;
 	}
+	return s;
+}
 
+/* Make the node safe to take, then the socket: bound with the mode, listening (or, for
+ * datagrams, asking for credentials). Returns 0 or -errno after one error line. */
+static int open_socket(struct server *s, const struct event_sink *now)
+{
+	const struct uds_addr *addr = &s->addr;
+	int r;
 	if (!addr->abstract && (r = prepare_node(addr, now)) < 0)
-		goto fail;
+		return r;
 	s->lfd = socket(AF_UNIX, s->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s->lfd < 0) {
-		r = -errno;
-		event_emit_error(now, SRC_SERVER, 0, -r, "socket");
-		goto fail;
+		event_emit_error(now, SRC_SERVER, 0, errno, "socket");
+		return -errno;
 	}
-	if ((r = bind_with_mode(s->lfd, addr, opts->mode)) < 0) {
+	if ((r = bind_with_mode(s->lfd, addr, s->opts.mode)) < 0) {
 		event_emit_error(now, SRC_SERVER, 0, -r, "bind %s", addr->text);
-		goto fail;
+		return r;
 	}
 	/* Ours to remove if listen fails; checked against the kernel's word once listening. */
 	if (!addr->abstract && lstat(addr->text, &s->node) == 0 && S_ISSOCK(s->node.st_mode))
@@ -234,7 +238,7 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 		event_emit_error(now, SRC_SERVER, 0, -r, "%s %s",
 				 s->opts.type == SOCK_DGRAM ? "setsockopt SO_PASSCRED" : "listen",
 				 addr->text);
-		goto fail;
+		return r;
 	}
 	bool verified;
 	if (s->own_node && node_bound_here(s->lfd, addr->text, &s->node, &verified) == -ESTALE) {
@@ -243,26 +247,36 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 				"the node at %s is not the one just bound (it was replaced); it will "
 				"not be removed at stop", addr->text);
 	}
-	if ((r = sysio_pipe(s->ctl, O_NONBLOCK)) < 0) {
+	return 0;
+}
+
+int server_start(struct server **out, const struct uds_addr *addr, const struct server_opts *opts,
+		 const struct event_sink *now, const struct event_sink *later)
+{
+	*out = NULL;
+	struct server *s = server_new(addr, opts, later);
+	if (!s) {
+		event_emit_error(now, SRC_SERVER, 0, ENOMEM, "server start %s", addr->text);
+		return -ENOMEM;
+	}
+	int r = open_socket(s, now);
+	if (r == 0 && (r = sysio_pipe(s->ctl, O_NONBLOCK)) < 0)
 		event_emit_error(now, SRC_SERVER, 0, -r, "pipe");
-		goto fail;
+	if (r == 0) {
+		struct event ev;
+		event_init(&ev, SRC_SERVER, EV_LISTEN);
+		event_textf(&ev, "%s", addr->text);
+		sink_emit(now, &ev);
+		r = session_thread_start(&s->thread, &s->thread_started, server_main, s, now,
+					 SRC_SERVER, "server start", addr->text);
 	}
-	struct event ev;
-	event_init(&ev, SRC_SERVER, EV_LISTEN);
-	event_textf(&ev, "%s", addr->text);
-	sink_emit(now, &ev);
-	if ((r = pthread_create(&s->thread, NULL, server_main, s)) != 0) {
-		event_emit_error(now, SRC_SERVER, 0, r, "server start %s: pthread_create", addr->text);
-		r = -r;
-		goto fail;
+	if (r < 0) {
+		atomic_store(&s->finished, true);
+		server_destroy(s, now);
+		return r;
 	}
-	s->thread_started = true;
 	*out = s;
 	return 0;
-fail:
-	atomic_store(&s->finished, true);
-	server_destroy(s, now);
-	return r;
 }
 
 void server_request_stop(struct server *s)
@@ -777,6 +791,21 @@ static void serve_datagrams(struct server *s)
 		;
 }
 
+/* The control pipe, the listener (unless accepts are paused), then each connection.
+ * Returns how many connections are in it. */
+static size_t fill_poll_set(struct server *s)
+{
+	s->pfds[0] = (struct pollfd){ .fd = s->ctl[0], .events = POLLIN };
+	s->pfds[1] = (struct pollfd){ .fd = s->accept_paused ? -1 : s->lfd, .events = POLLIN };
+	for (size_t i = 0; i < s->nconns; i++)
+		s->pfds[2 + i] = (struct pollfd){
+			.fd = s->conns[i].fd,
+			/* Backpressure: while the echo cannot be written, stop reading. */
+			.events = s->conns[i].pending ? POLLOUT : POLLIN,
+		};
+	return s->nconns;
+}
+
 static void *server_main(void *arg)
 {
 	struct server *s = arg;
@@ -799,15 +828,7 @@ static void *server_main(void *arg)
 				timeout = (int)((s->paused_until_ns - now) / 1000000u) + 1;
 		}
 		trim(s);
-		s->pfds[0] = (struct pollfd){ .fd = s->ctl[0], .events = POLLIN };
-		s->pfds[1] = (struct pollfd){ .fd = s->accept_paused ? -1 : s->lfd, .events = POLLIN };
-		for (size_t i = 0; i < s->nconns; i++)
-			s->pfds[2 + i] = (struct pollfd){
-				.fd = s->conns[i].fd,
-				/* Backpressure: while the echo cannot be written, stop reading. */
-				.events = s->conns[i].pending ? POLLOUT : POLLIN,
-			};
-		size_t n = s->nconns;
+		size_t n = fill_poll_set(s);
 		flush_events(s);
 		int r = poll(s->pfds, 2 + n, timeout);
 		if (r < 0) {

@@ -1,7 +1,7 @@
-/* cmd_ancil: what the --fd PATH (repeatable), --creds and --bind options of client, connect
- * and send turn into: descriptors opened to pass, credentials, a local address. */
-#ifndef UDSCOPE_CMD_ANCIL_H
-#define UDSCOPE_CMD_ANCIL_H
+/* cmd_start: what the commands that start sessions share: --type, --fd PATH (repeatable),
+ * --creds and --bind turned into values, and committing (or discarding) what they start. */
+#ifndef UDSCOPE_CMD_START_H
+#define UDSCOPE_CMD_START_H
 
 #include <stdbool.h>
 
@@ -22,5 +22,11 @@ int cmd_socktype(const struct cmd_args *a);
  * address; *OK says which. Only a datagram socket may be bound. */
 const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const char *op,
 				int type, struct uds_addr *out, bool *ok);
+
+struct session;
+/* After a session's start function returned R for S: on success commit S running as IMPL
+ * and, with WAIT, make the line wait for it to finish (CMD_PENDING, else CMD_OK); on
+ * failure discard S (CMD_FAIL). */
+int cmd_started(struct app *app, struct session *s, void *impl, int r, bool wait);
 
 #endif

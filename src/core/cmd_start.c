@@ -1,8 +1,8 @@
-/* cmd_ancil: what the --fd PATH (repeatable), --creds and --bind options of client, connect
- * and send turn into: descriptors opened to pass, credentials, a local address. */
+/* cmd_start: what the commands that start sessions share: --type, --fd PATH (repeatable),
+ * --creds and --bind turned into values, and committing (or discarding) what they start. */
 #include "config.h"
 
-#include "core/cmd_ancil.h"
+#include "core/cmd_start.h"
 
 #include <string.h>
 
@@ -33,6 +33,19 @@ bool cmd_ancil(struct app *app, const struct cmd_args *a, const char *op, struct
 int cmd_socktype(const struct cmd_args *a)
 {
 	return socktype_parse(cmd_str(a, "type", "stream"));
+}
+
+int cmd_started(struct app *app, struct session *s, void *impl, int r, bool wait)
+{
+	if (r < 0) {
+		app_discard(app, s);
+		return CMD_FAIL;
+	}
+	app_commit(app, s, impl);
+	if (!wait)
+		return CMD_OK;
+	app_wait_session(app, s);
+	return CMD_PENDING;
 }
 
 const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const char *op,
