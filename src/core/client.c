@@ -23,6 +23,21 @@
 /* Bytes an interactive session may hold queued for sending before send says no. */
 #define CLIENT_QUEUE_MAX (64u << 20)
 
+/* One message (or, on a stream, one send's bytes) in the queue. */
+struct qrec {
+	size_t len;
+	struct ancil anc;         /* descriptors owned until sent */
+};
+
+/* What the thread sends: the bytes and records it took from the queue. */
+struct outq {
+	char *buf;
+	size_t len, cap, off;        /* bytes; off: sent so far */
+	struct qrec *recs;
+	size_t nrecs, reccap, cur;   /* cur: the record off is in */
+	size_t cur_start;            /* where record cur starts in buf */
+};
+
 struct client {
 	struct uds_addr addr;
 	struct client_opts opts;
@@ -52,16 +67,15 @@ struct client {
 	/* One-shot: what was sent, to check the echo against. */
 	char *msg;
 	size_t msg_len;
+	/* The thread's own buffers, kept here rather than on its stack (a child forked meanwhile
+	 * still sees them reachable). */
+	struct outq out;
+	char *inbuf;
 	bool own_bind;            /* --bind made this node: removed at the end if still ours */
 	char bind_path[sizeof(((struct uds_addr *)0)->text)];
 	struct stat bound;
 };
 
-/* One message (or, on a stream, one send's bytes) in the queue. */
-struct qrec {
-	size_t len;
-	struct ancil anc;         /* descriptors owned until sent */
-};
 
 static void *client_main(void *arg);
 
@@ -69,8 +83,9 @@ static void *client_main(void *arg);
 static int bind_local(struct client *c, const struct uds_addr *b, const struct event_sink *now)
 {
 	if (!b) {
-		sa_family_t fam = AF_UNIX;   /* autobind: the kernel picks an abstract name */
-		if (bind(c->fd, (const struct sockaddr *)&fam, sizeof(fam)) == 0)
+		/* Autobind: only the family given, the kernel picks an abstract name. */
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		if (bind(c->fd, (const struct sockaddr *)&sun, sizeof(sa_family_t)) == 0)
 			return 0;
 		event_emit_error(now, SRC_CLIENT, 0, errno, "client: autobind");
 		return -errno;
@@ -413,14 +428,6 @@ const struct stats *client_stats(const struct client *c)
 
 /* ---- the thread ---- */
 
-/* What the thread sends: the bytes and records it took from the queue. */
-struct outq {
-	char *buf;
-	size_t len, cap, off;        /* bytes; off: sent so far */
-	struct qrec *recs;
-	size_t nrecs, reccap, cur;   /* cur: the record off is in */
-	size_t cur_start;            /* where record cur starts in buf */
-};
 
 /* Move the queue into O (empty now). Returns the bytes taken; records are taken even when
  * they hold no bytes (an empty datagram). */
@@ -502,7 +509,7 @@ static int64_t echo_mismatch(const struct client *c, uint64_t received, const ch
 struct crun {
 	struct client *c;
 	bool oneshot;
-	struct outq o;                /* what is being sent */
+	struct outq *o;               /* what is being sent (c->out) */
 	char *in;                     /* one recv's worth */
 	bool message;                 /* seqpacket or dgram: each send and recv is a message */
 	uint64_t received, expected;  /* one-shot: echo bytes so far, and the message's length */
@@ -533,7 +540,7 @@ static bool take_stop(struct crun *r)
 
 static bool out_pending(const struct crun *r)
 {
-	return r->o.cur < r->o.nrecs;
+	return r->o->cur < r->o->nrecs;
 }
 
 /* "sending 5 bytes b'hello' with 2 fds": one line a record taken from the queue. */
@@ -541,15 +548,15 @@ static void say_sending(struct crun *r)
 {
 	struct client *c = r->c;
 	size_t at = 0;
-	for (size_t i = 0; i < r->o.nrecs; i++) {
-		const struct qrec *q = &r->o.recs[i];
+	for (size_t i = 0; i < r->o->nrecs; i++) {
+		const struct qrec *q = &r->o->recs[i];
 		struct event ev;
 		event_init(&ev, SRC_CLIENT, EV_SEND);
-		event_set_bytes(&ev, r->o.buf + at, q->len);
+		event_set_bytes(&ev, r->o->buf + at, q->len);
 		ev.message = r->message;
 		ev.nfds = (uint8_t)q->anc.nfds;
 		if (c->opts.capture && q->len)
-			ev.capture = capture_put(c->opts.capture, r->o.buf + at, q->len);
+			ev.capture = capture_put(c->opts.capture, r->o->buf + at, q->len);
 		if (q->anc.has_cred) {
 			ev.has_cred = ev.cred_msg = true;
 			ev.pid = q->anc.cred.pid;
@@ -567,7 +574,7 @@ static void say_sending(struct crun *r)
 static void refill(struct crun *r)
 {
 	struct client *c = r->c;
-	if (!out_pending(r) && take_queue(c, &r->o))
+	if (!out_pending(r) && take_queue(c, r->o))
 		say_sending(r);
 	if (r->draining && !out_pending(r) && !r->linger_until) {
 		shutdown(c->fd, SHUT_WR);
@@ -586,7 +593,7 @@ static bool past_deadline(struct crun *r)
 		return false;
 	r->status = ETIMEDOUT;
 	if (r->draining) {
-		uint64_t total, left = unsent_bytes(c, r->o.len - r->o.off, &total);
+		uint64_t total, left = unsent_bytes(c, r->o->len - r->o->off, &total);
 		event_emit_error(&c->later, SRC_CLIENT, 0, ETIMEDOUT,
 				 "disconnect %s: %llu of %llu bytes not sent after %d s (the peer is "
 				 "not reading)", c->addr.text, (unsigned long long)left,
@@ -606,7 +613,7 @@ static void send_failed(struct crun *r, int err)
 	r->status = err;
 	r->over = true;
 	close_queue(c);
-	uint64_t total, left = unsent_bytes(c, r->o.len - r->o.off, &total);
+	uint64_t total, left = unsent_bytes(c, r->o->len - r->o->off, &total);
 	event_emit_error(&c->later, SRC_CLIENT, 0, err, "send %s: %llu of %llu bytes not sent",
 			 c->addr.text, (unsigned long long)left, (unsigned long long)total);
 }
@@ -616,7 +623,7 @@ static void send_failed(struct crun *r, int err)
 static void send_some(struct crun *r)
 {
 	struct client *c = r->c;
-	struct outq *o = &r->o;
+	struct outq *o = r->o;
 	while (out_pending(r)) {
 		struct qrec *q = &o->recs[o->cur];
 		size_t end = o->cur_start + q->len;
@@ -716,7 +723,7 @@ static void final_checks(struct crun *r)
 		return;
 	if (!r->oneshot) {
 		close_queue(c);
-		uint64_t total, left = unsent_bytes(c, r->o.len - r->o.off, &total);
+		uint64_t total, left = unsent_bytes(c, r->o->len - r->o->off, &total);
 		if (left) {
 			r->status = EPIPE;
 			event_emit_error(&c->later, SRC_CLIENT, 0, EPIPE,
@@ -773,7 +780,8 @@ static void *client_main(void *arg)
 		.c = c,
 		.oneshot = c->opts.oneshot,
 		.message = c->opts.type != SOCK_STREAM,
-		.in = malloc(c->opts.chunk),
+		.o = &c->out,
+		.in = c->inbuf = malloc(c->opts.chunk),
 		.expected = c->opts.oneshot ? c->msg_len : 0,
 	};
 	if (r.oneshot && c->opts.timeout_ms > 0)
@@ -794,10 +802,12 @@ static void *client_main(void *arg)
 	sink_emit(&c->later, &ev);
 	shutdown(c->fd, SHUT_RDWR);
 	free(r.in);
-	for (size_t i = r.o.cur; i < r.o.nrecs; i++)
-		ancil_close(&r.o.recs[i].anc);
-	free(r.o.buf);
-	free(r.o.recs);
+	c->inbuf = NULL;
+	for (size_t i = r.o->cur; i < r.o->nrecs; i++)
+		ancil_close(&r.o->recs[i].anc);
+	free(r.o->buf);
+	free(r.o->recs);
+	memset(r.o, 0, sizeof(*r.o));
 	finish(c, r.status);
 	return NULL;
 }
