@@ -202,8 +202,11 @@ int client_start_ancil(struct client **out, const struct uds_addr *addr,
 	}
 	c->later = *later;
 	int r;
-	event_emit_info(now, SRC_CLIENT, 0, "connecting to %s (%s)", addr->text,
-			socktype_name(c->opts.type));
+	struct event ev;
+	event_init(&ev, SRC_CLIENT, EV_INFO);
+	event_textf(&ev, "connecting to %s", addr->text);
+	ev.socktype = (uint8_t)c->opts.type;
+	sink_emit(now, &ev);
 	if ((r = open_socket(c, opts->bind, now)) < 0)
 		goto fail;
 	say_connected(c, now);

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include "core/bytes.h"
 #include "core/json.h"
+#include "core/socktype.h"
 
 uint64_t event_now_ns(void)
 {
@@ -200,6 +202,14 @@ static void put_received(struct out *o, const struct event *ev)
 		put(o, "received %" PRIu64 " bytes ", ev->nbytes);
 }
 
+/* " (seqpacket)": the type, unless it is the walkthrough's stream (its lines stay as they were). */
+static void put_socktype(struct out *o, const struct event *ev)
+{
+	const char *name = ev->socktype ? socktype_name(ev->socktype) : NULL;
+	if (name && ev->socktype != SOCK_STREAM)
+		put(o, " (%s)", name);
+}
+
 static void put_fds(struct out *o, const struct event *ev)
 {
 	if (ev->nfds)
@@ -256,6 +266,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 	switch (ev->kind) {
 	case EV_INFO:
 		put_safe(&o, ev->text);
+		put_socktype(&o, ev);
 		break;
 	case EV_ERROR:
 		put_error(&o, ev->text, ev->err);
@@ -263,6 +274,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 	case EV_LISTEN:
 		put(&o, "starting up on ");
 		put_safe(&o, ev->text);
+		put_socktype(&o, ev);
 		break;
 	case EV_WAIT:
 		put_safe(&o, ev->text[0] ? ev->text : "waiting for a connection");
@@ -426,6 +438,8 @@ static void put_json_ancil(struct out *o, const struct event *ev)
 		put(o, ",\"cred_source\":\"SCM_CREDENTIALS\"");
 		put_json_string(o, "comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	}
+	if (ev->socktype && socktype_name(ev->socktype))
+		put(o, ",\"socket_type\":\"%s\"", socktype_name(ev->socktype));
 	if (ev->nfds)
 		put(o, ",\"fds\":%u", (unsigned)ev->nfds);
 	if (ev->ctrunc)

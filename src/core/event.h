@@ -68,6 +68,7 @@ struct event {
 	bool ctrunc;           /* RECV: MSG_CTRUNC, the control data was cut (descriptors lost) */
 	uint8_t nfds;          /* RECV/SEND: descriptors passed with it (SCM_RIGHTS) */
 	uint8_t sender;        /* RECV/SEND of a datagram: enum event_sender; text: the address */
+	uint8_t socktype;      /* LISTEN, and a client's connecting line: SOCK_* (0: not said) */
 	uint64_t msg_len;      /* RECV of a message: its whole length (MSG_TRUNC), >= nbytes */
 	char comm[16];         /* cred_msg: the sending process's name, "" when not known */
 	/* INFO about a descriptor passed with a message: its number here and what it is (text:

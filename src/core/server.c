@@ -266,6 +266,7 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 		struct event ev;
 		event_init(&ev, SRC_SERVER, EV_LISTEN);
 		event_textf(&ev, "%s", addr->text);
+		ev.socktype = (uint8_t)s->opts.type;
 		sink_emit(now, &ev);
 		r = session_thread_start(&s->thread, &s->thread_started, server_main, s, now,
 					 SRC_SERVER, "server start", addr->text);

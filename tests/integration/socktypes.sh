@@ -7,8 +7,8 @@ NAME=socktypes
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 P="$S/dgram_peer.py"
 
-command -v python3 >/dev/null 2>&1 || skip_all 24 "python3 not installed"
-echo "1..24"
+command -v python3 >/dev/null 2>&1 || skip_all 25 "python3 not installed"
+echo "1..25"
 
 srv=""
 serve() { # serve NAME TYPE [OPTS]: a udscope batch server in the background
@@ -151,3 +151,10 @@ check "a regular file is never removed for a dgram server" \
 "$U" -b -e "send hi --fd /etc/hostname" </dev/null >"$D/out" 2>"$D/err"
 check "send with no connection: one line, no errno text" \
 	[ "$(cat "$D/err")" = "udscope: send: no connection (connect PATH first)" ]
+
+# 25: lines and JSON say the type (stream lines stay the walkthrough's).
+"$U" -b --json -e "server start $D/t --type dgram" -e "client $D/t x --type dgram" -e quit \
+	</dev/null >"$D/out" 2>"$D/err"
+check "JSON: socket_type on the listen and connecting lines" sh -c "
+	grep -q '\"kind\":\"listen\".*\"socket_type\":\"dgram\"' '$D/out' &&
+	grep -q '\"text\":\"connecting to $D/t\",\"socket_type\":\"dgram\"' '$D/out'"
