@@ -14,6 +14,8 @@ usage: dgram_peer.py MODE ARGS...
   gone PATH                bind, send, close and unlink before the echo can arrive
   unbound PATH MSG         one datagram from an unbound socket
   creds PATH               dgram: send with explicit SCM_CREDENTIALS; print our pid
+  sendfds PATH FILE        seqpacket: socket.send_fds with FILE, socket.recv_fds the echo,
+                           read the file through the descriptor that came back; print it
 """
 import array
 import os
@@ -137,6 +139,16 @@ def main():
         os.unlink(os.path.join(d, "gone"))
     elif mode == "unbound":
         socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(args[1].encode(), args[0])
+    elif mode == "sendfds":
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        s.connect(args[0])
+        with open(args[1], "rb") as f:
+            socket.send_fds(s, [b"fd via send_fds"], [f.fileno()])
+        s.settimeout(10)
+        msg, fds, flags, addr = socket.recv_fds(s, 100, 4)
+        print(msg.decode(), len(fds), os.read(fds[0], 100).decode().strip())
+        for fd in fds:
+            os.close(fd)
     elif mode == "creds":
         s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         cred = struct.pack("iII", os.getpid(), os.getuid(), os.getgid())

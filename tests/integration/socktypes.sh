@@ -7,8 +7,8 @@ NAME=socktypes
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 P="$S/dgram_peer.py"
 
-command -v python3 >/dev/null 2>&1 || skip_all 25 "python3 not installed"
-echo "1..25"
+command -v python3 >/dev/null 2>&1 || skip_all 26 "python3 not installed"
+echo "1..26"
 
 srv=""
 serve() { # serve NAME TYPE [OPTS]: a udscope batch server in the background
@@ -25,6 +25,10 @@ python3 "$P" three "$D/q" >"$D/out" 2>"$D/err"
 check "seqpacket: python3's three messages echoed whole" [ "$(tr '\n' ' ' <"$D/out")" = "5 14 1 " ]
 wait_for has "received 1 bytes b'3'"
 check "seqpacket: three sends, three messages" sh -c "grep -c ': received ' '$D/srv.out' | grep -qx 3"
+printf 'seqpacket file\n' >"$D/file.txt"
+python3 "$P" sendfds "$D/q" "$D/file.txt" >"$D/out" 2>"$D/err"
+check "seqpacket: socket.send_fds in, socket.recv_fds back, the file read through it" \
+	[ "$(cat "$D/out")" = "fd via send_fds 1 seqpacket file" ]
 "$U" -b -e "client $D/q --type seqpacket" </dev/null >"$D/out" 2>"$D/err"
 wait_for has "received 16 of 41 bytes (message truncated: 25 bytes discarded) b'This is the mess'"
 check "seqpacket: 16 of 41 bytes, 25 discarded (MSG_TRUNC)" \
