@@ -76,7 +76,6 @@ struct client {
 	struct stat bound;
 };
 
-
 static void *client_main(void *arg);
 
 /* Where a datagram client's replies come back to: the --bind path or an autobound name. */
