@@ -58,7 +58,8 @@ struct event {
 	uint16_t mark_len;     /* decide a verdict); mark_len 0: none */
 	int err;               /* errno (ERROR, DONE) */
 	pid_t actor;           /* pid of the process this line speaks for (pair demo), 0 if none */
-	bool has_cred;         /* pid/uid/gid below are the peer's SO_PEERCRED */
+	bool has_cred;         /* pid/uid/gid below are the peer's SO_PEERCRED (or, with
+				* cred_msg, a message's SCM_CREDENTIALS) */
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;

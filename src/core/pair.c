@@ -819,6 +819,7 @@ static void ops_info(const void *p, struct session_info *out)
 	const struct pair *pr = p;
 	snprintf(out->path, sizeof(out->path), "socketpair(%s)",
 		 socktype_name(pr->type) ? socktype_name(pr->type) : "?");
+	out->type = socktype_name(pr->type);
 }
 
 const struct session_ops pair_session_ops = {
