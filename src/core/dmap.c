@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/render_kinds.h"
 
 #define MIN_BOX 3              /* "[", something, "]": narrower calls make a density bar */
 #define LINE_MAX_COLS 1000

@@ -8,13 +8,27 @@
 #include <string.h>
 
 #include "core/cmd.h"
+#include "core/event.h"
 #include "core/json.h"
-#include "core/render_kinds.h"
 
 static const char *const kind_names[REPORT__COUNT] = {
 	[REPORT_HELP] = "help",
 	[REPORT_SESSIONS] = "sessions",
+	[REPORT_INSPECT] = "inspect",
+	[REPORT_SOCKETS] = "sockets",
 };
+
+static const int kind_sources[REPORT__COUNT] = {
+	[REPORT_HELP] = SRC_SYSTEM,
+	[REPORT_SESSIONS] = SRC_SYSTEM,
+	[REPORT_INSPECT] = SRC_INSPECT,
+	[REPORT_SOCKETS] = SRC_INSPECT,
+};
+
+int render_kind_source(enum report_kind kind)
+{
+	return (unsigned)kind < REPORT__COUNT ? kind_sources[kind] : SRC_SYSTEM;
+}
 
 const char *render_kind_name(enum report_kind kind)
 {
@@ -75,6 +89,12 @@ void render_text(const struct report *r, render_line_fn fn, void *ctx)
 	case REPORT_SESSIONS:
 		render_sessions_text(r->sessions, fn, ctx);
 		break;
+	case REPORT_INSPECT:
+		render_inspect_text(r->inspect, fn, ctx);
+		break;
+	case REPORT_SOCKETS:
+		render_sockets_text(r->sockets, fn, ctx);
+		break;
 	case REPORT__COUNT:
 		break;
 	}
@@ -91,6 +111,12 @@ char *render_json(const struct report *r, size_t *len)
 		break;
 	case REPORT_SESSIONS:
 		render_sessions_json(r->sessions, &j);
+		break;
+	case REPORT_INSPECT:
+		render_inspect_json(r->inspect, &j);
+		break;
+	case REPORT_SOCKETS:
+		render_sockets_json(r->sockets, &j);
 		break;
 	case REPORT__COUNT:
 		break;

@@ -6,7 +6,6 @@
 
 #include "core/json.h"
 #include "core/render.h"
-#include "core/render_kinds.h"
 #include "core/session.h"
 
 void render_sessions_text(const struct sessions_report *r, render_line_fn fn, void *ctx)
@@ -31,7 +30,8 @@ void render_sessions_text(const struct sessions_report *r, render_line_fn fn, vo
 		/* The pair demo has no type or path of its own. */
 		char where[160] = "";
 		if (in->kind != SESSION_PAIR)
-			snprintf(where, sizeof(where), " stream %s", in->path);
+			snprintf(where, sizeof(where), " %s %s", in->type ? in->type : "stream",
+				 in->path);
 		render_linef(fn, ctx, 0, "#%u %s%s %s%s%s", in->id, in->kind_name, where,
 			     in->state, clients, figs);
 	}
@@ -45,7 +45,7 @@ void render_sessions_json(const struct sessions_report *r, struct json *j)
 		json_open(j, NULL);
 		json_uint(j, "id", in->id);
 		json_cstr(j, "kind", in->kind_name);
-		json_cstr(j, "type", in->kind == SESSION_PAIR ? NULL : "stream");
+		json_cstr(j, "type", in->kind == SESSION_PAIR ? NULL : in->type ? in->type : "stream");
 		json_cstr(j, "path", in->kind == SESSION_PAIR ? NULL : in->path);
 		json_cstr(j, "state", in->state);
 		json_bool(j, "finished", in->finished);

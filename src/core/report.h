@@ -11,11 +11,15 @@
 #include <stddef.h>
 
 struct cmd_entry;
+struct inspect_report;
 struct session_info;
+struct sockets_report;
 
 enum report_kind {
 	REPORT_HELP,          /* help: commands (and, for a front end that has them, keys) */
 	REPORT_SESSIONS,      /* sessions: every session's snapshot, oldest first */
+	REPORT_INSPECT,       /* inspect PATH: inspect_report.h */
+	REPORT_SOCKETS,       /* sockets [FILTER]: inspect_report.h */
 	/* More kinds join here (inspect, sockets, sessions): a struct below, a member of the
 	 * union, and their rendering in render.c. */
 	REPORT__COUNT
@@ -39,6 +43,8 @@ struct report {
 	union {
 		const struct help_report *help;
 		const struct sessions_report *sessions;
+		const struct inspect_report *inspect;
+		const struct sockets_report *sockets;
 	};
 };
 

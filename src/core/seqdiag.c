@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/render_kinds.h"
 
 #define TIME_W 9               /* "+12.345ms" */
 #define LINE_MAX_W 512

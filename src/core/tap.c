@@ -18,7 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/ancil.h"
 #include "core/capture.h"
+#include "core/msgio.h"
 #include "core/node.h"
 #include "core/session.h"
 #include "core/sysio.h"
@@ -36,8 +38,7 @@ enum { CLI, SRV };   /* the two sides of a connection; dir[CLI] is client->serve
 struct tap_dir {
 	char *buf;                /* TAP_BUF bytes */
 	size_t len, off;          /* bytes held, of which OFF went on already */
-	int fds[TAP_MAX_FDS];     /* SCM_RIGHTS that came with the chunk held, passed on with it */
-	size_t nfds;
+	struct ancil anc;         /* SCM_RIGHTS that came with the chunk held, passed on with it */
 	bool eof;                 /* the sending side shut its writing down */
 	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
 	struct ucred as;          /* the sending side's own credentials */
@@ -281,20 +282,13 @@ const struct stats *tap_stats(const struct tap *t)
 
 /* ---- connections ---- */
 
-static void close_fds(int *fds, size_t *n)
-{
-	for (size_t i = 0; i < *n; i++)
-		close(fds[i]);
-	*n = 0;
-}
-
 /* Close connection I and free it, without a word. */
 static void drop_conn(struct tap *t, size_t i)
 {
 	struct tap_conn *c = t->conns[i];
 	for (int s = CLI; s <= SRV; s++) {
 		sysio_close(&c->fd[s]);
-		close_fds(c->dir[s].fds, &c->dir[s].nfds);
+		ancil_close(&c->dir[s].anc);
 		free(c->dir[s].buf);
 	}
 	free(c);
@@ -471,129 +465,40 @@ static bool retry_connects(struct tap *t)
 
 /* ---- forwarding ---- */
 
-/* "passing 2 fds: /tmp/x, socket:[123]" (what each refers to) into the chunk's line. */
-static void describe_fds(const struct tap_dir *d, bool truncated, struct event *ev)
-{
-	size_t w = strlen(ev->text);
-	for (size_t i = 0; i < d->nfds && w < sizeof(ev->text); i++) {
-		char link[64], target[PATH_MAX];
-		snprintf(link, sizeof(link), "/proc/self/fd/%d", d->fds[i]);
-		ssize_t n = readlink(link, target, sizeof(target) - 1);
-		target[n > 0 ? n : 0] = '\0';
-		int k = i ? snprintf(ev->text + w, sizeof(ev->text) - w, ",")
-			  : snprintf(ev->text + w, sizeof(ev->text) - w, "passing %zu fd%s:",
-				     d->nfds, d->nfds == 1 ? "" : "s");
-		w += k > 0 ? (size_t)k : 0;
-		if (w >= sizeof(ev->text))
-			break;
-		k = snprintf(ev->text + w, sizeof(ev->text) - w, " %s", n > 0 ? target : "?");
-		w += k > 0 ? (size_t)k : 0;
-	}
-	if (truncated && w < sizeof(ev->text))
-		snprintf(ev->text + w, sizeof(ev->text) - w, "%s(control data truncated: some fds "
-			 "were lost, MSG_CTRUNC)", w ? " " : "");
-}
-
-/* Pick the SCM_RIGHTS descriptors out of a received message into D. Returns true when the
- * kernel had to drop some (MSG_CTRUNC). */
-static bool take_fds(struct msghdr *m, struct tap_dir *d)
-{
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		const unsigned char *p = CMSG_DATA(cm);
-		for (size_t i = 0; i < n; i++) {
-			int fd;
-			memcpy(&fd, p + i * sizeof(int), sizeof(int));
-			if (d->nfds < TAP_MAX_FDS)
-				d->fds[d->nfds++] = fd;
-			else
-				close(fd);
-		}
-	}
-	return (m->msg_flags & MSG_CTRUNC) != 0;
-}
-
-union tap_cmsg {
-	struct cmsghdr align;
-	char buf[CMSG_SPACE(TAP_MAX_FDS * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
-};
-
 /* Receive a chunk (and its descriptors) from FD into D. Returns the bytes, 0 at EOF, or
- * -errno (-EAGAIN: nothing now). */
-static ssize_t recv_chunk(int fd, struct tap_dir *d, bool *truncated)
+ * -errno (-EAGAIN: nothing now); IN says what came beside them. */
+static ssize_t recv_chunk(int fd, struct tap_dir *d, struct msgio_in *in)
 {
-	union tap_cmsg cbuf;
-	struct iovec iov = { d->buf, TAP_BUF };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
-			    .msg_controllen = sizeof(cbuf.buf) };
-	ssize_t n;
-	do
-		n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	*truncated = take_fds(&m, d);
+	ssize_t n = msgio_recv(fd, d->buf, TAP_BUF, false, 0, in);
+	if (n >= 0)
+		d->anc = in->anc;   /* ours now: passed on with the chunk, then closed */
 	return n;
 }
 
-/* One control message of LEVEL SOL_SOCKET, TYPE, with the N bytes at DATA, at CM. */
-static void put_cmsg(struct cmsghdr *cm, int type, const void *data, size_t n)
-{
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = type;
-	cm->cmsg_len = CMSG_LEN(n);
-	memcpy(CMSG_DATA(cm), data, n);
-}
-
-/* What goes with D's next bytes: its descriptors (until they went once) and, when udscope
- * may, the sender's credentials. */
-static void control_of(const struct tap_dir *d, union tap_cmsg *cbuf, struct msghdr *m)
-{
-	size_t len = (d->nfds ? CMSG_SPACE(d->nfds * sizeof(int)) : 0) +
-		     (d->has_as ? CMSG_SPACE(sizeof(struct ucred)) : 0);
-	if (!len)
-		return;
-	memset(cbuf->buf, 0, len);
-	m->msg_control = cbuf->buf;
-	m->msg_controllen = len;
-	struct cmsghdr *cm = CMSG_FIRSTHDR(m);
-	if (d->nfds) {
-		put_cmsg(cm, SCM_RIGHTS, d->fds, d->nfds * sizeof(int));
-		cm = CMSG_NXTHDR(m, cm);
-	}
-	if (d->has_as)
-		put_cmsg(cm, SCM_CREDENTIALS, &d->as, sizeof(d->as));
-}
-
-/* Send what D holds to FD, its descriptors with the first byte. Returns 0 (all sent or the
- * socket is full) or -errno. */
+/* Send what D holds to FD, its descriptors with the first byte (and, as root, the sender's
+ * credentials with every piece). Returns 0 (all sent or the socket is full) or -errno. */
 static int send_held(int fd, struct tap_dir *d)
 {
 	while (d->off < d->len) {
-		union tap_cmsg cbuf;
-		struct iovec iov = { d->buf + d->off, d->len - d->off };
-		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-		control_of(d, &cbuf, &m);
-		ssize_t n = sendmsg(fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && d->has_as && (errno == EPERM || errno == ESRCH)) {
+		d->anc.has_cred = d->has_as;
+		d->anc.cred = d->as;
+		ssize_t n = msgio_send(fd, d->buf + d->off, d->len - d->off, &d->anc, NULL, 0);
+		if (n < 0 && d->has_as && (n == -EPERM || n == -ESRCH)) {
 			d->has_as = false;   /* not allowed after all, or the sender is gone */
 			continue;
 		}
 		if (n < 0)
-			return errno == EAGAIN ? 0 : -errno;
-		close_fds(d->fds, &d->nfds);   /* the receiver has its own copies now */
+			return n == -EAGAIN ? 0 : (int)n;
+		ancil_close(&d->anc);   /* the receiver has its own copies now */
 		d->off += (size_t)n;
 	}
 	d->off = d->len = 0;
 	return 0;
 }
 
-/* A chunk came in one way: count it, keep it whole, show it. */
-static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n, bool truncated)
+/* A chunk came in one way: count it, keep it whole, show it and what came with it. */
+static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
+		      const struct msgio_in *in)
 {
 	struct tap_dir *d = &c->dir[way];
 	d->bytes += n;
@@ -607,8 +512,10 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n, bool
 	event_set_bytes(ev, d->buf, n);
 	if (t->opts.capture)
 		ev->capture = capture_put(t->opts.capture, d->buf, n);
-	if (d->nfds || truncated)
-		describe_fds(d, truncated, ev);
+	msgio_describe(ev, in, false, false);
+	if (d->anc.nfds)
+		msgio_say_fds(&t->qsink, SRC_TAP, c->id, &d->anc, way == CLI
+			      ? ", passed on to the server" : ", passed on to the client");
 }
 
 /* What became of one direction this round. */
@@ -624,8 +531,8 @@ static enum flow forward(struct tap *t, struct tap_conn *c, int way, int *err)
 			return FLOW_SEND_FAILED;
 		if (d->len || d->eof)
 			return FLOW_OK;   /* the other side is not reading: wait, read nothing */
-		bool truncated = false;
-		ssize_t n = recv_chunk(from, d, &truncated);
+		struct msgio_in in;
+		ssize_t n = recv_chunk(from, d, &in);
 		if (n == -EAGAIN)
 			return FLOW_OK;
 		if (n < 0) {
@@ -645,7 +552,7 @@ static enum flow forward(struct tap *t, struct tap_conn *c, int way, int *err)
 			return FLOW_OK;
 		}
 		d->len = (size_t)n;
-		say_chunk(t, c, way, (size_t)n, truncated);
+		say_chunk(t, c, way, (size_t)n, &in);
 	}
 	return FLOW_OK;
 }

@@ -13,8 +13,6 @@
 /* Bytes a direction of a connection holds at most: one buffer each way, so a side that stops
  * reading stops the tap reading the other (the kernel's queues carry the backpressure). */
 #define TAP_BUF (64 * 1024)
-/* SCM_RIGHTS descriptors one message may carry (the kernel's SCM_MAX_FD). */
-#define TAP_MAX_FDS 253
 
 struct capture;
 

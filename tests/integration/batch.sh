@@ -86,14 +86,14 @@ check "missing socket: one error line naming op, path, errno" \
 # 5: usage error in a command: exit 1 with usage.
 step "usage errors"
 bounded "$U" -b -e "server start" </dev/null >"$D/out" 2>"$D/err"
-check "command usage error: exit 1, usage shown" sh -c "[ $rc -eq 1 ] && grep -qF 'server start: missing argument (usage: server start PATH [--chunk N] [--backlog N] [--mode OCTAL])' '$D/err'"
+check "command usage error: exit 1, usage shown" sh -c "[ $rc -eq 1 ] && grep -qF 'server start: missing argument (usage: server start PATH [--type stream|seqpacket|dgram] [--chunk N] [--backlog N] [--mode OCTAL])' '$D/err'"
 
 # 6: option usage error: exit 2.
 bounded "$U" --bogus </dev/null >"$D/out" 2>"$D/err"
 check "unknown option: exit 2 with usage on stderr" sh -c "[ $rc -eq 2 ] && grep -q '^Usage: udscope' '$D/err' && [ ! -s '$D/out' ]"
 
 # 7: --version and --help.
-check "--version" sh -c "timeout $W '$U' --version | grep -qx 'udscope [0-9.]*'"
+check "--version: the version, then the libraries" sh -c "timeout $W '$U' --version >'$D/out' && head -n 1 '$D/out' | grep -qxE 'udscope [0-9]+[.][0-9]+[.][0-9]+(-[0-9]+)?(-g[0-9a-f]+)?(-dirty)?' && grep -qE '^ncurses [0-9]' '$D/out' && grep -qE '^readline [0-9]' '$D/out'"
 check "--help lists --batch and --exec" sh -c "timeout $W '$U' --help | grep -q -- '--exec CMD' && timeout $W '$U' --help | grep -q -- '--batch'"
 
 # 9: -t adds a time column.
