@@ -116,7 +116,7 @@ static void tap_process(const char *listen, const char *target, bool batch, int 
 	if (addr_parse(listen, strlen(listen), &la, err, sizeof(err)) < 0 ||
 	    addr_parse(target, strlen(target), &ta, err, sizeof(err)) < 0)
 		_exit(1);
-	struct tap_opts o = { .mode = -1, .backlog = 4, .capture = app.capture };
+	struct tap_opts o = { .type = SOCK_STREAM, .mode = -1, .backlog = 4, .capture = app.capture };
 	struct tap *t;
 	struct session *s = app_prepare(&app, &tap_session_ops);
 	if (!s || tap_start(&t, &la, &ta, &o, &s->now, &s->later) < 0)

@@ -6,7 +6,11 @@
 
 #include "core/app.h"
 #include "core/cmd.h"
+#include "core/socktype.h"
 #include "core/tap.h"
+
+/* Datagram taps (one upstream socket per sender, so that replies route back) are not here. */
+static const char *const tap_types[] = { "stream", "seqpacket", NULL };
 
 static int tap_run(struct app *app, const struct cmd_args *a)
 {
@@ -21,6 +25,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	}
 	struct tap_opts o = {
+		.type = socktype_parse(cmd_str(a, "type", "stream")),
 		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
 		.backlog = (int)cmd_num(a, "backlog", 64),
 		.capture = app->capture,
@@ -87,11 +92,12 @@ static int tap_status_run(struct app *app, const struct cmd_args *a)
 
 const struct cmd_entry cmd_tap_entry = {
 	.name = "tap",
-	.usage = "LISTEN TARGET [--mode OCTAL] [--backlog N]",
+	.usage = "LISTEN TARGET [--type stream|seqpacket] [--mode OCTAL] [--backlog N]",
 	.help = "listen at LISTEN, connect each client to TARGET, and show both ways",
 	.min_args = 2, .max_args = 2,
 	.args = { CMD_ARG_PATH, CMD_ARG_PATH },
 	.opts = {
+		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, tap_types },
 		{ "mode", CMD_OPT_OCTAL, "OCTAL", 0, 0777, NULL },
 		{ "backlog", CMD_OPT_UINT, "N", 0, 65535, NULL },
 	},

@@ -23,6 +23,7 @@
 #include "core/msgio.h"
 #include "core/node.h"
 #include "core/session.h"
+#include "core/socktype.h"
 #include "core/sysio.h"
 
 /* Events gathered before they go to the bus under one lock. */
@@ -36,8 +37,10 @@
 enum { CLI, SRV };   /* the two sides of a connection; dir[CLI] is client->server */
 
 struct tap_dir {
-	char *buf;                /* TAP_BUF bytes */
-	size_t len, off;          /* bytes held, of which OFF went on already */
+	char *buf;                /* CAP bytes: TAP_BUF, or the largest message seen */
+	size_t cap;
+	bool held;                /* a chunk (a message, maybe empty) waits to go on */
+	size_t len, off;          /* its bytes, of which OFF went on already */
 	struct ancil anc;         /* SCM_RIGHTS that came with the chunk held, passed on with it */
 	bool eof;                 /* the sending side shut its writing down */
 	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
@@ -121,7 +124,7 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 	if (removed)
 		event_emit_info(now, SRC_TAP, 0,
 				"removed stale socket node %s (no socket was bound to it)", path);
-	t->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	t->lfd = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (t->lfd < 0) {
 		r = -errno;
 		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: socket", path);
@@ -172,6 +175,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	t->listen = *listen;
 	t->target = *target;
 	t->opts = *opts;
+	if (t->opts.type != SOCK_SEQPACKET)
+		t->opts.type = SOCK_STREAM;
 	t->lfd = t->ctl[0] = t->ctl[1] = -1;
 	t->later = *later;
 	t->qsink = (struct event_sink){ queue_emit, t, NULL };
@@ -426,10 +431,11 @@ static bool accept_one(struct tap *t)
 	*c = (struct tap_conn){ .id = id, .fd = { fd, -1 } };
 	c->dir[CLI].buf = b0;
 	c->dir[SRV].buf = b1;
+	c->dir[CLI].cap = c->dir[SRV].cap = TAP_BUF;
 	t->conns[t->nconns++] = c;
 	atomic_fetch_add(&t->stats.clients, 1);
 	say_peer(t, c, CLI);
-	c->fd[SRV] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	c->fd[SRV] = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int r = c->fd[SRV] < 0 ? -errno : try_connect(t, c->fd[SRV]);
 	if (r == 0)
 		say_peer(t, c, SRV);
@@ -465,13 +471,29 @@ static bool retry_connects(struct tap *t)
 
 /* ---- forwarding ---- */
 
-/* Receive a chunk (and its descriptors) from FD into D. Returns the bytes, 0 at EOF, or
- * -errno (-EAGAIN: nothing now); IN says what came beside them. */
-static ssize_t recv_chunk(int fd, struct tap_dir *d, struct msgio_in *in)
+/* Receive a chunk (MESSAGE: one whole message) and its descriptors from FD into D. Returns
+ * the bytes or -errno (-EAGAIN: nothing now); *END: it was the end of the stream, not a chunk
+ * (a message may be empty). IN says what came beside the bytes. */
+static ssize_t recv_chunk(int fd, bool message, struct tap_dir *d, struct msgio_in *in,
+			  bool *end)
 {
-	ssize_t n = msgio_recv(fd, d->buf, TAP_BUF, false, 0, in);
+	if (message) {
+		/* A message goes on whole: make room for the next one first. */
+		ssize_t need = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (need < 0)
+			return -errno;
+		if ((size_t)need > d->cap) {
+			char *nb = realloc(d->buf, (size_t)need);
+			if (!nb)
+				return -ENOMEM;
+			d->buf = nb;
+			d->cap = (size_t)need;
+		}
+	}
+	ssize_t n = msgio_recv(fd, d->buf, d->cap, message, 0, in);
 	if (n >= 0)
 		d->anc = in->anc;   /* ours now: passed on with the chunk, then closed */
+	*end = n == 0 && (!message || msgio_peer_closed(fd));
 	return n;
 }
 
@@ -479,7 +501,7 @@ static ssize_t recv_chunk(int fd, struct tap_dir *d, struct msgio_in *in)
  * credentials with every piece). Returns 0 (all sent or the socket is full) or -errno. */
 static int send_held(int fd, struct tap_dir *d)
 {
-	while (d->off < d->len) {
+	while (d->held) {
 		d->anc.has_cred = d->has_as;
 		d->anc.cred = d->as;
 		ssize_t n = msgio_send(fd, d->buf + d->off, d->len - d->off, &d->anc, NULL, 0);
@@ -491,6 +513,8 @@ static int send_held(int fd, struct tap_dir *d)
 			return n == -EAGAIN ? 0 : (int)n;
 		ancil_close(&d->anc);   /* the receiver has its own copies now */
 		d->off += (size_t)n;
+		if (d->off >= d->len)
+			d->held = false;
 	}
 	d->off = d->len = 0;
 	return 0;
@@ -529,17 +553,18 @@ static enum flow forward(struct tap *t, struct tap_conn *c, int way, int *err)
 	for (int budget = TAP_BUDGET; budget > 0; budget--) {
 		if ((*err = -send_held(to, d)) != 0)
 			return FLOW_SEND_FAILED;
-		if (d->len || d->eof)
+		if (d->held || d->eof)
 			return FLOW_OK;   /* the other side is not reading: wait, read nothing */
 		struct msgio_in in;
-		ssize_t n = recv_chunk(from, d, &in);
+		bool end = false;
+		ssize_t n = recv_chunk(from, t->opts.type == SOCK_SEQPACKET, d, &in, &end);
 		if (n == -EAGAIN)
 			return FLOW_OK;
 		if (n < 0) {
 			*err = (int)-n;
 			return FLOW_RECV_FAILED;
 		}
-		if (n == 0) {
+		if (end) {
 			d->eof = true;
 			shutdown(to, SHUT_WR);
 			struct event *ev = next_event(t, EV_INFO, c->id);
@@ -552,6 +577,7 @@ static enum flow forward(struct tap *t, struct tap_conn *c, int way, int *err)
 			return FLOW_OK;
 		}
 		d->len = (size_t)n;
+		d->held = true;
 		say_chunk(t, c, way, (size_t)n, &in);
 	}
 	return FLOW_OK;
@@ -580,7 +606,7 @@ static void serve(struct tap *t, size_t i)
 			return;
 		}
 	}
-	if (c->dir[CLI].eof && !c->dir[CLI].len && c->dir[SRV].eof && !c->dir[SRV].len)
+	if (c->dir[CLI].eof && !c->dir[CLI].held && c->dir[SRV].eof && !c->dir[SRV].held)
 		end_conn(t, i, "both sides closed");
 }
 
@@ -591,9 +617,9 @@ static short wanted(const struct tap_conn *c, int s)
 	short ev = 0;
 	if (c->connect_until_ns)
 		return 0;   /* not connected through yet: the client's bytes wait in its socket */
-	if (!c->dir[s].len && !c->dir[s].eof)
+	if (!c->dir[s].held && !c->dir[s].eof)
 		ev |= POLLIN;
-	if (c->dir[!s].len)
+	if (c->dir[!s].held)
 		ev |= POLLOUT;
 	return ev;
 }
@@ -673,6 +699,7 @@ static void ops_info(const void *p, struct session_info *out)
 {
 	const struct tap *t = p;
 	snprintf(out->path, sizeof(out->path), "%s", t->listen.text);
+	out->type = socktype_name(t->opts.type);
 	out->state = out->finished ? "stopped" : t->state;
 	out->has_stats = true;
 	stats_snapshot(&t->stats, &out->st);

@@ -17,6 +17,7 @@
 struct capture;
 
 struct tap_opts {
+	int type;                 /* SOCK_SEQPACKET (each message goes on whole), else stream */
 	int mode;                 /* permission bits for the listening node, or -1: the umask's */
 	int backlog;
 	struct capture *capture;  /* keep every chunk whole here (NULL: not kept) */

@@ -7,8 +7,8 @@ NAME=tapcmd-stream
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 16 "python3 not installed"
-echo "1..16"
+command -v python3 >/dev/null 2>&1 || skip_all 18 "python3 not installed"
+echo "1..18"
 
 # Sum of the sizes of the chunk lines going WAY.
 sum_way() { sed -n "s/^tap #[0-9]*: $1 \([0-9]*\) bytes .*/\1/p" "$D/out" | awk '{s += $1} END {print s + 0}'; }
@@ -91,3 +91,19 @@ assert sides == ["client", "server"], sides
 rc=$?
 check "a tap targeting itself is refused, its node removed" sh -c "[ $rc -eq 1 ] && [ ! -e '$D/a' ] &&
 	grep -qxF \"udscope: tap $D/a: the target $D/a is the tap's own socket: every client would be connected to the tap again: Invalid argument (EINVAL)\" '$D/err'"
+
+# --type seqpacket: every message goes on whole, an empty one and ones larger than the
+# tap's 64 KiB buffer included.
+start_udscope
+say "tap $D/a $D/s --type seqpacket"
+wait_for test -S "$D/a"
+scenario seqpacket
+say "sessions"
+finish
+check "seqpacket: 5 messages (0 to 100000 bytes) keep their boundaries both ways" \
+	grep -qx ok "$D/py"
+check "... each one a line, the empty one too; sessions says seqpacket" sh -c "
+	grep -qE \"^tap #1: client->server 0 bytes b''\$\" '$D/out' &&
+	grep -qE '^tap #1: client->server 100000 bytes ' '$D/out' &&
+	[ \$(grep -c '^tap #1: client->server' '$D/out') -eq 5 ] &&
+	grep -qF '#1 tap seqpacket $D/a tapping to $D/s' '$D/out'"

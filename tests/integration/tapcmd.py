@@ -16,6 +16,7 @@ usage: tapcmd.py SCENARIO TAP SERVER OUTDIR
               still serves another connection
   creds       (root) the server reads the client's pid in SCM_CREDENTIALS, the tap's in
               SO_PEERCRED
+  seqpacket   messages of 5, 0, 100000, 70000 and 1 bytes arrive as sent, then the end
   crowd       100 clients at once, then 1000 one after another, then 10000 fds passed
 Every wait has a deadline, so a broken tap fails the test instead of hanging it.
 """
@@ -336,6 +337,40 @@ def creds(tap, server, facts):
     facts["peercred_pid"] = peer
 
 
+def seqpacket(tap, server, facts):
+    sizes = [5, 0, 100000, 70000, 1]
+    if os.path.exists(server):
+        os.unlink(server)
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    srv.bind(server)
+    srv.listen(4)
+    srv.settimeout(DEADLINE)
+
+    def serve():
+        c, _ = srv.accept()
+        c.settimeout(DEADLINE)
+        got = [c.recv(1 << 20) for _ in sizes]
+        end = c.recv(1 << 20)
+        c.send(",".join(str(len(m)) for m in got).encode())
+        c.close()
+        return got, end
+    t, box = run_thread(serve)
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    c.settimeout(DEADLINE)
+    c.connect(tap)
+    for i, n in enumerate(sizes):
+        c.send(pattern(n, i))
+    c.shutdown(socket.SHUT_WR)
+    reply = c.recv(1000)
+    assert c.recv(1000) == b"", "no end after the reply"
+    got, end = join(t, box, "server")
+    assert [len(m) for m in got] == sizes, "the server read messages of %s" % [len(m) for m in got]
+    assert all(m == pattern(n, i) for i, (m, n) in enumerate(zip(got, sizes)))
+    assert end == b"", end
+    assert reply == b"5,0,100000,70000,1", reply
+    facts["messages"] = len(sizes)
+
+
 def crowd(tap, server, facts):
     srv = listener(server)
     srv.settimeout(None)
@@ -396,6 +431,7 @@ def main():
     try:
         {"totals": totals, "halfclose": halfclose, "missing": missing, "stall": stall,
          "reset": reset, "fds": fds, "crowd": crowd, "creds": creds,
+         "seqpacket": seqpacket,
          "backlog": backlog}[scenario](tap, server, facts)
     except (AssertionError, OSError) as e:
         print("%s: %s" % (scenario, e))
