@@ -8,9 +8,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-/* The most descriptors one message carries here, sent or received: the kernel's own limit
- * (SCM_MAX_FD), so that a tap passes on whatever a direct connection would deliver. */
-#define ANCIL_FDS_MAX 253
+/* The most descriptors one message carries here, sent or received (the kernel's own limit,
+ * SCM_MAX_FD, is 253). */
+#define ANCIL_FDS_MAX 16
 /* A control buffer with room for ANCIL_FDS_MAX descriptors and one set of credentials. */
 #define ANCIL_SPACE (CMSG_SPACE(sizeof(int) * ANCIL_FDS_MAX) + CMSG_SPACE(sizeof(struct ucred)))
 

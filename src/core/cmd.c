@@ -355,10 +355,11 @@ static enum cmd_expect expect_at(const struct words *w, int done, const char *cu
 		return cur[0] == '#' ? CMD_EXPECT_NOTHING : CMD_EXPECT_COMMAND;
 	if (w->v[0][0] == '#')
 		return CMD_EXPECT_NOTHING;
-	/* "tap" is a command and the first word of "tap stop": its subcommands are offered once
-	 * the word typed starts one of them, its arguments otherwise. */
+	/* "tap" is a command and the first word of "tap stop": its subcommands are offered
+	 * while the word typed is empty or starts one of them, its arguments otherwise. */
 	if (done == 1 && is_group(w->v[0]) &&
-	    (!cmd_find(w->v[0]) || (cur[0] && subcommand_prefix(w->v[0], cur)))) {
+	    (!cur[0] || !cmd_find(w->v[0]) || subcommand_prefix(w->v[0], cur))) {
+		out->entry = cmd_find(w->v[0]);
 		if (strlen(w->v[0]) >= sizeof(out->group))
 			return CMD_EXPECT_NOTHING;
 		strcpy(out->group, w->v[0]);

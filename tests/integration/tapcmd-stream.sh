@@ -7,8 +7,8 @@ NAME=tapcmd-stream
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 18 "python3 not installed"
-echo "1..18"
+command -v python3 >/dev/null 2>&1 || skip_all 19 "python3 not installed"
+echo "1..19"
 
 # Sum of the sizes of the chunk lines going WAY.
 sum_way() { sed -n "s/^tap #[0-9]*: $1 \([0-9]*\) bytes .*/\1/p" "$D/out" | awk '{s += $1} END {print s + 0}'; }
@@ -107,3 +107,10 @@ check "... each one a line, the empty one too; sessions says seqpacket" sh -c "
 	grep -qE '^tap #1: client->server 100000 bytes ' '$D/out' &&
 	[ \$(grep -c '^tap #1: client->server' '$D/out') -eq 5 ] &&
 	grep -qF '#1 tap seqpacket $D/a tapping to $D/s' '$D/out'"
+
+# Completion: "tap " offers its subcommands; once a path is being typed, file names.
+"$U" --complete -e "tap " >"$D/out"
+"$U" --complete -e "tap ./x" >"$D/out2"
+check "completion after 'tap ': stop and status; after 'tap ./x': files" sh -c "
+	printf 'words\ntap stop\ntap status\n' | cmp -s - '$D/out' &&
+	printf 'files\ntap \n' | cmp -s - '$D/out2'"
