@@ -6,6 +6,7 @@
 
 #include "core/app.h"
 #include "core/cmd.h"
+#include "core/cmd_start.h"
 #include "core/socktype.h"
 #include "core/tap.h"
 
@@ -25,7 +26,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	}
 	struct tap_opts o = {
-		.type = socktype_parse(cmd_str(a, "type", "stream")),
+		.type = cmd_socktype(a),
 		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
 		.backlog = (int)cmd_num(a, "backlog", 64),
 		.capture = app->capture,
@@ -39,12 +40,8 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	struct session *s = app_prepare(app, &tap_session_ops);
 	if (!s)
 		return CMD_FAIL;
-	if (tap_start(&t, &listen, &target, &o, &s->now, &s->later) < 0) {
-		app_discard(app, s);
-		return CMD_FAIL;
-	}
-	app_commit(app, s, t);
-	return CMD_OK;
+	int r = tap_start(&t, &listen, &target, &o, &s->now, &s->later);
+	return cmd_started(app, s, t, r, false);
 }
 
 static int tap_stop_run(struct app *app, const struct cmd_args *a)
