@@ -20,8 +20,10 @@
 
 #include "core/ancil.h"
 #include "core/capture.h"
+#include "core/inplace.h"
 #include "core/msgio.h"
 #include "core/node.h"
+#include "core/pcap.h"
 #include "core/session.h"
 #include "core/socktype.h"
 #include "core/sysio.h"
@@ -76,6 +78,7 @@ struct tap {
 	struct event_sink qsink;   /* into evq, for the thread's own lines */
 	bool accept_paused;        /* out of descriptors or memory: until a connection ends */
 	bool pass_creds;           /* root: each chunk goes on with its sender's credentials */
+	bool pcap_failed;          /* a write to the capture file failed: said once, none since */
 	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
 };
 
@@ -136,6 +139,9 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 	}
 	if (!t->listen.abstract && lstat(path, &t->node) == 0 && S_ISSOCK(t->node.st_mode))
 		t->own_node = true;
+	if (t->opts.inplace && (r = inplace_adopt_owner(t->opts.inplace)) < 0)
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: give the new node the real one's "
+				 "owner and group (chown)", path);
 	if (listen(t->lfd, t->opts.backlog) < 0) {
 		r = -errno;
 		event_emit_error(now, SRC_TAP, 0, -r, "tap: listen %s", path);
@@ -162,6 +168,40 @@ static bool targets_itself(const struct tap *t)
 	       st.st_ino == t->node.st_ino;
 }
 
+/* Close the capture file; put the real node back (in place) and free its record. */
+static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const char *path,
+			   const struct event_sink *now)
+{
+	int r = pcap_close(pcap);
+	if (r < 0)
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: close the capture file", path);
+	if (!ip)
+		return;
+	if ((r = inplace_restore(ip)) == 0) {
+		event_emit_info(now, SRC_TAP, 0, "put the server's node back at %s", path);
+		free(ip);
+		return;
+	}
+	/* IP stays (not freed): the guard keeps its pipe and puts the node back when this
+	 * process ends. */
+	event_emit_error(now, SRC_TAP, 0, -r, "tap %s: put the server's node back from %s (it "
+			 "is tried again when udscope ends; `tap %s --restore` does it by hand)",
+			 path, ip->hidden, path);
+}
+
+/* What --in-place and --pcap add, said once at start. */
+static void say_extras(const struct tap *t, const struct event_sink *now)
+{
+	if (t->opts.inplace)
+		event_emit_info(now, SRC_TAP, 0, "in place: the server's node waits at %s while the "
+				"tap listens at %s; it is put back at stop, and by a guard process "
+				"(pid %ld) if udscope dies first", t->opts.inplace->hidden,
+				t->listen.text, (long)t->opts.inplace->guard);
+	if (t->opts.pcap)
+		event_emit_info(now, SRC_TAP, 0, "every chunk also goes to the capture file "
+				"(pcap, link type 252: tshark and Wireshark read it as it grows)");
+}
+
 int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_addr *target,
 	      const struct tap_opts *opts, const struct event_sink *now,
 	      const struct event_sink *later)
@@ -170,6 +210,7 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	struct tap *t = calloc(1, sizeof(*t));
 	if (!t) {
 		event_emit_error(now, SRC_TAP, 0, ENOMEM, "tap %s", listen->text);
+		release_extras(opts->pcap, opts->inplace, listen->text, now);
 		return -ENOMEM;
 	}
 	t->listen = *listen;
@@ -204,6 +245,7 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	event_emit_info(now, SRC_TAP, 0, "each client gets its own connection to %s; the server "
 			"sees udscope's credentials (pid %ld), not the client's", target->text,
 			(long)getpid());
+	say_extras(t, now);
 	t->pass_creds = geteuid() == 0;
 	if (t->pass_creds)
 		event_emit_info(now, SRC_TAP, 0, "as root, each chunk carries its sender's "
@@ -262,7 +304,10 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 				(unsigned long long)sn.chunks_out);
 	}
 	sysio_close(&t->lfd);
+	if (t->opts.inplace)
+		t->own_node = false;   /* the real node goes back over it */
 	remove_node(t, now);
+	release_extras(t->opts.pcap, t->opts.inplace, t->listen.text, now);
 	sysio_close(&t->ctl[0]);
 	sysio_close(&t->ctl[1]);
 	free(t->conns);
@@ -536,6 +581,17 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 	event_set_bytes(ev, d->buf, n);
 	if (t->opts.capture)
 		ev->capture = capture_put(t->opts.capture, d->buf, n);
+	if (t->opts.pcap && !t->pcap_failed) {
+		int r = pcap_write(t->opts.pcap, c->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT,
+				   d->buf, n);
+		if (r < 0) {
+			t->pcap_failed = true;
+			struct event *e = next_event(t, EV_ERROR, c->id);
+			e->err = -r;
+			event_textf(e, "tap: write the capture file: nothing more is written to it "
+				    "(it ends with the last whole record)");
+		}
+	}
 	msgio_describe(ev, in, false, false);
 	if (d->anc.nfds)
 		msgio_say_fds(&t->qsink, SRC_TAP, c->id, &d->anc, way == CLI
