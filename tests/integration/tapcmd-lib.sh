@@ -8,7 +8,8 @@ start_udscope() { # start_udscope ARGS...: udscope -b ARGS, commands from say(),
 	exec 3>"$D/in"
 }
 say() { echo "$*" >&3; }
-finish() { # end the input; udscope stops what runs and exits: its status in $rc
+finish() { # quit and end the input; udscope stops what runs and exits: its status in $rc
+	say quit   # a tap, like a server, would keep a batch run going after its input
 	exec 3>&-
 	wait "$upid"
 	rc=$?
