@@ -370,8 +370,10 @@ void sockets_attach_procs(struct sockets_list *l)
 int sockets_collect(struct sockets_list *out)
 {
 	int r = sockets_collect_bare(out);
-	if (r == 0)
+	if (r == 0) {
 		sockets_attach_procs(out);
+		sockets_index(out);
+	}
 	return r;
 }
 
@@ -394,8 +396,18 @@ int sockets_collect_bare(struct sockets_list *out)
 	return 0;
 }
 
+static void drop_index(struct sockets_list *l)
+{
+	free(l->by_ino);
+	free(l->by_vfs);
+	free(l->by_name);
+	l->by_ino = l->by_vfs = l->by_name = NULL;
+	l->indexed = l->nvfs = l->nname = 0;
+}
+
 void sockets_free(struct sockets_list *l)
 {
+	drop_index(l);
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
@@ -426,6 +438,8 @@ void sockets_sort(struct sockets_list *l)
 {
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), entry_cmp);
+	if (l->by_ino)   /* the entries moved: an index there was is built again */
+		sockets_index(l);
 }
 
 size_t sockets_name(const struct sockets_entry *e, char *buf, size_t len)
@@ -477,8 +491,120 @@ const char *sockets_state_name(int state)
 	}
 }
 
+/* ---- the indexes: pointers into v, each ordered by a key, ties in list order ---- */
+
+static int ptr_order(const struct sockets_entry *x, const struct sockets_entry *y)
+{
+	return (x > y) - (x < y);
+}
+
+static int ino_key(const struct sockets_entry *x, const struct sockets_entry *y)
+{
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* The node a listener and the connections it accepted share. */
+static int vfs_key(const struct sockets_entry *x, const struct sockets_entry *y)
+{
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->vfs_major != y->vfs_major)
+		return x->vfs_major < y->vfs_major ? -1 : 1;
+	if (x->vfs_minor != y->vfs_minor)
+		return x->vfs_minor < y->vfs_minor ? -1 : 1;
+	return (x->vfs_ino > y->vfs_ino) - (x->vfs_ino < y->vfs_ino);
+}
+
+/* The name they share when there is no node (abstract names, /proc/net/unix). */
+static int name_key(const struct sockets_entry *x, const struct sockets_entry *y)
+{
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->abstract != y->abstract)
+		return x->abstract ? 1 : -1;
+	if (x->name_len != y->name_len)
+		return x->name_len < y->name_len ? -1 : 1;
+	return memcmp(x->name, y->name, x->name_len);
+}
+
+static int by_ino_cmp(const void *a, const void *b)
+{
+	const struct sockets_entry *x = *(const struct sockets_entry *const *)a;
+	const struct sockets_entry *y = *(const struct sockets_entry *const *)b;
+	int c = ino_key(x, y);
+	return c ? c : ptr_order(x, y);
+}
+
+static int by_vfs_cmp(const void *a, const void *b)
+{
+	const struct sockets_entry *x = *(const struct sockets_entry *const *)a;
+	const struct sockets_entry *y = *(const struct sockets_entry *const *)b;
+	int c = vfs_key(x, y);
+	return c ? c : ptr_order(x, y);
+}
+
+static int by_name_cmp(const void *a, const void *b)
+{
+	const struct sockets_entry *x = *(const struct sockets_entry *const *)a;
+	const struct sockets_entry *y = *(const struct sockets_entry *const *)b;
+	int c = name_key(x, y);
+	return c ? c : ptr_order(x, y);
+}
+
+void sockets_index(struct sockets_list *l)
+{
+	drop_index(l);
+	if (l->n == 0)
+		return;
+	l->by_ino = malloc(l->n * sizeof(*l->by_ino));
+	l->by_vfs = malloc(l->n * sizeof(*l->by_vfs));
+	l->by_name = malloc(l->n * sizeof(*l->by_name));
+	if (!l->by_ino || !l->by_vfs || !l->by_name) {
+		drop_index(l);   /* the lookups walk the list instead */
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sockets_entry *e = &l->v[i];
+		l->by_ino[i] = e;
+		if (e->state == SOCKETS_ESTABLISHED && e->has_vfs)
+			l->by_vfs[l->nvfs++] = e;
+		if (e->state == SOCKETS_ESTABLISHED && e->name_len)
+			l->by_name[l->nname++] = e;
+	}
+	qsort(l->by_ino, l->n, sizeof(*l->by_ino), by_ino_cmp);
+	qsort(l->by_vfs, l->nvfs, sizeof(*l->by_vfs), by_vfs_cmp);
+	qsort(l->by_name, l->nname, sizeof(*l->by_name), by_name_cmp);
+	l->indexed = l->n;
+}
+
+/* The first of IX[0..N) whose KEY is not below K's. */
+static size_t lower_bound(const struct sockets_entry *const *ix, size_t n,
+			  const struct sockets_entry *k,
+			  int (*key)(const struct sockets_entry *, const struct sockets_entry *))
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (key(ix[mid], k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool is_indexed(const struct sockets_list *l)
+{
+	return l->by_ino && l->indexed == l->n;
+}
+
 const struct sockets_entry *sockets_find_ino(const struct sockets_list *l, uint32_t ino)
 {
+	if (is_indexed(l)) {
+		struct sockets_entry k = { .ino = ino };
+		size_t i = lower_bound(l->by_ino, l->n, &k, ino_key);
+		return i < l->n && l->by_ino[i]->ino == ino ? l->by_ino[i] : NULL;
+	}
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].ino == ino)
 			return &l->v[i];
@@ -497,9 +623,31 @@ static bool accepted_by(const struct sockets_entry *e, const struct sockets_entr
 	       !memcmp(e->name, l->name, l->name_len);
 }
 
+/* sockets_accepted through an index: the run of entries sharing the listener's key. */
+static size_t accepted_indexed(const struct sockets_list *l, const struct sockets_entry *listener,
+			       const struct sockets_entry **out, size_t max)
+{
+	bool vfs = listener->has_vfs;
+	const struct sockets_entry *const *ix = vfs ? l->by_vfs : l->by_name;
+	size_t len = vfs ? l->nvfs : l->nname, n = 0;
+	int (*key)(const struct sockets_entry *, const struct sockets_entry *) =
+		vfs ? vfs_key : name_key;
+	for (size_t i = lower_bound(ix, len, listener, key);
+	     i < len && key(ix[i], listener) == 0; i++)
+		if (accepted_by(ix[i], listener)) {
+			if (n < max)
+				out[n] = ix[i];
+			n++;
+		}
+	return n;
+}
+
 size_t sockets_accepted(const struct sockets_list *l, const struct sockets_entry *listener,
 			const struct sockets_entry **out, size_t max)
 {
+	if (is_indexed(l))   /* (accepted_by: a listener without node or name has none) */
+		return listener->has_vfs || listener->name_len
+		       ? accepted_indexed(l, listener, out, max) : 0;
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (accepted_by(&l->v[i], listener)) {

@@ -60,6 +60,10 @@ struct sockets_list {
 	size_t procs_scanned;    /* processes whose descriptors were read */
 	size_t procs_unreadable; /* processes whose /proc/PID/fd could not be read */
 	int procs_err;           /* the errno of the first such process */
+	/* Lookup indexes (sockets_index), valid while indexed == n and v is not reordered:
+	 * every entry by inode; the established ones by node, and by name. */
+	const struct sockets_entry **by_ino, **by_vfs, **by_name;
+	size_t indexed, nvfs, nname;
 };
 
 /* Every Unix socket of this network namespace, with the processes holding each.
@@ -71,8 +75,13 @@ void sockets_free(struct sockets_list *l);
 int sockets_collect_bare(struct sockets_list *out);
 void sockets_attach_procs(struct sockets_list *l);
 
-/* Listening sockets first, then named before unnamed, by name, then by inode. */
+/* Listening sockets first, then named before unnamed, by name, then by inode. An index the
+ * list had (sockets_index) is built again. */
 void sockets_sort(struct sockets_list *l);
+/* Build the indexes sockets_find_ino and sockets_accepted use (O(log n) a lookup instead of
+ * a pass over the list); call again after changing v. Without them (or on ENOMEM) those
+ * functions walk the list. sockets_collect calls it; sockets_free frees it. */
+void sockets_index(struct sockets_list *l);
 
 /* The name as ss shows it: "/path", "@name", or nothing when unnamed. Raw bytes (an
  * abstract name may hold any byte): escape before showing. Returns the length. */
