@@ -189,6 +189,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockets bench: starting the holders: %s\n", strerror(errno));
 		return 1;
 	}
+	/* BENCH_PROFILE: a shell command run once while the holders are up (strace, perf). */
+	if (getenv("BENCH_PROFILE") && system(getenv("BENCH_PROFILE")) != 0)
+		fprintf(stderr, "sockets bench: BENCH_PROFILE failed\n");
 	char *ss[] = { "ss", "-xap", NULL };
 	char *uds[] = { (char *)udscope, "-b", "--json", "-e", "sockets", NULL };
 	char ss_out[96], uds_out[96];

@@ -255,8 +255,7 @@ static int proc_net_collect(struct sockets_list *l)
 /* A socket inode some process holds on some descriptor. */
 struct holder {
 	uint32_t ino;
-	pid_t pid;
-	int fd;
+	struct sockets_proc p;
 };
 
 static int holder_cmp(const void *a, const void *b)
@@ -264,9 +263,39 @@ static int holder_cmp(const void *a, const void *b)
 	const struct holder *x = a, *y = b;
 	if (x->ino != y->ino)
 		return x->ino < y->ino ? -1 : 1;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return (x->fd > y->fd) - (x->fd < y->fd);
+	if (x->p.pid != y->p.pid)
+		return x->p.pid < y->p.pid ? -1 : 1;
+	return (x->p.fd > y->p.fd) - (x->p.fd < y->p.fd);
+}
+
+/* Room for one more holder. */
+static int holder_room(struct holder **hv, size_t hn, size_t *hcap)
+{
+	if (hn < *hcap)
+		return 0;
+	size_t ncap = *hcap ? *hcap * 2 : 256;
+	struct holder *nv = realloc(*hv, ncap * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*hv = nv;
+	*hcap = ncap;
+	return 0;
+}
+
+/* Who PID is, read once per process that holds a socket: a listing at 20,000 sockets made
+ * 20,000 opens of /proc/PID/comm (and as many getpid calls) when each row read its own. */
+static void proc_identity(pid_t pid, pid_t self, struct sockets_proc *out)
+{
+	out->pid = pid;
+	out->has_comm = true;
+	out->self = pid == self;
+	int r = sysio_proc_comm(pid, out->comm, sizeof(out->comm));
+	out->comm_err = r < 0 ? -r : 0;
+	if (r < 0)
+		out->comm[0] = '\0';
+	/* A name that fills the field may go on (a kernel thread's can): read whole later. */
+	if (strlen(out->comm) == sizeof(out->comm) - 1)
+		out->has_comm = false;
 }
 
 /* Read /proc/PID/fd of one process, adding its socket descriptors. */
@@ -284,6 +313,8 @@ static int scan_pid(int procfd, const char *pidname, struct holder **hv, size_t 
 		return -e;
 	}
 	pid_t pid = (pid_t)strtol(pidname, NULL, 10);
+	struct sockets_proc who = { .pid = pid };
+	bool looked = false;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
@@ -296,17 +327,15 @@ static int scan_pid(int procfd, const char *pidname, struct holder **hv, size_t 
 		unsigned long ino;
 		if (sscanf(target, "socket:[%lu]", &ino) != 1)
 			continue;
-		if (*hn == *hcap) {
-			size_t ncap = *hcap ? *hcap * 2 : 256;
-			struct holder *nv = realloc(*hv, ncap * sizeof(*nv));
-			if (!nv) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			*hv = nv;
-			*hcap = ncap;
+		if (holder_room(hv, *hn, hcap) < 0) {
+			closedir(d);
+			return -ENOMEM;
 		}
-		(*hv)[(*hn)++] = (struct holder){ (uint32_t)ino, pid, atoi(de->d_name) };
+		if (!looked)
+			proc_identity(pid, getpid(), &who);
+		looked = true;
+		who.fd = atoi(de->d_name);
+		(*hv)[(*hn)++] = (struct holder){ (uint32_t)ino, who };
 	}
 	closedir(d);
 	return 0;
@@ -360,7 +389,7 @@ void sockets_attach_procs(struct sockets_list *l)
 		}
 		for (size_t j = lo; j < hn && hv[j].ino == e->ino; j++) {
 			if (e->nprocs < SOCKETS_PROCS_MAX)
-				e->procs[e->nprocs] = (struct sockets_proc){ hv[j].pid, hv[j].fd };
+				e->procs[e->nprocs] = hv[j].p;
 			e->nprocs++;
 		}
 	}
@@ -663,11 +692,18 @@ void sockets_describe_holders(const struct sockets_entry *e, struct sockets_hold
 	memset(out, 0, sizeof(*out));
 	out->n = e->nprocs;
 	out->kept = e->nprocs < SOCKETS_PROCS_MAX ? e->nprocs : SOCKETS_PROCS_MAX;
-	pid_t self = getpid();
+	pid_t self = out->kept ? getpid() : 0;
 	for (size_t i = 0; i < out->kept; i++) {
 		struct sockets_holder *h = &out->v[i];
-		h->pid = e->procs[i].pid;
-		h->fd = e->procs[i].fd;
+		const struct sockets_proc *p = &e->procs[i];
+		h->pid = p->pid;
+		h->fd = p->fd;
+		if (p->has_comm) {
+			h->self = p->self;
+			h->comm_err = p->comm_err;
+			snprintf(h->comm, sizeof(h->comm), "%s", p->comm);
+			continue;
+		}
 		h->self = h->pid == self;
 		int r = sysio_proc_comm(h->pid, h->comm, sizeof(h->comm));
 		if (r < 0) {

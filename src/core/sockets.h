@@ -20,10 +20,18 @@ enum sockets_state {
 	SOCKETS_LISTEN = 10,
 };
 
-/* A process holding the socket open, and on which descriptor. */
+/* The most of a process's name the kernel keeps (TASK_COMM_LEN), with its NUL. */
+#define SOCKETS_PROC_COMM 16
+
+/* A process holding the socket open, and on which descriptor; its name as read once per
+ * process while its descriptors were (sockets_describe_holders reads it otherwise). */
 struct sockets_proc {
 	pid_t pid;
 	int fd;
+	bool has_comm;           /* comm and comm_err were read with the descriptors */
+	bool self;               /* this process, as it was at the scan */
+	int comm_err;            /* reading /proc/PID/comm failed (errno); comm is "" */
+	char comm[SOCKETS_PROC_COMM];
 };
 
 struct sockets_entry {
@@ -120,7 +128,7 @@ struct sockets_holders {
 	size_t kept;
 	struct sockets_holder v[SOCKETS_PROCS_MAX];
 };
-/* E's holders with their names (reads /proc/PID/comm). */
+/* E's holders with their names (the ones the scan read, else read from /proc/PID/comm). */
 void sockets_describe_holders(const struct sockets_entry *e, struct sockets_holders *out);
 
 /* Parse one row of /proc/net/unix (not the header). Returns 0 or -EINVAL. */
