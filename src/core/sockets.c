@@ -442,6 +442,29 @@ void sockets_free(struct sockets_list *l)
 	l->n = 0;
 }
 
+/* The order of the names as sockets_name shows them ('@' before an abstract one), without
+ * making them: the sort compares each pair many times. */
+static int shown_name_cmp(const struct sockets_entry *x, const struct sockets_entry *y)
+{
+	const uint8_t *px = x->name, *py = y->name;
+	size_t kx = x->name_len, ky = y->name_len;
+	if (x->abstract != y->abstract) {
+		/* '@' against the other's first byte (a path name has one: both are named). */
+		uint8_t ox = x->abstract ? '@' : px[0], oy = y->abstract ? '@' : py[0];
+		if (ox != oy)
+			return ox < oy ? -1 : 1;
+		/* Equal: the abstract one goes on from its first byte, the other from its second. */
+		if (x->abstract)
+			py++, ky--;
+		else
+			px++, kx--;
+	}
+	int c = memcmp(px, py, kx < ky ? kx : ky);
+	if (c)
+		return c;
+	return (kx > ky) - (kx < ky);
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct sockets_entry *x = a, *y = b;
@@ -452,13 +475,9 @@ static int entry_cmp(const void *a, const void *b)
 	if (nx != ny)
 		return nx ? -1 : 1;
 	if (nx) {
-		char bx[SOCKETS_NAME_MAX + 1], by[SOCKETS_NAME_MAX + 1];
-		size_t kx = sockets_name(x, bx, sizeof(bx)), ky = sockets_name(y, by, sizeof(by));
-		int c = memcmp(bx, by, kx < ky ? kx : ky);
+		int c = shown_name_cmp(x, y);
 		if (c)
 			return c;
-		if (kx != ky)
-			return kx < ky ? -1 : 1;
 	}
 	return (x->ino > y->ino) - (x->ino < y->ino);
 }
