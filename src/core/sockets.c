@@ -546,11 +546,6 @@ static int ptr_order(const struct sockets_entry *x, const struct sockets_entry *
 	return (x > y) - (x < y);
 }
 
-static int ino_key(const struct sockets_entry *x, const struct sockets_entry *y)
-{
-	return (x->ino > y->ino) - (x->ino < y->ino);
-}
-
 /* The node a listener and the connections it accepted share. */
 static int vfs_key(const struct sockets_entry *x, const struct sockets_entry *y)
 {
@@ -575,12 +570,19 @@ static int name_key(const struct sockets_entry *x, const struct sockets_entry *y
 	return memcmp(x->name, y->name, x->name_len);
 }
 
-static int by_ino_cmp(const void *a, const void *b)
+/* by_ino is a hash table (open addressing, a power of two at least twice n): built in one
+ * pass, where sorting 20,000 entries was a tenth of the listing. */
+static size_t ino_slot(uint32_t ino, size_t mask)
 {
-	const struct sockets_entry *x = *(const struct sockets_entry *const *)a;
-	const struct sockets_entry *y = *(const struct sockets_entry *const *)b;
-	int c = ino_key(x, y);
-	return c ? c : ptr_order(x, y);
+	return (size_t)((ino * 2654435761u) ^ (ino >> 15)) & mask;
+}
+
+static size_t ino_slots(size_t n)
+{
+	size_t slots = 16;
+	while (slots < 2 * n)
+		slots <<= 1;
+	return slots;
 }
 
 static int by_vfs_cmp(const void *a, const void *b)
@@ -604,7 +606,8 @@ void sockets_index(struct sockets_list *l)
 	drop_index(l);
 	if (l->n == 0)
 		return;
-	l->by_ino = malloc(l->n * sizeof(*l->by_ino));
+	size_t slots = ino_slots(l->n);
+	l->by_ino = calloc(slots, sizeof(*l->by_ino));
 	l->by_vfs = malloc(l->n * sizeof(*l->by_vfs));
 	l->by_name = malloc(l->n * sizeof(*l->by_name));
 	if (!l->by_ino || !l->by_vfs || !l->by_name) {
@@ -613,13 +616,16 @@ void sockets_index(struct sockets_list *l)
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sockets_entry *e = &l->v[i];
-		l->by_ino[i] = e;
+		/* Probing from its slot: a repeated inode (never, from the kernel) after the first. */
+		size_t k = ino_slot(e->ino, slots - 1);
+		while (l->by_ino[k])
+			k = (k + 1) & (slots - 1);
+		l->by_ino[k] = e;
 		if (e->state == SOCKETS_ESTABLISHED && e->has_vfs)
 			l->by_vfs[l->nvfs++] = e;
 		if (e->state == SOCKETS_ESTABLISHED && e->name_len)
 			l->by_name[l->nname++] = e;
 	}
-	qsort(l->by_ino, l->n, sizeof(*l->by_ino), by_ino_cmp);
 	qsort(l->by_vfs, l->nvfs, sizeof(*l->by_vfs), by_vfs_cmp);
 	qsort(l->by_name, l->nname, sizeof(*l->by_name), by_name_cmp);
 	l->indexed = l->n;
@@ -649,9 +655,11 @@ static bool is_indexed(const struct sockets_list *l)
 const struct sockets_entry *sockets_find_ino(const struct sockets_list *l, uint32_t ino)
 {
 	if (is_indexed(l)) {
-		struct sockets_entry k = { .ino = ino };
-		size_t i = lower_bound(l->by_ino, l->n, &k, ino_key);
-		return i < l->n && l->by_ino[i]->ino == ino ? l->by_ino[i] : NULL;
+		size_t mask = ino_slots(l->n) - 1;
+		for (size_t k = ino_slot(ino, mask); l->by_ino[k]; k = (k + 1) & mask)
+			if (l->by_ino[k]->ino == ino)
+				return l->by_ino[k];
+		return NULL;
 	}
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].ino == ino)
@@ -711,7 +719,7 @@ void sockets_describe_holders(const struct sockets_entry *e, struct sockets_hold
 	memset(out, 0, sizeof(*out));
 	out->n = e->nprocs;
 	out->kept = e->nprocs < SOCKETS_PROCS_MAX ? e->nprocs : SOCKETS_PROCS_MAX;
-	pid_t self = out->kept ? getpid() : 0;
+	pid_t self = 0;
 	for (size_t i = 0; i < out->kept; i++) {
 		struct sockets_holder *h = &out->v[i];
 		const struct sockets_proc *p = &e->procs[i];
@@ -723,6 +731,8 @@ void sockets_describe_holders(const struct sockets_entry *e, struct sockets_hold
 			snprintf(h->comm, sizeof(h->comm), "%s", p->comm);
 			continue;
 		}
+		if (!self)
+			self = getpid();
 		h->self = h->pid == self;
 		int r = sysio_proc_comm(h->pid, h->comm, sizeof(h->comm));
 		if (r < 0) {
