@@ -341,44 +341,94 @@ static int scan_pid(int procfd, const char *pidname, struct holder **hv, size_t 
 	return 0;
 }
 
-/* Map socket inodes to the processes holding them, through every /proc/PID/fd. */
-void sockets_attach_procs(struct sockets_list *l)
+struct sockets_scan {
+	int procfd;
+	int *pids;                /* every process /proc listed at the start */
+	size_t npids, next;
+	struct holder *hv;        /* what the processes scanned so far hold */
+	size_t hn, hcap;
+	size_t scanned, unreadable;
+	int err;                  /* the first unreadable process's errno */
+	bool oom;
+};
+
+/* The process numbers in /proc, read at once (a few getdents calls). */
+static int list_pids(struct sockets_scan *s)
 {
-	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0) {
-		l->procs_err = errno;
-		return;
-	}
-	DIR *d = fdopendir(procfd);
+	int dfd = dup(s->procfd);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 	if (!d) {
-		l->procs_err = errno;
-		close(procfd);
-		return;
+		int e = errno;
+		if (dfd >= 0)
+			close(dfd);
+		return -e;
 	}
-	struct holder *hv = NULL;
-	size_t hn = 0, hcap = 0;
+	size_t cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		int r = scan_pid(procfd, de->d_name, &hv, &hn, &hcap);
-		if (r == 0) {
-			l->procs_scanned++;
-		} else if (r == -ENOMEM) {
-			break;
-		} else if (r != -ENOENT) {
-			/* ENOENT: the process ended while we looked; anything else hides it. */
-			if (!l->procs_unreadable)
-				l->procs_err = -r;
-			l->procs_unreadable++;
+		if (s->npids == cap) {
+			int *nv = realloc(s->pids, (cap = cap ? cap * 2 : 512) * sizeof(*nv));
+			if (!nv) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			s->pids = nv;
 		}
+		s->pids[s->npids++] = atoi(de->d_name);
 	}
 	closedir(d);
-	if (hn)
-		qsort(hv, hn, sizeof(*hv), holder_cmp);
+	return 0;
+}
+
+int sockets_scan_new(struct sockets_scan **out)
+{
+	struct sockets_scan *s = calloc(1, sizeof(*s));
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = s->procfd < 0 ? -errno : list_pids(s);
+	if (r < 0) {
+		sockets_scan_free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+bool sockets_scan_step(struct sockets_scan *s, size_t max)
+{
+	for (; max && s->next < s->npids && !s->oom; max--) {
+		char name[24];
+		snprintf(name, sizeof(name), "%d", s->pids[s->next++]);
+		int r = scan_pid(s->procfd, name, &s->hv, &s->hn, &s->hcap);
+		if (r == 0) {
+			s->scanned++;
+		} else if (r == -ENOMEM) {
+			s->oom = true;   /* what was found so far is attached */
+		} else if (r != -ENOENT) {
+			/* ENOENT: the process ended while we looked; anything else hides it. */
+			if (!s->unreadable)
+				s->err = -r;
+			s->unreadable++;
+		}
+	}
+	return s->next < s->npids && !s->oom;
+}
+
+void sockets_scan_progress(const struct sockets_scan *s, size_t *done, size_t *total)
+{
+	*done = s->next;
+	*total = s->npids;
+}
+
+/* Each entry's holders: the lower bound of its inode in the sorted holders, then the run. */
+static void attach_holders(struct sockets_list *l, const struct holder *hv, size_t hn)
+{
 	for (size_t i = 0; i < l->n; i++) {
 		struct sockets_entry *e = &l->v[i];
-		/* Lower bound of e->ino in the sorted holders. */
 		size_t lo = 0, hi = hn;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
@@ -393,7 +443,43 @@ void sockets_attach_procs(struct sockets_list *l)
 			e->nprocs++;
 		}
 	}
-	free(hv);
+}
+
+void sockets_scan_attach(struct sockets_scan *s, struct sockets_list *l)
+{
+	if (s->hn)
+		qsort(s->hv, s->hn, sizeof(*s->hv), holder_cmp);
+	attach_holders(l, s->hv, s->hn);
+	l->procs_scanned += s->scanned;
+	if (s->unreadable && !l->procs_unreadable)
+		l->procs_err = s->err;
+	l->procs_unreadable += s->unreadable;
+}
+
+void sockets_scan_free(struct sockets_scan *s)
+{
+	if (!s)
+		return;
+	if (s->procfd >= 0)
+		close(s->procfd);
+	free(s->pids);
+	free(s->hv);
+	free(s);
+}
+
+/* Map socket inodes to the processes holding them, through every /proc/PID/fd. */
+void sockets_attach_procs(struct sockets_list *l)
+{
+	struct sockets_scan *s;
+	int r = sockets_scan_new(&s);
+	if (r < 0) {
+		l->procs_err = -r;
+		return;
+	}
+	while (sockets_scan_step(s, SIZE_MAX))
+		;
+	sockets_scan_attach(s, l);
+	sockets_scan_free(s);
 }
 
 int sockets_collect(struct sockets_list *out)

@@ -83,6 +83,28 @@ void sockets_free(struct sockets_list *l);
 int sockets_collect_bare(struct sockets_list *out);
 void sockets_attach_procs(struct sockets_list *l);
 
+/*
+ * The holders in steps, for a front end that shows the sockets at once and their processes
+ * as they come (the /proc scan is nearly all of a large listing's time: one readlink per
+ * descriptor of every process). sockets_collect_bare gives the rows (milliseconds at 20,000
+ * sockets); then, off the main thread:
+ *   sockets_scan_new(&scan);                     reads which processes exist
+ *   while (sockets_scan_step(scan, 64))          reads up to 64 processes' descriptors
+ *           sockets_scan_progress(scan, &d, &t); d of t processes read: a progress line
+ *   sockets_scan_attach(scan, list);             fills procs/nprocs and the procs_* counts
+ *   sockets_scan_free(scan);
+ * sockets_attach_procs is exactly this in one go. A scan belongs to one thread at a time and
+ * touches no list until sockets_scan_attach (which must not race with readers of that list;
+ * attach to a copy, or hand the list over after). sockets_scan_new returns 0 or -errno
+ * (/proc unreadable, ENOMEM); step returns true while processes remain.
+ */
+struct sockets_scan;
+int sockets_scan_new(struct sockets_scan **out);
+bool sockets_scan_step(struct sockets_scan *scan, size_t max_procs);
+void sockets_scan_progress(const struct sockets_scan *scan, size_t *done, size_t *total);
+void sockets_scan_attach(struct sockets_scan *scan, struct sockets_list *l);
+void sockets_scan_free(struct sockets_scan *scan);
+
 /* Listening sockets first, then named before unnamed, by name, then by inode. An index the
  * list had (sockets_index) is built again. */
 void sockets_sort(struct sockets_list *l);
