@@ -379,7 +379,7 @@ int main(int argc, char **argv)
 	if (!chunk_wanted(1))
 		goto out;
 	printf("\n%-28s %12s %9s\n", "1-byte ping-pong", "us/trip", "vs bare");
-	double lat[NCONTENDERS][32];
+	double lat[NCONTENDERS][32], lcpu[NCONTENDERS][32];
 	for (int r = 0; r < rounds && r < 32; r++)
 		for (int w = 0; w < NCONTENDERS; w++) {
 			if ((w == SOCAT && !have_socat) || !wanted(w))
@@ -387,6 +387,7 @@ int main(int argc, char **argv)
 			struct result res = { 0 };
 			latency((enum contender)w, 20000, &res);
 			lat[w][r] = res.rtt_us;
+			lcpu[w][r] = res.cpu_s;
 		}
 	double lbase = median(lat[BARE], rounds);
 	for (int w = 0; w < NCONTENDERS; w++) {
@@ -394,6 +395,10 @@ int main(int argc, char **argv)
 			continue;
 		double m = median(lat[w], rounds);
 		printf("%-28s %12.2f %8.2fx\n", names[w], m, m / lbase);
+		if (getenv("BENCH_CPU"))
+			printf("%-28s   server CPU %.2f us/trip (%.2fx bare's)\n", "",
+			       median(lcpu[w], rounds) / 20000 * 1e6,
+			       median(lcpu[w], rounds) / median(lcpu[BARE], rounds));
 	}
 out:;
 	char cmd[128];
