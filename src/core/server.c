@@ -854,13 +854,15 @@ static void serve_datagrams(struct server *s)
 /* Keep epoll's interest in step with the state: a connection with an echo pending waits to
  * write (backpressure: no reading meanwhile), else to read; the listener only while accepts
  * are not paused. Only changes cost a system call. */
-static void watch_conn(struct server *s, struct conn *c)
+static int watch_conn(struct server *s, struct conn *c)
 {
 	bool out = c->pending != 0;
 	if (out == c->watch_out)
-		return;
-	if (epoll_set(s, EPOLL_CTL_MOD, c->fd, out ? EPOLLOUT : EPOLLIN, (uint64_t)c->fd) == 0)
+		return 0;
+	int r = epoll_set(s, EPOLL_CTL_MOD, c->fd, out ? EPOLLOUT : EPOLLIN, (uint64_t)c->fd);
+	if (r == 0)
 		c->watch_out = out;
+	return r;
 }
 
 static void watch_listener(struct server *s)
@@ -887,8 +889,16 @@ static bool serve_ready(struct server *s, int n)
 		int i = s->conn_of_fd[tag];
 		if (i < 0)
 			continue;
-		if (!serve_conn(s, (size_t)i, (short)s->ready[k].events))
-			watch_conn(s, &s->conns[i]);
+		if (serve_conn(s, (size_t)i, (short)s->ready[k].events))
+			continue;
+		/* Waiting on the wrong side would spin (or stall): such a connection ends. */
+		int e = -watch_conn(s, &s->conns[i]);
+		if (e) {
+			char who[64];
+			describe_peer(&s->conns[i], who, sizeof(who));
+			close_conn(s, (size_t)i, "connection with %s closed: epoll_ctl: %s (%s)", who,
+				   strerror(e), event_errno_name(e));
+		}
 	}
 	if (stop)
 		return true;
