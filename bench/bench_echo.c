@@ -359,7 +359,8 @@ int main(int argc, char **argv)
 			for (int w = 0; w < NCONTENDERS; w++) {
 				if ((w == SOCAT && !have_socat) || !wanted(w))
 					continue;
-				throughput((enum contender)w, chunks[ci], totals[ci] * scale, &last[w]);
+				throughput((enum contender)w, chunks[ci], totals[ci] * scale,
+					   &last[w]);
 				mb[w][r] = last[w].mbps;
 				cpu[w][r] = last[w].cpu_s;
 			}
@@ -371,8 +372,8 @@ int main(int argc, char **argv)
 			char seen[32] = "-";
 			if (w == UDS_CONSOLE || w == UDS_BATCH || w == UDS_CAPTURE)
 				snprintf(seen, sizeof(seen), "%llu", last[w].chunks);
-			printf("%-28s %8u %12.1f %8.2fx %7ld KiB %12s %7.2fx\n", names[w], chunks[ci],
-			       m, m / base, last[w].rss_kb, seen,
+			printf("%-28s %8u %12.1f %8.2fx %7ld KiB %12s %7.2fx\n", names[w],
+			       chunks[ci], m, m / base, last[w].rss_kb, seen,
 			       median(cpu[w], rounds) / median(cpu[BARE], rounds));
 			if (w == UDS_CONSOLE && last[w].dropped)
 				printf("%-28s %8s   (console bus: %llu events shown, %llu not shown; "

@@ -896,8 +896,8 @@ static bool serve_ready(struct server *s, int n)
 		if (e) {
 			char who[64];
 			describe_peer(&s->conns[i], who, sizeof(who));
-			close_conn(s, (size_t)i, "connection with %s closed: epoll_ctl: %s (%s)", who,
-				   strerror(e), event_errno_name(e));
+			close_conn(s, (size_t)i, "connection with %s closed: epoll_ctl: %s (%s)",
+				   who, strerror(e), event_errno_name(e));
 		}
 	}
 	if (stop)
