@@ -168,8 +168,9 @@ static pid_t start_server(enum contender who, const char *path, unsigned chunk, 
 		close(rp[0]);
 		close(rep[0]);
 		/* Named after the contender (threads inherit it), so a profile tells them apart. */
-		static const char *const comm[NCONTENDERS] = { "srv-bare", "srv-console",
-							       "srv-capture", "srv-batch", "socat" };
+		static const char *const comm[NCONTENDERS] = {
+			"srv-bare", "srv-console", "srv-capture", "srv-batch", "socat",
+		};
 		prctl(PR_SET_NAME, comm[who]);
 		if (who == BARE)
 			bare_server(path, chunk, rp[1]);

@@ -173,8 +173,8 @@ int main(int argc, char **argv)
 	if (read(rep[0], line, sizeof(line) - 1) > 0)
 		sscanf(line, "%llu %zu", &chunks, &table);
 	double mib = (double)ru.ru_maxrss / 1024, target = 64 + (double)(APP_CAPTURE_DEFAULT >> 20);
-	printf("\nmemory: %d servers, %d-byte chunks, capture store %zu MiB, sockets table of %zu\n",
-	       NSERVERS, CHUNK, APP_CAPTURE_DEFAULT >> 20, table);
+	printf("\nmemory: %d servers, %d-byte chunks, capture store %zu MiB, "
+	       "sockets table of %zu\n", NSERVERS, CHUNK, APP_CAPTURE_DEFAULT >> 20, table);
 	printf("%-28s %12s %12s %14s %10s\n", "run", "chunks", "seconds", "peak RSS", "target");
 	printf("%-28s %12llu %12.1f %10.1f MiB %6.0f MiB%s\n", "engine, capture on", chunks,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, mib,

@@ -539,7 +539,8 @@ static int shown_name_cmp(const struct sockets_entry *x, const struct sockets_en
 		uint8_t ox = x->abstract ? '@' : px[0], oy = y->abstract ? '@' : py[0];
 		if (ox != oy)
 			return ox < oy ? -1 : 1;
-		/* Equal: the abstract one goes on from its first byte, the other from its second. */
+		/* Equal: the abstract name goes on from its first byte, the path from its
+		 * second. */
 		if (x->abstract)
 			py++, ky--;
 		else
@@ -702,7 +703,8 @@ void sockets_index(struct sockets_list *l)
 	}
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sockets_entry *e = &l->v[i];
-		/* Probing from its slot: a repeated inode (never, from the kernel) after the first. */
+		/* Probing from its slot: a repeated inode (never, from the kernel) lands after
+		 * the first. */
 		size_t k = ino_slot(e->ino, slots - 1);
 		while (l->by_ino[k])
 			k = (k + 1) & (slots - 1);

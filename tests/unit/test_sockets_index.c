@@ -25,17 +25,23 @@ static struct sockets_entry *make_list(size_t *n)
 		e->ino = (uint32_t)(100000 - i * 7);
 		e->type = i % 3 == 0 ? SOCK_SEQPACKET : SOCK_STREAM;
 		unsigned node = (unsigned)(i % 17);
-		e->state = i < 17 ? SOCKETS_LISTEN : i % 11 == 0 ? SOCKETS_CLOSE : SOCKETS_ESTABLISHED;
+		e->state = SOCKETS_ESTABLISHED;
+		if (i < 17)
+			e->state = SOCKETS_LISTEN;
+		else if (i % 11 == 0)
+			e->state = SOCKETS_CLOSE;
 		if (node % 2 && i % 5 != 1) {
 			/* a path socket: bound to node NODE (the client ends have no node) */
 			e->has_vfs = true;
 			e->vfs_ino = 500 + node;
 			e->vfs_major = 8;
 			e->vfs_minor = node % 4 == 1 ? 1 : 2;
-			e->name_len = (size_t)snprintf((char *)e->name, sizeof(e->name), "/s/%u", node);
+			e->name_len =
+				(size_t)snprintf((char *)e->name, sizeof(e->name), "/s/%u", node);
 		} else if (i % 5 != 1) {
 			e->abstract = true;
-			e->name_len = (size_t)snprintf((char *)e->name, sizeof(e->name), "a%u", node);
+			e->name_len =
+				(size_t)snprintf((char *)e->name, sizeof(e->name), "a%u", node);
 		}
 		e->has_peer = i % 5 == 1;
 		e->peer_ino = (uint32_t)(100000 - (i + 1) * 7);
