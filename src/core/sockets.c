@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,7 +468,60 @@ void sockets_scan_free(struct sockets_scan *s)
 	free(s);
 }
 
-/* Map socket inodes to the processes holding them, through every /proc/PID/fd. */
+static void *scan_all(void *arg)
+{
+	while (sockets_scan_step(arg, SIZE_MAX))
+		;
+	return NULL;
+}
+
+/* The second half of A's processes as a scan of its own (its pids borrowed from A's), or
+ * NULL when A is small or memory is short. */
+static struct sockets_scan *split_scan(struct sockets_scan *a)
+{
+	if (a->npids < 64)
+		return NULL;
+	struct sockets_scan *b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->procfd = dup(a->procfd);
+	if (b->procfd < 0) {
+		free(b);
+		return NULL;
+	}
+	size_t half = a->npids / 2;
+	b->pids = a->pids + half;
+	b->npids = a->npids - half;
+	a->npids = half;
+	return b;
+}
+
+/* Add what B found to A, and free B. */
+static void merge_scan(struct sockets_scan *a, struct sockets_scan *b)
+{
+	struct holder *hv = b->hn ? realloc(a->hv, (a->hn + b->hn) * sizeof(*hv)) : NULL;
+	if (hv) {
+		memcpy(hv + a->hn, b->hv, b->hn * sizeof(*hv));
+		a->hv = hv;
+		a->hn += b->hn;
+		a->hcap = a->hn;
+	} else if (b->hn) {
+		/* B's holders are lost: its processes count as unreadable (ENOMEM). */
+		if (!a->unreadable)
+			a->err = ENOMEM;
+		a->unreadable += b->scanned;
+		b->scanned = 0;
+	}
+	a->scanned += b->scanned;
+	if (b->unreadable && !a->unreadable)
+		a->err = b->err;
+	a->unreadable += b->unreadable;
+	b->pids = NULL;   /* A's */
+	sockets_scan_free(b);
+}
+
+/* Map socket inodes to the processes holding them, through every /proc/PID/fd: two threads
+ * each read half the processes (the readlink per descriptor is nearly all the time). */
 void sockets_attach_procs(struct sockets_list *l)
 {
 	struct sockets_scan *s;
@@ -476,8 +530,17 @@ void sockets_attach_procs(struct sockets_list *l)
 		l->procs_err = -r;
 		return;
 	}
-	while (sockets_scan_step(s, SIZE_MAX))
-		;
+	struct sockets_scan *b = split_scan(s);
+	pthread_t t;
+	bool threaded = b && pthread_create(&t, NULL, scan_all, b) == 0;
+	scan_all(s);
+	if (b) {
+		if (threaded)
+			pthread_join(t, NULL);
+		else
+			scan_all(b);
+		merge_scan(s, b);
+	}
 	sockets_scan_attach(s, l);
 	sockets_scan_free(s);
 }
