@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -31,6 +32,26 @@ static const char *const names[NCONTENDERS] = {
 
 static char dir[64];
 static int rounds = 5;
+
+/* BENCH_ONLY (contender numbers, "0,2") and BENCH_CHUNK (one size; 1: only the ping-pong)
+ * narrow a run to what a profiler should see; the bare loop always runs as the baseline.
+ * Each server process is named after its contender (srv-console, ...): perf report --comm. */
+static bool wanted(int who)
+{
+	const char *only = getenv("BENCH_ONLY");
+	if (who == BARE || !only)
+		return true;
+	for (const char *p = only; *p; p++)
+		if (*p - '0' == who)
+			return true;
+	return false;
+}
+
+static bool chunk_wanted(unsigned chunk)
+{
+	const char *c = getenv("BENCH_CHUNK");
+	return !c || (unsigned)atoi(c) == chunk;
+}
 
 static double now_s(void)
 {
@@ -146,6 +167,11 @@ static pid_t start_server(enum contender who, const char *path, unsigned chunk, 
 	if (pid == 0) {
 		close(rp[0]);
 		close(rep[0]);
+		/* Named after the contender (threads inherit it), so a profile tells them apart. */
+		static const char *const comm[NCONTENDERS] = {
+			"srv-bare", "srv-console", "srv-capture", "srv-batch", "socat",
+		};
+		prctl(PR_SET_NAME, comm[who]);
 		if (who == BARE)
 			bare_server(path, chunk, rp[1]);
 		else if (who == UDS_CONSOLE || who == UDS_BATCH || who == UDS_CAPTURE)
@@ -216,7 +242,7 @@ static int connect_to(const char *path)
 }
 
 struct result {
-	double mbps, rtt_us;
+	double mbps, rtt_us, cpu_s;
 	long rss_kb;
 	unsigned long long chunks, dropped, events;
 };
@@ -228,6 +254,8 @@ static void finish_server(pid_t pid, int report, struct result *r)
 	struct rusage ru;
 	wait4(pid, &st, 0, &ru);
 	r->rss_kb = ru.ru_maxrss;
+	r->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		   (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	char line[256] = "";
 	ssize_t n = read(report, line, sizeof(line) - 1);
 	if (n > 0) {
@@ -312,54 +340,69 @@ int main(int argc, char **argv)
 	static const unsigned chunks[] = { 16, 4096, 65536 };
 	/* Enough bytes for about half a second of the bare loop at each size. */
 	static const size_t totals[] = { 4u << 20, 128u << 20, 256u << 20 };
+	/* BENCH_SCALE: N times the bytes (a capture store's first lap then weighs less). */
+	size_t scale = getenv("BENCH_SCALE") && atoi(getenv("BENCH_SCALE")) > 0
+		       ? (size_t)atoi(getenv("BENCH_SCALE")) : 1;
 
 	printf("udscope bench: %d rounds, contenders alternated each round, medians quoted\n",
 	       rounds);
-	printf("%-28s %8s %12s %9s %10s %12s\n", "echo throughput", "chunk", "MB/s", "vs bare",
-	       "peak RSS", "chunks seen");
+	/* CPU: the server process's CPU time (user + system) against the bare loop's, for the
+	 * same bytes: steadier than MB/s on a busy machine. */
+	printf("%-28s %8s %12s %9s %10s %12s %8s\n", "echo throughput", "chunk", "MB/s", "vs bare",
+	       "peak RSS", "chunks seen", "CPU");
 	for (size_t ci = 0; ci < sizeof(chunks) / sizeof(chunks[0]); ci++) {
-		double mb[NCONTENDERS][32];
+		if (!chunk_wanted(chunks[ci]))
+			continue;
+		double mb[NCONTENDERS][32], cpu[NCONTENDERS][32];
 		struct result last[NCONTENDERS];
 		memset(last, 0, sizeof(last));
 		for (int r = 0; r < rounds && r < 32; r++)
 			for (int w = 0; w < NCONTENDERS; w++) {
-				if (w == SOCAT && !have_socat)
+				if ((w == SOCAT && !have_socat) || !wanted(w))
 					continue;
-				throughput((enum contender)w, chunks[ci], totals[ci], &last[w]);
+				throughput((enum contender)w, chunks[ci], totals[ci] * scale,
+					   &last[w]);
 				mb[w][r] = last[w].mbps;
+				cpu[w][r] = last[w].cpu_s;
 			}
 		double base = median(mb[BARE], rounds);
 		for (int w = 0; w < NCONTENDERS; w++) {
-			if (w == SOCAT && !have_socat)
+			if ((w == SOCAT && !have_socat) || !wanted(w))
 				continue;
 			double m = median(mb[w], rounds);
 			char seen[32] = "-";
 			if (w == UDS_CONSOLE || w == UDS_BATCH || w == UDS_CAPTURE)
 				snprintf(seen, sizeof(seen), "%llu", last[w].chunks);
-			printf("%-28s %8u %12.1f %8.2fx %7ld KiB %12s\n", names[w], chunks[ci], m,
-			       m / base, last[w].rss_kb, seen);
+			printf("%-28s %8u %12.1f %8.2fx %7ld KiB %12s %7.2fx\n", names[w],
+			       chunks[ci], m, m / base, last[w].rss_kb, seen,
+			       median(cpu[w], rounds) / median(cpu[BARE], rounds));
 			if (w == UDS_CONSOLE && last[w].dropped)
 				printf("%-28s %8s   (console bus: %llu events shown, %llu not shown; "
 				       "totals exact)\n", "", "", last[w].events, last[w].dropped);
 		}
 	}
-	printf("\n%-28s %12s %9s\n", "1-byte ping-pong", "us/trip", "vs bare");
-	double lat[NCONTENDERS][32];
+	if (!chunk_wanted(1))
+		goto out;
+	printf("\n%-28s %12s %9s %8s\n", "1-byte ping-pong", "us/trip", "vs bare", "CPU");
+	double lat[NCONTENDERS][32], lcpu[NCONTENDERS][32];
 	for (int r = 0; r < rounds && r < 32; r++)
 		for (int w = 0; w < NCONTENDERS; w++) {
-			if (w == SOCAT && !have_socat)
+			if ((w == SOCAT && !have_socat) || !wanted(w))
 				continue;
 			struct result res = { 0 };
 			latency((enum contender)w, 20000, &res);
 			lat[w][r] = res.rtt_us;
+			lcpu[w][r] = res.cpu_s;
 		}
 	double lbase = median(lat[BARE], rounds);
 	for (int w = 0; w < NCONTENDERS; w++) {
-		if (w == SOCAT && !have_socat)
+		if ((w == SOCAT && !have_socat) || !wanted(w))
 			continue;
 		double m = median(lat[w], rounds);
-		printf("%-28s %12.2f %8.2fx\n", names[w], m, m / lbase);
+		printf("%-28s %12.2f %8.2fx %7.2fx\n", names[w], m, m / lbase,
+		       median(lcpu[w], rounds) / median(lcpu[BARE], rounds));
 	}
+out:;
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

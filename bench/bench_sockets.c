@@ -102,24 +102,34 @@ static struct tally tally_ss(const char *path)
 	return t;
 }
 
-/* udscope -b -e sockets: a summary line, a header, then one row a socket whose last column
- * is "-" when no process holds it. */
+/* udscope -b --json -e sockets: one {"report":"sockets",...} object whose rows each end with
+ * "holders_total":N (0 when no process holds the socket). A quote inside a string is escaped,
+ * so the key cannot be forged by a path. */
 static struct tally tally_udscope(const char *path)
 {
 	struct tally t = { 0, 0 };
 	FILE *f = fopen(path, "r");
-	char line[8192];
-	int skip = 2;
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "inspect: ", 9) != 0 || skip-- > 0)
-			continue;
-		t.sockets++;
-		size_t n = strcspn(line, "\n");
-		if (n < 2 || line[n - 1] != '-' || line[n - 2] != ' ')
-			t.owned++;
+	if (!f)
+		return t;
+	static const char key[] = "\"holders_total\":";
+	char buf[1 << 16];
+	size_t have = 0, n;
+	while ((n = fread(buf + have, 1, sizeof(buf) - 1 - have, f)) > 0) {
+		have += n;
+		buf[have] = '\0';
+		char *p = buf, *hit;
+		/* A key and its number whole before the end of the buffer: counted. */
+		while ((hit = strstr(p, key)) && strpbrk(hit + sizeof(key) - 1, ",}")) {
+			t.sockets++;
+			if (atol(hit + sizeof(key) - 1) > 0)
+				t.owned++;
+			p = hit + sizeof(key) - 1;
+		}
+		size_t keep = strlen(p) < sizeof(key) + 24 ? strlen(p) : sizeof(key) + 24;
+		memmove(buf, p + strlen(p) - keep, keep);
+		have = keep;
 	}
-	if (f)
-		fclose(f);
+	fclose(f);
 	return t;
 }
 
@@ -179,8 +189,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockets bench: starting the holders: %s\n", strerror(errno));
 		return 1;
 	}
+	/* BENCH_PROFILE: a shell command run once while the holders are up (strace, perf). */
+	if (getenv("BENCH_PROFILE") && system(getenv("BENCH_PROFILE")) != 0)
+		fprintf(stderr, "sockets bench: BENCH_PROFILE failed\n");
 	char *ss[] = { "ss", "-xap", NULL };
-	char *uds[] = { (char *)udscope, "-b", "-e", "sockets", NULL };
+	char *uds[] = { (char *)udscope, "-b", "--json", "-e", "sockets", NULL };
 	char ss_out[96], uds_out[96];
 	snprintf(ss_out, sizeof(ss_out), "%s/ss.out", dir);
 	snprintf(uds_out, sizeof(uds_out), "%s/uds.out", dir);
@@ -211,7 +224,7 @@ int main(int argc, char **argv)
 	       NPROC, PER_PROC, rounds);
 	printf("%-32s %10s %9s %10s %10s\n", "listing", "ms", "vs ss", "sockets", "with owner");
 	printf("%-32s %10.1f %8.2fx %10ld %10ld\n", "ss -xap", ms, 1.0, a.sockets, a.owned);
-	printf("%-32s %10.1f %8.2fx %10ld %10ld\n", "udscope -b -e sockets", mu, mu / ms,
+	printf("%-32s %10.1f %8.2fx %10ld %10ld\n", "udscope -b --json -e sockets", mu, mu / ms,
 	       b.sockets, b.owned);
 	return 0;
 }

@@ -139,8 +139,12 @@ size_t bus_drain(struct bus *b, struct event *out, size_t max)
 		b->head = (b->head + 1) % b->cap;
 	}
 	b->count -= n;
-	if (b->count == 0)
+	if (b->count == 0) {
+		/* Empty: start again at the first slot, still in cache, rather than walking the
+		 * whole ring (megabytes) one cold slot an event, as a slow trickle would. */
+		b->head = 0;
 		unwake(b->wake_fd);
+	}
 	if (was_full && n)
 		pthread_cond_broadcast(&b->not_full);
 	pthread_mutex_unlock(&b->lock);

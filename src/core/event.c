@@ -143,6 +143,32 @@ static void put(struct out *o, const char *fmt, ...)
 		o->w = o->len - 1;
 }
 
+/* Our own words, appended as they are (the line's hot path: no format string to parse). */
+static void put_str(struct out *o, const char *s)
+{
+	if (o->len == 0 || o->w >= o->len - 1)
+		return;
+	size_t n = strlen(s), room = o->len - 1 - o->w;
+	n = n < room ? n : room;
+	memcpy(o->buf + o->w, s, n);
+	o->w += n;
+	o->buf[o->w] = '\0';
+}
+
+/* V in decimal, at least WIDTH digits wide (padded with PAD). */
+static void put_u64(struct out *o, uint64_t v, int width, char pad)
+{
+	char d[24];
+	int i = sizeof(d) - 1;
+	d[i] = '\0';
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) && i > 0);
+	while ((int)sizeof(d) - 1 - i < width && i > 0)
+		d[--i] = pad;
+	put_str(o, d + i);
+}
+
 /* Text that may hold bytes a user typed (paths, messages): never let one reach a terminal
  * raw. Bytes outside 0x20..0x7e become \xNN. */
 static void put_safe(struct out *o, const char *text)
@@ -223,8 +249,11 @@ static void put_received(struct out *o, const struct event *ev)
 		    " bytes discarded) ", ev->nbytes, ev->msg_len, ev->msg_len - ev->nbytes);
 	else if (ev->message && ev->nbytes == 0)
 		put(o, "received an empty message ");
-	else
-		put(o, "received %" PRIu64 " bytes ", ev->nbytes);
+	else {
+		put_str(o, "received ");
+		put_u64(o, ev->nbytes, 0, ' ');
+		put_str(o, " bytes ");
+	}
 }
 
 /* " (seqpacket)": the type, unless it is the walkthrough's stream (its lines stay as they were). */
@@ -268,8 +297,13 @@ static void put_transfer(struct out *o, const struct event *ev, const struct sho
 	if (ev->kind == EV_RECV) {
 		put_received(o, ev);
 	} else if (ev->source == SRC_SERVER) {
-		put(o, "sent %" PRIu64 " bytes back to ", ev->nbytes);
-		put_safe(o, ev->sender ? ev->text : "the client");
+		put_str(o, "sent ");
+		put_u64(o, ev->nbytes, 0, ' ');
+		put_str(o, " bytes back to ");
+		if (ev->sender)
+			put_safe(o, ev->text);
+		else
+			put_str(o, "the client");
 		put_fds(o, ev);
 		return;
 	} else {
@@ -349,11 +383,16 @@ size_t event_label(const struct event *ev, char *buf, size_t len)
 		buf[0] = '\0';
 	if (ev->source == SRC_SYSTEM)
 		return 0;
-	put(&o, "%s", event_source_name(ev->source));
-	if (ev->show_session && ev->session)
-		put(&o, "[%" PRIu32 "]", ev->session);
-	if (ev->conn)
-		put(&o, " #%" PRIu32, ev->conn);
+	put_str(&o, event_source_name(ev->source));
+	if (ev->show_session && ev->session) {
+		put_str(&o, "[");
+		put_u64(&o, ev->session, 0, ' ');
+		put_str(&o, "]");
+	}
+	if (ev->conn) {
+		put_str(&o, " #");
+		put_u64(&o, ev->conn, 0, ' ');
+	}
 	if (ev->actor)
 		put(&o, " %ld", (long)ev->actor);
 	return o.w;
@@ -365,7 +404,10 @@ size_t event_format_time(uint64_t time_ns, uint64_t base_ns, char *buf, size_t l
 	if (len)
 		buf[0] = '\0';
 	uint64_t t = time_ns > base_ns ? time_ns - base_ns : 0;
-	put(&o, "%4" PRIu64 ".%06" PRIu64 " ", t / 1000000000u, (t / 1000u) % 1000000u);
+	put_u64(&o, t / 1000000000u, 4, ' ');
+	put_str(&o, ".");
+	put_u64(&o, (t / 1000u) % 1000000u, 6, '0');
+	put_str(&o, " ");
 	return o.w;
 }
 
@@ -378,8 +420,10 @@ static size_t format_line(const struct event *ev, const struct shown *full, unsi
 	if (flags & EVENT_FMT_TIME)
 		o.w = event_format_time(ev->time_ns, base_ns, buf, len);
 	char label[64];
-	if (event_label(ev, label, sizeof(label)))
-		put(&o, "%s: ", label);
+	if (event_label(ev, label, sizeof(label))) {
+		put_str(&o, label);
+		put_str(&o, ": ");
+	}
 	if (o.w < len)
 		o.w += format_words(ev, full, flags, buf + o.w, len - o.w);
 	return o.w;

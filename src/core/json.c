@@ -65,6 +65,16 @@ bool json_escape(const void *s, size_t n, void (*put)(void *ctx, const char *p, 
 	const unsigned char *p = s;
 	bool valid = true;
 	for (size_t i = 0; i < n;) {
+		/* A run of printable ASCII needing no escape goes out in one piece. */
+		size_t run = 0;
+		while (i + run < n && p[i + run] >= 0x20 && p[i + run] < 0x7f &&
+		       p[i + run] != '"' && p[i + run] != '\\')
+			run++;
+		if (run) {
+			put(ctx, (const char *)p + i, run);
+			i += run;
+			continue;
+		}
 		uint32_t cp;
 		size_t len = bytes_utf8(p + i, n - i, &cp);
 		if (len == 0) {

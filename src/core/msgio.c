@@ -19,10 +19,12 @@ ssize_t msgio_recv(int fd, void *buf, size_t len, bool message, size_t control,
 {
 	union ancil_buf cbuf;
 	struct iovec iov = { buf, len };
-	memset(in, 0, sizeof(*in));
+	in->fromlen = 0;
+	/* Only a message socket's sender is read (a datagram's): a stream's is the peer, known
+	 * already, and the kernel's copy of it costs a few percent of a 16-byte echo. */
 	struct msghdr msg = {
-		.msg_name = &in->from,
-		.msg_namelen = sizeof(in->from),
+		.msg_name = message ? &in->from : NULL,
+		.msg_namelen = message ? sizeof(in->from) : 0,
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
 		.msg_control = cbuf.buf,
@@ -35,7 +37,7 @@ ssize_t msgio_recv(int fd, void *buf, size_t len, bool message, size_t control,
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	in->fromlen = msg.msg_namelen;
+	in->fromlen = message ? msg.msg_namelen : 0;
 	ancil_parse(&msg, &in->anc);
 	in->msg_len = (size_t)n;
 	in->n = (size_t)n < len ? (size_t)n : len;
@@ -45,6 +47,15 @@ ssize_t msgio_recv(int fd, void *buf, size_t len, bool message, size_t control,
 ssize_t msgio_send(int fd, const void *buf, size_t len, const struct ancil *anc,
 		   const struct sockaddr_un *to, socklen_t tolen)
 {
+	ssize_t n;
+	if (!anc && !to) {
+		/* Nothing rides beside the bytes: send(2) skips sendmsg's header and iovec copies
+		 * (a tenth of a 16-byte echo's cost in the server's profile). */
+		do
+			n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		while (n < 0 && errno == EINTR);
+		return n < 0 ? -errno : n;
+	}
 	union ancil_buf cbuf;
 	struct iovec iov = { (void *)buf, len };
 	struct msghdr msg = {
@@ -58,7 +69,6 @@ ssize_t msgio_send(int fd, const void *buf, size_t len, const struct ancil *anc,
 		if (r < 0)
 			return r;
 	}
-	ssize_t n;
 	do
 		n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);

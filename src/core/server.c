@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,6 +33,9 @@
 /* Chunks served from one connection before the others get their turn. */
 #define SERVER_BUDGET 64
 
+/* Readiness reported by one epoll_wait. */
+#define SERVER_EVENTS 64
+
 /* How long to stop accepting after EMFILE/ENFILE when no client leaves meanwhile. */
 #define SERVER_EMFILE_PAUSE_MS 1000
 
@@ -45,6 +49,7 @@ struct conn {
 	char *buf;                /* chunk-sized, allocated once per connection */
 	struct ancil held;        /* descriptors that came with the chunk in buf: echoed with it */
 	uint64_t cap_id;          /* the chunk in buf, in the capture store (0: not kept) */
+	bool watch_out;           /* epoll waits for POLLOUT (an echo is pending), else POLLIN */
 };
 
 struct server {
@@ -65,7 +70,13 @@ struct server {
 	pthread_mutex_t conns_lock;
 	struct conn *conns;
 	size_t nconns, capconns;
-	struct pollfd *pfds;
+	/* epoll, not poll: its interest stays registered, so a round costs one epoll_wait, not
+	 * a walk of every descriptor (poll was a quarter of a 1-byte ping-pong's server CPU). */
+	int epfd;
+	struct epoll_event *ready;    /* SERVER_EVENTS of them */
+	int *conn_of_fd;              /* fd -> index in conns, -1: none */
+	size_t nconn_of_fd;
+	bool listener_watched;
 	bool accept_paused;
 	bool accept_error_shown;      /* this run of EMFILE was reported already */
 	bool stopping;
@@ -197,16 +208,17 @@ static struct server *server_new(const struct uds_addr *addr, const struct serve
 	s->opts = *opts;
 	if (!s->opts.type)
 		s->opts.type = SOCK_STREAM;
-	s->lfd = s->ctl[0] = s->ctl[1] = -1;
+	s->lfd = s->ctl[0] = s->ctl[1] = s->epfd = -1;
 	s->later = *later;
 	atomic_init(&s->finished, false);
 	stats_init(&s->stats);
 	pthread_mutex_init(&s->conns_lock, NULL);
 	s->qsink = (struct event_sink){ queue_emit, s, NULL };
 	s->evq = malloc(SERVER_EVQ * sizeof(*s->evq));
+	s->ready = malloc(SERVER_EVENTS * sizeof(*s->ready));
 	if (s->opts.type == SOCK_DGRAM)
 		s->dbuf = malloc(s->opts.chunk);
-	if (!s->evq || (s->opts.type == SOCK_DGRAM && !s->dbuf)) {
+	if (!s->evq || !s->ready || (s->opts.type == SOCK_DGRAM && !s->dbuf)) {
 		atomic_store(&s->finished, true);
 		server_destroy(s, NULL);
 		return NULL;
@@ -250,6 +262,29 @@ static int open_socket(struct server *s, const struct event_sink *now)
 	return 0;
 }
 
+/* epoll data: a connection's is its fd; these two are above any fd. */
+#define TAG_CTL ((uint64_t)1 << 32)
+#define TAG_LISTENER (((uint64_t)1 << 32) + 1)
+
+static int epoll_set(struct server *s, int op, int fd, uint32_t events, uint64_t tag)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = tag };
+	return epoll_ctl(s->epfd, op, fd, &ev) < 0 ? -errno : 0;
+}
+
+/* The epoll set: the control pipe and the listener (connections join as they come). */
+static int open_epoll(struct server *s)
+{
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0)
+		return -errno;
+	int r = epoll_set(s, EPOLL_CTL_ADD, s->ctl[0], EPOLLIN, TAG_CTL);
+	if (r == 0)
+		r = epoll_set(s, EPOLL_CTL_ADD, s->lfd, EPOLLIN, TAG_LISTENER);
+	s->listener_watched = r == 0;
+	return r;
+}
+
 int server_start(struct server **out, const struct uds_addr *addr, const struct server_opts *opts,
 		 const struct event_sink *now, const struct event_sink *later)
 {
@@ -262,6 +297,8 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 	int r = open_socket(s, now);
 	if (r == 0 && (r = sysio_pipe(s->ctl, O_NONBLOCK)) < 0)
 		event_emit_error(now, SRC_SERVER, 0, -r, "pipe");
+	if (r == 0 && (r = open_epoll(s)) < 0)
+		event_emit_error(now, SRC_SERVER, 0, -r, "epoll %s", addr->text);
 	if (r == 0) {
 		struct event ev;
 		event_init(&ev, SRC_SERVER, EV_LISTEN);
@@ -341,7 +378,9 @@ void server_destroy(struct server *s, const struct event_sink *now)
 	free(s->evq);
 	free(s->dbuf);
 	free(s->conns);
-	free(s->pfds);
+	free(s->ready);
+	free(s->conn_of_fd);
+	sysio_close(&s->epfd);
 	free(s);
 }
 
@@ -445,11 +484,15 @@ static void close_conn(struct server *s, size_t i, const char *fmt, ...)
 	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
 	va_end(ap);
 	emit(s, &ev);
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	s->conn_of_fd[c->fd] = -1;
 	pthread_mutex_lock(&s->conns_lock);
 	close(c->fd);
 	ancil_close(&c->held);
 	free(c->buf);
 	s->conns[i] = s->conns[--s->nconns];
+	if (i < s->nconns)
+		s->conn_of_fd[s->conns[i].fd] = (int)i;
 	pthread_mutex_unlock(&s->conns_lock);
 	atomic_fetch_sub(&s->stats.clients, 1);
 	s->accept_paused = false;
@@ -459,7 +502,7 @@ static void close_conn(struct server *s, size_t i, const char *fmt, ...)
 	}
 }
 
-/* Give the connection table (and the poll set beside it) room for NCAP connections. */
+/* Give the connection table room for NCAP connections. */
 static int resize_table(struct server *s, size_t ncap)
 {
 	pthread_mutex_lock(&s->conns_lock);
@@ -469,10 +512,6 @@ static int resize_table(struct server *s, size_t ncap)
 	pthread_mutex_unlock(&s->conns_lock);
 	if (!nc)
 		return -ENOMEM;
-	struct pollfd *np = realloc(s->pfds, (ncap + 2) * sizeof(*np));
-	if (!np)
-		return -ENOMEM;
-	s->pfds = np;
 	s->capconns = ncap;
 	return 0;
 }
@@ -484,8 +523,7 @@ static int grow(struct server *s)
 	return resize_table(s, s->capconns ? s->capconns * 2 : 16);
 }
 
-/* After a crowd has gone, give the table back: memory returns to where it was. Only between
- * poll rounds, while nothing points into the poll set. */
+/* After a crowd has gone, give the table back: memory returns to where it was. */
 static void trim(struct server *s)
 {
 	size_t ncap = s->capconns;
@@ -539,6 +577,24 @@ static void say_accepted(struct server *s, const struct conn *c)
 	emit(s, &ev);
 }
 
+/* Room in conn_of_fd for FD, and FD in the epoll set (waiting to read). 0 or -errno. */
+static int track_fd(struct server *s, int fd)
+{
+	if ((size_t)fd >= s->nconn_of_fd) {
+		size_t n = s->nconn_of_fd ? s->nconn_of_fd : 64;
+		while (n <= (size_t)fd)
+			n *= 2;
+		int *nv = realloc(s->conn_of_fd, n * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		for (size_t k = s->nconn_of_fd; k < n; k++)
+			nv[k] = -1;
+		s->conn_of_fd = nv;
+		s->nconn_of_fd = n;
+	}
+	return epoll_set(s, EPOLL_CTL_ADD, fd, EPOLLIN, (uint64_t)fd);
+}
+
 static void accept_all(struct server *s)
 {
 	for (;;) {
@@ -554,9 +610,11 @@ static void accept_all(struct server *s)
 		}
 		s->accept_error_shown = false;
 		char *buf = malloc(s->opts.chunk);
-		if (!buf) {
+		int r = buf ? track_fd(s, fd) : -ENOMEM;
+		if (r < 0) {
+			free(buf);
 			close(fd);
-			event_emit_error(&s->qsink, SRC_SERVER, 0, ENOMEM, "accept %s", s->addr.text);
+			event_emit_error(&s->qsink, SRC_SERVER, 0, -r, "accept %s", s->addr.text);
 			return;
 		}
 		struct peer_cred cred;
@@ -572,6 +630,7 @@ static void accept_all(struct server *s)
 		c->buf = buf;
 		c->id = ++s->next_id;
 		c->cred = cred;
+		s->conn_of_fd[fd] = (int)(s->nconns - 1);
 		pthread_mutex_unlock(&s->conns_lock);
 		atomic_fetch_add(&s->stats.clients, 1);
 		atomic_fetch_add(&s->stats.accepted, 1);
@@ -792,19 +851,62 @@ static void serve_datagrams(struct server *s)
 		;
 }
 
-/* The control pipe, the listener (unless accepts are paused), then each connection.
- * Returns how many connections are in it. */
-static size_t fill_poll_set(struct server *s)
+/* Keep epoll's interest in step with the state: a connection with an echo pending waits to
+ * write (backpressure: no reading meanwhile), else to read; the listener only while accepts
+ * are not paused. Only changes cost a system call. */
+static int watch_conn(struct server *s, struct conn *c)
 {
-	s->pfds[0] = (struct pollfd){ .fd = s->ctl[0], .events = POLLIN };
-	s->pfds[1] = (struct pollfd){ .fd = s->accept_paused ? -1 : s->lfd, .events = POLLIN };
-	for (size_t i = 0; i < s->nconns; i++)
-		s->pfds[2 + i] = (struct pollfd){
-			.fd = s->conns[i].fd,
-			/* Backpressure: while the echo cannot be written, stop reading. */
-			.events = s->conns[i].pending ? POLLOUT : POLLIN,
-		};
-	return s->nconns;
+	bool out = c->pending != 0;
+	if (out == c->watch_out)
+		return 0;
+	int r = epoll_set(s, EPOLL_CTL_MOD, c->fd, out ? EPOLLOUT : EPOLLIN, (uint64_t)c->fd);
+	if (r == 0)
+		c->watch_out = out;
+	return r;
+}
+
+static void watch_listener(struct server *s)
+{
+	bool want = !s->accept_paused;
+	if (want != s->listener_watched &&
+	    epoll_set(s, EPOLL_CTL_MOD, s->lfd, want ? EPOLLIN : 0, TAG_LISTENER) == 0)
+		s->listener_watched = want;
+}
+
+/* Serve what one epoll_wait reported. Connections first, so what clients already said is not
+ * lost to a stop request; returns true when the control pipe asks to stop. */
+static bool serve_ready(struct server *s, int n)
+{
+	bool stop = false, listener = false;
+	for (int k = 0; k < n; k++) {
+		uint64_t tag = s->ready[k].data.u64;
+		if (tag == TAG_CTL || tag == TAG_LISTENER) {
+			stop |= tag == TAG_CTL;
+			listener |= tag == TAG_LISTENER && (s->ready[k].events & EPOLLIN);
+			continue;
+		}
+		/* A connection closed earlier in this round is gone from the table. */
+		int i = s->conn_of_fd[tag];
+		if (i < 0)
+			continue;
+		if (serve_conn(s, (size_t)i, (short)s->ready[k].events))
+			continue;
+		/* Waiting on the wrong side would spin (or stall): such a connection ends. */
+		int e = -watch_conn(s, &s->conns[i]);
+		if (e) {
+			char who[64];
+			describe_peer(&s->conns[i], who, sizeof(who));
+			close_conn(s, (size_t)i, "connection with %s closed: epoll_ctl: %s (%s)",
+				   who, strerror(e), event_errno_name(e));
+		}
+	}
+	if (stop)
+		return true;
+	if (listener && s->opts.type == SOCK_DGRAM)
+		serve_datagrams(s);
+	else if (listener)
+		accept_all(s);
+	return false;
 }
 
 static void *server_main(void *arg)
@@ -829,26 +931,17 @@ static void *server_main(void *arg)
 				timeout = (int)((s->paused_until_ns - now) / 1000000u) + 1;
 		}
 		trim(s);
-		size_t n = fill_poll_set(s);
+		watch_listener(s);
 		flush_events(s);
-		int r = poll(s->pfds, 2 + n, timeout);
+		int r = epoll_wait(s->epfd, s->ready, SERVER_EVENTS, timeout);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			event_emit_error(&s->qsink, SRC_SERVER, 0, errno, "poll");
+			event_emit_error(&s->qsink, SRC_SERVER, 0, errno, "epoll_wait");
 			break;
 		}
-		/* Walk backwards: closing swaps the last connection into the freed slot. Served
-		 * before a stop request is honoured, so what clients already said is not lost. */
-		for (size_t k = n; k-- > 0;)
-			if (s->pfds[2 + k].revents)
-				serve_conn(s, k, s->pfds[2 + k].revents);
-		if (s->pfds[0].revents)
+		if (serve_ready(s, r))
 			break;
-		if ((s->pfds[1].revents & POLLIN) && s->opts.type == SOCK_DGRAM)
-			serve_datagrams(s);
-		else if (s->pfds[1].revents & POLLIN)
-			accept_all(s);
 	}
 	s->stopping = true;
 	while (s->nconns) {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,8 +256,7 @@ static int proc_net_collect(struct sockets_list *l)
 /* A socket inode some process holds on some descriptor. */
 struct holder {
 	uint32_t ino;
-	pid_t pid;
-	int fd;
+	struct sockets_proc p;
 };
 
 static int holder_cmp(const void *a, const void *b)
@@ -264,9 +264,39 @@ static int holder_cmp(const void *a, const void *b)
 	const struct holder *x = a, *y = b;
 	if (x->ino != y->ino)
 		return x->ino < y->ino ? -1 : 1;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return (x->fd > y->fd) - (x->fd < y->fd);
+	if (x->p.pid != y->p.pid)
+		return x->p.pid < y->p.pid ? -1 : 1;
+	return (x->p.fd > y->p.fd) - (x->p.fd < y->p.fd);
+}
+
+/* Room for one more holder. */
+static int holder_room(struct holder **hv, size_t hn, size_t *hcap)
+{
+	if (hn < *hcap)
+		return 0;
+	size_t ncap = *hcap ? *hcap * 2 : 256;
+	struct holder *nv = realloc(*hv, ncap * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*hv = nv;
+	*hcap = ncap;
+	return 0;
+}
+
+/* Who PID is, read once per process that holds a socket: a listing at 20,000 sockets made
+ * 20,000 opens of /proc/PID/comm (and as many getpid calls) when each row read its own. */
+static void proc_identity(pid_t pid, pid_t self, struct sockets_proc *out)
+{
+	out->pid = pid;
+	out->has_comm = true;
+	out->self = pid == self;
+	int r = sysio_proc_comm(pid, out->comm, sizeof(out->comm));
+	out->comm_err = r < 0 ? -r : 0;
+	if (r < 0)
+		out->comm[0] = '\0';
+	/* A name that fills the field may go on (a kernel thread's can): read whole later. */
+	if (strlen(out->comm) == sizeof(out->comm) - 1)
+		out->has_comm = false;
 }
 
 /* Read /proc/PID/fd of one process, adding its socket descriptors. */
@@ -284,6 +314,8 @@ static int scan_pid(int procfd, const char *pidname, struct holder **hv, size_t 
 		return -e;
 	}
 	pid_t pid = (pid_t)strtol(pidname, NULL, 10);
+	struct sockets_proc who = { .pid = pid };
+	bool looked = false;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
@@ -296,60 +328,108 @@ static int scan_pid(int procfd, const char *pidname, struct holder **hv, size_t 
 		unsigned long ino;
 		if (sscanf(target, "socket:[%lu]", &ino) != 1)
 			continue;
-		if (*hn == *hcap) {
-			size_t ncap = *hcap ? *hcap * 2 : 256;
-			struct holder *nv = realloc(*hv, ncap * sizeof(*nv));
-			if (!nv) {
-				closedir(d);
-				return -ENOMEM;
-			}
-			*hv = nv;
-			*hcap = ncap;
+		if (holder_room(hv, *hn, hcap) < 0) {
+			closedir(d);
+			return -ENOMEM;
 		}
-		(*hv)[(*hn)++] = (struct holder){ (uint32_t)ino, pid, atoi(de->d_name) };
+		if (!looked)
+			proc_identity(pid, getpid(), &who);
+		looked = true;
+		who.fd = atoi(de->d_name);
+		(*hv)[(*hn)++] = (struct holder){ (uint32_t)ino, who };
 	}
 	closedir(d);
 	return 0;
 }
 
-/* Map socket inodes to the processes holding them, through every /proc/PID/fd. */
-void sockets_attach_procs(struct sockets_list *l)
+struct sockets_scan {
+	int procfd;
+	int *pids;                /* every process /proc listed at the start */
+	size_t npids, next;
+	struct holder *hv;        /* what the processes scanned so far hold */
+	size_t hn, hcap;
+	size_t scanned, unreadable;
+	int err;                  /* the first unreadable process's errno */
+	bool oom;
+};
+
+/* The process numbers in /proc, read at once (a few getdents calls). */
+static int list_pids(struct sockets_scan *s)
 {
-	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0) {
-		l->procs_err = errno;
-		return;
-	}
-	DIR *d = fdopendir(procfd);
+	int dfd = dup(s->procfd);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 	if (!d) {
-		l->procs_err = errno;
-		close(procfd);
-		return;
+		int e = errno;
+		if (dfd >= 0)
+			close(dfd);
+		return -e;
 	}
-	struct holder *hv = NULL;
-	size_t hn = 0, hcap = 0;
+	size_t cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		int r = scan_pid(procfd, de->d_name, &hv, &hn, &hcap);
-		if (r == 0) {
-			l->procs_scanned++;
-		} else if (r == -ENOMEM) {
-			break;
-		} else if (r != -ENOENT) {
-			/* ENOENT: the process ended while we looked; anything else hides it. */
-			if (!l->procs_unreadable)
-				l->procs_err = -r;
-			l->procs_unreadable++;
+		if (s->npids == cap) {
+			int *nv = realloc(s->pids, (cap = cap ? cap * 2 : 512) * sizeof(*nv));
+			if (!nv) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			s->pids = nv;
 		}
+		s->pids[s->npids++] = atoi(de->d_name);
 	}
 	closedir(d);
-	if (hn)
-		qsort(hv, hn, sizeof(*hv), holder_cmp);
+	return 0;
+}
+
+int sockets_scan_new(struct sockets_scan **out)
+{
+	struct sockets_scan *s = calloc(1, sizeof(*s));
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = s->procfd < 0 ? -errno : list_pids(s);
+	if (r < 0) {
+		sockets_scan_free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+bool sockets_scan_step(struct sockets_scan *s, size_t max)
+{
+	for (; max && s->next < s->npids && !s->oom; max--) {
+		char name[24];
+		snprintf(name, sizeof(name), "%d", s->pids[s->next++]);
+		int r = scan_pid(s->procfd, name, &s->hv, &s->hn, &s->hcap);
+		if (r == 0) {
+			s->scanned++;
+		} else if (r == -ENOMEM) {
+			s->oom = true;   /* what was found so far is attached */
+		} else if (r != -ENOENT) {
+			/* ENOENT: the process ended while we looked; anything else hides it. */
+			if (!s->unreadable)
+				s->err = -r;
+			s->unreadable++;
+		}
+	}
+	return s->next < s->npids && !s->oom;
+}
+
+void sockets_scan_progress(const struct sockets_scan *s, size_t *done, size_t *total)
+{
+	*done = s->next;
+	*total = s->npids;
+}
+
+/* Each entry's holders: the lower bound of its inode in the sorted holders, then the run. */
+static void attach_holders(struct sockets_list *l, const struct holder *hv, size_t hn)
+{
 	for (size_t i = 0; i < l->n; i++) {
 		struct sockets_entry *e = &l->v[i];
-		/* Lower bound of e->ino in the sorted holders. */
 		size_t lo = 0, hi = hn;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
@@ -360,18 +440,118 @@ void sockets_attach_procs(struct sockets_list *l)
 		}
 		for (size_t j = lo; j < hn && hv[j].ino == e->ino; j++) {
 			if (e->nprocs < SOCKETS_PROCS_MAX)
-				e->procs[e->nprocs] = (struct sockets_proc){ hv[j].pid, hv[j].fd };
+				e->procs[e->nprocs] = hv[j].p;
 			e->nprocs++;
 		}
 	}
-	free(hv);
+}
+
+void sockets_scan_attach(struct sockets_scan *s, struct sockets_list *l)
+{
+	if (s->hn)
+		qsort(s->hv, s->hn, sizeof(*s->hv), holder_cmp);
+	attach_holders(l, s->hv, s->hn);
+	l->procs_scanned += s->scanned;
+	if (s->unreadable && !l->procs_unreadable)
+		l->procs_err = s->err;
+	l->procs_unreadable += s->unreadable;
+}
+
+void sockets_scan_free(struct sockets_scan *s)
+{
+	if (!s)
+		return;
+	if (s->procfd >= 0)
+		close(s->procfd);
+	free(s->pids);
+	free(s->hv);
+	free(s);
+}
+
+static void *scan_all(void *arg)
+{
+	while (sockets_scan_step(arg, SIZE_MAX))
+		;
+	return NULL;
+}
+
+/* The second half of A's processes as a scan of its own (its pids borrowed from A's), or
+ * NULL when A is small or memory is short. */
+static struct sockets_scan *split_scan(struct sockets_scan *a)
+{
+	if (a->npids < 64)
+		return NULL;
+	struct sockets_scan *b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->procfd = dup(a->procfd);
+	if (b->procfd < 0) {
+		free(b);
+		return NULL;
+	}
+	size_t half = a->npids / 2;
+	b->pids = a->pids + half;
+	b->npids = a->npids - half;
+	a->npids = half;
+	return b;
+}
+
+/* Add what B found to A, and free B. */
+static void merge_scan(struct sockets_scan *a, struct sockets_scan *b)
+{
+	struct holder *hv = b->hn ? realloc(a->hv, (a->hn + b->hn) * sizeof(*hv)) : NULL;
+	if (hv) {
+		memcpy(hv + a->hn, b->hv, b->hn * sizeof(*hv));
+		a->hv = hv;
+		a->hn += b->hn;
+		a->hcap = a->hn;
+	} else if (b->hn) {
+		/* B's holders are lost: its processes count as unreadable (ENOMEM). */
+		if (!a->unreadable)
+			a->err = ENOMEM;
+		a->unreadable += b->scanned;
+		b->scanned = 0;
+	}
+	a->scanned += b->scanned;
+	if (b->unreadable && !a->unreadable)
+		a->err = b->err;
+	a->unreadable += b->unreadable;
+	b->pids = NULL;   /* A's */
+	sockets_scan_free(b);
+}
+
+/* Map socket inodes to the processes holding them, through every /proc/PID/fd: two threads
+ * each read half the processes (the readlink per descriptor is nearly all the time). */
+void sockets_attach_procs(struct sockets_list *l)
+{
+	struct sockets_scan *s;
+	int r = sockets_scan_new(&s);
+	if (r < 0) {
+		l->procs_err = -r;
+		return;
+	}
+	struct sockets_scan *b = split_scan(s);
+	pthread_t t;
+	bool threaded = b && pthread_create(&t, NULL, scan_all, b) == 0;
+	scan_all(s);
+	if (b) {
+		if (threaded)
+			pthread_join(t, NULL);
+		else
+			scan_all(b);
+		merge_scan(s, b);
+	}
+	sockets_scan_attach(s, l);
+	sockets_scan_free(s);
 }
 
 int sockets_collect(struct sockets_list *out)
 {
 	int r = sockets_collect_bare(out);
-	if (r == 0)
+	if (r == 0) {
 		sockets_attach_procs(out);
+		sockets_index(out);
+	}
 	return r;
 }
 
@@ -394,11 +574,45 @@ int sockets_collect_bare(struct sockets_list *out)
 	return 0;
 }
 
+static void drop_index(struct sockets_list *l)
+{
+	free(l->by_ino);
+	free(l->by_vfs);
+	free(l->by_name);
+	l->by_ino = l->by_vfs = l->by_name = NULL;
+	l->indexed = l->nvfs = l->nname = 0;
+}
+
 void sockets_free(struct sockets_list *l)
 {
+	drop_index(l);
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
+}
+
+/* The order of the names as sockets_name shows them ('@' before an abstract one), without
+ * making them: the sort compares each pair many times. */
+static int shown_name_cmp(const struct sockets_entry *x, const struct sockets_entry *y)
+{
+	const uint8_t *px = x->name, *py = y->name;
+	size_t kx = x->name_len, ky = y->name_len;
+	if (x->abstract != y->abstract) {
+		/* '@' against the other's first byte (a path name has one: both are named). */
+		uint8_t ox = x->abstract ? '@' : px[0], oy = y->abstract ? '@' : py[0];
+		if (ox != oy)
+			return ox < oy ? -1 : 1;
+		/* Equal: the abstract name goes on from its first byte, the path from its
+		 * second. */
+		if (x->abstract)
+			py++, ky--;
+		else
+			px++, kx--;
+	}
+	int c = memcmp(px, py, kx < ky ? kx : ky);
+	if (c)
+		return c;
+	return (kx > ky) - (kx < ky);
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -411,13 +625,9 @@ static int entry_cmp(const void *a, const void *b)
 	if (nx != ny)
 		return nx ? -1 : 1;
 	if (nx) {
-		char bx[SOCKETS_NAME_MAX + 1], by[SOCKETS_NAME_MAX + 1];
-		size_t kx = sockets_name(x, bx, sizeof(bx)), ky = sockets_name(y, by, sizeof(by));
-		int c = memcmp(bx, by, kx < ky ? kx : ky);
+		int c = shown_name_cmp(x, y);
 		if (c)
 			return c;
-		if (kx != ky)
-			return kx < ky ? -1 : 1;
 	}
 	return (x->ino > y->ino) - (x->ino < y->ino);
 }
@@ -426,6 +636,8 @@ void sockets_sort(struct sockets_list *l)
 {
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), entry_cmp);
+	if (l->by_ino)   /* the entries moved: an index there was is built again */
+		sockets_index(l);
 }
 
 size_t sockets_name(const struct sockets_entry *e, char *buf, size_t len)
@@ -477,8 +689,129 @@ const char *sockets_state_name(int state)
 	}
 }
 
+/* ---- the indexes: pointers into v, each ordered by a key, ties in list order ---- */
+
+static int ptr_order(const struct sockets_entry *x, const struct sockets_entry *y)
+{
+	return (x > y) - (x < y);
+}
+
+/* The node a listener and the connections it accepted share. */
+static int vfs_key(const struct sockets_entry *x, const struct sockets_entry *y)
+{
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->vfs_major != y->vfs_major)
+		return x->vfs_major < y->vfs_major ? -1 : 1;
+	if (x->vfs_minor != y->vfs_minor)
+		return x->vfs_minor < y->vfs_minor ? -1 : 1;
+	return (x->vfs_ino > y->vfs_ino) - (x->vfs_ino < y->vfs_ino);
+}
+
+/* The name they share when there is no node (abstract names, /proc/net/unix). */
+static int name_key(const struct sockets_entry *x, const struct sockets_entry *y)
+{
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->abstract != y->abstract)
+		return x->abstract ? 1 : -1;
+	if (x->name_len != y->name_len)
+		return x->name_len < y->name_len ? -1 : 1;
+	return memcmp(x->name, y->name, x->name_len);
+}
+
+/* by_ino is a hash table (open addressing, a power of two at least twice n): built in one
+ * pass, where sorting 20,000 entries was a tenth of the listing. */
+static size_t ino_slot(uint32_t ino, size_t mask)
+{
+	return (size_t)((ino * 2654435761u) ^ (ino >> 15)) & mask;
+}
+
+static size_t ino_slots(size_t n)
+{
+	size_t slots = 16;
+	while (slots < 2 * n)
+		slots <<= 1;
+	return slots;
+}
+
+static int by_vfs_cmp(const void *a, const void *b)
+{
+	const struct sockets_entry *x = *(const struct sockets_entry *const *)a;
+	const struct sockets_entry *y = *(const struct sockets_entry *const *)b;
+	int c = vfs_key(x, y);
+	return c ? c : ptr_order(x, y);
+}
+
+static int by_name_cmp(const void *a, const void *b)
+{
+	const struct sockets_entry *x = *(const struct sockets_entry *const *)a;
+	const struct sockets_entry *y = *(const struct sockets_entry *const *)b;
+	int c = name_key(x, y);
+	return c ? c : ptr_order(x, y);
+}
+
+void sockets_index(struct sockets_list *l)
+{
+	drop_index(l);
+	if (l->n == 0)
+		return;
+	size_t slots = ino_slots(l->n);
+	l->by_ino = calloc(slots, sizeof(*l->by_ino));
+	l->by_vfs = malloc(l->n * sizeof(*l->by_vfs));
+	l->by_name = malloc(l->n * sizeof(*l->by_name));
+	if (!l->by_ino || !l->by_vfs || !l->by_name) {
+		drop_index(l);   /* the lookups walk the list instead */
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sockets_entry *e = &l->v[i];
+		/* Probing from its slot: a repeated inode (never, from the kernel) lands after
+		 * the first. */
+		size_t k = ino_slot(e->ino, slots - 1);
+		while (l->by_ino[k])
+			k = (k + 1) & (slots - 1);
+		l->by_ino[k] = e;
+		if (e->state == SOCKETS_ESTABLISHED && e->has_vfs)
+			l->by_vfs[l->nvfs++] = e;
+		if (e->state == SOCKETS_ESTABLISHED && e->name_len)
+			l->by_name[l->nname++] = e;
+	}
+	qsort(l->by_vfs, l->nvfs, sizeof(*l->by_vfs), by_vfs_cmp);
+	qsort(l->by_name, l->nname, sizeof(*l->by_name), by_name_cmp);
+	l->indexed = l->n;
+}
+
+/* The first of IX[0..N) whose KEY is not below K's. */
+static size_t lower_bound(const struct sockets_entry *const *ix, size_t n,
+			  const struct sockets_entry *k,
+			  int (*key)(const struct sockets_entry *, const struct sockets_entry *))
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (key(ix[mid], k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool is_indexed(const struct sockets_list *l)
+{
+	return l->by_ino && l->indexed == l->n;
+}
+
 const struct sockets_entry *sockets_find_ino(const struct sockets_list *l, uint32_t ino)
 {
+	if (is_indexed(l)) {
+		size_t mask = ino_slots(l->n) - 1;
+		for (size_t k = ino_slot(ino, mask); l->by_ino[k]; k = (k + 1) & mask)
+			if (l->by_ino[k]->ino == ino)
+				return l->by_ino[k];
+		return NULL;
+	}
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].ino == ino)
 			return &l->v[i];
@@ -497,9 +830,31 @@ static bool accepted_by(const struct sockets_entry *e, const struct sockets_entr
 	       !memcmp(e->name, l->name, l->name_len);
 }
 
+/* sockets_accepted through an index: the run of entries sharing the listener's key. */
+static size_t accepted_indexed(const struct sockets_list *l, const struct sockets_entry *listener,
+			       const struct sockets_entry **out, size_t max)
+{
+	bool vfs = listener->has_vfs;
+	const struct sockets_entry *const *ix = vfs ? l->by_vfs : l->by_name;
+	size_t len = vfs ? l->nvfs : l->nname, n = 0;
+	int (*key)(const struct sockets_entry *, const struct sockets_entry *) =
+		vfs ? vfs_key : name_key;
+	for (size_t i = lower_bound(ix, len, listener, key);
+	     i < len && key(ix[i], listener) == 0; i++)
+		if (accepted_by(ix[i], listener)) {
+			if (n < max)
+				out[n] = ix[i];
+			n++;
+		}
+	return n;
+}
+
 size_t sockets_accepted(const struct sockets_list *l, const struct sockets_entry *listener,
 			const struct sockets_entry **out, size_t max)
 {
+	if (is_indexed(l))   /* (accepted_by: a listener without node or name has none) */
+		return listener->has_vfs || listener->name_len
+		       ? accepted_indexed(l, listener, out, max) : 0;
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (accepted_by(&l->v[i], listener)) {
@@ -515,11 +870,20 @@ void sockets_describe_holders(const struct sockets_entry *e, struct sockets_hold
 	memset(out, 0, sizeof(*out));
 	out->n = e->nprocs;
 	out->kept = e->nprocs < SOCKETS_PROCS_MAX ? e->nprocs : SOCKETS_PROCS_MAX;
-	pid_t self = getpid();
+	pid_t self = 0;
 	for (size_t i = 0; i < out->kept; i++) {
 		struct sockets_holder *h = &out->v[i];
-		h->pid = e->procs[i].pid;
-		h->fd = e->procs[i].fd;
+		const struct sockets_proc *p = &e->procs[i];
+		h->pid = p->pid;
+		h->fd = p->fd;
+		if (p->has_comm) {
+			h->self = p->self;
+			h->comm_err = p->comm_err;
+			snprintf(h->comm, sizeof(h->comm), "%s", p->comm);
+			continue;
+		}
+		if (!self)
+			self = getpid();
 		h->self = h->pid == self;
 		int r = sysio_proc_comm(h->pid, h->comm, sizeof(h->comm));
 		if (r < 0) {

@@ -20,10 +20,18 @@ enum sockets_state {
 	SOCKETS_LISTEN = 10,
 };
 
-/* A process holding the socket open, and on which descriptor. */
+/* The most of a process's name the kernel keeps (TASK_COMM_LEN), with its NUL. */
+#define SOCKETS_PROC_COMM 16
+
+/* A process holding the socket open, and on which descriptor; its name as read once per
+ * process while its descriptors were (sockets_describe_holders reads it otherwise). */
 struct sockets_proc {
 	pid_t pid;
 	int fd;
+	bool has_comm;           /* comm and comm_err were read with the descriptors */
+	bool self;               /* this process, as it was at the scan */
+	int comm_err;            /* reading /proc/PID/comm failed (errno); comm is "" */
+	char comm[SOCKETS_PROC_COMM];
 };
 
 struct sockets_entry {
@@ -60,6 +68,10 @@ struct sockets_list {
 	size_t procs_scanned;    /* processes whose descriptors were read */
 	size_t procs_unreadable; /* processes whose /proc/PID/fd could not be read */
 	int procs_err;           /* the errno of the first such process */
+	/* Lookup indexes (sockets_index), valid while indexed == n and v is not reordered:
+	 * every entry by inode; the established ones by node, and by name. */
+	const struct sockets_entry **by_ino, **by_vfs, **by_name;
+	size_t indexed, nvfs, nname;
 };
 
 /* Every Unix socket of this network namespace, with the processes holding each.
@@ -71,8 +83,35 @@ void sockets_free(struct sockets_list *l);
 int sockets_collect_bare(struct sockets_list *out);
 void sockets_attach_procs(struct sockets_list *l);
 
-/* Listening sockets first, then named before unnamed, by name, then by inode. */
+/*
+ * The holders in steps, for a front end that shows the sockets at once and their processes
+ * as they come (the /proc scan is nearly all of a large listing's time: one readlink per
+ * descriptor of every process). sockets_collect_bare gives the rows (milliseconds at 20,000
+ * sockets); then, off the main thread:
+ *   sockets_scan_new(&scan);                     reads which processes exist
+ *   while (sockets_scan_step(scan, 64))          reads up to 64 processes' descriptors
+ *           sockets_scan_progress(scan, &d, &t); d of t processes read: a progress line
+ *   sockets_scan_attach(scan, list);             fills procs/nprocs and the procs_* counts
+ *   sockets_scan_free(scan);
+ * sockets_attach_procs is exactly this in one go. A scan belongs to one thread at a time and
+ * touches no list until sockets_scan_attach (which must not race with readers of that list;
+ * attach to a copy, or hand the list over after). sockets_scan_new returns 0 or -errno
+ * (/proc unreadable, ENOMEM); step returns true while processes remain.
+ */
+struct sockets_scan;
+int sockets_scan_new(struct sockets_scan **out);
+bool sockets_scan_step(struct sockets_scan *scan, size_t max_procs);
+void sockets_scan_progress(const struct sockets_scan *scan, size_t *done, size_t *total);
+void sockets_scan_attach(struct sockets_scan *scan, struct sockets_list *l);
+void sockets_scan_free(struct sockets_scan *scan);
+
+/* Listening sockets first, then named before unnamed, by name, then by inode. An index the
+ * list had (sockets_index) is built again. */
 void sockets_sort(struct sockets_list *l);
+/* Build the indexes sockets_find_ino and sockets_accepted use (O(log n) a lookup instead of
+ * a pass over the list); call again after changing v. Without them (or on ENOMEM) those
+ * functions walk the list. sockets_collect calls it; sockets_free frees it. */
+void sockets_index(struct sockets_list *l);
 
 /* The name as ss shows it: "/path", "@name", or nothing when unnamed. Raw bytes (an
  * abstract name may hold any byte): escape before showing. Returns the length. */
@@ -111,7 +150,7 @@ struct sockets_holders {
 	size_t kept;
 	struct sockets_holder v[SOCKETS_PROCS_MAX];
 };
-/* E's holders with their names (reads /proc/PID/comm). */
+/* E's holders with their names (the ones the scan read, else read from /proc/PID/comm). */
 void sockets_describe_holders(const struct sockets_entry *e, struct sockets_holders *out);
 
 /* Parse one row of /proc/net/unix (not the header). Returns 0 or -EINVAL. */

@@ -54,6 +54,31 @@ static void test_order_and_wraparound(void **state)
 	bus_free(b);
 }
 
+/* Emptied rings start again at their first slot: partial drains, refills and a full ring
+ * after that still come out in order, numbered on, with their bytes. */
+static void test_order_after_emptying(void **state)
+{
+	struct bus *b = bus_new(8, BUS_LOSSY);
+	struct event out[8];
+	uint32_t next = 1, want = 1;
+	uint64_t seq = 0;
+	static const uint32_t put[] = { 3, 5, 8, 1, 7, 8 }, take[] = { 2, 8, 3, 8, 8, 8 };
+	for (size_t r = 0; r < sizeof(put) / sizeof(put[0]); r++) {
+		publish_n(b, next, put[r]);
+		next += put[r];
+		size_t n = bus_drain(b, out, take[r]);
+		for (size_t i = 0; i < n; i++, want++) {
+			assert_int_equal(out[i].conn, want);
+			assert_memory_equal(out[i].preview, &want, sizeof(want));
+			assert_int_equal(out[i].seq, ++seq);
+		}
+	}
+	assert_int_equal(bus_drain(b, out, 8), 0);
+	assert_int_equal(want, next);
+	assert_int_equal(bus_dropped(b), 0);
+	bus_free(b);
+}
+
 static void test_lossy_counts_drops(void **state)
 {
 	struct bus *b = bus_new(4, BUS_LOSSY);
@@ -159,6 +184,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_and_wraparound),
+		cmocka_unit_test(test_order_after_emptying),
 		cmocka_unit_test(test_lossy_counts_drops),
 		cmocka_unit_test(test_partial_drain_keeps_wake),
 		cmocka_unit_test(test_lossless_many_producers),
