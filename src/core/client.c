@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/capture.h"
+#include "core/chunkreq.h"
 #include "core/msgio.h"
 #include "core/node.h"
 #include "core/session.h"
@@ -883,8 +884,8 @@ const struct session_ops conn_session_ops = {
 static unsigned chunk_now(struct crun *r)
 {
 	struct client *c = r->c;
-	unsigned want = atomic_load_explicit(&c->chunk_req, memory_order_relaxed);
-	if (want && want != c->opts.chunk) {
+	unsigned want = chunkreq_pending(&c->chunk_req, c->opts.chunk);
+	if (want) {
 		char *nb = realloc(r->in, want);
 		if (nb) {
 			r->in = c->inbuf = nb;
@@ -896,16 +897,12 @@ static unsigned chunk_now(struct crun *r)
 
 unsigned client_set_chunk(struct client *c, unsigned chunk)
 {
-	unsigned was = client_chunk(c);
-	atomic_store(&c->chunk_req, chunk);
-	return was;
+	return chunkreq_set(&c->chunk_req, c->opts.chunk, chunk);
 }
 
 unsigned client_chunk(const struct client *c)
 {
-	/* opts.chunk changes only after a request, so it is the thread's alone once one came. */
-	unsigned want = atomic_load((atomic_uint *)&c->chunk_req);
-	return want ? want : c->opts.chunk;
+	return chunkreq_asked(&c->chunk_req, c->opts.chunk);
 }
 
 int client_socket_ino(const struct client *c, ino_t *ino)

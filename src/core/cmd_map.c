@@ -76,17 +76,6 @@ static const char *unknown_why(const struct convo_end *e)
 	return NULL;
 }
 
-/* The name of E's missing other end. */
-static void missing_name(const struct convo_end *e, char *buf, size_t len)
-{
-	if (e->role == CONVO_CLIENT)
-		snprintf(buf, len, "server (not seen)");
-	else if (e->unknown == CONVO_OUTSIDE)
-		snprintf(buf, len, "client pid %ld (%s)", (long)e->peer_pid, e->peer_comm);
-	else
-		snprintf(buf, len, "%s (not seen)", e->conn ? "client" : "senders");
-}
-
 static uint64_t more_calls(const struct convo_end *e)
 {
 	return e ? e->sends.more_calls + e->recvs.more_calls : 0;
@@ -109,11 +98,11 @@ static int map_run(struct app *app, const struct cmd_args *a)
 	if (cl)
 		convo_name(cl, cname, sizeof(cname));
 	else
-		missing_name(e, cname, sizeof(cname));
+		convo_other_name(e, cname, sizeof(cname));
 	if (sv)
 		convo_name(sv, sname, sizeof(sname));
 	else
-		missing_name(e, sname, sizeof(sname));
+		convo_other_name(e, sname, sizeof(sname));
 	struct dmap fwd, back;
 	convo_directions(&app->convo, e, &fwd, &back);
 	struct map_report r = {

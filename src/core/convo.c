@@ -298,15 +298,14 @@ void convo_directions(const struct convo *c, const struct convo_end *e, struct d
 	back->received = cl ? cl->recvs.calls : unknown;
 }
 
-/* The left lifeline of a server end whose client is not udscope's (or not matched). */
-static void outside_name(const struct convo_end *e, char *buf, size_t len)
+void convo_other_name(const struct convo_end *e, char *buf, size_t len)
 {
-	if (e->unknown == CONVO_OUTSIDE)
+	if (e->role == CONVO_CLIENT)
+		snprintf(buf, len, "server (not seen)");
+	else if (e->unknown == CONVO_OUTSIDE)
 		snprintf(buf, len, "client pid %ld (%s)", (long)e->peer_pid, e->peer_comm);
-	else if (e->unknown == CONVO_DATAGRAMS)
-		snprintf(buf, len, "senders");
 	else
-		snprintf(buf, len, "client (not seen)");
+		snprintf(buf, len, "%s (not seen)", e->conn ? "client" : "senders");
 }
 
 int convo_diagram(const struct convo *c, const struct convo_end *e, struct seqdiag *out)
@@ -323,11 +322,11 @@ int convo_diagram(const struct convo *c, const struct convo_end *e, struct seqdi
 		if (cl)
 			convo_name(cl, left, sizeof(left));
 		else
-			outside_name(sv, left, sizeof(left));
+			convo_other_name(e, left, sizeof(left));
 		if (sv)
 			convo_name(sv, right, sizeof(right));
 		else
-			snprintf(right, sizeof(right), "server (not seen)");
+			convo_other_name(e, right, sizeof(right));
 	}
 	if (seqdiag_init(out, left, right) < 0)
 		return -ENOMEM;

@@ -105,5 +105,8 @@ void convo_directions(const struct convo *c, const struct convo_end *e, struct d
 int convo_diagram(const struct convo *c, const struct convo_end *e, struct seqdiag *out);
 /* "client #2", "server #1 connection 3", "pair #4". */
 void convo_name(const struct convo_end *e, char *buf, size_t len);
+/* The name of E's other end when it is not matched: "server (not seen)", "client pid 7
+ * (python3)", "client (not seen)", "senders (not seen)" (a datagram server's). */
+void convo_other_name(const struct convo_end *e, char *buf, size_t len);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "core/ancil.h"
 #include "core/capture.h"
+#include "core/chunkreq.h"
 #include "core/msgio.h"
 #include "core/node.h"
 #include "core/session.h"
@@ -937,24 +938,20 @@ static void apply_chunk(struct server *s, unsigned want)
 /* The receive size for the next recv (the thread's own copy, updated here). */
 static unsigned chunk_now(struct server *s)
 {
-	unsigned want = atomic_load_explicit(&s->chunk_req, memory_order_relaxed);
-	if (want && want != s->opts.chunk)
+	unsigned want = chunkreq_pending(&s->chunk_req, s->opts.chunk);
+	if (want)
 		apply_chunk(s, want);
 	return s->opts.chunk;
 }
 
 unsigned server_set_chunk(struct server *s, unsigned chunk)
 {
-	unsigned was = server_chunk(s);
-	atomic_store(&s->chunk_req, chunk);
-	return was;
+	return chunkreq_set(&s->chunk_req, s->opts.chunk, chunk);
 }
 
 unsigned server_chunk(const struct server *s)
 {
-	/* opts.chunk changes only after a request, so it is the thread's alone once one came. */
-	unsigned want = atomic_load((atomic_uint *)&s->chunk_req);
-	return want ? want : s->opts.chunk;
+	return chunkreq_asked(&s->chunk_req, s->opts.chunk);
 }
 
 int server_conn_ino(struct server *s, uint32_t conn, ino_t *ino)
