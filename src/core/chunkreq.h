@@ -5,16 +5,16 @@
 
 #include <stdatomic.h>
 
-/* The size asked for, or CURRENT (the session's own, only its thread changes it and only
- * after a request, so reading it while none came is no race). */
-static inline unsigned chunkreq_asked(const atomic_uint *req, unsigned current)
+/* The size asked for, or *CURRENT: the session's own size, which only its thread changes and
+ * only after a request, so it is read only while none came (no race). */
+static inline unsigned chunkreq_asked(const atomic_uint *req, const unsigned *current)
 {
 	unsigned want = atomic_load((atomic_uint *)req);
-	return want ? want : current;
+	return want ? want : *current;
 }
 
 /* Ask for N; returns the size asked for before. */
-static inline unsigned chunkreq_set(atomic_uint *req, unsigned current, unsigned n)
+static inline unsigned chunkreq_set(atomic_uint *req, const unsigned *current, unsigned n)
 {
 	unsigned was = chunkreq_asked(req, current);
 	atomic_store(req, n);

@@ -897,12 +897,12 @@ static unsigned chunk_now(struct crun *r)
 
 unsigned client_set_chunk(struct client *c, unsigned chunk)
 {
-	return chunkreq_set(&c->chunk_req, c->opts.chunk, chunk);
+	return chunkreq_set(&c->chunk_req, &c->opts.chunk, chunk);
 }
 
 unsigned client_chunk(const struct client *c)
 {
-	return chunkreq_asked(&c->chunk_req, c->opts.chunk);
+	return chunkreq_asked(&c->chunk_req, &c->opts.chunk);
 }
 
 int client_socket_ino(const struct client *c, ino_t *ino)

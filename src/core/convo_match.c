@@ -3,6 +3,7 @@
 
 #include "core/convo_match.h"
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "core/app.h"
@@ -23,9 +24,21 @@ static uint32_t client_with_ino(const struct app *app, uint32_t ino)
 	return 0;
 }
 
+/* Whether any client or connection session is there to match (else no sock_diag dump: raw
+ * connections from this process, as the tests make by the thousand, cost nothing). */
+static bool any_client(const struct app *app)
+{
+	for (struct session *s = app->sessions.head; s; s = s->next)
+		if (s->ops->kind == SESSION_CLIENT || s->ops->kind == SESSION_CONN)
+			return true;
+	return false;
+}
+
 uint32_t convo_match_accept(void *ctx, uint32_t server_session, uint32_t conn)
 {
 	struct app *app = ctx;
+	if (!any_client(app))
+		return 0;
 	struct session *s = session_by_id(&app->sessions, server_session);
 	ino_t ino;
 	if (!s || s->ops->kind != SESSION_SERVER || server_conn_ino(s->impl, conn, &ino) < 0)

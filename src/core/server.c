@@ -946,12 +946,12 @@ static unsigned chunk_now(struct server *s)
 
 unsigned server_set_chunk(struct server *s, unsigned chunk)
 {
-	return chunkreq_set(&s->chunk_req, s->opts.chunk, chunk);
+	return chunkreq_set(&s->chunk_req, &s->opts.chunk, chunk);
 }
 
 unsigned server_chunk(const struct server *s)
 {
-	return chunkreq_asked(&s->chunk_req, s->opts.chunk);
+	return chunkreq_asked(&s->chunk_req, &s->opts.chunk);
 }
 
 int server_conn_ino(struct server *s, uint32_t conn, ino_t *ino)
