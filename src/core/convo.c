@@ -132,6 +132,12 @@ static void add_call(struct convo_calls *k, uint64_t n)
 static void chunk_label(const struct event *ev, char *buf, size_t len)
 {
 	char repr[BYTES_REPR_SIZE(LABEL_BYTES)];
+	if (ev->preview_len == 0) {
+		/* The event carries no bytes (a server's echo says only its size). */
+		snprintf(buf, len, "%llu byte%s", (unsigned long long)ev->nbytes,
+			 ev->nbytes == 1 ? "" : "s");
+		return;
+	}
 	size_t shown = ev->preview_len < LABEL_BYTES ? ev->preview_len : LABEL_BYTES;
 	bytes_repr(ev->preview, shown, repr, sizeof(repr));
 	snprintf(buf, len, "%llu byte%s %s%s", (unsigned long long)ev->nbytes,

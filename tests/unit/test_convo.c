@@ -185,7 +185,7 @@ static void test_diagrams(void **state)
 	assert_int_equal(d.n, 10);
 	assert_int_equal(d.v[0].kind, SEQ_ARROW);
 	assert_int_equal(d.v[0].side, SEQ_LEFT);
-	assert_string_equal(d.v[0].label, "41 bytes b''...");
+	assert_string_equal(d.v[0].label, "41 bytes");
 	assert_string_equal(d.v[1].label, "recv 16");
 	assert_int_equal(d.v[1].side, SEQ_RIGHT);
 	assert_int_equal(d.v[2].kind, SEQ_ARROW);
