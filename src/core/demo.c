@@ -29,6 +29,7 @@ struct demo {
 	char dir[PATH_MAX];        /* the private directory made for the socket, "" when none */
 	char path[PATH_MAX + 16];  /* the socket */
 	unsigned next;             /* the step demo_step runs next */
+	uint32_t server, conn;     /* the tour's server and its newest connection (ids) */
 	uint32_t ids[DEMO_SESSIONS_MAX];   /* sessions the tour started */
 	size_t nids;
 	struct event_sink front;   /* the front end's sink, while the tour holds lines */
@@ -171,53 +172,67 @@ static int step_server(struct app *app, struct demo *d)
 	size_t from = d->nheld;
 	if (run(app, d, "server start %s --mode 755", d->path) < 0)
 		return -1;
-	return wait_for(app, d, newest(app, SESSION_SERVER), EV_WAIT, from);
+	d->server = newest(app, SESSION_SERVER);
+	return wait_for(app, d, d->server, EV_WAIT, from);
 }
 
-/* Connect with receive size CHUNK, send the walkthrough's message, read it all back,
- * disconnect, and wait for the server to say it waits again. */
-static int exchange(struct app *app, struct demo *d, unsigned chunk)
+/* Connect with OPTS, send the walkthrough's message, wait until the connection received
+ * UNTIL, disconnect. Every command names the tour's sessions, not whichever runs. */
+static int exchange(struct app *app, struct demo *d, const char *opts, const char *until)
+{
+	if (run(app, d, "connect %s %s", d->path, opts) < 0)
+		return -1;
+	d->conn = newest(app, SESSION_CONN);
+	if (run(app, d, "send \"%s\" --id %u", CLIENT_DEFAULT_MESSAGE, d->conn) < 0 ||
+	    run(app, d, "expect \"%s\" --id %u", until, d->conn) < 0)
+		return -1;
+	return run(app, d, "disconnect %u", d->conn);
+}
+
+/* The stream exchange, then the server's word that it waits again (its last line). */
+static int echo_all(struct app *app, struct demo *d, const char *opts)
 {
 	size_t from = d->nheld;
-	if (run(app, d, "connect %s --chunk %u", d->path, chunk) < 0 ||
-	    run(app, d, "send \"%s\"", CLIENT_DEFAULT_MESSAGE) < 0 ||
-	    run(app, d, "expect \"repeated.\"") < 0 || run(app, d, "disconnect") < 0)
+	if (exchange(app, d, opts, "repeated.") < 0)
 		return -1;
-	return wait_for(app, d, newest(app, SESSION_SERVER), EV_WAIT, from);
+	return wait_for(app, d, d->server, EV_WAIT, from);
 }
 
 static int step_message(struct app *app, struct demo *d)
 {
-	return exchange(app, d, 16);
+	return echo_all(app, d, "--chunk 16");
 }
 
 static int step_map(struct app *app, struct demo *d)
 {
-	return run(app, d, "map");
+	return run(app, d, "map %u", d->conn);
 }
 
 static int step_chunk(struct app *app, struct demo *d)
 {
-	if (run(app, d, "server chunk 4") < 0 || exchange(app, d, 4) < 0)
+	if (run(app, d, "server chunk 4 %u", d->server) < 0 || echo_all(app, d, "--chunk 4") < 0)
 		return -1;
 	release(app, d);
-	return run(app, d, "map");
+	return run(app, d, "map %u", d->conn);
 }
 
-/* The message over TYPE: one message, cut by the server's 16-byte recv. */
+/* The message over TYPE: one message, cut by the server's 16-byte recv. Stopping the server
+ * at the end brings all its lines in. */
 static int cut_message(struct app *app, struct demo *d, const char *type)
 {
-	if (run(app, d, "server start %s --type %s", d->path, type) < 0 ||
-	    run(app, d, "connect %s --type %s", d->path, type) < 0 ||
-	    run(app, d, "send \"%s\"", CLIENT_DEFAULT_MESSAGE) < 0 ||
-	    run(app, d, "expect \"This is the mess\"") < 0 || run(app, d, "disconnect") < 0)
+	char opts[32];
+	snprintf(opts, sizeof(opts), "--type %s", type);
+	if (run(app, d, "server start %s %s", d->path, opts) < 0)
 		return -1;
-	return run(app, d, "server stop");
+	d->server = newest(app, SESSION_SERVER);
+	if (exchange(app, d, opts, "This is the mess") < 0)
+		return -1;
+	return run(app, d, "server stop %u", d->server);
 }
 
 static int step_seqpacket(struct app *app, struct demo *d)
 {
-	if (run(app, d, "server stop") < 0)
+	if (run(app, d, "server stop %u", d->server) < 0)
 		return -1;
 	return cut_message(app, d, "seqpacket");
 }

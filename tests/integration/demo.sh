@@ -6,7 +6,7 @@
 set -u
 NAME=demo
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
-echo "1..8"
+echo "1..9"
 
 # The lines that differ from one machine or run to the next: masked, or (the inspector's
 # facts about this machine: inode, times, the walk, holders, fixes, the proof) left out. A
@@ -63,3 +63,12 @@ mkdir "$D/json"
 	2>"$D/err")
 check "map --json: client sent [41], server received [16,16,9], echo back the same" \
 	grep -qF '"report":"map","client":"client #2","server":"server #1 connection 1","messages":false,"unknown":null,"more_calls":0,"directions":[{"from":"client","to":"server","sent":{"known":true,"calls":[41]},"received":{"known":true,"calls":[16,16,9]},"cut_messages":0,"cut_bytes":0},{"from":"server","to":"client","sent":{"known":true,"calls":[16,16,9]},"received":{"known":true,"calls":[16,16,9]}' "$D/out"
+
+# A server of the user's own runs beside the tour: the tour names its sessions by id, and
+# leaves the user's server running.
+mkdir "$D/beside"
+(cd "$D/beside" && "$U" -b -e "server start $D/mine" -e demo -e 'server status' -e quit \
+	</dev/null >"$D/out" 2>"$D/err"); rc=$?
+check "beside a server of the user's: the tour runs whole, that server stays" sh -c "
+	[ $rc -eq 0 ] && grep -q '^demo 9/9 (pair)' '$D/out' && grep -q 'the tour is over' '$D/out' &&
+	grep -q '^server: #1 listening on $D/mine' '$D/out' && [ -z \"\$(ls -A '$D/beside')\" ]"
