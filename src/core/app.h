@@ -10,6 +10,7 @@
 #include "core/report.h"
 #include "core/script.h"
 #include "core/session.h"
+#include "core/settings.h"
 
 struct server;
 struct client;
@@ -54,6 +55,7 @@ struct app {
 	struct app_timer timer;
 	struct convo convo;          /* every connection's calls, for map and diagram */
 	struct demo *demo;           /* the guided tour while it runs (demo.h), else NULL */
+	struct settings settings;    /* what `set` changed (core/settings.h); zero: defaults */
 	bool ordered;                /* every line waits for what it started (batch) */
 	bool quit;
 };

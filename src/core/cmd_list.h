@@ -15,8 +15,10 @@ extern const struct cmd_entry cmd_pair_entry;
 extern const struct cmd_entry cmd_server_chunk_entry, cmd_chunk_entry, cmd_map_entry,
 	cmd_diagram_entry, cmd_demo_entry;
 
+extern const struct cmd_entry cmd_tap_entry, cmd_tap_stop_entry, cmd_tap_status_entry;
+
 extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry,
-	cmd_sessions_entry;
+	cmd_sessions_entry, cmd_set_entry;
 
 #define CMD_LIST \
 	CMD_ENTRY(cmd_server_start_entry) \
@@ -37,7 +39,11 @@ extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry
 	CMD_ENTRY(cmd_map_entry) \
 	CMD_ENTRY(cmd_diagram_entry) \
 	CMD_ENTRY(cmd_demo_entry) \
+	CMD_ENTRY(cmd_tap_stop_entry) /* before "tap": the longer names match first */ \
+	CMD_ENTRY(cmd_tap_status_entry) \
+	CMD_ENTRY(cmd_tap_entry) \
 	CMD_ENTRY(cmd_sessions_entry) \
+	CMD_ENTRY(cmd_set_entry) \
 	CMD_ENTRY(cmd_help_entry) \
 	CMD_ENTRY(cmd_quit_entry)
 

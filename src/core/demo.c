@@ -170,7 +170,8 @@ static uint32_t newest(const struct app *app, enum session_kind kind)
 static int step_server(struct app *app, struct demo *d)
 {
 	size_t from = d->nheld;
-	if (run(app, d, "server start %s --mode 755", d->path) < 0)
+	/* --chunk 16 whatever `set chunk` chose: the tour's figures depend on it. */
+	if (run(app, d, "server start %s --chunk 16 --mode 755", d->path) < 0)
 		return -1;
 	d->server = newest(app, SESSION_SERVER);
 	return wait_for(app, d, d->server, EV_WAIT, from);
@@ -221,7 +222,7 @@ static int step_chunk(struct app *app, struct demo *d)
 static int cut_message(struct app *app, struct demo *d, const char *type)
 {
 	char opts[32];
-	snprintf(opts, sizeof(opts), "--type %s", type);
+	snprintf(opts, sizeof(opts), "--type %s --chunk 16", type);
 	if (run(app, d, "server start %s %s", d->path, opts) < 0)
 		return -1;
 	d->server = newest(app, SESSION_SERVER);

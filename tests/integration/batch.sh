@@ -93,7 +93,7 @@ bounded "$U" --bogus </dev/null >"$D/out" 2>"$D/err"
 check "unknown option: exit 2 with usage on stderr" sh -c "[ $rc -eq 2 ] && grep -q '^Usage: udscope' '$D/err' && [ ! -s '$D/out' ]"
 
 # 7: --version and --help.
-check "--version" sh -c "timeout $W '$U' --version | grep -qx 'udscope [0-9.]*'"
+check "--version: the version, then the libraries" sh -c "timeout $W '$U' --version >'$D/out' && head -n 1 '$D/out' | grep -qxE 'udscope [0-9]+[.][0-9]+[.][0-9]+(-[0-9]+)?(-g[0-9a-f]+)?(-dirty)?' && grep -qE '^ncurses [0-9]' '$D/out' && grep -qE '^readline [0-9]' '$D/out'"
 check "--help lists --batch and --exec" sh -c "timeout $W '$U' --help | grep -q -- '--exec CMD' && timeout $W '$U' --help | grep -q -- '--batch'"
 
 # 9: -t adds a time column.
@@ -125,6 +125,19 @@ bounded "$U" -b -e "client $D/k" </dev/null >"$D/out" 2>"$D/err"
 check "server keeps serving after input ends" [ $rc -eq 0 ]
 stop $pid TERM
 check "SIGTERM stops it cleanly and removes the node" sh -c "[ $rc -eq 0 ] && [ ! -e '$D/k' ] && grep -q 'removed socket node' '$D/kout'"
+
+# A tap keeps a batch run going after its input ends too, and through it a client reaches
+# the server behind it.
+serve behind "$D/bout"
+step "tap keeps serving"
+"$U" -b -e "tap $D/front $D/behind" </dev/null >"$D/tout" 2>&1 &
+tpid=$!
+wait_for test -S "$D/front"
+bounded "$U" -b -e "client $D/front" </dev/null >"$D/out" 2>"$D/err"
+check "a tap keeps serving after input ends" sh -c "[ $rc -eq 0 ] && kill -0 $tpid && grep -qF \"received 9 bytes b'repeated.'\" '$D/out'"
+stop $tpid TERM
+check "SIGTERM stops the tap cleanly and removes its node" sh -c "[ $rc -eq 0 ] && [ ! -e '$D/front' ]"
+stop $pid TERM
 
 # SIGINT and SIGHUP end a serving batch run as cleanly as SIGTERM does.
 for sig in INT HUP; do
