@@ -13,6 +13,8 @@
 
 #include "core/capture.h"
 #include "core/client.h"
+#include "core/convo_match.h"
+#include "core/demo.h"
 #include "core/pair.h"
 #include "core/render.h"
 #include "core/server.h"
@@ -33,6 +35,7 @@ static void direct_emit(void *ctx, struct event *ev)
 		ev->text[wl] = ':';
 		ev->text[wl + 1] = ' ';
 	}
+	convo_observe(&app->convo, ev, convo_match_accept, app);
 	sink_emit(&app->front, ev);
 }
 
@@ -57,6 +60,7 @@ int app_init(struct app *app, enum bus_mode mode, size_t capacity, struct event_
 	app->front = out;
 	app->out = (struct event_sink){ direct_emit, app, NULL };
 	app->later = bus_sink(app->bus);
+	convo_init(&app->convo);
 	return 0;
 }
 
@@ -73,8 +77,10 @@ size_t app_pump(struct app *app, int timeout_ms)
 	/* Bounded per call so one flood cannot starve the caller's other work. */
 	do {
 		n = bus_drain(app->bus, batch, APP_DRAIN_BATCH);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			convo_observe(&app->convo, &batch[i], convo_match_accept, app);
 			sink_emit(&app->front, &batch[i]);
+		}
 		total += n;
 	} while (n == APP_DRAIN_BATCH && total < 4096);
 	return total;
@@ -281,6 +287,7 @@ static void end_kind(struct app *app, enum session_kind kind)
 
 void app_close(struct app *app)
 {
+	demo_leave(app);
 	script_free(app);
 	free(app->timer.text);
 	app->timer.text = NULL;
@@ -296,6 +303,7 @@ void app_close(struct app *app)
 	app->bus = NULL;
 	capture_free(app->capture);
 	app->capture = NULL;
+	convo_free(&app->convo);
 }
 
 /* One line to the front end, now: the body of app_info, app_info_mark and app_error. */

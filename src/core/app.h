@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "core/bus.h"
+#include "core/convo.h"
 #include "core/event.h"
 #include "core/report.h"
 #include "core/script.h"
@@ -14,6 +15,7 @@
 struct server;
 struct client;
 struct pair;
+struct demo;
 
 /* Something a command started whose outcome comes later: the script runner (script.c)
  * waits for it before the next line, in batch always, in the console when ALWAYS is set. */
@@ -51,6 +53,8 @@ struct app {
 				      * its session alone until app_release_wait */
 	struct script script;        /* the command lines queued, in order */
 	struct app_timer timer;
+	struct convo convo;          /* every connection's calls, for map and diagram */
+	struct demo *demo;           /* the guided tour while it runs (demo.h), else NULL */
 	struct settings settings;    /* what `set` changed (core/settings.h); zero: defaults */
 	bool ordered;                /* every line waits for what it started (batch) */
 	bool quit;

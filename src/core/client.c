@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/capture.h"
+#include "core/chunkreq.h"
 #include "core/msgio.h"
 #include "core/node.h"
 #include "core/session.h"
@@ -74,6 +75,7 @@ struct client {
 	bool own_bind;            /* --bind made this node: removed at the end if still ours */
 	char bind_path[sizeof(((struct uds_addr *)0)->text)];
 	struct stat bound;
+	atomic_uint chunk_req;    /* client_set_chunk: the receive size asked for (0: none) */
 };
 
 static void *client_main(void *arg);
@@ -679,11 +681,13 @@ static bool is_end(const struct crun *r)
 	return type == SOCK_STREAM || (type == SOCK_SEQPACKET && msgio_peer_closed(r->c->fd));
 }
 
+static unsigned chunk_now(struct crun *r);
+
 static void recv_some(struct crun *r)
 {
 	struct client *c = r->c;
 	struct msgio_in in;
-	ssize_t n = msgio_recv(c->fd, r->in, c->opts.chunk, r->message, 0, &in);
+	ssize_t n = msgio_recv(c->fd, r->in, chunk_now(r), r->message, 0, &in);
 	if (n == -EAGAIN)
 		return;
 	if (n < 0) {
@@ -872,3 +876,40 @@ const struct session_ops conn_session_ops = {
 	.destroy = ops_destroy,
 	.info = ops_info,
 };
+
+/* ---- the receive size, changed while it runs; the socket, for matching its server end ---- */
+
+/* The receive size for the next recv: the buffer follows a request (nothing is held in it
+ * between recvs); the size stays when it cannot. */
+static unsigned chunk_now(struct crun *r)
+{
+	struct client *c = r->c;
+	unsigned want = chunkreq_pending(&c->chunk_req, c->opts.chunk);
+	if (want) {
+		char *nb = realloc(r->in, want);
+		if (nb) {
+			r->in = c->inbuf = nb;
+			c->opts.chunk = want;
+		}
+	}
+	return c->opts.chunk;
+}
+
+unsigned client_set_chunk(struct client *c, unsigned chunk)
+{
+	return chunkreq_set(&c->chunk_req, &c->opts.chunk, chunk);
+}
+
+unsigned client_chunk(const struct client *c)
+{
+	return chunkreq_asked(&c->chunk_req, &c->opts.chunk);
+}
+
+int client_socket_ino(const struct client *c, ino_t *ino)
+{
+	struct stat st;
+	if (c->fd < 0 || fstat(c->fd, &st) < 0)
+		return c->fd < 0 ? -EBADF : -errno;
+	*ino = st.st_ino;
+	return 0;
+}

@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "core/addr.h"
 #include "core/ancil.h"
@@ -82,5 +83,12 @@ const struct uds_addr *client_addr(const struct client *c);
 struct session_ops;
 extern const struct session_ops client_session_ops, conn_session_ops;
 const struct stats *client_stats(const struct client *c);
+
+/* Receive CHUNK bytes a recv from the next recv on. Returns the size asked for before. */
+unsigned client_set_chunk(struct client *c, unsigned chunk);
+/* The receive size asked for (read this, not the options, while it runs). */
+unsigned client_chunk(const struct client *c);
+/* The inode of the session's socket (open until the session is freed). 0 or -errno. */
+int client_socket_ino(const struct client *c, ino_t *ino);
 
 #endif

@@ -175,6 +175,21 @@ static int disconnect_run(struct app *app, const struct cmd_args *a)
 	return CMD_PENDING;
 }
 
+static int chunk_run(struct app *app, const struct cmd_args *a)
+{
+	unsigned n;
+	if (!cmd_chunk_size(app, a->argv[0], "chunk", &n))
+		return CMD_FAIL;
+	app_reap(app);
+	struct session *s = pick_conn(app, a, "chunk");
+	if (!s)
+		return CMD_FAIL;
+	unsigned was = client_set_chunk(s->impl, n);
+	app_info(app, SRC_CLIENT, "#%u now receives at most %u bytes a recv (was %u), from its "
+		 "next recv on", s->id, n, was);
+	return CMD_OK;
+}
+
 const struct cmd_entry cmd_connect_entry = {
 	.name = "connect",
 	.usage = "PATH [--type T] [--chunk N] [--bind PATH]",
@@ -215,4 +230,16 @@ const struct cmd_entry cmd_disconnect_entry = {
 		{ "linger", CMD_OPT_UINT, "S", 0, 86400, NULL },
 	},
 	.run = disconnect_run,
+};
+
+const struct cmd_entry cmd_chunk_entry = {
+	.name = "chunk",
+	.usage = "N [--id N]",
+	.help = "change a connection's receive size to N bytes, from its next recv on",
+	.min_args = 1, .max_args = 1,
+	.args = { CMD_ARG_WORD },
+	.opts = {
+		{ "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL },
+	},
+	.run = chunk_run,
 };

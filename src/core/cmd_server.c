@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 #include "core/app.h"
@@ -62,7 +63,7 @@ static void status_line(struct app *app, const struct session *s)
 	if (o->type == SOCK_DGRAM) {
 		app_info(app, SRC_SERVER, "#%u %s on %s (chunk %u, dgram): received %llu bytes in "
 			 "%llu datagrams, sent %llu bytes in %llu datagrams", in.id, in.state,
-			 in.path, o->chunk, (unsigned long long)in.st.bytes_in,
+			 in.path, server_chunk(s->impl), (unsigned long long)in.st.bytes_in,
 			 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
 			 (unsigned long long)in.st.chunks_out);
 		return;
@@ -70,7 +71,7 @@ static void status_line(struct app *app, const struct session *s)
 	app_info(app, SRC_SERVER,
 		 "#%u %s on %s (chunk %u, backlog %d, %s): %u clients now, %llu accepted; "
 		 "received %llu bytes in %llu chunks, sent %llu bytes in %llu chunks",
-		 in.id, in.state, in.path, o->chunk, o->backlog, in.type, in.clients,
+		 in.id, in.state, in.path, server_chunk(s->impl), o->backlog, in.type, in.clients,
 		 (unsigned long long)in.st.accepted, (unsigned long long)in.st.bytes_in,
 		 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
 		 (unsigned long long)in.st.chunks_out);
@@ -94,6 +95,36 @@ static int server_status_run(struct app *app, const struct cmd_args *a)
 		}
 	if (!n)
 		app_info(app, SRC_SERVER, "not running");
+	return CMD_OK;
+}
+
+/* N as a receive size (1..SERVER_CHUNK_MAX), or an error line starting with OP. */
+bool cmd_chunk_size(struct app *app, const char *word, const char *op, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(word, &end, 10);
+	if (*word < '0' || *word > '9' || *end || v < 1 || v > SERVER_CHUNK_MAX) {
+		app_error(app, EINVAL, "%s %s: not a receive size (1 to %u bytes)", op, word,
+			  SERVER_CHUNK_MAX);
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
+static int server_chunk_run(struct app *app, const struct cmd_args *a)
+{
+	unsigned n;
+	if (!cmd_chunk_size(app, a->argv[0], "server chunk", &n))
+		return CMD_FAIL;
+	app_reap(app);
+	struct session *s = app_pick(app, SESSION_SERVER, a->argc > 1 ? a->argv[1] : NULL,
+				     "server chunk");
+	if (!s)
+		return CMD_FAIL;
+	unsigned was = server_set_chunk(s->impl, n);
+	app_info(app, SRC_SERVER, "#%u now receives at most %u bytes a recv (was %u), from its "
+		 "next recv on", s->id, n, was);
 	return CMD_OK;
 }
 
@@ -128,4 +159,13 @@ const struct cmd_entry cmd_server_status_entry = {
 	.max_args = 1,
 	.args = { CMD_ARG_PATH },
 	.run = server_status_run,
+};
+
+const struct cmd_entry cmd_server_chunk_entry = {
+	.name = "server chunk",
+	.usage = "N [PATH|ID]",
+	.help = "change a running server's receive size to N bytes, from its next recv on",
+	.min_args = 1, .max_args = 2,
+	.args = { CMD_ARG_WORD, CMD_ARG_PATH },
+	.run = server_chunk_run,
 };

@@ -23,6 +23,10 @@ int cmd_socktype(const struct cmd_args *a);
 const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const char *op,
 				int type, struct uds_addr *out, bool *ok);
 
+/* WORD as a receive size (1..SERVER_CHUNK_MAX) into *OUT; else one error line starting with
+ * OP, and false (cmd_server.c). */
+bool cmd_chunk_size(struct app *app, const char *word, const char *op, unsigned *out);
+
 struct session;
 /* After a session's start function returned R for S: on success commit S running as IMPL
  * and, with WAIT, make the line wait for it to finish (CMD_PENDING, else CMD_OK); on

@@ -169,8 +169,8 @@ static void side_summary(const struct dmap_side *s, const char *name, render_lin
 			 void *ctx)
 {
 	if (!s->known) {
-		render_linef(fn, ctx, 0, "%s: not seen (the other end is not udscope's); only "
-			     "the other side's calls are known", name);
+		render_linef(fn, ctx, 0, "%s: not seen; only the other side's calls are known",
+			     name);
 		return;
 	}
 	uint64_t lo = UINT64_MAX, hi = 0;

@@ -16,6 +16,8 @@ static const char *const kind_names[REPORT__COUNT] = {
 	[REPORT_SESSIONS] = "sessions",
 	[REPORT_INSPECT] = "inspect",
 	[REPORT_SOCKETS] = "sockets",
+	[REPORT_MAP] = "map",
+	[REPORT_DIAGRAM] = "diagram",
 };
 
 static const int kind_sources[REPORT__COUNT] = {
@@ -23,6 +25,8 @@ static const int kind_sources[REPORT__COUNT] = {
 	[REPORT_SESSIONS] = SRC_SYSTEM,
 	[REPORT_INSPECT] = SRC_INSPECT,
 	[REPORT_SOCKETS] = SRC_INSPECT,
+	[REPORT_MAP] = SRC_SYSTEM,
+	[REPORT_DIAGRAM] = SRC_SYSTEM,
 };
 
 int render_kind_source(enum report_kind kind)
@@ -95,6 +99,12 @@ void render_text(const struct report *r, render_line_fn fn, void *ctx)
 	case REPORT_SOCKETS:
 		render_sockets_text(r->sockets, fn, ctx);
 		break;
+	case REPORT_MAP:
+		render_map_text(r->map, fn, ctx);
+		break;
+	case REPORT_DIAGRAM:
+		render_diagram_text(r->diagram, fn, ctx);
+		break;
 	case REPORT__COUNT:
 		break;
 	}
@@ -117,6 +127,12 @@ char *render_json(const struct report *r, size_t *len)
 		break;
 	case REPORT_SOCKETS:
 		render_sockets_json(r->sockets, &j);
+		break;
+	case REPORT_MAP:
+		render_map_json(r->map, &j);
+		break;
+	case REPORT_DIAGRAM:
+		render_diagram_json(r->diagram, &j);
 		break;
 	case REPORT__COUNT:
 		break;

@@ -46,5 +46,9 @@ void render_sockets_text(const struct sockets_report *r, render_line_fn fn, void
 void render_sockets_json(const struct sockets_report *r, struct json *j);
 void render_sessions_text(const struct sessions_report *r, render_line_fn fn, void *ctx);
 void render_sessions_json(const struct sessions_report *r, struct json *j);
+void render_map_text(const struct map_report *r, render_line_fn fn, void *ctx);
+void render_map_json(const struct map_report *r, struct json *j);
+void render_diagram_text(const struct diagram_report *r, render_line_fn fn, void *ctx);
+void render_diagram_json(const struct diagram_report *r, struct json *j);
 
 #endif

@@ -8,9 +8,13 @@
 #ifndef UDSCOPE_REPORT_H
 #define UDSCOPE_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cmd_entry;
+struct dmap;
+struct seqdiag;
 struct inspect_report;
 struct session_info;
 struct sockets_report;
@@ -20,6 +24,8 @@ enum report_kind {
 	REPORT_SESSIONS,      /* sessions: every session's snapshot, oldest first */
 	REPORT_INSPECT,       /* inspect PATH: inspect_report.h */
 	REPORT_SOCKETS,       /* sockets [FILTER]: inspect_report.h */
+	REPORT_MAP,           /* map: one connection's delivery map, both directions */
+	REPORT_DIAGRAM,       /* diagram: a conversation as a sequence diagram */
 	/* More kinds join here (inspect, sockets, sessions): a struct below, a member of the
 	 * union, and their rendering in render.c. */
 	REPORT__COUNT
@@ -38,6 +44,27 @@ struct sessions_report {
 	size_t n;
 };
 
+/* map: the delivery map of one connection (convo.h): FWD the client's sends over the server's
+ * recvs, BACK the server's sends (the echo) over the client's recvs. */
+struct map_report {
+	const char *client, *server;     /* the ends' names: "client #2", "server #1 connection 1" */
+	const char *client_role, *server_role;  /* the rows' words (NULL: "client", "server") */
+	const struct dmap *fwd, *back;   /* a side not seen has known == false */
+	bool messages;                   /* seqpacket or dgram: each call is one message */
+	const char *unknown;             /* why a side is not seen, one sentence; NULL: both are */
+	uint64_t cut_msgs[2], cut_bytes[2];  /* [0] fwd, [1] back: recvs cut by the receive size */
+	uint64_t more_calls;             /* calls past the bound: counted, not drawn */
+	int width;                       /* text: columns for the map (0: 80) */
+};
+
+/* diagram: a conversation as a sequence diagram (seqdiag.h). */
+struct diagram_report {
+	const char *title;               /* "client #2 and server #1 connection 1" */
+	const struct seqdiag *d;
+	uint64_t more_items;             /* items past the bound: counted, not drawn */
+	int width;                       /* text: columns (0: 80) */
+};
+
 struct report {
 	enum report_kind kind;
 	union {
@@ -45,6 +72,8 @@ struct report {
 		const struct sessions_report *sessions;
 		const struct inspect_report *inspect;
 		const struct sockets_report *sockets;
+		const struct map_report *map;
+		const struct diagram_report *diagram;
 	};
 };
 

@@ -22,6 +22,7 @@
 
 #include "core/ancil.h"
 #include "core/capture.h"
+#include "core/chunkreq.h"
 #include "core/msgio.h"
 #include "core/node.h"
 #include "core/session.h"
@@ -86,7 +87,10 @@ struct server {
 	uint64_t paused_until_ns;
 	char *dbuf;                   /* datagram server: one datagram's worth */
 	uint64_t echo_dropped;        /* datagram echoes the kernel refused */
+	atomic_uint chunk_req;        /* server_set_chunk: the receive size asked for (0: none) */
 };
+
+static unsigned chunk_now(struct server *s);
 
 /* umask is per process: only one thread may bracket a bind with it at a time. */
 static pthread_mutex_t umask_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -708,7 +712,7 @@ static int recv_chunk(struct server *s, size_t i)
 	char who[64];
 	bool message = s->opts.type != SOCK_STREAM;
 	struct msgio_in in;
-	ssize_t n = msgio_recv(c->fd, c->buf, s->opts.chunk, message, 0, &in);
+	ssize_t n = msgio_recv(c->fd, c->buf, chunk_now(s), message, 0, &in);
 	if (n == -EAGAIN)
 		return 0;
 	if (n < 0) {
@@ -821,7 +825,7 @@ static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
 static bool serve_datagram(struct server *s)
 {
 	struct msgio_in in;
-	ssize_t n = msgio_recv(s->lfd, s->dbuf, s->opts.chunk, true, 0, &in);
+	ssize_t n = msgio_recv(s->lfd, s->dbuf, chunk_now(s), true, 0, &in);
 	if (n == -EAGAIN)
 		return false;
 	if (n < 0) {
@@ -998,3 +1002,64 @@ const struct session_ops server_session_ops = {
 	.destroy = ops_destroy,
 	.info = ops_info,
 };
+
+/* ---- the receive size, changed while it runs; the ends' sockets, for matching them ---- */
+
+/* Every buffer grows (or shrinks) to WANT, keeping echo bytes not yet sent; the size changes
+ * only when every buffer could follow. */
+static void apply_chunk(struct server *s, unsigned want)
+{
+	bool ok = true;
+	for (size_t i = 0; i < s->nconns; i++) {
+		struct conn *c = &s->conns[i];
+		size_t keep = c->off + c->pending, size = want > keep ? want : keep;
+		char *nb = realloc(c->buf, size ? size : 1);
+		if (nb)
+			c->buf = nb;
+		ok = ok && nb;
+	}
+	if (s->dbuf) {
+		char *nb = realloc(s->dbuf, want);
+		if (nb)
+			s->dbuf = nb;
+		ok = ok && nb;
+	}
+	if (ok)
+		s->opts.chunk = want;
+}
+
+/* The receive size for the next recv (the thread's own copy, updated here). */
+static unsigned chunk_now(struct server *s)
+{
+	unsigned want = chunkreq_pending(&s->chunk_req, s->opts.chunk);
+	if (want)
+		apply_chunk(s, want);
+	return s->opts.chunk;
+}
+
+unsigned server_set_chunk(struct server *s, unsigned chunk)
+{
+	return chunkreq_set(&s->chunk_req, &s->opts.chunk, chunk);
+}
+
+unsigned server_chunk(const struct server *s)
+{
+	return chunkreq_asked(&s->chunk_req, &s->opts.chunk);
+}
+
+int server_conn_ino(struct server *s, uint32_t conn, ino_t *ino)
+{
+	int r = -ENOENT;
+	pthread_mutex_lock(&s->conns_lock);
+	for (size_t i = 0; i < s->nconns; i++) {
+		struct stat st;
+		if (s->conns[i].id != conn)
+			continue;
+		r = fstat(s->conns[i].fd, &st) < 0 ? -errno : 0;
+		if (r == 0)
+			*ino = st.st_ino;
+		break;
+	}
+	pthread_mutex_unlock(&s->conns_lock);
+	return r;
+}

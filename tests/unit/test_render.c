@@ -15,10 +15,12 @@
 #include <cmocka.h>
 
 #include "core/cmd.h"
+#include "core/dmap.h"
 #include "core/event.h"
 #include "core/inspect_report.h"
 #include "core/json.h"
 #include "core/render.h"
+#include "core/seqdiag.h"
 #include "core/session.h"
 
 static void test_json_nesting_and_commas(void **state)
@@ -372,6 +374,126 @@ static void test_sockets_report(void **state)
 	free(s);
 }
 
+/* The walkthrough's exchange, as map builds it: one send of 41 read as 16 + 16 + 9, the echo
+ * back as three sends and three recvs. */
+static void walkthrough(struct dmap *fwd, struct dmap *back)
+{
+	static const uint64_t pieces[] = { 16, 16, 9 };
+	memset(fwd, 0, sizeof(*fwd));
+	memset(back, 0, sizeof(*back));
+	assert_int_equal(dmap_add(&fwd->sent, 41), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(dmap_add(&fwd->received, pieces[i]), 0);
+		assert_int_equal(dmap_add(&back->sent, pieces[i]), 0);
+		assert_int_equal(dmap_add(&back->received, pieces[i]), 0);
+	}
+}
+
+static void test_map_text(void **state)
+{
+	(void)state;
+	struct dmap fwd, back;
+	walkthrough(&fwd, &back);
+	struct map_report mr = { .client = "client #2", .server = "server #1 connection 1",
+				 .fwd = &fwd, .back = &back };
+	struct report r = { .kind = REPORT_MAP, .map = &mr };
+	struct lines ls = { 0 };
+	render_text(&r, collect, &ls);
+	for (size_t i = 0; i < ls.n; i++)
+		print_message("# %s\n", ls.text[i]);
+	assert_string_equal(ls.text[0], "connection: client #2 and server #1 connection 1 (a byte "
+			    "stream)");
+	assert_int_equal(ls.flags[0], RENDER_HEADING);
+	assert_string_equal(ls.text[1], "client #2 to server #1 connection 1");
+	long i = must_line(&ls, "server received [");
+	assert_string_equal(ls.text[i], "server received [0-15----------][16-31---------][32-40--]");
+	assert_string_equal(ls.text[i - 1], "client sent     [0-40-----------------------------------]");
+	must_line(&ls, "client sent 41; server received 16 + 16 + 9");
+	must_line(&ls, "server #1 connection 1 to client #2 (the echo)");
+	must_line(&ls, "server sent 16 + 16 + 9; client received 16 + 16 + 9");
+	assert_int_equal(find_line(&ls, "not seen"), -1);
+	/* An outside client: its side is not seen, and the report says why; a cut message. */
+	struct dmap_side none = { 0 }, sent = fwd.sent, received = back.received;
+	fwd.sent = none;
+	back.received = none;
+	mr.client = "client pid 7 (python3)";
+	mr.unknown = "the client is another process";
+	mr.messages = true;
+	mr.cut_msgs[0] = 1;
+	mr.cut_bytes[0] = 25;
+	memset(&ls, 0, sizeof(ls));
+	render_text(&r, collect, &ls);
+	must_line(&ls, "client sent: not seen; only the other side's calls are known");
+	assert_int_equal(find_line(&ls, "client sent 41"), -1);
+	i = must_line(&ls, "server received: 1 message cut to the receive size, 25 bytes");
+	assert_int_equal(ls.flags[i], RENDER_ERROR);
+	must_line(&ls, "not seen: the client is another process");
+	assert_non_null(strstr(ls.text[0], "messages: each call is one message"));
+	fwd.sent = sent;
+	back.received = received;
+	dmap_free(&fwd);
+	dmap_free(&back);
+}
+
+static void test_map_json(void **state)
+{
+	(void)state;
+	struct dmap fwd, back;
+	walkthrough(&fwd, &back);
+	struct map_report mr = { .client = "client #2", .server = "server #1 connection 1",
+				 .fwd = &fwd, .back = &back, .cut_msgs = { 0, 2 },
+				 .cut_bytes = { 0, 50 } };
+	back.received.known = false;
+	char *s = render_json(&(struct report){ .kind = REPORT_MAP, .map = &mr }, NULL);
+	assert_non_null(s);
+	assert_string_equal(s, "{\"report\":\"map\",\"client\":\"client #2\",\"server\":"
+			    "\"server #1 connection 1\",\"messages\":false,\"unknown\":null,"
+			    "\"more_calls\":0,\"directions\":[{\"from\":\"client\",\"to\":"
+			    "\"server\",\"sent\":{\"known\":true,\"calls\":[41]},\"received\":"
+			    "{\"known\":true,\"calls\":[16,16,9]},\"cut_messages\":0,"
+			    "\"cut_bytes\":0},{\"from\":\"server\",\"to\":\"client\",\"sent\":"
+			    "{\"known\":true,\"calls\":[16,16,9]},\"received\":{\"known\":false,"
+			    "\"calls\":[16,16,9]},\"cut_messages\":2,\"cut_bytes\":50}]}");
+	free(s);
+	dmap_free(&fwd);
+	dmap_free(&back);
+}
+
+static void test_diagram_text_and_json(void **state)
+{
+	(void)state;
+	struct seqdiag d;
+	assert_int_equal(seqdiag_init(&d, "parent", "child"), 0);
+	struct diagram_report dr = { .title = "pair #3", .d = &d };
+	struct report r = { .kind = REPORT_DIAGRAM, .diagram = &dr };
+	struct lines ls = { 0 };
+	render_text(&r, collect, &ls);
+	assert_int_equal(ls.n, 2);
+	assert_string_equal(ls.text[1], "nothing has happened yet");
+	assert_int_equal(seqdiag_add(&d, SEQ_NOTE, SEQ_LEFT, 1000, "socketpair and fork"), 0);
+	assert_int_equal(seqdiag_add(&d, SEQ_ARROW, SEQ_LEFT, 5000, "4 bytes b'ping'"), 0);
+	assert_int_equal(seqdiag_add(&d, SEQ_ARROW, SEQ_RIGHT, 9000, "4 bytes b'pong'"), 0);
+	dr.more_items = 2;
+	memset(&ls, 0, sizeof(ls));
+	render_text(&r, collect, &ls);
+	assert_string_equal(ls.text[0], "sequence: pair #3");
+	assert_int_equal(ls.flags[0], RENDER_HEADING);
+	long i = must_line(&ls, "+4us ");
+	assert_non_null(strstr(ls.text[i], "|--------------------------------------->|"));
+	i = must_line(&ls, "+8us ");
+	assert_non_null(strstr(ls.text[i], "|<---------------------------------------|"));
+	assert_string_equal(ls.text[ls.n - 1], "2 later items counted, not drawn");
+	char *s = render_json(&r, NULL);
+	assert_string_equal(s, "{\"report\":\"diagram\",\"title\":\"pair #3\",\"left\":"
+			    "\"parent\",\"right\":\"child\",\"items\":[{\"kind\":\"note\","
+			    "\"side\":\"left\",\"t_ns\":0,\"label\":\"socketpair and fork\"},"
+			    "{\"kind\":\"arrow\",\"side\":\"left\",\"t_ns\":4000,\"label\":"
+			    "\"4 bytes b'ping'\"},{\"kind\":\"arrow\",\"side\":\"right\","
+			    "\"t_ns\":8000,\"label\":\"4 bytes b'pong'\"}],\"more_items\":2}");
+	free(s);
+	seqdiag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +507,9 @@ int main(void)
 		cmocka_unit_test(test_inspect_text),
 		cmocka_unit_test(test_inspect_json),
 		cmocka_unit_test(test_sockets_report),
+		cmocka_unit_test(test_map_text),
+		cmocka_unit_test(test_map_json),
+		cmocka_unit_test(test_diagram_text_and_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

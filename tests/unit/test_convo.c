@@ -1,0 +1,234 @@
+/* test_convo: the conversation history from events: calls per end, udscope's two ends joined
+ * only when the matcher says so, what is not seen and why, cut messages, the bounds, and the
+ * items of a sequence diagram (client and server, the pair demo). Pure: events built here. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/convo.h"
+
+static uint64_t clock_ns;
+
+static struct event ev(enum event_source src, enum event_kind kind, uint32_t session,
+		       uint32_t conn, uint64_t nbytes)
+{
+	struct event e;
+	memset(&e, 0, sizeof(e));
+	e.source = (uint8_t)src;
+	e.kind = (uint8_t)kind;
+	e.session = session;
+	e.conn = conn;
+	e.nbytes = nbytes;
+	e.time_ns = clock_ns += 1000;
+	return e;
+}
+
+/* The matcher under test's control: says client session *CTX for every connection. */
+static uint32_t says(void *ctx, uint32_t server_session, uint32_t conn)
+{
+	(void)server_session;
+	(void)conn;
+	return *(uint32_t *)ctx;
+}
+
+static void feed(struct convo *c, struct event e, uint32_t client)
+{
+	convo_observe(c, &e, says, &client);
+}
+
+static void accept_from(struct convo *c, pid_t pid, uint32_t client)
+{
+	struct event e = ev(SRC_SERVER, EV_ACCEPT, 1, 1, 0);
+	e.has_cred = true;
+	e.pid = pid;
+	snprintf(e.text, sizeof(e.text), "python3");
+	feed(c, e, client);
+}
+
+/* The walkthrough: client #2 sends 41, server #1 connection 1 reads 16 + 16 + 9 and echoes. */
+static void walkthrough(struct convo *c, pid_t client_pid, uint32_t matched)
+{
+	static const uint64_t pieces[] = { 16, 16, 9 };
+	feed(c, ev(SRC_CLIENT, EV_SEND, 2, 0, 41), 0);
+	accept_from(c, client_pid, matched);
+	for (int i = 0; i < 3; i++) {
+		feed(c, ev(SRC_SERVER, EV_RECV, 1, 1, pieces[i]), 0);
+		feed(c, ev(SRC_SERVER, EV_SEND, 1, 1, pieces[i]), 0);
+		feed(c, ev(SRC_CLIENT, EV_RECV, 2, 0, pieces[i]), 0);
+	}
+}
+
+static void assert_ends(const struct dmap_side *s, const uint64_t *want, size_t n)
+{
+	assert_true(s->known);
+	assert_int_equal(s->n, n);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(s->ends[i], want[i]);
+}
+
+static void test_matched_ends(void **state)
+{
+	(void)state;
+	struct convo c;
+	convo_init(&c);
+	walkthrough(&c, c.self, 2);
+	const struct convo_end *sv = convo_find(&c, 1, 1), *cl = convo_find(&c, 2, 0);
+	assert_non_null(sv);
+	assert_non_null(cl);
+	assert_true(sv->matched && cl->matched);
+	assert_ptr_equal(convo_peer(&c, sv), cl);
+	assert_ptr_equal(convo_peer(&c, cl), sv);
+	assert_int_equal(sv->unknown, CONVO_KNOWN);
+	struct dmap fwd, back;
+	convo_directions(&c, cl, &fwd, &back);
+	static const uint64_t one[] = { 41 }, three[] = { 16, 32, 41 };
+	assert_ends(&fwd.sent, one, 1);
+	assert_ends(&fwd.received, three, 3);
+	assert_ends(&back.sent, three, 3);
+	assert_ends(&back.received, three, 3);
+	/* Newest: the client's last recv came last. */
+	assert_ptr_equal(convo_newest(&c, 0, 1u << CONVO_CLIENT | 1u << CONVO_SERVER), cl);
+	convo_free(&c);
+}
+
+static void test_outside_and_unmatched(void **state)
+{
+	(void)state;
+	struct convo c;
+	convo_init(&c);
+	walkthrough(&c, c.self + 1, 2);   /* another process: the matcher is not even asked */
+	const struct convo_end *sv = convo_find(&c, 1, 1);
+	assert_false(sv->matched);
+	assert_int_equal(sv->unknown, CONVO_OUTSIDE);
+	assert_int_equal(sv->peer_pid, c.self + 1);
+	assert_string_equal(sv->peer_comm, "python3");
+	struct dmap fwd, back;
+	convo_directions(&c, sv, &fwd, &back);
+	assert_false(fwd.sent.known);
+	assert_false(back.received.known);
+	assert_int_equal(fwd.received.n, 3);
+	assert_int_equal(convo_find(&c, 2, 0)->unknown, CONVO_NOT_SEEN);
+	convo_free(&c);
+	/* Our own pid, but the matcher cannot tell: said so, never guessed. */
+	convo_init(&c);
+	walkthrough(&c, c.self, 0);
+	assert_int_equal(convo_find(&c, 1, 1)->unknown, CONVO_UNMATCHED);
+	assert_false(convo_find(&c, 2, 0)->matched);
+	convo_free(&c);
+}
+
+static void test_cut_messages_and_ignored(void **state)
+{
+	(void)state;
+	struct convo c;
+	convo_init(&c);
+	struct event e = ev(SRC_SERVER, EV_RECV, 5, 0, 16);   /* a datagram server */
+	e.message = true;
+	e.msg_len = 41;
+	feed(&c, e, 0);
+	feed(&c, ev(SRC_SERVER, EV_WAIT, 5, 0, 0), 0);        /* the listener's own line */
+	feed(&c, ev(SRC_SYSTEM, EV_INFO, 0, 0, 0), 0);
+	assert_int_equal(c.n, 1);
+	const struct convo_end *d = convo_find(&c, 5, 0);
+	assert_int_equal(d->unknown, CONVO_DATAGRAMS);
+	assert_true(d->messages);
+	assert_int_equal(d->recvs.cut_msgs, 1);
+	assert_int_equal(d->recvs.cut_bytes, 25);
+	assert_string_equal(d->items[0].label, "recv 16 of 41 (cut)");
+	convo_free(&c);
+}
+
+static void test_bounds(void **state)
+{
+	(void)state;
+	struct convo c;
+	convo_init(&c);
+	for (unsigned i = 0; i < CONVO_CALLS_MAX + 10; i++)
+		feed(&c, ev(SRC_CLIENT, EV_RECV, 2, 0, 2), 0);
+	const struct convo_end *cl = convo_find(&c, 2, 0);
+	assert_int_equal(cl->recvs.calls.n, CONVO_CALLS_MAX);
+	assert_int_equal(cl->recvs.more_calls, 10);
+	assert_int_equal(cl->recvs.more_bytes, 20);
+	assert_int_equal(cl->nitems, CONVO_ITEMS_MAX);
+	assert_int_equal(cl->more_items, CONVO_CALLS_MAX + 10 - CONVO_ITEMS_MAX);
+	/* Ends: the oldest ended one goes first, then the oldest. */
+	feed(&c, ev(SRC_CLIENT, EV_CLOSE, 2, 0, 0), 0);
+	for (uint32_t s = 100; s < 100 + CONVO_ENDS_MAX; s++)
+		feed(&c, ev(SRC_CLIENT, EV_SEND, s, 0, 1), 0);
+	assert_int_equal(c.n, CONVO_ENDS_MAX);
+	assert_int_equal(c.forgotten, 1);
+	assert_null(convo_find(&c, 2, 0));
+	feed(&c, ev(SRC_CLIENT, EV_SEND, 999, 0, 1), 0);
+	assert_null(convo_find(&c, 100, 0));
+	assert_non_null(convo_find(&c, 101, 0));
+	convo_free(&c);
+}
+
+static void test_diagrams(void **state)
+{
+	(void)state;
+	struct convo c;
+	convo_init(&c);
+	walkthrough(&c, c.self, 2);
+	struct seqdiag d;
+	assert_int_equal(convo_diagram(&c, convo_find(&c, 1, 1), &d), 0);
+	assert_string_equal(d.names[0], "client #2");
+	assert_string_equal(d.names[1], "server #1 connection 1");
+	/* By time: the send from the left, then the server's recv and echo on the right. */
+	assert_int_equal(d.n, 10);
+	assert_int_equal(d.v[0].kind, SEQ_ARROW);
+	assert_int_equal(d.v[0].side, SEQ_LEFT);
+	assert_string_equal(d.v[0].label, "41 bytes");
+	assert_string_equal(d.v[1].label, "recv 16");
+	assert_int_equal(d.v[1].side, SEQ_RIGHT);
+	assert_int_equal(d.v[2].kind, SEQ_ARROW);
+	assert_int_equal(d.v[2].side, SEQ_RIGHT);
+	assert_int_equal(d.v[3].side, SEQ_LEFT);
+	seqdiag_free(&d);
+	/* The pair demo: fork, ping (said by the child), pong (said by the parent), exit. */
+	struct event e = ev(SRC_PAIR_PARENT, EV_INFO, 7, 0, 0);
+	feed(&c, e, 0);
+	feed(&c, ev(SRC_PAIR_PARENT, EV_INFO, 7, 0, 0), 0);   /* "in parent, sending": no item */
+	e = ev(SRC_PAIR_CHILD, EV_INFO, 7, 0, 4);
+	memcpy(e.preview, "ping", 4);
+	e.preview_len = 4;
+	feed(&c, e, 0);
+	e = ev(SRC_PAIR_PARENT, EV_INFO, 7, 0, 4);
+	memcpy(e.preview, "p\x01ng", 4);
+	e.preview_len = 4;
+	feed(&c, e, 0);
+	e = ev(SRC_PAIR_CHILD, EV_INFO, 7, 0, 0);
+	snprintf(e.text, sizeof(e.text), "exited with status 0");
+	feed(&c, e, 0);
+	assert_int_equal(convo_diagram(&c, convo_find(&c, 7, 0), &d), 0);
+	assert_string_equal(d.names[0], "parent");
+	assert_int_equal(d.n, 4);
+	assert_string_equal(d.v[0].label, "socketpair and fork");
+	assert_string_equal(d.v[1].label, "4 bytes b'ping'");
+	assert_int_equal(d.v[1].side, SEQ_LEFT);
+	assert_string_equal(d.v[2].label, "4 bytes b'p\\x01ng'");
+	assert_int_equal(d.v[2].side, SEQ_RIGHT);
+	assert_string_equal(d.v[3].label, "exited with status 0");
+	assert_int_equal(d.v[3].side, SEQ_RIGHT);
+	seqdiag_free(&d);
+	convo_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_matched_ends),
+		cmocka_unit_test(test_outside_and_unmatched),
+		cmocka_unit_test(test_cut_messages_and_ignored),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_diagrams),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
