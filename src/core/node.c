@@ -261,8 +261,12 @@ static int claim_refused(const char *path, const struct node_probe *np, char *wh
 		snprintf(why, len, "a server is already listening there; left untouched%s", holder);
 		return -EADDRINUSE;
 	case NODE_BOUND:
-		snprintf(why, len, "a socket is bound to this node but not listening yet; left "
-			 "untouched%s", holder);
+		if (np->type == SOCK_DGRAM)
+			snprintf(why, len, "a datagram socket is bound there and receiving; left "
+				 "untouched%s", holder);
+		else
+			snprintf(why, len, "a socket is bound to this node but not listening yet; "
+				 "left untouched%s", holder);
 		return -EADDRINUSE;
 	default:
 		snprintf(why, len, "cannot tell whether the existing socket is live (left "

@@ -92,100 +92,22 @@ struct server {
 
 static unsigned chunk_now(struct server *s);
 
-/* umask is per process: only one thread may bracket a bind with it at a time. */
-static pthread_mutex_t umask_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Something is at PATH that is not ours to remove: say what (NP) and return -errno. */
-static int refuse_node(const char *path, const struct node_probe *np,
-		       const struct event_sink *now)
-{
-	char holder[96] = "";
-	if (np->pid)
-		snprintf(holder, sizeof(holder), " (held by pid %ld (%s) fd %d)", (long)np->pid,
-			 np->comm[0] ? np->comm : "?", np->fd);
-	switch (np->state) {
-	case NODE_NOT_SOCKET:
-		if (S_ISLNK(np->st.st_mode)) {
-			char target[256];
-			ssize_t n = readlink(path, target, sizeof(target) - 1);
-			target[n > 0 ? n : 0] = '\0';
-			event_emit_error(now, SRC_SERVER, 0, EEXIST,
-					 "server start %s: exists and is a symbolic link to '%s', not a "
-					 "socket; left untouched", path, target);
-		} else {
-			event_emit_error(now, SRC_SERVER, 0, EEXIST,
-					 "server start %s: exists and is %s, not a socket; left untouched",
-					 path, node_kind_name(np->st.st_mode));
-		}
-		return -EEXIST;
-	case NODE_LISTENING:
-		event_emit_error(now, SRC_SERVER, 0, EADDRINUSE,
-				 "server start %s: a server is already listening there; left untouched%s",
-				 path, holder);
-		return -EADDRINUSE;
-	case NODE_BOUND:
-		if (np->type == SOCK_DGRAM) {
-			event_emit_error(now, SRC_SERVER, 0, EADDRINUSE, "server start %s: a datagram "
-					 "socket is bound there and receiving; left untouched%s", path,
-					 holder);
-			return -EADDRINUSE;
-		}
-		event_emit_error(now, SRC_SERVER, 0, EADDRINUSE,
-				 "server start %s: a socket is bound to this node but not listening "
-				 "yet; left untouched%s", path, holder);
-		return -EADDRINUSE;
-	default:
-		event_emit_error(now, SRC_SERVER, 0, np->err,
-				 "server start %s: cannot tell whether the existing socket is live "
-				 "(left untouched): connect", path);
-		return -np->err;
-	}
-}
-
-/* Make room for the node: a stale socket goes, anything else stays and is an error. */
+/* Make room for the node (node_claim: a stale socket goes, anything else stays and is an
+ * error). Returns 0 or -errno after one error line. */
 static int prepare_node(const struct uds_addr *addr, const struct event_sink *now)
 {
-	const char *path = addr->text;
-	struct node_probe np;
-	if (node_probe(addr, &np) < 0) {
-		event_emit_error(now, SRC_SERVER, 0, np.err, "server start: lstat %s", path);
-		return -np.err;
-	}
-	if (np.state == NODE_ABSENT)
-		return 0;
-	if (np.state != NODE_STALE)
-		return refuse_node(path, &np, now);
 	char why[PATH_MAX + 160];
-	int r = node_remove(path, &np.st, why, sizeof(why));
-	if (r == -ESTALE) {
-		event_emit_error(now, SRC_SERVER, 0, ESTALE,
-				 "server start %s: the node changed while it was checked: %s", path, why);
-		return r;
-	}
-	if (r < 0 && r != -ENOENT) {
-		event_emit_error(now, SRC_SERVER, 0, -r, "server start: remove stale node %s", path);
-		return r;
-	}
-	event_emit_info(now, SRC_SERVER, 0,
-			"removed stale socket node %s (no socket was bound to it)", path);
-	return 0;
-}
-
-static int bind_with_mode(int fd, const struct uds_addr *addr, int mode)
-{
-	int r;
-	if (mode < 0 || addr->abstract) {
-		r = bind(fd, (const struct sockaddr *)&addr->sun, addr->len);
-		return r < 0 ? -errno : 0;
-	}
-	/* The node gets 0777 & ~umask at creation: set the mode there, never chmod after. */
-	pthread_mutex_lock(&umask_lock);
-	mode_t old = umask((mode_t)(~mode & 0777));
-	r = bind(fd, (const struct sockaddr *)&addr->sun, addr->len);
-	int e = errno;
-	umask(old);
-	pthread_mutex_unlock(&umask_lock);
-	return r < 0 ? -e : 0;
+	bool removed;
+	int r = node_claim(addr, &removed, why, sizeof(why));
+	if (r == -ESTALE)
+		event_emit_error(now, SRC_SERVER, 0, ESTALE, "server start %s: the node changed "
+				 "while it was checked: %s", addr->text, why);
+	else if (r < 0)
+		event_emit_error(now, SRC_SERVER, 0, -r, "server start %s: %s", addr->text, why);
+	else if (removed)
+		event_emit_info(now, SRC_SERVER, 0,
+				"removed stale socket node %s (no socket was bound to it)", addr->text);
+	return r;
 }
 
 static void *server_main(void *arg);
@@ -243,7 +165,7 @@ static int open_socket(struct server *s, const struct event_sink *now)
 		event_emit_error(now, SRC_SERVER, 0, errno, "socket");
 		return -errno;
 	}
-	if ((r = bind_with_mode(s->lfd, addr, s->opts.mode)) < 0) {
+	if ((r = node_bind(s->lfd, addr, s->opts.mode)) < 0) {
 		event_emit_error(now, SRC_SERVER, 0, -r, "bind %s", addr->text);
 		return r;
 	}
