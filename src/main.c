@@ -15,9 +15,29 @@
 #include "initfile.h"
 #include "version.h"
 #include "core/app.h"
+#include "core/cmd.h"
 #include "core/event.h"
 #include "core/sysio.h"
 #include "ui/console.h"
+
+/* The command names from the table (never a list kept by hand), wrapped at 78 columns. */
+static void commands(FILE *f)
+{
+	fprintf(f, "Commands (the same in the console, -e and batch input; 'help COMMAND' shows\n"
+		   "each one's usage):\n");
+	size_t n, col = 0;
+	const struct cmd_entry *const *t = cmd_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(t[i]->name) + (i + 1 < n ? 1 : 0);
+		if (col && col + len + 1 > 78) {
+			fputc('\n', f);
+			col = 0;
+		}
+		col += (size_t)fprintf(f, "%s%s%s", col ? " " : "  ", t[i]->name,
+				       i + 1 < n ? "," : "");
+	}
+	fputc('\n', f);
+}
 
 static void usage(FILE *f)
 {
@@ -38,19 +58,9 @@ static void usage(FILE *f)
 		"      --no-color      console: monochrome (also when NO_COLOR is set)\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
-		"\n"
-		"Commands (the same in the console, -e and batch input; 'help' lists them):\n"
-		"  server start PATH [--chunk N] [--backlog N] [--mode OCTAL]\n"
-		"  server stop [PATH|ID] | server status [PATH|ID] | sessions\n"
-		"  client PATH [MESSAGE] [--chunk N] [--timeout S]\n"
-		"  connect PATH [--chunk N] | send MESSAGE [--id N] [--timeout S]\n"
-		"  disconnect [ID] [--timeout S] [--linger S]\n"
-		"  expect TEXT [--id N] [--timeout S] | wait SECONDS | source FILE\n"
-		"  inspect PATH [--as USER]\n"
-		"  sockets [FILTER]\n"
-		"  pair [MESSAGE [REPLY]] [--type stream|seqpacket|dgram]\n"
-		"  set [NAME [VALUE]] (colors, mouse, capture-mb, chunk)\n"
-		"  help [COMMAND] | quit\n"
+		"\n");
+	commands(f);
+	fprintf(f,
 		"\n"
 		"Exit status: 0 when every command succeeded, 1 when one failed (or writing the\n"
 		"output failed), 2 for a usage error.\n");
