@@ -31,6 +31,7 @@ static void usage(FILE *f)
 		"                      its first 128 bytes (--bytes preview, the default)\n"
 		"      --capture-mb N  keep the last N MiB of chunks whole (default 64; 0: none)\n"
 		"      --no-color      console: monochrome (also when NO_COLOR is set)\n"
+		"      --no-mouse      console: leave the mouse to the terminal (no clicks, no wheel)\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
@@ -85,7 +86,7 @@ static int stdout_done(void)
 /* What the command line asks for. */
 struct options {
 	struct batch_opts bo;
-	bool batch, no_color;
+	bool batch, no_color, no_mouse;
 };
 
 /* One option's value: --bytes, --capture-mb. Returns 0, or 2 after a one-line error. */
@@ -123,6 +124,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "timestamps", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "no-mouse", no_argument, NULL, 'N' },
 		{ "bytes", required_argument, NULL, 'B' },
 		{ "capture-mb", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
@@ -137,6 +139,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 't': o->bo.timestamps = true; break;
 		case 'j': o->bo.json = true; break;
 		case 'C': o->no_color = true; break;
+		case 'N': o->no_mouse = true; break;
 		case 'B':
 		case 'M':
 			if (option_value(o, c, optarg))
@@ -181,7 +184,7 @@ int main(int argc, char **argv)
 		} else {
 			if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 				o.no_color = true;
-			rc = console_run(o.bo.exec, o.bo.nexec, o.no_color);
+			rc = console_run(o.bo.exec, o.bo.nexec, o.no_color, o.no_mouse);
 		}
 	}
 	free(o.bo.exec);

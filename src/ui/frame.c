@@ -1,0 +1,323 @@
+/* frame: what the console's frame shows: events into rings, a command's result into the message
+ * line or the Report pane, reports and chunks into full-screen sheets, and which panes the
+ * layout gets for the terminal's size. Main thread only. */
+#include "config.h"
+
+#include "ui/frame.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/render.h"
+#include "ui/console_impl.h"
+#include "ui/layout.h"
+#include "ui/pane.h"
+#include "ui/sheet.h"
+
+int frame_init(struct console *c)
+{
+	struct view *v = &c->v;
+	for (int i = 0; i < VIEW_RINGS; i++)
+		if (pane_init(&v->panes[i], PANE_LINES_DEFAULT) < 0) {
+			for (int k = 0; k < i; k++)
+				pane_free(&v->panes[k]);
+			return -1;
+		}
+	for (int p = 0; p < LAYOUT_PANES; p++)
+		sheet_init(&v->slot[p], p == LAYOUT_REPORT ? SHEET_REPORT : SHEET_LOG,
+			   layout_pane_name((enum layout_pane)p));
+	v->slot[LAYOUT_SERVER].ring[0] = &v->panes[LAYOUT_SERVER];
+	v->slot[LAYOUT_CLIENT].ring[0] = &v->panes[LAYOUT_CLIENT];
+	v->slot[LAYOUT_PAIR].ring[0] = &v->panes[LAYOUT_PAIR];
+	v->slot[LAYOUT_PAIR].split = true;
+	v->slot[LAYOUT_TALK].ring[0] = &v->panes[LAYOUT_SERVER];
+	v->slot[LAYOUT_TALK].ring[1] = &v->panes[LAYOUT_CLIENT];
+	sheet_init(&v->messages, SHEET_MESSAGES, "Messages: the message line's history (Esc "
+		   "closes)");
+	sheet_init(&v->welcome, SHEET_WELCOME, "Welcome");
+	v->welcome_on = true;
+	v->focus = LAYOUT_SERVER;
+	doc_init(&c->result, 0);
+	return 0;
+}
+
+void frame_free(struct console *c)
+{
+	struct view *v = &c->v;
+	while (v->nfull)
+		console_pop(c);
+	for (int i = 0; i < VIEW_RINGS; i++)
+		pane_free(&v->panes[i]);
+	for (int p = 0; p < LAYOUT_PANES; p++)
+		sheet_free(&v->slot[p]);
+	sheet_free(&v->messages);
+	sheet_free(&v->welcome);
+	doc_free(&c->result);
+}
+
+/* ---- the message line and its history ---- */
+
+void console_set_status(struct console *c, bool error, const char *text)
+{
+	size_t n = strlen(text);
+	if (n > sizeof(c->v.status) - 1)
+		n = sizeof(c->v.status) - 1;
+	memcpy(c->v.status, text, n);
+	c->v.status[n] = '\0';
+	c->v.status_error = error;
+	c->dirty = true;
+}
+
+void console_message(struct console *c, bool error, const char *text)
+{
+	console_set_status(c, error, text);
+	doc_add(&c->v.messages.doc, text, strlen(text), c->v.utf8, error ? DOC_ERROR : DOC_PLAIN,
+		0, 0);
+}
+
+/* ---- full-screen sheets ---- */
+
+void console_push(struct console *c, struct sheet *s, bool owned)
+{
+	struct view *v = &c->v;
+	if (v->nfull == VIEW_FULL_MAX)
+		console_pop(c);   /* the oldest stays below; the top one gives way */
+	v->full[v->nfull] = s;
+	v->full_owned[v->nfull] = owned;
+	v->nfull++;
+	v->found[0] = '\0';
+	c->dirty = true;
+}
+
+void console_pop(struct console *c)
+{
+	struct view *v = &c->v;
+	if (!v->nfull)
+		return;
+	v->nfull--;
+	struct sheet *s = v->full[v->nfull];
+	s->sel = s->type == SHEET_LOG ? -1 : s->sel;
+	if (v->full_owned[v->nfull]) {
+		sheet_free(s);
+		free(s);
+	}
+	v->found[0] = '\0';
+	v->searching = false;
+	c->dirty = true;
+}
+
+static struct sheet *sheet_new(enum sheet_type type, const char *title)
+{
+	struct sheet *s = malloc(sizeof(*s));
+	if (s)
+		sheet_init(s, type, title);
+	return s;
+}
+
+void console_open_help(struct console *c, const char *topic)
+{
+	struct sheet *s = sheet_new(SHEET_HELP, "Help");
+	if (!s) {
+		console_message(c, true, "help: out of memory");
+		return;
+	}
+	help_build(s, topic, c->v.utf8, COLS);
+	console_push(c, s, true);
+}
+
+static struct pane *ring_of(struct console *c, enum event_source src)
+{
+	switch (src) {
+	case SRC_SERVER:
+		return &c->v.panes[LAYOUT_SERVER];
+	case SRC_CLIENT:
+		return &c->v.panes[LAYOUT_CLIENT];
+	case SRC_PAIR_PARENT:
+	case SRC_PAIR_CHILD:
+		return &c->v.panes[LAYOUT_PAIR];
+	default:
+		return NULL;
+	}
+}
+
+void console_open_chunk(struct console *c, const struct event *ev)
+{
+	if (ev->kind != EV_RECV && ev->kind != EV_SEND) {
+		console_message(c, false, "not a chunk line: Enter opens received and sent bytes");
+		return;
+	}
+	struct sheet *s = sheet_new(SHEET_DETAIL, "Chunk");
+	if (!s) {
+		console_message(c, true, "chunk: out of memory");
+		return;
+	}
+	detail_build(s, c->app.capture, ev, ring_of(c, (enum event_source)ev->source), c->v.utf8);
+	console_push(c, s, true);
+}
+
+/* ---- results and reports ---- */
+
+static void report_line(void *ctx, const struct render_line *l)
+{
+	struct console *c = ctx;
+	enum doc_look look = l->flags & RENDER_ERROR ? DOC_ERROR
+			     : l->flags & RENDER_HEADING ? DOC_HEADING : DOC_PLAIN;
+	doc_add(&c->result, l->text, l->len, c->v.utf8, look, l->mark_off, l->mark_len);
+}
+
+/* The report sink: help over the whole screen; any other kind as its text lines, with their
+ * emphasis, in the Report pane (through the result of the line being run). */
+static void on_report(void *ctx, const struct report *r)
+{
+	struct console *c = ctx;
+	if (r->kind == REPORT_HELP) {
+		console_open_help(c, r->help->topic);
+		return;
+	}
+	render_text(r, report_line, c);
+	if (!c->collecting)
+		frame_result_end(c, render_kind_name(r->kind));
+}
+
+void frame_reports(struct console *c)
+{
+	c->app.reports = (struct report_sink){ on_report, c };
+}
+
+void frame_result_begin(struct console *c)
+{
+	doc_clear(&c->result);
+	c->collecting = true;
+}
+
+/* One line: the message line. More: the Report pane, focused, titled with the command. */
+void frame_result_end(struct console *c, const char *line)
+{
+	c->collecting = false;
+	struct doc *r = &c->result;
+	if (r->n == 0)
+		return;
+	if (r->n == 1) {
+		console_message(c, r->line[0].look == DOC_ERROR, r->line[0].text);
+		doc_clear(r);
+		return;
+	}
+	struct sheet *s = &c->v.slot[LAYOUT_REPORT];
+	doc_free(&s->doc);
+	s->doc = *r;
+	doc_init(r, 0);
+	s->top = 0;
+	s->sel = -1;
+	snprintf(s->title, sizeof(s->title), "Report: %.200s", line);
+	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
+	if (c->v.focus != LAYOUT_REPORT)
+		c->v.focus = LAYOUT_REPORT;
+	console_relayout(c);
+}
+
+/* ---- events ---- */
+
+/* Chunk sizes, exactly while few: per side, from the newest session's events. */
+static void count_size(struct console *c, const struct event *ev)
+{
+	int side = ev->source == SRC_SERVER ? 0 : ev->source == SRC_CLIENT ? 1 : -1;
+	if (side < 0)
+		return;
+	struct view_sizes *sz = &c->v.sizes[side];
+	if (ev->session != c->sizes_session[side]) {
+		memset(sz, 0, sizeof(*sz));
+		c->sizes_session[side] = ev->session;
+	}
+	if (ev->dropped)
+		sz->many = true;   /* some were not seen: only the buckets are exact */
+	if (ev->kind == EV_RECV && ev->nbytes)
+		view_sizes_add(sz, ev->nbytes);
+}
+
+void frame_event(struct console *c, const struct event *ev)
+{
+	struct pane *ring = ring_of(c, (enum event_source)ev->source);
+	bool first = ring && ring->count == 0;
+	if (ev->dropped) {
+		c->v.dropped += ev->dropped;
+		if (ring)
+			pane_skip(ring, ev->dropped, ev->time_ns);
+	}
+	count_size(c, ev);
+	if (ring) {
+		pane_push(ring, ev);
+		if (ev->kind == EV_ERROR) {
+			char line[EVENT_LINE_MAX];
+			event_format_line(ev, 0, 0, line, sizeof(line));
+			console_message(c, true, line);
+		}
+		if (first)
+			console_relayout(c);   /* an empty pane gets its room */
+		return;
+	}
+	/* udscope's own lines: a result of the line being run, or a message. */
+	enum doc_look look = ev->kind == EV_ERROR ? DOC_ERROR : DOC_PLAIN;
+	if (c->collecting) {
+		doc_add(&c->result, ev->text, strnlen(ev->text, sizeof(ev->text)), c->v.utf8, look,
+			ev->mark_off, ev->mark_len);
+		return;
+	}
+	char line[EVENT_LINE_MAX];
+	event_format_line(ev, 0, 0, line, sizeof(line));
+	console_message(c, ev->kind == EV_ERROR, line);
+}
+
+/* ---- which panes ---- */
+
+static unsigned panes_shown(struct console *c)
+{
+	struct view *v = &c->v;
+	unsigned m = 0;
+	v->talk = layout_talk(COLS, LINES);
+	if (v->panes[LAYOUT_SERVER].count || v->panes[LAYOUT_CLIENT].count)
+		m |= v->talk ? LAYOUT_BIT(LAYOUT_TALK)
+			     : LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT);
+	if (v->panes[LAYOUT_PAIR].count)
+		m |= LAYOUT_BIT(LAYOUT_PAIR);
+	if (v->slot[LAYOUT_REPORT].doc.n)
+		m |= LAYOUT_BIT(LAYOUT_REPORT);
+	if (!m && !v->welcome_on)
+		m = v->talk ? LAYOUT_BIT(LAYOUT_TALK)
+			    : LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT);
+	return m;
+}
+
+void console_relayout(struct console *c)
+{
+	struct view *v = &c->v;
+	unsigned m = panes_shown(c);
+	/* The focus stays on what stands for it: Server and Client are in the Conversation. */
+	if (v->talk && (v->focus == LAYOUT_SERVER || v->focus == LAYOUT_CLIENT))
+		v->focus = LAYOUT_TALK;
+	if (!v->talk && v->focus == LAYOUT_TALK)
+		v->focus = LAYOUT_SERVER;
+	if (m && !(m & LAYOUT_BIT(v->focus)))
+		for (int p = 0; p < LAYOUT_PANES; p++)
+			if (m & LAYOUT_BIT(p)) {
+				v->focus = (enum layout_pane)p;
+				break;
+			}
+	layout_compute(&v->layout, COLS, LINES, v->focus, m);
+	c->dirty = true;
+}
+
+void frame_focus_step(struct console *c, int step)
+{
+	struct view *v = &c->v;
+	unsigned m = v->layout.shown;
+	int p = (int)v->focus;
+	for (int k = 0; k < LAYOUT_PANES; k++) {
+		p = (p + step + LAYOUT_PANES) % LAYOUT_PANES;
+		if (m & LAYOUT_BIT(p))
+			break;
+	}
+	v->focus = (enum layout_pane)p;
+	console_relayout(c);
+}
