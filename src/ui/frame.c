@@ -276,9 +276,11 @@ static unsigned panes_shown(struct console *c)
 	struct view *v = &c->v;
 	unsigned m = 0;
 	v->talk = layout_talk(COLS, LINES);
-	if (v->panes[LAYOUT_SERVER].count || v->panes[LAYOUT_CLIENT].count)
-		m |= v->talk ? LAYOUT_BIT(LAYOUT_TALK)
-			     : LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT);
+	bool srv = v->panes[LAYOUT_SERVER].count, cli = v->panes[LAYOUT_CLIENT].count;
+	if (v->talk && (srv || cli))
+		m |= LAYOUT_BIT(LAYOUT_TALK);
+	else if (!v->talk)
+		m |= (srv ? LAYOUT_BIT(LAYOUT_SERVER) : 0) | (cli ? LAYOUT_BIT(LAYOUT_CLIENT) : 0);
 	if (v->panes[LAYOUT_PAIR].count)
 		m |= LAYOUT_BIT(LAYOUT_PAIR);
 	if (v->slot[LAYOUT_REPORT].doc.n)
