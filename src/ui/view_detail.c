@@ -101,8 +101,8 @@ int detail_build(struct sheet *s, struct capture *cap, const struct event *ev,
 	doc_clear(d);
 	event_label(ev, who, sizeof(who));
 	event_format(ev, 0, words, sizeof(words));
-	snprintf(s->title, sizeof(s->title), "Chunk: %s %s bytes (Esc closes)", who,
-		 ev->kind == EV_RECV ? "received" : "sent");
+	snprintf(s->title, sizeof(s->title), "Chunk: %s %s %" PRIu64 " bytes (Esc closes)", who,
+		 ev->kind == EV_RECV ? "received" : "sent", ev->nbytes);
 	doc_addf(d, utf8, DOC_PLAIN, "%s: %s", who, words);
 	size_t n = 0;
 	int err;

@@ -9,9 +9,10 @@
 #include "ui/keys.h"
 #include "ui/sheet.h"
 
-/* From this width a command's help goes on its usage line. */
+/* From this width a command's help goes on its usage line, in a column after the usages
+ * (a wider one from HELP_WIDE_COLS); a longer usage keeps a line of its own. */
 #define HELP_ONE_LINE_COLS 110
-#define HELP_SYN_COLS 50
+#define HELP_WIDE_COLS 160
 
 static const char *const examples[][2] = {
 	{ "server start ./uds_socket --chunk 16", "the walkthrough's echo server" },
@@ -31,10 +32,11 @@ static void commands(struct doc *d, bool utf8, int cols)
 		char syn[160];
 		cmd_synopsis(t[i], syn, sizeof(syn));
 		struct doc_line *l;
-		if (cols >= HELP_ONE_LINE_COLS && strlen(syn) < HELP_SYN_COLS) {
-			l = doc_addf(d, utf8, DOC_CODE, "  %-*s %s", HELP_SYN_COLS, syn, t[i]->help);
+		int col = cols >= HELP_WIDE_COLS ? 62 : 48;
+		if (cols >= HELP_ONE_LINE_COLS && (int)strlen(syn) < col) {
+			l = doc_addf(d, utf8, DOC_CODE, "  %-*s %s", col, syn, t[i]->help);
 			if (l)
-				l->indent = HELP_SYN_COLS + 3;
+				l->indent = col + 3;
 		} else {
 			l = doc_addf(d, utf8, DOC_CODE, "  %s", syn);
 			if (l) {
