@@ -103,8 +103,9 @@ void console_suspend(struct console *c)
 {
 	console_mouse(c, false);
 	endwin();
-	/* The default action stops every thread; the sessions go on after fg. */
-	raise(SIGTSTP);
+	/* To the whole process group, as the terminal's own Ctrl-Z would: a shell sees its job
+	 * stop. The default action stops every thread; the sessions go on after fg. */
+	kill(0, SIGTSTP);
 	console_mouse(c, true);
 	resize(c);   /* the terminal may have changed meanwhile */
 	redrawwin(stdscr);

@@ -289,7 +289,9 @@ static void paint_pane(struct view *v, enum layout_pane p)
 static void paint_full(struct view *v, struct sheet *s)
 {
 	struct layout_rect r = v->layout.area;
-	paint_box(r, true, s->title, v->utf8);
+	/* A zoomed pane keeps its pane's title. */
+	bool slot = s >= v->slot && s < v->slot + LAYOUT_PANES;
+	paint_box(r, true, slot ? v->title[s - v->slot] : s->title, v->utf8);
 	s->kind->draw(s, v, (struct layout_rect){ r.y + 1, r.x + 1, r.h - 2, r.w - 2 });
 }
 
