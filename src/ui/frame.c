@@ -98,7 +98,7 @@ void console_pop(struct console *c)
 		return;
 	v->nfull--;
 	struct sheet *s = v->full[v->nfull];
-	s->sel = s->type == SHEET_LOG ? -1 : s->sel;
+	s->pos.sel = -1;
 	if (v->full_owned[v->nfull]) {
 		sheet_free(s);
 		free(s);

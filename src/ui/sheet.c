@@ -24,7 +24,8 @@ void sheet_init(struct sheet *s, enum sheet_type type, const char *title)
 	memset(s, 0, sizeof(*s));
 	s->type = type;
 	s->kind = sheet_kinds[type];
-	s->follow = true;
+	s->pos.follow = true;
+	s->pos.sel = -1;
 	s->sel = -1;
 	snprintf(s->title, sizeof(s->title), "%s", title);
 	doc_init(&s->doc, type == SHEET_MESSAGES ? SHEET_MESSAGES_MAX : 0);

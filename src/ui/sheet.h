@@ -12,12 +12,12 @@
 
 #include "ui/doc.h"
 #include "ui/layout.h"
+#include "ui/pane.h"
 
 /* Lines of the message history. */
 #define SHEET_MESSAGES_MAX 1000
 
 struct console;
-struct pane;
 struct view;
 struct sheet;
 
@@ -52,10 +52,8 @@ struct sheet {
 	/* LOG: the rings shown (ring[1] NULL: one), and where the view is. */
 	struct pane *ring[2];
 	bool split;               /* the pair: parent left, child right */
-	size_t back;              /* lines between the newest and the bottom one shown */
-	bool follow;
-	uint64_t seen;            /* lines the rings had appended at the last draw */
-	long sel;                 /* LOG: selected line (back from newest); doc: index; -1 */
+	struct pane_pos pos;
+	long sel;                 /* doc kinds: the selected line's index; -1: none */
 	/* The doc kinds: the lines, the first one shown. */
 	struct doc doc;
 	long top;

@@ -278,9 +278,9 @@ static void paint_pane(struct view *v, enum layout_pane p)
 		v->head_rows = used;
 	if (h - used > 0)
 		s->kind->draw(s, v, (struct layout_rect){ top + used, x, h - used, w });
-	if (s->type == SHEET_LOG && !s->follow && s->back) {
+	if (s->type == SHEET_LOG && !s->pos.follow && s->pos.back) {
 		char m[64];
-		int n = snprintf(m, sizeof(m), " %zu newer lines below (End follows) ", s->back);
+		int n = snprintf(m, sizeof(m), " %zu newer lines below (End follows) ", s->pos.back);
 		if (n > 0 && n < r.w - 4)
 			paint_put(r.y + r.h - 1, r.x + r.w - 2 - n, m, (size_t)n, n);
 	}

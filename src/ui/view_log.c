@@ -138,24 +138,11 @@ static int line_rows(const struct sheet *s, const struct view *v, const struct p
 	return text_wrap_rows(line, n, cols, indent);
 }
 
-/* Lines that came since the last draw: a reader scrolled back keeps the same lines. */
-static void keep_place(struct sheet *s)
-{
-	uint64_t now = appended(s), grew = now - s->seen;
-	s->seen = now;
-	if (s->follow || grew == 0)
-		return;
-	size_t n = count(s);
-	s->back = s->back + grew < n ? s->back + grew : (n ? n - 1 : 0);
-	if (s->sel >= 0)
-		s->sel = (size_t)s->sel + grew < n ? s->sel + (long)grew : -1;
-}
-
 /* Scrolled back: the oldest line belongs at the top of a full pane, not at the bottom of an
  * empty one. Wrapped lines make this a count of rows, not lines. */
 static void clamp(struct sheet *s, const struct view *v, int h, int cols)
 {
-	if (!s->back)
+	if (!s->pos.back)
 		return;
 	int acc = 0;
 	size_t limit = 0, n = count(s);
@@ -167,10 +154,10 @@ static void clamp(struct sheet *s, const struct view *v, int h, int cols)
 		}
 	}
 	if (acc < h) {
-		s->back = 0;   /* everything fits: nothing to scroll */
-		s->follow = true;
-	} else if (s->back > limit) {
-		s->back = limit;
+		s->pos.back = 0;   /* everything fits: nothing to scroll */
+		s->pos.follow = true;
+	} else if (s->pos.back > limit) {
+		s->pos.back = limit;
 	}
 }
 
@@ -180,7 +167,7 @@ static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect 
 	char line[LOG_LINE_MAX];
 	int row = r.y + r.h - 1;
 	long shown = 0;
-	for (size_t back = s->back; row >= r.y; back++) {
+	for (size_t back = s->pos.back; row >= r.y; back++) {
 		const struct pane_line *pl = line_at(s, back);
 		if (!pl)
 			break;
@@ -191,7 +178,7 @@ static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect 
 		int rows = text_wrap_rows(line, n, r.w, indent);
 		int first = row - rows + 1;
 		int skip = first < r.y ? r.y - first : 0;
-		attr_t a = s->sel == (long)back ? paint_look(LOOK_SELECT) : paint_look(look_of(pl));
+		attr_t a = s->pos.sel == (long)back ? paint_look(LOOK_SELECT) : paint_look(look_of(pl));
 		paint_wrapped(line, n, first + skip, r.x, r.w, indent, a, (struct paint_mark){ 0 },
 			      v->found[0] ? v->found : NULL, skip, rows - skip);
 		row = first - 1;
@@ -203,7 +190,7 @@ static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect 
 
 static void log_draw(struct sheet *s, struct view *v, struct layout_rect r)
 {
-	keep_place(s);
+	pane_pos_keep(&s->pos, appended(s), count(s));
 	s->rows = r.h;
 	if (!s->split || r.w < 21) {
 		clamp(s, v, r.h, r.w);
@@ -218,38 +205,28 @@ static void log_draw(struct sheet *s, struct view *v, struct layout_rect r)
 	log_draw_column(s, v, (struct layout_rect){ r.y, r.x + cw + 1, r.h, r.w - cw - 1 }, 1);
 }
 
-static void log_scroll(struct sheet *s, long n)
+static void log_step(struct sheet *s, long n)
 {
-	size_t c = count(s);
-	if (n == INT32_MIN || (n < 0 && (size_t)-n >= s->back)) {
-		s->back = 0;
-		s->follow = true;
-		return;
-	}
-	if (n == INT32_MAX || s->back + (size_t)n >= c)
-		s->back = c ? c - 1 : 0;   /* the draw pulls it back so the oldest is at the top */
-	else
-		s->back = (size_t)((long)s->back + n);
-	s->follow = s->back == 0;
+	pane_pos_step(&s->pos, n, count(s));
 }
 
 /* Keep the selected line on screen. */
 static void show_sel(struct sheet *s)
 {
-	if (s->sel < 0)
+	if (s->pos.sel < 0)
 		return;
-	if ((size_t)s->sel < s->back) {
-		s->back = (size_t)s->sel;
-	} else if (s->shown > 0 && s->sel >= (long)s->back + s->shown) {
-		s->back = (size_t)(s->sel - s->shown + 1);
+	if ((size_t)s->pos.sel < s->pos.back) {
+		s->pos.back = (size_t)s->pos.sel;
+	} else if (s->shown > 0 && s->pos.sel >= (long)s->pos.back + s->shown) {
+		s->pos.back = (size_t)(s->pos.sel - s->shown + 1);
 	}
-	s->follow = s->back == 0;
+	s->pos.follow = s->pos.back == 0;
 }
 
 static bool log_find(struct sheet *s, const struct view *v, const char *needle, int dir)
 {
 	size_t n = count(s);
-	long from = s->sel >= 0 ? s->sel : (long)s->back - (dir < 0 ? 1 : 0);
+	long from = s->pos.sel >= 0 ? s->pos.sel : (long)s->pos.back - (dir < 0 ? 1 : 0);
 	char line[LOG_LINE_MAX];
 	for (size_t k = 1; k <= n; k++) {
 		/* Up (dir -1) is towards the older lines: further back. */
@@ -258,7 +235,7 @@ static bool log_find(struct sheet *s, const struct view *v, const char *needle, 
 		size_t len = view_log_line(v, line_at(s, (size_t)i), s->ring[1] != NULL, line,
 					   sizeof(line), &indent);
 		if (doc_match(line, len, needle) >= 0) {
-			s->sel = i;
+			s->pos.sel = i;
 			show_sel(s);
 			return true;
 		}
@@ -272,14 +249,14 @@ static bool log_key(struct sheet *s, struct console *c, int key, bool code)
 	if (!code || n == 0)
 		return false;
 	if (key == KEY_UP || key == KEY_DOWN) {
-		long sel = s->sel < 0 ? (long)s->back - (key == KEY_UP ? 1 : 0) : s->sel;
+		long sel = s->pos.sel < 0 ? (long)s->pos.back - (key == KEY_UP ? 1 : 0) : s->pos.sel;
 		sel += key == KEY_UP ? 1 : -1;
-		s->sel = sel < 0 ? 0 : sel >= (long)n ? (long)n - 1 : sel;
+		s->pos.sel = sel < 0 ? 0 : sel >= (long)n ? (long)n - 1 : sel;
 		show_sel(s);
 		return true;
 	}
-	if (key == KEY_ENTER && s->sel >= 0) {
-		console_open_chunk(c, &line_at(s, (size_t)s->sel)->ev);
+	if (key == KEY_ENTER && s->pos.sel >= 0) {
+		console_open_chunk(c, &line_at(s, (size_t)s->pos.sel)->ev);
 		return true;
 	}
 	return false;
@@ -289,6 +266,6 @@ const struct sheet_kind log_kind = {
 	.name = "log",
 	.draw = log_draw,
 	.key = log_key,
-	.step = log_scroll,
+	.step = log_step,
 	.find = log_find,
 };
