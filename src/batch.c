@@ -32,6 +32,7 @@ struct batch {
 	bool signalled;
 	bool out_broken;      /* a write to stdout failed: said once, nothing more written */
 	char *full;           /* --bytes full: a line and its whole chunk */
+	int report_source;    /* the report being printed: its lines' label ("inspect: ") */
 	size_t fullcap;
 };
 
@@ -140,9 +141,14 @@ static void report_line(void *ctx, const struct render_line *l)
 	char t[32] = "";
 	if (b->o->timestamps)
 		event_format_time(event_now_ns(), b->base_ns, t, sizeof(t));
+	/* Labelled as the kind's events were before reports: "inspect: ". */
+	const char *label = b->report_source == SRC_SYSTEM
+				    ? ""
+				    : event_source_name((enum event_source)b->report_source);
 	errno = 0;
-	if (fputs(t, stdout) == EOF || fwrite(l->text, 1, l->len, stdout) != l->len ||
-	    putchar('\n') == EOF)
+	if (fputs(t, stdout) == EOF || fputs(label, stdout) == EOF ||
+	    (label[0] && fputs(": ", stdout) == EOF) ||
+	    fwrite(l->text, 1, l->len, stdout) != l->len || putchar('\n') == EOF)
 		out_failed(b, errno);
 }
 
@@ -152,6 +158,7 @@ static void batch_report(void *ctx, const struct report *r)
 {
 	struct batch *b = ctx;
 	if (!b->o->json) {
+		b->report_source = render_kind_source(r->kind);
 		render_text(r, report_line, b);
 		return;
 	}

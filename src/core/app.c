@@ -340,19 +340,25 @@ void app_error(struct app *app, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A report as lines, for a front end without a report sink. */
+/* A report's lines for a front end without a report sink, said under its kind's source. */
+struct report_lines {
+	struct app *app;
+	enum event_source source;
+};
+
 static void report_line(void *ctx, const struct render_line *l)
 {
-	struct app *app = ctx;
+	const struct report_lines *rl = ctx;
 	if (l->len > INT32_MAX)
 		return;
-	app_info_mark(app, SRC_SYSTEM, l->mark_off, l->mark_len, "%.*s", (int)l->len, l->text);
+	app_info_mark(rl->app, rl->source, l->mark_off, l->mark_len, "%.*s", (int)l->len, l->text);
 }
 
 void app_report(struct app *app, const struct report *r)
 {
+	struct report_lines rl = { app, (enum event_source)render_kind_source(r->kind) };
 	if (app->reports.show)
 		app->reports.show(app->reports.ctx, r);
 	else
-		render_text(r, report_line, app);
+		render_text(r, report_line, &rl);
 }

@@ -14,11 +14,29 @@
 #include <unistd.h>
 
 #include "core/capture.h"
+#include "core/msgio.h"
+#include "core/node.h"
 #include "core/session.h"
+#include "core/socktype.h"
 #include "core/sysio.h"
 
 /* Bytes an interactive session may hold queued for sending before send says no. */
 #define CLIENT_QUEUE_MAX (64u << 20)
+
+/* One message (or, on a stream, one send's bytes) in the queue. */
+struct qrec {
+	size_t len;
+	struct ancil anc;         /* descriptors owned until sent */
+};
+
+/* What the thread sends: the bytes and records it took from the queue. */
+struct outq {
+	char *buf;
+	size_t len, cap, off;        /* bytes; off: sent so far */
+	struct qrec *recs;
+	size_t nrecs, reccap, cur;   /* cur: the record off is in */
+	size_t cur_start;            /* where record cur starts in buf */
+};
 
 struct client {
 	struct uds_addr addr;
@@ -39,6 +57,8 @@ struct client {
 	pthread_mutex_t lock;
 	char *q;
 	size_t qlen, qcap;
+	struct qrec *recs;        /* one a client_send: its length and what goes beside it */
+	size_t nrecs, reccap;
 	bool closed;              /* no more sends accepted */
 	uint64_t queued_total;    /* every byte ever accepted by client_send */
 	/* Interactive: received bytes not yet matched by client_expect (the newest kept). */
@@ -47,36 +67,111 @@ struct client {
 	/* One-shot: what was sent, to check the echo against. */
 	char *msg;
 	size_t msg_len;
+	/* The thread's own buffers, kept here rather than on its stack (a child forked meanwhile
+	 * still sees them reachable). */
+	struct outq out;
+	char *inbuf;
+	bool own_bind;            /* --bind made this node: removed at the end if still ours */
+	char bind_path[sizeof(((struct uds_addr *)0)->text)];
+	struct stat bound;
 };
 
 static void *client_main(void *arg);
 
-static void emit_bytes(const struct client *c, enum event_kind kind, const void *p, size_t n)
+/* Where a datagram client's replies come back to: the --bind path or an autobound name. */
+static int bind_local(struct client *c, const struct uds_addr *b, const struct event_sink *now)
 {
-	struct event ev;
-	event_init(&ev, SRC_CLIENT, kind);
-	event_set_bytes(&ev, p, n);
-	if (c->opts.capture && n)
-		ev.capture = capture_put(c->opts.capture, p, n);
-	sink_emit(&c->later, &ev);
+	if (!b) {
+		/* Autobind: only the family given, the kernel picks an abstract name. */
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		if (bind(c->fd, (const struct sockaddr *)&sun, sizeof(sa_family_t)) == 0)
+			return 0;
+		event_emit_error(now, SRC_CLIENT, 0, errno, "client: autobind");
+		return -errno;
+	}
+	if (bind(c->fd, (const struct sockaddr *)&b->sun, b->len) < 0) {
+		int e = errno;
+		event_emit_error(now, SRC_CLIENT, 0, e, "bind %s", b->text);
+		return -e;
+	}
+	c->own_bind = !b->abstract && lstat(b->text, &c->bound) == 0;
+	snprintf(c->bind_path, sizeof(c->bind_path), "%s", b->text);
+	return 0;
 }
 
-int client_start(struct client **out, const struct uds_addr *addr, const struct client_opts *opts,
-		 const void *msg, size_t msg_len,
-		 const struct event_sink *now, const struct event_sink *later)
+/* The address a bound socket got, for the lines ("bound to @0001f"). */
+static void say_bound(struct client *c, const struct event_sink *now)
 {
-	*out = NULL;
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sun);
+	char name[EVENT_TEXT_MAX / 2];
+	if (getsockname(c->fd, (struct sockaddr *)&sun, &len) < 0)
+		return;
+	msgio_sender(&sun, len, name, sizeof(name));
+	event_emit_info(now, SRC_CLIENT, 0, "bound to %s (replies come back here)", name);
+}
+
+static int open_socket(struct client *c, const struct uds_addr *bind_to,
+		       const struct event_sink *now)
+{
+	const struct uds_addr *addr = &c->addr;
+	c->fd = socket(AF_UNIX, c->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->fd < 0) {
+		event_emit_error(now, SRC_CLIENT, 0, errno, "socket");
+		return -errno;
+	}
+	int r;
+	if (c->opts.type == SOCK_DGRAM && (r = bind_local(c, bind_to, now)) < 0)
+		return r;
+	if (c->opts.type == SOCK_DGRAM)
+		say_bound(c, now);
+	/* Non-blocking: a Unix connect never waits, but a full backlog would block forever. */
+	if (connect(c->fd, (const struct sockaddr *)&addr->sun, addr->len) == 0)
+		return 0;
+	r = errno;
+	if (r == EAGAIN)
+		event_emit_error(now, SRC_CLIENT, 0, r,
+				 "connect %s (the server's listen backlog is full)", addr->text);
+	else if (r == EPROTOTYPE)
+		event_emit_error(now, SRC_CLIENT, 0, r, "connect %s (the socket there is not a "
+				 "%s socket)", addr->text, socktype_name(c->opts.type));
+	else
+		event_emit_error(now, SRC_CLIENT, 0, r, "connect %s", addr->text);
+	return -r;
+}
+
+static void say_connected(struct client *c, const struct event_sink *now)
+{
+	struct peer_cred pc;
+	const char *addr = c->addr.text;
+	sysio_peer_cred(c->fd, &pc);
+	if (pc.ok && c->opts.type == SOCK_DGRAM)
+		event_emit_info(now, SRC_CLIENT, 0, "connected to %s (datagrams go there; the "
+				"echo comes back from it)", addr);
+	else if (pc.ok)
+		event_emit_info(now, SRC_CLIENT, 0, "connected to %s (server pid %ld (%s) uid %lu)",
+				addr, (long)pc.pid, pc.comm[0] ? pc.comm : "?",
+				(unsigned long)pc.uid);
+	else
+		event_emit_info(now, SRC_CLIENT, 0, "connected to %s", addr);
+}
+
+static struct client *client_new(const struct uds_addr *addr, const struct client_opts *opts,
+				 const void *msg, size_t msg_len)
+{
 	struct client *c = calloc(1, sizeof(*c));
 	if (!c || (msg_len && !(c->msg = malloc(msg_len)))) {
 		free(c);
-		event_emit_error(now, SRC_CLIENT, 0, ENOMEM, "client %s", addr->text);
-		return -ENOMEM;
+		return NULL;
 	}
 	c->addr = *addr;
 	c->opts = *opts;
-	bool oneshot = opts->oneshot;
+	if (!c->opts.type)
+		c->opts.type = SOCK_STREAM;
+	if (c->opts.type == SOCK_DGRAM && c->opts.oneshot && !c->opts.timeout_ms)
+		c->opts.timeout_ms = CLIENT_DGRAM_TIMEOUT_MS;
+	c->opts.bind = NULL;   /* not kept: the caller's */
 	c->fd = c->ctl[0] = c->ctl[1] = -1;
-	c->later = *later;
 	if (msg_len)
 		memcpy(c->msg, msg, msg_len);
 	c->msg_len = msg_len;
@@ -88,91 +183,125 @@ int client_start(struct client **out, const struct uds_addr *addr, const struct 
 	atomic_init(&c->sent, 0);
 	stats_init(&c->stats);
 	pthread_mutex_init(&c->lock, NULL);
-	int r;
+	return c;
+}
 
-	event_emit_info(now, SRC_CLIENT, 0, "connecting to %s", addr->text);
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (c->fd < 0) {
-		r = -errno;
-		event_emit_error(now, SRC_CLIENT, 0, -r, "socket");
-		goto fail;
+int client_start_ancil(struct client **out, const struct uds_addr *addr,
+		       const struct client_opts *opts, const void *msg, size_t msg_len,
+		       struct ancil *anc, const struct event_sink *now,
+		       const struct event_sink *later)
+{
+	*out = NULL;
+	struct client *c = client_new(addr, opts, msg, msg_len);
+	if (!c) {
+		if (anc)
+			ancil_close(anc);
+		event_emit_error(now, SRC_CLIENT, 0, ENOMEM, "client %s", addr->text);
+		return -ENOMEM;
 	}
-	/* Non-blocking: a Unix connect never waits, but a full backlog would block forever. */
-	if (connect(c->fd, (const struct sockaddr *)&addr->sun, addr->len) < 0) {
-		r = -errno;
-		if (r == -EAGAIN)
-			event_emit_error(now, SRC_CLIENT, 0, EAGAIN,
-					 "connect %s (the server's listen backlog is full)", addr->text);
-		else
-			event_emit_error(now, SRC_CLIENT, 0, -r, "connect %s", addr->text);
+	c->later = *later;
+	int r;
+	struct event ev;
+	event_init(&ev, SRC_CLIENT, EV_INFO);
+	event_textf(&ev, "connecting to %s", addr->text);
+	ev.socktype = (uint8_t)c->opts.type;
+	sink_emit(now, &ev);
+	if ((r = open_socket(c, opts->bind, now)) < 0)
 		goto fail;
-	}
-	struct peer_cred pc;
-	sysio_peer_cred(c->fd, &pc);
-	if (pc.ok)
-		event_emit_info(now, SRC_CLIENT, 0, "connected to %s (server pid %ld (%s) uid %lu)",
-				addr->text, (long)pc.pid, pc.comm[0] ? pc.comm : "?",
-				(unsigned long)pc.uid);
-	else
-		event_emit_info(now, SRC_CLIENT, 0, "connected to %s", addr->text);
+	say_connected(c, now);
 	if ((r = sysio_pipe(c->ctl, O_NONBLOCK)) < 0) {
 		event_emit_error(now, SRC_CLIENT, 0, -r, "pipe");
 		goto fail;
 	}
-	if (oneshot) {
+	if (opts->oneshot) {
 		/* The whole message is queued before the thread starts, as the walkthrough's
 		 * sendall is. */
-		if ((r = client_send(c, msg, msg_len)) < 0) {
+		r = client_send_ancil(c, msg, msg_len, anc);
+		anc = NULL;
+		if (r < 0) {
 			event_emit_error(now, SRC_CLIENT, 0, -r, "client %s", addr->text);
 			goto fail;
 		}
 		c->closed = true;
 	}
-	if ((r = pthread_create(&c->thread, NULL, client_main, c)) != 0) {
-		event_emit_error(now, SRC_CLIENT, 0, r, "client %s: pthread_create", addr->text);
-		r = -r;
+	r = session_thread_start(&c->thread, &c->thread_started, client_main, c, now, SRC_CLIENT,
+				 "client", addr->text);
+	if (r < 0)
 		goto fail;
-	}
-	c->thread_started = true;
 	*out = c;
 	return 0;
 fail:
+	if (anc)
+		ancil_close(anc);
 	atomic_store(&c->finished, true);
 	client_destroy(c);
 	return r;
 }
 
-int client_send(struct client *c, const void *msg, size_t len)
+int client_start(struct client **out, const struct uds_addr *addr, const struct client_opts *opts,
+		 const void *msg, size_t msg_len,
+		 const struct event_sink *now, const struct event_sink *later)
+{
+	return client_start_ancil(out, addr, opts, msg, msg_len, NULL, now, later);
+}
+
+/* Room for LEN more bytes and one more record; under the lock. */
+static int queue_room(struct client *c, size_t len)
+{
+	if (c->qlen + len > c->qcap) {
+		size_t ncap = c->qcap ? c->qcap : 4096;
+		while (ncap < c->qlen + len)
+			ncap *= 2;
+		char *nq = realloc(c->q, ncap);
+		if (!nq)
+			return -ENOMEM;
+		c->q = nq;
+		c->qcap = ncap;
+	}
+	if (c->nrecs == c->reccap) {
+		size_t ncap = c->reccap ? c->reccap * 2 : 16;
+		struct qrec *nr = realloc(c->recs, ncap * sizeof(*nr));
+		if (!nr)
+			return -ENOMEM;
+		c->recs = nr;
+		c->reccap = ncap;
+	}
+	return 0;
+}
+
+int client_send_ancil(struct client *c, const void *msg, size_t len, struct ancil *anc)
 {
 	int r = 0;
 	pthread_mutex_lock(&c->lock);
-	if (c->closed || atomic_load(&c->finished)) {
+	if (c->closed || atomic_load(&c->finished))
 		r = -ENOTCONN;
-	} else if (c->qlen + len > CLIENT_QUEUE_MAX) {
+	else if (c->qlen + len > CLIENT_QUEUE_MAX)
 		r = -ENOBUFS;
-	} else {
-		if (c->qlen + len > c->qcap) {
-			size_t ncap = c->qcap ? c->qcap : 4096;
-			while (ncap < c->qlen + len)
-				ncap *= 2;
-			char *nq = realloc(c->q, ncap);
-			if (!nq)
-				r = -ENOMEM;
-			else {
-				c->q = nq;
-				c->qcap = ncap;
-			}
-		}
-		if (r == 0) {
+	else
+		r = queue_room(c, len);
+	if (r == 0) {
+		if (len)
 			memcpy(c->q + c->qlen, msg, len);
-			c->qlen += len;
-			c->queued_total += len;
-		}
+		c->qlen += len;
+		c->queued_total += len;
+		struct qrec *q = &c->recs[c->nrecs++];
+		q->len = len;
+		if (anc)
+			q->anc = *anc;
+		else
+			memset(&q->anc, 0, sizeof(q->anc));
 	}
 	pthread_mutex_unlock(&c->lock);
+	if (r < 0 && anc)
+		ancil_close(anc);
 	if (r == 0)
 		r = sysio_poke(c->ctl[1]);
 	return r;
+}
+
+int client_send(struct client *c, const void *msg, size_t len)
+{
+	return client_send_ancil(c, msg, len, NULL);
 }
 
 void client_request_stop(struct client *c, int flush_timeout_ms, int linger_ms)
@@ -200,6 +329,13 @@ void client_destroy(struct client *c)
 	if (c->thread_started)
 		pthread_join(c->thread, NULL);
 	sysio_close(&c->fd);
+	if (c->own_bind) {
+		char why[256];
+		node_remove(c->bind_path, &c->bound, why, sizeof(why));
+	}
+	for (size_t i = 0; i < c->nrecs; i++)
+		ancil_close(&c->recs[i].anc);
+	free(c->recs);
 	sysio_close(&c->ctl[0]);
 	sysio_close(&c->ctl[1]);
 	pthread_mutex_destroy(&c->lock);
@@ -294,29 +430,29 @@ const struct stats *client_stats(const struct client *c)
 
 /* ---- the thread ---- */
 
-/* Move queued bytes into OUT (the thread's own buffer); returns how many were taken. */
-static size_t take_queue(struct client *c, char **out, size_t *outcap, size_t have)
+
+/* Move the queue into O (empty now). Returns the bytes taken; records are taken even when
+ * they hold no bytes (an empty datagram). */
+static size_t take_queue(struct client *c, struct outq *o)
 {
 	pthread_mutex_lock(&c->lock);
-	size_t n = c->qlen;
-	if (n) {
-		if (have + n > *outcap) {
-			size_t ncap = *outcap ? *outcap : 4096;
-			while (ncap < have + n)
-				ncap *= 2;
-			char *nb = realloc(*out, ncap);
-			if (!nb) {
-				pthread_mutex_unlock(&c->lock);
-				return 0;
-			}
-			*out = nb;
-			*outcap = ncap;
-		}
-		memcpy(*out + have, c->q, n);
-		c->qlen = 0;
-	}
+	char *qb = c->q;
+	size_t qcap = c->qcap, rcap = c->reccap;
+	struct qrec *qr = c->recs;
+	c->q = o->buf;
+	c->qcap = o->cap;
+	c->recs = o->recs;
+	c->reccap = o->reccap;
+	o->buf = qb;
+	o->cap = qcap;
+	o->recs = qr;
+	o->reccap = rcap;
+	o->len = c->qlen;
+	o->nrecs = c->nrecs;
+	c->qlen = c->nrecs = 0;
 	pthread_mutex_unlock(&c->lock);
-	return n;
+	o->off = o->cur = o->cur_start = 0;
+	return o->nrecs;
 }
 
 static void finish(struct client *c, int status)
@@ -375,8 +511,9 @@ static int64_t echo_mismatch(const struct client *c, uint64_t received, const ch
 struct crun {
 	struct client *c;
 	bool oneshot;
-	char *out, *in;               /* bytes being sent; one recv's worth */
-	size_t outlen, outcap, outoff;
+	struct outq *o;               /* what is being sent (c->out) */
+	char *in;                     /* one recv's worth */
+	bool message;                 /* seqpacket or dgram: each send and recv is a message */
 	uint64_t received, expected;  /* one-shot: echo bytes so far, and the message's length */
 	uint64_t deadline;            /* one-shot --timeout, or the graceful stop's flush */
 	uint64_t linger_until;        /* after the last byte went: the last echoes' moment */
@@ -403,20 +540,45 @@ static bool take_stop(struct crun *r)
 	return true;
 }
 
+static bool out_pending(const struct crun *r)
+{
+	return r->o->cur < r->o->nrecs;
+}
+
+/* "sending 5 bytes b'hello' with 2 fds": one line a record taken from the queue. */
+static void say_sending(struct crun *r)
+{
+	struct client *c = r->c;
+	size_t at = 0;
+	for (size_t i = 0; i < r->o->nrecs; i++) {
+		const struct qrec *q = &r->o->recs[i];
+		struct event ev;
+		event_init(&ev, SRC_CLIENT, EV_SEND);
+		event_set_bytes(&ev, r->o->buf + at, q->len);
+		ev.message = r->message;
+		ev.nfds = (uint8_t)q->anc.nfds;
+		if (c->opts.capture && q->len)
+			ev.capture = capture_put(c->opts.capture, r->o->buf + at, q->len);
+		if (q->anc.has_cred) {
+			ev.has_cred = ev.cred_msg = true;
+			ev.pid = q->anc.cred.pid;
+			ev.uid = q->anc.cred.uid;
+			ev.gid = q->anc.cred.gid;
+			sysio_proc_comm(ev.pid, ev.comm, sizeof(ev.comm));
+		}
+		sink_emit(&c->later, &ev);
+		at += q->len;
+	}
+}
+
 /* The last bytes went out: take what client_send queued since, or, when draining and
  * nothing is left, shut the sending side and give the peer a moment to answer. */
 static void refill(struct crun *r)
 {
 	struct client *c = r->c;
-	if (r->outoff == r->outlen) {
-		r->outoff = r->outlen = 0;
-		size_t n = take_queue(c, &r->out, &r->outcap, 0);
-		if (n) {
-			r->outlen = n;
-			emit_bytes(c, EV_SEND, r->out, n);
-		}
-	}
-	if (r->draining && r->outlen == 0 && !r->linger_until) {
+	if (!out_pending(r) && take_queue(c, r->o))
+		say_sending(r);
+	if (r->draining && !out_pending(r) && !r->linger_until) {
 		shutdown(c->fd, SHUT_WR);
 		r->linger_until = event_now_ns() + (uint64_t)atomic_load(&c->linger_ms) * 1000000u;
 	}
@@ -433,7 +595,7 @@ static bool past_deadline(struct crun *r)
 		return false;
 	r->status = ETIMEDOUT;
 	if (r->draining) {
-		uint64_t total, left = unsent_bytes(c, r->outlen - r->outoff, &total);
+		uint64_t total, left = unsent_bytes(c, r->o->len - r->o->off, &total);
 		event_emit_error(&c->later, SRC_CLIENT, 0, ETIMEDOUT,
 				 "disconnect %s: %llu of %llu bytes not sent after %d s (the peer is "
 				 "not reading)", c->addr.text, (unsigned long long)left,
@@ -447,25 +609,46 @@ static bool past_deadline(struct crun *r)
 	return true;
 }
 
+static void send_failed(struct crun *r, int err)
+{
+	struct client *c = r->c;
+	r->status = err;
+	r->over = true;
+	close_queue(c);
+	uint64_t total, left = unsent_bytes(c, r->o->len - r->o->off, &total);
+	event_emit_error(&c->later, SRC_CLIENT, 0, err, "send %s: %llu of %llu bytes not sent",
+			 c->addr.text, (unsigned long long)left, (unsigned long long)total);
+}
+
+/* Send records until the socket would block. A record's descriptors and credentials go with
+ * its first byte; a message goes whole or not at all. */
 static void send_some(struct crun *r)
 {
 	struct client *c = r->c;
-	ssize_t n = send(c->fd, r->out + r->outoff, r->outlen - r->outoff,
-			 MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n < 0 && errno != EAGAIN && errno != EINTR) {
-		r->status = errno;
-		r->over = true;
-		close_queue(c);
-		uint64_t total, left = unsent_bytes(c, r->outlen - r->outoff, &total);
-		event_emit_error(&c->later, SRC_CLIENT, 0, r->status, "send %s: %llu of %llu bytes "
-				 "not sent", c->addr.text, (unsigned long long)left,
-				 (unsigned long long)total);
-		return;
-	}
-	if (n > 0) {
-		r->outoff += (size_t)n;
+	struct outq *o = r->o;
+	while (out_pending(r)) {
+		struct qrec *q = &o->recs[o->cur];
+		size_t end = o->cur_start + q->len;
+		bool first = o->off == o->cur_start;
+		struct ancil *a = first && (q->anc.nfds || q->anc.has_cred) ? &q->anc : NULL;
+		ssize_t n = msgio_send(c->fd, o->buf + o->off, end - o->off, a, NULL, 0);
+		if (n == -EAGAIN)
+			return;
+		if (n < 0) {
+			send_failed(r, (int)-n);
+			return;
+		}
+		if (a) {
+			ancil_close(a);
+			a->has_cred = false;
+		}
+		o->off += (size_t)n;
 		stats_add_out(&c->stats, (size_t)n);
 		atomic_fetch_add(&c->sent, (uint64_t)n);
+		if (o->off < end)
+			return;   /* a stream took part of it: the rest when it has room */
+		o->cur++;
+		o->cur_start = end;
 	}
 }
 
@@ -489,28 +672,48 @@ static void check_echo(struct crun *r, size_t n)
 	r->over = true;
 }
 
+/* A 0-byte read: the end of a stream, or of a seqpacket connection, or an empty message. */
+static bool is_end(const struct crun *r)
+{
+	int type = r->c->opts.type;
+	return type == SOCK_STREAM || (type == SOCK_SEQPACKET && msgio_peer_closed(r->c->fd));
+}
+
 static void recv_some(struct crun *r)
 {
 	struct client *c = r->c;
-	ssize_t n = recv(c->fd, r->in, c->opts.chunk, MSG_DONTWAIT);
+	struct msgio_in in;
+	ssize_t n = msgio_recv(c->fd, r->in, c->opts.chunk, r->message, 0, &in);
+	if (n == -EAGAIN)
+		return;
 	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		r->status = errno;
+		r->status = (int)-n;
 		r->over = true;
 		event_emit_error(&c->later, SRC_CLIENT, 0, r->status, "recv %s", c->addr.text);
 		return;
 	}
-	if (n == 0) {
+	if (n == 0 && is_end(r)) {
+		ancil_close(&in.anc);
 		r->peer_closed = r->over = true;
 		return;
 	}
 	stats_add_in(&c->stats, (size_t)n);
-	emit_bytes(c, EV_RECV, r->in, (size_t)n);
-	if (r->oneshot)
-		check_echo(r, (size_t)n);
-	else
+	struct event ev;
+	event_init(&ev, SRC_CLIENT, EV_RECV);
+	event_set_bytes(&ev, r->in, (size_t)n);
+	msgio_describe(&ev, &in, r->message, false);
+	if (c->opts.capture && n)
+		ev.capture = capture_put(c->opts.capture, r->in, (size_t)n);
+	sink_emit(&c->later, &ev);
+	msgio_say_fds(&c->later, SRC_CLIENT, 0, &in.anc, "; closed");
+	ancil_close(&in.anc);
+	if (!r->oneshot) {
 		rx_keep(c, r->in, (size_t)n);
+		return;
+	}
+	check_echo(r, (size_t)n);
+	if (r->message)
+		r->over = true;   /* the echo is one message, whole or cut */
 }
 
 /* The loop is over with no error yet: bytes a connection could not send, or a one-shot
@@ -522,7 +725,7 @@ static void final_checks(struct crun *r)
 		return;
 	if (!r->oneshot) {
 		close_queue(c);
-		uint64_t total, left = unsent_bytes(c, r->outlen - r->outoff, &total);
+		uint64_t total, left = unsent_bytes(c, r->o->len - r->o->off, &total);
 		if (left) {
 			r->status = EPIPE;
 			event_emit_error(&c->later, SRC_CLIENT, 0, EPIPE,
@@ -545,11 +748,11 @@ static void run_loop(struct crun *r)
 	struct client *c = r->c;
 	while (!r->over && take_stop(r)) {
 		refill(r);
-		if (r->oneshot && r->outlen == 0 && r->received >= r->expected)
+		if (r->oneshot && !out_pending(r) && r->received >= r->expected)
 			return;
 		struct pollfd p[2] = {
 			{ .fd = c->ctl[0], .events = POLLIN },
-			{ .fd = c->fd, .events = POLLIN | (r->outoff < r->outlen ? POLLOUT : 0) },
+			{ .fd = c->fd, .events = POLLIN | (out_pending(r) ? POLLOUT : 0) },
 		};
 		if (poll(p, 2, ms_until(r->linger_until ? r->linger_until : r->deadline)) < 0) {
 			if (errno == EINTR)
@@ -565,7 +768,7 @@ static void run_loop(struct crun *r)
 			while (read(c->ctl[0], drain, sizeof(drain)) > 0)
 				;
 		}
-		if ((p[1].revents & POLLOUT) && r->outoff < r->outlen)
+		if ((p[1].revents & POLLOUT) && out_pending(r))
 			send_some(r);
 		if (!r->over && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
 			recv_some(r);
@@ -578,7 +781,9 @@ static void *client_main(void *arg)
 	struct crun r = {
 		.c = c,
 		.oneshot = c->opts.oneshot,
-		.in = malloc(c->opts.chunk),
+		.message = c->opts.type != SOCK_STREAM,
+		.o = &c->out,
+		.in = c->inbuf = malloc(c->opts.chunk),
 		.expected = c->opts.oneshot ? c->msg_len : 0,
 	};
 	if (r.oneshot && c->opts.timeout_ms > 0)
@@ -599,7 +804,12 @@ static void *client_main(void *arg)
 	sink_emit(&c->later, &ev);
 	shutdown(c->fd, SHUT_RDWR);
 	free(r.in);
-	free(r.out);
+	c->inbuf = NULL;
+	for (size_t i = r.o->cur; i < r.o->nrecs; i++)
+		ancil_close(&r.o->recs[i].anc);
+	free(r.o->buf);
+	free(r.o->recs);
+	memset(r.o, 0, sizeof(*r.o));
 	finish(c, r.status);
 	return NULL;
 }
@@ -635,6 +845,7 @@ static void ops_info(const void *p, struct session_info *out)
 {
 	const struct client *c = p;
 	snprintf(out->path, sizeof(out->path), "%s", c->addr.text);
+	out->type = socktype_name(c->opts.type);
 	if (!c->opts.oneshot)
 		out->state = out->finished ? "closed" : "connected";
 	out->has_stats = true;

@@ -7,11 +7,15 @@
 #include <stddef.h>
 
 #include "core/addr.h"
+#include "core/ancil.h"
 #include "core/event.h"
 #include "core/stats.h"
 
 #define CLIENT_DEFAULT_MESSAGE "This is the message. It will be repeated."
 #define CLIENT_RUNNING (-1)
+/* A one-shot datagram client waits this long for its echo unless --timeout says otherwise
+ * (a datagram server may be unable to reply). */
+#define CLIENT_DGRAM_TIMEOUT_MS 5000
 
 /* How long a graceful stop waits for the peer to take queued bytes, unless told otherwise. */
 #define CLIENT_FLUSH_TIMEOUT_MS 5000
@@ -27,7 +31,9 @@ struct client;
 struct capture;
 
 struct client_opts {
-	unsigned chunk;      /* recv size */
+	int type;            /* SOCK_STREAM (also 0), SOCK_SEQPACKET or SOCK_DGRAM */
+	const struct uds_addr *bind;  /* dgram: bind here (else autobind, so replies can come) */
+	unsigned chunk;      /* recv size: a longer message is cut (MSG_TRUNC, said) */
 	bool oneshot;        /* the walkthrough's client: send MSG, read the echo, close */
 	int timeout_ms;      /* one-shot: give up when the whole echo is not back by then; 0: never */
 	struct capture *capture;  /* keep every chunk whole here (NULL: not kept) */
@@ -39,8 +45,17 @@ struct client_opts {
 int client_start(struct client **out, const struct uds_addr *addr, const struct client_opts *opts,
 		 const void *msg, size_t msg_len,
 		 const struct event_sink *now, const struct event_sink *later);
-/* Queue bytes to send (interactive). Returns 0 or -errno (-ENOTCONN when finished). */
+/* The one-shot client's message goes with ANC (taken as by client_send_ancil). */
+int client_start_ancil(struct client **out, const struct uds_addr *addr,
+		       const struct client_opts *opts, const void *msg, size_t msg_len,
+		       struct ancil *anc, const struct event_sink *now,
+		       const struct event_sink *later);
+/* Queue bytes to send (interactive): one message on a seqpacket or datagram socket. Returns 0
+ * or -errno (-ENOTCONN when finished). */
 int client_send(struct client *c, const void *msg, size_t len);
+/* The same with ANC's descriptors (taken: closed once sent, or at once on failure) and
+ * credentials, passed with the message's first byte. */
+int client_send_ancil(struct client *c, const void *msg, size_t len, struct ancil *anc);
 /* Ask the session to end (non-blocking). With FLUSH_TIMEOUT_MS >= 0 every queued byte is sent
  * first, waiting at most that long for the peer to take them, then the sending side is shut
  * and what the peer still sends is read until it closes or LINGER_MS pass; bytes still unsent

@@ -125,6 +125,14 @@ static int parse_opt_value(const struct cmd_opt *o, const char *raw, struct cmd_
 		return -1;
 	case CMD_OPT_WORD:
 		a->str[idx] = raw;
+		if (o->repeat && a->nmany == CMD_MANY_MAX) {
+			snprintf(err, errlen, "--%s given more than %d times", o->name, CMD_MANY_MAX);
+			return -1;
+		}
+		if (o->repeat)
+			a->many[a->nmany++] = raw;
+		break;
+	case CMD_OPT_FLAG:
 		break;
 	}
 	return 0;
@@ -199,9 +207,18 @@ static int parse_option(const struct words *w, int *i, struct cmd_args *a, const
 		snprintf(err, errlen, "%s: unknown option --%s (usage: %s)", e->name, oshown, syn);
 		return -1;
 	}
-	if (a->has[idx]) {
+	if (a->has[idx] && !o->repeat) {
 		snprintf(err, errlen, "%s: --%s given twice (usage: %s)", e->name, oname, syn);
 		return -1;
+	}
+	if (o->type == CMD_OPT_FLAG) {
+		if (val) {
+			snprintf(err, errlen, "%s: --%s takes no value (usage: %s)", e->name, oname,
+				 syn);
+			return -1;
+		}
+		a->has[idx] = true;
+		return 0;
 	}
 	if (!val) {
 		if (*i + 1 >= w->count) {
@@ -284,11 +301,12 @@ static enum cmd_expect expect_after_name(const struct words *w, int done, const 
 			only_args = true;
 		} else if (!only_args && is_option_word(w, i)) {
 			const struct cmd_opt *o = option_word(e, w->v[i], &idx, &val, oname);
-			if (o && !val && i + 1 == done) {
+			bool takes = o && !val && o->type != CMD_OPT_FLAG;
+			if (takes && i + 1 == done) {
 				out->opt = o;
 				return CMD_EXPECT_VALUE;
 			}
-			if (o && !val)
+			if (takes)
 				i++;
 		} else {
 			last_arg = i;

@@ -14,6 +14,7 @@ enum cmd_opt_type {
 	CMD_OPT_OCTAL,     /* octal, within [min, max] */
 	CMD_OPT_CHOICE,    /* one of choices[] */
 	CMD_OPT_WORD,      /* any word */
+	CMD_OPT_FLAG,      /* no value: given or not (cmd_has) */
 };
 
 enum cmd_arg_kind {
@@ -23,8 +24,9 @@ enum cmd_arg_kind {
 	CMD_ARG_USER,      /* a user name or uid */
 };
 
-#define CMD_MAX_OPTS 4
+#define CMD_MAX_OPTS 8
 #define CMD_MAX_ARGS 4
+#define CMD_MANY_MAX 16
 
 struct cmd_opt {
 	const char *name;          /* without dashes: "chunk" for --chunk */
@@ -32,6 +34,8 @@ struct cmd_opt {
 	const char *metavar;       /* "N", "OCTAL" */
 	unsigned long min, max;
 	const char *const *choices; /* NULL-terminated, for CMD_OPT_CHOICE */
+	bool repeat;               /* a CMD_OPT_WORD that may be given again (one per command);
+				    * every value is in cmd_args.many */
 };
 
 struct cmd_args;
@@ -54,6 +58,8 @@ struct cmd_args {
 	bool has[CMD_MAX_OPTS];
 	unsigned long num[CMD_MAX_OPTS];
 	const char *str[CMD_MAX_OPTS];
+	const char *many[CMD_MANY_MAX];  /* the values of the repeatable option, in order */
+	int nmany;
 	struct words words;            /* owns the storage */
 };
 

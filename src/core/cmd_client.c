@@ -6,6 +6,8 @@
 #include "core/app.h"
 #include "core/client.h"
 #include "core/cmd.h"
+#include "core/cmd_start.h"
+#include "core/socktype.h"
 #include "core/server.h"
 
 static int client_run(struct app *app, const struct cmd_args *a)
@@ -25,34 +27,43 @@ static int client_run(struct app *app, const struct cmd_args *a)
 			  addr.text);
 		return CMD_FAIL;
 	}
+	struct uds_addr local;
+	bool ok;
 	struct client_opts o = {
+		.type = cmd_socktype(a),
 		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
 		.oneshot = true,
 		.timeout_ms = (int)cmd_num(a, "timeout", 0) * 1000,
 		.capture = app->capture,
 	};
-	struct client *c;
-	struct session *s = app_prepare(app, &client_session_ops);
-	if (!s)
+	o.bind = cmd_bind(app, a, "client", o.type, &local, &ok);
+	struct ancil anc;
+	if (!ok || !cmd_ancil(app, a, "client", &anc))
 		return CMD_FAIL;
-	if (client_start(&c, &addr, &o, msg, len, &s->now, &s->later) < 0) {
-		app_discard(app, s);
+	struct client *c = NULL;
+	struct session *s = app_prepare(app, &client_session_ops);
+	if (!s) {
+		ancil_close(&anc);
 		return CMD_FAIL;
 	}
-	app_commit(app, s, c);
-	app_wait_session(app, s);
-	return CMD_PENDING;
+	int r = client_start_ancil(&c, &addr, &o, msg, len, &anc, &s->now, &s->later);
+	return cmd_started(app, s, c, r, true);
 }
 
 const struct cmd_entry cmd_client_entry = {
 	.name = "client",
-	.usage = "PATH [MESSAGE] [--chunk N] [--timeout S]",
+	.usage = "PATH [MESSAGE] [--type T] [--chunk N] [--timeout S] [--fd PATH]... [--creds] "
+		 "[--bind PATH]",
 	.help = "connect, send MESSAGE, check the echo received in N-byte chunks, close",
 	.min_args = 1, .max_args = 2,
 	.args = { CMD_ARG_PATH, CMD_ARG_WORD },
 	.opts = {
 		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
 		{ "timeout", CMD_OPT_UINT, "S", 1, 86400, NULL },
+		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		{ "fd", CMD_OPT_WORD, "PATH", 0, 0, NULL, true },
+		{ "creds", CMD_OPT_FLAG, NULL, 0, 0, NULL },
+		{ "bind", CMD_OPT_WORD, "PATH", 0, 0, NULL },
 	},
 	.run = client_run,
 };

@@ -8,6 +8,8 @@
 #include "core/app.h"
 #include "core/client.h"
 #include "core/cmd.h"
+#include "core/cmd_start.h"
+#include "core/socktype.h"
 #include "core/server.h"
 
 static int connect_run(struct app *app, const struct cmd_args *a)
@@ -23,26 +25,39 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 		if (old->ops->kind == SESSION_CONN && client_finished(old->impl))
 			app_free_session(app, old);
 	}
+	struct uds_addr local;
+	bool ok;
 	struct client_opts o = {
+		.type = cmd_socktype(a),
 		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
 		.capture = app->capture,
 	};
-	struct client *c;
+	o.bind = cmd_bind(app, a, "connect", o.type, &local, &ok);
+	if (!ok)
+		return CMD_FAIL;
+	struct client *c = NULL;
 	struct session *s = app_prepare(app, &conn_session_ops);
 	if (!s)
 		return CMD_FAIL;
-	if (client_start(&c, &addr, &o, NULL, 0, &s->now, &s->later) < 0) {
-		app_discard(app, s);
-		return CMD_FAIL;
-	}
-	app_commit(app, s, c);
-	return CMD_OK;
+	int r = client_start(&c, &addr, &o, NULL, 0, &s->now, &s->later);
+	return cmd_started(app, s, c, r, false);
+}
+
+/* None is open: a refusal of the tool's own, with no errno text. Returns true when so. */
+static bool no_conn(struct app *app, const char *op)
+{
+	if (session_count(&app->sessions, SESSION_CONN, NULL, NULL))
+		return false;
+	app_error(app, 0, "%s: no connection (connect PATH first)", op);
+	return true;
 }
 
 /* The connection a command names with --id N, or the only one. */
 static struct session *pick_conn(struct app *app, const struct cmd_args *a, const char *op)
 {
 	char id[16] = "";
+	if (no_conn(app, op))
+		return NULL;
 	if (cmd_has(a, "id"))
 		snprintf(id, sizeof(id), "%lu", cmd_num(a, "id", 0));
 	return app_pick(app, SESSION_CONN, id, op);
@@ -104,10 +119,16 @@ static int send_run(struct app *app, const struct cmd_args *a)
 	if (!s)
 		return CMD_FAIL;
 	struct client *c = s->impl;
-	int r = client_send(c, a->argv[0], a->arglen[0]);
+	struct ancil anc;
+	if (!cmd_ancil(app, a, "send", &anc))
+		return CMD_FAIL;
+	int r = client_send_ancil(c, a->argv[0], a->arglen[0], &anc);
+	if (r == -ENOTCONN) {
+		app_error(app, 0, "send %s: the connection is closed", client_addr(c)->text);
+		return CMD_FAIL;
+	}
 	if (r < 0) {
-		app_error(app, -r, "send %s%s", client_addr(c)->text,
-			  r == -ENOTCONN ? " (the connection is closed)" : "");
+		app_error(app, -r, "send %s", client_addr(c)->text);
 		return CMD_FAIL;
 	}
 	/* A script's next line runs once these bytes are in the socket (or the send failed). */
@@ -131,6 +152,8 @@ static void conn_closed(struct app *app, void *s, int status)
 static int disconnect_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
+	if (no_conn(app, "disconnect"))
+		return CMD_FAIL;
 	struct session *s = app_pick(app, SESSION_CONN, a->argc ? a->argv[0] : NULL,
 				     "disconnect");
 	if (!s)
@@ -154,25 +177,29 @@ static int disconnect_run(struct app *app, const struct cmd_args *a)
 
 const struct cmd_entry cmd_connect_entry = {
 	.name = "connect",
-	.usage = "PATH [--chunk N]",
+	.usage = "PATH [--type T] [--chunk N] [--bind PATH]",
 	.help = "open an interactive connection (several may be open); echoes arrive as they come",
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_PATH },
 	.opts = {
 		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
+		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		{ "bind", CMD_OPT_WORD, "PATH", 0, 0, NULL },
 	},
 	.run = connect_run,
 };
 
 const struct cmd_entry cmd_send_entry = {
 	.name = "send",
-	.usage = "MESSAGE [--id N] [--timeout S]",
+	.usage = "MESSAGE [--id N] [--timeout S] [--fd PATH]... [--creds]",
 	.help = "send MESSAGE on the connection (quote it; \\n \\xNN work in \"...\")",
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_WORD },
 	.opts = {
 		{ "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL },
 		{ "timeout", CMD_OPT_UINT, "S", 0, 86400, NULL },
+		{ "fd", CMD_OPT_WORD, "PATH", 0, 0, NULL, true },
+		{ "creds", CMD_OPT_FLAG, NULL, 0, 0, NULL },
 	},
 	.run = send_run,
 };

@@ -3,9 +3,13 @@
 
 #include <errno.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/ancil.h"
 
 #include "core/app.h"
 #include "core/cmd.h"
+#include "core/cmd_start.h"
 #include "core/pair.h"
 #include "core/socktype.h"
 
@@ -13,7 +17,7 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
 	if (app_pair(app)) {
-		app_error(app, EBUSY, "pair: the previous exchange is still running");
+		app_error(app, 0, "pair: the previous exchange is still running");
 		return CMD_FAIL;
 	}
 	const char *msg = PAIR_DEFAULT_MESSAGE, *reply = PAIR_DEFAULT_REPLY;
@@ -27,27 +31,32 @@ static int pair_run(struct app *app, const struct cmd_args *a)
 		rlen = a->arglen[1];
 	}
 	int type = socktype_parse(cmd_str(a, "type", "stream"));
-	struct pair *p;
-	struct session *s = app_prepare(app, &pair_session_ops);
-	if (!s)
-		return CMD_FAIL;
-	if (pair_start(&p, msg, len, reply, rlen, type, &s->now, &s->later) < 0) {
-		app_discard(app, s);
+	const char *path = cmd_str(a, "fd", NULL);
+	int fd = path ? ancil_open(path) : -1;
+	if (path && fd < 0) {
+		app_error(app, -fd, "pair: open %s (to pass with --fd)", path);
 		return CMD_FAIL;
 	}
-	app_commit(app, s, p);
-	app_wait_session(app, s);
-	return CMD_PENDING;
+	struct pair *p = NULL;
+	struct session *s = app_prepare(app, &pair_session_ops);
+	if (!s) {
+		if (fd >= 0)
+			close(fd);
+		return CMD_FAIL;
+	}
+	int r = pair_start_fd(&p, msg, len, reply, rlen, type, fd, path, &s->now, &s->later);
+	return cmd_started(app, s, p, r, true);
 }
 
 const struct cmd_entry cmd_pair_entry = {
 	.name = "pair",
-	.usage = "[MESSAGE [REPLY]] [--type stream|seqpacket|dgram]",
+	.usage = "[MESSAGE [REPLY]] [--type stream|seqpacket|dgram] [--fd PATH]",
 	.help = "socketpair + fork: the parent sends MESSAGE (ping), the child answers REPLY (pong)",
 	.min_args = 0, .max_args = 2,
 	.args = { CMD_ARG_WORD, CMD_ARG_WORD },
 	.opts = {
 		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		{ "fd", CMD_OPT_WORD, "PATH", 0, 0, NULL },
 	},
 	.run = pair_run,
 };

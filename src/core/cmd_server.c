@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "core/app.h"
 #include "core/cmd.h"
+#include "core/cmd_start.h"
 #include "core/server.h"
+#include "core/socktype.h"
 
 static int server_start_run(struct app *app, const struct cmd_args *a)
 {
@@ -16,11 +19,12 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 	app_reap(app);
 	struct session *same;
 	if (session_count(&app->sessions, SESSION_SERVER, addr.text, &same)) {
-		app_error(app, EADDRINUSE, "server start %s: already serving it as #%u (server stop "
+		app_error(app, 0, "server start %s: already serving it as #%u (server stop "
 			  "%u first)", addr.text, same->id, same->id);
 		return CMD_FAIL;
 	}
 	struct server_opts o = {
+		.type = cmd_socktype(a),
 		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
 		.backlog = (int)cmd_num(a, "backlog", SERVER_BACKLOG_DEFAULT),
 		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
@@ -31,16 +35,12 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 			  "(it has no file system node)", addr.text);
 		return CMD_FAIL;
 	}
-	struct server *srv;
+	struct server *srv = NULL;
 	struct session *s = app_prepare(app, &server_session_ops);
 	if (!s)
 		return CMD_FAIL;
-	if (server_start(&srv, &addr, &o, &s->now, &s->later) < 0) {
-		app_discard(app, s);
-		return CMD_FAIL;
-	}
-	app_commit(app, s, srv);
-	return CMD_OK;
+	int r = server_start(&srv, &addr, &o, &s->now, &s->later);
+	return cmd_started(app, s, srv, r, false);
 }
 
 static int server_stop_run(struct app *app, const struct cmd_args *a)
@@ -59,10 +59,18 @@ static void status_line(struct app *app, const struct session *s)
 	struct session_info in;
 	session_info(s, &in);
 	const struct server_opts *o = server_options(s->impl);
+	if (o->type == SOCK_DGRAM) {
+		app_info(app, SRC_SERVER, "#%u %s on %s (chunk %u, dgram): received %llu bytes in "
+			 "%llu datagrams, sent %llu bytes in %llu datagrams", in.id, in.state,
+			 in.path, o->chunk, (unsigned long long)in.st.bytes_in,
+			 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
+			 (unsigned long long)in.st.chunks_out);
+		return;
+	}
 	app_info(app, SRC_SERVER,
-		 "#%u %s on %s (chunk %u, backlog %d): %u clients now, %llu accepted; "
+		 "#%u %s on %s (chunk %u, backlog %d, %s): %u clients now, %llu accepted; "
 		 "received %llu bytes in %llu chunks, sent %llu bytes in %llu chunks",
-		 in.id, in.state, in.path, o->chunk, o->backlog, in.clients,
+		 in.id, in.state, in.path, o->chunk, o->backlog, in.type, in.clients,
 		 (unsigned long long)in.st.accepted, (unsigned long long)in.st.bytes_in,
 		 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
 		 (unsigned long long)in.st.chunks_out);
@@ -91,7 +99,7 @@ static int server_status_run(struct app *app, const struct cmd_args *a)
 
 const struct cmd_entry cmd_server_start_entry = {
 	.name = "server start",
-	.usage = "PATH [--chunk N] [--backlog N] [--mode OCTAL]",
+	.usage = "PATH [--type stream|seqpacket|dgram] [--chunk N] [--backlog N] [--mode OCTAL]",
 	.help = "start the echo server on PATH (or @name) in the background",
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_PATH },
@@ -99,6 +107,7 @@ const struct cmd_entry cmd_server_start_entry = {
 		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
 		{ "backlog", CMD_OPT_UINT, "N", 0, 65535, NULL },
 		{ "mode", CMD_OPT_OCTAL, "OCTAL", 0, 0777, NULL },
+		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
 	},
 	.run = server_start_run,
 };

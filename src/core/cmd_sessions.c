@@ -1,7 +1,8 @@
 /* cmd_sessions: the "sessions" command: every session with its id, kind, path and figures. */
 #include "config.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
 
 #include "core/app.h"
 #include "core/cmd.h"
@@ -9,26 +10,16 @@
 static int sessions_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
-	size_t n = 0;
-	for (struct session *s = app->sessions.head; s; s = s->next, n++) {
-		struct session_info in;
-		session_info(s, &in);
-		char clients[32] = "", figs[160] = "";
-		if (in.kind == SESSION_SERVER)
-			snprintf(clients, sizeof(clients), ", %u client%s", in.clients,
-				 in.clients == 1 ? "" : "s");
-		if (in.has_stats)
-			snprintf(figs, sizeof(figs), "; in %llu bytes/%llu chunks, out %llu "
-				 "bytes/%llu chunks", (unsigned long long)in.st.bytes_in,
-				 (unsigned long long)in.st.chunks_in,
-				 (unsigned long long)in.st.bytes_out,
-				 (unsigned long long)in.st.chunks_out);
-		app_info(app, SRC_SYSTEM, "#%u %s %s %s %s%s%s", in.id, in.kind_name,
-			 in.kind == SESSION_PAIR ? "" : "stream", in.path, in.state, clients, figs);
+	size_t n = app_sessions(app, NULL, 0);
+	struct session_info *rows = n ? calloc(n, sizeof(*rows)) : NULL;
+	if (n && !rows) {
+		app_error(app, ENOMEM, "sessions: out of memory");
+		return CMD_FAIL;
 	}
-	if (!n)
-		app_info(app, SRC_SYSTEM, "no sessions (server start, client, connect or pair "
-			 "start one)");
+	n = app_sessions(app, rows, n);
+	struct sessions_report r = { .rows = rows, .n = n };
+	app_report(app, &(struct report){ .kind = REPORT_SESSIONS, .sessions = &r });
+	free(rows);
 	return CMD_OK;
 }
 

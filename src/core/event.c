@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 
 #include "core/bytes.h"
 #include "core/json.h"
+#include "core/socktype.h"
 
 uint64_t event_now_ns(void)
 {
@@ -187,6 +189,72 @@ static void put_error(struct out *o, const char *what, int err)
 		put(o, ": %s (%s)", strerror(err), event_errno_name(err));
 }
 
+/* "received 16 bytes ", or for a message cut by MSG_TRUNC "received 16 of 41 bytes (message
+ * truncated: 25 bytes discarded) ". */
+static void put_received(struct out *o, const struct event *ev)
+{
+	if (ev->message && ev->msg_len > ev->nbytes)
+		put(o, "received %" PRIu64 " of %" PRIu64 " bytes (message truncated: %" PRIu64
+		    " bytes discarded) ", ev->nbytes, ev->msg_len, ev->msg_len - ev->nbytes);
+	else if (ev->message && ev->nbytes == 0)
+		put(o, "received an empty message ");
+	else
+		put(o, "received %" PRIu64 " bytes ", ev->nbytes);
+}
+
+/* " (seqpacket)": the type, unless it is the walkthrough's stream (its lines stay as they were). */
+static void put_socktype(struct out *o, const struct event *ev)
+{
+	const char *name = ev->socktype ? socktype_name(ev->socktype) : NULL;
+	if (name && ev->socktype != SOCK_STREAM)
+		put(o, " (%s)", name);
+}
+
+static void put_fds(struct out *o, const struct event *ev)
+{
+	if (ev->nfds)
+		put(o, " with %u fd%s", (unsigned)ev->nfds, ev->nfds == 1 ? "" : "s");
+	if (ev->ctrunc)
+		put(o, " (control data truncated: the kernel dropped what did not fit)");
+}
+
+/* What rode beside the bytes: the datagram's sender, its credentials, descriptors. */
+static void put_beside(struct out *o, const struct event *ev)
+{
+	const char *dir = ev->kind == EV_RECV ? "from" : "to";
+	if (ev->sender == SENDER_UNBOUND) {
+		put(o, " %s an unbound sender", dir);
+	} else if (ev->sender) {
+		put(o, " %s ", dir);
+		put_safe(o, ev->text);
+	}
+	if (ev->cred_msg) {
+		put(o, " (pid %ld (", (long)ev->pid);
+		put_safe(o, ev->comm[0] ? ev->comm : "?");
+		put(o, ") uid %lu gid %lu)", (unsigned long)ev->uid, (unsigned long)ev->gid);
+	}
+	put_fds(o, ev);
+}
+
+/* RECV and SEND: the bytes, and what rode beside them. */
+static void put_transfer(struct out *o, const struct event *ev, const struct shown *full,
+			 unsigned flags)
+{
+	if (ev->kind == EV_RECV) {
+		put_received(o, ev);
+	} else if (ev->source == SRC_SERVER) {
+		put(o, "sent %" PRIu64 " bytes back to ", ev->nbytes);
+		put_safe(o, ev->sender ? ev->text : "the client");
+		put_fds(o, ev);
+		return;
+	} else {
+		put(o, "%s %" PRIu64 " bytes ", ev->source == SRC_CLIENT ? "sending" : "sent",
+		    ev->nbytes);
+	}
+	put_bytes(o, ev, full, flags);
+	put_beside(o, ev);
+}
+
 static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
 			   char *buf, size_t len)
 {
@@ -198,6 +266,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 	switch (ev->kind) {
 	case EV_INFO:
 		put_safe(&o, ev->text);
+		put_socktype(&o, ev);
 		break;
 	case EV_ERROR:
 		put_error(&o, ev->text, ev->err);
@@ -205,9 +274,10 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 	case EV_LISTEN:
 		put(&o, "starting up on ");
 		put_safe(&o, ev->text);
+		put_socktype(&o, ev);
 		break;
 	case EV_WAIT:
-		put(&o, "waiting for a connection");
+		put_safe(&o, ev->text[0] ? ev->text : "waiting for a connection");
 		break;
 	case EV_ACCEPT:
 		if (!ev->has_cred) {
@@ -219,17 +289,8 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put(&o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
 		break;
 	case EV_RECV:
-		put(&o, "received %" PRIu64 " bytes ", ev->nbytes);
-		put_bytes(&o, ev, full, flags);
-		break;
 	case EV_SEND:
-		if (ev->source == SRC_SERVER) {
-			put(&o, "sent %" PRIu64 " bytes back to the client", ev->nbytes);
-		} else {
-			put(&o, "%s %" PRIu64 " bytes ", ev->source == SRC_CLIENT ? "sending" : "sent",
-			    ev->nbytes);
-			put_bytes(&o, ev, full, flags);
-		}
+		put_transfer(&o, ev, full, flags);
 		break;
 	case EV_CLOSE:
 		put_safe(&o, ev->text);
@@ -329,39 +390,47 @@ static void put_hex(struct out *o, const unsigned char *p, size_t n)
 	}
 }
 
-/* One character (LEN bytes at P, well-formed UTF-8) inside a JSON string. */
-static void put_json_char(struct out *o, const unsigned char *p, size_t len)
+static void put_raw_cb(void *ctx, const char *p, size_t n)
 {
-	char e[6];
-	put_raw(o, e, json_escape_char(p, len, e));
+	put_raw(ctx, p, n);
 }
 
-/* ,"KEY":"..." for the N bytes at S: well-formed UTF-8 as the same characters, controls as
- * \u escapes, each byte that is not part of well-formed UTF-8 as \ufffd. When there was such
- * a byte, ,"KEY_hex":"..." follows with every byte of S, so nothing is lost. */
+/* ,"KEY":"..." for the N bytes at S (json_escape's rule). When some bytes were not UTF-8,
+ * ,"KEY_hex":"..." follows with every byte of S, so nothing is lost. */
 static void put_json_string(struct out *o, const char *key, const void *s, size_t n)
 {
-	const unsigned char *p = s;
-	bool valid = true;
 	put(o, ",\"%s\":\"", key);
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t len = bytes_utf8(p + i, n - i, &cp);
-		if (len == 0) {
-			valid = false;
-			put_raw(o, "\\ufffd", 6);
-			i++;
-		} else {
-			put_json_char(o, p + i, len);
-			i += len;
-		}
-	}
+	bool valid = json_escape(s, n, put_raw_cb, o);
 	put_raw(o, "\"", 1);
 	if (!valid) {
 		put(o, ",\"%s_hex\":\"", key);
-		put_hex(o, p, n);
+		put_hex(o, s, n);
 		put_raw(o, "\"", 1);
 	}
+}
+
+/* The fields of messages, datagrams and what rides beside them. */
+static void put_json_ancil(struct out *o, const struct event *ev)
+{
+	static const char *const senders[] = { "", "path", "abstract", "unbound" };
+	if (ev->message)
+		put(o, ",\"message\":true,\"msg_len\":%" PRIu64 ",\"discarded\":%" PRIu64,
+		    ev->msg_len, ev->msg_len > ev->nbytes ? ev->msg_len - ev->nbytes : 0);
+	if (ev->sender && ev->sender < 4)
+		put(o, ",\"peer_kind\":\"%s\"", senders[ev->sender]);
+	if (ev->cred_msg) {
+		put(o, ",\"cred_source\":\"SCM_CREDENTIALS\"");
+		put_json_string(o, "comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+	}
+	if (ev->socktype && socktype_name(ev->socktype))
+		put(o, ",\"socket_type\":\"%s\"", socktype_name(ev->socktype));
+	if (ev->nfds)
+		put(o, ",\"fds\":%u", (unsigned)ev->nfds);
+	if (ev->ctrunc)
+		put(o, ",\"ctrunc\":true");
+	if (ev->has_fd)
+		put(o, ",\"fd\":%d,\"fd_type\":\"%s\",\"fd_mode\":\"%s\"", ev->fd,
+		    ev->fd_type ? ev->fd_type : "unknown", ev->fd_mode ? ev->fd_mode : "unknown");
 }
 
 /* The schema is documented in doc/udscope.1 (JSON OUTPUT); keep the two in step. */
@@ -397,6 +466,7 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 	if (ev->has_cred)
 		put(&o, ",\"pid\":%ld,\"uid\":%lu,\"gid\":%lu", (long)ev->pid,
 		    (unsigned long)ev->uid, (unsigned long)ev->gid);
+	put_json_ancil(&o, ev);
 	if (ev->dropped)
 		put(&o, ",\"dropped\":%" PRIu64, ev->dropped);
 	if (ev->mark_len)

@@ -30,6 +30,14 @@ enum event_kind {
 	EV__COUNT
 };
 
+/* Who sent a datagram (or where one went), by the address it carried. */
+enum event_sender {
+	SENDER_NONE,      /* not a datagram */
+	SENDER_PATH,      /* a filesystem path (text) */
+	SENDER_ABSTRACT,  /* an abstract name, autobound ones included ("@0001f", text) */
+	SENDER_UNBOUND,   /* no address: no reply can reach it */
+};
+
 #define EVENT_PREVIEW_MAX 128
 #define EVENT_TEXT_MAX 512
 
@@ -50,10 +58,26 @@ struct event {
 	uint16_t mark_len;     /* decide a verdict); mark_len 0: none */
 	int err;               /* errno (ERROR, DONE) */
 	pid_t actor;           /* pid of the process this line speaks for (pair demo), 0 if none */
-	bool has_cred;         /* pid/uid/gid below are the peer's SO_PEERCRED */
+	bool has_cred;         /* pid/uid/gid below are the peer's SO_PEERCRED (or, with
+				* cred_msg, a message's SCM_CREDENTIALS) */
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
+	/* Seqpacket and datagram sockets: each RECV or SEND is one whole message. */
+	bool message;
+	bool cred_msg;         /* pid/uid/gid are this message's SCM_CREDENTIALS (comm: its name) */
+	bool ctrunc;           /* RECV: MSG_CTRUNC, the control data was cut (descriptors lost) */
+	uint8_t nfds;          /* RECV/SEND: descriptors passed with it (SCM_RIGHTS) */
+	uint8_t sender;        /* RECV/SEND of a datagram: enum event_sender; text: the address */
+	uint8_t socktype;      /* LISTEN, and a client's connecting line: SOCK_* (0: not said) */
+	uint64_t msg_len;      /* RECV of a message: its whole length (MSG_TRUNC), >= nbytes */
+	char comm[16];         /* cred_msg: the sending process's name, "" when not known */
+	/* INFO about a descriptor passed with a message: its number here and what it is (text:
+	 * the /proc/self/fd link). */
+	bool has_fd;
+	int fd;
+	const char *fd_type;   /* static strings: "regular file", "read-only" */
+	const char *fd_mode;
 	char text[EVENT_TEXT_MAX];
 	uint8_t preview[EVENT_PREVIEW_MAX];
 };

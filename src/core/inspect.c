@@ -1,24 +1,18 @@
-/* inspect: a socket node's facts, the path walk to it, liveness, and who may connect. */
+/* inspect: a socket node's facts and the path walk to it (who may connect: inspect_perm.c;
+ * liveness and proof: inspect_probe.c; fixes: inspect_fix.c). */
 #include "config.h"
 
 #include "core/inspect.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
-
-#include "core/node.h"
-#include "core/sockets.h"
-#include "core/sysio.h"
 
 #define ACL_XATTR "system.posix_acl_access"
 
@@ -55,22 +49,28 @@ const char *inspect_show(const void *s, size_t len, char *buf, size_t bufsz)
 	return buf;
 }
 
+/* The name of user (or group) ID from the passwd (group) database; "" when none. */
+static void id_name(bool group, unsigned long id, char *buf, size_t len)
+{
+	char tmp[8192];
+	const char *name = NULL;
+	struct passwd pw, *pres = NULL;
+	struct group gr, *gres = NULL;
+	if (group && getgrgid_r((gid_t)id, &gr, tmp, sizeof(tmp), &gres) == 0 && gres)
+		name = gres->gr_name;
+	else if (!group && getpwuid_r((uid_t)id, &pw, tmp, sizeof(tmp), &pres) == 0 && pres)
+		name = pres->pw_name;
+	snprintf(buf, len, "%s", name ? name : "");
+}
+
 void inspect_user_name(uid_t uid, char *buf, size_t len)
 {
-	struct passwd pw, *res = NULL;
-	char tmp[4096];
-	buf[0] = '\0';
-	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res)
-		snprintf(buf, len, "%s", res->pw_name);
+	id_name(false, uid, buf, len);
 }
 
 void inspect_group_name(gid_t gid, char *buf, size_t len)
 {
-	struct group gr, *res = NULL;
-	char tmp[8192];
-	buf[0] = '\0';
-	if (getgrgid_r(gid, &gr, tmp, sizeof(tmp), &res) == 0 && res)
-		snprintf(buf, len, "%s", res->gr_name);
+	id_name(true, gid, buf, len);
 }
 
 static bool has_acl(const char *path)
@@ -354,322 +354,4 @@ void inspect_walk_free(struct inspect_walk *w)
 	free(w->abs);
 	free(w->cwd);
 	memset(w, 0, sizeof(*w));
-}
-
-/* --- permissions --- */
-
-static size_t put_perm(struct inspect_perm *out, size_t n, size_t max,
-		       const struct inspect_step *s, unsigned need)
-{
-	if (n < max)
-		out[n] = (struct inspect_perm){ s->path, s->mode, s->uid, s->gid, need, s->acl };
-	return n + 1;
-}
-
-size_t inspect_connect_perms(const struct inspect_walk *w, struct inspect_perm *out, size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < w->n; i++) {
-		const struct inspect_step *s = &w->v[i];
-		if (s->err)
-			break;
-		bool last = i + 1 == w->n;
-		if (last && w->err == 0 && S_ISSOCK(s->mode))
-			n = put_perm(out, n, max, s, INSPECT_NEED_W);
-		else if (!last && S_ISDIR(s->mode))
-			n = put_perm(out, n, max, s, INSPECT_NEED_X);
-	}
-	return n < max ? n : max;
-}
-
-size_t inspect_create_perms(const struct inspect_walk *w, struct inspect_perm *out, size_t max)
-{
-	if (!w->last_missing || w->n < 2)
-		return 0;
-	size_t parent = w->n;
-	for (size_t i = w->n - 1; i-- > 0;)
-		if (S_ISDIR(w->v[i].mode)) {
-			parent = i;
-			break;
-		}
-	size_t n = 0;
-	for (size_t i = 0; i + 1 < w->n; i++)
-		if (S_ISDIR(w->v[i].mode))
-			n = put_perm(out, n, max, &w->v[i],
-				     i == parent ? INSPECT_NEED_W | INSPECT_NEED_X : INSPECT_NEED_X);
-	return n < max ? n : max;
-}
-
-enum inspect_class inspect_class_of(const struct inspect_user *u, uid_t uid, gid_t gid,
-				    bool *supplementary)
-{
-	if (supplementary)
-		*supplementary = false;
-	if (u->uid == uid)
-		return INSPECT_OWNER;
-	if (u->gid == gid)
-		return INSPECT_GROUP;
-	for (size_t i = 0; i < u->ngroups; i++)
-		if (u->groups[i] == gid) {
-			if (supplementary)
-				*supplementary = true;
-			return INSPECT_GROUP;
-		}
-	return INSPECT_OTHER;
-}
-
-const char *inspect_class_name(enum inspect_class c)
-{
-	switch (c) {
-	case INSPECT_OWNER: return "owner";
-	case INSPECT_GROUP: return "group";
-	default: return "other";
-	}
-}
-
-void inspect_verdict(const struct inspect_user *u, const struct inspect_perm *steps, size_t n,
-		     struct inspect_verdict *v)
-{
-	memset(v, 0, sizeof(*v));
-	v->root = u->uid == 0;
-	v->by_mode = true;
-	for (size_t i = 0; i < n; i++) {
-		const struct inspect_perm *p = &steps[i];
-		bool supp;
-		enum inspect_class c = inspect_class_of(u, p->uid, p->gid, &supp);
-		/* Only the user's own class counts, even when another class has more bits. */
-		unsigned shift = c == INSPECT_OWNER ? 6 : c == INSPECT_GROUP ? 3 : 0;
-		unsigned have = ((unsigned)p->mode >> shift) & 7u;
-		if (p->acl && !v->acl) {
-			v->acl = true;
-			v->acl_step = i;
-		}
-		unsigned missing = p->need & ~have;
-		if (missing) {
-			v->by_mode = false;
-			v->fail = i;
-			v->missing = missing;
-			v->cls = c;
-			v->supplementary = supp;
-			break;
-		}
-	}
-	v->allowed = v->by_mode || v->root;
-}
-
-/* --- identities --- */
-
-void inspect_identity_self(struct inspect_identity *id)
-{
-	memset(id, 0, sizeof(*id));
-	id->uid = geteuid();
-	id->gid = getegid();
-	id->has_gid = true;
-	inspect_user_name(id->uid, id->name, sizeof(id->name));
-	int n = getgroups(0, NULL);
-	if (n > 0) {
-		gid_t *g = calloc((size_t)n, sizeof(*g));
-		if (g && (n = getgroups(n, g)) > 0) {
-			size_t k = (size_t)n < INSPECT_GROUPS_MAX ? (size_t)n : INSPECT_GROUPS_MAX;
-			memcpy(id->groups, g, k * sizeof(*g));
-			id->ngroups = k;
-			id->groups_cut = (size_t)n > k;
-		}
-		free(g);
-	}
-}
-
-int inspect_identity_lookup(const char *who, struct inspect_identity *id)
-{
-	memset(id, 0, sizeof(*id));
-	struct passwd pw, *res = NULL;
-	char tmp[4096];
-	unsigned long num;
-	if (getpwnam_r(who, &pw, tmp, sizeof(tmp), &res) != 0 || !res) {
-		if (sysio_parse_ulong(who, 10, 0, (uid_t)-2, &num) < 0)
-			return -ENOENT;
-		res = NULL;
-		if (getpwuid_r((uid_t)num, &pw, tmp, sizeof(tmp), &res) != 0 || !res) {
-			/* A uid with no passwd entry: no primary group, no groups to list. */
-			id->uid = (uid_t)num;
-			id->gid = (gid_t)-1;
-			return 0;
-		}
-	}
-	id->uid = res->pw_uid;
-	id->gid = res->pw_gid;
-	id->has_gid = true;
-	snprintf(id->name, sizeof(id->name), "%s", res->pw_name);
-	int ng = INSPECT_GROUPS_MAX;
-	if (getgrouplist(res->pw_name, res->pw_gid, id->groups, &ng) < 0) {
-		id->groups_cut = true;
-		ng = INSPECT_GROUPS_MAX;
-	}
-	id->ngroups = (size_t)ng;
-	return 0;
-}
-
-void inspect_identity_user(const struct inspect_identity *id, struct inspect_user *u)
-{
-	u->uid = id->uid;
-	u->gid = id->has_gid ? id->gid : (gid_t)-1;
-	u->groups = id->groups;
-	u->ngroups = id->ngroups;
-}
-
-/* --- liveness and proof --- */
-
-void inspect_probe(const struct uds_addr *a, struct inspect_probe *out)
-{
-	memset(out, 0, sizeof(*out));
-	int err = node_connect(a, &out->type);
-	out->err = err;
-	if (err == 0)
-		out->live = out->type == SOCK_DGRAM ? INSPECT_DGRAM_BOUND : INSPECT_LISTENING;
-	else if (err == EAGAIN)
-		out->live = INSPECT_BACKLOG_FULL;
-	else if (err == ECONNREFUSED)
-		out->live = INSPECT_STALE;
-	else
-		out->live = INSPECT_UNKNOWN;
-}
-
-void inspect_liveness(const struct uds_addr *a, const struct sockets_entry *e, bool from_diag,
-		      struct inspect_probe *out)
-{
-	memset(out, 0, sizeof(*out));
-	bool own = e && sockets_held_by(e, getpid());
-	if (e && (from_diag || own)) {
-		out->method = from_diag ? INSPECT_BY_DIAG : INSPECT_BY_LIST;
-		out->type = e->type;
-		if (e->state == SOCKETS_LISTEN) {
-			out->live = INSPECT_LISTENING;
-			if (from_diag && e->has_queues) {
-				out->has_queue = true;
-				out->queued = e->rqueue;
-				out->backlog = e->wqueue;
-				/* The kernel refuses a connect once more than the backlog wait. */
-				if (e->rqueue > e->wqueue)
-					out->live = INSPECT_BACKLOG_FULL;
-			}
-		} else if (e->type == SOCK_DGRAM) {
-			out->live = INSPECT_DGRAM_BOUND;
-		} else {
-			out->live = INSPECT_BOUND_IDLE;
-			out->err = ECONNREFUSED;
-		}
-		return;
-	}
-	if (!e && from_diag && a && a->abstract) {
-		out->method = INSPECT_BY_DIAG;
-		out->live = INSPECT_STALE;
-		out->err = ECONNREFUSED;
-		return;
-	}
-	if (!a) {
-		out->live = INSPECT_UNKNOWN;
-		out->err = ENAMETOOLONG;
-		return;
-	}
-	inspect_probe(a, out);
-}
-
-bool inspect_connect_permitted(int err)
-{
-	return err == 0 || err == EAGAIN || err == ECONNREFUSED || err == EPROTOTYPE;
-}
-
-enum { PROOF_CONNECT, PROOF_SETGROUPS, PROOF_SETRESGID, PROOF_SETRESUID };
-
-struct proof_msg {
-	int stage;
-	int err;
-	int type;
-};
-
-/* The child: switch to ID, connect once, report, _exit. Only async-signal-safe calls. */
-static void __attribute__((noreturn)) prove_child(int wfd, const struct uds_addr *a,
-						 const struct inspect_identity *id)
-{
-	struct proof_msg m = { PROOF_CONNECT, 0, SOCK_STREAM };
-	/* Groups first: after setresuid the child may no longer change them. */
-	if (setgroups(id->ngroups, id->groups) < 0)
-		m = (struct proof_msg){ PROOF_SETGROUPS, errno, 0 };
-	else if (setresgid(id->gid, id->gid, id->gid) < 0)
-		m = (struct proof_msg){ PROOF_SETRESGID, errno, 0 };
-	else if (setresuid(id->uid, id->uid, id->uid) < 0)
-		m = (struct proof_msg){ PROOF_SETRESUID, errno, 0 };
-	else
-		m.err = node_connect(a, &m.type);
-	ssize_t n;
-	do
-		n = write(wfd, &m, sizeof(m));
-	while (n < 0 && errno == EINTR);
-	_exit(n == (ssize_t)sizeof(m) ? 0 : 1);
-}
-
-int inspect_prove(const struct uds_addr *a, const struct inspect_identity *id,
-		  struct inspect_proof *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (!id->has_gid)
-		return -EINVAL;
-	int p[2];
-	int r = sysio_pipe(p, 0);
-	if (r < 0)
-		return r;
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(p[0]);
-		close(p[1]);
-		return -e;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		prove_child(p[1], a, id);
-	}
-	close(p[1]);
-	struct proof_msg m;
-	ssize_t n;
-	do
-		n = read(p[0], &m, sizeof(m));
-	while (n < 0 && errno == EINTR);
-	int rerr = n < 0 ? errno : EPIPE;
-	close(p[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof(m))
-		return -rerr;
-	static const char *const stage_names[] = {
-		[PROOF_CONNECT] = NULL,
-		[PROOF_SETGROUPS] = "setgroups",
-		[PROOF_SETRESGID] = "setresgid",
-		[PROOF_SETRESUID] = "setresuid",
-	};
-	out->failed = (unsigned)m.stage < sizeof(stage_names) / sizeof(stage_names[0])
-		? stage_names[m.stage] : "child";
-	out->err = m.err;
-	out->type = m.type;
-	return 0;
-}
-
-int inspect_umask(mode_t *out)
-{
-	FILE *f = fopen("/proc/self/status", "re");
-	if (!f)
-		return -errno;
-	char line[256];
-	int r = -ENOENT;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned m;
-		if (sscanf(line, "Umask: %o", &m) == 1) {
-			*out = (mode_t)(m & 0777);
-			r = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return r;
 }

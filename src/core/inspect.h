@@ -1,4 +1,6 @@
-/* inspect: a socket node's facts, the path walk to it, liveness, and who may connect. */
+/* inspect: a socket node's facts, the path walk to it (inspect.c), who may connect
+ * (inspect_perm.c) and the fixes that would let them (inspect_fix.c), liveness and the proof
+ * as another user (inspect_probe.c). */
 #ifndef UDSCOPE_INSPECT_H
 #define UDSCOPE_INSPECT_H
 
@@ -103,6 +105,17 @@ struct inspect_user {
 	size_t ngroups;
 };
 
+/* Blockers a verdict keeps (nblockers still counts them all). */
+#define INSPECT_BLOCKERS_MAX 16
+
+/* One step whose mode bits deny the user a bit it needs. */
+struct inspect_blocker {
+	size_t step;             /* index into the checks */
+	unsigned missing;        /* INSPECT_NEED_* bits missing there */
+	enum inspect_class cls;  /* the user's class on that step */
+	bool supplementary;      /* that class is group through a supplementary group */
+};
+
 struct inspect_verdict {
 	bool allowed;            /* root's DAC override included */
 	bool by_mode;            /* the mode bits alone allow it */
@@ -113,6 +126,9 @@ struct inspect_verdict {
 	bool supplementary;      /* that class is group through a supplementary group */
 	bool acl;                /* a step checked carries an ACL, which was not evaluated */
 	size_t acl_step;
+	/* !by_mode: every step the mode bits deny, in path order (the first is fail's). */
+	size_t nblockers;
+	struct inspect_blocker blockers[INSPECT_BLOCKERS_MAX];
 };
 
 /* The class (owner, group, other) the kernel picks for U on a node owned by UID:GID.
@@ -120,9 +136,52 @@ struct inspect_verdict {
 enum inspect_class inspect_class_of(const struct inspect_user *u, uid_t uid, gid_t gid,
 				    bool *supplementary);
 const char *inspect_class_name(enum inspect_class c);
-/* Check U against STEPS in order; the first step missing a needed bit decides. */
+/* Check U against STEPS in order; the first step missing a needed bit decides, and every
+ * step missing one is listed (the kernel stops at the first; a fix needs them all). */
 void inspect_verdict(const struct inspect_user *u, const struct inspect_perm *steps, size_t n,
 		     struct inspect_verdict *v);
+
+/* --- fixes: what would make a denied verdict pass (suggested, never run) --- */
+
+enum inspect_fix_op {
+	INSPECT_FIX_CHMOD,       /* chmod WHO+BITS PATH */
+	INSPECT_FIX_CHGRP,       /* chgrp GID PATH (the node's group was OLD_GID) */
+	INSPECT_FIX_JOIN,        /* usermod -aG GID USER */
+};
+
+struct inspect_fix_step {
+	enum inspect_fix_op op;
+	const char *path;        /* CHMOD, CHGRP: one of the checks' paths */
+	char who;                /* CHMOD: 'u', 'g' or 'o' */
+	unsigned bits;           /* CHMOD: INSPECT_NEED_* */
+	gid_t gid;               /* the group: CHGRP's, JOIN's, and for CHMOD the node's */
+	gid_t old_gid;           /* CHGRP: the node's group before */
+};
+
+/* Who gains access besides the user, narrowest first. */
+enum inspect_fix_scope {
+	INSPECT_SCOPE_USER,      /* only the user (owner bits, or joining a group that has them) */
+	INSPECT_SCOPE_GROUP,     /* the members of the groups it touches */
+	INSPECT_SCOPE_EVERYONE,  /* every user: it sets bits for the other class */
+};
+
+#define INSPECT_FIX_STEPS 24
+#define INSPECT_FIXES_MAX 2
+
+struct inspect_fix {
+	enum inspect_fix_scope scope;
+	size_t n;
+	struct inspect_fix_step v[INSPECT_FIX_STEPS];
+	bool cut;                /* more steps were needed than fit: not a whole fix */
+};
+
+/* Candidate fixes for a denied verdict V of U over STEPS, narrowest first: by groups (the
+ * node's own group when it is not root's and U joins it, else U's primary group takes the
+ * node; none when U has no primary group but root's), then by the other class.
+ * Owner and group class blockers get u+ and g+ bits in both. Returns how many (0 when V
+ * allows). Pure. */
+size_t inspect_fixes(const struct inspect_user *u, const struct inspect_perm *steps,
+		     const struct inspect_verdict *v, struct inspect_fix *out, size_t max);
 
 /* A user to judge: name, ids and groups, ready to use in a forked child. */
 struct inspect_identity {

@@ -59,24 +59,35 @@ static void raw(struct json *j, const char *s, size_t n)
 	j->buf[j->len] = '\0';
 }
 
-/* The bytes of S as the inside of a JSON string; false when some were not UTF-8. */
-static bool chars(struct json *j, const unsigned char *p, size_t n)
+bool json_escape(const void *s, size_t n, void (*put)(void *ctx, const char *p, size_t len),
+		 void *ctx)
 {
+	const unsigned char *p = s;
 	bool valid = true;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t len = bytes_utf8(p + i, n - i, &cp);
 		if (len == 0) {
 			valid = false;
-			raw(j, "\\ufffd", 6);
+			put(ctx, "\\ufffd", 6);
 			i++;
 			continue;
 		}
 		char e[6];
-		raw(j, e, json_escape_char(p + i, len, e));
+		put(ctx, e, json_escape_char(p + i, len, e));
 		i += len;
 	}
 	return valid;
+}
+
+static void raw_cb(void *ctx, const char *p, size_t n)
+{
+	raw(ctx, p, n);
+}
+
+static bool chars(struct json *j, const unsigned char *p, size_t n)
+{
+	return json_escape(p, n, raw_cb, j);
 }
 
 /* The comma before a member or element, and "KEY": when there is a key. */

@@ -21,6 +21,11 @@ struct json {
  * string, in OUT (room for 6 bytes). Returns its length. */
 size_t json_escape_char(const unsigned char *p, size_t len, char out[6]);
 
+/* The inside of a JSON string for the N bytes at S, handed piece by piece to PUT. Returns
+ * false when some bytes were not well-formed UTF-8 (each of them became \ufffd). */
+bool json_escape(const void *s, size_t n, void (*put)(void *ctx, const char *p, size_t len),
+		 void *ctx);
+
 /* KEY is NULL for a value inside an array. */
 void json_open(struct json *j, const char *key);              /* { */
 void json_close(struct json *j);                              /* } */

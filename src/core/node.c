@@ -60,6 +60,7 @@ static bool find_bound(struct sockets_list *l, const struct stat *st, struct nod
 	if (!hit)
 		return false;
 	out->state = hit->state == SOCKETS_LISTEN ? NODE_LISTENING : NODE_BOUND;
+	out->type = hit->type;
 	/* Only now is it worth reading every process's descriptors, to name the holder. */
 	sockets_attach_procs(l);
 	if (hit->nprocs) {
@@ -113,8 +114,10 @@ int node_probe(const struct uds_addr *addr, struct node_probe *out)
 	}
 	/* A listener in another network namespace is not in our sock_diag: connect too. */
 	int type, err = node_connect(addr, &type);
-	if (err == 0 || err == EAGAIN || err == EINPROGRESS)
+	if (err == 0 || err == EAGAIN || err == EINPROGRESS) {
 		out->state = NODE_LISTENING;   /* or a datagram socket bound there: live either way */
+		out->type = type;
+	}
 	else if (err == ECONNREFUSED)
 		out->state = NODE_STALE;
 	else {

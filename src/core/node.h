@@ -27,6 +27,7 @@ struct node_probe {
 	int fd;             /* its descriptor there */
 	char comm[32];      /* its name, "" when not known */
 	bool diag;          /* sock_diag answered (BOUND and the holder need it) */
+	int type;           /* LISTENING, BOUND: the live socket's SOCK_* type, 0 when not known */
 };
 
 /* What is at ADDR's path (a filesystem address). Never follows a symlink; connects only to

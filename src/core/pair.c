@@ -19,7 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/ancil.h"
 #include "core/bytes.h"
+#include "core/msgio.h"
 #include "core/session.h"
 #include "core/socktype.h"
 #include "core/sysio.h"
@@ -28,13 +30,17 @@ enum pair_fail { FAIL_NONE, FAIL_EXIT3, FAIL_HANG };
 
 /* The child speaks in records on the report pipe: a header (tag, two numbers, payload length)
  * then the payload. The parent thread turns them into words; the child formats nothing. */
-enum { REC_WAITING = 'W', REC_RECEIVED = 'R', REC_EOF = 'C', REC_ERROR = 'E' };
+enum { REC_WAITING = 'W', REC_RECEIVED = 'R', REC_EOF = 'C', REC_ERROR = 'E', REC_FD = 'F',
+       REC_REPLYING = 'S' };
 enum { OP_RECV = 1, OP_SEND = 2 };
 #define REC_HDR 13
 #define REC_MAX (REC_HDR + PAIR_RECV_SIZE)
 
 /* say_bytes fits a label, a cut rendering and a note into an event's text. */
 _Static_assert(EVENT_TEXT_MAX >= 200, "event text too short for the pair's lines");
+
+/* The most bytes the child reads from a passed descriptor. */
+#define PAIR_FD_READ 64
 
 /* The child's exit statuses (3 belongs to the test knob). */
 enum { CHILD_OK = 0, CHILD_RECV_FAILED = 1, CHILD_SEND_FAILED = 2, CHILD_FORCED = 3,
@@ -63,6 +69,9 @@ struct pair {
 	unsigned timeout_ms;
 	enum pair_fail fail;
 	int ctl[2];
+	int pass_fd;              /* passed to the child with the message, then closed; -1: none */
+	char pass_path[256];      /* what it was opened from (escaped) */
+	int child_fd;             /* the child's end of the pair (its number in both processes) */
 	pthread_t thread;
 	bool thread_started;
 	atomic_int status;
@@ -159,6 +168,7 @@ static struct pair *pair_new(const void *msg, size_t len, const void *reply, siz
 	p->type = type;
 	p->later = *later;
 	p->ctl[0] = p->ctl[1] = -1;
+	p->pass_fd = -1;
 	atomic_init(&p->status, PAIR_RUNNING);
 	atomic_init(&p->finished, false);
 	atomic_init(&p->child, 0);
@@ -174,35 +184,40 @@ static struct pair *pair_new(const void *msg, size_t len, const void *reply, siz
 int pair_start(struct pair **out, const void *msg, size_t len, const void *reply, size_t rlen,
 	       int type, const struct event_sink *now, const struct event_sink *later)
 {
-	*out = NULL;
-	int err = check_words(len, rlen, type, now);
-	if (err < 0)
-		return err;
-	struct pair *p = pair_new(msg, len, reply, rlen, type, now, later);
-	if (!p) {
-		event_emit_error(now, SRC_PAIR_PARENT, 0, ENOMEM, "pair");
-		return -ENOMEM;
-	}
+	return pair_start_fd(out, msg, len, reply, rlen, type, -1, NULL, now, later);
+}
+
+/* The control pipe, the socketpair (sv[0] the parent's) and the report pipe (rep[0] the
+ * parent's). Returns 0 or -errno after one error line; what was made is P's to close. */
+static int open_pair(struct pair *p, int sv[2], int rep[2], const struct event_sink *now)
+{
 	struct run *r = &p->run;
-	err = sysio_pipe(p->ctl, O_NONBLOCK);
+	int err = sysio_pipe(p->ctl, O_NONBLOCK);
 	if (err < 0) {
 		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pipe");
-		goto fail;
+		return err;
 	}
-	int sv[2], rep[2];
-	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0) {
+	if (socketpair(AF_UNIX, p->type | SOCK_CLOEXEC, 0, sv) < 0) {
 		err = -errno;
 		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: socketpair(AF_UNIX, %s)",
-				 socktype_macro(type));
-		goto fail;
+				 socktype_macro(p->type));
+		return err;
 	}
 	r->sock = sv[0];
+	p->child_fd = sv[1];
 	if ((err = sysio_pipe(rep, 0)) < 0) {
 		close(sv[1]);
 		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pipe");
-		goto fail;
+		return err;
 	}
 	r->report = rep[0];
+	return 0;
+}
+
+/* Fork the child and start the thread, every signal blocked across both. Returns 0 or
+ * -errno after one error line (a child already forked is killed and waited for). */
+static int fork_and_run(struct pair *p, int sv[2], int rep[2], const struct event_sink *now)
+{
 	/* The child, and the thread after it, start with every signal blocked: a terminal's ^C
 	 * is the main thread's business, and the child must never run an inherited handler.
 	 * The fork happens here, before the session thread exists: a child forked from that
@@ -211,25 +226,24 @@ int pair_start(struct pair **out, const void *msg, size_t len, const void *reply
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	/* Published before the fork so the child's copy of the caller's memory points at P
-	 * (a leak checker in the child then sees it reachable, not lost). */
-	*out = p;
 	p->t0 = event_now_ns();
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
 		close(rep[0]);
+		if (p->pass_fd >= 0)
+			close(p->pass_fd);   /* the child's copy comes over the socket */
 		child_main(p, sv[1], rep[1], p->rec);
 	}
-	err = pid < 0 ? -errno : 0;
+	int err = pid < 0 ? -errno : 0;
 	close(sv[1]);
 	close(rep[1]);
 	if (pid < 0) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: fork");
-		goto fail;
+		return err;
 	}
-	r->child = pid;
+	p->run.child = pid;
 	atomic_store(&p->child, (int)pid);
 	err = -pthread_create(&p->thread, NULL, pair_main, p);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -238,14 +252,42 @@ int pair_start(struct pair **out, const void *msg, size_t len, const void *reply
 		int ws;
 		wait_child(pid, &ws);
 		event_emit_error(now, SRC_PAIR_PARENT, 0, -err, "pair: pthread_create");
-		goto fail;
+		return err;
 	}
 	p->thread_started = true;
 	return 0;
-fail:
+}
+
+int pair_start_fd(struct pair **out, const void *msg, size_t len, const void *reply, size_t rlen,
+		  int type, int pass_fd, const char *pass_path, const struct event_sink *now,
+		  const struct event_sink *later)
+{
 	*out = NULL;
-	atomic_store(&p->finished, true);
-	pair_destroy(p);
+	int err = check_words(len, rlen, type, now);
+	struct pair *p = err < 0 ? NULL : pair_new(msg, len, reply, rlen, type, now, later);
+	if (err < 0 || !p) {
+		if (pass_fd >= 0)
+			close(pass_fd);
+		if (err < 0)
+			return err;
+		event_emit_error(now, SRC_PAIR_PARENT, 0, ENOMEM, "pair");
+		return -ENOMEM;
+	}
+	p->pass_fd = pass_fd;
+	if (pass_path)
+		bytes_escape(pass_path, strlen(pass_path), 0, p->pass_path, sizeof(p->pass_path));
+	int sv[2], rep[2];
+	/* Published before the fork so the child's copy of the caller's memory points at P
+	 * (a leak checker in the child then sees it reachable, not lost). */
+	*out = p;
+	err = open_pair(p, sv, rep, now);
+	if (err == 0)
+		err = fork_and_run(p, sv, rep, now);
+	if (err < 0) {
+		*out = NULL;
+		atomic_store(&p->finished, true);
+		pair_destroy(p);
+	}
 	return err;
 }
 
@@ -282,6 +324,7 @@ void pair_destroy(struct pair *p)
 	sysio_close(&p->ctl[1]);
 	sysio_close(&p->run.sock);
 	sysio_close(&p->run.report);
+	sysio_close(&p->pass_fd);
 	free(p->msg);
 	free(p->reply);
 	free(p);
@@ -313,10 +356,54 @@ static void child_record(int fd, uint8_t *rec, uint8_t tag, uint32_t a, uint32_t
 	(void)sysio_all(sysio_write, fd, rec, REC_HDR + n);
 }
 
+/* Take the descriptors of the control data in MSG (async-signal-safe: pointer arithmetic,
+ * read, close, write): read up to PAIR_FD_READ bytes from each, report them, close it. */
+static void child_fds(struct msghdr *msg, int report, uint8_t *rec)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+			ssize_t got;
+			do
+				got = read(fd, rec + REC_HDR, PAIR_FD_READ);
+			while (got < 0 && errno == EINTR);
+			uint32_t err = got < 0 ? (uint32_t)errno : 0;
+			child_record(report, rec, REC_FD, (uint32_t)fd, err, got > 0 ? (size_t)got : 0);
+			close(fd);
+		}
+	}
+}
+
+/* One recv of the message (with room for passed descriptors); its length or -1. */
+static ssize_t child_recv(int sock, bool stream, int report, uint8_t *rec)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * 4)];
+	} cbuf;
+	struct iovec iov = { rec + REC_HDR, PAIR_RECV_SIZE };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
+			      .msg_controllen = sizeof(cbuf.buf) };
+	ssize_t n;
+	do
+		n = recvmsg(sock, &msg, stream ? 0 : MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		size_t kept = (size_t)n < PAIR_RECV_SIZE ? (size_t)n : PAIR_RECV_SIZE;
+		child_record(report, rec, REC_RECEIVED, (uint32_t)n, 0, kept);
+		child_fds(&msg, report, rec);   /* after: the record above used REC */
+	}
+	return n;
+}
+
 /* REC is the pair's buffer of REC_MAX bytes, made before the fork: the child allocates nothing. */
 static void child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 {
-	child_record(report, rec, REC_WAITING, 0, 0, 0);
+	child_record(report, rec, REC_WAITING, (uint32_t)sock, 0, 0);
 	if (p->fail == FAIL_EXIT3)
 		_exit(CHILD_FORCED);
 	bool stream = p->type == SOCK_STREAM;
@@ -324,10 +411,8 @@ static void child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 	/* A stream has no boundaries: read until the whole message is in. Seqpacket and dgram
 	 * hand over one message per recv; MSG_TRUNC makes recv tell its real length. */
 	while (got < p->len) {
-		ssize_t n = recv(sock, rec + REC_HDR, PAIR_RECV_SIZE, stream ? 0 : MSG_TRUNC);
+		ssize_t n = child_recv(sock, stream, report, rec);
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			child_record(report, rec, REC_ERROR, OP_RECV, (uint32_t)errno, 0);
 			_exit(CHILD_RECV_FAILED);
 		}
@@ -335,8 +420,6 @@ static void child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 			child_record(report, rec, REC_EOF, (uint32_t)got, 0, 0);
 			_exit(CHILD_RECV_FAILED);
 		}
-		size_t kept = (size_t)n < PAIR_RECV_SIZE ? (size_t)n : PAIR_RECV_SIZE;
-		child_record(report, rec, REC_RECEIVED, (uint32_t)n, 0, kept);
 		got += (size_t)n;
 		if (!stream)
 			break;
@@ -349,6 +432,7 @@ static void child_main(const struct pair *p, int sock, int report, uint8_t *rec)
 				_exit(CHILD_PEER_GONE);
 		}
 	}
+	child_record(report, rec, REC_REPLYING, (uint32_t)p->rlen, (uint32_t)sock, 0);
 	int r = sysio_all(sysio_send, sock, p->reply, p->rlen);
 	if (r < 0) {
 		child_record(report, rec, REC_ERROR, OP_SEND, (uint32_t)-r, 0);
@@ -405,12 +489,38 @@ static void say_bytes(struct run *r, enum event_source src, const char *what,
 	sink_emit(&r->p->later, &ev);
 }
 
+/* The child got descriptor FD with the message and read N bytes of it (or failed with ERR). */
+static void say_fd(struct run *r, uint32_t fd, int err, const uint8_t *data, size_t n)
+{
+	if (err) {
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "received fd %" PRIu32 " with the message; "
+		    "read: %s (%s); closed it", fd, strerror(err), event_errno_name(err));
+		return;
+	}
+	if (n == 0) {
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "received fd %" PRIu32 " with the message; read "
+		    "0 bytes (end of file, or a pipe with no writer); closed it", fd);
+		return;
+	}
+	char what[64];
+	snprintf(what, sizeof(what), "received fd %" PRIu32 " with the message; read", fd);
+	say_bytes(r, SRC_PAIR_CHILD, what, data, n, n);
+}
+
 static void handle_record(struct run *r, const uint8_t *rec)
 {
 	uint32_t a = get32(rec + 1), b = get32(rec + 5), n = get32(rec + 9);
 	switch (rec[0]) {
 	case REC_WAITING:
-		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "in child, waiting for message");
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "in child, waiting for message on fd %" PRIu32,
+		    a);
+		break;
+	case REC_FD:
+		say_fd(r, a, (int)b, rec + REC_HDR, n);
+		break;
+	case REC_REPLYING:
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "in child, sending reply (%" PRIu32 " bytes) on "
+		    "fd %" PRIu32, a, b);
 		break;
 	case REC_RECEIVED:
 		say_bytes(r, SRC_PAIR_CHILD, "message from parent", rec + REC_HDR, n, a);
@@ -467,18 +577,23 @@ static void read_report(struct run *r)
 
 static void send_more(struct run *r)
 {
-	while (r->sent < r->p->len && !r->peer_gone && !r->fatal) {
-		ssize_t n = send(r->sock, r->p->msg + r->sent, r->p->len - r->sent,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+	struct pair *p = r->p;
+	while (r->sent < p->len && !r->peer_gone && !r->fatal) {
+		struct ancil pass = { .nfds = p->pass_fd >= 0, .fds = { p->pass_fd } };
+		ssize_t n = msgio_send(r->sock, p->msg + r->sent, p->len - r->sent,
+				       pass.nfds ? &pass : NULL, NULL, 0);
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
 			/* A child that died early is told by its exit status, not as a send error. */
-			if (errno == EPIPE || errno == ECONNRESET || errno == ECONNREFUSED)
+			if (n == -EPIPE || n == -ECONNRESET || n == -ECONNREFUSED)
 				r->peer_gone = true;
-			else if (errno != EAGAIN)
-				say(r, SRC_PAIR_PARENT, EV_ERROR, r->fatal = errno, "pair: send");
+			else if (n != -EAGAIN)
+				say(r, SRC_PAIR_PARENT, EV_ERROR, r->fatal = (int)-n, "pair: send");
 			return;
+		}
+		if (p->pass_fd >= 0) {
+			say(r, SRC_PAIR_PARENT, EV_INFO, 0, "passed fd %d (%s) with the message; "
+			    "closed the parent's copy", p->pass_fd, p->pass_path);
+			sysio_close(&p->pass_fd);
 		}
 		r->sent += (size_t)n;
 	}
@@ -655,6 +770,9 @@ static void *pair_main(void *arg)
 	    socktype_macro(p->type), (long)r->child, r->stream ?
 	    "a byte stream, a recv returns whatever is queued" :
 	    "message boundaries kept, one recv returns one message");
+	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "the pair is fds %d and %d: the parent keeps fd %d "
+	    "(closed %d), the child keeps fd %d (closed %d)", r->sock, p->child_fd, r->sock,
+	    p->child_fd, p->child_fd, r->sock);
 	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "in parent, sending message");
 	send_more(r);
 	int outcome = r->fatal ? r->fatal :
@@ -701,6 +819,7 @@ static void ops_info(const void *p, struct session_info *out)
 	const struct pair *pr = p;
 	snprintf(out->path, sizeof(out->path), "socketpair(%s)",
 		 socktype_name(pr->type) ? socktype_name(pr->type) : "?");
+	out->type = socktype_name(pr->type);
 }
 
 const struct session_ops pair_session_ops = {

@@ -33,6 +33,12 @@ struct pair;
  * Returns 0, or -errno after one EV_ERROR to NOW (and *OUT is NULL). */
 int pair_start(struct pair **out, const void *msg, size_t len, const void *reply, size_t rlen,
 	       int type, const struct event_sink *now, const struct event_sink *later);
+/* The same, passing PASS_FD (opened from PASS_PATH, taken: closed once passed, or on
+ * failure; -1: none) with the message; the child reads up to 64 bytes from it, says them
+ * and closes it. */
+int pair_start_fd(struct pair **out, const void *msg, size_t len, const void *reply, size_t rlen,
+		  int type, int pass_fd, const char *pass_path, const struct event_sink *now,
+		  const struct event_sink *later);
 /* Ask the thread to kill its child and finish (non-blocking). */
 void pair_request_stop(struct pair *p);
 /* True once the thread has reaped its child and published its last event. */

@@ -8,20 +8,34 @@
 #include <string.h>
 
 #include "core/cmd.h"
+#include "core/event.h"
 #include "core/json.h"
 
 static const char *const kind_names[REPORT__COUNT] = {
 	[REPORT_HELP] = "help",
+	[REPORT_SESSIONS] = "sessions",
+	[REPORT_INSPECT] = "inspect",
+	[REPORT_SOCKETS] = "sockets",
 };
+
+static const int kind_sources[REPORT__COUNT] = {
+	[REPORT_HELP] = SRC_SYSTEM,
+	[REPORT_SESSIONS] = SRC_SYSTEM,
+	[REPORT_INSPECT] = SRC_INSPECT,
+	[REPORT_SOCKETS] = SRC_INSPECT,
+};
+
+int render_kind_source(enum report_kind kind)
+{
+	return (unsigned)kind < REPORT__COUNT ? kind_sources[kind] : SRC_SYSTEM;
+}
 
 const char *render_kind_name(enum report_kind kind)
 {
 	return (unsigned)kind < REPORT__COUNT && kind_names[kind] ? kind_names[kind] : "report";
 }
 
-static void line(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void line(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, ...)
+void render_linef(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -40,12 +54,12 @@ static void line(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, 
 static void help_text(const struct help_report *h, render_line_fn fn, void *ctx)
 {
 	if (!h->topic)
-		line(fn, ctx, RENDER_HEADING,
-		     "commands (PATH may be @name for the abstract namespace):");
+		render_linef(fn, ctx, RENDER_HEADING,
+			     "commands (PATH may be @name for the abstract namespace):");
 	for (size_t i = 0; i < h->n; i++) {
 		char syn[160];
 		cmd_synopsis(h->entries[i], syn, sizeof(syn));
-		line(fn, ctx, 0, "  %-48s %s", syn, h->entries[i]->help);
+		render_linef(fn, ctx, 0, "  %-48s %s", syn, h->entries[i]->help);
 	}
 }
 
@@ -72,6 +86,15 @@ void render_text(const struct report *r, render_line_fn fn, void *ctx)
 	case REPORT_HELP:
 		help_text(r->help, fn, ctx);
 		break;
+	case REPORT_SESSIONS:
+		render_sessions_text(r->sessions, fn, ctx);
+		break;
+	case REPORT_INSPECT:
+		render_inspect_text(r->inspect, fn, ctx);
+		break;
+	case REPORT_SOCKETS:
+		render_sockets_text(r->sockets, fn, ctx);
+		break;
 	case REPORT__COUNT:
 		break;
 	}
@@ -85,6 +108,15 @@ char *render_json(const struct report *r, size_t *len)
 	switch (r->kind) {
 	case REPORT_HELP:
 		help_json(r->help, &j);
+		break;
+	case REPORT_SESSIONS:
+		render_sessions_json(r->sessions, &j);
+		break;
+	case REPORT_INSPECT:
+		render_inspect_json(r->inspect, &j);
+		break;
+	case REPORT_SOCKETS:
+		render_sockets_json(r->sockets, &j);
 		break;
 	case REPORT__COUNT:
 		break;

@@ -31,5 +31,20 @@ char *render_json(const struct report *r, size_t *len);
 
 /* The name of a report kind in JSON: "help", "inspect", ... */
 const char *render_kind_name(enum report_kind kind);
+/* The source (enum event_source) a kind's lines are said under: "inspect: " in batch. */
+int render_kind_source(enum report_kind kind);
+
+/* For the renderers: one printf-made line to FN (cut at 1 KiB). */
+void render_linef(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Each kind's lines and JSON members (render_KIND.c). */
+struct json;
+void render_inspect_text(const struct inspect_report *r, render_line_fn fn, void *ctx);
+void render_inspect_json(const struct inspect_report *r, struct json *j);
+void render_sockets_text(const struct sockets_report *r, render_line_fn fn, void *ctx);
+void render_sockets_json(const struct sockets_report *r, struct json *j);
+void render_sessions_text(const struct sessions_report *r, render_line_fn fn, void *ctx);
+void render_sessions_json(const struct sessions_report *r, struct json *j);
 
 #endif

@@ -11,9 +11,15 @@
 #include <stddef.h>
 
 struct cmd_entry;
+struct inspect_report;
+struct session_info;
+struct sockets_report;
 
 enum report_kind {
 	REPORT_HELP,          /* help: commands (and, for a front end that has them, keys) */
+	REPORT_SESSIONS,      /* sessions: every session's snapshot, oldest first */
+	REPORT_INSPECT,       /* inspect PATH: inspect_report.h */
+	REPORT_SOCKETS,       /* sockets [FILTER]: inspect_report.h */
 	/* More kinds join here (inspect, sockets, sessions): a struct below, a member of the
 	 * union, and their rendering in render.c. */
 	REPORT__COUNT
@@ -26,10 +32,19 @@ struct help_report {
 	size_t n;
 };
 
+/* sessions: snapshots (session_info) of every session, oldest first. */
+struct sessions_report {
+	const struct session_info *rows;
+	size_t n;
+};
+
 struct report {
 	enum report_kind kind;
 	union {
 		const struct help_report *help;
+		const struct sessions_report *sessions;
+		const struct inspect_report *inspect;
+		const struct sockets_report *sockets;
 	};
 };
 

@@ -19,9 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/ancil.h"
 #include "core/capture.h"
+#include "core/msgio.h"
 #include "core/node.h"
 #include "core/session.h"
+#include "core/socktype.h"
 #include "core/sysio.h"
 
 /* Events the thread gathers before handing them to the bus under one lock. */
@@ -40,6 +43,7 @@ struct conn {
 	atomic_uint_fast64_t bytes_in, bytes_out;
 	atomic_size_t shown_pending;  /* pending, for readers outside the thread */
 	char *buf;                /* chunk-sized, allocated once per connection */
+	struct ancil held;        /* descriptors that came with the chunk in buf: echoed with it */
 	uint64_t cap_id;          /* the chunk in buf, in the capture store (0: not kept) */
 };
 
@@ -69,6 +73,8 @@ struct server {
 	size_t evq_n;
 	struct event_sink qsink;      /* a sink into evq, for the thread's own lines */
 	uint64_t paused_until_ns;
+	char *dbuf;                   /* datagram server: one datagram's worth */
+	uint64_t echo_dropped;        /* datagram echoes the kernel refused */
 };
 
 /* umask is per process: only one thread may bracket a bind with it at a time. */
@@ -103,6 +109,12 @@ static int refuse_node(const char *path, const struct node_probe *np,
 				 path, holder);
 		return -EADDRINUSE;
 	case NODE_BOUND:
+		if (np->type == SOCK_DGRAM) {
+			event_emit_error(now, SRC_SERVER, 0, EADDRINUSE, "server start %s: a datagram "
+					 "socket is bound there and receiving; left untouched%s", path,
+					 holder);
+			return -EADDRINUSE;
+		}
 		event_emit_error(now, SRC_SERVER, 0, EADDRINUSE,
 				 "server start %s: a socket is bound to this node but not listening "
 				 "yet; left untouched%s", path, holder);
@@ -164,50 +176,69 @@ static int bind_with_mode(int fd, const struct uds_addr *addr, int mode)
 static void *server_main(void *arg);
 static void queue_emit(void *ctx, struct event *ev);
 
-int server_start(struct server **out, const struct uds_addr *addr, const struct server_opts *opts,
-		 const struct event_sink *now, const struct event_sink *later)
+/* A stream or seqpacket server listens; a datagram server takes every datagram on the bound
+ * socket itself and asks for each one's credentials. */
+static int listen_or_passcred(struct server *s)
 {
-	*out = NULL;
+	int one = 1;
+	if (s->opts.type == SOCK_DGRAM)
+		return setsockopt(s->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ? -errno : 0;
+	return listen(s->lfd, s->opts.backlog) < 0 ? -errno : 0;
+}
+
+/* A server with nothing opened yet; NULL on ENOMEM. */
+static struct server *server_new(const struct uds_addr *addr, const struct server_opts *opts,
+				 const struct event_sink *later)
+{
 	struct server *s = calloc(1, sizeof(*s));
-	if (!s) {
-		event_emit_error(now, SRC_SERVER, 0, ENOMEM, "server start %s", addr->text);
-		return -ENOMEM;
-	}
+	if (!s)
+		return NULL;
 	s->addr = *addr;
 	s->opts = *opts;
+	if (!s->opts.type)
+		s->opts.type = SOCK_STREAM;
 	s->lfd = s->ctl[0] = s->ctl[1] = -1;
 	s->later = *later;
 	atomic_init(&s->finished, false);
 	stats_init(&s->stats);
 	pthread_mutex_init(&s->conns_lock, NULL);
 	s->qsink = (struct event_sink){ queue_emit, s, NULL };
-	int r;
 	s->evq = malloc(SERVER_EVQ * sizeof(*s->evq));
-	if (!s->evq) {
-		r = -ENOMEM;
-		event_emit_error(now, SRC_SERVER, 0, ENOMEM, "server start %s", addr->text);
-		goto fail;
+	if (s->opts.type == SOCK_DGRAM)
+		s->dbuf = malloc(s->opts.chunk);
+	if (!s->evq || (s->opts.type == SOCK_DGRAM && !s->dbuf)) {
+		atomic_store(&s->finished, true);
+		server_destroy(s, NULL);
+		return NULL;
 	}
+	return s;
+}
 
+/* Make the node safe to take, then the socket: bound with the mode, listening (or, for
+ * datagrams, asking for credentials). Returns 0 or -errno after one error line. */
+static int open_socket(struct server *s, const struct event_sink *now)
+{
+	const struct uds_addr *addr = &s->addr;
+	int r;
 	if (!addr->abstract && (r = prepare_node(addr, now)) < 0)
-		goto fail;
-	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		return r;
+	s->lfd = socket(AF_UNIX, s->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s->lfd < 0) {
-		r = -errno;
-		event_emit_error(now, SRC_SERVER, 0, -r, "socket");
-		goto fail;
+		event_emit_error(now, SRC_SERVER, 0, errno, "socket");
+		return -errno;
 	}
-	if ((r = bind_with_mode(s->lfd, addr, opts->mode)) < 0) {
+	if ((r = bind_with_mode(s->lfd, addr, s->opts.mode)) < 0) {
 		event_emit_error(now, SRC_SERVER, 0, -r, "bind %s", addr->text);
-		goto fail;
+		return r;
 	}
 	/* Ours to remove if listen fails; checked against the kernel's word once listening. */
 	if (!addr->abstract && lstat(addr->text, &s->node) == 0 && S_ISSOCK(s->node.st_mode))
 		s->own_node = true;
-	if (listen(s->lfd, opts->backlog) < 0) {
-		r = -errno;
-		event_emit_error(now, SRC_SERVER, 0, -r, "listen %s", addr->text);
-		goto fail;
+	if ((r = listen_or_passcred(s)) < 0) {
+		event_emit_error(now, SRC_SERVER, 0, -r, "%s %s",
+				 s->opts.type == SOCK_DGRAM ? "setsockopt SO_PASSCRED" : "listen",
+				 addr->text);
+		return r;
 	}
 	bool verified;
 	if (s->own_node && node_bound_here(s->lfd, addr->text, &s->node, &verified) == -ESTALE) {
@@ -216,26 +247,37 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 				"the node at %s is not the one just bound (it was replaced); it will "
 				"not be removed at stop", addr->text);
 	}
-	if ((r = sysio_pipe(s->ctl, O_NONBLOCK)) < 0) {
+	return 0;
+}
+
+int server_start(struct server **out, const struct uds_addr *addr, const struct server_opts *opts,
+		 const struct event_sink *now, const struct event_sink *later)
+{
+	*out = NULL;
+	struct server *s = server_new(addr, opts, later);
+	if (!s) {
+		event_emit_error(now, SRC_SERVER, 0, ENOMEM, "server start %s", addr->text);
+		return -ENOMEM;
+	}
+	int r = open_socket(s, now);
+	if (r == 0 && (r = sysio_pipe(s->ctl, O_NONBLOCK)) < 0)
 		event_emit_error(now, SRC_SERVER, 0, -r, "pipe");
-		goto fail;
+	if (r == 0) {
+		struct event ev;
+		event_init(&ev, SRC_SERVER, EV_LISTEN);
+		event_textf(&ev, "%s", addr->text);
+		ev.socktype = (uint8_t)s->opts.type;
+		sink_emit(now, &ev);
+		r = session_thread_start(&s->thread, &s->thread_started, server_main, s, now,
+					 SRC_SERVER, "server start", addr->text);
 	}
-	struct event ev;
-	event_init(&ev, SRC_SERVER, EV_LISTEN);
-	event_textf(&ev, "%s", addr->text);
-	sink_emit(now, &ev);
-	if ((r = pthread_create(&s->thread, NULL, server_main, s)) != 0) {
-		event_emit_error(now, SRC_SERVER, 0, r, "server start %s: pthread_create", addr->text);
-		r = -r;
-		goto fail;
+	if (r < 0) {
+		atomic_store(&s->finished, true);
+		server_destroy(s, now);
+		return r;
 	}
-	s->thread_started = true;
 	*out = s;
 	return 0;
-fail:
-	atomic_store(&s->finished, true);
-	server_destroy(s, now);
-	return r;
 }
 
 void server_request_stop(struct server *s)
@@ -275,7 +317,16 @@ void server_destroy(struct server *s, const struct event_sink *now)
 		pthread_join(s->thread, NULL);
 		struct stats_snapshot sn;
 		stats_snapshot(&s->stats, &sn);
-		event_emit_info(now, SRC_SERVER, 0,
+		if (s->opts.type == SOCK_DGRAM)
+			event_emit_info(now, SRC_SERVER, 0, "stopped: received %llu bytes in %llu "
+					"datagrams, sent %llu bytes in %llu datagrams, %llu echoes not "
+					"delivered", (unsigned long long)sn.bytes_in,
+					(unsigned long long)sn.chunks_in,
+					(unsigned long long)sn.bytes_out,
+					(unsigned long long)sn.chunks_out,
+					(unsigned long long)s->echo_dropped);
+		else
+			event_emit_info(now, SRC_SERVER, 0,
 				"stopped after %llu connections: received %llu bytes in %llu chunks, "
 				"sent %llu bytes in %llu chunks",
 				(unsigned long long)sn.accepted, (unsigned long long)sn.bytes_in,
@@ -288,6 +339,7 @@ void server_destroy(struct server *s, const struct event_sink *now)
 	sysio_close(&s->ctl[1]);
 	pthread_mutex_destroy(&s->conns_lock);
 	free(s->evq);
+	free(s->dbuf);
 	free(s->conns);
 	free(s->pfds);
 	free(s);
@@ -395,6 +447,7 @@ static void close_conn(struct server *s, size_t i, const char *fmt, ...)
 	emit(s, &ev);
 	pthread_mutex_lock(&s->conns_lock);
 	close(c->fd);
+	ancil_close(&c->held);
 	free(c->buf);
 	s->conns[i] = s->conns[--s->nconns];
 	pthread_mutex_unlock(&s->conns_lock);
@@ -508,6 +561,10 @@ static void accept_all(struct server *s)
 		}
 		struct peer_cred cred;
 		sysio_peer_cred(fd, &cred);
+		if (s->opts.type == SOCK_SEQPACKET) {
+			int one = 1;   /* each message then says who sent it (send --creds) */
+			setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+		}
 		pthread_mutex_lock(&s->conns_lock);
 		struct conn *c = &s->conns[s->nconns++];
 		memset(c, 0, sizeof(*c));
@@ -529,20 +586,31 @@ static void add_relaxed(atomic_uint_fast64_t *c, uint64_t n)
 			      memory_order_relaxed);
 }
 
-/* Write what is pending for connection I. Returns 0 (done or would block) or -errno. */
+/* The descriptors that came with the chunk go back with its first byte, then ours close. */
+static ssize_t send_echo(struct conn *c)
+{
+	struct ancil back = { .nfds = c->held.nfds };
+	memcpy(back.fds, c->held.fds, sizeof(int) * back.nfds);
+	ssize_t n = msgio_send(c->fd, c->buf + c->off, c->pending, back.nfds ? &back : NULL,
+			       NULL, 0);
+	if (n >= 0)
+		ancil_close(&c->held);
+	return n;
+}
+
+/* Write what is pending for connection C. Returns 0 (done or would block) or -errno. */
 static int flush_conn(struct server *s, struct conn *c)
 {
+	size_t nfds = c->held.nfds;
 	while (c->pending) {
-		ssize_t n = send(c->fd, c->buf + c->off, c->pending, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t n = send_echo(c);
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
+			if (n == -EAGAIN) {
 				atomic_store_explicit(&c->shown_pending, c->pending,
 						      memory_order_relaxed);
 				return 0;
 			}
-			return -errno;
+			return (int)n;
 		}
 		c->off += (size_t)n;
 		c->pending -= (size_t)n;
@@ -557,6 +625,8 @@ static int flush_conn(struct server *s, struct conn *c)
 	event_init(ev, SRC_SERVER, EV_SEND);
 	ev->conn = c->id;
 	ev->nbytes = total;
+	ev->nfds = (uint8_t)nfds;
+	ev->message = s->opts.type != SOCK_STREAM;
 	ev->capture = c->cap_id;   /* the echo is the chunk received, byte for byte */
 	commit(s);
 	return 0;
@@ -570,12 +640,60 @@ static void went_away(struct server *s, size_t i, int err)
 		   s->conns[i].pending, strerror(err), event_errno_name(err));
 }
 
+/* One recv (a chunk of the stream, or one message) from connection I, said as an event.
+ * Returns 1 when bytes are now pending for the echo, 0 when nothing waits, -1 when the
+ * connection was closed. */
+static int recv_chunk(struct server *s, size_t i)
+{
+	struct conn *c = &s->conns[i];
+	char who[64];
+	bool message = s->opts.type != SOCK_STREAM;
+	struct msgio_in in;
+	ssize_t n = msgio_recv(c->fd, c->buf, s->opts.chunk, message, 0, &in);
+	if (n == -EAGAIN)
+		return 0;
+	if (n < 0) {
+		describe_peer(c, who, sizeof(who));
+		close_conn(s, i, "connection with %s ended: recv: %s (%s)", who,
+			   strerror((int)-n), event_errno_name((int)-n));
+		return -1;
+	}
+	/* A stream's end is said as its 0-byte read (the walkthrough's); a seqpacket peer's
+	 * end is not a message. */
+	if (n == 0 && message && msgio_peer_closed(c->fd)) {
+		ancil_close(&in.anc);
+		describe_peer(c, who, sizeof(who));
+		close_conn(s, i, "no data from %s (connection closed)", who);
+		return -1;
+	}
+	struct event *ev = slot(s);
+	event_init(ev, SRC_SERVER, EV_RECV);
+	ev->conn = c->id;
+	event_set_bytes(ev, c->buf, (size_t)n);
+	msgio_describe(ev, &in, message, false);
+	if (s->opts.capture && n > 0)
+		ev->capture = c->cap_id = capture_put(s->opts.capture, c->buf, (size_t)n);
+	commit(s);
+	msgio_say_fds(&s->qsink, SRC_SERVER, c->id, &in.anc, "; passed back with the echo");
+	c->held = in.anc;
+	if (n == 0 && !message) {
+		describe_peer(c, who, sizeof(who));
+		close_conn(s, i, "no data from %s (connection closed)", who);
+		return -1;
+	}
+	stats_add_in(&s->stats, (size_t)n);
+	add_relaxed(&c->bytes_in, (size_t)n);
+	c->pending = (size_t)n;
+	c->off = 0;
+	/* A short read emptied the queue (a stream's): skip the recv that would say EAGAIN. */
+	return message || (size_t)n == s->opts.chunk ? 1 : 2;
+}
+
 /* Serve connection I: echo up to SERVER_BUDGET chunks, until the socket would block.
  * Returns true when the connection was closed. */
 static bool serve_conn(struct server *s, size_t i, short revents)
 {
 	struct conn *c = &s->conns[i];
-	char who[64];
 	if (c->pending && !(revents & (POLLOUT | POLLERR | POLLHUP)))
 		return false;
 	if (!c->pending && !(revents & (POLLIN | POLLERR | POLLHUP)))
@@ -590,37 +708,10 @@ static bool serve_conn(struct server *s, size_t i, short revents)
 			if (c->pending)
 				return false;   /* the client is not reading: wait for POLLOUT */
 		}
-		ssize_t n;
-		do
-			n = recv(c->fd, c->buf, s->opts.chunk, MSG_DONTWAIT);
-		while (n < 0 && errno == EINTR);
-		if (n < 0) {
-			if (errno == EAGAIN)
-				return false;
-			int e = errno;
-			describe_peer(c, who, sizeof(who));
-			close_conn(s, i, "connection with %s ended: recv: %s (%s)", who,
-				   strerror(e), event_errno_name(e));
-			return true;
-		}
-		struct event *ev = slot(s);
-		event_init(ev, SRC_SERVER, EV_RECV);
-		ev->conn = c->id;
-		event_set_bytes(ev, c->buf, (size_t)n);
-		if (s->opts.capture && n > 0)
-			ev->capture = c->cap_id = capture_put(s->opts.capture, c->buf, (size_t)n);
-		commit(s);
-		if (n == 0) {
-			describe_peer(c, who, sizeof(who));
-			close_conn(s, i, "no data from %s (connection closed)", who);
-			return true;
-		}
-		stats_add_in(&s->stats, (size_t)n);
-		add_relaxed(&c->bytes_in, (size_t)n);
-		c->pending = (size_t)n;
-		c->off = 0;
-		/* A short read emptied the queue: skip the recv that would say EAGAIN. */
-		if ((size_t)n < s->opts.chunk)
+		int got = recv_chunk(s, i);
+		if (got <= 0)
+			return got < 0;
+		if (got == 2)
 			break;
 	}
 	/* Budget spent with the last chunk not yet sent: send it now. */
@@ -634,11 +725,95 @@ static bool serve_conn(struct server *s, size_t i, short revents)
 	return false;
 }
 
+/* ---- a datagram server: one socket, every sender at once ---- */
+
+/* Echo N bytes of S->dbuf to the datagram's sender, with its descriptors. */
+static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
+			  const char *who, uint64_t cap)
+{
+	if (in->fromlen <= offsetof(struct sockaddr_un, sun_path)) {
+		event_emit_info(&s->qsink, SRC_SERVER, 0, "sender is unbound: no reply possible");
+		return;
+	}
+	struct ancil back = in->anc;
+	back.has_cred = false;   /* the descriptors go back; the sender's credentials do not */
+	ssize_t r = msgio_send(s->lfd, s->dbuf, n, back.nfds ? &back : NULL, &in->from,
+			       in->fromlen);
+	if (r < 0) {
+		s->echo_dropped++;
+		event_emit_info(&s->qsink, SRC_SERVER, 0, "echo to %s not delivered: %s (%s)%s",
+				who, strerror((int)-r), event_errno_name((int)-r),
+				r == -EAGAIN ? " (its receive queue is full)"
+				: r == -ECONNREFUSED || r == -ENOENT ? " (the sender is gone)" : "");
+		return;
+	}
+	stats_add_out(&s->stats, (size_t)r);
+	struct event *ev = slot(s);
+	event_init(ev, SRC_SERVER, EV_SEND);
+	ev->nbytes = (uint64_t)r;
+	ev->message = true;
+	ev->nfds = (uint8_t)in->anc.nfds;
+	ev->sender = (uint8_t)msgio_sender(&in->from, in->fromlen, ev->text, sizeof(ev->text));
+	ev->capture = cap;
+	commit(s);
+}
+
+/* Take one datagram: say it, echo it. Returns false when nothing waits. */
+static bool serve_datagram(struct server *s)
+{
+	struct msgio_in in;
+	ssize_t n = msgio_recv(s->lfd, s->dbuf, s->opts.chunk, true, 0, &in);
+	if (n == -EAGAIN)
+		return false;
+	if (n < 0) {
+		event_emit_error(&s->qsink, SRC_SERVER, 0, (int)-n, "recvmsg %s", s->addr.text);
+		return false;
+	}
+	stats_add_in(&s->stats, (size_t)n);
+	struct event *ev = slot(s);
+	event_init(ev, SRC_SERVER, EV_RECV);
+	event_set_bytes(ev, s->dbuf, (size_t)n);
+	msgio_describe(ev, &in, true, true);
+	uint64_t cap = 0;
+	if (s->opts.capture && n > 0)
+		ev->capture = cap = capture_put(s->opts.capture, s->dbuf, (size_t)n);
+	char who[EVENT_TEXT_MAX];
+	snprintf(who, sizeof(who), "%s", ev->text);
+	commit(s);
+	msgio_say_fds(&s->qsink, SRC_SERVER, 0, &in.anc, "; passed back with the echo");
+	echo_datagram(s, &in, (size_t)n, who, cap);
+	ancil_close(&in.anc);
+	return true;
+}
+
+static void serve_datagrams(struct server *s)
+{
+	for (int budget = SERVER_BUDGET; budget > 0 && serve_datagram(s); budget--)
+		;
+}
+
+/* The control pipe, the listener (unless accepts are paused), then each connection.
+ * Returns how many connections are in it. */
+static size_t fill_poll_set(struct server *s)
+{
+	s->pfds[0] = (struct pollfd){ .fd = s->ctl[0], .events = POLLIN };
+	s->pfds[1] = (struct pollfd){ .fd = s->accept_paused ? -1 : s->lfd, .events = POLLIN };
+	for (size_t i = 0; i < s->nconns; i++)
+		s->pfds[2 + i] = (struct pollfd){
+			.fd = s->conns[i].fd,
+			/* Backpressure: while the echo cannot be written, stop reading. */
+			.events = s->conns[i].pending ? POLLOUT : POLLIN,
+		};
+	return s->nconns;
+}
+
 static void *server_main(void *arg)
 {
 	struct server *s = arg;
 	struct event ev;
 	event_init(&ev, SRC_SERVER, EV_WAIT);
+	if (s->opts.type == SOCK_DGRAM)
+		event_textf(&ev, "waiting for datagrams");
 	emit(s, &ev);
 	if (grow(s) < 0) {
 		event_emit_error(&s->qsink, SRC_SERVER, 0, ENOMEM, "server %s", s->addr.text);
@@ -654,15 +829,7 @@ static void *server_main(void *arg)
 				timeout = (int)((s->paused_until_ns - now) / 1000000u) + 1;
 		}
 		trim(s);
-		s->pfds[0] = (struct pollfd){ .fd = s->ctl[0], .events = POLLIN };
-		s->pfds[1] = (struct pollfd){ .fd = s->accept_paused ? -1 : s->lfd, .events = POLLIN };
-		for (size_t i = 0; i < s->nconns; i++)
-			s->pfds[2 + i] = (struct pollfd){
-				.fd = s->conns[i].fd,
-				/* Backpressure: while the echo cannot be written, stop reading. */
-				.events = s->conns[i].pending ? POLLOUT : POLLIN,
-			};
-		size_t n = s->nconns;
+		size_t n = fill_poll_set(s);
 		flush_events(s);
 		int r = poll(s->pfds, 2 + n, timeout);
 		if (r < 0) {
@@ -678,7 +845,9 @@ static void *server_main(void *arg)
 				serve_conn(s, k, s->pfds[2 + k].revents);
 		if (s->pfds[0].revents)
 			break;
-		if (s->pfds[1].revents & POLLIN)
+		if ((s->pfds[1].revents & POLLIN) && s->opts.type == SOCK_DGRAM)
+			serve_datagrams(s);
+		else if (s->pfds[1].revents & POLLIN)
 			accept_all(s);
 	}
 	s->stopping = true;
@@ -719,7 +888,9 @@ static void ops_info(const void *p, struct session_info *out)
 {
 	const struct server *s = p;
 	snprintf(out->path, sizeof(out->path), "%s", s->addr.text);
-	out->state = out->finished ? "stopped" : "listening";
+	out->type = socktype_name(s->opts.type);
+	out->state = out->finished ? "stopped"
+		     : s->opts.type == SOCK_DGRAM ? "receiving" : "listening";
 	out->has_stats = true;
 	stats_snapshot(&s->stats, &out->st);
 	out->clients = out->finished ? 0 : out->st.clients;

@@ -18,7 +18,8 @@
 struct capture;
 
 struct server_opts {
-	unsigned chunk;      /* recv size */
+	int type;            /* SOCK_STREAM (also 0), SOCK_SEQPACKET or SOCK_DGRAM */
+	unsigned chunk;      /* recv size: a longer message is cut (MSG_TRUNC, said) */
 	int backlog;
 	int mode;            /* permission bits for the node, or -1 for the umask's */
 	struct capture *capture;  /* keep every chunk whole here (NULL: not kept) */

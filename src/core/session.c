@@ -124,3 +124,16 @@ void session_info(const struct session *s, struct session_info *out)
 	out->state = out->finished ? (out->status ? "failed" : "finished") : "running";
 	s->ops->info(s->impl, out);
 }
+
+int session_thread_start(pthread_t *t, bool *started, void *(*fn)(void *), void *arg,
+			 const struct event_sink *now, enum event_source src, const char *op,
+			 const char *path)
+{
+	int r = pthread_create(t, NULL, fn, arg);
+	if (r != 0) {
+		event_emit_error(now, src, 0, r, "%s %s: pthread_create", op, path);
+		return -r;
+	}
+	*started = true;
+	return 0;
+}

@@ -3,6 +3,7 @@
 #ifndef UDSCOPE_SESSION_H
 #define UDSCOPE_SESSION_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@ struct session_info {
 	enum session_kind kind;
 	const char *kind_name;       /* "server", "client", "connection", "pair" */
 	char path[128];              /* as the user wrote it (escaped); "" for the pair */
+	const char *type;            /* "stream", "seqpacket", "dgram" (socktype_name) */
 	const char *state;           /* "listening", "connected", "closed", "running", ... */
 	bool finished;
 	int status;                  /* once finished: 0 or a positive errno */
@@ -88,5 +90,11 @@ size_t session_count(const struct session_list *l, enum session_kind kind, const
 		     struct session **newest);
 /* Fill OUT for S. */
 void session_info(const struct session *s, struct session_info *out);
+
+/* Start a session's thread: FN(ARG) on *T, *STARTED set once it runs. On failure one line
+ * "OP PATH: pthread_create" goes to NOW (from SRC). Returns 0 or -errno. */
+int session_thread_start(pthread_t *t, bool *started, void *(*fn)(void *), void *arg,
+			 const struct event_sink *now, enum event_source src, const char *op,
+			 const char *path);
 
 #endif

@@ -19,6 +19,7 @@
 #include <linux/unix_diag.h>
 
 #include "core/socktype.h"
+#include "core/sysio.h"
 
 /* The flag /proc/net/unix shows on a listening socket (__SO_ACCEPTCON). */
 #define SOCKETS_ACCEPTCON 0x10000u
@@ -473,5 +474,57 @@ const char *sockets_state_name(int state)
 	case SOCKETS_SYN_SENT: return "connecting";
 	case SOCKETS_CLOSE: return "unconnected";
 	default: return NULL;
+	}
+}
+
+const struct sockets_entry *sockets_find_ino(const struct sockets_list *l, uint32_t ino)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].ino == ino)
+			return &l->v[i];
+	return NULL;
+}
+
+/* E was accepted by L: an established socket of L's type on L's node (or name). */
+static bool accepted_by(const struct sockets_entry *e, const struct sockets_entry *l)
+{
+	if (e == l || e->state != SOCKETS_ESTABLISHED || e->type != l->type)
+		return false;
+	if (l->has_vfs)
+		return e->has_vfs && e->vfs_ino == l->vfs_ino && e->vfs_major == l->vfs_major &&
+		       e->vfs_minor == l->vfs_minor;
+	return l->name_len && e->abstract == l->abstract && e->name_len == l->name_len &&
+	       !memcmp(e->name, l->name, l->name_len);
+}
+
+size_t sockets_accepted(const struct sockets_list *l, const struct sockets_entry *listener,
+			const struct sockets_entry **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (accepted_by(&l->v[i], listener)) {
+			if (n < max)
+				out[n] = &l->v[i];
+			n++;
+		}
+	return n;
+}
+
+void sockets_describe_holders(const struct sockets_entry *e, struct sockets_holders *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->n = e->nprocs;
+	out->kept = e->nprocs < SOCKETS_PROCS_MAX ? e->nprocs : SOCKETS_PROCS_MAX;
+	pid_t self = getpid();
+	for (size_t i = 0; i < out->kept; i++) {
+		struct sockets_holder *h = &out->v[i];
+		h->pid = e->procs[i].pid;
+		h->fd = e->procs[i].fd;
+		h->self = h->pid == self;
+		int r = sysio_proc_comm(h->pid, h->comm, sizeof(h->comm));
+		if (r < 0) {
+			h->comm_err = -r;
+			h->comm[0] = '\0';
+		}
 	}
 }

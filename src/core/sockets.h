@@ -87,6 +87,33 @@ const char *sockets_type_name(int type);
 /* "listening", "connected", "unconnected", "connecting", or NULL for another state. */
 const char *sockets_state_name(int state);
 
+/* The entry whose own inode is INO, or NULL. */
+const struct sockets_entry *sockets_find_ino(const struct sockets_list *l, uint32_t ino);
+/* The connections LISTENER accepted that are still established (the server ends: same
+ * node, or same name without one; their peer is the client end). Writes at most MAX and
+ * returns how many there are. */
+size_t sockets_accepted(const struct sockets_list *l, const struct sockets_entry *listener,
+			const struct sockets_entry **out, size_t max);
+
+#define SOCKETS_COMM_MAX 64
+
+/* A holder as a report shows it: the process's name read from /proc. */
+struct sockets_holder {
+	pid_t pid;
+	int fd;
+	bool self;               /* this udscope process */
+	int comm_err;            /* reading the name failed (errno); comm is "" */
+	char comm[SOCKETS_COMM_MAX];
+};
+
+struct sockets_holders {
+	size_t n;                /* every holder found (may exceed kept) */
+	size_t kept;
+	struct sockets_holder v[SOCKETS_PROCS_MAX];
+};
+/* E's holders with their names (reads /proc/PID/comm). */
+void sockets_describe_holders(const struct sockets_entry *e, struct sockets_holders *out);
+
 /* Parse one row of /proc/net/unix (not the header). Returns 0 or -EINVAL. */
 int sockets_parse_proc_net(const char *line, struct sockets_entry *out);
 

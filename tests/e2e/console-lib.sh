@@ -79,7 +79,8 @@ wait_gone() {
 # Start the console from the shell, remembering the terminal modes first. After it exits
 # the shell records the modes again and prints EXITED-<status>.
 start_console() {
-	type_line "echo \$\$ > shell.pid; stty -g > before.stty; '$UDSCOPE' $*; echo EXITED-\$?; stty -g > after.stty"
+	# The modes are saved before EXITED shows, so a test that saw it compares the new ones.
+	type_line "echo \$\$ > shell.pid; stty -g > before.stty; '$UDSCOPE' $*; rc=\$?; stty -g > after.stty; echo EXITED-\$rc"
 	wait_for 'udscope>' 20
 }
 

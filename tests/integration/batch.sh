@@ -86,7 +86,7 @@ check "missing socket: one error line naming op, path, errno" \
 # 5: usage error in a command: exit 1 with usage.
 step "usage errors"
 bounded "$U" -b -e "server start" </dev/null >"$D/out" 2>"$D/err"
-check "command usage error: exit 1, usage shown" sh -c "[ $rc -eq 1 ] && grep -qF 'server start: missing argument (usage: server start PATH [--chunk N] [--backlog N] [--mode OCTAL])' '$D/err'"
+check "command usage error: exit 1, usage shown" sh -c "[ $rc -eq 1 ] && grep -qF 'server start: missing argument (usage: server start PATH [--type stream|seqpacket|dgram] [--chunk N] [--backlog N] [--mode OCTAL])' '$D/err'"
 
 # 6: option usage error: exit 2.
 bounded "$U" --bogus </dev/null >"$D/out" 2>"$D/err"

@@ -21,10 +21,13 @@ check() { # check NAME COMMAND...: on failure, the last run's stderr and stdout 
 		notok "$name" "$(head -5 "$D/err" 2>/dev/null)" "$(head -12 "$D/out" 2>/dev/null)"
 	fi
 }
-wait_for() { # wait_for COMMAND...: until it succeeds, 5 s at most
-	i=0
-	while [ $i -lt 100 ]; do "$@" && return 0; sleep 0.05; i=$((i + 1)); done
-	return 1
+wait_for() { # wait_for COMMAND...: until it succeeds, UDSCOPE_TEST_WAIT s (20) at most
+	end=$(($(date +%s) + ${UDSCOPE_TEST_WAIT:-20}))
+	while :; do
+		"$@" && return 0
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
 }
 peer() { # peer NAME MODE [ARG]: peer.py serving on $D/NAME in the background
 	python3 "$S/peer.py" "$D/$1" "$2" ${3:+"$3"} --life 60 &

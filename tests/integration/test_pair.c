@@ -463,6 +463,44 @@ static void test_demo_while_server_is_busy(void **state)
 	rec_assert_no_children();
 }
 
+/* Every step said, with the fds each process keeps; --fd passes a file the child reads. */
+static void test_steps_and_passed_fd(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "passed.txt");
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("the file's first bytes", f);
+	fclose(f);
+	size_t fds = rec_fd_count();
+	char line[512];
+	for (int k = 0; k < 3; k++) {
+		static const char *const types[] = { "stream", "seqpacket", "dgram" };
+		snprintf(line, sizeof(line), "pair --type %s --fd %s", types[k], path);
+		assert_int_equal(run(r, line), 0);
+		long keep = find(r, SRC_PAIR_PARENT, EV_INFO, "the pair is fds ");
+		long passed = find(r, SRC_PAIR_PARENT, EV_INFO, "passed fd ");
+		long got = find(r, SRC_PAIR_CHILD, EV_INFO, "received fd ");
+		long reply = find(r, SRC_PAIR_CHILD, EV_INFO, "in child, sending reply (4 bytes) on fd ");
+		long resp = find(r, SRC_PAIR_PARENT, EV_INFO, "response from child: b'pong'");
+		assert_true(keep >= 0 && passed > keep && got > 0 && reply > got && resp > reply);
+		int a, b, c, d, e, g;
+		assert_int_equal(sscanf(r->ev[keep].text, "the pair is fds %d and %d: the parent keeps "
+					"fd %d (closed %d), the child keeps fd %d (closed %d)",
+					&a, &b, &c, &d, &e, &g), 6);
+		assert_true(a == c && b == d && b == e && a == g && a != b);
+		assert_non_null(strstr(r->ev[got].text, "; read: b\"the file's first bytes\""));
+	}
+	/* The parent's copies are closed: nothing left open here. */
+	assert_int_equal(rec_fd_count(), fds);
+	rec_assert_no_children();
+	/* A path that cannot be opened: one line, nothing started. */
+	rec_mark(r);
+	assert_int_equal(cmd_run_line(&r->app, "pair --fd /nonexistent/x"), CMD_FAIL);
+	assert_true(find(r, SRC_SYSTEM, EV_ERROR, "pair: open /nonexistent/x (to pass with --fd)")
+		    >= 0);
+}
+
 #define pair_test(f) cmocka_unit_test_prestate_setup_teardown(f, setup, teardown, (void *)#f)
 
 int main(void)
@@ -482,6 +520,7 @@ int main(void)
 		pair_test(test_stop_kills_the_child),
 		pair_test(test_bad_knob_is_said),
 		pair_test(test_demo_while_server_is_busy),
+		pair_test(test_steps_and_passed_fd),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

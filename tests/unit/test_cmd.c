@@ -88,7 +88,9 @@ static void test_usage_errors(void **state)
 	parse_fails("server restart", "expected server start|stop|status");
 	parse_fails("frobnicate", "unknown command 'frobnicate'");
 	parse_fails("send \"abc", "unterminated double quote");
-	parse_fails("send", "send: missing argument (usage: send MESSAGE [--id N] [--timeout S])");
+	parse_fails("send", "send: missing argument (usage: send MESSAGE [--id N] [--timeout S] "
+		    "[--fd PATH]... [--creds])");
+	parse_fails("send x --creds=1", "send: --creds takes no value");
 	parse_fails("disconnect 1 2", "unexpected argument '2'");
 	parse_fails("quit 1", "usage: quit");
 	/* What the user typed is quoted back escaped, never raw. */
@@ -123,7 +125,8 @@ static void test_table_complete(void **state)
 		assert_non_null(cmd_find(must[i]));
 	char syn[160];
 	cmd_synopsis(cmd_find("server start"), syn, sizeof(syn));
-	assert_string_equal(syn, "server start PATH [--chunk N] [--backlog N] [--mode OCTAL]");
+	assert_string_equal(syn, "server start PATH [--type stream|seqpacket|dgram] [--chunk N] "
+			    "[--backlog N] [--mode OCTAL]");
 }
 
 /* Every command in the table: too few, too many and wrong option values all give one line
@@ -152,6 +155,11 @@ static void test_every_command_misused(void **state)
 			w += snprintf(line + w, sizeof(line) - (size_t)w, " arg%d", a);
 		for (int o = 0; o < CMD_MAX_OPTS && e->opts[o].name; o++) {
 			char bad[600];
+			if (e->opts[o].type == CMD_OPT_FLAG) {
+				snprintf(bad, sizeof(bad), "%s --%s=x", line, e->opts[o].name);
+				parse_fails(bad, "takes no value");
+				continue;
+			}
 			if (e->opts[o].type == CMD_OPT_WORD) {
 				snprintf(bad, sizeof(bad), "%s --%s", line, e->opts[o].name);
 				parse_fails(bad, "needs a value");
@@ -319,6 +327,11 @@ static void test_complete_context_follows_table(void **state)
 		assert_ptr_equal(c.entry, e);
 		for (int k = 0; k < CMD_MAX_OPTS && e->opts[k].name; k++) {
 			snprintf(line, sizeof(line), "%s --%s ", e->name, e->opts[k].name);
+			if (e->opts[k].type == CMD_OPT_FLAG) {   /* no value: the next word */
+				assert_int_not_equal(cmd_complete_context(line, strlen(line), &c),
+						     CMD_EXPECT_VALUE);
+				continue;
+			}
 			assert_int_equal(cmd_complete_context(line, strlen(line), &c),
 					 CMD_EXPECT_VALUE);
 			assert_ptr_equal(c.opt, &e->opts[k]);

@@ -7,14 +7,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "core/app.h"
+#include "core/cmd.h"
 #include "core/inspect.h"
+#include "core/inspect_report.h"
 #include "core/node.h"
 #include "core/sockets.h"
 
@@ -340,6 +345,196 @@ static void test_liveness_falls_back(void **state)
 	assert_int_equal(p.err, ECONNREFUSED);
 }
 
+/* Every step the mode bits deny is a blocker, in path order; the first is also fail's. */
+static void test_every_blocker(void **state)
+{
+	struct inspect_perm steps[] = {
+		{ "/srv", S_IFDIR | 0755, 0, 0, INSPECT_NEED_X, false },
+		{ "/srv/run", S_IFDIR | 0750, 0, 0, INSPECT_NEED_X, false },
+		{ "/srv/run/app.sock", S_IFSOCK | 0660, 0, 0, INSPECT_NEED_W, false },
+	};
+	gid_t g[] = { 65534 };
+	struct inspect_user u = { 65534, 65534, g, 1 };
+	struct inspect_verdict v;
+	inspect_verdict(&u, steps, 3, &v);
+	assert_false(v.allowed);
+	assert_int_equal(v.fail, 1);
+	assert_int_equal(v.nblockers, 2);
+	assert_int_equal(v.blockers[0].step, 1);
+	assert_int_equal(v.blockers[0].missing, INSPECT_NEED_X);
+	assert_int_equal(v.blockers[0].cls, INSPECT_OTHER);
+	assert_int_equal(v.blockers[1].step, 2);
+	assert_int_equal(v.blockers[1].missing, INSPECT_NEED_W);
+	/* Allowed: no blockers. */
+	steps[1].mode = S_IFDIR | 0751;
+	steps[2].mode = S_IFSOCK | 0662;
+	inspect_verdict(&u, steps, 3, &v);
+	assert_true(v.allowed);
+	assert_int_equal(v.nblockers, 0);
+}
+
+static void assert_step(const struct inspect_fix_step *s, enum inspect_fix_op op,
+			const char *path, char who, unsigned bits, gid_t gid)
+{
+	assert_int_equal(s->op, op);
+	if (path)
+		assert_string_equal(s->path, path);
+	if (op == INSPECT_FIX_CHMOD) {
+		assert_int_equal(s->who, who);
+		assert_int_equal(s->bits, bits);
+	} else {
+		assert_int_equal(s->gid, gid);
+	}
+}
+
+/* The verdict on STEPS for U, and its fixes (how many). */
+static size_t fixes_for(const struct inspect_user *u, const struct inspect_perm *steps, size_t n,
+			struct inspect_verdict *v, struct inspect_fix *f)
+{
+	inspect_verdict(u, steps, n, v);
+	return inspect_fixes(u, steps, v, f, INSPECT_FIXES_MAX);
+}
+
+/* The two-blocker directory of root's: the user's primary group takes both nodes (their
+ * group bits already suffice), or the other class gets the bits. */
+static void test_fixes_root_group(void **state)
+{
+	struct inspect_perm steps[] = {
+		{ "/srv/run", S_IFDIR | 0750, 0, 0, INSPECT_NEED_X, false },
+		{ "/srv/run/app.sock", S_IFSOCK | 0640, 0, 0, INSPECT_NEED_W, false },
+	};
+	struct inspect_user u = { 65534, 65534, NULL, 0 };
+	struct inspect_verdict v;
+	struct inspect_fix f[INSPECT_FIXES_MAX];
+	assert_int_equal(fixes_for(&u, steps, 2, &v, f), 2);
+	assert_int_equal(f[0].scope, INSPECT_SCOPE_GROUP);
+	assert_int_equal(f[0].n, 3);
+	assert_step(&f[0].v[0], INSPECT_FIX_CHGRP, "/srv/run", 0, 0, 65534);
+	assert_int_equal(f[0].v[0].old_gid, 0);
+	assert_step(&f[0].v[1], INSPECT_FIX_CHGRP, "/srv/run/app.sock", 0, 0, 65534);
+	/* 0640: the group has no w, so chgrp alone would not do. */
+	assert_step(&f[0].v[2], INSPECT_FIX_CHMOD, "/srv/run/app.sock", 'g', INSPECT_NEED_W, 0);
+	assert_int_equal(f[1].scope, INSPECT_SCOPE_EVERYONE);
+	assert_int_equal(f[1].n, 2);
+	assert_step(&f[1].v[0], INSPECT_FIX_CHMOD, "/srv/run", 'o', INSPECT_NEED_X, 0);
+	assert_step(&f[1].v[1], INSPECT_FIX_CHMOD, "/srv/run/app.sock", 'o', INSPECT_NEED_W, 0);
+	/* No primary group to use: only the fix for everybody is left. */
+	u.gid = (gid_t)-1;
+	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 1);
+	assert_int_equal(f[0].scope, INSPECT_SCOPE_EVERYONE);
+}
+
+/* A service group that has the bits: the user joins it, and nobody else gains anything;
+ * the owner's own missing bit is its u+ in both fixes. */
+static void test_fixes_join_and_owner(void **state)
+{
+	struct inspect_perm steps[] = {
+		{ "/srv/run", S_IFDIR | 0750, 0, 50, INSPECT_NEED_X, false },
+		{ "/srv/run/app.sock", S_IFSOCK | 0570, 1000, 50, INSPECT_NEED_W, false },
+	};
+	struct inspect_user u = { 1000, 1000, NULL, 0 };
+	struct inspect_verdict v;
+	struct inspect_fix f[INSPECT_FIXES_MAX];
+	assert_int_equal(fixes_for(&u, steps, 2, &v, f), 2);
+	assert_int_equal(v.nblockers, 2);
+	assert_int_equal(f[0].scope, INSPECT_SCOPE_USER);
+	assert_int_equal(f[0].n, 2);
+	assert_step(&f[0].v[0], INSPECT_FIX_CHMOD, "/srv/run/app.sock", 'u', INSPECT_NEED_W, 0);
+	assert_step(&f[0].v[1], INSPECT_FIX_JOIN, NULL, 0, 0, 50);
+	assert_int_equal(f[1].scope, INSPECT_SCOPE_EVERYONE);
+	assert_step(&f[1].v[0], INSPECT_FIX_CHMOD, "/srv/run", 'o', INSPECT_NEED_X, 0);
+	assert_step(&f[1].v[1], INSPECT_FIX_CHMOD, "/srv/run/app.sock", 'u', INSPECT_NEED_W, 0);
+}
+
+/* In the group class already: g+ is the one fix (o+ would not help that class). */
+static void test_fixes_group_class(void **state)
+{
+	struct inspect_perm steps[] = {
+		{ "/srv/app.sock", S_IFSOCK | 0747, 0, 50, INSPECT_NEED_W, false },
+	};
+	gid_t g[] = { 50 };
+	struct inspect_user u = { 1000, 1000, g, 1 };
+	struct inspect_verdict v;
+	struct inspect_fix f[INSPECT_FIXES_MAX];
+	assert_int_equal(fixes_for(&u, steps, 1, &v, f), 1);
+	assert_int_equal(f[0].scope, INSPECT_SCOPE_GROUP);
+	assert_int_equal(f[0].n, 1);
+	assert_step(&f[0].v[0], INSPECT_FIX_CHMOD, "/srv/app.sock", 'g', INSPECT_NEED_W, 0);
+	/* Root, or an allowed verdict: nothing to fix. */
+	u.uid = 0;
+	assert_int_equal(fixes_for(&u, steps, 1, &v, f), 0);
+}
+
+/* What the command hands its front end: the report's facts, copied while they live. */
+static struct inspect_report seen;
+static int seen_count;
+
+static void keep_report(void *ctx, const struct report *r)
+{
+	(void)ctx;
+	if (r->kind != REPORT_INSPECT)
+		return;
+	seen = *r->inspect;   /* scalars and inline arrays only are read afterwards */
+	seen_count++;
+}
+
+static void ignore_event(void *ctx, struct event *ev)
+{
+	(void)ctx;
+	(void)ev;
+}
+
+/* The inspect command's report, field by field: a file behind a 0700 directory, judged for
+ * uid 65534 (other class there), and a missing node in it. No sockets: the facts only. */
+static void test_inspect_report_fields(void **state)
+{
+	char dir[] = "/tmp/udscope-unit-XXXXXX", path[64], missing[64];
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/d", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(chmod(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/d/f", dir);
+	snprintf(missing, sizeof(missing), "%s/d/new.sock", dir);
+	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	struct app app;
+	assert_int_equal(app_init(&app, BUS_LOSSLESS, 64, (struct event_sink){ ignore_event, NULL }),
+			 0);
+	app.reports = (struct report_sink){ keep_report, NULL };
+	char line[160];
+	snprintf(line, sizeof(line), "inspect %s --as 65534", path);
+	assert_int_equal(cmd_run_line(&app, line), CMD_OK);
+	assert_int_equal(seen_count, 1);
+	assert_false(seen.is_socket);
+	assert_false(seen.has_live);
+	assert_int_equal(seen.verdict.reason, INSPECT_R_DENIED);
+	assert_false(seen.verdict.can);
+	assert_int_equal(seen.verdict.v.nblockers, 1);
+	assert_int_equal(seen.verdict.v.blockers[0].missing, INSPECT_NEED_X);
+	assert_int_equal(seen.verdict.v.blockers[0].cls, INSPECT_OTHER);
+	assert_true(seen.verdict.nfixes >= 1);
+	assert_int_equal(seen.verdict.fixes[seen.verdict.nfixes - 1].scope, INSPECT_SCOPE_EVERYONE);
+	assert_false(seen.has_create);
+	/* --check turns the verdict into the outcome. */
+	snprintf(line, sizeof(line), "inspect %s --as 65534 --check", path);
+	assert_int_equal(cmd_run_line(&app, line), CMD_FAIL);
+	assert_true(seen.check);
+	/* A node that is not there: whether it could be created, and by whom. */
+	snprintf(line, sizeof(line), "inspect %s --as 65534", missing);
+	assert_int_equal(cmd_run_line(&app, line), CMD_OK);
+	assert_true(seen.has_create);
+	assert_false(seen.create.can);
+	assert_int_equal(seen.create.reason, INSPECT_R_DENIED);
+	assert_int_equal(seen_count, 3);
+	app_close(&app);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/d", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +542,11 @@ int main(void)
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_verdict_acl),
+		cmocka_unit_test(test_every_blocker),
+		cmocka_unit_test(test_fixes_root_group),
+		cmocka_unit_test(test_fixes_join_and_owner),
+		cmocka_unit_test(test_fixes_group_class),
+		cmocka_unit_test(test_inspect_report_fields),
 		cmocka_unit_test(test_class_of),
 		cmocka_unit_test(test_show),
 		cmocka_unit_test(test_proc_net_rows),

@@ -1,6 +1,7 @@
 /* test_render: the JSON writer and the reports' text and JSON (every report kind). */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,11 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "core/cmd.h"
+#include "core/event.h"
+#include "core/inspect_report.h"
 #include "core/json.h"
 #include "core/render.h"
+#include "core/session.h"
 
 static void test_json_nesting_and_commas(void **state)
 {
@@ -78,8 +84,9 @@ static void test_json_take_empty(void **state)
 }
 
 struct lines {
-	char text[64][256];
+	char text[64][512];
 	unsigned flags[64];
+	size_t mark_off[64], mark_len[64];
 	size_t n;
 };
 
@@ -89,7 +96,26 @@ static void collect(void *ctx, const struct render_line *l)
 	if (ls->n == 64)
 		return;
 	snprintf(ls->text[ls->n], sizeof(ls->text[0]), "%.*s", (int)l->len, l->text);
+	ls->mark_off[ls->n] = l->mark_off;
+	ls->mark_len[ls->n] = l->mark_len;
 	ls->flags[ls->n++] = l->flags;
+}
+
+/* The line starting with PREFIX, or -1. */
+static long find_line(const struct lines *ls, const char *prefix)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		if (strncmp(ls->text[i], prefix, strlen(prefix)) == 0)
+			return (long)i;
+	return -1;
+}
+
+static long must_line(const struct lines *ls, const char *prefix)
+{
+	long i = find_line(ls, prefix);
+	if (i < 0)
+		fail_msg("no line starts with \"%s\"", prefix);
+	return i;
 }
 
 static const struct cmd_entry fake_a = { .name = "alpha", .usage = "PATH", .help = "does a" };
@@ -129,6 +155,223 @@ static void test_help_json(void **state)
 	free(s);
 }
 
+static void test_sessions_text_and_json(void **state)
+{
+	(void)state;
+	struct session_info rows[2] = {
+		{ .id = 1, .kind = SESSION_SERVER, .kind_name = "server", .path = "./s",
+		  .state = "listening", .clients = 1, .has_stats = true,
+		  .st = { .bytes_in = 41, .chunks_in = 3, .bytes_out = 41, .chunks_out = 3 } },
+		{ .id = 4, .kind = SESSION_PAIR, .kind_name = "pair", .state = "finished",
+		  .finished = true, .status = 32 },
+	};
+	struct sessions_report sr = { .rows = rows, .n = 2 };
+	struct report r = { .kind = REPORT_SESSIONS, .sessions = &sr };
+	struct lines ls = { 0 };
+	render_text(&r, collect, &ls);
+	assert_int_equal(ls.n, 2);
+	assert_string_equal(ls.text[0], "#1 server stream ./s listening, 1 client; in 41 bytes/3 "
+			    "chunks, out 41 bytes/3 chunks");
+	assert_string_equal(ls.text[1], "#4 pair finished");
+	char *s = render_json(&r, NULL);
+	assert_string_equal(s, "{\"report\":\"sessions\",\"sessions\":[{\"id\":1,\"kind\":"
+			    "\"server\",\"type\":\"stream\",\"path\":\"./s\",\"state\":"
+			    "\"listening\",\"finished\":false,\"status\":0,\"clients\":1,"
+			    "\"bytes_in\":41,\"chunks_in\":3,\"bytes_out\":41,\"chunks_out\":3},"
+			    "{\"id\":4,\"kind\":\"pair\",\"type\":null,\"path\":null,"
+			    "\"state\":\"finished\",\"finished\":true,\"status\":32}]}");
+	free(s);
+	/* None: one line that says what starts one. */
+	sr.n = 0;
+	memset(&ls, 0, sizeof(ls));
+	render_text(&r, collect, &ls);
+	assert_int_equal(ls.n, 1);
+	assert_non_null(strstr(ls.text[0], "no sessions"));
+}
+
+/* The two-blocker directory, built by hand: /srv 0755, /srv/run 0750 root:root, the socket
+ * 0660 root:root with a listener (pid 42, "svc", fd 3) and two clients (pid 77, fds 5, 4),
+ * judged for nobody. Pure: no file system, no /proc. */
+struct fixture {
+	struct inspect_step steps[4];
+	struct inspect_walk walk;
+	struct inspect_node node;
+	struct inspect_identity self, nobody;
+	struct sockets_entry listener;
+	struct inspect_report r;
+};
+
+static void client_end(struct inspect_conn *c, uint32_t ino, int fd)
+{
+	*c = (struct inspect_conn){ .ino = ino, .has_peer = true, .peer_ino = ino + 100,
+				    .peer_found = true };
+	c->client.n = c->client.kept = 1;
+	c->client.v[0] = (struct sockets_holder){ .pid = 77, .fd = fd, .comm = "client" };
+}
+
+static void two_blockers(struct fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	static char p0[] = "/", p1[] = "/srv", p2[] = "/srv/run", p3[] = "/srv/run/app.sock";
+	static char n1[] = "srv", n2[] = "run", n3[] = "app.sock";
+	f->steps[0] = (struct inspect_step){ .path = p0, .name = p0, .mode = S_IFDIR | 0755 };
+	f->steps[1] = (struct inspect_step){ .path = p1, .name = n1, .mode = S_IFDIR | 0755 };
+	f->steps[2] = (struct inspect_step){ .path = p2, .name = n2, .mode = S_IFDIR | 0750 };
+	f->steps[3] = (struct inspect_step){ .path = p3, .name = n3, .mode = S_IFSOCK | 0660 };
+	f->walk = (struct inspect_walk){ .abs = p3, .v = f->steps, .n = 4, .cap = 4 };
+	const char *abs_ = p3;
+	f->node.st.st_mode = S_IFSOCK | 0660;
+	f->node.st.st_ino = 1234;
+	f->node.st.st_nlink = 1;
+	f->nobody = (struct inspect_identity){ .name = "nobody", .uid = 65534, .gid = 65534,
+					       .has_gid = true, .groups = { 65534 }, .ngroups = 1 };
+	f->self = (struct inspect_identity){ .name = "root", .has_gid = true };
+	f->listener = (struct sockets_entry){ .ino = 900, .type = SOCK_STREAM,
+					      .state = SOCKETS_LISTEN, .nprocs = 1 };
+	struct inspect_report *r = &f->r;
+	*r = (struct inspect_report){ .path = abs_, .path_len = strlen(abs_), .self = &f->self,
+				      .id = &f->nobody, .as = true, .walk = &f->walk,
+				      .node = &f->node, .fits = true, .is_socket = true,
+				      .has_live = true, .entry = &f->listener, .nconns = 2 };
+	r->live = (struct inspect_probe){ .live = INSPECT_LISTENING, .type = SOCK_STREAM,
+					  .method = INSPECT_BY_DIAG, .has_queue = true, .backlog = 8 };
+	r->holders.n = r->holders.kept = 1;
+	r->holders.v[0] = (struct sockets_holder){ .pid = 42, .fd = 3, .comm = "svc" };
+	client_end(&r->conns[0], 901, 5);
+	client_end(&r->conns[1], 902, 4);
+	struct inspect_judgement *j = &r->verdict;
+	struct inspect_user u;
+	inspect_identity_user(&f->nobody, &u);
+	j->nperms = inspect_connect_perms(&f->walk, j->perms, INSPECT_PERMS_MAX);
+	inspect_verdict(&u, j->perms, j->nperms, &j->v);
+	j->reason = INSPECT_R_DENIED;
+	j->nfixes = inspect_fixes(&u, j->perms, &j->v, j->fixes, INSPECT_FIXES_MAX);
+	r->names[0] = (struct inspect_name){ false, 0, "root" };
+	r->names[1] = (struct inspect_name){ true, 0, "root" };
+	r->names[2] = (struct inspect_name){ true, 65534, "nogroup" };
+	r->nnames = 3;
+	r->proof_state = INSPECT_PROOF_RAN;
+	r->proof = (struct inspect_proof){ .err = EACCES, .type = SOCK_STREAM };
+	r->agree = INSPECT_AGREES;
+}
+
+/* The span a line marks, as text. */
+static void assert_mark(const struct lines *ls, long i, const char *before, const char *want)
+{
+	const char *t = ls->text[i];
+	assert_int_equal(ls->mark_len[i], strlen(want));
+	assert_true(ls->mark_off[i] >= strlen(before));
+	assert_memory_equal(t + ls->mark_off[i] - strlen(before), before, strlen(before));
+	assert_memory_equal(t + ls->mark_off[i], want, strlen(want));
+}
+
+static void test_inspect_text(void **state)
+{
+	(void)state;
+	static struct fixture f;
+	two_blockers(&f);
+	struct report rep = { .kind = REPORT_INSPECT, .inspect = &f.r };
+	static struct lines ls;
+	memset(&ls, 0, sizeof(ls));
+	render_text(&rep, collect, &ls);
+	must_line(&ls, "path: /srv/run/app.sock");
+	must_line(&ls, "listening: yes, pid 42 (svc) fd 3");
+	must_line(&ls, "connections: 2 established: pid 77 (client) fd 5, 4");
+	must_line(&ls, "method: sock_diag (no connection made)");
+	must_line(&ls, "  drwxr-x--- root     root     run");
+	long v = must_line(&ls, "verdict for nobody (65534): cannot connect: search (x) "
+			   "permission missing on /srv/run (drwxr-x--- root root): nobody is in "
+			   "the other class");
+	/* The other class's bits decided: the span is the last triplet of the mode. */
+	assert_mark(&ls, v, "(drwxr-x", "---");
+	assert_true(ls.flags[v] & RENDER_ERROR);
+	long a = must_line(&ls, "  also: write (w) permission missing on /srv/run/app.sock "
+			   "(srw-rw---- root root)");
+	assert_int_equal(a, v + 1);
+	assert_mark(&ls, a, "(srw-rw-", "---");
+	assert_string_equal(ls.text[a + 1], "fix 1 (not run; narrowest; group nogroup gains "
+			    "access, group root loses it): chgrp nogroup /srv/run /srv/run/app.sock");
+	assert_string_equal(ls.text[a + 2], "fix 2 (not run; widens access for everybody): "
+			    "chmod o+x /srv/run && chmod o+w /srv/run/app.sock");
+	must_line(&ls, "proof: a forked child as nobody (65534) with gid 65534 and groups 65534 "
+		  "got connect: Permission denied (EACCES): agrees with the verdict");
+	assert_int_equal(render_kind_source(REPORT_INSPECT), SRC_INSPECT);
+}
+
+static void test_inspect_json(void **state)
+{
+	(void)state;
+	static struct fixture f;
+	two_blockers(&f);
+	struct report rep = { .kind = REPORT_INSPECT, .inspect = &f.r };
+	char *s = render_json(&rep, NULL);
+	assert_non_null(s);
+	static const char *const want[] = {
+		"{\"report\":\"inspect\",\"path\":\"/srv/run/app.sock\",",
+		"\"liveness\":{\"state\":\"listening\",\"method\":\"sock_diag\",\"type\":"
+		"\"stream\",\"error\":null,\"queued\":0,\"backlog\":8}",
+		"\"connections\":{\"established\":2,\"clients\":[{\"inode\":901,\"peer\":1001,"
+		"\"holders\":[{\"pid\":77,\"fd\":5,\"comm\":\"client\",\"self\":false}]",
+		"\"blockers\":[{\"path\":\"/srv/run\",\"missing\":\"x\",\"class\":\"other\","
+		"\"supplementary\":false,\"mode_string\":\"drwxr-x---\"},{\"path\":"
+		"\"/srv/run/app.sock\",\"missing\":\"w\"",
+		"\"fixes\":[{\"scope\":\"group\",\"complete\":true,\"steps\":[{\"op\":\"chgrp\","
+		"\"path\":\"/srv/run\",\"gid\":65534,\"command\":\"chgrp nogroup /srv/run\"}",
+		"{\"scope\":\"everyone\"",
+		"\"proof\":{\"state\":\"ran\",\"failed_call\":null,\"error\":\"EACCES\","
+		"\"connected\":false,\"permission_checks_passed\":false,\"verdict\":\"agrees\"}",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(s, want[i]))
+			fail_msg("JSON lacks %s\n%s", want[i], s);
+	free(s);
+}
+
+/* A listener, the server end it accepted, and that end's peer (the client: no name). */
+static void test_sockets_report(void **state)
+{
+	(void)state;
+	struct sockets_entry v[3] = {
+		{ .ino = 10, .type = SOCK_STREAM, .state = SOCKETS_LISTEN, .name_len = 6,
+		  .name = "/s.ock", .has_queues = true, .wqueue = 8 },
+		{ .ino = 11, .type = SOCK_STREAM, .state = SOCKETS_ESTABLISHED, .name_len = 6,
+		  .name = "/s.ock", .has_peer = true, .peer_ino = 12 },
+		{ .ino = 12, .type = SOCK_STREAM, .state = SOCKETS_ESTABLISHED, .has_peer = true,
+		  .peer_ino = 11 },
+	};
+	struct sockets_list l = { .v = v, .n = 3, .source = SOCKETS_FROM_DIAG };
+	struct sockets_row rows[3] = { { .e = &v[0] }, { .e = &v[1] }, { .e = &v[2], .peer = true } };
+	rows[2].holders.n = rows[2].holders.kept = 1;
+	rows[2].holders.v[0] = (struct sockets_holder){ .pid = 77, .fd = 4, .comm = "client" };
+	struct sockets_clients cl = { &v[0], 1 };
+	struct sockets_report sr = { .list = &l, .filter = "s.ock", .listening = 1, .matched = 2,
+				     .nrows = 3, .rows = rows, .nlisteners = 1, .listeners = &cl };
+	struct report rep = { .kind = REPORT_SOCKETS, .sockets = &sr };
+	static struct lines ls;
+	memset(&ls, 0, sizeof(ls));
+	render_text(&rep, collect, &ls);
+	assert_string_equal(ls.text[0], "sockets: 3 Unix sockets (sock_diag), 1 listening");
+	assert_true(ls.flags[0] & RENDER_HEADING);
+	assert_string_equal(ls.text[2], "listening   stream          10        -      0      8  "
+			    "/s.ock  -");
+	assert_string_equal(ls.text[4], "connected   stream          12       11      -      -  "
+			    "(unnamed peer)  pid 77 (client) fd 4");
+	assert_string_equal(ls.text[5], "sockets: 2 of 3 match s.ock, with the peers of the "
+			    "matches");
+	assert_string_equal(ls.text[6], "clients: /s.ock: 1 established");
+	assert_int_equal(ls.n, 7);
+	char *s = render_json(&rep, NULL);
+	assert_non_null(s);
+	if (!strstr(s, "{\"state\":\"connected\",\"state_number\":1,\"type\":\"stream\","
+		    "\"inode\":12,\"peer\":11,\"recv_q\":null,\"send_q\":null,\"path\":null,"
+		    "\"abstract\":false,\"peer_of_match\":true,\"processes\":[{\"pid\":77,"
+		    "\"fd\":4,\"comm\":\"client\",\"self\":false}],\"holders_total\":1}") ||
+	    !strstr(s, "\"listeners\":[{\"inode\":10,\"path\":\"/s.ock\",\"clients\":1}]") ||
+	    strncmp(s, "{\"report\":\"sockets\",\"source\":\"sock_diag\"", 38) != 0)
+		fail_msg("sockets JSON: %s", s);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +381,10 @@ int main(void)
 		cmocka_unit_test(test_json_take_empty),
 		cmocka_unit_test(test_help_text),
 		cmocka_unit_test(test_help_json),
+		cmocka_unit_test(test_sessions_text_and_json),
+		cmocka_unit_test(test_inspect_text),
+		cmocka_unit_test(test_inspect_json),
+		cmocka_unit_test(test_sockets_report),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

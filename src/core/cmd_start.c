@@ -1,0 +1,71 @@
+/* cmd_start: what the commands that start sessions share: --type, --fd PATH (repeatable),
+ * --creds and --bind turned into values, and committing (or discarding) what they start. */
+#include "config.h"
+
+#include "core/cmd_start.h"
+
+#include <string.h>
+
+#include "core/addr.h"
+#include "core/app.h"
+#include "core/cmd.h"
+#include "core/socktype.h"
+
+bool cmd_ancil(struct app *app, const struct cmd_args *a, const char *op, struct ancil *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < a->nmany; i++) {
+		int fd = ancil_open(a->many[i]);
+		if (fd < 0) {
+			app_error(app, -fd, "%s: open %s (to pass with --fd)", op, a->many[i]);
+			ancil_close(out);
+			return false;
+		}
+		out->fds[out->nfds++] = fd;
+	}
+	if (cmd_has(a, "creds")) {
+		out->has_cred = true;
+		ancil_own_cred(&out->cred);
+	}
+	return true;
+}
+
+int cmd_socktype(const struct cmd_args *a)
+{
+	return socktype_parse(cmd_str(a, "type", "stream"));
+}
+
+int cmd_started(struct app *app, struct session *s, void *impl, int r, bool wait)
+{
+	if (r < 0) {
+		app_discard(app, s);
+		return CMD_FAIL;
+	}
+	app_commit(app, s, impl);
+	if (!wait)
+		return CMD_OK;
+	app_wait_session(app, s);
+	return CMD_PENDING;
+}
+
+const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const char *op,
+				int type, struct uds_addr *out, bool *ok)
+{
+	*ok = true;
+	if (!cmd_has(a, "bind"))
+		return NULL;
+	const char *w = cmd_str(a, "bind", "");
+	char why[256];
+	if (type != SOCK_DGRAM) {
+		app_error(app, 0, "%s: --bind applies to --type dgram only (a connection's replies "
+			  "come back on it)", op);
+		*ok = false;
+		return NULL;
+	}
+	if (addr_parse(w, strlen(w), out, why, sizeof(why)) < 0) {
+		app_error(app, 0, "%s: --bind %s", op, why);
+		*ok = false;
+		return NULL;
+	}
+	return out;
+}

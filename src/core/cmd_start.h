@@ -1,0 +1,32 @@
+/* cmd_start: what the commands that start sessions share: --type, --fd PATH (repeatable),
+ * --creds and --bind turned into values, and committing (or discarding) what they start. */
+#ifndef UDSCOPE_CMD_START_H
+#define UDSCOPE_CMD_START_H
+
+#include <stdbool.h>
+
+#include "core/ancil.h"
+
+struct app;
+struct cmd_args;
+struct uds_addr;
+
+/* Open every --fd PATH of A and add --creds into OUT. On failure one error line starting with
+ * OP names the path and the errno text, nothing stays open, and false is returned. */
+bool cmd_ancil(struct app *app, const struct cmd_args *a, const char *op, struct ancil *out);
+
+/* --type as a SOCK_* value (stream when not given). */
+int cmd_socktype(const struct cmd_args *a);
+
+/* --bind PATH into OUT: NULL when not given or (after one error line) when it is not an
+ * address; *OK says which. Only a datagram socket may be bound. */
+const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const char *op,
+				int type, struct uds_addr *out, bool *ok);
+
+struct session;
+/* After a session's start function returned R for S: on success commit S running as IMPL
+ * and, with WAIT, make the line wait for it to finish (CMD_PENDING, else CMD_OK); on
+ * failure discard S (CMD_FAIL). */
+int cmd_started(struct app *app, struct session *s, void *impl, int r, bool wait);
+
+#endif

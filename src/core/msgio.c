@@ -1,0 +1,138 @@
+/* msgio: one recvmsg or sendmsg with what rides beside the bytes (message length, sender,
+ * credentials, descriptors), and the events that say so. Used by every session kind. */
+#include "config.h"
+
+#include "core/msgio.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/bytes.h"
+#include "core/sysio.h"
+
+ssize_t msgio_recv(int fd, void *buf, size_t len, bool message, size_t control,
+		   struct msgio_in *in)
+{
+	union ancil_buf cbuf;
+	struct iovec iov = { buf, len };
+	memset(in, 0, sizeof(*in));
+	struct msghdr msg = {
+		.msg_name = &in->from,
+		.msg_namelen = sizeof(in->from),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf.buf,
+		.msg_controllen = control && control < sizeof(cbuf) ? control : sizeof(cbuf),
+	};
+	int flags = MSG_DONTWAIT | MSG_CMSG_CLOEXEC | (message ? MSG_TRUNC : 0);
+	ssize_t n;
+	do
+		n = recvmsg(fd, &msg, flags);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	in->fromlen = msg.msg_namelen;
+	ancil_parse(&msg, &in->anc);
+	in->msg_len = (size_t)n;
+	in->n = (size_t)n < len ? (size_t)n : len;
+	return (ssize_t)in->n;
+}
+
+ssize_t msgio_send(int fd, const void *buf, size_t len, const struct ancil *anc,
+		   const struct sockaddr_un *to, socklen_t tolen)
+{
+	union ancil_buf cbuf;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr msg = {
+		.msg_name = (void *)to,
+		.msg_namelen = to ? tolen : 0,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	if (anc) {
+		int r = ancil_build(&msg, cbuf.buf, sizeof(cbuf), anc);
+		if (r < 0)
+			return r;
+	}
+	ssize_t n;
+	do
+		n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+bool msgio_peer_closed(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDHUP };
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	if (!(p.revents & (POLLRDHUP | POLLHUP)))
+		return false;
+	/* Closed, but an empty message may still wait before the end: it is read next. */
+	int inq = 0;
+	return ioctl(fd, SIOCINQ, &inq) < 0 || inq == 0;
+}
+
+enum event_sender msgio_sender(const struct sockaddr_un *from, socklen_t fromlen, char *buf,
+			       size_t len)
+{
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (len)
+		buf[0] = '\0';
+	if (fromlen <= off)
+		return SENDER_UNBOUND;
+	size_t n = fromlen - off;
+	if (from->sun_path[0] == '\0') {
+		snprintf(buf, len, "@");
+		if (len > 1)
+			bytes_escape(from->sun_path + 1, n - 1, 0, buf + 1, len - 1);
+		return SENDER_ABSTRACT;
+	}
+	size_t k = strnlen(from->sun_path, n);
+	bytes_escape(from->sun_path, k, 0, buf, len);
+	return SENDER_PATH;
+}
+
+void msgio_describe(struct event *ev, const struct msgio_in *in, bool message, bool datagram)
+{
+	ev->message = message;
+	ev->msg_len = in->msg_len;
+	ev->nfds = (uint8_t)in->anc.nfds;
+	ev->ctrunc = in->anc.ctrunc;
+	if (in->anc.has_cred) {
+		ev->has_cred = ev->cred_msg = true;
+		ev->pid = in->anc.cred.pid;
+		ev->uid = in->anc.cred.uid;
+		ev->gid = in->anc.cred.gid;
+		if (sysio_proc_comm(ev->pid, ev->comm, sizeof(ev->comm)) < 0)
+			ev->comm[0] = '\0';
+	}
+	if (datagram)
+		ev->sender = (uint8_t)msgio_sender(&in->from, in->fromlen, ev->text,
+						   sizeof(ev->text));
+}
+
+void msgio_say_fds(const struct event_sink *s, enum event_source src, uint32_t conn,
+		   const struct ancil *anc, const char *verb)
+{
+	for (size_t i = 0; i < anc->nfds; i++) {
+		struct ancil_fd_info fi;
+		ancil_describe_fd(anc->fds[i], &fi);
+		struct event ev;
+		event_init(&ev, src, EV_INFO);
+		ev.conn = conn;
+		ev.has_fd = true;
+		ev.fd = fi.fd;
+		ev.fd_type = fi.type;
+		ev.fd_mode = fi.mode;
+		char link[sizeof(fi.link) * 4];
+		bytes_escape(fi.link, strlen(fi.link), 0, link, sizeof(link));
+		event_textf(&ev, "fd %d came with it: %s (%s, %s)%s", fi.fd,
+			    link[0] ? link : "?", fi.type, fi.mode, verb);
+		sink_emit(s, &ev);
+	}
+}

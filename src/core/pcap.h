@@ -1,0 +1,45 @@
+/* pcap: a capture file of the chunks that pass between two Unix socket peers, readable by
+ * Wireshark and tshark without plugins.
+ *
+ * libpcap has no link type for AF_UNIX, so each chunk is written as link type 252
+ * (WIRESHARK_UPPER_PDU): a few tags in front of the bytes name the dissector to call (for
+ * example "http", or "data") and give each connection made-up IPv4 addresses and TCP ports
+ * (client 127.C.C.C port 1024 + C % 60000, server 127.0.0.2 port 80, C the connection
+ * number), so a reader can tell the connections and the directions apart.
+ *
+ * Each record is written with one call as soon as it is known, so the file is valid after
+ * every record: a crash loses at most the record being written. Thread-safe: several
+ * forwarding threads may write to one writer. */
+#ifndef UDSCOPE_PCAP_H
+#define UDSCOPE_PCAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pcap_writer;
+
+enum pcap_dir {
+	PCAP_TO_SERVER,      /* the client sent it */
+	PCAP_TO_CLIENT,      /* the server sent it */
+};
+
+/* The longest dissector name (Wireshark's registered names are short: "http", "data"). */
+#define PCAP_DISSECTOR_MAX 63
+/* The bytes of one record kept (a longer chunk is cut; the record says its whole length). */
+#define PCAP_SNAPLEN 262144u
+
+/* Create PATH (it must not exist yet: a capture is never written over) and write the file
+ * header. DISSECTOR: the Wireshark dissector for every record, letters, digits, '.', '_'
+ * and '-' only. Returns 0, -EEXIST, -EINVAL (the name) or another -errno. */
+int pcap_open(struct pcap_writer **out, const char *path, const char *dissector);
+/* One record of N bytes that went in direction DIR on connection CONN, stamped now
+ * (CLOCK_REALTIME, nanoseconds). Returns 0 or -errno (the file is then left as it was
+ * after the last whole record). */
+int pcap_write(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
+	       size_t n);
+/* Records written so far. */
+uint64_t pcap_records(const struct pcap_writer *w);
+/* Close the file. Returns 0 or -errno (close failed). */
+int pcap_close(struct pcap_writer *w);
+
+#endif
