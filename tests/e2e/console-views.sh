@@ -117,7 +117,7 @@ screen | grep -qF "chunk sizes received (bytes: chunks)"
 ok $? "200x60: the server's histogram has room for bars"
 keys F1
 wait_for "[help]"
-screen | grep -E -q "OCTAL\] +start the echo server"
+screen | grep -E -q "server stop \[PATH\|ID\] +stop a server"
 ok $? "200x60: the help puts a command's help on its usage line"
 "$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
 words_between "Commands (PATH" "^│Keys" | sed '1,/namespace)/d' | grep -v '^Keys$' >"$DIR/screen.words"
