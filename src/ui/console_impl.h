@@ -45,6 +45,8 @@ void console_push(struct console *c, struct sheet *s, bool owned);
 void console_pop(struct console *c);
 /* Open chunk EV in full (from the capture store). */
 void console_open_chunk(struct console *c, const struct event *ev);
+/* Open the client and the server as a sequence diagram over the whole screen. */
+void console_open_diagram(struct console *c);
 /* Open the help over the whole screen, at TOPIC (NULL: the top). */
 void console_open_help(struct console *c, const char *topic);
 /* Terminal mouse reports on or off (SGR mode): at start, around Ctrl-Z, at the end. */

@@ -157,6 +157,19 @@ void console_open_chunk(struct console *c, const struct event *ev)
 	console_push(c, s, true);
 }
 
+void console_open_diagram(struct console *c)
+{
+	struct sheet *s = sheet_new(SHEET_SEQ, "Sequence: the client (left) and the server "
+				    "(right), by time; Esc closes");
+	if (!s) {
+		console_message(c, true, "diagram: out of memory");
+		return;
+	}
+	s->ring[0] = &c->v.panes[LAYOUT_SERVER];
+	s->ring[1] = &c->v.panes[LAYOUT_CLIENT];
+	console_push(c, s, true);
+}
+
 /* ---- results and reports ---- */
 
 static void report_line(void *ctx, const struct render_line *l)

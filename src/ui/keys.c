@@ -56,6 +56,15 @@ static void toggle_hex(struct console *c)
 					   : "chunks shown as b'...' text (F2: hex)");
 }
 
+static void diagram(struct console *c)
+{
+	struct view *v = &c->v;
+	if (v->nfull && v->full[v->nfull - 1]->type == SHEET_SEQ)
+		console_pop(c);
+	else
+		console_open_diagram(c);
+}
+
 static void messages(struct console *c)
 {
 	struct view *v = &c->v;
@@ -158,6 +167,8 @@ static const struct key keys[] = {
 	{ KEY_HOME, true, oldest, NULL, "Home", "show the focused pane's oldest line" },
 	{ KEY_END, true, follow, NULL, "End", "follow new lines again" },
 	{ KEY_F(2), true, toggle_hex, NULL, "F2", "chunks as hex + ASCII, or as b'...' text" },
+	{ KEY_F(3), true, diagram, NULL, "F3",
+	  "the client and the server as a sequence diagram: each chunk sent an arrow" },
 	{ KEY_F(4), true, messages, NULL, "F4", "the messages so far: echoes, errors, results" },
 	{ KEY_F(5), true, zoom, NULL, "F5",
 	  "zoom the focused pane to the whole screen and back; there Up/Down select a line, "

@@ -8,7 +8,7 @@
 
 /* Each kind lives in its view_KIND.c. */
 extern const struct sheet_kind log_kind, report_kind, help_kind, detail_kind, messages_kind,
-	welcome_kind;
+	welcome_kind, seq_kind;
 
 const struct sheet_kind *const sheet_kinds[SHEET__COUNT] = {
 	[SHEET_LOG] = &log_kind,
@@ -17,6 +17,7 @@ const struct sheet_kind *const sheet_kinds[SHEET__COUNT] = {
 	[SHEET_DETAIL] = &detail_kind,
 	[SHEET_MESSAGES] = &messages_kind,
 	[SHEET_WELCOME] = &welcome_kind,
+	[SHEET_SEQ] = &seq_kind,
 };
 
 void sheet_init(struct sheet *s, enum sheet_type type, const char *title)

@@ -28,6 +28,7 @@ enum sheet_type {
 	SHEET_DETAIL,     /* one chunk in full: hex dump and text */
 	SHEET_MESSAGES,   /* the message line's history */
 	SHEET_WELCOME,    /* the first screen */
+	SHEET_SEQ,        /* client and server as a sequence diagram */
 	SHEET__COUNT
 };
 
@@ -60,6 +61,7 @@ struct sheet {
 	int rows;                 /* rows of the last draw */
 	long shown;               /* lines the last draw showed */
 	uint64_t chunk;           /* DETAIL: the capture id */
+	int width;                /* SEQ: the width its lines were laid out for */
 	const char *find;         /* what the last search looked for (highlighted) */
 };
 
@@ -75,6 +77,11 @@ void doc_sheet_scroll(struct sheet *s, long n);
 bool doc_sheet_find(struct sheet *s, const struct view *v, const char *needle, int dir);
 /* Show line I at the top (as far as the end allows), selected. */
 void doc_sheet_goto(struct sheet *s, long i);
+
+/* A log sheet's lines, over both its rings (view_log.c): how many, and the one BACK lines
+ * before the newest (NULL past the oldest). */
+size_t log_count(const struct sheet *s);
+const struct pane_line *log_line_at(const struct sheet *s, size_t back);
 
 /* What the kinds are filled from. */
 struct capture;

@@ -17,7 +17,7 @@
 
 #define LOG_LINE_MAX (TEXT_SANITIZE_SIZE(EVENT_LINE_MAX) + 64)
 
-static size_t count(const struct sheet *s)
+size_t log_count(const struct sheet *s)
 {
 	return s->ring[0]->count + (s->ring[1] ? s->ring[1]->count : 0);
 }
@@ -34,8 +34,7 @@ static bool newer(const struct pane_line *a, const struct pane_line *b)
 	return a->ev.seq > b->ev.seq;
 }
 
-/* The line BACK positions before the newest, over both rings; NULL past the oldest. */
-static const struct pane_line *line_at(const struct sheet *s, size_t back)
+const struct pane_line *log_line_at(const struct sheet *s, size_t back)
 {
 	if (!s->ring[1])
 		return pane_get(s->ring[0], back);
@@ -145,9 +144,9 @@ static void clamp(struct sheet *s, const struct view *v, int h, int cols)
 	if (!s->pos.back)
 		return;
 	int acc = 0;
-	size_t limit = 0, n = count(s);
+	size_t limit = 0, n = log_count(s);
 	for (size_t back = n; back-- > 0;) {
-		acc += line_rows(s, v, line_at(s, back), cols);
+		acc += line_rows(s, v, log_line_at(s, back), cols);
 		if (acc >= h) {
 			limit = back;
 			break;
@@ -168,7 +167,7 @@ static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect 
 	int row = r.y + r.h - 1;
 	long shown = 0;
 	for (size_t back = s->pos.back; row >= r.y; back++) {
-		const struct pane_line *pl = line_at(s, back);
+		const struct pane_line *pl = log_line_at(s, back);
 		if (!pl)
 			break;
 		if (only_source >= 0 && (pl->ev.source == SRC_PAIR_CHILD) != (only_source == 1))
@@ -190,7 +189,7 @@ static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect 
 
 static void log_draw(struct sheet *s, struct view *v, struct layout_rect r)
 {
-	pane_pos_keep(&s->pos, appended(s), count(s));
+	pane_pos_keep(&s->pos, appended(s), log_count(s));
 	s->rows = r.h;
 	if (!s->split || r.w < 21) {
 		clamp(s, v, r.h, r.w);
@@ -207,7 +206,7 @@ static void log_draw(struct sheet *s, struct view *v, struct layout_rect r)
 
 static void log_step(struct sheet *s, long n)
 {
-	pane_pos_step(&s->pos, n, count(s));
+	pane_pos_step(&s->pos, n, log_count(s));
 }
 
 /* Keep the selected line on screen. */
@@ -225,14 +224,14 @@ static void show_sel(struct sheet *s)
 
 static bool log_find(struct sheet *s, const struct view *v, const char *needle, int dir)
 {
-	size_t n = count(s);
+	size_t n = log_count(s);
 	long from = s->pos.sel >= 0 ? s->pos.sel : (long)s->pos.back - (dir < 0 ? 1 : 0);
 	char line[LOG_LINE_MAX];
 	for (size_t k = 1; k <= n; k++) {
 		/* Up (dir -1) is towards the older lines: further back. */
 		long i = ((from - dir * (long)k) % (long)n + (long)n) % (long)n;
 		int indent;
-		size_t len = view_log_line(v, line_at(s, (size_t)i), s->ring[1] != NULL, line,
+		size_t len = view_log_line(v, log_line_at(s, (size_t)i), s->ring[1] != NULL, line,
 					   sizeof(line), &indent);
 		if (doc_match(line, len, needle) >= 0) {
 			s->pos.sel = i;
@@ -245,7 +244,7 @@ static bool log_find(struct sheet *s, const struct view *v, const char *needle, 
 
 static bool log_key(struct sheet *s, struct console *c, int key, bool code)
 {
-	size_t n = count(s);
+	size_t n = log_count(s);
 	if (!code || n == 0)
 		return false;
 	if (key == KEY_UP || key == KEY_DOWN) {
@@ -256,7 +255,7 @@ static bool log_key(struct sheet *s, struct console *c, int key, bool code)
 		return true;
 	}
 	if (key == KEY_ENTER && s->pos.sel >= 0) {
-		console_open_chunk(c, &line_at(s, (size_t)s->pos.sel)->ev);
+		console_open_chunk(c, &log_line_at(s, (size_t)s->pos.sel)->ev);
 		return true;
 	}
 	return false;

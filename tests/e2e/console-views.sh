@@ -94,6 +94,22 @@ keys F5
 wait_gone "[log]"
 ok $? "F5 again unzooms"
 
+# F3: the client and the server as a sequence diagram: two lifelines, an arrow each way.
+keys F3
+wait_for "[diagram]" && wait_for "client" && wait_for "server"
+ok $? "F3 opens the sequence diagram"
+keys Home
+wait_for "|-------"
+ok $? "the client's message is an arrow to the server"
+screen | grep -E -q "41 B b'This is the message. It will"
+ok $? "labelled with its size and bytes"
+keys End
+wait_for "<-------"
+ok $? "the echoes are arrows back to the client"
+keys F3
+wait_gone "[diagram]"
+ok $? "F3 again closes it"
+
 # No row cut mid-word: the help's commands, at the width of 80x24, read word for word as the
 # batch help does. 80x100: the whole list in one screen.
 "$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
