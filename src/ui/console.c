@@ -114,13 +114,8 @@ void console_suspend(struct console *c)
 
 /* ---- command lines ---- */
 
-static void on_line(void *ctx, const char *line)
+void console_run_line(struct console *c, const char *line)
 {
-	struct console *c = ctx;
-	if (!line) {
-		c->app.quit = true;   /* Ctrl-D on an empty line */
-		return;
-	}
 	char shown[160];
 	snprintf(shown, sizeof(shown), "> %s", line);
 	console_message(c, false, shown);
@@ -132,7 +127,7 @@ static void on_line(void *ctx, const char *line)
 	 * expect, disconnect, a sourced file's lines); the rest report through the bus. What
 	 * it says at once is its result: one line on the message line, more in a report. */
 	script_push(&c->app, line, NULL, 0);
-	frame_result_begin(c);
+	frame_result_begin(c, line);
 	script_step(&c->app);
 	frame_result_end(c, line);
 	if (script_queued(&c->app) > 0) {
@@ -144,6 +139,16 @@ static void on_line(void *ctx, const char *line)
 	}
 	reap(c);
 	c->dirty = true;
+}
+
+static void on_line(void *ctx, const char *line)
+{
+	struct console *c = ctx;
+	if (!line) {
+		c->app.quit = true;   /* Ctrl-D on an empty line */
+		return;
+	}
+	console_run_line(c, line);
 }
 
 static void on_matches(void *ctx, const char *text)
@@ -340,7 +345,7 @@ static void console_start(struct console *c, char **exec, int nexec)
 		c->v.welcome_on = false;
 		console_relayout(c);
 	}
-	frame_result_begin(c);
+	frame_result_begin(c, nexec ? exec[0] : "");
 	script_step(&c->app);
 	frame_result_end(c, nexec ? exec[0] : "");
 	app_pump(&c->app, 0);

@@ -31,6 +31,7 @@ struct console {
 	/* While a typed line runs: its result lines, to show as one message or as a report. */
 	bool collecting;
 	struct doc result;
+	char running[200];   /* the line being run, for a report's title */
 	bool mouse;          /* report clicks and the wheel (--no-mouse: off) */
 	uint32_t sizes_session[2];   /* whose chunk sizes view.sizes counts: server, client */
 };
@@ -45,6 +46,8 @@ void console_push(struct console *c, struct sheet *s, bool owned);
 void console_pop(struct console *c);
 /* Open chunk EV in full (from the capture store). */
 void console_open_chunk(struct console *c, const struct event *ev);
+/* Run LINE as if typed: echoed, its result on the message line or in the Report pane. */
+void console_run_line(struct console *c, const char *line);
 /* Open the client and the server as a sequence diagram over the whole screen. */
 void console_open_diagram(struct console *c);
 /* Open the help over the whole screen, at TOPIC (NULL: the top). */

@@ -10,11 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/inspect_report.h"
 #include "core/render.h"
 #include "ui/console_impl.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
 #include "ui/sheet.h"
+#include "ui/table.h"
+#include "ui/table_fill.h"
 
 int frame_init(struct console *c)
 {
@@ -180,13 +183,40 @@ static void report_line(void *ctx, const struct render_line *l)
 	doc_add(&c->result, l->text, l->len, c->v.utf8, look, l->mark_off, l->mark_len);
 }
 
-/* The report sink: help over the whole screen; any other kind as its text lines, with their
- * emphasis, in the Report pane (through the result of the line being run). */
+/* A table (sockets, sessions) in the Report pane, focused; Enter on a socket inspects it. */
+static void report_table(struct console *c, const struct report *r, struct table *t)
+{
+	struct sheet *s = &c->v.slot[LAYOUT_REPORT];
+	sheet_free(s);
+	sheet_init(s, SHEET_TABLE, "");
+	s->table = t;
+	if (r->kind == REPORT_SOCKETS) {
+		snprintf(s->action, sizeof(s->action), "inspect");
+		s->action_col = TABLE_SOCKETS_PATH;
+		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu rows, %zu listening; F5 "
+			 "zoom: s sorts, Enter inspects)", c->running, t->n, r->sockets->listening);
+	} else {
+		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s)", c->running,
+			 t->n, t->n == 1 ? "" : "s");
+	}
+	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
+	c->v.focus = LAYOUT_REPORT;
+	console_relayout(c);
+}
+
+/* The report sink: help over the whole screen; sockets and sessions as tables from their rows;
+ * any other kind as its text lines, with their emphasis, in the Report pane (through the
+ * result of the line being run). */
 static void on_report(void *ctx, const struct report *r)
 {
 	struct console *c = ctx;
 	if (r->kind == REPORT_HELP) {
 		console_open_help(c, r->help->topic);
+		return;
+	}
+	struct table *t = table_from_report(r, c->v.utf8);
+	if (t) {
+		report_table(c, r, t);
 		return;
 	}
 	render_text(r, report_line, c);
@@ -199,10 +229,11 @@ void frame_reports(struct console *c)
 	c->app.reports = (struct report_sink){ on_report, c };
 }
 
-void frame_result_begin(struct console *c)
+void frame_result_begin(struct console *c, const char *line)
 {
 	doc_clear(&c->result);
 	c->collecting = true;
+	snprintf(c->running, sizeof(c->running), "%s", line);
 }
 
 /* One line: the message line. More: the Report pane, focused, titled with the command. */
@@ -218,11 +249,11 @@ void frame_result_end(struct console *c, const char *line)
 		return;
 	}
 	struct sheet *s = &c->v.slot[LAYOUT_REPORT];
+	sheet_free(s);
+	sheet_init(s, SHEET_REPORT, "");
 	doc_free(&s->doc);
 	s->doc = *r;
 	doc_init(r, 0);
-	s->top = 0;
-	s->sel = -1;
 	snprintf(s->title, sizeof(s->title), "Report: %.200s", line);
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
 	if (c->v.focus != LAYOUT_REPORT)
@@ -296,7 +327,7 @@ static unsigned panes_shown(struct console *c)
 		m |= (srv ? LAYOUT_BIT(LAYOUT_SERVER) : 0) | (cli ? LAYOUT_BIT(LAYOUT_CLIENT) : 0);
 	if (v->panes[LAYOUT_PAIR].count)
 		m |= LAYOUT_BIT(LAYOUT_PAIR);
-	if (v->slot[LAYOUT_REPORT].doc.n)
+	if (v->slot[LAYOUT_REPORT].doc.n || v->slot[LAYOUT_REPORT].table)
 		m |= LAYOUT_BIT(LAYOUT_REPORT);
 	if (!m && !v->welcome_on)
 		m = v->talk ? LAYOUT_BIT(LAYOUT_TALK)

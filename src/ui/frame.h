@@ -15,7 +15,7 @@ void frame_reports(struct console *c);
 /* An event from the bus or a command. */
 void frame_event(struct console *c, const struct event *ev);
 /* Around a typed line: its own lines are its result, shown when it ends (LINE names it). */
-void frame_result_begin(struct console *c);
+void frame_result_begin(struct console *c, const char *line);
 void frame_result_end(struct console *c, const char *line);
 /* Focus the next (STEP 1) or previous (-1) pane shown. */
 void frame_focus_step(struct console *c, int step);

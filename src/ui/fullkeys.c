@@ -62,7 +62,7 @@ bool full_key(struct console *c, wint_t wc, bool code)
 	struct sheet *s = v->full[v->nfull - 1];
 	bool enter = (!code && (wc == '\r' || wc == '\n')) || (code && wc == KEY_ENTER);
 	int key = enter ? KEY_ENTER : (int)wc;
-	if ((code || enter) && s->kind->key && s->kind->key(s, c, key, true)) {
+	if (s->kind->key && s->kind->key(s, c, key, code || enter)) {
 		c->dirty = true;
 		return true;
 	}

@@ -4,11 +4,14 @@
 #include "ui/sheet.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "ui/table.h"
 
 /* Each kind lives in its view_KIND.c. */
 extern const struct sheet_kind log_kind, report_kind, help_kind, detail_kind, messages_kind,
-	welcome_kind, seq_kind;
+	welcome_kind, seq_kind, table_kind;
 
 const struct sheet_kind *const sheet_kinds[SHEET__COUNT] = {
 	[SHEET_LOG] = &log_kind,
@@ -18,6 +21,7 @@ const struct sheet_kind *const sheet_kinds[SHEET__COUNT] = {
 	[SHEET_MESSAGES] = &messages_kind,
 	[SHEET_WELCOME] = &welcome_kind,
 	[SHEET_SEQ] = &seq_kind,
+	[SHEET_TABLE] = &table_kind,
 };
 
 void sheet_init(struct sheet *s, enum sheet_type type, const char *title)
@@ -35,4 +39,9 @@ void sheet_init(struct sheet *s, enum sheet_type type, const char *title)
 void sheet_free(struct sheet *s)
 {
 	doc_free(&s->doc);
+	if (s->table) {
+		table_free(s->table);
+		free(s->table);
+		s->table = NULL;
+	}
 }

@@ -18,6 +18,7 @@
 #define SHEET_MESSAGES_MAX 1000
 
 struct console;
+struct table;
 struct view;
 struct sheet;
 
@@ -29,6 +30,7 @@ enum sheet_type {
 	SHEET_MESSAGES,   /* the message line's history */
 	SHEET_WELCOME,    /* the first screen */
 	SHEET_SEQ,        /* client and server as a sequence diagram */
+	SHEET_TABLE,      /* a report's rows in aligned columns */
 	SHEET__COUNT
 };
 
@@ -62,6 +64,9 @@ struct sheet {
 	long shown;               /* lines the last draw showed */
 	uint64_t chunk;           /* DETAIL: the capture id */
 	int width;                /* SEQ: the width its lines were laid out for */
+	struct table *table;      /* TABLE: its rows (owned) */
+	char action[16];          /* TABLE: Enter runs "ACTION CELL" on column ACTION_COL */
+	int action_col;
 	const char *find;         /* what the last search looked for (highlighted) */
 };
 

@@ -69,9 +69,38 @@ wait_for "Report: inspect ./uds_socket"
 ok $? "inspect's lines open in the Report pane, titled with the command"
 screen | grep -qF "listening: yes"
 ok $? "the Report pane shows them"
-type_line "sessions"
-wait_for "#1 server stream ./uds_socket listening"
+type_line "nosuchthing 1"
+wait_for "nosuchthing"
+[ "$(screen | grep -c nosuchthing)" -eq 1 ] && screen | tail -n 2 | grep -q nosuchthing
 ok $? "a one-line result goes to the message line"
+
+# Tables from the reports' rows: aligned columns, cut with an ellipsis, sorted, Enter inspects.
+type_line "sessions"
+wait_for "Report: sessions (1 session)"
+ok $? "sessions: a table in the Report pane"
+screen | grep -E -q "#1 +server +stream +./uds_socket +listening +0"
+ok $? "one row a session, in columns"
+type_line "sockets uds_socket"
+wait_for "Report: sockets uds_socket ("
+ok $? "sockets: a table in the Report pane"
+head_col=$(screen | grep -m1 "state  *type  *inode" | sed 's/path.*//' | wc -c)
+row_col=$(screen | grep -m1 "listening  *stream .*uds_socket" | sed 's|\./uds_socket.*||' | wc -c)
+[ "$head_col" -gt 10 ] && [ "$head_col" = "$row_col" ]
+ok $? "the path column starts at the same offset in the heading and the row ($head_col, $row_col)"
+keys F5
+wait_for "[table]"
+keys s
+wait_for "sorted by state"
+ok $? "s sorts by the next column"
+keys S
+wait_for "sorted by state, descending"
+ok $? "S sorts the other way"
+keys -l "/listening"
+keys Enter
+wait_for "/listening  (n next"
+keys Enter
+wait_for "Report: inspect \"./uds_socket\""
+ok $? "Enter on the listener's row inspects it"
 
 # Zoom the Conversation, pick the client's first chunk, open it in full.
 keys Tab
@@ -127,7 +156,7 @@ type_line "client ./uds_socket"
 wait_for "Client ./uds_socket closed | received 41 B in 3 chunks"
 ok $? "200x60: the Client pane has its own long title"
 screen | grep -q "^┌─ Server ./uds_socket listening, 0 clients, got 82 B in 6 chunks" &&
-	screen | grep -q "┐┌─ Report: inspect ./uds_socket"
+	screen | grep -q "┐┌─ Report: inspect"
 ok $? "200x60: Server and Client panes on the left, the Report pane on the right"
 screen | grep -qF "chunk sizes received (bytes: chunks)"
 ok $? "200x60: the server's histogram has room for bars"
