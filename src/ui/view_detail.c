@@ -104,6 +104,12 @@ int detail_build(struct sheet *s, struct capture *cap, const struct event *ev,
 	snprintf(s->title, sizeof(s->title), "Chunk: %s %s %" PRIu64 " bytes (Esc closes)", who,
 		 ev->kind == EV_RECV ? "received" : "sent", ev->nbytes);
 	doc_addf(d, utf8, DOC_PLAIN, "%s: %s", who, words);
+	if (ev->nbytes == 0) {
+		doc_addf(d, utf8, DOC_PLAIN, "%s", ev->kind == EV_RECV
+			 ? "No bytes: the peer closed its end (the end of the stream)."
+			 : "No bytes.");
+		return 0;
+	}
 	size_t n = 0;
 	int err;
 	uint8_t *b = chunk_bytes(cap, ev, &n, &err);
