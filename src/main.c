@@ -31,7 +31,7 @@ static void usage(FILE *f)
 		"                      its first 128 bytes (--bytes preview, the default)\n"
 		"      --capture-mb N  keep the last N MiB of chunks whole (default 64; 0: none)\n"
 		"      --no-color      console: monochrome (also when NO_COLOR is set)\n"
-		"      --no-mouse      console: leave the mouse to the terminal (no clicks, no wheel)\n"
+		"      --no-mouse      console: no clicks or wheel; the mouse is the terminal's\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"

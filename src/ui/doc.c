@@ -97,7 +97,8 @@ long doc_match(const char *s, size_t len, const char *needle)
 		return -1;
 	for (size_t i = 0; i + nl <= len; i++) {
 		size_t k = 0;
-		while (k < nl && tolower((unsigned char)s[i + k]) == tolower((unsigned char)needle[k]))
+		while (k < nl &&
+		       tolower((unsigned char)s[i + k]) == tolower((unsigned char)needle[k]))
 			k++;
 		if (k == nl)
 			return (long)i;

@@ -110,7 +110,8 @@ void mouse_act(struct console *c, const struct mouse_event *m)
 		s = v->full[v->nfull - 1];
 	} else {
 		for (int p = 0; p < LAYOUT_PANES; p++)
-			if ((v->layout.shown & LAYOUT_BIT(p)) && inside(v->layout.pane[p], m->x, m->y))
+			if ((v->layout.shown & LAYOUT_BIT(p)) &&
+			    inside(v->layout.pane[p], m->x, m->y))
 				hit = (enum layout_pane)p;
 		if (hit == LAYOUT_PANES)
 			return;

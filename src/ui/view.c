@@ -158,7 +158,8 @@ static void paint_bars(const struct view *v, int top, int x, int w, const struct
 	for (unsigned k = 0; k < h->n; k++) {
 		snprintf(buf, sizeof(buf), "%11s ", h->label[k]);
 		paint_put_raw(top + (int)k, x, buf, w, v->utf8);
-		int len = barw > 0 ? (int)((h->count[k] * (uint64_t)barw + h->max - 1) / h->max) : 0;
+		uint64_t bar = (h->count[k] * (uint64_t)barw + h->max - 1) / h->max;
+		int len = barw > 0 ? (int)bar : 0;
 		attron(paint_look(LOOK_BAR));
 		for (int b = 0; b < len; b++) {
 			if (v->utf8)
@@ -280,7 +281,8 @@ static void paint_pane(struct view *v, enum layout_pane p)
 		s->kind->draw(s, v, (struct layout_rect){ top + used, x, h - used, w });
 	if (s->type == SHEET_LOG && !s->pos.follow && s->pos.back) {
 		char m[64];
-		int n = snprintf(m, sizeof(m), " %zu newer lines below (End follows) ", s->pos.back);
+		int n = snprintf(m, sizeof(m), " %zu newer lines below (End follows) ",
+				 s->pos.back);
 		if (n > 0 && n < r.w - 4)
 			paint_put(r.y + r.h - 1, r.x + r.w - 2 - n, m, (size_t)n, n);
 	}
@@ -304,7 +306,8 @@ static void paint_status(const struct view *v)
 	const char *where = v->nfull ? v->full[v->nfull - 1]->kind->name
 				     : layout_pane_name(v->focus);
 	/* The keys that matter most where the focus is; fewer when the line is short. */
-	const char *hints[] = { v->nfull ? "Esc back  / find  F10 quit" : "F1 help  F5 zoom  F10 quit",
+	const char *hints[] = { v->nfull ? "Esc back  / find  F10 quit"
+					 : "F1 help  F5 zoom  F10 quit",
 				v->nfull ? "Esc back" : "F1 help", "" };
 	int rn = 0;
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {

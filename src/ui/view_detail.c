@@ -25,7 +25,8 @@ static void text_lines(struct doc *d, const uint8_t *b, size_t len, bool utf8)
 	for (size_t i = 0; i <= len; i++) {
 		if (i == len || b[i] == '\n') {
 			if (i > start || i < len)
-				doc_add(d, (const char *)b + start, i - start, utf8, DOC_PLAIN, 0, 0);
+				doc_add(d, (const char *)b + start, i - start, utf8, DOC_PLAIN,
+					0, 0);
 			start = i + 1;
 		}
 	}

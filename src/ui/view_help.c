@@ -91,7 +91,8 @@ int help_build(struct sheet *s, const char *topic, bool utf8, int cols)
 	size_t n, tl = strlen(topic);
 	const struct cmd_entry *const *t = cmd_table(&n);
 	for (size_t i = 0; i < n; i++) {
-		if (strncmp(t[i]->name, topic, tl) != 0 || (t[i]->name[tl] && t[i]->name[tl] != ' '))
+		const char *name = t[i]->name;
+		if (strncmp(name, topic, tl) != 0 || (name[tl] && name[tl] != ' '))
 			continue;
 		for (size_t k = 0; k < d->n; k++)
 			if (d->line[k].tag == (int)i + 1) {

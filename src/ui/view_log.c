@@ -177,7 +177,7 @@ static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect 
 		int rows = text_wrap_rows(line, n, r.w, indent);
 		int first = row - rows + 1;
 		int skip = first < r.y ? r.y - first : 0;
-		attr_t a = s->pos.sel == (long)back ? paint_look(LOOK_SELECT) : paint_look(look_of(pl));
+		attr_t a = paint_look(s->pos.sel == (long)back ? LOOK_SELECT : look_of(pl));
 		paint_wrapped(line, n, first + skip, r.x, r.w, indent, a, (struct paint_mark){ 0 },
 			      v->found[0] ? v->found : NULL, skip, rows - skip);
 		row = first - 1;
@@ -248,7 +248,8 @@ static bool log_key(struct sheet *s, struct console *c, int key, bool code)
 	if (!code || n == 0)
 		return false;
 	if (key == KEY_UP || key == KEY_DOWN) {
-		long sel = s->pos.sel < 0 ? (long)s->pos.back - (key == KEY_UP ? 1 : 0) : s->pos.sel;
+		long from = (long)s->pos.back - (key == KEY_UP ? 1 : 0);
+		long sel = s->pos.sel < 0 ? from : s->pos.sel;
 		sel += key == KEY_UP ? 1 : -1;
 		s->pos.sel = sel < 0 ? 0 : sel >= (long)n ? (long)n - 1 : sel;
 		show_sel(s);

@@ -24,8 +24,10 @@ type_line "client ./uds_socket"
 wait_for "client      closing socket"
 r=0
 for side in "server #1" "client   "; do
-	for chunk in "16 bytes b'This is the mess'" "16 bytes b'age. It will be '" "9 bytes b'repeated.'"; do
-		screen | grep -E -q "$side (←|<-) received $chunk" || { r=1; echo "# missing: $side $chunk"; }
+	for chunk in "16 bytes b'This is the mess'" "16 bytes b'age. It will be '" \
+		"9 bytes b'repeated.'"; do
+		screen | grep -E -q "$side (←|<-) received $chunk" ||
+			{ r=1; echo "# missing: $side $chunk"; }
 	done
 done
 ok $r "80x24: the three chunks the server received and the three the client received, at once"
@@ -145,7 +147,8 @@ ok $? "F3 again closes it"
 $TMUX_CMD resize-window -x 80 -y 100
 keys F1
 wait_for "Keys"
-words_between "Commands (PATH" "^│Keys" | sed '1,/namespace)/d' | grep -v '^Keys$' >"$DIR/screen.words"
+words_between "Commands (PATH" "^│Keys" | sed '1,/namespace)/d' | grep -v '^Keys$' \
+	>"$DIR/screen.words"
 cmp -s "$DIR/help.words" "$DIR/screen.words"
 ok $? "80 columns: every word of the help whole (no row wrapped mid-word)"
 diff "$DIR/help.words" "$DIR/screen.words" | head -n 5 | sed 's/^/# /'
@@ -165,7 +168,8 @@ wait_for "[help]"
 screen | grep -E -q "server stop \[PATH\|ID\] +stop a server"
 ok $? "200x60: the help puts a command's help on its usage line"
 "$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
-words_between "Commands (PATH" "^│Keys" | sed '1,/namespace)/d' | grep -v '^Keys$' >"$DIR/screen.words"
+words_between "Commands (PATH" "^│Keys" | sed '1,/namespace)/d' | grep -v '^Keys$' \
+	>"$DIR/screen.words"
 cmp -s "$DIR/help.words" "$DIR/screen.words"
 ok $? "200x60: every word of the help whole"
 keys q
