@@ -176,6 +176,12 @@ static bool sessions_alive(const struct app *a)
 	return a->sessions.head || !script_idle(a);
 }
 
+/* Something changes by the second: a session runs, or a live table shows. */
+static bool ticking(const struct console *c)
+{
+	return sessions_alive(&c->app) || frame_live(c);
+}
+
 /* How long poll may sleep: until the next frame is due, the next title tick, the next look
  * at a pending script line, or the end of a flood's quiet time, whichever comes first. */
 static int wait_ms(const struct console *c, uint64_t t, bool bus_quiet)
@@ -184,7 +190,7 @@ static int wait_ms(const struct console *c, uint64_t t, bool bus_quiet)
 	if (c->dirty) {
 		uint64_t due = c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS;
 		timeout = due > t ? (int)((due - t + NS_PER_MS - 1) / NS_PER_MS) : 0;
-	} else if (sessions_alive(&c->app)) {
+	} else if (ticking(c)) {
 		timeout = c->next_tick > t ? (int)((c->next_tick - t) / NS_PER_MS) + 1 : 0;
 	}
 	/* A pending wait or expect is looked at every few ms. */
@@ -213,10 +219,11 @@ static void drain_bus(struct console *c)
 static void paint(struct console *c)
 {
 	uint64_t t = now_ns();
-	if (sessions_alive(&c->app) && t >= c->next_tick) {
+	if (ticking(c) && t >= c->next_tick) {
 		c->next_tick = t + CONSOLE_TICK_MS * NS_PER_MS;
 		if (titles_refresh(&c->titles, &c->app, &c->v))
 			c->dirty = true;
+		frame_refresh(c);
 	}
 	if (c->dirty && t >= c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS) {
 		frame(c);

@@ -32,6 +32,7 @@ struct console {
 	bool collecting;
 	struct doc result;
 	char running[200];   /* the line being run, for a report's title */
+	bool refreshing;     /* a live table's command runs again */
 	bool mouse;          /* report clicks and the wheel (--no-mouse: off) */
 	uint32_t sizes_session[2];   /* whose chunk sizes view.sizes counts: server, client */
 };

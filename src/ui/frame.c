@@ -12,6 +12,8 @@
 
 #include "core/inspect_report.h"
 #include "core/render.h"
+#include "core/cmd.h"
+#include "core/script.h"
 #include "ui/console_impl.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
@@ -183,23 +185,51 @@ static void report_line(void *ctx, const struct render_line *l)
 	doc_add(&c->result, l->text, l->len, c->v.utf8, look, l->mark_off, l->mark_len);
 }
 
-/* A table (sockets, sessions) in the Report pane, focused; Enter on a socket inspects it. */
+/* A refreshed table takes the old one's place: same sort, same selected row, same top. */
+static void table_swap(struct sheet *s, struct table *t)
+{
+	struct table *old = s->table;
+	if (old->sort_col >= 0)
+		table_sort(t, old->sort_col, old->sort_desc);
+	table_free(old);
+	free(old);
+	s->table = t;
+	if (s->sel >= (long)t->n)
+		s->sel = (long)t->n - 1;
+}
+
+static void table_title(struct console *c, struct sheet *s, const struct report *r)
+{
+	size_t n = s->table->n;
+	if (r->kind == REPORT_SOCKETS)
+		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu rows, %zu listening; F5 "
+			 "zoom: s sorts, Enter inspects)", s->refresh, n, r->sockets->listening);
+	else
+		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s)", s->refresh,
+			 n, n == 1 ? "" : "s");
+	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
+}
+
+/* A table (sockets, sessions) in the Report pane, focused; Enter on a socket inspects it.
+ * Refreshing, only the rows (and the counts in the title) change. */
 static void report_table(struct console *c, const struct report *r, struct table *t)
 {
 	struct sheet *s = &c->v.slot[LAYOUT_REPORT];
+	c->dirty = true;
+	if (c->refreshing && s->type == SHEET_TABLE) {
+		table_swap(s, t);
+		table_title(c, s, r);
+		return;
+	}
 	sheet_free(s);
 	sheet_init(s, SHEET_TABLE, "");
 	s->table = t;
+	snprintf(s->refresh, sizeof(s->refresh), "%s", c->running);
 	if (r->kind == REPORT_SOCKETS) {
 		snprintf(s->action, sizeof(s->action), "inspect");
 		s->action_col = TABLE_SOCKETS_PATH;
-		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu rows, %zu listening; F5 "
-			 "zoom: s sorts, Enter inspects)", c->running, t->n, r->sockets->listening);
-	} else {
-		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s)", c->running,
-			 t->n, t->n == 1 ? "" : "s");
 	}
-	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
+	table_title(c, s, r);
 	c->v.focus = LAYOUT_REPORT;
 	console_relayout(c);
 }
@@ -259,6 +289,29 @@ void frame_result_end(struct console *c, const char *line)
 	if (c->v.focus != LAYOUT_REPORT)
 		c->v.focus = LAYOUT_REPORT;
 	console_relayout(c);
+}
+
+bool frame_live(const struct console *c)
+{
+	const struct sheet *s = &c->v.slot[LAYOUT_REPORT];
+	return s->type == SHEET_TABLE && s->refresh[0] &&
+	       ((c->v.layout.shown & LAYOUT_BIT(LAYOUT_REPORT)) ||
+		(c->v.nfull && c->v.full[c->v.nfull - 1] == s));
+}
+
+void frame_refresh(struct console *c)
+{
+	if (!frame_live(c) || c->collecting || !script_idle(&c->app))
+		return;
+	char line[sizeof(c->running)];
+	snprintf(line, sizeof(line), "%s", c->v.slot[LAYOUT_REPORT].refresh);
+	/* Quietly: what it says besides its report is dropped. */
+	c->refreshing = true;
+	frame_result_begin(c, line);
+	cmd_run_line(&c->app, line);
+	c->collecting = false;
+	doc_clear(&c->result);
+	c->refreshing = false;
 }
 
 /* ---- events ---- */

@@ -4,6 +4,8 @@
 #ifndef UDSCOPE_UI_FRAME_H
 #define UDSCOPE_UI_FRAME_H
 
+#include <stdbool.h>
+
 struct console;
 struct event;
 
@@ -17,6 +19,10 @@ void frame_event(struct console *c, const struct event *ev);
 /* Around a typed line: its own lines are its result, shown when it ends (LINE names it). */
 void frame_result_begin(struct console *c, const char *line);
 void frame_result_end(struct console *c, const char *line);
+/* Whether a live table (sockets, sessions) shows; refresh it (its command run again, quietly,
+ * its sort, selection and place kept). */
+bool frame_live(const struct console *c);
+void frame_refresh(struct console *c);
 /* Focus the next (STEP 1) or previous (-1) pane shown. */
 void frame_focus_step(struct console *c, int step);
 

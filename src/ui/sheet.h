@@ -65,6 +65,7 @@ struct sheet {
 	uint64_t chunk;           /* DETAIL: the capture id */
 	int width;                /* SEQ: the width its lines were laid out for */
 	struct table *table;      /* TABLE: its rows (owned) */
+	char refresh[200];        /* TABLE: the command that made it, run again every second */
 	char action[16];          /* TABLE: Enter runs "ACTION CELL" on column ACTION_COL */
 	int action_col;
 	const char *find;         /* what the last search looked for (highlighted) */

@@ -89,6 +89,12 @@ head_col=$(screen | grep -m1 "state  *type  *inode" | sed 's/path.*//' | wc -c)
 row_col=$(screen | grep -m1 "listening  *stream .*uds_socket" | sed 's|\./uds_socket.*||' | wc -c)
 [ "$head_col" -gt 10 ] && [ "$head_col" = "$row_col" ]
 ok $? "the path column starts at the same offset in the heading and the row ($head_col, $row_col)"
+# Live: a listener that appears after the command shows within a second or two, untyped.
+(cd "$DIR" && exec "$UDSCOPE" --batch -e "server start ./uds_socket_late" -e "wait 6" \
+	>/dev/null 2>&1) &
+late=$!   # the subshell execs udscope: this is its pid
+wait_for "pid $late (udscope)" 10
+ok $? "the sockets table refreshes by itself (a listener started later shows)"
 keys F5
 wait_for "[table]"
 keys s
