@@ -34,11 +34,47 @@ static void find(struct console *c, int dir)
 	c->dirty = true;
 }
 
+/* The sockets table's filter, as typed so far: the command runs again with it. */
+static void filter_apply(struct console *c)
+{
+	struct view *v = &c->v;
+	struct sheet *s = v->full[v->nfull - 1];
+	char q[sizeof(v->search) * 2 + 3];
+	size_t o = 0;
+	q[o++] = '"';
+	for (const char *p = v->search; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			q[o++] = '\\';
+		q[o++] = *p;
+	}
+	q[o++] = '"';
+	q[o] = '\0';
+	snprintf(s->refresh, sizeof(s->refresh), "sockets%s%s", v->search[0] ? " " : "",
+		 v->search[0] ? q : "");
+	frame_refresh(c);
+}
+
 void search_key(struct console *c, wint_t wc, bool code)
 {
 	struct view *v = &c->v;
 	size_t n = strlen(v->search);
-	if ((!code && (wc == '\r' || wc == '\n')) || (code && wc == KEY_ENTER)) {
+	bool enter = (!code && (wc == '\r' || wc == '\n')) || (code && wc == KEY_ENTER);
+	if (v->filtering) {
+		if (enter || (!code && wc == ESC)) {
+			v->searching = v->filtering = false;
+		} else if ((code && wc == KEY_BACKSPACE) || (!code && (wc == 127 || wc == 8))) {
+			if (n)
+				v->search[n - 1] = '\0';
+			filter_apply(c);
+		} else if (!code && wc >= 0x20 && wc < 0x7f && n + 1 < sizeof(v->search)) {
+			v->search[n] = (char)wc;
+			v->search[n + 1] = '\0';
+			filter_apply(c);
+		}
+		c->dirty = true;
+		return;
+	}
+	if (enter) {
 		v->searching = false;
 		if (n)
 			snprintf(v->found, sizeof(v->found), "%s", v->search);
@@ -86,6 +122,14 @@ bool full_key(struct console *c, wint_t wc, bool code)
 	case 'n':
 	case 'N':
 		find(c, wc == 'n' ? 1 : -1);
+		return true;
+	case 'f':
+		/* The sockets table: filter as you type (the sockets command's FILTER). */
+		if (s->type != SHEET_TABLE || strncmp(s->refresh, "sockets", 7) != 0)
+			return true;
+		v->searching = v->filtering = true;
+		v->search[0] = '\0';
+		c->dirty = true;
 		return true;
 	default:
 		/* Control keys (Ctrl-C, Ctrl-L, Ctrl-Z) are the table's; letters mean nothing

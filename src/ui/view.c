@@ -344,7 +344,8 @@ void view_draw_prompt(struct view *v)
 	clrtoeol();
 	if (v->searching) {
 		char s[96];
-		snprintf(s, sizeof(s), "/%s", v->search);
+		snprintf(s, sizeof(s), "%s%s", v->filtering ? "filter (Enter ends): " : "/",
+			 v->search);
 		paint_put_raw(r.y, 0, s, r.w, v->utf8);
 		int cx = text_width(s, strlen(s));
 		move(r.y, cx < r.w ? cx : r.w - 1);

@@ -84,6 +84,7 @@ screen | grep -E -q "#1 +server +stream +./uds_socket +listening +0"
 ok $? "one row a session, in columns"
 type_line "sockets uds_socket"
 wait_for "Report: sockets uds_socket ("
+console=$(pgrep -P "$(cat "$DIR/shell.pid")" | head -n 1)
 ok $? "sockets: a table in the Report pane"
 head_col=$(screen | grep -m1 "state  *type  *inode" | sed 's/path.*//' | wc -c)
 row_col=$(screen | grep -m1 "listening  *stream .*uds_socket" | sed 's|\./uds_socket.*||' | wc -c)
@@ -91,7 +92,7 @@ row_col=$(screen | grep -m1 "listening  *stream .*uds_socket" | sed 's|\./uds_so
 ok $? "the path column starts at the same offset in the heading and the row ($head_col, $row_col)"
 # Live: a listener that appears after the command shows within a second or two, untyped.
 (cd "$DIR" && exec "$UDSCOPE" --batch -e "server start ./uds_socket_late" -e "wait 6" \
-	>/dev/null 2>&1) &
+	</dev/null >/dev/null 2>&1) &
 late=$!   # the subshell execs udscope: this is its pid
 wait_for "pid $late (udscope)" 10
 ok $? "the sockets table refreshes by itself (a listener started later shows)"
@@ -103,6 +104,17 @@ ok $? "s sorts by the next column"
 keys S
 wait_for "sorted by state, descending"
 ok $? "S sorts the other way"
+keys f
+keys -l "_late"
+wait_for "Report: sockets \"_late\"" && wait_for "pid $late (udscope)"
+r=$?
+screen | grep -q "pid $console (udscope)" && r=1
+ok $r "f filters as you type: only the late listener is left"
+keys Enter
+keys f
+keys -l "uds_socket"
+wait_for "Report: sockets \"uds_socket\" ("
+keys Enter
 keys -l "/listening"
 keys Enter
 wait_for "/listening  (n next"
