@@ -191,6 +191,7 @@ static void table_swap(struct sheet *s, struct table *t)
 	struct table *old = s->table;
 	if (old->sort_col >= 0)
 		table_sort(t, old->sort_col, old->sort_desc);
+	t->first = old->first;
 	table_free(old);
 	free(old);
 	s->table = t;

@@ -175,7 +175,7 @@ static const struct key keys[] = {
 	  "Enter opens its chunk in full (hex dump, text, the connection's bytes joined)" },
 	{ 0, false, NULL, NULL, "/ n N", "in a full-screen view: search, next, previous" },
 	{ 0, false, NULL, NULL, "s S f", "in a zoomed table: sort by the next column, the other "
-	  "way; filter the sockets as you type" },
+	  "way; filter the sockets as you type (Left, Right: scroll the columns)" },
 	{ 0, false, NULL, NULL, "Esc q", "in a full-screen view: close it" },
 	{ 0, false, NULL, NULL, "mouse", "click focuses a pane, the wheel scrolls (--no-mouse: "
 	  "off)" },

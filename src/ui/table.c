@@ -97,8 +97,10 @@ void table_sort(struct table *t, int col, bool desc)
 
 void table_widths(const struct table *t, int width, int *w)
 {
-	int total = t->ncols - 1;
-	for (int c = 0; c < t->ncols; c++) {
+	int total = t->ncols - 1 - t->first;
+	for (int c = 0; c < t->first; c++)
+		w[c] = 0;
+	for (int c = t->first; c < t->ncols; c++) {
 		w[c] = text_width(t->head[c], strlen(t->head[c]));
 		for (size_t r = 0; r < t->n; r++) {
 			const char *s = table_cell(t, r, c);
@@ -108,15 +110,15 @@ void table_widths(const struct table *t, int width, int *w)
 		}
 		total += w[c];
 	}
-	if (t->flex >= 0 && total > width && w[t->flex] > TABLE_FLEX_MIN) {
+	if (t->flex >= t->first && total > width && w[t->flex] > TABLE_FLEX_MIN) {
 		int give = total - width, room = w[t->flex] - TABLE_FLEX_MIN;
 		give = give < room ? give : room;
 		w[t->flex] -= give;
 		total -= give;
 	}
 	while (total > width) {
-		int widest = 0;
-		for (int c = 1; c < t->ncols; c++)
+		int widest = t->first;
+		for (int c = t->first + 1; c < t->ncols; c++)
 			if (w[c] > w[widest])
 				widest = c;
 		if (w[widest] <= 3)
@@ -161,9 +163,9 @@ size_t table_line(const struct table *t, long row, const int *w, bool utf8, char
 		  size_t outsz)
 {
 	size_t o = 0;
-	for (int c = 0; c < t->ncols; c++) {
+	for (int c = t->first; c < t->ncols; c++) {
 		const char *s = row < 0 ? t->head[c] : table_cell(t, (size_t)row, c);
-		if (c && o + 1 < outsz)
+		if (c > t->first && o + 1 < outsz)
 			out[o++] = ' ';
 		o += fit(s, w[c], t->number[c], utf8, out + o, outsz - o);
 	}

@@ -19,6 +19,7 @@ struct table {
 	size_t n, alloc;
 	int sort_col;                  /* -1: as added */
 	bool sort_desc;
+	int first;                     /* the columns before it are scrolled out to the left */
 };
 
 /* NCOLS columns named HEADS (NUMBER marks the numeric ones; NULL: none). */
@@ -32,9 +33,10 @@ const char *table_cell(const struct table *t, size_t row, int col);
 /* Sort the rows by COL (numbers by value, text by bytes), DESC for the other way; stable. */
 void table_sort(struct table *t, int col, bool desc);
 
-/* Column widths for WIDTH columns (one space between columns): each column as wide as its
- * widest cell or heading; when that is too wide, the flexible column gives way down to
- * TABLE_FLEX_MIN, then the widest columns are cut, never below 3. */
+/* Column widths for WIDTH columns (one space between columns), from column FIRST on (the ones
+ * before get 0): each column as wide as its widest cell or heading; when that is too wide,
+ * the flexible column gives way down to TABLE_FLEX_MIN, then the widest columns are cut,
+ * never below 3. */
 void table_widths(const struct table *t, int width, int *w);
 /* Row ROW (-1: the headings) as one line for widths W: each cell padded to its width (numbers
  * on the right), a cell too long cut with an ellipsis. Returns the length. */

@@ -116,6 +116,12 @@ static bool table_key(struct sheet *s, struct console *c, int key, bool code)
 		act(s, c);
 		return true;
 	}
+	if (code && (key == KEY_LEFT || key == KEY_RIGHT)) {
+		/* Columns scroll out to the left: the ones after them get the room. */
+		int f = t->first + (key == KEY_RIGHT ? 1 : -1);
+		t->first = f < 0 ? 0 : f >= t->ncols ? t->ncols - 1 : f;
+		return true;
+	}
 	if (!code && (key == 's' || key == 'S')) {
 		int col = t->sort_col + 1 >= t->ncols ? 0 : t->sort_col + 1;
 		table_sort(t, key == 's' ? col : (t->sort_col < 0 ? 0 : t->sort_col), key == 'S');

@@ -104,6 +104,13 @@ ok $? "s sorts by the next column"
 keys S
 wait_for "sorted by state, descending"
 ok $? "S sorts the other way"
+keys Right
+wait_gone "│state "
+screen | grep -q "^│type  *inode"
+ok $? "Right scrolls the first column out to the left"
+keys Left
+wait_for "│state "
+ok $? "Left brings it back"
 keys f
 keys -l "_late"
 wait_for "Report: sockets \"_late\"" && wait_for "pid $late (udscope)"

@@ -70,6 +70,24 @@ static void test_lines_aligned_and_cut(void **state)
 	table_free(&t);
 }
 
+static void test_scrolled_left(void **state)
+{
+	struct table t;
+	int w[TABLE_COLS_MAX];
+	char line[256];
+	fill(&t);
+	/* The state column scrolled out: the path gets its room back. */
+	t.first = 1;
+	table_widths(&t, 40, w);
+	assert_int_equal(w[0], 0);
+	assert_int_equal(w[1] + w[2] + 1, 40);
+	table_line(&t, 1, w, false, line, sizeof(line));
+	assert_string_equal(line, "     12 /run/systemd/journal/very/long/~");
+	table_line(&t, -1, w, false, line, sizeof(line));
+	assert_string_equal(line, "  inode path");
+	table_free(&t);
+}
+
 static void test_ellipsis_utf8(void **state)
 {
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
@@ -116,6 +134,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_widths_fit),
 		cmocka_unit_test(test_lines_aligned_and_cut),
+		cmocka_unit_test(test_scrolled_left),
 		cmocka_unit_test(test_ellipsis_utf8),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_cells_sanitized),
