@@ -10,6 +10,7 @@
 #include "ui/console_impl.h"
 #include "ui/frame.h"
 #include "ui/mouse.h"
+#include "ui/table.h"
 
 #define ESC 27
 /* Rows the wheel moves a sheet. */
@@ -162,6 +163,13 @@ void mouse_act(struct console *c, const struct mouse_event *m)
 		s = &v->slot[hit];
 	}
 	if (m->what == MOUSE_CLICK) {
+		struct layout_rect r = hit != LAYOUT_PANES ? v->layout.pane[hit] : v->layout.area;
+		if (s->type == SHEET_TABLE && m->y >= r.y + 2 && m->y < r.y + r.h - 1) {
+			/* Under the box's top and the headings: a row of the table. */
+			long row = s->top + (m->y - r.y - 2);
+			s->sel = row < (long)s->table->n ? row : s->sel;
+			c->dirty = true;
+		}
 		if (hit != LAYOUT_PANES && hit != v->focus) {
 			v->focus = hit;
 			console_relayout(c);

@@ -177,8 +177,8 @@ static const struct key keys[] = {
 	{ 0, false, NULL, NULL, "s S f", "in a zoomed table: sort by the next column, the other "
 	  "way; filter the sockets as you type (Left, Right: scroll the columns)" },
 	{ 0, false, NULL, NULL, "Esc q", "in a full-screen view: close it" },
-	{ 0, false, NULL, NULL, "mouse", "click focuses a pane, the wheel scrolls (--no-mouse: "
-	  "off)" },
+	{ 0, false, NULL, NULL, "mouse", "click focuses a pane (and selects a table's row), the "
+	  "wheel scrolls (--no-mouse: off)" },
 	{ CTRL('l'), false, redraw, NULL, "Ctrl-L", "redraw the screen" },
 	{ CTRL('c'), false, interrupt, NULL, "Ctrl-C",
 	  "clear the line; on an empty line, stop the command that waits" },

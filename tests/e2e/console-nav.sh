@@ -48,6 +48,21 @@ sgr 65 10 10
 wait_gone "newer lines below"
 ok $? "the wheel down scrolls it forward to the newest again"
 
+# A click on a table's row selects it; Enter (zoomed) inspects it.
+type_line "sockets ./s"
+wait_for "Report: sockets ./s ("
+# At 120 columns the Report pane is the right column: click near its right edge.
+screen | grep -q "┐┌─ Report: sockets"
+ok $? "the table is the right column"
+row=$(screen | grep -n "listening  *stream .* \./s " | head -n 1 | cut -d: -f1)
+sgr 0 110 "$row"
+keys F5
+wait_for "[table]"
+keys Enter
+wait_for "Report: inspect \"./s\""
+ok $? "a click selects a table's row; Enter inspects that socket"
+keys Tab
+
 # Zoom and search a log: / n N.
 keys F5
 wait_for "[log]"
