@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "complete.h"
+#include "initfile.h"
+#include "version.h"
 #include "core/app.h"
 #include "core/event.h"
 #include "core/sysio.h"
@@ -25,6 +28,8 @@ static void usage(FILE *f)
 		"  -b, --batch         run headless: events as lines on stdout, commands from\n"
 		"                      -e and then standard input\n"
 		"  -e, --exec CMD      run CMD at start (repeatable, in order)\n"
+		"  -n, --no-init       do not run the init file ($XDG_CONFIG_HOME/udscope/init,\n"
+		"                      by default ~/.config/udscope/init) before the -e commands\n"
 		"  -t, --timestamps    batch: prefix each line with seconds since start\n"
 		"      --json          batch: one JSON object per event\n"
 		"      --bytes full    batch: show each chunk whole (from the capture store), not\n"
@@ -45,6 +50,7 @@ static void usage(FILE *f)
 		"  inspect PATH [--as USER]\n"
 		"  sockets [FILTER]\n"
 		"  pair [MESSAGE [REPLY]] [--type stream|seqpacket|dgram]\n"
+		"  set [NAME [VALUE]] (colors, mouse, capture-mb, chunk)\n"
 		"  help [COMMAND] | quit\n"
 		"\n"
 		"Exit status: 0 when every command succeeded, 1 when one failed (or writing the\n"
@@ -83,10 +89,33 @@ static int stdout_done(void)
 	return 0;
 }
 
+/* The options: --help's, and what --complete offers. */
+static const struct option longopts[] = {
+	{ "batch", no_argument, NULL, 'b' },
+	{ "exec", required_argument, NULL, 'e' },
+	{ "no-init", no_argument, NULL, 'n' },
+	{ "timestamps", no_argument, NULL, 't' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "no-color", no_argument, NULL, 'C' },
+	{ "no-mouse", no_argument, NULL, 'N' },
+	{ "bytes", required_argument, NULL, 'B' },
+	{ "capture-mb", required_argument, NULL, 'M' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* --bytes' values, for completion too. */
+static const char *const bytes_choices[] = { "full", "preview", NULL };
+static const struct complete_values value_choices[] = { { 'B', bytes_choices }, { 0, NULL } };
+
 /* What the command line asks for. */
 struct options {
 	struct batch_opts bo;
-	bool batch, no_color, no_mouse;
+	bool batch, no_color, no_init, no_mouse;
+	const char *capture_mb;   /* --capture-mb, checked */
+	char *init_line;          /* the init file's source line, before the -e lines */
+	char set_line[64];        /* then --capture-mb again: the command line wins */
 };
 
 /* One option's value: --bytes, --capture-mb. Returns 0, or 2 after a one-line error. */
@@ -95,11 +124,11 @@ static int option_value(struct options *o, int c, const char *arg)
 	unsigned long mb;
 	switch (c) {
 	case 'B':
-		if (strcmp(arg, "full") != 0 && strcmp(arg, "preview") != 0) {
+		if (strcmp(arg, bytes_choices[0]) != 0 && strcmp(arg, bytes_choices[1]) != 0) {
 			fprintf(stderr, "udscope: --bytes takes full or preview, not '%s'\n", arg);
 			return 2;
 		}
-		o->bo.full_bytes = strcmp(arg, "full") == 0;
+		o->bo.full_bytes = strcmp(arg, bytes_choices[0]) == 0;
 		return 0;
 	case 'M':
 		if (sysio_parse_ulong(arg, 10, 0, 1u << 20, &mb) < 0) {
@@ -108,6 +137,7 @@ static int option_value(struct options *o, int c, const char *arg)
 			return 2;
 		}
 		app_capture_budget((size_t)mb << 20);
+		o->capture_mb = arg;
 		return 0;
 	default:
 		return 2;
@@ -118,24 +148,12 @@ static int option_value(struct options *o, int c, const char *arg)
  * (--help, --version, a usage error). */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-		{ "batch", no_argument, NULL, 'b' },
-		{ "exec", required_argument, NULL, 'e' },
-		{ "timestamps", no_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "no-color", no_argument, NULL, 'C' },
-		{ "no-mouse", no_argument, NULL, 'N' },
-		{ "bytes", required_argument, NULL, 'B' },
-		{ "capture-mb", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c;
-	while ((c = getopt_long(argc, argv, "be:thV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "be:nthV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'e': o->bo.exec[o->bo.nexec++] = optarg; break;
+		case 'n': o->no_init = true; break;
 		case 't': o->bo.timestamps = true; break;
 		case 'j': o->bo.json = true; break;
 		case 'C': o->no_color = true; break;
@@ -146,7 +164,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return 2;
 			break;
 		case 'h': usage(stdout); return stdout_done();
-		case 'V': printf("%s\n", PACKAGE_STRING); return stdout_done();
+		case 'V': version_print(stdout); return stdout_done();
 		default: usage(stderr); return 2;
 		}
 	}
@@ -162,6 +180,32 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/* Unless -n: the init file's `source` line first, then --capture-mb again as a `set` line
+ * (the command line wins over the init file), then the -e lines. EXEC has room for two more.
+ * Returns 0, or 1 after an error line. */
+static int init_first(struct options *o)
+{
+	int err;
+	if (o->no_init || !(o->init_line = initfile_source_line(&err))) {
+		if (o->no_init || !err)
+			return 0;
+		fprintf(stderr, "udscope: init file: %s (%s)\n", strerror(err),
+			event_errno_name(err));
+		return 1;
+	}
+	int k = 0;
+	char *first[2];
+	first[k++] = o->init_line;
+	if (o->capture_mb) {
+		snprintf(o->set_line, sizeof(o->set_line), "set capture-mb %s", o->capture_mb);
+		first[k++] = o->set_line;
+	}
+	memmove(o->bo.exec + k, o->bo.exec, (size_t)o->bo.nexec * sizeof(char *));
+	memcpy(o->bo.exec, first, (size_t)k * sizeof(char *));
+	o->bo.nexec += k;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* Before anything opens a descriptor. */
@@ -169,13 +213,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "udscope: cannot hold a closed standard descriptor with /dev/null\n");
 		return 1;
 	}
+	/* The bash completion script's question, before any option is parsed. */
+	if (argc >= 2 && strcmp(argv[1], "--complete") == 0)
+		return complete_print(stdout, longopts, value_choices, argc - 2, argv + 2);
 	struct options o = { 0 };
-	o.bo.exec = calloc((size_t)argc + 1, sizeof(char *));
+	o.bo.exec = calloc((size_t)argc + 3, sizeof(char *));
 	if (!o.bo.exec) {
 		fprintf(stderr, "udscope: out of memory\n");
 		return 1;
 	}
 	int rc = parse_options(argc, argv, &o);
+	if (rc < 0 && init_first(&o))
+		rc = 1;
 	if (rc < 0) {
 		/* A peer that hangs up must be an event, never a fatal signal. */
 		signal(SIGPIPE, SIG_IGN);
@@ -188,5 +237,6 @@ int main(int argc, char **argv)
 		}
 	}
 	free(o.bo.exec);
+	free(o.init_line);
 	return rc;
 }

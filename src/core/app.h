@@ -9,6 +9,7 @@
 #include "core/report.h"
 #include "core/script.h"
 #include "core/session.h"
+#include "core/settings.h"
 
 struct server;
 struct client;
@@ -50,6 +51,7 @@ struct app {
 				      * its session alone until app_release_wait */
 	struct script script;        /* the command lines queued, in order */
 	struct app_timer timer;
+	struct settings settings;    /* what `set` changed (core/settings.h); zero: defaults */
 	bool ordered;                /* every line waits for what it started (batch) */
 	bool quit;
 };

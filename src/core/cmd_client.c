@@ -31,7 +31,7 @@ static int client_run(struct app *app, const struct cmd_args *a)
 	bool ok;
 	struct client_opts o = {
 		.type = cmd_socktype(a),
-		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
+		.chunk = (unsigned)cmd_num(a, "chunk", settings_chunk(&app->settings)),
 		.oneshot = true,
 		.timeout_ms = (int)cmd_num(a, "timeout", 0) * 1000,
 		.capture = app->capture,

@@ -29,7 +29,7 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 	bool ok;
 	struct client_opts o = {
 		.type = cmd_socktype(a),
-		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
+		.chunk = (unsigned)cmd_num(a, "chunk", settings_chunk(&app->settings)),
 		.capture = app->capture,
 	};
 	o.bind = cmd_bind(app, a, "connect", o.type, &local, &ok);

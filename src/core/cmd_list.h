@@ -13,7 +13,7 @@ extern const struct cmd_entry cmd_inspect_entry, cmd_sockets_entry;
 extern const struct cmd_entry cmd_pair_entry;
 
 extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry,
-	cmd_sessions_entry;
+	cmd_sessions_entry, cmd_set_entry;
 
 #define CMD_LIST \
 	CMD_ENTRY(cmd_server_start_entry) \
@@ -30,6 +30,7 @@ extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry
 	CMD_ENTRY(cmd_sockets_entry) \
 	CMD_ENTRY(cmd_pair_entry) \
 	CMD_ENTRY(cmd_sessions_entry) \
+	CMD_ENTRY(cmd_set_entry) \
 	CMD_ENTRY(cmd_help_entry) \
 	CMD_ENTRY(cmd_quit_entry)
 

@@ -25,7 +25,7 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 	}
 	struct server_opts o = {
 		.type = cmd_socktype(a),
-		.chunk = (unsigned)cmd_num(a, "chunk", SERVER_CHUNK_DEFAULT),
+		.chunk = (unsigned)cmd_num(a, "chunk", settings_chunk(&app->settings)),
 		.backlog = (int)cmd_num(a, "backlog", SERVER_BACKLOG_DEFAULT),
 		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
 		.capture = app->capture,

@@ -99,6 +99,29 @@ void console_mouse(struct console *c, bool on)
 		c->mouse = false;   /* a terminal we cannot write to has no mouse either */
 }
 
+/* `set mouse` and `set colors` (at the prompt or in the init file) take effect at once. */
+static void settings_apply(struct console *c)
+{
+	const struct settings *st = &c->app.settings;
+	if (settings_generation(st) == c->settings_seen)
+		return;
+	c->settings_seen = settings_generation(st);
+	bool mouse = c->mouse_allowed && settings_mouse(st);
+	if (mouse != c->mouse) {
+		if (!mouse)
+			console_mouse(c, false);
+		c->mouse = mouse;
+		if (mouse)
+			console_mouse(c, true);
+	}
+	bool color = c->color_allowed && settings_colors(st);
+	if (color != c->v.color) {
+		view_init(&c->v, color, c->v.utf8);
+		clearok(curscr, TRUE);
+	}
+	c->dirty = true;
+}
+
 void console_suspend(struct console *c)
 {
 	console_mouse(c, false);
@@ -219,6 +242,7 @@ static void drain_bus(struct console *c)
 static void paint(struct console *c)
 {
 	uint64_t t = now_ns();
+	settings_apply(c);
 	if (ticking(c) && t >= c->next_tick) {
 		c->next_tick = t + CONSOLE_TICK_MS * NS_PER_MS;
 		if (titles_refresh(&c->titles, &c->app, &c->v))
@@ -398,7 +422,8 @@ int console_run(char **exec, int nexec, bool no_color, bool no_mouse)
 	struct console *c = console_new();
 	if (!c)
 		return 1;
-	c->mouse = !no_mouse;
+	c->mouse = c->mouse_allowed = !no_mouse;
+	c->color_allowed = !no_color;
 	int rc = 1;
 	/* Before any session thread exists, so every thread inherits the mask and the
 	 * signals reach only the signal fd. */

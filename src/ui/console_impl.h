@@ -33,7 +33,10 @@ struct console {
 	struct doc result;
 	char running[200];   /* the line being run, for a report's title */
 	bool refreshing;     /* a live table's command runs again */
-	bool mouse;          /* report clicks and the wheel (--no-mouse: off) */
+	bool mouse;          /* report clicks and the wheel now (--no-mouse, set mouse off: not) */
+	bool mouse_allowed;  /* --no-mouse was not given */
+	bool color_allowed;  /* --no-color was not given, NO_COLOR not set */
+	unsigned settings_seen;      /* app.settings' generation the console follows */
 	uint32_t sizes_session[2];   /* whose chunk sizes view.sizes counts: server, client */
 };
 

@@ -18,9 +18,10 @@ void view_init(struct view *v, bool color, bool utf8)
 {
 	v->color = color && has_colors();
 	v->utf8 = utf8;
-	if (v->color) {
+	if (v->color && !v->color_started) {
 		start_color();
 		use_default_colors();
+		v->color_started = true;
 	}
 	paint_init(v->color);
 }

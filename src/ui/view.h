@@ -46,6 +46,7 @@ struct view {
 	bool talk;                /* the Conversation pane stands for Server and Client */
 	bool hex;                 /* F2: chunks as hex + ASCII */
 	bool color;
+	bool color_started;       /* start_color was called (once per screen) */
 	bool utf8;                /* the locale is UTF-8: arrows, blocks and typed UTF-8 show */
 	bool searching;           /* '/' was typed in a full-screen sheet: the line edits FIND */
 	bool filtering;           /* ... or 'f' in the sockets table: it edits the filter */
@@ -66,7 +67,7 @@ struct view {
 	int head_rows;            /* rows the server header took in the last frame */
 };
 
-/* Start colours (unless monochrome). Call once after initscr. */
+/* Start colours (unless monochrome), after initscr; again to switch (set colors). */
 void view_init(struct view *v, bool color, bool utf8);
 /* Paint the whole frame into stdscr (the caller refreshes). */
 void view_draw(struct view *v);

@@ -9,6 +9,13 @@ sgr() {   # sgr BUTTON X Y: a press and a release at column X, row Y (1-based)
 	[ "$1" -lt 64 ] && keys -l "$ESC[<$1;$2;$3m"
 }
 mouse_flag() { $TMUX_CMD display -p '#{mouse_sgr_flag}'; }
+wait_mouse() {   # wait_mouse 0|1: poll the pane's SGR mouse mode until it is that
+	deadline=$(( $(date +%s) + 10 ))
+	while [ "$(mouse_flag)" != "$1" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+		sleep 0.05
+	done
+	[ "$(mouse_flag)" = "$1" ]
+}
 
 start_shell 120 40
 # In a subshell: Ctrl-Z stops the job, and EXITED is said only when the console really ends.
@@ -98,6 +105,14 @@ ok $? "and the mouse reports are back on"
 type_line "server status"
 wait_for "listening on ./s (chunk 4"
 ok $? "the console takes commands after fg"
+
+# set mouse off / on at the prompt: at once.
+type_line "set mouse off"
+wait_mouse 0
+ok $? "set mouse off: the mouse reports stop at once"
+type_line "set mouse on"
+wait_mouse 1
+ok $? "set mouse on: back"
 
 # A failed client: the Client title is its, not the previous session's totals.
 type_line "client ./nope"

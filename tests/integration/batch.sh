@@ -93,7 +93,7 @@ bounded "$U" --bogus </dev/null >"$D/out" 2>"$D/err"
 check "unknown option: exit 2 with usage on stderr" sh -c "[ $rc -eq 2 ] && grep -q '^Usage: udscope' '$D/err' && [ ! -s '$D/out' ]"
 
 # 7: --version and --help.
-check "--version" sh -c "timeout $W '$U' --version | grep -qx 'udscope [0-9.]*'"
+check "--version: the version, then the libraries" sh -c "timeout $W '$U' --version >'$D/out' && head -n 1 '$D/out' | grep -qxE 'udscope [0-9]+[.][0-9]+[.][0-9]+(-[0-9]+)?(-g[0-9a-f]+)?(-dirty)?' && grep -qE '^ncurses [0-9]' '$D/out' && grep -qE '^readline [0-9]' '$D/out'"
 check "--help lists --batch and --exec" sh -c "timeout $W '$U' --help | grep -q -- '--exec CMD' && timeout $W '$U' --help | grep -q -- '--batch'"
 
 # 9: -t adds a time column.
