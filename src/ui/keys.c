@@ -22,6 +22,8 @@
 #define KEYS_PER_WAKE 512
 
 #define CTRL(ch) ((ch) & 0x1f)
+/* How long the rest of a mouse report may take to come, piece by piece. */
+#define MOUSE_WAIT_MS 100
 
 /* One key. A key without an action belongs to readline: it gets FEED, the escape sequence
  * curses decoded the key from, or else the typed character itself. A key without a name is
@@ -262,18 +264,27 @@ static void escape(struct console *c)
 	int got[MOUSE_REPORT_MAX];
 	size_t n = 0;
 	int k;
-	while (n < sizeof(buf) && (k = getch()) != ERR) {
+	for (;;) {
+		/* Once "[<" came, the rest of the report is on its way: a busy machine may hand
+		 * it over in pieces, so wait a little for each (never for a lone Esc). */
+		timeout(n >= 2 ? MOUSE_WAIT_MS : 0);
+		k = n < sizeof(buf) ? getch() : ERR;
+		if (k == ERR)
+			break;
 		got[n] = k;
 		buf[n++] = (char)k;
 		if (k > 0x7f || (n > 2 && (k == 'M' || k == 'm')) || (n == 1 && k != '[') ||
 		    (n == 2 && k != '<'))
 			break;
 	}
+	nodelay(stdscr, TRUE);
 	struct mouse_event m;
 	if (n && mouse_parse(buf, n, &m) == n) {
 		mouse_act(c, &m);
 		return;
 	}
+	if (n > 2 && buf[0] == '[' && buf[1] == '<' && (buf[n - 1] == 'M' || buf[n - 1] == 'm'))
+		return;   /* a mouse report we cannot read: never typed into the line */
 	key_run(c, 27, false);
 	for (size_t i = 0; i < n; i++)
 		key_run(c, (wint_t)got[i], got[i] >= KEY_MIN);

@@ -117,9 +117,11 @@ void table_widths(const struct table *t, int width, int *w)
 		total -= give;
 	}
 	while (total > width) {
+		/* The widest gives a column; of equals, the rightmost (the first columns name
+		 * the row). */
 		int widest = t->first;
 		for (int c = t->first + 1; c < t->ncols; c++)
-			if (w[c] > w[widest])
+			if (w[c] >= w[widest])
 				widest = c;
 		if (w[widest] <= 3)
 			break;

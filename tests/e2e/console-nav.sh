@@ -61,7 +61,8 @@ wait_for "Report: sockets ./s ("
 # At 120 columns the Report pane is the right column: click near its right edge.
 screen | grep -q "┐┌─ Report: sockets"
 ok $? "the table is the right column"
-row=$(screen | grep -n "listening  *stream .* \./s " | head -n 1 | cut -d: -f1)
+row=$(screen | grep -n "│listen.* stream .* \./s " | head -n 1 | cut -d: -f1)
+[ -n "$row" ] || row=3
 sgr 0 110 "$row"
 keys F5
 wait_for "[table]"
