@@ -203,8 +203,9 @@ static void table_title(struct console *c, struct sheet *s, const struct report 
 {
 	size_t n = s->table->n;
 	if (r->kind == REPORT_SOCKETS)
-		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu rows, %zu listening; F5 "
-			 "zoom: s sorts, Enter inspects)", s->refresh, n, r->sockets->listening);
+		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu row%s, %zu listening; F5 "
+			 "zoom: s sorts, Enter inspects)", s->refresh, n, n == 1 ? "" : "s",
+			 r->sockets->listening);
 	else
 		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s)", s->refresh,
 			 n, n == 1 ? "" : "s");
