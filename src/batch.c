@@ -87,8 +87,9 @@ static bool whole_chunk(struct batch *b, const struct event *ev, size_t *n)
 		b->full = nb;
 		b->fullcap = room;
 	}
-	/* The chunk's bytes sit at the end of the buffer; the line is written before them. */
-	char *data = b->full + room - need;
+	/* The chunk's bytes sit at the end of the buffer (which may be larger than this chunk
+	 * needs: it grew for an earlier one); the line is written before them. */
+	char *data = b->full + b->fullcap - need;
 	ssize_t got = capture_read(b->app.capture, ev->capture, ev->capture_off, data, need);
 	*n = need;
 	return got == (ssize_t)need;
@@ -316,7 +317,8 @@ static void read_stdin(struct batch *b)
 /* Input is over but a server still runs: serve until SIGINT, SIGTERM or SIGHUP. */
 static void serve_until_signal(struct batch *b)
 {
-	while (app_newest(&b->app, SESSION_SERVER) && !b->signalled && !b->app.quit) {
+	while ((app_newest(&b->app, SESSION_SERVER) || app_newest(&b->app, SESSION_TAP)) &&
+	       !b->signalled && !b->app.quit) {
 		struct pollfd p[2] = {
 			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
 			{ .fd = b->sigfd, .events = POLLIN },

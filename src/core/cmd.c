@@ -159,6 +159,17 @@ static bool is_group(const char *first)
 	return false;
 }
 
+/* Whether some two-word name starts with FIRST and then CUR ("tap" "st": "tap stop"). */
+static bool subcommand_prefix(const char *first, const char *cur)
+{
+	size_t fl = strlen(first), cl = strlen(cur);
+	for (size_t i = 0; i < NTABLE; i++)
+		if (strncmp(table[i]->name, first, fl) == 0 && table[i]->name[fl] == ' ' &&
+		    strncmp(table[i]->name + fl + 1, cur, cl) == 0)
+			return true;
+	return false;
+}
+
 /* Word I looks like an option ("--x", not "--" itself, which ends the options). */
 static bool is_option_word(const struct words *w, int i)
 {
@@ -344,7 +355,11 @@ static enum cmd_expect expect_at(const struct words *w, int done, const char *cu
 		return cur[0] == '#' ? CMD_EXPECT_NOTHING : CMD_EXPECT_COMMAND;
 	if (w->v[0][0] == '#')
 		return CMD_EXPECT_NOTHING;
-	if (done == 1 && is_group(w->v[0])) {
+	/* "tap" is a command and the first word of "tap stop": its subcommands are offered
+	 * while the word typed is empty or starts one of them, its arguments otherwise. */
+	if (done == 1 && is_group(w->v[0]) &&
+	    (!cur[0] || !cmd_find(w->v[0]) || subcommand_prefix(w->v[0], cur))) {
+		out->entry = cmd_find(w->v[0]);
 		if (strlen(w->v[0]) >= sizeof(out->group))
 			return CMD_EXPECT_NOTHING;
 		strcpy(out->group, w->v[0]);

@@ -12,6 +12,8 @@ extern const struct cmd_entry cmd_inspect_entry, cmd_sockets_entry;
 
 extern const struct cmd_entry cmd_pair_entry;
 
+extern const struct cmd_entry cmd_tap_entry, cmd_tap_stop_entry, cmd_tap_status_entry;
+
 extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry,
 	cmd_sessions_entry, cmd_set_entry;
 
@@ -29,6 +31,9 @@ extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry
 	CMD_ENTRY(cmd_inspect_entry) \
 	CMD_ENTRY(cmd_sockets_entry) \
 	CMD_ENTRY(cmd_pair_entry) \
+	CMD_ENTRY(cmd_tap_stop_entry) /* before "tap": the longer names match first */ \
+	CMD_ENTRY(cmd_tap_status_entry) \
+	CMD_ENTRY(cmd_tap_entry) \
 	CMD_ENTRY(cmd_sessions_entry) \
 	CMD_ENTRY(cmd_set_entry) \
 	CMD_ENTRY(cmd_help_entry) \

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/bytes.h"
 #include "core/json.h"
@@ -83,6 +84,7 @@ static const char *const source_names[SRC__COUNT] = {
 	[SRC_PAIR_PARENT] = "pair parent",
 	[SRC_PAIR_CHILD] = "pair child",
 	[SRC_INSPECT] = "inspect",
+	[SRC_TAP] = "tap",
 };
 
 static const char *const kind_names[EV__COUNT] = {
@@ -189,11 +191,34 @@ static void put_error(struct out *o, const char *what, int err)
 		put(o, ": %s (%s)", strerror(err), event_errno_name(err));
 }
 
+/* "client->server", "server->client": a tap chunk's way; the side a tap line is about. */
+static const char *dir_name(unsigned dir)
+{
+	return dir == DIR_C2S ? "client->server" : dir == DIR_S2C ? "server->client" : "";
+}
+
+/* A tap's connection line: who the client is (SO_PEERCRED on accept) or who answered
+ * upstream, which then sees udscope's credentials instead of the client's. */
+static void put_tap_peer(struct out *o, const struct event *ev)
+{
+	bool server = ev->dir == DIR_S2C;
+	put(o, "%s pid %ld (", server ? "server" : "client", (long)ev->pid);
+	put_safe(o, ev->text[0] ? ev->text : "?");
+	put(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
+	if (server)
+		put(o, " answered; its SO_PEERCRED names udscope (pid %ld), not the client",
+		    (long)getpid());
+	else
+		put(o, " connected");
+}
+
 /* "received 16 bytes ", or for a message cut by MSG_TRUNC "received 16 of 41 bytes (message
  * truncated: 25 bytes discarded) ". */
 static void put_received(struct out *o, const struct event *ev)
 {
-	if (ev->message && ev->msg_len > ev->nbytes)
+	if (ev->dir)
+		put(o, "%s %" PRIu64 " bytes ", dir_name(ev->dir), ev->nbytes);
+	else if (ev->message && ev->msg_len > ev->nbytes)
 		put(o, "received %" PRIu64 " of %" PRIu64 " bytes (message truncated: %" PRIu64
 		    " bytes discarded) ", ev->nbytes, ev->msg_len, ev->msg_len - ev->nbytes);
 	else if (ev->message && ev->nbytes == 0)
@@ -280,6 +305,10 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put_safe(&o, ev->text[0] ? ev->text : "waiting for a connection");
 		break;
 	case EV_ACCEPT:
+		if (ev->source == SRC_TAP && ev->has_cred) {
+			put_tap_peer(&o, ev);
+			break;
+		}
 		if (!ev->has_cred) {
 			put_safe(&o, ev->text);
 			break;
@@ -450,6 +479,10 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 		put(&o, ",\"connection\":%" PRIu32, ev->conn);
 	if (ev->actor)
 		put(&o, ",\"actor_pid\":%ld", (long)ev->actor);
+	if (ev->dir && ev->kind == EV_RECV)
+		put(&o, ",\"direction\":\"%s\"", dir_name(ev->dir));
+	else if (ev->dir)
+		put(&o, ",\"side\":\"%s\"", ev->dir == DIR_C2S ? "client" : "server");
 	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
 		struct shown b = shown_of(ev, full);
 		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);

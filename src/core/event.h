@@ -14,6 +14,7 @@ enum event_source {
 	SRC_PAIR_PARENT,
 	SRC_PAIR_CHILD,
 	SRC_INSPECT,
+	SRC_TAP,          /* a tap: what passed between a client and the server it taps */
 	SRC__COUNT
 };
 
@@ -28,6 +29,13 @@ enum event_kind {
 	EV_CLOSE,         /* a connection ended (text says how) */
 	EV_DONE,          /* a session finished; err = 0 on success or a positive errno */
 	EV__COUNT
+};
+
+/* Which way a tap's chunk went (struct event dir). */
+enum event_dir {
+	DIR_NONE,
+	DIR_C2S,          /* client -> server */
+	DIR_S2C,          /* server -> client */
 };
 
 /* Who sent a datagram (or where one went), by the address it carried. */
@@ -53,6 +61,7 @@ struct event {
 	bool show_session;     /* text names the session: another of its kind ran beside it */
 	uint8_t source;        /* enum event_source */
 	uint8_t kind;          /* enum event_kind */
+	uint8_t dir;           /* enum event_dir: a tap's chunk, or which side a tap line is about */
 	uint16_t preview_len;  /* bytes of preview[] used (<= nbytes) */
 	uint16_t mark_off;     /* a span of text a front end may emphasize (the mode bits that */
 	uint16_t mark_len;     /* decide a verdict); mark_len 0: none */

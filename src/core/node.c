@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -233,5 +234,82 @@ int node_bound_here(int fd, const char *path, struct stat *out, bool *verified)
 		}
 	}
 	sockets_free(&l);
+	return r;
+}
+
+/* node_claim's words for a node that is not ours to remove. */
+static int claim_refused(const char *path, const struct node_probe *np, char *why, size_t len)
+{
+	char holder[96] = "";
+	if (np->pid)
+		snprintf(holder, sizeof(holder), " (held by pid %ld (%s) fd %d)", (long)np->pid,
+			 np->comm[0] ? np->comm : "?", np->fd);
+	char target[256] = "";
+	switch (np->state) {
+	case NODE_NOT_SOCKET:
+		if (S_ISLNK(np->st.st_mode)) {
+			ssize_t n = readlink(path, target, sizeof(target) - 1);
+			target[n > 0 ? n : 0] = '\0';
+			snprintf(why, len, "exists and is a symbolic link to '%s', not a socket; "
+				 "left untouched", target);
+		} else {
+			snprintf(why, len, "exists and is %s, not a socket; left untouched",
+				 node_kind_name(np->st.st_mode));
+		}
+		return -EEXIST;
+	case NODE_LISTENING:
+		snprintf(why, len, "a server is already listening there; left untouched%s", holder);
+		return -EADDRINUSE;
+	case NODE_BOUND:
+		snprintf(why, len, "a socket is bound to this node but not listening yet; left "
+			 "untouched%s", holder);
+		return -EADDRINUSE;
+	default:
+		snprintf(why, len, "cannot tell whether the existing socket is live (left "
+			 "untouched): connect");
+		return -(np->err ? np->err : EIO);
+	}
+}
+
+int node_claim(const struct uds_addr *addr, bool *removed, char *why, size_t whylen)
+{
+	*removed = false;
+	if (whylen)
+		why[0] = '\0';
+	if (addr->abstract)
+		return 0;
+	struct node_probe np;
+	if (node_probe(addr, &np) < 0) {
+		snprintf(why, whylen, "lstat");
+		return -np.err;
+	}
+	if (np.state == NODE_ABSENT)
+		return 0;
+	if (np.state != NODE_STALE)
+		return claim_refused(addr->text, &np, why, whylen);
+	int r = node_remove(addr->text, &np.st, why, whylen);
+	if (r == -ESTALE)
+		return r;   /* WHY: what the node became while it was checked */
+	if (r < 0 && r != -ENOENT) {
+		snprintf(why, whylen, "remove the stale node");
+		return r;
+	}
+	*removed = r == 0;
+	return 0;
+}
+
+/* umask is per process: only one thread may bracket a bind with it at a time. */
+static pthread_mutex_t node_umask_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int node_bind(int fd, const struct uds_addr *addr, int mode)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&addr->sun;
+	if (mode < 0 || addr->abstract)
+		return bind(fd, sa, addr->len) < 0 ? -errno : 0;
+	pthread_mutex_lock(&node_umask_lock);
+	mode_t old = umask((mode_t)(~mode & 0777));
+	int r = bind(fd, sa, addr->len) < 0 ? -errno : 0;
+	umask(old);
+	pthread_mutex_unlock(&node_umask_lock);
 	return r;
 }

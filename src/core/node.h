@@ -58,4 +58,16 @@ int node_remove(const char *path, const struct stat *expect, char *why, size_t w
  * Without sock_diag, a socket at PATH is taken as ours (*VERIFIED is then false). */
 int node_bound_here(int fd, const char *path, struct stat *out, bool *verified);
 
+/* Make room for a new listening node at ADDR's path: nothing there is fine, a stale socket
+ * node is removed (node_remove; *REMOVED set), anything else is left alone. Returns 0, or
+ * -errno with WHY saying what is there ("exists and is a regular file, not a socket; left
+ * untouched", "a server is already listening there; left untouched (held by pid 12 (x) fd
+ * 3)"), for the caller to put after its operation and path. Abstract names: nothing to do. */
+int node_claim(const struct uds_addr *addr, bool *removed, char *why, size_t whylen);
+
+/* bind(FD, ADDR) with the node created with permission bits MODE (-1: the umask's), by
+ * setting the umask around the bind under one process-wide lock (never chmod afterwards).
+ * Returns 0 or -errno. */
+int node_bind(int fd, const struct uds_addr *addr, int mode);
+
 #endif

@@ -16,6 +16,7 @@ enum session_kind {
 	SESSION_CLIENT,       /* the one-shot client: send, check the echo, close */
 	SESSION_CONN,         /* an interactive connection: connect, send, expect, disconnect */
 	SESSION_PAIR,
+	SESSION_TAP,          /* a tap: forwards each client to its own connection to a target */
 	SESSION__KINDS
 };
 
@@ -23,7 +24,7 @@ enum session_kind {
 struct session_info {
 	uint32_t id;
 	enum session_kind kind;
-	const char *kind_name;       /* "server", "client", "connection", "pair" */
+	const char *kind_name;       /* "server", "client", "connection", "pair", "tap" */
 	char path[128];              /* as the user wrote it (escaped); "" for the pair */
 	const char *type;            /* "stream", "seqpacket", "dgram" (socktype_name) */
 	const char *state;           /* "listening", "connected", "closed", "running", ... */

@@ -126,6 +126,19 @@ check "server keeps serving after input ends" [ $rc -eq 0 ]
 stop $pid TERM
 check "SIGTERM stops it cleanly and removes the node" sh -c "[ $rc -eq 0 ] && [ ! -e '$D/k' ] && grep -q 'removed socket node' '$D/kout'"
 
+# A tap keeps a batch run going after its input ends too, and through it a client reaches
+# the server behind it.
+serve behind "$D/bout"
+step "tap keeps serving"
+"$U" -b -e "tap $D/front $D/behind" </dev/null >"$D/tout" 2>&1 &
+tpid=$!
+wait_for test -S "$D/front"
+bounded "$U" -b -e "client $D/front" </dev/null >"$D/out" 2>"$D/err"
+check "a tap keeps serving after input ends" sh -c "[ $rc -eq 0 ] && kill -0 $tpid && grep -qF \"received 9 bytes b'repeated.'\" '$D/out'"
+stop $tpid TERM
+check "SIGTERM stops the tap cleanly and removes its node" sh -c "[ $rc -eq 0 ] && [ ! -e '$D/front' ]"
+stop $pid TERM
+
 # SIGINT and SIGHUP end a serving batch run as cleanly as SIGTERM does.
 for sig in INT HUP; do
 	serve "sig$sig" "$D/sout"

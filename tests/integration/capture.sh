@@ -1,12 +1,13 @@
 #!/bin/sh
 # capture.sh: whole chunks from the capture store: --bytes full in lines and JSON, the store
-# turned off, a chunk larger than the store, and the options' bad values.
+# turned off, a chunk larger than the store, a smaller chunk after a larger one, and the
+# options' bad values.
 set -u
 NAME=capture
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 8 "python3 not installed"
-echo "1..8"
+command -v python3 >/dev/null 2>&1 || skip_all 9 "python3 not installed"
+echo "1..9"
 
 # A 300-byte message with every byte value that is not printable among letters.
 python3 -c 'import sys
@@ -45,7 +46,15 @@ check "--capture-mb 0: a 128-byte preview and the count of the rest" \
 run --bytes full --capture-mb 1
 check "--capture-mb 1: lines still whole" grep -qxF "server #1: received 300 bytes $want" "$D/out"
 
-# 6-8: bad values are usage errors (exit 2) with one line naming the option.
+# 6: a chunk after a larger one is shown whole too (the buffer grown for the first is
+# reused for the second).
+"$U" -b --bytes full -e "server start $D/g --chunk 4096" \
+	-e "client $D/g $(printf 'a%.0s' $(seq 1 3000))" -e "client $D/g $(printf 'b%.0s' $(seq 1 200))" \
+	-e "server stop" </dev/null >"$D/out" 2>"$D/err"
+check "--bytes full: a 200-byte chunk after a 3000-byte one" \
+	grep -qxF "server #2: received 200 bytes b'$(printf 'b%.0s' $(seq 1 200))'" "$D/out"
+
+# 7-9: bad values are usage errors (exit 2) with one line naming the option.
 "$U" -b --bytes all </dev/null >"$D/out" 2>"$D/err"
 check "--bytes all: exit 2" sh -c "[ $? -eq 2 ] && grep -qF -- \"--bytes takes full or preview, not 'all'\" '$D/err'"
 "$U" -b --capture-mb -1 </dev/null >"$D/out" 2>"$D/err"

@@ -1,0 +1,282 @@
+/* bench_tap: one-way throughput through udscope's tap against a direct connection, socat and
+ * socat -v in the middle. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/app.h"
+#include "core/sysio.h"
+#include "core/tap.h"
+
+enum middle { DIRECT, TAP_CONSOLE, TAP_BATCH, SOCAT, SOCAT_V, NMIDDLES };
+static const char *const middle_names[NMIDDLES] = {
+	[DIRECT] = "direct (no middle)",
+	[TAP_CONSOLE] = "udscope tap (console)",
+	[TAP_BATCH] = "udscope tap (batch)",
+	[SOCAT] = "socat",
+	[SOCAT_V] = "socat -v",
+};
+
+#define CHUNK 65536
+#define MAX_ROUNDS 32
+
+static char tmp[64];
+
+static double seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static struct sockaddr_un sun_of(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	size_t n = strlen(path);
+	memcpy(sun.sun_path, path, n < sizeof(sun.sun_path) ? n : sizeof(sun.sun_path) - 1);
+	return sun;
+}
+
+/* The far end: take one connection, read it to EOF, answer with the byte count. */
+static void sink(const char *path, int ready)
+{
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sun = sun_of(path);
+	if (bind(l, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(l, 4) < 0 ||
+	    write(ready, "r", 1) != 1)
+		_exit(1);
+	int c = accept(l, NULL, NULL);
+	static char buf[CHUNK];
+	uint64_t total = 0;
+	ssize_t n;
+	while ((n = recv(c, buf, sizeof(buf), 0)) > 0)
+		total += (uint64_t)n;
+	if (sysio_send_all(c, &total, sizeof(total)) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* A front end's share of the work. The console keeps events in a ring and paints only the
+ * screen's worth at frame time; batch formats and writes every line. */
+struct front {
+	FILE *lines;                 /* batch: every line formatted into it */
+	struct event ring[1024];     /* console: the pane's last lines */
+	unsigned long long seen;
+};
+
+static void front_take(void *ctx, struct event *ev)
+{
+	struct front *f = ctx;
+	if (f->lines) {
+		char line[EVENT_LINE_MAX];
+		size_t n = event_format_line(ev, 0, 0, line, sizeof(line));
+		fprintf(f->lines, "%.*s\n", (int)n, line);
+	} else {
+		memcpy(&f->ring[f->seen & 1023], ev, sizeof(*ev));
+	}
+	f->seen++;
+}
+
+static volatile sig_atomic_t done;
+static void on_term(int sig)
+{
+	(void)sig;
+	done = 1;
+}
+
+/* The tap in a process of its own, with a front end draining its bus as the console (a lossy
+ * bus, paced; a 64 MiB capture store) or batch (lossless, every line formatted) would. */
+static void tap_process(const char *listen, const char *target, bool batch, int ready)
+{
+	signal(SIGTERM, on_term);
+	static struct front f;
+	if (batch && !(f.lines = fopen("/dev/null", "w")))
+		_exit(1);
+	app_capture_budget(batch ? 0 : APP_CAPTURE_DEFAULT);
+	struct app app;
+	if (app_init(&app, batch ? BUS_LOSSLESS : BUS_LOSSY, batch ? 4096 : 8192,
+		     (struct event_sink){ front_take, &f }) < 0)
+		_exit(1);
+	struct uds_addr la, ta;
+	char err[160];
+	if (addr_parse(listen, strlen(listen), &la, err, sizeof(err)) < 0 ||
+	    addr_parse(target, strlen(target), &ta, err, sizeof(err)) < 0)
+		_exit(1);
+	struct tap_opts o = { .type = SOCK_STREAM, .mode = -1, .backlog = 4, .capture = app.capture };
+	struct tap *t;
+	struct session *s = app_prepare(&app, &tap_session_ops);
+	if (!s || tap_start(&t, &la, &ta, &o, &s->now, &s->later) < 0)
+		_exit(1);
+	app_commit(&app, s, t);
+	if (write(ready, "r", 1) != 1)
+		_exit(1);
+	while (!done) {
+		size_t got = app_pump(&app, 100);
+		if (!batch && got) {
+			/* The console's pacing: 2 ms after a drain, a frame after a flood. */
+			struct timespec pause = { 0, got >= 1024 ? 33000000 : 2000000 };
+			nanosleep(&pause, NULL);
+		}
+	}
+	_exit(0);
+}
+
+static void socat_process(const char *listen, const char *target, bool verbose)
+{
+	char l[160], t[160];
+	snprintf(l, sizeof(l), "UNIX-LISTEN:%s,fork", listen);
+	snprintf(t, sizeof(t), "UNIX-CONNECT:%s", target);
+	int devnull = open("/dev/null", O_WRONLY);
+	dup2(devnull, STDERR_FILENO);   /* -v writes its dump to stderr */
+	if (verbose)
+		execlp("socat", "socat", "-v", l, t, (char *)NULL);
+	else
+		execlp("socat", "socat", l, t, (char *)NULL);
+	_exit(127);
+}
+
+static pid_t spawn(enum middle m, const char *listen, const char *target, int *ready_rd)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		exit(1);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (m == TAP_CONSOLE || m == TAP_BATCH)
+			tap_process(listen, target, m == TAP_BATCH, p[1]);
+		else if (m == SOCAT || m == SOCAT_V)
+			socat_process(listen, target, m == SOCAT_V);
+		else
+			sink(target, p[1]);
+		_exit(1);
+	}
+	close(p[1]);
+	*ready_rd = p[0];
+	return pid;
+}
+
+static int connect_retry(const char *path)
+{
+	struct sockaddr_un sun = sun_of(path);
+	for (int i = 0; i < 1000; i++) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			return fd;
+		close(fd);
+		usleep(2000);
+	}
+	fprintf(stderr, "bench_tap: connect %s: %s\n", path, strerror(errno));
+	exit(1);
+}
+
+/* Send TOTAL bytes through middle M to the sink; MB/s until the sink's count came back.
+ * *RSS: the middle's peak resident KiB. */
+static double run(enum middle m, size_t total, long *rss)
+{
+	char target[128], listen[128];
+	snprintf(target, sizeof(target), "%s/sink", tmp);
+	snprintf(listen, sizeof(listen), "%s/mid", tmp);
+	unlink(target);
+	unlink(listen);
+	int sr, mr = -1;
+	char c;
+	pid_t sp = spawn(DIRECT, NULL, target, &sr), mp = 0;
+	if (read(sr, &c, 1) != 1)
+		exit(1);
+	if (m != DIRECT) {
+		mp = spawn(m, listen, target, &mr);
+		if (m != SOCAT && m != SOCAT_V && read(mr, &c, 1) != 1)
+			exit(1);
+	}
+	int fd = connect_retry(m == DIRECT ? target : listen);
+	static char buf[CHUNK];
+	memset(buf, 'x', sizeof(buf));
+	double t0 = seconds();
+	for (size_t left = total; left;) {
+		size_t n = left < sizeof(buf) ? left : sizeof(buf);
+		if (sysio_send_all(fd, buf, n) < 0)
+			exit(1);
+		left -= n;
+	}
+	shutdown(fd, SHUT_WR);
+	uint64_t got = 0;
+	if (sysio_all(read, fd, &got, sizeof(got)) < 0 || got != total)
+		fprintf(stderr, "bench_tap: %s: the sink counted %llu of %zu bytes\n",
+			middle_names[m], (unsigned long long)got, total);
+	double dt = seconds() - t0;
+	close(fd);
+	*rss = 0;
+	if (mp) {
+		kill(mp, SIGTERM);
+		struct rusage ru;
+		wait4(mp, NULL, 0, &ru);
+		*rss = ru.ru_maxrss;
+		close(mr);
+	}
+	waitpid(sp, NULL, 0);
+	close(sr);
+	return (double)total / dt / 1e6;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	signal(SIGPIPE, SIG_IGN);
+	int rounds = argc > 1 ? atoi(argv[1]) : 5;
+	rounds = rounds < 1 ? 1 : rounds > MAX_ROUNDS ? MAX_ROUNDS : rounds;
+	snprintf(tmp, sizeof(tmp), "/tmp/udscope-bench-tap-XXXXXX");
+	if (!mkdtemp(tmp))
+		return 1;
+	bool socat = system("command -v socat >/dev/null 2>&1") == 0;
+	const size_t total = (size_t)512 << 20;
+	double mbs[NMIDDLES][MAX_ROUNDS];
+	long rss[NMIDDLES] = { 0 };
+	for (int r = 0; r < rounds; r++)
+		for (int m = 0; m < NMIDDLES; m++)
+			if (socat || (m != SOCAT && m != SOCAT_V))
+				mbs[m][r] = run((enum middle)m, m == SOCAT_V ? total / 32 : total,
+						&rss[m]);
+	printf("\ntap bench: %d rounds, %d KiB chunks one way, middles alternated, medians\n",
+	       rounds, CHUNK / 1024);
+	printf("%-26s %10s %10s %10s %10s\n", "through", "MB/s", "vs direct", "vs socat",
+	       "peak RSS");
+	double med[NMIDDLES];
+	for (int m = 0; m < NMIDDLES; m++) {
+		qsort(mbs[m], (size_t)rounds, sizeof(double), by_value);
+		med[m] = mbs[m][rounds / 2];
+	}
+	for (int m = 0; m < NMIDDLES; m++) {
+		if (!socat && (m == SOCAT || m == SOCAT_V))
+			continue;
+		char vs[16] = "-";
+		if (socat)
+			snprintf(vs, sizeof(vs), "%.2fx", med[m] / med[SOCAT]);
+		printf("%-26s %10.1f %9.2fx %10s %6ld KiB\n", middle_names[m], med[m],
+		       med[m] / med[DIRECT], vs, rss[m]);
+	}
+	if (socat)
+		printf("tap (console) vs socat -v: %.1fx\n", med[TAP_CONSOLE] / med[SOCAT_V]);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	return system(cmd) == 0 ? 0 : 1;
+}

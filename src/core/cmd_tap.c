@@ -1,0 +1,250 @@
+/* cmd_tap: the "tap", "tap stop" and "tap status" commands. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/cmd.h"
+#include "core/cmd_start.h"
+#include "core/inplace.h"
+#include "core/node.h"
+#include "core/pcap.h"
+#include "core/socktype.h"
+#include "core/tap.h"
+
+/* Datagram taps (one upstream socket per sender, so that replies route back) are not here. */
+static const char *const tap_types[] = { "stream", "seqpacket", NULL };
+
+/* tap PATH --restore: put back a node an earlier in-place tap left hidden. */
+static int restore_run(struct app *app, const struct uds_addr *path)
+{
+	int r = inplace_repair(path->text);
+	if (r == 0) {
+		app_info(app, SRC_TAP, "put the node an earlier tap moved aside back at %s",
+			 path->text);
+		return CMD_OK;
+	}
+	char *hidden = inplace_hidden_name(path->text);
+	const char *h = hidden ? hidden : "?";
+	if (r == -ENOENT)
+		app_error(app, 0, "tap %s --restore: no node from an earlier tap waits at %s",
+			  path->text, h);
+	else if (r == -ENOTSOCK)
+		app_error(app, 0, "tap %s --restore: %s is not a socket node; left untouched",
+			  path->text, h);
+	else if (r == -EEXIST)
+		app_error(app, 0, "tap %s --restore: something that is not a socket is at the path "
+			  "now; the node waits at %s (move the other thing away first)",
+			  path->text, h);
+	else
+		app_error(app, -r, "tap %s --restore: rename from %s", path->text, h);
+	free(hidden);
+	return CMD_FAIL;
+}
+
+/* tap PATH --in-place: the live node at PATH moves aside and becomes the target. */
+static int take_in_place(struct app *app, const struct uds_addr *path, struct inplace **out,
+			 struct uds_addr *target)
+{
+	struct node_probe np;
+	if (path->abstract || node_probe(path, &np) < 0 || np.state != NODE_LISTENING) {
+		app_error(app, 0, "tap %s --in-place: %s", path->text, path->abstract
+			  ? "an abstract name has no node to move aside"
+			  : "no server listens there (only a live socket node can be tapped in place)");
+		return -1;
+	}
+	struct inplace *ip = calloc(1, sizeof(*ip));
+	char why[PATH_MAX + 160];
+	int r = ip ? inplace_take(ip, path->text, why, sizeof(why)) : -ENOMEM;
+	if (r < 0) {
+		app_error(app, -r, "tap %s --in-place: %s", path->text, ip ? why : "");
+		free(ip);
+		return -1;
+	}
+	char err[256];
+	if (addr_parse(ip->hidden, strlen(ip->hidden), target, err, sizeof(err)) < 0) {
+		app_error(app, 0, "tap %s --in-place: %s", path->text, err);
+		inplace_restore(ip);
+		free(ip);
+		return -1;
+	}
+	*out = ip;
+	return 0;
+}
+
+/* --pcap FILE [--dissector NAME]: the capture file, or -1 after an error line. */
+static int open_pcap(struct app *app, const struct cmd_args *a, const char *listen,
+		     struct pcap_writer **out)
+{
+	*out = NULL;
+	if (!cmd_has(a, "pcap")) {
+		if (cmd_has(a, "dissector")) {
+			app_error(app, 0, "tap %s: --dissector goes with --pcap FILE", listen);
+			return -1;
+		}
+		return 0;
+	}
+	const char *file = cmd_str(a, "pcap", NULL), *dis = cmd_str(a, "dissector", "data");
+	int r = pcap_open(out, file, dis);
+	if (r == -EINVAL)
+		app_error(app, 0, "tap %s: --dissector '%.64s': a Wireshark dissector name is "
+			  "letters, digits, '.', '_' and '-' (http, data, ...)", listen, dis);
+	else if (r == -EEXIST)
+		app_error(app, EEXIST, "tap %s: --pcap %s: the file exists (a capture is never "
+			  "written over)", listen, file);
+	else if (r < 0)
+		app_error(app, -r, "tap %s: --pcap %s: create", listen, file);
+	return r < 0 ? -1 : 0;
+}
+
+/* The arguments' shapes: PATH --restore, PATH --in-place, or LISTEN TARGET. */
+static bool shape_ok(struct app *app, const struct cmd_args *a)
+{
+	bool restore = cmd_has(a, "restore"), inplace = cmd_has(a, "in-place");
+	const char *path = a->argv[0];
+	if (restore && (a->argc != 1 || inplace || cmd_has(a, "pcap")))
+		app_error(app, 0, "tap %s --restore: takes the path alone (usage: tap PATH "
+			  "--restore)", path);
+	else if (inplace && a->argc != 1)
+		app_error(app, 0, "tap %s --in-place: takes the path alone: the server behind it "
+			  "is the node found there (usage: tap PATH --in-place)", path);
+	else if (!restore && !inplace && a->argc != 2)
+		app_error(app, 0, "tap %s: missing TARGET (usage: tap LISTEN TARGET, or tap PATH "
+			  "--in-place)", path);
+	else
+		return true;
+	return false;
+}
+
+static int tap_run(struct app *app, const struct cmd_args *a)
+{
+	struct uds_addr listen, target;
+	if (!shape_ok(app, a) || !cmd_addr(app, a, 0, "tap", &listen))
+		return CMD_FAIL;
+	if (cmd_has(a, "restore"))
+		return restore_run(app, &listen);
+	if (a->argc == 2 && !cmd_addr(app, a, 1, "tap", &target))
+		return CMD_FAIL;
+	app_reap(app);
+	struct session *same;
+	if (session_count(&app->sessions, SESSION_TAP, listen.text, &same)) {
+		app_error(app, EADDRINUSE, "tap %s: already tapping there as #%u (tap stop %u "
+			  "first)", listen.text, same->id, same->id);
+		return CMD_FAIL;
+	}
+	struct tap_opts o = {
+		.type = cmd_socktype(a),
+		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
+		.backlog = (int)cmd_num(a, "backlog", 64),
+		.capture = app->capture,
+	};
+	if (o.mode >= 0 && listen.abstract) {
+		app_error(app, 0, "tap %s: --mode does not apply to an abstract name (it has no "
+			  "file system node)", listen.text);
+		return CMD_FAIL;
+	}
+	if (open_pcap(app, a, listen.text, &o.pcap) < 0)
+		return CMD_FAIL;
+	if (cmd_has(a, "in-place") && take_in_place(app, &listen, &o.inplace, &target) < 0) {
+		pcap_close(o.pcap);
+		return CMD_FAIL;
+	}
+	if (o.inplace && o.mode < 0)
+		o.mode = (int)(o.inplace->orig.st_mode & 0777);
+	struct tap *t;
+	struct session *s = app_prepare(app, &tap_session_ops);
+	if (!s) {
+		pcap_close(o.pcap);
+		if (o.inplace && inplace_restore(o.inplace) == 0)
+			free(o.inplace);
+		return CMD_FAIL;
+	}
+	/* From here the tap owns the capture file and the moved node, also when it fails. */
+	int r = tap_start(&t, &listen, &target, &o, &s->now, &s->later);
+	return cmd_started(app, s, t, r, false);
+}
+
+static int tap_stop_run(struct app *app, const struct cmd_args *a)
+{
+	app_reap(app);
+	struct session *s = app_pick(app, SESSION_TAP, a->argc ? a->argv[0] : NULL, "tap stop");
+	if (!s)
+		return CMD_FAIL;
+	app_end(app, s);
+	return CMD_OK;
+}
+
+static void status_line(struct app *app, const struct session *s)
+{
+	struct session_info in;
+	session_info(s, &in);
+	app_info(app, SRC_TAP,
+		 "#%u %s, %s: %u connections now, %llu accepted; client->server %llu bytes in "
+		 "%llu chunks, server->client %llu bytes in %llu chunks",
+		 in.id, in.path, in.state, in.clients, (unsigned long long)in.st.accepted,
+		 (unsigned long long)in.st.bytes_in, (unsigned long long)in.st.chunks_in,
+		 (unsigned long long)in.st.bytes_out, (unsigned long long)in.st.chunks_out);
+}
+
+static int tap_status_run(struct app *app, const struct cmd_args *a)
+{
+	app_reap(app);
+	if (a->argc) {
+		struct session *s = app_pick(app, SESSION_TAP, a->argv[0], "tap status");
+		if (!s)
+			return CMD_FAIL;
+		status_line(app, s);
+		return CMD_OK;
+	}
+	size_t n = 0;
+	for (struct session *s = app->sessions.head; s; s = s->next)
+		if (s->ops->kind == SESSION_TAP) {
+			status_line(app, s);
+			n++;
+		}
+	if (!n)
+		app_info(app, SRC_TAP, "no tap is running");
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_tap_entry = {
+	.name = "tap",
+	.usage = "LISTEN [TARGET] [--in-place] [--restore] [--type stream|seqpacket] "
+		 "[--mode OCTAL] [--backlog N] [--pcap FILE] [--dissector NAME]",
+	.help = "listen at LISTEN, connect each client to TARGET (--in-place: step in front "
+		"of the server at LISTEN), and show both ways",
+	.min_args = 1, .max_args = 2,
+	.args = { CMD_ARG_PATH, CMD_ARG_PATH },
+	.opts = {
+		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, tap_types },
+		{ "mode", CMD_OPT_OCTAL, "OCTAL", 0, 0777, NULL },
+		{ "backlog", CMD_OPT_UINT, "N", 0, 65535, NULL },
+		{ "in-place", CMD_OPT_FLAG, NULL, 0, 0, NULL },
+		{ "restore", CMD_OPT_FLAG, NULL, 0, 0, NULL },
+		{ "pcap", CMD_OPT_WORD, "FILE", 0, 0, NULL },
+		{ "dissector", CMD_OPT_WORD, "NAME", 0, 0, NULL },
+	},
+	.run = tap_run,
+};
+
+const struct cmd_entry cmd_tap_stop_entry = {
+	.name = "tap stop",
+	.usage = "[LISTEN|ID]",
+	.help = "stop a tap (the only one, or the one named) and remove its node",
+	.max_args = 1,
+	.args = { CMD_ARG_PATH },
+	.run = tap_stop_run,
+};
+
+const struct cmd_entry cmd_tap_status_entry = {
+	.name = "tap status",
+	.usage = "[LISTEN|ID]",
+	.help = "show each tap's paths, connections, and bytes and chunks each way",
+	.max_args = 1,
+	.args = { CMD_ARG_PATH },
+	.run = tap_status_run,
+};

@@ -1,0 +1,773 @@
+/* tap: a session that listens at one path and gives each client a connection of its own to a
+ * target, forwarding both ways and showing every chunk. */
+#include "config.h"
+
+#include "core/tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/ancil.h"
+#include "core/capture.h"
+#include "core/inplace.h"
+#include "core/msgio.h"
+#include "core/node.h"
+#include "core/pcap.h"
+#include "core/session.h"
+#include "core/socktype.h"
+#include "core/sysio.h"
+
+/* Events gathered before they go to the bus under one lock. */
+#define TAP_EVQ 64
+/* Chunks one direction forwards per wake-up before the others get their turn. */
+#define TAP_BUDGET 16
+/* How long a client waits for room in the target's backlog, tried again every few ms. */
+#define TAP_CONNECT_WAIT_NS (2000000000ull)
+#define TAP_CONNECT_RETRY_MS 10
+
+enum { CLI, SRV };   /* the two sides of a connection; dir[CLI] is client->server */
+
+struct tap_dir {
+	char *buf;                /* CAP bytes: TAP_BUF, or the largest message seen */
+	size_t cap;
+	bool held;                /* a chunk (a message, maybe empty) waits to go on */
+	size_t len, off;          /* its bytes, of which OFF went on already */
+	struct ancil anc;         /* SCM_RIGHTS that came with the chunk held, passed on with it */
+	bool eof;                 /* the sending side shut its writing down */
+	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
+	struct ucred as;          /* the sending side's own credentials */
+	uint64_t bytes, chunks;
+};
+
+struct tap_conn {
+	uint32_t id;
+	int fd[2];
+	uint64_t connect_until_ns;  /* nonzero: the target's backlog is full; try until then */
+	struct tap_dir dir[2];
+};
+
+struct tap {
+	struct uds_addr listen, target;
+	struct tap_opts opts;
+	int lfd;
+	int ctl[2];
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool finished;
+	bool own_node;
+	struct stat node;          /* the node bind() made, removed at stop if still there */
+	struct stats stats;
+	struct event_sink later;
+	uint32_t next_id;
+	struct tap_conn **conns;   /* the thread's alone */
+	size_t nconns, capconns;
+	struct pollfd *pfds;
+	struct event evq[TAP_EVQ];
+	size_t evq_n;
+	struct event_sink qsink;   /* into evq, for the thread's own lines */
+	bool accept_paused;        /* out of descriptors or memory: until a connection ends */
+	bool pass_creds;           /* root: each chunk goes on with its sender's credentials */
+	bool pcap_failed;          /* a write to the capture file failed: said once, none since */
+	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
+};
+
+static void *tap_main(void *arg);
+
+/* ---- events, gathered ---- */
+
+static void flush_events(struct tap *t)
+{
+	if (t->evq_n)
+		sink_emit_many(&t->later, t->evq, t->evq_n);
+	t->evq_n = 0;
+}
+
+/* A cleared event in the queue, to fill in place (the queue is flushed when full). */
+static struct event *next_event(struct tap *t, enum event_kind kind, uint32_t conn)
+{
+	if (t->evq_n == TAP_EVQ)
+		flush_events(t);
+	struct event *ev = &t->evq[t->evq_n++];
+	event_init(ev, SRC_TAP, kind);
+	ev->conn = conn;
+	return ev;
+}
+
+static void queue_emit(void *ctx, struct event *ev)
+{
+	struct tap *t = ctx;
+	*next_event(t, ev->kind, ev->conn) = *ev;
+}
+
+/* ---- start and stop ---- */
+
+/* Make room at the listening path, bind there with the mode, listen. Returns 0 or -errno
+ * after one error line to NOW. */
+static int open_listener(struct tap *t, const struct event_sink *now)
+{
+	const char *path = t->listen.text;
+	char why[PATH_MAX + 160];
+	bool removed;
+	int r = node_claim(&t->listen, &removed, why, sizeof(why));
+	if (r < 0) {
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: %s", path, why);
+		return r;
+	}
+	if (removed)
+		event_emit_info(now, SRC_TAP, 0,
+				"removed stale socket node %s (no socket was bound to it)", path);
+	t->lfd = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (t->lfd < 0) {
+		r = -errno;
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: socket", path);
+		return r;
+	}
+	if ((r = node_bind(t->lfd, &t->listen, t->opts.mode)) < 0) {
+		event_emit_error(now, SRC_TAP, 0, -r, "tap: bind %s", path);
+		return r;
+	}
+	if (!t->listen.abstract && lstat(path, &t->node) == 0 && S_ISSOCK(t->node.st_mode))
+		t->own_node = true;
+	if (t->opts.inplace && (r = inplace_adopt_owner(t->opts.inplace)) < 0)
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: give the new node the real one's "
+				 "owner and group (chown)", path);
+	if (listen(t->lfd, t->opts.backlog) < 0) {
+		r = -errno;
+		event_emit_error(now, SRC_TAP, 0, -r, "tap: listen %s", path);
+		return r;
+	}
+	bool verified;
+	if (t->own_node && node_bound_here(t->lfd, path, &t->node, &verified) == -ESTALE) {
+		t->own_node = false;
+		event_emit_info(now, SRC_TAP, 0, "the node at %s is not the one just bound (it was "
+				"replaced); it will not be removed at stop", path);
+	}
+	return 0;
+}
+
+/* Whether the target is the node the tap just bound (or the same abstract name). */
+static bool targets_itself(const struct tap *t)
+{
+	const struct uds_addr *l = &t->listen, *g = &t->target;
+	if (l->abstract || g->abstract)
+		return l->abstract && g->abstract && l->len == g->len &&
+		       memcmp(l->sun.sun_path, g->sun.sun_path, l->name_len + 1) == 0;
+	struct stat st;
+	return t->own_node && stat(g->text, &st) == 0 && st.st_dev == t->node.st_dev &&
+	       st.st_ino == t->node.st_ino;
+}
+
+/* Close the capture file; put the real node back (in place) and free its record. */
+static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const char *path,
+			   const struct event_sink *now)
+{
+	int r = pcap_close(pcap);
+	if (r < 0)
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: close the capture file", path);
+	if (!ip)
+		return;
+	if ((r = inplace_restore(ip)) == 0) {
+		event_emit_info(now, SRC_TAP, 0, "put the server's node back at %s", path);
+		free(ip);
+		return;
+	}
+	/* IP stays (not freed): the guard keeps its pipe and puts the node back when this
+	 * process ends. */
+	event_emit_error(now, SRC_TAP, 0, -r, "tap %s: put the server's node back from %s (it "
+			 "is tried again when udscope ends; `tap %s --restore` does it by hand)",
+			 path, ip->hidden, path);
+}
+
+/* What --in-place and --pcap add, said once at start. */
+static void say_extras(const struct tap *t, const struct event_sink *now)
+{
+	if (t->opts.inplace)
+		event_emit_info(now, SRC_TAP, 0, "in place: the server's node waits at %s while the "
+				"tap listens at %s; it is put back at stop, and by a guard process "
+				"(pid %ld) if udscope dies first", t->opts.inplace->hidden,
+				t->listen.text, (long)t->opts.inplace->guard);
+	if (t->opts.pcap)
+		event_emit_info(now, SRC_TAP, 0, "every chunk also goes to the capture file "
+				"(pcap, link type 252: tshark and Wireshark read it as it grows)");
+}
+
+int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_addr *target,
+	      const struct tap_opts *opts, const struct event_sink *now,
+	      const struct event_sink *later)
+{
+	*out = NULL;
+	struct tap *t = calloc(1, sizeof(*t));
+	if (!t) {
+		event_emit_error(now, SRC_TAP, 0, ENOMEM, "tap %s", listen->text);
+		release_extras(opts->pcap, opts->inplace, listen->text, now);
+		return -ENOMEM;
+	}
+	t->listen = *listen;
+	t->target = *target;
+	t->opts = *opts;
+	if (t->opts.type != SOCK_SEQPACKET)
+		t->opts.type = SOCK_STREAM;
+	t->lfd = t->ctl[0] = t->ctl[1] = -1;
+	t->later = *later;
+	t->qsink = (struct event_sink){ queue_emit, t, NULL };
+	snprintf(t->state, sizeof(t->state), "tapping to %s", target->text);
+	atomic_init(&t->finished, false);
+	stats_init(&t->stats);
+	int r = open_listener(t, now);
+	if (r < 0)
+		goto fail;
+	if (targets_itself(t)) {
+		r = -EINVAL;
+		event_emit_error(now, SRC_TAP, 0, EINVAL, "tap %s: the target %s is the tap's own "
+				 "socket: every client would be connected to the tap again",
+				 listen->text, target->text);
+		goto fail;
+	}
+	if ((r = sysio_pipe(t->ctl, O_NONBLOCK)) < 0) {
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: pipe", listen->text);
+		goto fail;
+	}
+	struct event ev;
+	event_init(&ev, SRC_TAP, EV_LISTEN);
+	event_textf(&ev, "%s", listen->text);
+	sink_emit(now, &ev);
+	event_emit_info(now, SRC_TAP, 0, "each client gets its own connection to %s; the server "
+			"sees udscope's credentials (pid %ld), not the client's", target->text,
+			(long)getpid());
+	say_extras(t, now);
+	t->pass_creds = geteuid() == 0;
+	if (t->pass_creds)
+		event_emit_info(now, SRC_TAP, 0, "as root, each chunk carries its sender's "
+				"credentials (SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) "
+				"sees the client's");
+	if ((r = pthread_create(&t->thread, NULL, tap_main, t)) != 0) {
+		event_emit_error(now, SRC_TAP, 0, r, "tap %s: pthread_create", listen->text);
+		r = -r;
+		goto fail;
+	}
+	t->thread_started = true;
+	*out = t;
+	return 0;
+fail:
+	atomic_store(&t->finished, true);
+	tap_destroy(t, now);
+	return r;
+}
+
+void tap_request_stop(struct tap *t)
+{
+	sysio_poke(t->ctl[1]);
+}
+
+bool tap_finished(const struct tap *t)
+{
+	return atomic_load(&t->finished);
+}
+
+static void remove_node(struct tap *t, const struct event_sink *now)
+{
+	char why[PATH_MAX + 160];
+	int r = t->own_node ? node_remove(t->listen.text, &t->node, why, sizeof(why)) : -ENOENT;
+	if (r == 0)
+		event_emit_info(now, SRC_TAP, 0, "removed socket node %s", t->listen.text);
+	else if (r == -ESTALE)
+		event_emit_info(now, SRC_TAP, 0, "left %s alone: it is no longer the node this tap "
+				"created (%s)", t->listen.text, why);
+	else if (r != -ENOENT)
+		event_emit_error(now, SRC_TAP, 0, -r, "tap stop: remove %s", t->listen.text);
+}
+
+void tap_destroy(struct tap *t, const struct event_sink *now)
+{
+	if (!t)
+		return;
+	if (t->thread_started) {
+		pthread_join(t->thread, NULL);
+		struct stats_snapshot sn;
+		stats_snapshot(&t->stats, &sn);
+		event_emit_info(now, SRC_TAP, 0,
+				"stopped after %llu connections: client->server %llu bytes in %llu "
+				"chunks, server->client %llu bytes in %llu chunks",
+				(unsigned long long)sn.accepted, (unsigned long long)sn.bytes_in,
+				(unsigned long long)sn.chunks_in, (unsigned long long)sn.bytes_out,
+				(unsigned long long)sn.chunks_out);
+	}
+	sysio_close(&t->lfd);
+	if (t->opts.inplace)
+		t->own_node = false;   /* the real node goes back over it */
+	remove_node(t, now);
+	release_extras(t->opts.pcap, t->opts.inplace, t->listen.text, now);
+	sysio_close(&t->ctl[0]);
+	sysio_close(&t->ctl[1]);
+	free(t->conns);
+	free(t->pfds);
+	free(t);
+}
+
+const struct uds_addr *tap_listen_addr(const struct tap *t)
+{
+	return &t->listen;
+}
+
+const struct uds_addr *tap_target_addr(const struct tap *t)
+{
+	return &t->target;
+}
+
+const struct stats *tap_stats(const struct tap *t)
+{
+	return &t->stats;
+}
+
+/* ---- connections ---- */
+
+/* Close connection I and free it, without a word. */
+static void drop_conn(struct tap *t, size_t i)
+{
+	struct tap_conn *c = t->conns[i];
+	for (int s = CLI; s <= SRV; s++) {
+		sysio_close(&c->fd[s]);
+		ancil_close(&c->dir[s].anc);
+		free(c->dir[s].buf);
+	}
+	free(c);
+	t->conns[i] = t->conns[--t->nconns];
+	atomic_fetch_sub(&t->stats.clients, 1);
+	t->accept_paused = false;
+}
+
+/* Close connection I and say how it ended (the words after its totals). */
+static void end_conn(struct tap *t, size_t i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void end_conn(struct tap *t, size_t i, const char *fmt, ...)
+{
+	struct tap_conn *c = t->conns[i];
+	struct event *ev = next_event(t, EV_CLOSE, c->id);
+	int w = snprintf(ev->text, sizeof(ev->text), "connection closed (client->server %llu "
+			 "bytes, server->client %llu bytes): ",
+			 (unsigned long long)c->dir[CLI].bytes,
+			 (unsigned long long)c->dir[SRV].bytes);
+	va_list ap;
+	va_start(ap, fmt);
+	if (w > 0 && (size_t)w < sizeof(ev->text))
+		vsnprintf(ev->text + w, sizeof(ev->text) - (size_t)w, fmt, ap);
+	va_end(ap);
+	drop_conn(t, i);
+}
+
+static int grow(struct tap *t)
+{
+	if (t->nconns < t->capconns)
+		return 0;
+	size_t ncap = t->capconns ? t->capconns * 2 : 16;
+	struct tap_conn **nc = realloc(t->conns, ncap * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	t->conns = nc;
+	struct pollfd *np = realloc(t->pfds, (2 + 2 * ncap) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	t->pfds = np;
+	t->capconns = ncap;
+	return 0;
+}
+
+/* The connection line for one side: who it is, as SO_PEERCRED says. */
+static void say_peer(struct tap *t, struct tap_conn *c, int s)
+{
+	uint32_t id = c->id;
+	enum event_dir side = s == CLI ? DIR_C2S : DIR_S2C;
+	struct peer_cred cred;
+	sysio_peer_cred(c->fd[s], &cred);
+	if (t->pass_creds && cred.ok) {
+		c->dir[s].has_as = true;
+		c->dir[s].as = (struct ucred){ cred.pid, cred.uid, cred.gid };
+	}
+	struct event *ev = next_event(t, EV_ACCEPT, id);
+	ev->dir = (uint8_t)side;
+	if (!cred.ok) {
+		event_textf(ev, "%s: unknown peer (SO_PEERCRED failed)",
+			    side == DIR_C2S ? "client" : "server");
+		return;
+	}
+	ev->has_cred = true;
+	ev->pid = cred.pid;
+	ev->uid = cred.uid;
+	ev->gid = cred.gid;
+	event_textf(ev, "%s", cred.comm[0] ? cred.comm : "process gone");
+}
+
+/* Connect our non-blocking socket FD to the target. Returns 0, -EAGAIN while the target's
+ * backlog is full (a Unix socket never completes later: try again), or -errno. */
+static int try_connect(const struct tap *t, int fd)
+{
+	int r;
+	do
+		r = connect(fd, (const struct sockaddr *)&t->target.sun, t->target.len);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
+/* The target could not be reached: drop what the client sent (so closing is an EOF for it,
+ * not a reset) and close it, with one error line. */
+static void refuse_client(struct tap *t, int fd, uint32_t id, int err)
+{
+	event_emit_error(&t->qsink, SRC_TAP, id, err, "tap %s: closed the client: connect %s%s",
+			 t->listen.text, t->target.text, err == EAGAIN ? " (its backlog stayed "
+			 "full for 2 s)" : "");
+	char sink[4096];
+	for (int i = 0; i < 256 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
+		;
+	close(fd);
+}
+
+/* Connection I could not be connected through (ERR): close the client, and it. */
+static void give_up(struct tap *t, size_t i, int err)
+{
+	struct tap_conn *c = t->conns[i];
+	refuse_client(t, c->fd[CLI], c->id, err);
+	c->fd[CLI] = -1;
+	drop_conn(t, i);
+}
+
+/* Accept one client and connect it through. Returns false when accepting should pause
+ * (nothing more waiting, or out of descriptors or memory). */
+static bool accept_one(struct tap *t)
+{
+	if (grow(t) < 0) {
+		event_emit_error(&t->qsink, SRC_TAP, 0, ENOMEM, "tap: accept %s", t->listen.text);
+		return false;
+	}
+	int fd = accept4(t->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EINTR || errno == ECONNABORTED)
+			return true;
+		if (errno == EAGAIN)
+			return false;
+		/* Out of descriptors or memory the client stays queued: stop polling the
+		 * listener until a connection ends (or a second passes), else poll spins. */
+		if (!t->accept_paused)
+			event_emit_error(&t->qsink, SRC_TAP, 0, errno, "tap: accept %s (pausing "
+					 "accepts until a connection ends)", t->listen.text);
+		t->accept_paused = true;
+		return false;
+	}
+	uint32_t id = ++t->next_id;
+	atomic_fetch_add(&t->stats.accepted, 1);
+	struct tap_conn *c = calloc(1, sizeof(*c));
+	char *b0 = malloc(TAP_BUF), *b1 = malloc(TAP_BUF);
+	if (!c || !b0 || !b1) {
+		free(c), free(b0), free(b1);
+		refuse_client(t, fd, id, ENOMEM);
+		t->accept_paused = true;
+		return false;
+	}
+	*c = (struct tap_conn){ .id = id, .fd = { fd, -1 } };
+	c->dir[CLI].buf = b0;
+	c->dir[SRV].buf = b1;
+	c->dir[CLI].cap = c->dir[SRV].cap = TAP_BUF;
+	t->conns[t->nconns++] = c;
+	atomic_fetch_add(&t->stats.clients, 1);
+	say_peer(t, c, CLI);
+	c->fd[SRV] = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int r = c->fd[SRV] < 0 ? -errno : try_connect(t, c->fd[SRV]);
+	if (r == 0)
+		say_peer(t, c, SRV);
+	else if (r == -EAGAIN)
+		c->connect_until_ns = event_now_ns() + TAP_CONNECT_WAIT_NS;
+	else
+		give_up(t, t->nconns - 1, -r);
+	return true;
+}
+
+/* Try again the connections waiting for room in the target's backlog; give up on those
+ * that waited too long. Returns whether some still wait. */
+static bool retry_connects(struct tap *t)
+{
+	bool waiting = false;
+	uint64_t now = event_now_ns();
+	for (size_t i = t->nconns; i-- > 0;) {
+		struct tap_conn *c = t->conns[i];
+		if (!c->connect_until_ns)
+			continue;
+		int r = try_connect(t, c->fd[SRV]);
+		if (r == 0) {
+			c->connect_until_ns = 0;
+			say_peer(t, c, SRV);
+		} else if (r == -EAGAIN && now < c->connect_until_ns) {
+			waiting = true;
+		} else {
+			give_up(t, i, -r);
+		}
+	}
+	return waiting;
+}
+
+/* ---- forwarding ---- */
+
+/* Receive a chunk (MESSAGE: one whole message) and its descriptors from FD into D. Returns
+ * the bytes or -errno (-EAGAIN: nothing now); *END: it was the end of the stream, not a chunk
+ * (a message may be empty). IN says what came beside the bytes. */
+static ssize_t recv_chunk(int fd, bool message, struct tap_dir *d, struct msgio_in *in,
+			  bool *end)
+{
+	if (message) {
+		/* A message goes on whole: make room for the next one first. */
+		ssize_t need = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (need < 0)
+			return -errno;
+		if ((size_t)need > d->cap) {
+			char *nb = realloc(d->buf, (size_t)need);
+			if (!nb)
+				return -ENOMEM;
+			d->buf = nb;
+			d->cap = (size_t)need;
+		}
+	}
+	ssize_t n = msgio_recv(fd, d->buf, d->cap, message, 0, in);
+	if (n >= 0)
+		d->anc = in->anc;   /* ours now: passed on with the chunk, then closed */
+	*end = n == 0 && (!message || msgio_peer_closed(fd));
+	return n;
+}
+
+/* Send what D holds to FD, its descriptors with the first byte (and, as root, the sender's
+ * credentials with every piece). Returns 0 (all sent or the socket is full) or -errno. */
+static int send_held(int fd, struct tap_dir *d)
+{
+	while (d->held) {
+		d->anc.has_cred = d->has_as;
+		d->anc.cred = d->as;
+		ssize_t n = msgio_send(fd, d->buf + d->off, d->len - d->off, &d->anc, NULL, 0);
+		if (n < 0 && d->has_as && (n == -EPERM || n == -ESRCH)) {
+			d->has_as = false;   /* not allowed after all, or the sender is gone */
+			continue;
+		}
+		if (n < 0)
+			return n == -EAGAIN ? 0 : (int)n;
+		ancil_close(&d->anc);   /* the receiver has its own copies now */
+		d->off += (size_t)n;
+		if (d->off >= d->len)
+			d->held = false;
+	}
+	d->off = d->len = 0;
+	return 0;
+}
+
+/* A chunk came in one way: count it, keep it whole, show it and what came with it. */
+static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
+		      const struct msgio_in *in)
+{
+	struct tap_dir *d = &c->dir[way];
+	d->bytes += n;
+	d->chunks++;
+	if (way == CLI)
+		stats_add_in(&t->stats, n);
+	else
+		stats_add_out(&t->stats, n);
+	struct event *ev = next_event(t, EV_RECV, c->id);
+	ev->dir = way == CLI ? DIR_C2S : DIR_S2C;
+	event_set_bytes(ev, d->buf, n);
+	if (t->opts.capture)
+		ev->capture = capture_put(t->opts.capture, d->buf, n);
+	if (t->opts.pcap && !t->pcap_failed) {
+		int r = pcap_write(t->opts.pcap, c->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT,
+				   d->buf, n);
+		if (r < 0) {
+			t->pcap_failed = true;
+			struct event *e = next_event(t, EV_ERROR, c->id);
+			e->err = -r;
+			event_textf(e, "tap: write the capture file: nothing more is written to it "
+				    "(it ends with the last whole record)");
+		}
+	}
+	msgio_describe(ev, in, false, false);
+	if (d->anc.nfds)
+		msgio_say_fds(&t->qsink, SRC_TAP, c->id, &d->anc, way == CLI
+			      ? ", passed on to the server" : ", passed on to the client");
+}
+
+/* What became of one direction this round. */
+enum flow { FLOW_OK, FLOW_RECV_FAILED, FLOW_SEND_FAILED };
+
+/* Move up to TAP_BUDGET chunks from side WAY to the other. *ERR gets the errno on failure. */
+static enum flow forward(struct tap *t, struct tap_conn *c, int way, int *err)
+{
+	struct tap_dir *d = &c->dir[way];
+	int from = c->fd[way], to = c->fd[!way];
+	for (int budget = TAP_BUDGET; budget > 0; budget--) {
+		if ((*err = -send_held(to, d)) != 0)
+			return FLOW_SEND_FAILED;
+		if (d->held || d->eof)
+			return FLOW_OK;   /* the other side is not reading: wait, read nothing */
+		struct msgio_in in;
+		bool end = false;
+		ssize_t n = recv_chunk(from, t->opts.type == SOCK_SEQPACKET, d, &in, &end);
+		if (n == -EAGAIN)
+			return FLOW_OK;
+		if (n < 0) {
+			*err = (int)-n;
+			return FLOW_RECV_FAILED;
+		}
+		if (end) {
+			d->eof = true;
+			shutdown(to, SHUT_WR);
+			struct event *ev = next_event(t, EV_INFO, c->id);
+			event_textf(ev, "the %s finished sending (EOF): shut down writing to the "
+				    "%s%s", way == CLI ? "client" : "server",
+				    way == CLI ? "server" : "client", c->dir[!way].eof ? ""
+				    : way == CLI ? "; server->client still flows"
+				    : "; client->server still flows");
+			ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+			return FLOW_OK;
+		}
+		d->len = (size_t)n;
+		d->held = true;
+		say_chunk(t, c, way, (size_t)n, &in);
+	}
+	return FLOW_OK;
+}
+
+/* Serve connection I both ways; close it when both ways are done or a side failed. */
+static void serve(struct tap *t, size_t i)
+{
+	struct tap_conn *c = t->conns[i];
+	for (int way = CLI; way <= SRV; way++) {
+		int err = 0;
+		enum flow f = forward(t, c, way, &err);
+		const char *from = way == CLI ? "client" : "server";
+		const char *to = way == CLI ? "server" : "client";
+		if (f == FLOW_RECV_FAILED) {
+			/* Close the other side at once, with what it sent unread: a stream socket
+			 * closed with bytes in its queue is a reset for its peer. */
+			end_conn(t, i, "the %s's side failed: recv: %s (%s); closed the %s's at once",
+				 from, strerror(err), event_errno_name(err), to);
+			return;
+		}
+		if (f == FLOW_SEND_FAILED) {
+			end_conn(t, i, "the %s went away with %zu bytes not taken: send: %s (%s); "
+				 "closed the %s's side at once", to, c->dir[way].len - c->dir[way].off,
+				 strerror(err), event_errno_name(err), from);
+			return;
+		}
+	}
+	if (c->dir[CLI].eof && !c->dir[CLI].held && c->dir[SRV].eof && !c->dir[SRV].held)
+		end_conn(t, i, "both sides closed");
+}
+
+/* What side S of C waits for: its bytes (when its way has room) and room for the other
+ * way's. 0: nothing, and the fd is left out of poll (a hung-up socket would wake it). */
+static short wanted(const struct tap_conn *c, int s)
+{
+	short ev = 0;
+	if (c->connect_until_ns)
+		return 0;   /* not connected through yet: the client's bytes wait in its socket */
+	if (!c->dir[s].held && !c->dir[s].eof)
+		ev |= POLLIN;
+	if (c->dir[!s].held)
+		ev |= POLLOUT;
+	return ev;
+}
+
+static void *tap_main(void *arg)
+{
+	struct tap *t = arg;
+	if (grow(t) < 0) {
+		event_emit_error(&t->qsink, SRC_TAP, 0, ENOMEM, "tap %s", t->listen.text);
+		goto out;
+	}
+	for (;;) {
+		bool waiting = retry_connects(t);
+		t->pfds[0] = (struct pollfd){ .fd = t->ctl[0], .events = POLLIN };
+		t->pfds[1] = (struct pollfd){ .fd = t->accept_paused ? -1 : t->lfd,
+					      .events = POLLIN };
+		for (size_t i = 0; i < t->nconns; i++)
+			for (int s = CLI; s <= SRV; s++) {
+				short ev = wanted(t->conns[i], s);
+				t->pfds[2 + 2 * i + s] = (struct pollfd){
+					.fd = ev ? t->conns[i]->fd[s] : -1, .events = ev };
+			}
+		size_t n = t->nconns;
+		flush_events(t);
+		int r = poll(t->pfds, 2 + 2 * n,
+			     waiting ? TAP_CONNECT_RETRY_MS : t->accept_paused ? 1000 : -1);
+		if (r == 0 && !waiting)
+			t->accept_paused = false;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			event_emit_error(&t->qsink, SRC_TAP, 0, errno, "tap: poll");
+			break;
+		}
+		/* Backwards: closing moves the last connection into the freed slot. */
+		for (size_t k = n; k-- > 0;)
+			if (t->pfds[2 + 2 * k].revents || t->pfds[3 + 2 * k].revents)
+				serve(t, k);
+		if (t->pfds[0].revents)
+			break;
+		if (t->pfds[1].revents & POLLIN)
+			while (accept_one(t))
+				;
+	}
+	while (t->nconns)
+		end_conn(t, t->nconns - 1, "tap stopping");
+out:
+	flush_events(t);
+	atomic_store(&t->finished, true);
+	return NULL;
+}
+
+/* ---- as a session ---- */
+
+static bool ops_finished(const void *t)
+{
+	return tap_finished(t);
+}
+
+static int ops_status(const void *t)
+{
+	(void)t;
+	return 0;   /* a tap that could not start never became a session */
+}
+
+static void ops_stop(void *t)
+{
+	tap_request_stop(t);
+}
+
+static void ops_destroy(void *t, const struct event_sink *now)
+{
+	tap_destroy(t, now);
+}
+
+static void ops_info(const void *p, struct session_info *out)
+{
+	const struct tap *t = p;
+	snprintf(out->path, sizeof(out->path), "%s", t->listen.text);
+	out->type = socktype_name(t->opts.type);
+	out->state = out->finished ? "stopped" : t->state;
+	out->has_stats = true;
+	stats_snapshot(&t->stats, &out->st);
+	out->clients = out->finished ? 0 : out->st.clients;
+}
+
+const struct session_ops tap_session_ops = {
+	.kind = SESSION_TAP,
+	.name = "tap",
+	.finished = ops_finished,
+	.status = ops_status,
+	.stop = ops_stop,
+	.destroy = ops_destroy,
+	.info = ops_info,
+};

@@ -1,0 +1,102 @@
+/* test_tapwords: the words and JSON of a tap's events: direction, both sides' credentials. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/event.h"
+
+static const char *line(const struct event *ev)
+{
+	static char buf[EVENT_LINE_MAX];
+	event_format_line(ev, 0, 0, buf, sizeof(buf));
+	return buf;
+}
+
+static const char *json(const struct event *ev)
+{
+	static char buf[EVENT_JSON_MAX];
+	event_format_json(ev, ev->time_ns, buf, sizeof(buf));
+	return buf;
+}
+
+static void chunk(struct event *ev, enum event_dir dir, const char *bytes)
+{
+	event_init(ev, SRC_TAP, EV_RECV);
+	ev->conn = 2;
+	ev->dir = (uint8_t)dir;
+	event_set_bytes(ev, bytes, strlen(bytes));
+}
+
+static void test_chunk_words(void **state)
+{
+	(void)state;
+	struct event ev;
+	chunk(&ev, DIR_C2S, "GET / HTTP/1.0\r\n\r\n");
+	assert_string_equal(line(&ev), "tap #2: client->server 18 bytes b'GET / HTTP/1.0\\r\\n\\r\\n'");
+	chunk(&ev, DIR_S2C, "\x1b[2J");
+	assert_string_equal(line(&ev), "tap #2: server->client 4 bytes b'\\x1b[2J'");
+	/* The fds passed with a chunk follow its bytes. */
+	chunk(&ev, DIR_C2S, "F");
+	ev.nfds = 2;
+	assert_string_equal(line(&ev), "tap #2: client->server 1 bytes b'F' with 2 fds");
+	ev.session = 4;
+	ev.show_session = true;
+	assert_string_equal(line(&ev), "tap[4] #2: client->server 1 bytes b'F' with 2 fds");
+}
+
+static void test_peer_words(void **state)
+{
+	(void)state;
+	struct event ev;
+	event_init(&ev, SRC_TAP, EV_ACCEPT);
+	ev.conn = 1;
+	ev.dir = DIR_C2S;
+	ev.has_cred = true;
+	ev.pid = 4242;
+	ev.uid = 1000;
+	ev.gid = 100;
+	event_textf(&ev, "curl");
+	assert_string_equal(line(&ev), "tap #1: client pid 4242 (curl) uid 1000 gid 100 connected");
+	ev.dir = DIR_S2C;
+	ev.pid = 77;
+	event_textf(&ev, "python3");
+	char want[200];
+	snprintf(want, sizeof(want), "tap #1: server pid 77 (python3) uid 1000 gid 100 answered; its "
+		 "SO_PEERCRED names udscope (pid %ld), not the client", (long)getpid());
+	assert_string_equal(line(&ev), want);
+}
+
+static void test_json_direction_and_side(void **state)
+{
+	(void)state;
+	struct event ev;
+	chunk(&ev, DIR_S2C, "ok");
+	assert_non_null(strstr(json(&ev), "\"source\":\"tap\",\"kind\":\"recv\",\"connection\":2,"
+				"\"direction\":\"server->client\",\"bytes\":2,\"data\":\"6f6b\""));
+	event_init(&ev, SRC_TAP, EV_ACCEPT);
+	ev.dir = DIR_C2S;
+	assert_non_null(strstr(json(&ev), "\"side\":\"client\""));
+	assert_null(strstr(json(&ev), "direction"));
+	/* Other sources' events carry neither. */
+	event_init(&ev, SRC_SERVER, EV_RECV);
+	event_set_bytes(&ev, "x", 1);
+	assert_null(strstr(json(&ev), "direction"));
+	assert_null(strstr(json(&ev), "side"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_chunk_words),
+		cmocka_unit_test(test_peer_words),
+		cmocka_unit_test(test_json_direction_and_side),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
