@@ -37,6 +37,7 @@ int frame_init(struct console *c)
 	v->slot[LAYOUT_CLIENT].ring[0] = &v->panes[LAYOUT_CLIENT];
 	v->slot[LAYOUT_PAIR].ring[0] = &v->panes[LAYOUT_PAIR];
 	v->slot[LAYOUT_PAIR].split = true;
+	v->slot[LAYOUT_TAP].ring[0] = &v->panes[LAYOUT_TAP];
 	v->slot[LAYOUT_TALK].ring[0] = &v->panes[LAYOUT_SERVER];
 	v->slot[LAYOUT_TALK].ring[1] = &v->panes[LAYOUT_CLIENT];
 	sheet_init(&v->messages, SHEET_MESSAGES, "Messages: the message line's history (Esc "
@@ -142,6 +143,8 @@ static struct pane *ring_of(struct console *c, enum event_source src)
 	case SRC_PAIR_PARENT:
 	case SRC_PAIR_CHILD:
 		return &c->v.panes[LAYOUT_PAIR];
+	case SRC_TAP:
+		return &c->v.panes[LAYOUT_TAP];
 	default:
 		return NULL;
 	}
@@ -382,6 +385,8 @@ static unsigned panes_shown(struct console *c)
 		m |= (srv ? LAYOUT_BIT(LAYOUT_SERVER) : 0) | (cli ? LAYOUT_BIT(LAYOUT_CLIENT) : 0);
 	if (v->panes[LAYOUT_PAIR].count)
 		m |= LAYOUT_BIT(LAYOUT_PAIR);
+	if (v->panes[LAYOUT_TAP].count)
+		m |= LAYOUT_BIT(LAYOUT_TAP);
 	if (v->slot[LAYOUT_REPORT].doc.n || v->slot[LAYOUT_REPORT].table)
 		m |= LAYOUT_BIT(LAYOUT_REPORT);
 	if (!m && !v->welcome_on)

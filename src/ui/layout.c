@@ -10,6 +10,7 @@ static const char *const names[LAYOUT_PANES] = {
 	[LAYOUT_SERVER] = "Server",
 	[LAYOUT_CLIENT] = "Client",
 	[LAYOUT_PAIR] = "Pair",
+	[LAYOUT_TAP] = "Tap",
 	[LAYOUT_REPORT] = "Report",
 	[LAYOUT_TALK] = "Conversation",
 };

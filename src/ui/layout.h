@@ -18,6 +18,7 @@ enum layout_pane {
 	LAYOUT_SERVER,
 	LAYOUT_CLIENT,
 	LAYOUT_PAIR,
+	LAYOUT_TAP,          /* what passed through a tap, both ways */
 	LAYOUT_REPORT,       /* the last report or multi-line result */
 	LAYOUT_TALK,         /* server and client merged in time order */
 	LAYOUT_PANES
@@ -44,7 +45,7 @@ struct layout {
 bool layout_talk(int cols, int rows);
 /* Lay out COLS x ROWS with the panes in SHOWN (none: the area stays empty, for the welcome).
  * Stacked, FOCUS gets the larger share; wide, Server/Client/Conversation take the left
- * column and Pair/Report the right, a column with nothing in it giving its room away. */
+ * column and Pair/Tap/Report the right, a column with nothing in it giving its room away. */
 void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus,
 		    unsigned shown);
 /* "terminal too small (WxH, need 60x16)"; returns the length. */

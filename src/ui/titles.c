@@ -192,6 +192,7 @@ bool titles_refresh(struct titles *t, const struct app *a, struct view *v)
 			  t->pair_pid[0], t->pair_pid[1]);
 	else
 		title_set(v->title[LAYOUT_PAIR], "Pair: parent (left) | child (right)");
+	title_set(v->title[LAYOUT_TAP], "Tap: what passed between the client and the server");
 	title_set(v->title[LAYOUT_TALK], "%s | %s", t->srv_brief, t->cli_brief);
 	title_set(v->title_short[LAYOUT_TALK], "%s | Client %s", t->srv_brief, cstate);
 	title_set(v->title[LAYOUT_REPORT], "%s", v->slot[LAYOUT_REPORT].title);

@@ -16,8 +16,8 @@
 #define VIEW_TITLE_MAX 256
 #define VIEW_STATUS_MAX 512
 #define VIEW_CONNS_MAX 4
-/* The event rings: server, client, pair (indexed by their layout_pane). */
-#define VIEW_RINGS 3
+/* The event rings: server, client, pair, tap (indexed by their layout_pane). */
+#define VIEW_RINGS 4
 /* Full-screen sheets open at once (help over a chunk over a zoomed pane). */
 #define VIEW_FULL_MAX 4
 /* Distinct chunk sizes a histogram shows exactly; more: power-of-two buckets. */

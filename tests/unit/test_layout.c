@@ -13,6 +13,7 @@
 
 #define ALL4 (LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT) | LAYOUT_BIT(LAYOUT_PAIR) | \
 	      LAYOUT_BIT(LAYOUT_REPORT))
+#define ALL5 (ALL4 | LAYOUT_BIT(LAYOUT_TAP))
 #define SMALL (LAYOUT_BIT(LAYOUT_TALK) | LAYOUT_BIT(LAYOUT_PAIR) | LAYOUT_BIT(LAYOUT_REPORT))
 
 /* Every pane shown inside the screen above the message line, none overlapping another,
@@ -94,19 +95,30 @@ static void test_odd_sizes_tile(void **state)
 				}
 }
 
+static void test_tap_right_column(void **state)
+{
+	struct layout l;
+	layout_compute(&l, 200, 60, LAYOUT_SERVER, ALL5);
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_TAP].x, 100);
+	assert_true(l.pane[LAYOUT_PAIR].y < l.pane[LAYOUT_TAP].y);
+	assert_true(l.pane[LAYOUT_TAP].y < l.pane[LAYOUT_REPORT].y);
+}
+
 static void test_narrow_stacks_and_favours_focus(void **state)
 {
 	struct layout l;
 	layout_compute(&l, 80, 40, LAYOUT_CLIENT, ALL4);
 	assert_false(l.two_columns);
 	assert_tiles(&l);
-	for (int p = 0; p < LAYOUT_REPORT; p++)
-		assert_int_equal(l.pane[p].w, 80);
+	for (int p = 0; p <= LAYOUT_REPORT; p++)
+		if (ALL4 & LAYOUT_BIT(p))
+			assert_int_equal(l.pane[p].w, 80);
 	assert_true(l.pane[LAYOUT_SERVER].y < l.pane[LAYOUT_CLIENT].y);
 	assert_true(l.pane[LAYOUT_CLIENT].y < l.pane[LAYOUT_PAIR].y);
 	assert_true(l.pane[LAYOUT_PAIR].y < l.pane[LAYOUT_REPORT].y);
 	for (int p = 0; p < LAYOUT_REPORT; p++)
-		if (p != LAYOUT_CLIENT)
+		if ((ALL4 & LAYOUT_BIT(p)) && p != LAYOUT_CLIENT)
 			assert_true(l.pane[LAYOUT_CLIENT].h > l.pane[p].h);
 }
 
@@ -164,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_wide_is_two_columns),
 		cmocka_unit_test(test_empty_column_gives_room),
 		cmocka_unit_test(test_odd_sizes_tile),
+		cmocka_unit_test(test_tap_right_column),
 		cmocka_unit_test(test_narrow_stacks_and_favours_focus),
 		cmocka_unit_test(test_small_is_one_conversation),
 		cmocka_unit_test(test_minimum_fits),
