@@ -29,7 +29,7 @@ wait_for "Server ./sockdir/x listening"
 ok $? "the completed line runs"
 
 keys F1
-wait_for "[help]" && wait_for "help [COMMAND]"
+wait_for "[help]" && wait_for "server start PATH"
 ok $? "F1 shows the commands full screen"
 keys -l "/shift-tab"
 keys Enter
