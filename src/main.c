@@ -56,6 +56,7 @@ static void usage(FILE *f)
 		"                      its first 128 bytes (--bytes preview, the default)\n"
 		"      --capture-mb N  keep the last N MiB of chunks whole (default 64; 0: none)\n"
 		"      --no-color      console: monochrome (also when NO_COLOR is set)\n"
+		"      --no-mouse      console: no clicks or wheel; the mouse is the terminal's\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n");
@@ -106,6 +107,7 @@ static const struct option longopts[] = {
 	{ "timestamps", no_argument, NULL, 't' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "no-color", no_argument, NULL, 'C' },
+	{ "no-mouse", no_argument, NULL, 'N' },
 	{ "bytes", required_argument, NULL, 'B' },
 	{ "capture-mb", required_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
@@ -120,7 +122,7 @@ static const struct complete_values value_choices[] = { { 'B', bytes_choices }, 
 /* What the command line asks for. */
 struct options {
 	struct batch_opts bo;
-	bool batch, no_color, no_init;
+	bool batch, no_color, no_init, no_mouse;
 	const char *capture_mb;   /* --capture-mb, checked */
 	char *init_line;          /* the init file's source line, before the -e lines */
 	char set_line[64];        /* then --capture-mb again: the command line wins */
@@ -165,6 +167,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 't': o->bo.timestamps = true; break;
 		case 'j': o->bo.json = true; break;
 		case 'C': o->no_color = true; break;
+		case 'N': o->no_mouse = true; break;
 		case 'B':
 		case 'M':
 			if (option_value(o, c, optarg))
@@ -240,7 +243,7 @@ int main(int argc, char **argv)
 		} else {
 			if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
 				o.no_color = true;
-			rc = console_run(o.bo.exec, o.bo.nexec, o.no_color);
+			rc = console_run(o.bo.exec, o.bo.nexec, o.no_color, o.no_mouse);
 		}
 	}
 	free(o.bo.exec);

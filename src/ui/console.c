@@ -21,8 +21,10 @@
 #include "core/sysio.h"
 #include "ui/console_impl.h"
 #include "ui/crash.h"
+#include "ui/frame.h"
 #include "ui/keys.h"
 #include "ui/layout.h"
+#include "ui/mouse.h"
 #include "ui/pane.h"
 #include "ui/prompt.h"
 #include "ui/text.h"
@@ -39,55 +41,19 @@
  * second. A busy session's events gather meanwhile and come in one drain. */
 #define CONSOLE_DRAIN_MS 2
 
-/* ---- events into panes ---- */
-
-static enum layout_pane pane_of(const struct event *ev)
-{
-	switch (ev->source) {
-	case SRC_SERVER:
-		return LAYOUT_SERVER;
-	case SRC_CLIENT:
-		return LAYOUT_CLIENT;
-	case SRC_PAIR_PARENT:
-	case SRC_PAIR_CHILD:
-		return LAYOUT_PAIR;
-	default:
-		return LAYOUT_INSPECT;
-	}
-}
-
-void console_set_status(struct console *c, bool error, const char *text)
-{
-	size_t n = strlen(text);
-	if (n > sizeof(c->v.status) - 1)
-		n = sizeof(c->v.status) - 1;
-	memcpy(c->v.status, text, n);
-	c->v.status[n] = '\0';
-	c->v.status_error = error;
-	c->dirty = true;
-}
+/* ---- events ---- */
 
 static void sink(void *ctx, struct event *ev)
 {
 	struct console *c = ctx;
-	char line[EVENT_LINE_MAX];
 	if (c->closing) {
 		/* The screen is gone: keep errors (sessions stopping) for stderr. */
 		if (ev->kind == EV_ERROR && c->nlate < CONSOLE_LATE_MAX)
 			event_format_line(ev, 0, 0, c->late[c->nlate++], sizeof(c->late[0]));
 		return;
 	}
-	struct pane *p = &c->v.panes[pane_of(ev)];
-	if (ev->dropped) {
-		pane_skip(p, ev->dropped, ev->time_ns);
-		c->v.dropped += ev->dropped;
-	}
-	pane_push(p, ev);
+	frame_event(c, ev);
 	titles_event(&c->titles, ev);
-	if (ev->kind == EV_ERROR) {
-		event_format_line(ev, 0, 0, line, sizeof(line));
-		console_set_status(c, true, line);
-	}
 	c->dirty = true;
 }
 
@@ -103,12 +69,6 @@ static void reap(struct console *c)
 }
 
 /* ---- frames ---- */
-
-void console_relayout(struct console *c)
-{
-	layout_compute(&c->v.layout, COLS, LINES, c->v.focus);
-	c->dirty = true;
-}
 
 static void frame(struct console *c)
 {
@@ -130,7 +90,79 @@ static void resize(struct console *c)
 	clearok(curscr, TRUE);
 }
 
+void console_mouse(struct console *c, bool on)
+{
+	if (!c->mouse)
+		return;
+	const char *seq = on ? MOUSE_ON : MOUSE_OFF;
+	if (sysio_write_all(STDOUT_FILENO, seq, strlen(seq)) < 0)
+		c->mouse = false;   /* a terminal we cannot write to has no mouse either */
+}
+
+/* `set mouse` and `set colors` (at the prompt or in the init file) take effect at once. */
+static void settings_apply(struct console *c)
+{
+	const struct settings *st = &c->app.settings;
+	if (settings_generation(st) == c->settings_seen)
+		return;
+	c->settings_seen = settings_generation(st);
+	bool mouse = c->mouse_allowed && settings_mouse(st);
+	if (mouse != c->mouse) {
+		if (!mouse)
+			console_mouse(c, false);
+		c->mouse = mouse;
+		if (mouse)
+			console_mouse(c, true);
+	}
+	bool color = c->color_allowed && settings_colors(st);
+	if (color != c->v.color) {
+		view_init(&c->v, color, c->v.utf8);
+		clearok(curscr, TRUE);
+	}
+	c->dirty = true;
+}
+
+void console_suspend(struct console *c)
+{
+	console_mouse(c, false);
+	endwin();
+	/* To the whole process group, as the terminal's own Ctrl-Z would: a shell sees its job
+	 * stop. The default action stops every thread; the sessions go on after fg. */
+	kill(0, SIGTSTP);
+	console_mouse(c, true);
+	resize(c);   /* the terminal may have changed meanwhile */
+	redrawwin(stdscr);
+	c->last_frame = 0;
+}
+
 /* ---- command lines ---- */
+
+void console_run_line(struct console *c, const char *line)
+{
+	char shown[160];
+	snprintf(shown, sizeof(shown), "> %s", line);
+	console_message(c, false, shown);
+	if (c->v.welcome_on) {
+		c->v.welcome_on = false;   /* the first command: the panes take over */
+		console_relayout(c);
+	}
+	/* Through the script runner: a line waits only for what is a wait by nature (wait,
+	 * expect, disconnect, a sourced file's lines); the rest report through the bus. What
+	 * it says at once is its result: one line on the message line, more in a report. */
+	script_push(&c->app, line, NULL, 0);
+	frame_result_begin(c, line);
+	script_step(&c->app);
+	frame_result_end(c, line);
+	if (script_queued(&c->app) > 0) {
+		/* It waits its turn behind a wait, expect or disconnect: say so. */
+		char queued[256];
+		snprintf(queued, sizeof(queued), "> %.80s: queued behind the command that waits "
+			 "(Ctrl-C on an empty line stops it)", line);
+		console_message(c, false, queued);
+	}
+	reap(c);
+	c->dirty = true;
+}
 
 static void on_line(void *ctx, const char *line)
 {
@@ -139,22 +171,7 @@ static void on_line(void *ctx, const char *line)
 		c->app.quit = true;   /* Ctrl-D on an empty line */
 		return;
 	}
-	char shown[160];
-	snprintf(shown, sizeof(shown), "> %s", line);
-	console_set_status(c, false, shown);
-	/* Through the script runner: a line waits only for what is a wait by nature (wait,
-	 * expect, disconnect, a sourced file's lines); the rest report through the bus. */
-	script_push(&c->app, line, NULL, 0);
-	script_step(&c->app);
-	if (script_queued(&c->app) > 0) {
-		/* It waits its turn behind a wait, expect or disconnect: say so. */
-		char queued[256];
-		snprintf(queued, sizeof(queued), "> %.80s: queued behind the command that waits "
-			 "(Ctrl-C on an empty line stops it)", line);
-		console_set_status(c, false, queued);
-	}
-	reap(c);
-	c->dirty = true;
+	console_run_line(c, line);
 }
 
 static void on_matches(void *ctx, const char *text)
@@ -182,6 +199,12 @@ static bool sessions_alive(const struct app *a)
 	return a->sessions.head || !script_idle(a);
 }
 
+/* Something changes by the second: a session runs, or a live table shows. */
+static bool ticking(const struct console *c)
+{
+	return sessions_alive(&c->app) || frame_live(c);
+}
+
 /* How long poll may sleep: until the next frame is due, the next title tick, the next look
  * at a pending script line, or the end of a flood's quiet time, whichever comes first. */
 static int wait_ms(const struct console *c, uint64_t t, bool bus_quiet)
@@ -190,7 +213,7 @@ static int wait_ms(const struct console *c, uint64_t t, bool bus_quiet)
 	if (c->dirty) {
 		uint64_t due = c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS;
 		timeout = due > t ? (int)((due - t + NS_PER_MS - 1) / NS_PER_MS) : 0;
-	} else if (sessions_alive(&c->app)) {
+	} else if (ticking(c)) {
 		timeout = c->next_tick > t ? (int)((c->next_tick - t) / NS_PER_MS) + 1 : 0;
 	}
 	/* A pending wait or expect is looked at every few ms. */
@@ -219,10 +242,12 @@ static void drain_bus(struct console *c)
 static void paint(struct console *c)
 {
 	uint64_t t = now_ns();
-	if (sessions_alive(&c->app) && t >= c->next_tick) {
+	settings_apply(c);
+	if (ticking(c) && t >= c->next_tick) {
 		c->next_tick = t + CONSOLE_TICK_MS * NS_PER_MS;
 		if (titles_refresh(&c->titles, &c->app, &c->v))
 			c->dirty = true;
+		frame_refresh(c);
 	}
 	if (c->dirty && t >= c->last_frame + CONSOLE_FRAME_MS * NS_PER_MS) {
 		frame(c);
@@ -279,7 +304,7 @@ static int screen_open(struct console *c, bool no_color, bool utf8)
 			"udscope --batch\n", getenv("TERM") ? getenv("TERM") : "");
 		return -1;
 	}
-	crash_arm();
+	crash_arm(c->mouse ? MOUSE_OFF : "");
 	raw();          /* Ctrl-C is a key (clear the line), not a signal */
 	noecho();
 	nonl();
@@ -287,7 +312,8 @@ static int screen_open(struct console *c, bool no_color, bool utf8)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	view_init(&c->v, !no_color, utf8);
-	layout_compute(&c->v.layout, COLS, LINES, c->v.focus);
+	welcome_build(&c->v.welcome, utf8);
+	console_relayout(c);
 	return 0;
 }
 
@@ -311,33 +337,22 @@ static bool terminal_usable(void)
 	return ok;
 }
 
-/* Panes allocated, the Server pane focused; NULL (said on stderr) when memory is short. */
+/* Rings and sheets allocated, the welcome on; NULL (said on stderr) when memory is short. */
 static struct console *console_new(void)
 {
 	struct console *c = calloc(1, sizeof(*c));
-	if (!c) {
+	if (!c || frame_init(c) < 0) {
 		fprintf(stderr, "udscope: out of memory\n");
+		free(c);
 		return NULL;
 	}
 	c->v.base_ns = now_ns();
-	for (int i = 0; i < LAYOUT_PANES; i++) {
-		if (pane_init(&c->v.panes[i], PANE_LINES_DEFAULT) < 0) {
-			fprintf(stderr, "udscope: out of memory\n");
-			for (int k = 0; k < i; k++)
-				pane_free(&c->v.panes[k]);
-			free(c);
-			return NULL;
-		}
-	}
-	c->v.focus = LAYOUT_SERVER;
-	c->v.panes[LAYOUT_SERVER].focus = true;
 	return c;
 }
 
 static void console_free(struct console *c)
 {
-	for (int i = 0; i < LAYOUT_PANES; i++)
-		pane_free(&c->v.panes[i]);
+	frame_free(c);
 	free(c);
 }
 
@@ -351,11 +366,19 @@ static void console_start(struct console *c, char **exec, int nexec)
 	else
 		console_set_status(c, false, "udscope: F1 help | Tab completes, or moves focus "
 				   "on an empty line | F10 quit");
+	frame_reports(c);
 	titles_refresh(&c->titles, &c->app, &c->v);
 	frame(c);
+	console_mouse(c, true);
 	for (int i = 0; i < nexec; i++)
 		script_push(&c->app, exec[i], NULL, 0);
+	if (nexec) {
+		c->v.welcome_on = false;
+		console_relayout(c);
+	}
+	frame_result_begin(c, nexec ? exec[0] : "");
 	script_step(&c->app);
+	frame_result_end(c, nexec ? exec[0] : "");
 	app_pump(&c->app, 0);
 	reap(c);
 }
@@ -368,6 +391,7 @@ static int console_finish(struct console *c)
 	int rc = 0;
 	c->closing = true;
 	app_close(&c->app);
+	console_mouse(c, false);
 	endwin();
 	crash_disarm();
 	char why[512];
@@ -384,7 +408,7 @@ static int console_finish(struct console *c)
 	return rc;
 }
 
-int console_run(char **exec, int nexec, bool no_color)
+int console_run(char **exec, int nexec, bool no_color, bool no_mouse)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "udscope: the console needs a terminal; use udscope --batch for "
@@ -398,6 +422,8 @@ int console_run(char **exec, int nexec, bool no_color)
 	struct console *c = console_new();
 	if (!c)
 		return 1;
+	c->mouse = c->mouse_allowed = !no_mouse;
+	c->color_allowed = !no_color;
 	int rc = 1;
 	/* Before any session thread exists, so every thread inherits the mask and the
 	 * signals reach only the signal fd. */

@@ -12,8 +12,9 @@
 #define CONSOLE_SCRIPT_MS 20
 #define CONSOLE_BUS_EVENTS 8192
 
-/* Run the full-screen console; EXEC holds the -e commands, run in order. Returns the exit
- * status. main's entry into the console: this header stays free of curses. */
-int console_run(char **exec, int nexec, bool no_color);
+/* Run the full-screen console; EXEC holds the -e commands, run in order; NO_MOUSE leaves
+ * the terminal's mouse alone. Returns the exit status. main's entry into the console: this
+ * header stays free of curses. */
+int console_run(char **exec, int nexec, bool no_color, bool no_mouse);
 
 #endif

@@ -8,6 +8,8 @@
 
 #include "core/app.h"
 #include "core/event.h"
+#include "ui/doc.h"
+#include "ui/sheet.h"
 #include "ui/titles.h"
 #include "ui/view.h"
 
@@ -26,10 +28,38 @@ struct console {
 	char late[CONSOLE_LATE_MAX][EVENT_LINE_MAX];
 	int nlate;
 	SCREEN *screen;
+	/* While a typed line runs: its result lines, to show as one message or as a report. */
+	bool collecting;
+	struct doc result;
+	char running[200];   /* the line being run, for a report's title */
+	bool refreshing;     /* a live table's command runs again */
+	bool mouse;          /* report clicks and the wheel now (--no-mouse, set mouse off: not) */
+	bool mouse_allowed;  /* --no-mouse was not given */
+	bool color_allowed;  /* --no-color was not given, NO_COLOR not set */
+	unsigned settings_seen;      /* app.settings' generation the console follows */
+	uint32_t sizes_session[2];   /* whose chunk sizes view.sizes counts: server, client */
 };
 
 /* Show TEXT in the status bar (red when ERROR) at the next frame. */
 void console_set_status(struct console *c, bool error, const char *text);
+/* The same, kept in the Messages history too. */
+void console_message(struct console *c, bool error, const char *text);
+/* Open S over the whole screen (OWNED: allocated, freed when it closes). */
+void console_push(struct console *c, struct sheet *s, bool owned);
+/* Close the full-screen sheet on top. */
+void console_pop(struct console *c);
+/* Open chunk EV in full (from the capture store). */
+void console_open_chunk(struct console *c, const struct event *ev);
+/* Run LINE as if typed: echoed, its result on the message line or in the Report pane. */
+void console_run_line(struct console *c, const char *line);
+/* Open the client and the server as a sequence diagram over the whole screen. */
+void console_open_diagram(struct console *c);
+/* Open the help over the whole screen, at TOPIC (NULL: the top). */
+void console_open_help(struct console *c, const char *topic);
+/* Terminal mouse reports on or off (SGR mode): at start, around Ctrl-Z, at the end. */
+void console_mouse(struct console *c, bool on);
+/* Ctrl-Z: give the terminal back and stop; on fg, take it again and redraw. */
+void console_suspend(struct console *c);
 /* Lay the panes out again for the terminal's size and the focus; the next frame paints. */
 void console_relayout(struct console *c);
 

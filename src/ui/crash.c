@@ -31,16 +31,20 @@ static void on_fatal(int sig)
 	raise(sig);
 }
 
-static void crash_add(const char *cap)
+static void crash_add_str(const char *s)
 {
-	const char *s = tigetstr(cap);
-	if (!s || s == (char *)-1)
-		return;
 	size_t n = strlen(s);
 	if (crash_reset_len + n < sizeof(crash_reset)) {
 		memcpy(crash_reset + crash_reset_len, s, n);
 		crash_reset_len += n;
 	}
+}
+
+static void crash_add(const char *cap)
+{
+	const char *s = tigetstr(cap);
+	if (s && s != (char *)-1)
+		crash_add_str(s);
 }
 
 void crash_save_tty(void)
@@ -49,9 +53,10 @@ void crash_save_tty(void)
 		crash_tio_ok = true;
 }
 
-void crash_arm(void)
+void crash_arm(const char *extra)
 {
 	/* The terminal's own strings, prepared now: the handler may not call curses. */
+	crash_add_str(extra);
 	crash_add("sgr0");
 	crash_add("cnorm");
 	crash_add("rmkx");

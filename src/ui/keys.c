@@ -12,6 +12,9 @@
 #include "core/cmd.h"
 #include "core/script.h"
 #include "ui/console_impl.h"
+#include "ui/frame.h"
+#include "ui/fullkeys.h"
+#include "ui/mouse.h"
 #include "ui/pane.h"
 #include "ui/prompt.h"
 
@@ -19,6 +22,8 @@
 #define KEYS_PER_WAKE 512
 
 #define CTRL(ch) ((ch) & 0x1f)
+/* How long the rest of a mouse report may take to come, piece by piece. */
+#define MOUSE_WAIT_MS 100
 
 /* One key. A key without an action belongs to readline: it gets FEED, the escape sequence
  * curses decoded the key from, or else the typed character itself. A key without a name is
@@ -37,26 +42,57 @@ static void feed_str(const char *s)
 	prompt_feed(s, strlen(s));
 }
 
-static void focus_set(struct console *c, enum layout_pane p)
+static void help(struct console *c)
 {
-	c->v.panes[c->v.focus].focus = false;
-	c->v.focus = p;
-	c->v.panes[c->v.focus].focus = true;
+	struct view *v = &c->v;
+	if (v->nfull && v->full[v->nfull - 1]->type == SHEET_HELP)
+		console_pop(c);   /* F1 again closes it */
+	else
+		console_open_help(c, NULL);
 }
-
-static void focus_move(struct console *c, int step)
-{
-	focus_set(c, (enum layout_pane)(((int)c->v.focus + step + LAYOUT_PANES) % LAYOUT_PANES));
-	console_relayout(c);
-}
-
-static void help(struct console *c);   /* F1 lists the table that holds it */
 
 static void toggle_hex(struct console *c)
 {
 	c->v.hex = !c->v.hex;
-	console_set_status(c, false, c->v.hex ? "chunks shown as hex + ASCII (F2: text)"
-					      : "chunks shown as b'...' text (F2: hex)");
+	console_message(c, false, c->v.hex ? "chunks shown as hex + ASCII (F2: text)"
+					   : "chunks shown as b'...' text (F2: hex)");
+}
+
+static void diagram(struct console *c)
+{
+	struct view *v = &c->v;
+	if (v->nfull && v->full[v->nfull - 1]->type == SHEET_SEQ)
+		console_pop(c);
+	else
+		console_open_diagram(c);
+}
+
+static void messages(struct console *c)
+{
+	struct view *v = &c->v;
+	if (v->nfull && v->full[v->nfull - 1] == &v->messages) {
+		console_pop(c);
+		return;
+	}
+	doc_sheet_scroll(&v->messages, INT32_MIN);   /* the newest at the bottom */
+	console_push(c, &v->messages, false);
+}
+
+/* The focused pane over the whole screen, with a selected line (Enter opens its chunk), and
+ * back. */
+static void zoom(struct console *c)
+{
+	struct view *v = &c->v;
+	struct sheet *s = &v->slot[v->focus];
+	if (v->nfull && v->full[v->nfull - 1] == s) {
+		console_pop(c);
+		return;
+	}
+	if (v->nfull || !(v->layout.shown & LAYOUT_BIT(v->focus)))
+		return;
+	console_push(c, s, false);
+	console_message(c, false, "zoomed: Up/Down select, Enter opens (a chunk; a socket's "
+			"inspect), / searches, Esc or F5 goes back");
 }
 
 static void quit(struct console *c)
@@ -64,30 +100,31 @@ static void quit(struct console *c)
 	c->app.quit = true;
 }
 
+static void scroll_by(struct console *c, long n)
+{
+	struct sheet *s = view_active(&c->v);
+	s->kind->step(s, n);
+	c->dirty = true;
+}
+
 static void page_up(struct console *c)
 {
-	int page = view_page_lines(&c->v);
-	pane_scroll(&c->v.panes[c->v.focus], page, (size_t)page);
-	c->dirty = true;
+	scroll_by(c, view_page_lines(&c->v));
 }
 
 static void page_down(struct console *c)
 {
-	int page = view_page_lines(&c->v);
-	pane_scroll(&c->v.panes[c->v.focus], -page, (size_t)page);
-	c->dirty = true;
+	scroll_by(c, -view_page_lines(&c->v));
 }
 
 static void oldest(struct console *c)
 {
-	pane_scroll_oldest(&c->v.panes[c->v.focus], 1);   /* the view fills from the top */
-	c->dirty = true;
+	scroll_by(c, INT32_MAX);
 }
 
 static void follow(struct console *c)
 {
-	pane_follow(&c->v.panes[c->v.focus]);
-	c->dirty = true;
+	scroll_by(c, INT32_MIN);
 }
 
 static void tab(struct console *c)
@@ -95,14 +132,14 @@ static void tab(struct console *c)
 	/* Tab completes what is typed; on an empty line there is nothing to complete, so it
 	 * moves the focus instead. */
 	if (prompt_empty())
-		focus_move(c, 1);
+		frame_focus_step(c, 1);
 	else
 		feed_str("\t");
 }
 
 static void focus_prev(struct console *c)
 {
-	focus_move(c, -1);
+	frame_focus_step(c, -1);
 }
 
 static void redraw(struct console *c)
@@ -116,14 +153,14 @@ static void interrupt(struct console *c)
 {
 	if (prompt_empty() && !script_idle(&c->app)) {
 		script_abort(&c->app);   /* stop the waiting command and what was queued */
-		console_set_status(c, false, "stopped the command that was waiting");
+		console_message(c, false, "stopped the command that was waiting");
 	}
 	prompt_clear();
 }
 
 /* In F1's order. KEY_RESIZE is not here: the signal fd reports resizes. */
 static const struct key keys[] = {
-	{ KEY_F(1), true, help, NULL, "F1", "this help: the keys, then the commands" },
+	{ KEY_F(1), true, help, NULL, "F1", "this help (F1, Esc or q closes it)" },
 	{ '\t', false, tab, NULL, "Tab",
 	  "complete the command line; on an empty line, focus the next pane" },
 	{ KEY_BTAB, true, focus_prev, NULL, "Shift-Tab", "focus the previous pane" },
@@ -132,9 +169,22 @@ static const struct key keys[] = {
 	{ KEY_HOME, true, oldest, NULL, "Home", "show the focused pane's oldest line" },
 	{ KEY_END, true, follow, NULL, "End", "follow new lines again" },
 	{ KEY_F(2), true, toggle_hex, NULL, "F2", "chunks as hex + ASCII, or as b'...' text" },
+	{ KEY_F(3), true, diagram, NULL, "F3",
+	  "the client and the server as a sequence diagram: each chunk sent an arrow" },
+	{ KEY_F(4), true, messages, NULL, "F4", "the messages so far: echoes, errors, results" },
+	{ KEY_F(5), true, zoom, NULL, "F5",
+	  "zoom the focused pane to the whole screen and back; there Up/Down select a line, "
+	  "Enter opens its chunk in full (hex dump, text, the connection's bytes joined)" },
+	{ 0, false, NULL, NULL, "/ n N", "in a full-screen view: search, next, previous" },
+	{ 0, false, NULL, NULL, "s S f", "in a zoomed table: sort by the next column, the other "
+	  "way; filter the sockets as you type (Left, Right: scroll the columns)" },
+	{ 0, false, NULL, NULL, "Esc q", "in a full-screen view: close it" },
+	{ 0, false, NULL, NULL, "mouse", "click focuses a pane (and selects a table's row), the "
+	  "wheel scrolls (--no-mouse: off)" },
 	{ CTRL('l'), false, redraw, NULL, "Ctrl-L", "redraw the screen" },
 	{ CTRL('c'), false, interrupt, NULL, "Ctrl-C",
 	  "clear the line; on an empty line, stop the command that waits" },
+	{ CTRL('z'), false, console_suspend, NULL, "Ctrl-Z", "suspend to the shell (fg resumes)" },
 	{ KEY_UP, true, NULL, "\033[A", "Up Down",
 	  "history (kept in $XDG_STATE_HOME/udscope/history)" },
 	{ KEY_DOWN, true, NULL, "\033[B", NULL, NULL },
@@ -150,23 +200,25 @@ static const struct key keys[] = {
 	{ '\r', false, NULL, "\r", NULL, NULL },
 };
 
-/* F1: the keys from the table, then the commands from theirs, in the Inspector. */
-static void help(struct console *c)
+bool keys_help_entry(size_t i, const char **name, const char **help)
 {
-	app_info(&c->app, SRC_SYSTEM, "%s", "keys:");
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (keys[i].name)
-			app_info(&c->app, SRC_SYSTEM, "  %-14s %s", keys[i].name, keys[i].help);
-	cmd_run_line(&c->app, "help");
-	focus_set(c, LAYOUT_INSPECT);
-	pane_follow(&c->v.panes[LAYOUT_INSPECT]);
-	console_relayout(c);
+	size_t k = 0;
+	for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]); j++) {
+		if (!keys[j].name)
+			continue;
+		if (k++ == i) {
+			*name = keys[j].name;
+			*help = keys[j].help;
+			return true;
+		}
+	}
+	return false;
 }
 
 static const struct key *key_find(int key, bool code)
 {
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (keys[i].key == key && keys[i].code == code)
+		if ((keys[i].act || keys[i].feed) && keys[i].key == key && keys[i].code == code)
 			return &keys[i];
 	return NULL;
 }
@@ -189,6 +241,12 @@ static void feed_char(wint_t wc)
 
 static void key_run(struct console *c, wint_t wc, bool code)
 {
+	if (c->v.searching) {
+		search_key(c, wc, code);
+		return;
+	}
+	if (c->v.nfull && full_key(c, wc, code))
+		return;
 	const struct key *k = key_find((int)wc, code);
 	if (k && k->act)
 		k->act(c);
@@ -197,6 +255,39 @@ static void key_run(struct console *c, wint_t wc, bool code)
 	else if (!code)
 		feed_char(wc);
 	/* Other function keys mean nothing here. */
+}
+
+/* After an ESC: an SGR mouse report is the mouse's; anything else goes on as keys. */
+static void escape(struct console *c)
+{
+	char buf[MOUSE_REPORT_MAX];
+	int got[MOUSE_REPORT_MAX];
+	size_t n = 0;
+	int k;
+	for (;;) {
+		/* Once "[<" came, the rest of the report is on its way: a busy machine may hand
+		 * it over in pieces, so wait a little for each (never for a lone Esc). */
+		timeout(n >= 2 ? MOUSE_WAIT_MS : 0);
+		k = n < sizeof(buf) ? getch() : ERR;
+		if (k == ERR)
+			break;
+		got[n] = k;
+		buf[n++] = (char)k;
+		if (k > 0x7f || (n > 2 && (k == 'M' || k == 'm')) || (n == 1 && k != '[') ||
+		    (n == 2 && k != '<'))
+			break;
+	}
+	nodelay(stdscr, TRUE);
+	struct mouse_event m;
+	if (n && mouse_parse(buf, n, &m) == n) {
+		mouse_act(c, &m);
+		return;
+	}
+	if (n > 2 && buf[0] == '[' && buf[1] == '<' && (buf[n - 1] == 'M' || buf[n - 1] == 'm'))
+		return;   /* a mouse report we cannot read: never typed into the line */
+	key_run(c, 27, false);
+	for (size_t i = 0; i < n; i++)
+		key_run(c, (wint_t)got[i], got[i] >= KEY_MIN);
 }
 
 void keys_read(struct console *c)
@@ -216,6 +307,9 @@ void keys_read(struct console *c)
 		}
 		if (r == ERR)
 			break;
-		key_run(c, wc, r == KEY_CODE_YES);
+		if (r != KEY_CODE_YES && wc == 27)
+			escape(c);
+		else
+			key_run(c, wc, r == KEY_CODE_YES);
 	}
 }

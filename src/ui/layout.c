@@ -1,4 +1,4 @@
-/* layout: where each pane, the status bar and the prompt go for a terminal size (pure). */
+/* layout: where each pane, the message line and the prompt go for a terminal size (pure). */
 #include "config.h"
 
 #include "ui/layout.h"
@@ -10,7 +10,9 @@ static const char *const names[LAYOUT_PANES] = {
 	[LAYOUT_SERVER] = "Server",
 	[LAYOUT_CLIENT] = "Client",
 	[LAYOUT_PAIR] = "Pair",
-	[LAYOUT_INSPECT] = "Inspector",
+	[LAYOUT_TAP] = "Tap",
+	[LAYOUT_REPORT] = "Report",
+	[LAYOUT_TALK] = "Conversation",
 };
 
 const char *layout_pane_name(enum layout_pane p)
@@ -23,7 +25,41 @@ static struct layout_rect rect(int y, int x, int h, int w)
 	return (struct layout_rect){ .y = y, .x = x, .h = h, .w = w };
 }
 
-void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus)
+bool layout_talk(int cols, int rows)
+{
+	return cols < LAYOUT_WIDE_COLS && rows < LAYOUT_TALK_ROWS;
+}
+
+/* Stack the panes of SHOWN in order into the rows Y..Y+H of columns X..X+W: FOCUS (when
+ * among them) gets half, the others share the rest, each at least a border, a line and a
+ * border; the last one takes what rounding leaves. */
+static void stack(struct layout *l, unsigned shown, enum layout_pane focus, int y, int x,
+		  int h, int w)
+{
+	int n = 0, last = -1, y0 = y;
+	for (int p = 0; p < LAYOUT_PANES; p++)
+		if (shown & LAYOUT_BIT(p)) {
+			n++;
+			last = p;
+		}
+	if (n == 0)
+		return;
+	bool has_focus = shown & LAYOUT_BIT(focus);
+	int each = n > 1 ? (has_focus ? h / 2 / (n - 1) : h / n) : h;
+	if (each < 3)
+		each = 3;
+	int big = has_focus ? h - each * (n - 1) : each;
+	for (int p = 0; p < LAYOUT_PANES; p++) {
+		if (!(shown & LAYOUT_BIT(p)))
+			continue;
+		int ph = p == last ? h - (y - y0) : p == (int)focus ? big : each;
+		l->pane[p] = rect(y, x, ph, w);
+		y += ph;
+	}
+}
+
+void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus,
+		    unsigned shown)
 {
 	memset(l, 0, sizeof(*l));
 	l->cols = cols;
@@ -35,31 +71,28 @@ void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus
 	l->prompt = rect(rows - 1, 0, 1, cols);
 	l->status = rect(rows - 2, 0, 1, cols);
 	int area = rows - 2;
-	if (cols >= LAYOUT_WIDE_COLS) {
-		/* Server and client on the left, where the chunks are; pair and inspector right. */
+	l->area = rect(0, 0, area, cols);
+	/* At most as many panes as fit: each needs three rows stacked. */
+	unsigned keep = 0;
+	int room = area / 3;
+	for (int p = 0; p < LAYOUT_PANES && room > 0; p++)
+		if (shown & LAYOUT_BIT(p)) {
+			keep |= LAYOUT_BIT(p);
+			room--;
+		}
+	shown = keep;
+	l->shown = shown;
+	unsigned left = shown & (LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT) |
+				 LAYOUT_BIT(LAYOUT_TALK));
+	unsigned right = shown & ~left;
+	if (cols >= LAYOUT_WIDE_COLS && left && right) {
 		l->two_columns = true;
-		int lw = cols / 2, rw = cols - lw;
-		int top = area / 2, bottom = area - top;
-		l->pane[LAYOUT_SERVER] = rect(0, 0, top, lw);
-		l->pane[LAYOUT_CLIENT] = rect(top, 0, bottom, lw);
-		l->pane[LAYOUT_PAIR] = rect(0, lw, top, rw);
-		l->pane[LAYOUT_INSPECT] = rect(top, lw, bottom, rw);
+		int lw = cols / 2;
+		stack(l, left, focus, 0, 0, area, lw);
+		stack(l, right, focus, 0, lw, area, cols - lw);
 		return;
 	}
-	/* Stacked: the focused pane gets half the height, the others share the rest, so the
-	 * pane being read stays useful on a small terminal. */
-	if ((unsigned)focus >= LAYOUT_PANES)
-		focus = LAYOUT_SERVER;
-	int each = area / 2 / (LAYOUT_PANES - 1);
-	if (each < 3)
-		each = 3;   /* a border, one line, a border */
-	int big = area - each * (LAYOUT_PANES - 1);
-	int y = 0;
-	for (int p = 0; p < LAYOUT_PANES; p++) {
-		int h = p == (int)focus ? big : each;
-		l->pane[p] = rect(y, 0, h, cols);
-		y += h;
-	}
+	stack(l, shown, focus, 0, 0, area, cols);
 }
 
 size_t layout_too_small_text(const struct layout *l, char *buf, size_t len)

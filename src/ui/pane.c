@@ -1,9 +1,10 @@
-/* pane: one pane's scrollback, a fixed-size ring of event lines, with scroll and follow. */
+/* pane: one source's scrollback, a fixed-size ring of event lines (a log sheet shows it). */
 #include "config.h"
 
 #include "ui/pane.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,6 @@ int pane_init(struct pane *p, size_t cap)
 	if (!p->ring)
 		return -ENOMEM;
 	p->cap = cap;
-	p->follow = true;
 	return 0;
 }
 
@@ -31,8 +31,6 @@ void pane_free(struct pane *p)
 void pane_clear(struct pane *p)
 {
 	p->count = p->head = 0;
-	p->scroll = 0;
-	p->follow = true;
 }
 
 static struct pane_line *append(struct pane *p)
@@ -42,9 +40,6 @@ static struct pane_line *append(struct pane *p)
 	if (p->count < p->cap)
 		p->count++;
 	p->appended++;
-	/* A reader scrolled back keeps looking at the same line while new ones arrive. */
-	if (!p->follow && p->scroll + 1 < p->count)
-		p->scroll++;
 	return l;
 }
 
@@ -88,34 +83,29 @@ const struct pane_line *pane_get(const struct pane *p, size_t back)
 	return &p->ring[(p->head + p->cap - 1 - back) % p->cap];
 }
 
-static size_t scroll_max(const struct pane *p, size_t rows)
+void pane_pos_keep(struct pane_pos *p, uint64_t appended, size_t count)
 {
-	if (rows == 0)
-		rows = 1;
-	return p->count > rows ? p->count - rows : 0;
+	uint64_t grew = appended - p->seen;
+	p->seen = appended;
+	if (grew == 0)
+		return;
+	if (p->sel >= 0)
+		p->sel = (uint64_t)p->sel + grew < count ? p->sel + (long)grew : -1;
+	if (p->follow)
+		return;
+	p->back = p->back + grew < count ? p->back + (size_t)grew : (count ? count - 1 : 0);
 }
 
-void pane_scroll(struct pane *p, long n, size_t rows)
+void pane_pos_step(struct pane_pos *p, long n, size_t count)
 {
-	long s = (long)p->scroll + n;
-	if (s <= 0) {
-		pane_follow(p);
+	if (n == INT32_MIN || (n < 0 && (size_t)-n >= p->back)) {
+		p->back = 0;
+		p->follow = true;
 		return;
 	}
-	if ((size_t)s > scroll_max(p, rows))
-		s = (long)scroll_max(p, rows);
-	p->scroll = (size_t)s;
-	p->follow = p->scroll == 0;
-}
-
-void pane_scroll_oldest(struct pane *p, size_t rows)
-{
-	p->scroll = scroll_max(p, rows);
-	p->follow = p->scroll == 0;
-}
-
-void pane_follow(struct pane *p)
-{
-	p->scroll = 0;
-	p->follow = true;
+	if (n == INT32_MAX || p->back + (size_t)n >= count)
+		p->back = count ? count - 1 : 0;   /* a draw pulls it back to fill the view */
+	else
+		p->back = (size_t)((long)p->back + n);
+	p->follow = p->back == 0;
 }

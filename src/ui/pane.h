@@ -1,4 +1,4 @@
-/* pane: one pane's scrollback, a fixed-size ring of event lines, with scroll and follow. */
+/* pane: one source's scrollback, a fixed-size ring of event lines (a log sheet shows it). */
 #ifndef UDSCOPE_UI_PANE_H
 #define UDSCOPE_UI_PANE_H
 
@@ -22,10 +22,8 @@ struct pane {
 	size_t cap;
 	size_t head;              /* the slot the next line goes to */
 	size_t count;             /* lines held, <= cap */
-	uint64_t appended;        /* lines ever pushed, markers included */
-	size_t scroll;            /* lines between the newest and the bottom line shown */
-	bool follow;              /* new lines keep the view at the newest */
-	bool focus;
+	uint64_t appended;        /* lines ever pushed, markers included: a sheet scrolled back
+				   * moves with it to keep its place */
 };
 
 int pane_init(struct pane *p, size_t cap);
@@ -37,14 +35,24 @@ void pane_push(struct pane *p, const struct event *ev);
 /* Say that N lines were skipped; consecutive reports merge into one line. */
 void pane_skip(struct pane *p, uint64_t n, uint64_t time_ns);
 
+/* Where a reader is in a log of lines, newest at the bottom: BACK lines between the newest
+ * and the bottom line shown; FOLLOW: new lines keep the view at the newest; SEL: a selected
+ * line, counted back from the newest (-1: none); SEEN: lines ever appended at the last look. */
+struct pane_pos {
+	size_t back;
+	bool follow;
+	long sel;
+	uint64_t seen;
+};
+
+/* New lines came (APPENDED ever, COUNT held now): a reader scrolled back keeps looking at the
+ * same lines, and the selection stays on its line (gone: -1). */
+void pane_pos_keep(struct pane_pos *p, uint64_t appended, size_t count);
+/* Move N lines towards the older (negative: the newer) in COUNT lines; INT32_MAX: to the
+ * oldest, INT32_MIN: back to the newest, following. Reaching the newest follows again. */
+void pane_pos_step(struct pane_pos *p, long n, size_t count);
+
 /* The line BACK positions before the newest (0 = newest), or NULL past the oldest. */
 const struct pane_line *pane_get(const struct pane *p, size_t back);
-
-/* Scroll towards older lines by N (negative: newer), with ROWS lines on screen: the oldest
- * line stops at the top, not the bottom. Reaching the newest resumes follow. */
-void pane_scroll(struct pane *p, long n, size_t rows);
-void pane_scroll_oldest(struct pane *p, size_t rows);
-/* Back to the newest line, following again. */
-void pane_follow(struct pane *p);
 
 #endif

@@ -64,3 +64,54 @@ size_t text_fit(const char *s, size_t len, int cols)
 	}
 	return i;
 }
+
+size_t text_wrap(const char *s, size_t len, int cols, size_t *next)
+{
+	size_t fit = text_fit(s, len, cols > 0 ? cols : 1);
+	if (fit == 0 && len > 0) {
+		int w;
+		fit = text_char(s, len, &w);   /* wider than the row: alone, never stuck */
+	}
+	if (fit >= len) {
+		*next = len;
+		return len;
+	}
+	size_t brk = fit;
+	if (s[fit] != ' ') {
+		/* Back to the last space in the row; none: the word is longer than the row. */
+		size_t i = fit;
+		while (i > 0 && s[i - 1] != ' ')
+			i--;
+		if (i > 0)
+			brk = i;
+	}
+	size_t end = brk;
+	while (end > 0 && s[end - 1] == ' ')
+		end--;
+	if (end == 0)
+		end = brk;   /* a row of spaces only: show them rather than nothing */
+	size_t n = brk;
+	while (n < len && s[n] == ' ')
+		n++;
+	*next = n;
+	return end;
+}
+
+int text_wrap_indent(int cols, int indent)
+{
+	return indent > 0 && cols - indent >= 8 ? indent : 0;
+}
+
+int text_wrap_rows(const char *s, size_t len, int cols, int indent)
+{
+	int rows = 0;
+	size_t off = 0;
+	indent = text_wrap_indent(cols, indent);
+	do {
+		size_t next;
+		text_wrap(s + off, len - off, rows ? cols - indent : cols, &next);
+		off += next;
+		rows++;
+	} while (off < len);
+	return rows;
+}

@@ -23,4 +23,15 @@ int text_width(const char *s, size_t len);
 /* Bytes of sanitized S that fit in COLS columns. */
 size_t text_fit(const char *s, size_t len, int cols);
 
+/* One row of S wrapped at COLS columns, broken at a word boundary (a space) when the row has
+ * one, else cut where it fills (a word longer than the row). Returns the bytes the row shows
+ * (trailing spaces dropped); *NEXT gets where the next row starts (spaces skipped), LEN when
+ * this was the last row. Always moves on: a character wider than COLS is a row of its own. */
+size_t text_wrap(const char *s, size_t len, int cols, size_t *next);
+/* Rows S takes wrapped at COLS columns, rows after the first INDENT columns narrower (a
+ * hanging indent under the text column; ignored when it leaves less than 8 columns). */
+int text_wrap_rows(const char *s, size_t len, int cols, int indent);
+/* The indent text_wrap_rows really uses for COLS. */
+int text_wrap_indent(int cols, int indent);
+
 #endif

@@ -15,6 +15,19 @@
 
 void titles_event(struct titles *t, const struct event *ev)
 {
+	/* A new session's first event: the title is its, even when it fails at once (the
+	 * previous one's totals must not stay under its name). */
+	if (ev->source == SRC_CLIENT && ev->session > t->cli_id) {
+		t->cli_id = ev->session;
+		memset(&t->cli_last, 0, sizeof(t->cli_last));
+		snprintf(t->cli_path, sizeof(t->cli_path), "#%" PRIu32, ev->session);
+		t->cli_seen = true;
+	}
+	if (ev->source == SRC_SERVER && ev->session > t->srv_id) {
+		t->srv_id = ev->session;
+		memset(&t->srv_last, 0, sizeof(t->srv_last));
+		t->srv_seen = true;
+	}
 	if (ev->source == SRC_PAIR_PARENT && ev->actor)
 		t->pair_pid[0] = (long)ev->actor;
 	if (ev->source == SRC_PAIR_CHILD && ev->actor)
@@ -47,28 +60,24 @@ static void rate_update(struct titles_rate *r, uint64_t bytes, uint64_t t)
 	r->bytes = bytes;
 }
 
-/* "12.3 KiB" -> "12.3KiB", for titles that must fit half a terminal. */
-static void squeeze(char *s)
+/* "41 B in 3 chunks": the one way titles say an amount. */
+static void amount(char *buf, size_t len, uint64_t bytes, uint64_t chunks)
 {
-	char *sp = strchr(s, ' ');
-	if (sp)
-		memmove(sp, sp + 1, strlen(sp));
+	char b[32];
+	view_bytes(bytes, b, sizeof(b));
+	snprintf(buf, len, "%s in %" PRIu64 " chunk%s", b, chunks, chunks == 1 ? "" : "s");
 }
 
+/* "received 41 B in 3 chunks | sent 41 B in 3 chunks | 0 B/s", and its brief form. */
 static void figures(char *buf, char *brief, size_t len, const struct stats_snapshot *s,
 		    uint64_t rate)
 {
-	char bi[32], bo[32], rt[32];
-	view_bytes(s->bytes_in, bi, sizeof(bi));
-	view_bytes(s->bytes_out, bo, sizeof(bo));
+	char in[64], out[64], rt[32];
+	amount(in, sizeof(in), s->bytes_in, s->chunks_in);
+	amount(out, sizeof(out), s->bytes_out, s->chunks_out);
 	view_bytes(rate, rt, sizeof(rt));
-	snprintf(buf, len, "in %s/%" PRIu64 " chunks | out %s/%" PRIu64 " chunks | %s/s", bi,
-		 s->chunks_in, bo, s->chunks_out, rt);
-	squeeze(bi);
-	squeeze(bo);
-	squeeze(rt);
-	snprintf(brief, len, "in %s/%" PRIu64 "ch out %s/%" PRIu64 "ch %s/s", bi, s->chunks_in,
-		 bo, s->chunks_out, rt);
+	snprintf(buf, len, "received %s | sent %s | %s/s", in, out, rt);
+	snprintf(brief, len, "got %s", in);
 }
 
 /* The newest client-side session: an interactive connection or a one-shot client. */
@@ -84,13 +93,15 @@ void titles_keep(struct titles *t, const struct app *a)
 {
 	struct session_info in;
 	struct session *s = app_newest(a, SESSION_SERVER);
-	if (s) {
+	if (s && s->id >= t->srv_id) {
+		t->srv_id = s->id;
 		session_info(s, &in);
 		t->srv_last = in.st;
 		snprintf(t->srv_path, sizeof(t->srv_path), "%s", in.path);
 		t->srv_seen = true;
 	}
-	if ((s = newest_client(a))) {
+	if ((s = newest_client(a)) && s->id >= t->cli_id) {
+		t->cli_id = s->id;
 		session_info(s, &in);
 		t->cli_last = in.st;
 		snprintf(t->cli_path, sizeof(t->cli_path), "%s", in.path);
@@ -102,7 +113,7 @@ void titles_keep(struct titles *t, const struct app *a)
 /* The Server pane: its title and its header (live connections, chunk-size histogram). */
 static void refresh_server(struct titles *t, const struct app *a, struct view *v, uint64_t now)
 {
-	char fig[160], brief[160];
+	char fig[256], brief[256];
 	const char *state;
 	struct session *srv = app_newest(a, SESSION_SERVER);
 	size_t nsrv = session_count(&a->sessions, SESSION_SERVER, NULL, NULL);
@@ -127,16 +138,20 @@ static void refresh_server(struct titles *t, const struct app *a, struct view *v
 		figures(fig, brief, sizeof(fig), &t->srv_last, srv ? t->rate[0].per_s : 0);
 		title_set(v->title[LAYOUT_SERVER], "Server %s %s%s | %" PRIu32 " client%s | %s",
 			  t->srv_path, state, more, n, n == 1 ? "" : "s", fig);
-		title_set(v->title_short[LAYOUT_SERVER], "Server %s %s%s %" PRIu32 "cl %s",
-			  t->srv_path, state, more, n, brief);
+		title_set(v->title_short[LAYOUT_SERVER], "Server %s %s%s, %" PRIu32 " client%s, %s",
+			  t->srv_path, state, more, n, n == 1 ? "" : "s", brief);
+		title_set(t->srv_brief, "Server %s %s, %" PRIu32 " client%s", t->srv_path, state, n,
+			  n == 1 ? "" : "s");
 	} else {
 		title_set(v->title[LAYOUT_SERVER], "Server: %s", state);
+		title_set(t->srv_brief, "Server: %s", state);
 	}
 }
 
-static void refresh_client(struct titles *t, const struct app *a, struct view *v, uint64_t now)
+static const char *refresh_client(struct titles *t, const struct app *a, struct view *v,
+				  uint64_t now)
 {
-	char fig[160], brief[160];
+	char fig[256], brief[256];
 	const char *state;
 	struct session *cl = newest_client(a);
 	if (cl) {
@@ -149,11 +164,14 @@ static void refresh_client(struct titles *t, const struct app *a, struct view *v
 		figures(fig, brief, sizeof(fig), &t->cli_last, cl ? t->rate[1].per_s : 0);
 		title_set(v->title[LAYOUT_CLIENT], "Client %s %s%s | %s",
 			  t->cli_path, state, t->cli_was_conn ? " (interactive)" : "", fig);
-		title_set(v->title_short[LAYOUT_CLIENT], "Client %s %s %s", t->cli_path, state,
+		title_set(v->title_short[LAYOUT_CLIENT], "Client %s %s, %s", t->cli_path, state,
 			  brief);
+		title_set(t->cli_brief, "Client %s %s, %s", t->cli_path, state, brief);
 	} else {
 		title_set(v->title[LAYOUT_CLIENT], "Client: %s", state);
+		title_set(t->cli_brief, "Client: %s", state);
 	}
+	return state;
 }
 
 bool titles_refresh(struct titles *t, const struct app *a, struct view *v)
@@ -168,13 +186,16 @@ bool titles_refresh(struct titles *t, const struct app *a, struct view *v)
 
 	titles_keep(t, a);
 	refresh_server(t, a, v, now);
-	refresh_client(t, a, v, now);
+	const char *cstate = refresh_client(t, a, v, now);
 	if (t->pair_pid[0] || t->pair_pid[1])
 		title_set(v->title[LAYOUT_PAIR], "Pair: parent %ld (left) | child %ld (right)",
 			  t->pair_pid[0], t->pair_pid[1]);
 	else
 		title_set(v->title[LAYOUT_PAIR], "Pair: parent (left) | child (right)");
-	title_set(v->title[LAYOUT_INSPECT], "Inspector");
+	title_set(v->title[LAYOUT_TAP], "Tap: what passed between the client and the server");
+	title_set(v->title[LAYOUT_TALK], "%s | %s", t->srv_brief, t->cli_brief);
+	title_set(v->title_short[LAYOUT_TALK], "%s | Client %s", t->srv_brief, cstate);
+	title_set(v->title[LAYOUT_REPORT], "%s", v->slot[LAYOUT_REPORT].title);
 	return memcmp(old, v->title, sizeof(old)) != 0 || oldn != v->nconns ||
 	       memcmp(oldc, v->conns, sizeof(oldc)) != 0;
 }

@@ -23,6 +23,8 @@ struct titles {
 	bool srv_seen, cli_seen, cli_was_conn;
 	char srv_path[128], cli_path[128];
 	long pair_pid[2];    /* the pair demo's parent and child, as their lines name them */
+	uint32_t srv_id, cli_id;   /* the sessions the titles follow (the newest seen) */
+	char srv_brief[VIEW_TITLE_MAX], cli_brief[VIEW_TITLE_MAX];   /* the Conversation's */
 };
 
 /* Note what an event says that titles show (the pair demo's pids). */

@@ -1,6 +1,6 @@
 #!/bin/sh
-# console-inspect: inspect's lines land in the Inspector pane, and the mode bits that decide
-# the verdict are drawn emphasized (reverse video) there.
+# console-inspect: inspect's lines land in the Report pane (titled with the command), and the
+# mode bits that decide the verdict are drawn emphasized (reverse video) there.
 . "${UDSCOPE_SRCDIR:-.}/tests/e2e/console-lib.sh"
 
 if ! getent passwd nobody >/dev/null 2>&1; then
@@ -18,7 +18,9 @@ wait_for "Server priv/s listening"
 ok $? "server running in a 0700 directory"
 type_line "inspect priv/s --as nobody"
 wait_for "verdict for nobody (65534): cannot connect"
-ok $? "the verdict shows in the Inspector"
+ok $? "the verdict shows in the Report pane"
+screen | grep -qF "Report: inspect priv/s --as nobody"
+ok $? "the Report pane is titled with the command"
 # capture-pane -e keeps attributes: the other class's three bits come out in reverse video
 # (SGR 7), right after "(drwx".
 $TMUX_CMD capture-pane -p -e | grep -a 'priv (drwx' | grep -aq "(drwx---$(printf '\033')\[[0-9;]*7m---"

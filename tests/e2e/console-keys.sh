@@ -28,6 +28,26 @@ keys Enter
 wait_for "Server ./sockdir/x listening"
 ok $? "the completed line runs"
 
+keys F1
+wait_for "[help]" && wait_for "server start PATH"
+ok $? "F1 shows the commands full screen"
+keys -l "/shift-tab"
+keys Enter
+wait_for "Shift-Tab    focus the previous pane"
+ok $? "/ searches the help (the keys' part, further down, comes into view)"
+keys F1
+wait_gone "help [COMMAND]" && wait_for "[Server]"
+ok $? "F1 again closes the help"
+
+# 60 chunks of 4 bytes fill the Server pane; scrolling shows where the view is. Each chunk
+# is its own label, p000 to p059, so that a page of the pane says where it is in the log.
+msg=$(i=0; while [ $i -lt 60 ]; do printf 'p%03d' $i; i=$((i + 1)); done)
+(cd "$DIR" && "$UDSCOPE" --batch -e "client ./sockdir/x $msg" >/dev/null 2>&1)
+wait_for "240 B in 60 chunks"
+ok $? "a 240-byte message arrives in 60 chunks of 4"
+# A connection of the console's own fills the Client pane: two panes to move the focus in.
+type_line "client ./sockdir/x hi"
+wait_for "Client ./sockdir/x closed"
 # On an empty line Tab moves the focus; the status bar names the focused pane.
 wait_for "[Server]"
 keys Tab
@@ -36,19 +56,6 @@ ok $? "Tab on an empty line focuses the next pane"
 keys BTab
 wait_for "[Server]"
 ok $? "Shift-Tab focuses the previous pane"
-
-keys F1
-wait_for "[Inspector]" && wait_for "help [COMMAND]"
-ok $? "F1 shows the keys and commands in the Inspector"
-
-# 30 chunks of 4 bytes fill the Server pane; scrolling shows where the view is. Each chunk
-# is its own label, p000 to p029, so that a page of the pane says where it is in the log.
-msg=$(i=0; while [ $i -lt 30 ]; do printf 'p%03d' $i; i=$((i + 1)); done)
-(cd "$DIR" && "$UDSCOPE" --batch -e "client ./sockdir/x $msg" >/dev/null 2>&1)
-wait_for "in 120B/30ch"
-ok $? "a 120-byte message arrives in 30 chunks of 4"
-keys BTab BTab BTab
-wait_for "[Server]"
 keys PPage
 wait_for "newer lines below (End follows)"
 ok $? "PgUp scrolls the focused pane back and says so"
@@ -72,8 +79,8 @@ wait_labels_change() {   # wait_labels_change OLD: poll until the page shows oth
 		sleep 0.05
 	done
 }
-wait_for "received 4 bytes b'p029'"
-ok $? "the newest chunk (p029) shows while following"
+wait_for "received 4 bytes b'p059'"
+ok $? "the newest chunk (p059) shows while following"
 page0=$(labels)
 keys PPage
 wait_for "newer lines below" && wait_labels_change "$page0"
@@ -91,16 +98,16 @@ ok $? "PgDn pages forward, not back (up to chunk $(last "$page2"), then up to ch
 [ "$page3" = "$page1" ]
 ok $? "PgDn shows again the page the first PgUp showed"
 keys NPage
-wait_gone "newer lines below" && wait_for "received 4 bytes b'p029'"
-ok $? "PgDn again is back at the newest line (p029), following new lines"
+wait_gone "newer lines below" && wait_for "received 4 bytes b'p059'"
+ok $? "PgDn again is back at the newest line (p059), following new lines"
 
 keys End   # the F2 checks below stand on their own, whatever paging did
 wait_gone "newer lines below"
 keys F2
-wait_for "received 4 bytes 70 30 32 39"
+wait_for "received 4 bytes 70 30 35 39"
 ok $? "F2 shows the chunks as hex"
 keys F2
-wait_for "received 4 bytes b'p029'"
+wait_for "received 4 bytes b'p059'"
 ok $? "F2 again shows b'...' text"
 
 keys C-l

@@ -20,8 +20,8 @@ keys -l "server stat"
 $TMUX_CMD resize-window -x 80 -y 24
 wait_for "udscope> server stat"
 ok $? "at 80x24 the panes and the line being typed come back"
-screen | grep -qF "Server ./s listening" && screen | grep -qF "Inspector"
-ok $? "stacked panes show at 80 columns"
+screen | grep -qF "Server ./s listening" && screen | grep -qF "[Conversation]"
+ok $? "at 80x24 the Conversation pane shows"
 [ "$(screen | tail -n 1 | cut -c1-8)" = "udscope>" ]
 ok $? "the prompt is on the last line"
 
@@ -32,8 +32,8 @@ $TMUX_CMD resize-window -x 60 -y 16
 wait_for "Server ./s listening"
 ok $? "60x16 is enough"
 $TMUX_CMD resize-window -x 140 -y 40
-wait_for "Pair"
-ok $? "back to a wide terminal"
+wait_for "Server ./s listening | 0 clients"
+ok $? "back to a wide terminal (the Server pane's long title)"
 
 keys C-u
 type_line "quit"

@@ -22,11 +22,12 @@ screen | grep -qF "received 16 bytes b'This is the mess'" || r=1
 screen | grep -qF "sent 9 bytes back to the client" || r=1
 ok $r "the chunk lines show (16, 16, 9 bytes, escaped b'...' text)"
 
-wait_for "in 41 B/3 chunks | out 41 B/3 chunks" || wait_for "in 41B/3ch out 41B/3ch"
+wait_for "received 41 B in 3 chunks | sent 41 B in 3 chunks"
 ok $? "the Server title counts 41 bytes in 3 chunks each way"
 
-screen | grep -qF "chunk sizes received" && screen | grep -E -q "16-31 .* 2$|16-31 .* 2 "
-ok $? "the chunk-size histogram shows 2 chunks of 16-31 bytes"
+screen | grep -qF "chunk sizes received" && screen | grep -E -q " 16 B .* 2 " &&
+	screen | grep -E -q " 9 B .* 1 "
+ok $? "the chunk-size histogram shows the exact sizes: 2 chunks of 16 bytes, 1 of 9"
 
 screen | grep -E -q "#1 +(←|<-) received 16 bytes"
 ok $? "chunk lines carry the connection number and a direction arrow"
@@ -35,7 +36,10 @@ type_line "server status"
 wait_for "clients now"
 type_line "help"
 wait_for "help [COMMAND]"
-ok $? "help shows in the Inspector"
+ok $? "help opens full screen"
+keys q
+wait_gone "help [COMMAND]"
+ok $? "q closes it"
 keys Up
 wait_for "udscope> help"
 ok $? "Up recalls the last command"

@@ -27,8 +27,8 @@ $TMUX_CMD resize-window -x 120 -y 40
 i=0; while [ ! -e "$DIR/done" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 [ -e "$DIR/done" ] && [ ! -s "$DIR/client.err" ]
 ok $? "every client got its exact echo during the storm"
-wait_for "Client: idle"
-ok $? "the layout is back at 120x40 (Client pane drawn)"
+wait_for "Server ./s listening | 0 clients"
+ok $? "the layout is back at 120x40 (the Server pane's long title)"
 screen | grep -q "terminal too small"
 [ $? -ne 0 ]
 ok $? "no stale 'too small' line"

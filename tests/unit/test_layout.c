@@ -1,4 +1,5 @@
-/* test_layout: pane geometry: two columns when wide, stacked when narrow, too small below 60x16. */
+/* test_layout: pane geometry: two columns when wide, stacked when narrow, the Conversation pane
+ * when small, hidden panes giving their room away, too small below 60x16. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -10,7 +11,13 @@
 
 #include "ui/layout.h"
 
-/* Every pane inside the screen above the status line, none overlapping another. */
+#define ALL4 (LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT) | LAYOUT_BIT(LAYOUT_PAIR) | \
+	      LAYOUT_BIT(LAYOUT_REPORT))
+#define ALL5 (ALL4 | LAYOUT_BIT(LAYOUT_TAP))
+#define SMALL (LAYOUT_BIT(LAYOUT_TALK) | LAYOUT_BIT(LAYOUT_PAIR) | LAYOUT_BIT(LAYOUT_REPORT))
+
+/* Every pane shown inside the screen above the message line, none overlapping another,
+ * together covering all of it; hidden panes have no rows. */
 static void assert_tiles(const struct layout *l)
 {
 	static char cell[400][400];
@@ -18,6 +25,10 @@ static void assert_tiles(const struct layout *l)
 	long area = 0;
 	for (int p = 0; p < LAYOUT_PANES; p++) {
 		struct layout_rect r = l->pane[p];
+		if (!(l->shown & LAYOUT_BIT(p))) {
+			assert_int_equal(r.h, 0);
+			continue;
+		}
 		assert_true(r.h >= 3);
 		assert_true(r.w >= 4);
 		assert_true(r.y >= 0 && r.x >= 0);
@@ -30,8 +41,9 @@ static void assert_tiles(const struct layout *l)
 			}
 		area += (long)r.h * r.w;
 	}
-	/* The panes cover everything above the status bar: no dead rows. */
-	assert_int_equal(area, (long)(l->rows - 2) * l->cols);
+	if (l->shown)
+		assert_int_equal(area, (long)(l->rows - 2) * l->cols);
+	assert_int_equal(l->area.h, l->rows - 2);
 	assert_int_equal(l->status.y, l->rows - 2);
 	assert_int_equal(l->prompt.y, l->rows - 1);
 	assert_int_equal(l->status.w, l->cols);
@@ -41,55 +53,94 @@ static void assert_tiles(const struct layout *l)
 static void test_wide_is_two_columns(void **state)
 {
 	struct layout l;
-	layout_compute(&l, 160, 48, LAYOUT_SERVER);
+	layout_compute(&l, 160, 48, LAYOUT_SERVER, ALL4);
 	assert_false(l.too_small);
 	assert_true(l.two_columns);
 	assert_tiles(&l);
-	/* Server over client on the left; pair over inspector on the right. */
+	/* Server over client on the left; pair over report on the right. */
 	assert_int_equal(l.pane[LAYOUT_SERVER].x, 0);
 	assert_int_equal(l.pane[LAYOUT_CLIENT].x, 0);
 	assert_int_equal(l.pane[LAYOUT_PAIR].x, 80);
-	assert_int_equal(l.pane[LAYOUT_INSPECT].x, 80);
+	assert_int_equal(l.pane[LAYOUT_REPORT].x, 80);
 	assert_true(l.pane[LAYOUT_SERVER].y < l.pane[LAYOUT_CLIENT].y);
 	assert_int_equal(l.pane[LAYOUT_SERVER].h, 23);
 	assert_int_equal(l.pane[LAYOUT_CLIENT].h, 23);
+}
+
+static void test_empty_column_gives_room(void **state)
+{
+	struct layout l;
+	unsigned sc = LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT);
+	layout_compute(&l, 200, 60, LAYOUT_SERVER, sc);
+	assert_tiles(&l);
+	assert_false(l.two_columns);
+	assert_int_equal(l.pane[LAYOUT_SERVER].w, 200);
+	assert_int_equal(l.pane[LAYOUT_PAIR].h, 0);
+	/* Nothing shown: the whole area is free (the welcome view's). */
+	layout_compute(&l, 80, 24, LAYOUT_SERVER, 0);
+	assert_tiles(&l);
+	assert_int_equal(l.shown, 0);
 }
 
 static void test_odd_sizes_tile(void **state)
 {
 	for (int cols = LAYOUT_MIN_COLS; cols < 300; cols += 7)
 		for (int rows = LAYOUT_MIN_ROWS; rows < 120; rows += 5)
-			for (int f = 0; f < LAYOUT_PANES; f++) {
-				struct layout l;
-				layout_compute(&l, cols, rows, (enum layout_pane)f);
-				assert_false(l.too_small);
-				assert_int_equal(l.two_columns, cols >= LAYOUT_WIDE_COLS);
-				assert_tiles(&l);
-			}
+			for (int f = 0; f < LAYOUT_PANES; f++)
+				for (unsigned m = 0; m < (1u << LAYOUT_PANES); m += 3) {
+					struct layout l;
+					layout_compute(&l, cols, rows, (enum layout_pane)f, m);
+					assert_false(l.too_small);
+					assert_tiles(&l);
+				}
+}
+
+static void test_tap_right_column(void **state)
+{
+	struct layout l;
+	layout_compute(&l, 200, 60, LAYOUT_SERVER, ALL5);
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_TAP].x, 100);
+	assert_true(l.pane[LAYOUT_PAIR].y < l.pane[LAYOUT_TAP].y);
+	assert_true(l.pane[LAYOUT_TAP].y < l.pane[LAYOUT_REPORT].y);
 }
 
 static void test_narrow_stacks_and_favours_focus(void **state)
 {
 	struct layout l;
-	layout_compute(&l, 80, 24, LAYOUT_CLIENT);
+	layout_compute(&l, 80, 40, LAYOUT_CLIENT, ALL4);
 	assert_false(l.two_columns);
 	assert_tiles(&l);
-	for (int p = 0; p < LAYOUT_PANES; p++)
-		assert_int_equal(l.pane[p].w, 80);
-	/* In order, top to bottom. */
+	for (int p = 0; p <= LAYOUT_REPORT; p++)
+		if (ALL4 & LAYOUT_BIT(p))
+			assert_int_equal(l.pane[p].w, 80);
 	assert_true(l.pane[LAYOUT_SERVER].y < l.pane[LAYOUT_CLIENT].y);
 	assert_true(l.pane[LAYOUT_CLIENT].y < l.pane[LAYOUT_PAIR].y);
-	assert_true(l.pane[LAYOUT_PAIR].y < l.pane[LAYOUT_INSPECT].y);
-	/* The focused pane is the tallest. */
-	for (int p = 0; p < LAYOUT_PANES; p++)
-		if (p != LAYOUT_CLIENT)
+	assert_true(l.pane[LAYOUT_PAIR].y < l.pane[LAYOUT_REPORT].y);
+	for (int p = 0; p < LAYOUT_REPORT; p++)
+		if ((ALL4 & LAYOUT_BIT(p)) && p != LAYOUT_CLIENT)
 			assert_true(l.pane[LAYOUT_CLIENT].h > l.pane[p].h);
+}
+
+static void test_small_is_one_conversation(void **state)
+{
+	struct layout l;
+	assert_true(layout_talk(80, 24));
+	assert_false(layout_talk(120, 24));
+	assert_false(layout_talk(80, 40));
+	/* 80x24 with only the conversation: all 22 rows above the message line are its. */
+	layout_compute(&l, 80, 24, LAYOUT_TALK, LAYOUT_BIT(LAYOUT_TALK));
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_TALK].h, 22);
+	layout_compute(&l, 80, 24, LAYOUT_REPORT, SMALL);
+	assert_tiles(&l);
+	assert_true(l.pane[LAYOUT_REPORT].h >= 11);
 }
 
 static void test_minimum_fits(void **state)
 {
 	struct layout l;
-	layout_compute(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, LAYOUT_INSPECT);
+	layout_compute(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, LAYOUT_REPORT, ALL4);
 	assert_false(l.too_small);
 	assert_tiles(&l);
 }
@@ -98,25 +149,24 @@ static void test_too_small(void **state)
 {
 	struct layout l;
 	char buf[96];
-	layout_compute(&l, 59, 40, LAYOUT_SERVER);
+	layout_compute(&l, 59, 40, LAYOUT_SERVER, ALL4);
 	assert_true(l.too_small);
 	layout_too_small_text(&l, buf, sizeof(buf));
 	assert_string_equal(buf, "terminal too small (59x40, need 60x16)");
-	layout_compute(&l, 200, 15, LAYOUT_SERVER);
+	layout_compute(&l, 200, 15, LAYOUT_SERVER, ALL4);
 	assert_true(l.too_small);
 	layout_too_small_text(&l, buf, sizeof(buf));
 	assert_string_equal(buf, "terminal too small (200x15, need 60x16)");
-	layout_compute(&l, 0, 0, LAYOUT_SERVER);
+	layout_compute(&l, 0, 0, LAYOUT_SERVER, ALL4);
 	assert_true(l.too_small);
-	/* And it recovers when the terminal grows. */
-	layout_compute(&l, 60, 16, LAYOUT_SERVER);
+	layout_compute(&l, 60, 16, LAYOUT_SERVER, ALL4);
 	assert_false(l.too_small);
 }
 
 static void test_names(void **state)
 {
 	assert_string_equal(layout_pane_name(LAYOUT_SERVER), "Server");
-	assert_string_equal(layout_pane_name(LAYOUT_INSPECT), "Inspector");
+	assert_string_equal(layout_pane_name(LAYOUT_TALK), "Conversation");
 	assert_string_equal(layout_pane_name(LAYOUT_PANES), "?");
 }
 
@@ -124,8 +174,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wide_is_two_columns),
+		cmocka_unit_test(test_empty_column_gives_room),
 		cmocka_unit_test(test_odd_sizes_tile),
+		cmocka_unit_test(test_tap_right_column),
 		cmocka_unit_test(test_narrow_stacks_and_favours_focus),
+		cmocka_unit_test(test_small_is_one_conversation),
 		cmocka_unit_test(test_minimum_fits),
 		cmocka_unit_test(test_too_small),
 		cmocka_unit_test(test_names),

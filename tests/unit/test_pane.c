@@ -1,4 +1,5 @@
-/* test_pane: the scrollback ring: order, wrap-around, fixed memory, scroll, follow, skips. */
+/* test_pane: the scrollback ring: order, wrap-around, fixed memory, skips; a reader's place in it
+ * (scroll, follow, selection) as new lines come. */
 #include "config.h"
 
 #include <errno.h>
@@ -69,56 +70,69 @@ static void test_push_clears_dropped(void **state)
 	pane_free(&p);
 }
 
+/* A reader's place in the pane: as a log sheet keeps it between draws. */
+static void look(struct pane_pos *pos, const struct pane *p)
+{
+	pane_pos_keep(pos, p->appended, p->count);
+}
+
 static void test_follow_and_scroll(void **state)
 {
 	struct pane p;
+	struct pane_pos pos = { .follow = true, .sel = -1 };
 	assert_int_equal(pane_init(&p, 100), 0);
 	push_n(&p, 1, 50);
-	assert_true(p.follow);
-	assert_int_equal(p.scroll, 0);
-	pane_scroll(&p, 10, 5);
-	assert_false(p.follow);
-	assert_int_equal(p.scroll, 10);
-	assert_int_equal(conn_at(&p, p.scroll), 40);
+	look(&pos, &p);
+	assert_true(pos.follow);
+	assert_int_equal(pos.back, 0);
+	pane_pos_step(&pos, 10, p.count);
+	assert_false(pos.follow);
+	assert_int_equal(pos.back, 10);
+	assert_int_equal(conn_at(&p, pos.back), 40);
 	/* New lines while scrolled back: the view stays on the same line. */
 	push_n(&p, 51, 5);
-	assert_int_equal(p.scroll, 15);
-	assert_int_equal(conn_at(&p, p.scroll), 40);
-	/* Clamped so that the oldest line sits at the top of 5 rows. */
-	pane_scroll(&p, 1000, 5);
-	assert_int_equal(p.scroll, 50);
-	assert_int_equal(conn_at(&p, p.scroll + 4), 1);
-	assert_int_equal(conn_at(&p, p.scroll), 5);
+	look(&pos, &p);
+	assert_int_equal(pos.back, 15);
+	assert_int_equal(conn_at(&p, pos.back), 40);
+	/* At most to the oldest line (a draw pulls it back to fill the rows). */
+	pane_pos_step(&pos, 1000, p.count);
+	assert_int_equal(conn_at(&p, pos.back), 1);
 	/* Scrolling back down to the newest follows again. */
-	pane_scroll(&p, -1000, 5);
-	assert_true(p.follow);
-	assert_int_equal(p.scroll, 0);
-	pane_scroll_oldest(&p, 1);
-	assert_false(p.follow);
-	assert_int_equal(conn_at(&p, p.scroll), 1);
-	/* Fewer lines than rows: everything is on screen already, nothing to scroll. */
-	pane_scroll_oldest(&p, 100);
-	assert_true(p.follow);
-	assert_int_equal(p.scroll, 0);
-	pane_follow(&p);
-	assert_true(p.follow);
+	pane_pos_step(&pos, -1000, p.count);
+	assert_true(pos.follow);
+	assert_int_equal(pos.back, 0);
+	pane_pos_step(&pos, INT32_MAX, p.count);
+	assert_false(pos.follow);
+	assert_int_equal(conn_at(&p, pos.back), 1);
+	pane_pos_step(&pos, INT32_MIN, p.count);
+	assert_true(pos.follow);
+	/* Following: new lines keep the view at the newest; a selection moves with its line. */
+	pos.sel = 2;
 	push_n(&p, 56, 3);
-	assert_int_equal(p.scroll, 0);
-	assert_int_equal(conn_at(&p, 0), 58);
+	look(&pos, &p);
+	assert_int_equal(pos.back, 0);
+	assert_int_equal(pos.sel, 5);
+	assert_int_equal(conn_at(&p, (size_t)pos.sel), 53);
 	pane_free(&p);
 }
 
 static void test_scrolled_view_survives_overwrite(void **state)
 {
 	struct pane p;
+	struct pane_pos pos = { .follow = true, .sel = -1 };
 	assert_int_equal(pane_init(&p, 10), 0);
 	push_n(&p, 1, 10);
-	pane_scroll_oldest(&p, 1);
-	assert_int_equal(p.scroll, 9);
-	/* The line looked at is overwritten: the view stays on the oldest line kept. */
+	look(&pos, &p);
+	pane_pos_step(&pos, INT32_MAX, p.count);
+	pos.sel = 9;
+	assert_int_equal(pos.back, 9);
+	/* The line looked at is overwritten: the view stays on the oldest line kept, and the
+	 * selection, whose line is gone, ends. */
 	push_n(&p, 11, 4);
-	assert_int_equal(p.scroll, 9);
-	assert_int_equal(conn_at(&p, p.scroll), 5);
+	look(&pos, &p);
+	assert_int_equal(pos.back, 9);
+	assert_int_equal(conn_at(&p, pos.back), 5);
+	assert_int_equal(pos.sel, -1);
 	pane_free(&p);
 }
 
@@ -149,10 +163,11 @@ static void test_empty_pane(void **state)
 	struct pane p;
 	assert_int_equal(pane_init(&p, 0), -EINVAL);
 	assert_int_equal(pane_init(&p, 3), 0);
-	pane_scroll(&p, 5, 1);
-	assert_true(p.follow);
-	pane_scroll_oldest(&p, 1);
-	assert_int_equal(p.scroll, 0);
+	struct pane_pos pos = { .follow = true, .sel = -1 };
+	pane_pos_step(&pos, 5, p.count);
+	assert_true(pos.follow);
+	pane_pos_step(&pos, INT32_MAX, p.count);
+	assert_int_equal(pos.back, 0);
 	push_n(&p, 1, 2);
 	pane_clear(&p);
 	assert_null(pane_get(&p, 0));

@@ -1,0 +1,109 @@
+/* paint: the looks (colour pairs and attributes) and the few ways text is put on the screen. */
+#include "config.h"
+
+#include "ui/paint.h"
+
+#include <string.h>
+
+#include "ui/doc.h"
+#include "ui/text.h"
+
+#define PAINT_RAW_MAX 512
+
+static attr_t looks[LOOK__COUNT];
+
+void paint_init(bool color)
+{
+	/* Monochrome keeps every distinction the colours make: arrows tell the direction,
+	 * bold marks errors, reverse marks focus and emphasis, underline a search hit. */
+	looks[LOOK_PLAIN] = A_NORMAL;
+	looks[LOOK_RECV] = A_NORMAL;
+	looks[LOOK_SEND] = A_NORMAL;
+	looks[LOOK_ERROR] = A_BOLD;
+	looks[LOOK_QUIET] = A_DIM;
+	looks[LOOK_SKIP] = A_BOLD;
+	looks[LOOK_BAR] = A_NORMAL;
+	looks[LOOK_WARN] = A_BOLD;
+	looks[LOOK_FOCUS] = A_REVERSE | A_BOLD;
+	looks[LOOK_HEADING] = A_BOLD;
+	looks[LOOK_FOUND] = A_UNDERLINE | A_BOLD;
+	looks[LOOK_SELECT] = A_REVERSE;
+	if (!color)
+		return;
+	init_pair(1, COLOR_GREEN, -1);
+	init_pair(2, COLOR_CYAN, -1);
+	init_pair(3, COLOR_RED, -1);
+	init_pair(4, COLOR_YELLOW, -1);
+	init_pair(5, COLOR_MAGENTA, -1);
+	looks[LOOK_RECV] = COLOR_PAIR(1);
+	looks[LOOK_SEND] = COLOR_PAIR(2);
+	looks[LOOK_ERROR] = COLOR_PAIR(3) | A_BOLD;
+	looks[LOOK_SKIP] = COLOR_PAIR(4) | A_BOLD;
+	looks[LOOK_WARN] = COLOR_PAIR(4) | A_BOLD;
+	looks[LOOK_BAR] = COLOR_PAIR(5);
+	looks[LOOK_FOUND] = COLOR_PAIR(4) | A_REVERSE | A_BOLD;
+}
+
+attr_t paint_look(enum look l)
+{
+	return (unsigned)l < LOOK__COUNT ? looks[l] : A_NORMAL;
+}
+
+void paint_put(int y, int x, const char *s, size_t len, int cols)
+{
+	if (cols <= 0)
+		return;
+	size_t n = text_fit(s, len, cols);
+	mvaddnstr(y, x, s, (int)n);
+}
+
+void paint_put_raw(int y, int x, const char *s, int cols, bool utf8)
+{
+	char safe[TEXT_SANITIZE_SIZE(PAINT_RAW_MAX)];
+	size_t n = text_sanitize(s, strnlen(s, PAINT_RAW_MAX), utf8, safe, sizeof(safe));
+	paint_put(y, x, safe, n, cols);
+}
+
+/* Bytes OFF..END of S at the cursor, character by character, with the emphasis of each. */
+static void row_out(const char *s, size_t off, size_t end, attr_t a, struct paint_mark m,
+		    struct paint_mark hit)
+{
+	while (off < end) {
+		int w;
+		size_t n = text_char(s + off, end - off, &w);
+		attr_t x = a;
+		if (m.len && off >= m.start && off < m.start + m.len)
+			x |= A_REVERSE | A_BOLD;
+		if (hit.len && off >= hit.start && off < hit.start + hit.len)
+			x = paint_look(LOOK_FOUND);
+		attrset(x);
+		addnstr(s + off, (int)n);
+		off += n;
+	}
+	attrset(A_NORMAL);
+}
+
+int paint_wrapped(const char *s, size_t len, int y, int x, int cols, int indent, attr_t a,
+		  struct paint_mark mark, const char *find, int skip, int max)
+{
+	struct paint_mark hit = { 0, 0 };
+	long at = find && find[0] ? doc_match(s, len, find) : -1;
+	if (at >= 0)
+		hit = (struct paint_mark){ (size_t)at, strlen(find) };
+	indent = text_wrap_indent(cols, indent);
+	size_t off = 0;
+	int row = 0, painted = 0;
+	do {
+		size_t next;
+		int w = row ? cols - indent : cols;
+		size_t n = text_wrap(s + off, len - off, w, &next);
+		if (row >= skip && painted < max) {
+			move(y + painted, x + (row ? indent : 0));
+			row_out(s, off, off + n, a, mark, hit);
+			painted++;
+		}
+		off += next;
+		row++;
+	} while (off < len && painted < max);
+	return painted;
+}

@@ -1,0 +1,46 @@
+/* table: rows of cells laid out in aligned columns for a width: widths, cells cut with an
+ * ellipsis (never wrapped), numbers right-aligned, sorting by any column (pure). */
+#ifndef UDSCOPE_UI_TABLE_H
+#define UDSCOPE_UI_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TABLE_COLS_MAX 8
+/* Narrowest a flexible column gets before the others are cut. */
+#define TABLE_FLEX_MIN 12
+
+struct table {
+	int ncols;
+	char head[TABLE_COLS_MAX][24];
+	bool number[TABLE_COLS_MAX];   /* right-aligned, sorted by value */
+	int flex;                      /* the column that takes the room left over (-1: none) */
+	char **cell;                   /* n rows of ncols cells, sanitized */
+	size_t n, alloc;
+	int sort_col;                  /* -1: as added */
+	bool sort_desc;
+	int first;                     /* the columns before it are scrolled out to the left */
+};
+
+/* NCOLS columns named HEADS (NUMBER marks the numeric ones; NULL: none). */
+void table_init(struct table *t, int ncols, const char *const *heads, const bool *number,
+		int flex);
+void table_free(struct table *t);
+/* Append a row of ncols cells (copied, sanitized for the screen). 0 or -ENOMEM. */
+int table_add(struct table *t, const char *const *cells, bool utf8);
+const char *table_cell(const struct table *t, size_t row, int col);
+
+/* Sort the rows by COL (numbers by value, text by bytes), DESC for the other way; stable. */
+void table_sort(struct table *t, int col, bool desc);
+
+/* Column widths for WIDTH columns (one space between columns), from column FIRST on (the ones
+ * before get 0): each column as wide as its widest cell or heading; when that is too wide,
+ * the flexible column gives way down to TABLE_FLEX_MIN, then the widest columns are cut,
+ * never below 3. */
+void table_widths(const struct table *t, int width, int *w);
+/* Row ROW (-1: the headings) as one line for widths W: each cell padded to its width (numbers
+ * on the right), a cell too long cut with an ellipsis. Returns the length. */
+size_t table_line(const struct table *t, long row, const int *w, bool utf8, char *out,
+		  size_t outsz);
+
+#endif

@@ -1,0 +1,143 @@
+/* test_table: column widths for a width, alignment (the same offset on every row), cells cut
+ * with an ellipsis and never wrapped, numbers on the right, sorting by any column. */
+#include "config.h"
+
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ui/table.h"
+#include "ui/text.h"
+
+static const char *const heads[] = { "state", "inode", "path" };
+static const bool number[] = { false, true, false };
+
+static void fill(struct table *t)
+{
+	table_init(t, 3, heads, number, 2);
+	const char *r1[] = { "listening", "8505037", "./uds_socket" };
+	const char *r2[] = { "connected", "12", "/run/systemd/journal/very/long/path/stdout" };
+	const char *r3[] = { "unconnected", "900", "@abstract" };
+	assert_int_equal(table_add(t, r1, false), 0);
+	assert_int_equal(table_add(t, r2, false), 0);
+	assert_int_equal(table_add(t, r3, false), 0);
+}
+
+static void test_widths_fit(void **state)
+{
+	struct table t;
+	int w[TABLE_COLS_MAX];
+	fill(&t);
+	table_widths(&t, 200, w);
+	assert_int_equal(w[0], 11);   /* "unconnected" */
+	assert_int_equal(w[1], 7);
+	assert_int_equal(w[2], 42);
+	/* Narrow: the path gives way first, down to TABLE_FLEX_MIN... */
+	table_widths(&t, 40, w);
+	assert_int_equal(w[0] + w[1] + w[2] + 2, 40);
+	assert_int_equal(w[0], 11);
+	assert_int_equal(w[2], 40 - 2 - 11 - 7);
+	/* ...then the widest others are cut too. */
+	table_widths(&t, 25, w);
+	assert_true(w[0] + w[1] + w[2] + 2 <= 25);
+	table_free(&t);
+}
+
+static void test_lines_aligned_and_cut(void **state)
+{
+	struct table t;
+	int w[TABLE_COLS_MAX];
+	char line[256];
+	fill(&t);
+	table_widths(&t, 40, w);
+	table_line(&t, -1, w, false, line, sizeof(line));
+	assert_string_equal(line, "state         inode path");
+	table_line(&t, 0, w, false, line, sizeof(line));
+	assert_string_equal(line, "listening   8505037 ./uds_socket");
+	/* A number on the right, a path too long cut with the ellipsis in its last column. */
+	table_line(&t, 1, w, false, line, sizeof(line));
+	assert_string_equal(line, "connected        12 /run/systemd/journa~");
+	assert_int_equal(strlen(line), 40);
+	/* The path column starts at the same offset on every row. */
+	for (long r = -1; r < 3; r++) {
+		table_line(&t, r, w, false, line, sizeof(line));
+		assert_true(line[20] != ' ' && line[19] == ' ');
+	}
+	table_free(&t);
+}
+
+static void test_scrolled_left(void **state)
+{
+	struct table t;
+	int w[TABLE_COLS_MAX];
+	char line[256];
+	fill(&t);
+	/* The state column scrolled out: the path gets its room back. */
+	t.first = 1;
+	table_widths(&t, 40, w);
+	assert_int_equal(w[0], 0);
+	assert_int_equal(w[1] + w[2] + 1, 40);
+	table_line(&t, 1, w, false, line, sizeof(line));
+	assert_string_equal(line, "     12 /run/systemd/journal/very/long/~");
+	table_line(&t, -1, w, false, line, sizeof(line));
+	assert_string_equal(line, "  inode path");
+	table_free(&t);
+}
+
+static void test_ellipsis_utf8(void **state)
+{
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		skip();
+	struct table t;
+	int w[TABLE_COLS_MAX] = { 11, 7, 8 };
+	char line[256];
+	fill(&t);
+	table_line(&t, 0, w, true, line, sizeof(line));
+	assert_string_equal(line, "listening   8505037 ./uds_s\u2026");
+	assert_int_equal(text_width(line, strlen(line)), 11 + 1 + 7 + 1 + 8);
+	setlocale(LC_CTYPE, "C");
+	table_free(&t);
+}
+
+static void test_sort(void **state)
+{
+	struct table t;
+	fill(&t);
+	table_sort(&t, 1, false);   /* numbers by value: 12 < 900 < 8505037 */
+	assert_string_equal(table_cell(&t, 0, 1), "12");
+	assert_string_equal(table_cell(&t, 1, 1), "900");
+	assert_string_equal(table_cell(&t, 2, 1), "8505037");
+	assert_string_equal(table_cell(&t, 0, 2), "/run/systemd/journal/very/long/path/stdout");
+	table_sort(&t, 0, true);    /* text, the other way */
+	assert_string_equal(table_cell(&t, 0, 0), "unconnected");
+	assert_string_equal(table_cell(&t, 2, 0), "connected");
+	assert_string_equal(table_cell(&t, 2, 1), "12");   /* whole rows move */
+	table_free(&t);
+}
+
+static void test_cells_sanitized(void **state)
+{
+	struct table t;
+	table_init(&t, 3, heads, number, 2);
+	const char *r[] = { "x", "1", "evil\x1b[2Jpath" };
+	assert_int_equal(table_add(&t, r, false), 0);
+	assert_string_equal(table_cell(&t, 0, 2), "evil\\x1b[2Jpath");
+	table_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_widths_fit),
+		cmocka_unit_test(test_lines_aligned_and_cut),
+		cmocka_unit_test(test_scrolled_left),
+		cmocka_unit_test(test_ellipsis_utf8),
+		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_cells_sanitized),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
