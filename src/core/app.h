@@ -57,6 +57,8 @@ struct app {
 	struct demo *demo;           /* the guided tour while it runs (demo.h), else NULL */
 	struct settings settings;    /* what `set` changed (core/settings.h); zero: defaults */
 	bool ordered;                /* every line waits for what it started (batch) */
+	bool tour_by_step;           /* `demo` runs one step a time; the front end runs the
+				      * next (`demo next`) on Enter (the console) */
 	bool quit;
 };
 

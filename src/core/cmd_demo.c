@@ -24,12 +24,17 @@ static int demo_run(struct app *app, const struct cmd_args *a)
 	}
 	if (!demo_running(app) && demo_begin(app) < 0)
 		return CMD_FAIL;
+	bool whole = !*what && !app->tour_by_step;
 	int r;
 	do
 		r = demo_step(app, NULL);
-	while (r == 1 && !*what);
-	if (r == 1 && !demo_peek(app, &(struct demo_step_info){ 0 }))
+	while (r == 1 && whole);
+	struct demo_step_info next;
+	if (r == 1 && !demo_peek(app, &next))
 		r = demo_step(app, NULL);   /* the last step ran: end the tour now */
+	else if (r == 1 && app->tour_by_step)
+		app_info(app, SRC_SYSTEM, "demo: Enter on an empty line runs step %u/%u (%s); "
+			 "Esc leaves the tour", next.index, next.count, next.title);
 	return r < 0 ? CMD_FAIL : CMD_OK;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/app.h"
+#include "core/demo.h"
 #include "core/script.h"
 #include "core/sysio.h"
 #include "ui/console_impl.h"
@@ -169,6 +170,11 @@ static void on_line(void *ctx, const char *line)
 	struct console *c = ctx;
 	if (!line) {
 		c->app.quit = true;   /* Ctrl-D on an empty line */
+		return;
+	}
+	/* A tour waits for Enter: an empty line runs its next step. */
+	if (!line[strspn(line, " \t")] && demo_running(&c->app)) {
+		console_run_line(c, "demo next");
 		return;
 	}
 	console_run_line(c, line);
@@ -439,6 +445,7 @@ int console_run(char **exec, int nexec, bool no_color, bool no_mouse)
 	} else if (screen_open(c, no_color, utf8) < 0) {
 		app_close(&c->app);
 	} else {
+		c->app.tour_by_step = true;
 		console_start(c, exec, nexec);
 		run(c);
 		rc = console_finish(c);

@@ -10,6 +10,7 @@
 #include <wchar.h>
 
 #include "core/cmd.h"
+#include "core/demo.h"
 #include "core/script.h"
 #include "ui/console_impl.h"
 #include "ui/frame.h"
@@ -285,6 +286,11 @@ static void escape(struct console *c)
 	}
 	if (n > 2 && buf[0] == '[' && buf[1] == '<' && (buf[n - 1] == 'M' || buf[n - 1] == 'm'))
 		return;   /* a mouse report we cannot read: never typed into the line */
+	if (n == 0 && !c->v.nfull && !c->v.searching && prompt_empty() &&
+	    demo_running(&c->app)) {
+		console_run_line(c, "demo stop");   /* a lone Esc leaves the tour */
+		return;
+	}
 	key_run(c, 27, false);
 	for (size_t i = 0; i < n; i++)
 		key_run(c, (wint_t)got[i], got[i] >= KEY_MIN);

@@ -1,0 +1,62 @@
+#!/bin/sh
+# console-demo: the guided tour in the console, one step per Enter: the delivery map shows
+# 0-15, 16-31 and 32-40 at 80x24 and 120x40, the pair demo ends as a sequence diagram, and
+# Esc in the middle leaves the tour and removes what it made.
+. "${UDSCOPE_SRCDIR:-.}/tests/e2e/console-lib.sh"
+
+tour() { # tour COLS ROWS: the tour to its map step, checked on the way
+	start_shell "$1" "$2"
+	start_console
+	type_line "demo"
+	wait_for "demo 1/9"
+	ok $? "$1x$2: demo runs its first step"
+	wait_for "Enter on an empty line runs step 2/9"
+	ok $? "$1x$2: it says Enter runs the next step"
+	[ -S "$DIR/uds_socket" ]
+	ok $? "$1x$2: the tour's server listens at ./uds_socket"
+	keys Enter
+	wait_for "demo 2/9"
+	ok $? "$1x$2: Enter runs step 2"
+	keys Enter
+	wait_for "demo 3/9"
+	# At 80x24 the step's report is taller than its pane: F5 zooms it to the whole screen.
+	[ "$2" -lt 40 ] && keys F5
+	wait_for "[0-15----------][16-31---------][32-40--]"
+	ok $? "$1x$2: step 3's delivery map shows 0-15, 16-31 and 32-40"
+	screen | grep -qF "[0-40-----------------------------------]"
+	ok $? "$1x$2: over the one send of bytes 0-40"
+	[ "$2" -lt 40 ] && keys F5
+}
+
+tour 80 24
+# Esc on the empty prompt leaves the tour in the middle; what it made is gone.
+keys Escape
+wait_for "demo: the tour"
+ok $? "80x24: Esc leaves the tour"
+wait_gone_file() { i=0; while [ -e "$1" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done; [ ! -e "$1" ]; }
+wait_gone_file "$DIR/uds_socket"
+ok $? "80x24: and its socket node is gone"
+type_line "quit"
+wait_for "EXITED-0"
+ok $? "80x24: the console leaves cleanly after the tour"
+$TMUX_CMD kill-server >/dev/null 2>&1
+# The next shell needs a new tmux server: wait until this one is gone.
+i=0
+while $TMUX_CMD ls >/dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+
+tour 120 40
+# On to the end: the pair demo as a sequence diagram, then the tour ends by itself.
+for step in 4 5 6 7 8 9; do
+	keys Enter
+	wait_for "demo $step/9" 20 || break
+done
+wait_for "pong" 20
+ok $? "120x40: the last step draws the pair demo as a sequence diagram"
+wait_for "the tour is over" 20
+ok $? "120x40: the tour ends by itself and says so"
+[ ! -e "$DIR/uds_socket" ]
+ok $? "120x40: what it made is gone"
+type_line "quit"
+wait_for "EXITED-0"
+ok $? "120x40: the console leaves cleanly"
+finish
