@@ -32,7 +32,9 @@ type_line() { tm send-keys -l "$1"; tm send-keys Enter; }
 
 # shot COLS ROWS: one session at that size, drawn into console-COLSxROWS.png.
 shot() {
-	tm new-session -d -x "$1" -y "$2" -c "$work" \
+	# A directory of its own: the last shot's console may still be leaving its node.
+	mkdir -p "$work/$1x$2"
+	tm new-session -d -x "$1" -y "$2" -c "$work/$1x$2" \
 		"env TERM=tmux-256color LANG=C.UTF-8 '$bin' -n"
 	tm set-option -g default-terminal tmux-256color >/dev/null
 	wait_for 'udscope>'
@@ -51,6 +53,9 @@ shot() {
 	echo "capture.sh: wrote $outdir/console-$1x$2.png"
 	type_line 'quit'
 	tm kill-server >/dev/null 2>&1 || true
+	# The next shot starts a new tmux server: wait until this one is gone.
+	i=0
+	while tm ls >/dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 }
 
 shot 80 24
