@@ -46,13 +46,7 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 
 static int server_stop_run(struct app *app, const struct cmd_args *a)
 {
-	app_reap(app);
-	struct session *s = app_pick(app, SESSION_SERVER, a->argc ? a->argv[0] : NULL,
-				     "server stop");
-	if (!s)
-		return CMD_FAIL;
-	app_end(app, s);
-	return CMD_OK;
+	return cmd_stop_named(app, a, SESSION_SERVER, "server stop");
 }
 
 static void status_line(struct app *app, const struct session *s)
@@ -79,23 +73,8 @@ static void status_line(struct app *app, const struct session *s)
 
 static int server_status_run(struct app *app, const struct cmd_args *a)
 {
-	app_reap(app);
-	if (a->argc) {
-		struct session *s = app_pick(app, SESSION_SERVER, a->argv[0], "server status");
-		if (!s)
-			return CMD_FAIL;
-		status_line(app, s);
-		return CMD_OK;
-	}
-	size_t n = 0;
-	for (struct session *s = app->sessions.head; s; s = s->next)
-		if (s->ops->kind == SESSION_SERVER) {
-			status_line(app, s);
-			n++;
-		}
-	if (!n)
-		app_info(app, SRC_SERVER, "not running");
-	return CMD_OK;
+	return cmd_status_each(app, a, SESSION_SERVER, "server status", status_line, SRC_SERVER,
+			       "not running");
 }
 
 /* N as a receive size (1..SERVER_CHUNK_MAX), or an error line starting with OP. */

@@ -69,3 +69,37 @@ const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const
 	}
 	return out;
 }
+
+int cmd_stop_named(struct app *app, const struct cmd_args *a, int kind, const char *op)
+{
+	app_reap(app);
+	struct session *s = app_pick(app, (enum session_kind)kind, a->argc ? a->argv[0] : NULL,
+				     op);
+	if (!s)
+		return CMD_FAIL;
+	app_end(app, s);
+	return CMD_OK;
+}
+
+int cmd_status_each(struct app *app, const struct cmd_args *a, int kind, const char *op,
+		    void (*line)(struct app *app, const struct session *s), int source,
+		    const char *none)
+{
+	app_reap(app);
+	if (a->argc) {
+		struct session *s = app_pick(app, (enum session_kind)kind, a->argv[0], op);
+		if (!s)
+			return CMD_FAIL;
+		line(app, s);
+		return CMD_OK;
+	}
+	size_t n = 0;
+	for (struct session *s = app->sessions.head; s; s = s->next)
+		if (s->ops->kind == (enum session_kind)kind) {
+			line(app, s);
+			n++;
+		}
+	if (!n)
+		app_info(app, (enum event_source)source, "%s", none);
+	return CMD_OK;
+}

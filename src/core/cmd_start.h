@@ -33,4 +33,13 @@ struct session;
  * failure discard S (CMD_FAIL). */
 int cmd_started(struct app *app, struct session *s, void *impl, int r, bool wait);
 
+/* `KIND stop [PATH|ID]`: stop the session of KIND the arguments name (the only one when
+ * none), waiting for it; errors start with OP. */
+int cmd_stop_named(struct app *app, const struct cmd_args *a, int kind, const char *op);
+/* `KIND status [PATH|ID]`: LINE for the session named, or for each of KIND (NONE, said from
+ * SOURCE, when there is none); errors start with OP. */
+int cmd_status_each(struct app *app, const struct cmd_args *a, int kind, const char *op,
+		    void (*line)(struct app *app, const struct session *s), int source,
+		    const char *none);
+
 #endif

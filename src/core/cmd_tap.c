@@ -170,12 +170,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 
 static int tap_stop_run(struct app *app, const struct cmd_args *a)
 {
-	app_reap(app);
-	struct session *s = app_pick(app, SESSION_TAP, a->argc ? a->argv[0] : NULL, "tap stop");
-	if (!s)
-		return CMD_FAIL;
-	app_end(app, s);
-	return CMD_OK;
+	return cmd_stop_named(app, a, SESSION_TAP, "tap stop");
 }
 
 static void status_line(struct app *app, const struct session *s)
@@ -192,23 +187,8 @@ static void status_line(struct app *app, const struct session *s)
 
 static int tap_status_run(struct app *app, const struct cmd_args *a)
 {
-	app_reap(app);
-	if (a->argc) {
-		struct session *s = app_pick(app, SESSION_TAP, a->argv[0], "tap status");
-		if (!s)
-			return CMD_FAIL;
-		status_line(app, s);
-		return CMD_OK;
-	}
-	size_t n = 0;
-	for (struct session *s = app->sessions.head; s; s = s->next)
-		if (s->ops->kind == SESSION_TAP) {
-			status_line(app, s);
-			n++;
-		}
-	if (!n)
-		app_info(app, SRC_TAP, "no tap is running");
-	return CMD_OK;
+	return cmd_status_each(app, a, SESSION_TAP, "tap status", status_line, SRC_TAP,
+			       "no tap is running");
 }
 
 const struct cmd_entry cmd_tap_entry = {

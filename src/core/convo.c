@@ -201,6 +201,10 @@ static void call_event(struct convo_end *e, const struct event *ev, enum seq_sid
 		e->messages = true;
 	if (ev->kind == EV_SEND) {
 		add_call(&e->sends, ev->nbytes);
+		if (e->nitems == CONVO_ITEMS_MAX) {
+			e->more_items++;   /* past the diagram's room: counted, no label made */
+			return;
+		}
 		chunk_label(ev, label, sizeof(label));
 		add_item(e, SEQ_ARROW, side, ev->time_ns, "%s", label);
 		return;

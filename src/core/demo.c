@@ -305,6 +305,7 @@ static int choose_place(struct app *app, struct demo *d)
 		return 0;
 	}
 	const char *tmp = getenv("TMPDIR");
+	/* mkdtemp's template: it replaces the six X with a unique name. */
 	snprintf(d->dir, sizeof(d->dir), "%s/udscope-demo-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(d->dir)) {
 		int e = errno;
