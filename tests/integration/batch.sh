@@ -159,6 +159,9 @@ time.sleep(30)
 	mute=$!
 	step "SIGINT ends a stuck client"
 	wait_for test -S "$D/mute"
+	# A fresh file: an earlier test's "sending 41 bytes" in $D/out would let the SIGINT go
+	# before udscope runs, while the shell still ignores it for a background job (lost).
+	rm -f "$D/out"
 	"$U" -b -e "client $D/mute" </dev/null >"$D/out" 2>"$D/err" &
 	pid=$!
 	wait_for grep -q "sending 41 bytes" "$D/out"
