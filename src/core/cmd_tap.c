@@ -15,9 +15,8 @@
 #include "core/pcap.h"
 #include "core/socktype.h"
 #include "core/tap.h"
+#include "core/tap_dgram.h"
 
-/* Datagram taps (one upstream socket per sender, so that replies route back) are not here. */
-static const char *const tap_types[] = { "stream", "seqpacket", NULL };
 
 /* tap PATH --restore: put back a node an earlier in-place tap left hidden. */
 static int restore_run(struct app *app, const struct uds_addr *path)
@@ -140,6 +139,8 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 		.type = cmd_socktype(a),
 		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
 		.backlog = (int)cmd_num(a, "backlog", 64),
+		.upstreams = (size_t)cmd_num(a, "upstreams", TAP_DGRAM_UPSTREAMS),
+		.idle_s = (unsigned)cmd_num(a, "idle", TAP_DGRAM_IDLE_S),
 		.capture = app->capture,
 	};
 	if (o.mode >= 0 && listen.abstract) {
@@ -193,14 +194,17 @@ static int tap_status_run(struct app *app, const struct cmd_args *a)
 
 const struct cmd_entry cmd_tap_entry = {
 	.name = "tap",
-	.usage = "LISTEN [TARGET] [--in-place] [--restore] [--type stream|seqpacket] "
-		 "[--mode OCTAL] [--backlog N] [--pcap FILE] [--dissector NAME]",
+	.usage = "LISTEN [TARGET] [--in-place] [--restore] [--type stream|seqpacket|dgram] "
+		 "[--mode OCTAL] [--backlog N] [--upstreams N] [--idle SECONDS] [--pcap FILE] "
+		 "[--dissector NAME]",
 	.help = "listen at LISTEN, connect each client to TARGET (--in-place: step in front "
 		"of the server at LISTEN), and show both ways",
 	.min_args = 1, .max_args = 2,
 	.args = { CMD_ARG_PATH, CMD_ARG_PATH },
 	.opts = {
-		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, tap_types },
+		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		{ "upstreams", CMD_OPT_UINT, "N", 1, 65536, NULL },
+		{ "idle", CMD_OPT_UINT, "SECONDS", 1, 86400, NULL },
 		{ "mode", CMD_OPT_OCTAL, "OCTAL", 0, 0777, NULL },
 		{ "backlog", CMD_OPT_UINT, "N", 0, 65535, NULL },
 		{ "in-place", CMD_OPT_FLAG, NULL, 0, 0, NULL },

@@ -275,7 +275,8 @@ static void put_fds(struct out *o, const struct event *ev)
 /* What rode beside the bytes: the datagram's sender, its credentials, descriptors. */
 static void put_beside(struct out *o, const struct event *ev)
 {
-	const char *dir = ev->kind == EV_RECV ? "from" : "to";
+	/* A tap's reply goes to the client whose address the line names. */
+	const char *dir = ev->kind == EV_RECV && ev->dir != DIR_S2C ? "from" : "to";
 	if (ev->sender == SENDER_UNBOUND) {
 		put(o, " %s an unbound sender", dir);
 	} else if (ev->sender) {

@@ -27,6 +27,7 @@
 #include "core/session.h"
 #include "core/socktype.h"
 #include "core/sysio.h"
+#include "core/tap_dgram.h"
 
 /* Events gathered before they go to the bus under one lock. */
 #define TAP_EVQ 64
@@ -83,6 +84,7 @@ struct tap {
 };
 
 static void *tap_main(void *arg);
+static void *tap_dgram_main(void *arg);
 
 /* ---- events, gathered ---- */
 
@@ -111,6 +113,17 @@ static void queue_emit(void *ctx, struct event *ev)
 }
 
 /* ---- start and stop ---- */
+
+/* Listen (a datagram socket: have each datagram carry its sender's credentials). Returns 0
+ * or -errno. */
+static int start_listening(struct tap *t)
+{
+	int one = 1;
+	if (t->opts.type == SOCK_DGRAM)
+		return setsockopt(t->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ? -errno
+											: 0;
+	return listen(t->lfd, t->opts.backlog) < 0 ? -errno : 0;
+}
 
 /* Make room at the listening path, bind there with the mode, listen. Returns 0 or -errno
  * after one error line to NOW. */
@@ -142,9 +155,9 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 	if (t->opts.inplace && (r = inplace_adopt_owner(t->opts.inplace)) < 0)
 		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: give the new node the real one's "
 				 "owner and group (chown)", path);
-	if (listen(t->lfd, t->opts.backlog) < 0) {
-		r = -errno;
-		event_emit_error(now, SRC_TAP, 0, -r, "tap: listen %s", path);
+	if ((r = start_listening(t)) < 0) {
+		event_emit_error(now, SRC_TAP, 0, -r, "tap: %s %s", t->opts.type == SOCK_DGRAM
+				 ? "setsockopt SO_PASSCRED" : "listen", path);
 		return r;
 	}
 	bool verified;
@@ -189,6 +202,25 @@ static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const c
 			 path, ip->hidden, path);
 }
 
+/* How clients reach the target through the tap, and whose credentials the server sees. */
+static void say_how(const struct tap *t, const struct event_sink *now)
+{
+	const char *target = t->target.text;
+	if (t->opts.type == SOCK_DGRAM)
+		event_emit_info(now, SRC_TAP, 0, "each sender address gets its own upstream socket "
+				"to %s, autobound, so that replies route back (at most %zu, closed "
+				"after %u s idle); the server sees udscope's addresses and pid %ld",
+				target, t->opts.upstreams, t->opts.idle_s, (long)getpid());
+	else
+		event_emit_info(now, SRC_TAP, 0, "each client gets its own connection to %s; the "
+				"server sees udscope's credentials (pid %ld), not the client's",
+				target, (long)getpid());
+	if (t->pass_creds)
+		event_emit_info(now, SRC_TAP, 0, "as root, each %s carries its sender's "
+				"credentials (SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) "
+				"sees the client's", t->opts.type == SOCK_DGRAM ? "datagram" : "chunk");
+}
+
 /* What --in-place and --pcap add, said once at start. */
 static void say_extras(const struct tap *t, const struct event_sink *now)
 {
@@ -216,8 +248,12 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	t->listen = *listen;
 	t->target = *target;
 	t->opts = *opts;
-	if (t->opts.type != SOCK_SEQPACKET)
+	if (t->opts.type != SOCK_SEQPACKET && t->opts.type != SOCK_DGRAM)
 		t->opts.type = SOCK_STREAM;
+	if (!t->opts.upstreams)
+		t->opts.upstreams = TAP_DGRAM_UPSTREAMS;
+	if (!t->opts.idle_s)
+		t->opts.idle_s = TAP_DGRAM_IDLE_S;
 	t->lfd = t->ctl[0] = t->ctl[1] = -1;
 	t->later = *later;
 	t->qsink = (struct event_sink){ queue_emit, t, NULL };
@@ -242,16 +278,11 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	event_init(&ev, SRC_TAP, EV_LISTEN);
 	event_textf(&ev, "%s", listen->text);
 	sink_emit(now, &ev);
-	event_emit_info(now, SRC_TAP, 0, "each client gets its own connection to %s; the server "
-			"sees udscope's credentials (pid %ld), not the client's", target->text,
-			(long)getpid());
-	say_extras(t, now);
 	t->pass_creds = geteuid() == 0;
-	if (t->pass_creds)
-		event_emit_info(now, SRC_TAP, 0, "as root, each chunk carries its sender's "
-				"credentials (SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) "
-				"sees the client's");
-	if ((r = pthread_create(&t->thread, NULL, tap_main, t)) != 0) {
+	say_how(t, now);
+	say_extras(t, now);
+	if ((r = pthread_create(&t->thread, NULL, t->opts.type == SOCK_DGRAM ? tap_dgram_main
+				: tap_main, t)) != 0) {
 		event_emit_error(now, SRC_TAP, 0, r, "tap %s: pthread_create", listen->text);
 		r = -r;
 		goto fail;
@@ -296,12 +327,14 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 		pthread_join(t->thread, NULL);
 		struct stats_snapshot sn;
 		stats_snapshot(&t->stats, &sn);
+		bool dg = t->opts.type == SOCK_DGRAM;
 		event_emit_info(now, SRC_TAP, 0,
-				"stopped after %llu connections: client->server %llu bytes in %llu "
-				"chunks, server->client %llu bytes in %llu chunks",
-				(unsigned long long)sn.accepted, (unsigned long long)sn.bytes_in,
-				(unsigned long long)sn.chunks_in, (unsigned long long)sn.bytes_out,
-				(unsigned long long)sn.chunks_out);
+				"stopped after %llu %s: client->server %llu bytes in %llu %s, "
+				"server->client %llu bytes in %llu %s", (unsigned long long)sn.accepted,
+				dg ? "upstream sockets" : "connections", (unsigned long long)sn.bytes_in,
+				(unsigned long long)sn.chunks_in, dg ? "datagrams" : "chunks",
+				(unsigned long long)sn.bytes_out, (unsigned long long)sn.chunks_out,
+				dg ? "datagrams" : "chunks");
 	}
 	sysio_close(&t->lfd);
 	if (t->opts.inplace)
@@ -678,6 +711,36 @@ static short wanted(const struct tap_conn *c, int s)
 	if (c->dir[!s].held)
 		ev |= POLLOUT;
 	return ev;
+}
+
+static void flush_cb(void *t)
+{
+	flush_events(t);
+}
+
+/* The datagram tap's thread: the relay (tap_dgram.c) with what it needs of T. */
+static void *tap_dgram_main(void *arg)
+{
+	struct tap *t = arg;
+	struct tap_dgram_env env = {
+		.lfd = t->lfd,
+		.ctl = t->ctl[0],
+		.listen = &t->listen,
+		.target = &t->target,
+		.capture = t->opts.capture,
+		.pcap = t->opts.pcap,
+		.stats = &t->stats,
+		.out = &t->qsink,
+		.flush = flush_cb,
+		.flush_ctx = t,
+		.pass_creds = t->pass_creds,
+		.max_upstreams = t->opts.upstreams,
+		.idle_ns = (uint64_t)t->opts.idle_s * 1000000000u,
+	};
+	tap_dgram_run(&env);
+	flush_events(t);
+	atomic_store(&t->finished, true);
+	return NULL;
 }
 
 static void *tap_main(void *arg)

@@ -19,9 +19,12 @@ struct inplace;
 struct pcap_writer;
 
 struct tap_opts {
-	int type;                 /* SOCK_SEQPACKET (each message goes on whole), else stream */
+	int type;                 /* SOCK_SEQPACKET (each message goes on whole), SOCK_DGRAM
+				   * (one upstream socket per sender address), else stream */
 	int mode;                 /* permission bits for the listening node, or -1: the umask's */
 	int backlog;
+	size_t upstreams;         /* dgram: upstream sockets open at most (0: 1024) */
+	unsigned idle_s;          /* dgram: an upstream socket idle this long closes (0: 60) */
 	struct capture *capture;  /* keep every chunk whole here (NULL: not kept) */
 	struct pcap_writer *pcap; /* write every chunk here too (NULL: none) */
 	struct inplace *inplace;  /* --in-place: the real node, moved aside (inplace.h), which
@@ -35,8 +38,10 @@ struct tap;
  * the thread, which forwards each client accepted to a
  * connection of its own to TARGET. Setup lines go to NOW; the thread's to LATER: per
  * connection the client's and the server's credentials (EV_ACCEPT, dir DIR_C2S / DIR_S2C),
- * each chunk (EV_RECV with dir, capture id), half-closes, and how it ended. Returns 0, or
- * -errno after one EV_ERROR to NOW. */
+ * each chunk (EV_RECV with dir, capture id), half-closes, and how it ended. A datagram tap
+ * (tap_dgram.h) binds without listening and says instead, per sender address, its upstream
+ * socket's opening and closing, and each datagram (EV_RECV with dir, sender, and the
+ * datagram's SCM_CREDENTIALS). Returns 0, or -errno after one EV_ERROR to NOW. */
 int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_addr *target,
 	      const struct tap_opts *opts, const struct event_sink *now,
 	      const struct event_sink *later);
@@ -53,7 +58,8 @@ void tap_destroy(struct tap *t, const struct event_sink *now);
 const struct uds_addr *tap_listen_addr(const struct tap *t);
 const struct uds_addr *tap_target_addr(const struct tap *t);
 /* bytes_in/chunks_in: client->server; bytes_out/chunks_out: server->client; clients: the
- * connections open now; accepted: every client ever. Safe from any thread. */
+ * connections open now; accepted: every client ever (dgram: upstream sockets open now and
+ * ever opened). Safe from any thread. */
 const struct stats *tap_stats(const struct tap *t);
 
 /* The tap as a session (session.h). */

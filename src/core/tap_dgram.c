@@ -1,0 +1,606 @@
+/* tap_dgram: the datagram relay of a tap: one upstream socket per sender address, every
+ * datagram shown and passed on whole, replies sent back to the sender that asked. */
+#include "config.h"
+
+#include "core/tap_dgram.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/ancil.h"
+#include "core/capture.h"
+#include "core/msgio.h"
+#include "core/pcap.h"
+#include "core/sysio.h"
+
+#define HASH_SIZE 4096
+/* Datagrams one socket gives per wake-up before the others get their turn. */
+#define BUDGET 16
+/* A reply the sender's full queue would not take is tried again this often (a socket that
+ * sends to many addresses cannot poll for one receiver's room). */
+#define RETRY_MS 10
+/* Pids of unbound senders told that replies cannot route back (then told again). */
+#define SAID_PIDS 32
+
+enum { CLI, SRV };   /* CLI: datagrams from the senders; SRV: replies from the target */
+
+struct up {
+	uint32_t id;                   /* the "conn" of its lines */
+	int fd;
+	size_t slot;                   /* its index in relay.ups */
+	struct up *hnext;              /* the next in its hash chain */
+	struct sockaddr_un addr;       /* the sender's address; unbound: addrlen 0 */
+	socklen_t addrlen;
+	enum event_sender kind;
+	char name[EVENT_TEXT_MAX / 2]; /* the address escaped, for lines */
+	uint64_t last_ns;
+	int target_err;                /* the target refused (said once, until it answers) */
+	uint64_t dropped[2];           /* datagrams not passed on, each way */
+	uint64_t bytes[2], msgs[2];
+	char *reply;                   /* a reply waiting for room at the sender (malloc'd) */
+	size_t reply_len;
+	struct ancil reply_anc;
+	bool reply_held;
+	pid_t said[SAID_PIDS];         /* unbound: pids told already */
+	size_t nsaid;
+};
+
+struct relay {
+	const struct tap_dgram_env *env;
+	struct up **ups;
+	size_t nups, capups;
+	struct up *hash[HASH_SIZE];
+	struct up *unbound;            /* the one upstream socket all unbound senders share */
+	struct pollfd *pfds;
+	char *buf[2];                  /* receive buffers, grown to the largest datagram */
+	size_t cap[2];
+	struct up *held;               /* its datagram waits in buf[CLI] for room at the target */
+	size_t held_len;
+	struct ancil held_anc;
+	size_t replies_held;           /* upstreams with a reply waiting */
+	uint32_t next_id;
+	bool pcap_failed;
+};
+
+/* ---- lines ---- */
+
+static struct event *line(struct event *ev, enum event_kind kind, uint32_t conn)
+{
+	event_init(ev, SRC_TAP, kind);
+	ev->conn = conn;
+	return ev;
+}
+
+static void emit(struct relay *r, struct event *ev)
+{
+	sink_emit(r->env->out, ev);
+}
+
+/* ---- the upstream sockets ---- */
+
+static size_t hash_of(const struct sockaddr_un *a, socklen_t len)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	uint32_t h = 2166136261u;
+	for (socklen_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % HASH_SIZE;
+}
+
+static struct up *up_find(struct relay *r, const struct sockaddr_un *a, socklen_t len)
+{
+	if (len <= offsetof(struct sockaddr_un, sun_path))
+		return r->unbound;
+	for (struct up *u = r->hash[hash_of(a, len)]; u; u = u->hnext)
+		if (u->addrlen == len && memcmp(&u->addr, a, len) == 0)
+			return u;
+	return NULL;
+}
+
+/* Close U and free it, after one line saying its totals and WHY. */
+static void up_close(struct relay *r, struct up *u, const char *why, ...)
+	__attribute__((format(printf, 3, 4)));
+static void up_close(struct relay *r, struct up *u, const char *why, ...)
+{
+	struct event ev;
+	line(&ev, EV_CLOSE, u->id);
+	int w = snprintf(ev.text, sizeof(ev.text), "upstream socket closed (client->server %llu "
+			 "bytes in %llu datagrams, server->client %llu bytes in %llu datagrams",
+			 (unsigned long long)u->bytes[CLI], (unsigned long long)u->msgs[CLI],
+			 (unsigned long long)u->bytes[SRV], (unsigned long long)u->msgs[SRV]);
+	uint64_t lost = u->dropped[CLI] + u->dropped[SRV] + (u->reply_held ? 1 : 0);
+	if (lost && w > 0 && (size_t)w < sizeof(ev.text))
+		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "; %llu not passed on",
+			      (unsigned long long)lost);
+	if (w > 0 && (size_t)w < sizeof(ev.text))
+		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "): ");
+	va_list ap;
+	va_start(ap, why);
+	if (w > 0 && (size_t)w < sizeof(ev.text))
+		vsnprintf(ev.text + w, sizeof(ev.text) - (size_t)w, why, ap);
+	va_end(ap);
+	emit(r, &ev);
+	if (u == r->unbound) {
+		r->unbound = NULL;
+	} else {
+		struct up **pp = &r->hash[hash_of(&u->addr, u->addrlen)];
+		while (*pp != u)
+			pp = &(*pp)->hnext;
+		*pp = u->hnext;
+	}
+	r->ups[u->slot] = r->ups[--r->nups];
+	r->ups[u->slot]->slot = u->slot;
+	if (u->reply_held)
+		r->replies_held--;
+	ancil_close(&u->reply_anc);
+	free(u->reply);
+	close(u->fd);
+	free(u);
+	atomic_fetch_sub(&r->env->stats->clients, 1);
+}
+
+/* The upstream socket used longest ago, leaving out the one whose datagram is held. */
+static struct up *up_oldest(struct relay *r)
+{
+	struct up *old = NULL;
+	for (size_t i = 0; i < r->nups; i++)
+		if (r->ups[i] != r->held && (!old || r->ups[i]->last_ns < old->last_ns))
+			old = r->ups[i];
+	return old;
+}
+
+/* Connect U to the target. Returns 0 or -errno. */
+static int up_connect(struct relay *r, struct up *u)
+{
+	const struct uds_addr *t = r->env->target;
+	int rc;
+	do
+		rc = connect(u->fd, (const struct sockaddr *)&t->sun, t->len);
+	while (rc < 0 && errno == EINTR);
+	return rc < 0 ? -errno : 0;
+}
+
+/* A socket autobound (so the target can answer it) with SO_PASSCRED on. Returns the fd or
+ * -errno. */
+static int up_socket(void)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	int one = 1;
+	sa_family_t fam = AF_UNIX;
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+	    bind(fd, (const struct sockaddr *)&fam, sizeof(fam)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* The line that says an upstream socket opened: for whom, as what, to where. */
+static void say_open(struct relay *r, struct up *u)
+{
+	struct sockaddr_un self;
+	socklen_t len = sizeof(self);
+	char me[sizeof(self.sun_path) * 4 + 2] = "?";
+	if (getsockname(u->fd, (struct sockaddr *)&self, &len) == 0)
+		msgio_sender(&self, len, me, sizeof(me));
+	struct event ev;
+	line(&ev, EV_INFO, u->id);
+	ev.dir = DIR_C2S;
+	if (u->kind == SENDER_UNBOUND)
+		event_textf(&ev, "upstream socket %s opened for every unbound sender (shared), to %s",
+			    me, r->env->target->text);
+	else
+		event_textf(&ev, "upstream socket %s opened for sender %s, to %s", me, u->name,
+			    r->env->target->text);
+	emit(r, &ev);
+}
+
+/* A new upstream socket for the sender at A (LEN 0: unbound), evicting the oldest when
+ * there are as many as allowed or descriptors ran out. NULL after an error line. */
+static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_t len)
+{
+	if (r->nups == r->capups) {
+		size_t ncap = r->capups ? r->capups * 2 : 64;
+		struct up **nu = realloc(r->ups, ncap * sizeof(*nu));
+		struct pollfd *np = nu ? realloc(r->pfds, (2 + ncap) * sizeof(*np)) : NULL;
+		if (nu)
+			r->ups = nu;
+		if (!np) {
+			event_emit_error(r->env->out, SRC_TAP, 0, ENOMEM, "tap %s: upstream socket",
+					 r->env->listen->text);
+			return NULL;
+		}
+		r->pfds = np;
+		r->capups = ncap;
+	}
+	struct up *old = r->nups >= r->env->max_upstreams ? up_oldest(r) : NULL;
+	if (old)
+		up_close(r, old, "evicted: %zu upstream sockets open, this one idle longest",
+			 r->env->max_upstreams);
+	struct up *u = calloc(1, sizeof(*u));
+	int fd = u ? up_socket() : -ENOMEM;
+	while ((fd == -EMFILE || fd == -ENFILE) && (old = up_oldest(r)) != NULL) {
+		up_close(r, old, "evicted: out of descriptors (%s)", event_errno_name(-fd));
+		fd = up_socket();
+	}
+	if (fd < 0) {
+		event_emit_error(r->env->out, SRC_TAP, 0, -fd, "tap %s: upstream socket for a "
+				 "sender (its datagram is dropped)", r->env->listen->text);
+		free(u);
+		return NULL;
+	}
+	u->id = ++r->next_id;
+	u->fd = fd;
+	u->slot = r->nups;
+	r->ups[r->nups++] = u;
+	if (len > offsetof(struct sockaddr_un, sun_path)) {
+		memcpy(&u->addr, a, len);
+		u->addrlen = len;
+		size_t h = hash_of(a, len);
+		u->hnext = r->hash[h];
+		r->hash[h] = u;
+	} else {
+		r->unbound = u;
+	}
+	u->kind = msgio_sender(&u->addr, u->addrlen, u->name, sizeof(u->name));
+	atomic_fetch_add(&r->env->stats->clients, 1);
+	atomic_fetch_add(&r->env->stats->accepted, 1);
+	say_open(r, u);
+	int rc = up_connect(r, u);
+	if (rc < 0) {
+		u->target_err = -rc;
+		event_emit_error(r->env->out, SRC_TAP, u->id, -rc, "tap: connect %s for sender %s "
+				 "(its datagrams are dropped until the target answers)",
+				 r->env->target->text, u->name);
+	}
+	return u;
+}
+
+/* Close the upstream sockets idle longer than allowed (none with a datagram waiting). */
+static void sweep_idle(struct relay *r, uint64_t now)
+{
+	for (size_t i = r->nups; i-- > 0;) {
+		struct up *u = r->ups[i];
+		if (u != r->held && !u->reply_held && now - u->last_ns >= r->env->idle_ns)
+			up_close(r, u, "idle for %llu s",
+				 (unsigned long long)(r->env->idle_ns / 1000000000u));
+	}
+}
+
+/* ---- datagrams ---- */
+
+/* Receive one datagram from FD into buffer WAY, grown first to its whole length. Returns
+ * its bytes or -errno (-EAGAIN: none waiting). */
+static ssize_t recv_whole(struct relay *r, int fd, int way, struct msgio_in *in)
+{
+	ssize_t need;
+	do
+		need = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	while (need < 0 && errno == EINTR);
+	if (need < 0)
+		return -errno;
+	if ((size_t)need > r->cap[way]) {
+		char *nb = realloc(r->buf[way], (size_t)need);
+		if (nb) {
+			r->buf[way] = nb;
+			r->cap[way] = (size_t)need;
+		}   /* else it is cut to the buffer, and its line says so */
+	}
+	return msgio_recv(fd, r->buf[way], r->cap[way], true, 0, in);
+}
+
+/* Write one record to the capture file; after a failure, say so once and write no more. */
+static void to_pcap(struct relay *r, struct up *u, int way, const void *buf, size_t n)
+{
+	if (!r->env->pcap || r->pcap_failed)
+		return;
+	int rc = pcap_write(r->env->pcap, u->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT,
+			    buf, n);
+	if (rc < 0) {
+		r->pcap_failed = true;
+		struct event ev;
+		line(&ev, EV_ERROR, u->id)->err = -rc;
+		event_textf(&ev, "tap: write the capture file: nothing more is written to it (it "
+			    "ends with the last whole record)");
+		emit(r, &ev);
+	}
+}
+
+/* A datagram came one way on U: count it, keep it, show it with its sender (the client's
+ * address either way), its credentials and descriptors. */
+static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
+			 const struct msgio_in *in)
+{
+	const char *buf = r->buf[way];
+	u->bytes[way] += n;
+	u->msgs[way]++;
+	u->last_ns = event_now_ns();
+	if (way == CLI)
+		stats_add_in(r->env->stats, n);
+	else
+		stats_add_out(r->env->stats, n);
+	struct event ev;
+	line(&ev, EV_RECV, u->id);
+	ev.dir = way == CLI ? DIR_C2S : DIR_S2C;
+	event_set_bytes(&ev, buf, n);
+	if (r->env->capture)
+		ev.capture = capture_put(r->env->capture, buf, n);
+	to_pcap(r, u, way, buf, n);
+	msgio_describe(&ev, in, true, false);
+	ev.sender = (uint8_t)u->kind;
+	event_textf(&ev, "%s", u->name);
+	emit(r, &ev);
+	if (in->msg_len > n)
+		event_emit_error(r->env->out, SRC_TAP, u->id, ENOMEM, "tap: a %zu-byte datagram "
+				 "was cut to %zu bytes (no memory for a larger buffer)",
+				 in->msg_len, n);
+	if (in->anc.nfds)
+		msgio_say_fds(r->env->out, SRC_TAP, u->id, &in->anc, way == CLI
+			      ? ", passed on to the server" : ", passed on to the client");
+}
+
+/* Send N bytes of BUF with ANC's descriptors on FD (to TO when not NULL), as root with the
+ * credentials ANC came with (without, when they may not be sent after all). */
+static ssize_t send_as(struct relay *r, int fd, const char *buf, size_t n, struct ancil *anc,
+		       const struct sockaddr_un *to, socklen_t tolen)
+{
+	anc->has_cred = anc->has_cred && r->env->pass_creds;
+	ssize_t s = msgio_send(fd, buf, n, anc, to, tolen);
+	if (s < 0 && anc->has_cred && (s == -EPERM || s == -ESRCH)) {
+		anc->has_cred = false;   /* not allowed, or the sender is gone already */
+		s = msgio_send(fd, buf, n, anc, to, tolen);
+	}
+	return s;
+}
+
+static bool refused(ssize_t e)
+{
+	return e == -ECONNREFUSED || e == -ENOENT || e == -ENOTCONN || e == -EDESTADDRREQ ||
+	       e == -ECONNRESET;
+}
+
+/* The target could not take U's datagram (ERR): say so once per sender, count it. */
+static void target_failed(struct relay *r, struct up *u, int err)
+{
+	u->dropped[CLI]++;
+	if (u->target_err)
+		return;
+	u->target_err = err;
+	event_emit_error(r->env->out, SRC_TAP, u->id, err, "tap: send to %s for sender %s "
+			 "(its datagrams are dropped until the target answers)",
+			 r->env->target->text, u->name);
+}
+
+/* Pass the datagram in buf[CLI] on to the target through U. Returns false when the target
+ * is full (the datagram is then held, with its descriptors). */
+static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc)
+{
+	ssize_t s = send_as(r, u->fd, r->buf[CLI], n, anc, NULL, 0);
+	if (refused(s) && up_connect(r, u) == 0)
+		s = send_as(r, u->fd, r->buf[CLI], n, anc, NULL, 0);   /* the target came back */
+	if (s == -EAGAIN) {
+		r->held = u;
+		r->held_len = n;
+		r->held_anc = *anc;
+		return false;
+	}
+	if (s < 0) {
+		target_failed(r, u, (int)-s);
+	} else if (u->target_err) {
+		event_emit_info(r->env->out, SRC_TAP, u->id, "the target %s answers again for "
+				"sender %s (%llu datagrams dropped meanwhile)", r->env->target->text,
+				u->name, (unsigned long long)u->dropped[CLI]);
+		u->target_err = 0;
+	}
+	ancil_close(anc);
+	return true;
+}
+
+/* An unbound sender's datagram: tell each sending pid once that no reply can reach it. */
+static void say_unbound(struct relay *r, struct up *u, const struct msgio_in *in)
+{
+	pid_t pid = in->anc.has_cred ? in->anc.cred.pid : 0;
+	for (size_t i = 0; i < u->nsaid && i < SAID_PIDS; i++)
+		if (u->said[i] == pid)
+			return;
+	u->said[u->nsaid++ % SAID_PIDS] = pid;
+	event_emit_info(r->env->out, SRC_TAP, u->id, "sender pid %ld is unbound: replies cannot "
+			"be routed back", (long)pid);
+}
+
+/* Take up to BUDGET datagrams from the listening socket and pass each on. */
+static void from_senders(struct relay *r)
+{
+	for (int budget = BUDGET; budget > 0 && !r->held; budget--) {
+		struct msgio_in in;
+		ssize_t n = recv_whole(r, r->env->lfd, CLI, &in);
+		if (n == -EAGAIN)
+			return;
+		if (n < 0) {
+			event_emit_error(r->env->out, SRC_TAP, 0, (int)-n, "tap: recvmsg %s",
+					 r->env->listen->text);
+			return;
+		}
+		socklen_t len = in.fromlen > offsetof(struct sockaddr_un, sun_path) ? in.fromlen : 0;
+		struct up *u = up_find(r, &in.from, len);
+		if (!u && !(u = up_open(r, &in.from, len))) {
+			ancil_close(&in.anc);
+			continue;
+		}
+		say_datagram(r, u, CLI, (size_t)n, &in);
+		if (u->kind == SENDER_UNBOUND)
+			say_unbound(r, u, &in);
+		to_target(r, u, (size_t)n, &in.anc);
+	}
+}
+
+/* Send U's held datagram again, now that the target may have room. */
+static void retry_held(struct relay *r)
+{
+	struct up *u = r->held;
+	r->held = NULL;
+	struct ancil anc = r->held_anc;
+	to_target(r, u, r->held_len, &anc);
+}
+
+/* Pass a reply (N bytes of BUF) back to U's sender. Returns false when the sender's queue is
+ * full (the reply is then held: copied, with its descriptors). */
+static bool to_sender(struct relay *r, struct up *u, const char *buf, size_t n,
+		      struct ancil *anc)
+{
+	if (u->kind == SENDER_UNBOUND) {
+		u->dropped[SRV]++;
+		event_emit_info(r->env->out, SRC_TAP, u->id, "reply dropped: the sender is "
+				"unbound (%llu replies dropped so far)",
+				(unsigned long long)u->dropped[SRV]);
+		ancil_close(anc);
+		return true;
+	}
+	ssize_t s = send_as(r, r->env->lfd, buf, n, anc, &u->addr, u->addrlen);
+	if (s == -EAGAIN) {
+		char *copy = u->reply == buf ? u->reply : malloc(n ? n : 1);
+		if (copy) {
+			if (copy != buf)
+				memcpy(copy, buf, n);
+			u->reply = copy, u->reply_len = n, u->reply_anc = *anc;
+			r->replies_held += !u->reply_held;
+			u->reply_held = true;
+			return false;
+		}
+		s = -ENOMEM;
+	}
+	if (s < 0 && u->dropped[SRV]++ == 0)
+		event_emit_error(r->env->out, SRC_TAP, u->id, (int)-s, "tap: sendto %s: a reply "
+				 "was dropped%s (more are only counted)", u->name,
+				 refused(s) ? ": the sender is gone" : "");
+	ancil_close(anc);
+	return true;
+}
+
+/* Send U's held reply again; free it once it went (or was dropped). */
+static void retry_reply(struct relay *r, struct up *u)
+{
+	struct ancil anc = u->reply_anc;
+	if (!to_sender(r, u, u->reply, u->reply_len, &anc))
+		return;
+	free(u->reply);
+	u->reply = NULL;
+	u->reply_held = false;
+	memset(&u->reply_anc, 0, sizeof(u->reply_anc));
+	r->replies_held--;
+}
+
+/* Take up to BUDGET replies from U's socket and pass each back to its sender. */
+static void from_target(struct relay *r, struct up *u)
+{
+	for (int budget = BUDGET; budget > 0 && !u->reply_held; budget--) {
+		struct msgio_in in;
+		ssize_t n = recv_whole(r, u->fd, SRV, &in);
+		if (n == -EAGAIN)
+			return;
+		if (n < 0) {
+			/* A connected datagram socket learns here that its peer went away. */
+			if (!refused(n))
+				event_emit_error(r->env->out, SRC_TAP, u->id, (int)-n, "tap: recvmsg "
+						 "from %s for sender %s", r->env->target->text,
+						 u->name);
+			return;
+		}
+		say_datagram(r, u, SRV, (size_t)n, &in);
+		to_sender(r, u, r->buf[SRV], (size_t)n, &in.anc);
+	}
+}
+
+/* ---- the loop ---- */
+
+/* Fill the poll set: the control pipe, the listening socket unless a datagram waits for the
+ * target, and each upstream socket. Returns the count. */
+static size_t poll_set(struct relay *r)
+{
+	r->pfds[0] = (struct pollfd){ .fd = r->env->ctl, .events = POLLIN };
+	r->pfds[1] = (struct pollfd){ .fd = r->held ? -1 : r->env->lfd, .events = POLLIN };
+	for (size_t i = 0; i < r->nups; i++) {
+		struct up *u = r->ups[i];
+		short ev = (short)((u->reply_held ? 0 : POLLIN) | (u == r->held ? POLLOUT : 0));
+		r->pfds[2 + i] = (struct pollfd){ .fd = ev ? u->fd : -1, .events = ev };
+	}
+	return 2 + r->nups;
+}
+
+static void relay_loop(struct relay *r)
+{
+	uint64_t next_sweep = event_now_ns() + 1000000000u;
+	for (;;) {
+		size_t n = poll_set(r);
+		r->env->flush(r->env->flush_ctx);
+		uint64_t now = event_now_ns();
+		int timeout = now >= next_sweep ? 0 : (int)((next_sweep - now) / 1000000u) + 1;
+		if (r->replies_held && timeout > RETRY_MS)
+			timeout = RETRY_MS;
+		int rc = poll(r->pfds, n, timeout);
+		if (rc < 0 && errno != EINTR) {
+			event_emit_error(r->env->out, SRC_TAP, 0, errno, "tap: poll");
+			return;
+		}
+		if (rc > 0 && r->pfds[0].revents)
+			return;
+		/* Backwards: closing one moves the last into its slot (served already). */
+		for (size_t k = n - 2; rc > 0 && k-- > 0;) {
+			struct up *u = r->ups[k];
+			short re = r->pfds[2 + k].revents;
+			if (u == r->held && (re & (POLLOUT | POLLERR | POLLHUP)))
+				retry_held(r);
+			if (re & (POLLIN | POLLERR))
+				from_target(r, u);
+		}
+		for (size_t k = r->nups; r->replies_held && k-- > 0;)
+			if (r->ups[k]->reply_held)
+				retry_reply(r, r->ups[k]);
+		if (rc > 0 && (r->pfds[1].revents & POLLIN))
+			from_senders(r);
+		if ((now = event_now_ns()) >= next_sweep) {
+			sweep_idle(r, now);
+			next_sweep = now + 1000000000u;
+		}
+	}
+}
+
+void tap_dgram_run(const struct tap_dgram_env *env)
+{
+	struct relay *r = calloc(1, sizeof(*r));
+	if (r) {
+		r->env = env;
+		r->pfds = malloc(2 * sizeof(*r->pfds));
+		r->cap[CLI] = r->cap[SRV] = 65536;
+		r->buf[CLI] = malloc(r->cap[CLI]);
+		r->buf[SRV] = malloc(r->cap[SRV]);
+	}
+	if (!r || !r->pfds || !r->buf[CLI] || !r->buf[SRV]) {
+		event_emit_error(env->out, SRC_TAP, 0, ENOMEM, "tap %s", env->listen->text);
+	} else {
+		relay_loop(r);
+		if (r->held)
+			ancil_close(&r->held_anc);
+		r->held = NULL;
+		while (r->nups)
+			up_close(r, r->ups[r->nups - 1], "tap stopping");
+	}
+	if (r) {
+		free(r->buf[CLI]);
+		free(r->buf[SRV]);
+		free(r->pfds);
+		free(r->ups);
+	}
+	free(r);
+}
