@@ -178,12 +178,20 @@ static void status_line(struct app *app, const struct session *s)
 {
 	struct session_info in;
 	session_info(s, &in);
+	/* The walkthrough's stream goes unnamed, as in every other line. */
+	bool dg = in.type && strcmp(in.type, "dgram") == 0;
+	char type[24] = "";
+	if (in.type && strcmp(in.type, "stream") != 0)
+		snprintf(type, sizeof(type), " (%s)", in.type);
 	app_info(app, SRC_TAP,
-		 "#%u %s, %s: %u connections now, %llu accepted; client->server %llu bytes in "
-		 "%llu chunks, server->client %llu bytes in %llu chunks",
-		 in.id, in.path, in.state, in.clients, (unsigned long long)in.st.accepted,
-		 (unsigned long long)in.st.bytes_in, (unsigned long long)in.st.chunks_in,
-		 (unsigned long long)in.st.bytes_out, (unsigned long long)in.st.chunks_out);
+		 "#%u %s%s, %s: %u %s now, %llu %s; client->server %llu bytes in %llu %s, "
+		 "server->client %llu bytes in %llu %s",
+		 in.id, in.path, type, in.state, in.clients,
+		 dg ? "upstream sockets" : "connections", (unsigned long long)in.st.accepted,
+		 dg ? "opened" : "accepted", (unsigned long long)in.st.bytes_in,
+		 (unsigned long long)in.st.chunks_in, dg ? "datagrams" : "chunks",
+		 (unsigned long long)in.st.bytes_out, (unsigned long long)in.st.chunks_out,
+		 dg ? "datagrams" : "chunks");
 }
 
 static int tap_status_run(struct app *app, const struct cmd_args *a)

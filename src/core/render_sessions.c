@@ -2,11 +2,19 @@
  * and as JSON. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/json.h"
 #include "core/render.h"
 #include "core/session.h"
+
+/* A datagram tap counts upstream sockets (one per sender address), not connections. */
+static bool tap_dgram(const struct session_info *in)
+{
+	return in->type && strcmp(in->type, "dgram") == 0;
+}
 
 void render_sessions_text(const struct sessions_report *r, render_line_fn fn, void *ctx)
 {
@@ -20,6 +28,10 @@ void render_sessions_text(const struct sessions_report *r, render_line_fn fn, vo
 		char clients[32] = "", figs[160] = "";
 		if (in->kind == SESSION_SERVER)
 			snprintf(clients, sizeof(clients), ", %u client%s", in->clients,
+				 in->clients == 1 ? "" : "s");
+		else if (in->kind == SESSION_TAP && !in->finished)
+			snprintf(clients, sizeof(clients), ", %u %s%s", in->clients,
+				 tap_dgram(in) ? "upstream socket" : "connection",
 				 in->clients == 1 ? "" : "s");
 		if (in->has_stats)
 			snprintf(figs, sizeof(figs), "; in %llu bytes/%llu chunks, out %llu "
@@ -52,6 +64,8 @@ void render_sessions_json(const struct sessions_report *r, struct json *j)
 		json_int(j, "status", in->finished ? in->status : 0);
 		if (in->kind == SESSION_SERVER)
 			json_uint(j, "clients", in->clients);
+		else if (in->kind == SESSION_TAP)
+			json_uint(j, tap_dgram(in) ? "upstreams" : "connections", in->clients);
 		if (in->has_stats) {
 			json_uint(j, "bytes_in", in->st.bytes_in);
 			json_uint(j, "chunks_in", in->st.chunks_in);

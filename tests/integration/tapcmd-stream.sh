@@ -49,7 +49,7 @@ check "connection 2: the server's EOF is passed on first, then the client's" sh 
 	grep -qxF 'tap #2: connection closed (client->server 200000 bytes, server->client 32 bytes): both sides closed' '$D/out'"
 check "tap status and sessions show the totals" sh -c "
 	grep -qxF 'tap: #1 $D/a, tapping to $D/s: 0 connections now, 2 accepted; client->server 1248576 bytes in '\"\$(grep -c '^tap #[0-9]*: client->server' '$D/out')\"' chunks, server->client 300032 bytes in '\"\$(grep -c '^tap #[0-9]*: server->client' '$D/out')\"' chunks' '$D/out' &&
-	grep -qF '#1 tap stream $D/a tapping to $D/s; in 1248576 bytes' '$D/out'"
+	grep -qF '#1 tap stream $D/a tapping to $D/s, 0 connections; in 1248576 bytes' '$D/out'"
 check "tap stop removes the node" sh -c "[ ! -e '$D/a' ] && grep -qxF 'tap: removed socket node $D/a' '$D/out'"
 
 # A missing target: the client gets a clean EOF, and one error line says why.
