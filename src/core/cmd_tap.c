@@ -45,17 +45,38 @@ static int restore_run(struct app *app, const struct uds_addr *path)
 	return CMD_FAIL;
 }
 
+/* Whether the node NP found is a live server of TYPE; else one error line. */
+static bool live_server_of(struct app *app, const char *path, const struct node_probe *np,
+			   int type)
+{
+	/* A datagram server is bound, never listening: sock_diag says so, or connect does. */
+	bool live = np->state == NODE_LISTENING ||
+		    (np->state == NODE_BOUND && np->type == SOCK_DGRAM);
+	if (!live) {
+		app_error(app, 0, "tap %s --in-place: no server listens there (only a live socket "
+			  "node can be tapped in place)", path);
+		return false;
+	}
+	if (np->type && np->type != type && socktype_name(np->type)) {
+		app_error(app, 0, "tap %s --in-place: the server there is a %s socket (add --type "
+			  "%s)", path, socktype_name(np->type), socktype_name(np->type));
+		return false;
+	}
+	return true;
+}
+
 /* tap PATH --in-place: the live node at PATH moves aside and becomes the target. */
-static int take_in_place(struct app *app, const struct uds_addr *path, struct inplace **out,
-			 struct uds_addr *target)
+static int take_in_place(struct app *app, const struct uds_addr *path, int type,
+			 struct inplace **out, struct uds_addr *target)
 {
 	struct node_probe np;
-	if (path->abstract || node_probe(path, &np) < 0 || np.state != NODE_LISTENING) {
-		app_error(app, 0, "tap %s --in-place: %s", path->text, path->abstract
-			  ? "an abstract name has no node to move aside"
-			  : "no server listens there (only a live socket node can be tapped in place)");
+	if (path->abstract) {
+		app_error(app, 0, "tap %s --in-place: an abstract name has no node to move aside",
+			  path->text);
 		return -1;
 	}
+	if (node_probe(path, &np) < 0 || !live_server_of(app, path->text, &np, type))
+		return -1;
 	struct inplace *ip = calloc(1, sizeof(*ip));
 	char why[PATH_MAX + 160];
 	int r = ip ? inplace_take(ip, path->text, why, sizeof(why)) : -ENOMEM;
@@ -150,7 +171,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	}
 	if (open_pcap(app, a, listen.text, &o.pcap) < 0)
 		return CMD_FAIL;
-	if (cmd_has(a, "in-place") && take_in_place(app, &listen, &o.inplace, &target) < 0) {
+	if (cmd_has(a, "in-place") && take_in_place(app, &listen, o.type, &o.inplace, &target) < 0) {
 		pcap_close(o.pcap);
 		return CMD_FAIL;
 	}
