@@ -267,12 +267,13 @@ static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_
 	return u;
 }
 
-/* Close the upstream sockets idle longer than allowed (none with a datagram waiting). */
+/* Close the upstream sockets idle longer than allowed: a reply its sender never took goes
+ * with it (counted in its line); a datagram waiting for the target keeps its socket. */
 static void sweep_idle(struct relay *r, uint64_t now)
 {
 	for (size_t i = r->nups; i-- > 0;) {
 		struct up *u = r->ups[i];
-		if (u != r->held && !u->reply_held && now - u->last_ns >= r->env->idle_ns)
+		if (u != r->held && now - u->last_ns >= r->env->idle_ns)
 			up_close(r, u, "idle for %llu s",
 				 (unsigned long long)(r->env->idle_ns / 1000000000u));
 	}

@@ -1,6 +1,7 @@
 /* test_tap: the tap engine in this process: what it refuses to listen on, the node's mode, and
  * the events of one tapped exchange (both sides' credentials, chunks with their direction and
- * whole copies, half-close, the end). Real sockets in a private directory. */
+ * whole copies, half-close, the end), and a datagram exchange. Real sockets in a private
+ * directory. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -116,12 +118,73 @@ static void test_one_exchange(void **state)
 	close(srv);
 }
 
+/* A datagram socket bound at PATH, receives time out after the tests' deadline. */
+static int dgram_at(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	struct timeval tv = { .tv_sec = rec_deadline_s() };
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		fail_msg("dgram_at %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static void send_to(int fd, const char *msg, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	assert_int_equal(sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa, sizeof(sa)),
+			 (ssize_t)strlen(msg));
+}
+
+/* tap --type dgram: a stale datagram node goes; an empty datagram and a word go up as they
+ * are, from the sender's own upstream socket; the reply comes back to the sender; each is an
+ * event with its direction, sender and whole copy; stop closes the upstream socket. */
+static void test_dgram_exchange(void **state)
+{
+	struct rec *r = *state;
+	const char *a = rec_path(r, "a"), *s = rec_path(r, "s"), *cp = rec_path(r, "c");
+	close(dgram_at(a));   /* a stale datagram node: nothing holds it now */
+	size_t fds = rec_fd_count();
+	int srv = dgram_at(s), c = dgram_at(cp);
+	assert_int_equal(rec_run_marked(r, "tap %s %s --type dgram", a, s), CMD_OK);
+	rec_must_find_text(r, "removed stale socket node");
+	send_to(c, "", a);
+	send_to(c, "ping", a);
+	char buf[16];
+	struct sockaddr_un from;
+	socklen_t fl = sizeof(from);
+	assert_int_equal(recvfrom(srv, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl), 0);
+	assert_true(fl > offsetof(struct sockaddr_un, sun_path) + 1 && from.sun_path[0] == '\0');
+	rec_expect_bytes(srv, "ping", 4, "the server");
+	assert_int_equal(sendto(srv, "pong", 4, 0, (struct sockaddr *)&from, fl), 4);
+	rec_expect_bytes(c, "pong", 4, "the sender");
+	assert_true(rec_wait_line(r, 0, "tap #1: server->client 4 bytes b'pong' to ") >= 0);
+	long i = rec_find_bytes(r, 0, SRC_TAP, EV_RECV, 1, "", 0);
+	assert_true(i >= 0 && r->ev[i].dir == DIR_C2S && r->ev[i].message);
+	assert_int_equal(r->ev[i].sender, SENDER_PATH);
+	assert_string_equal(r->ev[i].text, cp);
+	assert_true(r->ev[i].has_cred && r->ev[i].cred_msg && r->ev[i].pid == getpid());
+	chunk_kept(r, DIR_C2S, "ping");
+	chunk_kept(r, DIR_S2C, "pong");
+	assert_int_equal(rec_run(r, "tap stop"), CMD_OK);
+	rec_must_find_text(r, "tap #1: upstream socket closed (client->server 4 bytes in 2 "
+			   "datagrams, server->client 4 bytes in 1 datagrams): tap stopping");
+	rec_assert_printable(r);
+	close(srv);
+	close(c);
+	assert_int_equal(rec_fd_count(), fds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		rec_test(test_refuses_what_is_not_stale),
 		rec_test(test_stale_node_and_mode),
 		rec_test(test_one_exchange),
+		rec_test(test_dgram_exchange),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
