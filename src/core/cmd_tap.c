@@ -17,7 +17,6 @@
 #include "core/tap.h"
 #include "core/tap_dgram.h"
 
-
 /* tap PATH --restore: put back a node an earlier in-place tap left hidden. */
 static int restore_run(struct app *app, const struct uds_addr *path)
 {
@@ -46,20 +45,23 @@ static int restore_run(struct app *app, const struct uds_addr *path)
 }
 
 /* Whether the node NP found is a live server of TYPE; else one error line. */
-static bool live_server_of(struct app *app, const char *path, const struct node_probe *np,
-			   int type)
+static bool live_server_of(struct app *app, const char *path, const struct node_probe *np, int type)
 {
 	/* A datagram server is bound, never listening: sock_diag says so, or connect does. */
 	bool live = np->state == NODE_LISTENING ||
 		    (np->state == NODE_BOUND && np->type == SOCK_DGRAM);
 	if (!live) {
-		app_error(app, 0, "tap %s --in-place: no server listens there (only a live socket "
-			  "node can be tapped in place)", path);
+		app_error(app, 0,
+			  "tap %s --in-place: no server listens there (only a live socket "
+			  "node can be tapped in place)",
+			  path);
 		return false;
 	}
 	if (np->type && np->type != type && socktype_name(np->type)) {
-		app_error(app, 0, "tap %s --in-place: the server there is a %s socket (add --type "
-			  "%s)", path, socktype_name(np->type), socktype_name(np->type));
+		app_error(app, 0,
+			  "tap %s --in-place: the server there is a %s socket (add --type "
+			  "%s)",
+			  path, socktype_name(np->type), socktype_name(np->type));
 		return false;
 	}
 	return true;
@@ -171,7 +173,8 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	}
 	if (open_pcap(app, a, listen.text, &o.pcap) < 0)
 		return CMD_FAIL;
-	if (cmd_has(a, "in-place") && take_in_place(app, &listen, o.type, &o.inplace, &target) < 0) {
+	if (cmd_has(a, "in-place") &&
+	    take_in_place(app, &listen, o.type, &o.inplace, &target) < 0) {
 		pcap_close(o.pcap);
 		return CMD_FAIL;
 	}

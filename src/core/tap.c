@@ -121,7 +121,7 @@ static int start_listening(struct tap *t)
 	int one = 1;
 	if (t->opts.type == SOCK_DGRAM)
 		return setsockopt(t->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ? -errno
-											: 0;
+											  : 0;
 	return listen(t->lfd, t->opts.backlog) < 0 ? -errno : 0;
 }
 
@@ -156,8 +156,9 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: give the new node the real one's "
 				 "owner and group (chown)", path);
 	if ((r = start_listening(t)) < 0) {
-		event_emit_error(now, SRC_TAP, 0, -r, "tap: %s %s", t->opts.type == SOCK_DGRAM
-				 ? "setsockopt SO_PASSCRED" : "listen", path);
+		event_emit_error(now, SRC_TAP, 0, -r, "tap: %s %s",
+				 t->opts.type == SOCK_DGRAM ? "setsockopt SO_PASSCRED" : "listen",
+				 path);
 		return r;
 	}
 	bool verified;
@@ -207,18 +208,22 @@ static void say_how(const struct tap *t, const struct event_sink *now)
 {
 	const char *target = t->target.text;
 	if (t->opts.type == SOCK_DGRAM)
-		event_emit_info(now, SRC_TAP, 0, "each sender address gets its own upstream socket "
+		event_emit_info(now, SRC_TAP, 0,
+				"each sender address gets its own upstream socket "
 				"to %s, autobound, so that replies route back (at most %zu, closed "
 				"after %u s idle); the server sees udscope's addresses and pid %ld",
 				target, t->opts.upstreams, t->opts.idle_s, (long)getpid());
 	else
-		event_emit_info(now, SRC_TAP, 0, "each client gets its own connection to %s; the "
+		event_emit_info(now, SRC_TAP, 0,
+				"each client gets its own connection to %s; the "
 				"server sees udscope's credentials (pid %ld), not the client's",
 				target, (long)getpid());
 	if (t->pass_creds)
-		event_emit_info(now, SRC_TAP, 0, "as root, each %s carries its sender's "
-				"credentials (SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) "
-				"sees the client's", t->opts.type == SOCK_DGRAM ? "datagram" : "chunk");
+		event_emit_info(now, SRC_TAP, 0,
+				"as root, each %s carries its sender's credentials "
+				"(SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) sees the "
+				"client's",
+				t->opts.type == SOCK_DGRAM ? "datagram" : "chunk");
 }
 
 /* What --in-place and --pcap add, said once at start. */
@@ -281,8 +286,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	t->pass_creds = geteuid() == 0;
 	say_how(t, now);
 	say_extras(t, now);
-	if ((r = pthread_create(&t->thread, NULL, t->opts.type == SOCK_DGRAM ? tap_dgram_main
-				: tap_main, t)) != 0) {
+	if ((r = pthread_create(&t->thread, NULL,
+				t->opts.type == SOCK_DGRAM ? tap_dgram_main : tap_main, t)) != 0) {
 		event_emit_error(now, SRC_TAP, 0, r, "tap %s: pthread_create", listen->text);
 		r = -r;
 		goto fail;
@@ -330,11 +335,12 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 		bool dg = t->opts.type == SOCK_DGRAM;
 		event_emit_info(now, SRC_TAP, 0,
 				"stopped after %llu %s: client->server %llu bytes in %llu %s, "
-				"server->client %llu bytes in %llu %s", (unsigned long long)sn.accepted,
-				dg ? "upstream sockets" : "connections", (unsigned long long)sn.bytes_in,
-				(unsigned long long)sn.chunks_in, dg ? "datagrams" : "chunks",
-				(unsigned long long)sn.bytes_out, (unsigned long long)sn.chunks_out,
-				dg ? "datagrams" : "chunks");
+				"server->client %llu bytes in %llu %s",
+				(unsigned long long)sn.accepted,
+				dg ? "upstream sockets" : "connections",
+				(unsigned long long)sn.bytes_in, (unsigned long long)sn.chunks_in,
+				dg ? "datagrams" : "chunks", (unsigned long long)sn.bytes_out,
+				(unsigned long long)sn.chunks_out, dg ? "datagrams" : "chunks");
 	}
 	sysio_close(&t->lfd);
 	if (t->opts.inplace)

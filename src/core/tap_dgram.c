@@ -30,26 +30,29 @@
 /* Pids of unbound senders told that replies cannot route back (then told again). */
 #define SAID_PIDS 32
 
-enum { CLI, SRV };   /* CLI: datagrams from the senders; SRV: replies from the target */
+enum {
+	CLI,
+	SRV
+}; /* CLI: datagrams from the senders; SRV: replies from the target */
 
 struct up {
-	uint32_t id;                   /* the "conn" of its lines */
+	uint32_t id; /* the "conn" of its lines */
 	int fd;
-	size_t slot;                   /* its index in relay.ups */
-	struct up *hnext;              /* the next in its hash chain */
-	struct sockaddr_un addr;       /* the sender's address; unbound: addrlen 0 */
+	size_t slot;             /* its index in relay.ups */
+	struct up *hnext;        /* the next in its hash chain */
+	struct sockaddr_un addr; /* the sender's address; unbound: addrlen 0 */
 	socklen_t addrlen;
 	enum event_sender kind;
 	char name[EVENT_TEXT_MAX / 2]; /* the address escaped, for lines */
 	uint64_t last_ns;
-	int target_err;                /* the target refused (said once, until it answers) */
-	uint64_t dropped[2];           /* datagrams not passed on, each way */
+	int target_err;      /* the target refused (said once, until it answers) */
+	uint64_t dropped[2]; /* datagrams not passed on, each way */
 	uint64_t bytes[2], msgs[2];
-	char *reply;                   /* a reply waiting for room at the sender (malloc'd) */
+	char *reply; /* a reply waiting for room at the sender (malloc'd) */
 	size_t reply_len;
 	struct ancil reply_anc;
 	bool reply_held;
-	pid_t said[SAID_PIDS];         /* unbound: pids told already */
+	pid_t said[SAID_PIDS]; /* unbound: pids told already */
 	size_t nsaid;
 };
 
@@ -58,14 +61,14 @@ struct relay {
 	struct up **ups;
 	size_t nups, capups;
 	struct up *hash[HASH_SIZE];
-	struct up *unbound;            /* the one upstream socket all unbound senders share */
+	struct up *unbound; /* the one upstream socket all unbound senders share */
 	struct pollfd *pfds;
-	char *buf[2];                  /* receive buffers, grown to the largest datagram */
+	char *buf[2]; /* receive buffers, grown to the largest datagram */
 	size_t cap[2];
-	struct up *held;               /* its datagram waits in buf[CLI] for room at the target */
+	struct up *held; /* its datagram waits in buf[CLI] for room at the target */
 	size_t held_len;
 	struct ancil held_anc;
-	size_t replies_held;           /* upstreams with a reply waiting */
+	size_t replies_held; /* upstreams with a reply waiting */
 	uint32_t next_id;
 	bool pcap_failed;
 };
@@ -112,7 +115,8 @@ static void up_close(struct relay *r, struct up *u, const char *why, ...)
 {
 	struct event ev;
 	line(&ev, EV_CLOSE, u->id);
-	int w = snprintf(ev.text, sizeof(ev.text), "upstream socket closed (client->server %llu "
+	int w = snprintf(ev.text, sizeof(ev.text),
+			 "upstream socket closed (client->server %llu "
 			 "bytes in %llu datagrams, server->client %llu bytes in %llu datagrams",
 			 (unsigned long long)u->bytes[CLI], (unsigned long long)u->msgs[CLI],
 			 (unsigned long long)u->bytes[SRV], (unsigned long long)u->msgs[SRV]);
@@ -198,7 +202,8 @@ static void say_open(struct relay *r, struct up *u)
 	line(&ev, EV_INFO, u->id);
 	ev.dir = DIR_C2S;
 	if (u->kind == SENDER_UNBOUND)
-		event_textf(&ev, "upstream socket %s opened for every unbound sender (shared), to %s",
+		event_textf(&ev,
+			    "upstream socket %s opened for every unbound sender (shared), to %s",
 			    me, r->env->target->text);
 	else
 		event_textf(&ev, "upstream socket %s opened for sender %s, to %s", me, u->name,
@@ -235,8 +240,10 @@ static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_
 		fd = up_socket();
 	}
 	if (fd < 0) {
-		event_emit_error(r->env->out, SRC_TAP, 0, -fd, "tap %s: upstream socket for a "
-				 "sender (its datagram is dropped)", r->env->listen->text);
+		event_emit_error(r->env->out, SRC_TAP, 0, -fd,
+				 "tap %s: upstream socket for a "
+				 "sender (its datagram is dropped)",
+				 r->env->listen->text);
 		free(u);
 		return NULL;
 	}
@@ -260,7 +267,8 @@ static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_
 	int rc = up_connect(r, u);
 	if (rc < 0) {
 		u->target_err = -rc;
-		event_emit_error(r->env->out, SRC_TAP, u->id, -rc, "tap: connect %s for sender %s "
+		event_emit_error(r->env->out, SRC_TAP, u->id, -rc,
+				 "tap: connect %s for sender %s "
 				 "(its datagrams are dropped until the target answers)",
 				 r->env->target->text, u->name);
 	}
@@ -296,7 +304,7 @@ static ssize_t recv_whole(struct relay *r, int fd, int way, struct msgio_in *in)
 		if (nb) {
 			r->buf[way] = nb;
 			r->cap[way] = (size_t)need;
-		}   /* else it is cut to the buffer, and its line says so */
+		} /* else it is cut to the buffer, and its line says so */
 	}
 	return msgio_recv(fd, r->buf[way], r->cap[way], true, 0, in);
 }
@@ -306,14 +314,14 @@ static void to_pcap(struct relay *r, struct up *u, int way, const void *buf, siz
 {
 	if (!r->env->pcap || r->pcap_failed)
 		return;
-	int rc = pcap_write(r->env->pcap, u->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT,
-			    buf, n);
+	int rc = pcap_write(r->env->pcap, u->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, buf,
+			    n);
 	if (rc < 0) {
 		r->pcap_failed = true;
 		struct event ev;
 		line(&ev, EV_ERROR, u->id)->err = -rc;
 		event_textf(&ev, "tap: write the capture file: nothing more is written to it (it "
-			    "ends with the last whole record)");
+				 "ends with the last whole record)");
 		emit(r, &ev);
 	}
 }
@@ -343,12 +351,14 @@ static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
 	event_textf(&ev, "%s", u->name);
 	emit(r, &ev);
 	if (in->msg_len > n)
-		event_emit_error(r->env->out, SRC_TAP, u->id, ENOMEM, "tap: a %zu-byte datagram "
+		event_emit_error(r->env->out, SRC_TAP, u->id, ENOMEM,
+				 "tap: a %zu-byte datagram "
 				 "was cut to %zu bytes (no memory for a larger buffer)",
 				 in->msg_len, n);
 	if (in->anc.nfds)
-		msgio_say_fds(r->env->out, SRC_TAP, u->id, &in->anc, way == CLI
-			      ? ", passed on to the server" : ", passed on to the client");
+		msgio_say_fds(r->env->out, SRC_TAP, u->id, &in->anc,
+			      way == CLI ? ", passed on to the server"
+					 : ", passed on to the client");
 }
 
 /* Send N bytes of BUF with ANC's descriptors on FD (to TO when not NULL), as root with the
@@ -359,7 +369,7 @@ static ssize_t send_as(struct relay *r, int fd, const char *buf, size_t n, struc
 	anc->has_cred = anc->has_cred && r->env->pass_creds;
 	ssize_t s = msgio_send(fd, buf, n, anc, to, tolen);
 	if (s < 0 && anc->has_cred && (s == -EPERM || s == -ESRCH)) {
-		anc->has_cred = false;   /* not allowed, or the sender is gone already */
+		anc->has_cred = false; /* not allowed, or the sender is gone already */
 		s = msgio_send(fd, buf, n, anc, to, tolen);
 	}
 	return s;
@@ -378,7 +388,8 @@ static void target_failed(struct relay *r, struct up *u, int err)
 	if (u->target_err)
 		return;
 	u->target_err = err;
-	event_emit_error(r->env->out, SRC_TAP, u->id, err, "tap: send to %s for sender %s "
+	event_emit_error(r->env->out, SRC_TAP, u->id, err,
+			 "tap: send to %s for sender %s "
 			 "(its datagrams are dropped until the target answers)",
 			 r->env->target->text, u->name);
 }
@@ -389,7 +400,7 @@ static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc
 {
 	ssize_t s = send_as(r, u->fd, r->buf[CLI], n, anc, NULL, 0);
 	if (refused(s) && up_connect(r, u) == 0)
-		s = send_as(r, u->fd, r->buf[CLI], n, anc, NULL, 0);   /* the target came back */
+		s = send_as(r, u->fd, r->buf[CLI], n, anc, NULL, 0); /* the target came back */
 	if (s == -EAGAIN) {
 		r->held = u;
 		r->held_len = n;
@@ -399,9 +410,10 @@ static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc
 	if (s < 0) {
 		target_failed(r, u, (int)-s);
 	} else if (u->target_err) {
-		event_emit_info(r->env->out, SRC_TAP, u->id, "the target %s answers again for "
-				"sender %s (%llu datagrams dropped meanwhile)", r->env->target->text,
-				u->name, (unsigned long long)u->dropped[CLI]);
+		event_emit_info(r->env->out, SRC_TAP, u->id,
+				"the target %s answers again for "
+				"sender %s (%llu datagrams dropped meanwhile)",
+				r->env->target->text, u->name, (unsigned long long)u->dropped[CLI]);
 		u->target_err = 0;
 	}
 	ancil_close(anc);
@@ -416,8 +428,10 @@ static void say_unbound(struct relay *r, struct up *u, const struct msgio_in *in
 		if (u->said[i] == pid)
 			return;
 	u->said[u->nsaid++ % SAID_PIDS] = pid;
-	event_emit_info(r->env->out, SRC_TAP, u->id, "sender pid %ld is unbound: replies cannot "
-			"be routed back", (long)pid);
+	event_emit_info(r->env->out, SRC_TAP, u->id,
+			"sender pid %ld is unbound: replies cannot "
+			"be routed back",
+			(long)pid);
 }
 
 /* Take up to BUDGET datagrams from the listening socket and pass each on. */
@@ -433,7 +447,8 @@ static void from_senders(struct relay *r)
 					 r->env->listen->text);
 			return;
 		}
-		socklen_t len = in.fromlen > offsetof(struct sockaddr_un, sun_path) ? in.fromlen : 0;
+		socklen_t len = in.fromlen > offsetof(struct sockaddr_un, sun_path) ? in.fromlen
+										    : 0;
 		struct up *u = up_find(r, &in.from, len);
 		if (!u && !(u = up_open(r, &in.from, len))) {
 			ancil_close(&in.anc);
@@ -457,12 +472,12 @@ static void retry_held(struct relay *r)
 
 /* Pass a reply (N bytes of BUF) back to U's sender. Returns false when the sender's queue is
  * full (the reply is then held: copied, with its descriptors). */
-static bool to_sender(struct relay *r, struct up *u, const char *buf, size_t n,
-		      struct ancil *anc)
+static bool to_sender(struct relay *r, struct up *u, const char *buf, size_t n, struct ancil *anc)
 {
 	if (u->kind == SENDER_UNBOUND) {
 		u->dropped[SRV]++;
-		event_emit_info(r->env->out, SRC_TAP, u->id, "reply dropped: the sender is "
+		event_emit_info(r->env->out, SRC_TAP, u->id,
+				"reply dropped: the sender is "
 				"unbound (%llu replies dropped so far)",
 				(unsigned long long)u->dropped[SRV]);
 		ancil_close(anc);
@@ -482,9 +497,10 @@ static bool to_sender(struct relay *r, struct up *u, const char *buf, size_t n,
 		s = -ENOMEM;
 	}
 	if (s < 0 && u->dropped[SRV]++ == 0)
-		event_emit_error(r->env->out, SRC_TAP, u->id, (int)-s, "tap: sendto %s: a reply "
-				 "was dropped%s (more are only counted)", u->name,
-				 refused(s) ? ": the sender is gone" : "");
+		event_emit_error(r->env->out, SRC_TAP, u->id, (int)-s,
+				 "tap: sendto %s: a reply "
+				 "was dropped%s (more are only counted)",
+				 u->name, refused(s) ? ": the sender is gone" : "");
 	ancil_close(anc);
 	return true;
 }
@@ -513,9 +529,10 @@ static void from_target(struct relay *r, struct up *u)
 		if (n < 0) {
 			/* A connected datagram socket learns here that its peer went away. */
 			if (!refused(n))
-				event_emit_error(r->env->out, SRC_TAP, u->id, (int)-n, "tap: recvmsg "
-						 "from %s for sender %s", r->env->target->text,
-						 u->name);
+				event_emit_error(r->env->out, SRC_TAP, u->id, (int)-n,
+						 "tap: recvmsg "
+						 "from %s for sender %s",
+						 r->env->target->text, u->name);
 			return;
 		}
 		say_datagram(r, u, SRV, (size_t)n, &in);

@@ -23,20 +23,20 @@ struct pcap_writer;
 #define TAP_DGRAM_IDLE_S 60
 
 struct tap_dgram_env {
-	int lfd;                       /* the bound SOCK_DGRAM listening socket, SO_PASSCRED on */
-	int ctl;                       /* readable: stop */
+	int lfd; /* the bound SOCK_DGRAM listening socket, SO_PASSCRED on */
+	int ctl; /* readable: stop */
 	const struct uds_addr *listen, *target;
-	struct capture *capture;       /* keep every datagram whole here (NULL: not kept) */
-	struct pcap_writer *pcap;      /* and write it here (NULL: none) */
+	struct capture *capture;  /* keep every datagram whole here (NULL: not kept) */
+	struct pcap_writer *pcap; /* and write it here (NULL: none) */
 	/* bytes_in/chunks_in: client->server; bytes_out/chunks_out: server->client;
 	 * clients: upstream sockets open now; accepted: every upstream socket opened. */
 	struct stats *stats;
-	const struct event_sink *out;  /* the thread's lines */
-	void (*flush)(void *ctx);      /* called before each wait, so lines go out in time */
+	const struct event_sink *out; /* the thread's lines */
+	void (*flush)(void *ctx);     /* called before each wait, so lines go out in time */
 	void *flush_ctx;
-	bool pass_creds;               /* root: forward each datagram's SCM_CREDENTIALS */
-	size_t max_upstreams;          /* the oldest idle one is closed to open another */
-	uint64_t idle_ns;              /* an upstream socket unused this long is closed */
+	bool pass_creds;      /* root: forward each datagram's SCM_CREDENTIALS */
+	size_t max_upstreams; /* the oldest idle one is closed to open another */
+	uint64_t idle_ns;     /* an upstream socket unused this long is closed */
 };
 
 /* Relay until ENV->ctl is readable, then close every upstream socket (a line each). */

@@ -146,7 +146,7 @@ static void test_dgram_exchange(void **state)
 {
 	struct rec *r = *state;
 	const char *a = rec_path(r, "a"), *s = rec_path(r, "s"), *cp = rec_path(r, "c");
-	close(dgram_at(a));   /* a stale datagram node: nothing holds it now */
+	close(dgram_at(a)); /* a stale datagram node: nothing holds it now */
 	size_t fds = rec_fd_count();
 	int srv = dgram_at(s), c = dgram_at(cp);
 	assert_int_equal(rec_run_marked(r, "tap %s %s --type dgram", a, s), CMD_OK);
@@ -171,7 +171,7 @@ static void test_dgram_exchange(void **state)
 	chunk_kept(r, DIR_S2C, "pong");
 	assert_int_equal(rec_run(r, "tap stop"), CMD_OK);
 	rec_must_find_text(r, "tap #1: upstream socket closed (client->server 4 bytes in 2 "
-			   "datagrams, server->client 4 bytes in 1 datagrams): tap stopping");
+			      "datagrams, server->client 4 bytes in 1 datagrams): tap stopping");
 	rec_assert_printable(r);
 	close(srv);
 	close(c);
