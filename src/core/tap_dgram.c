@@ -211,23 +211,32 @@ static void say_open(struct relay *r, struct up *u)
 	emit(r, &ev);
 }
 
+/* Room for one more upstream socket in the list and the poll set. Returns 0 or -ENOMEM. */
+static int grow(struct relay *r)
+{
+	if (r->nups < r->capups)
+		return 0;
+	size_t ncap = r->capups ? r->capups * 2 : 64;
+	struct up **nu = realloc(r->ups, ncap * sizeof(*nu));
+	if (!nu)
+		return -ENOMEM;
+	r->ups = nu;
+	struct pollfd *np = realloc(r->pfds, (2 + ncap) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	r->pfds = np;
+	r->capups = ncap;
+	return 0;
+}
+
 /* A new upstream socket for the sender at A (LEN 0: unbound), evicting the oldest when
  * there are as many as allowed or descriptors ran out. NULL after an error line. */
 static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_t len)
 {
-	if (r->nups == r->capups) {
-		size_t ncap = r->capups ? r->capups * 2 : 64;
-		struct up **nu = realloc(r->ups, ncap * sizeof(*nu));
-		struct pollfd *np = nu ? realloc(r->pfds, (2 + ncap) * sizeof(*np)) : NULL;
-		if (nu)
-			r->ups = nu;
-		if (!np) {
-			event_emit_error(r->env->out, SRC_TAP, 0, ENOMEM, "tap %s: upstream socket",
-					 r->env->listen->text);
-			return NULL;
-		}
-		r->pfds = np;
-		r->capups = ncap;
+	if (grow(r) < 0) {
+		event_emit_error(r->env->out, SRC_TAP, 0, ENOMEM, "tap %s: upstream socket",
+				 r->env->listen->text);
+		return NULL;
 	}
 	struct up *old = r->nups >= r->env->max_upstreams ? up_oldest(r) : NULL;
 	if (old)
