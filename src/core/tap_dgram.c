@@ -594,7 +594,7 @@ static void relay_loop(struct relay *r)
 		for (size_t k = r->nups; r->replies_held && k-- > 0;)
 			if (r->ups[k]->reply_held)
 				retry_reply(r, r->ups[k]);
-		if (rc > 0 && (r->pfds[1].revents & POLLIN))
+		if (rc > 0 && (r->pfds[1].revents & (POLLIN | POLLERR)))
 			from_senders(r);
 		if ((now = event_now_ns()) >= next_sweep) {
 			sweep_idle(r, now);
@@ -617,8 +617,10 @@ void tap_dgram_run(const struct tap_dgram_env *env)
 		event_emit_error(env->out, SRC_TAP, 0, ENOMEM, "tap %s", env->listen->text);
 	} else {
 		relay_loop(r);
-		if (r->held)
+		if (r->held) {
+			r->held->dropped[CLI]++;   /* counted in its closing line */
 			ancil_close(&r->held_anc);
+		}
 		r->held = NULL;
 		while (r->nups)
 			up_close(r, r->ups[r->nups - 1], "tap stopping");
