@@ -183,6 +183,24 @@ static void test_sessions_text_and_json(void **state)
 			    "{\"id\":4,\"kind\":\"pair\",\"type\":null,\"path\":null,"
 			    "\"state\":\"finished\",\"finished\":true,\"status\":32}]}");
 	free(s);
+	/* Taps: connections now, or a datagram tap's upstream sockets. */
+	struct session_info taps[2] = {
+		{ .id = 2, .kind = SESSION_TAP, .kind_name = "tap", .path = "./a", .type = "dgram",
+		  .state = "tapping to ./s", .clients = 3 },
+		{ .id = 3, .kind = SESSION_TAP, .kind_name = "tap", .path = "./b", .type = "stream",
+		  .state = "tapping to ./t", .clients = 1 },
+	};
+	struct sessions_report tr = { .rows = taps, .n = 2 };
+	struct report t = { .kind = REPORT_SESSIONS, .sessions = &tr };
+	memset(&ls, 0, sizeof(ls));
+	render_text(&t, collect, &ls);
+	assert_int_equal(ls.n, 2);
+	assert_string_equal(ls.text[0], "#2 tap dgram ./a tapping to ./s, 3 upstream sockets");
+	assert_string_equal(ls.text[1], "#3 tap stream ./b tapping to ./t, 1 connection");
+	s = render_json(&t, NULL);
+	assert_non_null(strstr(s, "\"status\":0,\"upstreams\":3}"));
+	assert_non_null(strstr(s, "\"status\":0,\"connections\":1}"));
+	free(s);
 	/* None: one line that says what starts one. */
 	sr.n = 0;
 	memset(&ls, 0, sizeof(ls));

@@ -1,4 +1,5 @@
-/* test_tapwords: the words and JSON of a tap's events: direction, both sides' credentials. */
+/* test_tapwords: the words and JSON of a tap's events: direction, both sides' credentials, and
+ * a datagram tap's sender. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -91,12 +92,49 @@ static void test_json_direction_and_side(void **state)
 	assert_null(strstr(json(&ev), "side"));
 }
 
+/* A datagram tap's datagram: the client's address (from it on the way up, to it on the way
+ * back, or an unbound sender) and the datagram's own credentials. */
+static void test_datagram_words(void **state)
+{
+	(void)state;
+	struct event ev;
+	chunk(&ev, DIR_C2S, "ping");
+	ev.message = true;
+	ev.msg_len = 4;
+	ev.sender = SENDER_PATH;
+	snprintf(ev.text, sizeof(ev.text), "/run/c1");
+	ev.has_cred = ev.cred_msg = true;
+	ev.pid = 812;
+	ev.uid = 1000;
+	ev.gid = 100;
+	snprintf(ev.comm, sizeof(ev.comm), "app");
+	assert_string_equal(line(&ev), "tap #2: client->server 4 bytes b'ping' from /run/c1 "
+			    "(pid 812 (app) uid 1000 gid 100)");
+	assert_non_null(strstr(json(&ev), "\"direction\":\"client->server\",\"bytes\":4,"));
+	assert_non_null(strstr(json(&ev), "\"text\":\"/run/c1\",\"pid\":812,\"uid\":1000,"
+				"\"gid\":100,\"message\":true,\"msg_len\":4,\"discarded\":0,"
+				"\"peer_kind\":\"path\",\"cred_source\":\"SCM_CREDENTIALS\","
+				"\"comm\":\"app\""));
+	ev.dir = DIR_S2C;
+	ev.pid = 77;
+	snprintf(ev.comm, sizeof(ev.comm), "srv");
+	assert_string_equal(line(&ev), "tap #2: server->client 4 bytes b'ping' to /run/c1 "
+			    "(pid 77 (srv) uid 1000 gid 100)");
+	ev.dir = DIR_C2S;
+	ev.sender = SENDER_UNBOUND;
+	ev.text[0] = '\0';
+	assert_string_equal(line(&ev), "tap #2: client->server 4 bytes b'ping' from an unbound "
+			    "sender (pid 77 (srv) uid 1000 gid 100)");
+	assert_non_null(strstr(json(&ev), "\"peer_kind\":\"unbound\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chunk_words),
 		cmocka_unit_test(test_peer_words),
 		cmocka_unit_test(test_json_direction_and_side),
+		cmocka_unit_test(test_datagram_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
