@@ -185,10 +185,20 @@ static void test_sessions_text_and_json(void **state)
 	free(s);
 	/* Taps: connections now, or a datagram tap's upstream sockets. */
 	struct session_info taps[2] = {
-		{ .id = 2, .kind = SESSION_TAP, .kind_name = "tap", .path = "./a", .type = "dgram",
-		  .state = "tapping to ./s", .clients = 3 },
-		{ .id = 3, .kind = SESSION_TAP, .kind_name = "tap", .path = "./b", .type = "stream",
-		  .state = "tapping to ./t", .clients = 1 },
+		{ .id = 2,
+		  .kind = SESSION_TAP,
+		  .kind_name = "tap",
+		  .path = "./a",
+		  .type = "dgram",
+		  .state = "tapping to ./s",
+		  .clients = 3 },
+		{ .id = 3,
+		  .kind = SESSION_TAP,
+		  .kind_name = "tap",
+		  .path = "./b",
+		  .type = "stream",
+		  .state = "tapping to ./t",
+		  .clients = 1 },
 	};
 	struct sessions_report tr = { .rows = taps, .n = 2 };
 	struct report t = { .kind = REPORT_SESSIONS, .sessions = &tr };

@@ -109,22 +109,23 @@ static void test_datagram_words(void **state)
 	ev.gid = 100;
 	snprintf(ev.comm, sizeof(ev.comm), "app");
 	assert_string_equal(line(&ev), "tap #2: client->server 4 bytes b'ping' from /run/c1 "
-			    "(pid 812 (app) uid 1000 gid 100)");
+				       "(pid 812 (app) uid 1000 gid 100)");
 	assert_non_null(strstr(json(&ev), "\"direction\":\"client->server\",\"bytes\":4,"));
-	assert_non_null(strstr(json(&ev), "\"text\":\"/run/c1\",\"pid\":812,\"uid\":1000,"
-				"\"gid\":100,\"message\":true,\"msg_len\":4,\"discarded\":0,"
-				"\"peer_kind\":\"path\",\"cred_source\":\"SCM_CREDENTIALS\","
-				"\"comm\":\"app\""));
+	assert_non_null(strstr(json(&ev),
+			       "\"text\":\"/run/c1\",\"pid\":812,\"uid\":1000,"
+			       "\"gid\":100,\"message\":true,\"msg_len\":4,\"discarded\":0,"
+			       "\"peer_kind\":\"path\",\"cred_source\":\"SCM_CREDENTIALS\","
+			       "\"comm\":\"app\""));
 	ev.dir = DIR_S2C;
 	ev.pid = 77;
 	snprintf(ev.comm, sizeof(ev.comm), "srv");
 	assert_string_equal(line(&ev), "tap #2: server->client 4 bytes b'ping' to /run/c1 "
-			    "(pid 77 (srv) uid 1000 gid 100)");
+				       "(pid 77 (srv) uid 1000 gid 100)");
 	ev.dir = DIR_C2S;
 	ev.sender = SENDER_UNBOUND;
 	ev.text[0] = '\0';
 	assert_string_equal(line(&ev), "tap #2: client->server 4 bytes b'ping' from an unbound "
-			    "sender (pid 77 (srv) uid 1000 gid 100)");
+				       "sender (pid 77 (srv) uid 1000 gid 100)");
 	assert_non_null(strstr(json(&ev), "\"peer_kind\":\"unbound\""));
 }
 
