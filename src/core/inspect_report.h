@@ -150,6 +150,11 @@ struct sockets_report {
 	struct sockets_row *rows;
 	size_t nlisteners;
 	struct sockets_clients *listeners;
+	/* The holders are still being read (app->sockets_async): done of total processes;
+	 * or they could not be (holders_err: reading /proc or starting the thread, errno). */
+	bool holders_pending;
+	int holders_err;
+	size_t procs_done, procs_total;
 };
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/render.h"
 #include "core/cmd.h"
 #include "core/script.h"
+#include "core/sockets_async.h"
 #include "ui/console_impl.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
@@ -205,10 +206,19 @@ static void table_swap(struct sheet *s, struct table *t)
 static void table_title(struct console *c, struct sheet *s, const struct report *r)
 {
 	size_t n = s->table->n;
+	const struct sockets_report *so = r->sockets;
+	char procs[96] = "";
+	if (r->kind == REPORT_SOCKETS && so->holders_pending)
+		snprintf(procs, sizeof(procs), "; processes: %zu of %zu read", so->procs_done,
+			 so->procs_total);
+	else if (r->kind == REPORT_SOCKETS && so->holders_err)
+		snprintf(procs, sizeof(procs), "; processes: reading /proc: %s",
+			 strerror(so->holders_err));
 	if (r->kind == REPORT_SOCKETS)
-		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu row%s, %zu listening; F5 "
-			 "zoom: s sorts, Enter inspects)", s->refresh, n, n == 1 ? "" : "s",
-			 r->sockets->listening);
+		snprintf(s->title, sizeof(s->title),
+			 "Report: %.120s (%zu row%s, %zu listening%s; "
+			 "F5 zoom: s sorts, Enter inspects)",
+			 s->refresh, n, n == 1 ? "" : "s", so->listening, procs);
 	else
 		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s)", s->refresh,
 			 n, n == 1 ? "" : "s");
@@ -302,6 +312,17 @@ bool frame_live(const struct console *c)
 	return s->type == SHEET_TABLE && s->refresh[0] &&
 	       ((c->v.layout.shown & LAYOUT_BIT(LAYOUT_REPORT)) ||
 		(c->v.nfull && c->v.full[c->v.nfull - 1] == s));
+}
+
+void frame_sockets_news(struct console *c)
+{
+	struct sockets_async *sa = c->app.sockets_async;
+	bool news = sockets_async_ack(sa);
+	const struct sheet *s = &c->v.slot[LAYOUT_REPORT];
+	if (!frame_live(c) || strncmp(s->refresh, "sockets", 7) != 0)
+		sockets_async_stop(sa); /* the table closed: nobody waits for the holders */
+	else if (news)
+		frame_refresh(c);
 }
 
 void frame_refresh(struct console *c)
