@@ -64,6 +64,7 @@ static int sockets_run(struct app *app, const struct cmd_args *a)
 				    .filter = filter,
 				    .holders_pending = !st.holders && st.scanning,
 				    .holders_err = st.holders ? 0 : st.scan_err,
+				    .holders_op = st.scan_op,
 				    .procs_done = st.done,
 				    .procs_total = st.total };
 	size_t n = l.n ? l.n : 1;

@@ -16,20 +16,21 @@
 #define SOCKETS_ASYNC_STEP 64
 
 struct sockets_async {
-	int fd; /* eventfd: news from the worker */
+	int fd;                         /* eventfd: news from the worker */
 	void (*hook)(void *ctx);
 	void *ctx;
 	/* The running scan: the worker's until it sets finished, then the owner's. */
 	struct sockets_scan *scan;
 	pthread_t thread;
-	bool running; /* a worker was started and not yet joined */
+	bool running;                   /* a worker was started and not yet joined */
 	atomic_bool cancel, finished;
 	atomic_size_t done, total;
 	/* The owner's: the newest finished scan, attached to every collect. */
 	struct sockets_scan *last;
 	uint64_t last_end_ns;
-	bool news; /* a scan finished since the last collect */
+	bool news;                      /* a scan finished since the last collect */
 	int scan_err;
+	const char *scan_op;
 };
 
 static uint64_t now_ns(void)
@@ -155,6 +156,7 @@ static void start_scan(struct sockets_async *a)
 	int r = sockets_scan_new(&a->scan);
 	if (r < 0) {
 		a->scan_err = -r;
+		a->scan_op = "reading /proc";
 		a->scan = NULL;
 		return;
 	}
@@ -167,6 +169,7 @@ static void start_scan(struct sockets_async *a)
 	r = pthread_create(&a->thread, NULL, work, a);
 	if (r != 0) {
 		a->scan_err = r;
+		a->scan_op = "starting a thread";
 		sockets_scan_free(a->scan);
 		a->scan = NULL;
 		return;
@@ -195,6 +198,7 @@ int sockets_async_collect(struct sockets_async *a, struct sockets_list *out,
 		.done = atomic_load_explicit(&a->done, memory_order_relaxed),
 		.total = atomic_load_explicit(&a->total, memory_order_relaxed),
 		.scan_err = a->scan_err,
+		.scan_op = a->scan_op,
 	};
 	return 0;
 }

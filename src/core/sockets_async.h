@@ -27,10 +27,11 @@ struct sockets_async;
 
 /* What a collect saw of the holders. */
 struct sockets_async_state {
-	bool holders;  /* the rows carry a finished scan's holders */
-	bool scanning; /* a scan runs: done of total processes read */
+	bool holders;      /* the rows carry a finished scan's holders */
+	bool scanning;     /* a scan runs: done of total processes read */
 	size_t done, total;
-	int scan_err; /* the last scan could not start (errno); 0: it did */
+	int scan_err;      /* the last scan could not start (errno); 0: it did */
+	const char *scan_op; /* then what failed: "reading /proc", "starting a thread" */
 };
 
 /* A new listing; HOOK (may be NULL) is called on the worker thread after each step and at

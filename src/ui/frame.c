@@ -12,6 +12,7 @@
 
 #include "core/inspect_report.h"
 #include "core/render.h"
+#include "core/render_inspect.h"
 #include "core/cmd.h"
 #include "core/script.h"
 #include "core/sockets_async.h"
@@ -203,25 +204,32 @@ static void table_swap(struct sheet *s, struct table *t)
 		s->sel = (long)t->n - 1;
 }
 
+/* The sockets table's word on its process column: being read, or why it could not be. */
+static void holders_note(const struct sockets_report *so, char *buf, size_t len)
+{
+	char et[96];
+	buf[0] = '\0';
+	if (so->holders_pending)
+		snprintf(buf, len, "; processes: %zu of %zu read", so->procs_done, so->procs_total);
+	else if (so->holders_err)
+		snprintf(buf, len, "; processes: %s: %s", so->holders_op ? so->holders_op : "",
+			 render_errtxt(so->holders_err, et, sizeof(et)));
+}
+
 static void table_title(struct console *c, struct sheet *s, const struct report *r)
 {
 	size_t n = s->table->n;
-	const struct sockets_report *so = r->sockets;
-	char procs[96] = "";
-	if (r->kind == REPORT_SOCKETS && so->holders_pending)
-		snprintf(procs, sizeof(procs), "; processes: %zu of %zu read", so->procs_done,
-			 so->procs_total);
-	else if (r->kind == REPORT_SOCKETS && so->holders_err)
-		snprintf(procs, sizeof(procs), "; processes: reading /proc: %s",
-			 strerror(so->holders_err));
-	if (r->kind == REPORT_SOCKETS)
+	char procs[200];
+	if (r->kind == REPORT_SOCKETS) {
+		holders_note(r->sockets, procs, sizeof(procs));
 		snprintf(s->title, sizeof(s->title),
 			 "Report: %.120s (%zu row%s, %zu listening%s; "
 			 "F5 zoom: s sorts, Enter inspects)",
-			 s->refresh, n, n == 1 ? "" : "s", so->listening, procs);
-	else
+			 s->refresh, n, n == 1 ? "" : "s", r->sockets->listening, procs);
+	} else {
 		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s)", s->refresh,
 			 n, n == 1 ? "" : "s");
+	}
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
 }
 

@@ -38,10 +38,8 @@ static int sockets_row(struct table *t, const struct sockets_row *row, bool pend
 	else
 		snprintf(path, sizeof(path), "%s", row->peer ? "(unnamed peer)" : "(unnamed)");
 	render_holders(&row->holders, who, sizeof(who));
-	const char *cells[] = { sn,   sockets_type_name(e->type),
-				ino,  peer,
-				rq,   sq,
-				path, row->holders.n ? who : pending ? "..." : "-" };
+	const char *holders = row->holders.n ? who : pending ? "..." : "-";
+	const char *cells[] = { sn, sockets_type_name(e->type), ino, peer, rq, sq, path, holders };
 	return table_add(t, cells, utf8);
 }
 
