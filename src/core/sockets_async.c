@@ -40,10 +40,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void notify(struct sockets_async *a)
+static void wake(struct sockets_async *a)
 {
-	if (a->hook)
-		a->hook(a->ctx);
 	uint64_t one = 1;
 	/* EAGAIN: the counter is full, the owner is woken anyway. */
 	while (write(a->fd, &one, sizeof(one)) < 0 && errno == EINTR)
@@ -54,24 +52,27 @@ static void *work(void *arg)
 {
 	struct sockets_async *a = arg;
 	uint64_t woke = now_ns();
-	bool more = true;
-	while (more && !atomic_load_explicit(&a->cancel, memory_order_relaxed)) {
-		more = sockets_scan_step(a->scan, SOCKETS_ASYNC_STEP);
+	while (!atomic_load_explicit(&a->cancel, memory_order_relaxed)) {
+		bool more = sockets_scan_step(a->scan, SOCKETS_ASYNC_STEP);
 		size_t d, t;
 		sockets_scan_progress(a->scan, &d, &t);
 		atomic_store_explicit(&a->done, d, memory_order_relaxed);
 		atomic_store_explicit(&a->total, t, memory_order_relaxed);
-		uint64_t t_ns = now_ns();
-		if (more && a->hook)
+		if (!more)
+			break;
+		if (a->hook)
 			a->hook(a->ctx);
-		if (more && t_ns - woke >= SOCKETS_ASYNC_WAKE_MS * 1000000ull) {
+		uint64_t t_ns = now_ns();
+		if (t_ns - woke >= SOCKETS_ASYNC_WAKE_MS * 1000000ull) {
 			woke = t_ns;
-			notify(a);
+			wake(a);
 		}
 	}
 	/* Release: the owner reads the scan only after it sees finished. */
 	atomic_store_explicit(&a->finished, true, memory_order_release);
-	notify(a);
+	if (a->hook)
+		a->hook(a->ctx);
+	wake(a);
 	return NULL;
 }
 
