@@ -101,9 +101,12 @@ static uint32_t ino_of(int fd)
 	return (uint32_t)st.st_ino;
 }
 
-/* KIDS processes named "async-kid", each holding one end of a socketpair on fd 3 or up. */
+/* KIDS processes named "async-kid", each holding one end of a socketpair on fd 3 or up; each
+ * says so on a pipe once named, so that no scan reads the name before. */
 static void kids_start(struct kids *k)
 {
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
 	for (int i = 0; i < KIDS; i++) {
 		int sv[2];
 		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
@@ -114,12 +117,21 @@ static void kids_start(struct kids *k)
 			prctl(PR_SET_NAME, "async-kid");
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			close(sv[0]);
+			close(ready[0]);
+			if (write(ready[1], "r", 1) != 1)
+				_exit(1);
+			close(ready[1]);
 			for (;;)
 				pause();
 		}
 		close(sv[0]);
 		close(sv[1]);
 	}
+	close(ready[1]);
+	char b;
+	for (int i = 0; i < KIDS; i++)
+		assert_int_equal(read(ready[0], &b, 1), 1);
+	close(ready[0]);
 }
 
 static void kids_stop(struct kids *k)
