@@ -1,9 +1,11 @@
 /* bench_sockets: the `sockets` listing at scale against `ss -xap`: 20,000 Unix sockets held by
- * 200 processes, both listings timed in alternated rounds, and what each reports compared. */
+ * 200 processes, both listings timed in alternated rounds, and what each reports compared;
+ * and the console's way (core/sockets_async): how soon the rows come, how soon their holders. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/sockets_async.h"
 
 #define NPROC 200
 #define PER_PROC 100           /* sockets each holder keeps open */
@@ -133,6 +137,37 @@ static struct tally tally_udscope(const char *path)
 	return t;
 }
 
+/* The console's listing: the rows at once (FIRST), the holders from the worker (FULL), in
+ * seconds; how many sockets and how many with an owner. Returns -1 when it failed. */
+static int timed_async(double *first, double *full, struct tally *t)
+{
+	struct sockets_async *a;
+	struct sockets_list l;
+	struct sockets_async_state st;
+	double t0 = now_s();
+	if (sockets_async_new(&a, NULL, NULL) < 0 || sockets_async_collect(a, &l, &st) < 0)
+		return -1;
+	*first = now_s() - t0;
+	while (!st.holders && st.scanning) {
+		struct pollfd p = { .fd = sockets_async_fd(a), .events = POLLIN };
+		if (poll(&p, 1, 10000) != 1)
+			return -1;
+		if (!sockets_async_ack(a))
+			continue;
+		sockets_free(&l);
+		if (sockets_async_collect(a, &l, &st) < 0)
+			return -1;
+	}
+	*full = now_s() - t0;
+	t->sockets = (long)l.n;
+	t->owned = 0;
+	for (size_t i = 0; i < l.n; i++)
+		t->owned += l.v[i].nprocs > 0;
+	sockets_free(&l);
+	sockets_async_free(a);
+	return st.holders ? 0 : -1;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -197,7 +232,8 @@ int main(int argc, char **argv)
 	char ss_out[96], uds_out[96];
 	snprintf(ss_out, sizeof(ss_out), "%s/ss.out", dir);
 	snprintf(uds_out, sizeof(uds_out), "%s/uds.out", dir);
-	double t_ss[64], t_uds[64];
+	double t_ss[64], t_uds[64], t_first[64], t_full[64];
+	struct tally c = { 0, 0 };
 	if (rounds > 64)
 		rounds = 64;
 	int bad = 0;
@@ -205,7 +241,7 @@ int main(int argc, char **argv)
 		/* Alternated, so both see the same machine. */
 		t_ss[r] = timed_run(ss, ss_out);
 		t_uds[r] = timed_run(uds, uds_out);
-		bad |= t_ss[r] < 0 || t_uds[r] < 0;
+		bad |= t_ss[r] < 0 || t_uds[r] < 0 || timed_async(&t_first[r], &t_full[r], &c) < 0;
 	}
 	struct tally a = tally_ss(ss_out), b = tally_udscope(uds_out);
 	close(go);
@@ -226,5 +262,10 @@ int main(int argc, char **argv)
 	printf("%-32s %10.1f %8.2fx %10ld %10ld\n", "ss -xap", ms, 1.0, a.sockets, a.owned);
 	printf("%-32s %10.1f %8.2fx %10ld %10ld\n", "udscope -b --json -e sockets", mu, mu / ms,
 	       b.sockets, b.owned);
+	double mf = median(t_first, rounds) * 1e3, mc = median(t_full, rounds) * 1e3;
+	printf("%-32s %10.1f %8.2fx %10ld %10s\n", "console table: first rows", mf, mf / ms,
+	       c.sockets, "-");
+	printf("%-32s %10.1f %8.2fx %10ld %10ld\n", "console table: with processes", mc, mc / ms,
+	       c.sockets, c.owned);
 	return 0;
 }

@@ -21,6 +21,12 @@
 /* A command line longer than this is refused, not grown without bound. */
 #define BATCH_LINE_MAX (1u << 20)
 #define BATCH_BUS_EVENTS 4096
+/* After a drain that delivered events, the bus is left alone this long: a busy session's
+ * events gather and come in one drain and one write of stdout, instead of waking this thread
+ * (a context switch the sessions' sockets pay for) for every few. A drain of a quarter of the
+ * ring or more is not followed by a pause, so producers seldom wait on the lossless bus. */
+#define BATCH_DRAIN_MS 1
+#define BATCH_DRAIN_FULL (BATCH_BUS_EVENTS / 4)
 
 struct batch {
 	const struct batch_opts *o;
@@ -34,6 +40,7 @@ struct batch {
 	char *full;           /* --bytes full: a line and its whole chunk */
 	int report_source;    /* the report being printed: its lines' label ("inspect: ") */
 	size_t fullcap;
+	uint64_t quiet_until; /* the bus is not polled before (monotonic ns; BATCH_DRAIN_MS) */
 };
 
 /* Standard output cannot take our lines: say so once, fail, and stop (as a pipe's writer
@@ -179,9 +186,25 @@ static void batch_report(void *ctx, const struct report *r)
 
 static void pump(struct batch *b, int timeout_ms)
 {
-	app_pump(&b->app, timeout_ms);
+	size_t got = app_pump(&b->app, timeout_ms);
+	b->quiet_until = got && got < BATCH_DRAIN_FULL
+				 ? event_now_ns() + BATCH_DRAIN_MS * (uint64_t)1000000
+				 : 0;
 	app_reap(&b->app);
 	out_flush(b);
+}
+
+/* The bus's fd for poll, or -1 while it is left alone; TIMEOUT_MS (-1: none) is cut to the
+ * end of that pause. */
+static int bus_poll_fd(const struct batch *b, int *timeout_ms)
+{
+	uint64_t now = event_now_ns();
+	if (now >= b->quiet_until)
+		return bus_fd(b->app.bus);
+	int left = (int)((b->quiet_until - now + 999999) / 1000000);
+	if (*timeout_ms < 0 || left < *timeout_ms)
+		*timeout_ms = left;
+	return -1;
 }
 
 static bool check_signal(struct batch *b)
@@ -199,14 +222,17 @@ static bool check_signal(struct batch *b)
 static void drive(struct batch *b)
 {
 	while (!script_step(&b->app) && !b->app.quit) {
+		int timeout = 50;
 		struct pollfd p[2] = {
-			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
+			{ .fd = bus_poll_fd(b, &timeout), .events = POLLIN },
 			{ .fd = b->sigfd, .events = POLLIN },
 		};
-		if (poll(p, 2, 50) < 0 && errno != EINTR)
+		if (poll(p, 2, timeout) < 0 && errno != EINTR)
 			break;
 		if ((p[1].revents & POLLIN) && check_signal(b))
 			script_abort(&b->app);
+		if (p[0].fd < 0 && event_now_ns() < b->quiet_until)
+			continue;
 		pump(b, 0);
 	}
 	pump(b, 0);
@@ -294,19 +320,20 @@ static void read_stdin(struct batch *b)
 	if (!in.buf)
 		return;
 	while (!b->app.quit && !b->signalled) {
+		int timeout = -1;
 		struct pollfd p[3] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
+			{ .fd = bus_poll_fd(b, &timeout), .events = POLLIN },
 			{ .fd = b->sigfd, .events = POLLIN },
 		};
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 3, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		if (p[2].revents && check_signal(b))
 			break;
-		if (p[1].revents)
+		if (p[1].revents || (p[1].fd < 0 && event_now_ns() >= b->quiet_until))
 			pump(b, 0);
 		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !read_more(b, &in))
 			break;
@@ -319,15 +346,16 @@ static void serve_until_signal(struct batch *b)
 {
 	while ((app_newest(&b->app, SESSION_SERVER) || app_newest(&b->app, SESSION_TAP)) &&
 	       !b->signalled && !b->app.quit) {
+		int timeout = -1;
 		struct pollfd p[2] = {
-			{ .fd = bus_fd(b->app.bus), .events = POLLIN },
+			{ .fd = bus_poll_fd(b, &timeout), .events = POLLIN },
 			{ .fd = b->sigfd, .events = POLLIN },
 		};
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, 2, timeout) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents && check_signal(b))
 			break;
-		if (p[0].revents)
+		if (p[0].revents || (p[0].fd < 0 && event_now_ns() >= b->quiet_until))
 			pump(b, 0);
 	}
 }

@@ -18,6 +18,7 @@
 #include "core/pair.h"
 #include "core/render.h"
 #include "core/server.h"
+#include "core/sockets_async.h"
 
 #define APP_DRAIN_BATCH 64
 
@@ -304,6 +305,8 @@ void app_close(struct app *app)
 	capture_free(app->capture);
 	app->capture = NULL;
 	convo_free(&app->convo);
+	sockets_async_free(app->sockets_async);
+	app->sockets_async = NULL;
 }
 
 /* One line to the front end, now: the body of app_info, app_info_mark and app_error. */

@@ -16,6 +16,7 @@ struct server;
 struct client;
 struct pair;
 struct demo;
+struct sockets_async;
 
 /* Something a command started whose outcome comes later: the script runner (script.c)
  * waits for it before the next line, in batch always, in the console when ALWAYS is set. */
@@ -59,6 +60,9 @@ struct app {
 	bool ordered;                /* every line waits for what it started (batch) */
 	bool tour_by_step;           /* `demo` runs one step a time; the front end runs the
 				      * next (`demo next`) on Enter (the console) */
+	/* Set by a front end that shows the sockets at once and their holders as a worker reads
+	 * them (the console): `sockets` then lists through it. app_close frees it. */
+	struct sockets_async *sockets_async;
 	bool quit;
 };
 

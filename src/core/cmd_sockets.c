@@ -9,6 +9,7 @@
 #include "core/cmd.h"
 #include "core/inspect_report.h"
 #include "core/sockets.h"
+#include "core/sockets_async.h"
 
 static void push_row(struct sockets_report *r, bool *added, const struct sockets_list *l,
 		     const struct sockets_entry *e, bool peer)
@@ -51,13 +52,21 @@ static int sockets_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	}
 	struct sockets_list l;
-	int e = sockets_collect(&l);
+	struct sockets_async_state st = { .holders = true };
+	int e = app->sockets_async ? sockets_async_collect(app->sockets_async, &l, &st)
+				   : sockets_collect(&l);
 	if (e < 0) {
 		app_error(app, -e, "sockets: /proc/net/unix");
 		return CMD_FAIL;
 	}
 	sockets_sort(&l);
-	struct sockets_report r = { .list = &l, .filter = filter };
+	struct sockets_report r = { .list = &l,
+				    .filter = filter,
+				    .holders_pending = !st.holders && st.scanning,
+				    .holders_err = st.holders ? 0 : st.scan_err,
+				    .holders_op = st.scan_op,
+				    .procs_done = st.done,
+				    .procs_total = st.total };
 	size_t n = l.n ? l.n : 1;
 	r.rows = calloc(n, sizeof(*r.rows));
 	r.listeners = calloc(n, sizeof(*r.listeners));

@@ -150,6 +150,12 @@ struct sockets_report {
 	struct sockets_row *rows;
 	size_t nlisteners;
 	struct sockets_clients *listeners;
+	/* The holders are still being read (app->sockets_async): done of total processes;
+	 * or they could not be (holders_err, an errno; holders_op says what failed). */
+	bool holders_pending;
+	int holders_err;
+	const char *holders_op;
+	size_t procs_done, procs_total;
 };
 
 #endif

@@ -19,6 +19,7 @@
 #include "core/app.h"
 #include "core/demo.h"
 #include "core/script.h"
+#include "core/sockets_async.h"
 #include "core/sysio.h"
 #include "ui/console_impl.h"
 #include "ui/crash.h"
@@ -269,12 +270,14 @@ static void run(struct console *c)
 	while (!c->app.quit) {
 		uint64_t t = now_ns();
 		bool bus_quiet = t < c->bus_quiet_until;
-		struct pollfd p[3] = {
+		struct sockets_async *sa = c->app.sockets_async;
+		struct pollfd p[4] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = bus_quiet ? -1 : bus_fd(c->app.bus), .events = POLLIN },
 			{ .fd = c->sigfd, .events = POLLIN },
+			{ .fd = sa ? sockets_async_fd(sa) : -1, .events = POLLIN },
 		};
-		if (poll(p, 3, wait_ms(c, t, bus_quiet)) < 0 && errno != EINTR)
+		if (poll(p, 4, wait_ms(c, t, bus_quiet)) < 0 && errno != EINTR)
 			break;
 		if (p[2].revents & POLLIN)
 			read_signals(c);
@@ -284,6 +287,8 @@ static void run(struct console *c)
 			c->app.quit = true;   /* the terminal went away */
 		if (p[1].revents & POLLIN)
 			drain_bus(c);
+		if (p[3].revents & POLLIN)
+			frame_sockets_news(c);
 		if (!script_idle(&c->app)) {
 			titles_keep(&c->titles, &c->app);
 			script_step(&c->app);   /* a wait or expect that came due */
@@ -373,6 +378,9 @@ static void console_start(struct console *c, char **exec, int nexec)
 		console_set_status(c, false, "udscope: F1 help | Tab completes, or moves focus "
 				   "on an empty line | F10 quit");
 	frame_reports(c);
+	/* Without it (ENOMEM, no eventfd) `sockets` lists holders on this thread, as batch. */
+	if (sockets_async_new(&c->app.sockets_async, NULL, NULL) < 0)
+		c->app.sockets_async = NULL;
 	titles_refresh(&c->titles, &c->app, &c->v);
 	frame(c);
 	console_mouse(c, true);

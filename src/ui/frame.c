@@ -12,8 +12,10 @@
 
 #include "core/inspect_report.h"
 #include "core/render.h"
+#include "core/render_inspect.h"
 #include "core/cmd.h"
 #include "core/script.h"
+#include "core/sockets_async.h"
 #include "ui/console_impl.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
@@ -202,16 +204,32 @@ static void table_swap(struct sheet *s, struct table *t)
 		s->sel = (long)t->n - 1;
 }
 
+/* The sockets table's word on its process column: being read, or why it could not be. */
+static void holders_note(const struct sockets_report *so, char *buf, size_t len)
+{
+	char et[96];
+	buf[0] = '\0';
+	if (so->holders_pending)
+		snprintf(buf, len, "; processes: %zu of %zu read", so->procs_done, so->procs_total);
+	else if (so->holders_err)
+		snprintf(buf, len, "; processes: %s: %s", so->holders_op ? so->holders_op : "",
+			 render_errtxt(so->holders_err, et, sizeof(et)));
+}
+
 static void table_title(struct console *c, struct sheet *s, const struct report *r)
 {
 	size_t n = s->table->n;
-	if (r->kind == REPORT_SOCKETS)
-		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu row%s, %zu listening; F5 "
-			 "zoom: s sorts, Enter inspects)", s->refresh, n, n == 1 ? "" : "s",
-			 r->sockets->listening);
-	else
+	char procs[200];
+	if (r->kind == REPORT_SOCKETS) {
+		holders_note(r->sockets, procs, sizeof(procs));
+		snprintf(s->title, sizeof(s->title),
+			 "Report: %.120s (%zu row%s, %zu listening%s; "
+			 "F5 zoom: s sorts, Enter inspects)",
+			 s->refresh, n, n == 1 ? "" : "s", r->sockets->listening, procs);
+	} else {
 		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s)", s->refresh,
 			 n, n == 1 ? "" : "s");
+	}
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
 }
 
@@ -302,6 +320,17 @@ bool frame_live(const struct console *c)
 	return s->type == SHEET_TABLE && s->refresh[0] &&
 	       ((c->v.layout.shown & LAYOUT_BIT(LAYOUT_REPORT)) ||
 		(c->v.nfull && c->v.full[c->v.nfull - 1] == s));
+}
+
+void frame_sockets_news(struct console *c)
+{
+	struct sockets_async *sa = c->app.sockets_async;
+	bool news = sockets_async_ack(sa);
+	const struct sheet *s = &c->v.slot[LAYOUT_REPORT];
+	if (!frame_live(c) || strncmp(s->refresh, "sockets", 7) != 0)
+		sockets_async_stop(sa); /* the table closed: nobody waits for the holders */
+	else if (news)
+		frame_refresh(c);
 }
 
 void frame_refresh(struct console *c)

@@ -23,6 +23,9 @@ void frame_result_end(struct console *c, const char *line);
  * its sort, selection and place kept). */
 bool frame_live(const struct console *c);
 void frame_refresh(struct console *c);
+/* The sockets listing's worker has news (its fd was readable): the live sockets table is
+ * refreshed (progress, or the holders it found); with no such table, the scan is stopped. */
+void frame_sockets_news(struct console *c);
 /* Focus the next (STEP 1) or previous (-1) pane shown. */
 void frame_focus_step(struct console *c, int step);
 

@@ -15,7 +15,7 @@
 #include "core/sockets.h"
 #include "ui/table.h"
 
-static int sockets_row(struct table *t, const struct sockets_row *row, bool utf8)
+static int sockets_row(struct table *t, const struct sockets_row *row, bool pending, bool utf8)
 {
 	const struct sockets_entry *e = row->e;
 	char ino[16], peer[16] = "-", rq[16] = "-", sq[16] = "-", st[16];
@@ -38,8 +38,8 @@ static int sockets_row(struct table *t, const struct sockets_row *row, bool utf8
 	else
 		snprintf(path, sizeof(path), "%s", row->peer ? "(unnamed peer)" : "(unnamed)");
 	render_holders(&row->holders, who, sizeof(who));
-	const char *cells[] = { sn, sockets_type_name(e->type), ino, peer, rq, sq, path,
-				row->holders.n ? who : "-" };
+	const char *holders = row->holders.n ? who : pending ? "..." : "-";
+	const char *cells[] = { sn, sockets_type_name(e->type), ino, peer, rq, sq, path, holders };
 	return table_add(t, cells, utf8);
 }
 
@@ -53,7 +53,7 @@ static struct table *sockets_table(const struct sockets_report *r, bool utf8)
 		return NULL;
 	table_init(t, 8, heads, num, TABLE_SOCKETS_PATH);
 	for (size_t i = 0; i < r->nrows; i++)
-		if (sockets_row(t, &r->rows[i], utf8) < 0)
+		if (sockets_row(t, &r->rows[i], r->holders_pending, utf8) < 0)
 			break;   /* memory: the rows so far */
 	return t;
 }

@@ -232,5 +232,45 @@ check "a 2 MiB line is refused in one line, and input goes on" sh -c "[ $rc -eq 
 check "a NUL byte in a line is an error" grep -qx 'udscope: input line holds a NUL byte; ignored' "$D/err"
 check "control bytes in a command come back escaped" sh -c "grep -qF \"unknown command '\\\\x1b[2J\\\\x0d'\" '$D/err' &&
 	! grep -q \"\$(printf '\\033')\" '$D/err' && [ \$(wc -l <'$D/err') -eq 3 ]"
+# A flood of 16-byte chunks through a batch server: its drains of the bus are paced, and still
+# every chunk has its line (the bus is lossless), the totals exact, the echo byte for byte.
+if command -v python3 >/dev/null 2>&1; then
+	serve flood "$D/floodout"
+	step "a flood through a batch server"
+	bounded python3 - "$D/flood" 20000 >"$D/err" 2>&1 <<'PY'
+import socket, sys, threading
+path, n = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(path)
+want = b"".join(b"%015d\n" % i for i in range(n))
+def write():
+    for i in range(0, len(want), 16):
+        s.sendall(want[i:i + 16])
+t = threading.Thread(target=write)
+t.start()
+got = bytearray()
+while len(got) < len(want):
+    b = s.recv(65536)
+    if not b:
+        break
+    got += b
+t.join()
+if bytes(got) != want:
+    i = next((k for k in range(min(len(got), len(want))) if got[k] != want[k]), len(got))
+    print("echo: %d of %d bytes, first difference at byte %d" % (len(got), len(want), i))
+    sys.exit(1)
+PY
+	flood_rc=$rc
+	stop $pid INT
+	check "a flood's echo comes back byte for byte" [ "$flood_rc" -eq 0 ]
+	check "every chunk of the flood has its lines: 320000 bytes received, 320000 sent" sh -c "
+		[ \"\$(sed -n 's/^server #1: received \\([0-9]*\\) bytes .*/\\1/p' '$D/floodout' |
+			awk '{t += \$1} END {print t}')\" = 320000 ] &&
+		[ \"\$(sed -n 's/^server #1: sent \\([0-9]*\\) bytes .*/\\1/p' '$D/floodout' |
+			awk '{t += \$1} END {print t}')\" = 320000 ]"
+else
+	skip "python3 not installed"
+	skip "python3 not installed"
+fi
 echo "1..$n"
 exit 0
