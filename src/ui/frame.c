@@ -17,6 +17,7 @@
 #include "ui/console_impl.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
+#include "ui/session_log.h"
 #include "ui/sheet.h"
 #include "ui/table.h"
 #include "ui/table_fill.h"
@@ -210,8 +211,8 @@ static void table_title(struct console *c, struct sheet *s, const struct report 
 			 "zoom: s sorts, Enter inspects)", s->refresh, n, n == 1 ? "" : "s",
 			 r->sockets->listening);
 	else
-		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s)", s->refresh,
-			 n, n == 1 ? "" : "s");
+		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s; F5 zoom: Enter "
+			 "shows its log)", s->refresh, n, n == 1 ? "" : "s");
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
 }
 
@@ -233,6 +234,10 @@ static void report_table(struct console *c, const struct report *r, struct table
 	if (r->kind == REPORT_SOCKETS) {
 		snprintf(s->action, sizeof(s->action), "inspect");
 		s->action_col = TABLE_SOCKETS_PATH;
+	} else {
+		/* Sessions: Enter opens the row's session's lines (log ID). */
+		snprintf(s->action, sizeof(s->action), "log");
+		s->action_col = 0;
 	}
 	table_title(c, s, r);
 	c->v.focus = LAYOUT_REPORT;
@@ -350,6 +355,7 @@ void frame_event(struct console *c, const struct event *ev)
 	count_size(c, ev);
 	if (ring) {
 		pane_push(ring, ev);
+		session_log_feed(c, ev);
 		if (ev->kind == EV_ERROR) {
 			char line[EVENT_LINE_MAX];
 			event_format_line(ev, 0, 0, line, sizeof(line));
@@ -362,8 +368,13 @@ void frame_event(struct console *c, const struct event *ev)
 	/* udscope's own lines: a result of the line being run, or a message. */
 	enum doc_look look = ev->kind == EV_ERROR ? DOC_ERROR : DOC_PLAIN;
 	if (c->collecting) {
-		doc_add(&c->result, ev->text, strnlen(ev->text, sizeof(ev->text)), c->v.utf8, look,
-			ev->mark_off, ev->mark_len);
+		char words[EVENT_LINE_MAX];
+		/* An error's errno text is the event's, not its text's: say it too. */
+		size_t n = ev->kind == EV_ERROR && ev->err
+				   ? event_format(ev, 0, words, sizeof(words))
+				   : strnlen(ev->text, sizeof(ev->text));
+		doc_add(&c->result, n && ev->kind == EV_ERROR && ev->err ? words : ev->text, n,
+			c->v.utf8, look, ev->mark_off, ev->mark_len);
 		return;
 	}
 	char line[EVENT_LINE_MAX];

@@ -69,6 +69,10 @@ struct sheet {
 	char action[16];          /* TABLE: Enter runs "ACTION CELL" on column ACTION_COL */
 	int action_col;
 	const char *find;         /* what the last search looked for (highlighted) */
+	/* `log ID`: the session it shows, and its own ring (owned; fed as the session goes on).
+	 * SEQ of a tap: the session and connection drawn. 0: any. */
+	uint32_t session, conn;
+	struct pane *own;
 };
 
 extern const struct sheet_kind *const sheet_kinds[SHEET__COUNT];
