@@ -272,6 +272,9 @@ void frame_reports(struct console *c)
 void frame_result_begin(struct console *c, const char *line)
 {
 	doc_clear(&c->result);
+	if (!c->refreshing)
+		for (int r = 0; r < VIEW_RINGS; r++)
+			c->mark[r] = c->v.panes[r].appended;
 	c->collecting = true;
 	snprintf(c->running, sizeof(c->running), "%s", line);
 }
@@ -356,6 +359,12 @@ void frame_event(struct console *c, const struct event *ev)
 	if (ring) {
 		pane_push(ring, ev);
 		session_log_feed(c, ev);
+		/* A pane that gave its room to a report has news: it takes it back. */
+		unsigned bit = LAYOUT_BIT(ring - c->v.panes);
+		if (ring - c->v.panes <= LAYOUT_CLIENT)
+			bit |= LAYOUT_BIT(LAYOUT_TALK);
+		if (c->shrunk & bit)
+			console_relayout(c);
 		if (ev->kind == EV_ERROR) {
 			char line[EVENT_LINE_MAX];
 			event_format_line(ev, 0, 0, line, sizeof(line));
@@ -406,6 +415,36 @@ static unsigned panes_shown(struct console *c)
 	return m;
 }
 
+/* The panes with nothing new since the last typed line. */
+static unsigned quiet_panes(const struct console *c)
+{
+	const struct view *v = &c->v;
+	unsigned q = 0;
+	for (int r = 0; r < VIEW_RINGS; r++)
+		if (v->panes[r].appended == c->mark[r])
+			q |= LAYOUT_BIT(r);
+	if ((q & LAYOUT_BIT(LAYOUT_SERVER)) && (q & LAYOUT_BIT(LAYOUT_CLIENT)))
+		q |= LAYOUT_BIT(LAYOUT_TALK);
+	return q;
+}
+
+/* A focused report taller than its pane takes the room of the quiet ones. */
+static void grow_report(struct console *c)
+{
+	struct view *v = &c->v;
+	struct sheet *s = &v->slot[LAYOUT_REPORT];
+	struct layout_rect *r = &v->layout.pane[LAYOUT_REPORT];
+	c->shrunk = 0;
+	if (v->focus != LAYOUT_REPORT || s->type != SHEET_REPORT || !r->h || r->w < 3)
+		return;
+	unsigned quiet = quiet_panes(c);
+	struct layout before = v->layout;
+	layout_grow(&v->layout, LAYOUT_REPORT, doc_sheet_rows(s, r->w - 2) + 2, quiet);
+	for (int p = 0; p < LAYOUT_PANES; p++)
+		if (v->layout.pane[p].h < before.pane[p].h)
+			c->shrunk |= LAYOUT_BIT(p);
+}
+
 void console_relayout(struct console *c)
 {
 	struct view *v = &c->v;
@@ -422,6 +461,7 @@ void console_relayout(struct console *c)
 				break;
 			}
 	layout_compute(&v->layout, COLS, LINES, v->focus, m);
+	grow_report(c);
 	c->dirty = true;
 }
 

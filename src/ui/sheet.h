@@ -85,6 +85,8 @@ void sheet_free(struct sheet *s);
 void doc_sheet_draw(struct sheet *s, struct view *v, struct layout_rect r);
 void doc_sheet_scroll(struct sheet *s, long n);
 bool doc_sheet_find(struct sheet *s, const struct view *v, const char *needle, int dir);
+/* Rows the whole doc takes at COLS columns, wrapped as drawn. */
+int doc_sheet_rows(const struct sheet *s, int cols);
 /* Show line I at the top (as far as the end allows), selected. */
 void doc_sheet_goto(struct sheet *s, long i);
 

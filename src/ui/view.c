@@ -270,9 +270,12 @@ static void paint_pane(struct view *v, enum layout_pane p)
 	struct sheet *s = &v->slot[p];
 	if (r.h < 3 || r.w < 4)
 		return;
+	/* The longest title that fits: with every figure, the brief ones, none. */
 	const char *title = v->title[p];
 	if ((int)strlen(title) + 2 > r.w - 4 && v->title_short[p][0])
 		title = v->title_short[p];
+	if ((int)strlen(title) + 2 > r.w - 4 && v->title_tiny[p][0])
+		title = v->title_tiny[p];
 	paint_box(r, v->focus == p, title, v->utf8);
 	int top = r.y + 1, x = r.x + 1, h = r.h - 2, w = r.w - 2;
 	int used = paint_head(v, p, top, x, h, w);

@@ -56,6 +56,7 @@ struct view {
 	uint64_t base_ns;         /* times are shown since this moment */
 	char title[LAYOUT_PANES][VIEW_TITLE_MAX];
 	char title_short[LAYOUT_PANES][VIEW_TITLE_MAX];   /* when the long one does not fit */
+	char title_tiny[LAYOUT_PANES][VIEW_TITLE_MAX];    /* when neither fits: no figures */
 	char status[VIEW_STATUS_MAX];
 	bool status_error;
 	uint64_t dropped;         /* events the bus dropped, all panes */
