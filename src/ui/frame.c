@@ -166,8 +166,50 @@ void console_open_chunk(struct console *c, const struct event *ev)
 	console_push(c, s, true);
 }
 
+/* The tap connection F3 draws: the selected line's in the Tap pane, else the newest chunk's.
+ * False when the tap pane holds none. */
+static bool tap_pick(struct console *c, uint32_t *session, uint32_t *conn)
+{
+	const struct sheet *t = &c->v.slot[LAYOUT_TAP];
+	const struct pane *ring = &c->v.panes[LAYOUT_TAP];
+	const struct pane_line *pl = t->pos.sel >= 0 ? pane_get(ring, (size_t)t->pos.sel) : NULL;
+	for (size_t back = 0; (!pl || !pl->ev.conn) && back < ring->count; back++) {
+		pl = pane_get(ring, back);
+		if (pl->ev.kind != EV_RECV)
+			pl = NULL;
+	}
+	if (!pl || !pl->ev.conn)
+		return false;
+	*session = pl->ev.session;
+	*conn = pl->ev.conn;
+	return true;
+}
+
+/* F3 with the Tap pane focused: the tapped connection as client and server lifelines. */
+static void open_tap_diagram(struct console *c, uint32_t session, uint32_t conn)
+{
+	char title[160];
+	snprintf(title, sizeof(title), "Sequence: tap #%u connection %u: the client (left) and "
+		 "the server (right), an arrow a chunk passed on; Esc closes", session, conn);
+	struct sheet *s = sheet_new(SHEET_SEQ, title);
+	if (!s) {
+		console_message(c, true, "diagram: out of memory");
+		return;
+	}
+	s->ring[0] = &c->v.panes[LAYOUT_TAP];
+	s->session = session;
+	s->conn = conn;
+	console_push(c, s, true);
+}
+
 void console_open_diagram(struct console *c)
 {
+	uint32_t session, conn;
+	bool only_tap = !c->v.panes[LAYOUT_SERVER].count && !c->v.panes[LAYOUT_CLIENT].count;
+	if ((c->v.focus == LAYOUT_TAP || only_tap) && tap_pick(c, &session, &conn)) {
+		open_tap_diagram(c, session, conn);
+		return;
+	}
 	struct sheet *s = sheet_new(SHEET_SEQ, "Sequence: the client (left) and the server "
 				    "(right), by time; Esc closes");
 	if (!s) {
