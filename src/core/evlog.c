@@ -32,6 +32,7 @@ static void grow(struct evlog *l)
 		return;
 	l->ring = r;
 	l->alloc = n;
+	l->head = l->count;   /* it was full, so head had come round to slot 0 */
 }
 
 void evlog_push(struct evlog *l, const struct event *ev)
