@@ -253,8 +253,8 @@ static void table_title(struct console *c, struct sheet *s, const struct report 
 			 "zoom: s sorts, Enter inspects)", s->refresh, n, n == 1 ? "" : "s",
 			 r->sockets->listening);
 	else
-		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s; F5 zoom: Enter "
-			 "shows its log)", s->refresh, n, n == 1 ? "" : "s");
+		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s); F5 zoom: "
+			 "Enter shows its log", s->refresh, n, n == 1 ? "" : "s");
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
 }
 
