@@ -189,8 +189,8 @@ static bool tap_pick(struct console *c, uint32_t *session, uint32_t *conn)
 static void open_tap_diagram(struct console *c, uint32_t session, uint32_t conn)
 {
 	char title[160];
-	snprintf(title, sizeof(title), "Sequence: tap #%u connection %u: the client (left) and "
-		 "the server (right), an arrow a chunk passed on; Esc closes", session, conn);
+	snprintf(title, sizeof(title), "Sequence: tap #%u connection %u, client (left) and server "
+		 "(right); Esc closes", session, conn);
 	struct sheet *s = sheet_new(SHEET_SEQ, title);
 	if (!s) {
 		console_message(c, true, "diagram: out of memory");

@@ -51,8 +51,7 @@ static int session_log_open(void *ctx, uint32_t id)
 	char what[160];
 	describe(c, id, what, sizeof(what));
 	char title[200];
-	snprintf(title, sizeof(title), "Log of session #%u%s, %zu line%s; Esc closes", id, what, n,
-		 n == 1 ? "" : "s");
+	snprintf(title, sizeof(title), "Log of session #%u%s; Esc closes", id, what);
 	sheet_init(s, SHEET_LOG, title);
 	for (size_t i = 0; i < n; i++)
 		pane_push(own, evs[i]);
