@@ -66,7 +66,8 @@ static int log_run(struct app *app, const struct cmd_args *a)
 {
 	uint32_t id = session_id(a->argv[0]);
 	if (!id) {
-		app_error(app, EINVAL, "log %s: not a session id (sessions lists them)", a->argv[0]);
+		app_error(app, EINVAL, "log %s: not a session id (sessions lists them)",
+			  a->argv[0]);
 		return CMD_FAIL;
 	}
 	if (!app->hooks.log) {

@@ -92,9 +92,9 @@ void savefile_event_json(struct savefile *f, const struct event *ev, struct capt
 	}
 	char *data = buf + EVENT_JSON_MAX + 2 * need;
 	size_t len;
-	if (whole && capture_read(cap, ev->capture, ev->capture_off, data, need) ==
-			     (ssize_t)need)
-		len = event_format_json_full(ev, data, need, base_ns, buf, EVENT_JSON_MAX + 2 * need);
+	if (whole && capture_read(cap, ev->capture, ev->capture_off, data, need) == (ssize_t)need)
+		len = event_format_json_full(ev, data, need, base_ns, buf,
+					     EVENT_JSON_MAX + 2 * need);
 	else
 		len = event_format_json(ev, base_ns, buf, EVENT_JSON_MAX);
 	savefile_line(f, buf, len);

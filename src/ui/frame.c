@@ -112,6 +112,7 @@ void console_pop(struct console *c)
 	}
 	v->found[0] = '\0';
 	v->searching = false;
+	v->commanding = false;
 	c->dirty = true;
 }
 

@@ -6,6 +6,7 @@
 #include "ui/save.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,7 @@ static int save_text(struct console *c, struct savefile *f, char *what, size_t w
 		save_table(f, s, c->v.utf8, cols);
 	else
 		save_doc(f, s, cols);
-	snprintf(what, whatlen, "%llu line%s of the %s view", (unsigned long long)f->lines,
+	snprintf(what, whatlen, "%" PRIu64 " line%s of the %s view", f->lines,
 		 f->lines == 1 ? "" : "s", name);
 	return 0;
 }
