@@ -15,7 +15,9 @@
 #include "core/app.h"
 #include "core/capture.h"
 #include "core/cmd.h"
+#include "core/evlog.h"
 #include "core/render.h"
+#include "core/savefile.h"
 #include "core/sysio.h"
 
 /* A command line longer than this is refused, not grown without bound. */
@@ -41,6 +43,7 @@ struct batch {
 	int report_source;    /* the report being printed: its lines' label ("inspect: ") */
 	size_t fullcap;
 	uint64_t quiet_until; /* the bus is not polled before (monotonic ns; BATCH_DRAIN_MS) */
+	struct evlog kept;    /* the newest events, for save --json and log ID */
 };
 
 /* Standard output cannot take our lines: say so once, fail, and stop (as a pipe's writer
@@ -111,10 +114,12 @@ static void batch_emit(void *ctx, struct event *ev)
 	char *line = full ? b->full : small;
 	size_t len = full ? b->fullcap - n : sizeof(small);
 	const char *data = full ? b->full + b->fullcap - n : NULL;
+	/* seq: the event's place in the run (--json prints it; save --json keeps it). */
+	ev->seq = ++b->written;
+	evlog_push(&b->kept, ev);
 	if (b->o->json) {
-		/* seq is the event's place in this output: the bus numbers only what session
-		 * threads publish, and main-thread events can come out between them. */
-		ev->seq = ++b->written;
+		/* seq is the event's place in this output (set above): the bus numbers only
+		 * what session threads publish, and main-thread events can come out between. */
 		if (full)
 			event_format_json_full(ev, data, n, b->base_ns, line, len);
 		else
@@ -360,6 +365,59 @@ static void serve_until_signal(struct batch *b)
 	}
 }
 
+/* ---- save and log: batch has no views; it keeps the run's newest events for them ---- */
+
+static int batch_save(void *ctx, struct savefile *f, bool json, char *what, size_t whatlen,
+		      char *why, size_t whylen)
+{
+	struct batch *b = ctx;
+	(void)json;   /* the text form is refused before (save_no_text) */
+	(void)why;
+	(void)whylen;
+	size_t n = b->kept.count;
+	for (size_t i = 0; i < n; i++)
+		savefile_event_json(f, evlog_at(&b->kept, i), b->app.capture, b->base_ns);
+	int w = snprintf(what, whatlen, "%zu event%s of the run as JSON lines", n,
+			 n == 1 ? "" : "s");
+	if (b->kept.dropped && w > 0 && (size_t)w < whatlen)
+		snprintf(what + w, whatlen - (size_t)w, " (the %" PRIu64 " before them are no "
+			 "longer kept)", b->kept.dropped);
+	return 0;
+}
+
+/* log ID: the session's lines kept so far, as the run printed them. */
+static int batch_log(void *ctx, uint32_t id)
+{
+	struct batch *b = ctx;
+	char line[EVENT_JSON_MAX > EVENT_LINE_MAX ? EVENT_JSON_MAX : EVENT_LINE_MAX];
+	size_t n = b->kept.count, found = 0;
+	unsigned flags = b->o->timestamps ? EVENT_FMT_TIME : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct event *ev = evlog_at(&b->kept, i);
+		if (ev->session != id)
+			continue;
+		if (b->o->json)
+			event_format_json(ev, b->base_ns, line, sizeof(line));
+		else
+			event_format_line(ev, flags, b->base_ns, line, sizeof(line));
+		out_line(b, line);
+		found++;
+	}
+	return found ? 0 : -ENOENT;
+}
+
+static void batch_hooks(struct batch *b)
+{
+	evlog_init(&b->kept, EVLOG_CAP_DEFAULT);
+	b->app.hooks = (struct app_front){
+		.save = batch_save,
+		.save_no_text = "batch has no views to save as text; save FILE --json writes "
+				"the run's events",
+		.log = batch_log,
+		.ctx = b,
+	};
+}
+
 int batch_run(const struct batch_opts *o)
 {
 	struct batch b = { .o = o, .sigfd = -1 };
@@ -378,6 +436,7 @@ int batch_run(const struct batch_opts *o)
 	}
 	b.app.ordered = true;
 	b.app.reports = (struct report_sink){ batch_report, &b };
+	batch_hooks(&b);
 	for (int i = 0; i < o->nexec && !b.app.quit && !b.signalled; i++)
 		run_line(&b, o->exec[i]);
 	if (!b.app.quit && !b.signalled)
@@ -389,6 +448,7 @@ int batch_run(const struct batch_opts *o)
 	app_close(&b.app);
 	out_flush(&b);
 	free(b.full);
+	evlog_free(&b.kept);
 	close(b.sigfd);
 	return b.failed ? 1 : 0;
 }

@@ -41,8 +41,27 @@ struct app_timer {
 	int result;              /* expect: 1 found, 0 not yet, -errno over */
 };
 
+struct savefile;
+
+/* What only a front end can do, for the commands that write or show what it holds (save,
+ * log). Main thread only. A member left NULL: this front end cannot, and the command says so. */
+struct app_front {
+	/* save: write the focused view's text (JSON false), or the focused session's events as
+	 * JSON lines (true), into F (savefile_line). Returns 0, or -errno with WHY (when set)
+	 * saying what went wrong in a few words; WHAT gets what was written ("42 lines of the
+	 * Report view"). */
+	int (*save)(void *ctx, struct savefile *f, bool json, char *what, size_t whatlen,
+		    char *why, size_t whylen);
+	/* Set when the front end has no views: why `save FILE` (text) cannot be done. */
+	const char *save_no_text;
+	/* log ID: show session ID's lines. Returns 0 or -ENOENT (no line of it is held). */
+	int (*log)(void *ctx, uint32_t id);
+	void *ctx;
+};
+
 struct app {
 	struct bus *bus;
+	struct app_front hooks;      /* the front end's save and log (NULL members: none) */
 	struct event_sink front;     /* the front end's sink; main thread only */
 	struct event_sink out;       /* what commands emit to now: front, with a sourced line's
 				      * FILE:LINE before its errors; main thread only */

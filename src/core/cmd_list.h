@@ -20,6 +20,8 @@ extern const struct cmd_entry cmd_tap_entry, cmd_tap_stop_entry, cmd_tap_status_
 extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry,
 	cmd_sessions_entry, cmd_set_entry;
 
+extern const struct cmd_entry cmd_save_entry, cmd_log_entry;
+
 #define CMD_LIST \
 	CMD_ENTRY(cmd_server_start_entry) \
 	CMD_ENTRY(cmd_server_stop_entry) \
@@ -43,6 +45,8 @@ extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry
 	CMD_ENTRY(cmd_tap_status_entry) \
 	CMD_ENTRY(cmd_tap_entry) \
 	CMD_ENTRY(cmd_sessions_entry) \
+	CMD_ENTRY(cmd_log_entry) \
+	CMD_ENTRY(cmd_save_entry) \
 	CMD_ENTRY(cmd_set_entry) \
 	CMD_ENTRY(cmd_help_entry) \
 	CMD_ENTRY(cmd_quit_entry)

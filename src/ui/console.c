@@ -29,6 +29,8 @@
 #include "ui/mouse.h"
 #include "ui/pane.h"
 #include "ui/prompt.h"
+#include "ui/save.h"
+#include "ui/session_log.h"
 #include "ui/text.h"
 #include "ui/titles.h"
 #include "ui/view.h"
@@ -169,6 +171,7 @@ void console_run_line(struct console *c, const char *line)
 static void on_line(void *ctx, const char *line)
 {
 	struct console *c = ctx;
+	c->v.commanding = false;   /* a line typed after ':' in a full-screen sheet ran */
 	if (!line) {
 		c->app.quit = true;   /* Ctrl-D on an empty line */
 		return;
@@ -381,6 +384,8 @@ static void console_start(struct console *c, char **exec, int nexec)
 	/* Without it (ENOMEM, no eventfd) `sockets` lists holders on this thread, as batch. */
 	if (sockets_async_new(&c->app.sockets_async, NULL, NULL) < 0)
 		c->app.sockets_async = NULL;
+	save_hooks(c);
+	session_log_hooks(c);
 	titles_refresh(&c->titles, &c->app, &c->v);
 	frame(c);
 	console_mouse(c, true);

@@ -38,6 +38,10 @@ struct console {
 	bool color_allowed;  /* --no-color was not given, NO_COLOR not set */
 	unsigned settings_seen;      /* app.settings' generation the console follows */
 	uint32_t sizes_session[2];   /* whose chunk sizes view.sizes counts: server, client */
+	/* What each ring had appended when the last typed line ran: a pane with nothing new
+	 * since gives its room to a tall report (layout_grow). */
+	uint64_t mark[VIEW_RINGS];
+	unsigned shrunk;             /* LAYOUT_BIT of the panes that gave room */
 };
 
 /* Show TEXT in the status bar (red when ERROR) at the next frame. */

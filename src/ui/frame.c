@@ -19,6 +19,7 @@
 #include "ui/console_impl.h"
 #include "ui/layout.h"
 #include "ui/pane.h"
+#include "ui/session_log.h"
 #include "ui/sheet.h"
 #include "ui/table.h"
 #include "ui/table_fill.h"
@@ -113,6 +114,7 @@ void console_pop(struct console *c)
 	}
 	v->found[0] = '\0';
 	v->searching = false;
+	v->commanding = false;
 	c->dirty = true;
 }
 
@@ -167,8 +169,50 @@ void console_open_chunk(struct console *c, const struct event *ev)
 	console_push(c, s, true);
 }
 
+/* The tap connection F3 draws: the selected line's in the Tap pane, else the newest chunk's.
+ * False when the tap pane holds none. */
+static bool tap_pick(struct console *c, uint32_t *session, uint32_t *conn)
+{
+	const struct sheet *t = &c->v.slot[LAYOUT_TAP];
+	const struct pane *ring = &c->v.panes[LAYOUT_TAP];
+	const struct pane_line *pl = t->pos.sel >= 0 ? pane_get(ring, (size_t)t->pos.sel) : NULL;
+	for (size_t back = 0; (!pl || !pl->ev.conn) && back < ring->count; back++) {
+		pl = pane_get(ring, back);
+		if (pl->ev.kind != EV_RECV)
+			pl = NULL;
+	}
+	if (!pl || !pl->ev.conn)
+		return false;
+	*session = pl->ev.session;
+	*conn = pl->ev.conn;
+	return true;
+}
+
+/* F3 with the Tap pane focused: the tapped connection as client and server lifelines. */
+static void open_tap_diagram(struct console *c, uint32_t session, uint32_t conn)
+{
+	char title[160];
+	snprintf(title, sizeof(title), "Sequence: tap #%u connection %u, client (left) and server "
+		 "(right); Esc closes", session, conn);
+	struct sheet *s = sheet_new(SHEET_SEQ, title);
+	if (!s) {
+		console_message(c, true, "diagram: out of memory");
+		return;
+	}
+	s->ring[0] = &c->v.panes[LAYOUT_TAP];
+	s->session = session;
+	s->conn = conn;
+	console_push(c, s, true);
+}
+
 void console_open_diagram(struct console *c)
 {
+	uint32_t session, conn;
+	bool only_tap = !c->v.panes[LAYOUT_SERVER].count && !c->v.panes[LAYOUT_CLIENT].count;
+	if ((c->v.focus == LAYOUT_TAP || only_tap) && tap_pick(c, &session, &conn)) {
+		open_tap_diagram(c, session, conn);
+		return;
+	}
 	struct sheet *s = sheet_new(SHEET_SEQ, "Sequence: the client (left) and the server "
 				    "(right), by time; Esc closes");
 	if (!s) {
@@ -227,8 +271,9 @@ static void table_title(struct console *c, struct sheet *s, const struct report 
 			 "F5 zoom: s sorts, Enter inspects)",
 			 s->refresh, n, n == 1 ? "" : "s", r->sockets->listening, procs);
 	} else {
-		snprintf(s->title, sizeof(s->title), "Report: %.160s (%zu session%s)", s->refresh,
-			 n, n == 1 ? "" : "s");
+		snprintf(s->title, sizeof(s->title),
+			 "Report: %.160s (%zu session%s); F5 zoom: Enter shows its log",
+			 s->refresh, n, n == 1 ? "" : "s");
 	}
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
 }
@@ -251,6 +296,10 @@ static void report_table(struct console *c, const struct report *r, struct table
 	if (r->kind == REPORT_SOCKETS) {
 		snprintf(s->action, sizeof(s->action), "inspect");
 		s->action_col = TABLE_SOCKETS_PATH;
+	} else {
+		/* Sessions: Enter opens the row's session's lines (log ID). */
+		snprintf(s->action, sizeof(s->action), "log");
+		s->action_col = 0;
 	}
 	table_title(c, s, r);
 	c->v.focus = LAYOUT_REPORT;
@@ -285,6 +334,9 @@ void frame_reports(struct console *c)
 void frame_result_begin(struct console *c, const char *line)
 {
 	doc_clear(&c->result);
+	if (!c->refreshing)
+		for (int r = 0; r < VIEW_RINGS; r++)
+			c->mark[r] = c->v.panes[r].appended;
 	c->collecting = true;
 	snprintf(c->running, sizeof(c->running), "%s", line);
 }
@@ -379,6 +431,13 @@ void frame_event(struct console *c, const struct event *ev)
 	count_size(c, ev);
 	if (ring) {
 		pane_push(ring, ev);
+		session_log_feed(c, ev);
+		/* A pane that gave its room to a report has news: it takes it back. */
+		unsigned bit = LAYOUT_BIT(ring - c->v.panes);
+		if (ring - c->v.panes <= LAYOUT_CLIENT)
+			bit |= LAYOUT_BIT(LAYOUT_TALK);
+		if (c->shrunk & bit)
+			console_relayout(c);
 		if (ev->kind == EV_ERROR) {
 			char line[EVENT_LINE_MAX];
 			event_format_line(ev, 0, 0, line, sizeof(line));
@@ -391,8 +450,13 @@ void frame_event(struct console *c, const struct event *ev)
 	/* udscope's own lines: a result of the line being run, or a message. */
 	enum doc_look look = ev->kind == EV_ERROR ? DOC_ERROR : DOC_PLAIN;
 	if (c->collecting) {
-		doc_add(&c->result, ev->text, strnlen(ev->text, sizeof(ev->text)), c->v.utf8, look,
-			ev->mark_off, ev->mark_len);
+		char words[EVENT_LINE_MAX];
+		/* An error's errno text is the event's, not its text's: say it too. */
+		size_t n = ev->kind == EV_ERROR && ev->err
+				   ? event_format(ev, 0, words, sizeof(words))
+				   : strnlen(ev->text, sizeof(ev->text));
+		doc_add(&c->result, n && ev->kind == EV_ERROR && ev->err ? words : ev->text, n,
+			c->v.utf8, look, ev->mark_off, ev->mark_len);
 		return;
 	}
 	char line[EVENT_LINE_MAX];
@@ -424,6 +488,36 @@ static unsigned panes_shown(struct console *c)
 	return m;
 }
 
+/* The panes with nothing new since the last typed line. */
+static unsigned quiet_panes(const struct console *c)
+{
+	const struct view *v = &c->v;
+	unsigned q = 0;
+	for (int r = 0; r < VIEW_RINGS; r++)
+		if (v->panes[r].appended == c->mark[r])
+			q |= LAYOUT_BIT(r);
+	if ((q & LAYOUT_BIT(LAYOUT_SERVER)) && (q & LAYOUT_BIT(LAYOUT_CLIENT)))
+		q |= LAYOUT_BIT(LAYOUT_TALK);
+	return q;
+}
+
+/* A focused report taller than its pane takes the room of the quiet ones. */
+static void grow_report(struct console *c)
+{
+	struct view *v = &c->v;
+	struct sheet *s = &v->slot[LAYOUT_REPORT];
+	struct layout_rect *r = &v->layout.pane[LAYOUT_REPORT];
+	c->shrunk = 0;
+	if (v->focus != LAYOUT_REPORT || s->type != SHEET_REPORT || !r->h || r->w < 3)
+		return;
+	unsigned quiet = quiet_panes(c);
+	struct layout before = v->layout;
+	layout_grow(&v->layout, LAYOUT_REPORT, doc_sheet_rows(s, r->w - 2) + 2, quiet);
+	for (int p = 0; p < LAYOUT_PANES; p++)
+		if (v->layout.pane[p].h < before.pane[p].h)
+			c->shrunk |= LAYOUT_BIT(p);
+}
+
 void console_relayout(struct console *c)
 {
 	struct view *v = &c->v;
@@ -440,6 +534,7 @@ void console_relayout(struct console *c)
 				break;
 			}
 	layout_compute(&v->layout, COLS, LINES, v->focus, m);
+	grow_report(c);
 	c->dirty = true;
 }
 

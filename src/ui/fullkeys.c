@@ -10,6 +10,7 @@
 #include "ui/console_impl.h"
 #include "ui/frame.h"
 #include "ui/mouse.h"
+#include "ui/prompt.h"
 #include "ui/table.h"
 
 #define ESC 27
@@ -98,6 +99,16 @@ bool full_key(struct console *c, wint_t wc, bool code)
 	struct view *v = &c->v;
 	struct sheet *s = v->full[v->nfull - 1];
 	bool enter = (!code && (wc == '\r' || wc == '\n')) || (code && wc == KEY_ENTER);
+	if (v->commanding) {
+		/* After ':' the keys are the prompt's, until Enter runs the line or Esc drops it. */
+		if (!code && wc == ESC) {
+			v->commanding = false;
+			prompt_clear();
+			console_set_status(c, false, "");
+			return true;
+		}
+		return false;
+	}
 	int key = enter ? KEY_ENTER : (int)wc;
 	if (s->kind->key && s->kind->key(s, c, key, code || enter)) {
 		c->dirty = true;
@@ -114,6 +125,12 @@ bool full_key(struct console *c, wint_t wc, bool code)
 	case ESC:
 	case 'q':
 		console_pop(c);
+		return true;
+	case ':':
+		/* A command from here: `save FILE` writes this view. */
+		v->commanding = true;
+		console_set_status(c, false, ": type a command (save FILE writes this view); Enter "
+				   "runs it, Esc drops it");
 		return true;
 	case '/':
 		v->searching = true;

@@ -171,7 +171,8 @@ static const struct key keys[] = {
 	{ KEY_END, true, follow, NULL, "End", "follow new lines again" },
 	{ KEY_F(2), true, toggle_hex, NULL, "F2", "chunks as hex + ASCII, or as b'...' text" },
 	{ KEY_F(3), true, diagram, NULL, "F3",
-	  "the client and the server as a sequence diagram: each chunk sent an arrow" },
+	  "the client and the server as a sequence diagram: each chunk sent an arrow (the Tap "
+	  "pane focused: the tapped connection's)" },
 	{ KEY_F(4), true, messages, NULL, "F4", "the messages so far: echoes, errors, results" },
 	{ KEY_F(5), true, zoom, NULL, "F5",
 	  "zoom the focused pane to the whole screen and back; there Up/Down select a line, "
@@ -180,6 +181,8 @@ static const struct key keys[] = {
 	{ 0, false, NULL, NULL, "s S f", "in a zoomed table: sort by the next column, the other "
 	  "way; filter the sockets as you type (Left, Right: scroll the columns)" },
 	{ 0, false, NULL, NULL, "Esc q", "in a full-screen view: close it" },
+	{ 0, false, NULL, NULL, ":", "in a full-screen view: type a command at the prompt "
+	  "(save FILE writes that view; Esc drops the line)" },
 	{ 0, false, NULL, NULL, "mouse", "click focuses a pane (and selects a table's row), the "
 	  "wheel scrolls (--no-mouse: off)" },
 	{ CTRL('l'), false, redraw, NULL, "Ctrl-L", "redraw the screen" },

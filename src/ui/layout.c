@@ -95,6 +95,32 @@ void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus
 	stack(l, shown, focus, 0, 0, area, cols);
 }
 
+void layout_grow(struct layout *l, enum layout_pane p, int want, unsigned quiet)
+{
+	struct layout_rect *g = &l->pane[p];
+	if (l->too_small || !(l->shown & LAYOUT_BIT(p)) || want <= g->h)
+		return;
+	int need = want - g->h;
+	for (int q = 0; q < LAYOUT_PANES && need > 0; q++) {
+		struct layout_rect *o = &l->pane[q];
+		if (q == (int)p || !(l->shown & LAYOUT_BIT(q)) || !(quiet & LAYOUT_BIT(q)) ||
+		    o->x != g->x)
+			continue;
+		int give = o->h - 3 < need ? o->h - 3 : need;
+		if (give <= 0)
+			continue;
+		o->h -= give;
+		g->h += give;
+		need -= give;
+	}
+	int y = l->area.y;
+	for (int q = 0; q < LAYOUT_PANES; q++)
+		if ((l->shown & LAYOUT_BIT(q)) && l->pane[q].x == g->x) {
+			l->pane[q].y = y;
+			y += l->pane[q].h;
+		}
+}
+
 size_t layout_too_small_text(const struct layout *l, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "terminal too small (%dx%d, need %dx%d)", l->cols, l->rows,

@@ -48,6 +48,11 @@ bool layout_talk(int cols, int rows);
  * column and Pair/Tap/Report the right, a column with nothing in it giving its room away. */
 void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus,
 		    unsigned shown);
+/* After layout_compute: give pane P up to WANT rows (its box, borders included) from the
+ * panes of QUIET (LAYOUT_BIT each) that share its column, each keeping three rows (a border,
+ * a line, a border); the column is stacked again. A tall report gets the room of panes with
+ * nothing new. */
+void layout_grow(struct layout *l, enum layout_pane p, int want, unsigned quiet);
 /* "terminal too small (WxH, need 60x16)"; returns the length. */
 size_t layout_too_small_text(const struct layout *l, char *buf, size_t len);
 const char *layout_pane_name(enum layout_pane p);

@@ -6,13 +6,24 @@
 #include <string.h>
 
 #include "ui/doc.h"
+#include "ui/palette.h"
 #include "ui/text.h"
 
 #define PAINT_RAW_MAX 512
 
 static attr_t looks[LOOK__COUNT];
 
-void paint_init(bool color)
+/* SLOT's colour as colour pair N (1 up) over ATTR; ATTR alone when the palette has none. */
+static attr_t colored(enum palette_kind k, enum palette_slot slot, short n, attr_t attr)
+{
+	short fg = palette_color(k, slot);
+	if (fg < 0)
+		return attr;
+	init_pair(n, fg, -1);
+	return COLOR_PAIR(n) | attr;
+}
+
+void paint_init(enum palette_kind k)
 {
 	/* Monochrome keeps every distinction the colours make: arrows tell the direction,
 	 * bold marks errors, reverse marks focus and emphasis, underline a search hit. */
@@ -28,20 +39,19 @@ void paint_init(bool color)
 	looks[LOOK_HEADING] = A_BOLD;
 	looks[LOOK_FOUND] = A_UNDERLINE | A_BOLD;
 	looks[LOOK_SELECT] = A_REVERSE;
-	if (!color)
+	if (k == PALETTE_MONO)
 		return;
-	init_pair(1, COLOR_GREEN, -1);
-	init_pair(2, COLOR_CYAN, -1);
-	init_pair(3, COLOR_RED, -1);
-	init_pair(4, COLOR_YELLOW, -1);
-	init_pair(5, COLOR_MAGENTA, -1);
-	looks[LOOK_RECV] = COLOR_PAIR(1);
-	looks[LOOK_SEND] = COLOR_PAIR(2);
-	looks[LOOK_ERROR] = COLOR_PAIR(3) | A_BOLD;
-	looks[LOOK_SKIP] = COLOR_PAIR(4) | A_BOLD;
-	looks[LOOK_WARN] = COLOR_PAIR(4) | A_BOLD;
-	looks[LOOK_BAR] = COLOR_PAIR(5);
-	looks[LOOK_FOUND] = COLOR_PAIR(4) | A_REVERSE | A_BOLD;
+	looks[LOOK_RECV] = colored(k, PAL_RECV, 1, A_NORMAL);
+	looks[LOOK_SEND] = colored(k, PAL_SEND, 2, A_NORMAL);
+	looks[LOOK_ERROR] = colored(k, PAL_ERROR, 3, A_BOLD);
+	looks[LOOK_WARN] = colored(k, PAL_WARN, 4, A_BOLD);
+	looks[LOOK_SKIP] = looks[LOOK_WARN];
+	looks[LOOK_FOUND] = looks[LOOK_WARN] | A_REVERSE;
+	looks[LOOK_BAR] = colored(k, PAL_BAR, 5, A_NORMAL);
+	looks[LOOK_QUIET] = colored(k, PAL_QUIET, 6, A_DIM);
+	if (looks[LOOK_QUIET] != A_DIM)
+		looks[LOOK_QUIET] &= ~A_DIM;   /* the grey says it; dim grey is too faint */
+	looks[LOOK_HEADING] = colored(k, PAL_HEADING, 7, A_BOLD);
 }
 
 attr_t paint_look(enum look l)

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ui/palette.h"
+
 enum look {
 	LOOK_PLAIN,
 	LOOK_RECV,
@@ -23,8 +25,8 @@ enum look {
 	LOOK__COUNT
 };
 
-/* Set the looks for colour or monochrome (after start_color when COLOR). */
-void paint_init(bool color);
+/* Set the looks for palette K (palette.h; after start_color unless PALETTE_MONO). */
+void paint_init(enum palette_kind k);
 attr_t paint_look(enum look l);
 
 /* A span of a line to emphasize (bytes). */

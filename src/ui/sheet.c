@@ -44,4 +44,9 @@ void sheet_free(struct sheet *s)
 		free(s->table);
 		s->table = NULL;
 	}
+	if (s->own) {
+		pane_free(s->own);
+		free(s->own);
+		s->own = NULL;
+	}
 }

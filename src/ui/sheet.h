@@ -69,6 +69,10 @@ struct sheet {
 	char action[16];          /* TABLE: Enter runs "ACTION CELL" on column ACTION_COL */
 	int action_col;
 	const char *find;         /* what the last search looked for (highlighted) */
+	/* `log ID`: the session it shows, and its own ring (owned; fed as the session goes on).
+	 * SEQ of a tap: the session and connection drawn. 0: any. */
+	uint32_t session, conn;
+	struct pane *own;
 };
 
 extern const struct sheet_kind *const sheet_kinds[SHEET__COUNT];
@@ -81,6 +85,8 @@ void sheet_free(struct sheet *s);
 void doc_sheet_draw(struct sheet *s, struct view *v, struct layout_rect r);
 void doc_sheet_scroll(struct sheet *s, long n);
 bool doc_sheet_find(struct sheet *s, const struct view *v, const char *needle, int dir);
+/* Rows the whole doc takes at COLS columns, wrapped as drawn. */
+int doc_sheet_rows(const struct sheet *s, int cols);
 /* Show line I at the top (as far as the end allows), selected. */
 void doc_sheet_goto(struct sheet *s, long i);
 

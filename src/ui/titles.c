@@ -142,6 +142,7 @@ static void refresh_server(struct titles *t, const struct app *a, struct view *v
 			  t->srv_path, state, more, n, n == 1 ? "" : "s", brief);
 		title_set(t->srv_brief, "Server %s %s, %" PRIu32 " client%s", t->srv_path, state, n,
 			  n == 1 ? "" : "s");
+		title_set(v->title_tiny[LAYOUT_SERVER], "%s", t->srv_brief);
 	} else {
 		title_set(v->title[LAYOUT_SERVER], "Server: %s", state);
 		title_set(t->srv_brief, "Server: %s", state);
@@ -167,6 +168,7 @@ static const char *refresh_client(struct titles *t, const struct app *a, struct 
 		title_set(v->title_short[LAYOUT_CLIENT], "Client %s %s, %s", t->cli_path, state,
 			  brief);
 		title_set(t->cli_brief, "Client %s %s, %s", t->cli_path, state, brief);
+		title_set(v->title_tiny[LAYOUT_CLIENT], "Client %s %s", t->cli_path, state);
 	} else {
 		title_set(v->title[LAYOUT_CLIENT], "Client: %s", state);
 		title_set(t->cli_brief, "Client: %s", state);
@@ -179,6 +181,7 @@ bool titles_refresh(struct titles *t, const struct app *a, struct view *v)
 	char old[LAYOUT_PANES][VIEW_TITLE_MAX];
 	memcpy(old, v->title, sizeof(old));
 	memset(v->title_short, 0, sizeof(v->title_short));
+	memset(v->title_tiny, 0, sizeof(v->title_tiny));
 	struct server_conn_info oldc[VIEW_CONNS_MAX];
 	size_t oldn = v->nconns;
 	memcpy(oldc, v->conns, sizeof(oldc));

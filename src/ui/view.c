@@ -23,7 +23,7 @@ void view_init(struct view *v, bool color, bool utf8)
 		use_default_colors();
 		v->color_started = true;
 	}
-	paint_init(v->color);
+	paint_init(palette_choose(v->color, has_colors(), COLORS));
 }
 
 void view_bytes(uint64_t n, char *buf, size_t len)
@@ -270,9 +270,12 @@ static void paint_pane(struct view *v, enum layout_pane p)
 	struct sheet *s = &v->slot[p];
 	if (r.h < 3 || r.w < 4)
 		return;
+	/* The longest title that fits: with every figure, the brief ones, none. */
 	const char *title = v->title[p];
 	if ((int)strlen(title) + 2 > r.w - 4 && v->title_short[p][0])
 		title = v->title_short[p];
+	if ((int)strlen(title) + 2 > r.w - 4 && v->title_tiny[p][0])
+		title = v->title_tiny[p];
 	paint_box(r, v->focus == p, title, v->utf8);
 	int top = r.y + 1, x = r.x + 1, h = r.h - 2, w = r.w - 2;
 	int used = paint_head(v, p, top, x, h, w);

@@ -50,11 +50,13 @@ struct view {
 	bool utf8;                /* the locale is UTF-8: arrows, blocks and typed UTF-8 show */
 	bool searching;           /* '/' was typed in a full-screen sheet: the line edits FIND */
 	bool filtering;           /* ... or 'f' in the sockets table: it edits the filter */
+	bool commanding;          /* ':' in a full-screen sheet: keys go to the prompt */
 	char search[64];
 	char found[64];           /* the last search, for n and N and the highlight */
 	uint64_t base_ns;         /* times are shown since this moment */
 	char title[LAYOUT_PANES][VIEW_TITLE_MAX];
 	char title_short[LAYOUT_PANES][VIEW_TITLE_MAX];   /* when the long one does not fit */
+	char title_tiny[LAYOUT_PANES][VIEW_TITLE_MAX];    /* when neither fits: no figures */
 	char status[VIEW_STATUS_MAX];
 	bool status_error;
 	uint64_t dropped;         /* events the bus dropped, all panes */

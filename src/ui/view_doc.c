@@ -32,6 +32,14 @@ static int rows_of(const struct doc_line *l, int cols)
 	return text_wrap_rows(l->text, l->len, cols, l->indent);
 }
 
+int doc_sheet_rows(const struct sheet *s, int cols)
+{
+	int rows = 0;
+	for (size_t i = 0; i < s->doc.n; i++)
+		rows += rows_of(&s->doc.line[i], cols);
+	return rows;
+}
+
 /* The first line that can be at the top with the rest of the doc still filling H rows. */
 static long top_max(const struct sheet *s, int h, int cols)
 {

@@ -1,6 +1,7 @@
 /* view_seq: the sequence kind: the client and the server as two lifelines (core/seqdiag.h),
  * each chunk sent an arrow labelled with its size and bytes, each chunk received and each
- * step a note on its side, in time order; laid out again when the width or the events change. */
+ * step a note on its side, in time order; laid out again when the width or the events change.
+ * A tap's connection the same way: each chunk it passed on an arrow from its sender. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -16,10 +17,30 @@
 /* The newest events a diagram shows: a flood would make it a wall. */
 #define SEQ_EVENTS_MAX 400
 
+/* A tap's line as one item: a chunk it passed on is an arrow from the side that sent it (the
+ * client on the left), anything else a note on the side it is about. */
+static int tap_item(struct seqdiag *d, const struct event *ev)
+{
+	char label[EVENT_LINE_MAX], repr[BYTES_REPR_SIZE_EV];
+	enum seq_side side = ev->dir == DIR_S2C ? SEQ_RIGHT : SEQ_LEFT;
+	if (ev->kind == EV_RECV && ev->dir != DIR_NONE) {
+		bytes_repr(ev->preview, ev->preview_len, repr, sizeof(repr));
+		snprintf(label, sizeof(label), "%" PRIu64 " B %s%s", ev->nbytes, repr,
+			 ev->preview_len < ev->nbytes ? "..." : "");
+		return seqdiag_add(d, SEQ_ARROW, side, ev->time_ns, label);
+	}
+	char words[EVENT_LINE_MAX];
+	size_t n = event_format(ev, 0, words, sizeof(words));
+	bytes_escape(words, n, 0, label, sizeof(label));
+	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, label);
+}
+
 /* An event as one item: a chunk sent is an arrow, anything else a note on its side. */
 static int item(struct seqdiag *d, const struct event *ev)
 {
 	char label[EVENT_LINE_MAX], repr[BYTES_REPR_SIZE_EV];
+	if (ev->source == SRC_TAP)
+		return tap_item(d, ev);
 	enum seq_side side = ev->source == SRC_CLIENT ? SEQ_LEFT : SEQ_RIGHT;
 	if (ev->kind == EV_SEND || ev->kind == EV_RECV) {
 		bytes_repr(ev->preview, ev->preview_len, repr, sizeof(repr));
@@ -56,7 +77,11 @@ static void build(struct sheet *s, int width)
 		return;
 	for (size_t back = n > SEQ_EVENTS_MAX ? SEQ_EVENTS_MAX : n; back-- > 0;) {
 		const struct pane_line *pl = log_line_at(s, back);
-		if (!pl->skipped && item(&d, &pl->ev) < 0)
+		/* A tap's diagram: the lines of its one connection. */
+		if (pl->skipped || (s->session && pl->ev.session != s->session) ||
+		    (s->conn && pl->ev.conn != s->conn))
+			continue;
+		if (item(&d, &pl->ev) < 0)
 			break;
 	}
 	seqdiag_render(&d, width, add_line, &s->doc);
@@ -66,7 +91,7 @@ static void build(struct sheet *s, int width)
 
 static void seq_draw(struct sheet *s, struct view *v, struct layout_rect r)
 {
-	uint64_t appended = s->ring[0]->appended + s->ring[1]->appended;
+	uint64_t appended = s->ring[0]->appended + (s->ring[1] ? s->ring[1]->appended : 0);
 	if (appended != s->pos.seen || r.w != s->width) {
 		bool at_end = s->pos.follow;
 		s->pos.seen = appended;

@@ -1,5 +1,6 @@
 /* test_layout: pane geometry: two columns when wide, stacked when narrow, the Conversation pane
- * when small, hidden panes giving their room away, too small below 60x16. */
+ * when small, hidden panes giving their room away, a tall report growing into quiet panes,
+ * too small below 60x16. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -163,6 +164,46 @@ static void test_too_small(void **state)
 	assert_false(l.too_small);
 }
 
+/* A tall focused report at 80x24 takes the quiet Conversation's rows down to three; a pane
+ * with news keeps its share; the panes still tile the screen. */
+static void test_report_grows_into_quiet_panes(void **state)
+{
+	unsigned m = LAYOUT_BIT(LAYOUT_TALK) | LAYOUT_BIT(LAYOUT_REPORT);
+	struct layout l;
+	layout_compute(&l, 80, 24, LAYOUT_REPORT, m);
+	int before = l.pane[LAYOUT_REPORT].h;
+	layout_grow(&l, LAYOUT_REPORT, 22, 0);   /* nothing quiet: nothing moves */
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, before);
+	layout_grow(&l, LAYOUT_REPORT, 22, LAYOUT_BIT(LAYOUT_TALK));
+	assert_int_equal(l.pane[LAYOUT_TALK].h, 3);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 19);
+	assert_int_equal(l.pane[LAYOUT_REPORT].y, 0);
+	assert_int_equal(l.pane[LAYOUT_TALK].y, 19);
+	assert_tiles(&l);
+	/* It takes only what it wants. */
+	layout_compute(&l, 80, 24, LAYOUT_REPORT, m);
+	layout_grow(&l, LAYOUT_REPORT, before + 2, LAYOUT_BIT(LAYOUT_TALK));
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, before + 2);
+	assert_tiles(&l);
+	/* Three panes: the quiet Pair gives, the Conversation with news keeps its rows. */
+	m |= LAYOUT_BIT(LAYOUT_PAIR);
+	layout_compute(&l, 80, 30, LAYOUT_REPORT, m);
+	int talk = l.pane[LAYOUT_TALK].h;
+	layout_grow(&l, LAYOUT_REPORT, 28, LAYOUT_BIT(LAYOUT_PAIR));
+	assert_int_equal(l.pane[LAYOUT_TALK].h, talk);
+	assert_int_equal(l.pane[LAYOUT_PAIR].h, 3);
+	assert_tiles(&l);
+	/* Two columns: only the report's column gives. */
+	layout_compute(&l, 200, 60, LAYOUT_REPORT,
+		       LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_PAIR) | LAYOUT_BIT(LAYOUT_REPORT));
+	int server = l.pane[LAYOUT_SERVER].h;
+	layout_grow(&l, LAYOUT_REPORT, 57, LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_PAIR));
+	assert_int_equal(l.pane[LAYOUT_SERVER].h, server);
+	assert_int_equal(l.pane[LAYOUT_PAIR].h, 3);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 55);
+	assert_tiles(&l);
+}
+
 static void test_names(void **state)
 {
 	assert_string_equal(layout_pane_name(LAYOUT_SERVER), "Server");
@@ -181,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_small_is_one_conversation),
 		cmocka_unit_test(test_minimum_fits),
 		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_report_grows_into_quiet_panes),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

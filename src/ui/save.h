@@ -1,0 +1,19 @@
+/* save: the console's `save` (the focused view as text, a session's events as JSON lines) and
+ * the session lines `log ID` shows. Main thread only. */
+#ifndef UDSCOPE_UI_SAVE_H
+#define UDSCOPE_UI_SAVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct console;
+struct event;
+struct view;
+
+/* Set the app's save hook (app_front) to the console's. */
+void save_hooks(struct console *c);
+/* Every line of session ID the panes' rings hold, oldest first: *OUT (allocated, the caller
+ * frees it; NULL on ENOMEM) points into the rings. Returns how many. */
+size_t save_session_events(const struct view *v, uint32_t id, const struct event ***out);
+
+#endif
