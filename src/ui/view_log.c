@@ -101,9 +101,12 @@ static size_t head(const struct view *v, const struct event *ev, bool label, cha
 	else
 		n = 0;   /* the pair's pids are in its title: its columns are narrow */
 	hl += n < 0 ? 0 : (size_t)n;
-	const char *arrow = ev->kind == EV_RECV ? (v->utf8 ? "\u2190 " : "<- ")
-			    : ev->kind == EV_SEND ? (v->utf8 ? "\u2192 " : "-> ")
-			    : (v->utf8 ? "  " : "   ");
+	/* A tap's chunk points the way it went (client on the left, as in its diagram). */
+	bool chunk = ev->kind == EV_RECV || ev->kind == EV_SEND;
+	bool left = chunk && ev->dir != DIR_NONE ? ev->dir == DIR_S2C : ev->kind == EV_RECV;
+	const char *arrow = !chunk ? (v->utf8 ? "  " : "   ")
+			    : left ? (v->utf8 ? "\u2190 " : "<- ")
+				   : (v->utf8 ? "\u2192 " : "-> ");
 	n = snprintf(out + hl, len - hl, "%s", arrow);
 	hl += n < 0 ? 0 : (size_t)n;
 	return hl < len ? hl : len - 1;

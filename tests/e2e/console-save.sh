@@ -158,6 +158,8 @@ type_line "client ./front"
 wait_for "connection closed (client->server 41 bytes"
 i=0
 while ! screen | grep -qF "[Tap]" && [ $i -lt 6 ]; do keys Tab; sleep 0.2; i=$((i + 1)); done
+screen | grep -qF "→ client->server 41 bytes" && screen | grep -qF "← server->client "
+ok $? "80x24: the Tap pane's arrows point the way each chunk went"
 keys F3
 wait_for "Sequence: tap #"
 ok $? "80x24: F3 on the Tap pane opens the tap's sequence diagram"
