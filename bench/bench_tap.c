@@ -1,5 +1,7 @@
 /* bench_tap: one-way throughput through udscope's tap against a direct connection, socat and
- * socat -v in the middle. */
+ * socat -v in the middle.
+ * Knobs: BENCH_ONLY (middles by number, "1,2"; direct always runs), BENCH_MB (MiB sent, 512).
+ * Each process is named for perf report --comm: mid-console, mid-batch, mid-socat, sink. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -157,6 +160,12 @@ static pid_t spawn(enum middle m, const char *listen, const char *target, int *r
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(p[0]);
+		static const char *const comm[NMIDDLES] = {
+			[DIRECT] = "sink",         [TAP_CONSOLE] = "mid-console",
+			[TAP_BATCH] = "mid-batch", [SOCAT] = "mid-socat",
+			[SOCAT_V] = "mid-socat-v",
+		};
+		prctl(PR_SET_NAME, comm[m]);
 		if (m == TAP_CONSOLE || m == TAP_BATCH)
 			tap_process(listen, target, m == TAP_BATCH, p[1]);
 		else if (m == SOCAT || m == SOCAT_V)
@@ -184,9 +193,16 @@ static int connect_retry(const char *path)
 	exit(1);
 }
 
+static double cpu_of(const struct rusage *ru)
+{
+	return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+	       (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+}
+
 /* Send TOTAL bytes through middle M to the sink; MB/s until the sink's count came back.
- * *RSS: the middle's peak resident KiB. */
-static double run(enum middle m, size_t total, long *rss)
+ * *RSS: the middle's peak resident KiB; *CPU: the middle's CPU seconds (user + system) per
+ * GiB sent, and *ALL: every process's (sender, middle, sink) per GiB. */
+static double run(enum middle m, size_t total, long *rss, double *cpu, double *all)
 {
 	char target[128], listen[128];
 	snprintf(target, sizeof(target), "%s/sink", tmp);
@@ -204,6 +220,8 @@ static double run(enum middle m, size_t total, long *rss)
 			exit(1);
 	}
 	int fd = connect_retry(m == DIRECT ? target : listen);
+	struct rusage self0, self1, ru;
+	getrusage(RUSAGE_SELF, &self0);
 	static char buf[CHUNK];
 	memset(buf, 'x', sizeof(buf));
 	double t0 = seconds();
@@ -219,16 +237,22 @@ static double run(enum middle m, size_t total, long *rss)
 		fprintf(stderr, "bench_tap: %s: the sink counted %llu of %zu bytes\n",
 			middle_names[m], (unsigned long long)got, total);
 	double dt = seconds() - t0;
+	getrusage(RUSAGE_SELF, &self1);
 	close(fd);
 	*rss = 0;
+	double gib = (double)total / (double)(1u << 30);
+	*cpu = 0;
+	*all = cpu_of(&self1) - cpu_of(&self0);
 	if (mp) {
 		kill(mp, SIGTERM);
-		struct rusage ru;
 		wait4(mp, NULL, 0, &ru);
 		*rss = ru.ru_maxrss;
+		*cpu = cpu_of(&ru) / gib;
+		*all += cpu_of(&ru);
 		close(mr);
 	}
-	waitpid(sp, NULL, 0);
+	wait4(sp, NULL, 0, &ru);
+	*all = (*all + cpu_of(&ru)) / gib;
 	close(sr);
 	return (double)total / dt / 1e6;
 }
@@ -237,6 +261,26 @@ static int by_value(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* Whether middle M runs (BENCH_ONLY: a list of middle numbers; direct always runs). */
+static bool chosen(int m, bool socat)
+{
+	const char *only = getenv("BENCH_ONLY");
+	if (!socat && (m == SOCAT || m == SOCAT_V))
+		return false;
+	if (m == DIRECT || !only || !*only)
+		return true;
+	for (const char *p = only; *p; p++)
+		if (*p - '0' == m)
+			return true;
+	return false;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), by_value);
+	return v[n / 2];
 }
 
 int main(int argc, char **argv)
@@ -248,33 +292,37 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmp))
 		return 1;
 	bool socat = system("command -v socat >/dev/null 2>&1") == 0;
-	const size_t total = (size_t)512 << 20;
-	double mbs[NMIDDLES][MAX_ROUNDS];
+	const char *mb = getenv("BENCH_MB");
+	const size_t total = (size_t)(mb && atoi(mb) > 0 ? atoi(mb) : 512) << 20;
+	/* Per round and middle: MB/s, its ratio to that round's direct, CPU per GiB. */
+	static double mbs[NMIDDLES][MAX_ROUNDS], ratio[NMIDDLES][MAX_ROUNDS];
+	static double cpu[NMIDDLES][MAX_ROUNDS], all[NMIDDLES][MAX_ROUNDS];
 	long rss[NMIDDLES] = { 0 };
 	for (int r = 0; r < rounds; r++)
 		for (int m = 0; m < NMIDDLES; m++)
-			if (socat || (m != SOCAT && m != SOCAT_V))
+			if (chosen(m, socat)) {
 				mbs[m][r] = run((enum middle)m, m == SOCAT_V ? total / 32 : total,
-						&rss[m]);
+						&rss[m], &cpu[m][r], &all[m][r]);
+				ratio[m][r] = mbs[m][r] / mbs[DIRECT][r];
+			}
 	printf("\ntap bench: %d rounds, %d KiB chunks one way, middles alternated, medians\n",
 	       rounds, CHUNK / 1024);
-	printf("%-26s %10s %10s %10s %10s\n", "through", "MB/s", "vs direct", "vs socat",
-	       "peak RSS");
+	printf("%-24s %8s %9s %9s %9s %10s %9s %9s\n", "through", "MB/s", "vs direct", "per round",
+	       "vs socat", "peak RSS", "mid CPU", "all CPU");
 	double med[NMIDDLES];
+	for (int m = 0; m < NMIDDLES; m++)
+		med[m] = chosen(m, socat) ? median(mbs[m], rounds) : 0;
 	for (int m = 0; m < NMIDDLES; m++) {
-		qsort(mbs[m], (size_t)rounds, sizeof(double), by_value);
-		med[m] = mbs[m][rounds / 2];
-	}
-	for (int m = 0; m < NMIDDLES; m++) {
-		if (!socat && (m == SOCAT || m == SOCAT_V))
+		if (!chosen(m, socat))
 			continue;
 		char vs[16] = "-";
-		if (socat)
+		if (socat && med[SOCAT] > 0)
 			snprintf(vs, sizeof(vs), "%.2fx", med[m] / med[SOCAT]);
-		printf("%-26s %10.1f %9.2fx %10s %6ld KiB\n", middle_names[m], med[m],
-		       med[m] / med[DIRECT], vs, rss[m]);
+		printf("%-24s %8.1f %8.2fx %8.2fx %9s %6ld KiB %5.2f s/G %5.2f s/G\n",
+		       middle_names[m], med[m], med[m] / med[DIRECT], median(ratio[m], rounds), vs,
+		       rss[m], median(cpu[m], rounds), median(all[m], rounds));
 	}
-	if (socat)
+	if (socat && med[SOCAT_V] > 0)
 		printf("tap (console) vs socat -v: %.1fx\n", med[TAP_CONSOLE] / med[SOCAT_V]);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
