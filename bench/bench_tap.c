@@ -25,19 +25,23 @@
 #include "core/sysio.h"
 #include "core/tap.h"
 
-enum middle { DIRECT, TAP_CONSOLE, TAP_BATCH, SOCAT, SOCAT_V, NMIDDLES };
+enum middle { DIRECT, TAP_CONSOLE, TAP_BATCH, SOCAT, SOCAT_V, RELAY_COPY, RELAY_SPLICE, NMIDDLES };
 static const char *const middle_names[NMIDDLES] = {
 	[DIRECT] = "direct (no middle)",
 	[TAP_CONSOLE] = "udscope tap (console)",
 	[TAP_BATCH] = "udscope tap (batch)",
 	[SOCAT] = "socat",
 	[SOCAT_V] = "socat -v",
+	[RELAY_COPY] = "bare relay: read/write",
+	[RELAY_SPLICE] = "bare relay: splice",
 };
 
 #define CHUNK 65536
 #define MAX_ROUNDS 32
 
 static char tmp[64];
+
+static int connect_retry(const char *path);
 
 static double seconds(void)
 {
@@ -138,6 +142,50 @@ static void tap_process(const char *listen, const char *target, bool batch, int 
 	_exit(0);
 }
 
+/* Move what comes from FROM to TO until EOF: read and write through one CHUNK buffer, or
+ * splice through a pipe (no copy out of the kernel; drops SCM_RIGHTS, see doc/bench.md). */
+static int relay_way(int from, int to, bool use_splice)
+{
+	static char buf[CHUNK];
+	int p[2];
+	if (use_splice && pipe(p) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = use_splice ? splice(from, NULL, p[1], NULL, CHUNK, SPLICE_F_MOVE)
+				       : read(from, buf, sizeof(buf));
+		if (n <= 0)
+			return (int)n;
+		if (!use_splice && sysio_send_all(to, buf, (size_t)n) < 0)
+			return -1;
+		while (use_splice && n > 0) {
+			ssize_t w = splice(p[0], NULL, to, NULL, (size_t)n, SPLICE_F_MOVE);
+			if (w <= 0)
+				return -1;
+			n -= w;
+		}
+	}
+}
+
+/* The smallest relay there is, as a floor for the tap's cost: one client, one way, no events,
+ * no fds, no credentials; then the sink's 8-byte answer back. */
+static void relay_process(const char *at, const char *target, bool use_splice, int ready)
+{
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sun = sun_of(at);
+	if (bind(l, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(l, 4) < 0 ||
+	    write(ready, "r", 1) != 1)
+		_exit(1);
+	int c = accept(l, NULL, NULL);
+	int u = connect_retry(target);
+	uint64_t count;
+	if (relay_way(c, u, use_splice) < 0 || shutdown(u, SHUT_WR) < 0 ||
+	    sysio_all(read, u, &count, sizeof(count)) < 0 ||
+	    sysio_send_all(c, &count, sizeof(count)) < 0)
+		_exit(1);
+	pause();   /* until the SIGTERM after the run, as the other middles */
+	_exit(0);
+}
+
 static void socat_process(const char *listen, const char *target, bool verbose)
 {
 	char l[160], t[160];
@@ -163,13 +211,16 @@ static pid_t spawn(enum middle m, const char *listen, const char *target, int *r
 		static const char *const comm[NMIDDLES] = {
 			[DIRECT] = "sink",         [TAP_CONSOLE] = "mid-console",
 			[TAP_BATCH] = "mid-batch", [SOCAT] = "mid-socat",
-			[SOCAT_V] = "mid-socat-v",
+			[SOCAT_V] = "mid-socat-v", [RELAY_COPY] = "mid-copy",
+			[RELAY_SPLICE] = "mid-splice",
 		};
 		prctl(PR_SET_NAME, comm[m]);
 		if (m == TAP_CONSOLE || m == TAP_BATCH)
 			tap_process(listen, target, m == TAP_BATCH, p[1]);
 		else if (m == SOCAT || m == SOCAT_V)
 			socat_process(listen, target, m == SOCAT_V);
+		else if (m == RELAY_COPY || m == RELAY_SPLICE)
+			relay_process(listen, target, m == RELAY_SPLICE, p[1]);
 		else
 			sink(target, p[1]);
 		_exit(1);
