@@ -379,9 +379,8 @@ int main(int argc, char **argv)
 				snprintf(mid, sizeof(mid), "%.2f s/G", median(cpu[m], rounds));
 			snprintf(every, sizeof(every), "%.2f s/G", median(all[m], rounds));
 		}
-		printf("%-24s %8.1f %8.2fx %8.2fx %9s %6ld KiB %9s %9s\n", middle_names[m],
-		       med[m], med[m] / med[DIRECT], median(ratio[m], rounds), vs, rss[m], mid,
-		       every);
+		printf("%-24s %8.1f %8.2fx %8.2fx %9s %6ld KiB %9s %9s\n", middle_names[m], med[m],
+		       med[m] / med[DIRECT], median(ratio[m], rounds), vs, rss[m], mid, every);
 	}
 	if (socat && med[SOCAT_V] > 0)
 		printf("tap (console) vs socat -v: %.1fx\n", med[TAP_CONSOLE] / med[SOCAT_V]);
