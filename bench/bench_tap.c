@@ -1,5 +1,9 @@
 /* bench_tap: one-way throughput through udscope's tap against a direct connection, socat and
- * socat -v in the middle. */
+ * socat -v in the middle.
+ * Knobs: BENCH_ONLY (middles by number, "1,2"; direct always runs), BENCH_MB (MiB sent, 512).
+ * Each process is named for perf report --comm: mid-console, mid-batch, mid-socat, mid-copy,
+ * mid-splice, sink. CPU: the middle's user + system seconds per GiB (from wait4), and all
+ * three processes' together. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -22,19 +27,23 @@
 #include "core/sysio.h"
 #include "core/tap.h"
 
-enum middle { DIRECT, TAP_CONSOLE, TAP_BATCH, SOCAT, SOCAT_V, NMIDDLES };
+enum middle { DIRECT, TAP_CONSOLE, TAP_BATCH, SOCAT, SOCAT_V, RELAY_COPY, RELAY_SPLICE, NMIDDLES };
 static const char *const middle_names[NMIDDLES] = {
 	[DIRECT] = "direct (no middle)",
 	[TAP_CONSOLE] = "udscope tap (console)",
 	[TAP_BATCH] = "udscope tap (batch)",
 	[SOCAT] = "socat",
 	[SOCAT_V] = "socat -v",
+	[RELAY_COPY] = "bare relay: read/write",
+	[RELAY_SPLICE] = "bare relay: splice",
 };
 
 #define CHUNK 65536
 #define MAX_ROUNDS 32
 
 static char tmp[64];
+
+static int connect_retry(const char *path);
 
 static double seconds(void)
 {
@@ -135,6 +144,50 @@ static void tap_process(const char *listen, const char *target, bool batch, int 
 	_exit(0);
 }
 
+/* Move what comes from FROM to TO until EOF: read and write through one CHUNK buffer, or
+ * splice through a pipe (no copy out of the kernel; drops SCM_RIGHTS, see doc/bench.md). */
+static int relay_way(int from, int to, bool use_splice)
+{
+	static char buf[CHUNK];
+	int p[2];
+	if (use_splice && pipe(p) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = use_splice ? splice(from, NULL, p[1], NULL, CHUNK, SPLICE_F_MOVE)
+				       : read(from, buf, sizeof(buf));
+		if (n <= 0)
+			return (int)n;
+		if (!use_splice && sysio_send_all(to, buf, (size_t)n) < 0)
+			return -1;
+		while (use_splice && n > 0) {
+			ssize_t w = splice(p[0], NULL, to, NULL, (size_t)n, SPLICE_F_MOVE);
+			if (w <= 0)
+				return -1;
+			n -= w;
+		}
+	}
+}
+
+/* The smallest relay there is, as a floor for the tap's cost: one client, one way, no events,
+ * no fds, no credentials; then the sink's 8-byte answer back. */
+static void relay_process(const char *at, const char *target, bool use_splice, int ready)
+{
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sun = sun_of(at);
+	if (bind(l, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(l, 4) < 0 ||
+	    write(ready, "r", 1) != 1)
+		_exit(1);
+	int c = accept(l, NULL, NULL);
+	int u = connect_retry(target);
+	uint64_t count;
+	if (relay_way(c, u, use_splice) < 0 || shutdown(u, SHUT_WR) < 0 ||
+	    sysio_all(read, u, &count, sizeof(count)) < 0 ||
+	    sysio_send_all(c, &count, sizeof(count)) < 0)
+		_exit(1);
+	pause();   /* until the SIGTERM after the run, as the other middles */
+	_exit(0);
+}
+
 static void socat_process(const char *listen, const char *target, bool verbose)
 {
 	char l[160], t[160];
@@ -157,10 +210,19 @@ static pid_t spawn(enum middle m, const char *listen, const char *target, int *r
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(p[0]);
+		static const char *const comm[NMIDDLES] = {
+			[DIRECT] = "sink",         [TAP_CONSOLE] = "mid-console",
+			[TAP_BATCH] = "mid-batch", [SOCAT] = "mid-socat",
+			[SOCAT_V] = "mid-socat-v", [RELAY_COPY] = "mid-copy",
+			[RELAY_SPLICE] = "mid-splice",
+		};
+		prctl(PR_SET_NAME, comm[m]);
 		if (m == TAP_CONSOLE || m == TAP_BATCH)
 			tap_process(listen, target, m == TAP_BATCH, p[1]);
 		else if (m == SOCAT || m == SOCAT_V)
 			socat_process(listen, target, m == SOCAT_V);
+		else if (m == RELAY_COPY || m == RELAY_SPLICE)
+			relay_process(listen, target, m == RELAY_SPLICE, p[1]);
 		else
 			sink(target, p[1]);
 		_exit(1);
@@ -184,9 +246,16 @@ static int connect_retry(const char *path)
 	exit(1);
 }
 
+static double cpu_of(const struct rusage *ru)
+{
+	return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+	       (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+}
+
 /* Send TOTAL bytes through middle M to the sink; MB/s until the sink's count came back.
- * *RSS: the middle's peak resident KiB. */
-static double run(enum middle m, size_t total, long *rss)
+ * *RSS: the middle's peak resident KiB; *CPU: the middle's CPU seconds (user + system) per
+ * GiB sent, and *ALL: every process's (sender, middle, sink) per GiB. */
+static double run(enum middle m, size_t total, long *rss, double *cpu, double *all)
 {
 	char target[128], listen[128];
 	snprintf(target, sizeof(target), "%s/sink", tmp);
@@ -204,6 +273,8 @@ static double run(enum middle m, size_t total, long *rss)
 			exit(1);
 	}
 	int fd = connect_retry(m == DIRECT ? target : listen);
+	struct rusage self0, self1, ru;
+	getrusage(RUSAGE_SELF, &self0);
 	static char buf[CHUNK];
 	memset(buf, 'x', sizeof(buf));
 	double t0 = seconds();
@@ -219,16 +290,22 @@ static double run(enum middle m, size_t total, long *rss)
 		fprintf(stderr, "bench_tap: %s: the sink counted %llu of %zu bytes\n",
 			middle_names[m], (unsigned long long)got, total);
 	double dt = seconds() - t0;
+	getrusage(RUSAGE_SELF, &self1);
 	close(fd);
 	*rss = 0;
+	double gib = (double)total / (double)(1u << 30);
+	*cpu = 0;
+	*all = cpu_of(&self1) - cpu_of(&self0);
 	if (mp) {
 		kill(mp, SIGTERM);
-		struct rusage ru;
 		wait4(mp, NULL, 0, &ru);
 		*rss = ru.ru_maxrss;
+		*cpu = cpu_of(&ru) / gib;
+		*all += cpu_of(&ru);
 		close(mr);
 	}
-	waitpid(sp, NULL, 0);
+	wait4(sp, NULL, 0, &ru);
+	*all = (*all + cpu_of(&ru)) / gib;
 	close(sr);
 	return (double)total / dt / 1e6;
 }
@@ -237,6 +314,26 @@ static int by_value(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* Whether middle M runs (BENCH_ONLY: a list of middle numbers; direct always runs). */
+static bool chosen(int m, bool socat)
+{
+	const char *only = getenv("BENCH_ONLY");
+	if (!socat && (m == SOCAT || m == SOCAT_V))
+		return false;
+	if (m == DIRECT || !only || !*only)
+		return true;
+	for (const char *p = only; *p; p++)
+		if (*p - '0' == m)
+			return true;
+	return false;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), by_value);
+	return v[n / 2];
 }
 
 int main(int argc, char **argv)
@@ -248,33 +345,44 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmp))
 		return 1;
 	bool socat = system("command -v socat >/dev/null 2>&1") == 0;
-	const size_t total = (size_t)512 << 20;
-	double mbs[NMIDDLES][MAX_ROUNDS];
+	const char *mb = getenv("BENCH_MB");
+	const size_t total = (size_t)(mb && atoi(mb) > 0 ? atoi(mb) : 512) << 20;
+	/* Per round and middle: MB/s, its ratio to that round's direct, CPU per GiB. */
+	static double mbs[NMIDDLES][MAX_ROUNDS], ratio[NMIDDLES][MAX_ROUNDS];
+	static double cpu[NMIDDLES][MAX_ROUNDS], all[NMIDDLES][MAX_ROUNDS];
 	long rss[NMIDDLES] = { 0 };
 	for (int r = 0; r < rounds; r++)
 		for (int m = 0; m < NMIDDLES; m++)
-			if (socat || (m != SOCAT && m != SOCAT_V))
+			if (chosen(m, socat)) {
 				mbs[m][r] = run((enum middle)m, m == SOCAT_V ? total / 32 : total,
-						&rss[m]);
+						&rss[m], &cpu[m][r], &all[m][r]);
+				ratio[m][r] = mbs[m][r] / mbs[DIRECT][r];
+			}
 	printf("\ntap bench: %d rounds, %d KiB chunks one way, middles alternated, medians\n",
 	       rounds, CHUNK / 1024);
-	printf("%-26s %10s %10s %10s %10s\n", "through", "MB/s", "vs direct", "vs socat",
-	       "peak RSS");
+	printf("%-24s %8s %9s %9s %9s %10s %9s %9s\n", "through", "MB/s", "vs direct", "per round",
+	       "vs socat", "peak RSS", "mid CPU", "all CPU");
 	double med[NMIDDLES];
+	for (int m = 0; m < NMIDDLES; m++)
+		med[m] = chosen(m, socat) ? median(mbs[m], rounds) : 0;
 	for (int m = 0; m < NMIDDLES; m++) {
-		qsort(mbs[m], (size_t)rounds, sizeof(double), by_value);
-		med[m] = mbs[m][rounds / 2];
-	}
-	for (int m = 0; m < NMIDDLES; m++) {
-		if (!socat && (m == SOCAT || m == SOCAT_V))
+		if (!chosen(m, socat))
 			continue;
 		char vs[16] = "-";
-		if (socat)
+		if (socat && med[SOCAT] > 0)
 			snprintf(vs, sizeof(vs), "%.2fx", med[m] / med[SOCAT]);
-		printf("%-26s %10.1f %9.2fx %10s %6ld KiB\n", middle_names[m], med[m],
-		       med[m] / med[DIRECT], vs, rss[m]);
+		/* Direct has no middle; socat forks a child per client, which does the work
+		 * and is never waited for: its CPU cannot be read here. */
+		char mid[16] = "-", every[16] = "-";
+		if (m != SOCAT && m != SOCAT_V) {
+			if (m != DIRECT)
+				snprintf(mid, sizeof(mid), "%.2f s/G", median(cpu[m], rounds));
+			snprintf(every, sizeof(every), "%.2f s/G", median(all[m], rounds));
+		}
+		printf("%-24s %8.1f %8.2fx %8.2fx %9s %6ld KiB %9s %9s\n", middle_names[m], med[m],
+		       med[m] / med[DIRECT], median(ratio[m], rounds), vs, rss[m], mid, every);
 	}
-	if (socat)
+	if (socat && med[SOCAT_V] > 0)
 		printf("tap (console) vs socat -v: %.1fx\n", med[TAP_CONSOLE] / med[SOCAT_V]);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);

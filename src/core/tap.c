@@ -480,6 +480,14 @@ static void give_up(struct tap *t, size_t i, int err)
 	drop_conn(t, i);
 }
 
+/* Ask for TAP_SNDBUF on FD. A refusal only costs speed (the default stays), so it is not
+ * reported. */
+static void deepen(int fd)
+{
+	int v = TAP_SNDBUF;
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+}
+
 /* Accept one client and connect it through. Returns false when accepting should pause
  * (nothing more waiting, or out of descriptors or memory). */
 static bool accept_one(struct tap *t)
@@ -519,7 +527,10 @@ static bool accept_one(struct tap *t)
 	t->conns[t->nconns++] = c;
 	atomic_fetch_add(&t->stats.clients, 1);
 	say_peer(t, c, CLI);
+	deepen(fd);
 	c->fd[SRV] = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (c->fd[SRV] >= 0)
+		deepen(c->fd[SRV]);
 	int r = c->fd[SRV] < 0 ? -errno : try_connect(t, c->fd[SRV]);
 	if (r == 0)
 		say_peer(t, c, SRV);

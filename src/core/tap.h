@@ -11,8 +11,14 @@
 #include "core/stats.h"
 
 /* Bytes a direction of a connection holds at most: one buffer each way, so a side that stops
- * reading stops the tap reading the other (the kernel's queues carry the backpressure). */
-#define TAP_BUF (64 * 1024)
+ * reading stops the tap reading the other (the kernel's queues carry the backpressure).
+ * 128 KiB: half the syscalls and events of 64 KiB for a fast sender, and still within a core's
+ * L2 cache between the read and the write (256 KiB cost more CPU per byte: doc/bench.md). */
+#define TAP_BUF (128 * 1024)
+/* The send buffer the tap asks for on both of a connection's sockets (the kernel caps it at
+ * net.core.wmem_max): a deeper queue toward each receiver, so the tap waits for room less
+ * often. Kernel memory, bounded per connection; backpressure works as before. */
+#define TAP_SNDBUF (1024 * 1024)
 
 struct capture;
 struct inplace;
