@@ -8,8 +8,8 @@ NAME=match
 echo "1..6"
 N=30
 
-run() { # run PATH TYPE COUNT SESSIONS...: a server, COUNT one-shot clients, then the map
-	# and diagram of each of SESSIONS; the batch's lines in $D/out
+run() { # run PATH TYPE COUNT SESSIONS...: a server, COUNT one-shot clients, the server
+	# stopped, then the map and diagram of each of SESSIONS; the batch's lines in $D/out
 	path=$1 type=$2 count=$3
 	shift 3
 	set -- "$@" END
@@ -19,6 +19,8 @@ run() { # run PATH TYPE COUNT SESSIONS...: a server, COUNT one-shot clients, the
 		set -- "$@" -e "client $path \"message $i\" --type $type"
 		i=$((i + 1))
 	done
+	# Stopped first, so that its last lines (sent when its thread next polls) are all in.
+	set -- "$@" -e "server stop"
 	while [ "$1" != END ]; do
 		set -- "$@" -e "map $1" -e "diagram $1"
 		shift
