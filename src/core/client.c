@@ -156,7 +156,8 @@ static void say_connected(struct client *c, const struct event_sink *now)
 	if (c->opts.type != SOCK_DGRAM && fstat(c->fd, &st) == 0)
 		ev.sock_ino = st.st_ino;
 	if (pc.ok && c->opts.type == SOCK_DGRAM)
-		event_textf(&ev, "connected to %s (datagrams go there; the echo comes back from it)",
+		event_textf(&ev,
+			    "connected to %s (datagrams go there; the echo comes back from it)",
 			    addr);
 	else if (pc.ok)
 		event_textf(&ev, "connected to %s (server pid %ld (%s) uid %lu)", addr,

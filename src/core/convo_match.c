@@ -19,8 +19,8 @@ uint32_t convo_match_find(const struct convo_match *m, uint64_t ino)
 		return 0;
 	/* Newest first: an inode number the kernel gave again belongs to the newer socket. */
 	for (size_t k = 1; k <= m->n; k++) {
-		const struct convo_match_entry *e = &m->v[(m->next + CONVO_MATCH_MAX - k) %
-							   CONVO_MATCH_MAX];
+		const struct convo_match_entry *e =
+			&m->v[(m->next + CONVO_MATCH_MAX - k) % CONVO_MATCH_MAX];
 		if (e->ino == ino)
 			return e->session;
 	}
