@@ -13,7 +13,6 @@
 
 #include "core/capture.h"
 #include "core/client.h"
-#include "core/convo_match.h"
 #include "core/demo.h"
 #include "core/pair.h"
 #include "core/render.h"
@@ -36,7 +35,7 @@ static void direct_emit(void *ctx, struct event *ev)
 		ev->text[wl] = ':';
 		ev->text[wl + 1] = ' ';
 	}
-	convo_observe(&app->convo, ev, convo_match_accept, app);
+	convo_observe(&app->convo, ev);
 	sink_emit(&app->front, ev);
 }
 
@@ -79,7 +78,7 @@ size_t app_pump(struct app *app, int timeout_ms)
 	do {
 		n = bus_drain(app->bus, batch, APP_DRAIN_BATCH);
 		for (size_t i = 0; i < n; i++) {
-			convo_observe(&app->convo, &batch[i], convo_match_accept, app);
+			convo_observe(&app->convo, &batch[i]);
 			sink_emit(&app->front, &batch[i]);
 		}
 		total += n;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/capture.h"
@@ -142,20 +143,28 @@ static int open_socket(struct client *c, const struct uds_addr *bind_to,
 	return -r;
 }
 
+/* The "connected" line; a stream or seqpacket one carries the socket's inode (sock_ino), by
+ * which the front end knows this end when one of its own servers accepts the connection. */
 static void say_connected(struct client *c, const struct event_sink *now)
 {
 	struct peer_cred pc;
+	struct stat st;
 	const char *addr = c->addr.text;
+	struct event ev;
+	event_init(&ev, SRC_CLIENT, EV_INFO);
 	sysio_peer_cred(c->fd, &pc);
+	if (c->opts.type != SOCK_DGRAM && fstat(c->fd, &st) == 0)
+		ev.sock_ino = st.st_ino;
 	if (pc.ok && c->opts.type == SOCK_DGRAM)
-		event_emit_info(now, SRC_CLIENT, 0, "connected to %s (datagrams go there; the "
-				"echo comes back from it)", addr);
+		event_textf(&ev,
+			    "connected to %s (datagrams go there; the echo comes back from it)",
+			    addr);
 	else if (pc.ok)
-		event_emit_info(now, SRC_CLIENT, 0, "connected to %s (server pid %ld (%s) uid %lu)",
-				addr, (long)pc.pid, pc.comm[0] ? pc.comm : "?",
-				(unsigned long)pc.uid);
+		event_textf(&ev, "connected to %s (server pid %ld (%s) uid %lu)", addr,
+			    (long)pc.pid, pc.comm[0] ? pc.comm : "?", (unsigned long)pc.uid);
 	else
-		event_emit_info(now, SRC_CLIENT, 0, "connected to %s", addr);
+		event_textf(&ev, "connected to %s", addr);
+	sink_emit(now, &ev);
 }
 
 static struct client *client_new(const struct uds_addr *addr, const struct client_opts *opts,
@@ -903,13 +912,4 @@ unsigned client_set_chunk(struct client *c, unsigned chunk)
 unsigned client_chunk(const struct client *c)
 {
 	return chunkreq_asked(&c->chunk_req, &c->opts.chunk);
-}
-
-int client_socket_ino(const struct client *c, ino_t *ino)
-{
-	struct stat st;
-	if (c->fd < 0 || fstat(c->fd, &st) < 0)
-		return c->fd < 0 ? -EBADF : -errno;
-	*ino = st.st_ino;
-	return 0;
 }

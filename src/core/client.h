@@ -88,7 +88,5 @@ const struct stats *client_stats(const struct client *c);
 unsigned client_set_chunk(struct client *c, unsigned chunk);
 /* The receive size asked for (read this, not the options, while it runs). */
 unsigned client_chunk(const struct client *c);
-/* The inode of the session's socket (open until the session is freed). 0 or -errno. */
-int client_socket_ino(const struct client *c, ino_t *ino);
 
 #endif

@@ -64,7 +64,7 @@ static const char *unknown_why(const struct convo_end *e)
 		       "server's calls are seen";
 	case CONVO_UNMATCHED:
 		return "the client is this udscope, but its end could not be matched to this "
-		       "connection (it had closed before the accept was seen, or sock_diag is "
+		       "connection (it had closed before the server accepted it, or sock_diag is "
 		       "not available): only the server's calls are shown";
 	case CONVO_DATAGRAMS:
 		return "a datagram server's messages come from any sender: only the server's "

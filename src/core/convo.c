@@ -144,9 +144,22 @@ static void chunk_label(const struct event *ev, char *buf, size_t len)
 		 ev->nbytes == 1 ? "" : "s", repr, ev->nbytes > shown ? "..." : "");
 }
 
-/* A server accepted: who the client is, and its udscope end when it is ours. */
-static void accepted(struct convo *c, struct convo_end *e, const struct event *ev,
-		     convo_match_fn match, void *ctx)
+/* Join udscope's server end SV and client end CL (neither matched yet) as one connection. */
+static void join(struct convo_end *sv, struct convo_end *cl)
+{
+	if (sv->matched || cl->matched || cl->role != CONVO_CLIENT)
+		return;
+	sv->unknown = cl->unknown = CONVO_KNOWN;
+	sv->matched = cl->matched = true;
+	sv->peer_session = cl->session;
+	sv->peer_conn = 0;
+	cl->peer_session = sv->session;
+	cl->peer_conn = sv->conn;
+}
+
+/* A server accepted: who the client is, and its udscope end when it is ours and its
+ * "connected" line came already (else that line joins them when it comes). */
+static void accepted(struct convo *c, struct convo_end *e, const struct event *ev)
 {
 	if (!ev->has_cred) {
 		e->unknown = CONVO_NO_CRED;
@@ -158,18 +171,24 @@ static void accepted(struct convo *c, struct convo_end *e, const struct event *e
 		snprintf(e->peer_comm, sizeof(e->peer_comm), "%.15s", ev->text);
 		return;
 	}
-	uint32_t cs = match ? match(ctx, e->session, e->conn) : 0;
-	struct convo_end *cl = cs ? end_get(c, cs, 0, CONVO_CLIENT) : NULL;
-	if (!cl || cl->matched) {
-		e->unknown = CONVO_UNMATCHED;
-		return;
+	e->unknown = CONVO_UNMATCHED;
+	e->peer_ino = ev->peer_ino;
+	uint32_t cs = convo_match_find(&c->clients, ev->peer_ino);
+	struct convo_end *cl = cs ? (struct convo_end *)convo_find(c, cs, 0) : NULL;
+	if (cl)
+		join(e, cl);
+}
+
+/* A client's "connected" line: remember its socket, and join a server end that waits for it. */
+static void connected(struct convo *c, struct convo_end *cl, const struct event *ev)
+{
+	convo_match_note(&c->clients, ev->sock_ino, cl->session);
+	for (size_t i = 0; i < c->n && !cl->matched; i++) {
+		struct convo_end *sv = c->ends[i];
+		if (sv->role == CONVO_SERVER && sv->unknown == CONVO_UNMATCHED &&
+		    sv->peer_ino == ev->sock_ino)
+			join(sv, cl);
 	}
-	e->unknown = cl->unknown = CONVO_KNOWN;
-	e->matched = cl->matched = true;
-	e->peer_session = cl->session;
-	e->peer_conn = 0;
-	cl->peer_session = e->session;
-	cl->peer_conn = e->conn;
 }
 
 /* The pair demo's story: the fork, the two messages (lines carrying bytes), the child's end. */
@@ -245,7 +264,7 @@ static struct convo_end *end_of(struct convo *c, const struct event *ev)
 	}
 }
 
-void convo_observe(struct convo *c, const struct event *ev, convo_match_fn match, void *ctx)
+void convo_observe(struct convo *c, const struct event *ev)
 {
 	struct convo_end *e = end_of(c, ev);
 	if (!e)
@@ -256,10 +275,12 @@ void convo_observe(struct convo *c, const struct event *ev, convo_match_fn match
 		return;
 	}
 	enum seq_side side = e->role == CONVO_CLIENT ? SEQ_LEFT : SEQ_RIGHT;
+	if (e->role == CONVO_CLIENT && ev->sock_ino)
+		connected(c, e, ev);
 	switch (ev->kind) {
 	case EV_ACCEPT:
 		if (e->role == CONVO_SERVER)
-			accepted(c, e, ev, match, ctx);
+			accepted(c, e, ev);
 		break;
 	case EV_SEND:
 	case EV_RECV:

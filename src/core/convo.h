@@ -1,7 +1,9 @@
 /* convo: the conversation history of every connection the front end has seen: per end of a
  * connection (a server's connection, a client, the pair demo), the sizes of its sends and
  * recvs in order and the items a sequence diagram needs, and which udscope client end
- * matches which udscope server end.
+ * matches which udscope server end: told by the events alone (a client's "connected" line
+ * names its socket's inode, a server's accept from this process names its client end's), in
+ * whichever order they come, however late, and whether or not the sessions still exist.
  *
  * Fed every event the app hands its front end (main thread only, app.c); read by `map` and
  * `diagram`. Bounded: at most CONVO_ENDS_MAX ends (the oldest ended one, else the oldest, is
@@ -16,6 +18,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/convo_match.h"
 #include "core/dmap.h"
 #include "core/event.h"
 #include "core/seqdiag.h"
@@ -66,27 +69,26 @@ struct convo_end {
 	char peer_comm[16];
 	bool matched;
 	uint32_t peer_session, peer_conn;   /* matched: the other end */
+	uint64_t peer_ino;          /* CONVO_UNMATCHED server end: its client end's inode, if
+				     * known (matched when that client's "connected" comes) */
 	struct convo_calls sends, recvs;
 	struct convo_item items[CONVO_ITEMS_MAX];
 	size_t nitems;
 	uint64_t more_items;
 };
 
-/* Asked when a server accepts a connection from this very process: which client session
- * holds the other end? 0 when none can be told for sure. */
-typedef uint32_t (*convo_match_fn)(void *ctx, uint32_t server_session, uint32_t conn);
-
 struct convo {
 	struct convo_end *ends[CONVO_ENDS_MAX];
 	size_t n;
 	uint64_t forgotten;         /* ends dropped to stay within the bound */
 	pid_t self;                 /* this process: a peer with this pid may be matched */
+	struct convo_match clients; /* client ends by socket inode, from "connected" events */
 };
 
 void convo_init(struct convo *c);
 void convo_free(struct convo *c);
-/* Take one event (any kind; those of no conversation are ignored). MATCH may be NULL. */
-void convo_observe(struct convo *c, const struct event *ev, convo_match_fn match, void *ctx);
+/* Take one event (any kind; those of no conversation are ignored). */
+void convo_observe(struct convo *c, const struct event *ev);
 
 /* The end of SESSION (a client or pair) or of server SESSION's connection CONN, or NULL. */
 const struct convo_end *convo_find(const struct convo *c, uint32_t session, uint32_t conn);

@@ -80,6 +80,12 @@ struct event {
 	uint8_t sender;        /* RECV/SEND of a datagram: enum event_sender; text: the address */
 	uint8_t socktype;      /* LISTEN, and a client's connecting line: SOCK_* (0: not said) */
 	uint64_t msg_len;      /* RECV of a message: its whole length (MSG_TRUNC), >= nbytes */
+	/* Sockets by inode, so that udscope's own two ends of a connection can be joined from the
+	 * events alone: a client's "connected" line carries its socket's inode (sock_ino); a
+	 * server's ACCEPT from this very process carries the client end's inode (peer_ino, from
+	 * sock_diag at accept). 0: not known. */
+	uint64_t sock_ino;
+	uint64_t peer_ino;
 	char comm[16];         /* cred_msg: the sending process's name, "" when not known */
 	/* INFO about a descriptor passed with a message: its number here and what it is (text:
 	 * the /proc/self/fd link). */

@@ -26,6 +26,7 @@
 #include "core/msgio.h"
 #include "core/node.h"
 #include "core/session.h"
+#include "core/sockets.h"
 #include "core/socktype.h"
 #include "core/sysio.h"
 
@@ -45,6 +46,7 @@ struct conn {
 	uint32_t id;
 	size_t pending, off;      /* echo bytes in buf not yet written, from off */
 	struct peer_cred cred;
+	uint32_t peer_ino;        /* a client of this very process: its end's inode, else 0 */
 	atomic_uint_fast64_t bytes_in, bytes_out;
 	atomic_size_t shown_pending;  /* pending, for readers outside the thread */
 	char *buf;                /* chunk-sized, allocated once per connection */
@@ -482,6 +484,21 @@ static bool accept_failed(struct server *s, int e)
 	return false;
 }
 
+/* When the client of FD is this very process (CRED), the inode of its end, by sock_diag
+ * now, while both ends surely exist: the front end joins it with that client's session from
+ * the events alone, however late it reads them. 0 for another process or when not known. */
+static uint32_t own_client_ino(int fd, const struct peer_cred *cred)
+{
+	struct stat st;
+	uint32_t peer = 0;
+	if (!cred->ok || cred->pid != getpid() || fstat(fd, &st) < 0)
+		return 0;
+	/* Without sock_diag the two ends are not joined (the map says so); nothing else to do. */
+	if (sockets_peer_ino((uint32_t)st.st_ino, &peer) < 0)
+		return 0;
+	return peer;
+}
+
 /* The accept event: who connected, as SO_PEERCRED says. */
 static void say_accepted(struct server *s, const struct conn *c)
 {
@@ -493,6 +510,7 @@ static void say_accepted(struct server *s, const struct conn *c)
 		ev.pid = c->cred.pid;
 		ev.uid = c->cred.uid;
 		ev.gid = c->cred.gid;
+		ev.peer_ino = c->peer_ino;
 		if (c->cred.comm[0])
 			event_textf(&ev, "%s", c->cred.comm);
 		else
@@ -545,6 +563,7 @@ static void accept_all(struct server *s)
 		}
 		struct peer_cred cred;
 		sysio_peer_cred(fd, &cred);
+		uint32_t peer_ino = own_client_ino(fd, &cred);
 		if (s->opts.type == SOCK_SEQPACKET) {
 			int one = 1;   /* each message then says who sent it (send --creds) */
 			setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
@@ -556,6 +575,7 @@ static void accept_all(struct server *s)
 		c->buf = buf;
 		c->id = ++s->next_id;
 		c->cred = cred;
+		c->peer_ino = peer_ino;
 		s->conn_of_fd[fd] = (int)(s->nconns - 1);
 		pthread_mutex_unlock(&s->conns_lock);
 		atomic_fetch_add(&s->stats.clients, 1);
@@ -967,21 +987,4 @@ unsigned server_set_chunk(struct server *s, unsigned chunk)
 unsigned server_chunk(const struct server *s)
 {
 	return chunkreq_asked(&s->chunk_req, &s->opts.chunk);
-}
-
-int server_conn_ino(struct server *s, uint32_t conn, ino_t *ino)
-{
-	int r = -ENOENT;
-	pthread_mutex_lock(&s->conns_lock);
-	for (size_t i = 0; i < s->nconns; i++) {
-		struct stat st;
-		if (s->conns[i].id != conn)
-			continue;
-		r = fstat(s->conns[i].fd, &st) < 0 ? -errno : 0;
-		if (r == 0)
-			*ino = st.st_ino;
-		break;
-	}
-	pthread_mutex_unlock(&s->conns_lock);
-	return r;
 }

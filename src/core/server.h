@@ -70,8 +70,5 @@ const struct server_opts *server_options(const struct server *srv);
 unsigned server_set_chunk(struct server *srv, unsigned chunk);
 /* The receive size asked for (read this, not server_options()->chunk, while it runs). */
 unsigned server_chunk(const struct server *srv);
-/* The inode of connection CONN's socket (for matching it with udscope's own client end).
- * 0 or -ENOENT (closed). Safe from any thread. */
-int server_conn_ino(struct server *srv, uint32_t conn, ino_t *ino);
 
 #endif

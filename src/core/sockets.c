@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
@@ -187,6 +188,75 @@ static int diag_collect(struct sockets_list *l)
 			r = diag_replies(l, &cap, buf, n);
 	}
 	free(buf);
+	close(fd);
+	return r < 0 ? r : 0;
+}
+
+/* Ask sock_diag on FD about the one socket INO (no dump): its peer only. 0 or -errno. */
+static int diag_request_exact(int fd, uint32_t ino)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} msg;
+	memset(&msg, 0, sizeof(msg));
+	msg.nlh.nlmsg_len = sizeof(msg);
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST;
+	msg.nlh.nlmsg_seq = 1;
+	msg.req.sdiag_family = AF_UNIX;
+	msg.req.udiag_states = ~0u;
+	msg.req.udiag_ino = ino;
+	msg.req.udiag_show = UDIAG_SHOW_PEER;
+	msg.req.udiag_cookie[0] = msg.req.udiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	ssize_t sent;
+	do
+		sent = sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&nl, sizeof(nl));
+	while (sent < 0 && errno == EINTR);
+	return sent < 0 ? -errno : 0;
+}
+
+/* The reply to diag_request_exact in BUF (N bytes): 1 with *PEER set, 0 when it is not
+ * there yet, or -errno (the kernel's answer: ENOENT when no such socket). */
+static int diag_reply_exact(const void *buf, ssize_t n, uint32_t ino, uint32_t *peer)
+{
+	int left = (int)n;
+	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *ne = NLMSG_DATA(h);
+			return ne->error ? ne->error : -EPROTO;
+		}
+		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+		    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
+			continue;
+		struct sockets_entry e;
+		diag_entry(h, &e);
+		if (e.ino != ino)
+			continue;
+		*peer = e.has_peer ? e.peer_ino : 0;
+		return 1;
+	}
+	return 0;
+}
+
+int sockets_peer_ino(uint32_t ino, uint32_t *peer)
+{
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -errno;
+	/* Aligned for nlmsghdr; one socket's reply with its peer is a few dozen bytes. */
+	uint32_t buf[256];
+	int r = diag_request_exact(fd, ino);
+	while (r == 0) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			r = n < 0 ? -errno : -EPIPE;
+		else
+			r = diag_reply_exact(buf, n, ino, peer);
+	}
 	close(fd);
 	return r < 0 ? r : 0;
 }

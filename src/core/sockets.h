@@ -128,6 +128,11 @@ const char *sockets_state_name(int state);
 
 /* The entry whose own inode is INO, or NULL. */
 const struct sockets_entry *sockets_find_ino(const struct sockets_list *l, uint32_t ino);
+/* The inode of the other end of the connected socket INO (its own inode, as fstat gives it),
+ * by one exact sock_diag request (no dump): 0 with *PEER set (0 when it has no peer), or
+ * -errno: ENOENT when no such socket exists, and socket()'s errno when sock_diag is not
+ * available. Any thread; blocks only for the one netlink round trip. */
+int sockets_peer_ino(uint32_t ino, uint32_t *peer);
 /* The connections LISTENER accepted that are still established (the server ends: same
  * node, or same name without one; their peer is the client end). Writes at most MAX and
  * returns how many there are. */

@@ -1,5 +1,6 @@
 /* test_convo: the conversation history from events: calls per end, udscope's two ends joined
- * only when the matcher says so, what is not seen and why, cut messages, the bounds, and the
+ * only by the inodes their events carry (in either order, however late), what is not seen and
+ * why, cut messages, the bounds, and the
  * items of a sequence diagram (client and server, the pair demo). Pure: events built here. */
 #include "config.h"
 
@@ -30,38 +31,45 @@ static struct event ev(enum event_source src, enum event_kind kind, uint32_t ses
 	return e;
 }
 
-/* The matcher under test's control: says client session *CTX for every connection. */
-static uint32_t says(void *ctx, uint32_t server_session, uint32_t conn)
+static void feed(struct convo *c, struct event e)
 {
-	(void)server_session;
-	(void)conn;
-	return *(uint32_t *)ctx;
+	convo_observe(c, &e);
 }
 
-static void feed(struct convo *c, struct event e, uint32_t client)
+/* Client SESSION's "connected" line, naming its socket's inode INO. */
+static void connected_as(struct convo *c, uint32_t session, uint64_t ino)
 {
-	convo_observe(c, &e, says, &client);
+	struct event e = ev(SRC_CLIENT, EV_INFO, session, 0, 0);
+	e.sock_ino = ino;
+	snprintf(e.text, sizeof(e.text), "connected to /tmp/s");
+	feed(c, e);
 }
 
-static void accept_from(struct convo *c, pid_t pid, uint32_t client)
+/* Server #1 accepts connection CONN from PID, its client end being inode PEER (0: unknown). */
+static void accept_conn(struct convo *c, uint32_t conn, pid_t pid, uint64_t peer)
 {
-	struct event e = ev(SRC_SERVER, EV_ACCEPT, 1, 1, 0);
+	struct event e = ev(SRC_SERVER, EV_ACCEPT, 1, conn, 0);
 	e.has_cred = true;
 	e.pid = pid;
+	e.peer_ino = peer;
 	snprintf(e.text, sizeof(e.text), "python3");
-	feed(c, e, client);
+	feed(c, e);
 }
 
-/* The walkthrough: client #2 sends 41, server #1 connection 1 reads 16 + 16 + 9 and echoes. */
-static void walkthrough(struct convo *c, pid_t client_pid, uint32_t matched)
+#define CLIENT_INO 7001
+
+/* The walkthrough: client #2 (socket CLIENT_INO) sends 41, server #1 connection 1 (its client
+ * end: PEER) reads 16 + 16 + 9 and echoes. */
+static void walkthrough(struct convo *c, pid_t client_pid, uint64_t peer)
 {
 	static const uint64_t pieces[] = { 16, 16, 9 };
-	feed(c, ev(SRC_CLIENT, EV_SEND, 2, 0, 41), 0);
-	accept_from(c, client_pid, matched);
+	connected_as(c, 2, CLIENT_INO);
+	feed(c, ev(SRC_CLIENT, EV_SEND, 2, 0, 41));
+	accept_conn(c, 1, client_pid, peer);
 	for (int i = 0; i < 3; i++) {
-		feed(c, ev(SRC_SERVER, EV_RECV, 1, 1, pieces[i]), 0);
-		feed(c, ev(SRC_SERVER, EV_SEND, 1, 1, pieces[i]), 0);
-		feed(c, ev(SRC_CLIENT, EV_RECV, 2, 0, pieces[i]), 0);
+		feed(c, ev(SRC_SERVER, EV_RECV, 1, 1, pieces[i]));
+		feed(c, ev(SRC_SERVER, EV_SEND, 1, 1, pieces[i]));
+		feed(c, ev(SRC_CLIENT, EV_RECV, 2, 0, pieces[i]));
 	}
 }
 
@@ -78,7 +86,7 @@ static void test_matched_ends(void **state)
 	(void)state;
 	struct convo c;
 	convo_init(&c);
-	walkthrough(&c, c.self, 2);
+	walkthrough(&c, c.self, CLIENT_INO);
 	const struct convo_end *sv = convo_find(&c, 1, 1), *cl = convo_find(&c, 2, 0);
 	assert_non_null(sv);
 	assert_non_null(cl);
@@ -103,7 +111,7 @@ static void test_outside_and_unmatched(void **state)
 	(void)state;
 	struct convo c;
 	convo_init(&c);
-	walkthrough(&c, c.self + 1, 2);   /* another process: the matcher is not even asked */
+	walkthrough(&c, c.self + 1, CLIENT_INO);   /* another process: never joined */
 	const struct convo_end *sv = convo_find(&c, 1, 1);
 	assert_false(sv->matched);
 	assert_int_equal(sv->unknown, CONVO_OUTSIDE);
@@ -116,12 +124,97 @@ static void test_outside_and_unmatched(void **state)
 	assert_int_equal(fwd.received.n, 3);
 	assert_int_equal(convo_find(&c, 2, 0)->unknown, CONVO_NOT_SEEN);
 	convo_free(&c);
-	/* Our own pid, but the matcher cannot tell: said so, never guessed. */
+	/* Our own pid, but no client end is known by that inode: said so, never guessed. */
 	convo_init(&c);
 	walkthrough(&c, c.self, 0);
 	assert_int_equal(convo_find(&c, 1, 1)->unknown, CONVO_UNMATCHED);
 	assert_false(convo_find(&c, 2, 0)->matched);
 	convo_free(&c);
+	convo_init(&c);
+	walkthrough(&c, c.self, CLIENT_INO + 1);
+	assert_int_equal(convo_find(&c, 1, 1)->unknown, CONVO_UNMATCHED);
+	assert_false(convo_find(&c, 2, 0)->matched);
+	convo_free(&c);
+}
+
+/* The joined pair: server #1 connection CONN and client SESSION, each the other's peer. */
+static void assert_joined(const struct convo *c, uint32_t conn, uint32_t session)
+{
+	const struct convo_end *sv = convo_find(c, 1, conn), *cl = convo_find(c, session, 0);
+	assert_non_null(sv);
+	assert_non_null(cl);
+	assert_true(sv->matched && cl->matched);
+	assert_int_equal(sv->unknown, CONVO_KNOWN);
+	assert_int_equal(cl->unknown, CONVO_KNOWN);
+	assert_ptr_equal(convo_peer(c, sv), cl);
+	assert_ptr_equal(convo_peer(c, cl), sv);
+}
+
+static void test_match_orders(void **state)
+{
+	(void)state;
+	struct convo c;
+	convo_init(&c);
+	/* The accept is seen before the client's "connected" line: joined when that comes. */
+	accept_conn(&c, 1, c.self, 9001);
+	assert_int_equal(convo_find(&c, 1, 1)->unknown, CONVO_UNMATCHED);
+	feed(&c, ev(SRC_SERVER, EV_RECV, 1, 1, 5));
+	connected_as(&c, 3, 9001);
+	assert_joined(&c, 1, 3);
+	/* A client that has sent, received and finished (its session reaped since) before its
+	 * accept is seen: the events still join them. */
+	connected_as(&c, 4, 9002);
+	feed(&c, ev(SRC_CLIENT, EV_SEND, 4, 0, 5));
+	feed(&c, ev(SRC_CLIENT, EV_RECV, 4, 0, 5));
+	feed(&c, ev(SRC_CLIENT, EV_CLOSE, 4, 0, 0));
+	feed(&c, ev(SRC_CLIENT, EV_DONE, 4, 0, 0));
+	accept_conn(&c, 2, c.self, 9002);
+	assert_joined(&c, 2, 4);
+	struct dmap fwd, back;
+	convo_directions(&c, convo_find(&c, 1, 2), &fwd, &back);
+	static const uint64_t five[] = { 5 };
+	assert_ends(&fwd.sent, five, 1);
+	assert_ends(&back.received, five, 1);
+	/* Two clients, their accepts crossed: each by its own inode, never by order. */
+	connected_as(&c, 5, 100);
+	connected_as(&c, 6, 200);
+	accept_conn(&c, 3, c.self, 200);
+	accept_conn(&c, 4, c.self, 100);
+	assert_joined(&c, 3, 6);
+	assert_joined(&c, 4, 5);
+	/* An inode already joined is not joined again; another process's is never looked up. */
+	accept_conn(&c, 5, c.self, 100);
+	assert_int_equal(convo_find(&c, 1, 5)->unknown, CONVO_UNMATCHED);
+	connected_as(&c, 7, 300);
+	accept_conn(&c, 6, c.self + 1, 300);
+	assert_int_equal(convo_find(&c, 1, 6)->unknown, CONVO_OUTSIDE);
+	assert_false(convo_find(&c, 7, 0)->matched);
+	/* A client connecting later with an inode no accept named joins nothing. */
+	connected_as(&c, 8, 400);
+	assert_false(convo_find(&c, 8, 0)->matched);
+	assert_false(convo_find(&c, 1, 5)->matched);
+	convo_free(&c);
+}
+
+static void test_match_ring(void **state)
+{
+	(void)state;
+	struct convo_match m;
+	memset(&m, 0, sizeof(m));
+	convo_match_note(&m, 0, 9);   /* no inode: not kept */
+	assert_int_equal(m.n, 0);
+	assert_int_equal(convo_match_find(&m, 0), 0);
+	for (uint32_t i = 1; i <= CONVO_MATCH_MAX; i++)
+		convo_match_note(&m, 1000 + i, i);
+	assert_int_equal(convo_match_find(&m, 1001), 1);
+	assert_int_equal(convo_match_find(&m, 1000 + CONVO_MATCH_MAX), CONVO_MATCH_MAX);
+	/* One more: the oldest is forgotten; an inode given again finds the newer session. */
+	convo_match_note(&m, 1002, 5000);
+	assert_int_equal(m.n, CONVO_MATCH_MAX);
+	assert_int_equal(convo_match_find(&m, 1001), 0);
+	assert_int_equal(convo_match_find(&m, 1002), 5000);
+	assert_int_equal(convo_match_find(&m, 1003), 3);
+	assert_int_equal(convo_match_find(&m, 99), 0);
 }
 
 static void test_cut_messages_and_ignored(void **state)
@@ -132,9 +225,9 @@ static void test_cut_messages_and_ignored(void **state)
 	struct event e = ev(SRC_SERVER, EV_RECV, 5, 0, 16);   /* a datagram server */
 	e.message = true;
 	e.msg_len = 41;
-	feed(&c, e, 0);
-	feed(&c, ev(SRC_SERVER, EV_WAIT, 5, 0, 0), 0);        /* the listener's own line */
-	feed(&c, ev(SRC_SYSTEM, EV_INFO, 0, 0, 0), 0);
+	feed(&c, e);
+	feed(&c, ev(SRC_SERVER, EV_WAIT, 5, 0, 0));        /* the listener's own line */
+	feed(&c, ev(SRC_SYSTEM, EV_INFO, 0, 0, 0));
 	assert_int_equal(c.n, 1);
 	const struct convo_end *d = convo_find(&c, 5, 0);
 	assert_int_equal(d->unknown, CONVO_DATAGRAMS);
@@ -151,7 +244,7 @@ static void test_bounds(void **state)
 	struct convo c;
 	convo_init(&c);
 	for (unsigned i = 0; i < CONVO_CALLS_MAX + 10; i++)
-		feed(&c, ev(SRC_CLIENT, EV_RECV, 2, 0, 2), 0);
+		feed(&c, ev(SRC_CLIENT, EV_RECV, 2, 0, 2));
 	const struct convo_end *cl = convo_find(&c, 2, 0);
 	assert_int_equal(cl->recvs.calls.n, CONVO_CALLS_MAX);
 	assert_int_equal(cl->recvs.more_calls, 10);
@@ -159,13 +252,13 @@ static void test_bounds(void **state)
 	assert_int_equal(cl->nitems, CONVO_ITEMS_MAX);
 	assert_int_equal(cl->more_items, CONVO_CALLS_MAX + 10 - CONVO_ITEMS_MAX);
 	/* Ends: the oldest ended one goes first, then the oldest. */
-	feed(&c, ev(SRC_CLIENT, EV_CLOSE, 2, 0, 0), 0);
+	feed(&c, ev(SRC_CLIENT, EV_CLOSE, 2, 0, 0));
 	for (uint32_t s = 100; s < 100 + CONVO_ENDS_MAX; s++)
-		feed(&c, ev(SRC_CLIENT, EV_SEND, s, 0, 1), 0);
+		feed(&c, ev(SRC_CLIENT, EV_SEND, s, 0, 1));
 	assert_int_equal(c.n, CONVO_ENDS_MAX);
 	assert_int_equal(c.forgotten, 1);
 	assert_null(convo_find(&c, 2, 0));
-	feed(&c, ev(SRC_CLIENT, EV_SEND, 999, 0, 1), 0);
+	feed(&c, ev(SRC_CLIENT, EV_SEND, 999, 0, 1));
 	assert_null(convo_find(&c, 100, 0));
 	assert_non_null(convo_find(&c, 101, 0));
 	convo_free(&c);
@@ -176,7 +269,7 @@ static void test_diagrams(void **state)
 	(void)state;
 	struct convo c;
 	convo_init(&c);
-	walkthrough(&c, c.self, 2);
+	walkthrough(&c, c.self, CLIENT_INO);
 	struct seqdiag d;
 	assert_int_equal(convo_diagram(&c, convo_find(&c, 1, 1), &d), 0);
 	assert_string_equal(d.names[0], "client #2");
@@ -194,19 +287,19 @@ static void test_diagrams(void **state)
 	seqdiag_free(&d);
 	/* The pair demo: fork, ping (said by the child), pong (said by the parent), exit. */
 	struct event e = ev(SRC_PAIR_PARENT, EV_INFO, 7, 0, 0);
-	feed(&c, e, 0);
-	feed(&c, ev(SRC_PAIR_PARENT, EV_INFO, 7, 0, 0), 0);   /* "in parent, sending": no item */
+	feed(&c, e);
+	feed(&c, ev(SRC_PAIR_PARENT, EV_INFO, 7, 0, 0));   /* "in parent, sending": no item */
 	e = ev(SRC_PAIR_CHILD, EV_INFO, 7, 0, 4);
 	memcpy(e.preview, "ping", 4);
 	e.preview_len = 4;
-	feed(&c, e, 0);
+	feed(&c, e);
 	e = ev(SRC_PAIR_PARENT, EV_INFO, 7, 0, 4);
 	memcpy(e.preview, "p\x01ng", 4);
 	e.preview_len = 4;
-	feed(&c, e, 0);
+	feed(&c, e);
 	e = ev(SRC_PAIR_CHILD, EV_INFO, 7, 0, 0);
 	snprintf(e.text, sizeof(e.text), "exited with status 0");
-	feed(&c, e, 0);
+	feed(&c, e);
 	assert_int_equal(convo_diagram(&c, convo_find(&c, 7, 0), &d), 0);
 	assert_string_equal(d.names[0], "parent");
 	assert_int_equal(d.n, 4);
@@ -226,6 +319,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matched_ends),
 		cmocka_unit_test(test_outside_and_unmatched),
+		cmocka_unit_test(test_match_orders),
+		cmocka_unit_test(test_match_ring),
 		cmocka_unit_test(test_cut_messages_and_ignored),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_diagrams),
