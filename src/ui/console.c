@@ -378,8 +378,7 @@ static void console_start(struct console *c, char **exec, int nexec)
 	if (prompt_init("udscope> ", &hooks, why, sizeof(why)) < 0)
 		console_set_status(c, true, why);
 	else
-		console_set_status(c, false, "udscope: F1 help | Tab completes, or moves focus "
-				   "on an empty line | F10 quit");
+		console_set_status(c, false, "Type a command below; Tab completes it");
 	frame_reports(c);
 	/* Without it (ENOMEM, no eventfd) `sockets` lists holders on this thread, as batch. */
 	if (sockets_async_new(&c->app.sockets_async, NULL, NULL) < 0)

@@ -23,6 +23,7 @@
 #include "ui/sheet.h"
 #include "ui/table.h"
 #include "ui/table_fill.h"
+#include "ui/text.h"
 
 int frame_init(struct console *c)
 {
@@ -341,7 +342,9 @@ void frame_result_begin(struct console *c, const char *line)
 	snprintf(c->running, sizeof(c->running), "%s", line);
 }
 
-/* One line: the message line. More: the Report pane, focused, titled with the command. */
+/* One line: the message line. More, or one line longer than the message line (an error
+ * with a long path would lose its middle there): the Report pane, focused, titled with the
+ * command, wrapped at words. */
 void frame_result_end(struct console *c, const char *line)
 {
 	c->collecting = false;
@@ -349,9 +352,15 @@ void frame_result_end(struct console *c, const char *line)
 	if (r->n == 0)
 		return;
 	if (r->n == 1) {
-		console_message(c, r->line[0].look == DOC_ERROR, r->line[0].text);
-		doc_clear(r);
-		return;
+		const struct doc_line *l = &r->line[0];
+		console_message(c, l->look == DOC_ERROR, l->text);
+		char safe[TEXT_SANITIZE_SIZE(VIEW_STATUS_MAX)];
+		size_t n = text_sanitize(l->text, l->len < VIEW_STATUS_MAX ? l->len : VIEW_STATUS_MAX,
+					 c->v.utf8, safe, sizeof(safe));
+		if (text_width(safe, n) <= view_status_room(&c->v)) {
+			doc_clear(r);
+			return;
+		}
 	}
 	struct sheet *s = &c->v.slot[LAYOUT_REPORT];
 	sheet_free(s);

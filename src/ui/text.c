@@ -4,6 +4,7 @@
 #include "ui/text.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/bytes.h"
@@ -114,4 +115,42 @@ int text_wrap_rows(const char *s, size_t len, int cols, int indent)
 		rows++;
 	} while (off < len);
 	return rows;
+}
+
+/* Where the last COLS columns of S start: at a space if one is near (a word kept whole). */
+static size_t tail_start(const char *s, size_t len, int cols)
+{
+	int total = text_width(s, len), acc = 0;
+	size_t off = 0;
+	while (off < len && total - acc > cols) {
+		int w;
+		off += text_char(s + off, len - off, &w);
+		acc += w;
+	}
+	for (size_t i = off; i < len && (int)(i - off) < cols / 3; i++)
+		if (s[i] == ' ')
+			return i + 1;
+	return off;
+}
+
+size_t text_clip(const char *s, size_t len, int cols, bool utf8, bool keep_end, char *out,
+		 size_t outsz)
+{
+	const char *ell = utf8 ? "\u2026" : "...";
+	int ellw = utf8 ? 1 : 3;
+	if (cols <= ellw || text_width(s, len) <= cols) {
+		size_t n = cols > 0 ? text_fit(s, len, cols) : 0;
+		int w = snprintf(out, outsz, "%.*s", (int)n, s);
+		return w < 0 ? 0 : (size_t)w < outsz ? (size_t)w : outsz ? outsz - 1 : 0;
+	}
+	/* The start, ending at a word when one ends near; with KEEP_END only a third of the
+	 * row, then the end (an error's errno text): the ellipsis stands for the middle. */
+	int room = cols - ellw, headw = keep_end ? room / 3 : room;
+	size_t next, head = text_wrap(s, len, headw, &next);
+	if (3 * text_width(s, head) < 2 * headw)
+		head = text_fit(s, len, headw);
+	int used = text_width(s, head);
+	size_t tail = keep_end ? tail_start(s + head, len - head, room - used) + head : len;
+	int w = snprintf(out, outsz, "%.*s%s%.*s", (int)head, s, ell, (int)(len - tail), s + tail);
+	return w < 0 ? 0 : (size_t)w < outsz ? (size_t)w : outsz ? outsz - 1 : 0;
 }

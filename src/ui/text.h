@@ -33,5 +33,12 @@ size_t text_wrap(const char *s, size_t len, int cols, size_t *next);
 int text_wrap_rows(const char *s, size_t len, int cols, int indent);
 /* The indent text_wrap_rows really uses for COLS. */
 int text_wrap_indent(int cols, int indent);
+/* Sanitized S as one row of at most COLS columns: whole when it fits, else its start (at a
+ * word when one ends near) and an ellipsis ("\u2026" with UTF8, "..." without); with
+ * KEEP_END the start takes a third of the row, the ellipsis stands for the middle and the
+ * end follows (an error's errno text). Writes OUT (NUL-terminated, cut at OUTSZ) and returns
+ * its length. */
+size_t text_clip(const char *s, size_t len, int cols, bool utf8, bool keep_end, char *out,
+		 size_t outsz);
 
 #endif

@@ -26,6 +26,7 @@ void titles_event(struct titles *t, const struct event *ev)
 	if (ev->source == SRC_SERVER && ev->session > t->srv_id) {
 		t->srv_id = ev->session;
 		memset(&t->srv_last, 0, sizeof(t->srv_last));
+		snprintf(t->srv_path, sizeof(t->srv_path), "#%" PRIu32, ev->session);
 		t->srv_seen = true;
 	}
 	if (ev->source == SRC_PAIR_PARENT && ev->actor)
@@ -93,7 +94,10 @@ void titles_keep(struct titles *t, const struct app *a)
 {
 	struct session_info in;
 	struct session *s = app_newest(a, SESSION_SERVER);
-	if (s && s->id >= t->srv_id) {
+	/* A newer server that failed to start never joins the list: the one running keeps the
+	 * title (a failed start with none running keeps it, named by its id). */
+	bool gone = !session_by_id(&a->sessions, t->srv_id);
+	if (s && (s->id >= t->srv_id || gone)) {
 		t->srv_id = s->id;
 		session_info(s, &in);
 		t->srv_last = in.st;

@@ -301,10 +301,12 @@ static void paint_full(struct view *v, struct sheet *s)
 	s->kind->draw(s, v, (struct layout_rect){ r.y + 1, r.x + 1, r.h - 2, r.w - 2 });
 }
 
-static void paint_status(const struct view *v)
+/* The message line's right part (where the focus is, the keys that matter there) in RIGHT;
+ * returns its width, 0 when it does not fit in half the line. */
+static int status_right(const struct view *v, char *right, size_t size)
 {
-	struct layout_rect r = v->layout.status;
-	char right[160], skipped[48] = "";
+	int w = v->layout.status.w;
+	char skipped[48] = "";
 	if (v->dropped)
 		snprintf(skipped, sizeof(skipped), "%" PRIu64 " lines skipped  ", v->dropped);
 	const char *where = v->nfull ? v->full[v->nfull - 1]->kind->name
@@ -315,18 +317,37 @@ static void paint_status(const struct view *v)
 				v->nfull ? "Esc back" : "F1 help", "" };
 	int rn = 0;
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
-		rn = snprintf(right, sizeof(right), "%s[%s]  %s ", skipped, where, hints[i]);
-		if (rn > 0 && rn < r.w / 2)
+		rn = snprintf(right, size, "%s[%s]  %s ", skipped, where, hints[i]);
+		if (rn > 0 && rn < w / 2)
 			break;
 	}
+	return rn > 0 && rn < w / 2 ? rn : 0;
+}
+
+int view_status_room(const struct view *v)
+{
+	char right[160];
+	return v->layout.status.w - status_right(v, right, sizeof(right)) - 2;
+}
+
+static void paint_status(const struct view *v)
+{
+	struct layout_rect r = v->layout.status;
+	char right[160];
+	int rw = status_right(v, right, sizeof(right));
 	attron(A_REVERSE);
 	mvhline(r.y, 0, ' ', r.w);
-	int rw = rn > 0 && rn < r.w / 2 ? rn : 0;
 	if (rw)
-		paint_put(r.y, r.w - rw, right, (size_t)rn, rw);
+		paint_put(r.y, r.w - rw, right, (size_t)rw, rw);
 	attroff(A_REVERSE);
+	/* A message longer than its room ends in an ellipsis; an error keeps its end (the errno
+	 * text) and loses its middle. Whole in F4, and in the Report pane when it was a
+	 * command's result (frame_result_end). */
+	char safe[TEXT_SANITIZE_SIZE(sizeof(v->status))], shown[sizeof(safe) + 4];
+	size_t n = text_sanitize(v->status, strlen(v->status), v->utf8, safe, sizeof(safe));
+	n = text_clip(safe, n, r.w - rw - 2, v->utf8, v->status_error, shown, sizeof(shown));
 	attron(A_REVERSE | (v->status_error ? paint_look(LOOK_ERROR) : A_NORMAL));
-	paint_put_raw(r.y, 1, v->status, r.w - rw - 2, v->utf8);
+	paint_put(r.y, 1, shown, n, r.w - rw - 2);
 	attroff(A_REVERSE | (v->status_error ? paint_look(LOOK_ERROR) : A_NORMAL));
 }
 

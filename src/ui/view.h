@@ -75,6 +75,8 @@ void view_init(struct view *v, bool color, bool utf8);
 void view_draw(struct view *v);
 /* Paint just the prompt line (or the search being typed) and put the cursor on it. */
 void view_draw_prompt(struct view *v);
+/* Columns the message line has for its message (what its right part leaves). */
+int view_status_room(const struct view *v);
 /* Rows of the focused (or full-screen) sheet's body, for paging. */
 int view_page_lines(const struct view *v);
 /* The sheet keys act on: the full-screen one, else the focused pane's. */

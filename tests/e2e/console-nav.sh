@@ -121,6 +121,12 @@ wait_for "connect ./nope: No such file or directory"
 wait_for "Client #"
 screen | grep "^┌─ Client" | grep -q "received 0 B in 0 chunks\|got 0 B in 0 chunks"
 ok $? "after a failed client the Client title no longer shows the previous totals"
+# A server that fails at bind beside a running one: the running one keeps the Server title.
+type_line "server start ./nodir/x.sock"
+wait_for "bind ./nodir/x.sock: No such file or directory"
+sleep 0.3
+screen | grep "^┌─ Server" | grep -q "Server ./s listening"
+ok $? "a server that failed at bind beside a running one: the running one keeps the title"
 
 type_line "quit"
 wait_for "EXITED-0"

@@ -89,6 +89,33 @@ static void test_wide_char_alone(void **state)
 	assert_int_equal(next, 3);
 }
 
+static void test_clip(void **state)
+{
+	(void)state;
+	char out[64];
+	/* Fits: whole, no ellipsis. */
+	assert_int_equal(text_clip("short line", 10, 10, true, false, out, sizeof(out)), 10);
+	assert_string_equal(out, "short line");
+	/* Too long: cut at a word near the end, the ellipsis last, within the columns. */
+	const char *m = "Tab completes it, or moves the focus on an empty line";
+	text_clip(m, strlen(m), 30, false, false, out, sizeof(out));
+	assert_string_equal(out, "Tab completes it, or moves...");
+	assert_true(text_width(out, strlen(out)) <= 30);
+	text_clip(m, strlen(m), 30, true, false, out, sizeof(out));
+	assert_string_equal(out, "Tab completes it, or moves\u2026");
+	/* A long word: cut inside it rather than leave a third of the row empty. */
+	text_clip("bind /a/very/long/path/to/a/socket", 34, 20, false, false, out, sizeof(out));
+	assert_string_equal(out, "bind /a/very/long...");
+	/* KEEP_END (errors): the start, the ellipsis for the middle, the errno text. */
+	const char *e = "bind /a/very/long/path/to/a/socket/node.sock: No such file (ENOENT)";
+	text_clip(e, strlen(e), 40, false, true, out, sizeof(out));
+	assert_string_equal(out, "bind /a/very...No such file (ENOENT)");
+	assert_true(text_width(out, strlen(out)) <= 40);
+	/* No room for an ellipsis: what fits. */
+	text_clip("abcdef", 6, 2, false, false, out, sizeof(out));
+	assert_string_equal(out, "ab");
+}
+
 static void test_doc_find(void **state)
 {
 	struct doc d;
@@ -132,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_no_row_ends_mid_word),
 		cmocka_unit_test(test_hanging_indent),
 		cmocka_unit_test(test_wide_char_alone),
+		cmocka_unit_test(test_clip),
 		cmocka_unit_test(test_doc_find),
 		cmocka_unit_test(test_doc_cap),
 	};
