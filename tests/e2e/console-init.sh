@@ -11,7 +11,8 @@ start_shell 120 40
 start_console
 wait_for "Server $DIR/init_sock listening" 10
 ok $? "the init file's server start ran at start"
-wait_for "udscope/init:3: set colors: takes on or off" 5
+# Wider than the message line: whole in the Report pane, wrapped at a word.
+wait_for "udscope/init:3: set" 5 && screen | grep -qF "colors: takes on or off, not 'purple'"
 ok $? "its error on line 3 names the file and the line"
 type_line "set chunk"
 wait_for "chunk      4096" 5
