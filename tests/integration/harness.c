@@ -235,6 +235,9 @@ void rec_reserve(struct rec *r, size_t n)
 	r->ev = realloc(r->ev, n * sizeof(*r->ev));
 	if (!r->ev)
 		abort();
+	/* Resident now: a test measuring udscope's RSS must not count the recording's pages
+	 * as a busier pump first touches them. */
+	memset(r->ev + r->cap, 0, (n - r->cap) * sizeof(*r->ev));
 	r->cap = n;
 }
 
