@@ -13,6 +13,25 @@
 
 #define NS_PER_MS 1000000ull
 
+/* Count a chunk of the followed client into cli_ev; its figures, when they are ahead of
+ * the last snapshot, are the title's (the snapshot wins while the session lives). */
+static void client_from_event(struct titles *t, const struct event *ev)
+{
+	struct stats_snapshot *e = &t->cli_ev;
+	if (ev->kind == EV_RECV && ev->nbytes) {
+		e->bytes_in += ev->nbytes;
+		e->chunks_in++;
+		e->hist_in[stats_bucket(ev->nbytes)]++;
+	} else if (ev->kind == EV_SEND && ev->nbytes) {
+		e->bytes_out += ev->nbytes;
+		e->chunks_out++;
+	} else {
+		return;
+	}
+	if (e->bytes_in + e->bytes_out > t->cli_last.bytes_in + t->cli_last.bytes_out)
+		t->cli_last = *e;
+}
+
 void titles_event(struct titles *t, const struct event *ev)
 {
 	/* A new session's first event: the title is its, even when it fails at once (the
@@ -20,9 +39,12 @@ void titles_event(struct titles *t, const struct event *ev)
 	if (ev->source == SRC_CLIENT && ev->session > t->cli_id) {
 		t->cli_id = ev->session;
 		memset(&t->cli_last, 0, sizeof(t->cli_last));
+		memset(&t->cli_ev, 0, sizeof(t->cli_ev));
 		snprintf(t->cli_path, sizeof(t->cli_path), "#%" PRIu32, ev->session);
 		t->cli_seen = true;
 	}
+	if (ev->source == SRC_CLIENT && ev->session == t->cli_id)
+		client_from_event(t, ev);
 	if (ev->source == SRC_SERVER && ev->session > t->srv_id) {
 		t->srv_id = ev->session;
 		memset(&t->srv_last, 0, sizeof(t->srv_last));

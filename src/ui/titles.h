@@ -20,6 +20,9 @@ struct titles {
 	struct titles_rate rate[2];   /* server, client */
 	/* The last figures of sessions that ended, so titles keep their totals. */
 	struct stats_snapshot srv_last, cli_last;
+	/* The followed client's totals as its events told them: its figures when the session
+	 * was freed before a snapshot (the tour hands a step's lines on after it ends). */
+	struct stats_snapshot cli_ev;
 	bool srv_seen, cli_seen, cli_was_conn;
 	char srv_path[128], cli_path[128];
 	long pair_pid[2];    /* the pair demo's parent and child, as their lines name them */

@@ -44,6 +44,10 @@ i=0
 while $TMUX_CMD ls >/dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 
 tour 120 40
+# The tour hands a step's lines on once the step is over, when its connection may be gone:
+# the Client title still counts what it received (from the lines).
+screen | grep -q "Client #[0-9]* closed[,|] *\(got\|received\) 41 B in 3 chunks"
+ok $? "120x40: the Client title counts the tour's 41 bytes in 3 chunks"
 # On to the end, each step's screen checked (its panes, or its report zoomed with F5), then
 # the tour ends
 # by itself.
