@@ -97,12 +97,7 @@ static bool put_locked(struct bus *b, struct event *ev)
 	ev->dropped = b->pending_drops;
 	b->pending_drops = 0;
 	struct event *slot = &b->ring[(b->head + b->count) % b->cap];
-	/* Copy the header and only the used parts of text and preview. */
-	memcpy(slot, ev, offsetof(struct event, text));
-	size_t tl = strnlen(ev->text, sizeof(ev->text) - 1);
-	memcpy(slot->text, ev->text, tl);
-	slot->text[tl] = '\0';
-	memcpy(slot->preview, ev->preview, ev->preview_len);
+	event_copy(slot, ev);
 	b->count++;
 	b->published++;
 	/* One wake per empty-to-non-empty transition: a flood costs one write, not one per event. */
@@ -133,9 +128,7 @@ size_t bus_drain(struct bus *b, struct event *out, size_t max)
 	size_t n = b->count < max ? b->count : max;
 	for (size_t i = 0; i < n; i++) {
 		struct event *src = &b->ring[b->head];
-		memcpy(&out[i], src, offsetof(struct event, text));
-		memcpy(out[i].text, src->text, strlen(src->text) + 1);
-		memcpy(out[i].preview, src->preview, src->preview_len);
+		event_copy(&out[i], src);
 		b->head = (b->head + 1) % b->cap;
 	}
 	b->count -= n;

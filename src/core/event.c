@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +32,17 @@ void event_init(struct event *ev, enum event_source source, enum event_kind kind
 	ev->source = (uint8_t)source;
 	ev->kind = (uint8_t)kind;
 	ev->time_ns = event_now_ns();
+}
+
+void event_copy(struct event *dst, const struct event *src)
+{
+	memcpy(dst, src, offsetof(struct event, text));
+	size_t tl = strnlen(src->text, sizeof(src->text) - 1);
+	memcpy(dst->text, src->text, tl);
+	dst->text[tl] = '\0';
+	if (dst->preview_len > EVENT_PREVIEW_MAX)
+		dst->preview_len = EVENT_PREVIEW_MAX;
+	memcpy(dst->preview, src->preview, dst->preview_len);
 }
 
 void event_textf(struct event *ev, const char *fmt, ...)

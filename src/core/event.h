@@ -124,6 +124,9 @@ uint64_t event_now_ns(void);
 
 /* Zero EV and stamp it with SOURCE, KIND and the time. */
 void event_init(struct event *ev, enum event_source source, enum event_kind kind);
+/* Copy SRC into DST: the header, and of text and preview only the parts in use (an event is
+ * mostly unused buffer; the bus, the panes and batch's kept events copy every one). */
+void event_copy(struct event *dst, const struct event *src);
 /* printf into ev->text (cut to fit). */
 void event_textf(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Record LEN bytes: nbytes = LEN, preview = the first bytes that fit. */

@@ -44,7 +44,7 @@ void evlog_push(struct evlog *l, const struct event *ev)
 		l->dropped++;
 		l->count--;
 	}
-	l->ring[l->head] = *ev;
+	event_copy(&l->ring[l->head], ev);
 	l->head = (l->head + 1) % l->alloc;
 	l->count++;
 }

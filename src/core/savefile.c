@@ -15,7 +15,8 @@
 #include "core/capture.h"
 #include "core/sysio.h"
 
-/* The temporary file's name: ".NAME.XXXXXX" in PATH's directory. */
+/* The temporary file's name: ".NAME.XXXXXX" in PATH's directory, a mkstemp template (it
+ * replaces the six X with a unique name; the file is linked or renamed into place). */
 static char *tmp_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');

@@ -141,9 +141,11 @@ static int diag_request(int fd)
 	return sent < 0 ? -errno : 0;
 }
 
-/* Take the replies in one read of N bytes. Returns 1 at the end of the dump, 0 for more,
- * or -errno. */
-static int diag_replies(struct sockets_list *l, size_t *cap, const void *buf, ssize_t n)
+/* The sockets in one read of N bytes of sock_diag replies, each handed to FN(CTX, entry),
+ * which returns 0 to go on, 1 to stop there (found) or -errno. Returns 1 at the end of a dump
+ * or when FN stopped, 0 for more, or -errno (the kernel's answer, or FN's). */
+static int diag_walk(const void *buf, ssize_t n,
+		     int (*fn)(void *ctx, const struct sockets_entry *e), void *ctx)
 {
 	int left = (int)n;
 	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
@@ -158,11 +160,23 @@ static int diag_replies(struct sockets_list *l, size_t *cap, const void *buf, ss
 			continue;
 		struct sockets_entry e;
 		diag_entry(h, &e);
-		int err = list_push(l, cap, &e);
-		if (err < 0)
-			return err;
+		int r = fn(ctx, &e);
+		if (r != 0)
+			return r;
 	}
 	return 0;
+}
+
+/* A dump's reader: every socket into the list. */
+struct dump_ctx {
+	struct sockets_list *l;
+	size_t *cap;
+};
+
+static int dump_push(void *ctx, const struct sockets_entry *e)
+{
+	struct dump_ctx *d = ctx;
+	return list_push(d->l, d->cap, e);
 }
 
 /* One SOCK_DIAG_BY_FAMILY dump of every AF_UNIX socket. Returns 0 or -errno. */
@@ -185,7 +199,7 @@ static int diag_collect(struct sockets_list *l)
 		if (n <= 0)
 			r = n < 0 ? -errno : -EPIPE;
 		else
-			r = diag_replies(l, &cap, buf, n);
+			r = diag_walk(buf, n, dump_push, &(struct dump_ctx){ l, &cap });
 	}
 	free(buf);
 	close(fd);
@@ -217,27 +231,20 @@ static int diag_request_exact(int fd, uint32_t ino)
 	return sent < 0 ? -errno : 0;
 }
 
-/* The reply to diag_request_exact in BUF (N bytes): 1 with *PEER set, 0 when it is not
- * there yet, or -errno (the kernel's answer: ENOENT when no such socket). */
-static int diag_reply_exact(const void *buf, ssize_t n, uint32_t ino, uint32_t *peer)
+/* An exact request's reader: the one socket asked for, its peer's inode. */
+struct exact_ctx {
+	uint32_t ino, *peer;
+	bool found;
+};
+
+static int exact_peer(void *ctx, const struct sockets_entry *e)
 {
-	int left = (int)n;
-	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-		if (h->nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *ne = NLMSG_DATA(h);
-			return ne->error ? ne->error : -EPROTO;
-		}
-		if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-		    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
-			continue;
-		struct sockets_entry e;
-		diag_entry(h, &e);
-		if (e.ino != ino)
-			continue;
-		*peer = e.has_peer ? e.peer_ino : 0;
-		return 1;
-	}
-	return 0;
+	struct exact_ctx *x = ctx;
+	if (e->ino != x->ino)
+		return 0;
+	*x->peer = e->has_peer ? e->peer_ino : 0;
+	x->found = true;
+	return 1;
 }
 
 int sockets_peer_ino(uint32_t ino, uint32_t *peer)
@@ -247,6 +254,7 @@ int sockets_peer_ino(uint32_t ino, uint32_t *peer)
 		return -errno;
 	/* Aligned for nlmsghdr; one socket's reply with its peer is a few dozen bytes. */
 	uint32_t buf[256];
+	struct exact_ctx x = { ino, peer, false };
 	int r = diag_request_exact(fd, ino);
 	while (r == 0) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
@@ -255,10 +263,10 @@ int sockets_peer_ino(uint32_t ino, uint32_t *peer)
 		if (n <= 0)
 			r = n < 0 ? -errno : -EPIPE;
 		else
-			r = diag_reply_exact(buf, n, ino, peer);
+			r = diag_walk(buf, n, exact_peer, &x);
 	}
 	close(fd);
-	return r < 0 ? r : 0;
+	return r < 0 ? r : x.found ? 0 : -ENOENT;
 }
 
 int sockets_parse_proc_net(const char *line, struct sockets_entry *out)

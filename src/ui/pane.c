@@ -46,12 +46,7 @@ static struct pane_line *append(struct pane *p)
 void pane_push(struct pane *p, const struct event *ev)
 {
 	struct pane_line *l = append(p);
-	/* Only the part of the preview in use is copied: a flood costs less. */
-	memcpy(&l->ev, ev, offsetof(struct event, preview));
-	memcpy(l->ev.preview, ev->preview,
-	       ev->preview_len <= EVENT_PREVIEW_MAX ? ev->preview_len : EVENT_PREVIEW_MAX);
-	if (l->ev.preview_len > EVENT_PREVIEW_MAX)
-		l->ev.preview_len = EVENT_PREVIEW_MAX;
+	event_copy(&l->ev, ev);
 	l->ev.dropped = 0;
 	l->skipped = 0;
 }

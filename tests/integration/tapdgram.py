@@ -31,11 +31,9 @@ import tempfile
 import threading
 import time
 
-DEADLINE = float(os.environ.get("UDSCOPE_TEST_WAIT", "20"))
-
-
-def pattern(n, seed):
-    return bytes((i * 7 + seed) % 251 for i in range(n))
+sys.dont_write_bytecode = True     # no __pycache__ beside the sources (distcheck: read-only)
+from dgram_peer import fds_of      # noqa: E402 (beside this file: the other tests' helpers)
+from tapcmd import DEADLINE, pattern  # noqa: E402
 
 
 def bound(path):
@@ -45,16 +43,6 @@ def bound(path):
     s.bind(path)
     s.settimeout(DEADLINE)
     return s
-
-
-def fds_of(anc):
-    out = []
-    for level, kind, data in anc:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            a = array.array("i")
-            a.frombytes(data[:len(data) - len(data) % a.itemsize])
-            out.extend(a)
-    return out
 
 
 class Echo:

@@ -164,20 +164,29 @@ static void collect_full(struct sockets_async *a, struct sockets_list *l,
 	}
 }
 
+/* The children and their sockets, a listing whose worker the gate holds, and its first
+ * collect into L and ST (the rows at once). */
+static struct sockets_async *held_listing(struct kids *k, struct gate *g, struct sockets_list *l,
+					  struct sockets_async_state *st)
+{
+	kids_start(k);
+	gate_open(g);
+	struct sockets_async *a;
+	assert_int_equal(sockets_async_new(&a, hook, g), 0);
+	assert_int_equal(sockets_async_collect(a, l, st), 0);
+	return a;
+}
+
 /* The rows come at once, without holders, while the worker is held; a second collect does
  * not start a second scan; once the worker goes on, the holders come, names and all. */
 static void test_rows_before_holders(void **state)
 {
 	(void)state;
 	struct kids k;
-	kids_start(&k);
 	struct gate g;
-	gate_open(&g);
-	struct sockets_async *a;
-	assert_int_equal(sockets_async_new(&a, hook, &g), 0);
 	struct sockets_list l;
 	struct sockets_async_state st;
-	assert_int_equal(sockets_async_collect(a, &l, &st), 0);
+	struct sockets_async *a = held_listing(&k, &g, &l, &st);
 	assert_false(st.holders);
 	assert_true(st.scanning);
 	assert_true(st.total >= KIDS);
@@ -217,14 +226,10 @@ static void test_cancel_mid_scan(void **state)
 {
 	(void)state;
 	struct kids k;
-	kids_start(&k);
 	struct gate g;
-	gate_open(&g);
-	struct sockets_async *a;
-	assert_int_equal(sockets_async_new(&a, hook, &g), 0);
 	struct sockets_list l;
 	struct sockets_async_state st;
-	assert_int_equal(sockets_async_collect(a, &l, &st), 0);
+	struct sockets_async *a = held_listing(&k, &g, &l, &st);
 	sockets_free(&l);
 	wait_readable(g.entered[0], "the worker's first step");
 	sockets_async_cancel(a);
