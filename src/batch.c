@@ -212,6 +212,13 @@ static int bus_poll_fd(const struct batch *b, int *timeout_ms)
 	return -1;
 }
 
+/* Whether the bus wants a pump after a poll that watched it as P: it spoke, or it was left
+ * alone (bus_poll_fd) and that pause is over. */
+static bool bus_ready(const struct batch *b, const struct pollfd *p)
+{
+	return p->revents || (p->fd < 0 && event_now_ns() >= b->quiet_until);
+}
+
 static bool check_signal(struct batch *b)
 {
 	if (sysio_signal_next(b->sigfd)) {
@@ -338,7 +345,7 @@ static void read_stdin(struct batch *b)
 		}
 		if (p[2].revents && check_signal(b))
 			break;
-		if (p[1].revents || (p[1].fd < 0 && event_now_ns() >= b->quiet_until))
+		if (bus_ready(b, &p[1]))
 			pump(b, 0);
 		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && !read_more(b, &in))
 			break;
@@ -360,7 +367,7 @@ static void serve_until_signal(struct batch *b)
 			break;
 		if (p[1].revents && check_signal(b))
 			break;
-		if (p[0].revents || (p[0].fd < 0 && event_now_ns() >= b->quiet_until))
+		if (bus_ready(b, &p[0]))
 			pump(b, 0);
 	}
 }

@@ -100,20 +100,16 @@ int paint_wrapped(const char *s, size_t len, int y, int x, int cols, int indent,
 	long at = find && find[0] ? doc_match(s, len, find) : -1;
 	if (at >= 0)
 		hit = (struct paint_mark){ (size_t)at, strlen(find) };
-	indent = text_wrap_indent(cols, indent);
-	size_t off = 0;
-	int row = 0, painted = 0;
-	do {
-		size_t next;
-		int w = row ? cols - indent : cols;
-		size_t n = text_wrap(s + off, len - off, w, &next);
-		if (row >= skip && painted < max) {
-			move(y + painted, x + (row ? indent : 0));
-			row_out(s, off, off + n, a, mark, hit);
-			painted++;
-		}
-		off += next;
-		row++;
-	} while (off < len && painted < max);
+	struct text_rows r;
+	size_t start, n;
+	int col, painted = 0;
+	text_rows_init(&r, s, len, cols, indent);
+	while (painted < max && text_rows_next(&r, &start, &n, &col)) {
+		if (r.row - 1 < skip)
+			continue;
+		move(y + painted, x + col);
+		row_out(s, start, start + n, a, mark, hit);
+		painted++;
+	}
 	return painted;
 }

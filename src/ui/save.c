@@ -18,25 +18,21 @@
 
 #define SAVE_LINE_MAX (TEXT_SANITIZE_SIZE(EVENT_LINE_MAX) + 64)
 
-/* S's rows wrapped at COLS with the hanging INDENT, each a line of F (as paint_wrapped). */
+/* S's rows wrapped at COLS with the hanging INDENT, each a line of F (as painted). */
 static void put_wrapped(struct savefile *f, const char *s, size_t len, int cols, int indent)
 {
 	char row[SAVE_LINE_MAX];
-	indent = text_wrap_indent(cols, indent);
-	size_t off = 0;
-	int r = 0;
-	do {
-		size_t next;
-		size_t n = text_wrap(s + off, len - off, r ? cols - indent : cols, &next);
-		size_t pad = r ? (size_t)indent : 0;
-		if (pad + n > sizeof(row))
-			n = sizeof(row) - pad;
-		memset(row, ' ', pad);
-		memcpy(row + pad, s + off, n);
-		savefile_line(f, row, pad + n);
-		off += next;
-		r++;
-	} while (off < len);
+	struct text_rows r;
+	size_t start, n;
+	int pad;
+	text_rows_init(&r, s, len, cols, indent);
+	while (text_rows_next(&r, &start, &n, &pad)) {
+		if ((size_t)pad + n > sizeof(row))
+			n = sizeof(row) - (size_t)pad;
+		memset(row, ' ', (size_t)pad);
+		memcpy(row + pad, s + start, n);
+		savefile_line(f, row, (size_t)pad + n);
+	}
 }
 
 static void save_doc(struct savefile *f, const struct sheet *s, int cols)

@@ -103,18 +103,33 @@ int text_wrap_indent(int cols, int indent)
 	return indent > 0 && cols - indent >= 8 ? indent : 0;
 }
 
+void text_rows_init(struct text_rows *r, const char *s, size_t len, int cols, int indent)
+{
+	*r = (struct text_rows){ s, len, 0, cols, text_wrap_indent(cols, indent), 0 };
+}
+
+bool text_rows_next(struct text_rows *r, size_t *start, size_t *n, int *x)
+{
+	if (r->row > 0 && r->off >= r->len)
+		return false;
+	size_t next;
+	*x = r->row ? r->indent : 0;
+	*start = r->off;
+	*n = text_wrap(r->s + r->off, r->len - r->off, r->cols - *x, &next);
+	r->off += next;
+	r->row++;
+	return true;
+}
+
 int text_wrap_rows(const char *s, size_t len, int cols, int indent)
 {
-	int rows = 0;
-	size_t off = 0;
-	indent = text_wrap_indent(cols, indent);
-	do {
-		size_t next;
-		text_wrap(s + off, len - off, rows ? cols - indent : cols, &next);
-		off += next;
-		rows++;
-	} while (off < len);
-	return rows;
+	struct text_rows r;
+	size_t start, n;
+	int x;
+	text_rows_init(&r, s, len, cols, indent);
+	while (text_rows_next(&r, &start, &n, &x))
+		;
+	return r.row;
 }
 
 /* Where the last COLS columns of S start: at a space if one is near (a word kept whole). */

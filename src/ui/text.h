@@ -33,6 +33,17 @@ size_t text_wrap(const char *s, size_t len, int cols, size_t *next);
 int text_wrap_rows(const char *s, size_t len, int cols, int indent);
 /* The indent text_wrap_rows really uses for COLS. */
 int text_wrap_indent(int cols, int indent);
+/* The rows of S wrapped at COLS with a hanging INDENT, one at a time (text_wrap_rows,
+ * painting and saving walk them alike). Start with text_rows_init; text_rows_next gives the
+ * next row's bytes (S + *START, *N of them) and its column (0, or the indent), false after
+ * the last row. Always at least one row, empty for an empty S. */
+struct text_rows {
+	const char *s;
+	size_t len, off;
+	int cols, indent, row;
+};
+void text_rows_init(struct text_rows *r, const char *s, size_t len, int cols, int indent);
+bool text_rows_next(struct text_rows *r, size_t *start, size_t *n, int *x);
 /* Sanitized S as one row of at most COLS columns: whole when it fits, else its start (at a
  * word when one ends near) and an ellipsis ("\u2026" with UTF8, "..." without); with
  * KEEP_END the start takes a third of the row, the ellipsis stands for the middle and the
