@@ -9,8 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "core/event.h"
 
 /* Processes read between two looks at the cancel flag (a few ms of readlinks). */
 #define SOCKETS_ASYNC_STEP 64
@@ -33,13 +34,6 @@ struct sockets_async {
 	const char *scan_op;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void wake(struct sockets_async *a)
 {
 	uint64_t one = 1;
@@ -51,7 +45,7 @@ static void wake(struct sockets_async *a)
 static void *work(void *arg)
 {
 	struct sockets_async *a = arg;
-	uint64_t woke = now_ns();
+	uint64_t woke = event_now_ns();
 	while (!atomic_load_explicit(&a->cancel, memory_order_relaxed)) {
 		bool more = sockets_scan_step(a->scan, SOCKETS_ASYNC_STEP);
 		size_t d, t;
@@ -62,7 +56,7 @@ static void *work(void *arg)
 			break;
 		if (a->hook)
 			a->hook(a->ctx);
-		uint64_t t_ns = now_ns();
+		uint64_t t_ns = event_now_ns();
 		if (t_ns - woke >= SOCKETS_ASYNC_WAKE_MS * 1000000ull) {
 			woke = t_ns;
 			wake(a);
@@ -107,7 +101,7 @@ static void reap(struct sockets_async *a, bool wait)
 	} else {
 		sockets_scan_free(a->last);
 		a->last = a->scan;
-		a->last_end_ns = now_ns();
+		a->last_end_ns = event_now_ns();
 		a->news = true;
 	}
 	a->scan = NULL;
@@ -191,7 +185,7 @@ int sockets_async_collect(struct sockets_async *a, struct sockets_list *out,
 	sockets_index(out);
 	a->news = false;
 	if (!a->running &&
-	    (!a->last || now_ns() - a->last_end_ns >= SOCKETS_ASYNC_GAP_MS * 1000000ull))
+	    (!a->last || event_now_ns() - a->last_end_ns >= SOCKETS_ASYNC_GAP_MS * 1000000ull))
 		start_scan(a);
 	*st = (struct sockets_async_state){
 		.holders = a->last != NULL,
