@@ -26,6 +26,7 @@ else
 	missing_pkgs="$missing_pkgs libncurses-dev libcmocka-dev"
 fi
 need libreadline-dev have_header readline/readline.h
+need libacl1-dev have_header acl/libacl.h
 
 if [ -n "$missing_pkgs" ]; then
 	cmd="apt-get install -y$missing_pkgs"
