@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "../skip.h"
+
 #include "core/app.h"
 #include "core/cmd.h"
 #include "core/inspect.h"
@@ -310,9 +312,9 @@ static void check_as(struct rec *r, bool prove)
 {
 	struct passwd *nb = getpwnam("nobody");
 	if (!nb || geteuid() == nb->pw_uid)
-		skip();
+		UD_SKIP("needs a user nobody other than the tester");
 	if (prove && geteuid() != 0)
-		skip();
+		UD_SKIP("the proof connects as another user: needs root");
 	char owner[64], group[64];
 	inspect_user_name(geteuid(), owner, sizeof(owner));
 	inspect_group_name(getegid(), group, sizeof(group));
@@ -411,7 +413,7 @@ static void test_acl(void **state)
 	struct rec *r = *state;
 	struct passwd *nb = getpwnam("nobody");
 	if (!nb || geteuid() != 0)
-		skip();
+		UD_SKIP("needs root and a user nobody");
 	assert_int_equal(mkdir("acl", 0700), 0);
 	/* version 2; user::rwx, user:nobody:--x, group::---, mask::--x, other::--- */
 	uint8_t blob[4 + 5 * 8] = { 2, 0, 0, 0 };
@@ -422,7 +424,7 @@ static void test_acl(void **state)
 	acl_entry(blob + 36, 0x20, 0, UINT32_MAX);
 	if (setxattr("acl", "system.posix_acl_access", blob, sizeof(blob), 0) < 0) {
 		rmdir("acl");
-		skip();
+		UD_SKIP("this file system refuses POSIX ACLs (setxattr: %s)", strerror(errno));
 	}
 	int fd = bound_socket("acl/s", true, 0777);
 	assert_int_equal(rec_run_marked(r, "inspect acl/s --as nobody"), CMD_OK);
@@ -627,7 +629,7 @@ static void test_relative_walk_from_cwd(void **state)
 	struct rec *r = *state;
 	struct passwd *nb = getpwnam("nobody");
 	if (!nb || geteuid() != 0)
-		skip();
+		UD_SKIP("needs root and a user nobody");
 	assert_int_equal(mkdir("d", 0755), 0);
 	assert_int_equal(mkdir("d/priv", 0700), 0);
 	assert_int_equal(mkdir("d/priv/pub", 0777), 0);
@@ -739,7 +741,7 @@ static void test_probe_leaves_no_connection(void **state)
 	int fd = bound_socket("bl.sock", false, 0755);
 	assert_int_equal(listen(fd, 1), 0);
 	if (diag_queue("bl.sock") != 0)
-		skip();   /* no sock_diag here: the connect probe is all there is */
+		UD_SKIP("no sock_diag here: the connect probe is all there is");
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(rec_run_marked(r, "inspect bl.sock"), CMD_OK);
 		assert_int_equal(diag_queue("bl.sock"), 0);

@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../skip.h"
+
 #include "core/pcap.h"
 
 struct tmp {
@@ -175,7 +177,7 @@ static void test_tshark_reads_http(void **state)
 {
 	struct tmp *t = *state;
 	if (system("command -v tshark >/dev/null 2>&1") != 0) {
-		skip();
+		UD_SKIP("tshark not installed (apt-get install tshark)");
 		return;
 	}
 	struct pcap_writer *w;

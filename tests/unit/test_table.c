@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../skip.h"
+
 #include "ui/table.h"
 #include "ui/text.h"
 
@@ -91,7 +93,7 @@ static void test_scrolled_left(void **state)
 static void test_ellipsis_utf8(void **state)
 {
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
-		skip();
+		UD_SKIP("the C.UTF-8 locale is not installed (apt-get install locales)");
 	struct table t;
 	int w[TABLE_COLS_MAX] = { 11, 7, 8 };
 	char line[256];

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../skip.h"
+
 #include "ui/text.h"
 
 static char out[512];
@@ -44,7 +46,7 @@ static void test_every_output_byte_is_safe(void **state)
 static void test_utf8(void **state)
 {
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
-		skip();
+		UD_SKIP("the C.UTF-8 locale is not installed (apt-get install locales)");
 	/* é (2 bytes, 1 column) and 日 (3 bytes, 2 columns) pass when UTF-8 is on. */
 	assert_string_equal(san("caf\xc3\xa9 \xe6\x97\xa5", 9, true), "caf\xc3\xa9 \xe6\x97\xa5");
 	assert_string_equal(san("caf\xc3\xa9", 5, false), "caf\\xc3\\xa9");
