@@ -7,12 +7,13 @@ minutes=${1:-10}
 U=${2:-${UDSCOPE:-src/udscope}}
 U=$(cd "$(dirname "$U")" && pwd)/$(basename "$U")
 command -v tmux >/dev/null || { echo "soak: needs tmux" >&2; exit 2; }
-D=$(mktemp -d /tmp/udscope-soak-XXXXXX)
+D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-soak-XXXXXX")
 T="udscope-soak-$$"
 cleanup() {
 	[ -n "${churn_pid:-}" ] && kill "$churn_pid" 2>/dev/null
 	[ -n "${flood_pid:-}" ] && kill "$flood_pid" 2>/dev/null
 	tmux -L "$T" kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$T"   # tmux 3.3 leaves it
 	rm -rf "$D"
 }
 trap cleanup EXIT INT TERM

@@ -4,20 +4,23 @@
 set -u
 
 if ! command -v tmux >/dev/null 2>&1; then
-	echo "1..0 # SKIP tmux not installed"
+	echo "1..0 # SKIP tmux not installed (apt-get install tmux)"
 	exit 0
 fi
 : "${UDSCOPE:?UDSCOPE must name the udscope binary}"
 
-DIR=$(mktemp -d /tmp/udscope-e2e.XXXXXX)
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/e2e.XXXXXX")
 SOCK="udscope-e2e-$$"
 TMUX_CMD="tmux -L $SOCK -f /dev/null"
 NTEST=0
 FAILED=0
 mkdir -p "$DIR/home"
 
+# tmux 3.3 leaves its socket behind when its server is killed: remove it too.
+TMUX_SOCKET="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
 cleanup() {
 	$TMUX_CMD kill-server >/dev/null 2>&1
+	rm -f "$TMUX_SOCKET"
 	rm -rf "$DIR"
 }
 trap cleanup EXIT

@@ -9,10 +9,23 @@ PER_KID=40
 # KIDS processes named "sockkid", each listening on PER_KID named sockets; each says it is
 # ready in a file, and ends when its parent (this script's holder) does.
 cat >"$DIR/holder.py" <<'PY'
-import os, socket, sys, time
+import os, signal, socket, sys, time
 kids, per, where = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+pids = []
+def end(sig, frame):
+    # Take the kids along and wait for them: nothing of the test outlives it.
+    for p in pids:
+        os.kill(p, signal.SIGKILL)
+    for p in pids:
+        os.waitpid(p, 0)
+    os._exit(0)
+signal.signal(signal.SIGTERM, end)
 for k in range(kids):
-    if os.fork() == 0:
+    pid = os.fork()
+    if pid:
+        pids.append(pid)
+    else:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         with open("/proc/self/comm", "w") as f:
             f.write("sockkid")
         held = []
@@ -31,7 +44,7 @@ while True:
 PY
 python3 "$DIR/holder.py" "$KIDS" "$PER_KID" "$DIR" &
 holder=$!
-trap 'kill "$holder" 2>/dev/null; cleanup' EXIT
+trap 'kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null; cleanup' EXIT
 
 deadline=$(( $(date +%s) + 20 ))
 while [ "$(ls "$DIR" | grep -c '^ready-')" -lt "$KIDS" ] && [ "$(date +%s)" -lt "$deadline" ]; do

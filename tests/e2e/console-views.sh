@@ -90,8 +90,10 @@ head_col=$(screen | grep -m1 "state  *type  *inode" | sed 's/path.*//' | wc -c)
 row_col=$(screen | grep -m1 "listening  *stream .*uds_socket" | sed 's|\./uds_socket.*||' | wc -c)
 [ "$head_col" -gt 10 ] && [ "$head_col" = "$row_col" ]
 ok $? "the path column starts at the same offset in the heading and the row ($head_col, $row_col)"
-# Live: a listener that appears after the command shows within a second or two, untyped.
-(cd "$DIR" && exec "$UDSCOPE" --batch -e "server start ./uds_socket_late" -e "wait 6" \
+# Live: a listener that appears after the command shows within a second or two, untyped. It
+# lives until the filter test below is done with it (a deadline, not a duration: a busy
+# machine may take long to get there), then it is stopped.
+(cd "$DIR" && exec "$UDSCOPE" --batch -e "server start ./uds_socket_late" -e "wait 120" \
 	</dev/null >/dev/null 2>&1) &
 late=$!   # the subshell execs udscope: this is its pid
 wait_for "pid $late (udscope)" 10
@@ -117,6 +119,8 @@ wait_for "Report: sockets \"_late\"" && wait_for "pid $late (udscope)"
 r=$?
 screen | grep -q "pid $console (udscope)" && r=1
 ok $r "f filters as you type: only the late listener is left"
+kill "$late" 2>/dev/null
+wait "$late" 2>/dev/null
 keys Enter
 keys f
 keys -l "uds_socket"

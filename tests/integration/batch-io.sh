@@ -3,7 +3,7 @@
 # standard descriptors, asynchronous errors in the exit status, and --json decoded by Python.
 set -u
 U=${UDSCOPE:?UDSCOPE must name the built binary}
-D=$(mktemp -d /tmp/udscope-batchio-XXXXXX)
+D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-batchio-XXXXXX")
 bg=""
 trap 'for p in $bg; do kill "$p" 2>/dev/null; done; rm -rf "$D"' EXIT
 n=0
@@ -110,8 +110,8 @@ time.sleep(30)
 	check "an asynchronous send error is reported" [ $got -eq 0 ]
 	check "an asynchronous send error makes the exit status 1" [ $rc -eq 1 ]
 else
-	skip "python3 not installed"
-	skip "python3 not installed"
+	skip "python3 not installed (apt-get install python3)"
+	skip "python3 not installed (apt-get install python3)"
 fi
 
 # --- --json, read the way a consumer reads it.
@@ -163,9 +163,9 @@ PY
 	grep -v '^ok ' "$D/py" | sed 's/^/# /'
 	check "--json output is ASCII or UTF-8, never Latin-1 escapes" sh -c "! grep -q 'u00c3' '$D/out'"
 else
-	skip "python3 not installed"
-	skip "python3 not installed"
-	skip "python3 not installed"
+	skip "python3 not installed (apt-get install python3)"
+	skip "python3 not installed (apt-get install python3)"
+	skip "python3 not installed (apt-get install python3)"
 fi
 
 echo "1..$n"

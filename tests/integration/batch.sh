@@ -2,7 +2,7 @@
 # batch.sh: the headless front end as scripts use it: lines, exit codes, JSON, signals, interop.
 set -u
 U=${UDSCOPE:?UDSCOPE must name the built binary}
-D=$(mktemp -d /tmp/udscope-batch-XXXXXX)
+D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-batch-XXXXXX")
 trap 'rm -rf "$D"' EXIT
 n=0
 failed=0
@@ -116,7 +116,7 @@ acc = [e for e in ev if e["kind"] == "accept" and e["source"] == "server"][0]
 assert acc["pid"] > 0 and "uid" in acc
 ' "$D/out"
 else
-	check "--json: recv line" grep -q '"kind":"recv","connection":1,"bytes":2,"data":"6869"' "$D/out"
+	check "--json: recv line" grep -q '"kind":"recv","session":1,"connection":1,"bytes":2,"data":"6869"' "$D/out"
 fi
 
 # After EOF batch keeps serving until SIGTERM, then removes the node.
@@ -170,7 +170,7 @@ time.sleep(30)
 	check "SIGINT ends a client stuck waiting for its echo (exit 1, short echo said)" \
 		sh -c "[ $rc -eq 1 ] && grep -q 'short echo, received 0 of 41 bytes' '$D/err'"
 else
-	skip "python3 not installed"
+	skip "python3 not installed (apt-get install python3)"
 fi
 
 # Interop: a Python client against the udscope server, the walkthrough's way.
@@ -204,7 +204,7 @@ PY
 	stop $pid TERM
 	check "python3 client against udscope server" sh -c "grep -qx 'echo ok' '$D/out' && grep -q 'connection from pid [0-9]* (python3)' '$D/pyout'"
 else
-	skip "python3 not installed"
+	skip "python3 not installed (apt-get install python3)"
 fi
 
 # Interop: socat as the client.
@@ -218,7 +218,7 @@ if command -v socat >/dev/null 2>&1; then
 	stop $pid TERM
 	check "socat client gets its echo" sh -c "[ \"\$(cat '$D/out')\" = 'via socat' ] && grep -q \"received 9 bytes b'via socat'\" '$D/soout'"
 else
-	skip "socat not installed"
+	skip "socat not installed (apt-get install socat)"
 fi
 # Hostile input lines: huge, with a NUL byte, with control bytes; later commands still run.
 python3 -c 'import sys; sys.stdout.write("send " + "A" * (2 << 20) + "\n")' >"$D/in" 2>/dev/null ||
@@ -269,8 +269,8 @@ PY
 		[ \"\$(sed -n 's/^server #1: sent \\([0-9]*\\) bytes .*/\\1/p' '$D/floodout' |
 			awk '{t += \$1} END {print t}')\" = 320000 ]"
 else
-	skip "python3 not installed"
-	skip "python3 not installed"
+	skip "python3 not installed (apt-get install python3)"
+	skip "python3 not installed (apt-get install python3)"
 fi
 echo "1..$n"
 exit 0

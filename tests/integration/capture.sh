@@ -6,7 +6,7 @@ set -u
 NAME=capture
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 9 "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all 9 "python3 not installed (apt-get install python3)"
 echo "1..9"
 
 # A 300-byte message with every byte value that is not printable among letters.

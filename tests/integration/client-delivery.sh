@@ -5,7 +5,7 @@ set -u
 NAME=delivery
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 14 "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all 14 "python3 not installed (apt-get install python3)"
 echo "1..14"
 
 # 1-2: connect, send, disconnect: the bytes reach the peer before the socket closes.

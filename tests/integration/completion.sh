@@ -42,7 +42,7 @@ check "a FILE argument: the script completes file names after 'source '" \
 
 # The bash script, as bash calls it (complete -F): words, the index, and the word at point.
 if ! command -v bash >/dev/null 2>&1; then
-	for t in 7 8; do echo "ok $t # SKIP bash not installed"; done
+	for t in 7 8; do echo "ok $t # SKIP bash not installed (apt-get install bash)"; done
 	exit 0
 fi
 : >"$D/script-one.ud"

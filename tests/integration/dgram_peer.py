@@ -18,8 +18,10 @@ usage: dgram_peer.py MODE ARGS...
                            read the file through the descriptor that came back; print it
 """
 import array
+import atexit
 import os
 import select
+import shutil
 import socket
 import struct
 import sys
@@ -38,7 +40,9 @@ def fds_of(anc):
 
 
 def bound_dgram(tag):
+    """A datagram socket bound to TAG in a private directory, removed when the peer exits."""
     d = tempfile.mkdtemp(prefix="udscope-peer-")
+    atexit.register(shutil.rmtree, d, True)
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     s.bind(os.path.join(d, tag))
     return s, d

@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../tmpdir.h"
+
 #include "core/cmd.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -154,7 +156,7 @@ void rec_open(struct rec *r)
 	memset(r, 0, sizeof(*r));
 	r->keep = ~0u;
 	r->cwd_fd = -1;
-	snprintf(r->dir, sizeof(r->dir), "/tmp/udscope-test-XXXXXX");
+	snprintf(r->dir, sizeof(r->dir), "%s/udscope-test-XXXXXX", test_tmpdir());
 	if (!mkdtemp(r->dir))
 		abort();
 	if (rec_app_init(r) < 0)

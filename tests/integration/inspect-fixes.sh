@@ -7,9 +7,9 @@ NAME=inspect-fixes
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
 PLAN=11
-command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" -eq 0 ] || skip_all $PLAN "switching to nobody needs root"
-command -v setpriv >/dev/null 2>&1 || skip_all $PLAN "setpriv not installed"
+command -v setpriv >/dev/null 2>&1 || skip_all $PLAN "setpriv not installed (apt-get install util-linux)"
 id nobody >/dev/null 2>&1 || skip_all $PLAN "no user nobody"
 # as NOBODY ARGS...: run as nobody with its own groups.
 as() { setpriv --reuid=nobody --regid="$(id -g nobody)" --init-groups "$@"; }

@@ -8,7 +8,7 @@ NAME=inspect-live
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
 PLAN=12
-command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 echo "1..$PLAN"
 
 peer live.sock mute

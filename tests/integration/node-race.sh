@@ -8,7 +8,7 @@ NAME=race
 
 if ! command -v strace >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 ||
 	! strace -f -qq -o /dev/null -e 'trace=%%stat,connect' -e inject=connect:delay_exit=1 true 2>/dev/null; then
-	skip_all 4 "strace with syscall injection, or python3, not available"
+	skip_all 4 "strace with syscall injection, or python3, not available (apt-get install strace python3)"
 fi
 echo "1..4"
 

@@ -7,7 +7,7 @@ NAME=socktypes
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 P="$S/dgram_peer.py"
 
-command -v python3 >/dev/null 2>&1 || skip_all 26 "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all 26 "python3 not installed (apt-get install python3)"
 echo "1..26"
 
 srv=""
@@ -91,7 +91,7 @@ if command -v socat >/dev/null 2>&1; then
 	wait_for has "b'from socat'"
 	check "socat UNIX-SENDTO reaches the dgram server" has "received 10 bytes b'from socat'"
 else
-	ok "# SKIP socat not installed"
+	ok "# SKIP socat not installed (apt-get install socat)"
 fi
 unserve
 
@@ -115,7 +115,7 @@ if command -v socat >/dev/null 2>&1; then
 	check "socat seqpacket client gets its echo" [ "$(cat "$D/out")" = "socat seq" ]
 	unserve
 else
-	ok "# SKIP socat not installed"
+	ok "# SKIP socat not installed (apt-get install socat)"
 fi
 
 # 19: socat as the datagram server (UNIX-RECVFROM), udscope --bind PATH sends to it.
@@ -127,7 +127,7 @@ if command -v socat >/dev/null 2>&1; then
 	check "socat UNIX-RECVFROM receives udscope's datagram; --bind node removed after" \
 		sh -c "[ \"\$(cat '$D/socat.got')\" = 'to socat' ] && grep -q 'bound to $D/mine' '$D/out' && [ ! -e '$D/mine' ]"
 else
-	ok "# SKIP socat not installed"
+	ok "# SKIP socat not installed (apt-get install socat)"
 fi
 stop_peers
 

@@ -4,12 +4,13 @@
 # private temporary directory, removed at exit) and n (the test count).
 U=${UDSCOPE:?UDSCOPE must name the built binary}
 S=${UDSCOPE_SRCDIR:-.}/tests/integration
-D=$(mktemp -d "/tmp/udscope-${NAME:-test}-XXXXXX")
+D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-${NAME:-test}-XXXXXX")
 peers=""
 trap 'for p in $peers; do kill "$p" 2>/dev/null; done; rm -rf "$D"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }   # skip REASON: one test skipped
 skip_all() { # skip_all COUNT REASON: the plan, every test skipped, exit
 	echo "1..$1"
 	i=1; while [ $i -le "$1" ]; do echo "ok $i # SKIP $2"; i=$((i + 1)); done

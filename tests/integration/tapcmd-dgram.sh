@@ -9,7 +9,7 @@ NAME=tapcmd-dgram
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 32 "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all 32 "python3 not installed (apt-get install python3)"
 echo "1..32"
 dg() { # dg SCENARIO [N]: tapdgram.py through the tap at $D/a to $D/s; its words in $D/py
 	python3 "$S/tapdgram.py" "$1" "$D/a" "$D/s" "$D" ${2:+"$2"} >"$D/py" 2>&1
@@ -115,7 +115,7 @@ if command -v tshark >/dev/null 2>&1; then
 	frames=$(HOME=$D tshark -n -r "$D/cap.pcap" 2>/dev/null | wc -l)
 	check "tshark reads every record ($frames)" sh -c "[ $frames -eq $records ]"
 else
-	skip "tshark not installed"
+	skip "tshark not installed (apt-get install tshark)"
 fi
 
 # ---- bounded: 2000 distinct senders twice through at most 100 upstream sockets ----

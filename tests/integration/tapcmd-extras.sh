@@ -7,7 +7,7 @@ set -u
 NAME=tapcmd-extras
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 11 "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all 11 "python3 not installed (apt-get install python3)"
 echo "1..11"
 ino() { stat -c %i "$1" 2>/dev/null; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
@@ -27,7 +27,7 @@ if command -v curl >/dev/null 2>&1; then
 	curl -s --unix-socket "$D/front" http://uds/hello >"$D/body" 2>"$D/cerr"
 	check "curl through the tap gets the page" grep -q "hello from uds" "$D/body"
 else
-	skip "curl not installed"
+	skip "curl not installed (apt-get install curl)"
 fi
 stop $tpid TERM
 if command -v tshark >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; then
@@ -36,8 +36,8 @@ if command -v tshark >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; then
 	check "tshark reads the request from the pcap" grep -qP '^GET\t/hello\t$' "$D/tshark"
 	check "tshark reads the response from the pcap" grep -qP '^\t\t200$' "$D/tshark"
 else
-	skip "tshark or curl not installed"
-	skip "tshark or curl not installed"
+	skip "tshark or curl not installed (apt-get install tshark curl)"
+	skip "tshark or curl not installed (apt-get install tshark curl)"
 fi
 
 # 4: a capture is never written over.

@@ -7,7 +7,7 @@ NAME=tapcmd-fds
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 6 "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all 6 "python3 not installed (apt-get install python3)"
 echo "1..6"
 
 tap_up

@@ -7,7 +7,7 @@ NAME=tapcmd-flow
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 8 "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all 8 "python3 not installed (apt-get install python3)"
 echo "1..8"
 
 # Bytes that went WAY on connection CONN, by the chunk lines.

@@ -7,7 +7,7 @@ NAME=tapcmd-stream
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 19 "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all 19 "python3 not installed (apt-get install python3)"
 echo "1..19"
 
 # Sum of the sizes of the chunk lines going WAY.

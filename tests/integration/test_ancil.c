@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "../tmpdir.h"
+
 #include "core/ancil.h"
 #include "core/event.h"
 #include "core/msgio.h"
@@ -66,7 +68,8 @@ static void test_no_leak_with_cut_control(void **state)
 
 static void test_describe_kinds(void **state)
 {
-	char dir[] = "/tmp/udscope-ancil-XXXXXX";
+	char dir[96];
+	snprintf(dir, sizeof(dir), "%s/udscope-ancil-XXXXXX", test_tmpdir());
 	assert_non_null(mkdtemp(dir));
 	char fifo[256];
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);

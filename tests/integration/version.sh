@@ -23,7 +23,7 @@ check "line 4: the configure options ($opts)" \
 
 # git-version.sh on a repository of its own: no tag, a tag, a commit after it, a change.
 if ! command -v git >/dev/null 2>&1; then
-	for t in 6 7 8; do echo "ok $t # SKIP git not installed"; done
+	for t in 6 7 8; do echo "ok $t # SKIP git not installed (apt-get install git)"; done
 	exit 0
 fi
 R="$D/repo"

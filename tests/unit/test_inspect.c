@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "../tmpdir.h"
+
 #include "core/app.h"
 #include "core/cmd.h"
 #include "core/inspect.h"
@@ -488,7 +490,8 @@ static void ignore_event(void *ctx, struct event *ev)
  * uid 65534 (other class there), and a missing node in it. No sockets: the facts only. */
 static void test_inspect_report_fields(void **state)
 {
-	char dir[] = "/tmp/udscope-unit-XXXXXX", path[64], missing[64];
+	char dir[64], path[96], missing[96];
+	snprintf(dir, sizeof(dir), "%s/udscope-unit-XXXXXX", test_tmpdir());
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(chmod(dir, 0755), 0);
 	snprintf(path, sizeof(path), "%s/d", dir);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "../skip.h"
+#include "../tmpdir.h"
 
 #include "core/pcap.h"
 
@@ -28,7 +29,7 @@ struct tmp {
 static int setup(void **state)
 {
 	struct tmp *t = calloc(1, sizeof(*t));
-	snprintf(t->dir, sizeof(t->dir), "/tmp/udscope-pcap-XXXXXX");
+	snprintf(t->dir, sizeof(t->dir), "%s/udscope-pcap-XXXXXX", test_tmpdir());
 	if (!t || !mkdtemp(t->dir))
 		return -1;
 	snprintf(t->path, sizeof(t->path), "%s/cap.pcap", t->dir);

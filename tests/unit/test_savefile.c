@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../tmpdir.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +25,7 @@ static char dir[64];
 
 static int setup(void **state)
 {
-	snprintf(dir, sizeof(dir), "/tmp/udscope-savefile.XXXXXX");
+	snprintf(dir, sizeof(dir), "%s/udscope-savefile.XXXXXX", test_tmpdir());
 	return mkdtemp(dir) ? 0 : -1;
 }
 
