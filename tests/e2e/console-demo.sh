@@ -23,7 +23,7 @@ tour() { # tour COLS ROWS: the tour to its map step, checked on the way
 	# shows without F5.
 	wait_for "[0-15----------][16-31---------][32-40--]"
 	ok $? "$1x$2: step 3's delivery map shows 0-15, 16-31 and 32-40"
-	screen | grep -qF "[0-40-----------------------------------]"
+	eventually 'screen | grep -qF "[0-40-----------------------------------]"'
 	ok $? "$1x$2: over the one send of bytes 0-40"
 }
 
@@ -38,15 +38,12 @@ ok $? "80x24: and its socket node is gone"
 type_line "quit"
 wait_for "EXITED-0"
 ok $? "80x24: the console leaves cleanly after the tour"
-$TMUX_CMD kill-server >/dev/null 2>&1
-# The next shell needs a new tmux server: wait until this one is gone.
-i=0
-while $TMUX_CMD ls >/dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+new_server
 
 tour 120 40
 # The tour hands a step's lines on once the step is over, when its connection may be gone:
 # the Client title still counts what it received (from the lines).
-screen | grep -q "Client #[0-9]* closed[,|] *\(got\|received\) 41 B in 3 chunks"
+eventually 'screen | grep -q "Client #[0-9]* closed[,|] *\(got\|received\) 41 B in 3 chunks"'
 ok $? "120x40: the Client title counts the tour's 41 bytes in 3 chunks"
 # On to the end, each step's screen checked (its panes, or its report zoomed with F5), then
 # the tour ends

@@ -14,11 +14,11 @@ ok $? "server running"
 (cd "$DIR" && "$UDSCOPE" --batch -e 'client ./s "\x1b]0;pwned\x07\x1b[2J\x9b\r\x00\xff"' >/dev/null 2>&1)
 wait_for "received 2 bytes b'\\x00\\xff'"
 ok $? "NUL and 0xff show as \\x00 \\xff"
-screen | grep -qF "received 16 bytes b'\\x1b]0;pwned\\x07\\x1b[2J\\x9b\\r'"
+wait_for "received 16 bytes b'\\x1b]0;pwned\\x07\\x1b[2J\\x9b\\r'"
 ok $? "ESC, BEL, CSI, C1 and CR show escaped"
 [ "$($TMUX_CMD display -p '#{pane_title}')" = "$title_before" ]
 ok $? "the terminal's title did not change"
-screen | grep -qF "starting up on ./s"
+eventually 'screen | grep -qF "starting up on ./s"'
 ok $? "the screen was not cleared"
 
 # The same bytes typed at the prompt (Ctrl-V ESC) reach the screen escaped too.

@@ -19,13 +19,13 @@ ok $? "server running in a 0700 directory"
 type_line "inspect priv/s --as nobody"
 wait_for "verdict for nobody (65534): cannot connect"
 ok $? "the verdict shows in the Report pane"
-screen | grep -qF "Report: inspect priv/s --as nobody"
+eventually 'screen | grep -qF "Report: inspect priv/s --as nobody"'
 ok $? "the Report pane is titled with the command"
 # capture-pane -e keeps attributes: the other class's three bits come out in reverse video
 # (SGR 7), right after "(drwx".
 $TMUX_CMD capture-pane -p -e | grep -a 'priv (drwx' | grep -aq "(drwx---$(printf '\033')\[[0-9;]*7m---"
 ok $? "the deciding rwx bits are emphasized"
-screen | grep -q "walk: "
+eventually 'screen | grep -q "walk: "'
 ok $? "the path walk is there too"
 type_line "quit"
 wait_for "EXITED-0"

@@ -18,10 +18,23 @@ mkdir -p "$DIR/home"
 
 # tmux 3.3 leaves its socket behind when its server is killed: remove it too.
 TMUX_SOCKET="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+NSERVER=0
 cleanup() {
 	$TMUX_CMD kill-server >/dev/null 2>&1
 	rm -f "$TMUX_SOCKET"
 	rm -rf "$DIR"
+}
+
+# new_server: end this test's tmux server and use a new one, under a socket name of its own,
+# from here on. A server that is still shutting down is never asked for a new session (on a
+# busy machine the new shell went into the dying server, and the next screen was empty).
+new_server() {
+	$TMUX_CMD kill-server >/dev/null 2>&1
+	rm -f "$TMUX_SOCKET"
+	NSERVER=$((NSERVER + 1))
+	SOCK="udscope-e2e-$$-$NSERVER"
+	TMUX_CMD="tmux -L $SOCK -f /dev/null"
+	TMUX_SOCKET="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -42,12 +55,14 @@ ok() {   # ok STATUS DESCRIPTION: one TAP line
 	return 0
 }
 
-# A shell in a COLSxROWS window, in $DIR, with a private environment.
+# A shell in a COLSxROWS window, in $DIR, with a private environment. A shell that does not
+# come is said in a comment (the checks that follow fail with the screen they saw).
 start_shell() {
 	$TMUX_CMD new-session -d -x "$1" -y "$2" \
 		"cd '$DIR' && exec env -i PATH='$PATH' HOME='$DIR/home' XDG_STATE_HOME='$DIR/state' \
-		TERM=screen LANG=${CONSOLE_LANG:-C.UTF-8} PS1='$ ' ${CONSOLE_ENV:-} sh"
-	wait_for '$ ' 10
+		TERM=screen LANG=${CONSOLE_LANG:-C.UTF-8} PS1='$ ' ${CONSOLE_ENV:-} sh" ||
+		echo "# start_shell: tmux new-session failed"
+	wait_for '$ ' 20 || echo "# start_shell: no shell prompt after 20 s"
 }
 
 keys() { $TMUX_CMD send-keys "$@"; }
@@ -62,6 +77,18 @@ wait_for() {
 		if screen | grep -qF -- "$1"; then
 			return 0
 		fi
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# eventually CODE [SECONDS]: run the shell code CODE (a check that reads the screen) until it
+# succeeds, or fail after SECONDS (15). Every check of what the screen shows goes through it or
+# wait_for: on a busy machine the screen may lag the event that the test waited for.
+eventually() {
+	deadline=$(( $(date +%s) + ${2:-15} ))
+	while :; do
+		eval "$1" && return 0
 		[ "$(date +%s)" -ge "$deadline" ] && return 1
 		sleep 0.05
 	done
@@ -84,7 +111,7 @@ wait_gone() {
 start_console() {
 	# The modes are saved before EXITED shows, so a test that saw it compares the new ones.
 	type_line "echo \$\$ > shell.pid; stty -g > before.stty; '$UDSCOPE' $*; rc=\$?; stty -g > after.stty; echo EXITED-\$rc"
-	wait_for 'udscope>' 20
+	wait_for 'udscope>' 30 || { echo "# start_console: no udscope> prompt after 30 s"; return 1; }
 }
 
 # The console's pid: the child of the pane's shell (other tests may run consoles too).

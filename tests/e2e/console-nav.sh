@@ -59,7 +59,7 @@ ok $? "the wheel down scrolls it forward to the newest again"
 type_line "sockets ./s"
 wait_for "Report: sockets ./s ("
 # At 120 columns the Report pane is the right column: click near its right edge.
-screen | grep -q "┐┌─ Report: sockets"
+eventually 'screen | grep -q "┐┌─ Report: sockets"'
 ok $? "the table is the right column"
 row=$(screen | grep -n "│listen.* stream .* \./s " | head -n 1 | cut -d: -f1)
 [ -n "$row" ] || row=3
@@ -119,13 +119,13 @@ ok $? "set mouse on: back"
 type_line "client ./nope"
 wait_for "connect ./nope: No such file or directory"
 wait_for "Client #"
-screen | grep "^┌─ Client" | grep -q "received 0 B in 0 chunks\|got 0 B in 0 chunks"
+eventually 'screen | grep "^┌─ Client" | grep -q "received 0 B in 0 chunks\|got 0 B in 0 chunks"'
 ok $? "after a failed client the Client title no longer shows the previous totals"
 # A server that fails at bind beside a running one: the running one keeps the Server title.
 type_line "server start ./nodir/x.sock"
 wait_for "bind ./nodir/x.sock: No such file or directory"
 sleep 0.3
-screen | grep "^┌─ Server" | grep -q "Server ./s listening"
+eventually 'screen | grep "^┌─ Server" | grep -q "Server ./s listening"'
 ok $? "a server that failed at bind beside a running one: the running one keeps the title"
 
 type_line "quit"

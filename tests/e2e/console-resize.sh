@@ -12,7 +12,7 @@ ok $? "server running"
 $TMUX_CMD resize-window -x 50 -y 12
 wait_for "terminal too small (50x12, need 60x16)"
 ok $? "at 50x12 it says the terminal is too small"
-[ "$(screen | grep -c .)" -eq 1 ]
+eventually '[ "$(screen | grep -c .)" -eq 1 ]'
 ok $? "and shows nothing else"
 
 # Typing still works while small: the prompt reappears with it.
@@ -20,9 +20,9 @@ keys -l "server stat"
 $TMUX_CMD resize-window -x 80 -y 24
 wait_for "udscope> server stat"
 ok $? "at 80x24 the panes and the line being typed come back"
-screen | grep -qF "Server ./s listening" && screen | grep -qF "[Conversation]"
+eventually 'screen | grep -qF "Server ./s listening" && screen | grep -qF "[Conversation]"'
 ok $? "at 80x24 the Conversation pane shows"
-[ "$(screen | tail -n 1 | cut -c1-8)" = "udscope>" ]
+eventually '[ "$(screen | tail -n 1 | cut -c1-8)" = "udscope>" ]'
 ok $? "the prompt is on the last line"
 
 $TMUX_CMD resize-window -x 59 -y 40

@@ -109,9 +109,7 @@ keys Escape
 type_line "quit"
 wait_for "EXITED-0"
 ok $? "80x24: the console leaves cleanly"
-$TMUX_CMD kill-server >/dev/null 2>&1
-i=0
-while $TMUX_CMD ls >/dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+new_server
 
 saved_is_shown 120 40
 keys Escape
@@ -119,20 +117,16 @@ wait_gone "zoomed:"
 # With a report beside it, the Server pane is half as wide: its title still whole.
 type_line "map"
 wait_for "Report: map"
-screen | head -n 1 | grep -q "^┌─ Server ./uds_socket listening, 0 clients[^─]* ─"
+eventually 'screen | head -n 1 | grep -q "^┌─ Server ./uds_socket listening, 0 clients[^─]* ─"'
 ok $? "120x40: the Server pane's title is whole beside a report"
 type_line "quit"
 wait_for "EXITED-0"
-$TMUX_CMD kill-server >/dev/null 2>&1
-i=0
-while $TMUX_CMD ls >/dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+new_server
 
 saved_is_shown 200 60
 type_line "quit"
 wait_for "EXITED-0"
-$TMUX_CMD kill-server >/dev/null 2>&1
-i=0
-while $TMUX_CMD ls >/dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+new_server
 
 # The tour's delivery map at 80x24, with no key but Enter: the quiet Conversation gives room.
 start_shell 80 24
@@ -145,7 +139,7 @@ keys Enter
 wait_for "demo 3/9"
 wait_for "server received [0-15----------][16-31---------][32-40--]"
 ok $? "80x24: the tour's map shows without F5"
-screen | grep -qF "client sent     [0-40-----------------------------------]"
+eventually 'screen | grep -qF "client sent     [0-40-----------------------------------]"'
 ok $? "80x24: both rows of the map"
 keys Escape
 wait_for "demo: the tour"
@@ -158,21 +152,19 @@ type_line "client ./front"
 wait_for "connection closed (client->server 41 bytes"
 i=0
 while ! screen | grep -qF "[Tap]" && [ $i -lt 6 ]; do keys Tab; sleep 0.2; i=$((i + 1)); done
-screen | grep -qF "→ client->server 41 bytes" && screen | grep -qF "← server->client "
+eventually 'screen | grep -qF "→ client->server 41 bytes" && screen | grep -qF "← server->client "'
 ok $? "80x24: the Tap pane's arrows point the way each chunk went"
 keys F3
 wait_for "Sequence: tap #"
 ok $? "80x24: F3 on the Tap pane opens the tap's sequence diagram"
-screen | grep -q -- "|---*>|" && screen | grep -q -- "|<---*|"
+eventually 'screen | grep -q -- "|---*>|" && screen | grep -q -- "|<---*|"'
 ok $? "80x24: an arrow each way, client to server and back"
-screen | grep -qF "41 B b'This is the message. It will"
+wait_for "41 B b'This is the message. It will"
 ok $? "80x24: each arrow says the chunk's size and bytes"
 keys Escape
 type_line "quit"
 wait_for "EXITED-0"
-$TMUX_CMD kill-server >/dev/null 2>&1
-i=0
-while $TMUX_CMD ls >/dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+new_server
 
 # Colours: a 256-colour terminal gets the richer palette; NO_COLOR none at all.
 colors_shown() { # colors_shown ENV: the client's lines, captured with their attributes
@@ -185,9 +177,7 @@ colors_shown() { # colors_shown ENV: the client's lines, captured with their att
 	$TMUX_CMD capture-pane -e -p >"$DIR/colors.ans"
 	type_line "quit"
 	wait_for "EXITED-0"
-	$TMUX_CMD kill-server >/dev/null 2>&1
-	i=0
-	while $TMUX_CMD ls >/dev/null 2>&1 && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	new_server
 }
 colors_shown "TERM=screen-256color"
 grep -q "$(printf '\033')\[[0-9;]*38;5;" "$DIR/colors.ans"

@@ -26,10 +26,10 @@ wait_for "received 41 B in 3 chunks | sent 41 B in 3 chunks"
 ok $? "the Server title counts 41 bytes in 3 chunks each way"
 
 screen | grep -qF "chunk sizes received" && screen | grep -E -q " 16 B .* 2 " &&
-	screen | grep -E -q " 9 B .* 1 "
+	eventually 'screen | grep -E -q " 9 B .* 1 "'
 ok $? "the chunk-size histogram shows the exact sizes: 2 chunks of 16 bytes, 1 of 9"
 
-screen | grep -E -q "#1 +(←|<-) received 16 bytes"
+eventually 'screen | grep -E -q "#1 +(←|<-) received 16 bytes"'
 ok $? "chunk lines carry the connection number and a direction arrow"
 
 type_line "server status"

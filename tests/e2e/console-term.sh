@@ -14,7 +14,7 @@ for term in dumb unknown-xyz ''; do
 	type_line "TERM=$term '$UDSCOPE' 2>err-$term.txt; echo \"EX\"\"ITED-$term-\$?\""
 	wait_for "EXITED-$term-" 10
 	ok $? "TERM=$term: udscope returns at once"
-	screen | grep -q "EXITED-$term-1"
+	eventually 'screen | grep -q "EXITED-$term-1"'
 	ok $? "TERM=$term: exit status 1, as for any console that cannot start"
 	[ "$(wc -l <"$DIR/err-$term.txt")" -eq 1 ] &&
 		grep -q "^udscope: .*terminal type '$term'.*udscope --batch" "$DIR/err-$term.txt"

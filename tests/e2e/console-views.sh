@@ -31,9 +31,9 @@ for side in "server #1" "client   "; do
 	done
 done
 ok $r "80x24: the three chunks the server received and the three the client received, at once"
-screen | grep -qF "server got 16 B x2  9 B x1  |  client got 16 B x2  9 B x1"
+eventually 'screen | grep -qF "server got 16 B x2  9 B x1  |  client got 16 B x2  9 B x1"'
 ok $? "80x24: both sides' exact chunk sizes folded into one line"
-[ "$(screen | grep -c '^┌')" -eq 1 ]
+eventually "[ \"\$(screen | grep -c '^┌')\" -eq 1 ]"
 ok $? "80x24: one pane (Conversation); the empty ones take no room"
 wait_for "Server ./uds_socket listening, 0 clients"
 ok $? "the title says \"0 clients\""
@@ -46,7 +46,7 @@ wait_gone "[help]"
 ok $? "Esc closes it"
 type_line "help disconnect"
 wait_for "disconnect [ID]"
-screen | sed -n 2p | grep -qF "disconnect [ID]"
+eventually 'screen | sed -n 2p | grep -qF "disconnect [ID]"'
 ok $? "help disconnect opens at that command (its line at the top)"
 keys -l "/linger"
 keys Enter
@@ -69,18 +69,18 @@ ok $? "F4 again closes it"
 type_line "inspect ./uds_socket"
 wait_for "Report: inspect ./uds_socket"
 ok $? "inspect's lines open in the Report pane, titled with the command"
-screen | grep -qF "listening: yes"
+eventually 'screen | grep -qF "listening: yes"'
 ok $? "the Report pane shows them"
 type_line "nosuchthing 1"
 wait_for "nosuchthing"
-[ "$(screen | grep -c nosuchthing)" -eq 1 ] && screen | tail -n 2 | grep -q nosuchthing
+eventually '[ "$(screen | grep -c nosuchthing)" -eq 1 ] && screen | tail -n 2 | grep -q nosuchthing'
 ok $? "a one-line result goes to the message line"
 
 # Tables from the reports' rows: aligned columns, cut with an ellipsis, sorted, Enter inspects.
 type_line "sessions"
 wait_for "Report: sessions (1 session)"
 ok $? "sessions: a table in the Report pane"
-screen | grep -E -q "#1 +server +stream +./uds_socket +listening +0"
+eventually 'screen | grep -E -q "#1 +server +stream +./uds_socket +listening +0"'
 ok $? "one row a session, in columns"
 type_line "sockets uds_socket"
 wait_for "Report: sockets uds_socket ("
@@ -108,7 +108,7 @@ wait_for "sorted by state, descending"
 ok $? "S sorts the other way"
 keys Right
 wait_gone "│state "
-screen | grep -q "^│type  *inode"
+eventually 'screen | grep -q "^│type  *inode"'
 ok $? "Right scrolls the first column out to the left"
 keys Left
 wait_for "│state "
@@ -161,7 +161,7 @@ ok $? "F3 opens the sequence diagram"
 keys Home
 wait_for "|-------"
 ok $? "the client's message is an arrow to the server"
-screen | grep -E -q "41 B b'This is the message. It will"
+wait_for "41 B b'This is the message. It will"
 ok $? "labelled with its size and bytes"
 keys End
 wait_for "<-------"
@@ -188,13 +188,13 @@ type_line "client ./uds_socket"
 wait_for "Client ./uds_socket closed | received 41 B in 3 chunks"
 ok $? "200x60: the Client pane has its own long title"
 screen | grep -q "^┌─ Server ./uds_socket listening, 0 clients, got 82 B in 6 chunks" &&
-	screen | grep -q "┐┌─ Report: inspect"
+	eventually 'screen | grep -q "┐┌─ Report: inspect"'
 ok $? "200x60: Server and Client panes on the left, the Report pane on the right"
-screen | grep -qF "chunk sizes received (bytes: chunks)"
+eventually 'screen | grep -qF "chunk sizes received (bytes: chunks)"'
 ok $? "200x60: the server's histogram has room for bars"
 keys F1
 wait_for "[help]"
-screen | grep -E -q "server stop \[PATH\|ID\] +stop a server"
+eventually 'screen | grep -E -q "server stop \[PATH\|ID\] +stop a server"'
 ok $? "200x60: the help puts a command's help on its usage line"
 "$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
 words_between "Commands (PATH" "^│Keys" | sed '1,/namespace)/d' | grep -v '^Keys$' \
