@@ -75,7 +75,8 @@ END {
 	printf "make check: %d tests were skipped for lack of a program:\n", total
 	for (p in count) {
 		more = files[p] > 3 ? sprintf(" and %d more", files[p] - 3) : ""
-		printf "  %-10s %3d tests in %s%s\n", p ":", count[p], names[p], more
+		printf "  %-10s %3d %s in %s%s\n", p ":", count[p], count[p] == 1 ? "test" : "tests",
+		       names[p], more
 		all = all " " p
 	}
 	printf "To run them too: apt-get install%s, then make check again.\n", all
