@@ -150,6 +150,11 @@ assert v["blind"]["path"].endswith("/blind/run"), v' "$D/out"
 
 # 7. The two-blocker case: the first fix lets nobody connect and no one else.
 dir two 0750 && sock two 0660
+insp "$D/two/run/app.sock" nobody
+check "two blockers: the text says who gains with each fix" sh -c \
+	"grep -q '^inspect: fix 1 (not run; narrowest; only nobody gains access' '$D/out' &&
+	 grep -q '^inspect: fix 2 (not run; group nogroup gains access (.*sync.*); group root loses it' '$D/out' &&
+	 grep -q '^inspect: fix 3 (not run; widens access for everybody' '$D/out'"
 insp "$D/two/run/app.sock" nobody --json
 python3 -c '
 import json, sys
@@ -163,11 +168,6 @@ can nobody "$D/two/run/app.sock"; r=$?
 check "two blockers: after the first fix a real connect as nobody succeeds" [ $r -eq 0 ]
 can "$OTHER" "$D/two/run/app.sock"; r=$?
 check "two blockers: and $OTHER still cannot connect" [ $r -ne 0 ]
-insp "$D/two/run/app.sock" nobody
-check "two blockers: the text says who gains with each fix" sh -c \
-	"grep -q '^inspect: fix 1 (not run; narrowest; only nobody gains access' '$D/out' &&
-	 grep -q '^inspect: fix 2 (not run; group nogroup gains access (.*sync.*); group root loses it' '$D/out' &&
-	 grep -q '^inspect: fix 3 (not run; widens access for everybody' '$D/out'"
 
 # 8. A fix on the socket node does not last: the report says so before, and the lasting fix
 # it names (a default ACL on the directory) survives the service's restart.
