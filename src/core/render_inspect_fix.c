@@ -231,7 +231,7 @@ static void fix_text(const struct render_out *o, const struct inspect_judgement 
 	say(o, "fix %zu (not run; %s%s%s%s): %s", k + 1,
 	    k == 0 && j->nfixes > 1 ? "narrowest; " : "", scope,
 	    f->cut ? "; more blockers than shown need the same" : "",
-	    j->blind ? "; incomplete: what lies beyond the point it cannot see is unknown" : "",
+	    j->blind ? "; incomplete: past what could not be seen" : "",
 	    cmds);
 }
 
