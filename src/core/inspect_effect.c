@@ -12,8 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 /* NAME into L unless it is there already (counted past the kept ones). */
 static void add_user(struct inspect_users *l, const char *name)
@@ -121,6 +128,80 @@ static int umask_of(pid_t pid, mode_t *out)
 	return e;
 }
 
+bool inspect_unit_from_list(const char *text, const char *path, char *unit, size_t len)
+{
+	size_t pl = strlen(path);
+	for (const char *l = text; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+		/* "LISTEN UNIT ACTIVATES": the path, then the unit, separated by spaces. */
+		const char *p = l + strspn(l, " ");
+		if (strncmp(p, path, pl) != 0 || p[pl] != ' ')
+			continue;
+		const char *u = p + pl + strspn(p + pl, " ");
+		size_t ul = strcspn(u, " \n");
+		if (ul == 0 || ul >= len)
+			continue;
+		memcpy(unit, u, ul);
+		unit[ul] = '\0';
+		return true;
+	}
+	return false;
+}
+
+/* Read FD until EOF or the deadline (5 s), into BUF. */
+static size_t read_until(int fd, char *buf, size_t cap)
+{
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	size_t n = 0;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = 5000 - (now.tv_sec - t0.tv_sec) * 1000 -
+			    (now.tv_nsec - t0.tv_nsec) / 1000000;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		if (left <= 0 || n + 1 >= cap || poll(&pfd, 1, (int)left) <= 0)
+			break;
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* The .socket unit systemd listens on PATH with, from systemctl (only where systemd is the
+ * init: /run/systemd/system exists). */
+static void find_unit(const char *path, char *unit, size_t len)
+{
+	struct stat st;
+	if (stat("/run/systemd/system", &st) < 0)
+		return;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	char *argv[] = { "systemctl", "list-sockets", "--all", "--full", "--no-legend",
+			 "--no-pager", NULL };
+	pid_t pid;
+	int e = posix_spawnp(&pid, "systemctl", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (e == 0) {
+		static char out[65536];
+		read_until(p[0], out, sizeof(out));
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		inspect_unit_from_list(out, path, unit, len);
+	}
+	close(p[0]);
+}
+
 void inspect_lasting(const struct inspect_perm *perms, size_t nperms,
 		     const struct inspect_fix *fixes, size_t nfixes,
 		     const struct sockets_holders *h, struct inspect_lasting *out)
@@ -141,10 +222,19 @@ void inspect_lasting(const struct inspect_perm *perms, size_t nperms,
 		out->bits = perms[nperms - 1].need;
 	if (!h || h->kept == 0)
 		return;
+	/* systemd (pid 1) holds an activated socket beside the service it handed it to: the
+	 * service is the server to name. */
 	const struct sockets_holder *s = &h->v[0];
+	for (size_t i = 0; i < h->kept; i++) {
+		if (h->v[i].pid == 1 || from_systemd(h->v[i].pid))
+			out->activated = true;
+		if (h->v[i].pid != 1 && s->pid == 1)
+			s = &h->v[i];
+	}
 	out->has_server = true;
 	out->pid = s->pid;
 	snprintf(out->comm, sizeof(out->comm), "%s", s->comm_err ? "" : s->comm);
-	out->activated = s->pid == 1 || from_systemd(s->pid);
 	out->umask_err = umask_of(s->pid, &out->umask);
+	if (out->activated)
+		find_unit(out->node, out->unit, sizeof(out->unit));
 }

@@ -45,11 +45,17 @@ struct inspect_lasting {
 				  * descriptors from systemd (LISTEN_FDS in its environment) */
 	int umask_err;           /* 0: umask is the server's */
 	mode_t umask;
+	char unit[128];          /* activated: the .socket unit systemctl names ("" unknown) */
 };
 /* Fill OUT for the connect checks PERMS (the socket last) and the fixes FIXES, with the
- * listener's holders H (NULL: none known). */
+ * listener's holders H (NULL: none known). A socket-activated listener's unit is asked of
+ * systemctl when systemd runs this system (a child, waited for 5 s at most). */
 void inspect_lasting(const struct inspect_perm *perms, size_t nperms,
 		     const struct inspect_fix *fixes, size_t nfixes,
 		     const struct sockets_holders *h, struct inspect_lasting *out);
+
+/* From systemctl list-sockets' lines (--full --no-legend) in TEXT, the unit listening on
+ * PATH into UNIT. Returns whether one was found. Pure. */
+bool inspect_unit_from_list(const char *text, const char *path, char *unit, size_t len);
 
 #endif

@@ -245,16 +245,25 @@ static void lasting_text(const struct render_out *o)
 		return;
 	if (l->has_server) {
 		char c[RENDER_SHOW_NAME];
-		snprintf(srv, sizeof(srv), "its server (pid %ld %s)", (long)l->pid,
-			 l->comm[0] ? render_show(l->comm, c, sizeof(c)) : "?");
+		snprintf(srv, sizeof(srv), "its server (pid %ld %s)%s", (long)l->pid,
+			 l->comm[0] ? render_show(l->comm, c, sizeof(c)) : "?",
+			 l->activated && l->pid != 1 ? " got it from systemd" : "");
 	}
 	if (l->activated) {
+		char unit[RENDER_SHOW_NAME], how[RENDER_SHOW_PATH + 96];
+		if (l->unit[0])
+			snprintf(how, sizeof(how), "%s: systemctl edit %s",
+				 render_show(l->unit, unit, sizeof(unit)), unit);
+		else
+			snprintf(how, sizeof(how),
+				 "find the unit: systemctl list-sockets --all | grep -F %s; then "
+				 "systemctl edit UNIT",
+				 render_show(l->node, sh, sizeof(sh)));
 		say(o,
-		    "fix on the socket node does not last: it is socket-activated (%s got it from "
-		    "systemd), so systemd re-creates it from its .socket unit at every start; the "
-		    "lasting fix is that unit's SocketMode=, SocketUser= and SocketGroup= (find the "
-		    "unit: systemctl list-sockets --all | grep -F %s; then systemctl edit UNIT)",
-		    l->pid == 1 ? "pid 1 holds it" : srv, render_show(l->node, sh, sizeof(sh)));
+		    "fix on the socket node does not last: it is socket-activated (%s), so "
+		    "systemd makes it anew from its .socket unit at every start; the lasting fix is "
+		    "that unit's SocketMode=, SocketUser= and SocketGroup= (%s)",
+		    l->pid == 1 ? "pid 1, systemd, holds it" : srv, how);
 		return;
 	}
 	render_lasting_command(o->r, cmd, sizeof(cmd));

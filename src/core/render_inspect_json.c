@@ -364,6 +364,7 @@ static void lasting_json(const struct inspect_report *r, struct json *j)
 		json_null(j, "server_pid");
 	snprintf(um, sizeof(um), "%04o", (unsigned)l->umask);
 	json_cstr(j, "server_umask", l->has_server && !l->umask_err ? um : NULL);
+	json_cstr(j, "unit", l->unit[0] ? l->unit : NULL);
 	json_open_array(j, "commands");
 	if (!l->activated) {
 		render_lasting_command(r, cmd, sizeof(cmd));

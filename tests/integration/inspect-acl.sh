@@ -9,7 +9,7 @@ set -u
 NAME=inspect-acl
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-PLAN=27
+PLAN=28
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed"
 [ "$(id -u)" -eq 0 ] || skip_all $PLAN "switching to nobody needs root"
 command -v setpriv >/dev/null 2>&1 || skip_all $PLAN "setpriv not installed (util-linux)"
@@ -202,4 +202,15 @@ peer restart/run/app.sock mute
 umask 022
 can nobody "$D/restart/run/app.sock"; r=$?
 check "restart: with the lasting fix (default ACL) the next node lets nobody in" [ $r -eq 0 ]
+stop_peers
+
+# 9. A listener whose descriptors came from systemd (LISTEN_FDS in its environment): the
+# lasting fix is the .socket unit's.
+dir activated 0755
+export LISTEN_FDS=1
+sock activated 0660
+unset LISTEN_FDS
+insp "$D/activated/run/app.sock" nobody
+check "socket-activated: the lasting fix is the unit's SocketMode=, SocketUser=, SocketGroup=" \
+	grep -q "^inspect: fix on the socket node does not last: it is socket-activated (its server (pid [0-9]* python3) got it from systemd), .*SocketMode=, SocketUser= and SocketGroup=" "$D/out"
 stop_peers

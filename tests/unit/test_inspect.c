@@ -19,6 +19,7 @@
 #include "core/app.h"
 #include "core/cmd.h"
 #include "core/inspect.h"
+#include "core/inspect_effect.h"
 #include "core/inspect_report.h"
 #include "core/node.h"
 #include "core/sockets.h"
@@ -265,6 +266,22 @@ static void test_fixes_acl_first(void **state)
 	sock.supported = false;
 	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 2);
 	assert_int_equal(f[0].scope, INSPECT_SCOPE_GROUP);
+}
+
+/* The unit systemd listens on a path with, from systemctl list-sockets' lines. */
+static void test_unit_from_list(void **state)
+{
+	const char *text = "/run/dbus/system_bus_socket dbus.socket dbus.service\n"
+			   "/run/app/app.sock           app.socket  app.service\n"
+			   "/run/app/app.sock.old       old.socket  old.service\n";
+	char unit[64];
+	assert_true(inspect_unit_from_list(text, "/run/app/app.sock", unit, sizeof(unit)));
+	assert_string_equal(unit, "app.socket");
+	assert_true(
+		inspect_unit_from_list(text, "/run/dbus/system_bus_socket", unit, sizeof(unit)));
+	assert_string_equal(unit, "dbus.socket");
+	assert_false(inspect_unit_from_list(text, "/run/app", unit, sizeof(unit)));
+	assert_false(inspect_unit_from_list("", "/run/app/app.sock", unit, sizeof(unit)));
 }
 
 static void test_class_of(void **state)
@@ -625,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_verdict_acl),
 		cmocka_unit_test(test_fixes_acl_first),
+		cmocka_unit_test(test_unit_from_list),
 		cmocka_unit_test(test_every_blocker),
 		cmocka_unit_test(test_fixes_root_group),
 		cmocka_unit_test(test_fixes_join_and_owner),

@@ -378,7 +378,7 @@ static void test_inspect_json(void **state)
 		"{\"scope\":\"everyone\"",
 		"\"blind\":null",
 		"\"lasting\":{\"node_fix_lost\":true,\"socket_activated\":false,\"server_pid\":42,"
-		"\"server_umask\":\"0022\",\"commands\":[\"setfacl -d -m u:nobody:w /srv/run\"],"
+		"\"server_umask\":\"0022\",\"unit\":null,\"commands\":[\"setfacl -d -m u:nobody:w /srv/run\"],"
 		"\"unit_settings\":[]}",
 		"\"proof\":{\"state\":\"ran\",\"failed_call\":null,\"error\":\"EACCES\","
 		"\"connected\":false,\"permission_checks_passed\":false,\"verdict\":\"agrees\"}",
