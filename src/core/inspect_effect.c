@@ -192,12 +192,16 @@ static void find_unit(const char *path, char *unit, size_t len)
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
 	if (e == 0) {
-		static char out[65536];
-		read_until(p[0], out, sizeof(out));
+		size_t cap = 65536;
+		char *out = malloc(cap);
+		if (out)
+			read_until(p[0], out, cap);
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		inspect_unit_from_list(out, path, unit, len);
+		if (out)
+			inspect_unit_from_list(out, path, unit, len);
+		free(out);
 	}
 	close(p[0]);
 }
