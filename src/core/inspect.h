@@ -209,7 +209,8 @@ struct inspect_fix_step {
 	gid_t gid;               /* the group: CHGRP's, JOIN's, and for CHMOD the node's */
 	gid_t old_gid;           /* CHGRP: the node's group before */
 	uid_t uid;               /* SETFACL 'u': the user */
-	unsigned widens;         /* SETFACL: bits the ACL mask gains (other entries gain them) */
+	unsigned widens;         /* SETFACL, CHMOD g+: bits the ACL mask gains (the other
+				  * entries of the ACL gain them) */
 };
 
 /* Who gains access besides the user, narrowest first. */

@@ -14,13 +14,25 @@ static void add(struct inspect_fix *f, struct inspect_fix_step s)
 		f->cut = true;
 }
 
+/* The mask of P's ACL (7 when it has none). */
+static unsigned acl_mask(const struct inspect_perm *p)
+{
+	for (size_t i = 0; p->acl && p->acl->extended && i < p->acl->n; i++)
+		if (p->acl->v[i].tag == INSPECT_ACL_MASK)
+			return p->acl->v[i].perm;
+	return 7u;
+}
+
+/* chmod WHO+BITS P; on a node with an ACL, g+ sets the mask, which every named entry and
+ * the owning group's entry share. */
 static void add_chmod(struct inspect_fix *f, const struct inspect_perm *p, char who, unsigned bits)
 {
 	add(f, (struct inspect_fix_step){ .op = INSPECT_FIX_CHMOD,
 					  .path = p->path,
 					  .who = who,
 					  .bits = bits,
-					  .gid = p->gid });
+					  .gid = p->gid,
+					  .widens = who == 'g' ? bits & ~acl_mask(p) : 0 });
 }
 
 /* U joins GID, once per fix. */

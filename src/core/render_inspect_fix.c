@@ -156,13 +156,13 @@ static const char *users_text(const struct inspect_users *l, char *buf, size_t l
 	return buf;
 }
 
-/* The ACL masks a fix widens: "; the ACL mask of PATH grows by w: its other entries with w
- * gain it". */
+/* The ACL mask a fix widens (setfacl recomputing it, or chmod g+): "; the ACL mask of PATH
+ * grows by w: its other entries with w gain it". */
 static void widens_text(const struct inspect_fix *f, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	for (size_t i = 0; i < f->n; i++)
-		if (f->v[i].op == INSPECT_FIX_SETFACL && f->v[i].widens) {
+		if (f->v[i].widens) {
 			char sh[RENDER_SHOW_PATH], b[4];
 			render_bits(f->v[i].widens, b);
 			snprintf(buf, len,

@@ -287,7 +287,7 @@ static void fixes_json(const struct inspect_report *r, const struct inspect_judg
 				json_uint(j, "uid", s->uid);
 			else
 				json_uint(j, "gid", s->gid);
-			if (s->op == INSPECT_FIX_SETFACL)
+			if (s->op == INSPECT_FIX_SETFACL || s->op == INSPECT_FIX_CHMOD)
 				json_cstr(j, "mask_widens",
 					  s->widens ? render_bits(s->widens, b) : NULL);
 			render_fix_command(r, s, cmd, sizeof(cmd));

@@ -206,6 +206,16 @@ static void test_verdict_acl(void **state)
 	assert_int_equal(v.blockers[0].entry, 1);
 	assert_int_equal(v.blockers[0].mask, 3);
 	assert_int_equal(v.blockers[0].cls, INSPECT_GROUP);
+	/* Its fixes: nobody's entry gets w (the mask, recomputed, grows by w), or g+w (the
+	 * mask again): both say the mask widens, for every other entry of the ACL. */
+	struct inspect_fix f[INSPECT_FIXES_MAX];
+	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 2);
+	assert_int_equal(f[0].v[0].op, INSPECT_FIX_SETFACL);
+	assert_int_equal(f[0].v[0].bits, INSPECT_NEED_R | INSPECT_NEED_W);
+	assert_int_equal(f[0].v[0].widens, INSPECT_NEED_W);
+	assert_int_equal(f[1].v[0].op, INSPECT_FIX_CHMOD);
+	assert_int_equal(f[1].v[0].who, 'g');
+	assert_int_equal(f[1].v[0].widens, INSPECT_NEED_W);
 	/* The named entry decides, though other has w. */
 	struct inspect_decision dd;
 	inspect_decide(&u, &steps[1], &dd);
