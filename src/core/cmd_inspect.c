@@ -35,12 +35,25 @@ static void add_name(struct inspect_report *r, bool group, unsigned long id)
 		inspect_user_name((uid_t)id, n->name, sizeof(n->name));
 }
 
+/* The fixes' groups and users, and the ACL entries that decided. */
 static void name_judgement(struct inspect_report *r, const struct inspect_judgement *j)
 {
 	for (size_t i = 0; i < j->nfixes; i++)
-		for (size_t k = 0; k < j->fixes[i].n; k++)
-			if (j->fixes[i].v[k].op != INSPECT_FIX_CHMOD)
-				add_name(r, true, j->fixes[i].v[k].gid);
+		for (size_t k = 0; k < j->fixes[i].n; k++) {
+			const struct inspect_fix_step *s = &j->fixes[i].v[k];
+			if (s->op == INSPECT_FIX_SETFACL && s->who == 'u')
+				add_name(r, false, s->uid);
+			else if (s->op != INSPECT_FIX_CHMOD)
+				add_name(r, true, s->gid);
+		}
+	for (size_t i = 0; i < j->nperms; i++) {
+		const struct inspect_acl *a = j->perms[i].acl;
+		if (j->dec[i].entry < 0 || !a)
+			continue;
+		const struct inspect_acl_entry *e = &a->v[j->dec[i].entry];
+		if (e->tag == INSPECT_ACL_USER || e->tag == INSPECT_ACL_GROUP)
+			add_name(r, e->tag == INSPECT_ACL_GROUP, e->id);
+	}
 }
 
 /* Look up every user and group the report mentions, so rendering reads no database. */
@@ -170,6 +183,27 @@ static void judge_denied(struct inspect_judgement *j, const struct inspect_user 
 {
 	j->reason = INSPECT_R_DENIED;
 	j->nfixes = inspect_fixes(u, j->perms, &j->v, j->fixes, INSPECT_FIXES_MAX);
+	for (size_t i = 0; i < j->nfixes; i++)
+		inspect_fix_who(&j->fixes[i], u->uid, &j->who[i]);
+}
+
+/* What this process could not see along W: a lookup refused past a directory, or an ACL it
+ * could not read. Everything after that point is unknown. */
+static void judge_blind(struct inspect_judgement *j, const struct inspect_walk *w)
+{
+	if (j->v.blind) {
+		const struct inspect_perm *p = &j->perms[j->v.blind_step];
+		j->blind = j->blind_acl = true;
+		j->blind_path = p->path;
+		j->blind_err = p->acl->err;
+		return;
+	}
+	if (!w->err || w->err == ENOENT || w->err == ENOTDIR || w->err == ELOOP)
+		return;
+	j->blind = true;
+	j->blind_err = w->err;
+	/* The directory looked in last: the lookup of its entry was refused. */
+	j->blind_path = j->nperms ? j->perms[j->nperms - 1].path : w->v[w->n - 1].path;
 }
 
 /* Whether ID may connect along W: by the mode bits, root's override, or not at all. */
@@ -180,6 +214,9 @@ static void judge_connect(struct inspect_judgement *j, const struct inspect_iden
 	inspect_identity_user(id, &u);
 	j->nperms = inspect_connect_perms(w, j->perms, INSPECT_PERMS_MAX);
 	inspect_verdict(&u, j->perms, j->nperms, &j->v);
+	for (size_t i = 0; i < j->nperms; i++)
+		inspect_decide(&u, &j->perms[i], &j->dec[i]);
+	judge_blind(j, w);
 	const struct inspect_step *last = &w->v[w->n - 1];
 	j->at = last;
 	j->err = w->err;
@@ -187,6 +224,10 @@ static void judge_connect(struct inspect_judgement *j, const struct inspect_iden
 		judge_denied(j, &u);
 	} else if (w->err == ENOENT || w->err == ENOTDIR || w->err == ELOOP) {
 		j->reason = INSPECT_R_MISSING;
+	} else if (j->blind && !j->v.root) {
+		j->reason = INSPECT_R_UNKNOWN;
+		j->unknown = true;
+		j->err = j->blind_err;
 	} else if (w->err) {
 		j->reason = INSPECT_R_UNKNOWN;
 		j->unknown = true;
@@ -323,6 +364,9 @@ static void inspect_socket(struct inspect_report *r, bool probe)
 	if (parsed || (r->entry && r->list_source == SOCKETS_FROM_DIAG && !r->list_err))
 		gather_live(r, parsed ? &addr : NULL, probe);
 	judge_connect(&r->verdict, r->id, r->walk);
+	const struct inspect_judgement *j = &r->verdict;
+	inspect_lasting(j->perms, j->nperms, j->fixes, j->nfixes, r->entry ? &r->holders : NULL,
+			&r->lasting);
 	if (r->as && parsed)
 		run_proof(r, &addr, r->verdict.can);
 }

@@ -5,16 +5,14 @@
 #include "core/inspect.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/xattr.h>
 #include <unistd.h>
-
-#define ACL_XATTR "system.posix_acl_access"
 
 void inspect_mode_string(mode_t mode, char buf[INSPECT_MODE_STR])
 {
@@ -73,10 +71,19 @@ void inspect_group_name(gid_t gid, char *buf, size_t len)
 	id_name(true, gid, buf, len);
 }
 
-static bool has_acl(const char *path)
+/* PATH's node without following a symlink: its stat and, unless it is a symlink, its ACL
+ * (read through the same descriptor, so both are of one node). Returns 0 or an errno. */
+static int look(const char *path, struct stat *st, struct inspect_acl *acl)
 {
-	/* Only presence matters: ENODATA and ENOTSUP both mean there is none. */
-	return lgetxattr(path, ACL_XATTR, NULL, 0) > 0;
+	memset(acl, 0, sizeof(*acl));
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int e = fstat(fd, st) < 0 ? errno : 0;
+	if (!e && !S_ISLNK(st->st_mode))
+		inspect_acl_read(fd, path, acl);
+	close(fd);
+	return e;
 }
 
 static char *read_link(const char *path, int *err)
@@ -111,11 +118,11 @@ static char *read_link(const char *path, int *err)
 void inspect_node(const char *path, struct inspect_node *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (lstat(path, &out->st) < 0) {
-		out->err = errno;
+	struct inspect_acl acl;
+	out->err = look(path, &out->st, &acl);
+	if (out->err)
 		return;
-	}
-	out->acl = has_acl(path);
+	out->acl = acl.extended;
 	if (S_ISLNK(out->st.st_mode)) {
 		out->link = read_link(path, &out->link_err);
 		if (stat(path, &out->target_st) < 0)
@@ -183,14 +190,12 @@ static struct inspect_step *add_step(struct inspect_walk *w, const char *path, c
 	s->depth = depth;
 	w->n++;
 	struct stat st;
-	const char *at = lookup_path(w, path);
-	if (lstat(at, &st) < 0) {
-		s->err = errno;
-	} else {
+	s->err = look(lookup_path(w, path), &st, &s->acls);
+	if (!s->err) {
 		s->mode = st.st_mode;
 		s->uid = st.st_uid;
 		s->gid = st.st_gid;
-		s->acl = has_acl(at);
+		s->acl = s->acls.extended;
 	}
 	return s;
 }

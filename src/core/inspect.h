@@ -31,6 +31,38 @@ const char *inspect_show(const void *s, size_t len, char *buf, size_t bufsz);
 void inspect_user_name(uid_t uid, char *buf, size_t len);
 void inspect_group_name(gid_t gid, char *buf, size_t len);
 
+/* --- POSIX ACLs (inspect_acl.c) --- */
+
+enum inspect_acl_tag {
+	INSPECT_ACL_USER_OBJ,    /* user:: (the owner's mode bits) */
+	INSPECT_ACL_USER,        /* user:NAME: */
+	INSPECT_ACL_GROUP_OBJ,   /* group:: */
+	INSPECT_ACL_GROUP,       /* group:NAME: */
+	INSPECT_ACL_MASK,        /* mask:: (the group bits of the mode) */
+	INSPECT_ACL_OTHER,       /* other:: */
+};
+
+struct inspect_acl_entry {
+	enum inspect_acl_tag tag;
+	unsigned long id;        /* USER, GROUP: the uid or gid */
+	unsigned perm;           /* INSPECT_NEED_* bits */
+};
+
+/* Entries an ACL keeps; a longer one is unknown (err E2BIG). */
+#define INSPECT_ACL_MAX 32
+
+/* A node's access ACL as libacl reads it. */
+struct inspect_acl {
+	bool supported;          /* the file system keeps ACLs (reading did not say ENOTSUP) */
+	int err;                 /* reading it failed otherwise (errno): what decides is unknown */
+	bool extended;           /* more than the mode's three entries: the ACL decides */
+	size_t n;
+	struct inspect_acl_entry v[INSPECT_ACL_MAX];
+};
+/* Read the access ACL of the node open as FD (an O_PATH descriptor is fine), PATH its name
+ * for a /proc-less fallback. Never fails: errors are facts inside OUT. */
+void inspect_acl_read(int fd, const char *path, struct inspect_acl *out);
+
 /* What lstat (and, for a symlink, stat) says about one path. */
 struct inspect_node {
 	int err;                 /* lstat errno; 0: st holds the node */
@@ -55,7 +87,8 @@ struct inspect_step {
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
-	bool acl;
+	bool acl;                /* a POSIX ACL beyond the mode bits is set (acls.extended) */
+	struct inspect_acl acls; /* directories and sockets: its access ACL */
 };
 
 struct inspect_walk {
@@ -86,7 +119,7 @@ struct inspect_perm {
 	uid_t uid;
 	gid_t gid;
 	unsigned need;           /* INSPECT_NEED_* */
-	bool acl;
+	const struct inspect_acl *acl;   /* the node's ACL; NULL: the mode bits alone */
 };
 
 /* The checks connect() makes along W: search (x) on every directory it looks in, write (w)
@@ -105,6 +138,21 @@ struct inspect_user {
 	size_t ngroups;
 };
 
+/* How the kernel decides one check for one user (POSIX.1e order: owner; named users; owning
+ * group and named groups, masked; other). */
+struct inspect_decision {
+	enum inspect_class cls;  /* owner, group (named entries too), other */
+	bool supplementary;      /* a group matched through a supplementary group */
+	int entry;               /* the ACL entry that decided (index into acl->v); -1: the
+				  * mode bits (owner, other, or no ACL) */
+	int mask;                /* the mask entry applied to it; -1: none */
+	unsigned have;           /* the bits the user gets there */
+	bool unknown;            /* the ACL could not be read: the mode bits are a guess */
+};
+/* Decide P for U (pure). */
+void inspect_decide(const struct inspect_user *u, const struct inspect_perm *p,
+		    struct inspect_decision *d);
+
 /* Blockers a verdict keeps (nblockers still counts them all). */
 #define INSPECT_BLOCKERS_MAX 16
 
@@ -114,6 +162,8 @@ struct inspect_blocker {
 	unsigned missing;        /* INSPECT_NEED_* bits missing there */
 	enum inspect_class cls;  /* the user's class on that step */
 	bool supplementary;      /* that class is group through a supplementary group */
+	int entry, mask;         /* the ACL entry that decided and its mask (-1: none) */
+	unsigned have;           /* what the user has there */
 };
 
 struct inspect_verdict {
@@ -124,8 +174,8 @@ struct inspect_verdict {
 	unsigned missing;        /* !by_mode: INSPECT_NEED_* bits missing there */
 	enum inspect_class cls;  /* !by_mode: the user's class on that step */
 	bool supplementary;      /* that class is group through a supplementary group */
-	bool acl;                /* a step checked carries an ACL, which was not evaluated */
-	size_t acl_step;
+	bool blind;              /* a step's ACL could not be read: blind_step, unknown there */
+	size_t blind_step;
 	/* !by_mode: every step the mode bits deny, in path order (the first is fail's). */
 	size_t nblockers;
 	struct inspect_blocker blockers[INSPECT_BLOCKERS_MAX];
@@ -136,8 +186,9 @@ struct inspect_verdict {
 enum inspect_class inspect_class_of(const struct inspect_user *u, uid_t uid, gid_t gid,
 				    bool *supplementary);
 const char *inspect_class_name(enum inspect_class c);
-/* Check U against STEPS in order; the first step missing a needed bit decides, and every
- * step missing one is listed (the kernel stops at the first; a fix needs them all). */
+/* Check U against STEPS in order, each as the kernel decides it (ACLs included); the first
+ * step missing a needed bit decides, and every step missing one is listed (the kernel stops at
+ * the first; a fix needs them all). */
 void inspect_verdict(const struct inspect_user *u, const struct inspect_perm *steps, size_t n,
 		     struct inspect_verdict *v);
 
@@ -147,6 +198,7 @@ enum inspect_fix_op {
 	INSPECT_FIX_CHMOD,       /* chmod WHO+BITS PATH */
 	INSPECT_FIX_CHGRP,       /* chgrp GID PATH (the node's group was OLD_GID) */
 	INSPECT_FIX_JOIN,        /* usermod -aG GID USER */
+	INSPECT_FIX_SETFACL,     /* setfacl -m u:UID:BITS PATH (who 'u'), g:GID:BITS ('g') */
 };
 
 struct inspect_fix_step {
@@ -156,17 +208,21 @@ struct inspect_fix_step {
 	unsigned bits;           /* CHMOD: INSPECT_NEED_* */
 	gid_t gid;               /* the group: CHGRP's, JOIN's, and for CHMOD the node's */
 	gid_t old_gid;           /* CHGRP: the node's group before */
+	uid_t uid;               /* SETFACL 'u': the user */
+	unsigned widens;         /* SETFACL, CHMOD g+: bits the ACL mask gains (the other
+				  * entries of the ACL gain them) */
 };
 
 /* Who gains access besides the user, narrowest first. */
 enum inspect_fix_scope {
-	INSPECT_SCOPE_USER,      /* only the user (owner bits, or joining a group that has them) */
+	INSPECT_SCOPE_USER,      /* only the user (owner bits, an ACL entry of the user's, or
+				  * joining a group that has them) */
 	INSPECT_SCOPE_GROUP,     /* the members of the groups it touches */
 	INSPECT_SCOPE_EVERYONE,  /* every user: it sets bits for the other class */
 };
 
 #define INSPECT_FIX_STEPS 24
-#define INSPECT_FIXES_MAX 2
+#define INSPECT_FIXES_MAX 3
 
 struct inspect_fix {
 	enum inspect_fix_scope scope;
@@ -175,11 +231,12 @@ struct inspect_fix {
 	bool cut;                /* more steps were needed than fit: not a whole fix */
 };
 
-/* Candidate fixes for a denied verdict V of U over STEPS, narrowest first: by groups (the
- * node's own group when it is not root's and U joins it, else U's primary group takes the
- * node; none when U has no primary group but root's), then by the other class.
- * Owner and group class blockers get u+ and g+ bits in both. Returns how many (0 when V
- * allows). Pure. */
+/* Candidate fixes for a denied verdict V of U over STEPS, narrowest first: an ACL entry for U
+ * (when every node it needs keeps ACLs), then by groups (the node's own group when it is not
+ * root's and U joins it, else U's primary group takes the node; none when U has no primary
+ * group but root's), then by the other class. Owner and group class blockers get u+ and g+
+ * bits; an ACL entry that lacks the bits itself is widened with setfacl. Returns how many (0
+ * when V allows). Pure. */
 size_t inspect_fixes(const struct inspect_user *u, const struct inspect_perm *steps,
 		     const struct inspect_verdict *v, struct inspect_fix *out, size_t max);
 

@@ -18,7 +18,7 @@ static size_t put_perm(struct inspect_perm *out, size_t n, size_t max,
 		       const struct inspect_step *s, unsigned need)
 {
 	if (n < max)
-		out[n] = (struct inspect_perm){ s->path, s->mode, s->uid, s->gid, need, s->acl };
+		out[n] = (struct inspect_perm){ s->path, s->mode, s->uid, s->gid, need, &s->acls };
 	return n + 1;
 }
 
@@ -90,29 +90,33 @@ void inspect_verdict(const struct inspect_user *u, const struct inspect_perm *st
 	v->root = u->uid == 0;
 	v->by_mode = true;
 	for (size_t i = 0; i < n; i++) {
-		const struct inspect_perm *p = &steps[i];
-		bool supp;
-		enum inspect_class c = inspect_class_of(u, p->uid, p->gid, &supp);
-		/* Only the user's own class counts, even when another class has more bits. */
-		unsigned shift = c == INSPECT_OWNER ? 6 : c == INSPECT_GROUP ? 3 : 0;
-		unsigned have = ((unsigned)p->mode >> shift) & 7u;
+		struct inspect_decision d;
+		inspect_decide(u, &steps[i], &d);
 		/* Past the first denial the kernel looks no further: an ACL there is moot. */
-		if (p->acl && !v->acl && v->by_mode) {
-			v->acl = true;
-			v->acl_step = i;
+		if (d.unknown && !v->blind && v->by_mode) {
+			v->blind = true;
+			v->blind_step = i;
 		}
-		unsigned missing = p->need & ~have;
+		unsigned missing = steps[i].need & ~d.have;
 		if (!missing)
 			continue;
 		if (v->by_mode) {
 			v->by_mode = false;
 			v->fail = i;
 			v->missing = missing;
-			v->cls = c;
-			v->supplementary = supp;
+			v->cls = d.cls;
+			v->supplementary = d.supplementary;
 		}
 		if (v->nblockers < INSPECT_BLOCKERS_MAX)
-			v->blockers[v->nblockers] = (struct inspect_blocker){ i, missing, c, supp };
+			v->blockers[v->nblockers] = (struct inspect_blocker){
+				.step = i,
+				.missing = missing,
+				.cls = d.cls,
+				.supplementary = d.supplementary,
+				.entry = d.entry,
+				.mask = d.mask,
+				.have = d.have,
+			};
 		v->nblockers++;
 	}
 	v->allowed = v->by_mode || v->root;

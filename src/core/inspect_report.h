@@ -12,6 +12,7 @@
 
 #include "core/addr.h"
 #include "core/inspect.h"
+#include "core/inspect_effect.h"
 #include "core/sockets.h"
 
 /* Permission checks kept for one verdict (a walk through many symlinks can need more). */
@@ -35,7 +36,8 @@ enum inspect_reason {
 	INSPECT_R_ROOT_OVERRIDE, /* root's DAC override: the mode bits alone would deny */
 	INSPECT_R_DENIED,        /* the mode bits deny: see blockers */
 	INSPECT_R_MISSING,       /* the walk stopped: ENOENT, ENOTDIR or ELOOP (err) */
-	INSPECT_R_UNKNOWN,       /* the walk stopped for another reason (err) */
+	INSPECT_R_UNKNOWN,       /* the walk stopped for another reason (err), or an ACL on the
+				  * way could not be read, before any step denied */
 	INSPECT_R_NOT_SOCKET,    /* the path leads to something else */
 	INSPECT_R_ABSTRACT,      /* an abstract name: no file system check (live decides) */
 };
@@ -49,10 +51,19 @@ struct inspect_judgement {
 	const struct inspect_step *at;   /* MISSING, UNKNOWN, NOT_SOCKET: the last step */
 	size_t nperms;
 	struct inspect_perm perms[INSPECT_PERMS_MAX];
+	struct inspect_decision dec[INSPECT_PERMS_MAX];  /* how each check was decided */
 	struct inspect_verdict v;
 	enum inspect_class last_cls;     /* ALLOWED: the user's class on the socket */
+	/* This process could not see everything the verdict needs: the lookup was refused
+	 * past blind_path, or the ACL of blind_path could not be read (blind_err). The
+	 * verdict may be wrong beyond it and the fixes incomplete. */
+	bool blind;
+	const char *blind_path;
+	int blind_err;
+	bool blind_acl;                  /* the ACL, not the lookup */
 	size_t nfixes;
 	struct inspect_fix fixes[INSPECT_FIXES_MAX];
+	struct inspect_fix_who who[INSPECT_FIXES_MAX];
 };
 
 /* One established connection to the listener: its server end and the client end's holders. */
@@ -76,7 +87,7 @@ enum inspect_proof_state {
 enum inspect_agree {
 	INSPECT_AGREES,
 	INSPECT_NOT_REACHED,     /* connect failed before the permission checks */
-	INSPECT_DISAGREES,       /* an ACL, a security module or the mount decided */
+	INSPECT_DISAGREES,       /* a security module or the mount decided */
 };
 
 struct inspect_report {
@@ -120,6 +131,8 @@ struct inspect_report {
 	struct inspect_judgement create;
 	int umask_err;           /* 0: umask valid */
 	mode_t umask;
+	/* Whether the verdict's fixes on the socket node last. */
+	struct inspect_lasting lasting;
 	/* Names of the users and groups above. */
 	size_t nnames;
 	struct inspect_name names[INSPECT_NAMES_MAX];

@@ -127,6 +127,37 @@ static const char *need_text(unsigned need)
 	}
 }
 
+/* ACL entry K of A as getfacl writes it: "user:nobody:rw-", "mask::r-x". Returns BUF. */
+static const char *acl_entry_text(const struct inspect_report *r, const struct inspect_acl *a,
+				  int k, char *buf, size_t len)
+{
+	static const char *const tags[] = {
+		[INSPECT_ACL_USER_OBJ] = "user",   [INSPECT_ACL_USER] = "user",
+		[INSPECT_ACL_GROUP_OBJ] = "group", [INSPECT_ACL_GROUP] = "group",
+		[INSPECT_ACL_MASK] = "mask",       [INSPECT_ACL_OTHER] = "other",
+	};
+	const struct inspect_acl_entry *e = &a->v[k];
+	char q[RENDER_SHOW_NAME] = "";
+	if (e->tag == INSPECT_ACL_USER || e->tag == INSPECT_ACL_GROUP)
+		render_owner_word(r, e->tag == INSPECT_ACL_GROUP, e->id, q, sizeof(q));
+	snprintf(buf, len, "%s:%s:%c%c%c", tags[e->tag], q, e->perm & INSPECT_NEED_R ? 'r' : '-',
+		 e->perm & INSPECT_NEED_W ? 'w' : '-', e->perm & INSPECT_NEED_X ? 'x' : '-');
+	return buf;
+}
+
+const char *render_acl_decision(const struct inspect_report *r, const struct inspect_perm *p,
+				int entry, int mask, char *buf, size_t len)
+{
+	char e[RENDER_SHOW_NAME + 16], m[32];
+	acl_entry_text(r, p->acl, entry, e, sizeof(e));
+	if (mask >= 0 && (p->acl->v[entry].perm & ~p->acl->v[mask].perm & p->need))
+		snprintf(buf, len, "ACL %s masked by %s", e,
+			 acl_entry_text(r, p->acl, mask, m, sizeof(m)));
+	else
+		snprintf(buf, len, "ACL %s", e);
+	return buf;
+}
+
 /* "drwx------ root root" for a permission step. */
 static const char *perm_text(const struct render_out *o, const struct inspect_perm *p, char *buf,
 			     size_t len)
@@ -148,7 +179,11 @@ static void class_text(const struct render_out *o, const struct inspect_blocker 
 		snprintf(who, sizeof(who), "%s", render_show(id->name, sh, sizeof(sh)));
 	else
 		snprintf(who, sizeof(who), "uid %lu", (unsigned long)id->uid);
-	if (b->cls == INSPECT_GROUP)
+	if (b->entry >= 0) {
+		char d[RENDER_SHOW_NAME * 2 + 32];
+		snprintf(buf, len, "%s is in the group class (%s)", who,
+			 render_acl_decision(o->r, p, b->entry, b->mask, d, sizeof(d)));
+	} else if (b->cls == INSPECT_GROUP)
 		snprintf(buf, len, "%s is in the group class (%s group %s)", who,
 			 b->supplementary ? "supplementary" : "primary",
 			 render_owner_word(o->r, true, p->gid, g, sizeof(g)));
@@ -262,6 +297,34 @@ static void node_text(const struct render_out *o)
 
 /* --- the walk --- */
 
+/* " (ACL user:nobody:--x decided for nobody)" when an ACL entry decided S's check for the
+ * user judged, " (has a POSIX ACL)" when S has one that did not. */
+static void step_acl_text(const struct render_out *o, const struct inspect_step *s, char *buf,
+			  size_t len)
+{
+	const struct inspect_judgement *j = &o->r->verdict;
+	buf[0] = '\0';
+	for (size_t k = 0; k < j->nperms; k++)
+		if (j->perms[k].path == s->path && j->dec[k].entry >= 0) {
+			char d[RENDER_SHOW_NAME * 2 + 32], who[RENDER_SHOW_NAME + 16];
+			const struct inspect_identity *id = o->r->id;
+			if (id->name[0])
+				render_show(id->name, who, sizeof(who));
+			else
+				snprintf(who, sizeof(who), "uid %lu", (unsigned long)id->uid);
+			snprintf(buf, len, " (%s decided for %s)",
+				 render_acl_decision(o->r, &j->perms[k], j->dec[k].entry,
+						     j->dec[k].mask, d, sizeof(d)),
+				 who);
+			return;
+		}
+	if (s->acl)
+		snprintf(buf, len, " (has a POSIX ACL)");
+	else if (s->acls.err)
+		snprintf(buf, len, " (its ACL could not be read: %s)",
+			 event_errno_name(s->acls.err));
+}
+
 static void step_text(const struct render_out *o, const struct inspect_walk *w, size_t i)
 {
 	const struct inspect_step *s = &w->v[i];
@@ -273,8 +336,9 @@ static void step_text(const struct render_out *o, const struct inspect_walk *w, 
 		return;
 	}
 	char mode[INSPECT_MODE_STR], u[RENDER_SHOW_NAME], g[RENDER_SHOW_NAME],
-		tgt[RENDER_SHOW_PATH + 8] = "";
+		tgt[RENDER_SHOW_PATH + 8] = "", acl[RENDER_SHOW_NAME * 3];
 	inspect_mode_string(s->mode, mode);
+	step_acl_text(o, s, acl, sizeof(acl));
 	if (s->link) {
 		char lt[RENDER_SHOW_PATH];
 		snprintf(tgt, sizeof(tgt), " -> %s", render_show(s->link, lt, sizeof(lt)));
@@ -282,8 +346,7 @@ static void step_text(const struct render_out *o, const struct inspect_walk *w, 
 	say(o, "%*s%s %-8s %-8s %s%s%s%s", ind, "", mode,
 	    render_owner_word(o->r, false, s->uid, u, sizeof(u)),
 	    render_owner_word(o->r, true, s->gid, g, sizeof(g)), name, tgt,
-	    i == 0 && w->cwd ? " (the working directory: the lookup starts here)" : "",
-	    s->acl ? " (has a POSIX ACL)" : "");
+	    i == 0 && w->cwd ? " (the working directory: the lookup starts here)" : "", acl);
 }
 
 /* PATH as given; a relative one is walked from the working directory, shown first. */
@@ -306,14 +369,24 @@ static void walk_text(const struct render_out *o)
 
 /* --- the verdict --- */
 
-static void acl_text(const struct render_out *o, const struct inspect_judgement *j)
+/* LEAD "cannot see past DIR as nobody (65534): what lies beyond is unknown (...)" and TAIL,
+ * then what to do: run again with privileges and --as USER. */
+static void blind_text(const struct render_out *o, const struct inspect_judgement *j,
+		       const char *lead, const char *tail)
 {
-	char sh[RENDER_SHOW_PATH];
-	if (j->v.acl)
-		say(o,
-		    "acl: %s has a POSIX ACL (system.posix_acl_access): the verdict did not "
-		    "evaluate it (its group bits are the ACL mask)",
-		    render_show(j->perms[j->v.acl_step].path, sh, sizeof(sh)));
+	const struct inspect_report *r = o->r;
+	char sh[RENDER_SHOW_PATH], self[RENDER_SHOW_NAME + 32], et[96], as[RENDER_SHOW_NAME + 16];
+	if (r->id->name[0])
+		render_show(r->id->name, as, sizeof(as));
+	else
+		snprintf(as, sizeof(as), "%lu", (unsigned long)r->id->uid);
+	say(o,
+	    "%scannot see past %s as %s: what lies beyond is unknown (%s: %s)%s; run again with "
+	    "privileges and --as %s",
+	    lead, render_show(j->blind_path, sh, sizeof(sh)),
+	    render_who_text(r->self, self, sizeof(self)),
+	    j->blind_acl ? "reading its ACL" : "looking up its entries",
+	    render_errtxt(j->blind_err, et, sizeof(et)), tail, as);
 }
 
 /* Every blocker: the first in the verdict line, the others on lines of their own. */
@@ -327,6 +400,8 @@ static void denied_text(const struct render_out *o, const struct inspect_judgeme
 		blocker_line(o, j, &j->v.blockers[i], i ? "  also: " : lead, true);
 	if (j->v.nblockers > nb)
 		say(o, "  also: %zu more steps deny a permission", j->v.nblockers - nb);
+	if (j->blind)
+		blind_text(o, j, "  ", ", so more may deny and the fixes below may not be enough");
 }
 
 static void verdict_text(const struct render_out *o)
@@ -335,7 +410,6 @@ static void verdict_text(const struct render_out *o)
 	const struct inspect_judgement *j = &r->verdict;
 	char who[RENDER_SHOW_NAME + 32], sh[RENDER_SHOW_PATH], et[96], self[RENDER_SHOW_NAME + 32];
 	render_who_text(r->id, who, sizeof(who));
-	acl_text(o, j);
 	render_show(j->at ? j->at->path : "", sh, sizeof(sh));
 	switch (j->reason) {
 	case INSPECT_R_DENIED:
@@ -348,11 +422,17 @@ static void verdict_text(const struct render_out *o)
 					: "has too many symbolic links",
 		    event_errno_name(j->err));
 		break;
-	case INSPECT_R_UNKNOWN:
-		say(o, "verdict for %s: unknown: %s could not look past %s (%s)", who,
-		    render_who_text(r->self, self, sizeof(self)), sh,
-		    render_errtxt(j->err, et, sizeof(et)));
+	case INSPECT_R_UNKNOWN: {
+		char lead[RENDER_SHOW_NAME + 64];
+		snprintf(lead, sizeof(lead), "verdict for %s: unknown: ", who);
+		if (j->blind)
+			blind_text(o, j, lead, "");
+		else
+			say(o, "%s%s could not look past %s (%s)", lead,
+			    render_who_text(r->self, self, sizeof(self)), sh,
+			    render_errtxt(j->err, et, sizeof(et)));
 		break;
+	}
 	case INSPECT_R_NOT_SOCKET:
 		say(o,
 		    "verdict for %s: cannot connect: %s is a %s, not a socket (connect fails "
@@ -374,13 +454,22 @@ static void verdict_text(const struct render_out *o)
 		    "mode bits allow it too",
 		    who);
 		break;
-	case INSPECT_R_ALLOWED:
+	case INSPECT_R_ALLOWED: {
+		const struct inspect_decision *d = &j->dec[j->nperms - 1];
+		char by[RENDER_SHOW_NAME * 2 + 48], dt[RENDER_SHOW_NAME * 2 + 32];
+		if (d->entry >= 0)
+			snprintf(by, sizeof(by), "by %s",
+				 render_acl_decision(r, &j->perms[j->nperms - 1], d->entry, d->mask,
+						     dt, sizeof(dt)));
+		else
+			snprintf(by, sizeof(by), "as its %s class",
+				 inspect_class_name(j->last_cls));
 		say(o,
 		    "verdict for %s: can connect: search (x) on all %zu directories%s, write (w) "
-		    "on the socket as its %s class",
-		    who, j->nperms - 1, r->walk->cwd ? " from the working directory" : "",
-		    inspect_class_name(j->last_cls));
+		    "on the socket %s",
+		    who, j->nperms - 1, r->walk->cwd ? " from the working directory" : "", by);
 		break;
+	}
 	case INSPECT_R_ABSTRACT:
 		break;
 	}
@@ -428,8 +517,7 @@ static void proof_text(const struct render_out *o)
 		r->agree == INSPECT_AGREES ? "agrees with the verdict"
 		: r->agree == INSPECT_NOT_REACHED
 			? "the permission checks were not reached"
-			: "DISAGREES with the verdict (an ACL, a security module or the mount "
-			  "decided)";
+			: "DISAGREES with the verdict (a security module or the mount decided)";
 	if (pr->err == 0)
 		say(o, "proof: %s connected (%s): %s", as, sockets_type_name(pr->type), agree);
 	else
@@ -459,7 +547,6 @@ static void create_text(const struct render_out *o)
 	}
 	if (j->nperms == 0)
 		return;
-	acl_text(o, j);
 	const struct inspect_perm *parent = &j->perms[j->nperms - 1];
 	char lead[RENDER_SHOW_NAME * 2 + 64];
 	snprintf(lead, sizeof(lead), "create: %s cannot create a socket here: ", who);

@@ -33,6 +33,14 @@ struct inspect_judgement;
  * "usermod -aG adm nobody" (names from R). Returns the length snprintf gave. */
 int render_fix_command(const struct inspect_report *r, const struct inspect_fix_step *s,
 		       char *buf, size_t len);
+/* The lasting fix of R's socket node: "setfacl -d -m u:nobody:w DIR". Returns the length
+ * snprintf gave. */
+int render_lasting_command(const struct inspect_report *r, char *buf, size_t len);
+struct inspect_perm;
+/* "ACL user:nobody:rw-" for the entry ENTRY of P's ACL that decided, with " masked by
+ * mask::r--" when MASK (-1: none) takes a bit P needs. Returns BUF. */
+const char *render_acl_decision(const struct inspect_report *r, const struct inspect_perm *p,
+				int entry, int mask, char *buf, size_t len);
 /* INSPECT_NEED_* bits as "rwx" letters. Returns BUF. */
 const char *render_bits(unsigned bits, char buf[4]);
 

@@ -182,6 +182,22 @@ static void live_json(const struct inspect_report *r, struct json *j)
 	conns_json(r, j);
 }
 
+/* "decided_by": the ACL entry that decided S's check for the user judged, or null. */
+static void step_decided_json(const struct inspect_report *r, const struct inspect_step *s,
+			      struct json *j)
+{
+	const struct inspect_judgement *v = &r->verdict;
+	char d[RENDER_SHOW_NAME * 2 + 32];
+	for (size_t k = 0; k < v->nperms; k++)
+		if (v->perms[k].path == s->path && v->dec[k].entry >= 0) {
+			json_cstr(j, "decided_by",
+				  render_acl_decision(r, &v->perms[k], v->dec[k].entry,
+						      v->dec[k].mask, d, sizeof(d)));
+			return;
+		}
+	json_null(j, "decided_by");
+}
+
 static void walk_json(const struct inspect_report *r, struct json *j)
 {
 	const struct inspect_walk *w = r->walk;
@@ -201,6 +217,7 @@ static void walk_json(const struct inspect_report *r, struct json *j)
 			json_owner(r, j, s->uid, s->gid);
 			json_bool(j, "acl", s->acl);
 			json_cstr(j, "link", s->link);
+			step_decided_json(r, s, j);
 		}
 		json_close(j);
 	}
@@ -227,7 +244,20 @@ static const char *const op_names[] = {
 	[INSPECT_FIX_CHMOD] = "chmod",
 	[INSPECT_FIX_CHGRP] = "chgrp",
 	[INSPECT_FIX_JOIN] = "join",
+	[INSPECT_FIX_SETFACL] = "setfacl",
 };
+
+/* KEY: {"users": [...], "users_total": N}. */
+static void users_json(const struct inspect_users *l, struct json *j, const char *key)
+{
+	json_open(j, key);
+	json_open_array(j, "users");
+	for (size_t i = 0; i < l->n && i < INSPECT_USERS_MAX; i++)
+		json_cstr(j, NULL, l->v[i]);
+	json_close_array(j);
+	json_uint(j, "users_total", l->n);
+	json_close(j);
+}
 
 static void fixes_json(const struct inspect_report *r, const struct inspect_judgement *v,
 		       struct json *j)
@@ -236,20 +266,30 @@ static void fixes_json(const struct inspect_report *r, const struct inspect_judg
 	json_open_array(j, "fixes");
 	for (size_t i = 0; i < v->nfixes; i++) {
 		const struct inspect_fix *f = &v->fixes[i];
+		const struct inspect_fix_who *who = &v->who[i];
 		json_open(j, NULL);
 		json_cstr(j, "scope", scope_names[f->scope]);
-		json_bool(j, "complete", !f->cut);
+		json_bool(j, "complete", !f->cut && !v->blind);
+		json_bool(j, "everyone_gains", who->everyone);
+		users_json(&who->gains, j, "gains");
+		users_json(&who->loses, j, "loses");
 		json_open_array(j, "steps");
 		for (size_t k = 0; k < f->n; k++) {
 			const struct inspect_fix_step *s = &f->v[k];
 			json_open(j, NULL);
 			json_cstr(j, "op", op_names[s->op]);
 			json_cstr(j, "path", s->op == INSPECT_FIX_JOIN ? NULL : s->path);
-			if (s->op == INSPECT_FIX_CHMOD) {
+			if (s->op == INSPECT_FIX_CHMOD || s->op == INSPECT_FIX_SETFACL) {
 				json_str(j, "class", &s->who, 1);
 				json_cstr(j, "bits", render_bits(s->bits, b));
 			}
-			json_uint(j, "gid", s->gid);
+			if (s->op == INSPECT_FIX_SETFACL && s->who == 'u')
+				json_uint(j, "uid", s->uid);
+			else
+				json_uint(j, "gid", s->gid);
+			if (s->op == INSPECT_FIX_SETFACL || s->op == INSPECT_FIX_CHMOD)
+				json_cstr(j, "mask_widens",
+					  s->widens ? render_bits(s->widens, b) : NULL);
 			render_fix_command(r, s, cmd, sizeof(cmd));
 			json_cstr(j, "command", cmd);
 			json_close(j);
@@ -285,11 +325,60 @@ static void judgement_json(const struct inspect_report *r, const struct inspect_
 		json_bool(j, "supplementary", bl->supplementary);
 		inspect_mode_string(p->mode, m);
 		json_cstr(j, "mode_string", m);
+		char d[RENDER_SHOW_NAME * 2 + 32];
+		json_cstr(j, "decided_by",
+			  bl->entry >= 0
+				  ? render_acl_decision(r, p, bl->entry, bl->mask, d, sizeof(d))
+				  : NULL);
 		json_close(j);
 	}
 	json_close_array(j);
-	json_cstr(j, "acl_path", v->v.acl ? v->perms[v->v.acl_step].path : NULL);
+	if (v->blind) {
+		json_open(j, "blind");
+		json_cstr(j, "path", v->blind_path);
+		json_err(j, "error", v->blind_err);
+		json_bool(j, "acl", v->blind_acl);
+		json_uint(j, "as_uid", r->self->uid);
+		json_close(j);
+	} else {
+		json_null(j, "blind");
+	}
 	fixes_json(r, v, j);
+}
+
+/* Whether the verdict's fixes on the socket node last, and where the lasting one belongs. */
+static void lasting_json(const struct inspect_report *r, struct json *j)
+{
+	const struct inspect_lasting *l = &r->lasting;
+	if (!l->node_fix) {
+		json_null(j, "lasting");
+		return;
+	}
+	char um[8], cmd[RENDER_SHOW_PATH * 2];
+	json_open(j, "lasting");
+	json_bool(j, "node_fix_lost", true);
+	json_bool(j, "socket_activated", l->activated);
+	if (l->has_server)
+		json_int(j, "server_pid", l->pid);
+	else
+		json_null(j, "server_pid");
+	snprintf(um, sizeof(um), "%04o", (unsigned)l->umask);
+	json_cstr(j, "server_umask", l->has_server && !l->umask_err ? um : NULL);
+	json_cstr(j, "unit", l->unit[0] ? l->unit : NULL);
+	json_open_array(j, "commands");
+	if (!l->activated) {
+		render_lasting_command(r, cmd, sizeof(cmd));
+		json_cstr(j, NULL, cmd);
+	}
+	json_close_array(j);
+	json_open_array(j, "unit_settings");
+	if (l->activated) {
+		json_cstr(j, NULL, "SocketMode=");
+		json_cstr(j, NULL, "SocketUser=");
+		json_cstr(j, NULL, "SocketGroup=");
+	}
+	json_close_array(j);
+	json_close(j);
 }
 
 static void proof_json(const struct inspect_report *r, struct json *j)
@@ -356,6 +445,7 @@ void render_inspect_json(const struct inspect_report *r, struct json *j)
 		walk_json(r, j);
 	}
 	judgement_json(r, &r->verdict, "verdict", j);
+	lasting_json(r, j);
 	json_close(j);
 	proof_json(r, j);
 	create_json(r, j);

@@ -21,6 +21,7 @@
 #include "core/app.h"
 #include "core/cmd.h"
 #include "core/inspect.h"
+#include "core/inspect_effect.h"
 #include "core/inspect_report.h"
 #include "core/node.h"
 #include "core/sockets.h"
@@ -162,29 +163,137 @@ static void test_verdicts(void **state)
 			assert_int_equal(v.cls, c->cls);
 			assert_int_equal(v.supplementary, c->supplementary);
 		}
-		assert_false(v.acl);
+		assert_false(v.blind);
 	}
 }
 
+/* An ACL of ENTRIES (tag, id, perm) for a node. */
+static void make_acl(struct inspect_acl *a, const struct inspect_acl_entry *v, size_t n)
+{
+	memset(a, 0, sizeof(*a));
+	a->supported = true;
+	memcpy(a->v, v, n * sizeof(*v));
+	a->n = n;
+	a->extended = n > 3;
+}
+
+#define E(tag, id, perm)                        \
+	{                                       \
+		INSPECT_ACL_##tag, (id), (perm) \
+	}
+
+/* The kernel's order: named users before groups, group entries masked, a matching group
+ * that lacks the bits denies even when other has them. */
 static void test_verdict_acl(void **state)
 {
+	struct inspect_acl dir, sock;
+	const struct inspect_acl_entry d[] = { E(USER_OBJ, 0, 7), E(USER, 65534, 1),
+					       E(GROUP_OBJ, 0, 5), E(MASK, 0, 5), E(OTHER, 0, 0) };
+	const struct inspect_acl_entry s6[] = { E(USER_OBJ, 0, 6), E(USER, 65534, 6),
+						E(GROUP_OBJ, 0, 6), E(MASK, 0, 4), E(OTHER, 0, 2) };
+	make_acl(&dir, d, 5);
+	make_acl(&sock, s6, 5);
 	struct inspect_perm steps[] = {
-		{ "/a", S_IFDIR | 0755, 0, 0, INSPECT_NEED_X, false },
-		{ "/a/b", S_IFDIR | 0755, 0, 0, INSPECT_NEED_X, true },
-		{ "/a/b/s", S_IFSOCK | 0777, 0, 0, INSPECT_NEED_W, false },
+		{ "/a", S_IFDIR | 0750, 0, 0, INSPECT_NEED_X, &dir },
+		{ "/a/s", S_IFSOCK | 0642, 0, 0, INSPECT_NEED_W, &sock },
 	};
-	struct inspect_user u = { 1000, 1000, NULL, 0 };
+	gid_t g[] = { 65534 };
+	struct inspect_user u = { 65534, 65534, g, 1 };
 	struct inspect_verdict v;
-	inspect_verdict(&u, steps, 3, &v);
-	assert_true(v.allowed);
-	assert_true(v.acl);
-	assert_int_equal(v.acl_step, 1);
-	/* An ACL past the failing step was not consulted, so it is not reported. */
-	steps[0].mode = S_IFDIR | 0700;
-	inspect_verdict(&u, steps, 3, &v);
+	inspect_verdict(&u, steps, 2, &v);
+	/* user:nobody:--x lets nobody search /a; on the socket rw- is masked to r--. */
 	assert_false(v.allowed);
-	assert_int_equal(v.fail, 0);
-	assert_false(v.acl);
+	assert_int_equal(v.fail, 1);
+	assert_int_equal(v.nblockers, 1);
+	assert_int_equal(v.blockers[0].entry, 1);
+	assert_int_equal(v.blockers[0].mask, 3);
+	assert_int_equal(v.blockers[0].cls, INSPECT_GROUP);
+	/* Its fixes: nobody's entry gets w (the mask, recomputed, grows by w), or g+w (the
+	 * mask again): both say the mask widens, for every other entry of the ACL. */
+	struct inspect_fix f[INSPECT_FIXES_MAX];
+	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 2);
+	assert_int_equal(f[0].v[0].op, INSPECT_FIX_SETFACL);
+	assert_int_equal(f[0].v[0].bits, INSPECT_NEED_R | INSPECT_NEED_W);
+	assert_int_equal(f[0].v[0].widens, INSPECT_NEED_W);
+	assert_int_equal(f[1].v[0].op, INSPECT_FIX_CHMOD);
+	assert_int_equal(f[1].v[0].who, 'g');
+	assert_int_equal(f[1].v[0].widens, INSPECT_NEED_W);
+	/* The named entry decides, though other has w. */
+	struct inspect_decision dd;
+	inspect_decide(&u, &steps[1], &dd);
+	assert_int_equal(dd.have, INSPECT_NEED_R);
+	/* A user named nowhere but in the owning group, whose entry lacks w: denied, not
+	 * judged as other. */
+	struct inspect_user w = { 1000, 0, NULL, 0 };
+	inspect_decide(&w, &steps[1], &dd);
+	assert_int_equal(dd.cls, INSPECT_GROUP);
+	assert_int_equal(dd.entry, 2);
+	assert_false(dd.have & INSPECT_NEED_W);
+	/* Anyone else: other's w. */
+	struct inspect_user x = { 1000, 1000, NULL, 0 };
+	inspect_decide(&x, &steps[1], &dd);
+	assert_int_equal(dd.cls, INSPECT_OTHER);
+	assert_int_equal(dd.entry, -1);
+	assert_int_equal(dd.have, INSPECT_NEED_W);
+	/* The mask widened: nobody may connect. */
+	sock.v[3].perm = 6;
+	inspect_verdict(&u, steps, 2, &v);
+	assert_true(v.allowed);
+	/* An ACL that could not be read makes the verdict blind there. */
+	sock.err = EACCES;
+	inspect_verdict(&u, steps, 2, &v);
+	assert_true(v.blind);
+	assert_int_equal(v.blind_step, 1);
+}
+
+/* ACL fixes come first where the file system keeps ACLs, and name the user alone. */
+static void test_fixes_acl_first(void **state)
+{
+	struct inspect_acl dir, sock;
+	const struct inspect_acl_entry d[] = { E(USER_OBJ, 0, 7), E(GROUP_OBJ, 0, 5),
+					       E(OTHER, 0, 0) };
+	const struct inspect_acl_entry s6[] = { E(USER_OBJ, 0, 6), E(GROUP_OBJ, 0, 6),
+						E(OTHER, 0, 0) };
+	make_acl(&dir, d, 3);
+	make_acl(&sock, s6, 3);
+	struct inspect_perm steps[] = {
+		{ "/srv/run", S_IFDIR | 0750, 0, 0, INSPECT_NEED_X, &dir },
+		{ "/srv/run/app.sock", S_IFSOCK | 0660, 0, 0, INSPECT_NEED_W, &sock },
+	};
+	struct inspect_user u = { 65534, 65534, NULL, 0 };
+	struct inspect_verdict v;
+	struct inspect_fix f[INSPECT_FIXES_MAX];
+	inspect_verdict(&u, steps, 2, &v);
+	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 3);
+	assert_int_equal(f[0].scope, INSPECT_SCOPE_USER);
+	assert_int_equal(f[0].n, 2);
+	assert_int_equal(f[0].v[0].op, INSPECT_FIX_SETFACL);
+	assert_int_equal(f[0].v[0].who, 'u');
+	assert_int_equal(f[0].v[0].uid, 65534);
+	assert_int_equal(f[0].v[0].bits, INSPECT_NEED_X);
+	assert_int_equal(f[0].v[1].bits, INSPECT_NEED_W);
+	assert_int_equal(f[1].scope, INSPECT_SCOPE_GROUP);
+	assert_int_equal(f[2].scope, INSPECT_SCOPE_EVERYONE);
+	/* A file system without ACLs: no ACL fix. */
+	sock.supported = false;
+	assert_int_equal(inspect_fixes(&u, steps, &v, f, INSPECT_FIXES_MAX), 2);
+	assert_int_equal(f[0].scope, INSPECT_SCOPE_GROUP);
+}
+
+/* The unit systemd listens on a path with, from systemctl list-sockets' lines. */
+static void test_unit_from_list(void **state)
+{
+	const char *text = "/run/dbus/system_bus_socket dbus.socket dbus.service\n"
+			   "/run/app/app.sock           app.socket  app.service\n"
+			   "/run/app/app.sock.old       old.socket  old.service\n";
+	char unit[64];
+	assert_true(inspect_unit_from_list(text, "/run/app/app.sock", unit, sizeof(unit)));
+	assert_string_equal(unit, "app.socket");
+	assert_true(
+		inspect_unit_from_list(text, "/run/dbus/system_bus_socket", unit, sizeof(unit)));
+	assert_string_equal(unit, "dbus.socket");
+	assert_false(inspect_unit_from_list(text, "/run/app", unit, sizeof(unit)));
+	assert_false(inspect_unit_from_list("", "/run/app/app.sock", unit, sizeof(unit)));
 }
 
 static void test_class_of(void **state)
@@ -545,6 +654,8 @@ int main(void)
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_verdict_acl),
+		cmocka_unit_test(test_fixes_acl_first),
+		cmocka_unit_test(test_unit_from_list),
 		cmocka_unit_test(test_every_blocker),
 		cmocka_unit_test(test_fixes_root_group),
 		cmocka_unit_test(test_fixes_join_and_owner),

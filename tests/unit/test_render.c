@@ -276,6 +276,21 @@ static void two_blockers(struct fixture *f)
 	inspect_verdict(&u, j->perms, j->nperms, &j->v);
 	j->reason = INSPECT_R_DENIED;
 	j->nfixes = inspect_fixes(&u, j->perms, &j->v, j->fixes, INSPECT_FIXES_MAX);
+	/* What the databases would say: nogroup is sync's and _apt's primary group. */
+	j->who[0].gains.n = 2;
+	strcpy(j->who[0].gains.v[0], "sync");
+	strcpy(j->who[0].gains.v[1], "_apt");
+	j->who[0].loses.n = 1;
+	strcpy(j->who[0].loses.v[0], "root");
+	j->who[1].everyone = true;
+	r->lasting = (struct inspect_lasting){ .node_fix = true,
+					       .node = p3,
+					       .dir = p2,
+					       .bits = INSPECT_NEED_W,
+					       .has_server = true,
+					       .pid = 42,
+					       .comm = "svc",
+					       .umask = 022 };
 	r->names[0] = (struct inspect_name){ false, 0, "root" };
 	r->names[1] = (struct inspect_name){ true, 0, "root" };
 	r->names[2] = (struct inspect_name){ true, 65534, "nogroup" };
@@ -319,10 +334,21 @@ static void test_inspect_text(void **state)
 			   "(srw-rw---- root root)");
 	assert_int_equal(a, v + 1);
 	assert_mark(&ls, a, "(srw-rw-", "---");
-	assert_string_equal(ls.text[a + 1], "fix 1 (not run; narrowest; group nogroup gains "
-			    "access, group root loses it): chgrp nogroup /srv/run /srv/run/app.sock");
+	assert_string_equal(ls.text[a + 1],
+			    "fix 1 (not run; narrowest; group nogroup gains "
+			    "access (sync, _apt); group root loses it (root)): chgrp nogroup "
+			    "/srv/run /srv/run/app.sock");
 	assert_string_equal(ls.text[a + 2], "fix 2 (not run; widens access for everybody): "
 			    "chmod o+x /srv/run && chmod o+w /srv/run/app.sock");
+	/* A fix on the node is lost when the service makes it anew: said, with what lasts. */
+	assert_string_equal(ls.text[a + 3],
+			    "fix on the socket node does not last: its server (pid 42 svc) "
+			    "re-creates it at its next start, with a new mode, owner and ACL; what "
+			    "lasts is the service's own setting for its socket's mode and group, "
+			    "its umask, or a default ACL on the directory: setfacl -d -m "
+			    "u:nobody:w /srv/run; the server's umask is 0022, and bind "
+			    "applies it before the default ACL, whose mask then lacks those bits: "
+			    "the server needs a umask that leaves them (0002)");
 	must_line(&ls, "proof: a forked child as nobody (65534) with gid 65534 and groups 65534 "
 		  "got connect: Permission denied (EACCES): agrees with the verdict");
 	assert_int_equal(render_kind_source(REPORT_INSPECT), SRC_INSPECT);
@@ -343,11 +369,17 @@ static void test_inspect_json(void **state)
 		"\"connections\":{\"established\":2,\"clients\":[{\"inode\":901,\"peer\":1001,"
 		"\"holders\":[{\"pid\":77,\"fd\":5,\"comm\":\"client\",\"self\":false}]",
 		"\"blockers\":[{\"path\":\"/srv/run\",\"missing\":\"x\",\"class\":\"other\","
-		"\"supplementary\":false,\"mode_string\":\"drwxr-x---\"},{\"path\":"
+		"\"supplementary\":false,\"mode_string\":\"drwxr-x---\",\"decided_by\":null},{\"path\":"
 		"\"/srv/run/app.sock\",\"missing\":\"w\"",
-		"\"fixes\":[{\"scope\":\"group\",\"complete\":true,\"steps\":[{\"op\":\"chgrp\","
+		"\"fixes\":[{\"scope\":\"group\",\"complete\":true,\"everyone_gains\":false,"
+		"\"gains\":{\"users\":[\"sync\",\"_apt\"],\"users_total\":2},\"loses\":{"
+		"\"users\":[\"root\"],\"users_total\":1},\"steps\":[{\"op\":\"chgrp\","
 		"\"path\":\"/srv/run\",\"gid\":65534,\"command\":\"chgrp nogroup /srv/run\"}",
 		"{\"scope\":\"everyone\"",
+		"\"blind\":null",
+		"\"lasting\":{\"node_fix_lost\":true,\"socket_activated\":false,\"server_pid\":42,"
+		"\"server_umask\":\"0022\",\"unit\":null,\"commands\":[\"setfacl -d -m u:nobody:w /srv/run\"],"
+		"\"unit_settings\":[]}",
 		"\"proof\":{\"state\":\"ran\",\"failed_call\":null,\"error\":\"EACCES\","
 		"\"connected\":false,\"permission_checks_passed\":false,\"verdict\":\"agrees\"}",
 	};
