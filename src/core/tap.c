@@ -46,6 +46,8 @@ struct tap_dir {
 	size_t len, off;          /* its bytes, of which OFF went on already */
 	struct ancil anc;         /* SCM_RIGHTS that came with the chunk held, passed on with it */
 	bool eof;                 /* the sending side shut its writing down */
+	bool refused;             /* the receiving side stopped reading: nothing more goes on */
+	bool shut;                /* refused, and the sender's next send fails (SHUT_RD) */
 	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
 	struct ucred as;          /* the sending side's own credentials */
 	uint64_t bytes, chunks;
@@ -689,6 +691,41 @@ static enum flow forward(struct tap *t, struct tap_conn *c, int way, int *err)
 	return FLOW_OK;
 }
 
+/* Let side WAY's next send fail with EPIPE, as it would without the tap once its receiver
+ * stopped reading: shut down the tap's reading from it. */
+static void shut_sender(struct tap_conn *c, int way)
+{
+	c->dir[way].shut = true;
+	shutdown(c->fd[way], SHUT_RD);
+}
+
+/* The side WAY sends to stopped reading (send failed with ERR) while the other way still
+ * flows: drop what it did not take, read no more from WAY, and keep forwarding the other
+ * way, so what that side sent before it stopped (an early reply) still arrives. A side that
+ * hung up altogether is drained, then the connection closes with WAY's bytes unread, a reset
+ * for WAY as without the tap; one that only stopped reading makes WAY's next send fail. */
+static void way_refused(struct tap *t, struct tap_conn *c, int way, int err)
+{
+	struct tap_dir *d = &c->dir[way];
+	size_t lost = d->held ? d->len - d->off : 0;
+	d->held = false;
+	d->off = d->len = 0;
+	ancil_close(&d->anc);
+	d->eof = d->refused = true;
+	struct pollfd p = { .fd = c->fd[!way], .events = POLLIN | POLLRDHUP };
+	bool gone = poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
+	if (!gone)
+		shut_sender(c, way);
+	const char *from = way == CLI ? "client" : "server", *to = way == CLI ? "server" : "client";
+	struct event *ev = next_event(t, EV_INFO, c->id);
+	ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+	event_textf(ev,
+		    "the %s stopped reading (send: %s (%s)): %zu bytes it did not take are "
+		    "dropped, and the %s's next send fails as it would directly; %s->%s still "
+		    "flows",
+		    to, strerror(err), event_errno_name(err), lost, from, to, from);
+}
+
 /* Serve connection I both ways; close it when both ways are done or a side failed. */
 static void serve(struct tap *t, size_t i)
 {
@@ -705,6 +742,11 @@ static void serve(struct tap *t, size_t i)
 				 from, strerror(err), event_errno_name(err), to);
 			return;
 		}
+		if (f == FLOW_SEND_FAILED && (err == EPIPE || err == ECONNRESET) &&
+		    !c->dir[!way].eof) {
+			way_refused(t, c, way, err);
+			continue;
+		}
 		if (f == FLOW_SEND_FAILED) {
 			end_conn(t, i, "the %s went away with %zu bytes not taken: send: %s (%s); "
 				 "closed the %s's side at once", to, c->dir[way].len - c->dir[way].off,
@@ -712,6 +754,9 @@ static void serve(struct tap *t, size_t i)
 			return;
 		}
 	}
+	for (int way = CLI; way <= SRV; way++)
+		if (c->dir[way].refused && !c->dir[way].shut && c->dir[!way].held)
+			shut_sender(c, way); /* it would wait on a reply it cannot read */
 	if (c->dir[CLI].eof && !c->dir[CLI].held && c->dir[SRV].eof && !c->dir[SRV].held)
 		end_conn(t, i, "both sides closed");
 }
