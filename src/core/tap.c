@@ -25,6 +25,7 @@
 #include "core/node.h"
 #include "core/pcap.h"
 #include "core/session.h"
+#include "core/sndbuf.h"
 #include "core/socktype.h"
 #include "core/sysio.h"
 #include "core/tap_dgram.h"
@@ -606,6 +607,9 @@ static int send_held(int fd, struct tap_dir *d)
 			d->has_as = false;   /* not allowed after all, or the sender is gone */
 			continue;
 		}
+		size_t have, max;
+		if (n == -EMSGSIZE && sndbuf_fit(fd, d->len - d->off, &have, &max) == 0)
+			continue; /* a message larger than the send buffer: it has room now */
 		if (n < 0)
 			return n == -EAGAIN ? 0 : (int)n;
 		ancil_close(&d->anc);   /* the receiver has its own copies now */
@@ -726,6 +730,26 @@ static void way_refused(struct tap *t, struct tap_conn *c, int way, int err)
 		    to, strerror(err), event_errno_name(err), lost, from, to, from);
 }
 
+/* WAY's message is larger than the kernel lets the tap's socket send (its send buffer could
+ * not be made large enough): drop it with one line that says the sizes, and go on. */
+static void too_big(struct tap *t, struct tap_conn *c, int way)
+{
+	struct tap_dir *d = &c->dir[way];
+	size_t have = 0, max = 0;
+	sndbuf_fit(c->fd[!way], d->len, &have, &max);
+	struct event *ev = next_event(t, EV_ERROR, c->id);
+	ev->err = EMSGSIZE;
+	ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+	event_textf(ev,
+		    "tap: a %zu-byte message from the %s was dropped: the kernel gives the "
+		    "tap's socket a send buffer of %zu bytes at most (net.core.wmem_max %zu; as "
+		    "root SO_SNDBUFFORCE passes it)",
+		    d->len, way == CLI ? "client" : "server", have, max);
+	d->held = false;
+	d->off = d->len = 0;
+	ancil_close(&d->anc);
+}
+
 /* Serve connection I both ways; close it when both ways are done or a side failed. */
 static void serve(struct tap *t, size_t i)
 {
@@ -741,6 +765,10 @@ static void serve(struct tap *t, size_t i)
 			end_conn(t, i, "the %s's side failed: recv: %s (%s); closed the %s's at once",
 				 from, strerror(err), event_errno_name(err), to);
 			return;
+		}
+		if (f == FLOW_SEND_FAILED && err == EMSGSIZE) {
+			too_big(t, c, way);
+			continue;
 		}
 		if (f == FLOW_SEND_FAILED && (err == EPIPE || err == ECONNRESET) &&
 		    !c->dir[!way].eof) {
