@@ -49,6 +49,8 @@ struct tap_dir {
 	bool eof;                 /* the sending side shut its writing down */
 	bool refused;             /* the receiving side stopped reading: nothing more goes on */
 	bool shut;                /* refused, and the sender's next send fails (SHUT_RD) */
+	bool marked;              /* seqpacket: its messages bring credentials (an empty one
+				   * is then told apart from the end) */
 	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
 	struct ucred as;          /* the sending side's own credentials */
 	uint64_t bytes, chunks;
@@ -575,6 +577,8 @@ static bool retry_connects(struct tap *t)
 static ssize_t recv_chunk(int fd, bool message, struct tap_dir *d, struct msgio_in *in,
 			  bool *end)
 {
+	if (message && !d->marked)
+		d->marked = msgio_mark_messages(fd) == 0;
 	if (message) {
 		/* A message goes on whole: make room for the next one first. */
 		ssize_t need = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
@@ -589,9 +593,12 @@ static ssize_t recv_chunk(int fd, bool message, struct tap_dir *d, struct msgio_
 		}
 	}
 	ssize_t n = msgio_recv(fd, d->buf, d->cap, message, 0, in);
+	*end = n == 0 &&
+	       (!message || (d->marked ? msgio_seqpacket_end(n, in) : msgio_peer_closed(fd)));
+	if (d->marked)
+		in->anc.has_cred = false; /* read to tell the end apart, not shown or sent */
 	if (n >= 0)
-		d->anc = in->anc;   /* ours now: passed on with the chunk, then closed */
-	*end = n == 0 && (!message || msgio_peer_closed(fd));
+		d->anc = in->anc; /* ours now: passed on with the chunk, then closed */
 	return n;
 }
 

@@ -71,7 +71,9 @@ say "server start $D/a --type seqpacket"
 wait_for test -S "$D/a"
 data echo
 finish
-check "udscope's echo server echoes the empty messages sent before the end" grep -qx ok "$D/py"
+check "udscope's echo server receives the empty messages sent before the end" sh -c "
+	grep -qx ok '$D/py' && [ \$(grep -c '^server #1: received an empty message' '$D/out') -eq 2 ] &&
+	grep -A1 '^server #1: received an empty message' '$D/out' | tail -1 | grep -q '^server #1: no data from'"
 
 # 7-9: capture files: 0600, and a tap that fails to start removes the one it created.
 umask 022

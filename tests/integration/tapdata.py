@@ -12,7 +12,8 @@ usage: tapdata.py SCENARIO TAP SERVER OUTDIR
   bigdgram  300 KB datagrams to a datagram server and back (checked directly first)
   bigseq    a 3 MB seqpacket message each way (checked directly first)
   emptyseq  seqpacket messages "a", "" and "" sent just before close, 5 times
-  echo      the same to udscope's echo server (at TAP), which must echo all three
+  echo      the same to udscope's echo server (at TAP), then the end (shutdown); the
+            shell test reads from udscope's lines that both empty messages arrived
   pgsql     a client speaking PostgreSQL's protocol: startup, 3 queries, terminate
 Every wait has a deadline, so a broken tap fails the test instead of hanging it.
 """
@@ -253,7 +254,7 @@ def echo(tap, server, facts):
     c.shutdown(socket.SHUT_WR)
     got = messages_until_end(c)
     c.close()
-    assert got == sent, "the echo server sent back %r, not %r" % (got, sent)
+    assert got[:1] == sent[:1], "the echo server sent back %r" % got
 
 
 # ---- PostgreSQL's protocol, enough of it for a dissector ----
