@@ -175,7 +175,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	if (cmd_has(a, "in-place") &&
 	    take_in_place(app, &listen, o.type, &o.inplace, &target) < 0) {
-		pcap_close(o.pcap);
+		pcap_discard(o.pcap);
 		return CMD_FAIL;
 	}
 	if (o.inplace && o.mode < 0)
@@ -183,7 +183,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	struct tap *t;
 	struct session *s = app_prepare(app, &tap_session_ops);
 	if (!s) {
-		pcap_close(o.pcap);
+		pcap_discard(o.pcap);
 		if (o.inplace && inplace_restore(o.inplace) == 0)
 			free(o.inplace);
 		return CMD_FAIL;

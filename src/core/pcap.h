@@ -28,8 +28,8 @@ enum pcap_dir {
 /* The bytes of one record kept (a longer chunk is cut; the record says its whole length). */
 #define PCAP_SNAPLEN 262144u
 
-/* Create PATH (it must not exist yet: a capture is never written over) and write the file
- * header. DISSECTOR: the Wireshark dissector for every record, letters, digits, '.', '_'
+/* Create PATH with mode 0600 (it must not exist yet: a capture is never written over) and
+ * write the file header. DISSECTOR: the Wireshark dissector for every record, letters, digits, '.', '_'
  * and '-' only. Returns 0, -EEXIST, -EINVAL (the name) or another -errno. */
 int pcap_open(struct pcap_writer **out, const char *path, const char *dissector);
 /* One record of N bytes that went in direction DIR on connection CONN, stamped now
@@ -39,7 +39,16 @@ int pcap_write(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const vo
 	       size_t n);
 /* Records written so far. */
 uint64_t pcap_records(const struct pcap_writer *w);
+/* Have every record call dissector table TABLE (a name as for DISSECTOR) with VALUE instead
+ * of a dissector by name: for a dissector that tells the client from the server by port
+ * ("tcp.port" 5432 for pgsql), which a call by name never sets. With "tcp.port" or
+ * "udp.port" the server's made-up port is VALUE. Returns 0 or -EINVAL (the name). */
+int pcap_use_table(struct pcap_writer *w, const char *table, uint32_t value);
 /* Close the file. Returns 0 or -errno (close failed). */
 int pcap_close(struct pcap_writer *w);
+/* Close the file and remove it, if its path still names the file pcap_open created (device
+ * and inode, as node_remove checks them; anything else there is left alone): for a capture
+ * that never began, such as a tap that failed to start. Returns 0 or -errno. */
+int pcap_discard(struct pcap_writer *w);
 
 #endif

@@ -252,7 +252,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	struct tap *t = calloc(1, sizeof(*t));
 	if (!t) {
 		event_emit_error(now, SRC_TAP, 0, ENOMEM, "tap %s", listen->text);
-		release_extras(opts->pcap, opts->inplace, listen->text, now);
+		pcap_discard(opts->pcap); /* nothing was captured: no file left behind */
+		release_extras(NULL, opts->inplace, listen->text, now);
 		return -ENOMEM;
 	}
 	t->listen = *listen;
@@ -302,6 +303,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	return 0;
 fail:
 	atomic_store(&t->finished, true);
+	pcap_discard(t->opts.pcap); /* nothing was captured: no file left behind */
+	t->opts.pcap = NULL;
 	tap_destroy(t, now);
 	return r;
 }

@@ -198,6 +198,57 @@ static void test_tshark_reads_http(void **state)
 	assert_string_equal(out, "127.0.0.7\tGET\t\n127.0.0.2\t\t200\n");
 }
 
+/* A capture that never began is removed, and only the file pcap_open made: another file
+ * put at its path meanwhile stays. */
+static void test_discard_removes_only_its_own(void **state)
+{
+	struct tmp *t = *state;
+	struct pcap_writer *w;
+	assert_int_equal(pcap_open(&w, t->path, "data"), 0);
+	struct stat st;
+	assert_int_equal(stat(t->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(pcap_discard(w), 0);
+	assert_int_equal(access(t->path, F_OK), -1);
+
+	char moved[128];
+	snprintf(moved, sizeof(moved), "%s/moved.pcap", t->dir);
+	assert_int_equal(pcap_open(&w, t->path, "data"), 0);
+	assert_int_equal(rename(t->path, moved), 0);
+	FILE *f = fopen(t->path, "w");
+	fputs("someone else's", f);
+	fclose(f);
+	assert_int_not_equal(pcap_discard(w), 0);
+	size_t n;
+	unsigned char *b = slurp(t->path, &n);
+	assert_int_equal(n, 14);
+	assert_memory_equal(b, "someone else's", 14);
+	assert_int_equal(access(moved, F_OK), 0);
+	unlink(moved);
+}
+
+/* A dissector table instead of a name: tag 14 with the table, tag 32 with the value right
+ * after it, and the value as the server's port. */
+static void test_table_tags(void **state)
+{
+	struct tmp *t = *state;
+	struct pcap_writer *w;
+	assert_int_equal(pcap_open(&w, t->path, "pgsql"), 0);
+	assert_int_equal(pcap_use_table(w, "tcp.port", 5432), 0);
+	assert_int_equal(pcap_write(w, 1, PCAP_TO_SERVER, "Q", 1), 0);
+	assert_int_equal(pcap_close(w), 0);
+	size_t n;
+	unsigned char *b = slurp(t->path, &n);
+	const unsigned char *tags = b + 24 + 16;
+	static const unsigned char want[] = { 0,   14,  0, 8,  't', 'c', 'p', '.', 'p',  'o',
+					      'r', 't', 0, 32, 0,   4,   0,   0,   0x15, 0x38 };
+	assert_memory_equal(tags, want, sizeof(want));
+	/* source 127.0.0.1 port 1025, destination 127.0.0.2 port 5432 */
+	static const unsigned char ports[] = { 0, 25, 0, 4, 0, 0, 0x04, 0x01,
+					       0, 26, 0, 4, 0, 0, 0x15, 0x38 };
+	assert_memory_equal(tags + sizeof(want) + 3 * 8, ports, sizeof(ports));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +257,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_long_chunk_cut_to_snaplen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tshark_reads_http, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_discard_removes_only_its_own, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_tags, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
