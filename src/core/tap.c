@@ -86,6 +86,8 @@ struct tap {
 	bool pass_creds;           /* root: each chunk goes on with its sender's credentials */
 	bool pcap_failed;          /* a write to the capture file failed: said once, none since */
 	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
+	pid_t holder;         /* the live process holding the target's listening socket, */
+	char holder_comm[32]; /* when the one that listened is gone (a forking daemon) */
 };
 
 static void *tap_main(void *arg);
@@ -430,6 +432,33 @@ static int grow(struct tap *t)
 	return 0;
 }
 
+/* What the connection line calls side S's process (CRED, from SO_PEERCRED), into OUT: its
+ * name; when the process that listened is gone (a daemon that forked and exited), the live
+ * process that holds the target's listening socket now, found once and kept while it
+ * lives. */
+static const char *peer_label(struct tap *t, int s, const struct peer_cred *cred, char *out,
+			      size_t len)
+{
+	if (cred->comm[0] || s != SRV || t->target.abstract) {
+		snprintf(out, len, "%s", cred->comm[0] ? cred->comm : "process gone");
+		return out;
+	}
+	char now[sizeof(t->holder_comm)];
+	if (!t->holder || sysio_proc_comm(t->holder, now, sizeof(now)) < 0 ||
+	    strcmp(now, t->holder_comm) != 0) {
+		struct node_probe np;
+		bool found = node_probe(&t->target, &np) == 0 && np.pid > 0 && np.comm[0];
+		t->holder = found ? np.pid : 0;
+		snprintf(t->holder_comm, sizeof(t->holder_comm), "%s", found ? np.comm : "");
+	}
+	if (t->holder)
+		snprintf(out, len, "process gone; the listening socket is held by pid %ld (%s)",
+			 (long)t->holder, t->holder_comm);
+	else
+		snprintf(out, len, "process gone");
+	return out;
+}
+
 /* The connection line for one side: who it is, as SO_PEERCRED says. */
 static void say_peer(struct tap *t, struct tap_conn *c, int s)
 {
@@ -452,7 +481,8 @@ static void say_peer(struct tap *t, struct tap_conn *c, int s)
 	ev->pid = cred.pid;
 	ev->uid = cred.uid;
 	ev->gid = cred.gid;
-	event_textf(ev, "%s", cred.comm[0] ? cred.comm : "process gone");
+	char label[128];
+	event_textf(ev, "%s", peer_label(t, s, &cred, label, sizeof(label)));
 }
 
 /* Connect our non-blocking socket FD to the target. Returns 0, -EAGAIN while the target's

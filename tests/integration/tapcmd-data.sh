@@ -1,7 +1,8 @@
 #!/bin/sh
 # tapcmd-data.sh: the tap loses nothing and its captures decode: a server's early reply (an
 # HTTP 413) reaches the client, 300 KB datagrams and 3 MB seqpacket messages pass, empty
-# seqpacket messages just before the end arrive (tap and echo server), a PostgreSQL exchange
+# seqpacket messages just before the end arrive (tap and echo server), a forking daemon's
+# server side is named by the live process, a PostgreSQL exchange
 # captured with --dissector pgsql decodes both ways in tshark, capture files are 0600, and a
 # tap that fails to start leaves no capture file behind; --dissector names tshark cannot call
 # by name are called through its tables, or said with the nearest name that works.
@@ -9,8 +10,8 @@ set -u
 NAME=tapcmd-data
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 15 "python3 not installed"
-echo "1..15"
+command -v python3 >/dev/null 2>&1 || skip_all 16 "python3 not installed"
+echo "1..16"
 W=${UDSCOPE_TEST_WAIT:-20}
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 
@@ -76,7 +77,15 @@ check "udscope's echo server receives the empty messages sent before the end" sh
 	grep -qx ok '$D/py' && [ \$(grep -c '^server #1: received an empty message' '$D/out') -eq 2 ] &&
 	grep -A1 '^server #1: received an empty message' '$D/out' | tail -1 | grep -q '^server #1: no data from'"
 
-# 7-9: capture files: 0600, and a tap that fails to start removes the one it created.
+# 7: a forking daemon: the process that listened is gone; the line names the one that holds
+# the listening socket now.
+tap_up
+data forking
+finish
+check "a forking daemon's server side names the live holder of its listening socket" sh -c "
+	grep -qx ok '$D/py' && grep -qE '^tap #1: server pid $(fact listened) \(process gone; the listening socket is held by pid $(fact serves) \(python3\)\) uid ' '$D/out'"
+
+# 8-10: capture files: 0600, and a tap that fails to start removes the one it created.
 umask 022
 tap_up --pcap "$D/c.pcap"
 say "tap stop"
@@ -96,7 +105,7 @@ finish
 check "the retry starts and writes the capture file" \
 	sh -c "[ $rc -eq 0 ] && [ \"\$(stat -c %s '$D/f.pcap')\" -ge 24 ]"
 
-# 10-15: a PostgreSQL exchange captured with --dissector pgsql decodes both ways.
+# 11-16: a PostgreSQL exchange captured with --dissector pgsql decodes both ways.
 if ! command -v tshark >/dev/null 2>&1; then
 	for t in 1 2 3 4 5 6; do skip "tshark not installed (apt-get install tshark)"; done
 	exit 0

@@ -15,6 +15,7 @@ usage: tapdata.py SCENARIO TAP SERVER OUTDIR
   echo      the same to udscope's echo server (at TAP), then the end (shutdown); the
             shell test reads from udscope's lines that both empty messages arrived
   pgsql     a client speaking PostgreSQL's protocol: startup, 3 queries, terminate
+  forking   a server whose listening process forked the serving one and exited
 Every wait has a deadline, so a broken tap fails the test instead of hanging it.
 """
 import os
@@ -318,12 +319,46 @@ def pgsql(tap, server, facts):
     facts["queries"] = len(QUERIES)
 
 
+# ---- a forking daemon ----
+
+def forking(tap, server, facts):
+    """The process that listens forks the one that serves and exits (a daemon's start): the
+    server's SO_PEERCRED then names a process that is gone."""
+    r, w = os.pipe()
+    daemon = os.fork()
+    if daemon == 0:
+        os.close(r)
+        srv = listener(server)
+        child = os.fork()
+        if child == 0:
+            try:
+                c, _ = srv.accept()
+                c.settimeout(DEADLINE)
+                c.sendall(c.recv(100))
+                c.close()
+            finally:
+                os._exit(0)
+        os.write(w, b"%d %d\n" % (os.getpid(), child))
+        os._exit(0)
+    os.close(w)
+    pids = os.read(r, 100).split()
+    os.waitpid(daemon, 0)          # the process that listened is gone
+    c = sock(socket.SOCK_STREAM)
+    c.connect(tap)
+    c.sendall(b"hello")
+    assert c.recv(100) == b"hello"
+    c.close()
+    facts["listened"] = int(pids[0])
+    facts["serves"] = int(pids[1])
+
+
 def main():
     scenario, tap, server, outdir = sys.argv[1:5]
     facts = {"_dir": outdir}
     try:
         {"direct": direct, "early": early, "bigdgram": bigdgram, "bigseq": bigseq,
-         "emptyseq": emptyseq, "echo": echo, "pgsql": pgsql}[scenario](tap, server, facts)
+         "emptyseq": emptyseq, "echo": echo, "pgsql": pgsql,
+         "forking": forking}[scenario](tap, server, facts)
     except Skip as e:
         print("skip", e)
         sys.exit(77)
