@@ -125,6 +125,14 @@ static void plan_pcap(struct app *app, const char *listen, const char *dis, stru
 				 "the records call it through tshark's %s table (value %u), where tshark "
 				 "has it",
 			 listen, dis, p.table, p.value);
+	else if (p.how == PCAP_BY_NAME)
+		app_info(app, SRC_TAP, "%s: --dissector %s: tshark calls it by name", listen, dis);
+	else if (p.how == PCAP_UNSURE)
+		app_info(app, SRC_TAP,
+			 "%s: --dissector %s: tshark knows the protocol, but a test "
+			 "record that names it was not decoded (the dissector may want other "
+			 "bytes): the records call it by name",
+			 listen, dis);
 	else if (p.how == PCAP_CANNOT && p.nearest[0])
 		app_info(app, SRC_TAP,
 			 "%s: --dissector %s: the installed tshark has no "

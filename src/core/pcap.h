@@ -3,9 +3,11 @@
  *
  * libpcap has no link type for AF_UNIX, so each chunk is written as link type 252
  * (WIRESHARK_UPPER_PDU): a few tags in front of the bytes name the dissector to call (for
- * example "http", or "data") and give each connection made-up IPv4 addresses and TCP ports
- * (client 127.C.C.C port 1024 + C % 60000, server 127.0.0.2 port 80, C the connection
- * number), so a reader can tell the connections and the directions apart.
+ * example "http", or "data"; or a dissector table and a value, pcap_use_table) and give each
+ * connection made-up IPv4 addresses and TCP ports (client 127.C.C.C, C the connection number
+ * in 24 bits, 127.255.0.2 for connection 2 whose address would be the server's, port 1024 +
+ * C % 60000; server 127.0.0.2 port 80, or the table's value for a port table), so a reader
+ * can tell the connections and the directions apart.
  *
  * Each record is written with one call as soon as it is known, so the file is valid after
  * every record: a crash loses at most the record being written. Thread-safe: several

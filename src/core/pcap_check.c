@@ -162,6 +162,8 @@ static bool fields3(const char *l, char *a, char *b, char *c, size_t n)
 	return true;
 }
 
+static bool check_tables(const char *name, const char *decodes, int min, struct pcap_plan *plan);
+
 /* How good a table is for calling a dissector: a port table tells the two sides apart. */
 static int table_rank(const char *table)
 {
@@ -170,7 +172,24 @@ static int table_rank(const char *table)
 
 bool pcap_check_decodes(const char *name, const char *decodes, struct pcap_plan *plan)
 {
-	int best = 0;
+	return check_tables(name, decodes, 1, plan);
+}
+
+/* Whether PROTOCOLS has a protocol whose filter name is NAME. */
+static bool is_protocol(const char *name, const char *protocols)
+{
+	for (const char *l = protocols; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "") {
+		char full[256], shrt[256], filter[256];
+		if (fields3(l, full, shrt, filter, sizeof(full)) && strcmp(filter, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* pcap_check_decodes, taking only tables ranked MIN or better (2: the port tables). */
+static bool check_tables(const char *name, const char *decodes, int min, struct pcap_plan *plan)
+{
+	int best = min - 1;
 	for (const char *l = decodes; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "") {
 		char table[128], value[128], dis[128];
 		if (!fields3(l, table, value, dis, sizeof(table)) || strcmp(dis, name) != 0)
@@ -180,14 +199,14 @@ bool pcap_check_decodes(const char *name, const char *decodes, struct pcap_plan 
 		if (*end || end == value || v > UINT32_MAX || strlen(table) > PCAP_DISSECTOR_MAX)
 			continue; /* a string table, or a range */
 		int rank = table_rank(table);
-		if (rank < best || (rank == best && v >= plan->value))
+		if (rank < min || rank < best || (rank == best && v >= plan->value))
 			continue;
 		best = rank;
 		plan->how = PCAP_BY_TABLE;
 		snprintf(plan->table, sizeof(plan->table), "%s", table);
 		plan->value = (uint32_t)v;
 	}
-	return best > 0;
+	return best >= min;
 }
 
 void pcap_check_nearest(const char *name, const char *decodes, const char *protocols,
@@ -242,22 +261,26 @@ int pcap_check(const char *name, struct pcap_plan *plan, int timeout_ms)
 	memset(plan, 0, sizeof(*plan));
 	plan->how = PCAP_CANNOT;
 	const char *g_decodes[] = { "-G", "decodes", NULL };
-	char *decodes = NULL;
+	char *decodes = NULL, *protocols = NULL;
 	int r = tshark(g_decodes, NULL, 0, timeout_ms, &decodes);
 	if (r < 0)
 		return r;
-	if (!pcap_check_decodes(name, decodes, plan)) {
+	/* A port table first (the sides told apart), then by name, then any other table. */
+	if (!check_tables(name, decodes, 2, plan)) {
 		r = callable_by_name(name, timeout_ms);
 		if (r > 0)
 			plan->how = PCAP_BY_NAME;
+		else if (r == 0 && !check_tables(name, decodes, 1, plan)) {
+			const char *g_protocols[] = { "-G", "protocols", NULL };
+			if ((r = tshark(g_protocols, NULL, 0, timeout_ms, &protocols)) == 0) {
+				if (is_protocol(name, protocols))
+					plan->how = PCAP_UNSURE;
+				else
+					pcap_check_nearest(name, decodes, protocols, plan);
+			}
+		}
 	}
-	if (plan->how == PCAP_CANNOT && r >= 0) {
-		const char *g_protocols[] = { "-G", "protocols", NULL };
-		char *protocols = NULL;
-		if ((r = tshark(g_protocols, NULL, 0, timeout_ms, &protocols)) == 0)
-			pcap_check_nearest(name, decodes, protocols, plan);
-		free(protocols);
-	}
+	free(protocols);
 	free(decodes);
 	return r < 0 ? r : 0;
 }

@@ -16,6 +16,8 @@
 enum pcap_how {
 	PCAP_BY_TABLE, /* call TABLE with VALUE (tcp.port 5432 for pgsql) */
 	PCAP_BY_NAME,  /* call the dissector by its name */
+	PCAP_UNSURE,   /* a protocol tshark knows, in no table, that a test record naming it
+			* did not reach (it may want other bytes): by name */
 	PCAP_CANNOT,   /* tshark knows no way to call it; NEAREST may name one that works */
 };
 

@@ -19,6 +19,7 @@
 #include "../skip.h"
 
 #include "core/pcap.h"
+#include "core/pcap_check.h"
 
 struct tmp {
 	char dir[64];
@@ -249,6 +250,57 @@ static void test_table_tags(void **state)
 	assert_memory_equal(tags + sizeof(want) + 3 * 8, ports, sizeof(ports));
 }
 
+/* tshark -G decodes: the port table first, its smallest port; a string table or a range is
+ * no way to call it; another numeric table when no port table has it. */
+static void test_check_decodes(void **state)
+{
+	(void)state;
+	static const char decodes[] = "sctp.port\t80\thttp\n"
+				      "tcp.port\t8080\thttp\n"
+				      "media_type\tapplication/json\tjson\n"
+				      "tcp.port\t80\thttp\n"
+				      "tcp.port\t5432\tpgsql\n"
+				      "wtap_encap\t146\tdbus\n"
+				      "udp.port\t11211\tmemcache\n"
+				      "tcp.port\t11211\tmemcache\n";
+	struct pcap_plan p = { .how = PCAP_CANNOT };
+	assert_true(pcap_check_decodes("http", decodes, &p));
+	assert_int_equal(p.how, PCAP_BY_TABLE);
+	assert_string_equal(p.table, "tcp.port");
+	assert_int_equal(p.value, 80);
+	memset(&p, 0, sizeof(p));
+	assert_true(pcap_check_decodes("memcache", decodes, &p));
+	assert_string_equal(p.table, "tcp.port");
+	assert_int_equal(p.value, 11211);
+	memset(&p, 0, sizeof(p));
+	assert_true(pcap_check_decodes("dbus", decodes, &p));
+	assert_string_equal(p.table, "wtap_encap");
+	assert_int_equal(p.value, 146);
+	memset(&p, 0, sizeof(p));
+	p.how = PCAP_CANNOT;
+	assert_false(pcap_check_decodes("json", decodes, &p));
+	assert_false(pcap_check_decodes("pgsq", decodes, &p));
+	assert_int_equal(p.how, PCAP_CANNOT);
+}
+
+/* tshark -G protocols: a name in no table gets the filter name of a protocol whose names
+ * hold it, preferring one in a port table. */
+static void test_check_nearest(void **state)
+{
+	(void)state;
+	static const char decodes[] = "tcp.port\t6379\tresp\ntcp.port\t5432\tpgsql\n";
+	static const char protocols[] = "REdis Serialization Protocol\tRESP\tresp\n"
+					"PostgreSQL\tPGSQL\tpgsql\n"
+					"Hypertext Transfer Protocol\tHTTP\thttp\n";
+	struct pcap_plan p = { .how = PCAP_CANNOT };
+	pcap_check_nearest("redis", decodes, protocols, &p);
+	assert_string_equal(p.nearest, "resp");
+	pcap_check_nearest("postgres", decodes, protocols, &p);
+	assert_string_equal(p.nearest, "pgsql");
+	pcap_check_nearest("gopher", decodes, protocols, &p);
+	assert_string_equal(p.nearest, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +311,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tshark_reads_http, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discard_removes_only_its_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_tags, setup, teardown),
+		cmocka_unit_test(test_check_decodes),
+		cmocka_unit_test(test_check_nearest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
