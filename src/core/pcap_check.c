@@ -47,11 +47,16 @@ static pid_t spawn(char *const argv[], int in_fd, int out_fd)
 		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	sigset_t none, all;
+	/* The front end blocks its signals and may ignore SIGPIPE: tshark gets neither. */
+	sigset_t none, dfl;
 	sigemptyset(&none);
-	sigfillset(&all);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	sigaddset(&dfl, SIGHUP);
 	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setsigdefault(&at, &dfl);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	pid_t pid;
 	int r = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
@@ -60,8 +65,8 @@ static pid_t spawn(char *const argv[], int in_fd, int out_fd)
 	return r ? -r : pid;
 }
 
-/* Read FD to its end into a NUL-terminated malloc'd *OUT, until DEADLINE. Returns 0 or
- * -errno (-ETIMEDOUT). */
+/* Read FD to its end into a NUL-terminated malloc'd *OUT, until DEADLINE. Returns 0, 1 (cut
+ * at OUT_MAX: the writer is still writing) or -errno (-ETIMEDOUT). */
 static int read_until(int fd, long long deadline, char **out)
 {
 	size_t len = 0, cap = 65536;
@@ -94,9 +99,14 @@ static int read_until(int fd, long long deadline, char **out)
 			free(buf);
 			return -e;
 		}
-		if (n == 0 || len + 1 == cap)
-			break; /* the end, or as much as is kept */
+		if (n == 0)
+			break;
 		len += (size_t)n;
+		if (len + 1 == cap && cap >= OUT_MAX) {
+			buf[len] = '\0';
+			*out = buf;
+			return 1; /* as much as is kept */
+		}
 	}
 	buf[len] = '\0';
 	*out = buf;
@@ -132,8 +142,9 @@ static int tshark(const char *const args[], const void *in, size_t len, int time
 	long long deadline = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + timeout_ms;
 	r = read_until(po[0], deadline, out);
 	sysio_close(&po[0]);
-	if (r < 0)
-		kill(pid, SIGKILL);
+	if (r != 0)
+		kill(pid, SIGKILL); /* too slow, or more than is kept: it must not wait on us */
+	r = r > 0 ? 0 : r;
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -234,8 +245,16 @@ void pcap_check_nearest(const char *name, const char *decodes, const char *proto
 static int callable_by_name(const char *name, int timeout_ms)
 {
 	unsigned char rec[24 + 16 + 4 + PCAP_DISSECTOR_MAX + 4 + 4 + 4];
-	uint32_t hdr[6] = { 0xa1b23c4du, 2 | (4u << 16), 0, 0, 65535, 252 };
-	memcpy(rec, hdr, sizeof(hdr));
+	/* Host byte order: the magic number tells tshark which. */
+	uint32_t magic = 0xa1b23c4du, zero = 0, snap = 65535, link = 252;
+	uint16_t major = 2, minor = 4;
+	memcpy(rec, &magic, 4);
+	memcpy(rec + 4, &major, 2);
+	memcpy(rec + 6, &minor, 2);
+	memcpy(rec + 8, &zero, 4);
+	memcpy(rec + 12, &zero, 4);
+	memcpy(rec + 16, &snap, 4);
+	memcpy(rec + 20, &link, 4);
 	size_t nl = strlen(name), padded = (nl + 3) & ~(size_t)3;
 	unsigned char *t = rec + 24 + 16;
 	memset(t, 0, 4 + padded + 4 + 4);
