@@ -10,8 +10,8 @@ set -u
 NAME=tapcmd-data
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 16 "python3 not installed"
-echo "1..16"
+command -v python3 >/dev/null 2>&1 || skip_all 17 "python3 not installed"
+echo "1..17"
 W=${UDSCOPE_TEST_WAIT:-20}
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 
@@ -41,7 +41,7 @@ tap_up() { # tap_up [TAP OPTIONS...]: udscope tapping $D/a to $D/s with them, li
 	wait_for test -S "$D/a"
 }
 
-# 1-2: an early reply (HTTP 413): the server answers after the header and closes while the
+# 1-3: an early reply (HTTP 413): the server answers after the header and closes while the
 # client still sends its body. Directly the client always gets it; through the tap too.
 data direct
 check "directly, the 413 reaches the client 3 times of 3" grep -qx ok "$D/py"
@@ -51,8 +51,13 @@ cp "$D/py" "$D/py.early"
 finish
 check "through the tap, the 413 reaches the client in 10 exchanges of 10 ($(fact early_ok))" \
 	grep -qx ok "$D/py.early"
+tap_up
+data stopread
+finish
+check "a server that only stops reading: the client's send fails as directly ($(fact client_saw)), and every answer arrives" \
+	grep -qx ok "$D/py"
 
-# 3-4: large messages: what the target takes directly passes the tap whole, both ways.
+# 4-5: large messages: what the target takes directly passes the tap whole, both ways.
 tap_up --type dgram
 data bigdgram
 finish
@@ -62,7 +67,7 @@ data bigseq
 finish
 check_data "a 3 MB seqpacket message each way, directly and through the tap"
 
-# 5-6: empty seqpacket messages sent just before the close are messages, not the end.
+# 6-7: empty seqpacket messages sent just before the close are messages, not the end.
 tap_up --type seqpacket
 data emptyseq
 finish
@@ -77,7 +82,7 @@ check "udscope's echo server receives the empty messages sent before the end" sh
 	grep -qx ok '$D/py' && [ \$(grep -c '^server #1: received an empty message' '$D/out') -eq 2 ] &&
 	grep -A1 '^server #1: received an empty message' '$D/out' | tail -1 | grep -q '^server #1: no data from'"
 
-# 7: a forking daemon: the process that listened is gone; the line names the one that holds
+# 8: a forking daemon: the process that listened is gone; the line names the one that holds
 # the listening socket now.
 tap_up
 data forking
@@ -85,7 +90,7 @@ finish
 check "a forking daemon's server side names the live holder of its listening socket" sh -c "
 	grep -qx ok '$D/py' && grep -qE '^tap #1: server pid $(fact listened) \(process gone; the listening socket is held by pid $(fact serves) \(python3\)\) uid ' '$D/out'"
 
-# 8-10: capture files: 0600, and a tap that fails to start removes the one it created.
+# 9-11: capture files: 0600, and a tap that fails to start removes the one it created.
 umask 022
 tap_up --pcap "$D/c.pcap"
 say "tap stop"
@@ -105,7 +110,7 @@ finish
 check "the retry starts and writes the capture file" \
 	sh -c "[ $rc -eq 0 ] && [ \"\$(stat -c %s '$D/f.pcap')\" -ge 24 ]"
 
-# 11-16: a PostgreSQL exchange captured with --dissector pgsql decodes both ways.
+# 12-17: a PostgreSQL exchange captured with --dissector pgsql decodes both ways.
 if ! command -v tshark >/dev/null 2>&1; then
 	for t in 1 2 3 4 5 6; do skip "tshark not installed (apt-get install tshark)"; done
 	exit 0

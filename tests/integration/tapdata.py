@@ -9,6 +9,8 @@ usage: tapdata.py SCENARIO TAP SERVER OUTDIR
   direct    the early-reply server answered directly, 3 times: the test's own sanity check
   early     an HTTP-413-style early reply: the server reads the header, answers and closes
             while the client still sends its body; 10 exchanges, each must get the reply
+  stopread  the server stops reading (SHUT_RD) mid-upload, answers, answers again after the
+            client's send failed: directly and through the tap alike
   bigdgram  300 KB datagrams to a datagram server and back (checked directly first)
   bigseq    a 3 MB seqpacket message each way (checked directly first)
   emptyseq  seqpacket messages "a", "" and "" sent just before close, 5 times
@@ -137,6 +139,60 @@ def early_rounds(tap, server, facts, rounds, key):
     srv.close()
     facts[key] = good
     assert good == rounds, "the early reply arrived in %d of %d exchanges" % (good, rounds)
+
+
+def stopread_run(path, server):
+    """The server stops reading (SHUT_RD) after the header, answers, and answers again after
+    the client's send failed; how the client's send ends, and what it read."""
+    srv = listener(server)
+    failed = threading.Event()
+
+    def serve():
+        c, _ = srv.accept()
+        c.settimeout(DEADLINE)
+        got = b""
+        while b"\r\n\r\n" not in got:
+            got += c.recv(len(HEADER) - len(got))
+        c.shutdown(socket.SHUT_RD)
+        c.sendall(REPLY)
+        failed.wait(DEADLINE)
+        c.sendall(b"and more")
+        c.close()
+    t, box = run_thread(serve)
+    c = sock(socket.SOCK_STREAM)
+    c.connect(path)
+    how = "sent all"
+    try:
+        c.sendall(HEADER)
+        for _ in range(128):
+            c.sendall(b"x" * 65536)
+    except OSError as e:
+        how = type(e).__name__
+    failed.set()
+    got = b""
+    end = "EOF"
+    try:
+        while True:
+            d = c.recv(4096)
+            if not d:
+                break
+            got += d
+    except OSError as e:
+        end = type(e).__name__
+    c.close()
+    join(t, box, "server")
+    srv.close()
+    return how, got, end
+
+
+def stopread(tap, server, facts):
+    direct = stopread_run(server, server)
+    tapped = stopread_run(tap, server)
+    assert direct[1] == REPLY + b"and more", direct
+    # The end may differ: a Unix stream socket shows a reset only when it is closed with
+    # bytes unread, and the tap may have read all the client's bytes before the server left.
+    assert tapped[:2] == direct[:2], "through the tap %r, directly %r" % (tapped, direct)
+    facts["client_saw"] = "%s, then %s" % (tapped[0], tapped[2])
 
 
 def direct(tap, server, facts):
@@ -358,7 +414,7 @@ def main():
     try:
         {"direct": direct, "early": early, "bigdgram": bigdgram, "bigseq": bigseq,
          "emptyseq": emptyseq, "echo": echo, "pgsql": pgsql,
-         "forking": forking}[scenario](tap, server, facts)
+         "forking": forking, "stopread": stopread}[scenario](tap, server, facts)
     except Skip as e:
         print("skip", e)
         sys.exit(77)
