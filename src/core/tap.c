@@ -782,8 +782,8 @@ static void too_big(struct tap *t, struct tap_conn *c, int way)
 	ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
 	event_textf(ev,
 		    "tap: a %zu-byte message from the %s was dropped: the kernel gives the "
-		    "tap's socket a send buffer of %zu bytes at most (net.core.wmem_max %zu; as "
-		    "root SO_SNDBUFFORCE passes it)",
+		    "tap's socket a send buffer of %zu bytes at most (net.core.wmem_max %zu; "
+		    "SO_SNDBUFFORCE, with CAP_NET_ADMIN, is not capped by it)",
 		    d->len, way == CLI ? "client" : "server", have, max);
 	d->held = false;
 	d->off = d->len = 0;

@@ -417,7 +417,7 @@ static void too_big(struct relay *r, struct up *u, int fd, size_t n, int way)
 	event_emit_error(r->env->out, SRC_TAP, u->id, EMSGSIZE,
 			 "tap: a %zu-byte %s for sender %s was dropped: the kernel gives the "
 			 "tap's socket a send buffer of %zu bytes at most (net.core.wmem_max %zu; "
-			 "as root SO_SNDBUFFORCE passes it)",
+			 "SO_SNDBUFFORCE, with CAP_NET_ADMIN, is not capped by it)",
 			 n, way == CLI ? "datagram" : "reply", u->name, have, max);
 }
 
