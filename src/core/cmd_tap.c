@@ -13,6 +13,7 @@
 #include "core/inplace.h"
 #include "core/node.h"
 #include "core/pcap.h"
+#include "core/pcap_check.h"
 #include "core/socktype.h"
 #include "core/tap.h"
 #include "core/tap_dgram.h"
@@ -98,6 +99,54 @@ static int take_in_place(struct app *app, const struct uds_addr *path, int type,
 	return 0;
 }
 
+/* How long each of pcap_check's tshark runs may take. */
+#define TSHARK_WAIT_MS 15000
+
+/* --dissector NAME: ask the installed tshark how it can call NAME, write the records so
+ * (a port-deciding dissector through its port table), and say how, or that it cannot. */
+static void plan_pcap(struct app *app, const char *listen, const char *dis, struct pcap_writer *w)
+{
+	struct pcap_plan p;
+	int r = pcap_check(dis, &p, TSHARK_WAIT_MS);
+	if (r < 0) {
+		app_info(app, SRC_TAP,
+			 "%s: --dissector %s: not checked (%s); the records call "
+			 "it by name",
+			 listen, dis, r == -ENOENT ? "tshark is not installed" : strerror(-r));
+		return;
+	}
+	bool ports = strcmp(p.table, "tcp.port") == 0 || strcmp(p.table, "udp.port") == 0;
+	if (p.how == PCAP_BY_TABLE && pcap_use_table(w, p.table, p.value) == 0)
+		app_info(app, SRC_TAP,
+			 ports ? "%s: --dissector %s: the records call tshark's "
+				 "%s table with the server's port %u, as a capture of that port would, so "
+				 "it tells the client's messages from the server's"
+			       : "%s: --dissector %s: "
+				 "the records call it through tshark's %s table (value %u), where tshark "
+				 "has it",
+			 listen, dis, p.table, p.value);
+	else if (p.how == PCAP_BY_NAME)
+		app_info(app, SRC_TAP, "%s: --dissector %s: tshark calls it by name", listen, dis);
+	else if (p.how == PCAP_UNSURE)
+		app_info(app, SRC_TAP,
+			 "%s: --dissector %s: tshark knows the protocol, but a test "
+			 "record that names it was not decoded (the dissector may want other "
+			 "bytes): the records call it by name",
+			 listen, dis);
+	else if (p.how == PCAP_CANNOT && p.nearest[0])
+		app_info(app, SRC_TAP,
+			 "%s: --dissector %s: the installed tshark has no "
+			 "dissector of that name (by name or in a table): it shows the records as "
+			 "bytes; the nearest that works is --dissector %s",
+			 listen, dis, p.nearest);
+	else if (p.how == PCAP_CANNOT)
+		app_info(app, SRC_TAP,
+			 "%s: --dissector %s: the installed tshark has no "
+			 "dissector of that name (by name or in a table): it shows the records as "
+			 "bytes (tshark -G decodes lists the names it knows)",
+			 listen, dis);
+}
+
 /* --pcap FILE [--dissector NAME]: the capture file, or -1 after an error line. */
 static int open_pcap(struct app *app, const struct cmd_args *a, const char *listen,
 		     struct pcap_writer **out)
@@ -120,6 +169,8 @@ static int open_pcap(struct app *app, const struct cmd_args *a, const char *list
 			  "written over)", listen, file);
 	else if (r < 0)
 		app_error(app, -r, "tap %s: --pcap %s: create", listen, file);
+	if (r == 0 && strcmp(dis, "data") != 0)
+		plan_pcap(app, listen, dis, *out);
 	return r < 0 ? -1 : 0;
 }
 
@@ -175,7 +226,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 		return CMD_FAIL;
 	if (cmd_has(a, "in-place") &&
 	    take_in_place(app, &listen, o.type, &o.inplace, &target) < 0) {
-		pcap_close(o.pcap);
+		pcap_discard(o.pcap);
 		return CMD_FAIL;
 	}
 	if (o.inplace && o.mode < 0)
@@ -183,7 +234,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	struct tap *t;
 	struct session *s = app_prepare(app, &tap_session_ops);
 	if (!s) {
-		pcap_close(o.pcap);
+		pcap_discard(o.pcap);
 		if (o.inplace && inplace_restore(o.inplace) == 0)
 			free(o.inplace);
 		return CMD_FAIL;

@@ -87,6 +87,17 @@ bool msgio_peer_closed(int fd)
 	return ioctl(fd, SIOCINQ, &inq) < 0 || inq == 0;
 }
 
+int msgio_mark_messages(int fd)
+{
+	int one = 1;
+	return setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ? -errno : 0;
+}
+
+bool msgio_seqpacket_end(ssize_t n, const struct msgio_in *in)
+{
+	return n == 0 && !in->anc.has_cred && !in->anc.nfds;
+}
+
 enum event_sender msgio_sender(const struct sockaddr_un *from, socklen_t fromlen, char *buf,
 			       size_t len)
 {

@@ -34,8 +34,19 @@ ssize_t msgio_send(int fd, const void *buf, size_t len, const struct ancil *anc,
 		   const struct sockaddr_un *to, socklen_t tolen);
 
 /* After a 0-byte recv on a seqpacket socket: true when the peer closed (an empty message
- * reads the same; the peer's end is told apart by POLLRDHUP). */
+ * reads the same; the peer's end is told apart by POLLRDHUP). An empty message the peer sent
+ * just before closing is taken for the end too: where that matters, use
+ * msgio_seqpacket_end. */
 bool msgio_peer_closed(int fd);
+
+/* Have every message on seqpacket socket FD bring its sender's credentials (SO_PASSCRED), so
+ * that msgio_seqpacket_end can tell an empty message from the end. Also for messages queued
+ * already. Returns 0 or -errno. */
+int msgio_mark_messages(int fd);
+/* Whether msgio_recv's N and IN on a seqpacket socket marked with msgio_mark_messages were
+ * the peer's end rather than a message: a message, an empty one too, comes with
+ * SCM_CREDENTIALS, the end with nothing (SIOCINQ cannot tell: it counts bytes). */
+bool msgio_seqpacket_end(ssize_t n, const struct msgio_in *in);
 
 /* Fill EV (a RECV) with what IN says beside the bytes: message length, descriptors,
  * credentials (the sender's name read from /proc), and for a datagram its sender. */

@@ -9,9 +9,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/node.h"
 
 /* The file header (nanosecond timestamps) and the link type. */
 #define PCAP_MAGIC_NS 0xa1b23c4du
@@ -20,18 +23,22 @@
 /* Exported-PDU tags: type and length big-endian, then the value. */
 #define TAG_END 0
 #define TAG_DISSECTOR_NAME 12
+#define TAG_DISSECTOR_TABLE 14
 #define TAG_IPV4_SRC 20
 #define TAG_IPV4_DST 21
 #define TAG_PORT_TYPE 24
 #define TAG_SRC_PORT 25
 #define TAG_DST_PORT 26
+#define TAG_TABLE_VALUE 32 /* the value to look up in the table named just before */
 #define PORT_TYPE_TCP 2u
+#define PORT_TYPE_UDP 3u
 
 #define SERVER_IP 0x7f000002u   /* 127.0.0.2 */
 #define SERVER_PORT 80u
 
-/* Tags: the name padded to 4 bytes, two addresses, port type and two ports, the end. */
-#define TAGS_MAX (4 + PCAP_DISSECTOR_MAX + 4 + 2 * 8 + 3 * 8 + 4)
+/* Tags: the name padded to 4 bytes (or a table's name and value), two addresses, port type
+ * and two ports, the end. */
+#define TAGS_MAX (4 + PCAP_DISSECTOR_MAX + 4 + 8 + 2 * 8 + 3 * 8 + 4)
 
 struct pcap_writer {
 	pthread_mutex_t lock;
@@ -41,6 +48,12 @@ struct pcap_writer {
 	off_t good;              /* the file's length after the last whole record */
 	char name[PCAP_DISSECTOR_MAX + 1];
 	size_t name_len;
+	bool table; /* NAME is a dissector table, looked up with VALUE */
+	uint32_t value;
+	uint32_t server_port;
+	uint32_t port_type;
+	char *path;       /* as created, with its device and inode: removed only if */
+	struct stat made; /* the path still names this file (pcap_discard) */
 };
 
 static void be16(unsigned char *p, uint16_t v)
@@ -140,22 +153,28 @@ int pcap_open(struct pcap_writer **out, const char *path, const char *dissector)
 	struct pcap_writer *w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* Other people's traffic: readable by the owner alone. */
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (w->fd < 0) {
 		int e = -errno;
 		free(w);
 		return e;
 	}
-	int r = write_header(w->fd);
+	int r = fstat(w->fd, &w->made) < 0 ? -errno : 0;
+	if (r == 0 && !(w->path = strdup(path)))
+		r = -ENOMEM;
+	if (r == 0)
+		r = write_header(w->fd);
 	if (r < 0) {
-		close(w->fd);
-		unlink(path);
-		free(w);
+		pthread_mutex_init(&w->lock, NULL);
+		pcap_discard(w);
 		return r;
 	}
 	w->good = 24;
 	memcpy(w->name, dissector, nl);
 	w->name_len = nl;
+	w->server_port = SERVER_PORT;
+	w->port_type = PORT_TYPE_TCP;
 	pthread_mutex_init(&w->lock, NULL);
 	*out = w;
 	return 0;
@@ -168,7 +187,10 @@ static size_t make_tags(const struct pcap_writer *w, uint32_t conn, enum pcap_di
 	/* The name padded with NULs to a multiple of 4 (readers drop the NULs). */
 	char name[PCAP_DISSECTOR_MAX + 4] = { 0 };
 	memcpy(name, w->name, w->name_len);
-	size_t k = tag(t, TAG_DISSECTOR_NAME, name, (uint16_t)((w->name_len + 3) & ~(size_t)3));
+	uint16_t padded = (uint16_t)((w->name_len + 3) & ~(size_t)3);
+	size_t k = tag(t, w->table ? TAG_DISSECTOR_TABLE : TAG_DISSECTOR_NAME, name, padded);
+	if (w->table)
+		k += tag32(t + k, TAG_TABLE_VALUE, w->value);
 	uint32_t cip = 0x7f000000u | (conn & 0xffffffu);
 	if ((conn & 0xffffffu) == 2 || (conn & 0xffffffu) == 0)
 		cip |= 0x00ff0000u;   /* never the server's 127.0.0.2 */
@@ -176,9 +198,9 @@ static size_t make_tags(const struct pcap_writer *w, uint32_t conn, enum pcap_di
 	bool up = dir == PCAP_TO_SERVER;
 	k += tag32(t + k, TAG_IPV4_SRC, up ? cip : SERVER_IP);
 	k += tag32(t + k, TAG_IPV4_DST, up ? SERVER_IP : cip);
-	k += tag32(t + k, TAG_PORT_TYPE, PORT_TYPE_TCP);
-	k += tag32(t + k, TAG_SRC_PORT, up ? cport : SERVER_PORT);
-	k += tag32(t + k, TAG_DST_PORT, up ? SERVER_PORT : cport);
+	k += tag32(t + k, TAG_PORT_TYPE, w->port_type);
+	k += tag32(t + k, TAG_SRC_PORT, up ? cport : w->server_port);
+	k += tag32(t + k, TAG_DST_PORT, up ? w->server_port : cport);
 	k += tag(t + k, TAG_END, NULL, 0);
 	return k;
 }
@@ -221,12 +243,42 @@ uint64_t pcap_records(const struct pcap_writer *w)
 	return n;
 }
 
+int pcap_use_table(struct pcap_writer *w, const char *table, uint32_t value)
+{
+	size_t nl = strlen(table);
+	if (!name_ok(table, nl))
+		return -EINVAL;
+	pthread_mutex_lock(&w->lock);
+	memcpy(w->name, table, nl + 1);
+	w->name_len = nl;
+	w->table = true;
+	w->value = value;
+	bool tcp = strcmp(table, "tcp.port") == 0, udp = strcmp(table, "udp.port") == 0;
+	if (tcp || udp) {
+		w->server_port = value;
+		w->port_type = udp ? PORT_TYPE_UDP : PORT_TYPE_TCP;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return 0;
+}
+
 int pcap_close(struct pcap_writer *w)
 {
 	if (!w)
 		return 0;
 	int r = close(w->fd) < 0 ? -errno : 0;
 	pthread_mutex_destroy(&w->lock);
+	free(w->path);
 	free(w);
 	return r;
+}
+
+int pcap_discard(struct pcap_writer *w)
+{
+	if (!w)
+		return 0;
+	char why[160];
+	int r = w->path ? node_remove(w->path, &w->made, why, sizeof(why)) : 0;
+	int c = pcap_close(w);
+	return r < 0 ? r : c;
 }

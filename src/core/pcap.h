@@ -3,9 +3,11 @@
  *
  * libpcap has no link type for AF_UNIX, so each chunk is written as link type 252
  * (WIRESHARK_UPPER_PDU): a few tags in front of the bytes name the dissector to call (for
- * example "http", or "data") and give each connection made-up IPv4 addresses and TCP ports
- * (client 127.C.C.C port 1024 + C % 60000, server 127.0.0.2 port 80, C the connection
- * number), so a reader can tell the connections and the directions apart.
+ * example "http", or "data"; or a dissector table and a value, pcap_use_table) and give each
+ * connection made-up IPv4 addresses and TCP ports (client 127.C.C.C, C the connection number
+ * in 24 bits, 127.255.0.2 for connection 2 whose address would be the server's, port 1024 +
+ * C % 60000; server 127.0.0.2 port 80, or the table's value for a port table), so a reader
+ * can tell the connections and the directions apart.
  *
  * Each record is written with one call as soon as it is known, so the file is valid after
  * every record: a crash loses at most the record being written. Thread-safe: several
@@ -28,8 +30,8 @@ enum pcap_dir {
 /* The bytes of one record kept (a longer chunk is cut; the record says its whole length). */
 #define PCAP_SNAPLEN 262144u
 
-/* Create PATH (it must not exist yet: a capture is never written over) and write the file
- * header. DISSECTOR: the Wireshark dissector for every record, letters, digits, '.', '_'
+/* Create PATH with mode 0600 (it must not exist yet: a capture is never written over) and
+ * write the file header. DISSECTOR: the Wireshark dissector for every record, letters, digits, '.', '_'
  * and '-' only. Returns 0, -EEXIST, -EINVAL (the name) or another -errno. */
 int pcap_open(struct pcap_writer **out, const char *path, const char *dissector);
 /* One record of N bytes that went in direction DIR on connection CONN, stamped now
@@ -39,7 +41,16 @@ int pcap_write(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const vo
 	       size_t n);
 /* Records written so far. */
 uint64_t pcap_records(const struct pcap_writer *w);
+/* Have every record call dissector table TABLE (a name as for DISSECTOR) with VALUE instead
+ * of a dissector by name: for a dissector that tells the client from the server by port
+ * ("tcp.port" 5432 for pgsql), which a call by name never sets. With "tcp.port" or
+ * "udp.port" the server's made-up port is VALUE. Returns 0 or -EINVAL (the name). */
+int pcap_use_table(struct pcap_writer *w, const char *table, uint32_t value);
 /* Close the file. Returns 0 or -errno (close failed). */
 int pcap_close(struct pcap_writer *w);
+/* Close the file and remove it, if its path still names the file pcap_open created (device
+ * and inode, as node_remove checks them; anything else there is left alone): for a capture
+ * that never began, such as a tap that failed to start. Returns 0 or -errno. */
+int pcap_discard(struct pcap_writer *w);
 
 #endif

@@ -665,7 +665,7 @@ static int recv_chunk(struct server *s, size_t i)
 	}
 	/* A stream's end is said as its 0-byte read (the walkthrough's); a seqpacket peer's
 	 * end is not a message. */
-	if (n == 0 && message && msgio_peer_closed(c->fd)) {
+	if (message && msgio_seqpacket_end(n, &in)) { /* SO_PASSCRED is on since accept */
 		ancil_close(&in.anc);
 		describe_peer(c, who, sizeof(who));
 		close_conn(s, i, "no data from %s (connection closed)", who);

@@ -25,6 +25,7 @@
 #include "core/node.h"
 #include "core/pcap.h"
 #include "core/session.h"
+#include "core/sndbuf.h"
 #include "core/socktype.h"
 #include "core/sysio.h"
 #include "core/tap_dgram.h"
@@ -46,6 +47,10 @@ struct tap_dir {
 	size_t len, off;          /* its bytes, of which OFF went on already */
 	struct ancil anc;         /* SCM_RIGHTS that came with the chunk held, passed on with it */
 	bool eof;                 /* the sending side shut its writing down */
+	bool refused;             /* the receiving side stopped reading: nothing more goes on */
+	bool shut;                /* refused, and the sender's next send fails (SHUT_RD) */
+	bool marked;              /* seqpacket: its messages bring credentials (an empty one
+				   * is then told apart from the end) */
 	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
 	struct ucred as;          /* the sending side's own credentials */
 	uint64_t bytes, chunks;
@@ -81,6 +86,8 @@ struct tap {
 	bool pass_creds;           /* root: each chunk goes on with its sender's credentials */
 	bool pcap_failed;          /* a write to the capture file failed: said once, none since */
 	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
+	pid_t holder;         /* the live process holding the target's listening socket, */
+	char holder_comm[32]; /* when the one that listened is gone (a forking daemon) */
 };
 
 static void *tap_main(void *arg);
@@ -247,7 +254,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	struct tap *t = calloc(1, sizeof(*t));
 	if (!t) {
 		event_emit_error(now, SRC_TAP, 0, ENOMEM, "tap %s", listen->text);
-		release_extras(opts->pcap, opts->inplace, listen->text, now);
+		pcap_discard(opts->pcap); /* nothing was captured: no file left behind */
+		release_extras(NULL, opts->inplace, listen->text, now);
 		return -ENOMEM;
 	}
 	t->listen = *listen;
@@ -297,6 +305,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	return 0;
 fail:
 	atomic_store(&t->finished, true);
+	pcap_discard(t->opts.pcap); /* nothing was captured: no file left behind */
+	t->opts.pcap = NULL;
 	tap_destroy(t, now);
 	return r;
 }
@@ -422,6 +432,33 @@ static int grow(struct tap *t)
 	return 0;
 }
 
+/* What the connection line calls side S's process (CRED, from SO_PEERCRED), into OUT: its
+ * name; when the process that listened is gone (a daemon that forked and exited), the live
+ * process that holds the target's listening socket now, found once and kept while it
+ * lives. */
+static const char *peer_label(struct tap *t, int s, const struct peer_cred *cred, char *out,
+			      size_t len)
+{
+	if (cred->comm[0] || s != SRV || t->target.abstract) {
+		snprintf(out, len, "%s", cred->comm[0] ? cred->comm : "process gone");
+		return out;
+	}
+	char now[sizeof(t->holder_comm)];
+	if (!t->holder || sysio_proc_comm(t->holder, now, sizeof(now)) < 0 ||
+	    strcmp(now, t->holder_comm) != 0) {
+		struct node_probe np;
+		bool found = node_probe(&t->target, &np) == 0 && np.pid > 0 && np.comm[0];
+		t->holder = found ? np.pid : 0;
+		snprintf(t->holder_comm, sizeof(t->holder_comm), "%s", found ? np.comm : "");
+	}
+	if (t->holder)
+		snprintf(out, len, "process gone; the listening socket is held by pid %ld (%s)",
+			 (long)t->holder, t->holder_comm);
+	else
+		snprintf(out, len, "process gone");
+	return out;
+}
+
 /* The connection line for one side: who it is, as SO_PEERCRED says. */
 static void say_peer(struct tap *t, struct tap_conn *c, int s)
 {
@@ -444,7 +481,8 @@ static void say_peer(struct tap *t, struct tap_conn *c, int s)
 	ev->pid = cred.pid;
 	ev->uid = cred.uid;
 	ev->gid = cred.gid;
-	event_textf(ev, "%s", cred.comm[0] ? cred.comm : "process gone");
+	char label[128];
+	event_textf(ev, "%s", peer_label(t, s, &cred, label, sizeof(label)));
 }
 
 /* Connect our non-blocking socket FD to the target. Returns 0, -EAGAIN while the target's
@@ -572,6 +610,8 @@ static bool retry_connects(struct tap *t)
 static ssize_t recv_chunk(int fd, bool message, struct tap_dir *d, struct msgio_in *in,
 			  bool *end)
 {
+	if (message && !d->marked)
+		d->marked = msgio_mark_messages(fd) == 0;
 	if (message) {
 		/* A message goes on whole: make room for the next one first. */
 		ssize_t need = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
@@ -586,9 +626,12 @@ static ssize_t recv_chunk(int fd, bool message, struct tap_dir *d, struct msgio_
 		}
 	}
 	ssize_t n = msgio_recv(fd, d->buf, d->cap, message, 0, in);
+	*end = n == 0 &&
+	       (!message || (d->marked ? msgio_seqpacket_end(n, in) : msgio_peer_closed(fd)));
+	if (d->marked)
+		in->anc.has_cred = false; /* read to tell the end apart, not shown or sent */
 	if (n >= 0)
-		d->anc = in->anc;   /* ours now: passed on with the chunk, then closed */
-	*end = n == 0 && (!message || msgio_peer_closed(fd));
+		d->anc = in->anc; /* ours now: passed on with the chunk, then closed */
 	return n;
 }
 
@@ -604,6 +647,9 @@ static int send_held(int fd, struct tap_dir *d)
 			d->has_as = false;   /* not allowed after all, or the sender is gone */
 			continue;
 		}
+		size_t have, max;
+		if (n == -EMSGSIZE && sndbuf_fit(fd, d->len - d->off, &have, &max) == 0)
+			continue; /* a message larger than the send buffer: it has room now */
 		if (n < 0)
 			return n == -EAGAIN ? 0 : (int)n;
 		ancil_close(&d->anc);   /* the receiver has its own copies now */
@@ -689,6 +735,61 @@ static enum flow forward(struct tap *t, struct tap_conn *c, int way, int *err)
 	return FLOW_OK;
 }
 
+/* Let side WAY's next send fail with EPIPE, as it would without the tap once its receiver
+ * stopped reading: shut down the tap's reading from it. */
+static void shut_sender(struct tap_conn *c, int way)
+{
+	c->dir[way].shut = true;
+	shutdown(c->fd[way], SHUT_RD);
+}
+
+/* The side WAY sends to stopped reading (send failed with ERR) while the other way still
+ * flows: drop what it did not take, read no more from WAY, and keep forwarding the other
+ * way, so what that side sent before it stopped (an early reply) still arrives. A side that
+ * hung up altogether is drained, then the connection closes with WAY's bytes unread, a reset
+ * for WAY as without the tap; one that only stopped reading makes WAY's next send fail. */
+static void way_refused(struct tap *t, struct tap_conn *c, int way, int err)
+{
+	struct tap_dir *d = &c->dir[way];
+	size_t lost = d->held ? d->len - d->off : 0;
+	d->held = false;
+	d->off = d->len = 0;
+	ancil_close(&d->anc);
+	d->eof = d->refused = true;
+	struct pollfd p = { .fd = c->fd[!way], .events = POLLIN | POLLRDHUP };
+	bool gone = poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
+	if (!gone)
+		shut_sender(c, way);
+	const char *from = way == CLI ? "client" : "server", *to = way == CLI ? "server" : "client";
+	struct event *ev = next_event(t, EV_INFO, c->id);
+	ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+	event_textf(ev,
+		    "the %s stopped reading (send: %s (%s)): %zu bytes it did not take are "
+		    "dropped, and the %s's next send fails as it would directly; %s->%s still "
+		    "flows",
+		    to, strerror(err), event_errno_name(err), lost, from, to, from);
+}
+
+/* WAY's message is larger than the kernel lets the tap's socket send (its send buffer could
+ * not be made large enough): drop it with one line that says the sizes, and go on. */
+static void too_big(struct tap *t, struct tap_conn *c, int way)
+{
+	struct tap_dir *d = &c->dir[way];
+	size_t have = 0, max = 0;
+	sndbuf_fit(c->fd[!way], d->len, &have, &max);
+	struct event *ev = next_event(t, EV_ERROR, c->id);
+	ev->err = EMSGSIZE;
+	ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+	event_textf(ev,
+		    "tap: a %zu-byte message from the %s was dropped: the kernel gives the "
+		    "tap's socket a send buffer of %zu bytes at most (net.core.wmem_max %zu; "
+		    "SO_SNDBUFFORCE, with CAP_NET_ADMIN, is not capped by it)",
+		    d->len, way == CLI ? "client" : "server", have, max);
+	d->held = false;
+	d->off = d->len = 0;
+	ancil_close(&d->anc);
+}
+
 /* Serve connection I both ways; close it when both ways are done or a side failed. */
 static void serve(struct tap *t, size_t i)
 {
@@ -705,6 +806,15 @@ static void serve(struct tap *t, size_t i)
 				 from, strerror(err), event_errno_name(err), to);
 			return;
 		}
+		if (f == FLOW_SEND_FAILED && err == EMSGSIZE) {
+			too_big(t, c, way);
+			continue;
+		}
+		if (f == FLOW_SEND_FAILED && (err == EPIPE || err == ECONNRESET) &&
+		    !c->dir[!way].eof) {
+			way_refused(t, c, way, err);
+			continue;
+		}
 		if (f == FLOW_SEND_FAILED) {
 			end_conn(t, i, "the %s went away with %zu bytes not taken: send: %s (%s); "
 				 "closed the %s's side at once", to, c->dir[way].len - c->dir[way].off,
@@ -712,6 +822,9 @@ static void serve(struct tap *t, size_t i)
 			return;
 		}
 	}
+	for (int way = CLI; way <= SRV; way++)
+		if (c->dir[way].refused && !c->dir[way].shut && c->dir[!way].held)
+			shut_sender(c, way); /* it would wait on a reply it cannot read */
 	if (c->dir[CLI].eof && !c->dir[CLI].held && c->dir[SRV].eof && !c->dir[SRV].held)
 		end_conn(t, i, "both sides closed");
 }

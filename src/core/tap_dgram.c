@@ -19,6 +19,7 @@
 #include "core/capture.h"
 #include "core/msgio.h"
 #include "core/pcap.h"
+#include "core/sndbuf.h"
 #include "core/sysio.h"
 
 #define HASH_SIZE 4096
@@ -377,6 +378,9 @@ static ssize_t send_as(struct relay *r, int fd, const char *buf, size_t n, struc
 {
 	anc->has_cred = anc->has_cred && r->env->pass_creds;
 	ssize_t s = msgio_send(fd, buf, n, anc, to, tolen);
+	size_t have, max;
+	if (s == -EMSGSIZE && sndbuf_fit(fd, n, &have, &max) == 0)
+		s = msgio_send(fd, buf, n, anc, to, tolen); /* room for it now */
 	if (s < 0 && anc->has_cred && (s == -EPERM || s == -ESRCH)) {
 		anc->has_cred = false; /* not allowed, or the sender is gone already */
 		s = msgio_send(fd, buf, n, anc, to, tolen);
@@ -403,6 +407,20 @@ static void target_failed(struct relay *r, struct up *u, int err)
 			 r->env->target->text, u->name);
 }
 
+/* U's N-byte datagram going WAY could not be sent on FD, whose send buffer the kernel would
+ * not make large enough: one line with the sizes (the target is not to blame), counted. */
+static void too_big(struct relay *r, struct up *u, int fd, size_t n, int way)
+{
+	size_t have = 0, max = 0;
+	sndbuf_fit(fd, n, &have, &max);
+	u->dropped[way]++;
+	event_emit_error(r->env->out, SRC_TAP, u->id, EMSGSIZE,
+			 "tap: a %zu-byte %s for sender %s was dropped: the kernel gives the "
+			 "tap's socket a send buffer of %zu bytes at most (net.core.wmem_max %zu; "
+			 "SO_SNDBUFFORCE, with CAP_NET_ADMIN, is not capped by it)",
+			 n, way == CLI ? "datagram" : "reply", u->name, have, max);
+}
+
 /* Pass the datagram in buf[CLI] on to the target through U. Returns false when the target
  * is full (the datagram is then held, with its descriptors). */
 static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc)
@@ -416,7 +434,9 @@ static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc
 		r->held_anc = *anc;
 		return false;
 	}
-	if (s < 0) {
+	if (s == -EMSGSIZE) {
+		too_big(r, u, u->fd, n, CLI);
+	} else if (s < 0) {
 		target_failed(r, u, (int)-s);
 	} else if (u->target_err) {
 		event_emit_info(r->env->out, SRC_TAP, u->id,
@@ -505,7 +525,9 @@ static bool to_sender(struct relay *r, struct up *u, const char *buf, size_t n, 
 		}
 		s = -ENOMEM;
 	}
-	if (s < 0 && u->dropped[SRV]++ == 0)
+	if (s == -EMSGSIZE)
+		too_big(r, u, r->env->lfd, n, SRV);
+	else if (s < 0 && u->dropped[SRV]++ == 0)
 		event_emit_error(r->env->out, SRC_TAP, u->id, (int)-s,
 				 "tap: sendto %s: a reply "
 				 "was dropped%s (more are only counted)",

@@ -20,6 +20,7 @@
 #include "../tmpdir.h"
 
 #include "core/pcap.h"
+#include "core/pcap_check.h"
 
 struct tmp {
 	char dir[64];
@@ -199,6 +200,108 @@ static void test_tshark_reads_http(void **state)
 	assert_string_equal(out, "127.0.0.7\tGET\t\n127.0.0.2\t\t200\n");
 }
 
+/* A capture that never began is removed, and only the file pcap_open made: another file
+ * put at its path meanwhile stays. */
+static void test_discard_removes_only_its_own(void **state)
+{
+	struct tmp *t = *state;
+	struct pcap_writer *w;
+	assert_int_equal(pcap_open(&w, t->path, "data"), 0);
+	struct stat st;
+	assert_int_equal(stat(t->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(pcap_discard(w), 0);
+	assert_int_equal(access(t->path, F_OK), -1);
+
+	char moved[128];
+	snprintf(moved, sizeof(moved), "%s/moved.pcap", t->dir);
+	assert_int_equal(pcap_open(&w, t->path, "data"), 0);
+	assert_int_equal(rename(t->path, moved), 0);
+	FILE *f = fopen(t->path, "w");
+	fputs("someone else's", f);
+	fclose(f);
+	assert_int_not_equal(pcap_discard(w), 0);
+	size_t n;
+	unsigned char *b = slurp(t->path, &n);
+	assert_int_equal(n, 14);
+	assert_memory_equal(b, "someone else's", 14);
+	assert_int_equal(access(moved, F_OK), 0);
+	unlink(moved);
+}
+
+/* A dissector table instead of a name: tag 14 with the table, tag 32 with the value right
+ * after it, and the value as the server's port. */
+static void test_table_tags(void **state)
+{
+	struct tmp *t = *state;
+	struct pcap_writer *w;
+	assert_int_equal(pcap_open(&w, t->path, "pgsql"), 0);
+	assert_int_equal(pcap_use_table(w, "tcp.port", 5432), 0);
+	assert_int_equal(pcap_write(w, 1, PCAP_TO_SERVER, "Q", 1), 0);
+	assert_int_equal(pcap_close(w), 0);
+	size_t n;
+	unsigned char *b = slurp(t->path, &n);
+	const unsigned char *tags = b + 24 + 16;
+	static const unsigned char want[] = { 0,   14,  0, 8,  't', 'c', 'p', '.', 'p',  'o',
+					      'r', 't', 0, 32, 0,   4,   0,   0,   0x15, 0x38 };
+	assert_memory_equal(tags, want, sizeof(want));
+	/* source 127.0.0.1 port 1025, destination 127.0.0.2 port 5432 */
+	static const unsigned char ports[] = { 0, 25, 0, 4, 0, 0, 0x04, 0x01,
+					       0, 26, 0, 4, 0, 0, 0x15, 0x38 };
+	assert_memory_equal(tags + sizeof(want) + 3 * 8, ports, sizeof(ports));
+}
+
+/* tshark -G decodes: the port table first, its smallest port; a string table or a range is
+ * no way to call it; another numeric table when no port table has it. */
+static void test_check_decodes(void **state)
+{
+	(void)state;
+	static const char decodes[] = "sctp.port\t80\thttp\n"
+				      "tcp.port\t8080\thttp\n"
+				      "media_type\tapplication/json\tjson\n"
+				      "tcp.port\t80\thttp\n"
+				      "tcp.port\t5432\tpgsql\n"
+				      "wtap_encap\t146\tdbus\n"
+				      "udp.port\t11211\tmemcache\n"
+				      "tcp.port\t11211\tmemcache\n";
+	struct pcap_plan p = { .how = PCAP_CANNOT };
+	assert_true(pcap_check_decodes("http", decodes, &p));
+	assert_int_equal(p.how, PCAP_BY_TABLE);
+	assert_string_equal(p.table, "tcp.port");
+	assert_int_equal(p.value, 80);
+	memset(&p, 0, sizeof(p));
+	assert_true(pcap_check_decodes("memcache", decodes, &p));
+	assert_string_equal(p.table, "tcp.port");
+	assert_int_equal(p.value, 11211);
+	memset(&p, 0, sizeof(p));
+	assert_true(pcap_check_decodes("dbus", decodes, &p));
+	assert_string_equal(p.table, "wtap_encap");
+	assert_int_equal(p.value, 146);
+	memset(&p, 0, sizeof(p));
+	p.how = PCAP_CANNOT;
+	assert_false(pcap_check_decodes("json", decodes, &p));
+	assert_false(pcap_check_decodes("pgsq", decodes, &p));
+	assert_int_equal(p.how, PCAP_CANNOT);
+}
+
+/* tshark -G protocols: a name in no table gets the filter name of a protocol whose names
+ * hold it, preferring one in a port table. */
+static void test_check_nearest(void **state)
+{
+	(void)state;
+	static const char decodes[] = "tcp.port\t6379\tresp\ntcp.port\t5432\tpgsql\n";
+	static const char protocols[] = "REdis Serialization Protocol\tRESP\tresp\n"
+					"PostgreSQL\tPGSQL\tpgsql\n"
+					"Hypertext Transfer Protocol\tHTTP\thttp\n";
+	struct pcap_plan p = { .how = PCAP_CANNOT };
+	pcap_check_nearest("redis", decodes, protocols, &p);
+	assert_string_equal(p.nearest, "resp");
+	pcap_check_nearest("postgres", decodes, protocols, &p);
+	assert_string_equal(p.nearest, "pgsql");
+	pcap_check_nearest("gopher", decodes, protocols, &p);
+	assert_string_equal(p.nearest, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +310,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_long_chunk_cut_to_snaplen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tshark_reads_http, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_discard_removes_only_its_own, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_table_tags, setup, teardown),
+		cmocka_unit_test(test_check_decodes),
+		cmocka_unit_test(test_check_nearest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
