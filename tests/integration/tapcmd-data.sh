@@ -10,7 +10,7 @@ set -u
 NAME=tapcmd-data
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 17 "python3 not installed"
+command -v python3 >/dev/null 2>&1 || skip_all 17 "python3 not installed (apt-get install python3)"
 echo "1..17"
 W=${UDSCOPE_TEST_WAIT:-20}
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
