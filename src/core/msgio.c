@@ -9,6 +9,7 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/bytes.h"
@@ -42,6 +43,25 @@ ssize_t msgio_recv(int fd, void *buf, size_t len, bool message, size_t control,
 	in->msg_len = (size_t)n;
 	in->n = (size_t)n < len ? (size_t)n : len;
 	return (ssize_t)in->n;
+}
+
+ssize_t msgio_whole(int fd, char **buf, size_t *cap, size_t max)
+{
+	ssize_t n;
+	do
+		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	size_t want = (size_t)n < max ? (size_t)n : max;
+	if (want > *cap) {
+		char *nb = realloc(*buf, want);
+		if (!nb)
+			return -ENOMEM;
+		*buf = nb;
+		*cap = want;
+	}
+	return (ssize_t)want;
 }
 
 ssize_t msgio_send(int fd, const void *buf, size_t len, const struct ancil *anc,

@@ -28,6 +28,12 @@ struct msgio_in {
 ssize_t msgio_recv(int fd, void *buf, size_t len, bool message, size_t control,
 		   struct msgio_in *in);
 
+/* Make *BUF (*CAP bytes, malloc'd) hold the next datagram waiting on FD whole: its length
+ * is read with MSG_PEEK | MSG_TRUNC (the datagram stays queued), bounded by MAX. Returns the
+ * receive size to pass to msgio_recv, or -errno (-EAGAIN: nothing waiting; -ENOMEM: *BUF
+ * unchanged). Only for a socket that one thread reads: the next recv must get that one. */
+ssize_t msgio_whole(int fd, char **buf, size_t *cap, size_t max);
+
 /* One non-blocking sendmsg of LEN bytes with ANC's descriptors and credentials (ANC may be
  * NULL), to TO when not NULL (a datagram). Returns the bytes sent or -errno. */
 ssize_t msgio_send(int fd, const void *buf, size_t len, const struct ancil *anc,
