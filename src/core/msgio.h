@@ -46,7 +46,8 @@ bool msgio_peer_closed(int fd);
 /* Fill EV (a RECV) with what IN says beside the bytes: message length, descriptors,
  * credentials (the sender's name read from /proc), and for a datagram its sender. */
 void msgio_describe(struct event *ev, const struct msgio_in *in, bool message, bool datagram);
-/* The sender of a datagram as an event_sender, and its address in BUF ("@0001f", a path). */
+/* The sender of a datagram as an event_sender, and its address in BUF ("@0001f", a path): its
+ * bytes as they are, for a front end to escape (an abstract name holding a NUL: escaped). */
 enum event_sender msgio_sender(const struct sockaddr_un *from, socklen_t fromlen, char *buf,
 			       size_t len);
 /* One INFO line per descriptor in ANC ("fd 7 came with it: /tmp/f (regular file,
