@@ -91,7 +91,7 @@ row_col=$(screen | grep -m1 "listening  *stream .*uds_socket" | sed 's|\./uds_so
 [ "$head_col" -gt 10 ] && [ "$head_col" = "$row_col" ]
 ok $? "the path column starts at the same offset in the heading and the row ($head_col, $row_col)"
 # Live: a listener that appears after the command shows within a second or two, untyped.
-(cd "$DIR" && exec "$UDSCOPE" --batch -e "server start ./uds_socket_late" -e "wait 6" \
+(cd "$DIR" && exec "$UDSCOPE" --batch -e "server start ./uds_socket_late" -e "wait 120" -e quit \
 	</dev/null >/dev/null 2>&1) &
 late=$!   # the subshell execs udscope: this is its pid
 wait_for "pid $late (udscope)" 10
@@ -168,7 +168,7 @@ ok $? "F3 again closes it"
 
 # No row cut mid-word: the help's commands, at the width of 80x24, read word for word as the
 # batch help does. 80x100: the whole list in one screen.
-"$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
+timeout -k 5 60 "$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
 $TMUX_CMD resize-window -x 80 -y 100
 keys F1
 wait_for "Keys"
@@ -192,7 +192,7 @@ keys F1
 wait_for "[help]"
 screen | grep -E -q "server stop \[PATH\|ID\] +stop a server"
 ok $? "200x60: the help puts a command's help on its usage line"
-"$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
+timeout -k 5 60 "$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
 words_between "Commands (PATH" "^│Keys" | sed '1,/namespace)/d' | grep -v '^Keys$' \
 	>"$DIR/screen.words"
 cmp -s "$DIR/help.words" "$DIR/screen.words"
