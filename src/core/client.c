@@ -18,12 +18,15 @@
 #include "core/chunkreq.h"
 #include "core/msgio.h"
 #include "core/node.h"
+#include "core/server.h"
 #include "core/session.h"
 #include "core/socktype.h"
 #include "core/sysio.h"
 
 /* Bytes an interactive session may hold queued for sending before send says no. */
 #define CLIENT_QUEUE_MAX (64u << 20)
+/* The first receive buffer when datagrams are received whole (it grows to fit). */
+#define CLIENT_DGRAM_FIRST 4096
 
 /* One message (or, on a stream, one send's bytes) in the queue. */
 struct qrec {
@@ -181,6 +184,8 @@ static struct client *client_new(const struct uds_addr *addr, const struct clien
 		c->opts.type = SOCK_STREAM;
 	if (c->opts.type == SOCK_DGRAM && c->opts.oneshot && !c->opts.timeout_ms)
 		c->opts.timeout_ms = CLIENT_DGRAM_TIMEOUT_MS;
+	if (c->opts.type != SOCK_DGRAM && !c->opts.chunk)
+		c->opts.chunk = SERVER_CHUNK_DEFAULT; /* only a datagram is received whole */
 	c->opts.bind = NULL;   /* not kept: the caller's */
 	c->fd = c->ctl[0] = c->ctl[1] = -1;
 	if (msg_len)
@@ -524,6 +529,7 @@ struct crun {
 	bool oneshot;
 	struct outq *o;               /* what is being sent (c->out) */
 	char *in;                     /* one recv's worth */
+	size_t in_cap;                /* bytes in holds (a whole datagram's, when chunk is 0) */
 	bool message;                 /* seqpacket or dgram: each send and recv is a message */
 	uint64_t received, expected;  /* one-shot: echo bytes so far, and the message's length */
 	uint64_t deadline;            /* one-shot --timeout, or the graceful stop's flush */
@@ -696,7 +702,16 @@ static void recv_some(struct crun *r)
 {
 	struct client *c = r->c;
 	struct msgio_in in;
-	ssize_t n = msgio_recv(c->fd, r->in, chunk_now(r), r->message, 0, &in);
+	ssize_t want = chunk_now(r);
+	if (!want) {
+		want = msgio_whole(c->fd, &r->in, &r->in_cap, SERVER_CHUNK_MAX);
+		c->inbuf = r->in;
+		if (want == -EAGAIN)
+			return;
+		if (want < 0)
+			want = (ssize_t)r->in_cap; /* no room for it whole: cut, and said */
+	}
+	ssize_t n = msgio_recv(c->fd, r->in, (size_t)want, r->message, 0, &in);
 	if (n == -EAGAIN)
 		return;
 	if (n < 0) {
@@ -796,9 +811,10 @@ static void *client_main(void *arg)
 		.oneshot = c->opts.oneshot,
 		.message = c->opts.type != SOCK_STREAM,
 		.o = &c->out,
-		.in = c->inbuf = malloc(c->opts.chunk),
+		.in_cap = c->opts.chunk ? c->opts.chunk : CLIENT_DGRAM_FIRST,
 		.expected = c->opts.oneshot ? c->msg_len : 0,
 	};
+	r.in = c->inbuf = malloc(r.in_cap);
 	if (r.oneshot && c->opts.timeout_ms > 0)
 		r.deadline = event_now_ns() + (uint64_t)c->opts.timeout_ms * 1000000u;
 	if (!r.in) {
@@ -898,6 +914,7 @@ static unsigned chunk_now(struct crun *r)
 		char *nb = realloc(r->in, want);
 		if (nb) {
 			r->in = c->inbuf = nb;
+			r->in_cap = want;
 			c->opts.chunk = want;
 		}
 	}

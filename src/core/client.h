@@ -34,7 +34,8 @@ struct capture;
 struct client_opts {
 	int type;            /* SOCK_STREAM (also 0), SOCK_SEQPACKET or SOCK_DGRAM */
 	const struct uds_addr *bind;  /* dgram: bind here (else autobind, so replies can come) */
-	unsigned chunk;      /* recv size: a longer message is cut (MSG_TRUNC, said) */
+	unsigned chunk;      /* recv size: a longer message is cut (MSG_TRUNC, said); 0: each
+			      * datagram whole (SOCK_DGRAM only, up to SERVER_CHUNK_MAX) */
 	bool oneshot;        /* the walkthrough's client: send MSG, read the echo, close */
 	int timeout_ms;      /* one-shot: give up when the whole echo is not back by then; 0: never */
 	struct capture *capture;  /* keep every chunk whole here (NULL: not kept) */

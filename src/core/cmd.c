@@ -231,6 +231,8 @@ static int parse_option(const struct words *w, int *i, struct cmd_args *a, const
 		a->has[idx] = true;
 		return 0;
 	}
+	/* The value's bytes: after "--opt=" in this word, else the whole next word. */
+	size_t vlen = val ? w->len[*i] - (size_t)(val - w->v[*i]) : 0;
 	if (!val) {
 		if (*i + 1 >= w->count) {
 			snprintf(err, errlen, "%s: --%s needs a value %s (usage: %s)", e->name, oname,
@@ -238,6 +240,15 @@ static int parse_option(const struct words *w, int *i, struct cmd_args *a, const
 			return -1;
 		}
 		val = w->v[++*i];
+		vlen = w->len[*i];
+	}
+	/* Past here a value is a C string: a NUL would cut it silently (a user, a path). */
+	if (memchr(val, '\0', vlen)) {
+		char shown[160];
+		words_show(val, vlen, 32, shown, sizeof(shown));
+		snprintf(err, errlen, "%s: --%s '%s': a value cannot hold a NUL byte (usage: %s)",
+			 e->name, oname, shown, syn);
+		return -1;
 	}
 	if (parse_opt_value(o, val, a, idx, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "%s: %s (usage: %s)", e->name, why, syn);

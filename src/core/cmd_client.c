@@ -31,7 +31,7 @@ static int client_run(struct app *app, const struct cmd_args *a)
 	bool ok;
 	struct client_opts o = {
 		.type = cmd_socktype(a),
-		.chunk = (unsigned)cmd_num(a, "chunk", settings_chunk(&app->settings)),
+		.chunk = cmd_chunk(app, a, cmd_socktype(a)),
 		.oneshot = true,
 		.timeout_ms = (int)cmd_num(a, "timeout", 0) * 1000,
 		.capture = app->capture,

@@ -29,7 +29,7 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 	bool ok;
 	struct client_opts o = {
 		.type = cmd_socktype(a),
-		.chunk = (unsigned)cmd_num(a, "chunk", settings_chunk(&app->settings)),
+		.chunk = cmd_chunk(app, a, cmd_socktype(a)),
 		.capture = app->capture,
 	};
 	o.bind = cmd_bind(app, a, "connect", o.type, &local, &ok);
@@ -185,8 +185,13 @@ static int chunk_run(struct app *app, const struct cmd_args *a)
 	if (!s)
 		return CMD_FAIL;
 	unsigned was = client_set_chunk(s->impl, n);
-	app_info(app, SRC_CLIENT, "#%u now receives at most %u bytes a recv (was %u), from its "
-		 "next recv on", s->id, n, was);
+	char before[32] = "each datagram whole";
+	if (was)
+		snprintf(before, sizeof(before), "%u", was);
+	app_info(app, SRC_CLIENT,
+		 "#%u now receives at most %u bytes a recv (was %s), from its "
+		 "next recv on",
+		 s->id, n, before);
 	return CMD_OK;
 }
 

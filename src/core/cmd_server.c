@@ -26,7 +26,7 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 	}
 	struct server_opts o = {
 		.type = cmd_socktype(a),
-		.chunk = (unsigned)cmd_num(a, "chunk", settings_chunk(&app->settings)),
+		.chunk = cmd_chunk(app, a, cmd_socktype(a)),
 		.backlog = (int)cmd_num(a, "backlog", SERVER_BACKLOG_DEFAULT),
 		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
 		.capture = app->capture,
@@ -55,9 +55,13 @@ static void status_line(struct app *app, const struct session *s)
 	session_info(s, &in);
 	const struct server_opts *o = server_options(s->impl);
 	if (o->type == SOCK_DGRAM) {
-		app_info(app, SRC_SERVER, "#%u %s on %s (chunk %u, dgram): received %llu bytes in "
-			 "%llu datagrams, sent %llu bytes in %llu datagrams", in.id, in.state,
-			 in.path, server_chunk(s->impl), (unsigned long long)in.st.bytes_in,
+		char size[32] = "whole datagrams";
+		if (server_chunk(s->impl))
+			snprintf(size, sizeof(size), "chunk %u", server_chunk(s->impl));
+		app_info(app, SRC_SERVER,
+			 "#%u %s on %s (%s, dgram): received %llu bytes in "
+			 "%llu datagrams, sent %llu bytes in %llu datagrams",
+			 in.id, in.state, in.path, size, (unsigned long long)in.st.bytes_in,
 			 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
 			 (unsigned long long)in.st.chunks_out);
 		return;
@@ -102,8 +106,13 @@ static int server_chunk_run(struct app *app, const struct cmd_args *a)
 	if (!s)
 		return CMD_FAIL;
 	unsigned was = server_set_chunk(s->impl, n);
-	app_info(app, SRC_SERVER, "#%u now receives at most %u bytes a recv (was %u), from its "
-		 "next recv on", s->id, n, was);
+	char before[32] = "each datagram whole";
+	if (was)
+		snprintf(before, sizeof(before), "%u", was);
+	app_info(app, SRC_SERVER,
+		 "#%u now receives at most %u bytes a recv (was %s), from its "
+		 "next recv on",
+		 s->id, n, before);
 	return CMD_OK;
 }
 

@@ -5,6 +5,7 @@
 #include "core/cmd_start.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "core/addr.h"
 #include "core/app.h"
@@ -33,6 +34,14 @@ bool cmd_ancil(struct app *app, const struct cmd_args *a, const char *op, struct
 int cmd_socktype(const struct cmd_args *a)
 {
 	return socktype_parse(cmd_str(a, "type", "stream"));
+}
+
+unsigned cmd_chunk(const struct app *app, const struct cmd_args *a, int type)
+{
+	/* A datagram cut is lost for good (a stream's rest is read next): cut only if asked. */
+	if (type == SOCK_DGRAM && !app->settings.chunk && !cmd_has(a, "chunk"))
+		return 0;
+	return (unsigned)cmd_num(a, "chunk", settings_chunk(&app->settings));
 }
 
 int cmd_started(struct app *app, struct session *s, void *impl, int r, bool wait)

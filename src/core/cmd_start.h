@@ -23,6 +23,10 @@ int cmd_socktype(const struct cmd_args *a);
 const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const char *op,
 				int type, struct uds_addr *out, bool *ok);
 
+/* The receive size a session of TYPE starts with: --chunk N, else `set chunk`'s, else 16 for
+ * a stream or seqpacket socket and 0 (each datagram whole) for a datagram socket. */
+unsigned cmd_chunk(const struct app *app, const struct cmd_args *a, int type);
+
 /* WORD as a receive size (1..SERVER_CHUNK_MAX) into *OUT; else one error line starting with
  * OP, and false (cmd_server.c). */
 bool cmd_chunk_size(struct app *app, const char *word, const char *op, unsigned *out);

@@ -9,6 +9,7 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/bytes.h"
@@ -42,6 +43,25 @@ ssize_t msgio_recv(int fd, void *buf, size_t len, bool message, size_t control,
 	in->msg_len = (size_t)n;
 	in->n = (size_t)n < len ? (size_t)n : len;
 	return (ssize_t)in->n;
+}
+
+ssize_t msgio_whole(int fd, char **buf, size_t *cap, size_t max)
+{
+	ssize_t n;
+	do
+		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	size_t want = (size_t)n < max ? (size_t)n : max;
+	if (want > *cap) {
+		char *nb = realloc(*buf, want);
+		if (!nb)
+			return -ENOMEM;
+		*buf = nb;
+		*cap = want;
+	}
+	return (ssize_t)want;
 }
 
 ssize_t msgio_send(int fd, const void *buf, size_t len, const struct ancil *anc,
@@ -107,14 +127,20 @@ enum event_sender msgio_sender(const struct sockaddr_un *from, socklen_t fromlen
 	if (fromlen <= off)
 		return SENDER_UNBOUND;
 	size_t n = fromlen - off;
+	/* The bytes as they are: a line escapes them once when shown, and JSON keeps them exact
+	 * (text, or text_hex); escaped here, "p\xff" and a 0xff byte would read the same. */
 	if (from->sun_path[0] == '\0') {
 		snprintf(buf, len, "@");
-		if (len > 1)
-			bytes_escape(from->sun_path + 1, n - 1, 0, buf + 1, len - 1);
+		const char *name = from->sun_path + 1;
+		if (len <= 1)
+			return SENDER_ABSTRACT;
+		if (memchr(name, '\0', n - 1)) /* a C string cannot hold it: escaped, as addr's */
+			bytes_escape(name, n - 1, 0, buf + 1, len - 1);
+		else
+			snprintf(buf + 1, len - 1, "%.*s", (int)(n - 1), name);
 		return SENDER_ABSTRACT;
 	}
-	size_t k = strnlen(from->sun_path, n);
-	bytes_escape(from->sun_path, k, 0, buf, len);
+	snprintf(buf, len, "%.*s", (int)strnlen(from->sun_path, n), from->sun_path);
 	return SENDER_PATH;
 }
 
@@ -150,10 +176,9 @@ void msgio_say_fds(const struct event_sink *s, enum event_source src, uint32_t c
 		ev.fd = fi.fd;
 		ev.fd_type = fi.type;
 		ev.fd_mode = fi.mode;
-		char link[sizeof(fi.link) * 4];
-		bytes_escape(fi.link, strlen(fi.link), 0, link, sizeof(link));
+		/* The link as it is: escaped once when shown, exact in JSON. */
 		event_textf(&ev, "fd %d came with it: %s (%s, %s)%s", fi.fd,
-			    link[0] ? link : "?", fi.type, fi.mode, verb);
+			    fi.link[0] ? fi.link : "?", fi.type, fi.mode, verb);
 		sink_emit(s, &ev);
 	}
 }

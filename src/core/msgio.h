@@ -28,6 +28,12 @@ struct msgio_in {
 ssize_t msgio_recv(int fd, void *buf, size_t len, bool message, size_t control,
 		   struct msgio_in *in);
 
+/* Make *BUF (*CAP bytes, malloc'd) hold the next datagram waiting on FD whole: its length
+ * is read with MSG_PEEK | MSG_TRUNC (the datagram stays queued), bounded by MAX. Returns the
+ * receive size to pass to msgio_recv, or -errno (-EAGAIN: nothing waiting; -ENOMEM: *BUF
+ * unchanged). Only for a socket that one thread reads: the next recv must get that one. */
+ssize_t msgio_whole(int fd, char **buf, size_t *cap, size_t max);
+
 /* One non-blocking sendmsg of LEN bytes with ANC's descriptors and credentials (ANC may be
  * NULL), to TO when not NULL (a datagram). Returns the bytes sent or -errno. */
 ssize_t msgio_send(int fd, const void *buf, size_t len, const struct ancil *anc,
@@ -51,7 +57,8 @@ bool msgio_seqpacket_end(ssize_t n, const struct msgio_in *in);
 /* Fill EV (a RECV) with what IN says beside the bytes: message length, descriptors,
  * credentials (the sender's name read from /proc), and for a datagram its sender. */
 void msgio_describe(struct event *ev, const struct msgio_in *in, bool message, bool datagram);
-/* The sender of a datagram as an event_sender, and its address in BUF ("@0001f", a path). */
+/* The sender of a datagram as an event_sender, and its address in BUF ("@0001f", a path): its
+ * bytes as they are, for a front end to escape (an abstract name holding a NUL: escaped). */
 enum event_sender msgio_sender(const struct sockaddr_un *from, socklen_t fromlen, char *buf,
 			       size_t len);
 /* One INFO line per descriptor in ANC ("fd 7 came with it: /tmp/f (regular file,

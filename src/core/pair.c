@@ -70,7 +70,7 @@ struct pair {
 	enum pair_fail fail;
 	int ctl[2];
 	int pass_fd;              /* passed to the child with the message, then closed; -1: none */
-	char pass_path[256];      /* what it was opened from (escaped) */
+	char pass_path[256];      /* what it was opened from (as given: lines escape it) */
 	int child_fd;             /* the child's end of the pair (its number in both processes) */
 	pthread_t thread;
 	bool thread_started;
@@ -275,7 +275,7 @@ int pair_start_fd(struct pair **out, const void *msg, size_t len, const void *re
 	}
 	p->pass_fd = pass_fd;
 	if (pass_path)
-		bytes_escape(pass_path, strlen(pass_path), 0, p->pass_path, sizeof(p->pass_path));
+		snprintf(p->pass_path, sizeof(p->pass_path), "%s", pass_path);
 	int sv[2], rep[2];
 	/* Published before the fork so the child's copy of the caller's memory points at P
 	 * (a leak checker in the child then sees it reachable, not lost). */

@@ -5,10 +5,12 @@
 #include "core/script.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/app.h"
 #include "core/cmd.h"
@@ -65,45 +67,107 @@ int script_push(struct app *app, const char *line, const char *origin, unsigned 
 	return 0;
 }
 
-/* The lines of FILE, read whole. Returns 0 or -errno. */
-static int read_file(const char *file, char **out, size_t *len)
+/* What a file that is not a regular file is, for the line refusing it. */
+static const char *file_kind(mode_t mode)
 {
-	FILE *f = fopen(file, "re");
-	if (!f)
-		return -errno;
+	return S_ISDIR(mode)    ? "a directory"
+	       : S_ISFIFO(mode) ? "a FIFO"
+	       : S_ISCHR(mode)  ? "a character device"
+	       : S_ISBLK(mode)  ? "a block device"
+	       : S_ISSOCK(mode) ? "a socket"
+				: "not a file";
+}
+
+/* Open FILE for reading without waiting on it (a FIFO's open would block) and keep it only
+ * when it is a regular file of at most SCRIPT_FILE_MAX bytes. Returns the descriptor, or
+ * -errno after one error line. */
+static int open_file(struct app *app, const char *file)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		int err = errno;
+		app_error(app, err, "source %s", file);
+		return -err;
+	}
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return -EISDIR;
-	}
-	char *buf = NULL;
-	size_t cap = 0;
-	*len = 0;
-	int r = 0;
-	for (;;) {
-		if (cap - *len < 4096) {
-			char *nb = realloc(buf, cap ? cap * 2 : 8192);
-			if (!nb) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		size_t n = fread(buf + *len, 1, cap - *len - 1, f);
-		*len += n;
-		if (n == 0) {
-			if (ferror(f))
-				r = -EIO;
-			break;
-		}
-	}
-	fclose(f);
+	int r = fstat(fd, &st) < 0 ? -errno : 0;
 	if (r < 0) {
-		free(buf);
+		app_error(app, -r, "source %s", file);
+	} else if (S_ISDIR(st.st_mode)) {
+		r = -EISDIR;
+		app_error(app, EISDIR, "source %s", file);
+	} else if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		app_error(app, EINVAL, "source %s: not a regular file (%s)", file,
+			  file_kind(st.st_mode));
+	} else if (st.st_size > SCRIPT_FILE_MAX) {
+		r = -EFBIG;
+		app_error(app, EFBIG,
+			  "source %s: larger than %d MiB, the most a command file may "
+			  "hold",
+			  file, SCRIPT_FILE_MAX >> 20);
+	}
+	if (r < 0) {
+		close(fd);
 		return r;
 	}
-	buf[*len] = '\0';
+	return fd;
+}
+
+/* Read FD to its end into a new *BUF (NUL-terminated), but no more than MAX bytes. Returns
+ * the bytes read or -errno (*BUF freed). */
+static ssize_t read_upto(int fd, char **buf, size_t max)
+{
+	size_t cap = 0, len = 0;
+	for (;;) {
+		if (cap - len < 4096 && cap < max + 1) {
+			size_t ncap = cap ? cap * 2 : 8192;
+			char *nb = realloc(*buf, ncap < max + 1 ? ncap : max + 1);
+			if (!nb)
+				break;
+			*buf = nb;
+			cap = ncap < max + 1 ? ncap : max + 1;
+		}
+		ssize_t n = len < max ? read(fd, *buf + len, cap - 1 - len) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				return (ssize_t)len;
+			break;
+		}
+		len += (size_t)n;
+	}
+	int err = errno ? errno : ENOMEM;
+	free(*buf);
+	*buf = NULL;
+	return -err;
+}
+
+/* The lines of FILE, read whole (a file that grows past the bound while it is read is
+ * refused too). Returns 0 or -errno after one error line. */
+static int read_file(struct app *app, const char *file, char **out, size_t *len)
+{
+	int fd = open_file(app, file);
+	if (fd < 0)
+		return fd;
+	char *buf = NULL;
+	ssize_t n = read_upto(fd, &buf, SCRIPT_FILE_MAX + 1);
+	close(fd);
+	if (n < 0 || n > SCRIPT_FILE_MAX) {
+		int err = n < 0 ? (int)-n : EFBIG;
+		if (n < 0)
+			app_error(app, err, "source %s", file);
+		else
+			app_error(app, err,
+				  "source %s: larger than %d MiB, the most a command "
+				  "file may hold",
+				  file, SCRIPT_FILE_MAX >> 20);
+		free(buf);
+		return -err;
+	}
+	buf[n] = '\0';
+	*len = (size_t)n;
 	*out = buf;
 	return 0;
 }
@@ -119,11 +183,9 @@ int script_insert_file(struct app *app, const char *file)
 	}
 	char *buf = NULL;
 	size_t len = 0;
-	int r = read_file(file, &buf, &len);
-	if (r < 0) {
-		app_error(app, -r, "source %s", file);
+	int r = read_file(app, file, &buf, &len);
+	if (r < 0)
 		return r;
-	}
 	if (memchr(buf, '\0', len)) {
 		app_error(app, EINVAL, "source %s: the file holds a NUL byte (not a command file)",
 			  file);

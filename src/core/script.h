@@ -9,6 +9,9 @@
 
 struct app;
 
+/* The largest file `source` reads (and the init file): a command file is a few lines. */
+#define SCRIPT_FILE_MAX (1 << 20)
+
 /* How deep `source` may nest (a file that sources itself stops there). */
 #define SCRIPT_DEPTH_MAX 16
 

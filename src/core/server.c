@@ -38,6 +38,9 @@
 /* Readiness reported by one epoll_wait. */
 #define SERVER_EVENTS 64
 
+/* A datagram server's first buffer when it receives whole datagrams (it grows to fit). */
+#define SERVER_DGRAM_FIRST 4096
+
 /* How long to stop accepting after EMFILE/ENFILE when no client leaves meanwhile. */
 #define SERVER_EMFILE_PAUSE_MS 1000
 
@@ -88,6 +91,7 @@ struct server {
 	struct event_sink qsink;      /* a sink into evq, for the thread's own lines */
 	uint64_t paused_until_ns;
 	char *dbuf;                   /* datagram server: one datagram's worth */
+	size_t dcap;                  /* bytes dbuf holds (it grows to a whole datagram) */
 	uint64_t echo_dropped;        /* datagram echoes the kernel refused */
 	atomic_uint chunk_req;        /* server_set_chunk: the receive size asked for (0: none) */
 };
@@ -144,8 +148,12 @@ static struct server *server_new(const struct uds_addr *addr, const struct serve
 	s->qsink = (struct event_sink){ queue_emit, s, NULL };
 	s->evq = malloc(SERVER_EVQ * sizeof(*s->evq));
 	s->ready = malloc(SERVER_EVENTS * sizeof(*s->ready));
-	if (s->opts.type == SOCK_DGRAM)
-		s->dbuf = malloc(s->opts.chunk);
+	if (s->opts.type != SOCK_DGRAM && !s->opts.chunk)
+		s->opts.chunk = SERVER_CHUNK_DEFAULT; /* only a datagram is received whole */
+	if (s->opts.type == SOCK_DGRAM) {
+		s->dcap = s->opts.chunk ? s->opts.chunk : SERVER_DGRAM_FIRST;
+		s->dbuf = malloc(s->dcap);
+	}
 	if (!s->evq || !s->ready || (s->opts.type == SOCK_DGRAM && !s->dbuf)) {
 		atomic_store(&s->finished, true);
 		server_destroy(s, NULL);
@@ -767,7 +775,15 @@ static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
 static bool serve_datagram(struct server *s)
 {
 	struct msgio_in in;
-	ssize_t n = msgio_recv(s->lfd, s->dbuf, chunk_now(s), true, 0, &in);
+	ssize_t want = chunk_now(s);
+	if (!want) {
+		want = msgio_whole(s->lfd, &s->dbuf, &s->dcap, SERVER_CHUNK_MAX);
+		if (want == -EAGAIN)
+			return false;
+		if (want < 0)
+			want = (ssize_t)s->dcap; /* no room for it whole: cut, and said */
+	}
+	ssize_t n = msgio_recv(s->lfd, s->dbuf, (size_t)want, true, 0, &in);
 	if (n == -EAGAIN)
 		return false;
 	if (n < 0) {
@@ -962,8 +978,10 @@ static void apply_chunk(struct server *s, unsigned want)
 	}
 	if (s->dbuf) {
 		char *nb = realloc(s->dbuf, want);
-		if (nb)
+		if (nb) {
 			s->dbuf = nb;
+			s->dcap = want;
+		}
 		ok = ok && nb;
 	}
 	if (ok)

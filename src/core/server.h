@@ -19,7 +19,8 @@ struct capture;
 
 struct server_opts {
 	int type;            /* SOCK_STREAM (also 0), SOCK_SEQPACKET or SOCK_DGRAM */
-	unsigned chunk;      /* recv size: a longer message is cut (MSG_TRUNC, said) */
+	unsigned chunk;      /* recv size: a longer message is cut (MSG_TRUNC, said); 0: each
+			      * datagram whole (SOCK_DGRAM only, up to SERVER_CHUNK_MAX) */
 	int backlog;
 	int mode;            /* permission bits for the node, or -1 for the umask's */
 	struct capture *capture;  /* keep every chunk whole here (NULL: not kept) */

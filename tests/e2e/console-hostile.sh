@@ -11,7 +11,7 @@ type_line "server start ./s"
 wait_for "Server ./s listening"
 ok $? "server running"
 
-(cd "$DIR" && "$UDSCOPE" --batch -e 'client ./s "\x1b]0;pwned\x07\x1b[2J\x9b\r\x00\xff"' >/dev/null 2>&1)
+(cd "$DIR" && timeout -k 5 60 "$UDSCOPE" --batch -e 'client ./s "\x1b]0;pwned\x07\x1b[2J\x9b\r\x00\xff"' >/dev/null 2>&1)
 wait_for "received 2 bytes b'\\x00\\xff'"
 ok $? "NUL and 0xff show as \\x00 \\xff"
 wait_for "received 16 bytes b'\\x1b]0;pwned\\x07\\x1b[2J\\x9b\\r'"

@@ -42,7 +42,7 @@ ok $? "F1 again closes the help"
 # 60 chunks of 4 bytes fill the Server pane; scrolling shows where the view is. Each chunk
 # is its own label, p000 to p059, so that a page of the pane says where it is in the log.
 msg=$(i=0; while [ $i -lt 60 ]; do printf 'p%03d' $i; i=$((i + 1)); done)
-(cd "$DIR" && "$UDSCOPE" --batch -e "client ./sockdir/x $msg" >/dev/null 2>&1)
+(cd "$DIR" && timeout -k 5 60 "$UDSCOPE" --batch -e "client ./sockdir/x $msg" >/dev/null 2>&1)
 wait_for "240 B in 60 chunks"
 ok $? "a 240-byte message arrives in 60 chunks of 4"
 # A connection of the console's own fills the Client pane: two panes to move the focus in.

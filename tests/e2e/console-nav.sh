@@ -45,7 +45,7 @@ ok $? "a click in the Server pane focuses it back"
 
 # Enough lines that the Server pane scrolls: 40 chunks of 4 bytes.
 msg=$(i=0; while [ $i -lt 40 ]; do printf 'w%03d' $i; i=$((i + 1)); done)
-(cd "$DIR" && "$UDSCOPE" --batch -e "client ./s $msg" >/dev/null 2>&1)
+(cd "$DIR" && timeout -k 5 60 "$UDSCOPE" --batch -e "client ./s $msg" >/dev/null 2>&1)
 wait_for "received 4 bytes b'w039'"
 sgr 64 10 10
 wait_for "newer lines below (End follows)"

@@ -13,7 +13,7 @@ ok $? "server started from the prompt: the title says listening"
 [ -S "$DIR/s" ]
 ok $? "the socket node exists"
 
-(cd "$DIR" && "$UDSCOPE" --batch -e "client ./s" > client.out 2>&1)
+(cd "$DIR" && timeout -k 5 60 "$UDSCOPE" --batch -e "client ./s" > client.out 2>&1)
 ok $? "a real client (udscope --batch) talks to the console's server"
 
 wait_for "received 9 bytes b'repeated.'"

@@ -12,7 +12,7 @@ ok $? "server running"
 
 # Traffic for the whole storm: walkthrough clients one after another, in the background.
 ( i=0; while [ $i -lt 200 ] && [ ! -e "$DIR/stop" ]; do
-	(cd "$DIR" && "$UDSCOPE" --batch -e 'client ./s "storm traffic, storm traffic, storm traffic"' \
+	(cd "$DIR" && timeout -k 5 60 "$UDSCOPE" --batch -e 'client ./s "storm traffic, storm traffic, storm traffic"' \
 		>/dev/null 2>>"$DIR/client.err") || echo "client $i failed" >>"$DIR/client.err"
 	i=$((i + 1)); done; touch "$DIR/done" ) &
 # 60 resizes in quick succession, through tiny and back: each one a SIGWINCH.

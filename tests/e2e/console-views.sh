@@ -93,7 +93,7 @@ ok $? "the path column starts at the same offset in the heading and the row ($he
 # Live: a listener that appears after the command shows within a second or two, untyped. It
 # lives until the filter test below is done with it (a deadline, not a duration: a busy
 # machine may take long to get there), then it is stopped.
-(cd "$DIR" && exec "$UDSCOPE" --batch -e "server start ./uds_socket_late" -e "wait 120" \
+(cd "$DIR" && exec "$UDSCOPE" --batch -e "server start ./uds_socket_late" -e "wait 120" -e quit \
 	</dev/null >/dev/null 2>&1) &
 late=$!   # the subshell execs udscope: this is its pid
 wait_for "pid $late (udscope)" 10
@@ -172,7 +172,7 @@ ok $? "F3 again closes it"
 
 # No row cut mid-word: the help's commands, at the width of 80x24, read word for word as the
 # batch help does. 80x100: the whole list in one screen.
-"$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
+timeout -k 5 60 "$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
 $TMUX_CMD resize-window -x 80 -y 100
 keys F1
 wait_for "Keys"
@@ -196,7 +196,7 @@ keys F1
 wait_for "[help]"
 eventually 'screen | grep -E -q "server stop \[PATH\|ID\] +stop a server"'
 ok $? "200x60: the help puts a command's help on its usage line"
-"$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
+timeout -k 5 60 "$UDSCOPE" --batch -e help | sed 1d | tr -s ' ' '\n' | grep -v '^$' >"$DIR/help.words"
 words_between "Commands (PATH" "^│Keys" | sed '1,/namespace)/d' | grep -v '^Keys$' \
 	>"$DIR/screen.words"
 cmp -s "$DIR/help.words" "$DIR/screen.words"

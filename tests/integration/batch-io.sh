@@ -4,6 +4,7 @@
 set -u
 U=${UDSCOPE:?UDSCOPE must name the built binary}
 D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-batchio-XXXXXX")
+. "${UDSCOPE_SRCDIR:-.}/tests/integration/bound.sh"   # U: the binary with an alarm
 bg=""
 trap 'for p in $bg; do kill "$p" 2>/dev/null; done; rm -rf "$D"' EXIT
 n=0

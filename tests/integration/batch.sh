@@ -3,6 +3,7 @@
 set -u
 U=${UDSCOPE:?UDSCOPE must name the built binary}
 D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-batch-XXXXXX")
+. "${UDSCOPE_SRCDIR:-.}/tests/integration/bound.sh"   # U: the binary with an alarm
 trap 'rm -rf "$D"' EXIT
 n=0
 failed=0

@@ -14,7 +14,7 @@ command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt
 [ "$(id -u)" -eq 0 ] || skip_all $PLAN "switching to nobody needs root"
 command -v setpriv >/dev/null 2>&1 || skip_all $PLAN "setpriv not installed (apt-get install util-linux)"
 command -v setfacl >/dev/null 2>&1 || skip_all $PLAN "setfacl not installed (apt-get install acl)"
-command -v timeout >/dev/null 2>&1 || skip_all $PLAN "timeout not installed (coreutils)"
+command -v timeout >/dev/null 2>&1 || skip_all $PLAN "timeout not installed (apt-get install coreutils)"
 id nobody >/dev/null 2>&1 || skip_all $PLAN "no user nobody"
 # OTHER: an unprivileged user that is neither nobody nor in nogroup.
 OTHER=""

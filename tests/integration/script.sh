@@ -78,9 +78,16 @@ check "server start, connect, send, server stop: the server received the byte" \
 	grep -qxF "server #1: received 1 bytes b'x'" "$D/out"
 
 # 13: SIGINT during a long wait ends it at once and fails the run.
+# watching PID: udscope runs there and has SIGINT blocked for its signalfd (a signal sent
+# earlier would reach the wrapper or a process not yet listening).
+watching() {
+	[ "$(cat /proc/$1/comm 2>/dev/null)" = udscope ] &&
+		blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) &&
+		[ -n "$blk" ] && [ $(( 0x$blk & 2 )) -ne 0 ]
+}
 "$U" -b -e 'wait 30' </dev/null >"$D/out" 2>"$D/err" &
 pid=$!
-sleep 0.3
+wait_for watching $pid
 kill -INT $pid
 i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 wait $pid

@@ -137,7 +137,7 @@ python3 -c "
 import socket, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind('$D/live'); time.sleep(20)" & peers="$peers $!"
 wait_for test -S "$D/live"
-"$U" -b -e "server start $D/live --type dgram" </dev/null >"$D/out" 2>"$D/err"
+"$U" -b -e "server start $D/live --type dgram" -e quit </dev/null >"$D/out" 2>"$D/err"
 check "a live datagram socket's node is refused and left" \
 	sh -c "[ $? -eq 1 ] && test -S '$D/live' && grep -q 'a datagram socket is bound there and receiving; left untouched (held by pid [0-9]* (python3)' '$D/err'"
 stop_peers
@@ -147,7 +147,7 @@ s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET); s.bind('$D/stale')"
 "$U" -b -e "server start $D/stale --type seqpacket" -e "server stop" </dev/null >"$D/out" 2>"$D/err"
 check "a stale node is removed for a seqpacket server" grep -qF "removed stale socket node $D/stale" "$D/out"
 : >"$D/file"
-"$U" -b -e "server start $D/file --type dgram" </dev/null >"$D/out" 2>"$D/err"
+"$U" -b -e "server start $D/file --type dgram" -e quit </dev/null >"$D/out" 2>"$D/err"
 check "a regular file is never removed for a dgram server" \
 	sh -c "[ $? -eq 1 ] && test -f '$D/file' && grep -q 'is a regular file, not a socket' '$D/err'"
 

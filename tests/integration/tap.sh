@@ -1,10 +1,11 @@
 # tap.sh: what the shell tests share (sourced, not run): TAP lines, checks that show the last
 # run's output on failure, polling with a deadline, and peer.py servers that always go away.
-# The sourcing script sets NAME before; it gets U (the binary), S (this directory), D (a
-# private temporary directory, removed at exit) and n (the test count).
+# The sourcing script sets NAME before; it gets U (the binary, bounded: bound.sh), S (this
+# directory), D (a private temporary directory, removed at exit) and n (the test count).
 U=${UDSCOPE:?UDSCOPE must name the built binary}
 S=${UDSCOPE_SRCDIR:-.}/tests/integration
 D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-${NAME:-test}-XXXXXX")
+. "$S/bound.sh"   # U: the binary with an alarm, so every run ends
 peers=""
 trap 'for p in $peers; do kill "$p" 2>/dev/null; done; rm -rf "$D"' EXIT
 n=0

@@ -6,7 +6,7 @@ set -u
 NAME=version
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 SRC=${UDSCOPE_SRCDIR:-.}
-BUILD=$(dirname "$(dirname "$U")")
+BUILD=$(dirname "$(dirname "$UDSCOPE")")
 echo "1..8"
 
 release=$(sed -n 's/^AC_INIT(\[udscope\], \[\([^]]*\)\].*/\1/p' "$SRC/configure.ac")

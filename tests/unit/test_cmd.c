@@ -98,6 +98,22 @@ static void test_usage_errors(void **state)
 	parse_fails("send x \"\\x1b[2J\"", "unexpected argument '\\x1b[2J'");
 }
 
+/* An option's value is a C string past parsing: a NUL in it is refused, as in a path, never
+ * cut there ("nobody\0root" judged as "nobody"). */
+static void test_option_value_nul(void **state)
+{
+	(void)state;
+	struct cmd_args a;
+	parse_fails("inspect /tmp --as \"nobody\\0root\"",
+		    "inspect: --as 'nobody\\x00root': a value cannot hold a NUL byte");
+	parse_fails("inspect /tmp --as=\"root\\x00\"", "'--as=root\\x00'");
+	parse_fails("client ./s hi --type dgram --bind \"@a\\0b\"", "--bind '@a\\x00b'");
+	parse_fails("server start ./s --chunk \"16\\0x\"", "--chunk '16\\x00x'");
+	parse_ok("inspect /tmp --as \"nobody\"", &a);
+	assert_string_equal(cmd_str(&a, "as", NULL), "nobody");
+	cmd_args_free(&a);
+}
+
 static void test_dash_dash_ends_options(void **state)
 {
 	struct cmd_args a;
@@ -361,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_comment),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_dash_dash_ends_options),
+		cmocka_unit_test(test_option_value_nul),
 		cmocka_unit_test(test_table_complete),
 		cmocka_unit_test(test_every_command_misused),
 		cmocka_unit_test(test_hostile_lines),
