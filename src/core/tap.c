@@ -131,6 +131,10 @@ static int start_listening(struct tap *t)
 	if (t->opts.type == SOCK_DGRAM)
 		return setsockopt(t->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ? -errno
 											  : 0;
+	/* As root, accepted sockets inherit SO_PASSCRED: each chunk then names its sender from
+	 * the first byte on (see pass_creds_in). */
+	if (geteuid() == 0)
+		(void)setsockopt(t->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	return listen(t->lfd, t->opts.backlog) < 0 ? -errno : 0;
 }
 
@@ -697,8 +701,8 @@ static bool creds_for(struct tap_dir *d)
 		d->anc.has_cred = false;   /* not root: the kernel names udscope, as admitted */
 		return true;
 	}
-	if (!d->anc.has_cred)
-		d->anc.cred = d->as;
+	if (!d->anc.has_cred || d->anc.cred.pid <= 0)
+		d->anc.cred = d->as;   /* sent before SO_PASSCRED was on: none recorded */
 	d->anc.has_cred = true;
 	return tap_pidwatch_alive(&d->watch, d->anc.cred.pid);
 }
@@ -883,6 +887,10 @@ static void *tap_dgram_main(void *arg)
 		.flush = flush_cb,
 		.flush_ctx = t,
 		.pass_creds = t->pass_creds,
+		.can_switch = t->can_switch,
+		.lend_identity = t->opts.lend_identity,
+		.self = &t->self,
+		.unsent = &t->unsent,
 		.max_upstreams = t->opts.upstreams,
 		.idle_ns = (uint64_t)t->opts.idle_s * 1000000000u,
 	};
@@ -975,7 +983,8 @@ static void ops_info(const void *p, struct session_info *out)
 		char *buf = ((struct tap *)p)->info_state;
 		snprintf(buf, sizeof(t->info_state), "%s; %llu %s not passed on (their sender's "
 			 "credentials could not go with them)", out->state,
-			 (unsigned long long)unsent, unsent == 1 ? "chunk" : "chunks");
+			 (unsigned long long)unsent, t->opts.type == SOCK_DGRAM
+			 ? (unsent == 1 ? "datagram" : "datagrams") : unsent == 1 ? "chunk" : "chunks");
 		out->state = buf;
 	}
 	out->has_stats = true;
