@@ -31,7 +31,7 @@ as_nobody() { setpriv --reuid=nobody --regid="$NG" --clear-groups "$@"; }
 run_udscope() {
 	rm -f "$D/in"
 	mkfifo -m 644 "$D/in"
-	"$@" timeout "$BOUND" "$U" -b <"$D/in" >"$D/out" 2>"$D/err" &
+	"$@" timeout "$BOUND" "$U" -n -b <"$D/in" >"$D/out" 2>"$D/err" &
 	upid=$!
 	exec 3>"$D/in"
 }
