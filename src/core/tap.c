@@ -50,6 +50,9 @@ struct tap_dir {
 	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
 	struct ucred as;          /* the sending side's own credentials */
 	struct tap_pidwatch watch;  /* the pid whose credentials go with the chunks now */
+	uint64_t own_pid, own_pid_told;  /* chunks sent with udscope's pid (their sender had
+					  * exited; its uid and gid kept), and of those counted */
+	struct ucred gone;          /* the last such sender's credentials */
 	uint64_t bytes, chunks;
 };
 
@@ -85,8 +88,10 @@ struct tap {
 	bool pass_creds;           /* root: each chunk goes on with its sender's credentials */
 	bool can_switch;           /* root or CAP_SETUID+CAP_SETGID: connect as each client */
 	struct tap_ident self;     /* udscope's own identity, to compare and to switch back to */
-	atomic_uint_fast64_t unsent;  /* chunks not passed on: their sender's credentials could
-				       * not go with them (never sent as udscope's) */
+	atomic_uint_fast64_t unsent;  /* chunks not passed on: their sender's credentials may
+				       * not be sent (never sent as udscope's instead) */
+	atomic_uint_fast64_t own_pid; /* chunks sent with their sender's uid and gid but
+				       * udscope's pid: the sender had exited */
 	char info_state[sizeof(((struct uds_addr *)0)->text) + 96];  /* ops_info's, main thread */
 	bool pcap_failed;          /* a write to the capture file failed: said once, none since */
 	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
@@ -247,8 +252,8 @@ static void say_how(const struct tap *t, const struct event_sink *now)
 		event_emit_info(now, SRC_TAP, 0,
 				"as root, each %s carries its sender's credentials "
 				"(SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) sees the "
-				"client's; one whose sender exited first is not passed on (never with "
-				"udscope's credentials instead)", dg ? "datagram" : "chunk");
+				"client's; one whose sender exited first carries its uid and gid with "
+				"udscope's pid, never udscope's uid", dg ? "datagram" : "chunk");
 }
 
 /* What --in-place and --pcap add, said once at start. */
@@ -693,29 +698,41 @@ static ssize_t recv_chunk(int fd, bool message, struct tap_dir *d, struct msgio_
 }
 
 /* As root, the credentials the chunk D holds goes on with: its own sender's (SO_PASSCRED),
- * else those of the side that connected. False when none are known or the sender's process
- * exited (its pid may name another process by now): the chunk must not go as udscope's. */
-static bool creds_for(struct tap_dir *d)
+ * else those of the side that connected. When that process has exited (its pid may name
+ * another process by now), its uid and gid go with udscope's own pid, counted: never
+ * udscope's uid, never a stranger's pid. */
+static void creds_for(struct tap_dir *d)
 {
 	if (!d->has_as) {
 		d->anc.has_cred = false;   /* not root: the kernel names udscope, as admitted */
-		return true;
+		return;
 	}
 	if (!d->anc.has_cred || d->anc.cred.pid <= 0)
 		d->anc.cred = d->as;   /* sent before SO_PASSCRED was on: none recorded */
 	d->anc.has_cred = true;
-	return tap_pidwatch_alive(&d->watch, d->anc.cred.pid);
+	pid_t me = getpid();
+	if (d->anc.cred.pid != me && !tap_pidwatch_alive(&d->watch, d->anc.cred.pid)) {
+		d->gone = d->anc.cred;
+		d->anc.cred.pid = me;
+		d->own_pid++;
+	}
 }
 
 /* Send what D holds to FD, its descriptors with the first byte (and, as root, the sender's
  * credentials with every piece). Returns 0 (all sent or the socket is full) or -errno;
- * -EOWNERDEAD: the sender's credentials could not go with it, and the chunk was dropped
- * (its sender's pid stays in D->anc.cred). */
+ * -EOWNERDEAD: the sender's credentials may not be sent, and the chunk was dropped (its
+ * sender's pid stays in D->anc.cred). */
 static int send_held(int fd, struct tap_dir *d)
 {
 	while (d->held) {
-		ssize_t n = creds_for(d) ? msgio_send(fd, d->buf + d->off, d->len - d->off,
-						      &d->anc, NULL, 0) : -ESRCH;
+		creds_for(d);
+		ssize_t n = msgio_send(fd, d->buf + d->off, d->len - d->off, &d->anc, NULL, 0);
+		if (n == -ESRCH && d->anc.cred.pid != getpid()) {
+			d->gone = d->anc.cred;        /* it exited just now */
+			d->anc.cred.pid = getpid();
+			d->own_pid++;
+			continue;
+		}
 		if (n == -EPERM || n == -ESRCH) {
 			/* Never resent without them: the kernel would name udscope instead. */
 			ancil_close(&d->anc);
@@ -762,6 +779,8 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 		}
 	}
 	msgio_describe(ev, in, false, false);
+	if (ev->cred_msg && (!d->has_as || ev->pid == d->as.pid))
+		ev->has_cred = ev->cred_msg = false;   /* said on the connection's line already */
 	if (d->anc.nfds)
 		msgio_say_fds(&t->qsink, SRC_TAP, c->id, &d->anc, way == CLI
 			      ? ", passed on to the server" : ", passed on to the client");
@@ -814,11 +833,31 @@ static void unsent(struct tap *t, size_t i, int way)
 {
 	struct tap_conn *c = t->conns[i];
 	atomic_fetch_add(&t->unsent, 1);
-	end_conn(t, i, "a %s->%s chunk was not passed on: its sender (pid %ld) exited, or its "
-		 "credentials may not be sent, before it went, and it is never sent with "
-		 "udscope's instead; closed both sides (the stream would have a hole)",
+	end_conn(t, i, "a %s->%s chunk was not passed on: its sender's credentials (pid %ld) "
+		 "may not be sent, and it is never sent with udscope's instead; closed both "
+		 "sides (the stream would have a hole)",
 		 way == CLI ? "client" : "server", way == CLI ? "server" : "client",
 		 (long)c->dir[way].anc.cred.pid);
+}
+
+/* Count the chunks of C going WAY that went with udscope's pid since last time; say the
+ * first. */
+static void tell_own_pid(struct tap *t, struct tap_conn *c, int way)
+{
+	struct tap_dir *d = &c->dir[way];
+	if (d->own_pid == d->own_pid_told)
+		return;
+	if (!d->own_pid_told) {
+		struct event *ev = next_event(t, EV_INFO, c->id);
+		ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+		event_textf(ev, "the %s's process (pid %ld) had exited before its bytes went on: "
+			    "they carry its uid %lu and gid %lu with udscope's pid %ld "
+			    "(SCM_CREDENTIALS), never udscope's uid", way == CLI ? "client" : "server",
+			    (long)d->gone.pid, (unsigned long)d->gone.uid,
+			    (unsigned long)d->gone.gid, (long)getpid());
+	}
+	atomic_fetch_add(&t->own_pid, d->own_pid - d->own_pid_told);
+	d->own_pid_told = d->own_pid;
 }
 
 /* Serve connection I both ways; close it when both ways are done or a side failed. */
@@ -828,6 +867,7 @@ static void serve(struct tap *t, size_t i)
 	for (int way = CLI; way <= SRV; way++) {
 		int err = 0;
 		enum flow f = forward(t, c, way, &err);
+		tell_own_pid(t, c, way);
 		const char *from = way == CLI ? "client" : "server";
 		const char *to = way == CLI ? "server" : "client";
 		if (f == FLOW_RECV_FAILED) {
@@ -891,6 +931,7 @@ static void *tap_dgram_main(void *arg)
 		.lend_identity = t->opts.lend_identity,
 		.self = &t->self,
 		.unsent = &t->unsent,
+		.own_pid = &t->own_pid,
 		.max_upstreams = t->opts.upstreams,
 		.idle_ns = (uint64_t)t->opts.idle_s * 1000000000u,
 	};
@@ -977,14 +1018,20 @@ static void ops_info(const void *p, struct session_info *out)
 	snprintf(out->path, sizeof(out->path), "%s", t->listen.text);
 	out->type = socktype_name(t->opts.type);
 	out->state = out->finished ? "stopped" : t->state;
-	uint64_t unsent = atomic_load(&t->unsent);
-	if (unsent) {
+	uint64_t unsent = atomic_load(&t->unsent), own = atomic_load(&t->own_pid);
+	if (unsent || own) {
 		/* Only the main thread asks: the buffer is its own. */
 		char *buf = ((struct tap *)p)->info_state;
-		snprintf(buf, sizeof(t->info_state), "%s; %llu %s not passed on (their sender's "
-			 "credentials could not go with them)", out->state,
-			 (unsigned long long)unsent, t->opts.type == SOCK_DGRAM
-			 ? (unsent == 1 ? "datagram" : "datagrams") : unsent == 1 ? "chunk" : "chunks");
+		const char *what = t->opts.type == SOCK_DGRAM ? "datagrams" : "chunks";
+		int w = snprintf(buf, sizeof(t->info_state), "%s", out->state);
+		if (own && w > 0 && (size_t)w < sizeof(t->info_state))
+			w += snprintf(buf + w, sizeof(t->info_state) - (size_t)w, "; %llu %s with "
+				      "udscope's pid (their sender had exited)",
+				      (unsigned long long)own, what);
+		if (unsent && w > 0 && (size_t)w < sizeof(t->info_state))
+			snprintf(buf + w, sizeof(t->info_state) - (size_t)w, "; %llu %s not "
+				 "passed on (their sender's credentials may not be sent)",
+				 (unsigned long long)unsent, what);
 		out->state = buf;
 	}
 	out->has_stats = true;

@@ -58,8 +58,8 @@ struct up {
 	bool as_sender;        /* connected with WHO's identity */
 	bool refused;          /* another user's, and udscope may not connect as it: dropped */
 	bool said_other;       /* told that a datagram of another user came its way */
+	bool said_own_pid;     /* told that its sender's pid was gone (udscope's went) */
 	struct tap_ident who;  /* the identity its connect carries */
-	struct tap_pidwatch watch[2];  /* the pid whose credentials go on, each way */
 };
 
 struct relay {
@@ -77,6 +77,9 @@ struct relay {
 	size_t replies_held; /* upstreams with a reply waiting */
 	uint32_t next_id;
 	bool pcap_failed;
+	/* The pid whose credentials go on next, each way: watched from its datagram's receipt
+	 * (two descriptors for the relay, not two per upstream socket). */
+	struct tap_pidwatch watch[2];
 };
 
 /* ---- lines ---- */
@@ -151,8 +154,6 @@ static void up_close(struct relay *r, struct up *u, const char *why, ...)
 	if (u->reply_held)
 		r->replies_held--;
 	ancil_close(&u->reply_anc);
-	tap_pidwatch_close(&u->watch[CLI]);
-	tap_pidwatch_close(&u->watch[SRV]);
 	free(u->reply);
 	close(u->fd);
 	free(u);
@@ -311,8 +312,6 @@ static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_
 		r->unbound = u;
 	}
 	u->kind = msgio_sender(&u->addr, u->addrlen, u->name, sizeof(u->name));
-	tap_pidwatch_init(&u->watch[CLI]);
-	tap_pidwatch_init(&u->watch[SRV]);
 	atomic_fetch_add(&r->env->stats->clients, 1);
 	atomic_fetch_add(&r->env->stats->accepted, 1);
 	say_open(r, u);
@@ -414,21 +413,45 @@ static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
 					 : ", passed on to the client");
 }
 
-/* Send N bytes of BUF with ANC's descriptors on FD (to TO when not NULL), as root with the
- * credentials ANC came with, whose process W watches. Returns the bytes sent or -errno;
- * -EOWNERDEAD: as root, those credentials are missing or may not go (their process exited,
- * so its pid may name another; or EPERM), and the datagram is not sent (never without them:
- * the kernel would name udscope instead). */
-static ssize_t send_as(struct relay *r, int fd, const char *buf, size_t n, struct ancil *anc,
-		       struct tap_pidwatch *w, const struct sockaddr_un *to, socklen_t tolen)
+/* U's datagram going WAY goes with udscope's pid instead of its exited sender's: count it,
+ * say so once per upstream socket. */
+static void own_pid(struct relay *r, struct up *u, int way, struct ancil *anc)
+{
+	pid_t gone = anc->cred.pid;
+	anc->cred.pid = getpid();
+	atomic_fetch_add(r->env->own_pid, 1);
+	if (u->said_own_pid)
+		return;
+	u->said_own_pid = true;
+	event_emit_info(r->env->out, SRC_TAP, u->id, "the %s of sender %s (pid %ld) had exited "
+			"before its datagram went on: it carries uid %lu and gid %lu with "
+			"udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid (more are only "
+			"counted)", way == CLI ? "process" : "server's process", u->name,
+			(long)gone, (unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid,
+			(long)getpid());
+}
+
+/* Send N bytes of BUF with ANC's descriptors on FD (to TO when not NULL) for U going WAY, as
+ * root with the credentials ANC came with; when their process exited (its pid may name
+ * another by now), with its uid and gid and udscope's pid. Returns the bytes sent or -errno;
+ * -EOWNERDEAD: as root, no credentials came, or they may not be sent (EPERM), and the
+ * datagram is not sent (never without them: the kernel would name udscope instead). */
+static ssize_t send_as(struct relay *r, struct up *u, int way, int fd, const char *buf,
+		       size_t n, struct ancil *anc, const struct sockaddr_un *to, socklen_t tolen)
 {
 	if (!r->env->pass_creds) {
 		anc->has_cred = false;
 		return msgio_send(fd, buf, n, anc, to, tolen);
 	}
-	if (!anc->has_cred || !tap_pidwatch_alive(w, anc->cred.pid))
+	if (!anc->has_cred)
 		return -EOWNERDEAD;
+	if (anc->cred.pid != getpid() && !tap_pidwatch_alive(&r->watch[way], anc->cred.pid))
+		own_pid(r, u, way, anc);
 	ssize_t s = msgio_send(fd, buf, n, anc, to, tolen);
+	if (s == -ESRCH && anc->cred.pid != getpid()) {
+		own_pid(r, u, way, anc);   /* it exited just now */
+		s = msgio_send(fd, buf, n, anc, to, tolen);
+	}
 	return s == -EPERM || s == -ESRCH ? -EOWNERDEAD : s;
 }
 
@@ -450,9 +473,9 @@ static void unsent(struct relay *r, struct up *u, int way, const struct ancil *a
 				 (unsigned long)u->who.uid, (unsigned long)u->who.gid);
 	else
 		event_emit_error(r->env->out, SRC_TAP, u->id, 0, "tap: a %s datagram %s sender "
-				 "%s was dropped: its sender (pid %ld) exited, or its credentials "
-				 "may not be sent, before it went, and it is never sent with "
-				 "udscope's instead (more are only counted)",
+				 "%s was dropped: its sender's credentials (pid %ld) may not be "
+				 "sent, and it is never sent with udscope's instead (more are only "
+				 "counted)",
 				 way == CLI ? "client->server" : "server->client",
 				 way == CLI ? "from" : "for", u->name, (long)anc->cred.pid);
 }
@@ -503,10 +526,9 @@ static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc
 			return true;
 		}
 	}
-	struct tap_pidwatch *w = &u->watch[CLI];
-	ssize_t s = send_as(r, u->fd, r->buf[CLI], n, anc, w, NULL, 0);
+	ssize_t s = send_as(r, u, CLI, u->fd, r->buf[CLI], n, anc, NULL, 0);
 	if (refused(s) && up_connect(r, u) == 0)
-		s = send_as(r, u->fd, r->buf[CLI], n, anc, w, NULL, 0); /* the target came back */
+		s = send_as(r, u, CLI, u->fd, r->buf[CLI], n, anc, NULL, 0); /* it came back */
 	if (s == -EOWNERDEAD) {
 		unsent(r, u, CLI, anc, false);
 		ancil_close(anc);
@@ -558,6 +580,8 @@ static void from_senders(struct relay *r)
 					 r->env->listen->text);
 			return;
 		}
+		if (r->env->pass_creds && in.anc.has_cred)
+			(void)tap_pidwatch_alive(&r->watch[CLI], in.anc.cred.pid);
 		socklen_t len = in.fromlen > offsetof(struct sockaddr_un, sun_path) ? in.fromlen
 										    : 0;
 		struct up *u = up_find(r, &in.from, len);
@@ -594,7 +618,7 @@ static bool to_sender(struct relay *r, struct up *u, const char *buf, size_t n, 
 		ancil_close(anc);
 		return true;
 	}
-	ssize_t s = send_as(r, r->env->lfd, buf, n, anc, &u->watch[SRV], &u->addr, u->addrlen);
+	ssize_t s = send_as(r, u, SRV, r->env->lfd, buf, n, anc, &u->addr, u->addrlen);
 	if (s == -EOWNERDEAD) {
 		unsent(r, u, SRV, anc, false);
 		ancil_close(anc);
@@ -651,6 +675,8 @@ static void from_target(struct relay *r, struct up *u)
 						 r->env->target->text, u->name);
 			return;
 		}
+		if (r->env->pass_creds && in.anc.has_cred)
+			(void)tap_pidwatch_alive(&r->watch[SRV], in.anc.cred.pid);
 		say_datagram(r, u, SRV, (size_t)n, &in);
 		to_sender(r, u, r->buf[SRV], (size_t)n, &in.anc);
 	}
@@ -715,6 +741,8 @@ void tap_dgram_run(const struct tap_dgram_env *env)
 	struct relay *r = calloc(1, sizeof(*r));
 	if (r) {
 		r->env = env;
+		tap_pidwatch_init(&r->watch[CLI]);
+		tap_pidwatch_init(&r->watch[SRV]);
 		r->pfds = malloc(2 * sizeof(*r->pfds));
 		r->cap[CLI] = r->cap[SRV] = 65536;
 		r->buf[CLI] = malloc(r->cap[CLI]);
@@ -733,6 +761,8 @@ void tap_dgram_run(const struct tap_dgram_env *env)
 			up_close(r, r->ups[r->nups - 1], "tap stopping");
 	}
 	if (r) {
+		tap_pidwatch_close(&r->watch[CLI]);
+		tap_pidwatch_close(&r->watch[SRV]);
 		free(r->buf[CLI]);
 		free(r->buf[SRV]);
 		free(r->pfds);

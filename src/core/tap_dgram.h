@@ -41,7 +41,8 @@ struct tap_dgram_env {
 	bool can_switch;      /* connect each upstream socket as its sender (tap_ident.h) */
 	bool lend_identity;   /* connect every upstream socket as udscope */
 	const struct tap_ident *self;   /* udscope's own identity */
-	atomic_uint_fast64_t *unsent;   /* datagrams whose sender's credentials could not go */
+	atomic_uint_fast64_t *unsent;   /* datagrams whose sender's credentials may not go */
+	atomic_uint_fast64_t *own_pid;  /* datagrams sent with udscope's pid: sender exited */
 	size_t max_upstreams; /* the oldest idle one is closed to open another */
 	uint64_t idle_ns;     /* an upstream socket unused this long is closed */
 };

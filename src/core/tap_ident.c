@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,8 +193,10 @@ bool tap_pidwatch_alive(struct tap_pidwatch *w, pid_t pid)
 		tap_pidwatch_close(w);
 		w->pid = pid;
 		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-		if (fd < 0)
-			return false;   /* gone already (ESRCH), or no pidfds: not passed on */
+		if (fd < 0 && errno == ESRCH)
+			return false;   /* gone already */
+		if (fd < 0)         /* out of descriptors, say: whether it exists, unguarded */
+			return kill(pid, 0) == 0 || errno == EPERM;
 		w->fd = fd;
 	}
 	/* A pidfd turns readable when its process exits: its pid may name another soon. */

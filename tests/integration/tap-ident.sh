@@ -74,21 +74,27 @@ check "connect, fork, parent exits, child sends: SCM_CREDENTIALS name the child 
 	sh -c "[ -n '$cpid' ] && grep -qE '^msg $NU $cpid [0-9]+\$' '$D/s2.facts' &&
 	       ! grep '^msg ' '$D/s2.facts' | grep -qv '^msg $NU '"
 
-# A sender that exits while its bytes still wait in the tap: they are not sent as udscope's.
+# A sender that exits while its bytes still wait in the tap: they keep its uid and gid, with
+# udscope's pid (never udscope's uid, never a pid that may be another process's by now).
 srv server s3 "$D/go3"
 say "tap $D/a3 $D/s3 --mode 0777"
 wait_for test -S "$D/a3"
 as_nobody $PYN "$P" fill "$D/a3" >"$D/fill3"
 touch "$D/go3"
 wait_for ended s3
+me=$(sed -n "s/.*made with the client's uid, gid and groups: the server sees the client's user (and udscope's pid \([0-9]*\)).*/\1/p" "$D/out" | head -1)
+total=$(awk '/^msg /{s += $4} END {print s + 0}' "$D/s3.facts")
+check "a sender that exited before its bytes went on: all $(cat "$D/fill3") bytes arrive, none as uid 0" sh -c "
+	[ '$total' = '$(cat "$D/fill3")' ] && ! grep '^msg ' '$D/s3.facts' | grep -qv '^msg $NU '"
+last_own() { # the server saw the last bytes as uid nobody with udscope's pid, and the tap said so
+	grep -q "^msg $NU $me " "$D/s3.facts" &&
+	grep -qE "^tap(\[[0-9]+\])? #1: the client's process \(pid [0-9]+\) had exited before its bytes went on: they carry its uid $NU and gid $NG with udscope's pid $me \(SCM_CREDENTIALS\), never udscope's uid\$" "$D/out"
+}
+check "... the last ones with its uid and udscope's pid ($me), and the tap says so" last_own
 say "tap status"
-wait_for has "not passed on: its sender"
-check "a sender that exited before its bytes went on: none reach the server as uid 0" sh -c "
-	grep -q '^msg $NU ' '$D/s3.facts' && ! grep '^msg ' '$D/s3.facts' | grep -qv '^msg $NU '"
-check "the tap says the chunk was not passed on, and closes the connection" \
-	grep -qE "^tap(\[[0-9]+\])? #1: connection closed .*: a client->server chunk was not passed on: its sender \(pid [0-9]+\) exited" "$D/out"
-wait_for has "chunk not passed on (their sender's credentials could not go with them)"
-check "tap status counts it" has "1 chunk not passed on (their sender's credentials could not go with them)"
+wait_for has "with udscope's pid (their sender had exited)"
+check "tap status counts them" \
+	grep -qE "; [0-9]+ chunks with udscope's pid \(their sender had exited\)" "$D/out"
 finish
 
 # ---- datagrams: queued after their sender exited ----
@@ -101,15 +107,16 @@ touch "$D/god"
 python3 "$P" dgram-end "$D/da" "$D/ender"
 wait_for ended ds
 got=$(grep -c '^msg ' "$D/ds.facts")
-check "datagrams: those of the live sender arrive as uid $NU ($got of $sent), none as uid 0" sh -c "
-	grep -q '^msg $NU ' '$D/ds.facts' && ! grep '^msg ' '$D/ds.facts' | grep -qv '^msg $NU ' &&
-	[ $got -lt $sent ]"
-check "datagrams: the tap says those whose sender exited were dropped" \
-	has "was dropped: its sender (pid"
+me=$(sed -n "s/.*the server sees the sender's user (and udscope's pid \([0-9]*\)).*/\1/p" "$D/out" | head -1)
+check "datagrams: all $sent arrive ($got), as uid $NU, none as uid 0" sh -c "
+	[ $got -eq $sent ] && ! grep '^msg ' '$D/ds.facts' | grep -qv '^msg $NU '"
+check "datagrams: those still queued when their sender exited carry udscope's pid ($me), said" sh -c "
+	grep -q '^msg $NU $me ' '$D/ds.facts' &&
+	grep -qF \"had exited before its datagram went on: it carries uid $NU and gid $NG with udscope's pid $me (SCM_CREDENTIALS), never udscope's uid\" '$D/out'"
 say "tap status"
-wait_for has "not passed on (their sender's credentials could not go with them)"
+wait_for has "with udscope's pid (their sender had exited)"
 check "datagrams: tap status counts them" \
-	grep -qE "datagrams? not passed on \(their sender's credentials could not go with them\)" "$D/out"
+	grep -qE "; [0-9]+ datagrams with udscope's pid \(their sender had exited\)" "$D/out"
 finish
 
 # ---- a tap that may not switch (run as nobody) ----

@@ -4,8 +4,9 @@ the shell test runs as another user (setpriv).
 
 usage: tapident.py ROLE ARGS...
   server PATH FACTS [GO]    accept one connection; FACTS gets "peer PID UID GID", "groups
-                            G...", then "msg UID PID LEN" per chunk and "end"; with GO it
-                            waits for that file before reading a byte
+                            G...", then "msg UID PID LEN" per chunk and "end"; answers each
+                            chunk "seen UID"; with GO it waits for that file before reading
+                            a byte, and answers nothing
   dgram-server PATH FACTS GO  a datagram server that reads nothing until GO exists, then
                             notes "msg UID PID LEN" per datagram until one says END
   client PATH               connect, send, read the answer: prints it
@@ -72,6 +73,8 @@ def server(path, facts_path, go=None):
                 break
             for cpid, cuid, cgid in creds_of(anc):
                 note(facts, "msg %d %d %d" % (cuid, cpid, len(m)))
+            if go:
+                continue          # its client is gone: an answer would end the connection
             try:
                 c.sendall(b"seen %d" % uid)
             except OSError:
