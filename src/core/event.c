@@ -244,8 +244,10 @@ static void put_tap_peer(struct out *o, const struct event *ev)
 	put_safe(o, ev->text[0] ? ev->text : "?");
 	put(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
 	if (server && ev->as_client)
-		put(o, " answered; its SO_PEERCRED names the client's uid and gid (connected as "
-		    "the client) and udscope's pid %ld", (long)getpid());
+		put(o,
+		    " answered; its SO_PEERCRED names the client's uid and gid (connected as "
+		    "the client) and udscope's pid %ld",
+		    (long)getpid());
 	else if (server)
 		put(o, " answered; its SO_PEERCRED names udscope (pid %ld), not the client",
 		    (long)getpid());

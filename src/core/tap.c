@@ -49,10 +49,10 @@ struct tap_dir {
 	bool eof;                 /* the sending side shut its writing down */
 	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
 	struct ucred as;          /* the sending side's own credentials */
-	struct tap_pidwatch watch;  /* the pid whose credentials go with the chunks now */
-	uint64_t own_pid, own_pid_told;  /* chunks sent with udscope's pid (their sender had
+	struct tap_pidwatch watch;      /* the pid whose credentials go with the chunks now */
+	uint64_t own_pid, own_pid_told; /* chunks sent with udscope's pid (their sender had
 					  * exited; its uid and gid kept), and of those counted */
-	struct ucred gone;          /* the last such sender's credentials */
+	struct ucred gone;              /* the last such sender's credentials */
 	uint64_t bytes, chunks;
 };
 
@@ -92,7 +92,7 @@ struct tap {
 				       * not be sent (never sent as udscope's instead) */
 	atomic_uint_fast64_t own_pid; /* chunks sent with their sender's uid and gid but
 				       * udscope's pid: the sender had exited */
-	char info_state[sizeof(((struct uds_addr *)0)->text) + 96];  /* ops_info's, main thread */
+	char info_state[sizeof(((struct uds_addr *)0)->text) + 96]; /* ops_info's, main thread */
 	bool pcap_failed;          /* a write to the capture file failed: said once, none since */
 	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
 };
@@ -226,34 +226,42 @@ static void say_how(const struct tap *t, const struct event_sink *now)
 {
 	const char *target = t->target.text;
 	bool dg = t->opts.type == SOCK_DGRAM;
-	const char *each = dg ? "each sender address gets its own upstream socket" :
-				"each client gets its own connection";
+	const char *each = dg ? "each sender address gets its own upstream socket"
+			      : "each client gets its own connection";
 	unsigned long uid = (unsigned long)t->self.uid, gid = (unsigned long)t->self.gid;
 	if (t->opts.lend_identity)
-		event_emit_info(now, SRC_TAP, 0, "%s to %s, made as udscope (--lend-my-identity): "
-				"the server sees every client as uid %lu gid %lu, pid %ld", each,
-				target, uid, gid, (long)getpid());
+		event_emit_info(now, SRC_TAP, 0,
+				"%s to %s, made as udscope (--lend-my-identity): "
+				"the server sees every client as uid %lu gid %lu, pid %ld",
+				each, target, uid, gid, (long)getpid());
 	else if (t->can_switch)
-		event_emit_info(now, SRC_TAP, 0, "%s to %s, made with the %s's uid, gid and "
+		event_emit_info(now, SRC_TAP, 0,
+				"%s to %s, made with the %s's uid, gid and "
 				"groups: the server sees the %s's user (and udscope's pid %ld)",
 				each, target, dg ? "sender" : "client", dg ? "sender" : "client",
 				(long)getpid());
 	else
-		event_emit_info(now, SRC_TAP, 0, "%s to %s; udscope (uid %lu gid %lu) may not "
+		event_emit_info(now, SRC_TAP, 0,
+				"%s to %s; udscope (uid %lu gid %lu) may not "
 				"connect as another user (not root, no CAP_SETUID and CAP_SETGID): "
 				"only %ss of uid %lu gid %lu are let through (--lend-my-identity "
-				"lets every %s through as uid %lu)", each, target, uid, gid,
-				dg ? "sender" : "client", uid, gid, dg ? "sender" : "client", uid);
+				"lets every %s through as uid %lu)",
+				each, target, uid, gid, dg ? "sender" : "client", uid, gid,
+				dg ? "sender" : "client", uid);
 	if (dg)
-		event_emit_info(now, SRC_TAP, 0, "upstream sockets are autobound so that replies "
-				"route back (at most %zu, closed after %u s idle); the server sees "
-				"udscope's addresses", t->opts.upstreams, t->opts.idle_s);
-	if (t->pass_creds)
 		event_emit_info(now, SRC_TAP, 0,
-				"as root, each %s carries its sender's credentials "
-				"(SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) sees the "
-				"client's; one whose sender exited first carries its uid and gid with "
-				"udscope's pid, never udscope's uid", dg ? "datagram" : "chunk");
+				"upstream sockets are autobound so that replies "
+				"route back (at most %zu, closed after %u s idle); the server sees "
+				"udscope's addresses",
+				t->opts.upstreams, t->opts.idle_s);
+	if (t->pass_creds)
+		event_emit_info(
+			now, SRC_TAP, 0,
+			"as root, each %s carries its sender's credentials "
+			"(SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) sees the "
+			"client's; one whose sender exited first carries its uid and gid with "
+			"udscope's pid, never udscope's uid",
+			dg ? "datagram" : "chunk");
 }
 
 /* What --in-place and --pcap add, said once at start. */
@@ -505,9 +513,12 @@ static int try_connect(const struct tap *t, struct tap_conn *c, const char **ste
 static void refuse_client(struct tap *t, int fd, uint32_t id, int err, const char *step)
 {
 	event_emit_error(&t->qsink, SRC_TAP, id, err, "tap %s: closed the client: %s %s%s",
-			 t->listen.text, step, t->target.text, err == EAGAIN ? " (its backlog "
-			 "stayed full for 2 s)" : strcmp(step, "connect") ? " (to connect as the "
-			 "client)" : "");
+			 t->listen.text, step, t->target.text,
+			 err == EAGAIN             ? " (its backlog "
+						     "stayed full for 2 s)"
+			 : strcmp(step, "connect") ? " (to connect as the "
+						     "client)"
+						   : "");
 	char sink[4096];
 	for (int i = 0; i < 256 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
 		;
@@ -555,8 +566,8 @@ static void connected(struct tap *t, struct tap_conn *c)
 static bool admit(struct tap *t, struct tap_conn *c)
 {
 	int r = tap_ident_of_peer(c->fd[CLI], &c->who);
-	if (t->opts.lend_identity || (r == 0 && !t->can_switch &&
-				      tap_ident_same_user(&c->who, &t->self))) {
+	if (t->opts.lend_identity ||
+	    (r == 0 && !t->can_switch && tap_ident_same_user(&c->who, &t->self))) {
 		pass_creds_in(t, c->fd[CLI]);
 		return true;
 	}
@@ -568,11 +579,13 @@ static bool admit(struct tap *t, struct tap_conn *c)
 	struct event *ev = next_event(t, EV_ERROR, c->id);
 	if (r < 0) {
 		ev->err = -r;
-		event_textf(ev, "tap %s: refused the client: its identity is not known "
+		event_textf(ev,
+			    "tap %s: refused the client: its identity is not known "
 			    "(SO_PEERCRED, SO_PEERGROUPS), and it is not connected as another's",
 			    t->listen.text);
 	} else {
-		event_textf(ev, "tap %s: refused the client (uid %lu gid %lu): udscope (uid %lu "
+		event_textf(ev,
+			    "tap %s: refused the client (uid %lu gid %lu): udscope (uid %lu "
 			    "gid %lu) may not connect as another user (not root, no CAP_SETUID "
 			    "and CAP_SETGID), and the server would take it for uid %lu; "
 			    "--lend-my-identity lets every client through as uid %lu",
@@ -626,7 +639,7 @@ static bool accept_one(struct tap *t)
 	atomic_fetch_add(&t->stats.clients, 1);
 	say_peer(t, c, CLI);
 	if (!admit(t, c)) {
-		c->fd[CLI] = -1;   /* closed by admit */
+		c->fd[CLI] = -1; /* closed by admit */
 		drop_conn(t, t->nconns - 1);
 		return true;
 	}
@@ -704,11 +717,11 @@ static ssize_t recv_chunk(int fd, bool message, struct tap_dir *d, struct msgio_
 static void creds_for(struct tap_dir *d)
 {
 	if (!d->has_as) {
-		d->anc.has_cred = false;   /* not root: the kernel names udscope, as admitted */
+		d->anc.has_cred = false; /* not root: the kernel names udscope, as admitted */
 		return;
 	}
 	if (!d->anc.has_cred || d->anc.cred.pid <= 0)
-		d->anc.cred = d->as;   /* sent before SO_PASSCRED was on: none recorded */
+		d->anc.cred = d->as; /* sent before SO_PASSCRED was on: none recorded */
 	d->anc.has_cred = true;
 	pid_t me = getpid();
 	if (d->anc.cred.pid != me && !tap_pidwatch_alive(&d->watch, d->anc.cred.pid)) {
@@ -728,7 +741,7 @@ static int send_held(int fd, struct tap_dir *d)
 		creds_for(d);
 		ssize_t n = msgio_send(fd, d->buf + d->off, d->len - d->off, &d->anc, NULL, 0);
 		if (n == -ESRCH && d->anc.cred.pid != getpid()) {
-			d->gone = d->anc.cred;        /* it exited just now */
+			d->gone = d->anc.cred; /* it exited just now */
 			d->anc.cred.pid = getpid();
 			d->own_pid++;
 			continue;
@@ -780,7 +793,7 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 	}
 	msgio_describe(ev, in, false, false);
 	if (ev->cred_msg && (!d->has_as || ev->pid == d->as.pid))
-		ev->has_cred = ev->cred_msg = false;   /* said on the connection's line already */
+		ev->has_cred = ev->cred_msg = false; /* said on the connection's line already */
 	if (d->anc.nfds)
 		msgio_say_fds(&t->qsink, SRC_TAP, c->id, &d->anc, way == CLI
 			      ? ", passed on to the server" : ", passed on to the client");
@@ -833,7 +846,8 @@ static void unsent(struct tap *t, size_t i, int way)
 {
 	struct tap_conn *c = t->conns[i];
 	atomic_fetch_add(&t->unsent, 1);
-	end_conn(t, i, "a %s->%s chunk was not passed on: its sender's credentials (pid %ld) "
+	end_conn(t, i,
+		 "a %s->%s chunk was not passed on: its sender's credentials (pid %ld) "
 		 "may not be sent, and it is never sent with udscope's instead; closed both "
 		 "sides (the stream would have a hole)",
 		 way == CLI ? "client" : "server", way == CLI ? "server" : "client",
@@ -850,11 +864,12 @@ static void tell_own_pid(struct tap *t, struct tap_conn *c, int way)
 	if (!d->own_pid_told) {
 		struct event *ev = next_event(t, EV_INFO, c->id);
 		ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
-		event_textf(ev, "the %s's process (pid %ld) had exited before its bytes went on: "
+		event_textf(ev,
+			    "the %s's process (pid %ld) had exited before its bytes went on: "
 			    "they carry its uid %lu and gid %lu with udscope's pid %ld "
-			    "(SCM_CREDENTIALS), never udscope's uid", way == CLI ? "client" : "server",
-			    (long)d->gone.pid, (unsigned long)d->gone.uid,
-			    (unsigned long)d->gone.gid, (long)getpid());
+			    "(SCM_CREDENTIALS), never udscope's uid",
+			    way == CLI ? "client" : "server", (long)d->gone.pid,
+			    (unsigned long)d->gone.uid, (unsigned long)d->gone.gid, (long)getpid());
 	}
 	atomic_fetch_add(&t->own_pid, d->own_pid - d->own_pid_told);
 	d->own_pid_told = d->own_pid;
@@ -1025,11 +1040,13 @@ static void ops_info(const void *p, struct session_info *out)
 		const char *what = t->opts.type == SOCK_DGRAM ? "datagrams" : "chunks";
 		int w = snprintf(buf, sizeof(t->info_state), "%s", out->state);
 		if (own && w > 0 && (size_t)w < sizeof(t->info_state))
-			w += snprintf(buf + w, sizeof(t->info_state) - (size_t)w, "; %llu %s with "
+			w += snprintf(buf + w, sizeof(t->info_state) - (size_t)w,
+				      "; %llu %s with "
 				      "udscope's pid (their sender had exited)",
 				      (unsigned long long)own, what);
 		if (unsent && w > 0 && (size_t)w < sizeof(t->info_state))
-			snprintf(buf + w, sizeof(t->info_state) - (size_t)w, "; %llu %s not "
+			snprintf(buf + w, sizeof(t->info_state) - (size_t)w,
+				 "; %llu %s not "
 				 "passed on (their sender's credentials may not be sent)",
 				 (unsigned long long)unsent, what);
 		out->state = buf;

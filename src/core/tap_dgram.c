@@ -55,11 +55,11 @@ struct up {
 	bool reply_held;
 	pid_t said[SAID_PIDS]; /* unbound: pids told already */
 	size_t nsaid;
-	bool as_sender;        /* connected with WHO's identity */
-	bool refused;          /* another user's, and udscope may not connect as it: dropped */
-	bool said_other;       /* told that a datagram of another user came its way */
-	bool said_own_pid;     /* told that its sender's pid was gone (udscope's went) */
-	struct tap_ident who;  /* the identity its connect carries */
+	bool as_sender;       /* connected with WHO's identity */
+	bool refused;         /* another user's, and udscope may not connect as it: dropped */
+	bool said_other;      /* told that a datagram of another user came its way */
+	bool said_own_pid;    /* told that its sender's pid was gone (udscope's went) */
+	struct tap_ident who; /* the identity its connect carries */
 };
 
 struct relay {
@@ -202,14 +202,16 @@ static void up_identity(struct relay *r, struct up *u, const struct msgio_in *in
 	if (in->anc.has_cred && tap_ident_same_user(&u->who, e->self))
 		return;
 	u->refused = true;
-	event_emit_error(e->out, SRC_TAP, u->id, 0, "tap %s: refused sender %s (uid %lu gid %lu): "
+	event_emit_error(e->out, SRC_TAP, u->id, 0,
+			 "tap %s: refused sender %s (uid %lu gid %lu): "
 			 "udscope (uid %lu gid %lu) may not connect as another user (not root, "
 			 "no CAP_SETUID and CAP_SETGID), and the server would take it for uid "
 			 "%lu; its datagrams are dropped (--lend-my-identity lets every sender "
-			 "through as uid %lu)", e->listen->text, u->name,
-			 (unsigned long)u->who.uid, (unsigned long)u->who.gid,
-			 (unsigned long)e->self->uid, (unsigned long)e->self->gid,
-			 (unsigned long)e->self->uid, (unsigned long)e->self->uid);
+			 "through as uid %lu)",
+			 e->listen->text, u->name, (unsigned long)u->who.uid,
+			 (unsigned long)u->who.gid, (unsigned long)e->self->uid,
+			 (unsigned long)e->self->gid, (unsigned long)e->self->uid,
+			 (unsigned long)e->self->uid);
 }
 
 /* A socket autobound (so the target can answer it) with SO_PASSCRED on. Returns the fd or
@@ -423,12 +425,13 @@ static void own_pid(struct relay *r, struct up *u, int way, struct ancil *anc)
 	if (u->said_own_pid)
 		return;
 	u->said_own_pid = true;
-	event_emit_info(r->env->out, SRC_TAP, u->id, "the %s of sender %s (pid %ld) had exited "
+	event_emit_info(r->env->out, SRC_TAP, u->id,
+			"the %s of sender %s (pid %ld) had exited "
 			"before its datagram went on: it carries uid %lu and gid %lu with "
 			"udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid (more are only "
-			"counted)", way == CLI ? "process" : "server's process", u->name,
-			(long)gone, (unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid,
-			(long)getpid());
+			"counted)",
+			way == CLI ? "process" : "server's process", u->name, (long)gone,
+			(unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid, (long)getpid());
 }
 
 /* Send N bytes of BUF with ANC's descriptors on FD (to TO when not NULL) for U going WAY, as
@@ -436,8 +439,8 @@ static void own_pid(struct relay *r, struct up *u, int way, struct ancil *anc)
  * another by now), with its uid and gid and udscope's pid. Returns the bytes sent or -errno;
  * -EOWNERDEAD: as root, no credentials came, or they may not be sent (EPERM), and the
  * datagram is not sent (never without them: the kernel would name udscope instead). */
-static ssize_t send_as(struct relay *r, struct up *u, int way, int fd, const char *buf,
-		       size_t n, struct ancil *anc, const struct sockaddr_un *to, socklen_t tolen)
+static ssize_t send_as(struct relay *r, struct up *u, int way, int fd, const char *buf, size_t n,
+		       struct ancil *anc, const struct sockaddr_un *to, socklen_t tolen)
 {
 	if (!r->env->pass_creds) {
 		anc->has_cred = false;
@@ -449,7 +452,7 @@ static ssize_t send_as(struct relay *r, struct up *u, int way, int fd, const cha
 		own_pid(r, u, way, anc);
 	ssize_t s = msgio_send(fd, buf, n, anc, to, tolen);
 	if (s == -ESRCH && anc->cred.pid != getpid()) {
-		own_pid(r, u, way, anc);   /* it exited just now */
+		own_pid(r, u, way, anc); /* it exited just now */
 		s = msgio_send(fd, buf, n, anc, to, tolen);
 	}
 	return s == -EPERM || s == -ESRCH ? -EOWNERDEAD : s;
@@ -465,14 +468,16 @@ static void unsent(struct relay *r, struct up *u, int way, const struct ancil *a
 		return;
 	u->said_other = true;
 	if (foreign)
-		event_emit_error(r->env->out, SRC_TAP, u->id, 0, "tap: a datagram from uid %lu "
+		event_emit_error(r->env->out, SRC_TAP, u->id, 0,
+				 "tap: a datagram from uid %lu "
 				 "gid %lu came through sender %s, whose upstream socket is "
 				 "connected as uid %lu gid %lu, and udscope may not connect as "
 				 "another user: dropped (more are only counted)",
-				 (unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid, u->name,
-				 (unsigned long)u->who.uid, (unsigned long)u->who.gid);
+				 (unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid,
+				 u->name, (unsigned long)u->who.uid, (unsigned long)u->who.gid);
 	else
-		event_emit_error(r->env->out, SRC_TAP, u->id, 0, "tap: a %s datagram %s sender "
+		event_emit_error(r->env->out, SRC_TAP, u->id, 0,
+				 "tap: a %s datagram %s sender "
 				 "%s was dropped: its sender's credentials (pid %ld) may not be "
 				 "sent, and it is never sent with udscope's instead (more are only "
 				 "counted)",

@@ -78,7 +78,7 @@ static int status_numbers(const char *line, const char *key, unsigned long *out,
 		if (end == p || errno)
 			return n;
 		if ((size_t)n == cap)
-			return -1;   /* more than fit: treated as unknown */
+			return -1; /* more than fit: treated as unknown */
 		out[n++] = v;
 		p = end;
 	}
@@ -104,7 +104,7 @@ void tap_ident_of_sender(pid_t pid, uid_t uid, gid_t gid, struct tap_ident *out)
 		else if ((n = status_numbers(line, "Groups:", ids, TAP_IDENT_GROUPS)) >= 0)
 			ng = n;
 		if (ng >= 0)
-			break;   /* Groups comes after Uid and Gid */
+			break; /* Groups comes after Uid and Gid */
 	}
 	fclose(f);
 	if (!uid_ok || !gid_ok || ng < 0)
@@ -153,17 +153,18 @@ static void come_back(const struct tap_ident *self, int dumpable)
 		}
 	}
 	char msg[160];
-	int n = snprintf(msg, sizeof(msg), "udscope: tap: %s back to uid %lu after connecting as "
-			 "a client failed: %s; stopping at once\n", what,
-			 (unsigned long)self->uid, strerror(errno));
+	int n = snprintf(msg, sizeof(msg),
+			 "udscope: tap: %s back to uid %lu after connecting as "
+			 "a client failed: %s; stopping at once\n",
+			 what, (unsigned long)self->uid, strerror(errno));
 	if (n > 0)
-		(void)sysio_write_all(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+		(void)sysio_write_all(2, msg,
+				      (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
 	abort();
 }
 
-int tap_ident_connect(int fd, const struct sockaddr *sa, socklen_t len,
-		      const struct tap_ident *as, const struct tap_ident *self,
-		      const char **step)
+int tap_ident_connect(int fd, const struct sockaddr *sa, socklen_t len, const struct tap_ident *as,
+		      const struct tap_ident *self, const char **step)
 {
 	int dumpable = prctl(PR_GET_DUMPABLE);
 	int r = become(as, step);
@@ -194,8 +195,8 @@ bool tap_pidwatch_alive(struct tap_pidwatch *w, pid_t pid)
 		w->pid = pid;
 		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 		if (fd < 0 && errno == ESRCH)
-			return false;   /* gone already */
-		if (fd < 0)         /* out of descriptors, say: whether it exists, unguarded */
+			return false; /* gone already */
+		if (fd < 0)           /* out of descriptors, say: whether it exists, unguarded */
 			return kill(pid, 0) == 0 || errno == EPERM;
 		w->fd = fd;
 	}

@@ -49,15 +49,14 @@ bool tap_ident_same_user(const struct tap_ident *a, const struct tap_ident *b);
  * and back to SELF afterwards (uid first). Returns 0 or -errno of the connect (-EAGAIN: the
  * backlog is full, try again with the same AS); when the switch itself fails, -errno and
  * *STEP names the call ("setgroups", "setresgid", "setresuid"); else *STEP is "connect". */
-int tap_ident_connect(int fd, const struct sockaddr *sa, socklen_t len,
-		      const struct tap_ident *as, const struct tap_ident *self,
-		      const char **step);
+int tap_ident_connect(int fd, const struct sockaddr *sa, socklen_t len, const struct tap_ident *as,
+		      const struct tap_ident *self, const char **step);
 
 /* A pid whose process is watched (a pidfd), so that a sender's credentials go on only while
  * the process that sent is alive: a pid that exited may already name another process. */
 struct tap_pidwatch {
 	pid_t pid;
-	int fd;                 /* pidfd of PID, or -1 */
+	int fd; /* pidfd of PID, or -1 */
 };
 
 /* Nothing watched yet. */

@@ -53,7 +53,7 @@ static int setup(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/udscope-ident-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	assert_int_equal(chmod(dir, 0755), 0);   /* nobody may reach the nodes */
+	assert_int_equal(chmod(dir, 0755), 0); /* nobody may reach the nodes */
 	return 0;
 }
 
@@ -77,8 +77,9 @@ static void test_connect_as_nobody(void **state)
 	int l = listener("s", 0777, 4, &sun);
 	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	const char *step = NULL;
-	assert_int_equal(tap_ident_connect(c, (struct sockaddr *)&sun, sizeof(sun), &nobody,
-					   &self, &step), 0);
+	assert_int_equal(tap_ident_connect(c, (struct sockaddr *)&sun, sizeof(sun), &nobody, &self,
+					   &step),
+			 0);
 	assert_string_equal(step, "connect");
 	int a = accept(l, NULL, NULL);
 	assert_true(a >= 0);
@@ -121,11 +122,12 @@ static void test_mode_checked_for_the_client(void **state)
 	int l = listener("private", 0700, 4, &sun);
 	int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	const char *step = NULL;
-	assert_int_equal(tap_ident_connect(c, (struct sockaddr *)&sun, sizeof(sun), &nobody,
-					   &self, &step), -EACCES);
+	assert_int_equal(tap_ident_connect(c, (struct sockaddr *)&sun, sizeof(sun), &nobody, &self,
+					   &step),
+			 -EACCES);
 	assert_string_equal(step, "connect");
 	assert_int_equal(geteuid(), 0);
-	assert_int_equal(connect(c, (struct sockaddr *)&sun, sizeof(sun)), 0);   /* as root */
+	assert_int_equal(connect(c, (struct sockaddr *)&sun, sizeof(sun)), 0); /* as root */
 	close(c), close(l);
 }
 
@@ -186,9 +188,9 @@ static void test_other_threads_untouched(void **state)
 		assert_true(time(NULL) < end);
 		usleep(10000);
 	}
-	assert_int_equal(geteuid(), 0);               /* this thread */
+	assert_int_equal(geteuid(), 0); /* this thread */
 	assert_int_equal(thread_euid((pid_t)syscall(SYS_gettid)), 0);
-	int a = accept(l, NULL, NULL);                /* room: the thread's connect goes */
+	int a = accept(l, NULL, NULL); /* room: the thread's connect goes */
 	assert_true(a >= 0);
 	pthread_join(t, NULL);
 	assert_int_equal(b.r, 0);
@@ -214,7 +216,7 @@ static void test_pidwatch(void **state)
 	tap_pidwatch_init(&w);
 	assert_true(tap_pidwatch_alive(&w, child));
 	assert_true(tap_pidwatch_alive(&w, child));
-	close(p[1]);   /* the child exits */
+	close(p[1]); /* the child exits */
 	int status;
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_false(tap_pidwatch_alive(&w, child));
@@ -233,7 +235,7 @@ static void test_sender_groups(void **state)
 	assert_int_equal(id.ngroups, me.ngroups);
 	tap_ident_of_sender(getpid(), getuid() + 1, getgid(), &id);
 	assert_int_equal(id.uid, getuid() + 1);
-	assert_int_equal(id.ngroups, 0);   /* not what /proc says: no groups, never more */
+	assert_int_equal(id.ngroups, 0); /* not what /proc says: no groups, never more */
 }
 
 int main(void)
