@@ -24,7 +24,7 @@ enum cmd_arg_kind {
 	CMD_ARG_USER,      /* a user name or uid */
 };
 
-#define CMD_MAX_OPTS 10
+#define CMD_MAX_OPTS 12
 #define CMD_MAX_ARGS 4
 #define CMD_MANY_MAX 16
 

@@ -216,6 +216,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 		.upstreams = (size_t)cmd_num(a, "upstreams", TAP_DGRAM_UPSTREAMS),
 		.idle_s = (unsigned)cmd_num(a, "idle", TAP_DGRAM_IDLE_S),
 		.capture = app->capture,
+		.lend_identity = cmd_has(a, "lend-my-identity"),
 	};
 	if (o.mode >= 0 && listen.abstract) {
 		app_error(app, 0, "tap %s: --mode does not apply to an abstract name (it has no "
@@ -279,7 +280,7 @@ const struct cmd_entry cmd_tap_entry = {
 	.name = "tap",
 	.usage = "LISTEN [TARGET] [--in-place] [--restore] [--type stream|seqpacket|dgram] "
 		 "[--mode OCTAL] [--backlog N] [--upstreams N] [--idle SECONDS] [--pcap FILE] "
-		 "[--dissector NAME]",
+		 "[--dissector NAME] [--lend-my-identity]",
 	.help = "listen at LISTEN, connect each client to TARGET (--in-place: step in front "
 		"of the server at LISTEN), and show both ways",
 	.min_args = 1, .max_args = 2,
@@ -294,6 +295,7 @@ const struct cmd_entry cmd_tap_entry = {
 		{ "restore", CMD_OPT_FLAG, NULL, 0, 0, NULL },
 		{ "pcap", CMD_OPT_WORD, "FILE", 0, 0, NULL },
 		{ "dissector", CMD_OPT_WORD, "NAME", 0, 0, NULL },
+		{ "lend-my-identity", CMD_OPT_FLAG, NULL, 0, 0, NULL },
 	},
 	.run = tap_run,
 };

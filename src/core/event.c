@@ -243,7 +243,12 @@ static void put_tap_peer(struct out *o, const struct event *ev)
 	put(o, "%s pid %ld (", server ? "server" : "client", (long)ev->pid);
 	put_safe(o, ev->text[0] ? ev->text : "?");
 	put(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
-	if (server)
+	if (server && ev->as_client)
+		put(o,
+		    " answered; its SO_PEERCRED names the client's uid and gid (connected as "
+		    "the client) and udscope's pid %ld",
+		    (long)getpid());
+	else if (server)
 		put(o, " answered; its SO_PEERCRED names udscope (pid %ld), not the client",
 		    (long)getpid());
 	else
@@ -556,6 +561,8 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 	if (ev->has_cred)
 		put(&o, ",\"pid\":%ld,\"uid\":%lu,\"gid\":%lu", (long)ev->pid,
 		    (unsigned long)ev->uid, (unsigned long)ev->gid);
+	if (ev->as_client)
+		put(&o, ",\"as_client\":true");
 	put_json_ancil(&o, ev);
 	if (ev->dropped)
 		put(&o, ",\"dropped\":%" PRIu64, ev->dropped);

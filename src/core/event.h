@@ -79,6 +79,8 @@ struct event {
 	uint8_t nfds;          /* RECV/SEND: descriptors passed with it (SCM_RIGHTS) */
 	uint8_t sender;        /* RECV/SEND of a datagram: enum event_sender; text: the address */
 	uint8_t socktype;      /* LISTEN, and a client's connecting line: SOCK_* (0: not said) */
+	bool as_client;        /* a tap's server line (ACCEPT, DIR_S2C): connected upstream with
+				* the client's uid, gid and groups (tap_ident.h), not udscope's */
 	uint64_t msg_len;      /* RECV of a message: its whole length (MSG_TRUNC), >= nbytes */
 	/* Sockets by inode, so that udscope's own two ends of a connection can be joined from the
 	 * events alone: a client's "connected" line carries its socket's inode (sock_ino); a

@@ -29,6 +29,7 @@
 #include "core/socktype.h"
 #include "core/sysio.h"
 #include "core/tap_dgram.h"
+#include "core/tap_ident.h"
 
 /* Events gathered before they go to the bus under one lock. */
 #define TAP_EVQ 64
@@ -53,6 +54,10 @@ struct tap_dir {
 				   * is then told apart from the end) */
 	bool has_as;              /* send AS with each chunk (SCM_CREDENTIALS: root may) */
 	struct ucred as;          /* the sending side's own credentials */
+	struct tap_pidwatch watch;      /* the pid whose credentials go with the chunks now */
+	uint64_t own_pid, own_pid_told; /* chunks sent with udscope's pid (their sender had
+					  * exited; its uid and gid kept), and of those counted */
+	struct ucred gone;              /* the last such sender's credentials */
 	uint64_t bytes, chunks;
 };
 
@@ -60,6 +65,8 @@ struct tap_conn {
 	uint32_t id;
 	int fd[2];
 	uint64_t connect_until_ns;  /* nonzero: the target's backlog is full; try until then */
+	bool as_client;             /* connect upstream with WHO's identity (tap_ident.h) */
+	struct tap_ident who;       /* the client's uid, gid and groups */
 	struct tap_dir dir[2];
 };
 
@@ -84,6 +91,13 @@ struct tap {
 	struct event_sink qsink;   /* into evq, for the thread's own lines */
 	bool accept_paused;        /* out of descriptors or memory: until a connection ends */
 	bool pass_creds;           /* root: each chunk goes on with its sender's credentials */
+	bool can_switch;           /* root or CAP_SETUID+CAP_SETGID: connect as each client */
+	struct tap_ident self;     /* udscope's own identity, to compare and to switch back to */
+	atomic_uint_fast64_t unsent;  /* chunks not passed on: their sender's credentials may
+				       * not be sent (never sent as udscope's instead) */
+	atomic_uint_fast64_t own_pid; /* chunks sent with their sender's uid and gid but
+				       * udscope's pid: the sender had exited */
+	char info_state[sizeof(((struct uds_addr *)0)->text) + 96]; /* ops_info's, main thread */
 	bool pcap_failed;          /* a write to the capture file failed: said once, none since */
 	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
 	pid_t holder;         /* the live process holding the target's listening socket, */
@@ -129,6 +143,10 @@ static int start_listening(struct tap *t)
 	if (t->opts.type == SOCK_DGRAM)
 		return setsockopt(t->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ? -errno
 											  : 0;
+	/* As root, accepted sockets inherit SO_PASSCRED: each chunk then names its sender from
+	 * the first byte on (see pass_creds_in). */
+	if (geteuid() == 0)
+		(void)setsockopt(t->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	return listen(t->lfd, t->opts.backlog) < 0 ? -errno : 0;
 }
 
@@ -210,27 +228,47 @@ static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const c
 			 path, ip->hidden, path);
 }
 
-/* How clients reach the target through the tap, and whose credentials the server sees. */
+/* How clients reach the target through the tap, and whose identity the server sees. */
 static void say_how(const struct tap *t, const struct event_sink *now)
 {
 	const char *target = t->target.text;
-	if (t->opts.type == SOCK_DGRAM)
+	bool dg = t->opts.type == SOCK_DGRAM;
+	const char *each = dg ? "each sender address gets its own upstream socket"
+			      : "each client gets its own connection";
+	unsigned long uid = (unsigned long)t->self.uid, gid = (unsigned long)t->self.gid;
+	if (t->opts.lend_identity)
 		event_emit_info(now, SRC_TAP, 0,
-				"each sender address gets its own upstream socket "
-				"to %s, autobound, so that replies route back (at most %zu, closed "
-				"after %u s idle); the server sees udscope's addresses and pid %ld",
-				target, t->opts.upstreams, t->opts.idle_s, (long)getpid());
+				"%s to %s, made as udscope (--lend-my-identity): "
+				"the server sees every client as uid %lu gid %lu, pid %ld",
+				each, target, uid, gid, (long)getpid());
+	else if (t->can_switch)
+		event_emit_info(now, SRC_TAP, 0,
+				"%s to %s, made with the %s's uid, gid and "
+				"groups: the server sees the %s's user (and udscope's pid %ld)",
+				each, target, dg ? "sender" : "client", dg ? "sender" : "client",
+				(long)getpid());
 	else
 		event_emit_info(now, SRC_TAP, 0,
-				"each client gets its own connection to %s; the "
-				"server sees udscope's credentials (pid %ld), not the client's",
-				target, (long)getpid());
-	if (t->pass_creds)
+				"%s to %s; udscope (uid %lu gid %lu) may not "
+				"connect as another user (not root, no CAP_SETUID and CAP_SETGID): "
+				"only %ss of uid %lu gid %lu are let through (--lend-my-identity "
+				"lets every %s through as uid %lu)",
+				each, target, uid, gid, dg ? "sender" : "client", uid, gid,
+				dg ? "sender" : "client", uid);
+	if (dg)
 		event_emit_info(now, SRC_TAP, 0,
-				"as root, each %s carries its sender's credentials "
-				"(SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) sees the "
-				"client's",
-				t->opts.type == SOCK_DGRAM ? "datagram" : "chunk");
+				"upstream sockets are autobound so that replies "
+				"route back (at most %zu, closed after %u s idle); the server sees "
+				"udscope's addresses",
+				t->opts.upstreams, t->opts.idle_s);
+	if (t->pass_creds)
+		event_emit_info(
+			now, SRC_TAP, 0,
+			"as root, each %s carries its sender's credentials "
+			"(SCM_CREDENTIALS): a server that reads them (SO_PASSCRED) sees the "
+			"client's; one whose sender exited first carries its uid and gid with "
+			"udscope's pid, never udscope's uid",
+			dg ? "datagram" : "chunk");
 }
 
 /* What --in-place and --pcap add, said once at start. */
@@ -292,6 +330,11 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	event_textf(&ev, "%s", listen->text);
 	sink_emit(now, &ev);
 	t->pass_creds = geteuid() == 0;
+	t->can_switch = tap_ident_can_switch();
+	if ((r = tap_ident_self(&t->self)) < 0) {
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: getgroups", listen->text);
+		goto fail;
+	}
 	say_how(t, now);
 	say_extras(t, now);
 	if ((r = pthread_create(&t->thread, NULL,
@@ -388,6 +431,7 @@ static void drop_conn(struct tap *t, size_t i)
 	for (int s = CLI; s <= SRV; s++) {
 		sysio_close(&c->fd[s]);
 		ancil_close(&c->dir[s].anc);
+		tap_pidwatch_close(&c->dir[s].watch);
 		free(c->dir[s].buf);
 	}
 	free(c);
@@ -478,6 +522,7 @@ static void say_peer(struct tap *t, struct tap_conn *c, int s)
 		return;
 	}
 	ev->has_cred = true;
+	ev->as_client = s == SRV && c->as_client;
 	ev->pid = cred.pid;
 	ev->uid = cred.uid;
 	ev->gid = cred.gid;
@@ -485,24 +530,33 @@ static void say_peer(struct tap *t, struct tap_conn *c, int s)
 	event_textf(ev, "%s", peer_label(t, s, &cred, label, sizeof(label)));
 }
 
-/* Connect our non-blocking socket FD to the target. Returns 0, -EAGAIN while the target's
- * backlog is full (a Unix socket never completes later: try again), or -errno. */
-static int try_connect(const struct tap *t, int fd)
+/* Connect C's non-blocking upstream socket to the target, as the client when it is to be.
+ * Returns 0, -EAGAIN while the target's backlog is full (a Unix socket never completes
+ * later: try again, as the same client), or -errno; *STEP names the call that failed. */
+static int try_connect(const struct tap *t, struct tap_conn *c, const char **step)
 {
+	const struct sockaddr *sa = (const struct sockaddr *)&t->target.sun;
+	*step = "connect";
+	if (c->as_client)
+		return tap_ident_connect(c->fd[SRV], sa, t->target.len, &c->who, &t->self, step);
 	int r;
 	do
-		r = connect(fd, (const struct sockaddr *)&t->target.sun, t->target.len);
+		r = connect(c->fd[SRV], sa, t->target.len);
 	while (r < 0 && errno == EINTR);
 	return r < 0 ? -errno : 0;
 }
 
 /* The target could not be reached: drop what the client sent (so closing is an EOF for it,
  * not a reset) and close it, with one error line. */
-static void refuse_client(struct tap *t, int fd, uint32_t id, int err)
+static void refuse_client(struct tap *t, int fd, uint32_t id, int err, const char *step)
 {
-	event_emit_error(&t->qsink, SRC_TAP, id, err, "tap %s: closed the client: connect %s%s",
-			 t->listen.text, t->target.text, err == EAGAIN ? " (its backlog stayed "
-			 "full for 2 s)" : "");
+	event_emit_error(&t->qsink, SRC_TAP, id, err, "tap %s: closed the client: %s %s%s",
+			 t->listen.text, step, t->target.text,
+			 err == EAGAIN             ? " (its backlog "
+						     "stayed full for 2 s)"
+			 : strcmp(step, "connect") ? " (to connect as the "
+						     "client)"
+						   : "");
 	char sink[4096];
 	for (int i = 0; i < 256 && recv(fd, sink, sizeof(sink), MSG_DONTWAIT) > 0; i++)
 		;
@@ -510,10 +564,10 @@ static void refuse_client(struct tap *t, int fd, uint32_t id, int err)
 }
 
 /* Connection I could not be connected through (ERR): close the client, and it. */
-static void give_up(struct tap *t, size_t i, int err)
+static void give_up(struct tap *t, size_t i, int err, const char *step)
 {
 	struct tap_conn *c = t->conns[i];
-	refuse_client(t, c->fd[CLI], c->id, err);
+	refuse_client(t, c->fd[CLI], c->id, err, step);
 	c->fd[CLI] = -1;
 	drop_conn(t, i);
 }
@@ -524,6 +578,61 @@ static void deepen(int fd)
 {
 	int v = TAP_SNDBUF;
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+}
+
+/* As root, have each chunk that FD receives carry its own sender's credentials
+ * (SO_PASSCRED), so that they go on with it: the process that sends may not be the one that
+ * connected. A refusal leaves the connection's credentials (SO_PEERCRED) in use. */
+static void pass_creds_in(const struct tap *t, int fd)
+{
+	int one = 1;
+	if (t->pass_creds)
+		(void)setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+}
+
+/* C's upstream connection is made: its replies carry the server's credentials each, and its
+ * line says who answered. (Set after connect: before, SO_PASSCRED would autobind it.) */
+static void connected(struct tap *t, struct tap_conn *c)
+{
+	pass_creds_in(t, c->fd[SRV]);
+	say_peer(t, c, SRV);
+}
+
+/* Decide whose identity C's upstream connection carries: the client's when udscope may
+ * switch to it, udscope's when lent or the same user; else refuse the client with a line
+ * (and close its socket). Returns whether C goes on. */
+static bool admit(struct tap *t, struct tap_conn *c)
+{
+	int r = tap_ident_of_peer(c->fd[CLI], &c->who);
+	if (t->opts.lend_identity ||
+	    (r == 0 && !t->can_switch && tap_ident_same_user(&c->who, &t->self))) {
+		pass_creds_in(t, c->fd[CLI]);
+		return true;
+	}
+	if (r == 0 && t->can_switch) {
+		c->as_client = true;
+		pass_creds_in(t, c->fd[CLI]);
+		return true;
+	}
+	struct event *ev = next_event(t, EV_ERROR, c->id);
+	if (r < 0) {
+		ev->err = -r;
+		event_textf(ev,
+			    "tap %s: refused the client: its identity is not known "
+			    "(SO_PEERCRED, SO_PEERGROUPS), and it is not connected as another's",
+			    t->listen.text);
+	} else {
+		event_textf(ev,
+			    "tap %s: refused the client (uid %lu gid %lu): udscope (uid %lu "
+			    "gid %lu) may not connect as another user (not root, no CAP_SETUID "
+			    "and CAP_SETGID), and the server would take it for uid %lu; "
+			    "--lend-my-identity lets every client through as uid %lu",
+			    t->listen.text, (unsigned long)c->who.uid, (unsigned long)c->who.gid,
+			    (unsigned long)t->self.uid, (unsigned long)t->self.gid,
+			    (unsigned long)t->self.uid, (unsigned long)t->self.uid);
+	}
+	close(c->fd[CLI]);
+	return false;
 }
 
 /* Accept one client and connect it through. Returns false when accepting should pause
@@ -554,28 +663,36 @@ static bool accept_one(struct tap *t)
 	char *b0 = malloc(TAP_BUF), *b1 = malloc(TAP_BUF);
 	if (!c || !b0 || !b1) {
 		free(c), free(b0), free(b1);
-		refuse_client(t, fd, id, ENOMEM);
+		refuse_client(t, fd, id, ENOMEM, "connect");
 		t->accept_paused = true;
 		return false;
 	}
 	*c = (struct tap_conn){ .id = id, .fd = { fd, -1 } };
+	tap_pidwatch_init(&c->dir[CLI].watch);
+	tap_pidwatch_init(&c->dir[SRV].watch);
 	c->dir[CLI].buf = b0;
 	c->dir[SRV].buf = b1;
 	c->dir[CLI].cap = c->dir[SRV].cap = TAP_BUF;
 	t->conns[t->nconns++] = c;
 	atomic_fetch_add(&t->stats.clients, 1);
 	say_peer(t, c, CLI);
+	if (!admit(t, c)) {
+		c->fd[CLI] = -1; /* closed by admit */
+		drop_conn(t, t->nconns - 1);
+		return true;
+	}
 	deepen(fd);
 	c->fd[SRV] = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (c->fd[SRV] >= 0)
 		deepen(c->fd[SRV]);
-	int r = c->fd[SRV] < 0 ? -errno : try_connect(t, c->fd[SRV]);
+	const char *step = "socket";
+	int r = c->fd[SRV] < 0 ? -errno : try_connect(t, c, &step);
 	if (r == 0)
-		say_peer(t, c, SRV);
+		connected(t, c);
 	else if (r == -EAGAIN)
 		c->connect_until_ns = event_now_ns() + TAP_CONNECT_WAIT_NS;
 	else
-		give_up(t, t->nconns - 1, -r);
+		give_up(t, t->nconns - 1, -r, step);
 	return true;
 }
 
@@ -589,14 +706,15 @@ static bool retry_connects(struct tap *t)
 		struct tap_conn *c = t->conns[i];
 		if (!c->connect_until_ns)
 			continue;
-		int r = try_connect(t, c->fd[SRV]);
+		const char *step;
+		int r = try_connect(t, c, &step);
 		if (r == 0) {
 			c->connect_until_ns = 0;
-			say_peer(t, c, SRV);
+			connected(t, c);
 		} else if (r == -EAGAIN && now < c->connect_until_ns) {
 			waiting = true;
 		} else {
-			give_up(t, i, -r);
+			give_up(t, i, -r, step);
 		}
 	}
 	return waiting;
@@ -635,21 +753,52 @@ static ssize_t recv_chunk(int fd, bool message, struct tap_dir *d, struct msgio_
 	return n;
 }
 
+/* As root, the credentials the chunk D holds goes on with: its own sender's (SO_PASSCRED),
+ * else those of the side that connected. When that process has exited (its pid may name
+ * another process by now), its uid and gid go with udscope's own pid, counted: never
+ * udscope's uid, never a stranger's pid. */
+static void creds_for(struct tap_dir *d)
+{
+	if (!d->has_as) {
+		d->anc.has_cred = false; /* not root: the kernel names udscope, as admitted */
+		return;
+	}
+	if (!d->anc.has_cred || d->anc.cred.pid <= 0)
+		d->anc.cred = d->as; /* sent before SO_PASSCRED was on: none recorded */
+	d->anc.has_cred = true;
+	pid_t me = getpid();
+	if (d->anc.cred.pid != me && !tap_pidwatch_alive(&d->watch, d->anc.cred.pid)) {
+		d->gone = d->anc.cred;
+		d->anc.cred.pid = me;
+		d->own_pid++;
+	}
+}
+
 /* Send what D holds to FD, its descriptors with the first byte (and, as root, the sender's
- * credentials with every piece). Returns 0 (all sent or the socket is full) or -errno. */
+ * credentials with every piece). Returns 0 (all sent or the socket is full) or -errno;
+ * -EOWNERDEAD: the sender's credentials may not be sent, and the chunk was dropped (its
+ * sender's pid stays in D->anc.cred). */
 static int send_held(int fd, struct tap_dir *d)
 {
 	while (d->held) {
-		d->anc.has_cred = d->has_as;
-		d->anc.cred = d->as;
+		creds_for(d);
 		ssize_t n = msgio_send(fd, d->buf + d->off, d->len - d->off, &d->anc, NULL, 0);
-		if (n < 0 && d->has_as && (n == -EPERM || n == -ESRCH)) {
-			d->has_as = false;   /* not allowed after all, or the sender is gone */
+		if (n == -ESRCH && d->anc.cred.pid != getpid()) {
+			d->gone = d->anc.cred; /* it exited just now */
+			d->anc.cred.pid = getpid();
+			d->own_pid++;
 			continue;
 		}
 		size_t have, max;
 		if (n == -EMSGSIZE && sndbuf_fit(fd, d->len - d->off, &have, &max) == 0)
 			continue; /* a message larger than the send buffer: it has room now */
+		if (n == -EPERM || n == -ESRCH) {
+			/* Never resent without them: the kernel would name udscope instead. */
+			ancil_close(&d->anc);
+			d->held = false;
+			d->off = d->len = 0;
+			return -EOWNERDEAD;
+		}
 		if (n < 0)
 			return n == -EAGAIN ? 0 : (int)n;
 		ancil_close(&d->anc);   /* the receiver has its own copies now */
@@ -689,6 +838,8 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 		}
 	}
 	msgio_describe(ev, in, false, false);
+	if (ev->cred_msg && (!d->has_as || ev->pid == d->as.pid))
+		ev->has_cred = ev->cred_msg = false; /* said on the connection's line already */
 	if (d->anc.nfds)
 		msgio_say_fds(&t->qsink, SRC_TAP, c->id, &d->anc, way == CLI
 			      ? ", passed on to the server" : ", passed on to the client");
@@ -790,6 +941,41 @@ static void too_big(struct tap *t, struct tap_conn *c, int way)
 	ancil_close(&d->anc);
 }
 
+/* Connection I's chunk going WAY could not go on with its sender's credentials (dropped by
+ * send_held): count it and close the connection, which cannot skip bytes. */
+static void unsent(struct tap *t, size_t i, int way)
+{
+	struct tap_conn *c = t->conns[i];
+	atomic_fetch_add(&t->unsent, 1);
+	end_conn(t, i,
+		 "a %s->%s chunk was not passed on: its sender's credentials (pid %ld) "
+		 "may not be sent, and it is never sent with udscope's instead; closed both "
+		 "sides (the stream would have a hole)",
+		 way == CLI ? "client" : "server", way == CLI ? "server" : "client",
+		 (long)c->dir[way].anc.cred.pid);
+}
+
+/* Count the chunks of C going WAY that went with udscope's pid since last time; say the
+ * first. */
+static void tell_own_pid(struct tap *t, struct tap_conn *c, int way)
+{
+	struct tap_dir *d = &c->dir[way];
+	if (d->own_pid == d->own_pid_told)
+		return;
+	if (!d->own_pid_told) {
+		struct event *ev = next_event(t, EV_INFO, c->id);
+		ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+		event_textf(ev,
+			    "the %s's process (pid %ld) had exited before its bytes went on: "
+			    "they carry its uid %lu and gid %lu with udscope's pid %ld "
+			    "(SCM_CREDENTIALS), never udscope's uid",
+			    way == CLI ? "client" : "server", (long)d->gone.pid,
+			    (unsigned long)d->gone.uid, (unsigned long)d->gone.gid, (long)getpid());
+	}
+	atomic_fetch_add(&t->own_pid, d->own_pid - d->own_pid_told);
+	d->own_pid_told = d->own_pid;
+}
+
 /* Serve connection I both ways; close it when both ways are done or a side failed. */
 static void serve(struct tap *t, size_t i)
 {
@@ -797,6 +983,7 @@ static void serve(struct tap *t, size_t i)
 	for (int way = CLI; way <= SRV; way++) {
 		int err = 0;
 		enum flow f = forward(t, c, way, &err);
+		tell_own_pid(t, c, way);
 		const char *from = way == CLI ? "client" : "server";
 		const char *to = way == CLI ? "server" : "client";
 		if (f == FLOW_RECV_FAILED) {
@@ -804,6 +991,10 @@ static void serve(struct tap *t, size_t i)
 			 * closed with bytes in its queue is a reset for its peer. */
 			end_conn(t, i, "the %s's side failed: recv: %s (%s); closed the %s's at once",
 				 from, strerror(err), event_errno_name(err), to);
+			return;
+		}
+		if (f == FLOW_SEND_FAILED && err == EOWNERDEAD) {
+			unsent(t, i, way);
 			return;
 		}
 		if (f == FLOW_SEND_FAILED && err == EMSGSIZE) {
@@ -864,6 +1055,11 @@ static void *tap_dgram_main(void *arg)
 		.flush = flush_cb,
 		.flush_ctx = t,
 		.pass_creds = t->pass_creds,
+		.can_switch = t->can_switch,
+		.lend_identity = t->opts.lend_identity,
+		.self = &t->self,
+		.unsent = &t->unsent,
+		.own_pid = &t->own_pid,
 		.max_upstreams = t->opts.upstreams,
 		.idle_ns = (uint64_t)t->opts.idle_s * 1000000000u,
 	};
@@ -950,6 +1146,24 @@ static void ops_info(const void *p, struct session_info *out)
 	snprintf(out->path, sizeof(out->path), "%s", t->listen.text);
 	out->type = socktype_name(t->opts.type);
 	out->state = out->finished ? "stopped" : t->state;
+	uint64_t unsent = atomic_load(&t->unsent), own = atomic_load(&t->own_pid);
+	if (unsent || own) {
+		/* Only the main thread asks: the buffer is its own. */
+		char *buf = ((struct tap *)p)->info_state;
+		const char *what = t->opts.type == SOCK_DGRAM ? "datagrams" : "chunks";
+		int w = snprintf(buf, sizeof(t->info_state), "%s", out->state);
+		if (own && w > 0 && (size_t)w < sizeof(t->info_state))
+			w += snprintf(buf + w, sizeof(t->info_state) - (size_t)w,
+				      "; %llu %s with "
+				      "udscope's pid (their sender had exited)",
+				      (unsigned long long)own, what);
+		if (unsent && w > 0 && (size_t)w < sizeof(t->info_state))
+			snprintf(buf + w, sizeof(t->info_state) - (size_t)w,
+				 "; %llu %s not "
+				 "passed on (their sender's credentials may not be sent)",
+				 (unsigned long long)unsent, what);
+		out->state = buf;
+	}
 	out->has_stats = true;
 	stats_snapshot(&t->stats, &out->st);
 	out->clients = out->finished ? 0 : out->st.clients;

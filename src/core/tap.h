@@ -35,6 +35,9 @@ struct tap_opts {
 	struct pcap_writer *pcap; /* write every chunk here too (NULL: none) */
 	struct inplace *inplace;  /* --in-place: the real node, moved aside (inplace.h), which
 				   * TARGET names; put back at stop instead of removing LISTEN */
+	bool lend_identity;       /* --lend-my-identity: every client reaches the target as
+				   * udscope's user (else: as itself when udscope may switch,
+				   * refused when it may not and is another user) */
 };
 
 struct tap;

@@ -21,6 +21,7 @@
 #include "core/pcap.h"
 #include "core/sndbuf.h"
 #include "core/sysio.h"
+#include "core/tap_ident.h"
 
 #define HASH_SIZE 4096
 /* Datagrams one socket gives per wake-up before the others get their turn. */
@@ -55,6 +56,11 @@ struct up {
 	bool reply_held;
 	pid_t said[SAID_PIDS]; /* unbound: pids told already */
 	size_t nsaid;
+	bool as_sender;       /* connected with WHO's identity */
+	bool refused;         /* another user's, and udscope may not connect as it: dropped */
+	bool said_other;      /* told that a datagram of another user came its way */
+	bool said_own_pid;    /* told that its sender's pid was gone (udscope's went) */
+	struct tap_ident who; /* the identity its connect carries */
 };
 
 struct relay {
@@ -72,6 +78,9 @@ struct relay {
 	size_t replies_held; /* upstreams with a reply waiting */
 	uint32_t next_id;
 	bool pcap_failed;
+	/* The pid whose credentials go on next, each way: watched from its datagram's receipt
+	 * (two descriptors for the relay, not two per upstream socket). */
+	struct tap_pidwatch watch[2];
 };
 
 /* ---- lines ---- */
@@ -162,15 +171,48 @@ static struct up *up_oldest(struct relay *r)
 	return old;
 }
 
-/* Connect U to the target. Returns 0 or -errno. */
+/* Connect U to the target, as its sender when it is to be. Returns 0 or -errno. */
 static int up_connect(struct relay *r, struct up *u)
 {
 	const struct uds_addr *t = r->env->target;
+	const struct sockaddr *sa = (const struct sockaddr *)&t->sun;
+	const char *step;
+	if (u->as_sender)
+		return tap_ident_connect(u->fd, sa, t->len, &u->who, r->env->self, &step);
 	int rc;
 	do
-		rc = connect(u->fd, (const struct sockaddr *)&t->sun, t->len);
+		rc = connect(u->fd, sa, t->len);
 	while (rc < 0 && errno == EINTR);
 	return rc < 0 ? -errno : 0;
+}
+
+/* Whose identity U's connect carries, from the first datagram's credentials IN: the
+ * sender's when udscope may switch, udscope's when lent or the same user; else U is refused
+ * (one line) and its datagrams are dropped. */
+static void up_identity(struct relay *r, struct up *u, const struct msgio_in *in)
+{
+	const struct tap_dgram_env *e = r->env;
+	if (e->lend_identity)
+		return;
+	if (in->anc.has_cred)
+		tap_ident_of_sender(in->anc.cred.pid, in->anc.cred.uid, in->anc.cred.gid, &u->who);
+	if (in->anc.has_cred && e->can_switch) {
+		u->as_sender = true;
+		return;
+	}
+	if (in->anc.has_cred && tap_ident_same_user(&u->who, e->self))
+		return;
+	u->refused = true;
+	event_emit_error(e->out, SRC_TAP, u->id, 0,
+			 "tap %s: refused sender %s (uid %lu gid %lu): "
+			 "udscope (uid %lu gid %lu) may not connect as another user (not root, "
+			 "no CAP_SETUID and CAP_SETGID), and the server would take it for uid "
+			 "%lu; its datagrams are dropped (--lend-my-identity lets every sender "
+			 "through as uid %lu)",
+			 e->listen->text, u->name, (unsigned long)u->who.uid,
+			 (unsigned long)u->who.gid, (unsigned long)e->self->uid,
+			 (unsigned long)e->self->gid, (unsigned long)e->self->uid,
+			 (unsigned long)e->self->uid);
 }
 
 /* A socket autobound (so the target can answer it) with SO_PASSCRED on. Returns the fd or
@@ -230,9 +272,11 @@ static int grow(struct relay *r)
 	return 0;
 }
 
-/* A new upstream socket for the sender at A (LEN 0: unbound), evicting the oldest when
- * there are as many as allowed or descriptors ran out. NULL after an error line. */
-static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_t len)
+/* A new upstream socket for the sender at A (LEN 0: unbound), whose first datagram came
+ * with IN, evicting the oldest when there are as many as allowed or descriptors ran out.
+ * NULL after an error line. */
+static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_t len,
+			  const struct msgio_in *in)
 {
 	if (grow(r) < 0) {
 		event_emit_error(r->env->out, SRC_TAP, 0, ENOMEM, "tap %s: upstream socket",
@@ -274,7 +318,8 @@ static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_
 	atomic_fetch_add(&r->env->stats->clients, 1);
 	atomic_fetch_add(&r->env->stats->accepted, 1);
 	say_open(r, u);
-	int rc = up_connect(r, u);
+	up_identity(r, u, in);
+	int rc = u->refused ? 0 : up_connect(r, u);
 	if (rc < 0) {
 		u->target_err = -rc;
 		event_emit_error(r->env->out, SRC_TAP, u->id, -rc,
@@ -371,21 +416,86 @@ static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
 					 : ", passed on to the client");
 }
 
-/* Send N bytes of BUF with ANC's descriptors on FD (to TO when not NULL), as root with the
- * credentials ANC came with (without, when they may not be sent after all). */
-static ssize_t send_as(struct relay *r, int fd, const char *buf, size_t n, struct ancil *anc,
-		       const struct sockaddr_un *to, socklen_t tolen)
+/* U's datagram going WAY goes with udscope's pid instead of its exited sender's: count it,
+ * say so once per upstream socket. */
+static void own_pid(struct relay *r, struct up *u, int way, struct ancil *anc)
 {
-	anc->has_cred = anc->has_cred && r->env->pass_creds;
+	pid_t gone = anc->cred.pid;
+	anc->cred.pid = getpid();
+	atomic_fetch_add(r->env->own_pid, 1);
+	if (u->said_own_pid)
+		return;
+	u->said_own_pid = true;
+	event_emit_info(r->env->out, SRC_TAP, u->id,
+			"the %s of sender %s (pid %ld) had exited "
+			"before its datagram went on: it carries uid %lu and gid %lu with "
+			"udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid (more are only "
+			"counted)",
+			way == CLI ? "process" : "server's process", u->name, (long)gone,
+			(unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid, (long)getpid());
+}
+
+/* msgio_send, and once more when the message was larger than FD's send buffer and the
+ * buffer could be made large enough for it. */
+static ssize_t send_fit(int fd, const char *buf, size_t n, struct ancil *anc,
+			const struct sockaddr_un *to, socklen_t tolen)
+{
 	ssize_t s = msgio_send(fd, buf, n, anc, to, tolen);
 	size_t have, max;
 	if (s == -EMSGSIZE && sndbuf_fit(fd, n, &have, &max) == 0)
 		s = msgio_send(fd, buf, n, anc, to, tolen); /* room for it now */
-	if (s < 0 && anc->has_cred && (s == -EPERM || s == -ESRCH)) {
-		anc->has_cred = false; /* not allowed, or the sender is gone already */
-		s = msgio_send(fd, buf, n, anc, to, tolen);
-	}
 	return s;
+}
+
+/* Send N bytes of BUF with ANC's descriptors on FD (to TO when not NULL) for U going WAY, as
+ * root with the credentials ANC came with; when their process exited (its pid may name
+ * another by now), with its uid and gid and udscope's pid. Returns the bytes sent or -errno;
+ * -EOWNERDEAD: as root, no credentials came, or they may not be sent (EPERM), and the
+ * datagram is not sent (never without them: the kernel would name udscope instead). */
+static ssize_t send_as(struct relay *r, struct up *u, int way, int fd, const char *buf, size_t n,
+		       struct ancil *anc, const struct sockaddr_un *to, socklen_t tolen)
+{
+	if (!r->env->pass_creds) {
+		anc->has_cred = false;
+		return send_fit(fd, buf, n, anc, to, tolen);
+	}
+	if (!anc->has_cred)
+		return -EOWNERDEAD;
+	if (anc->cred.pid != getpid() && !tap_pidwatch_alive(&r->watch[way], anc->cred.pid))
+		own_pid(r, u, way, anc);
+	ssize_t s = send_fit(fd, buf, n, anc, to, tolen);
+	if (s == -ESRCH && anc->cred.pid != getpid()) {
+		own_pid(r, u, way, anc); /* it exited just now */
+		s = send_fit(fd, buf, n, anc, to, tolen);
+	}
+	return s == -EPERM || s == -ESRCH ? -EOWNERDEAD : s;
+}
+
+/* U's datagram going WAY was not sent (send_as said -EOWNERDEAD, or, FOREIGN, it came from
+ * another user than U connects as): count it, say so once per upstream socket. */
+static void unsent(struct relay *r, struct up *u, int way, const struct ancil *anc, bool foreign)
+{
+	u->dropped[way]++;
+	atomic_fetch_add(r->env->unsent, 1);
+	if (u->said_other)
+		return;
+	u->said_other = true;
+	if (foreign)
+		event_emit_error(r->env->out, SRC_TAP, u->id, 0,
+				 "tap: a datagram from uid %lu "
+				 "gid %lu came through sender %s, whose upstream socket is "
+				 "connected as uid %lu gid %lu, and udscope may not connect as "
+				 "another user: dropped (more are only counted)",
+				 (unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid,
+				 u->name, (unsigned long)u->who.uid, (unsigned long)u->who.gid);
+	else
+		event_emit_error(r->env->out, SRC_TAP, u->id, 0,
+				 "tap: a %s datagram %s sender "
+				 "%s was dropped: its sender's credentials (pid %ld) may not be "
+				 "sent, and it is never sent with udscope's instead (more are only "
+				 "counted)",
+				 way == CLI ? "client->server" : "server->client",
+				 way == CLI ? "from" : "for", u->name, (long)anc->cred.pid);
 }
 
 static bool refused(ssize_t e)
@@ -425,9 +535,37 @@ static void too_big(struct relay *r, struct up *u, int fd, size_t n, int way)
  * is full (the datagram is then held, with its descriptors). */
 static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc)
 {
-	ssize_t s = send_as(r, u->fd, r->buf[CLI], n, anc, NULL, 0);
+	if (u->refused) {
+		u->dropped[CLI]++;
+		ancil_close(anc);
+		return true;
+	}
+	if (!r->env->lend_identity && anc->has_cred &&
+	    (anc->cred.uid != u->who.uid || anc->cred.gid != u->who.gid)) {
+		/* Another user sends from this address (the unbound senders share one socket):
+		 * connect again as that user, or, not allowed to, drop it. */
+		int rc = -EPERM;
+		if (u->as_sender) {
+			tap_ident_of_sender(anc->cred.pid, anc->cred.uid, anc->cred.gid, &u->who);
+			rc = up_connect(r, u);
+		}
+		if (rc < 0) {
+			if (u->as_sender)
+				target_failed(r, u, -rc);
+			else
+				unsent(r, u, CLI, anc, true);
+			ancil_close(anc);
+			return true;
+		}
+	}
+	ssize_t s = send_as(r, u, CLI, u->fd, r->buf[CLI], n, anc, NULL, 0);
 	if (refused(s) && up_connect(r, u) == 0)
-		s = send_as(r, u->fd, r->buf[CLI], n, anc, NULL, 0); /* the target came back */
+		s = send_as(r, u, CLI, u->fd, r->buf[CLI], n, anc, NULL, 0); /* it came back */
+	if (s == -EOWNERDEAD) {
+		unsent(r, u, CLI, anc, false);
+		ancil_close(anc);
+		return true;
+	}
 	if (s == -EAGAIN) {
 		r->held = u;
 		r->held_len = n;
@@ -476,10 +614,12 @@ static void from_senders(struct relay *r)
 					 r->env->listen->text);
 			return;
 		}
+		if (r->env->pass_creds && in.anc.has_cred)
+			(void)tap_pidwatch_alive(&r->watch[CLI], in.anc.cred.pid);
 		socklen_t len = in.fromlen > offsetof(struct sockaddr_un, sun_path) ? in.fromlen
 										    : 0;
 		struct up *u = up_find(r, &in.from, len);
-		if (!u && !(u = up_open(r, &in.from, len))) {
+		if (!u && !(u = up_open(r, &in.from, len, &in))) {
 			ancil_close(&in.anc);
 			continue;
 		}
@@ -512,7 +652,12 @@ static bool to_sender(struct relay *r, struct up *u, const char *buf, size_t n, 
 		ancil_close(anc);
 		return true;
 	}
-	ssize_t s = send_as(r, r->env->lfd, buf, n, anc, &u->addr, u->addrlen);
+	ssize_t s = send_as(r, u, SRV, r->env->lfd, buf, n, anc, &u->addr, u->addrlen);
+	if (s == -EOWNERDEAD) {
+		unsent(r, u, SRV, anc, false);
+		ancil_close(anc);
+		return true;
+	}
 	if (s == -EAGAIN) {
 		char *copy = u->reply == buf ? u->reply : malloc(n ? n : 1);
 		if (copy) {
@@ -566,6 +711,8 @@ static void from_target(struct relay *r, struct up *u)
 						 r->env->target->text, u->name);
 			return;
 		}
+		if (r->env->pass_creds && in.anc.has_cred)
+			(void)tap_pidwatch_alive(&r->watch[SRV], in.anc.cred.pid);
 		say_datagram(r, u, SRV, (size_t)n, &in);
 		to_sender(r, u, r->buf[SRV], (size_t)n, &in.anc);
 	}
@@ -630,6 +777,8 @@ void tap_dgram_run(const struct tap_dgram_env *env)
 	struct relay *r = calloc(1, sizeof(*r));
 	if (r) {
 		r->env = env;
+		tap_pidwatch_init(&r->watch[CLI]);
+		tap_pidwatch_init(&r->watch[SRV]);
 		r->pfds = malloc(2 * sizeof(*r->pfds));
 		r->cap[CLI] = r->cap[SRV] = 65536;
 		r->buf[CLI] = malloc(r->cap[CLI]);
@@ -648,6 +797,8 @@ void tap_dgram_run(const struct tap_dgram_env *env)
 			up_close(r, r->ups[r->nups - 1], "tap stopping");
 	}
 	if (r) {
+		tap_pidwatch_close(&r->watch[CLI]);
+		tap_pidwatch_close(&r->watch[SRV]);
 		free(r->buf[CLI]);
 		free(r->buf[SRV]);
 		free(r->pfds);

@@ -7,6 +7,7 @@
 #ifndef UDSCOPE_TAP_DGRAM_H
 #define UDSCOPE_TAP_DGRAM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 
 struct capture;
 struct pcap_writer;
+struct tap_ident;
 
 /* Defaults of tap --upstreams and --idle. */
 #define TAP_DGRAM_UPSTREAMS 1024
@@ -34,7 +36,13 @@ struct tap_dgram_env {
 	const struct event_sink *out; /* the thread's lines */
 	void (*flush)(void *ctx);     /* called before each wait, so lines go out in time */
 	void *flush_ctx;
-	bool pass_creds;      /* root: forward each datagram's SCM_CREDENTIALS */
+	bool pass_creds;              /* root: forward each datagram's SCM_CREDENTIALS (never resent
+			       * without them: dropped, counted in UNSENT) */
+	bool can_switch;              /* connect each upstream socket as its sender (tap_ident.h) */
+	bool lend_identity;           /* connect every upstream socket as udscope */
+	const struct tap_ident *self; /* udscope's own identity */
+	atomic_uint_fast64_t *unsent; /* datagrams whose sender's credentials may not go */
+	atomic_uint_fast64_t *own_pid; /* datagrams sent with udscope's pid: sender exited */
 	size_t max_upstreams; /* the oldest idle one is closed to open another */
 	uint64_t idle_ns;     /* an upstream socket unused this long is closed */
 };
