@@ -160,7 +160,7 @@ static long thread_euid(pid_t tid)
 	FILE *f = fopen(path, "re");
 	long euid = -1;
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Uid: %*ld %ld", &euid) == 1)
+		if (sscanf(line, "Uid: %*d %ld", &euid) == 1)
 			break;
 	if (f)
 		fclose(f);
