@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <acl/libacl.h>
 #include <sys/acl.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "core/inplace_guard.h"
@@ -55,6 +57,7 @@ void inplace_forget(struct inplace *ip)
 	close_fd(&ip->dfd);
 	close_fd(&ip->pdfd);
 	close_fd(&ip->orig_fd);
+	close_fd(&ip->tap_fd);
 	free(ip->path);
 	free(ip->hidden);
 	free(ip->base);
@@ -66,7 +69,7 @@ void inplace_forget(struct inplace *ip)
 static int open_names(struct inplace *ip, const char *path)
 {
 	memset(ip, 0, sizeof(*ip));
-	ip->dfd = ip->pdfd = ip->orig_fd = ip->guard_fd = -1;
+	ip->dfd = ip->pdfd = ip->orig_fd = ip->tap_fd = ip->guard_fd = -1;
 	const char *slash = strrchr(path, '/');
 	ip->path = strdup(path);
 	ip->hidden = inplace_hidden_name(path);
@@ -187,9 +190,11 @@ int inplace_make_node(struct inplace *ip, int fd, char *why, size_t whylen)
 	}
 	if (r == 0 && (r = copy_acl(ip, TAP_NAME)) < 0)
 		snprintf(why, whylen, "give the new node the real one's ACL");
-	if (r == 0 && fstatat(ip->pdfd, TAP_NAME, &ip->tapnode, AT_SYMLINK_NOFOLLOW) < 0) {
+	/* Held until the end: while it is, no other node can get its inode number. */
+	if (r == 0 && ((ip->tap_fd = openat(ip->pdfd, TAP_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+		       fstat(ip->tap_fd, &ip->tapnode) < 0)) {
 		r = -errno;
-		snprintf(why, whylen, "stat the new node");
+		snprintf(why, whylen, "open the new node");
 	}
 	if (r < 0)
 		return r;
@@ -239,13 +244,36 @@ static bool orig_live(const struct inplace_fds *f)
 	return err == 0 || err == EAGAIN || err == EINPROGRESS || err == EACCES;
 }
 
+/* Whether the node at PATH is live: a connect through a descriptor of it (never a link). */
+static bool path_live(const struct inplace_fds *f)
+{
+	int fd = openat(f->dfd, f->base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct uds_addr a;
+	memset(&a, 0, sizeof(a));
+	a.sun.sun_family = AF_UNIX;
+	char *p = a.sun.sun_path;
+	memcpy(p, "/proc/self/fd/", 14);
+	int n = 14, digits = 1;
+	for (int v = fd; v >= 10; v /= 10)
+		digits++;
+	for (int i = digits - 1, v = fd; i >= 0; i--, v /= 10)
+		p[n + i] = (char)('0' + v % 10);
+	n += digits;
+	a.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + 1);
+	int type, err = node_connect(&a, &type);
+	close(fd);
+	return err != ECONNREFUSED;
+}
+
 /* Classify what is at PATH (ST, or absent) for RES. */
 static void classify(const struct inplace_fds *f, const struct stat *st, bool present,
 		     struct inplace_result *res)
 {
 	if (!present)
 		res->path_was = INPLACE_ABSENT;
-	else if (f->has_tap && same_node(st, f->tapnode))
+	else if (f->has_tap && same_node(st, f->tapnode) && (!f->tap_dead || !path_live(f)))
 		res->path_was = INPLACE_OURS;
 	else if (S_ISSOCK(st->st_mode))
 		res->path_was = INPLACE_NEW_NODE;

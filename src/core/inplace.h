@@ -59,6 +59,7 @@ struct inplace {
 	int dfd;               /* PATH's directory (O_PATH) */
 	int pdfd;              /* the private directory */
 	int orig_fd;           /* the real node (O_PATH): reached as /proc/self/fd/N */
+	int tap_fd;            /* the tap's node (O_PATH): its inode number is never reused */
 	struct stat orig;      /* the real node as found: owner, group, mode, device, inode */
 	struct stat tapnode;   /* the tap's node as made (device, inode) */
 	bool swapped;          /* the tap's node is at PATH, the real one in the private dir */

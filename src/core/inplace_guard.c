@@ -51,8 +51,8 @@ static void guard_main(int fd, const struct inplace *ip)
 	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
 		sigaction(ignored[i], &sa, NULL);
 	/* Hold nothing else: a listener it kept open would outlive its server. */
-	int keep[] = { fd, ip->dfd, ip->pdfd, ip->orig_fd };
-	keep_only(keep, 4);
+	int keep[] = { fd, ip->dfd, ip->pdfd, ip->orig_fd, ip->tap_fd };
+	keep_only(keep, 5);
 	pid_t self = getpid();
 	(void)!write(fd, &self, sizeof(self));
 	for (;;) {

@@ -18,6 +18,9 @@ struct inplace_fds {
 	const struct stat *orig;    /* the real node's identity */
 	const struct stat *tapnode; /* the tap's node's identity */
 	bool has_tap;               /* TAPNODE is known */
+	bool tap_dead;              /* TAPNODE is only a record (udscope is gone, nothing holds
+				     * the node, its inode number may be reused): a node at PATH
+				     * is the tap's only while nothing is bound to it */
 	const struct uds_addr *via; /* the real node through /proc/self/fd/N */
 };
 

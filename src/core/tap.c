@@ -388,6 +388,11 @@ const struct uds_addr *tap_listen_addr(const struct tap *t)
 	return &t->listen;
 }
 
+const struct inplace *tap_inplace(const struct tap *t)
+{
+	return t->opts.inplace;
+}
+
 const struct uds_addr *tap_target_addr(const struct tap *t)
 {
 	return &t->target;

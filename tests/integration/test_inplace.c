@@ -122,12 +122,12 @@ static void test_take_make_swap_restore(void **state)
 	assert_int_equal(lstat(ip.hidden, &st), 0);
 	assert_true(S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700);
 	expect_reaches(ip.via.text, real);
-	/* The guard holds its socket, the directory, the private directory and the real node. */
+	/* The guard holds its socket, the directory, the private directory and both nodes. */
 	assert_true(ip.guard > 0);
 	long long until = rec_now_ms() + rec_deadline_s() * 1000LL;
-	while (count_fds(ip.guard) != 4 && rec_now_ms() < until)
+	while (count_fds(ip.guard) != 5 && rec_now_ms() < until)
 		usleep(10000); /* it closes the rest right after it starts */
-	assert_int_equal(count_fds(ip.guard), 4);
+	assert_int_equal(count_fds(ip.guard), 5);
 	pid_t guard = ip.guard;
 	char *hidden = strdup(ip.hidden);
 	struct inplace_result res;
