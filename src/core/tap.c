@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/ancil.h"
+#include "core/bytes.h"
 #include "core/capture.h"
 #include "core/inplace.h"
 #include "core/msgio.h"
@@ -391,6 +392,24 @@ const struct uds_addr *tap_listen_addr(const struct tap *t)
 const struct inplace *tap_inplace(const struct tap *t)
 {
 	return t->opts.inplace;
+}
+
+size_t tap_in_place_paths(const struct session_list *l, char *buf, size_t len)
+{
+	size_t n = 0, w = 0;
+	buf[0] = '\0';
+	for (const struct session *s = l->head; s; s = s->next) {
+		const struct tap *t = s->ops == &tap_session_ops ? s->impl : NULL;
+		if (!t || !t->opts.inplace || tap_finished(t))
+			continue;
+		char shown[4 * sizeof(t->listen.text)];
+		bytes_escape(t->listen.text, strlen(t->listen.text), BYTES_ESC_REPR_IF_NEEDED, shown,
+			     sizeof(shown));
+		int k = snprintf(buf + w, len - w, "%s%s", n ? ", " : "", shown);
+		w = k < 0 || (size_t)k >= len - w ? len - 1 : w + (size_t)k;
+		n++;
+	}
+	return n;
 }
 
 const struct uds_addr *tap_target_addr(const struct tap *t)
