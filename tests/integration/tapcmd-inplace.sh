@@ -62,6 +62,7 @@ if $root && command -v strace >/dev/null 2>&1; then
 import os, stat, sys, time
 path, victim = sys.argv[1], sys.argv[2]
 orig = os.lstat(path).st_ino
+print("ready", flush=True)
 end = time.monotonic() + 50
 while time.monotonic() < end:
     try:
@@ -76,6 +77,7 @@ while time.monotonic() < end:
         break
 EOF
 	racer=$!
+	wait_for grep -q ready "$D/racer"   # it knows the server's node before the tap starts
 	rm -f "$D/in" && mkfifo "$D/in"
 	strace -f -qq -o /dev/null -e trace=bind -e inject=bind:delay_exit=300000 \
 		"$U" -b <"$D/in" >"$D/out" 2>"$D/err" &
