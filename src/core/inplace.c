@@ -230,7 +230,9 @@ int inplace_swap(struct inplace *ip, char *why, size_t whylen)
 	}
 	if (renameat(ip->pdfd, TAP_NAME, ip->pdfd, ORIG_NAME) < 0) {
 		r = -errno;
-		snprintf(why, whylen, "rename inside the private directory %s", ip->hidden);
+		renameat2(ip->dfd, ip->base, ip->pdfd, TAP_NAME, RENAME_EXCHANGE);
+		snprintf(why, whylen, "rename inside the private directory %s (the nodes were "
+			 "exchanged back)", ip->hidden);
 		return r;
 	}
 	ip->swapped = true;
@@ -353,6 +355,17 @@ void inplace_fds_of(const struct inplace *ip, struct inplace_fds *f)
 				   .has_tap = ip->tapnode.st_ino != 0, .via = &ip->via };
 }
 
+/* The tap's node was made but never swapped in: remove it from the private directory. Only
+ * this process writes there; but after a swap that was given back (tap_fd open), what is at
+ * TAP_NAME is checked to be the tap's node first. */
+static void remove_unswapped(const struct inplace *ip)
+{
+	struct stat st;
+	if (ip->tap_fd < 0 || (fstatat(ip->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			       same_node(&st, &ip->tapnode)))
+		unlinkat(ip->pdfd, TAP_NAME, 0);
+}
+
 int inplace_restore(struct inplace *ip, struct inplace_result *res, char *why, size_t whylen)
 {
 	memset(res, 0, sizeof(*res));
@@ -369,7 +382,7 @@ int inplace_restore(struct inplace *ip, struct inplace_result *res, char *why, s
 			return r; /* the guard stays: it tries again when udscope ends */
 		}
 	} else {
-		unlinkat(ip->pdfd, TAP_NAME, 0); /* made, never swapped in */
+		remove_unswapped(ip);
 	}
 	inplace_drop_dir(ip->dfd, ip->hbase, ip->pdfd, ip->record, res);
 	bool answered = inplace_guard_dismiss(ip);
