@@ -136,8 +136,8 @@ void console_suspend(struct console *c)
 	size_t n = tap_in_place_paths(&c->app.sessions, taps, sizeof(taps));
 	if (n)
 		fprintf(stderr, "udscope: suspended: the in-place tap%s at %s accept%s no new client "
-			"until fg (their clients wait, or time out)\n", n > 1 ? "s" : "", taps,
-			n > 1 ? "" : "s");
+			"until fg (%s clients wait, or time out)\n", n > 1 ? "s" : "", taps,
+			n > 1 ? "" : "s", n > 1 ? "their" : "its");
 	/* To the whole process group, as the terminal's own Ctrl-Z would: a shell sees its job
 	 * stop. The default action stops every thread; the sessions go on after fg. */
 	kill(0, SIGTSTP);
