@@ -304,9 +304,23 @@ static int settle_orig(const struct inplace_fds *f, struct inplace_result *res)
 	return 0;
 }
 
+/* udscope may die at any point of the swap: the real node found in the tap's place in the
+ * private directory moves to its own name there, and the tap's node, never swapped in, goes. */
+static void tidy_private_dir(const struct inplace_fds *f)
+{
+	struct stat st;
+	if (fstatat(f->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	if (same_node(&st, f->orig))
+		renameat2(f->pdfd, TAP_NAME, f->pdfd, ORIG_NAME, RENAME_NOREPLACE);
+	else if (f->has_tap && same_node(&st, f->tapnode))
+		unlinkat(f->pdfd, TAP_NAME, 0);
+}
+
 int inplace_put_back(const struct inplace_fds *f, struct inplace_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	tidy_private_dir(f);
 	struct stat st, got;
 	bool present = fstatat(f->dfd, f->base, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (!present && errno != ENOENT)
@@ -419,6 +433,18 @@ static bool read_record(int pdfd, struct stat *tap, char *name, size_t len)
 	return found;
 }
 
+/* udscope and its guard died during the swap: the real node may be at the tap's name in the
+ * private directory (a socket there that the record does not name); give it its own name. */
+static void tidy_after_crash(struct inplace *ip)
+{
+	struct stat st, tap;
+	char rec[sizeof(ip->record)];
+	bool known = read_record(ip->pdfd, &tap, rec, sizeof(rec));
+	if (fstatat(ip->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode) &&
+	    !(known && same_node(&st, &tap)))
+		renameat2(ip->pdfd, TAP_NAME, ip->pdfd, ORIG_NAME, RENAME_NOREPLACE);
+}
+
 /* An older udscope left the real node itself at the hidden name: it goes back only to an
  * empty PATH (a rename inside one directory, never over anything). */
 static int repair_old_layout(const struct inplace *ip, struct inplace_result *res)
@@ -451,6 +477,8 @@ int inplace_repair(const char *path, struct inplace_result *res, char *why, size
 		else if (!private_dir_ok(ip.pdfd))
 			r = -EPERM;
 	}
+	if (r == 0)
+		tidy_after_crash(&ip);
 	if (r == 0) {
 		ip.orig_fd = openat(ip.pdfd, ORIG_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (ip.orig_fd < 0 || fstat(ip.orig_fd, &ip.orig) < 0 || !S_ISSOCK(ip.orig.st_mode))

@@ -303,6 +303,35 @@ static void test_repair(void **state)
 	close(real);
 }
 
+/* udscope and its guard died right after the exchange, before the real node got its own name
+ * in the private directory: --restore still finds it and puts it back. */
+static void test_repair_after_crash_mid_swap(void **state)
+{
+	struct rec *r = *state;
+	const char *path = rec_path(r, "mid.sock");
+	int real = rec_listen(path);
+	assert_true(real >= 0);
+	ino_t real_ino = ino_of(path);
+	struct inplace ip;
+	char why[512];
+	assert_int_equal(inplace_take(&ip, path, why, sizeof(why)), 0);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(inplace_make_node(&ip, fd, why, sizeof(why)), 0);
+	assert_int_equal(renameat2(ip.dfd, ip.base, ip.pdfd, "tap", RENAME_EXCHANGE), 0);
+	assert_true(ino_of(path) != real_ino);
+	close(fd);            /* the tap is gone */
+	inplace_forget(&ip);  /* and nothing of it put back */
+	struct inplace_result res;
+	assert_int_equal(inplace_repair(path, &res, why, sizeof(why)), 0);
+	assert_int_equal(res.path_was, INPLACE_OURS);
+	assert_int_equal(ino_of(path), real_ino);
+	expect_reaches(path, real);
+	char *hidden = inplace_hidden_name(path);
+	assert_int_equal(ino_of(hidden), 0);
+	free(hidden);
+	close(real);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +341,7 @@ int main(void)
 		rec_test(test_stopped_guard),
 		rec_test(test_refusals_leave_things_alone),
 		rec_test(test_repair),
+		rec_test(test_repair_after_crash_mid_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
