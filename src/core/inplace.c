@@ -148,7 +148,6 @@ int inplace_take(struct inplace *ip, const char *path, char *why, size_t whylen)
 	char via[32];
 	snprintf(via, sizeof(via), "/proc/self/fd/%d", ip->orig_fd);
 	addr_parse(via, strlen(via), &ip->via, err, sizeof(err));
-	snprintf(ip->record, sizeof(ip->record), "%s", "");
 	return 0;
 }
 
@@ -191,8 +190,9 @@ int inplace_make_node(struct inplace *ip, int fd, char *why, size_t whylen)
 	if (r == 0 && (r = copy_acl(ip, TAP_NAME)) < 0)
 		snprintf(why, whylen, "give the new node the real one's ACL");
 	/* Held until the end: while it is, no other node can get its inode number. */
-	if (r == 0 && ((ip->tap_fd = openat(ip->pdfd, TAP_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-		       fstat(ip->tap_fd, &ip->tapnode) < 0)) {
+	if (r == 0)
+		ip->tap_fd = openat(ip->pdfd, TAP_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (r == 0 && (ip->tap_fd < 0 || fstat(ip->tap_fd, &ip->tapnode) < 0)) {
 		r = -errno;
 		snprintf(why, whylen, "open the new node");
 	}
