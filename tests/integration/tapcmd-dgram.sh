@@ -196,7 +196,8 @@ tpid=$!
 wait_for test -d "$D/.svc.udscope-tap"
 kill -KILL $tpid
 wait $tpid 2>/dev/null
-wait_for sh -c "[ \"\$(stat -c %i '$D/svc')\" = '$before' ]"
+# The guard puts the node back, then removes its private directory.
+wait_for sh -c "[ \"\$(stat -c %i '$D/svc')\" = '$before' ] && [ ! -e '$D/.svc.udscope-tap' ]"
 check "in place: after SIGKILL the guard puts the datagram server's node back" sh -c "
 	[ \"\$(stat -c %i '$D/svc')\" = '$before' ] && [ ! -e '$D/.svc.udscope-tap' ]"
 said=$(talk t2)

@@ -205,7 +205,7 @@ if command -v setsid >/dev/null 2>&1; then
 		kill -TERM "${upid:-$tpid}"   # not a test of anything: the check below fails
 	fi
 	wait $tpid 2>/dev/null
-	wait_for sh -c "[ \"\$(stat -c %i '$D/pg')\" = '$before' ]"
+	wait_for sh -c "[ \"\$(stat -c %i '$D/pg')\" = '$before' ] && [ ! -e '$D/.pg.udscope-tap' ]"
 	check "kill -9 -PGID: the guard puts the node back" sh -c \
 		"[ $killed = yes ] && [ \"\$(stat -c %i '$D/pg')\" = '$before' ] && [ ! -e '$D/.pg.udscope-tap' ]"
 	stop_peers
