@@ -134,6 +134,7 @@ accepts() { # accepts P: $D/P is the new node and a client gets its answer
 		curl -s --max-time 20 --unix-socket "$D/$1" http://uds/ | grep -q 'hello from uds'
 }
 survives() { # survives P WHAT LOG: checks 2 tests
+	[ "$3" = "$D/out" ] || cp "$3" "$D/out"   # what a failure shows
 	check "restart, $2: the new node stays and accepts" accepts "$1"
 	check "restart, $2: the dead original is gone, and it says so" sh -c \
 		"[ ! -e '$D/.$1.udscope-tap' ] && grep -q 'new node' '$3'"
