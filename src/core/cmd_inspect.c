@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "core/app.h"
 #include "core/cmd.h"
+#include "core/inplace.h"
 #include "core/inspect.h"
 #include "core/inspect_report.h"
 #include "core/sockets.h"
@@ -436,6 +438,15 @@ static const struct inspect_identity *identity_for(struct app *app, const char *
 	return NULL;
 }
 
+/* An in-place tap's private directory left beside PATH (udscope and its guard both died):
+ * one line naming it and the command that puts back what is the tap's. */
+static void say_inplace_leftover(struct app *app, const char *path)
+{
+	char hint[2 * PATH_MAX + 200];
+	if (path[0] != '@' && inplace_leftover_hint(path, hint, sizeof(hint)))
+		app_info(app, SRC_INSPECT, "%s", hint);
+}
+
 static int inspect_run(struct app *app, const struct cmd_args *a)
 {
 	const char *path = a->argv[0];
@@ -467,6 +478,7 @@ static int inspect_run(struct app *app, const struct cmd_args *a)
 				      .check = cmd_has(a, "check") };
 	bool probe = cmd_has(a, "probe");
 	int ret = path[0] == '@' ? inspect_abstract(app, r, probe) : inspect_path(app, r, probe);
+	say_inplace_leftover(app, path);
 	free(r);
 	return ret;
 }

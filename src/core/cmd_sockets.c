@@ -2,42 +2,88 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "core/app.h"
 #include "core/cmd.h"
+#include "core/inplace.h"
 #include "core/inspect_report.h"
+#include "core/session.h"
 #include "core/sockets.h"
 #include "core/sockets_async.h"
+#include "core/tap.h"
+
+#define PATH_MAX_NOTE 256   /* a path as a note shows it (longer ones are cut) */
 
 static void push_row(struct sockets_report *r, bool *added, const struct sockets_list *l,
-		     const struct sockets_entry *e, bool peer)
+		     const struct sockets_entry *e, bool peer, char **notes)
 {
 	added[e - l->v] = true;
 	struct sockets_row *row = &r->rows[r->nrows++];
 	row->e = e;
 	row->peer = peer;
+	row->note = notes[e - l->v];
 	sockets_describe_holders(e, &row->holders);
+}
+
+/* Whether E is bound to the node ST (sock_diag gives the inode in 32 bits). */
+static bool bound_to(const struct sockets_entry *e, const struct stat *st)
+{
+	return e->has_vfs && e->vfs_ino == (uint32_t)st->st_ino &&
+	       e->vfs_major == major(st->st_dev) && e->vfs_minor == minor(st->st_dev);
+}
+
+/* During a tap --in-place two sockets serve one path: name which is the tap's and which the
+ * server it hides, in NOTES (one per entry of L, to free). */
+static void mark_in_place(const struct app *app, const struct sockets_list *l, char **notes)
+{
+	for (const struct session *s = app->sessions.head; s; s = s->next) {
+		const struct inplace *ip = s->ops == &tap_session_ops ? tap_inplace(s->impl) : NULL;
+		if (!ip || !ip->swapped)
+			continue;
+		for (size_t i = 0; i < l->n; i++) {
+			char note[2 * PATH_MAX_NOTE];
+			if (bound_to(&l->v[i], &ip->tapnode))
+				snprintf(note, sizeof(note), "udscope's in-place tap #%u at %s", s->id,
+					 ip->path);
+			else if (bound_to(&l->v[i], &ip->orig))
+				snprintf(note, sizeof(note), "the server at %s, hidden by udscope's "
+					 "in-place tap #%u (waits in %s)", ip->path, s->id, ip->hidden);
+			else
+				continue;
+			free(notes[i]);
+			notes[i] = strdup(note);
+		}
+	}
+}
+
+/* Whether E (its note NOTE) is one the filter keeps. */
+static bool kept(const struct sockets_entry *e, const char *note, const char *filter)
+{
+	return sockets_matches(e, filter) || (note && strstr(note, filter));
 }
 
 /* The rows: every socket FILTER matches, each followed by its peer when that did not match
  * itself (a client end has no name, so a name filter alone would hide it). */
-static void fill_rows(struct sockets_report *r, const struct sockets_list *l, bool *added)
+static void fill_rows(struct sockets_report *r, const struct sockets_list *l, bool *added,
+		      char **notes)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sockets_entry *e = &l->v[i];
 		if (e->state == SOCKETS_LISTEN)
 			r->listening++;
-		if (!sockets_matches(e, r->filter))
+		if (!kept(e, notes[i], r->filter))
 			continue;
 		r->matched++;
 		if (!added[i])
-			push_row(r, added, l, e, false);
+			push_row(r, added, l, e, false, notes);
 		const struct sockets_entry *p = e->has_peer ? sockets_find_ino(l, e->peer_ino)
 							    : NULL;
-		if (p && !added[p - l->v] && !sockets_matches(p, r->filter))
-			push_row(r, added, l, p, true);
+		if (p && !added[p - l->v] && !kept(p, notes[p - l->v], r->filter))
+			push_row(r, added, l, p, true, notes);
 		if (e->state == SOCKETS_LISTEN)
 			r->listeners[r->nlisteners++] =
 				(struct sockets_clients){ e, sockets_accepted(l, e, NULL, 0) };
@@ -71,14 +117,19 @@ static int sockets_run(struct app *app, const struct cmd_args *a)
 	r.rows = calloc(n, sizeof(*r.rows));
 	r.listeners = calloc(n, sizeof(*r.listeners));
 	bool *added = calloc(n, sizeof(*added));
+	char **notes = calloc(n, sizeof(*notes));
 	int ret = CMD_OK;
-	if (!r.rows || !r.listeners || !added) {
+	if (!r.rows || !r.listeners || !added || !notes) {
 		app_error(app, ENOMEM, "sockets");
 		ret = CMD_FAIL;
 	} else {
-		fill_rows(&r, &l, added);
+		mark_in_place(app, &l, notes);
+		fill_rows(&r, &l, added, notes);
 		app_report(app, &(struct report){ .kind = REPORT_SOCKETS, .sockets = &r });
 	}
+	for (size_t i = 0; notes && i < l.n; i++)
+		free(notes[i]);
+	free(notes);
 	free(added);
 	free(r.listeners);
 	free(r.rows);

@@ -18,31 +18,30 @@
 #include "core/tap.h"
 #include "core/tap_dgram.h"
 
-/* tap PATH --restore: put back a node an earlier in-place tap left hidden. */
+/* tap PATH --restore: put back what an earlier in-place tap left in its private directory. */
 static int restore_run(struct app *app, const struct uds_addr *path)
 {
-	int r = inplace_repair(path->text);
-	if (r == 0) {
-		app_info(app, SRC_TAP, "put the node an earlier tap moved aside back at %s",
-			 path->text);
-		return CMD_OK;
-	}
+	struct inplace_result res;
+	char why[PATH_MAX + 200], line[2 * PATH_MAX + 200];
+	int r = inplace_repair(path->text, &res, why, sizeof(why));
 	char *hidden = inplace_hidden_name(path->text);
 	const char *h = hidden ? hidden : "?";
-	if (r == -ENOENT)
-		app_error(app, 0, "tap %s --restore: no node from an earlier tap waits at %s",
+	if (r == 0) {
+		inplace_describe(&res, path->text, h, line, sizeof(line));
+		app_info(app, SRC_TAP, "%s", line);
+	} else if (r == -ENOENT) {
+		app_error(app, 0, "tap %s --restore: no node from an earlier tap waits in %s",
 			  path->text, h);
-	else if (r == -ENOTSOCK)
-		app_error(app, 0, "tap %s --restore: %s is not a socket node; left untouched",
+	} else if (r == -EPERM) {
+		app_error(app, 0,
+			  "tap %s --restore: %s is not a private directory of this user "
+			  "(udscope makes it mode 0700, its own); left untouched",
 			  path->text, h);
-	else if (r == -EEXIST)
-		app_error(app, 0, "tap %s --restore: something that is not a socket is at the path "
-			  "now; the node waits at %s (move the other thing away first)",
-			  path->text, h);
-	else
-		app_error(app, -r, "tap %s --restore: rename from %s", path->text, h);
+	} else {
+		app_error(app, -r, "tap %s --restore: %s", path->text, why[0] ? why : "open");
+	}
 	free(hidden);
-	return CMD_FAIL;
+	return r == 0 ? CMD_OK : CMD_FAIL;
 }
 
 /* Whether the node NP found is a live server of TYPE; else one error line. */
@@ -81,20 +80,17 @@ static int take_in_place(struct app *app, const struct uds_addr *path, int type,
 	if (node_probe(path, &np) < 0 || !live_server_of(app, path->text, &np, type))
 		return -1;
 	struct inplace *ip = calloc(1, sizeof(*ip));
-	char why[PATH_MAX + 160];
+	char why[PATH_MAX + 200];
 	int r = ip ? inplace_take(ip, path->text, why, sizeof(why)) : -ENOMEM;
 	if (r < 0) {
-		app_error(app, -r, "tap %s --in-place: %s", path->text, ip ? why : "");
+		app_error(app, r == -EEXIST ? 0 : -r, "tap %s --in-place: %s", path->text,
+			  ip ? why : "");
 		free(ip);
 		return -1;
 	}
-	char err[256];
-	if (addr_parse(ip->hidden, strlen(ip->hidden), target, err, sizeof(err)) < 0) {
-		app_error(app, 0, "tap %s --in-place: %s", path->text, err);
-		inplace_restore(ip);
-		free(ip);
-		return -1;
-	}
+	/* The connect code reaches the real node by its descriptor; lines show where it waits. */
+	*target = ip->via;
+	snprintf(target->text, sizeof(target->text), "%s", ip->hidden);
 	*out = ip;
 	return 0;
 }
@@ -236,8 +232,12 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	struct session *s = app_prepare(app, &tap_session_ops);
 	if (!s) {
 		pcap_discard(o.pcap);
-		if (o.inplace && inplace_restore(o.inplace) == 0)
+		struct inplace_result res;
+		char why[PATH_MAX + 200];
+		if (o.inplace && inplace_restore(o.inplace, &res, why, sizeof(why)) == 0) {
+			inplace_forget(o.inplace);
 			free(o.inplace);
+		}
 		return CMD_FAIL;
 	}
 	/* From here the tap owns the capture file and the moved node, also when it fails. */

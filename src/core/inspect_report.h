@@ -146,6 +146,7 @@ struct sockets_row {
 	const struct sockets_entry *e;
 	bool peer;               /* shown as the peer of a matched socket, not matched itself */
 	struct sockets_holders holders;
+	const char *note;        /* an in-place tap's node or the server it hides, else NULL */
 };
 
 /* A matched listener and how many connections it has established. */

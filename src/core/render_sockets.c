@@ -15,7 +15,7 @@ static void row_text(const struct sockets_row *row, render_line_fn fn, void *ctx
 {
 	const struct sockets_entry *e = row->e;
 	char name[SOCKETS_NAME_MAX + 2], shown[RENDER_SHOW_PATH + 16], peer[16] = "-", rq[16] = "-";
-	char sq[16] = "-", st[16], who[512];
+	char sq[16] = "-", st[16], who[512], sh[RENDER_SHOW_PATH];
 	size_t nl = sockets_name(e, name, sizeof(name));
 	const char *sn = sockets_state_name(e->state);
 	if (!sn) {
@@ -36,8 +36,11 @@ static void row_text(const struct sockets_row *row, render_line_fn fn, void *ctx
 		snprintf(shown, sizeof(shown), "%s", row->peer ? "(unnamed peer)" : "(unnamed)");
 	}
 	render_holders(&row->holders, who, sizeof(who));
-	render_linef(fn, ctx, 0, "%-11s %-9s %8lu %8s %6s %6s  %s  %s", sn,
-		     sockets_type_name(e->type), (unsigned long)e->ino, peer, rq, sq, shown,
+	char note[RENDER_SHOW_PATH + 16] = "";
+	if (row->note)
+		snprintf(note, sizeof(note), " [%s]", render_show(row->note, sh, sizeof(sh)));
+	render_linef(fn, ctx, 0, "%-11s %-9s %8lu %8s %6s %6s  %s%s  %s", sn,
+		     sockets_type_name(e->type), (unsigned long)e->ino, peer, rq, sq, shown, note,
 		     row->holders.n ? who : "-");
 }
 
@@ -105,6 +108,8 @@ static void row_json(const struct sockets_row *row, struct json *j)
 		json_null(j, "path");
 	json_bool(j, "abstract", e->abstract);
 	json_bool(j, "peer_of_match", row->peer);
+	if (row->note)
+		json_cstr(j, "in_place", row->note);
 	render_holders_json(&row->holders, j, "processes");
 	json_close(j);
 }

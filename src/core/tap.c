@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/ancil.h"
+#include "core/bytes.h"
 #include "core/capture.h"
 #include "core/inplace.h"
 #include "core/msgio.h"
@@ -150,6 +151,22 @@ static int start_listening(struct tap *t)
 	return listen(t->lfd, t->opts.backlog) < 0 ? -errno : 0;
 }
 
+/* In place: bind in the private directory, listen, then swap the node into PATH. Returns 0
+ * or -errno after one error line to NOW. */
+static int open_in_place(struct tap *t, const struct event_sink *now)
+{
+	char why[PATH_MAX + 160];
+	int r = inplace_make_node(t->opts.inplace, t->lfd, why, sizeof(why));
+	if (r == 0 && (r = start_listening(t)) < 0)
+		snprintf(why, sizeof(why), "%s",
+			 t->opts.type == SOCK_DGRAM ? "setsockopt SO_PASSCRED" : "listen");
+	if (r == 0)
+		r = inplace_swap(t->opts.inplace, why, sizeof(why));
+	if (r < 0)
+		event_emit_error(now, SRC_TAP, 0, -r, "tap %s --in-place: %s", t->listen.text, why);
+	return r;
+}
+
 /* Make room at the listening path, bind there with the mode, listen. Returns 0 or -errno
  * after one error line to NOW. */
 static int open_listener(struct tap *t, const struct event_sink *now)
@@ -157,12 +174,12 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 	const char *path = t->listen.text;
 	char why[PATH_MAX + 160];
 	bool removed;
-	int r = node_claim(&t->listen, &removed, why, sizeof(why));
+	int r = t->opts.inplace ? 0 : node_claim(&t->listen, &removed, why, sizeof(why));
 	if (r < 0) {
 		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: %s", path, why);
 		return r;
 	}
-	if (removed)
+	if (!t->opts.inplace && removed)
 		event_emit_info(now, SRC_TAP, 0,
 				"removed stale socket node %s (no socket was bound to it)", path);
 	t->lfd = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -171,15 +188,14 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: socket", path);
 		return r;
 	}
+	if (t->opts.inplace)
+		return open_in_place(t, now);
 	if ((r = node_bind(t->lfd, &t->listen, t->opts.mode)) < 0) {
 		event_emit_error(now, SRC_TAP, 0, -r, "tap: bind %s", path);
 		return r;
 	}
 	if (!t->listen.abstract && lstat(path, &t->node) == 0 && S_ISSOCK(t->node.st_mode))
 		t->own_node = true;
-	if (t->opts.inplace && (r = inplace_adopt_owner(t->opts.inplace)) < 0)
-		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: give the new node the real one's "
-				 "owner and group (chown)", path);
 	if ((r = start_listening(t)) < 0) {
 		event_emit_error(now, SRC_TAP, 0, -r, "tap: %s %s",
 				 t->opts.type == SOCK_DGRAM ? "setsockopt SO_PASSCRED" : "listen",
@@ -216,16 +232,26 @@ static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const c
 		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: close the capture file", path);
 	if (!ip)
 		return;
-	if ((r = inplace_restore(ip)) == 0) {
-		event_emit_info(now, SRC_TAP, 0, "put the server's node back at %s", path);
+	bool swapped = ip->swapped;
+	struct inplace_result res;
+	char why[PATH_MAX + 200], line[2 * PATH_MAX + 200];
+	if ((r = inplace_restore(ip, &res, why, sizeof(why))) == 0) {
+		if (swapped) {
+			inplace_describe(&res, path, ip->hidden, line, sizeof(line));
+			event_emit_info(now, SRC_TAP, 0, "%s", line);
+		}
+		if (why[0])
+			event_emit_info(now, SRC_TAP, 0, "%s", why);
+		inplace_forget(ip);
 		free(ip);
 		return;
 	}
-	/* IP stays (not freed): the guard keeps its pipe and puts the node back when this
+	/* IP stays (not freed): the guard keeps its socket and puts the node back when this
 	 * process ends. */
-	event_emit_error(now, SRC_TAP, 0, -r, "tap %s: put the server's node back from %s (it "
-			 "is tried again when udscope ends; `tap %s --restore` does it by hand)",
-			 path, ip->hidden, path);
+	event_emit_error(now, SRC_TAP, 0, -r,
+			 "tap %s: %s (it is tried again when udscope ends; "
+			 "`tap %s --restore` does it by hand)",
+			 path, why, path);
 }
 
 /* How clients reach the target through the tap, and whose identity the server sees. */
@@ -275,10 +301,14 @@ static void say_how(const struct tap *t, const struct event_sink *now)
 static void say_extras(const struct tap *t, const struct event_sink *now)
 {
 	if (t->opts.inplace)
-		event_emit_info(now, SRC_TAP, 0, "in place: the server's node waits at %s while the "
-				"tap listens at %s; it is put back at stop, and by a guard process "
-				"(pid %ld) if udscope dies first", t->opts.inplace->hidden,
-				t->listen.text, (long)t->opts.inplace->guard);
+		event_emit_info(now, SRC_TAP, 0,
+				"in place: the server's node waits in %s (reached "
+				"by descriptor, never by name) while the tap listens at %s; it is "
+				"put back at stop if the path still holds the tap's node, and so "
+				"by a guard process (pid %ld, a session of its own) if udscope dies "
+				"first",
+				t->opts.inplace->hidden, t->listen.text,
+				(long)t->opts.inplace->guard);
 	if (t->opts.pcap)
 		event_emit_info(now, SRC_TAP, 0, "every chunk also goes to the capture file "
 				"(pcap, link type 252: tshark and Wireshark read it as it grows)");
@@ -410,6 +440,29 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 const struct uds_addr *tap_listen_addr(const struct tap *t)
 {
 	return &t->listen;
+}
+
+const struct inplace *tap_inplace(const struct tap *t)
+{
+	return t->opts.inplace;
+}
+
+size_t tap_in_place_paths(const struct session_list *l, char *buf, size_t len)
+{
+	size_t n = 0, w = 0;
+	buf[0] = '\0';
+	for (const struct session *s = l->head; s; s = s->next) {
+		const struct tap *t = s->ops == &tap_session_ops ? s->impl : NULL;
+		if (!t || !t->opts.inplace || tap_finished(t))
+			continue;
+		char shown[4 * sizeof(t->listen.text)];
+		bytes_escape(t->listen.text, strlen(t->listen.text), BYTES_ESC_REPR_IF_NEEDED, shown,
+			     sizeof(shown));
+		int k = snprintf(buf + w, len - w, "%s%s", n ? ", " : "", shown);
+		w = k < 0 || (size_t)k >= len - w ? len - 1 : w + (size_t)k;
+		n++;
+	}
+	return n;
 }
 
 const struct uds_addr *tap_target_addr(const struct tap *t)

@@ -65,6 +65,12 @@ bool tap_finished(const struct tap *t);
 void tap_destroy(struct tap *t, const struct event_sink *now);
 
 const struct uds_addr *tap_listen_addr(const struct tap *t);
+/* The moved node of a tap --in-place (inplace.h), or NULL. Main thread. */
+const struct inplace *tap_inplace(const struct tap *t);
+/* The paths the running in-place taps of L stand in front of, ", " between them, in BUF
+ * (cut to LEN). Returns how many. Main thread. */
+struct session_list;
+size_t tap_in_place_paths(const struct session_list *l, char *buf, size_t len);
 const struct uds_addr *tap_target_addr(const struct tap *t);
 /* bytes_in/chunks_in: client->server; bytes_out/chunks_out: server->client; clients: the
  * connections open now; accepted: every client ever (dgram: upstream sockets open now and

@@ -21,6 +21,7 @@
 #include "core/script.h"
 #include "core/sockets_async.h"
 #include "core/sysio.h"
+#include "core/tap.h"
 #include "ui/console_impl.h"
 #include "ui/crash.h"
 #include "ui/frame.h"
@@ -130,6 +131,13 @@ void console_suspend(struct console *c)
 {
 	console_mouse(c, false);
 	endwin();
+	/* A stopped udscope accepts no one for the services it taps in place: say so first. */
+	char taps[512];
+	size_t n = tap_in_place_paths(&c->app.sessions, taps, sizeof(taps));
+	if (n)
+		fprintf(stderr, "udscope: suspended: the in-place tap%s at %s accept%s no new client "
+			"until fg (%s clients wait, or time out)\n", n > 1 ? "s" : "", taps,
+			n > 1 ? "" : "s", n > 1 ? "their" : "its");
 	/* To the whole process group, as the terminal's own Ctrl-Z would: a shell sees its job
 	 * stop. The default action stops every thread; the sessions go on after fg. */
 	kill(0, SIGTSTP);

@@ -52,7 +52,7 @@ peer svc http
 before=$(ino "$D/svc")
 "$U" -b -e "tap $D/svc --in-place" </dev/null >"$D/tout" 2>&1 &
 tpid=$!
-wait_for test -S "$D/.svc.udscope-tap"
+wait_for test -d "$D/.svc.udscope-tap"
 curl -s --unix-socket "$D/svc" http://uds/x >"$D/body" 2>/dev/null
 check "in place: clients still reach the server, through the tap" sh -c \
 	"grep -q 'hello from uds' '$D/body' && grep -q 'client->server' '$D/tout' && [ \"\$(stat -c %i '$D/svc')\" != '$before' ]"
@@ -65,10 +65,11 @@ check "in place: afterwards clients reach the server directly" grep -q "hello fr
 # 8-9: in place, udscope killed: the guard puts the node back.
 "$U" -b -e "tap $D/svc --in-place" </dev/null >"$D/tout" 2>&1 &
 tpid=$!
-wait_for test -S "$D/.svc.udscope-tap"
+wait_for test -d "$D/.svc.udscope-tap"
 kill -KILL $tpid
 wait $tpid 2>/dev/null
-wait_for sh -c "[ \"\$(stat -c %i '$D/svc')\" = '$before' ]"
+# The guard puts the node back, then removes its private directory.
+wait_for sh -c "[ \"\$(stat -c %i '$D/svc')\" = '$before' ] && [ ! -e '$D/.svc.udscope-tap' ]"
 check "in place: after SIGKILL the guard puts the node back" sh -c \
 	"[ \"\$(stat -c %i '$D/svc')\" = '$before' ] && [ ! -e '$D/.svc.udscope-tap' ]"
 curl -s --unix-socket "$D/svc" http://uds/z >"$D/body" 2>/dev/null

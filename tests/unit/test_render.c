@@ -434,6 +434,32 @@ static void test_sockets_report(void **state)
 	free(s);
 }
 
+/* An in-place tap's listener and the server it hides carry a note, in text and JSON. */
+static void test_sockets_in_place_note(void **state)
+{
+	(void)state;
+	struct sockets_entry v[1] = {
+		{ .ino = 10, .type = SOCK_STREAM, .state = SOCKETS_LISTEN, .name_len = 6,
+		  .name = "/s.ock", .has_queues = true, .wqueue = 8 },
+	};
+	struct sockets_list l = { .v = v, .n = 1, .source = SOCKETS_FROM_DIAG };
+	struct sockets_row rows[1] = { { .e = &v[0], .note = "udscope's in-place tap #1 at /s.ock" } };
+	struct sockets_report sr = { .list = &l, .filter = "", .listening = 1, .matched = 1,
+				     .nrows = 1, .rows = rows };
+	struct report rep = { .kind = REPORT_SOCKETS, .sockets = &sr };
+	static struct lines ls;
+	memset(&ls, 0, sizeof(ls));
+	render_text(&rep, collect, &ls);
+	assert_string_equal(ls.text[2], "listening   stream          10        -      0      8  "
+			    "/s.ock [udscope's in-place tap #1 at /s.ock]  -");
+	char *s = render_json(&rep, NULL);
+	assert_non_null(s);
+	if (!strstr(s, "\"peer_of_match\":false,\"in_place\":\"udscope's in-place tap #1 at "
+		    "/s.ock\""))
+		fail_msg("sockets JSON: %s", s);
+	free(s);
+}
+
 /* The walkthrough's exchange, as map builds it: one send of 41 read as 16 + 16 + 9, the echo
  * back as three sends and three recvs. */
 static void walkthrough(struct dmap *fwd, struct dmap *back)
@@ -567,6 +593,7 @@ int main(void)
 		cmocka_unit_test(test_inspect_text),
 		cmocka_unit_test(test_inspect_json),
 		cmocka_unit_test(test_sockets_report),
+		cmocka_unit_test(test_sockets_in_place_note),
 		cmocka_unit_test(test_map_text),
 		cmocka_unit_test(test_map_json),
 		cmocka_unit_test(test_diagram_text_and_json),
