@@ -117,8 +117,8 @@ if $root && $have_socat; then
 		"[ ! -L '$D/h/svc' ] && grep -q 'symbolic link' '$D/out'"
 	stop_peers
 else
-	skip "needs root, setpriv and socat"; skip "needs root, setpriv and socat"
-	skip "needs root, setpriv and socat"
+	skip "needs root, setpriv and socat (apt-get install socat)"; skip "needs root, setpriv and socat (apt-get install socat)"
+	skip "needs root, setpriv and socat (apt-get install socat)"
 fi
 
 # 6-13: the service restarts during the tap (unlinks the path, binds a new node); each way the
@@ -184,7 +184,7 @@ if command -v curl >/dev/null 2>&1; then
 	survives r4 "tap --restore" "$D/tout"
 	stop_peers
 else
-	for i in 1 2 3 4 5 6 7 8; do skip "curl not installed"; done
+	for i in 1 2 3 4 5 6 7 8; do skip "curl not installed (apt-get install curl)"; done
 fi
 
 # 14: kill -9 of udscope's whole process group: the guard, in a session of its own, survives
@@ -250,7 +250,7 @@ if $root && command -v setfacl >/dev/null 2>&1 && command -v curl >/dev/null 2>&
 	fi
 	stop_peers
 else
-	skip "needs root, setpriv, setfacl and curl"; skip "needs root, setpriv, setfacl and curl"
+	skip "needs root, setpriv, setfacl and curl (apt-get install acl curl)"; skip "needs root, setpriv, setfacl and curl (apt-get install acl curl)"
 fi
 
 # 19: a rename refused with EACCES says so once.
