@@ -181,7 +181,7 @@ c.bind(sys.argv[2]); c.settimeout(10)
 c.sendto(b'in place', sys.argv[1]); print(c.recv(100).decode())" "$D/svc" "$D/$1"; }
 start_udscope
 say "tap $D/svc --in-place --type dgram"
-wait_for test -d "$D/.svc.udscope-tap"
+wait_for sh -c "[ \"\$(stat -c %i '$D/svc')\" != '$before' ]"   # swapped in: the tap listens at svc
 said=$(talk t1)
 check "in place: a sender still reaches the server, through the tap, same mode" sh -c "
 	[ '$said' = 'in place' ] && [ \"\$(stat -c %i '$D/svc')\" != '$before' ] &&
@@ -193,7 +193,7 @@ check "in place: the datagrams were shown, and at quit the node is back" sh -c "
 	[ \"\$(stat -c %i '$D/svc')\" = '$before' ] && [ ! -e '$D/.svc.udscope-tap' ]"
 "$U" -b -e "tap $D/svc --in-place --type dgram" </dev/null >"$D/out" 2>&1 &
 tpid=$!
-wait_for test -d "$D/.svc.udscope-tap"
+wait_for sh -c "[ \"\$(stat -c %i '$D/svc')\" != '$before' ]"   # swapped in: the tap listens at svc
 kill -KILL $tpid
 wait $tpid 2>/dev/null
 # The guard puts the node back, then removes its private directory.

@@ -52,7 +52,7 @@ peer svc http
 before=$(ino "$D/svc")
 "$U" -b -e "tap $D/svc --in-place" </dev/null >"$D/tout" 2>&1 &
 tpid=$!
-wait_for test -d "$D/.svc.udscope-tap"
+wait_for sh -c "[ \"\$(stat -c %i '$D/svc')\" != '$before' ]"   # swapped in: the tap listens at svc
 curl -s --unix-socket "$D/svc" http://uds/x >"$D/body" 2>/dev/null
 check "in place: clients still reach the server, through the tap" sh -c \
 	"grep -q 'hello from uds' '$D/body' && grep -q 'client->server' '$D/tout' && [ \"\$(stat -c %i '$D/svc')\" != '$before' ]"
@@ -65,7 +65,7 @@ check "in place: afterwards clients reach the server directly" grep -q "hello fr
 # 8-9: in place, udscope killed: the guard puts the node back.
 "$U" -b -e "tap $D/svc --in-place" </dev/null >"$D/tout" 2>&1 &
 tpid=$!
-wait_for test -d "$D/.svc.udscope-tap"
+wait_for sh -c "[ \"\$(stat -c %i '$D/svc')\" != '$before' ]"   # swapped in: the tap listens at svc
 kill -KILL $tpid
 wait $tpid 2>/dev/null
 # The guard puts the node back, then removes its private directory.

@@ -195,7 +195,8 @@ if command -v setsid >/dev/null 2>&1; then
 	setsid -w "$U" -b -e "tap $D/pg --in-place" </dev/null >"$D/tout" 2>&1 &
 	tpid=$!
 	wait_for grep -q "in place" "$D/tout"
-	upid=$(sed -n "s/.*udscope's credentials (pid \([0-9]*\)).*/\1/p" "$D/tout" | head -1)
+	upid=$(sed -n "s/.*udscope's pid \([0-9]*\)).*/\1/p; s/.*udscope's credentials (pid \([0-9]*\)).*/\1/p" \
+		"$D/tout" | head -1)
 	pg=$(ps -o pgid= -p "${upid:-0}" | tr -d ' ')
 	# Never this script's own group: only once udscope leads a group of its own.
 	killed=no
