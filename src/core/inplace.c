@@ -456,6 +456,20 @@ static int repair_old_layout(const struct inplace *ip, struct inplace_result *re
 	return 0;
 }
 
+/* Whether sock_diag (or a connect) finds a socket bound at PATH, listening or not yet. With
+ * udscope and its guard both gone, nothing holds the tap's old node, so its inode number may
+ * have been given to the node a restarted service bound since: that one is bound (perhaps not
+ * listening yet, refusing connects as a dead node does), the tap's never is. */
+static bool path_held(const char *path)
+{
+	struct uds_addr a;
+	char err[128];
+	struct node_probe np;
+	if (addr_parse(path, strlen(path), &a, err, sizeof(err)) < 0 || a.abstract)
+		return false;
+	return node_probe(&a, &np) == 0 && (np.state == NODE_LISTENING || np.state == NODE_BOUND);
+}
+
 int inplace_repair(const char *path, struct inplace_result *res, char *why, size_t whylen)
 {
 	memset(res, 0, sizeof(*res));
@@ -488,7 +502,8 @@ int inplace_repair(const char *path, struct inplace_result *res, char *why, size
 		char via[32], err[128];
 		snprintf(via, sizeof(via), "/proc/self/fd/%d", ip.orig_fd);
 		addr_parse(via, strlen(via), &ip.via, err, sizeof(err));
-		if (!read_record(ip.pdfd, &ip.tapnode, ip.record, sizeof(ip.record)))
+		if (!read_record(ip.pdfd, &ip.tapnode, ip.record, sizeof(ip.record)) ||
+		    path_held(path))
 			ip.tapnode.st_ino = 0; /* unknown: only an empty PATH takes it back */
 		struct inplace_fds f;
 		inplace_fds_of(&ip, &f);

@@ -27,7 +27,9 @@ asnobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 speer() {
 	who=$1; shift
 	if [ "$who" = nobody ]; then
-		asnobody "$PY" "$D/peer.py" "$@" --life 60 &
+		# setpriv itself, not the asnobody function: a function in the background is a
+		# subshell whose pid a kill would reach, not the peer's.
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$D/peer.py" "$@" --life 60 &
 	else
 		"$PY" "$D/peer.py" "$@" --life 60 &
 	fi
@@ -226,7 +228,7 @@ say "tap stop"
 wait_for grep -q "stopped after" "$D/out"
 check "a stopped guard: tap stop returns" grep -q "stopped after" "$D/out"
 check "a stopped guard: tap stop says the guard did not answer" grep -q "guard.*did not" "$D/out"
-[ -n "$g" ] && kill -CONT "$g"
+[ -n "$g" ] && kill -CONT "$g" && wait_for sh -c "! kill -0 $g 2>/dev/null"   # it ends, once running
 finish
 stop_peers
 
