@@ -39,9 +39,10 @@ struct console {
 	unsigned settings_seen;      /* app.settings' generation the console follows */
 	uint32_t sizes_session[2];   /* whose chunk sizes view.sizes counts: server, client */
 	/* What each ring had appended when the last typed line ran: a pane with nothing new
-	 * since gives its room to a tall report (layout_grow). */
+	 * since is stale and gives its room to those with news (layout_plan). */
 	uint64_t mark[VIEW_RINGS];
-	unsigned shrunk;             /* LAYOUT_BIT of the panes that gave room */
+	bool report_fresh;           /* the last typed line made the Report pane's report */
+	unsigned attend;             /* LAYOUT_BIT of panes focused by Tab since that line */
 };
 
 /* Show TEXT in the status bar (red when ERROR) at the next frame. */

@@ -288,6 +288,7 @@ static void report_table(struct console *c, const struct report *r, struct table
 	if (c->refreshing && s->type == SHEET_TABLE) {
 		table_swap(s, t);
 		table_title(c, s, r);
+		console_relayout(c);   /* its rows may be more or fewer */
 		return;
 	}
 	sheet_free(s);
@@ -304,6 +305,7 @@ static void report_table(struct console *c, const struct report *r, struct table
 	}
 	table_title(c, s, r);
 	c->v.focus = LAYOUT_REPORT;
+	c->report_fresh = true;
 	console_relayout(c);
 }
 
@@ -335,9 +337,12 @@ void frame_reports(struct console *c)
 void frame_result_begin(struct console *c, const char *line)
 {
 	doc_clear(&c->result);
-	if (!c->refreshing)
+	if (!c->refreshing) {
 		for (int r = 0; r < VIEW_RINGS; r++)
 			c->mark[r] = c->v.panes[r].appended;
+		c->report_fresh = false;
+		c->attend = 0;
+	}
 	c->collecting = true;
 	snprintf(c->running, sizeof(c->running), "%s", line);
 }
@@ -372,6 +377,7 @@ void frame_result_end(struct console *c, const char *line)
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
 	if (c->v.focus != LAYOUT_REPORT)
 		c->v.focus = LAYOUT_REPORT;
+	c->report_fresh = true;
 	console_relayout(c);
 }
 
@@ -439,13 +445,11 @@ void frame_event(struct console *c, const struct event *ev)
 	}
 	count_size(c, ev);
 	if (ring) {
+		/* A stale pane with news: the layout gives it room (layout_plan). */
+		bool news = ring->appended == c->mark[ring - c->v.panes];
 		pane_push(ring, ev);
 		session_log_feed(c, ev);
-		/* A pane that gave its room to a report has news: it takes it back. */
-		unsigned bit = LAYOUT_BIT(ring - c->v.panes);
-		if (ring - c->v.panes <= LAYOUT_CLIENT)
-			bit |= LAYOUT_BIT(LAYOUT_TALK);
-		if (c->shrunk & bit)
+		if (news)
 			console_relayout(c);
 		if (ev->kind == EV_ERROR) {
 			char line[EVENT_LINE_MAX];
@@ -497,34 +501,29 @@ static unsigned panes_shown(struct console *c)
 	return m;
 }
 
-/* The panes with nothing new since the last typed line. */
-static unsigned quiet_panes(const struct console *c)
+/* What each pane asks of the layout: a log as many rows as it gets, fresh with news since
+ * the last typed line; the report the rows its lines or rows fill, fresh when that line made
+ * it, a row of its own when a table. A pane focused with Tab since is fresh too. */
+static void needs(const struct console *c, struct layout_need *n)
 {
 	const struct view *v = &c->v;
-	unsigned q = 0;
+	memset(n, 0, sizeof(*n) * LAYOUT_PANES);
 	for (int r = 0; r < VIEW_RINGS; r++)
-		if (v->panes[r].appended == c->mark[r])
-			q |= LAYOUT_BIT(r);
-	if ((q & LAYOUT_BIT(LAYOUT_SERVER)) && (q & LAYOUT_BIT(LAYOUT_CLIENT)))
-		q |= LAYOUT_BIT(LAYOUT_TALK);
-	return q;
-}
-
-/* A focused report taller than its pane takes the room of the quiet ones. */
-static void grow_report(struct console *c)
-{
-	struct view *v = &c->v;
-	struct sheet *s = &v->slot[LAYOUT_REPORT];
-	struct layout_rect *r = &v->layout.pane[LAYOUT_REPORT];
-	c->shrunk = 0;
-	if (v->focus != LAYOUT_REPORT || s->type != SHEET_REPORT || !r->h || r->w < 3)
-		return;
-	unsigned quiet = quiet_panes(c);
-	struct layout before = v->layout;
-	layout_grow(&v->layout, LAYOUT_REPORT, doc_sheet_rows(s, r->w - 2) + 2, quiet);
+		n[r].fresh = v->panes[r].appended != c->mark[r];
+	n[LAYOUT_TALK].fresh = n[LAYOUT_SERVER].fresh || n[LAYOUT_CLIENT].fresh;
+	const struct sheet *s = &v->slot[LAYOUT_REPORT];
+	n[LAYOUT_REPORT].fresh = c->report_fresh;
+	/* Its width: the right column's when there are two, else the screen's. */
+	int w = (COLS >= LAYOUT_WIDE_COLS ? COLS - COLS / 2 : COLS) - 2;
+	if (s->type == SHEET_TABLE && s->table) {
+		n[LAYOUT_REPORT].want = (int)s->table->n + 3;   /* header, rows, borders */
+		n[LAYOUT_REPORT].wide = true;
+	} else if (w > 0) {
+		n[LAYOUT_REPORT].want = doc_sheet_rows(s, w) + 2;
+	}
 	for (int p = 0; p < LAYOUT_PANES; p++)
-		if (v->layout.pane[p].h < before.pane[p].h)
-			c->shrunk |= LAYOUT_BIT(p);
+		if (c->attend & LAYOUT_BIT(p))
+			n[p].fresh = true;
 }
 
 void console_relayout(struct console *c)
@@ -542,8 +541,9 @@ void console_relayout(struct console *c)
 				v->focus = (enum layout_pane)p;
 				break;
 			}
-	layout_compute(&v->layout, COLS, LINES, v->focus, m);
-	grow_report(c);
+	struct layout_need n[LAYOUT_PANES];
+	needs(c, n);
+	layout_plan(&v->layout, COLS, LINES, v->focus, m, n);
 	c->dirty = true;
 }
 
@@ -558,5 +558,6 @@ void frame_focus_step(struct console *c, int step)
 			break;
 	}
 	v->focus = (enum layout_pane)p;
+	c->attend |= LAYOUT_BIT(p);   /* looked at: it is given room */
 	console_relayout(c);
 }
