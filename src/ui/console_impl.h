@@ -41,8 +41,8 @@ struct console {
 	/* What each ring had appended when the last typed line ran: a pane with nothing new
 	 * since is stale and gives its room to those with news (layout_plan). */
 	uint64_t mark[VIEW_RINGS];
-	bool report_fresh;           /* the last typed line made the Report pane's report */
-	unsigned attend;             /* LAYOUT_BIT of panes focused by Tab since that line */
+	bool report_fresh; /* the last typed line made the Report pane's report */
+	unsigned attend;   /* LAYOUT_BIT of panes focused by Tab since that line */
 };
 
 /* Show TEXT in the status bar (red when ERROR) at the next frame. */

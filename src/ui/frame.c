@@ -288,7 +288,7 @@ static void report_table(struct console *c, const struct report *r, struct table
 	if (c->refreshing && s->type == SHEET_TABLE) {
 		table_swap(s, t);
 		table_title(c, s, r);
-		console_relayout(c);   /* its rows may be more or fewer */
+		console_relayout(c); /* its rows may be more or fewer */
 		return;
 	}
 	sheet_free(s);
@@ -516,7 +516,7 @@ static void needs(const struct console *c, struct layout_need *n)
 	/* Its width: the right column's when there are two, else the screen's. */
 	int w = (COLS >= LAYOUT_WIDE_COLS ? COLS - COLS / 2 : COLS) - 2;
 	if (s->type == SHEET_TABLE && s->table) {
-		n[LAYOUT_REPORT].want = (int)s->table->n + 3;   /* header, rows, borders */
+		n[LAYOUT_REPORT].want = (int)s->table->n + 3; /* header, rows, borders */
 		n[LAYOUT_REPORT].wide = true;
 	} else if (w > 0) {
 		n[LAYOUT_REPORT].want = doc_sheet_rows(s, w) + 2;
@@ -558,6 +558,6 @@ void frame_focus_step(struct console *c, int step)
 			break;
 	}
 	v->focus = (enum layout_pane)p;
-	c->attend |= LAYOUT_BIT(p);   /* looked at: it is given room */
+	c->attend |= LAYOUT_BIT(p); /* looked at: it is given room */
 	console_relayout(c);
 }

@@ -88,12 +88,11 @@ static bool frame_out(struct layout *l, int cols, int rows, unsigned shown)
 /* The panes of the left column (the logs of the server and the client). */
 static unsigned left_of(unsigned shown)
 {
-	return shown & (LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT) |
-			LAYOUT_BIT(LAYOUT_TALK));
+	return shown &
+	       (LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT) | LAYOUT_BIT(LAYOUT_TALK));
 }
 
-void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus,
-		    unsigned shown)
+void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus, unsigned shown)
 {
 	if (!frame_out(l, cols, rows, shown))
 		return;
@@ -115,7 +114,7 @@ void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus
 
 /* One claimant on a column's rows: a pane, or the block of two columns above a wide row. */
 struct claim {
-	int min, want;   /* want 0: as many as it gets */
+	int min, want; /* want 0: as many as it gets */
 	bool fresh;
 };
 
@@ -130,7 +129,7 @@ static void pour(int *h, const int *cap, const bool *take, int n, int first, int
 		if (!k)
 			return;
 		int each = *room / k > 0 ? *room / k : 1;
-		for (int j = 0; j < n && *room > 0; j++) {
+		for (int j = 0; j<n && * room> 0; j++) {
 			int i = (first + j) % n;
 			if (!take[i] || h[i] >= cap[i])
 				continue;
@@ -235,8 +234,8 @@ void layout_plan(struct layout *l, int cols, int rows, enum layout_pane focus, u
 	}
 	/* The wide report under the rest: the two columns claim as their taller one does. */
 	unsigned left = left_of(rest), right = rest & ~left;
-	struct claim c[2] = { claim_of(rest, need), { 3, need[LAYOUT_REPORT].want,
-						      need[LAYOUT_REPORT].fresh } };
+	struct claim c[2] = { claim_of(rest, need),
+			      { 3, need[LAYOUT_REPORT].want, need[LAYOUT_REPORT].fresh } };
 	if (cols >= LAYOUT_WIDE_COLS && left && right) {
 		struct claim a = claim_of(left, need), b = claim_of(right, need);
 		c[0].min = a.min > b.min ? a.min : b.min;

@@ -50,9 +50,9 @@ void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus
 		    unsigned shown);
 /* What a pane asks of the layout (layout_plan). */
 struct layout_need {
-	int want;     /* rows its box would fill, borders included; 0: as many as it gets */
-	bool fresh;   /* new lines since the last typed line, or just opened or focused */
-	bool wide;    /* a table: a row of its own across the screen when there are two columns */
+	int want;   /* rows its box would fill, borders included; 0: as many as it gets */
+	bool fresh; /* new lines since the last typed line, or just opened or focused */
+	bool wide;  /* a table: a row of its own across the screen when there are two columns */
 };
 /* Lay out COLS x ROWS as layout_compute does, but room follows attention (doc/HACKING.md,
  * "The layout rule"): each pane of SHOWN gets three rows (a border, a line, a border); then

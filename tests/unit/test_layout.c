@@ -179,7 +179,7 @@ static void test_stale_report_gives_rows_back(void **state)
 	struct layout_need n[LAYOUT_PANES];
 	struct layout l;
 	needs_clear(n);
-	n[LAYOUT_REPORT].want = 5;   /* header, two rows, borders */
+	n[LAYOUT_REPORT].want = 5; /* header, two rows, borders */
 	n[LAYOUT_REPORT].wide = true;
 	n[LAYOUT_REPORT].fresh = true;
 	/* Just typed `sessions`: the table gets what it needs, not more. */
@@ -267,8 +267,8 @@ static void test_wide_table_gets_a_row(void **state)
 	assert_int_equal(l.pane[LAYOUT_REPORT].y + 12, 38);
 	assert_int_equal(l.pane[LAYOUT_SERVER].w, 120);
 	/* With the Pair the log panes sit in two columns above it. */
-	layout_plan(&l, 120, 40, LAYOUT_REPORT, sc | LAYOUT_BIT(LAYOUT_REPORT) |
-		    LAYOUT_BIT(LAYOUT_PAIR), n);
+	layout_plan(&l, 120, 40, LAYOUT_REPORT,
+		    sc | LAYOUT_BIT(LAYOUT_REPORT) | LAYOUT_BIT(LAYOUT_PAIR), n);
 	assert_tiles(&l);
 	assert_true(l.two_columns);
 	assert_int_equal(l.pane[LAYOUT_REPORT].w, 120);
@@ -293,18 +293,22 @@ static void test_plan_tiles_and_favours_news(void **state)
 					struct layout l;
 					for (int p = 0; p < LAYOUT_PANES; p++)
 						n[p] = (struct layout_need){
-							.want = (p * 7 + (int)f) % 4 ? p * 5 + 2 : 0,
+							.want = (p * 7 + (int)f) % 4 ? p * 5 + 2
+										     : 0,
 							.fresh = f & LAYOUT_BIT(p),
 							.wide = p == LAYOUT_REPORT && (f & 1),
 						};
-					layout_plan(&l, cols, rows, (enum layout_pane)(f % 6), m, n);
+					layout_plan(&l, cols, rows, (enum layout_pane)(f % 6), m,
+						    n);
 					assert_tiles(&l);
 					for (int p = 0; p < LAYOUT_PANES; p++) {
 						if (!(l.shown & LAYOUT_BIT(p)) || !n[p].fresh ||
-						    l.pane[p].h > 3 || (n[p].want && n[p].want <= 3))
+						    l.pane[p].h > 3 ||
+						    (n[p].want && n[p].want <= 3))
 							continue;
 						for (int q = 0; q < LAYOUT_PANES; q++)
-							if ((l.shown & LAYOUT_BIT(q)) && !n[q].fresh &&
+							if ((l.shown & LAYOUT_BIT(q)) &&
+							    !n[q].fresh &&
 							    l.pane[q].x == l.pane[p].x)
 								assert_int_equal(l.pane[q].h, 3);
 					}
