@@ -33,6 +33,7 @@ struct console {
 	struct doc result;
 	char running[200];   /* the line being run, for a report's title */
 	bool refreshing;     /* a live table's command runs again */
+	bool answer_last;    /* the result ends in its answer (inspect's verdict): open at the end */
 	bool mouse;          /* report clicks and the wheel now (--no-mouse, set mouse off: not) */
 	bool mouse_allowed;  /* --no-mouse was not given */
 	bool color_allowed;  /* --no-color was not given, NO_COLOR not set */

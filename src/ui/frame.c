@@ -6,6 +6,7 @@
 #include "ui/frame.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,6 +325,9 @@ static void on_report(void *ctx, const struct report *r)
 		report_table(c, r, t);
 		return;
 	}
+	/* Inspect's verdict, fixes and proof are its last lines: it opens showing them. */
+	if (r->kind == REPORT_INSPECT)
+		c->answer_last = true;
 	render_text(r, report_line, c);
 	if (!c->collecting)
 		frame_result_end(c, render_kind_name(r->kind));
@@ -344,12 +348,14 @@ void frame_result_begin(struct console *c, const char *line)
 		c->attend = 0;
 	}
 	c->collecting = true;
+	c->answer_last = false;
 	snprintf(c->running, sizeof(c->running), "%s", line);
 }
 
 /* One line: the message line. More, or one line longer than the message line (an error
  * with a long path would lose its middle there): the Report pane, focused, titled with the
- * command, wrapped at words. */
+ * command, wrapped at words; scrolled to its end when the answer is there (inspect's verdict,
+ * a tour step's closing line), the detail above it a key away. */
 void frame_result_end(struct console *c, const char *line)
 {
 	c->collecting = false;
@@ -373,6 +379,9 @@ void frame_result_end(struct console *c, const char *line)
 	doc_free(&s->doc);
 	s->doc = *r;
 	doc_init(r, 0);
+	if (c->answer_last || strncmp(line, "demo", 4) == 0)
+		s->top = LONG_MAX;   /* drawing clamps it to the last screenful */
+	c->answer_last = false;
 	snprintf(s->title, sizeof(s->title), "Report: %.200s", line);
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
 	if (c->v.focus != LAYOUT_REPORT)
