@@ -268,10 +268,14 @@ static void table_title(struct console *c, struct sheet *s, const struct report 
 	char procs[200];
 	if (r->kind == REPORT_SOCKETS) {
 		holders_note(r->sockets, procs, sizeof(procs));
+		/* Listening among its rows: the system's count moves with every refresh. */
+		size_t listening = 0;
+		for (size_t i = 0; i < n; i++)
+			listening += strcmp(table_cell(s->table, i, 0), "listening") == 0;
 		snprintf(s->title, sizeof(s->title),
 			 "Report: %.120s (%zu row%s, %zu listening%s; "
 			 "F5 zoom: s sorts, Enter inspects)",
-			 s->refresh, n, n == 1 ? "" : "s", r->sockets->listening, procs);
+			 s->refresh, n, n == 1 ? "" : "s", listening, procs);
 	} else {
 		snprintf(s->title, sizeof(s->title),
 			 "Report: %.160s (%zu session%s); F5 zoom: Enter shows its log",

@@ -32,6 +32,12 @@ type_line "sockets s.sock"
 wait_for "Report: sockets"
 wait_true 10 titles_whole
 ok $? "80x24: the sockets table's title is cut between words"
+wait_true 10 sh -c "$TMUX_CMD capture-pane -p | grep -qE '│listening .*level/s\.sock .*\(udscope\)'"
+ok $? "80x24: the listener's row keeps its state, its path's tail and its process"
+$TMUX_CMD resize-window -x 120 -y 40
+wait_true 10 sh -c "$TMUX_CMD capture-pane -p | grep -qE '│listening .*level/s\.sock .*\(udscope\)'"
+ok $? "120x40: the same"
+$TMUX_CMD resize-window -x 80 -y 24
 type_line "inspect $long/s.sock --as nobody"
 wait_for "Report: inspect"
 wait_true 10 titles_whole
