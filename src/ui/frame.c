@@ -109,6 +109,9 @@ void console_pop(struct console *c)
 		return;
 	v->nfull--;
 	struct sheet *s = v->full[v->nfull];
+	/* The zoom's hint goes with it. */
+	if (strncmp(v->status, "zoomed:", 7) == 0)
+		console_set_status(c, false, "");
 	s->pos.sel = -1;
 	if (v->full_owned[v->nfull]) {
 		sheet_free(s);
