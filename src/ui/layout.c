@@ -140,8 +140,9 @@ static void pour(int *h, const int *cap, const bool *take, int n, int first, int
 	}
 }
 
-/* Share ROWS among the N claims into H: each its min; the fresh ones up to their want; the
- * stale ones up to theirs; the rest to the ones with no limit (none: to all). */
+/* Share ROWS among the N claims into H: each its min; the focus (claim FIRST), when fresh, up
+ * to its want or two thirds; the fresh ones up to their want; the stale ones up to theirs;
+ * the rest to the ones with no limit (none: to all). */
 static void share(const struct claim *c, int n, int first, int rows, int *h)
 {
 	int room = rows, cap[LAYOUT_PANES];
@@ -150,6 +151,16 @@ static void share(const struct claim *c, int n, int first, int rows, int *h)
 		h[i] = c[i].min;
 		room -= c[i].min;
 		any_open |= c[i].want <= 0;
+	}
+	/* The focus, when fresh, first: up to two thirds of the column. */
+	if (n && c[first].fresh && room > 0) {
+		int top = rows * 2 / 3, want = c[first].want > 0 ? c[first].want : rows;
+		int give = (want < top ? want : top) - h[first];
+		give = give < room ? give : room;
+		if (give > 0) {
+			h[first] += give;
+			room -= give;
+		}
 	}
 	for (int step = 0; step < 3 && room > 0; step++)
 		for (int i = 0; i < n; i++) {

@@ -56,9 +56,10 @@ struct layout_need {
 };
 /* Lay out COLS x ROWS as layout_compute does, but room follows attention (doc/HACKING.md,
  * "The layout rule"): each pane of SHOWN gets three rows (a border, a line, a border); then
- * the fresh panes get rows up to their want, the focus first, evenly; then the stale ones up
- * to theirs; what is left goes to the panes with no limit (none: to all). Two columns: a
- * wide pane takes a row of its own at the bottom. NEED: one per pane. */
+ * a fresh focus gets rows up to its want or two thirds of the column; then the fresh panes
+ * up to their want, evenly; then the stale ones up to theirs; what is left goes to the panes
+ * with no limit (none: to all). Two columns: a wide pane takes a row of its own at the
+ * bottom. NEED: one per pane. */
 void layout_plan(struct layout *l, int cols, int rows, enum layout_pane focus, unsigned shown,
 		 const struct layout_need need[LAYOUT_PANES]);
 /* "terminal too small (WxH, need 60x16)"; returns the length. */

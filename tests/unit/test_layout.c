@@ -236,6 +236,23 @@ static void test_fresh_report_takes_what_it_needs(void **state)
 	assert_int_equal(l.pane[LAYOUT_REPORT].h, 3);
 }
 
+/* Two panes with news: the focused one (Tab) gets two thirds first, the other a share. */
+static void test_fresh_focus_first(void **state)
+{
+	struct layout_need n[LAYOUT_PANES];
+	struct layout l;
+	unsigned m = TALK_REPORT | LAYOUT_BIT(LAYOUT_TAP);
+	needs_clear(n);
+	n[LAYOUT_TALK].fresh = true;
+	n[LAYOUT_TAP].fresh = true;
+	n[LAYOUT_REPORT].want = 3;
+	layout_plan(&l, 80, 24, LAYOUT_TAP, m, n);
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_TAP].h, 15);
+	assert_int_equal(l.pane[LAYOUT_TALK].h, 4);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 3);
+}
+
 /* Nothing fresh: the rows go by want, and what nobody wants is shared; the focus first. */
 static void test_all_stale_shares(void **state)
 {
@@ -335,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_too_small),
 		cmocka_unit_test(test_stale_report_gives_rows_back),
 		cmocka_unit_test(test_fresh_report_takes_what_it_needs),
+		cmocka_unit_test(test_fresh_focus_first),
 		cmocka_unit_test(test_all_stale_shares),
 		cmocka_unit_test(test_wide_table_gets_a_row),
 		cmocka_unit_test(test_plan_tiles_and_favours_news),
