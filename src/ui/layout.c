@@ -140,9 +140,9 @@ static void pour(int *h, const int *cap, const bool *take, int n, int first, int
 	}
 }
 
-/* Share ROWS among the N claims into H: each its min; the focus (claim FIRST), when fresh, up
- * to its want or two thirds; the fresh ones up to their want; the stale ones up to theirs;
- * the rest to the ones with no limit (none: to all). */
+/* Share ROWS among the N claims into H: each its min; the focus (claim FIRST; -1: none),
+ * when fresh, up to its want or two thirds; the fresh ones up to their want; the stale ones
+ * up to theirs; the rest to the ones with no limit (none: to all). */
 static void share(const struct claim *c, int n, int first, int rows, int *h)
 {
 	int room = rows, cap[LAYOUT_PANES];
@@ -153,7 +153,7 @@ static void share(const struct claim *c, int n, int first, int rows, int *h)
 		any_open |= c[i].want <= 0;
 	}
 	/* The focus, when fresh, first: up to two thirds of the column. */
-	if (n && c[first].fresh && room > 0) {
+	if (first >= 0 && first < n && c[first].fresh && room > 0) {
 		int top = rows * 2 / 3, want = c[first].want > 0 ? c[first].want : rows;
 		int give = (want < top ? want : top) - h[first];
 		give = give < room ? give : room;
@@ -170,7 +170,7 @@ static void share(const struct claim *c, int n, int first, int rows, int *h)
 				  : step == 1 ? !c[i].fresh
 					      : !any_open || c[i].want <= 0;
 			if (i == n - 1)
-				pour(h, cap, take, n, first, &room);
+				pour(h, cap, take, n, first > 0 ? first : 0, &room);
 		}
 	if (n && room > 0)
 		h[n - 1] += room;
@@ -181,7 +181,7 @@ static void column(struct layout *l, unsigned set, enum layout_pane focus,
 		   const struct layout_need *need, int y, int x, int h, int w)
 {
 	struct claim c[LAYOUT_PANES];
-	int which[LAYOUT_PANES], got[LAYOUT_PANES], n = 0, first = 0;
+	int which[LAYOUT_PANES], got[LAYOUT_PANES], n = 0, first = -1;   /* -1: focus elsewhere */
 	for (int p = 0; p < LAYOUT_PANES; p++) {
 		if (!(set & LAYOUT_BIT(p)))
 			continue;

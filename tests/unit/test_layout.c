@@ -251,6 +251,15 @@ static void test_fresh_focus_first(void **state)
 	assert_int_equal(l.pane[LAYOUT_TAP].h, 15);
 	assert_int_equal(l.pane[LAYOUT_TALK].h, 4);
 	assert_int_equal(l.pane[LAYOUT_REPORT].h, 3);
+	/* The focus in the other column: the server and the client share theirs evenly. */
+	m = LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT) | LAYOUT_BIT(LAYOUT_REPORT);
+	needs_clear(n);
+	n[LAYOUT_SERVER].fresh = true;
+	n[LAYOUT_CLIENT].fresh = true;
+	n[LAYOUT_REPORT] = (struct layout_need){ .want = 30, .fresh = true };
+	layout_plan(&l, 120, 40, LAYOUT_REPORT, m, n);
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_SERVER].h, l.pane[LAYOUT_CLIENT].h);
 }
 
 /* Nothing fresh: the rows go by want, and what nobody wants is shared; the focus first. */
