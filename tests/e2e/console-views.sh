@@ -88,7 +88,7 @@ console=$(pgrep -P "$(cat "$DIR/shell.pid")" | head -n 1)
 ok $? "sockets: a table in the Report pane"
 # (A narrow table leaves out the columns that matter least: the heading is state ... path.)
 head_col=$(screen | grep -m1 "^│state  .*path" | sed 's/path.*//' | wc -c)
-row_col=$(screen | grep -m1 "listening  *stream .*uds_socket" | sed 's|\./uds_socket.*||' | wc -c)
+row_col=$(screen | grep -m1 "^│listening .*uds_socket" | sed 's|\./uds_socket.*||' | wc -c)
 [ "$head_col" -gt 10 ] && [ "$head_col" = "$row_col" ]
 ok $? "the path column starts at the same offset in the heading and the row ($head_col, $row_col)"
 # Live: a listener that appears after the command shows within a second or two, untyped.
