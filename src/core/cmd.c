@@ -276,7 +276,7 @@ int cmd_parse(const char *line, struct cmd_args *a, char *err, size_t errlen)
 		return CMD_FAIL;
 	}
 	const struct cmd_entry *e = a->entry;
-	char syn[160];
+	char syn[CMD_SYNOPSIS_MAX];
 	cmd_synopsis(e, syn, sizeof(syn));
 	bool only_args = false;
 	for (int i = name_words(e); i < w->count; i++) {

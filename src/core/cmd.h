@@ -123,6 +123,8 @@ struct cmd_context {
  * to complete. Fills OUT; returns what is expected there. */
 enum cmd_expect cmd_complete_context(const char *line, size_t point, struct cmd_context *out);
 
+/* Room for any command's synopsis (a unit test checks every entry fits). */
+#define CMD_SYNOPSIS_MAX 512
 /* "server start PATH [--chunk N] ...": name and usage together. */
 size_t cmd_synopsis(const struct cmd_entry *e, char *buf, size_t len);
 

@@ -30,8 +30,9 @@ static int save_run(struct app *app, const struct cmd_args *a)
 	struct savefile f;
 	int r = savefile_open(&f, path, cmd_has(a, "force"));
 	if (r < 0) {
-		/* Refused (EEXIST): the one line says so; --force is in the usage. */
-		app_error(app, -r, "save %s%s", path, r == -EEXIST ? "" : ": create");
+		/* Refused (EEXIST): the one line says so and how to replace it. */
+		app_error(app, -r, "save %s%s", path,
+			  r == -EEXIST ? " (--force replaces it)" : ": create");
 		return CMD_FAIL;
 	}
 	char what[160] = "", why[160] = "";
@@ -86,7 +87,8 @@ static int log_run(struct app *app, const struct cmd_args *a)
 const struct cmd_entry cmd_save_entry = {
 	.name = "save",
 	.usage = "FILE [--json] [--force]",
-	.help = "write the focused view as text, or (--json) its session's events as JSON lines",
+	.help = "write the focused view as text, or (--json) its session's events as JSON lines; "
+		"--force replaces FILE; in a full-screen view type : first",
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_PATH },
 	.opts = {

@@ -255,21 +255,28 @@ static void put_tap_peer(struct out *o, const struct event *ev)
 		put(o, " connected");
 }
 
+/* "byte" for one, "bytes" for any other count. */
+static const char *bytes_word(uint64_t n)
+{
+	return n == 1 ? "byte" : "bytes";
+}
+
 /* "received 16 bytes ", or for a message cut by MSG_TRUNC "received 16 of 41 bytes (message
  * truncated: 25 bytes discarded) ". */
 static void put_received(struct out *o, const struct event *ev)
 {
 	if (ev->dir)
-		put(o, "%s %" PRIu64 " bytes ", dir_name(ev->dir), ev->nbytes);
+		put(o, "%s %" PRIu64 " %s ", dir_name(ev->dir), ev->nbytes, bytes_word(ev->nbytes));
 	else if (ev->message && ev->msg_len > ev->nbytes)
 		put(o, "received %" PRIu64 " of %" PRIu64 " bytes (message truncated: %" PRIu64
-		    " bytes discarded) ", ev->nbytes, ev->msg_len, ev->msg_len - ev->nbytes);
+		    " %s discarded) ", ev->nbytes, ev->msg_len, ev->msg_len - ev->nbytes,
+		    bytes_word(ev->msg_len - ev->nbytes));
 	else if (ev->message && ev->nbytes == 0)
 		put(o, "received an empty message ");
 	else {
 		put_str(o, "received ");
 		put_u64(o, ev->nbytes, 0, ' ');
-		put_str(o, " bytes ");
+		put(o, " %s ", bytes_word(ev->nbytes));
 	}
 }
 
@@ -317,7 +324,7 @@ static void put_transfer(struct out *o, const struct event *ev, const struct sho
 	} else if (ev->source == SRC_SERVER) {
 		put_str(o, "sent ");
 		put_u64(o, ev->nbytes, 0, ' ');
-		put_str(o, " bytes back to ");
+		put(o, " %s back to ", bytes_word(ev->nbytes));
 		if (ev->sender)
 			put_safe(o, ev->text);
 		else
@@ -325,8 +332,8 @@ static void put_transfer(struct out *o, const struct event *ev, const struct sho
 		put_fds(o, ev);
 		return;
 	} else {
-		put(o, "%s %" PRIu64 " bytes ", ev->source == SRC_CLIENT ? "sending" : "sent",
-		    ev->nbytes);
+		put(o, "%s %" PRIu64 " %s ", ev->source == SRC_CLIENT ? "sending" : "sent",
+		    ev->nbytes, bytes_word(ev->nbytes));
 	}
 	put_bytes(o, ev, full, flags);
 	put_beside(o, ev);

@@ -61,7 +61,7 @@ static void help_text(const struct help_report *h, render_line_fn fn, void *ctx)
 		render_linef(fn, ctx, RENDER_HEADING,
 			     "commands (PATH may be @name for the abstract namespace):");
 	for (size_t i = 0; i < h->n; i++) {
-		char syn[160];
+		char syn[CMD_SYNOPSIS_MAX];
 		cmd_synopsis(h->entries[i], syn, sizeof(syn));
 		render_linef(fn, ctx, 0, "  %-48s %s", syn, h->entries[i]->help);
 	}
@@ -73,7 +73,7 @@ static void help_json(const struct help_report *h, struct json *j)
 	json_open_array(j, "commands");
 	for (size_t i = 0; i < h->n; i++) {
 		const struct cmd_entry *e = h->entries[i];
-		char syn[160];
+		char syn[CMD_SYNOPSIS_MAX];
 		cmd_synopsis(e, syn, sizeof(syn));
 		json_open(j, NULL);
 		json_cstr(j, "name", e->name);

@@ -33,15 +33,17 @@ struct console {
 	struct doc result;
 	char running[200];   /* the line being run, for a report's title */
 	bool refreshing;     /* a live table's command runs again */
+	bool answer_last;    /* the result ends in its answer (inspect's verdict): open at the end */
 	bool mouse;          /* report clicks and the wheel now (--no-mouse, set mouse off: not) */
 	bool mouse_allowed;  /* --no-mouse was not given */
 	bool color_allowed;  /* --no-color was not given, NO_COLOR not set */
 	unsigned settings_seen;      /* app.settings' generation the console follows */
 	uint32_t sizes_session[2];   /* whose chunk sizes view.sizes counts: server, client */
 	/* What each ring had appended when the last typed line ran: a pane with nothing new
-	 * since gives its room to a tall report (layout_grow). */
+	 * since is stale and gives its room to those with news (layout_plan). */
 	uint64_t mark[VIEW_RINGS];
-	unsigned shrunk;             /* LAYOUT_BIT of the panes that gave room */
+	bool report_fresh; /* the last typed line made the Report pane's report */
+	unsigned attend;   /* LAYOUT_BIT of panes focused by Tab since that line */
 };
 
 /* Show TEXT in the status bar (red when ERROR) at the next frame. */

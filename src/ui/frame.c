@@ -6,6 +6,7 @@
 #include "ui/frame.h"
 
 #include <curses.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,9 @@ void console_pop(struct console *c)
 		return;
 	v->nfull--;
 	struct sheet *s = v->full[v->nfull];
+	/* The zoom's hint goes with it. */
+	if (strncmp(v->status, "zoomed:", 7) == 0)
+		console_set_status(c, false, "");
 	s->pos.sel = -1;
 	if (v->full_owned[v->nfull]) {
 		sheet_free(s);
@@ -267,10 +271,14 @@ static void table_title(struct console *c, struct sheet *s, const struct report 
 	char procs[200];
 	if (r->kind == REPORT_SOCKETS) {
 		holders_note(r->sockets, procs, sizeof(procs));
+		/* Listening among its rows: the system's count moves with every refresh. */
+		size_t listening = 0;
+		for (size_t i = 0; i < n; i++)
+			listening += strcmp(table_cell(s->table, i, 0), "listening") == 0;
 		snprintf(s->title, sizeof(s->title),
 			 "Report: %.120s (%zu row%s, %zu listening%s; "
 			 "F5 zoom: s sorts, Enter inspects)",
-			 s->refresh, n, n == 1 ? "" : "s", r->sockets->listening, procs);
+			 s->refresh, n, n == 1 ? "" : "s", listening, procs);
 	} else {
 		snprintf(s->title, sizeof(s->title),
 			 "Report: %.160s (%zu session%s); F5 zoom: Enter shows its log",
@@ -288,6 +296,7 @@ static void report_table(struct console *c, const struct report *r, struct table
 	if (c->refreshing && s->type == SHEET_TABLE) {
 		table_swap(s, t);
 		table_title(c, s, r);
+		console_relayout(c); /* its rows may be more or fewer */
 		return;
 	}
 	sheet_free(s);
@@ -304,6 +313,7 @@ static void report_table(struct console *c, const struct report *r, struct table
 	}
 	table_title(c, s, r);
 	c->v.focus = LAYOUT_REPORT;
+	c->report_fresh = true;
 	console_relayout(c);
 }
 
@@ -322,6 +332,9 @@ static void on_report(void *ctx, const struct report *r)
 		report_table(c, r, t);
 		return;
 	}
+	/* Inspect's verdict, fixes and proof are its last lines: it opens showing them. */
+	if (r->kind == REPORT_INSPECT)
+		c->answer_last = true;
 	render_text(r, report_line, c);
 	if (!c->collecting)
 		frame_result_end(c, render_kind_name(r->kind));
@@ -335,16 +348,21 @@ void frame_reports(struct console *c)
 void frame_result_begin(struct console *c, const char *line)
 {
 	doc_clear(&c->result);
-	if (!c->refreshing)
+	if (!c->refreshing) {
 		for (int r = 0; r < VIEW_RINGS; r++)
 			c->mark[r] = c->v.panes[r].appended;
+		c->report_fresh = false;
+		c->attend = 0;
+	}
 	c->collecting = true;
+	c->answer_last = false;
 	snprintf(c->running, sizeof(c->running), "%s", line);
 }
 
 /* One line: the message line. More, or one line longer than the message line (an error
  * with a long path would lose its middle there): the Report pane, focused, titled with the
- * command, wrapped at words. */
+ * command, wrapped at words; scrolled to its end when the answer is there (inspect's verdict,
+ * a tour step's closing line), the detail above it a key away. */
 void frame_result_end(struct console *c, const char *line)
 {
 	c->collecting = false;
@@ -368,10 +386,14 @@ void frame_result_end(struct console *c, const char *line)
 	doc_free(&s->doc);
 	s->doc = *r;
 	doc_init(r, 0);
+	if (c->answer_last || strncmp(line, "demo", 4) == 0)
+		s->top = LONG_MAX;   /* drawing clamps it to the last screenful */
+	c->answer_last = false;
 	snprintf(s->title, sizeof(s->title), "Report: %.200s", line);
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
 	if (c->v.focus != LAYOUT_REPORT)
 		c->v.focus = LAYOUT_REPORT;
+	c->report_fresh = true;
 	console_relayout(c);
 }
 
@@ -439,13 +461,11 @@ void frame_event(struct console *c, const struct event *ev)
 	}
 	count_size(c, ev);
 	if (ring) {
+		/* A stale pane with news: the layout gives it room (layout_plan). */
+		bool news = ring->appended == c->mark[ring - c->v.panes];
 		pane_push(ring, ev);
 		session_log_feed(c, ev);
-		/* A pane that gave its room to a report has news: it takes it back. */
-		unsigned bit = LAYOUT_BIT(ring - c->v.panes);
-		if (ring - c->v.panes <= LAYOUT_CLIENT)
-			bit |= LAYOUT_BIT(LAYOUT_TALK);
-		if (c->shrunk & bit)
+		if (news)
 			console_relayout(c);
 		if (ev->kind == EV_ERROR) {
 			char line[EVENT_LINE_MAX];
@@ -497,34 +517,29 @@ static unsigned panes_shown(struct console *c)
 	return m;
 }
 
-/* The panes with nothing new since the last typed line. */
-static unsigned quiet_panes(const struct console *c)
+/* What each pane asks of the layout: a log as many rows as it gets, fresh with news since
+ * the last typed line; the report the rows its lines or rows fill, fresh when that line made
+ * it, a row of its own when a table. A pane focused with Tab since is fresh too. */
+static void needs(const struct console *c, struct layout_need *n)
 {
 	const struct view *v = &c->v;
-	unsigned q = 0;
+	memset(n, 0, sizeof(*n) * LAYOUT_PANES);
 	for (int r = 0; r < VIEW_RINGS; r++)
-		if (v->panes[r].appended == c->mark[r])
-			q |= LAYOUT_BIT(r);
-	if ((q & LAYOUT_BIT(LAYOUT_SERVER)) && (q & LAYOUT_BIT(LAYOUT_CLIENT)))
-		q |= LAYOUT_BIT(LAYOUT_TALK);
-	return q;
-}
-
-/* A focused report taller than its pane takes the room of the quiet ones. */
-static void grow_report(struct console *c)
-{
-	struct view *v = &c->v;
-	struct sheet *s = &v->slot[LAYOUT_REPORT];
-	struct layout_rect *r = &v->layout.pane[LAYOUT_REPORT];
-	c->shrunk = 0;
-	if (v->focus != LAYOUT_REPORT || s->type != SHEET_REPORT || !r->h || r->w < 3)
-		return;
-	unsigned quiet = quiet_panes(c);
-	struct layout before = v->layout;
-	layout_grow(&v->layout, LAYOUT_REPORT, doc_sheet_rows(s, r->w - 2) + 2, quiet);
+		n[r].fresh = v->panes[r].appended != c->mark[r];
+	n[LAYOUT_TALK].fresh = n[LAYOUT_SERVER].fresh || n[LAYOUT_CLIENT].fresh;
+	const struct sheet *s = &v->slot[LAYOUT_REPORT];
+	n[LAYOUT_REPORT].fresh = c->report_fresh;
+	/* Its width: the right column's when there are two, else the screen's. */
+	int w = (COLS >= LAYOUT_WIDE_COLS ? COLS - COLS / 2 : COLS) - 2;
+	if (s->type == SHEET_TABLE && s->table) {
+		n[LAYOUT_REPORT].want = (int)s->table->n + 3; /* header, rows, borders */
+		n[LAYOUT_REPORT].wide = true;
+	} else if (w > 0) {
+		n[LAYOUT_REPORT].want = doc_sheet_rows(s, w) + 2;
+	}
 	for (int p = 0; p < LAYOUT_PANES; p++)
-		if (v->layout.pane[p].h < before.pane[p].h)
-			c->shrunk |= LAYOUT_BIT(p);
+		if (c->attend & LAYOUT_BIT(p))
+			n[p].fresh = true;
 }
 
 void console_relayout(struct console *c)
@@ -542,8 +557,9 @@ void console_relayout(struct console *c)
 				v->focus = (enum layout_pane)p;
 				break;
 			}
-	layout_compute(&v->layout, COLS, LINES, v->focus, m);
-	grow_report(c);
+	struct layout_need n[LAYOUT_PANES];
+	needs(c, n);
+	layout_plan(&v->layout, COLS, LINES, v->focus, m, n);
 	c->dirty = true;
 }
 
@@ -558,5 +574,6 @@ void frame_focus_step(struct console *c, int step)
 			break;
 	}
 	v->focus = (enum layout_pane)p;
+	c->attend |= LAYOUT_BIT(p); /* looked at: it is given room */
 	console_relayout(c);
 }

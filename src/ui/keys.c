@@ -92,8 +92,7 @@ static void zoom(struct console *c)
 	if (v->nfull || !(v->layout.shown & LAYOUT_BIT(v->focus)))
 		return;
 	console_push(c, s, false);
-	console_message(c, false, "zoomed: Up/Down select, Enter opens (a chunk; a socket's "
-			"inspect), / searches, Esc or F5 goes back");
+	console_message(c, false, "zoomed: Up/Down select, Enter opens, / finds, Esc back");
 }
 
 static void quit(struct console *c)

@@ -48,11 +48,20 @@ bool layout_talk(int cols, int rows);
  * column and Pair/Tap/Report the right, a column with nothing in it giving its room away. */
 void layout_compute(struct layout *l, int cols, int rows, enum layout_pane focus,
 		    unsigned shown);
-/* After layout_compute: give pane P up to WANT rows (its box, borders included) from the
- * panes of QUIET (LAYOUT_BIT each) that share its column, each keeping three rows (a border,
- * a line, a border); the column is stacked again. A tall report gets the room of panes with
- * nothing new. */
-void layout_grow(struct layout *l, enum layout_pane p, int want, unsigned quiet);
+/* What a pane asks of the layout (layout_plan). */
+struct layout_need {
+	int want;   /* rows its box would fill, borders included; 0: as many as it gets */
+	bool fresh; /* new lines since the last typed line, or just opened or focused */
+	bool wide;  /* a table: a row of its own across the screen when there are two columns */
+};
+/* Lay out COLS x ROWS as layout_compute does, but room follows attention (doc/HACKING.md,
+ * "The layout rule"): each pane of SHOWN gets three rows (a border, a line, a border); then
+ * a fresh focus gets rows up to its want or two thirds of the column; then the fresh panes
+ * up to their want, evenly; then the stale ones up to theirs; what is left goes to the panes
+ * with no limit (none: to all). Two columns: a wide pane takes a row of its own at the
+ * bottom. NEED: one per pane. */
+void layout_plan(struct layout *l, int cols, int rows, enum layout_pane focus, unsigned shown,
+		 const struct layout_need need[LAYOUT_PANES]);
 /* "terminal too small (WxH, need 60x16)"; returns the length. */
 size_t layout_too_small_text(const struct layout *l, char *buf, size_t len);
 const char *layout_pane_name(enum layout_pane p);

@@ -150,7 +150,7 @@ static void cand_choices(const struct cmd_opt *o, bool with_name)
 static void hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void hint(const char *fmt, ...)
 {
-	char buf[256];
+	char buf[CMD_SYNOPSIS_MAX + 16];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -169,7 +169,7 @@ static char **complete_arg(const struct cmd_context *c, const char *text, int st
 		rl_filename_completion_desired = 1;
 		return rl_completion_matches(text, rl_filename_completion_function);
 	}
-	char syn[160];
+	char syn[CMD_SYNOPSIS_MAX];
 	cmd_synopsis(c->entry, syn, sizeof(syn));
 	hint("usage: %s", syn);
 	return NULL;

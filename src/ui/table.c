@@ -24,6 +24,14 @@ void table_init(struct table *t, int ncols, const char *const *heads, const bool
 	t->sort_col = -1;
 }
 
+void table_rank(struct table *t, const unsigned char *drop, const bool *tail)
+{
+	for (int c = 0; c < t->ncols; c++) {
+		t->drop[c] = drop ? drop[c] : 0;
+		t->tail[c] = tail && tail[c];
+	}
+}
+
 void table_free(struct table *t)
 {
 	for (size_t i = 0; i < t->n * (size_t)t->ncols; i++)
@@ -110,6 +118,18 @@ void table_widths(const struct table *t, int width, int *w)
 		}
 		total += w[c];
 	}
+	while (total > width) {
+		/* Too wide: the least important column that may go goes (of equals, the
+		 * rightmost), with its separator. */
+		int out = -1;
+		for (int c = t->first; c < t->ncols; c++)
+			if (w[c] && t->drop[c] && (out < 0 || t->drop[c] >= t->drop[out]))
+				out = c;
+		if (out < 0)
+			break;
+		total -= w[out] + 1;
+		w[out] = 0;
+	}
 	if (t->flex >= t->first && total > width && w[t->flex] > TABLE_FLEX_MIN) {
 		int give = total - width, room = w[t->flex] - TABLE_FLEX_MIN;
 		give = give < room ? give : room;
@@ -130,8 +150,10 @@ void table_widths(const struct table *t, int width, int *w)
 	}
 }
 
-/* S into exactly W columns at OUT: padded, or cut with an ellipsis. Returns bytes written. */
-static size_t fit(const char *s, int w, bool right, bool utf8, char *out, size_t outsz)
+/* S into exactly W columns at OUT: padded, or cut with an ellipsis (TAIL: its start cut,
+ * the ellipsis first). Returns bytes written. */
+static size_t fit(const char *s, int w, bool right, bool tail, bool utf8, char *out,
+		  size_t outsz)
 {
 	size_t len = strlen(s), o = 0;
 	int sw = text_width(s, len);
@@ -139,6 +161,20 @@ static size_t fit(const char *s, int w, bool right, bool utf8, char *out, size_t
 	size_t el = strlen(ell);
 	if (outsz < (size_t)w * 4 + 8)
 		return 0;
+	if (sw > w && tail) {
+		/* Skip characters until the rest fits after the ellipsis. */
+		size_t from = 0;
+		int cw;
+		while (from < len && text_width(s + from, len - from) > w - 1)
+			from += text_char(s + from, len - from, &cw);
+		memcpy(out, ell, el);
+		o = el;
+		memcpy(out + o, s + from, len - from);
+		o += len - from;
+		for (int used = 1 + text_width(s + from, len - from); used < w; used++)
+			out[o++] = ' ';
+		return o;
+	}
 	if (sw > w) {
 		size_t n = text_fit(s, len, w - 1);
 		memcpy(out, s, n);
@@ -165,11 +201,15 @@ size_t table_line(const struct table *t, long row, const int *w, bool utf8, char
 		  size_t outsz)
 {
 	size_t o = 0;
+	bool any = false;
 	for (int c = t->first; c < t->ncols; c++) {
+		if (!w[c])
+			continue;   /* left out for the width (table_widths) */
 		const char *s = row < 0 ? t->head[c] : table_cell(t, (size_t)row, c);
-		if (c > t->first && o + 1 < outsz)
+		if (any && o + 1 < outsz)
 			out[o++] = ' ';
-		o += fit(s, w[c], t->number[c], utf8, out + o, outsz - o);
+		any = true;
+		o += fit(s, w[c], t->number[c], t->tail[c] && row >= 0, utf8, out + o, outsz - o);
 	}
 	while (o > 0 && out[o - 1] == ' ')
 		o--;

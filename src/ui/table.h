@@ -20,6 +20,9 @@ struct table {
 	int sort_col;                  /* -1: as added */
 	bool sort_desc;
 	int first;                     /* the columns before it are scrolled out to the left */
+	/* How soon a column goes when the width is short (0: never; the highest first). */
+	unsigned char drop[TABLE_COLS_MAX];
+	bool tail[TABLE_COLS_MAX];     /* cut at its start, keeping the end (a path's tail) */
 };
 
 /* NCOLS columns named HEADS (NUMBER marks the numeric ones; NULL: none). */
@@ -30,13 +33,17 @@ void table_free(struct table *t);
 int table_add(struct table *t, const char *const *cells, bool utf8);
 const char *table_cell(const struct table *t, size_t row, int col);
 
+/* Columns by importance: DROP[c] as above, TAIL[c] for columns cut at their start. */
+void table_rank(struct table *t, const unsigned char *drop, const bool *tail);
+
 /* Sort the rows by COL (numbers by value, text by bytes), DESC for the other way; stable. */
 void table_sort(struct table *t, int col, bool desc);
 
 /* Column widths for WIDTH columns (one space between columns), from column FIRST on (the ones
  * before get 0): each column as wide as its widest cell or heading; when that is too wide,
- * the flexible column gives way down to TABLE_FLEX_MIN, then the widest columns are cut,
- * never below 3. */
+ * the columns that may go (drop) are left out (width 0, no separator), the least important
+ * first, then the flexible column gives way down to TABLE_FLEX_MIN, then the widest columns
+ * are cut, never below 3. */
 void table_widths(const struct table *t, int width, int *w);
 /* Row ROW (-1: the headings) as one line for widths W: each cell padded to its width (numbers
  * on the right), a cell too long cut with an ellipsis. Returns the length. */

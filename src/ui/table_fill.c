@@ -51,7 +51,12 @@ static struct table *sockets_table(const struct sockets_report *r, bool utf8)
 	struct table *t = malloc(sizeof(*t));
 	if (!t)
 		return NULL;
+	/* By importance for a narrow pane: state, the path's tail and the process stay; the
+	 * peer, the inode, the queues and the type go first (zoom or Enter shows them). */
+	static const unsigned char drop[] = { 0, 1, 4, 5, 2, 3, 0, 0 };
+	static const bool tail[] = { false, false, false, false, false, false, true, false };
 	table_init(t, 8, heads, num, TABLE_SOCKETS_PATH);
+	table_rank(t, drop, tail);
 	for (size_t i = 0; i < r->nrows; i++)
 		if (sockets_row(t, &r->rows[i], r->holders_pending, utf8) < 0)
 			break;   /* memory: the rows so far */

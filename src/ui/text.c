@@ -66,6 +66,30 @@ size_t text_fit(const char *s, size_t len, int cols)
 	return i;
 }
 
+size_t text_words(const char *s, size_t len, int cols)
+{
+	size_t fit = text_fit(s, len, cols > 0 ? cols : 0);
+	if (fit == len)
+		return fit;
+	if (!strchr(" ,;:|)", s[fit])) {
+		/* The cut is inside a word: back to the space before it. */
+		while (fit > 0 && s[fit - 1] != ' ')
+			fit--;
+	}
+	while (fit > 0 && strchr(" ,;:|(-", s[fit - 1]))
+		fit--;
+	/* A figure whose unit was cut off says nothing: it goes too. */
+	size_t w = fit;
+	while (w > 0 && s[w - 1] >= '0' && s[w - 1] <= '9')
+		w--;
+	if (w < fit && (w == 0 || s[w - 1] == ' ')) {
+		fit = w;
+		while (fit > 0 && strchr(" ,;:|(-", s[fit - 1]))
+			fit--;
+	}
+	return fit;
+}
+
 size_t text_wrap(const char *s, size_t len, int cols, size_t *next)
 {
 	size_t fit = text_fit(s, len, cols > 0 ? cols : 1);

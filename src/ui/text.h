@@ -23,6 +23,11 @@ int text_width(const char *s, size_t len);
 /* Bytes of sanitized S that fit in COLS columns. */
 size_t text_fit(const char *s, size_t len, int cols);
 
+/* Bytes of sanitized S that fit in COLS columns ending at a whole word: all of it when it
+ * fits, else up to the last space before the cut, without the separators (",;:|(-") left
+ * at its end; 0 when not even the first word fits. For titles: never cut a word. */
+size_t text_words(const char *s, size_t len, int cols);
+
 /* One row of S wrapped at COLS columns, broken at a word boundary (a space) when the row has
  * one, else cut where it fills (a word longer than the row). Returns the bytes the row shows
  * (trailing spaces dropped); *NEXT gets where the next row starts (spaces skipped), LEN when

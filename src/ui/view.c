@@ -241,11 +241,16 @@ static void paint_box(struct layout_rect r, bool focus, const char *title, bool 
 	mvaddch(r.y + r.h - 1, r.x + r.w - 1, ACS_LRCORNER);
 	if (focus)
 		attroff(A_BOLD);
-	char t[VIEW_TITLE_MAX + 4];
-	snprintf(t, sizeof(t), " %s ", title);
-	/* The focused pane's title in reverse video: visible without colour. */
+	/* Whole words only (text_words): a title too long loses its last words, never half of
+	 * one. The focused pane's title in reverse video: visible without colour. */
+	char safe[TEXT_SANITIZE_SIZE(VIEW_TITLE_MAX)], t[sizeof(safe) + 2];
+	size_t n = text_sanitize(title, strnlen(title, VIEW_TITLE_MAX), utf8, safe, sizeof(safe));
+	n = text_words(safe, n, r.w - 6);
+	if (!n)
+		return;
+	int tn = snprintf(t, sizeof(t), " %.*s ", (int)n, safe);
 	attron(focus ? paint_look(LOOK_FOCUS) : A_BOLD);
-	paint_put_raw(r.y, r.x + 2, t, r.w - 4, utf8);
+	paint_put(r.y, r.x + 2, t, (size_t)tn, r.w - 4);
 	attroff(focus ? paint_look(LOOK_FOCUS) : A_BOLD);
 }
 
@@ -315,10 +320,14 @@ static int status_right(const struct view *v, char *right, size_t size)
 	const char *hints[] = { v->nfull ? "Esc back  / find  F10 quit"
 					 : "F1 help  F5 zoom  F10 quit",
 				v->nfull ? "Esc back" : "F1 help", "" };
-	int rn = 0;
+	/* The message comes first: the hints give way until it fits (an error keeps its path's
+	 * tail and its errno text whole where it can). */
+	char safe[TEXT_SANITIZE_SIZE(sizeof(v->status))];
+	size_t sn = text_sanitize(v->status, strlen(v->status), v->utf8, safe, sizeof(safe));
+	int msg = text_width(safe, sn), rn = 0;
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
 		rn = snprintf(right, size, "%s[%s]  %s ", skipped, where, hints[i]);
-		if (rn > 0 && rn < w / 2)
+		if (rn > 0 && rn < w / 2 && (msg <= w - rn - 2 || !hints[i][0]))
 			break;
 	}
 	return rn > 0 && rn < w / 2 ? rn : 0;

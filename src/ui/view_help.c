@@ -29,7 +29,7 @@ static void commands(struct doc *d, bool utf8, int cols)
 	const struct cmd_entry *const *t = cmd_table(&n);
 	doc_addf(d, utf8, DOC_HEADING, "Commands (PATH may be @name: the abstract namespace)");
 	for (size_t i = 0; i < n; i++) {
-		char syn[160];
+		char syn[CMD_SYNOPSIS_MAX];
 		cmd_synopsis(t[i], syn, sizeof(syn));
 		struct doc_line *l;
 		int col = cols >= HELP_WIDE_COLS ? 62 : 48;

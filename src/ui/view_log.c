@@ -84,7 +84,7 @@ static size_t head(const struct view *v, const struct event *ev, bool label, cha
 	char who[48] = "";
 	if (label) {
 		event_label(ev, who, sizeof(who));
-		n = snprintf(out + hl, len - hl, "%-10s", who);
+		n = snprintf(out + hl, len - hl, "%-9s ", who);   /* a space before the arrow */
 	} else if (ev->show_session && ev->session) {
 		/* Another session of its kind shares the pane: say whose line it is. */
 		n = snprintf(out + hl, len - hl, "[%" PRIu32 "]%s", ev->session,

@@ -58,9 +58,9 @@ ok $? "the wheel down scrolls it forward to the newest again"
 # A click on a table's row selects it; Enter (zoomed) inspects it.
 type_line "sockets ./s"
 wait_for "Report: sockets ./s ("
-# At 120 columns the Report pane is the right column: click near its right edge.
-eventually 'screen | grep -q "┐┌─ Report: sockets"'
-ok $? "the table is the right column"
+# At 120 columns a table is a row of its own across the screen: click near its right edge.
+eventually 'screen | grep -q "^┌─ Report: sockets"'
+ok $? "the table is a row across the screen"
 row=$(screen | grep -n "│listen.* stream .* \./s " | head -n 1 | cut -d: -f1)
 [ -n "$row" ] || row=3
 sgr 0 110 "$row"

@@ -45,7 +45,7 @@ saved_is_shown() {
 saved_is_shown 80 24
 keys ':'
 type_line "save view-80.txt"
-wait_for "save view-80.txt: File exists (EEXIST)"
+wait_for "save view-80.txt (--force replaces it): File exists (EEXIST)"
 ok $? "80x24: an existing file is refused with one line naming it and EEXIST"
 cp "$DIR/view-80.txt" "$DIR/copy.txt"
 keys ':'

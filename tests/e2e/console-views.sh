@@ -86,8 +86,9 @@ type_line "sockets uds_socket"
 wait_for "Report: sockets uds_socket ("
 console=$(pgrep -P "$(cat "$DIR/shell.pid")" | head -n 1)
 ok $? "sockets: a table in the Report pane"
-head_col=$(screen | grep -m1 "state  *type  *inode" | sed 's/path.*//' | wc -c)
-row_col=$(screen | grep -m1 "listening  *stream .*uds_socket" | sed 's|\./uds_socket.*||' | wc -c)
+# (A narrow table leaves out the columns that matter least: the heading is state ... path.)
+head_col=$(screen | grep -m1 "^│state  .*path" | sed 's/path.*//' | wc -c)
+row_col=$(screen | grep -m1 "^│listening .*uds_socket" | sed 's|\./uds_socket.*||' | wc -c)
 [ "$head_col" -gt 10 ] && [ "$head_col" = "$row_col" ]
 ok $? "the path column starts at the same offset in the heading and the row ($head_col, $row_col)"
 # Live: a listener that appears after the command shows within a second or two, untyped. It
@@ -108,7 +109,7 @@ wait_for "sorted by state, descending"
 ok $? "S sorts the other way"
 keys Right
 wait_gone "│state "
-eventually 'screen | grep -q "^│type  *inode"'
+eventually 'screen | grep -qE "^│(type|inode|peer|recv-q|send-q|path) "'
 ok $? "Right scrolls the first column out to the left"
 keys Left
 wait_for "│state "

@@ -36,7 +36,7 @@ check "and only the client's" [ "$(count "server #1: received 9 bytes b'repeated
 "$U" --batch -e 'save run.json --json' >"$D/out" 2>"$D/err"
 check "an existing file is refused (exit 1)" [ $? -eq 1 ]
 check "with one line naming it and EEXIST" \
-	grep -qx "udscope: save run.json: File exists (EEXIST)" "$D/err"
+	grep -qx "udscope: save run.json (--force replaces it): File exists (EEXIST)" "$D/err"
 "$U" --batch -e 'save run.json --json --force' >"$D/out" 2>"$D/err"
 check "--force replaces it" [ $? -eq 0 ]
 "$U" --batch -e 'save view.txt' >"$D/out" 2>"$D/err"

@@ -75,7 +75,7 @@ check "wait with a word that is not a number: exit 1, one line" \
 	</dev/null >"$D/out" 2>"$D/err"
 rc=$?
 check "server start, connect, send, server stop: the server received the byte" \
-	grep -qxF "server #1: received 1 bytes b'x'" "$D/out"
+	grep -qxF "server #1: received 1 byte b'x'" "$D/out"
 
 # 13: SIGINT during a long wait ends it at once and fails the run.
 # watching PID: udscope runs there and has SIGINT blocked for its signalfd (a signal sent

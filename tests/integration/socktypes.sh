@@ -23,7 +23,7 @@ has() { grep -qF -- "$1" "$D/srv.out"; }
 serve q seqpacket
 python3 "$P" three "$D/q" >"$D/out" 2>"$D/err"
 check "seqpacket: python3's three messages echoed whole" [ "$(tr '\n' ' ' <"$D/out")" = "5 14 1 " ]
-wait_for has "received 1 bytes b'3'"
+wait_for has "received 1 byte b'3'"
 check "seqpacket: three sends, three messages" sh -c "grep -c ': received ' '$D/srv.out' | grep -qx 3"
 printf 'seqpacket file\n' >"$D/file.txt"
 python3 "$P" sendfds "$D/q" "$D/file.txt" >"$D/out" 2>"$D/err"
@@ -52,7 +52,7 @@ wait_for has "(the sender is gone)"
 check "a sender gone before the echo: said, server goes on" has "(the sender is gone)"
 "$U" -b -e "client $D/d 'ab' --type dgram --chunk 1" </dev/null >"$D/out" 2>"$D/err"
 check "client --chunk 1 cuts the 2-byte echo: 1 of 2 bytes" \
-	grep -qF "client: received 1 of 2 bytes (message truncated: 1 bytes discarded) b'a'" "$D/out"
+	grep -qF "client: received 1 of 2 bytes (message truncated: 1 byte discarded) b'a'" "$D/out"
 python3 -c "import socket; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.sendto(b'', '$D/d')"
 wait_for has "received an empty message"
 check "a zero-length datagram is a message" has "received an empty message b'' from an unbound sender"

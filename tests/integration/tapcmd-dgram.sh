@@ -16,8 +16,8 @@ dg() { # dg SCENARIO [N]: tapdgram.py through the tap at $D/a to $D/s; its words
 }
 lines() { grep -c "$1" "$D/out"; }
 # Sum and count of the datagram lines going WAY on upstream sockets matching CONN (a regex).
-sum_way() { sed -n "s/^tap #$2: $1 \([0-9]*\) bytes .*/\1/p" "$D/out" | awk '{s += $1} END {print s + 0}'; }
-count_way() { grep -c "^tap #$2: $1 [0-9]* bytes " "$D/out"; }
+sum_way() { sed -n "s/^tap #$2: $1 \([0-9]*\) bytes* .*/\1/p" "$D/out" | awk '{s += $1} END {print s + 0}'; }
+count_way() { grep -c "^tap #$2: $1 [0-9]* bytes* " "$D/out"; }
 skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 
 # ---- one tap, one scenario after another ----

@@ -19,7 +19,7 @@ finish
 check "the server reads the client's file through the fd passed through the tap" \
 	grep -qx ok "$D/py"
 check "the chunk's line counts the fd, and a line says what it is" sh -c "
-	grep -qxF \"tap #1: client->server 1 bytes b'F' with 1 fd\" '$D/out' &&
+	grep -qxF \"tap #1: client->server 1 byte b'F' with 1 fd\" '$D/out' &&
 	grep -qE '^tap #1: fd [0-9]+ came with it: $D/passed.txt \\(regular file, read-only\\), passed on to the server$' '$D/out'"
 check "udscope holds no passed fd afterwards ($fds_before before, $fds_after after)" \
 	sh -c "[ $fds_before -eq $fds_after ]"

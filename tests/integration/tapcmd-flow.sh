@@ -11,7 +11,7 @@ command -v python3 >/dev/null 2>&1 || skip_all 8 "python3 not installed (apt-get
 echo "1..8"
 
 # Bytes that went WAY on connection CONN, by the chunk lines.
-sum_conn() { sed -n "s/^tap #$1: $2 \([0-9]*\) bytes .*/\1/p" "$D/out" | awk '{s += $1} END {print s + 0}'; }
+sum_conn() { sed -n "s/^tap #$1: $2 \([0-9]*\) bytes* .*/\1/p" "$D/out" | awk '{s += $1} END {print s + 0}'; }
 
 tap_up --capture-mb 0
 python3 "$S/tapcmd.py" stall "$D/a" "$D/s" "$D" >"$D/py" 2>&1 &

@@ -111,7 +111,7 @@ static void test_credentials_round_trip(void **state)
 	char line[EVENT_LINE_MAX];
 	event_format(&ev, 0, line, sizeof(line));
 	char want[160];
-	snprintf(want, sizeof(want), "received 1 bytes b'x' from an unbound sender (pid %ld (",
+	snprintf(want, sizeof(want), "received 1 byte b'x' from an unbound sender (pid %ld (",
 		 (long)getpid());
 	assert_non_null(strstr(line, want));
 	close(sv[0]);

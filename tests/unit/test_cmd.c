@@ -153,7 +153,7 @@ static void test_every_command_misused(void **state)
 	const struct cmd_entry *const *t = cmd_table(&n);
 	for (size_t i = 0; i < n; i++) {
 		const struct cmd_entry *e = t[i];
-		char syn[160], want[200], line[512];
+		char syn[CMD_SYNOPSIS_MAX], want[CMD_SYNOPSIS_MAX + 16], line[512];
 		cmd_synopsis(e, syn, sizeof(syn));
 		snprintf(want, sizeof(want), "(usage: %s)", syn);
 		if (e->min_args > 0) {

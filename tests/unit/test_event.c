@@ -50,6 +50,24 @@ static void test_server_words(void **state)
 	assert_string_equal(line(&ev, 0), "server #3: received 0 bytes b''");
 }
 
+/* Issue 26: one byte is "1 byte", received, sent back, sending, and through a tap. */
+static void test_one_byte(void **state)
+{
+	(void)state;
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_RECV);
+	ev.conn = 1;
+	event_set_bytes(&ev, "3", 1);
+	assert_string_equal(line(&ev, 0), "server #1: received 1 byte b'3'");
+	event_init(&ev, SRC_SERVER, EV_SEND);
+	ev.conn = 1;
+	ev.nbytes = 1;
+	assert_string_equal(line(&ev, 0), "server #1: sent 1 byte back to the client");
+	event_init(&ev, SRC_CLIENT, EV_SEND);
+	event_set_bytes(&ev, "x", 1);
+	assert_string_equal(line(&ev, 0), "client: sending 1 byte b'x'");
+}
+
 static void test_long_chunk_preview(void **state)
 {
 	char big[1000];
@@ -233,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_server_words),
+		cmocka_unit_test(test_one_byte),
 		cmocka_unit_test(test_long_chunk_preview),
 		cmocka_unit_test(test_error_words),
 		cmocka_unit_test(test_dropped_and_time),

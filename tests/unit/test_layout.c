@@ -1,6 +1,6 @@
 /* test_layout: pane geometry: two columns when wide, stacked when narrow, the Conversation pane
- * when small, hidden panes giving their room away, a tall report growing into quiet panes,
- * too small below 60x16. */
+ * when small, hidden panes giving their room away, room following attention (layout_plan: a
+ * stale report gives its rows back, a table gets a row of its own), too small below 60x16. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -164,44 +164,181 @@ static void test_too_small(void **state)
 	assert_false(l.too_small);
 }
 
-/* A tall focused report at 80x24 takes the quiet Conversation's rows down to three; a pane
- * with news keeps its share; the panes still tile the screen. */
-static void test_report_grows_into_quiet_panes(void **state)
+/* Needs for layout_plan: every pane stale, asking for nothing in particular. */
+static void needs_clear(struct layout_need *n)
 {
-	unsigned m = LAYOUT_BIT(LAYOUT_TALK) | LAYOUT_BIT(LAYOUT_REPORT);
+	memset(n, 0, sizeof(struct layout_need) * LAYOUT_PANES);
+}
+
+#define TALK_REPORT (LAYOUT_BIT(LAYOUT_TALK) | LAYOUT_BIT(LAYOUT_REPORT))
+
+/* Issue 26: at 80x24 `server start`, `sessions`, `client`: the two-row sessions table is
+ * stale once the client runs, the Conversation has news: the table gives its rows back. */
+static void test_stale_report_gives_rows_back(void **state)
+{
+	struct layout_need n[LAYOUT_PANES];
 	struct layout l;
-	layout_compute(&l, 80, 24, LAYOUT_REPORT, m);
-	int before = l.pane[LAYOUT_REPORT].h;
-	layout_grow(&l, LAYOUT_REPORT, 22, 0);   /* nothing quiet: nothing moves */
-	assert_int_equal(l.pane[LAYOUT_REPORT].h, before);
-	layout_grow(&l, LAYOUT_REPORT, 22, LAYOUT_BIT(LAYOUT_TALK));
-	assert_int_equal(l.pane[LAYOUT_TALK].h, 3);
+	needs_clear(n);
+	n[LAYOUT_REPORT].want = 5; /* header, two rows, borders */
+	n[LAYOUT_REPORT].wide = true;
+	n[LAYOUT_REPORT].fresh = true;
+	/* Just typed `sessions`: the table gets what it needs, not more. */
+	layout_plan(&l, 80, 24, LAYOUT_REPORT, TALK_REPORT, n);
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 5);
+	assert_int_equal(l.pane[LAYOUT_TALK].h, 17);
+	/* Then `client`: the table is stale, the Conversation's new lines take the room. */
+	n[LAYOUT_REPORT].fresh = false;
+	n[LAYOUT_TALK].fresh = true;
+	layout_plan(&l, 80, 24, LAYOUT_REPORT, TALK_REPORT, n);
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 3);
+	assert_int_equal(l.pane[LAYOUT_TALK].h, 19);
+}
+
+/* A tall fresh report takes the stale Conversation's rows down to three; it takes only what
+ * it wants; a Pair with news keeps its rows while a stale one gives. */
+static void test_fresh_report_takes_what_it_needs(void **state)
+{
+	struct layout_need n[LAYOUT_PANES];
+	struct layout l;
+	needs_clear(n);
+	n[LAYOUT_REPORT] = (struct layout_need){ .want = 30, .fresh = true };
+	n[LAYOUT_TALK].want = 30;
+	layout_plan(&l, 80, 24, LAYOUT_REPORT, TALK_REPORT, n);
+	assert_tiles(&l);
 	assert_int_equal(l.pane[LAYOUT_REPORT].h, 19);
-	assert_int_equal(l.pane[LAYOUT_REPORT].y, 0);
-	assert_int_equal(l.pane[LAYOUT_TALK].y, 19);
+	assert_int_equal(l.pane[LAYOUT_TALK].h, 3);
+	n[LAYOUT_REPORT].want = 8;
+	layout_plan(&l, 80, 24, LAYOUT_REPORT, TALK_REPORT, n);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 8);
+	assert_int_equal(l.pane[LAYOUT_TALK].h, 14);
 	assert_tiles(&l);
-	/* It takes only what it wants. */
-	layout_compute(&l, 80, 24, LAYOUT_REPORT, m);
-	layout_grow(&l, LAYOUT_REPORT, before + 2, LAYOUT_BIT(LAYOUT_TALK));
-	assert_int_equal(l.pane[LAYOUT_REPORT].h, before + 2);
+	/* `pair` after a report: the Pair pane has news, it is not left one line tall. */
+	unsigned m = TALK_REPORT | LAYOUT_BIT(LAYOUT_PAIR);
+	needs_clear(n);
+	n[LAYOUT_REPORT].want = 20;
+	n[LAYOUT_TALK].want = 20;
+	n[LAYOUT_PAIR] = (struct layout_need){ .want = 12, .fresh = true };
+	layout_plan(&l, 80, 24, LAYOUT_REPORT, m, n);
 	assert_tiles(&l);
-	/* Three panes: the quiet Pair gives, the Conversation with news keeps its rows. */
-	m |= LAYOUT_BIT(LAYOUT_PAIR);
-	layout_compute(&l, 80, 30, LAYOUT_REPORT, m);
-	int talk = l.pane[LAYOUT_TALK].h;
-	layout_grow(&l, LAYOUT_REPORT, 28, LAYOUT_BIT(LAYOUT_PAIR));
-	assert_int_equal(l.pane[LAYOUT_TALK].h, talk);
-	assert_int_equal(l.pane[LAYOUT_PAIR].h, 3);
+	assert_int_equal(l.pane[LAYOUT_PAIR].h, 12);
+	assert_int_equal(l.pane[LAYOUT_TALK].h + l.pane[LAYOUT_REPORT].h, 10);
+	/* `tap`: the Tap pane with news gets its room from the stale report. */
+	m = TALK_REPORT | LAYOUT_BIT(LAYOUT_TAP);
+	needs_clear(n);
+	n[LAYOUT_REPORT] = (struct layout_need){ .want = 30 };
+	n[LAYOUT_TALK] = (struct layout_need){ .want = 4 };
+	n[LAYOUT_TAP] = (struct layout_need){ .want = 0, .fresh = true };
+	layout_plan(&l, 80, 24, LAYOUT_REPORT, m, n);
 	assert_tiles(&l);
-	/* Two columns: only the report's column gives. */
-	layout_compute(&l, 200, 60, LAYOUT_REPORT,
-		       LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_PAIR) | LAYOUT_BIT(LAYOUT_REPORT));
-	int server = l.pane[LAYOUT_SERVER].h;
-	layout_grow(&l, LAYOUT_REPORT, 57, LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_PAIR));
-	assert_int_equal(l.pane[LAYOUT_SERVER].h, server);
-	assert_int_equal(l.pane[LAYOUT_PAIR].h, 3);
-	assert_int_equal(l.pane[LAYOUT_REPORT].h, 55);
+	assert_int_equal(l.pane[LAYOUT_TAP].h, 16);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 3);
+}
+
+/* Two panes with news: the focused one (Tab) gets two thirds first, the other a share. */
+static void test_fresh_focus_first(void **state)
+{
+	struct layout_need n[LAYOUT_PANES];
+	struct layout l;
+	unsigned m = TALK_REPORT | LAYOUT_BIT(LAYOUT_TAP);
+	needs_clear(n);
+	n[LAYOUT_TALK].fresh = true;
+	n[LAYOUT_TAP].fresh = true;
+	n[LAYOUT_REPORT].want = 3;
+	layout_plan(&l, 80, 24, LAYOUT_TAP, m, n);
 	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_TAP].h, 15);
+	assert_int_equal(l.pane[LAYOUT_TALK].h, 4);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 3);
+	/* The focus in the other column: the server and the client share theirs evenly. */
+	m = LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT) | LAYOUT_BIT(LAYOUT_REPORT);
+	needs_clear(n);
+	n[LAYOUT_SERVER].fresh = true;
+	n[LAYOUT_CLIENT].fresh = true;
+	n[LAYOUT_REPORT] = (struct layout_need){ .want = 30, .fresh = true };
+	layout_plan(&l, 120, 40, LAYOUT_REPORT, m, n);
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_SERVER].h, l.pane[LAYOUT_CLIENT].h);
+}
+
+/* Nothing fresh: the rows go by want, and what nobody wants is shared; the focus first. */
+static void test_all_stale_shares(void **state)
+{
+	struct layout_need n[LAYOUT_PANES];
+	struct layout l;
+	needs_clear(n);
+	n[LAYOUT_REPORT].want = 6;
+	n[LAYOUT_TALK].want = 6;
+	layout_plan(&l, 80, 24, LAYOUT_TALK, TALK_REPORT, n);
+	assert_tiles(&l);
+	assert_true(l.pane[LAYOUT_REPORT].h >= 6);
+	assert_true(l.pane[LAYOUT_TALK].h >= l.pane[LAYOUT_REPORT].h);
+}
+
+/* At 120x40 a table report is a row of its own across the screen, below the log panes (which
+ * keep two columns when there are both); stacked at 80x24 it is full width anyway. */
+static void test_wide_table_gets_a_row(void **state)
+{
+	struct layout_need n[LAYOUT_PANES];
+	struct layout l;
+	needs_clear(n);
+	n[LAYOUT_REPORT] = (struct layout_need){ .want = 12, .fresh = true, .wide = true };
+	unsigned sc = LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT);
+	layout_plan(&l, 120, 40, LAYOUT_REPORT, sc | LAYOUT_BIT(LAYOUT_REPORT), n);
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_REPORT].w, 120);
+	assert_int_equal(l.pane[LAYOUT_REPORT].x, 0);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 12);
+	assert_int_equal(l.pane[LAYOUT_REPORT].y + 12, 38);
+	assert_int_equal(l.pane[LAYOUT_SERVER].w, 120);
+	/* With the Pair the log panes sit in two columns above it. */
+	layout_plan(&l, 120, 40, LAYOUT_REPORT,
+		    sc | LAYOUT_BIT(LAYOUT_REPORT) | LAYOUT_BIT(LAYOUT_PAIR), n);
+	assert_tiles(&l);
+	assert_true(l.two_columns);
+	assert_int_equal(l.pane[LAYOUT_REPORT].w, 120);
+	assert_int_equal(l.pane[LAYOUT_PAIR].x, 60);
+	assert_int_equal(l.pane[LAYOUT_PAIR].h, 26);
+	/* A text report (not wide) stays in the right column. */
+	n[LAYOUT_REPORT].wide = false;
+	layout_plan(&l, 120, 40, LAYOUT_REPORT, sc | LAYOUT_BIT(LAYOUT_REPORT), n);
+	assert_tiles(&l);
+	assert_int_equal(l.pane[LAYOUT_REPORT].x, 60);
+}
+
+/* Every size and mix of needs tiles the screen, and a pane with news is never one line tall
+ * while a stale one holds more than it (wanting more). */
+static void test_plan_tiles_and_favours_news(void **state)
+{
+	struct layout_need n[LAYOUT_PANES];
+	for (int cols = LAYOUT_MIN_COLS; cols < 260; cols += 23)
+		for (int rows = LAYOUT_MIN_ROWS; rows < 90; rows += 11)
+			for (unsigned m = 1; m < (1u << LAYOUT_PANES); m += 5)
+				for (unsigned f = 0; f < (1u << LAYOUT_PANES); f += 7) {
+					struct layout l;
+					for (int p = 0; p < LAYOUT_PANES; p++)
+						n[p] = (struct layout_need){
+							.want = (p * 7 + (int)f) % 4 ? p * 5 + 2
+										     : 0,
+							.fresh = f & LAYOUT_BIT(p),
+							.wide = p == LAYOUT_REPORT && (f & 1),
+						};
+					layout_plan(&l, cols, rows, (enum layout_pane)(f % 6), m,
+						    n);
+					assert_tiles(&l);
+					for (int p = 0; p < LAYOUT_PANES; p++) {
+						if (!(l.shown & LAYOUT_BIT(p)) || !n[p].fresh ||
+						    l.pane[p].h > 3 ||
+						    (n[p].want && n[p].want <= 3))
+							continue;
+						for (int q = 0; q < LAYOUT_PANES; q++)
+							if ((l.shown & LAYOUT_BIT(q)) &&
+							    !n[q].fresh &&
+							    l.pane[q].x == l.pane[p].x)
+								assert_int_equal(l.pane[q].h, 3);
+					}
+				}
 }
 
 static void test_names(void **state)
@@ -222,7 +359,12 @@ int main(void)
 		cmocka_unit_test(test_small_is_one_conversation),
 		cmocka_unit_test(test_minimum_fits),
 		cmocka_unit_test(test_too_small),
-		cmocka_unit_test(test_report_grows_into_quiet_panes),
+		cmocka_unit_test(test_stale_report_gives_rows_back),
+		cmocka_unit_test(test_fresh_report_takes_what_it_needs),
+		cmocka_unit_test(test_fresh_focus_first),
+		cmocka_unit_test(test_all_stale_shares),
+		cmocka_unit_test(test_wide_table_gets_a_row),
+		cmocka_unit_test(test_plan_tiles_and_favours_news),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

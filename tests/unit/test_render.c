@@ -145,6 +145,28 @@ static void test_help_text(void **state)
 	assert_int_equal(ls.flags[0], 0);
 }
 
+/* Issue 26: no fixed buffer cuts a usage line: every command's help line holds its whole
+ * usage (`help tap` ends with --dissector), as text and as JSON. */
+static void test_help_usage_whole(void **state)
+{
+	(void)state;
+	size_t n;
+	const struct cmd_entry *const *t = cmd_table(&n);
+	for (size_t i = 0; i < n; i++) {
+		struct help_report h = { .topic = t[i]->name, .entries = t + i, .n = 1 };
+		struct report r = { .kind = REPORT_HELP, .help = &h };
+		struct lines ls = { 0 };
+		render_text(&r, collect, &ls);
+		assert_int_equal(ls.n, 1);
+		if (!strstr(ls.text[0], t[i]->usage))
+			fail_msg("help %s cut its usage: %s", t[i]->name, ls.text[0]);
+		char *js = render_json(&r, NULL);
+		assert_non_null(strstr(js, "--dissector") || strcmp(t[i]->name, "tap") != 0 ? js
+											: NULL);
+		free(js);
+	}
+}
+
 static void test_help_json(void **state)
 {
 	(void)state;
@@ -588,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_json_invalid_utf8_keeps_every_byte),
 		cmocka_unit_test(test_json_take_empty),
 		cmocka_unit_test(test_help_text),
+		cmocka_unit_test(test_help_usage_whole),
 		cmocka_unit_test(test_help_json),
 		cmocka_unit_test(test_sessions_text_and_json),
 		cmocka_unit_test(test_inspect_text),

@@ -131,6 +131,44 @@ static void test_cells_sanitized(void **state)
 	table_free(&t);
 }
 
+/* Issue 26: a sockets row at 78 columns keeps state, the path's tail and the process before
+ * inode, peer and the queues, which go (the least important first). */
+static void test_columns_by_importance(void **state)
+{
+	static const char *const h[] = { "state", "type", "inode", "peer", "recv-q", "send-q",
+					 "path", "processes" };
+	static const bool num[] = { false, false, true, true, true, true, false, false };
+	static const unsigned char drop[] = { 0, 1, 4, 5, 2, 3, 0, 0 };
+	static const bool tail[] = { false, false, false, false, false, false, true, false };
+	struct table t;
+	int w[TABLE_COLS_MAX];
+	char line[512];
+	table_init(&t, 8, h, num, 6);
+	table_rank(&t, drop, tail);
+	const char *r[] = { "listening", "stream", "1365488", "-", "0", "128",
+			    "./a-rather-long-directory-name-for-a-test/and-one-more-level-of-it/a.sock",
+			    "pid 18342 (sockkid)" };
+	assert_int_equal(table_add(&t, r, false), 0);
+	table_widths(&t, 78, w);
+	table_line(&t, 0, w, false, line, sizeof(line));
+	assert_true(strlen(line) <= 78);
+	assert_non_null(strstr(line, "listening "));
+	assert_non_null(strstr(line, "/a.sock "));
+	assert_non_null(strstr(line, "pid 18342 (sockkid)"));
+	assert_null(strstr(line, "1365488"));
+	assert_int_equal(w[2], 0);
+	assert_int_equal(w[3], 0);
+	/* The heading leaves out the same columns. */
+	table_line(&t, -1, w, false, line, sizeof(line));
+	assert_null(strstr(line, "inode"));
+	assert_non_null(strstr(line, "processes"));
+	/* Wide enough: every column. */
+	table_widths(&t, 200, w);
+	table_line(&t, 0, w, false, line, sizeof(line));
+	assert_non_null(strstr(line, "1365488"));
+	table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_ellipsis_utf8),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_cells_sanitized),
+		cmocka_unit_test(test_columns_by_importance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,10 +46,10 @@ static void test_chunk_words(void **state)
 	/* The fds passed with a chunk follow its bytes. */
 	chunk(&ev, DIR_C2S, "F");
 	ev.nfds = 2;
-	assert_string_equal(line(&ev), "tap #2: client->server 1 bytes b'F' with 2 fds");
+	assert_string_equal(line(&ev), "tap #2: client->server 1 byte b'F' with 2 fds");
 	ev.session = 4;
 	ev.show_session = true;
-	assert_string_equal(line(&ev), "tap[4] #2: client->server 1 bytes b'F' with 2 fds");
+	assert_string_equal(line(&ev), "tap[4] #2: client->server 1 byte b'F' with 2 fds");
 }
 
 static void test_peer_words(void **state)

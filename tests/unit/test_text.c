@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -76,6 +77,32 @@ static void test_cut_at_whole_escape(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* The words of S that fit in COLS, as a string. */
+static const char *words(const char *s, int cols)
+{
+	static char got[256];
+	size_t n = text_words(s, strlen(s), cols);
+	snprintf(got, sizeof(got), "%.*s", (int)n, s);
+	return got;
+}
+
+/* Issue 26: a title is cut between words, never inside one, and no separator dangles. */
+static void test_words_never_cut(void **state)
+{
+	(void)state;
+	assert_string_equal(words("Client closed", 20), "Client closed");
+	assert_string_equal(words("Client closed", 9), "Client");
+	assert_string_equal(words("Report: inspect ./a.sock --as nobody", 33), "Report: inspect ./a.sock --as");
+	assert_string_equal(words("got 16 B in 1 chunk, sent", 16), "got 16 B in");
+	assert_string_equal(words("got 16 B in 1 chunk, sent", 19), "got 16 B in 1 chunk");
+	assert_string_equal(words("Server ./a listening, 0 clients | Client", 23), "Server ./a listening");
+	assert_string_equal(words("Server ./a listening | 0 clients", 24), "Server ./a listening");
+	assert_string_equal(words("Enter inspects", 8), "Enter");
+	assert_string_equal(words("Verylongword", 5), "");
+	assert_string_equal(words("", 5), "");
+	assert_string_equal(words("a b", 0), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -83,6 +110,7 @@ int main(void)
 		cmocka_unit_test(test_every_output_byte_is_safe),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_cut_at_whole_escape),
+		cmocka_unit_test(test_words_never_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
