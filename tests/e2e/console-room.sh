@@ -32,12 +32,7 @@ wait_rows() {
 
 # restart COLS ROWS: a new console in a new window of that size.
 restart() {
-	$TMUX_CMD kill-server >/dev/null 2>&1
-	# A new server only once the old one is gone (else it reaches the dying one).
-	deadline=$(( $(date +%s) + 10 ))
-	while $TMUX_CMD ls >/dev/null 2>&1 && [ "$(date +%s)" -lt "$deadline" ]; do
-		sleep 0.05
-	done
+	new_server   # a server of its own: never the dying one
 	start_shell "$1" "$2"
 	start_console -n
 }
