@@ -359,10 +359,21 @@ void frame_result_begin(struct console *c, const char *line)
 	snprintf(c->running, sizeof(c->running), "%s", line);
 }
 
+/* Where inspect's answer starts: its verdict line, with the fixes, the lasting fix and the
+ * proof after it (a long walk and a long lasting-fix paragraph would push the verdict above
+ * the last screenful); without one, the last screenful. */
+static long verdict_line(const struct doc *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->line[i].len >= 7 && strncmp(d->line[i].text, "verdict", 7) == 0)
+			return (long)i;
+	return LONG_MAX;
+}
+
 /* One line: the message line. More, or one line longer than the message line (an error
  * with a long path would lose its middle there): the Report pane, focused, titled with the
- * command, wrapped at words; scrolled to its end when the answer is there (inspect's verdict,
- * a tour step's closing line), the detail above it a key away. */
+ * command, wrapped at words; opened on the answer (inspect's verdict and what follows it, a tour
+ * step's closing line: its end), the detail above it a key away. */
 void frame_result_end(struct console *c, const char *line)
 {
 	c->collecting = false;
@@ -386,8 +397,10 @@ void frame_result_end(struct console *c, const char *line)
 	doc_free(&s->doc);
 	s->doc = *r;
 	doc_init(r, 0);
-	if (c->answer_last || strncmp(line, "demo", 4) == 0)
-		s->top = LONG_MAX;   /* drawing clamps it to the last screenful */
+	if (strncmp(line, "demo", 4) == 0)
+		s->top = LONG_MAX;   /* a step's closing line; drawing clamps it to the last screenful */
+	else if (c->answer_last)
+		s->top = verdict_line(&s->doc);
 	c->answer_last = false;
 	snprintf(s->title, sizeof(s->title), "Report: %.200s", line);
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);
