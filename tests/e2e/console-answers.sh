@@ -3,22 +3,6 @@
 # fixes, each tour step's closing line, at 80x24 without F5, End or Tab.
 . "${UDSCOPE_SRCDIR:-.}/tests/e2e/console-lib.sh"
 
-# wait_all SECONDS TEXT...: poll until the screen shows every TEXT at once, or fail.
-wait_all() {
-	deadline=$(( $(date +%s) + $1 ))
-	shift
-	while :; do
-		shot=$(screen)
-		all=0
-		for t in "$@"; do
-			printf '%s\n' "$shot" | grep -qF -- "$t" || { all=1; break; }
-		done
-		[ $all -eq 0 ] && return 0
-		[ "$(date +%s)" -ge "$deadline" ] && return 1
-		sleep 0.05
-	done
-}
-
 start_shell 80 24
 start_console -n
 type_line "server start ./a.sock --mode 755"

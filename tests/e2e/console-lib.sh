@@ -94,6 +94,22 @@ eventually() {
 	done
 }
 
+# wait_all SECONDS TEXT...: poll until the screen shows every TEXT at once, or fail.
+wait_all() {
+	deadline=$(( $(date +%s) + $1 ))
+	shift
+	while :; do
+		shot=$(screen)
+		all=0
+		for t in "$@"; do
+			printf '%s\n' "$shot" | grep -qF -- "$t" || { all=1; break; }
+		done
+		[ $all -eq 0 ] && return 0
+		[ "$(date +%s)" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
 # wait_gone TEXT [SECONDS]: poll until TEXT no longer shows.
 wait_gone() {
 	deadline=$(( $(date +%s) + ${2:-15} ))

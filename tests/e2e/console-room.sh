@@ -4,22 +4,6 @@
 # its own across a wide screen; checked on the screen at 80x24 and 120x40.
 . "${UDSCOPE_SRCDIR:-.}/tests/e2e/console-lib.sh"
 
-# wait_all SECONDS TEXT...: poll until the screen shows every TEXT at once, or fail.
-wait_all() {
-	deadline=$(( $(date +%s) + $1 ))
-	shift
-	while :; do
-		shot=$(screen)
-		all=0
-		for t in "$@"; do
-			printf '%s\n' "$shot" | grep -qF -- "$t" || { all=1; break; }
-		done
-		[ $all -eq 0 ] && return 0
-		[ "$(date +%s)" -ge "$deadline" ] && return 1
-		sleep 0.05
-	done
-}
-
 # wait_rows PATTERN MIN SECONDS: poll until at least MIN screen lines match PATTERN (grep -E).
 wait_rows() {
 	deadline=$(( $(date +%s) + $3 ))
