@@ -7,7 +7,9 @@ S=${UDSCOPE_SRCDIR:-.}/tests/integration
 D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-${NAME:-test}-XXXXXX")
 . "$S/bound.sh"   # U: the binary with an alarm, so every run ends
 peers=""
-trap 'for p in $peers; do kill "$p" 2>/dev/null; done; rm -rf "$D"' EXIT
+# At exit the peers are stopped and waited for: nothing of the test outlives it.
+trap 'for p in $peers; do kill "$p" 2>/dev/null; done; for p in $peers; do wait "$p" 2>/dev/null; done
+	rm -rf "$D"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
