@@ -6,7 +6,8 @@ U=${UDSCOPE:?UDSCOPE must name the built binary}
 D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-batchio-XXXXXX")
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/bound.sh"   # U: the binary with an alarm
 bg=""
-trap 'for p in $bg; do kill "$p" 2>/dev/null; done; rm -rf "$D"' EXIT
+trap 'for p in $bg; do kill "$p" 2>/dev/null; done; for p in $bg; do wait "$p" 2>/dev/null; done
+	rm -rf "$D"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
