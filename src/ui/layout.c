@@ -140,6 +140,13 @@ static void pour(int *h, const int *cap, const bool *take, int n, int first, int
 	}
 }
 
+/* The rows a pane is never given less than: three (a border, a line, a border); a table
+ * that has rows four, so that its heading is not all it shows. */
+static int floor_of(const struct layout_need *n)
+{
+	return n->wide && n->want >= 4 ? 4 : 3;
+}
+
 /* Share ROWS among the N claims into H: each its min; the focus (claim FIRST; -1: none),
  * when fresh, up to its want or two thirds; the fresh ones up to their want; the stale ones
  * up to theirs; the rest to the ones with no limit (none: to all). */
@@ -187,7 +194,7 @@ static void column(struct layout *l, unsigned set, enum layout_pane focus,
 			continue;
 		if (p == (int)focus)
 			first = n;
-		c[n] = (struct claim){ 3, need[p].want, need[p].fresh };
+		c[n] = (struct claim){ floor_of(&need[p]), need[p].want, need[p].fresh };
 		which[n++] = p;
 	}
 	share(c, n, first, h, got);
@@ -197,7 +204,7 @@ static void column(struct layout *l, unsigned set, enum layout_pane focus,
 	}
 }
 
-/* What the panes of SET ask for together, stacked: three rows each, the sum of their wants
+/* What the panes of SET ask for together, stacked: each its floor, the sum of their wants
  * (0 when one has no limit), fresh when one is. */
 static struct claim claim_of(unsigned set, const struct layout_need *need)
 {
@@ -205,8 +212,9 @@ static struct claim claim_of(unsigned set, const struct layout_need *need)
 	bool unbounded = false;
 	for (int p = 0; p < LAYOUT_PANES; p++)
 		if (set & LAYOUT_BIT(p)) {
-			c.min += 3;
-			c.want += need[p].want > 3 ? need[p].want : 3;
+			int least = floor_of(&need[p]);
+			c.min += least;
+			c.want += need[p].want > least ? need[p].want : least;
 			unbounded |= need[p].want <= 0;
 			c.fresh |= need[p].fresh;
 		}

@@ -187,13 +187,15 @@ static void test_stale_report_gives_rows_back(void **state)
 	assert_tiles(&l);
 	assert_int_equal(l.pane[LAYOUT_REPORT].h, 5);
 	assert_int_equal(l.pane[LAYOUT_TALK].h, 17);
-	/* Then `client`: the table is stale, the Conversation's new lines take the room. */
+	/* Then `client`: the table is stale, the Conversation's new lines take the room; the
+	 * table keeps its heading and its first row (with one row inside its borders, it showed
+	 * the heading alone, which answers nothing). */
 	n[LAYOUT_REPORT].fresh = false;
 	n[LAYOUT_TALK].fresh = true;
 	layout_plan(&l, 80, 24, LAYOUT_REPORT, TALK_REPORT, n);
 	assert_tiles(&l);
-	assert_int_equal(l.pane[LAYOUT_REPORT].h, 3);
-	assert_int_equal(l.pane[LAYOUT_TALK].h, 19);
+	assert_int_equal(l.pane[LAYOUT_REPORT].h, 4);
+	assert_int_equal(l.pane[LAYOUT_TALK].h, 18);
 }
 
 /* A tall fresh report takes the stale Conversation's rows down to three; it takes only what
@@ -308,7 +310,8 @@ static void test_wide_table_gets_a_row(void **state)
 }
 
 /* Every size and mix of needs tiles the screen, and a pane with news is never one line tall
- * while a stale one holds more than it (wanting more). */
+ * while a stale one holds more than its floor (three rows; a table with rows four: its
+ * heading and its first row). */
 static void test_plan_tiles_and_favours_news(void **state)
 {
 	struct layout_need n[LAYOUT_PANES];
@@ -336,7 +339,10 @@ static void test_plan_tiles_and_favours_news(void **state)
 							if ((l.shown & LAYOUT_BIT(q)) &&
 							    !n[q].fresh &&
 							    l.pane[q].x == l.pane[p].x)
-								assert_int_equal(l.pane[q].h, 3);
+								assert_true(l.pane[q].h <=
+									    (n[q].wide && n[q].want >= 4
+										     ? 4
+										     : 3));
 					}
 				}
 }
