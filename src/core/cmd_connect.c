@@ -184,14 +184,7 @@ static int chunk_run(struct app *app, const struct cmd_args *a)
 	struct session *s = pick_conn(app, a, "chunk");
 	if (!s)
 		return CMD_FAIL;
-	unsigned was = client_set_chunk(s->impl, n);
-	char before[32] = "each datagram whole";
-	if (was)
-		snprintf(before, sizeof(before), "%u", was);
-	app_info(app, SRC_CLIENT,
-		 "#%u now receives at most %u bytes a recv (was %s), from its "
-		 "next recv on",
-		 s->id, n, before);
+	cmd_say_chunk(app, SRC_CLIENT, s->id, n, client_set_chunk(s->impl, n));
 	return CMD_OK;
 }
 

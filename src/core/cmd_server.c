@@ -105,14 +105,7 @@ static int server_chunk_run(struct app *app, const struct cmd_args *a)
 				     "server chunk");
 	if (!s)
 		return CMD_FAIL;
-	unsigned was = server_set_chunk(s->impl, n);
-	char before[32] = "each datagram whole";
-	if (was)
-		snprintf(before, sizeof(before), "%u", was);
-	app_info(app, SRC_SERVER,
-		 "#%u now receives at most %u bytes a recv (was %s), from its "
-		 "next recv on",
-		 s->id, n, before);
+	cmd_say_chunk(app, SRC_SERVER, s->id, n, server_set_chunk(s->impl, n));
 	return CMD_OK;
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/cmd_start.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -111,4 +112,14 @@ int cmd_status_each(struct app *app, const struct cmd_args *a, int kind, const c
 	if (!n)
 		app_info(app, (enum event_source)source, "%s", none);
 	return CMD_OK;
+}
+
+void cmd_say_chunk(struct app *app, int src, unsigned id, unsigned n, unsigned was)
+{
+	char before[32] = "each datagram whole";
+	if (was)
+		snprintf(before, sizeof(before), "%u", was);
+	app_info(app, (enum event_source)src,
+		 "#%u now receives at most %u bytes a recv (was %s), from its next recv on", id, n,
+		 before);
 }

@@ -31,6 +31,10 @@ unsigned cmd_chunk(const struct app *app, const struct cmd_args *a, int type);
  * OP, and false (cmd_server.c). */
 bool cmd_chunk_size(struct app *app, const char *word, const char *op, unsigned *out);
 
+/* Say that session ID (of SRC) now receives at most N bytes a recv, and what it did before:
+ * WAS bytes, or 0 for each datagram whole (`server chunk`, `chunk`). */
+void cmd_say_chunk(struct app *app, int src, unsigned id, unsigned n, unsigned was);
+
 struct session;
 /* After a session's start function returned R for S: on success commit S running as IMPL
  * and, with WAIT, make the line wait for it to finish (CMD_PENDING, else CMD_OK); on
