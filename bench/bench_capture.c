@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "core/capture.h"
+#include "core/base/capture.h"
 
 #define BUDGET (64u << 20)
 #define CELL_SECONDS 0.4

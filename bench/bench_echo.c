@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/app.h"
-#include "core/server.h"
-#include "core/sysio.h"
+#include "core/cmd/app.h"
+#include "core/session/server.h"
+#include "core/base/sysio.h"
 
 enum contender { BARE, UDS_CONSOLE, UDS_CAPTURE, UDS_BATCH, SOCAT, NCONTENDERS };
 static const char *const names[NCONTENDERS] = {

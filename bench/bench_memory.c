@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/app.h"
-#include "core/server.h"
-#include "core/sockets.h"
-#include "core/sysio.h"
+#include "core/cmd/app.h"
+#include "core/session/server.h"
+#include "core/system/sockets.h"
+#include "core/base/sysio.h"
 
 #define NSERVERS 2
 #define CHUNK 256               /* the receive size: whole chunks, ring and index both fill */

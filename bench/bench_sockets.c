@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/sockets_async.h"
+#include "core/system/sockets_async.h"
 
 #define NPROC 200
 #define PER_PROC 100           /* sockets each holder keeps open */

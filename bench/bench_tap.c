@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/app.h"
-#include "core/sysio.h"
-#include "core/tap.h"
+#include "core/cmd/app.h"
+#include "core/base/sysio.h"
+#include "core/session/tap.h"
 
 enum middle { DIRECT, TAP_CONSOLE, TAP_BATCH, SOCAT, SOCAT_V, RELAY_COPY, RELAY_SPLICE, NMIDDLES };
 static const char *const middle_names[NMIDDLES] = {

@@ -12,13 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/app.h"
-#include "core/capture.h"
-#include "core/cmd.h"
-#include "core/evlog.h"
-#include "core/render.h"
-#include "core/savefile.h"
-#include "core/sysio.h"
+#include "core/cmd/app.h"
+#include "core/base/capture.h"
+#include "core/cmd/cmd.h"
+#include "core/base/evlog.h"
+#include "core/render/render.h"
+#include "core/base/savefile.h"
+#include "core/base/sysio.h"
 
 /* A command line longer than this is refused, not grown without bound. */
 #define BATCH_LINE_MAX (1u << 20)

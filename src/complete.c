@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "core/cmd.h"
-#include "core/settings.h"
+#include "core/cmd/cmd.h"
+#include "core/base/settings.h"
 
 /* The candidates, filtered by what is typed, each printed after the text before it. */
 struct out {

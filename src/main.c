@@ -14,11 +14,11 @@
 #include "complete.h"
 #include "initfile.h"
 #include "version.h"
-#include "core/app.h"
-#include "core/cmd.h"
-#include "core/event.h"
-#include "core/sysio.h"
-#include "ui/console.h"
+#include "core/cmd/app.h"
+#include "core/cmd/cmd.h"
+#include "core/base/event.h"
+#include "core/base/sysio.h"
+#include "ui/console/console.h"
 
 /* The command names from the table (never a list kept by hand), wrapped at 78 columns. */
 static void commands(FILE *f)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/addr.h"
+#include "core/base/addr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

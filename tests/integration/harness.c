@@ -24,7 +24,7 @@
 
 #include "../tmpdir.h"
 
-#include "core/cmd.h"
+#include "core/cmd/cmd.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define REC_DEADLINE_DEFAULT 30

@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "core/app.h"
-#include "core/cmd.h"
-#include "core/event.h"
+#include "core/cmd/app.h"
+#include "core/cmd/cmd.h"
+#include "core/base/event.h"
 
 /* Any source or kind, in the finds below. */
 #define REC_ANY (-1)

@@ -20,9 +20,9 @@
 
 #include "../tmpdir.h"
 
-#include "core/ancil.h"
-#include "core/event.h"
-#include "core/msgio.h"
+#include "core/io/ancil.h"
+#include "core/base/event.h"
+#include "core/io/msgio.h"
 
 static int count_fds(void)
 {

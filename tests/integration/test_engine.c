@@ -19,8 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/server.h"
-#include "core/sysio.h"
+#include "core/session/server.h"
+#include "core/base/sysio.h"
 #include "harness.h"
 
 static int must_listen(const char *path)

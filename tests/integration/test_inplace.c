@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/inplace.h"
+#include "core/io/inplace.h"
 #include "harness.h"
 
 /* A connection to PATH reaches listener L (accepted there at once), and not another. */

@@ -21,10 +21,10 @@
 
 #include "../skip.h"
 
-#include "core/app.h"
-#include "core/cmd.h"
-#include "core/inspect.h"
-#include "core/sockets.h"
+#include "core/cmd/app.h"
+#include "core/cmd/cmd.h"
+#include "core/system/inspect.h"
+#include "core/system/sockets.h"
 #include "harness.h"
 
 /* Each test works inside its own private directory, which other users may search, so that

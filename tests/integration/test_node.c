@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "core/node.h"
+#include "core/io/node.h"
 #include "harness.h"
 
 static int bound_only(const char *path)

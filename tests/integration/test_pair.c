@@ -18,11 +18,11 @@
 
 #include <cmocka.h>
 
-#include "core/app.h"
-#include "core/bus.h"
-#include "core/cmd.h"
-#include "core/event.h"
-#include "core/pair.h"
+#include "core/cmd/app.h"
+#include "core/base/bus.h"
+#include "core/cmd/cmd.h"
+#include "core/base/event.h"
+#include "core/session/pair.h"
 #include "harness.h"
 
 static int setup(void **state)

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "core/app.h"
-#include "core/session.h"
+#include "core/cmd/app.h"
+#include "core/session/session.h"
 #include "harness.h"
 
 /* The session with id ID, as `sessions` would show it. */

@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/sockets_async.h"
+#include "core/system/sockets_async.h"
 
 /* More than one step of processes (64), so that a scan is caught between two steps. */
 #define KIDS 80

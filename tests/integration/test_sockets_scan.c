@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/sockets.h"
+#include "core/system/sockets.h"
 
 static uint32_t ino_of(int fd)
 {

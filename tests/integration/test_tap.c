@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "core/capture.h"
+#include "core/base/capture.h"
 #include "harness.h"
 
 /* Something at LISTEN that is not ours: the tap is refused with WORDS, the node untouched. */

@@ -25,7 +25,7 @@
 #include <cmocka.h>
 #include "../skip.h"
 
-#include "core/tap_ident.h"
+#include "core/session/tap_ident.h"
 
 #ifndef SO_PEERGROUPS
 #define SO_PEERGROUPS 59

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/addr.h"
+#include "core/base/addr.h"
 
 static char *path_of(size_t n, char *buf)
 {

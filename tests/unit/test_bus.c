@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/bus.h"
+#include "core/base/bus.h"
 
 static void publish_n(struct bus *b, uint32_t from, uint32_t n)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/bytes.h"
+#include "core/base/bytes.h"
 #include "repr_table.h"
 
 static void test_every_byte_matches_python(void **state)

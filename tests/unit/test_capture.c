@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/capture.h"
+#include "core/base/capture.h"
 
 /* Byte K of a chunk made from SEED: every test can rebuild what it stored. */
 static unsigned char pattern(uint32_t seed, size_t k)

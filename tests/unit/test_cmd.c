@@ -12,8 +12,8 @@
 
 #include <sys/socket.h>
 
-#include "core/cmd.h"
-#include "core/socktype.h"
+#include "core/cmd/cmd.h"
+#include "core/base/socktype.h"
 
 static void parse_ok(const char *line, struct cmd_args *a)
 {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/convo.h"
+#include "core/teach/convo.h"
 
 static uint64_t clock_ns;
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/dmap.h"
+#include "core/teach/dmap.h"
 
 static void add_all(struct dmap_side *s, const uint64_t *lens, size_t n)
 {

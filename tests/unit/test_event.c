@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/event.h"
+#include "core/base/event.h"
 
 static const char *line(const struct event *ev, unsigned flags)
 {

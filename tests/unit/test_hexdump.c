@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ui/hexdump.h"
+#include "ui/draw/hexdump.h"
 
 static const char msg[] = "This is the message. It will be repeated.";
 

@@ -18,13 +18,13 @@
 
 #include "../tmpdir.h"
 
-#include "core/app.h"
-#include "core/cmd.h"
-#include "core/inspect.h"
-#include "core/inspect_effect.h"
-#include "core/inspect_report.h"
-#include "core/node.h"
-#include "core/sockets.h"
+#include "core/cmd/app.h"
+#include "core/cmd/cmd.h"
+#include "core/system/inspect.h"
+#include "core/system/inspect_effect.h"
+#include "core/system/inspect_report.h"
+#include "core/io/node.h"
+#include "core/system/sockets.h"
 
 static void test_mode_strings(void **state)
 {

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "core/inspect.h"
+#include "core/system/inspect.h"
 
 /* A walk of three steps, as inspect_walk would leave it: /, /srv, /srv/app.sock. */
 static void walk_of(struct inspect_walk *w, struct inspect_step v[3], mode_t dir, gid_t dgid,

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/json.h"
+#include "core/base/json.h"
 
 /* The escaped form of the LEN bytes at P (one character), as a C string. */
 static const char *escaped(const char *p, size_t len)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ui/layout.h"
+#include "ui/draw/layout.h"
 
 #define ALL4 (LAYOUT_BIT(LAYOUT_SERVER) | LAYOUT_BIT(LAYOUT_CLIENT) | LAYOUT_BIT(LAYOUT_PAIR) | \
 	      LAYOUT_BIT(LAYOUT_REPORT))

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ui/mouse.h"
+#include "ui/console/mouse.h"
 
 static size_t parse(const char *s, struct mouse_event *m)
 {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "ui/palette.h"
+#include "ui/draw/palette.h"
 
 static void test_choice(void **state)
 {

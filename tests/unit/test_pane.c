@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ui/pane.h"
+#include "ui/draw/pane.h"
 
 static void push_n(struct pane *p, uint32_t from, uint32_t n)
 {

@@ -19,8 +19,8 @@
 #include "../skip.h"
 #include "../tmpdir.h"
 
-#include "core/pcap.h"
-#include "core/pcap_check.h"
+#include "core/io/pcap.h"
+#include "core/io/pcap_check.h"
 
 struct tmp {
 	char dir[64];

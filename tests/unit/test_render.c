@@ -14,14 +14,14 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "core/cmd.h"
-#include "core/dmap.h"
-#include "core/event.h"
-#include "core/inspect_report.h"
-#include "core/json.h"
-#include "core/render.h"
-#include "core/seqdiag.h"
-#include "core/session.h"
+#include "core/cmd/cmd.h"
+#include "core/teach/dmap.h"
+#include "core/base/event.h"
+#include "core/system/inspect_report.h"
+#include "core/base/json.h"
+#include "core/render/render.h"
+#include "core/teach/seqdiag.h"
+#include "core/session/session.h"
 
 static void test_json_nesting_and_commas(void **state)
 {

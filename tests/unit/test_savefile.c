@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/evlog.h"
-#include "core/savefile.h"
+#include "core/base/evlog.h"
+#include "core/base/savefile.h"
 
 static char dir[64];
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/seqdiag.h"
+#include "core/teach/seqdiag.h"
 
 struct lines {
 	char text[64][600];

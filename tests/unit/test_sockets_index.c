@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "core/sockets.h"
+#include "core/system/sockets.h"
 
 #define N 600
 

@@ -12,8 +12,8 @@
 
 #include "../skip.h"
 
-#include "ui/table.h"
-#include "ui/text.h"
+#include "ui/draw/table.h"
+#include "ui/draw/text.h"
 
 static const char *const heads[] = { "state", "inode", "path" };
 static const bool number[] = { false, true, false };

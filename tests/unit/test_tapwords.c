@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "core/event.h"
+#include "core/base/event.h"
 
 static const char *line(const struct event *ev)
 {

@@ -12,7 +12,7 @@
 
 #include "../skip.h"
 
-#include "ui/text.h"
+#include "ui/draw/text.h"
 
 static char out[512];
 

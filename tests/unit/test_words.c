@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/words.h"
+#include "core/base/words.h"
 
 static void split_ok(const char *line, struct words *w)
 {

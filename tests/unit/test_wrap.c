@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ui/doc.h"
-#include "ui/text.h"
+#include "ui/console/doc.h"
+#include "ui/draw/text.h"
 
 /* Wrap S at COLS (rows after the first INDENT narrower) into "row|row|row". */
 static const char *wrap_all(const char *s, int cols, int indent)

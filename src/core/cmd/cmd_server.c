@@ -1,0 +1,152 @@
+/* cmd_server: the "server start", "server stop" and "server status" commands. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "core/cmd/app.h"
+#include "core/cmd/cmd.h"
+#include "core/cmd/cmd_start.h"
+#include "core/session/server.h"
+#include "core/base/socktype.h"
+
+static int server_start_run(struct app *app, const struct cmd_args *a)
+{
+	struct uds_addr addr;
+	if (!cmd_addr(app, a, 0, "server start", &addr))
+		return CMD_FAIL;
+	app_reap(app);
+	struct session *same;
+	if (session_count(&app->sessions, SESSION_SERVER, addr.text, &same)) {
+		app_error(app, 0, "server start %s: already serving it as #%u (server stop "
+			  "%u first)", addr.text, same->id, same->id);
+		return CMD_FAIL;
+	}
+	struct server_opts o = {
+		.type = cmd_socktype(a),
+		.chunk = cmd_chunk(app, a, cmd_socktype(a)),
+		.backlog = (int)cmd_num(a, "backlog", SERVER_BACKLOG_DEFAULT),
+		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
+		.capture = app->capture,
+	};
+	if (o.mode >= 0 && addr.abstract) {
+		app_error(app, 0, "server start %s: --mode does not apply to an abstract name "
+			  "(it has no file system node)", addr.text);
+		return CMD_FAIL;
+	}
+	struct server *srv = NULL;
+	struct session *s = app_prepare(app, &server_session_ops);
+	if (!s)
+		return CMD_FAIL;
+	int r = server_start(&srv, &addr, &o, &s->now, &s->later);
+	return cmd_started(app, s, srv, r, false);
+}
+
+static int server_stop_run(struct app *app, const struct cmd_args *a)
+{
+	return cmd_stop_named(app, a, SESSION_SERVER, "server stop");
+}
+
+static void status_line(struct app *app, const struct session *s)
+{
+	struct session_info in;
+	session_info(s, &in);
+	const struct server_opts *o = server_options(s->impl);
+	if (o->type == SOCK_DGRAM) {
+		char size[32] = "whole datagrams";
+		if (server_chunk(s->impl))
+			snprintf(size, sizeof(size), "chunk %u", server_chunk(s->impl));
+		app_info(app, SRC_SERVER,
+			 "#%u %s on %s (%s, dgram): received %llu bytes in "
+			 "%llu datagrams, sent %llu bytes in %llu datagrams",
+			 in.id, in.state, in.path, size, (unsigned long long)in.st.bytes_in,
+			 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
+			 (unsigned long long)in.st.chunks_out);
+		return;
+	}
+	app_info(app, SRC_SERVER,
+		 "#%u %s on %s (chunk %u, backlog %d, %s): %u clients now, %llu accepted; "
+		 "received %llu bytes in %llu chunks, sent %llu bytes in %llu chunks",
+		 in.id, in.state, in.path, server_chunk(s->impl), o->backlog, in.type, in.clients,
+		 (unsigned long long)in.st.accepted, (unsigned long long)in.st.bytes_in,
+		 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
+		 (unsigned long long)in.st.chunks_out);
+}
+
+static int server_status_run(struct app *app, const struct cmd_args *a)
+{
+	return cmd_status_each(app, a, SESSION_SERVER, "server status", status_line, SRC_SERVER,
+			       "not running");
+}
+
+/* N as a receive size (1..SERVER_CHUNK_MAX), or an error line starting with OP. */
+bool cmd_chunk_size(struct app *app, const char *word, const char *op, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(word, &end, 10);
+	if (*word < '0' || *word > '9' || *end || v < 1 || v > SERVER_CHUNK_MAX) {
+		app_error(app, EINVAL, "%s %s: not a receive size (1 to %u bytes)", op, word,
+			  SERVER_CHUNK_MAX);
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
+static int server_chunk_run(struct app *app, const struct cmd_args *a)
+{
+	unsigned n;
+	if (!cmd_chunk_size(app, a->argv[0], "server chunk", &n))
+		return CMD_FAIL;
+	app_reap(app);
+	struct session *s = app_pick(app, SESSION_SERVER, a->argc > 1 ? a->argv[1] : NULL,
+				     "server chunk");
+	if (!s)
+		return CMD_FAIL;
+	cmd_say_chunk(app, SRC_SERVER, s->id, n, server_set_chunk(s->impl, n));
+	return CMD_OK;
+}
+
+const struct cmd_entry cmd_server_start_entry = {
+	.name = "server start",
+	.usage = "PATH [--type stream|seqpacket|dgram] [--chunk N] [--backlog N] [--mode OCTAL]",
+	.help = "start the echo server on PATH (or @name) in the background",
+	.min_args = 1, .max_args = 1,
+	.args = { CMD_ARG_PATH },
+	.opts = {
+		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
+		{ "backlog", CMD_OPT_UINT, "N", 0, 65535, NULL },
+		{ "mode", CMD_OPT_OCTAL, "OCTAL", 0, 0777, NULL },
+		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+	},
+	.run = server_start_run,
+};
+
+const struct cmd_entry cmd_server_stop_entry = {
+	.name = "server stop",
+	.usage = "[PATH|ID]",
+	.help = "stop a server (the only one, or the one named) and remove its node",
+	.max_args = 1,
+	.args = { CMD_ARG_PATH },
+	.run = server_stop_run,
+};
+
+const struct cmd_entry cmd_server_status_entry = {
+	.name = "server status",
+	.usage = "[PATH|ID]",
+	.help = "show each server's path, clients, and bytes and chunks each way",
+	.max_args = 1,
+	.args = { CMD_ARG_PATH },
+	.run = server_status_run,
+};
+
+const struct cmd_entry cmd_server_chunk_entry = {
+	.name = "server chunk",
+	.usage = "N [PATH|ID]",
+	.help = "change a running server's receive size to N bytes, from its next recv on",
+	.min_args = 1, .max_args = 2,
+	.args = { CMD_ARG_WORD, CMD_ARG_PATH },
+	.run = server_chunk_run,
+};

@@ -1,0 +1,53 @@
+/* cmd_start: what the commands that start sessions share: --type, --fd PATH (repeatable),
+ * --creds and --bind turned into values, and committing (or discarding) what they start. */
+#ifndef UDSCOPE_CMD_START_H
+#define UDSCOPE_CMD_START_H
+
+#include <stdbool.h>
+
+#include "core/io/ancil.h"
+
+struct app;
+struct cmd_args;
+struct uds_addr;
+
+/* Open every --fd PATH of A and add --creds into OUT. On failure one error line starting with
+ * OP names the path and the errno text, nothing stays open, and false is returned. */
+bool cmd_ancil(struct app *app, const struct cmd_args *a, const char *op, struct ancil *out);
+
+/* --type as a SOCK_* value (stream when not given). */
+int cmd_socktype(const struct cmd_args *a);
+
+/* --bind PATH into OUT: NULL when not given or (after one error line) when it is not an
+ * address; *OK says which. Only a datagram socket may be bound. */
+const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const char *op,
+				int type, struct uds_addr *out, bool *ok);
+
+/* The receive size a session of TYPE starts with: --chunk N, else `set chunk`'s, else 16 for
+ * a stream or seqpacket socket and 0 (each datagram whole) for a datagram socket. */
+unsigned cmd_chunk(const struct app *app, const struct cmd_args *a, int type);
+
+/* WORD as a receive size (1..SERVER_CHUNK_MAX) into *OUT; else one error line starting with
+ * OP, and false (cmd_server.c). */
+bool cmd_chunk_size(struct app *app, const char *word, const char *op, unsigned *out);
+
+/* Say that session ID (of SRC) now receives at most N bytes a recv, and what it did before:
+ * WAS bytes, or 0 for each datagram whole (`server chunk`, `chunk`). */
+void cmd_say_chunk(struct app *app, int src, unsigned id, unsigned n, unsigned was);
+
+struct session;
+/* After a session's start function returned R for S: on success commit S running as IMPL
+ * and, with WAIT, make the line wait for it to finish (CMD_PENDING, else CMD_OK); on
+ * failure discard S (CMD_FAIL). */
+int cmd_started(struct app *app, struct session *s, void *impl, int r, bool wait);
+
+/* `KIND stop [PATH|ID]`: stop the session of KIND the arguments name (the only one when
+ * none), waiting for it; errors start with OP. */
+int cmd_stop_named(struct app *app, const struct cmd_args *a, int kind, const char *op);
+/* `KIND status [PATH|ID]`: LINE for the session named, or for each of KIND (NONE, said from
+ * SOURCE, when there is none); errors start with OP. */
+int cmd_status_each(struct app *app, const struct cmd_args *a, int kind, const char *op,
+		    void (*line)(struct app *app, const struct session *s), int source,
+		    const char *none);
+
+#endif

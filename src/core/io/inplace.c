@@ -1,0 +1,586 @@
+/* inplace: stepping in front of a live socket node on descriptors, and putting back only the
+ * node that is provably ours. */
+#include "config.h"
+
+#include "core/io/inplace.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <acl/libacl.h>
+#include <sys/acl.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/io/inplace_guard.h"
+#include "core/io/node.h"
+
+#define TAP_NAME "tap"   /* the tap's node in the private directory, until the swap */
+#define ORIG_NAME "node" /* the real node there, after it */
+#define RECORD_PREFIX "tap."
+#define PATH_MAX_SHOWN 4200 /* a path and the words around it */
+
+char *inplace_hidden_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *base = path + dl;
+	size_t need = strlen(path) + 2 + sizeof(INPLACE_SUFFIX);
+	char *h = malloc(need);
+	if (h)
+		snprintf(h, need, "%.*s.%s%s", (int)dl, path, base, INPLACE_SUFFIX);
+	return h;
+}
+
+static bool same_node(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       (a->st_mode & S_IFMT) == (b->st_mode & S_IFMT);
+}
+
+/* Close a descriptor if open, and mark it closed. */
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void inplace_forget(struct inplace *ip)
+{
+	close_fd(&ip->dfd);
+	close_fd(&ip->pdfd);
+	close_fd(&ip->orig_fd);
+	close_fd(&ip->tap_fd);
+	free(ip->path);
+	free(ip->hidden);
+	free(ip->base);
+	free(ip->hbase);
+	ip->path = ip->hidden = ip->base = ip->hbase = NULL;
+}
+
+/* Fill IP's names for PATH and open its directory (O_PATH). Returns 0 or -errno. */
+static int open_names(struct inplace *ip, const char *path)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->dfd = ip->pdfd = ip->orig_fd = ip->tap_fd = ip->guard_fd = -1;
+	const char *slash = strrchr(path, '/');
+	ip->path = strdup(path);
+	ip->hidden = inplace_hidden_name(path);
+	ip->base = strdup(slash ? slash + 1 : path);
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	if (ip->hidden)
+		ip->hbase = strdup(strrchr(ip->hidden, '/') ? strrchr(ip->hidden, '/') + 1
+							    : ip->hidden);
+	int r = 0;
+	if (!ip->path || !ip->hidden || !ip->base || !ip->hbase || !dir)
+		r = -ENOMEM;
+	else if (!ip->base[0])
+		r = -EISDIR;
+	else if ((ip->dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		r = -errno;
+	free(dir);
+	return r;
+}
+
+/* The private directory at HBASE is one this user made and nobody else can change. */
+static bool private_dir_ok(int pdfd)
+{
+	struct stat st;
+	return fstat(pdfd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	       (st.st_mode & 077) == 0;
+}
+
+/* Make the private directory beside the node and open it. Returns 0 or -errno with WHY. */
+static int make_private_dir(struct inplace *ip, char *why, size_t whylen)
+{
+	if (mkdirat(ip->dfd, ip->hbase, 0700) < 0) {
+		int e = -errno;
+		snprintf(why, whylen, "make the private directory %s", ip->hidden);
+		return e;
+	}
+	ip->pdfd = openat(ip->dfd, ip->hbase, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (ip->pdfd < 0 || !private_dir_ok(ip->pdfd)) {
+		/* Swapped between mkdir and open: not ours to remove. */
+		snprintf(why, whylen,
+			 "the private directory %s was replaced as it was made; "
+			 "left untouched",
+			 ip->hidden);
+		close_fd(&ip->pdfd);
+		return -EPERM;
+	}
+	return 0;
+}
+
+int inplace_take(struct inplace *ip, const char *path, char *why, size_t whylen)
+{
+	why[0] = '\0';
+	int r = open_names(ip, path);
+	if (r < 0) {
+		snprintf(why, whylen, "open the directory of %s", path);
+		inplace_forget(ip);
+		return r;
+	}
+	ip->orig_fd = openat(ip->dfd, ip->base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (ip->orig_fd < 0 || fstat(ip->orig_fd, &ip->orig) < 0) {
+		r = -errno;
+		snprintf(why, whylen, "open %s", path);
+	} else if (!S_ISSOCK(ip->orig.st_mode)) {
+		snprintf(why, whylen, "it is %s, not a socket node",
+			 node_kind_name(ip->orig.st_mode));
+		r = -ENOTSOCK;
+	} else if (inplace_leftover_hint(path, why, whylen)) {
+		r = -EEXIST;
+	} else {
+		r = make_private_dir(ip, why, whylen);
+	}
+	if (r < 0) {
+		inplace_forget(ip);
+		return r;
+	}
+	char err[128];
+	char via[32];
+	snprintf(via, sizeof(via), "/proc/self/fd/%d", ip->orig_fd);
+	addr_parse(via, strlen(via), &ip->via, err, sizeof(err));
+	return 0;
+}
+
+/* Give the node NAME in the private directory the real node's ACL, if it has more than the
+ * mode says. Returns 0 or -errno. */
+static int copy_acl(const struct inplace *ip, const char *name)
+{
+	char from[48], to[48 + 16];
+	snprintf(from, sizeof(from), "/proc/self/fd/%d", ip->orig_fd);
+	snprintf(to, sizeof(to), "/proc/self/fd/%d/%s", ip->pdfd, name);
+	acl_t acl = acl_get_file(from, ACL_TYPE_ACCESS);
+	if (!acl)
+		return errno == ENOTSUP || errno == ENOSYS ? 0 : -errno;
+	int r = 0;
+	if (acl_equiv_mode(acl, NULL) == 1 && acl_set_file(to, ACL_TYPE_ACCESS, acl) < 0)
+		r = -errno;
+	acl_free(acl);
+	return r;
+}
+
+int inplace_make_node(struct inplace *ip, int fd, char *why, size_t whylen)
+{
+	why[0] = '\0';
+	struct uds_addr at;
+	char p[64], err[128];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/" TAP_NAME, ip->pdfd);
+	int r = addr_parse(p, strlen(p), &at, err, sizeof(err));
+	if (r == 0 && (r = node_bind(fd, &at, (int)(ip->orig.st_mode & 0777))) < 0)
+		snprintf(why, whylen, "bind in the private directory %s", ip->hidden);
+	/* In the private directory nobody else can put a link in the node's place. */
+	if (r == 0 && fchownat(ip->pdfd, TAP_NAME, ip->orig.st_uid, ip->orig.st_gid,
+			       AT_SYMLINK_NOFOLLOW) < 0) {
+		r = -errno;
+		snprintf(why, whylen, "give the new node the real one's owner and group (chown)");
+	}
+	if (r == 0 && fchmodat(ip->pdfd, TAP_NAME, ip->orig.st_mode & 07777, 0) < 0) {
+		r = -errno;
+		snprintf(why, whylen, "give the new node the real one's mode (chmod)");
+	}
+	if (r == 0 && (r = copy_acl(ip, TAP_NAME)) < 0)
+		snprintf(why, whylen, "give the new node the real one's ACL");
+	/* Held until the end: while it is, no other node can get its inode number. */
+	if (r == 0)
+		ip->tap_fd = openat(ip->pdfd, TAP_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (r == 0 && (ip->tap_fd < 0 || fstat(ip->tap_fd, &ip->tapnode) < 0)) {
+		r = -errno;
+		snprintf(why, whylen, "open the new node");
+	}
+	if (r < 0)
+		return r;
+	/* Which node is the tap's, for tap --restore after udscope and its guard both died. */
+	snprintf(ip->record, sizeof(ip->record), RECORD_PREFIX "%" PRIxMAX ".%" PRIuMAX,
+		 (uintmax_t)ip->tapnode.st_dev, (uintmax_t)ip->tapnode.st_ino);
+	int rfd = openat(ip->pdfd, ip->record, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (rfd >= 0)
+		close(rfd);
+	return 0;
+}
+
+int inplace_swap(struct inplace *ip, char *why, size_t whylen)
+{
+	why[0] = '\0';
+	int r = inplace_guard_start(ip);
+	if (r < 0) {
+		snprintf(why, whylen, "start the guard process");
+		return r;
+	}
+	if (renameat2(ip->dfd, ip->base, ip->pdfd, TAP_NAME, RENAME_EXCHANGE) < 0) {
+		r = -errno;
+		snprintf(why, whylen, "exchange the nodes (renameat2 RENAME_EXCHANGE)");
+		return r;
+	}
+	struct stat st;
+	if (fstatat(ip->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !same_node(&st, &ip->orig)) {
+		/* PATH changed since it was checked: give it back what was there. */
+		renameat2(ip->dfd, ip->base, ip->pdfd, TAP_NAME, RENAME_EXCHANGE);
+		snprintf(why, whylen, "the node changed while it was moved; put back as it was");
+		return -ESTALE;
+	}
+	if (renameat(ip->pdfd, TAP_NAME, ip->pdfd, ORIG_NAME) < 0) {
+		r = -errno;
+		renameat2(ip->dfd, ip->base, ip->pdfd, TAP_NAME, RENAME_EXCHANGE);
+		snprintf(why, whylen, "rename inside the private directory %s (the nodes were "
+			 "exchanged back)", ip->hidden);
+		return r;
+	}
+	ip->swapped = true;
+	return 0;
+}
+
+/* Whether something is bound to the real node: a connect through its descriptor. */
+static bool orig_live(const struct inplace_fds *f)
+{
+	int type, err = node_connect(f->via, &type);
+	return err == 0 || err == EAGAIN || err == EINPROGRESS || err == EACCES;
+}
+
+/* Whether the node at PATH is live: a connect through a descriptor of it (never a link). */
+static bool path_live(const struct inplace_fds *f)
+{
+	int fd = openat(f->dfd, f->base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct uds_addr a;
+	memset(&a, 0, sizeof(a));
+	a.sun.sun_family = AF_UNIX;
+	char *p = a.sun.sun_path;
+	memcpy(p, "/proc/self/fd/", 14);
+	int n = 14, digits = 1;
+	for (int v = fd; v >= 10; v /= 10)
+		digits++;
+	for (int i = digits - 1, v = fd; i >= 0; i--, v /= 10)
+		p[n + i] = (char)('0' + v % 10);
+	n += digits;
+	a.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + 1);
+	int type, err = node_connect(&a, &type);
+	close(fd);
+	return err != ECONNREFUSED;
+}
+
+/* Classify what is at PATH (ST, or absent) for RES. */
+static void classify(const struct inplace_fds *f, const struct stat *st, bool present,
+		     struct inplace_result *res)
+{
+	if (!present)
+		res->path_was = INPLACE_ABSENT;
+	else if (f->has_tap && same_node(st, f->tapnode) && (!f->tap_dead || !path_live(f)))
+		res->path_was = INPLACE_OURS;
+	else if (S_ISSOCK(st->st_mode))
+		res->path_was = INPLACE_NEW_NODE;
+	else
+		res->path_was = INPLACE_OTHER;
+	res->path_mode = present ? st->st_mode : 0;
+}
+
+/* PATH does not hold the tap's node: leave it; the real node goes back only to an empty
+ * PATH while something is bound to it, and is removed only when nothing is. */
+static int settle_orig(const struct inplace_fds *f, struct inplace_result *res)
+{
+	bool live = orig_live(f);
+	if (live && res->path_was == INPLACE_ABSENT &&
+	    renameat2(f->pdfd, ORIG_NAME, f->dfd, f->base, RENAME_NOREPLACE) == 0) {
+		res->orig = INPLACE_PUT_BACK;
+		return 0;
+	}
+	struct stat st;
+	if (!live && fstatat(f->pdfd, ORIG_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    same_node(&st, f->orig) && unlinkat(f->pdfd, ORIG_NAME, 0) == 0) {
+		res->orig = INPLACE_REMOVED;
+		return 0;
+	}
+	res->orig = INPLACE_KEPT;
+	return 0;
+}
+
+/* udscope may die at any point of the swap: the real node found in the tap's place in the
+ * private directory moves to its own name there, and the tap's node, never swapped in, goes. */
+static void tidy_private_dir(const struct inplace_fds *f)
+{
+	struct stat st;
+	if (fstatat(f->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	if (same_node(&st, f->orig))
+		renameat2(f->pdfd, TAP_NAME, f->pdfd, ORIG_NAME, RENAME_NOREPLACE);
+	else if (f->has_tap && same_node(&st, f->tapnode))
+		unlinkat(f->pdfd, TAP_NAME, 0);
+}
+
+int inplace_put_back(const struct inplace_fds *f, struct inplace_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	tidy_private_dir(f);
+	struct stat st, got;
+	bool present = fstatat(f->dfd, f->base, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (!present && errno != ENOENT)
+		return -errno;
+	classify(f, &st, present, res);
+	if (res->path_was != INPLACE_OURS)
+		return settle_orig(f, res);
+	/* Exchange, then check what came out: a node bound at PATH since the fstatat above is
+	 * never taken for ours. */
+	if (renameat2(f->dfd, f->base, f->pdfd, ORIG_NAME, RENAME_EXCHANGE) < 0)
+		return -errno;
+	if (fstatat(f->pdfd, ORIG_NAME, &got, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    same_node(&got, f->tapnode)) {
+		unlinkat(f->pdfd, ORIG_NAME, 0);
+		res->orig = INPLACE_PUT_BACK;
+		return 0;
+	}
+	if (renameat2(f->dfd, f->base, f->pdfd, ORIG_NAME, RENAME_EXCHANGE) < 0)
+		return -errno;
+	present = fstatat(f->dfd, f->base, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	classify(f, &st, present, res);
+	return settle_orig(f, res);
+}
+
+void inplace_drop_dir(int dfd, const char *hbase, int pdfd, const char *record,
+		      struct inplace_result *res)
+{
+	struct stat at, own;
+	if (record[0])
+		unlinkat(pdfd, record, 0);
+	res->dir = INPLACE_DIR_KEPT;
+	if (fstatat(dfd, hbase, &at, AT_SYMLINK_NOFOLLOW) < 0)
+		res->dir = INPLACE_DIR_MOVED;
+	else if (fstat(pdfd, &own) < 0 || !same_node(&at, &own))
+		res->dir = INPLACE_DIR_REPLACED;
+	else if (unlinkat(dfd, hbase, AT_REMOVEDIR) == 0)
+		res->dir = INPLACE_DIR_REMOVED;
+	res->dir_mode = at.st_mode;
+}
+
+/* The descriptors and identities put_back needs, from IP. */
+void inplace_fds_of(const struct inplace *ip, struct inplace_fds *f)
+{
+	*f = (struct inplace_fds){ .dfd = ip->dfd, .base = ip->base, .pdfd = ip->pdfd,
+				   .orig = &ip->orig, .tapnode = &ip->tapnode,
+				   .has_tap = ip->tapnode.st_ino != 0, .via = &ip->via };
+}
+
+/* The tap's node was made but never swapped in: remove it from the private directory. Only
+ * this process writes there; but after a swap that was given back (tap_fd open), what is at
+ * TAP_NAME is checked to be the tap's node first. */
+static void remove_unswapped(const struct inplace *ip)
+{
+	struct stat st;
+	if (ip->tap_fd < 0 || (fstatat(ip->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			       same_node(&st, &ip->tapnode)))
+		unlinkat(ip->pdfd, TAP_NAME, 0);
+}
+
+int inplace_restore(struct inplace *ip, struct inplace_result *res, char *why, size_t whylen)
+{
+	memset(res, 0, sizeof(*res));
+	why[0] = '\0';
+	if (!ip->path)
+		return 0;
+	int r = 0;
+	if (ip->swapped) {
+		struct inplace_fds f;
+		inplace_fds_of(ip, &f);
+		r = inplace_put_back(&f, res);
+		if (r < 0) {
+			snprintf(why, whylen, "put the server's node back from %s", ip->hidden);
+			return r; /* the guard stays: it tries again when udscope ends */
+		}
+	} else {
+		remove_unswapped(ip);
+	}
+	inplace_drop_dir(ip->dfd, ip->hbase, ip->pdfd, ip->record, res);
+	bool answered = inplace_guard_dismiss(ip);
+	if (!answered)
+		snprintf(why, whylen,
+			 "the guard process did not answer within a second (is it "
+			 "stopped?); it ends when it runs again, and puts back only the tap's node");
+	return 0;
+}
+
+/* The record "tap.DEV.INO" in the private directory: the tap node's identity. */
+static bool read_record(int pdfd, struct stat *tap, char *name, size_t len)
+{
+	int fd = openat(pdfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	bool found = false;
+	for (struct dirent *e; !found && (e = readdir(d));) {
+		uintmax_t dev, ino;
+		char tail;
+		if (sscanf(e->d_name, RECORD_PREFIX "%jx.%ju%c", &dev, &ino, &tail) == 2) {
+			tap->st_dev = (dev_t)dev;
+			tap->st_ino = (ino_t)ino;
+			tap->st_mode = S_IFSOCK;
+			snprintf(name, len, "%.63s", e->d_name);
+			found = true;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* udscope and its guard died during the swap: the real node may be at the tap's name in the
+ * private directory (a socket there that the record does not name); give it its own name. */
+static void tidy_after_crash(struct inplace *ip)
+{
+	struct stat st, tap;
+	char rec[sizeof(ip->record)];
+	bool known = read_record(ip->pdfd, &tap, rec, sizeof(rec));
+	if (fstatat(ip->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode) &&
+	    !(known && same_node(&st, &tap)))
+		renameat2(ip->pdfd, TAP_NAME, ip->pdfd, ORIG_NAME, RENAME_NOREPLACE);
+}
+
+/* An older udscope left the real node itself at the hidden name: it goes back only to an
+ * empty PATH (a rename inside one directory, never over anything). */
+static int repair_old_layout(const struct inplace *ip, struct inplace_result *res)
+{
+	if (renameat2(ip->dfd, ip->hbase, ip->dfd, ip->base, RENAME_NOREPLACE) < 0)
+		return -errno;
+	res->path_was = INPLACE_ABSENT;
+	res->orig = INPLACE_PUT_BACK;
+	return 0;
+}
+
+/* Whether sock_diag (or a connect) finds a socket bound at PATH, listening or not yet. With
+ * udscope and its guard both gone, nothing holds the tap's old node, so its inode number may
+ * have been given to the node a restarted service bound since: that one is bound (perhaps not
+ * listening yet, refusing connects as a dead node does), the tap's never is. */
+static bool path_held(const char *path)
+{
+	struct uds_addr a;
+	char err[128];
+	struct node_probe np;
+	if (addr_parse(path, strlen(path), &a, err, sizeof(err)) < 0 || a.abstract)
+		return false;
+	return node_probe(&a, &np) == 0 && (np.state == NODE_LISTENING || np.state == NODE_BOUND);
+}
+
+int inplace_repair(const char *path, struct inplace_result *res, char *why, size_t whylen)
+{
+	memset(res, 0, sizeof(*res));
+	why[0] = '\0';
+	struct inplace ip;
+	struct stat hs;
+	int r = open_names(&ip, path);
+	if (r == 0 && fstatat(ip.dfd, ip.hbase, &hs, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISSOCK(hs.st_mode)) {
+		if ((r = repair_old_layout(&ip, res)) < 0)
+			snprintf(why, whylen, "rename from %s (only to an empty path)", ip.hidden);
+		inplace_forget(&ip);
+		return r;
+	}
+	if (r == 0) {
+		ip.pdfd = openat(ip.dfd, ip.hbase, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (ip.pdfd < 0)
+			r = errno == ENOTDIR || errno == ELOOP ? -EPERM : -errno;
+		else if (!private_dir_ok(ip.pdfd))
+			r = -EPERM;
+	}
+	if (r == 0)
+		tidy_after_crash(&ip);
+	if (r == 0) {
+		ip.orig_fd = openat(ip.pdfd, ORIG_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (ip.orig_fd < 0 || fstat(ip.orig_fd, &ip.orig) < 0 || !S_ISSOCK(ip.orig.st_mode))
+			r = ip.orig_fd < 0 && errno != ENOENT ? -errno : -ENOENT;
+	}
+	if (r == 0) {
+		char via[32], err[128];
+		snprintf(via, sizeof(via), "/proc/self/fd/%d", ip.orig_fd);
+		addr_parse(via, strlen(via), &ip.via, err, sizeof(err));
+		if (!read_record(ip.pdfd, &ip.tapnode, ip.record, sizeof(ip.record)) ||
+		    path_held(path))
+			ip.tapnode.st_ino = 0; /* unknown: only an empty PATH takes it back */
+		struct inplace_fds f;
+		inplace_fds_of(&ip, &f);
+		if ((r = inplace_put_back(&f, res)) < 0)
+			snprintf(why, whylen, "put the node back from %s", ip.hidden);
+	}
+	if (r == 0)
+		inplace_drop_dir(ip.dfd, ip.hbase, ip.pdfd, ip.record, res);
+	inplace_forget(&ip);
+	return r;
+}
+
+/* The words for what was at PATH when it was not the tap's node. */
+static const char *found_words(const struct inplace_result *res)
+{
+	switch (res->path_was) {
+	case INPLACE_ABSENT:
+		return "nothing was at the path";
+	case INPLACE_NEW_NODE:
+		return "the path holds a new node the service bound meanwhile: left it";
+	default:
+		return NULL;
+	}
+}
+
+/* The words for what became of the private directory, after "; " (or ""). */
+static void dir_words(const struct inplace_result *res, const char *hidden, char *buf, size_t len)
+{
+	if (res->dir == INPLACE_DIR_MOVED)
+		snprintf(buf, len,
+			 "; the tap's private directory was moved away from %s by "
+			 "someone (left where it is)",
+			 hidden);
+	else if (res->dir == INPLACE_DIR_REPLACED)
+		snprintf(buf, len,
+			 "; left %s alone: it is now %s, not the tap's private "
+			 "directory",
+			 hidden, node_kind_name(res->dir_mode));
+	else
+		buf[0] = '\0';
+}
+
+void inplace_describe(const struct inplace_result *res, const char *path, const char *hidden,
+		      char *buf, size_t len)
+{
+	const char *found = found_words(res);
+	char other[96], dir[PATH_MAX_SHOWN];
+	if (res->path_was == INPLACE_OTHER) {
+		snprintf(other, sizeof(other), "the path is now %s, not the tap's node: left it",
+			 node_kind_name(res->path_mode));
+		found = other;
+	}
+	dir_words(res, hidden, dir, sizeof(dir));
+	if (res->path_was == INPLACE_OURS)
+		snprintf(buf, len, "put the server's node back at %s%s", path, dir);
+	else if (res->orig == INPLACE_PUT_BACK)
+		snprintf(buf, len, "%s: %s; put the server's node back there (it is still live)%s",
+			 path, found, dir);
+	else if (res->orig == INPLACE_REMOVED)
+		snprintf(buf, len,
+			 "%s: %s; removed the server's old node (nothing was bound to it)%s", path,
+			 found, dir);
+	else
+		snprintf(buf, len, "%s: %s; the server's old node is still live and waits in %s%s",
+			 path, found, hidden, dir);
+}
+
+bool inplace_leftover_hint(const char *path, char *buf, size_t len)
+{
+	char *hidden = inplace_hidden_name(path);
+	struct stat st;
+	bool there = hidden && lstat(hidden, &st) == 0;
+	if (there)
+		snprintf(buf, len,
+			 "%s from an earlier tap is still at %s (its server's node may "
+			 "wait there): `tap %s --restore` puts back what is provably the tap's",
+			 node_kind_name(st.st_mode), hidden, path);
+	free(hidden);
+	return there;
+}

@@ -1,0 +1,284 @@
+/* pcap: capture files of link type 252 (WIRESHARK_UPPER_PDU), one record a chunk. */
+#include "config.h"
+
+#include "core/io/pcap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/io/node.h"
+
+/* The file header (nanosecond timestamps) and the link type. */
+#define PCAP_MAGIC_NS 0xa1b23c4du
+#define LINKTYPE_WIRESHARK_UPPER_PDU 252u
+
+/* Exported-PDU tags: type and length big-endian, then the value. */
+#define TAG_END 0
+#define TAG_DISSECTOR_NAME 12
+#define TAG_DISSECTOR_TABLE 14
+#define TAG_IPV4_SRC 20
+#define TAG_IPV4_DST 21
+#define TAG_PORT_TYPE 24
+#define TAG_SRC_PORT 25
+#define TAG_DST_PORT 26
+#define TAG_TABLE_VALUE 32 /* the value to look up in the table named just before */
+#define PORT_TYPE_TCP 2u
+#define PORT_TYPE_UDP 3u
+
+#define SERVER_IP 0x7f000002u   /* 127.0.0.2 */
+#define SERVER_PORT 80u
+
+/* Tags: the name padded to 4 bytes (or a table's name and value), two addresses, port type
+ * and two ports, the end. */
+#define TAGS_MAX (4 + PCAP_DISSECTOR_MAX + 4 + 8 + 2 * 8 + 3 * 8 + 4)
+
+struct pcap_writer {
+	pthread_mutex_t lock;
+	int fd;
+	bool broken;             /* a write failed: nothing more is written */
+	uint64_t records;
+	off_t good;              /* the file's length after the last whole record */
+	char name[PCAP_DISSECTOR_MAX + 1];
+	size_t name_len;
+	bool table; /* NAME is a dissector table, looked up with VALUE */
+	uint32_t value;
+	uint32_t server_port;
+	uint32_t port_type;
+	char *path;       /* as created, with its device and inode: removed only if */
+	struct stat made; /* the path still names this file (pcap_discard) */
+};
+
+static void be16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static void be32(unsigned char *p, uint32_t v)
+{
+	be16(p, (uint16_t)(v >> 16));
+	be16(p + 2, (uint16_t)v);
+}
+
+/* One tag at P; returns the bytes it took. */
+static size_t tag(unsigned char *p, uint16_t type, const void *value, uint16_t len)
+{
+	be16(p, type);
+	be16(p + 2, len);
+	if (len)
+		memcpy(p + 4, value, len);
+	return 4u + len;
+}
+
+static size_t tag32(unsigned char *p, uint16_t type, uint32_t v)
+{
+	unsigned char b[4];
+	be32(b, v);
+	return tag(p, type, b, 4);
+}
+
+static bool name_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > PCAP_DISSECTOR_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Write all of IOV (N pieces, TOTAL bytes) or fail; EINTR and short writes continue. */
+static int write_all(int fd, struct iovec *iov, int n, size_t total)
+{
+	size_t done = 0;
+	while (done < total) {
+		ssize_t w = writev(fd, iov, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (w == 0)
+			return -EIO;
+		done += (size_t)w;
+		/* Skip what went out. */
+		while (n && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+static int write_header(int fd)
+{
+	/* Host byte order: the magic number tells a reader which one. */
+	uint32_t magic = PCAP_MAGIC_NS, zone = 0, sigfigs = 0, snap = PCAP_SNAPLEN;
+	uint32_t link = LINKTYPE_WIRESHARK_UPPER_PDU;
+	uint16_t major = 2, minor = 4;
+	unsigned char h[24];
+	memcpy(h, &magic, 4);
+	memcpy(h + 4, &major, 2);
+	memcpy(h + 6, &minor, 2);
+	memcpy(h + 8, &zone, 4);
+	memcpy(h + 12, &sigfigs, 4);
+	memcpy(h + 16, &snap, 4);
+	memcpy(h + 20, &link, 4);
+	struct iovec iov = { h, sizeof(h) };
+	return write_all(fd, &iov, 1, sizeof(h));
+}
+
+int pcap_open(struct pcap_writer **out, const char *path, const char *dissector)
+{
+	*out = NULL;
+	size_t nl = strlen(dissector);
+	if (!name_ok(dissector, nl))
+		return -EINVAL;
+	struct pcap_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	/* Other people's traffic: readable by the owner alone. */
+	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (w->fd < 0) {
+		int e = -errno;
+		free(w);
+		return e;
+	}
+	int r = fstat(w->fd, &w->made) < 0 ? -errno : 0;
+	if (r == 0 && !(w->path = strdup(path)))
+		r = -ENOMEM;
+	if (r == 0)
+		r = write_header(w->fd);
+	if (r < 0) {
+		pthread_mutex_init(&w->lock, NULL);
+		pcap_discard(w);
+		return r;
+	}
+	w->good = 24;
+	memcpy(w->name, dissector, nl);
+	w->name_len = nl;
+	w->server_port = SERVER_PORT;
+	w->port_type = PORT_TYPE_TCP;
+	pthread_mutex_init(&w->lock, NULL);
+	*out = w;
+	return 0;
+}
+
+/* The tags of a record on connection CONN in direction DIR, into T; returns their length. */
+static size_t make_tags(const struct pcap_writer *w, uint32_t conn, enum pcap_dir dir,
+			unsigned char *t)
+{
+	/* The name padded with NULs to a multiple of 4 (readers drop the NULs). */
+	char name[PCAP_DISSECTOR_MAX + 4] = { 0 };
+	memcpy(name, w->name, w->name_len);
+	uint16_t padded = (uint16_t)((w->name_len + 3) & ~(size_t)3);
+	size_t k = tag(t, w->table ? TAG_DISSECTOR_TABLE : TAG_DISSECTOR_NAME, name, padded);
+	if (w->table)
+		k += tag32(t + k, TAG_TABLE_VALUE, w->value);
+	uint32_t cip = 0x7f000000u | (conn & 0xffffffu);
+	if ((conn & 0xffffffu) == 2 || (conn & 0xffffffu) == 0)
+		cip |= 0x00ff0000u;   /* never the server's 127.0.0.2 */
+	uint32_t cport = 1024u + conn % 60000u;
+	bool up = dir == PCAP_TO_SERVER;
+	k += tag32(t + k, TAG_IPV4_SRC, up ? cip : SERVER_IP);
+	k += tag32(t + k, TAG_IPV4_DST, up ? SERVER_IP : cip);
+	k += tag32(t + k, TAG_PORT_TYPE, w->port_type);
+	k += tag32(t + k, TAG_SRC_PORT, up ? cport : w->server_port);
+	k += tag32(t + k, TAG_DST_PORT, up ? w->server_port : cport);
+	k += tag(t + k, TAG_END, NULL, 0);
+	return k;
+}
+
+int pcap_write(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
+	       size_t n)
+{
+	unsigned char tags[TAGS_MAX];
+	size_t tl = make_tags(w, conn, dir, tags);
+	size_t keep = n;
+	if (keep > PCAP_SNAPLEN - tl)
+		keep = PCAP_SNAPLEN - tl;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint32_t rec[4] = { (uint32_t)ts.tv_sec, (uint32_t)ts.tv_nsec, (uint32_t)(tl + keep),
+			    (uint32_t)(n > UINT32_MAX - tl ? UINT32_MAX : tl + n) };
+	struct iovec iov[3] = { { rec, sizeof(rec) }, { tags, tl }, { (void *)data, keep } };
+	pthread_mutex_lock(&w->lock);
+	size_t len = sizeof(rec) + tl + keep;
+	int r = w->broken ? -EIO : write_all(w->fd, iov, keep ? 3 : 2, len);
+	if (r == 0) {
+		w->records++;
+		w->good += (off_t)len;
+	} else if (!w->broken) {
+		/* Cut off the part of the record that made it, so readers see whole records. */
+		w->broken = true;
+		if (ftruncate(w->fd, w->good) < 0) {
+			/* Nothing more to do: readers report the last record as cut short. */
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	return r;
+}
+
+uint64_t pcap_records(const struct pcap_writer *w)
+{
+	pthread_mutex_lock((pthread_mutex_t *)&w->lock);
+	uint64_t n = w->records;
+	pthread_mutex_unlock((pthread_mutex_t *)&w->lock);
+	return n;
+}
+
+int pcap_use_table(struct pcap_writer *w, const char *table, uint32_t value)
+{
+	size_t nl = strlen(table);
+	if (!name_ok(table, nl))
+		return -EINVAL;
+	pthread_mutex_lock(&w->lock);
+	memcpy(w->name, table, nl + 1);
+	w->name_len = nl;
+	w->table = true;
+	w->value = value;
+	bool tcp = strcmp(table, "tcp.port") == 0, udp = strcmp(table, "udp.port") == 0;
+	if (tcp || udp) {
+		w->server_port = value;
+		w->port_type = udp ? PORT_TYPE_UDP : PORT_TYPE_TCP;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return 0;
+}
+
+int pcap_close(struct pcap_writer *w)
+{
+	if (!w)
+		return 0;
+	int r = close(w->fd) < 0 ? -errno : 0;
+	pthread_mutex_destroy(&w->lock);
+	free(w->path);
+	free(w);
+	return r;
+}
+
+int pcap_discard(struct pcap_writer *w)
+{
+	if (!w)
+		return 0;
+	char why[160];
+	int r = w->path ? node_remove(w->path, &w->made, why, sizeof(why)) : 0;
+	int c = pcap_close(w);
+	return r < 0 ? r : c;
+}

@@ -1,0 +1,808 @@
+/* tap_dgram: the datagram relay of a tap: one upstream socket per sender address, every
+ * datagram shown and passed on whole, replies sent back to the sender that asked. */
+#include "config.h"
+
+#include "core/session/tap_dgram.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/io/ancil.h"
+#include "core/base/capture.h"
+#include "core/io/msgio.h"
+#include "core/io/pcap.h"
+#include "core/io/sndbuf.h"
+#include "core/base/sysio.h"
+#include "core/session/tap_ident.h"
+
+#define HASH_SIZE 4096
+/* Datagrams one socket gives per wake-up before the others get their turn. */
+#define BUDGET 16
+/* A reply the sender's full queue would not take is tried again this often (a socket that
+ * sends to many addresses cannot poll for one receiver's room). */
+#define RETRY_MS 10
+/* Pids of unbound senders told that replies cannot route back (then told again). */
+#define SAID_PIDS 32
+
+enum {
+	CLI,
+	SRV
+}; /* CLI: datagrams from the senders; SRV: replies from the target */
+
+struct up {
+	uint32_t id; /* the "conn" of its lines */
+	int fd;
+	size_t slot;             /* its index in relay.ups */
+	struct up *hnext;        /* the next in its hash chain */
+	struct sockaddr_un addr; /* the sender's address; unbound: addrlen 0 */
+	socklen_t addrlen;
+	enum event_sender kind;
+	char name[EVENT_TEXT_MAX / 2]; /* the address escaped, for lines */
+	uint64_t last_ns;
+	int target_err;      /* the target refused (said once, until it answers) */
+	uint64_t dropped[2]; /* datagrams not passed on, each way */
+	uint64_t bytes[2], msgs[2];
+	char *reply; /* a reply waiting for room at the sender (malloc'd) */
+	size_t reply_len;
+	struct ancil reply_anc;
+	bool reply_held;
+	pid_t said[SAID_PIDS]; /* unbound: pids told already */
+	size_t nsaid;
+	bool as_sender;       /* connected with WHO's identity */
+	bool refused;         /* another user's, and udscope may not connect as it: dropped */
+	bool said_other;      /* told that a datagram of another user came its way */
+	bool said_own_pid;    /* told that its sender's pid was gone (udscope's went) */
+	struct tap_ident who; /* the identity its connect carries */
+};
+
+struct relay {
+	const struct tap_dgram_env *env;
+	struct up **ups;
+	size_t nups, capups;
+	struct up *hash[HASH_SIZE];
+	struct up *unbound; /* the one upstream socket all unbound senders share */
+	struct pollfd *pfds;
+	char *buf[2]; /* receive buffers, grown to the largest datagram */
+	size_t cap[2];
+	struct up *held; /* its datagram waits in buf[CLI] for room at the target */
+	size_t held_len;
+	struct ancil held_anc;
+	size_t replies_held; /* upstreams with a reply waiting */
+	uint32_t next_id;
+	bool pcap_failed;
+	/* The pid whose credentials go on next, each way: watched from its datagram's receipt
+	 * (two descriptors for the relay, not two per upstream socket). */
+	struct tap_pidwatch watch[2];
+};
+
+/* ---- lines ---- */
+
+static struct event *line(struct event *ev, enum event_kind kind, uint32_t conn)
+{
+	event_init(ev, SRC_TAP, kind);
+	ev->conn = conn;
+	return ev;
+}
+
+static void emit(struct relay *r, struct event *ev)
+{
+	sink_emit(r->env->out, ev);
+}
+
+/* ---- the upstream sockets ---- */
+
+static size_t hash_of(const struct sockaddr_un *a, socklen_t len)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	uint32_t h = 2166136261u;
+	for (socklen_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % HASH_SIZE;
+}
+
+static struct up *up_find(struct relay *r, const struct sockaddr_un *a, socklen_t len)
+{
+	if (len <= offsetof(struct sockaddr_un, sun_path))
+		return r->unbound;
+	for (struct up *u = r->hash[hash_of(a, len)]; u; u = u->hnext)
+		if (u->addrlen == len && memcmp(&u->addr, a, len) == 0)
+			return u;
+	return NULL;
+}
+
+/* Close U and free it, after one line saying its totals and WHY. */
+static void up_close(struct relay *r, struct up *u, const char *why, ...)
+	__attribute__((format(printf, 3, 4)));
+static void up_close(struct relay *r, struct up *u, const char *why, ...)
+{
+	struct event ev;
+	line(&ev, EV_CLOSE, u->id);
+	int w = snprintf(ev.text, sizeof(ev.text),
+			 "upstream socket closed (client->server %llu "
+			 "bytes in %llu datagrams, server->client %llu bytes in %llu datagrams",
+			 (unsigned long long)u->bytes[CLI], (unsigned long long)u->msgs[CLI],
+			 (unsigned long long)u->bytes[SRV], (unsigned long long)u->msgs[SRV]);
+	uint64_t lost = u->dropped[CLI] + u->dropped[SRV] + (u->reply_held ? 1 : 0);
+	if (lost && w > 0 && (size_t)w < sizeof(ev.text))
+		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "; %llu not passed on",
+			      (unsigned long long)lost);
+	if (w > 0 && (size_t)w < sizeof(ev.text))
+		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "): ");
+	va_list ap;
+	va_start(ap, why);
+	if (w > 0 && (size_t)w < sizeof(ev.text))
+		vsnprintf(ev.text + w, sizeof(ev.text) - (size_t)w, why, ap);
+	va_end(ap);
+	emit(r, &ev);
+	if (u == r->unbound) {
+		r->unbound = NULL;
+	} else {
+		struct up **pp = &r->hash[hash_of(&u->addr, u->addrlen)];
+		while (*pp != u)
+			pp = &(*pp)->hnext;
+		*pp = u->hnext;
+	}
+	r->ups[u->slot] = r->ups[--r->nups];
+	r->ups[u->slot]->slot = u->slot;
+	if (u->reply_held)
+		r->replies_held--;
+	ancil_close(&u->reply_anc);
+	free(u->reply);
+	close(u->fd);
+	free(u);
+	atomic_fetch_sub(&r->env->stats->clients, 1);
+}
+
+/* The upstream socket used longest ago, leaving out the one whose datagram is held. */
+static struct up *up_oldest(struct relay *r)
+{
+	struct up *old = NULL;
+	for (size_t i = 0; i < r->nups; i++)
+		if (r->ups[i] != r->held && (!old || r->ups[i]->last_ns < old->last_ns))
+			old = r->ups[i];
+	return old;
+}
+
+/* Connect U to the target, as its sender when it is to be. Returns 0 or -errno. */
+static int up_connect(struct relay *r, struct up *u)
+{
+	const struct uds_addr *t = r->env->target;
+	const struct sockaddr *sa = (const struct sockaddr *)&t->sun;
+	const char *step;
+	if (u->as_sender)
+		return tap_ident_connect(u->fd, sa, t->len, &u->who, r->env->self, &step);
+	int rc;
+	do
+		rc = connect(u->fd, sa, t->len);
+	while (rc < 0 && errno == EINTR);
+	return rc < 0 ? -errno : 0;
+}
+
+/* Whose identity U's connect carries, from the first datagram's credentials IN: the
+ * sender's when udscope may switch, udscope's when lent or the same user; else U is refused
+ * (one line) and its datagrams are dropped. */
+static void up_identity(struct relay *r, struct up *u, const struct msgio_in *in)
+{
+	const struct tap_dgram_env *e = r->env;
+	if (e->lend_identity)
+		return;
+	if (in->anc.has_cred)
+		tap_ident_of_sender(in->anc.cred.pid, in->anc.cred.uid, in->anc.cred.gid, &u->who);
+	if (in->anc.has_cred && e->can_switch) {
+		u->as_sender = true;
+		return;
+	}
+	if (in->anc.has_cred && tap_ident_same_user(&u->who, e->self))
+		return;
+	u->refused = true;
+	event_emit_error(e->out, SRC_TAP, u->id, 0,
+			 "tap %s: refused sender %s (uid %lu gid %lu): "
+			 "udscope (uid %lu gid %lu) may not connect as another user (not root, "
+			 "no CAP_SETUID and CAP_SETGID), and the server would take it for uid "
+			 "%lu; its datagrams are dropped (--lend-my-identity lets every sender "
+			 "through as uid %lu)",
+			 e->listen->text, u->name, (unsigned long)u->who.uid,
+			 (unsigned long)u->who.gid, (unsigned long)e->self->uid,
+			 (unsigned long)e->self->gid, (unsigned long)e->self->uid,
+			 (unsigned long)e->self->uid);
+}
+
+/* A socket autobound (so the target can answer it) with SO_PASSCRED on. Returns the fd or
+ * -errno. */
+static int up_socket(void)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	int one = 1;
+	sa_family_t fam = AF_UNIX;
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+	    bind(fd, (const struct sockaddr *)&fam, sizeof(fam)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* The line that says an upstream socket opened: for whom, as what, to where. */
+static void say_open(struct relay *r, struct up *u)
+{
+	struct sockaddr_un self;
+	socklen_t len = sizeof(self);
+	char me[sizeof(self.sun_path) * 4 + 2] = "?";
+	if (getsockname(u->fd, (struct sockaddr *)&self, &len) == 0)
+		msgio_sender(&self, len, me, sizeof(me));
+	struct event ev;
+	line(&ev, EV_INFO, u->id);
+	ev.dir = DIR_C2S;
+	if (u->kind == SENDER_UNBOUND)
+		event_textf(&ev,
+			    "upstream socket %s opened for every unbound sender (shared), to %s",
+			    me, r->env->target->text);
+	else
+		event_textf(&ev, "upstream socket %s opened for sender %s, to %s", me, u->name,
+			    r->env->target->text);
+	emit(r, &ev);
+}
+
+/* Room for one more upstream socket in the list and the poll set. Returns 0 or -ENOMEM. */
+static int grow(struct relay *r)
+{
+	if (r->nups < r->capups)
+		return 0;
+	size_t ncap = r->capups ? r->capups * 2 : 64;
+	struct up **nu = realloc(r->ups, ncap * sizeof(*nu));
+	if (!nu)
+		return -ENOMEM;
+	r->ups = nu;
+	struct pollfd *np = realloc(r->pfds, (2 + ncap) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	r->pfds = np;
+	r->capups = ncap;
+	return 0;
+}
+
+/* A new upstream socket for the sender at A (LEN 0: unbound), whose first datagram came
+ * with IN, evicting the oldest when there are as many as allowed or descriptors ran out.
+ * NULL after an error line. */
+static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_t len,
+			  const struct msgio_in *in)
+{
+	if (grow(r) < 0) {
+		event_emit_error(r->env->out, SRC_TAP, 0, ENOMEM, "tap %s: upstream socket",
+				 r->env->listen->text);
+		return NULL;
+	}
+	struct up *old = r->nups >= r->env->max_upstreams ? up_oldest(r) : NULL;
+	if (old)
+		up_close(r, old, "evicted: %zu upstream sockets open, this one idle longest",
+			 r->env->max_upstreams);
+	struct up *u = calloc(1, sizeof(*u));
+	int fd = u ? up_socket() : -ENOMEM;
+	while ((fd == -EMFILE || fd == -ENFILE) && (old = up_oldest(r)) != NULL) {
+		up_close(r, old, "evicted: out of descriptors (%s)", event_errno_name(-fd));
+		fd = up_socket();
+	}
+	if (fd < 0) {
+		event_emit_error(r->env->out, SRC_TAP, 0, -fd,
+				 "tap %s: upstream socket for a "
+				 "sender (its datagram is dropped)",
+				 r->env->listen->text);
+		free(u);
+		return NULL;
+	}
+	u->id = ++r->next_id;
+	u->fd = fd;
+	u->slot = r->nups;
+	r->ups[r->nups++] = u;
+	if (len > offsetof(struct sockaddr_un, sun_path)) {
+		memcpy(&u->addr, a, len);
+		u->addrlen = len;
+		size_t h = hash_of(a, len);
+		u->hnext = r->hash[h];
+		r->hash[h] = u;
+	} else {
+		r->unbound = u;
+	}
+	u->kind = msgio_sender(&u->addr, u->addrlen, u->name, sizeof(u->name));
+	atomic_fetch_add(&r->env->stats->clients, 1);
+	atomic_fetch_add(&r->env->stats->accepted, 1);
+	say_open(r, u);
+	up_identity(r, u, in);
+	int rc = u->refused ? 0 : up_connect(r, u);
+	if (rc < 0) {
+		u->target_err = -rc;
+		event_emit_error(r->env->out, SRC_TAP, u->id, -rc,
+				 "tap: connect %s for sender %s "
+				 "(its datagrams are dropped until the target answers)",
+				 r->env->target->text, u->name);
+	}
+	return u;
+}
+
+/* Close the upstream sockets idle longer than allowed: a reply its sender never took goes
+ * with it (counted in its line); a datagram waiting for the target keeps its socket. */
+static void sweep_idle(struct relay *r, uint64_t now)
+{
+	for (size_t i = r->nups; i-- > 0;) {
+		struct up *u = r->ups[i];
+		if (u != r->held && now - u->last_ns >= r->env->idle_ns)
+			up_close(r, u, "idle for %llu s",
+				 (unsigned long long)(r->env->idle_ns / 1000000000u));
+	}
+}
+
+/* ---- datagrams ---- */
+
+/* Receive one datagram from FD into buffer WAY, grown first to its whole length. Returns
+ * its bytes or -errno (-EAGAIN: none waiting). */
+static ssize_t recv_whole(struct relay *r, int fd, int way, struct msgio_in *in)
+{
+	ssize_t need;
+	do
+		need = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	while (need < 0 && errno == EINTR);
+	if (need < 0)
+		return -errno;
+	if ((size_t)need > r->cap[way]) {
+		char *nb = realloc(r->buf[way], (size_t)need);
+		if (nb) {
+			r->buf[way] = nb;
+			r->cap[way] = (size_t)need;
+		} /* else it is cut to the buffer, and its line says so */
+	}
+	return msgio_recv(fd, r->buf[way], r->cap[way], true, 0, in);
+}
+
+/* Write one record to the capture file; after a failure, say so once and write no more. */
+static void to_pcap(struct relay *r, struct up *u, int way, const void *buf, size_t n)
+{
+	if (!r->env->pcap || r->pcap_failed)
+		return;
+	int rc = pcap_write(r->env->pcap, u->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, buf,
+			    n);
+	if (rc < 0) {
+		r->pcap_failed = true;
+		struct event ev;
+		line(&ev, EV_ERROR, u->id)->err = -rc;
+		event_textf(&ev, "tap: write the capture file: nothing more is written to it (it "
+				 "ends with the last whole record)");
+		emit(r, &ev);
+	}
+}
+
+/* A datagram came one way on U: count it, keep it, show it with its sender (the client's
+ * address either way), its credentials and descriptors. */
+static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
+			 const struct msgio_in *in)
+{
+	const char *buf = r->buf[way];
+	u->bytes[way] += n;
+	u->msgs[way]++;
+	u->last_ns = event_now_ns();
+	if (way == CLI)
+		stats_add_in(r->env->stats, n);
+	else
+		stats_add_out(r->env->stats, n);
+	struct event ev;
+	line(&ev, EV_RECV, u->id);
+	ev.dir = way == CLI ? DIR_C2S : DIR_S2C;
+	event_set_bytes(&ev, buf, n);
+	if (r->env->capture)
+		ev.capture = capture_put(r->env->capture, buf, n);
+	to_pcap(r, u, way, buf, n);
+	msgio_describe(&ev, in, true, false);
+	ev.sender = (uint8_t)u->kind;
+	event_textf(&ev, "%s", u->name);
+	emit(r, &ev);
+	if (in->msg_len > n)
+		event_emit_error(r->env->out, SRC_TAP, u->id, ENOMEM,
+				 "tap: a %zu-byte datagram "
+				 "was cut to %zu bytes (no memory for a larger buffer)",
+				 in->msg_len, n);
+	if (in->anc.nfds)
+		msgio_say_fds(r->env->out, SRC_TAP, u->id, &in->anc,
+			      way == CLI ? ", passed on to the server"
+					 : ", passed on to the client");
+}
+
+/* U's datagram going WAY goes with udscope's pid instead of its exited sender's: count it,
+ * say so once per upstream socket. */
+static void own_pid(struct relay *r, struct up *u, int way, struct ancil *anc)
+{
+	pid_t gone = anc->cred.pid;
+	anc->cred.pid = getpid();
+	atomic_fetch_add(r->env->own_pid, 1);
+	if (u->said_own_pid)
+		return;
+	u->said_own_pid = true;
+	event_emit_info(r->env->out, SRC_TAP, u->id,
+			"the %s of sender %s (pid %ld) had exited "
+			"before its datagram went on: it carries uid %lu and gid %lu with "
+			"udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid (more are only "
+			"counted)",
+			way == CLI ? "process" : "server's process", u->name, (long)gone,
+			(unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid, (long)getpid());
+}
+
+/* msgio_send, and once more when the message was larger than FD's send buffer and the
+ * buffer could be made large enough for it. */
+static ssize_t send_fit(int fd, const char *buf, size_t n, struct ancil *anc,
+			const struct sockaddr_un *to, socklen_t tolen)
+{
+	ssize_t s = msgio_send(fd, buf, n, anc, to, tolen);
+	size_t have, max;
+	if (s == -EMSGSIZE && sndbuf_fit(fd, n, &have, &max) == 0)
+		s = msgio_send(fd, buf, n, anc, to, tolen); /* room for it now */
+	return s;
+}
+
+/* Send N bytes of BUF with ANC's descriptors on FD (to TO when not NULL) for U going WAY, as
+ * root with the credentials ANC came with; when their process exited (its pid may name
+ * another by now), with its uid and gid and udscope's pid. Returns the bytes sent or -errno;
+ * -EOWNERDEAD: as root, no credentials came, or they may not be sent (EPERM), and the
+ * datagram is not sent (never without them: the kernel would name udscope instead). */
+static ssize_t send_as(struct relay *r, struct up *u, int way, int fd, const char *buf, size_t n,
+		       struct ancil *anc, const struct sockaddr_un *to, socklen_t tolen)
+{
+	if (!r->env->pass_creds) {
+		anc->has_cred = false;
+		return send_fit(fd, buf, n, anc, to, tolen);
+	}
+	if (!anc->has_cred)
+		return -EOWNERDEAD;
+	if (anc->cred.pid != getpid() && !tap_pidwatch_alive(&r->watch[way], anc->cred.pid))
+		own_pid(r, u, way, anc);
+	ssize_t s = send_fit(fd, buf, n, anc, to, tolen);
+	if (s == -ESRCH && anc->cred.pid != getpid()) {
+		own_pid(r, u, way, anc); /* it exited just now */
+		s = send_fit(fd, buf, n, anc, to, tolen);
+	}
+	return s == -EPERM || s == -ESRCH ? -EOWNERDEAD : s;
+}
+
+/* U's datagram going WAY was not sent (send_as said -EOWNERDEAD, or, FOREIGN, it came from
+ * another user than U connects as): count it, say so once per upstream socket. */
+static void unsent(struct relay *r, struct up *u, int way, const struct ancil *anc, bool foreign)
+{
+	u->dropped[way]++;
+	atomic_fetch_add(r->env->unsent, 1);
+	if (u->said_other)
+		return;
+	u->said_other = true;
+	if (foreign)
+		event_emit_error(r->env->out, SRC_TAP, u->id, 0,
+				 "tap: a datagram from uid %lu "
+				 "gid %lu came through sender %s, whose upstream socket is "
+				 "connected as uid %lu gid %lu, and udscope may not connect as "
+				 "another user: dropped (more are only counted)",
+				 (unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid,
+				 u->name, (unsigned long)u->who.uid, (unsigned long)u->who.gid);
+	else
+		event_emit_error(r->env->out, SRC_TAP, u->id, 0,
+				 "tap: a %s datagram %s sender "
+				 "%s was dropped: its sender's credentials (pid %ld) may not be "
+				 "sent, and it is never sent with udscope's instead (more are only "
+				 "counted)",
+				 way == CLI ? "client->server" : "server->client",
+				 way == CLI ? "from" : "for", u->name, (long)anc->cred.pid);
+}
+
+static bool refused(ssize_t e)
+{
+	return e == -ECONNREFUSED || e == -ENOENT || e == -ENOTCONN || e == -EDESTADDRREQ ||
+	       e == -ECONNRESET;
+}
+
+/* The target could not take U's datagram (ERR): say so once per sender, count it. */
+static void target_failed(struct relay *r, struct up *u, int err)
+{
+	u->dropped[CLI]++;
+	if (u->target_err)
+		return;
+	u->target_err = err;
+	event_emit_error(r->env->out, SRC_TAP, u->id, err,
+			 "tap: send to %s for sender %s "
+			 "(its datagrams are dropped until the target answers)",
+			 r->env->target->text, u->name);
+}
+
+/* U's N-byte datagram going WAY could not be sent on FD, whose send buffer the kernel would
+ * not make large enough: one line with the sizes (the target is not to blame), counted. */
+static void too_big(struct relay *r, struct up *u, int fd, size_t n, int way)
+{
+	size_t have = 0, max = 0;
+	sndbuf_fit(fd, n, &have, &max);
+	u->dropped[way]++;
+	event_emit_error(r->env->out, SRC_TAP, u->id, EMSGSIZE,
+			 "tap: a %zu-byte %s for sender %s was dropped: the kernel gives the "
+			 "tap's socket a send buffer of %zu bytes at most (net.core.wmem_max %zu; "
+			 "SO_SNDBUFFORCE, with CAP_NET_ADMIN, is not capped by it)",
+			 n, way == CLI ? "datagram" : "reply", u->name, have, max);
+}
+
+/* Pass the datagram in buf[CLI] on to the target through U. Returns false when the target
+ * is full (the datagram is then held, with its descriptors). */
+static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc)
+{
+	if (u->refused) {
+		u->dropped[CLI]++;
+		ancil_close(anc);
+		return true;
+	}
+	if (!r->env->lend_identity && anc->has_cred &&
+	    (anc->cred.uid != u->who.uid || anc->cred.gid != u->who.gid)) {
+		/* Another user sends from this address (the unbound senders share one socket):
+		 * connect again as that user, or, not allowed to, drop it. */
+		int rc = -EPERM;
+		if (u->as_sender) {
+			tap_ident_of_sender(anc->cred.pid, anc->cred.uid, anc->cred.gid, &u->who);
+			rc = up_connect(r, u);
+		}
+		if (rc < 0) {
+			if (u->as_sender)
+				target_failed(r, u, -rc);
+			else
+				unsent(r, u, CLI, anc, true);
+			ancil_close(anc);
+			return true;
+		}
+	}
+	ssize_t s = send_as(r, u, CLI, u->fd, r->buf[CLI], n, anc, NULL, 0);
+	if (refused(s) && up_connect(r, u) == 0)
+		s = send_as(r, u, CLI, u->fd, r->buf[CLI], n, anc, NULL, 0); /* it came back */
+	if (s == -EOWNERDEAD) {
+		unsent(r, u, CLI, anc, false);
+		ancil_close(anc);
+		return true;
+	}
+	if (s == -EAGAIN) {
+		r->held = u;
+		r->held_len = n;
+		r->held_anc = *anc;
+		return false;
+	}
+	if (s == -EMSGSIZE) {
+		too_big(r, u, u->fd, n, CLI);
+	} else if (s < 0) {
+		target_failed(r, u, (int)-s);
+	} else if (u->target_err) {
+		event_emit_info(r->env->out, SRC_TAP, u->id,
+				"the target %s answers again for "
+				"sender %s (%llu datagrams dropped meanwhile)",
+				r->env->target->text, u->name, (unsigned long long)u->dropped[CLI]);
+		u->target_err = 0;
+	}
+	ancil_close(anc);
+	return true;
+}
+
+/* An unbound sender's datagram: tell each sending pid once that no reply can reach it. */
+static void say_unbound(struct relay *r, struct up *u, const struct msgio_in *in)
+{
+	pid_t pid = in->anc.has_cred ? in->anc.cred.pid : 0;
+	for (size_t i = 0; i < u->nsaid && i < SAID_PIDS; i++)
+		if (u->said[i] == pid)
+			return;
+	u->said[u->nsaid++ % SAID_PIDS] = pid;
+	event_emit_info(r->env->out, SRC_TAP, u->id,
+			"sender pid %ld is unbound: replies cannot "
+			"be routed back",
+			(long)pid);
+}
+
+/* Take up to BUDGET datagrams from the listening socket and pass each on. */
+static void from_senders(struct relay *r)
+{
+	for (int budget = BUDGET; budget > 0 && !r->held; budget--) {
+		struct msgio_in in;
+		ssize_t n = recv_whole(r, r->env->lfd, CLI, &in);
+		if (n == -EAGAIN)
+			return;
+		if (n < 0) {
+			event_emit_error(r->env->out, SRC_TAP, 0, (int)-n, "tap: recvmsg %s",
+					 r->env->listen->text);
+			return;
+		}
+		if (r->env->pass_creds && in.anc.has_cred)
+			(void)tap_pidwatch_alive(&r->watch[CLI], in.anc.cred.pid);
+		socklen_t len = in.fromlen > offsetof(struct sockaddr_un, sun_path) ? in.fromlen
+										    : 0;
+		struct up *u = up_find(r, &in.from, len);
+		if (!u && !(u = up_open(r, &in.from, len, &in))) {
+			ancil_close(&in.anc);
+			continue;
+		}
+		say_datagram(r, u, CLI, (size_t)n, &in);
+		if (u->kind == SENDER_UNBOUND)
+			say_unbound(r, u, &in);
+		to_target(r, u, (size_t)n, &in.anc);
+	}
+}
+
+/* Send U's held datagram again, now that the target may have room. */
+static void retry_held(struct relay *r)
+{
+	struct up *u = r->held;
+	r->held = NULL;
+	struct ancil anc = r->held_anc;
+	to_target(r, u, r->held_len, &anc);
+}
+
+/* Pass a reply (N bytes of BUF) back to U's sender. Returns false when the sender's queue is
+ * full (the reply is then held: copied, with its descriptors). */
+static bool to_sender(struct relay *r, struct up *u, const char *buf, size_t n, struct ancil *anc)
+{
+	if (u->kind == SENDER_UNBOUND) {
+		u->dropped[SRV]++;
+		event_emit_info(r->env->out, SRC_TAP, u->id,
+				"reply dropped: the sender is "
+				"unbound (%llu replies dropped so far)",
+				(unsigned long long)u->dropped[SRV]);
+		ancil_close(anc);
+		return true;
+	}
+	ssize_t s = send_as(r, u, SRV, r->env->lfd, buf, n, anc, &u->addr, u->addrlen);
+	if (s == -EOWNERDEAD) {
+		unsent(r, u, SRV, anc, false);
+		ancil_close(anc);
+		return true;
+	}
+	if (s == -EAGAIN) {
+		char *copy = u->reply == buf ? u->reply : malloc(n ? n : 1);
+		if (copy) {
+			if (copy != buf)
+				memcpy(copy, buf, n);
+			u->reply = copy, u->reply_len = n, u->reply_anc = *anc;
+			r->replies_held += !u->reply_held;
+			u->reply_held = true;
+			return false;
+		}
+		s = -ENOMEM;
+	}
+	if (s == -EMSGSIZE)
+		too_big(r, u, r->env->lfd, n, SRV);
+	else if (s < 0 && u->dropped[SRV]++ == 0)
+		event_emit_error(r->env->out, SRC_TAP, u->id, (int)-s,
+				 "tap: sendto %s: a reply "
+				 "was dropped%s (more are only counted)",
+				 u->name, refused(s) ? ": the sender is gone" : "");
+	ancil_close(anc);
+	return true;
+}
+
+/* Send U's held reply again; free it once it went (or was dropped). */
+static void retry_reply(struct relay *r, struct up *u)
+{
+	struct ancil anc = u->reply_anc;
+	if (!to_sender(r, u, u->reply, u->reply_len, &anc))
+		return;
+	free(u->reply);
+	u->reply = NULL;
+	u->reply_held = false;
+	memset(&u->reply_anc, 0, sizeof(u->reply_anc));
+	r->replies_held--;
+}
+
+/* Take up to BUDGET replies from U's socket and pass each back to its sender. */
+static void from_target(struct relay *r, struct up *u)
+{
+	for (int budget = BUDGET; budget > 0 && !u->reply_held; budget--) {
+		struct msgio_in in;
+		ssize_t n = recv_whole(r, u->fd, SRV, &in);
+		if (n == -EAGAIN)
+			return;
+		if (n < 0) {
+			/* A connected datagram socket learns here that its peer went away. */
+			if (!refused(n))
+				event_emit_error(r->env->out, SRC_TAP, u->id, (int)-n,
+						 "tap: recvmsg "
+						 "from %s for sender %s",
+						 r->env->target->text, u->name);
+			return;
+		}
+		if (r->env->pass_creds && in.anc.has_cred)
+			(void)tap_pidwatch_alive(&r->watch[SRV], in.anc.cred.pid);
+		say_datagram(r, u, SRV, (size_t)n, &in);
+		to_sender(r, u, r->buf[SRV], (size_t)n, &in.anc);
+	}
+}
+
+/* ---- the loop ---- */
+
+/* Fill the poll set: the control pipe, the listening socket unless a datagram waits for the
+ * target, and each upstream socket. Returns the count. */
+static size_t poll_set(struct relay *r)
+{
+	r->pfds[0] = (struct pollfd){ .fd = r->env->ctl, .events = POLLIN };
+	r->pfds[1] = (struct pollfd){ .fd = r->held ? -1 : r->env->lfd, .events = POLLIN };
+	for (size_t i = 0; i < r->nups; i++) {
+		struct up *u = r->ups[i];
+		short ev = (short)((u->reply_held ? 0 : POLLIN) | (u == r->held ? POLLOUT : 0));
+		r->pfds[2 + i] = (struct pollfd){ .fd = ev ? u->fd : -1, .events = ev };
+	}
+	return 2 + r->nups;
+}
+
+static void relay_loop(struct relay *r)
+{
+	uint64_t next_sweep = event_now_ns() + 1000000000u;
+	for (;;) {
+		size_t n = poll_set(r);
+		r->env->flush(r->env->flush_ctx);
+		uint64_t now = event_now_ns();
+		int timeout = now >= next_sweep ? 0 : (int)((next_sweep - now) / 1000000u) + 1;
+		if (r->replies_held && timeout > RETRY_MS)
+			timeout = RETRY_MS;
+		int rc = poll(r->pfds, n, timeout);
+		if (rc < 0 && errno != EINTR) {
+			event_emit_error(r->env->out, SRC_TAP, 0, errno, "tap: poll");
+			return;
+		}
+		if (rc > 0 && r->pfds[0].revents)
+			return;
+		/* Backwards: closing one moves the last into its slot (served already). */
+		for (size_t k = n - 2; rc > 0 && k-- > 0;) {
+			struct up *u = r->ups[k];
+			short re = r->pfds[2 + k].revents;
+			if (u == r->held && (re & (POLLOUT | POLLERR | POLLHUP)))
+				retry_held(r);
+			if (re & (POLLIN | POLLERR))
+				from_target(r, u);
+		}
+		for (size_t k = r->nups; r->replies_held && k-- > 0;)
+			if (r->ups[k]->reply_held)
+				retry_reply(r, r->ups[k]);
+		if (rc > 0 && (r->pfds[1].revents & (POLLIN | POLLERR)))
+			from_senders(r);
+		if ((now = event_now_ns()) >= next_sweep) {
+			sweep_idle(r, now);
+			next_sweep = now + 1000000000u;
+		}
+	}
+}
+
+void tap_dgram_run(const struct tap_dgram_env *env)
+{
+	struct relay *r = calloc(1, sizeof(*r));
+	if (r) {
+		r->env = env;
+		tap_pidwatch_init(&r->watch[CLI]);
+		tap_pidwatch_init(&r->watch[SRV]);
+		r->pfds = malloc(2 * sizeof(*r->pfds));
+		r->cap[CLI] = r->cap[SRV] = 65536;
+		r->buf[CLI] = malloc(r->cap[CLI]);
+		r->buf[SRV] = malloc(r->cap[SRV]);
+	}
+	if (!r || !r->pfds || !r->buf[CLI] || !r->buf[SRV]) {
+		event_emit_error(env->out, SRC_TAP, 0, ENOMEM, "tap %s", env->listen->text);
+	} else {
+		relay_loop(r);
+		if (r->held) {
+			r->held->dropped[CLI]++;   /* counted in its closing line */
+			ancil_close(&r->held_anc);
+		}
+		r->held = NULL;
+		while (r->nups)
+			up_close(r, r->ups[r->nups - 1], "tap stopping");
+	}
+	if (r) {
+		tap_pidwatch_close(&r->watch[CLI]);
+		tap_pidwatch_close(&r->watch[SRV]);
+		free(r->buf[CLI]);
+		free(r->buf[SRV]);
+		free(r->pfds);
+		free(r->ups);
+	}
+	free(r);
+}

@@ -1,0 +1,200 @@
+/* save: the console's side of `save FILE [--json]`: the focused view's lines as plain text,
+ * all of them, laid out as the view lays them out; or the focused session's events as JSON
+ * lines from the panes' rings. Main thread only. */
+#include "config.h"
+
+#include "ui/console/save.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/savefile.h"
+#include "ui/console/console_impl.h"
+#include "ui/draw/table.h"
+#include "ui/draw/text.h"
+
+#define SAVE_LINE_MAX (TEXT_SANITIZE_SIZE(EVENT_LINE_MAX) + 64)
+
+/* S's rows wrapped at COLS with the hanging INDENT, each a line of F (as painted). */
+static void put_wrapped(struct savefile *f, const char *s, size_t len, int cols, int indent)
+{
+	char row[SAVE_LINE_MAX];
+	struct text_rows r;
+	size_t start, n;
+	int pad;
+	text_rows_init(&r, s, len, cols, indent);
+	while (text_rows_next(&r, &start, &n, &pad)) {
+		if ((size_t)pad + n > sizeof(row))
+			n = sizeof(row) - (size_t)pad;
+		memset(row, ' ', (size_t)pad);
+		memcpy(row + pad, s + start, n);
+		savefile_line(f, row, (size_t)pad + n);
+	}
+}
+
+static void save_doc(struct savefile *f, const struct sheet *s, int cols)
+{
+	for (size_t i = 0; i < s->doc.n; i++)
+		put_wrapped(f, s->doc.line[i].text, s->doc.line[i].len, cols, s->doc.line[i].indent);
+}
+
+/* Oldest first; the Conversation's lines carry their source's label, as it shows them. */
+static void save_log(struct savefile *f, const struct view *v, const struct sheet *s,
+		     int cols)
+{
+	char line[SAVE_LINE_MAX];
+	for (size_t back = log_count(s); back-- > 0;) {
+		int indent;
+		size_t n = view_log_line(v, log_line_at(s, back), s->ring[1] != NULL, line,
+					 sizeof(line), &indent);
+		put_wrapped(f, line, n, cols, indent);
+	}
+}
+
+static void save_table(struct savefile *f, const struct sheet *s, bool utf8, int cols)
+{
+	const struct table *t = s->table;
+	int w[TABLE_COLS_MAX];
+	char line[SAVE_LINE_MAX];
+	table_widths(t, cols, w);
+	for (long row = -1; row < (long)t->n; row++) {
+		size_t n = table_line(t, row, w, utf8, line, sizeof(line));
+		while (n && line[n - 1] == ' ')
+			n--;
+		savefile_line(f, line, n);
+	}
+}
+
+/* The focused view (a full-screen one first) and the columns it is drawn in. */
+static struct sheet *focused(struct console *c, int *cols, const char **name)
+{
+	struct view *v = &c->v;
+	struct sheet *s = view_active(v);
+	bool slot = s >= v->slot && s < v->slot + LAYOUT_PANES;
+	*cols = (v->nfull ? v->layout.area.w : v->layout.pane[v->focus].w) - 2;
+	*name = slot ? layout_pane_name((enum layout_pane)(s - v->slot)) : s->kind->name;
+	if (v->welcome_on && !v->nfull) {
+		*cols = v->layout.area.w - 2;
+		*name = "welcome";
+		return &v->welcome;
+	}
+	return s;
+}
+
+static int save_text(struct console *c, struct savefile *f, char *what, size_t whatlen)
+{
+	int cols;
+	const char *name;
+	struct sheet *s = focused(c, &cols, &name);
+	if (cols < 8)
+		cols = 8;
+	if (s->type == SHEET_LOG && s->ring[0])
+		save_log(f, &c->v, s, cols);
+	else if (s->type == SHEET_TABLE && s->table)
+		save_table(f, s, c->v.utf8, cols);
+	else
+		save_doc(f, s, cols);
+	snprintf(what, whatlen, "%" PRIu64 " line%s of the %s view", f->lines,
+		 f->lines == 1 ? "" : "s", name);
+	return 0;
+}
+
+/* ---- JSON: the focused session's events ---- */
+
+/* The session the focus is on: the selected line's, else the newest line's of the focused
+ * log; a view of no session: the newest session line in any pane. 0: none. */
+static uint32_t focused_session(struct console *c)
+{
+	struct view *v = &c->v;
+	struct sheet *s = view_active(v);
+	if ((s->type == SHEET_LOG || s->type == SHEET_SEQ) && s->ring[0]) {
+		if (s->session)
+			return s->session;
+		size_t n = log_count(s);
+		if (s->pos.sel >= 0 && (size_t)s->pos.sel < n &&
+		    log_line_at(s, (size_t)s->pos.sel)->ev.session)
+			return log_line_at(s, (size_t)s->pos.sel)->ev.session;
+		for (size_t back = 0; back < n; back++)
+			if (log_line_at(s, back)->ev.session)
+				return log_line_at(s, back)->ev.session;
+	}
+	const struct pane_line *best = NULL;
+	for (int r = 0; r < VIEW_RINGS; r++)
+		for (size_t back = 0; back < v->panes[r].count; back++) {
+			const struct pane_line *pl = pane_get(&v->panes[r], back);
+			if (!pl->skipped && pl->ev.session) {
+				if (!best || pl->ev.time_ns > best->ev.time_ns)
+					best = pl;
+				break;
+			}
+		}
+	return best ? best->ev.session : 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct event *x = *(const struct event *const *)a;
+	const struct event *y = *(const struct event *const *)b;
+	if (x->time_ns != y->time_ns)
+		return x->time_ns < y->time_ns ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Every line of session ID the rings hold, oldest first, into *OUT (allocated). */
+size_t save_session_events(const struct view *v, uint32_t id, const struct event ***out)
+{
+	size_t n = 0;
+	for (int r = 0; r < VIEW_RINGS; r++)
+		n += v->panes[r].count;
+	const struct event **evs = malloc((n ? n : 1) * sizeof(*evs));
+	*out = evs;
+	if (!evs)
+		return 0;
+	size_t k = 0;
+	for (int r = 0; r < VIEW_RINGS; r++)
+		for (size_t back = v->panes[r].count; back-- > 0;) {
+			const struct pane_line *pl = pane_get(&v->panes[r], back);
+			if (!pl->skipped && pl->ev.session == id)
+				evs[k++] = &pl->ev;
+		}
+	qsort(evs, k, sizeof(*evs), by_time);
+	return k;
+}
+
+static int save_json(struct console *c, struct savefile *f, char *what, size_t whatlen,
+		     char *why, size_t whylen)
+{
+	uint32_t id = focused_session(c);
+	if (!id) {
+		snprintf(why, whylen, "no session's lines to save yet");
+		return -ENOENT;
+	}
+	const struct event **evs;
+	size_t n = save_session_events(&c->v, id, &evs);
+	if (!evs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		savefile_event_json(f, evs[i], c->app.capture, c->v.base_ns);
+	free(evs);
+	snprintf(what, whatlen, "%zu event%s of session #%u as JSON lines", n, n == 1 ? "" : "s",
+		 id);
+	return 0;
+}
+
+static int console_save(void *ctx, struct savefile *f, bool json, char *what, size_t whatlen,
+			char *why, size_t whylen)
+{
+	struct console *c = ctx;
+	if (json)
+		return save_json(c, f, what, whatlen, why, whylen);
+	return save_text(c, f, what, whatlen);
+}
+
+void save_hooks(struct console *c)
+{
+	c->app.hooks.save = console_save;
+	c->app.hooks.ctx = c;
+}

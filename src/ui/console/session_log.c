@@ -1,0 +1,78 @@
+/* session_log: `log ID` in the console: one session's lines over the whole screen (a log view
+ * of its own ring, filled from the panes and fed as the session goes on); Esc closes it.
+ * Main thread only. */
+#include "config.h"
+
+#include "ui/console/session_log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/session/session.h"
+#include "ui/console/console_impl.h"
+#include "ui/console/save.h"
+
+/* "server ./uds_socket" for session ID, "" when it was freed meanwhile. */
+static void describe(struct console *c, uint32_t id, char *buf, size_t len)
+{
+	size_t n = app_sessions(&c->app, NULL, 0);
+	struct session_info *rows = n ? calloc(n, sizeof(*rows)) : NULL;
+	buf[0] = '\0';
+	if (!rows)
+		return;
+	n = app_sessions(&c->app, rows, n);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].id == id)
+			snprintf(buf, len, " (%s%s%s)", rows[i].kind_name, rows[i].path[0] ? " " : "",
+				 rows[i].path);
+	free(rows);
+}
+
+static int session_log_open(void *ctx, uint32_t id)
+{
+	struct console *c = ctx;
+	const struct event **evs;
+	size_t n = save_session_events(&c->v, id, &evs);
+	if (!evs)
+		return -ENOMEM;
+	if (n == 0) {
+		free(evs);
+		return -ENOENT;
+	}
+	struct sheet *s = malloc(sizeof(*s));
+	struct pane *own = malloc(sizeof(*own));
+	if (!s || !own || pane_init(own, PANE_LINES_DEFAULT) < 0) {
+		free(s);
+		free(own);
+		free(evs);
+		return -ENOMEM;
+	}
+	char what[160];
+	describe(c, id, what, sizeof(what));
+	char title[200];
+	snprintf(title, sizeof(title), "Log of session #%u%s; Esc closes", id, what);
+	sheet_init(s, SHEET_LOG, title);
+	for (size_t i = 0; i < n; i++)
+		pane_push(own, evs[i]);
+	free(evs);
+	s->own = own;
+	s->ring[0] = own;
+	s->session = id;
+	console_push(c, s, true);
+	return 0;
+}
+
+void session_log_feed(struct console *c, const struct event *ev)
+{
+	struct view *v = &c->v;
+	for (int i = 0; i < v->nfull; i++)
+		if (v->full[i]->own && v->full[i]->session == ev->session && ev->session)
+			pane_push(v->full[i]->own, ev);
+}
+
+void session_log_hooks(struct console *c)
+{
+	c->app.hooks.log = session_log_open;
+	c->app.hooks.ctx = c;
+}

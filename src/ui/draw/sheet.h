@@ -1,0 +1,111 @@
+/* sheet: what a pane, or the whole screen, shows: a view of one kind, and the table of kinds.
+ *
+ * A kind is a struct of functions, as tig's view_ops and tmux's window_mode are: draw, key,
+ * scroll and find. Adding a kind is its file (view_KIND.c, exporting KIND_kind) plus a line in
+ * the table (sheet.c) and the enum below. Main thread only. */
+#ifndef UDSCOPE_UI_SHEET_H
+#define UDSCOPE_UI_SHEET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/console/doc.h"
+#include "ui/draw/layout.h"
+#include "ui/draw/pane.h"
+
+/* Lines of the message history. */
+#define SHEET_MESSAGES_MAX 1000
+
+struct console;
+struct table;
+struct view;
+struct sheet;
+
+enum sheet_type {
+	SHEET_LOG,        /* event lines of one ring, or two merged in time order */
+	SHEET_REPORT,     /* lines with emphasized spans (a report, a multi-line result) */
+	SHEET_HELP,       /* commands, keys, examples */
+	SHEET_DETAIL,     /* one chunk in full: hex dump and text */
+	SHEET_MESSAGES,   /* the message line's history */
+	SHEET_WELCOME,    /* the first screen */
+	SHEET_SEQ,        /* client and server as a sequence diagram */
+	SHEET_TABLE,      /* a report's rows in aligned columns */
+	SHEET__COUNT
+};
+
+struct sheet_kind {
+	const char *name;
+	/* Paint into R (inside the box) of frame V; clamp the sheet's scroll to what shows. */
+	void (*draw)(struct sheet *s, struct view *v, struct layout_rect r);
+	/* A key while the sheet has the whole screen (Enter, ...); false: not one of its own.
+	 * Optional: NULL for kinds that only scroll and search. */
+	bool (*key)(struct sheet *s, struct console *c, int key, bool code);
+	/* Move by N lines towards the older (up; negative: down); INT32_MAX: to the top,
+	 * INT32_MIN: to the bottom (logs follow again). */
+	void (*step)(struct sheet *s, long n);
+	/* Select the next line holding NEEDLE in direction DIR (+1 down, -1 up); false: none. */
+	bool (*find)(struct sheet *s, const struct view *v, const char *needle, int dir);
+};
+
+struct sheet {
+	const struct sheet_kind *kind;
+	enum sheet_type type;
+	char title[256];
+	/* LOG: the rings shown (ring[1] NULL: one), and where the view is. */
+	struct pane *ring[2];
+	bool split;               /* the pair: parent left, child right */
+	struct pane_pos pos;
+	long sel;                 /* doc kinds: the selected line's index; -1: none */
+	/* The doc kinds: the lines, the first one shown. */
+	struct doc doc;
+	long top;
+	int rows;                 /* rows of the last draw */
+	long shown;               /* lines the last draw showed */
+	uint64_t chunk;           /* DETAIL: the capture id */
+	int width;                /* SEQ: the width its lines were laid out for */
+	struct table *table;      /* TABLE: its rows (owned) */
+	char refresh[200];        /* TABLE: the command that made it, run again every second */
+	char action[16];          /* TABLE: Enter runs "ACTION CELL" on column ACTION_COL */
+	int action_col;
+	const char *find;         /* what the last search looked for (highlighted) */
+	/* `log ID`: the session it shows, and its own ring (owned; fed as the session goes on).
+	 * SEQ of a tap: the session and connection drawn. 0: any. */
+	uint32_t session, conn;
+	struct pane *own;
+};
+
+extern const struct sheet_kind *const sheet_kinds[SHEET__COUNT];
+
+/* A sheet of TYPE, empty, following. */
+void sheet_init(struct sheet *s, enum sheet_type type, const char *title);
+void sheet_free(struct sheet *s);
+
+/* The doc kinds' shared parts (view_doc.c). */
+void doc_sheet_draw(struct sheet *s, struct view *v, struct layout_rect r);
+void doc_sheet_scroll(struct sheet *s, long n);
+bool doc_sheet_find(struct sheet *s, const struct view *v, const char *needle, int dir);
+/* Rows the whole doc takes at COLS columns, wrapped as drawn. */
+int doc_sheet_rows(const struct sheet *s, int cols);
+/* Show line I at the top (as far as the end allows), selected. */
+void doc_sheet_goto(struct sheet *s, long i);
+
+/* A log sheet's lines, over both its rings (view_log.c): how many, and the one BACK lines
+ * before the newest (NULL past the oldest). */
+size_t log_count(const struct sheet *s);
+const struct pane_line *log_line_at(const struct sheet *s, size_t back);
+
+/* What the kinds are filled from. */
+struct capture;
+struct event;
+/* The first screen (view_welcome.c). */
+void welcome_build(struct sheet *s, bool utf8);
+/* Commands, keys and examples, laid out for COLS; TOPIC: open at that command (-1: none
+ * matches, the help is built anyway). */
+int help_build(struct sheet *s, const char *topic, bool utf8, int cols);
+/* Chunk EV in full from CAP, and the bytes its connection received that RING still holds.
+ * Returns 0, or -ENOENT when the bytes were evicted (the sheet says so). */
+int detail_build(struct sheet *s, struct capture *cap, const struct event *ev,
+		 const struct pane *ring, bool utf8);
+
+#endif

@@ -1,0 +1,274 @@
+/* view_log: the log kind: the event lines of one ring, or of two merged in time order (the
+ * Conversation), newest at the bottom, wrapped at word boundaries under the text column. */
+#include "config.h"
+
+#include <curses.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/base/event.h"
+#include "ui/console/console_impl.h"
+#include "ui/draw/paint.h"
+#include "ui/draw/sheet.h"
+#include "ui/draw/text.h"
+#include "ui/views/view.h"
+
+#define LOG_LINE_MAX (TEXT_SANITIZE_SIZE(EVENT_LINE_MAX) + 64)
+
+size_t log_count(const struct sheet *s)
+{
+	return s->ring[0]->count + (s->ring[1] ? s->ring[1]->count : 0);
+}
+
+static uint64_t appended(const struct sheet *s)
+{
+	return s->ring[0]->appended + (s->ring[1] ? s->ring[1]->appended : 0);
+}
+
+static bool newer(const struct pane_line *a, const struct pane_line *b)
+{
+	if (a->ev.time_ns != b->ev.time_ns)
+		return a->ev.time_ns > b->ev.time_ns;
+	return a->ev.seq > b->ev.seq;
+}
+
+const struct pane_line *log_line_at(const struct sheet *s, size_t back)
+{
+	if (!s->ring[1])
+		return pane_get(s->ring[0], back);
+	size_t i = 0, j = 0;
+	for (;;) {
+		const struct pane_line *a = pane_get(s->ring[0], i), *b = pane_get(s->ring[1], j);
+		const struct pane_line *pick = a && (!b || newer(a, b)) ? a : b;
+		if (!pick || back == 0)
+			return pick;
+		if (pick == a)
+			i++;
+		else
+			j++;
+		back--;
+	}
+}
+
+static enum look look_of(const struct pane_line *pl)
+{
+	const struct event *ev = &pl->ev;
+	if (pl->skipped)
+		return LOOK_SKIP;
+	switch (ev->kind) {
+	case EV_RECV:
+		return LOOK_RECV;
+	case EV_SEND:
+		return LOOK_SEND;
+	case EV_ERROR:
+		return LOOK_ERROR;
+	case EV_WAIT:
+	case EV_CLOSE:
+	case EV_DONE:
+		return ev->err ? LOOK_ERROR : LOOK_QUIET;
+	default:
+		return LOOK_PLAIN;
+	}
+}
+
+/* The time, whose line it is, and the direction arrow. */
+static size_t head(const struct view *v, const struct event *ev, bool label, char *out,
+		   size_t len)
+{
+	uint64_t t = ev->time_ns > v->base_ns ? ev->time_ns - v->base_ns : 0;
+	uint64_t ms = t / 1000000u;
+	int n = snprintf(out, len, "%4" PRIu64 ".%03" PRIu64 " ", ms / 1000u, ms % 1000u);
+	size_t hl = n < 0 ? 0 : (size_t)n;
+	char who[48] = "";
+	if (label) {
+		event_label(ev, who, sizeof(who));
+		n = snprintf(out + hl, len - hl, "%-9s ", who);   /* a space before the arrow */
+	} else if (ev->show_session && ev->session) {
+		/* Another session of its kind shares the pane: say whose line it is. */
+		n = snprintf(out + hl, len - hl, "[%" PRIu32 "]%s", ev->session,
+			     ev->conn ? "" : " ");
+	} else {
+		n = 0;
+	}
+	hl += n < 0 ? 0 : (size_t)n;
+	if (!label && ev->conn)
+		n = snprintf(out + hl, len - hl, "#%-2" PRIu32 " ", ev->conn);
+	else if (!label && ev->actor && ev->source != SRC_PAIR_PARENT &&
+		 ev->source != SRC_PAIR_CHILD)
+		n = snprintf(out + hl, len - hl, "%ld ", (long)ev->actor);
+	else
+		n = 0;   /* the pair's pids are in its title: its columns are narrow */
+	hl += n < 0 ? 0 : (size_t)n;
+	/* A tap's chunk points the way it went (client on the left, as in its diagram). */
+	bool chunk = ev->kind == EV_RECV || ev->kind == EV_SEND;
+	bool left = chunk && ev->dir != DIR_NONE ? ev->dir == DIR_S2C : ev->kind == EV_RECV;
+	const char *arrow = !chunk ? (v->utf8 ? "  " : "   ")
+			    : left ? (v->utf8 ? "\u2190 " : "<- ")
+				   : (v->utf8 ? "\u2192 " : "-> ");
+	n = snprintf(out + hl, len - hl, "%s", arrow);
+	hl += n < 0 ? 0 : (size_t)n;
+	return hl < len ? hl : len - 1;
+}
+
+size_t view_log_line(const struct view *v, const struct pane_line *pl, bool label, char *out,
+		     size_t outsz, int *indent)
+{
+	const struct event *ev = &pl->ev;
+	uint64_t t = ev->time_ns > v->base_ns ? ev->time_ns - v->base_ns : 0;
+	uint64_t ms = t / 1000000u;
+	if (pl->skipped) {
+		*indent = 9;
+		int n = snprintf(out, outsz, "%4" PRIu64 ".%03" PRIu64 " -- %s (the console fell "
+				 "behind; totals stay exact) --", ms / 1000u, ms % 1000u, ev->text);
+		return n < 0 ? 0 : (size_t)n < outsz ? (size_t)n : outsz - 1;
+	}
+	size_t hl = head(v, ev, label, out, outsz);
+	*indent = text_width(out, hl);
+	char words[EVENT_LINE_MAX];
+	size_t wl = event_format(ev, v->hex ? EVENT_FMT_HEX : 0, words, sizeof(words));
+	return hl + text_sanitize(words, wl, v->utf8, out + hl, outsz - hl);
+}
+
+static int line_rows(const struct sheet *s, const struct view *v, const struct pane_line *pl,
+		     int cols)
+{
+	char line[LOG_LINE_MAX];
+	int indent;
+	size_t n = view_log_line(v, pl, s->ring[1] != NULL, line, sizeof(line), &indent);
+	return text_wrap_rows(line, n, cols, indent);
+}
+
+/* Scrolled back: the oldest line belongs at the top of a full pane, not at the bottom of an
+ * empty one. Wrapped lines make this a count of rows, not lines. */
+static void clamp(struct sheet *s, const struct view *v, int h, int cols)
+{
+	if (!s->pos.back)
+		return;
+	int acc = 0;
+	size_t limit = 0, n = log_count(s);
+	for (size_t back = n; back-- > 0;) {
+		acc += line_rows(s, v, log_line_at(s, back), cols);
+		if (acc >= h) {
+			limit = back;
+			break;
+		}
+	}
+	if (acc < h) {
+		s->pos.back = 0;   /* everything fits: nothing to scroll */
+		s->pos.follow = true;
+	} else if (s->pos.back > limit) {
+		s->pos.back = limit;
+	}
+}
+
+static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect r,
+			    int only_source)
+{
+	char line[LOG_LINE_MAX];
+	int row = r.y + r.h - 1;
+	long shown = 0;
+	for (size_t back = s->pos.back; row >= r.y; back++) {
+		const struct pane_line *pl = log_line_at(s, back);
+		if (!pl)
+			break;
+		if (only_source >= 0 && (pl->ev.source == SRC_PAIR_CHILD) != (only_source == 1))
+			continue;
+		int indent;
+		size_t n = view_log_line(v, pl, s->ring[1] != NULL, line, sizeof(line), &indent);
+		int rows = text_wrap_rows(line, n, r.w, indent);
+		int first = row - rows + 1;
+		int skip = first < r.y ? r.y - first : 0;
+		attr_t a = paint_look(s->pos.sel == (long)back ? LOOK_SELECT : look_of(pl));
+		paint_wrapped(line, n, first + skip, r.x, r.w, indent, a, (struct paint_mark){ 0 },
+			      v->found[0] ? v->found : NULL, skip, rows - skip);
+		row = first - 1;
+		shown++;
+	}
+	if (only_source <= 0)
+		s->shown = shown;
+}
+
+static void log_draw(struct sheet *s, struct view *v, struct layout_rect r)
+{
+	pane_pos_keep(&s->pos, appended(s), log_count(s));
+	s->rows = r.h;
+	if (!s->split || r.w < 21) {
+		clamp(s, v, r.h, r.w);
+		log_draw_column(s, v, r, -1);
+		return;
+	}
+	/* The pair demo: the parent's lines on the left, the child's on the right. */
+	int cw = (r.w - 1) / 2;
+	clamp(s, v, r.h, cw);
+	mvvline(r.y, r.x + cw, ACS_VLINE, r.h);
+	log_draw_column(s, v, (struct layout_rect){ r.y, r.x, r.h, cw }, 0);
+	log_draw_column(s, v, (struct layout_rect){ r.y, r.x + cw + 1, r.h, r.w - cw - 1 }, 1);
+}
+
+static void log_step(struct sheet *s, long n)
+{
+	pane_pos_step(&s->pos, n, log_count(s));
+}
+
+/* Keep the selected line on screen. */
+static void show_sel(struct sheet *s)
+{
+	if (s->pos.sel < 0)
+		return;
+	if ((size_t)s->pos.sel < s->pos.back) {
+		s->pos.back = (size_t)s->pos.sel;
+	} else if (s->shown > 0 && s->pos.sel >= (long)s->pos.back + s->shown) {
+		s->pos.back = (size_t)(s->pos.sel - s->shown + 1);
+	}
+	s->pos.follow = s->pos.back == 0;
+}
+
+static bool log_find(struct sheet *s, const struct view *v, const char *needle, int dir)
+{
+	size_t n = log_count(s);
+	long from = s->pos.sel >= 0 ? s->pos.sel : (long)s->pos.back - (dir < 0 ? 1 : 0);
+	char line[LOG_LINE_MAX];
+	for (size_t k = 1; k <= n; k++) {
+		/* Up (dir -1) is towards the older lines: further back. */
+		long i = ((from - dir * (long)k) % (long)n + (long)n) % (long)n;
+		int indent;
+		size_t len = view_log_line(v, log_line_at(s, (size_t)i), s->ring[1] != NULL, line,
+					   sizeof(line), &indent);
+		if (doc_match(line, len, needle) >= 0) {
+			s->pos.sel = i;
+			show_sel(s);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool log_key(struct sheet *s, struct console *c, int key, bool code)
+{
+	size_t n = log_count(s);
+	if (!code || n == 0)
+		return false;
+	if (key == KEY_UP || key == KEY_DOWN) {
+		long from = (long)s->pos.back - (key == KEY_UP ? 1 : 0);
+		long sel = s->pos.sel < 0 ? from : s->pos.sel;
+		sel += key == KEY_UP ? 1 : -1;
+		s->pos.sel = sel < 0 ? 0 : sel >= (long)n ? (long)n - 1 : sel;
+		show_sel(s);
+		return true;
+	}
+	if (key == KEY_ENTER && s->pos.sel >= 0) {
+		console_open_chunk(c, &log_line_at(s, (size_t)s->pos.sel)->ev);
+		return true;
+	}
+	return false;
+}
+
+const struct sheet_kind log_kind = {
+	.name = "log",
+	.draw = log_draw,
+	.key = log_key,
+	.step = log_step,
+	.find = log_find,
+};
