@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -208,6 +209,39 @@ static void test_probe_states(void **state)
 	assert_string_equal(node_kind_name(np.st.st_mode), "a regular file");
 }
 
+/* node_probe_at looks at what the directory holds under the name, through a descriptor of
+ * it: a symlink there is reported as such and never followed, not even by its connect. */
+static void test_probe_at_never_follows(void **state)
+{
+	struct rec *r = *state;
+	struct node_probe np;
+	int dfd = open(rec_path(r, ""), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dfd >= 0);
+
+	const char *live = rec_path(r, "live");
+	int lfd = rec_listen(live);
+	assert_int_equal(symlink(live, rec_path(r, "link")), 0);
+	assert_int_equal(node_probe_at(dfd, "link", &np), 0);
+	assert_int_equal(np.state, NODE_NOT_SOCKET);
+	assert_true(S_ISLNK(np.st.st_mode));
+	/* Nothing reached the listener through the link. */
+	assert_int_equal(fcntl(lfd, F_SETFL, O_NONBLOCK), 0);
+	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	assert_int_equal(c, -1);
+	assert_int_equal(errno, EAGAIN);
+
+	assert_int_equal(node_probe_at(dfd, "live", &np), 0);
+	assert_int_equal(np.state, NODE_LISTENING);
+	close(lfd);
+
+	close(bound_only(rec_path(r, "stale")));
+	assert_int_equal(node_probe_at(dfd, "stale", &np), 0);
+	assert_int_equal(np.state, NODE_STALE);
+	assert_int_equal(node_probe_at(dfd, "missing", &np), 0);
+	assert_int_equal(np.state, NODE_ABSENT);
+	close(dfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +252,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remove_relative_path, rec_setup, rec_teardown),
 		cmocka_unit_test_setup_teardown(test_stop_leaves_a_swapped_in_file, rec_setup, rec_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_states, rec_setup, rec_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_at_never_follows, rec_setup, rec_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,10 +144,7 @@ int inplace_take(struct inplace *ip, const char *path, char *why, size_t whylen)
 		inplace_forget(ip);
 		return r;
 	}
-	char err[128];
-	char via[32];
-	snprintf(via, sizeof(via), "/proc/self/fd/%d", ip->orig_fd);
-	addr_parse(via, strlen(via), &ip->via, err, sizeof(err));
+	node_fd_addr(ip->orig_fd, &ip->via);
 	return 0;
 }
 
@@ -253,17 +250,7 @@ static bool path_live(const struct inplace_fds *f)
 	if (fd < 0)
 		return false;
 	struct uds_addr a;
-	memset(&a, 0, sizeof(a));
-	a.sun.sun_family = AF_UNIX;
-	char *p = a.sun.sun_path;
-	memcpy(p, "/proc/self/fd/", 14);
-	int n = 14, digits = 1;
-	for (int v = fd; v >= 10; v /= 10)
-		digits++;
-	for (int i = digits - 1, v = fd; i >= 0; i--, v /= 10)
-		p[n + i] = (char)('0' + v % 10);
-	n += digits;
-	a.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + 1);
+	node_fd_addr(fd, &a);
 	int type, err = node_connect(&a, &type);
 	close(fd);
 	return err != ECONNREFUSED;
@@ -456,18 +443,16 @@ static int repair_old_layout(const struct inplace *ip, struct inplace_result *re
 	return 0;
 }
 
-/* Whether sock_diag (or a connect) finds a socket bound at PATH, listening or not yet. With
- * udscope and its guard both gone, nothing holds the tap's old node, so its inode number may
- * have been given to the node a restarted service bound since: that one is bound (perhaps not
- * listening yet, refusing connects as a dead node does), the tap's never is. */
-static bool path_held(const char *path)
+/* Whether sock_diag (or a connect) finds a socket bound at IP's path, looked at through
+ * its directory's descriptor (a link there is never followed). With udscope and its guard
+ * both gone, nothing holds the tap's old node, so its inode number may have been given to
+ * the node a restarted service bound since: that one is bound (perhaps not listening yet,
+ * refusing connects as a dead node does), the tap's never is. */
+static bool path_held(const struct inplace *ip)
 {
-	struct uds_addr a;
-	char err[128];
 	struct node_probe np;
-	if (addr_parse(path, strlen(path), &a, err, sizeof(err)) < 0 || a.abstract)
-		return false;
-	return node_probe(&a, &np) == 0 && (np.state == NODE_LISTENING || np.state == NODE_BOUND);
+	return node_probe_at(ip->dfd, ip->base, &np) == 0 &&
+	       (np.state == NODE_LISTENING || np.state == NODE_BOUND);
 }
 
 int inplace_repair(const char *path, struct inplace_result *res, char *why, size_t whylen)
@@ -499,11 +484,9 @@ int inplace_repair(const char *path, struct inplace_result *res, char *why, size
 			r = ip.orig_fd < 0 && errno != ENOENT ? -errno : -ENOENT;
 	}
 	if (r == 0) {
-		char via[32], err[128];
-		snprintf(via, sizeof(via), "/proc/self/fd/%d", ip.orig_fd);
-		addr_parse(via, strlen(via), &ip.via, err, sizeof(err));
+		node_fd_addr(ip.orig_fd, &ip.via);
 		if (!read_record(ip.pdfd, &ip.tapnode, ip.record, sizeof(ip.record)) ||
-		    path_held(path))
+		    path_held(&ip))
 			ip.tapnode.st_ino = 0; /* unknown: only an empty PATH takes it back */
 		struct inplace_fds f;
 		inplace_fds_of(&ip, &f);

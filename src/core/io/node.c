@@ -91,18 +91,9 @@ int node_connect(const struct uds_addr *a, int *type)
 	return err;
 }
 
-int node_probe(const struct uds_addr *addr, struct node_probe *out)
+/* What holds the socket node OUT->st says is there: sock_diag, then a connect to A. */
+static void probe_socket(const struct uds_addr *a, struct node_probe *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (lstat(addr->text, &out->st) < 0) {
-		out->err = errno;
-		out->state = errno == ENOENT ? NODE_ABSENT : NODE_UNKNOWN;
-		return errno == ENOENT ? 0 : -out->err;
-	}
-	if (!S_ISSOCK(out->st.st_mode)) {
-		out->state = NODE_NOT_SOCKET;
-		return 0;
-	}
 	/* Ask the kernel first: a socket bound but not yet listening refuses connections just
 	 * as a stale node does, and only sock_diag tells them apart. */
 	struct sockets_list l;
@@ -111,10 +102,10 @@ int node_probe(const struct uds_addr *addr, struct node_probe *out)
 		bool found = out->diag && find_bound(&l, &out->st, out);
 		sockets_free(&l);
 		if (found)
-			return 0;
+			return;
 	}
 	/* A listener in another network namespace is not in our sock_diag: connect too. */
-	int type, err = node_connect(addr, &type);
+	int type, err = node_connect(a, &type);
 	if (err == 0 || err == EAGAIN || err == EINPROGRESS) {
 		out->state = NODE_LISTENING;   /* or a datagram socket bound there: live either way */
 		out->type = type;
@@ -125,6 +116,63 @@ int node_probe(const struct uds_addr *addr, struct node_probe *out)
 		out->state = NODE_UNKNOWN;
 		out->err = err;
 	}
+}
+
+/* A stat that failed with ERRNO: ABSENT for ENOENT (returns 0), else UNKNOWN (-errno). */
+static int probe_failed(struct node_probe *out)
+{
+	out->err = errno;
+	out->state = errno == ENOENT ? NODE_ABSENT : NODE_UNKNOWN;
+	return errno == ENOENT ? 0 : -out->err;
+}
+
+int node_probe(const struct uds_addr *addr, struct node_probe *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (lstat(addr->text, &out->st) < 0)
+		return probe_failed(out);
+	if (!S_ISSOCK(out->st.st_mode))
+		out->state = NODE_NOT_SOCKET;
+	else
+		probe_socket(addr, out);
+	return 0;
+}
+
+void node_fd_addr(int fd, struct uds_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun.sun_family = AF_UNIX;
+	char *p = a->sun.sun_path;
+	memcpy(p, "/proc/self/fd/", 14);
+	int n = 14, digits = 1;
+	for (int v = fd; v >= 10; v /= 10)
+		digits++;
+	for (int i = digits - 1, v = fd; i >= 0; i--, v /= 10)
+		p[n + i] = (char)('0' + v % 10);
+	n += digits;
+	memcpy(a->text, p, (size_t)n + 1);
+	a->name_len = (size_t)n;
+	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + 1);
+}
+
+int node_probe_at(int dfd, const char *base, struct node_probe *out)
+{
+	memset(out, 0, sizeof(*out));
+	int fd = openat(dfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &out->st) < 0) {
+		int r = probe_failed(out);
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	if (!S_ISSOCK(out->st.st_mode))
+		out->state = NODE_NOT_SOCKET;
+	else {
+		struct uds_addr a;
+		node_fd_addr(fd, &a);
+		probe_socket(&a, out);
+	}
+	close(fd);
 	return 0;
 }
 

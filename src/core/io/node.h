@@ -35,6 +35,16 @@ struct node_probe {
  * failed for another reason than ENOENT (out->err says so too). */
 int node_probe(const struct uds_addr *addr, struct node_probe *out);
 
+/* The same for the entry BASE of the directory DFD, through descriptors only: the entry is
+ * opened O_PATH without following a link and its connect goes to "/proc/self/fd/N", so a
+ * name swapped between the look and the connect is never reached. For a path another user
+ * can change. */
+int node_probe_at(int dfd, const char *base, struct node_probe *out);
+
+/* "/proc/self/fd/FD" as an address: a connect to it reaches the socket node FD (opened
+ * O_PATH) refers to, whatever its name is now. Async-signal-safe. */
+void node_fd_addr(int fd, struct uds_addr *a);
+
 /* "socket", "regular file", "directory", ... for what lstat saw. */
 const char *node_type_name(mode_t mode);
 /* The same with its article ("a regular file", "an unknown type"). */
