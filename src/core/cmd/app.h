@@ -10,7 +10,7 @@
 #include "core/render/report.h"
 #include "core/cmd/script.h"
 #include "core/session/session.h"
-#include "core/base/settings.h"
+#include "core/cmd/settings.h"
 
 struct server;
 struct client;
@@ -75,7 +75,7 @@ struct app {
 	struct app_timer timer;
 	struct convo convo;          /* every connection's calls, for map and diagram */
 	struct demo *demo;           /* the guided tour while it runs (demo.h), else NULL */
-	struct settings settings;    /* what `set` changed (core/base/settings.h); zero: defaults */
+	struct settings settings;    /* what `set` changed (core/cmd/settings.h); zero: defaults */
 	bool ordered;                /* every line waits for what it started (batch) */
 	bool tour_by_step;           /* `demo` runs one step a time; the front end runs the
 				      * next (`demo next`) on Enter (the console) */

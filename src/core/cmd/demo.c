@@ -16,7 +16,7 @@
 #include "core/cmd/app.h"
 #include "core/session/client.h"
 #include "core/cmd/cmd.h"
-#include "core/teach/demo_coalesce.h"
+#include "core/cmd/demo_coalesce.h"
 
 /* Lines held during a step; more are counted and said. */
 #define DEMO_HELD_MAX 512

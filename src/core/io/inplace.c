@@ -20,6 +20,7 @@
 
 #include "core/io/inplace_guard.h"
 #include "core/io/node.h"
+#include "core/system/sockets.h"
 
 #define TAP_NAME "tap"   /* the tap's node in the private directory, until the swap */
 #define ORIG_NAME "node" /* the real node there, after it */
@@ -242,7 +243,7 @@ int inplace_swap(struct inplace *ip, char *why, size_t whylen)
 /* Whether something is bound to the real node: a connect through its descriptor. */
 static bool orig_live(const struct inplace_fds *f)
 {
-	int type, err = node_connect(f->via, &type);
+	int type, err = sockets_connect(f->via, &type);
 	return err == 0 || err == EAGAIN || err == EINPROGRESS || err == EACCES;
 }
 
@@ -264,7 +265,7 @@ static bool path_live(const struct inplace_fds *f)
 		p[n + i] = (char)('0' + v % 10);
 	n += digits;
 	a.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + 1);
-	int type, err = node_connect(&a, &type);
+	int type, err = sockets_connect(&a, &type);
 	close(fd);
 	return err != ECONNREFUSED;
 }

@@ -40,6 +40,8 @@ void render_linef(render_line_fn fn, void *ctx, unsigned flags, const char *fmt,
 
 /* Each kind's lines and JSON members (render_KIND.c). */
 struct json;
+struct dmap;
+struct seqdiag;
 void render_inspect_text(const struct inspect_report *r, render_line_fn fn, void *ctx);
 void render_inspect_json(const struct inspect_report *r, struct json *j);
 void render_sockets_text(const struct sockets_report *r, render_line_fn fn, void *ctx);
@@ -48,6 +50,15 @@ void render_sessions_text(const struct sessions_report *r, render_line_fn fn, vo
 void render_sessions_json(const struct sessions_report *r, struct json *j);
 void render_map_text(const struct map_report *r, render_line_fn fn, void *ctx);
 void render_map_json(const struct map_report *r, struct json *j);
+/* The whole map as lines: a title, the ruler, the sender's row, the receiver's row, and a
+ * line for each side counting its calls (and their smallest and largest). SENDER and
+ * RECEIVER name the sides ("client sent", "server received"); WIDTH is the room for a
+ * line. */
+void render_map_dmap(const struct dmap *m, const char *sender, const char *receiver, int width,
+		     render_line_fn fn, void *ctx);
+
+/* Every line of the diagram D for WIDTH columns (at least SEQDIAG_MIN_WIDTH is used). */
+void render_diagram_lines(const struct seqdiag *d, int width, render_line_fn fn, void *ctx);
 void render_diagram_text(const struct diagram_report *r, render_line_fn fn, void *ctx);
 void render_diagram_json(const struct diagram_report *r, struct json *j);
 

@@ -20,6 +20,7 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 
+#include "core/base/addr.h"
 #include "core/base/socktype.h"
 #include "core/base/sysio.h"
 
@@ -969,4 +970,24 @@ void sockets_describe_holders(const struct sockets_entry *e, struct sockets_hold
 			h->comm[0] = '\0';
 		}
 	}
+}
+
+static const int probe_types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
+
+/* Try each type in turn until one is not refused for its type. */
+int sockets_connect(const struct uds_addr *a, int *type)
+{
+	int err = EPROTOTYPE;
+	for (size_t i = 0; i < sizeof(probe_types) / sizeof(probe_types[0]); i++) {
+		*type = probe_types[i];
+		int fd = socket(AF_UNIX, probe_types[i] | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return errno;
+		int r = connect(fd, (const struct sockaddr *)&a->sun, a->len);
+		err = r == 0 ? 0 : errno;
+		close(fd);
+		if (err != EPROTOTYPE)
+			break;
+	}
+	return err;
 }
