@@ -35,6 +35,7 @@ violations() {
 		folder=${dir#"$1"/src/}
 		allowed=$(awk -v f="$folder" '$1 == f { $1 = ""; print; found = 1 }
 			END { if (!found) print "MISSING" }' "$2")
+		allowed=${allowed# }
 		if [ "$allowed" = MISSING ]; then
 			echo "src/$folder/: no line for this folder in doc/HACKING.md"
 			continue
@@ -50,7 +51,7 @@ violations() {
 				case "$to $allowed" in
 				core/*" core/*"*) continue ;;
 				esac
-				echo "${file#"$1"/}:${line%%:*}: $folder includes $to (allowed: ${allowed# })"
+				echo "${file#"$1"/}:${line%%:*}: $folder includes $to (allowed: ${allowed:-nothing})"
 			done
 		done
 	done
@@ -83,7 +84,7 @@ mkdir -p "$W/t/src/core/base" "$W/t/src/core/cmd"
 printf '#include "core/base/words.h"\n#include "core/cmd/app.h"\n' >"$W/t/src/core/base/x.c"
 printf '#include "core/base/x.h"\n' >"$W/t/src/core/cmd/app.c"
 violations "$W/t" "$W/rules" >"$W/fake"
-if [ "$(cat "$W/fake")" = "src/core/base/x.c:2: core/base includes core/cmd (allowed: )" ]; then
+if [ "$(cat "$W/fake")" = "src/core/base/x.c:2: core/base includes core/cmd (allowed: nothing)" ]; then
 	ok "an upward include (core/base -> core/cmd) is refused, naming file and line"
 else
 	notok "an upward include (core/base -> core/cmd) is refused, naming file and line" "$W/fake"

@@ -33,7 +33,7 @@
 #include "ui/console/save.h"
 #include "ui/console/session_log.h"
 #include "ui/draw/text.h"
-#include "ui/draw/titles.h"
+#include "ui/views/titles.h"
 #include "ui/views/view.h"
 
 #define NS_PER_MS 1000000ull
@@ -334,6 +334,8 @@ static int screen_open(struct console *c, bool no_color, bool utf8)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	view_init(&c->v, !no_color, utf8);
+	c->v.prompt_line = prompt_render;
+	c->nhelp_keys = keys_help(c->help_keys, KEYS_HELP_MAX);
 	welcome_build(&c->v.welcome, utf8);
 	console_relayout(c);
 	return 0;

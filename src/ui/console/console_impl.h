@@ -8,9 +8,10 @@
 
 #include "core/cmd/app.h"
 #include "core/base/event.h"
-#include "ui/console/doc.h"
+#include "ui/console/keys.h"
+#include "ui/draw/doc.h"
 #include "ui/draw/sheet.h"
-#include "ui/draw/titles.h"
+#include "ui/views/titles.h"
 #include "ui/views/view.h"
 
 #define CONSOLE_LATE_MAX 8
@@ -44,6 +45,8 @@ struct console {
 	uint64_t mark[VIEW_RINGS];
 	bool report_fresh; /* the last typed line made the Report pane's report */
 	unsigned attend;   /* LAYOUT_BIT of panes focused by Tab since that line */
+	struct help_key help_keys[KEYS_HELP_MAX];   /* the key table's rows help lists */
+	size_t nhelp_keys;
 };
 
 /* Show TEXT in the status bar (red when ERROR) at the next frame. */

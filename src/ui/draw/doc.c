@@ -1,7 +1,7 @@
 /* doc: the lines a report, help, detail or messages view shows: text, emphasis, search (pure). */
 #include "config.h"
 
-#include "ui/console/doc.h"
+#include "ui/draw/doc.h"
 
 #include <ctype.h>
 #include <errno.h>
