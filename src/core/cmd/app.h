@@ -72,6 +72,8 @@ struct app {
 	struct app_wait wait;        /* set by a command returning CMD_PENDING; app_reap leaves
 				      * its session alone until app_release_wait */
 	struct script script;        /* the command lines queued, in order */
+	char where[288];             /* "FILE:LINE" of the script line running now, "" when
+				      * not from a file: its errors start with it */
 	struct app_timer timer;
 	struct convo convo;          /* every connection's calls, for map and diagram */
 	struct demo *demo;           /* the guided tour while it runs (demo.h), else NULL */
@@ -83,6 +85,11 @@ struct app {
 	 * them (the console): `sockets` then lists through it. app_close frees it. */
 	struct sockets_async *sockets_async;
 	bool quit;
+	/* Set by the parts above the app while they hold something (the tour: demo_leave; the
+	 * queued lines: script_free): app_close calls them first, the tour's first. The app
+	 * never calls those parts by name. */
+	void (*close_tour)(struct app *app);
+	void (*close_script)(struct app *app);
 };
 
 /* The capture store's budget for apps made from now on (default APP_CAPTURE_DEFAULT; 0: no

@@ -341,6 +341,7 @@ int demo_begin(struct app *app)
 		return r;
 	}
 	app->demo = d;
+	app->close_tour = demo_leave;
 	return 0;
 }
 

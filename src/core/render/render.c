@@ -3,7 +3,6 @@
 
 #include "core/render/render.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,19 +37,6 @@ const char *render_kind_name(enum report_kind kind)
 	return (unsigned)kind < REPORT__COUNT && kind_names[kind] ? kind_names[kind] : "report";
 }
 
-void render_linef(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	struct render_line l = { .text = buf, .flags = flags,
-				 .len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1 };
-	fn(ctx, &l);
-}
 
 /* Help: a heading when it lists everything, then "  SYNOPSIS  HELP" with the help in a
  * column (the synopses longer than the column push their help along). */

@@ -8,20 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/render/render_line.h"
 #include "core/render/report.h"
-
-#define RENDER_HEADING 1u    /* a title line (a section's name) */
-#define RENDER_ERROR 2u      /* a line that says something is wrong (a denied verdict) */
-
-/* One line of text (not NUL-terminated) with an optional span to emphasize. */
-struct render_line {
-	const char *text;
-	size_t len;
-	size_t mark_off, mark_len;   /* mark_len 0: none */
-	unsigned flags;              /* RENDER_* */
-};
-
-typedef void (*render_line_fn)(void *ctx, const struct render_line *l);
 
 /* Every line of R, in order. */
 void render_text(const struct report *r, render_line_fn fn, void *ctx);
@@ -34,9 +22,6 @@ const char *render_kind_name(enum report_kind kind);
 /* The source (enum event_source) a kind's lines are said under: "inspect: " in batch. */
 int render_kind_source(enum report_kind kind);
 
-/* For the renderers: one printf-made line to FN (cut at 1 KiB). */
-void render_linef(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 /* Each kind's lines and JSON members (render_KIND.c). */
 struct json;

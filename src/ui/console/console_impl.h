@@ -71,5 +71,9 @@ void console_mouse(struct console *c, bool on);
 void console_suspend(struct console *c);
 /* Lay the panes out again for the terminal's size and the focus; the next frame paints. */
 void console_relayout(struct console *c);
+/* Free the finished sessions (app_reap), keeping what the titles say of them. */
+void console_reap(struct console *c);
+/* Take the terminal's size now and lay the panes out again. */
+void console_resize(struct console *c);
 
 #endif

@@ -13,7 +13,7 @@
 
 #include "core/system/inspect_report.h"
 #include "core/render/render.h"
-#include "core/render/render_inspect.h"
+#include "core/render/render_inspect_words.h"
 #include "core/cmd/cmd.h"
 #include "core/cmd/script.h"
 #include "core/system/sockets_async.h"
