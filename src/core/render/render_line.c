@@ -4,7 +4,8 @@
 #include "core/render/render_line.h"
 
 #include <stdarg.h>
-#include <stdio.h>
+
+#include "core/base/fmt.h"
 
 /* Format the line into 1 KiB (longer ones are cut) and hand it to FN. */
 void render_linef(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, ...)
@@ -12,11 +13,8 @@ void render_linef(render_line_fn fn, void *ctx, unsigned flags, const char *fmt,
 	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t n = fmt_vcut(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	struct render_line l = { .text = buf, .flags = flags,
-				 .len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1 };
-	fn(ctx, &l);
+	if (n != FMT_ERROR)
+		fn(ctx, &(struct render_line){ .text = buf, .len = n, .flags = flags });
 }

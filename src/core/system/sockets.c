@@ -19,6 +19,7 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 
+#include "core/base/grow.h"
 #include "core/base/addr.h"
 #include "core/base/socktype.h"
 #include "core/base/sysio.h"
@@ -30,14 +31,10 @@
 
 static int list_push(struct sockets_list *l, size_t *cap, const struct sockets_entry *e)
 {
-	if (l->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		struct sockets_entry *nv = realloc(l->v, ncap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		*cap = ncap;
-	}
+	struct sockets_entry *nv = grow_room(l->v, cap, l->n, sizeof(*nv), 256);
+	if (!nv)
+		return -ENOMEM;
+	l->v = nv;
 	l->v[l->n++] = *e;
 	return 0;
 }

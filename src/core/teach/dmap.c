@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/grow.h"
+
 
 #define MIN_BOX 3              /* "[", something, "]": narrower calls make a density bar */
 
@@ -17,14 +19,10 @@ int dmap_add(struct dmap_side *s, uint64_t len)
 	s->known = true;
 	if (len == 0)
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		uint64_t *e = realloc(s->ends, cap * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		s->ends = e;
-		s->cap = cap;
-	}
+	uint64_t *e = grow_room(s->ends, &s->cap, s->n, sizeof(*e), 16);
+	if (!e)
+		return -ENOMEM;
+	s->ends = e;
 	s->ends[s->n] = dmap_total(s) + len;
 	s->n++;
 	return 0;

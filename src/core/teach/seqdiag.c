@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/grow.h"
+
 
 int seqdiag_init(struct seqdiag *d, const char *left, const char *right)
 {
@@ -26,14 +28,10 @@ int seqdiag_init(struct seqdiag *d, const char *left, const char *right)
 int seqdiag_add(struct seqdiag *d, enum seq_kind kind, enum seq_side side, uint64_t t_ns,
 		const char *label)
 {
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct seq_item *v = realloc(d->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		d->v = v;
-		d->cap = cap;
-	}
+	struct seq_item *v = grow_room(d->v, &d->cap, d->n, sizeof(*v), 16);
+	if (!v)
+		return -ENOMEM;
+	d->v = v;
 	char *l = strdup(label);
 	if (!l)
 		return -ENOMEM;
