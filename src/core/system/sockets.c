@@ -115,8 +115,9 @@ static void diag_entry(const struct nlmsghdr *h, struct sockets_entry *e)
 	}
 }
 
-/* Ask sock_diag on FD for every AF_UNIX socket with all it can tell. Returns 0 or -errno. */
-static int diag_request(int fd)
+/* Send sock_diag on FD one AF_UNIX request: a dump of every socket with all it can tell
+ * (INO 0), or the one socket INO with its peer only (no cookie). Returns 0 or -errno. */
+static int diag_send(int fd, uint32_t ino)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -125,12 +126,17 @@ static int diag_request(int fd)
 	memset(&msg, 0, sizeof(msg));
 	msg.nlh.nlmsg_len = sizeof(msg);
 	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | (ino ? 0 : NLM_F_DUMP);
 	msg.nlh.nlmsg_seq = 1;
 	msg.req.sdiag_family = AF_UNIX;
 	msg.req.udiag_states = ~0u;
 	msg.req.udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER |
 			     UDIAG_SHOW_ICONS | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+	if (ino) {
+		msg.req.udiag_ino = ino;
+		msg.req.udiag_show = UDIAG_SHOW_PEER;
+		msg.req.udiag_cookie[0] = msg.req.udiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	}
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 	ssize_t sent;
 	do
@@ -183,7 +189,7 @@ static int diag_collect(struct sockets_list *l)
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (fd < 0)
 		return -errno;
-	int r = diag_request(fd);
+	int r = diag_send(fd, 0);
 	/* Aligned for nlmsghdr; 32 KiB holds many replies per read. */
 	static const size_t bufsz = 32768;
 	uint32_t *buf = r < 0 ? NULL : malloc(bufsz);
@@ -202,31 +208,6 @@ static int diag_collect(struct sockets_list *l)
 	free(buf);
 	close(fd);
 	return r < 0 ? r : 0;
-}
-
-/* Ask sock_diag on FD about the one socket INO (no dump): its peer only. 0 or -errno. */
-static int diag_request_exact(int fd, uint32_t ino)
-{
-	struct {
-		struct nlmsghdr nlh;
-		struct unix_diag_req req;
-	} msg;
-	memset(&msg, 0, sizeof(msg));
-	msg.nlh.nlmsg_len = sizeof(msg);
-	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST;
-	msg.nlh.nlmsg_seq = 1;
-	msg.req.sdiag_family = AF_UNIX;
-	msg.req.udiag_states = ~0u;
-	msg.req.udiag_ino = ino;
-	msg.req.udiag_show = UDIAG_SHOW_PEER;
-	msg.req.udiag_cookie[0] = msg.req.udiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
-	ssize_t sent;
-	do
-		sent = sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&nl, sizeof(nl));
-	while (sent < 0 && errno == EINTR);
-	return sent < 0 ? -errno : 0;
 }
 
 /* An exact request's reader: the one socket asked for, its peer's inode. */
@@ -253,7 +234,7 @@ int sockets_peer_ino(uint32_t ino, uint32_t *peer)
 	/* Aligned for nlmsghdr; one socket's reply with its peer is a few dozen bytes. */
 	uint32_t buf[256];
 	struct exact_ctx x = { ino, peer, false };
-	int r = diag_request_exact(fd, ino);
+	int r = diag_send(fd, ino);
 	while (r == 0) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 		if (n < 0 && errno == EINTR)
