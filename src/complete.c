@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/cmd/cmd.h"
-#include "core/base/settings.h"
+#include "core/cmd/settings.h"
 
 /* The candidates, filtered by what is typed, each printed after the text before it. */
 struct out {

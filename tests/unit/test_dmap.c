@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/render/render.h"
 #include "core/teach/dmap.h"
 
 static void add_all(struct dmap_side *s, const uint64_t *lens, size_t n)
@@ -134,7 +135,7 @@ static void test_render_walkthrough_and_unknown(void **state)
 	add_all(&m.sent, (uint64_t[]){ 41 }, 1);
 	add_all(&m.received, (uint64_t[]){ 16, 16, 9 }, 3);
 	struct lines ls = { 0 };
-	dmap_render(&m, "client sent", "server received", 80, collect, &ls);
+	render_map_dmap(&m, "client sent", "server received", 80, collect, &ls);
 	assert_int_equal(ls.n, 6);
 	assert_true(ls.flags[0] & RENDER_HEADING);
 	assert_string_equal(ls.text[0], "delivery map: 41 bytes");
@@ -145,7 +146,7 @@ static void test_render_walkthrough_and_unknown(void **state)
 	struct dmap o = { 0 };
 	add_all(&o.received, (uint64_t[]){ 16, 16, 9 }, 3);
 	memset(&ls, 0, sizeof(ls));
-	dmap_render(&o, "peer sent", "server received", 80, collect, &ls);
+	render_map_dmap(&o, "peer sent", "server received", 80, collect, &ls);
 	assert_int_equal(ls.n, 6);
 	assert_int_equal(strspn(ls.text[2] + 16, " "), strlen(ls.text[2] + 16));
 	assert_non_null(strstr(ls.text[4], "not seen"));

@@ -120,14 +120,15 @@ static long must_line(const struct lines *ls, const char *prefix)
 	return i;
 }
 
-static const struct cmd_entry fake_a = { .name = "alpha", .usage = "PATH", .help = "does a" };
-static const struct cmd_entry fake_b = { .name = "beta go", .usage = "", .help = "does \"b\"" };
+static const struct help_row fake_a = { .name = "alpha", .usage = "alpha PATH", .help = "does a" };
+static const struct help_row fake_b = { .name = "beta go", .usage = "beta go",
+					.help = "does \"b\"" };
 
 static void test_help_text(void **state)
 {
 	(void)state;
-	const struct cmd_entry *const e[] = { &fake_a, &fake_b };
-	struct help_report h = { .topic = NULL, .entries = e, .n = 2 };
+	const struct help_row e[] = { fake_a, fake_b };
+	struct help_report h = { .topic = NULL, .rows = e, .n = 2 };
 	struct report r = { .kind = REPORT_HELP, .help = &h };
 	struct lines ls = { 0 };
 	render_text(&r, collect, &ls);
@@ -137,7 +138,7 @@ static void test_help_text(void **state)
 	assert_string_equal(ls.text[2], "  beta go                                          does \"b\"");
 	/* A topic: no heading, just its entries. */
 	h.topic = "beta";
-	h.entries = e + 1;
+	h.rows = e + 1;
 	h.n = 1;
 	memset(&ls, 0, sizeof(ls));
 	render_text(&r, collect, &ls);
@@ -153,7 +154,10 @@ static void test_help_usage_whole(void **state)
 	size_t n;
 	const struct cmd_entry *const *t = cmd_table(&n);
 	for (size_t i = 0; i < n; i++) {
-		struct help_report h = { .topic = t[i]->name, .entries = t + i, .n = 1 };
+		char syn[CMD_SYNOPSIS_MAX];
+		cmd_synopsis(t[i], syn, sizeof(syn));
+		struct help_row row = { t[i]->name, syn, t[i]->help };
+		struct help_report h = { .topic = t[i]->name, .rows = &row, .n = 1 };
 		struct report r = { .kind = REPORT_HELP, .help = &h };
 		struct lines ls = { 0 };
 		render_text(&r, collect, &ls);
@@ -170,8 +174,7 @@ static void test_help_usage_whole(void **state)
 static void test_help_json(void **state)
 {
 	(void)state;
-	const struct cmd_entry *const e[] = { &fake_b };
-	struct help_report h = { .topic = "beta", .entries = e, .n = 1 };
+	struct help_report h = { .topic = "beta", .rows = &fake_b, .n = 1 };
 	struct report r = { .kind = REPORT_HELP, .help = &h };
 	char *s = render_json(&r, NULL);
 	assert_string_equal(s, "{\"report\":\"help\",\"topic\":\"beta\",\"commands\":[{\"name\":"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/render/render.h"
 #include "core/teach/seqdiag.h"
 
 struct lines {
@@ -51,7 +52,7 @@ static void test_pair_at_80(void **state)
 	struct seqdiag d;
 	pair_demo(&d);
 	struct lines ls = { 0 };
-	seqdiag_render(&d, 80, collect, &ls);
+	render_diagram_lines(&d, 80, collect, &ls);
 	for (size_t i = 0; i < ls.n; i++)
 		print_message("# %s\n", ls.text[i]);
 	/* Heading, then lifelines at 11 and 52 on every line. */
@@ -82,7 +83,7 @@ static void test_narrow_and_wide(void **state)
 	pair_demo(&d);
 	/* Narrower than the minimum: laid out at the minimum. */
 	struct lines ls = { 0 };
-	seqdiag_render(&d, 10, collect, &ls);
+	render_diagram_lines(&d, 10, collect, &ls);
 	for (size_t i = 0; i < ls.n; i++)
 		assert_true(strlen(ls.text[i]) <= SEQDIAG_MIN_WIDTH);
 	/* Every word of every label is there, whole, when the room between the lifelines can
@@ -91,7 +92,7 @@ static void test_narrow_and_wide(void **state)
 				"4243", "exit" };
 	for (int w = 80; w <= 200; w += 40) {
 		memset(&ls, 0, sizeof(ls));
-		seqdiag_render(&d, w, collect, &ls);
+		render_diagram_lines(&d, w, collect, &ls);
 		for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
 			bool found = false;
 			for (size_t i = 0; i < ls.n && !found; i++)
@@ -112,7 +113,7 @@ static void test_word_longer_than_room(void **state)
 	big[sizeof(big) - 1] = '\0';
 	assert_int_equal(seqdiag_add(&d, SEQ_ARROW, SEQ_LEFT, 0, big), 0);
 	struct lines ls = { 0 };
-	seqdiag_render(&d, 60, collect, &ls);
+	render_diagram_lines(&d, 60, collect, &ls);
 	size_t xs = 0;
 	for (size_t i = 0; i < ls.n; i++)
 		for (const char *p = ls.text[i]; *p; p++)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ui/console/doc.h"
+#include "ui/draw/doc.h"
 #include "ui/draw/text.h"
 
 /* Wrap S at COLS (rows after the first INDENT narrower) into "row|row|row". */

@@ -13,7 +13,6 @@
 
 #include "core/base/capture.h"
 #include "core/session/client.h"
-#include "core/cmd/demo.h"
 #include "core/session/pair.h"
 #include "core/render/render.h"
 #include "core/session/server.h"
@@ -26,12 +25,12 @@
 static void direct_emit(void *ctx, struct event *ev)
 {
 	struct app *app = ctx;
-	size_t wl = strlen(app->script.where);
+	size_t wl = strlen(app->where);
 	if (ev->kind == EV_ERROR && wl && wl + 3 < sizeof(ev->text)) {
 		/* "FILE:LINE: " in front; the end of a text that no longer fits is cut. */
 		memmove(ev->text + wl + 2, ev->text, sizeof(ev->text) - wl - 3);
 		ev->text[sizeof(ev->text) - 1] = '\0';
-		memcpy(ev->text, app->script.where, wl);
+		memcpy(ev->text, app->where, wl);
 		ev->text[wl] = ':';
 		ev->text[wl + 1] = ' ';
 	}
@@ -287,8 +286,10 @@ static void end_kind(struct app *app, enum session_kind kind)
 
 void app_close(struct app *app)
 {
-	demo_leave(app);
-	script_free(app);
+	if (app->close_tour)
+		app->close_tour(app);
+	if (app->close_script)
+		app->close_script(app);
 	free(app->timer.text);
 	app->timer.text = NULL;
 	/* The demo and the clients first; connections send what a script queued before they

@@ -10,7 +10,7 @@
 #include "core/render/report.h"
 #include "core/cmd/script.h"
 #include "core/session/session.h"
-#include "core/base/settings.h"
+#include "core/cmd/settings.h"
 
 struct server;
 struct client;
@@ -72,10 +72,12 @@ struct app {
 	struct app_wait wait;        /* set by a command returning CMD_PENDING; app_reap leaves
 				      * its session alone until app_release_wait */
 	struct script script;        /* the command lines queued, in order */
+	char where[288];             /* "FILE:LINE" of the script line running now, "" when
+				      * not from a file: its errors start with it */
 	struct app_timer timer;
 	struct convo convo;          /* every connection's calls, for map and diagram */
 	struct demo *demo;           /* the guided tour while it runs (demo.h), else NULL */
-	struct settings settings;    /* what `set` changed (core/base/settings.h); zero: defaults */
+	struct settings settings;    /* what `set` changed (core/cmd/settings.h); zero: defaults */
 	bool ordered;                /* every line waits for what it started (batch) */
 	bool tour_by_step;           /* `demo` runs one step a time; the front end runs the
 				      * next (`demo next`) on Enter (the console) */
@@ -83,6 +85,11 @@ struct app {
 	 * them (the console): `sockets` then lists through it. app_close frees it. */
 	struct sockets_async *sockets_async;
 	bool quit;
+	/* Set by the parts above the app while they hold something (the tour: demo_leave; the
+	 * queued lines: script_free): app_close calls them first, the tour's first. The app
+	 * never calls those parts by name. */
+	void (*close_tour)(struct app *app);
+	void (*close_script)(struct app *app);
 };
 
 /* The capture store's budget for apps made from now on (default APP_CAPTURE_DEFAULT; 0: no

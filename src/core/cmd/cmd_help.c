@@ -1,21 +1,43 @@
 /* cmd_help: the "help" and "quit" commands. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/cmd/app.h"
 #include "core/cmd/cmd.h"
 
+/* The help report of the N entries E: each one's row, its synopsis made here. */
+static int report_rows(struct app *app, const char *topic, const struct cmd_entry *const *e,
+		       size_t n)
+{
+	struct help_row *rows = calloc(n ? n : 1, sizeof(*rows));
+	char *syn = malloc((n ? n : 1) * CMD_SYNOPSIS_MAX);
+	if (!rows || !syn) {
+		free(rows);
+		free(syn);
+		app_error(app, ENOMEM, "help");
+		return CMD_FAIL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cmd_synopsis(e[i], syn + i * CMD_SYNOPSIS_MAX, CMD_SYNOPSIS_MAX);
+		rows[i] = (struct help_row){ e[i]->name, syn + i * CMD_SYNOPSIS_MAX, e[i]->help };
+	}
+	struct help_report h = { .topic = topic, .rows = rows, .n = n };
+	app_report(app, &(struct report){ .kind = REPORT_HELP, .help = &h });
+	free(rows);
+	free(syn);
+	return CMD_OK;
+}
+
 static int help_run(struct app *app, const struct cmd_args *a)
 {
 	size_t n;
 	const struct cmd_entry *const *t = cmd_table(&n);
-	if (a->argc == 0) {
-		struct help_report h = { .topic = NULL, .entries = t, .n = n };
-		app_report(app, &(struct report){ .kind = REPORT_HELP, .help = &h });
-		return CMD_OK;
-	}
+	if (a->argc == 0)
+		return report_rows(app, NULL, t, n);
 	char want[96];
 	snprintf(want, sizeof(want), "%s%s%s", a->argv[0], a->argc > 1 ? " " : "",
 		 a->argc > 1 ? a->argv[1] : "");
@@ -33,9 +55,7 @@ static int help_run(struct app *app, const struct cmd_args *a)
 		app_error(app, 0, "help: no command '%.64s' (help lists them)", want);
 		return CMD_FAIL;
 	}
-	struct help_report h = { .topic = want, .entries = found, .n = nfound };
-	app_report(app, &(struct report){ .kind = REPORT_HELP, .help = &h });
-	return CMD_OK;
+	return report_rows(app, want, found, nfound);
 }
 
 static int quit_run(struct app *app, const struct cmd_args *a)

@@ -6,7 +6,7 @@
 
 #include "core/cmd/app.h"
 #include "core/cmd/cmd.h"
-#include "core/base/settings.h"
+#include "core/cmd/settings.h"
 
 /* One setting's line: its name, value and help. */
 static void show_one(struct app *app, size_t i)

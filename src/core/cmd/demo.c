@@ -16,7 +16,7 @@
 #include "core/cmd/app.h"
 #include "core/session/client.h"
 #include "core/cmd/cmd.h"
-#include "core/teach/demo_coalesce.h"
+#include "core/cmd/demo_coalesce.h"
 
 /* Lines held during a step; more are counted and said. */
 #define DEMO_HELD_MAX 512
@@ -341,6 +341,7 @@ int demo_begin(struct app *app)
 		return r;
 	}
 	app->demo = d;
+	app->close_tour = demo_leave;
 	return 0;
 }
 

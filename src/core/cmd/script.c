@@ -59,6 +59,7 @@ static int line_init(struct script_line *l, const char *text, size_t len, const 
 int script_push(struct app *app, const char *line, const char *origin, unsigned lineno)
 {
 	struct script *s = &app->script;
+	app->close_script = script_free;   /* the lines queued are freed by app_close */
 	if (reserve(s, 1) < 0 || line_init(&s->v[s->n], line, strlen(line), origin, lineno, 0) < 0) {
 		app_error(app, ENOMEM, "queue a command line");
 		return -ENOMEM;
@@ -175,6 +176,7 @@ static int read_file(struct app *app, const char *file, char **out, size_t *len)
 int script_insert_file(struct app *app, const char *file)
 {
 	struct script *s = &app->script;
+	app->close_script = script_free;
 	unsigned depth = s->depth + 1;
 	if (depth > SCRIPT_DEPTH_MAX) {
 		app_error(app, ELOOP, "source %s: sourced files nest deeper than %d", file,
@@ -247,9 +249,9 @@ static void run_next(struct app *app)
 	if (s->head == s->n)
 		s->head = s->n = 0;
 	if (l.origin)
-		snprintf(s->where, sizeof(s->where), "%s:%u", l.origin, l.lineno);
+		snprintf(app->where, sizeof(app->where), "%s:%u", l.origin, l.lineno);
 	else
-		s->where[0] = '\0';
+		app->where[0] = '\0';
 	s->depth = l.depth;
 	int r = cmd_run_line(app, l.text);
 	line_free(&l);
@@ -262,7 +264,7 @@ static void run_next(struct app *app)
 		else
 			app_release_wait(app);
 	}
-	s->where[0] = '\0';
+	app->where[0] = '\0';
 }
 
 bool script_step(struct app *app)

@@ -27,7 +27,6 @@ struct script {
 	size_t head, n, cap;
 	bool pending;            /* app->wait belongs to the line that ran last */
 	bool aborting;           /* a signal or Ctrl-C: the pending line was asked to stop */
-	char where[288];         /* "FILE:LINE" of the line running now, "" when not from a file */
 	unsigned depth;          /* depth of the line running now */
 	unsigned failures;       /* lines that failed, now or when what they started ended */
 };

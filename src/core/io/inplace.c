@@ -18,11 +18,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "core/io/inplace_back.h"
 #include "core/io/inplace_guard.h"
 #include "core/io/node.h"
+#include "core/system/sockets.h"
 
-#define TAP_NAME "tap"   /* the tap's node in the private directory, until the swap */
-#define ORIG_NAME "node" /* the real node there, after it */
 #define RECORD_PREFIX "tap."
 #define PATH_MAX_SHOWN 4200 /* a path and the words around it */
 
@@ -36,12 +36,6 @@ char *inplace_hidden_name(const char *path)
 	if (h)
 		snprintf(h, need, "%.*s.%s%s", (int)dl, path, base, INPLACE_SUFFIX);
 	return h;
-}
-
-static bool same_node(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-	       (a->st_mode & S_IFMT) == (b->st_mode & S_IFMT);
 }
 
 /* Close a descriptor if open, and mark it closed. */
@@ -170,25 +164,25 @@ int inplace_make_node(struct inplace *ip, int fd, char *why, size_t whylen)
 	why[0] = '\0';
 	struct uds_addr at;
 	char p[64], err[128];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d/" TAP_NAME, ip->pdfd);
+	snprintf(p, sizeof(p), "/proc/self/fd/%d/" INPLACE_TAP_NAME, ip->pdfd);
 	int r = addr_parse(p, strlen(p), &at, err, sizeof(err));
 	if (r == 0 && (r = node_bind(fd, &at, (int)(ip->orig.st_mode & 0777))) < 0)
 		snprintf(why, whylen, "bind in the private directory %s", ip->hidden);
 	/* In the private directory nobody else can put a link in the node's place. */
-	if (r == 0 && fchownat(ip->pdfd, TAP_NAME, ip->orig.st_uid, ip->orig.st_gid,
+	if (r == 0 && fchownat(ip->pdfd, INPLACE_TAP_NAME, ip->orig.st_uid, ip->orig.st_gid,
 			       AT_SYMLINK_NOFOLLOW) < 0) {
 		r = -errno;
 		snprintf(why, whylen, "give the new node the real one's owner and group (chown)");
 	}
-	if (r == 0 && fchmodat(ip->pdfd, TAP_NAME, ip->orig.st_mode & 07777, 0) < 0) {
+	if (r == 0 && fchmodat(ip->pdfd, INPLACE_TAP_NAME, ip->orig.st_mode & 07777, 0) < 0) {
 		r = -errno;
 		snprintf(why, whylen, "give the new node the real one's mode (chmod)");
 	}
-	if (r == 0 && (r = copy_acl(ip, TAP_NAME)) < 0)
+	if (r == 0 && (r = copy_acl(ip, INPLACE_TAP_NAME)) < 0)
 		snprintf(why, whylen, "give the new node the real one's ACL");
 	/* Held until the end: while it is, no other node can get its inode number. */
 	if (r == 0)
-		ip->tap_fd = openat(ip->pdfd, TAP_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		ip->tap_fd = openat(ip->pdfd, INPLACE_TAP_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (r == 0 && (ip->tap_fd < 0 || fstat(ip->tap_fd, &ip->tapnode) < 0)) {
 		r = -errno;
 		snprintf(why, whylen, "open the new node");
@@ -212,22 +206,22 @@ int inplace_swap(struct inplace *ip, char *why, size_t whylen)
 		snprintf(why, whylen, "start the guard process");
 		return r;
 	}
-	if (renameat2(ip->dfd, ip->base, ip->pdfd, TAP_NAME, RENAME_EXCHANGE) < 0) {
+	if (renameat2(ip->dfd, ip->base, ip->pdfd, INPLACE_TAP_NAME, RENAME_EXCHANGE) < 0) {
 		r = -errno;
 		snprintf(why, whylen, "exchange the nodes (renameat2 RENAME_EXCHANGE)");
 		return r;
 	}
 	struct stat st;
-	if (fstatat(ip->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !same_node(&st, &ip->orig)) {
+	if (fstatat(ip->pdfd, INPLACE_TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !inplace_same_node(&st, &ip->orig)) {
 		/* PATH changed since it was checked: give it back what was there. */
-		renameat2(ip->dfd, ip->base, ip->pdfd, TAP_NAME, RENAME_EXCHANGE);
+		renameat2(ip->dfd, ip->base, ip->pdfd, INPLACE_TAP_NAME, RENAME_EXCHANGE);
 		snprintf(why, whylen, "the node changed while it was moved; put back as it was");
 		return -ESTALE;
 	}
-	if (renameat(ip->pdfd, TAP_NAME, ip->pdfd, ORIG_NAME) < 0) {
+	if (renameat(ip->pdfd, INPLACE_TAP_NAME, ip->pdfd, INPLACE_ORIG_NAME) < 0) {
 		r = -errno;
-		renameat2(ip->dfd, ip->base, ip->pdfd, TAP_NAME, RENAME_EXCHANGE);
+		renameat2(ip->dfd, ip->base, ip->pdfd, INPLACE_TAP_NAME, RENAME_EXCHANGE);
 		snprintf(why, whylen, "rename inside the private directory %s (the nodes were "
 			 "exchanged back)", ip->hidden);
 		return r;
@@ -236,135 +230,15 @@ int inplace_swap(struct inplace *ip, char *why, size_t whylen)
 	return 0;
 }
 
-/* Whether something is bound to the real node: a connect through its descriptor. */
-static bool orig_live(const struct inplace_fds *f)
-{
-	int type, err = node_connect(f->via, &type);
-	return err == 0 || err == EAGAIN || err == EINPROGRESS || err == EACCES;
-}
-
-/* Whether the node at PATH is live: a connect through a descriptor of it (never a link). */
-static bool path_live(const struct inplace_fds *f)
-{
-	int fd = openat(f->dfd, f->base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	struct uds_addr a;
-	node_fd_addr(fd, &a);
-	int type, err = node_connect(&a, &type);
-	close(fd);
-	return err != ECONNREFUSED;
-}
-
-/* Classify what is at PATH (ST, or absent) for RES. */
-static void classify(const struct inplace_fds *f, const struct stat *st, bool present,
-		     struct inplace_result *res)
-{
-	if (!present)
-		res->path_was = INPLACE_ABSENT;
-	else if (f->has_tap && same_node(st, f->tapnode) && (!f->tap_dead || !path_live(f)))
-		res->path_was = INPLACE_OURS;
-	else if (S_ISSOCK(st->st_mode))
-		res->path_was = INPLACE_NEW_NODE;
-	else
-		res->path_was = INPLACE_OTHER;
-	res->path_mode = present ? st->st_mode : 0;
-}
-
-/* PATH does not hold the tap's node: leave it; the real node goes back only to an empty
- * PATH while something is bound to it, and is removed only when nothing is. */
-static int settle_orig(const struct inplace_fds *f, struct inplace_result *res)
-{
-	bool live = orig_live(f);
-	if (live && res->path_was == INPLACE_ABSENT &&
-	    renameat2(f->pdfd, ORIG_NAME, f->dfd, f->base, RENAME_NOREPLACE) == 0) {
-		res->orig = INPLACE_PUT_BACK;
-		return 0;
-	}
-	struct stat st;
-	if (!live && fstatat(f->pdfd, ORIG_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    same_node(&st, f->orig) && unlinkat(f->pdfd, ORIG_NAME, 0) == 0) {
-		res->orig = INPLACE_REMOVED;
-		return 0;
-	}
-	res->orig = INPLACE_KEPT;
-	return 0;
-}
-
-/* udscope may die at any point of the swap: the real node found in the tap's place in the
- * private directory moves to its own name there, and the tap's node, never swapped in, goes. */
-static void tidy_private_dir(const struct inplace_fds *f)
-{
-	struct stat st;
-	if (fstatat(f->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return;
-	if (same_node(&st, f->orig))
-		renameat2(f->pdfd, TAP_NAME, f->pdfd, ORIG_NAME, RENAME_NOREPLACE);
-	else if (f->has_tap && same_node(&st, f->tapnode))
-		unlinkat(f->pdfd, TAP_NAME, 0);
-}
-
-int inplace_put_back(const struct inplace_fds *f, struct inplace_result *res)
-{
-	memset(res, 0, sizeof(*res));
-	tidy_private_dir(f);
-	struct stat st, got;
-	bool present = fstatat(f->dfd, f->base, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	if (!present && errno != ENOENT)
-		return -errno;
-	classify(f, &st, present, res);
-	if (res->path_was != INPLACE_OURS)
-		return settle_orig(f, res);
-	/* Exchange, then check what came out: a node bound at PATH since the fstatat above is
-	 * never taken for ours. */
-	if (renameat2(f->dfd, f->base, f->pdfd, ORIG_NAME, RENAME_EXCHANGE) < 0)
-		return -errno;
-	if (fstatat(f->pdfd, ORIG_NAME, &got, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    same_node(&got, f->tapnode)) {
-		unlinkat(f->pdfd, ORIG_NAME, 0);
-		res->orig = INPLACE_PUT_BACK;
-		return 0;
-	}
-	if (renameat2(f->dfd, f->base, f->pdfd, ORIG_NAME, RENAME_EXCHANGE) < 0)
-		return -errno;
-	present = fstatat(f->dfd, f->base, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	classify(f, &st, present, res);
-	return settle_orig(f, res);
-}
-
-void inplace_drop_dir(int dfd, const char *hbase, int pdfd, const char *record,
-		      struct inplace_result *res)
-{
-	struct stat at, own;
-	if (record[0])
-		unlinkat(pdfd, record, 0);
-	res->dir = INPLACE_DIR_KEPT;
-	if (fstatat(dfd, hbase, &at, AT_SYMLINK_NOFOLLOW) < 0)
-		res->dir = INPLACE_DIR_MOVED;
-	else if (fstat(pdfd, &own) < 0 || !same_node(&at, &own))
-		res->dir = INPLACE_DIR_REPLACED;
-	else if (unlinkat(dfd, hbase, AT_REMOVEDIR) == 0)
-		res->dir = INPLACE_DIR_REMOVED;
-	res->dir_mode = at.st_mode;
-}
-
-/* The descriptors and identities put_back needs, from IP. */
-void inplace_fds_of(const struct inplace *ip, struct inplace_fds *f)
-{
-	*f = (struct inplace_fds){ .dfd = ip->dfd, .base = ip->base, .pdfd = ip->pdfd,
-				   .orig = &ip->orig, .tapnode = &ip->tapnode,
-				   .has_tap = ip->tapnode.st_ino != 0, .via = &ip->via };
-}
-
 /* The tap's node was made but never swapped in: remove it from the private directory. Only
  * this process writes there; but after a swap that was given back (tap_fd open), what is at
- * TAP_NAME is checked to be the tap's node first. */
+ * INPLACE_TAP_NAME is checked to be the tap's node first. */
 static void remove_unswapped(const struct inplace *ip)
 {
 	struct stat st;
-	if (ip->tap_fd < 0 || (fstatat(ip->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-			       same_node(&st, &ip->tapnode)))
-		unlinkat(ip->pdfd, TAP_NAME, 0);
+	if (ip->tap_fd < 0 || (fstatat(ip->pdfd, INPLACE_TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			       inplace_same_node(&st, &ip->tapnode)))
+		unlinkat(ip->pdfd, INPLACE_TAP_NAME, 0);
 }
 
 int inplace_restore(struct inplace *ip, struct inplace_result *res, char *why, size_t whylen)
@@ -427,9 +301,9 @@ static void tidy_after_crash(struct inplace *ip)
 	struct stat st, tap;
 	char rec[sizeof(ip->record)];
 	bool known = read_record(ip->pdfd, &tap, rec, sizeof(rec));
-	if (fstatat(ip->pdfd, TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode) &&
-	    !(known && same_node(&st, &tap)))
-		renameat2(ip->pdfd, TAP_NAME, ip->pdfd, ORIG_NAME, RENAME_NOREPLACE);
+	if (fstatat(ip->pdfd, INPLACE_TAP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode) &&
+	    !(known && inplace_same_node(&st, &tap)))
+		renameat2(ip->pdfd, INPLACE_TAP_NAME, ip->pdfd, INPLACE_ORIG_NAME, RENAME_NOREPLACE);
 }
 
 /* An older udscope left the real node itself at the hidden name: it goes back only to an
@@ -479,7 +353,7 @@ int inplace_repair(const char *path, struct inplace_result *res, char *why, size
 	if (r == 0)
 		tidy_after_crash(&ip);
 	if (r == 0) {
-		ip.orig_fd = openat(ip.pdfd, ORIG_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		ip.orig_fd = openat(ip.pdfd, INPLACE_ORIG_NAME, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (ip.orig_fd < 0 || fstat(ip.orig_fd, &ip.orig) < 0 || !S_ISSOCK(ip.orig.st_mode))
 			r = ip.orig_fd < 0 && errno != ENOENT ? -errno : -ENOENT;
 	}

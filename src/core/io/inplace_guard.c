@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/base/event.h"
+#include "core/io/inplace_back.h"
 
 #define DISMISS 'x'        /* what the guard reads when it must not put back */
 #define ANSWER 'k'         /* what it answers before it ends */

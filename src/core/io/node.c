@@ -72,25 +72,6 @@ static bool find_bound(struct sockets_list *l, const struct stat *st, struct nod
 	return true;
 }
 
-static const int probe_types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
-
-int node_connect(const struct uds_addr *a, int *type)
-{
-	int err = EPROTOTYPE;
-	for (size_t i = 0; i < sizeof(probe_types) / sizeof(probe_types[0]); i++) {
-		*type = probe_types[i];
-		int fd = socket(AF_UNIX, probe_types[i] | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd < 0)
-			return errno;
-		int r = connect(fd, (const struct sockaddr *)&a->sun, a->len);
-		err = r == 0 ? 0 : errno;
-		close(fd);
-		if (err != EPROTOTYPE)
-			break;
-	}
-	return err;
-}
-
 /* What holds the socket node OUT->st says is there: sock_diag, then a connect to A. */
 static void probe_socket(const struct uds_addr *a, struct node_probe *out)
 {
@@ -105,7 +86,7 @@ static void probe_socket(const struct uds_addr *a, struct node_probe *out)
 			return;
 	}
 	/* A listener in another network namespace is not in our sock_diag: connect too. */
-	int type, err = node_connect(a, &type);
+	int type, err = sockets_connect(a, &type);
 	if (err == 0 || err == EAGAIN || err == EINPROGRESS) {
 		out->state = NODE_LISTENING;   /* or a datagram socket bound there: live either way */
 		out->type = type;

@@ -50,11 +50,6 @@ const char *node_type_name(mode_t mode);
 /* The same with its article ("a regular file", "an unknown type"). */
 const char *node_kind_name(mode_t mode);
 
-/* Connect to A without blocking, as a stream, then seqpacket, then datagram socket until one
- * is not refused for its type, and close. Returns 0 or the errno; *TYPE is the type tried
- * last. Async-signal-safe: a forked child may use it. */
-int node_connect(const struct uds_addr *a, int *type);
-
 /* Remove PATH only while it is still the node EXPECT describes (same device, inode and file
  * type). The node is renamed aside to a private name in its directory, checked there, and
  * unlinked; anything else found is put back (renameat2 RENAME_NOREPLACE). Returns 0 when

@@ -3,11 +3,9 @@
 
 #include "core/render/render.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "core/cmd/cmd.h"
 #include "core/base/event.h"
 #include "core/base/json.h"
 
@@ -39,19 +37,6 @@ const char *render_kind_name(enum report_kind kind)
 	return (unsigned)kind < REPORT__COUNT && kind_names[kind] ? kind_names[kind] : "report";
 }
 
-void render_linef(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	struct render_line l = { .text = buf, .flags = flags,
-				 .len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1 };
-	fn(ctx, &l);
-}
 
 /* Help: a heading when it lists everything, then "  SYNOPSIS  HELP" with the help in a
  * column (the synopses longer than the column push their help along). */
@@ -60,11 +45,8 @@ static void help_text(const struct help_report *h, render_line_fn fn, void *ctx)
 	if (!h->topic)
 		render_linef(fn, ctx, RENDER_HEADING,
 			     "commands (PATH may be @name for the abstract namespace):");
-	for (size_t i = 0; i < h->n; i++) {
-		char syn[CMD_SYNOPSIS_MAX];
-		cmd_synopsis(h->entries[i], syn, sizeof(syn));
-		render_linef(fn, ctx, 0, "  %-48s %s", syn, h->entries[i]->help);
-	}
+	for (size_t i = 0; i < h->n; i++)
+		render_linef(fn, ctx, 0, "  %-48s %s", h->rows[i].usage, h->rows[i].help);
 }
 
 static void help_json(const struct help_report *h, struct json *j)
@@ -72,12 +54,10 @@ static void help_json(const struct help_report *h, struct json *j)
 	json_cstr(j, "topic", h->topic);
 	json_open_array(j, "commands");
 	for (size_t i = 0; i < h->n; i++) {
-		const struct cmd_entry *e = h->entries[i];
-		char syn[CMD_SYNOPSIS_MAX];
-		cmd_synopsis(e, syn, sizeof(syn));
+		const struct help_row *e = &h->rows[i];
 		json_open(j, NULL);
 		json_cstr(j, "name", e->name);
-		json_cstr(j, "usage", syn);
+		json_cstr(j, "usage", e->usage);
 		json_cstr(j, "help", e->help);
 		json_close(j);
 	}

@@ -8,20 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/render/render_line.h"
 #include "core/render/report.h"
-
-#define RENDER_HEADING 1u    /* a title line (a section's name) */
-#define RENDER_ERROR 2u      /* a line that says something is wrong (a denied verdict) */
-
-/* One line of text (not NUL-terminated) with an optional span to emphasize. */
-struct render_line {
-	const char *text;
-	size_t len;
-	size_t mark_off, mark_len;   /* mark_len 0: none */
-	unsigned flags;              /* RENDER_* */
-};
-
-typedef void (*render_line_fn)(void *ctx, const struct render_line *l);
 
 /* Every line of R, in order. */
 void render_text(const struct report *r, render_line_fn fn, void *ctx);
@@ -34,12 +22,11 @@ const char *render_kind_name(enum report_kind kind);
 /* The source (enum event_source) a kind's lines are said under: "inspect: " in batch. */
 int render_kind_source(enum report_kind kind);
 
-/* For the renderers: one printf-made line to FN (cut at 1 KiB). */
-void render_linef(render_line_fn fn, void *ctx, unsigned flags, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 /* Each kind's lines and JSON members (render_KIND.c). */
 struct json;
+struct dmap;
+struct seqdiag;
 void render_inspect_text(const struct inspect_report *r, render_line_fn fn, void *ctx);
 void render_inspect_json(const struct inspect_report *r, struct json *j);
 void render_sockets_text(const struct sockets_report *r, render_line_fn fn, void *ctx);
@@ -48,6 +35,15 @@ void render_sessions_text(const struct sessions_report *r, render_line_fn fn, vo
 void render_sessions_json(const struct sessions_report *r, struct json *j);
 void render_map_text(const struct map_report *r, render_line_fn fn, void *ctx);
 void render_map_json(const struct map_report *r, struct json *j);
+/* The whole map as lines: a title, the ruler, the sender's row, the receiver's row, and a
+ * line for each side counting its calls (and their smallest and largest). SENDER and
+ * RECEIVER name the sides ("client sent", "server received"); WIDTH is the room for a
+ * line. */
+void render_map_dmap(const struct dmap *m, const char *sender, const char *receiver, int width,
+		     render_line_fn fn, void *ctx);
+
+/* Every line of the diagram D for WIDTH columns (at least SEQDIAG_MIN_WIDTH is used). */
+void render_diagram_lines(const struct seqdiag *d, int width, render_line_fn fn, void *ctx);
 void render_diagram_text(const struct diagram_report *r, render_line_fn fn, void *ctx);
 void render_diagram_json(const struct diagram_report *r, struct json *j);
 

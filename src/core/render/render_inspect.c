@@ -1,9 +1,9 @@
 /* render_inspect: an inspect report as text lines (the node, the walk, the verdict, the proof,
- * create; liveness in render_inspect_live.c, fixes in render_inspect_fix.c), and the
- * describing helpers the inspect, sockets and JSON renderers share. */
+ * create; liveness in render_inspect_live.c, fixes in render_inspect_fix.c, the helpers
+ * they share in render_inspect_words.c). */
 #include "config.h"
 
-#include "core/render/render_inspect.h"
+#include "core/render/render_inspect_words.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,91 +16,6 @@
 #include "core/system/inspect_report.h"
 #include "core/io/node.h"
 #include "core/render/render.h"
-
-/* --- shared helpers --- */
-
-const char *render_errtxt(int err, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s (%s)", strerror(err), event_errno_name(err));
-	return buf;
-}
-
-const char *render_show(const char *s, char *buf, size_t len)
-{
-	return inspect_show(s, strlen(s), buf, len);
-}
-
-const char *render_holders(const struct sockets_holders *h, char *buf, size_t len)
-{
-	size_t w = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < h->kept && w < len; i++) {
-		const struct sockets_holder *p = &h->v[i];
-		char sh[RENDER_SHOW_NAME], et[96];
-		int n;
-		if (!p->comm_err)
-			n = snprintf(buf + w, len - w, "%spid %ld (%s) fd %d%s", i ? ", " : "",
-				     (long)p->pid, render_show(p->comm, sh, sizeof(sh)), p->fd,
-				     p->self ? ", this udscope process" : "");
-		else
-			n = snprintf(buf + w, len - w, "%spid %ld (name unreadable: %s) fd %d",
-				     i ? ", " : "", (long)p->pid,
-				     render_errtxt(p->comm_err, et, sizeof(et)), p->fd);
-		if (n < 0)
-			break;
-		w += (size_t)n;
-	}
-	if (h->n > h->kept && w < len)
-		snprintf(buf + w, len - w, " and %zu more", h->n - h->kept);
-	return buf;
-}
-
-/* --- words --- */
-
-const char *inspect_report_name(const struct inspect_report *r, bool group, unsigned long id)
-{
-	for (size_t i = 0; i < r->nnames; i++)
-		if (r->names[i].group == group && r->names[i].id == id)
-			return r->names[i].name;
-	return "";
-}
-
-/* "root (0)", or just "1234" when the id has no name. */
-const char *render_id_text(const struct render_out *o, bool group, unsigned long id, char *buf,
-			   size_t len)
-{
-	char sh[RENDER_SHOW_NAME];
-	const char *name = inspect_report_name(o->r, group, id);
-	if (name[0])
-		snprintf(buf, len, "%s (%lu)", render_show(name, sh, sizeof(sh)), id);
-	else
-		snprintf(buf, len, "%lu", id);
-	return buf;
-}
-
-/* A bare name for columns: "root", or the number. */
-const char *render_owner_word(const struct inspect_report *r, bool group, unsigned long id,
-			      char *buf, size_t len)
-{
-	const char *name = inspect_report_name(r, group, id);
-	if (name[0])
-		render_show(name, buf, len);
-	else
-		snprintf(buf, len, "%lu", id);
-	return buf;
-}
-
-/* "nobody (65534)" for the user a verdict is about; "uid N" without a name. */
-const char *render_who_text(const struct inspect_identity *id, char *buf, size_t len)
-{
-	char sh[RENDER_SHOW_NAME];
-	if (id->name[0])
-		snprintf(buf, len, "%s (%lu)", render_show(id->name, sh, sizeof(sh)),
-			 (unsigned long)id->uid);
-	else
-		snprintf(buf, len, "uid %lu", (unsigned long)id->uid);
-	return buf;
-}
 
 static const char *time_text(const struct timespec *ts, char *buf, size_t len)
 {
@@ -125,37 +40,6 @@ static const char *need_text(unsigned need)
 	default:
 		return "access";
 	}
-}
-
-/* ACL entry K of A as getfacl writes it: "user:nobody:rw-", "mask::r-x". Returns BUF. */
-static const char *acl_entry_text(const struct inspect_report *r, const struct inspect_acl *a,
-				  int k, char *buf, size_t len)
-{
-	static const char *const tags[] = {
-		[INSPECT_ACL_USER_OBJ] = "user",   [INSPECT_ACL_USER] = "user",
-		[INSPECT_ACL_GROUP_OBJ] = "group", [INSPECT_ACL_GROUP] = "group",
-		[INSPECT_ACL_MASK] = "mask",       [INSPECT_ACL_OTHER] = "other",
-	};
-	const struct inspect_acl_entry *e = &a->v[k];
-	char q[RENDER_SHOW_NAME] = "";
-	if (e->tag == INSPECT_ACL_USER || e->tag == INSPECT_ACL_GROUP)
-		render_owner_word(r, e->tag == INSPECT_ACL_GROUP, e->id, q, sizeof(q));
-	snprintf(buf, len, "%s:%s:%c%c%c", tags[e->tag], q, e->perm & INSPECT_NEED_R ? 'r' : '-',
-		 e->perm & INSPECT_NEED_W ? 'w' : '-', e->perm & INSPECT_NEED_X ? 'x' : '-');
-	return buf;
-}
-
-const char *render_acl_decision(const struct inspect_report *r, const struct inspect_perm *p,
-				int entry, int mask, char *buf, size_t len)
-{
-	char e[RENDER_SHOW_NAME + 16], m[32];
-	acl_entry_text(r, p->acl, entry, e, sizeof(e));
-	if (mask >= 0 && (p->acl->v[entry].perm & ~p->acl->v[mask].perm & p->need))
-		snprintf(buf, len, "ACL %s masked by %s", e,
-			 acl_entry_text(r, p->acl, mask, m, sizeof(m)));
-	else
-		snprintf(buf, len, "ACL %s", e);
-	return buf;
 }
 
 /* "drwx------ root root" for a permission step. */

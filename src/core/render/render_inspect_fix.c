@@ -9,106 +9,7 @@
 #include "core/base/event.h"
 #include "core/system/inspect_report.h"
 #include "core/render/render.h"
-#include "core/render/render_inspect.h"
-
-/* A path as a shell word: as is when it is plain, else in single quotes (bytes outside
- * printable ASCII escaped, so such a word is shown, not runnable). */
-static const char *shell_word(const char *s, char *buf, size_t len)
-{
-	if (s[0] && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			      "0123456789_./-+:,@%=") == strlen(s)) {
-		render_show(s, buf, len);
-		return buf;
-	}
-	size_t w = 0;
-	char sh[RENDER_SHOW_PATH];
-	render_show(s, sh, sizeof(sh));
-	if (len < 3)
-		return "";
-	buf[w++] = '\'';
-	for (const char *p = sh; *p && w + 5 < len; p++) {
-		if (*p == '\'') {
-			memcpy(buf + w, "'\\''", 4);
-			w += 4;
-		} else {
-			buf[w++] = *p;
-		}
-	}
-	buf[w++] = '\'';
-	buf[w] = '\0';
-	return buf;
-}
-
-const char *render_bits(unsigned bits, char buf[4])
-{
-	size_t w = 0;
-	if (bits & INSPECT_NEED_R)
-		buf[w++] = 'r';
-	if (bits & INSPECT_NEED_W)
-		buf[w++] = 'w';
-	if (bits & INSPECT_NEED_X)
-		buf[w++] = 'x';
-	buf[w] = '\0';
-	return buf;
-}
-
-/* The user judged as a shell word: the name, or '#UID'. */
-static const char *judged_word(const struct inspect_report *r, char *buf, size_t len)
-{
-	if (r->id->name[0])
-		return shell_word(r->id->name, buf, len);
-	snprintf(buf, len, "'#%lu'", (unsigned long)r->id->uid);
-	return buf;
-}
-
-/* "u:nobody:w" for a setfacl step (a user without a name by its uid). */
-static const char *acl_spec(const struct inspect_report *r, const struct inspect_fix_step *s,
-			    char *buf, size_t len)
-{
-	char q[RENDER_SHOW_NAME + 16], b[4];
-	render_bits(s->bits, b);
-	if (s->who == 'u' && s->uid == r->id->uid && r->id->name[0])
-		render_show(r->id->name, q, sizeof(q));
-	else
-		render_owner_word(r, s->who == 'g', s->who == 'g' ? s->gid : s->uid, q, sizeof(q));
-	snprintf(buf, len, "%c:%s:%s", s->who, q, b);
-	return buf;
-}
-
-int render_fix_command(const struct inspect_report *r, const struct inspect_fix_step *s, char *buf,
-		       size_t len)
-{
-	char p[RENDER_SHOW_PATH + 64], g[RENDER_SHOW_NAME], u[RENDER_SHOW_NAME + 16], b[4];
-	switch (s->op) {
-	case INSPECT_FIX_CHMOD:
-		return snprintf(buf, len, "chmod %c+%s %s", s->who, render_bits(s->bits, b),
-				shell_word(s->path, p, sizeof(p)));
-	case INSPECT_FIX_CHGRP:
-		return snprintf(buf, len, "chgrp %s %s",
-				render_owner_word(r, true, s->gid, g, sizeof(g)),
-				shell_word(s->path, p, sizeof(p)));
-	case INSPECT_FIX_JOIN:
-		return snprintf(buf, len, "usermod -aG %s %s",
-				render_owner_word(r, true, s->gid, g, sizeof(g)),
-				judged_word(r, u, sizeof(u)));
-	case INSPECT_FIX_SETFACL: {
-		char spec[RENDER_SHOW_NAME + 24], w[RENDER_SHOW_NAME + 32];
-		return snprintf(buf, len, "setfacl -m %s %s",
-				shell_word(acl_spec(r, s, spec, sizeof(spec)), w, sizeof(w)),
-				shell_word(s->path, p, sizeof(p)));
-	}
-	}
-	return 0;
-}
-
-int render_lasting_command(const struct inspect_report *r, char *buf, size_t len)
-{
-	char u[RENDER_SHOW_NAME + 16], d[RENDER_SHOW_PATH + 64], b[4], spec[RENDER_SHOW_NAME + 24];
-	snprintf(spec, sizeof(spec), "u:%s:%s", judged_word(r, u, sizeof(u)),
-		 render_bits(r->lasting.bits, b));
-	return snprintf(buf, len, "setfacl -d -m %s %s", spec,
-			shell_word(r->lasting.dir, d, sizeof(d)));
-}
+#include "core/render/render_inspect_words.h"
 
 /* The groups a fix opens ("adm, nogroup"), and the group a chgrp takes nodes from
  * ((gid_t)-1: none). Returns whether a step joins a group. */
@@ -217,7 +118,7 @@ static void fix_text(const struct render_out *o, const struct inspect_judgement 
 			/* One chgrp for every node that goes to the same group. */
 			char p[RENDER_SHOW_PATH + 64];
 			a = snprintf(cmds + w, sizeof(cmds) - w, " %s",
-				     shell_word(s->path, p, sizeof(p)));
+				     render_shell_word(s->path, p, sizeof(p)));
 		} else {
 			a = i ? snprintf(cmds + w, sizeof(cmds) - w, " && ") : 0;
 			w += a > 0 ? (size_t)a : 0;

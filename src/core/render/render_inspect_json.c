@@ -12,7 +12,7 @@
 #include "core/base/json.h"
 #include "core/io/node.h"
 #include "core/render/render.h"
-#include "core/render/render_inspect.h"
+#include "core/render/render_inspect_words.h"
 
 void render_holders_json(const struct sockets_holders *h, struct json *j, const char *key)
 {

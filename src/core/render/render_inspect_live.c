@@ -9,7 +9,7 @@
 #include "core/base/event.h"
 #include "core/system/inspect_report.h"
 #include "core/render/render.h"
-#include "core/render/render_inspect.h"
+#include "core/render/render_inspect_words.h"
 
 static void unreadable_text(const struct render_out *o)
 {

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/teach/convo.h"
 #include "core/teach/dmap.h"
@@ -32,6 +33,63 @@ static void sum(const struct dmap_side *s, char *buf, size_t len)
 	}
 }
 
+/* "client sent: 3 calls, 9 to 16 bytes", or what is not known. */
+static void side_summary(const struct dmap_side *s, const char *name, render_line_fn fn,
+			 void *ctx)
+{
+	if (!s->known) {
+		render_linef(fn, ctx, 0, "%s: not seen; only the other side's calls are known",
+			     name);
+		return;
+	}
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		uint64_t len = s->ends[i] - (i ? s->ends[i - 1] : 0);
+		lo = len < lo ? len : lo;
+		hi = len > hi ? len : hi;
+	}
+	if (s->n == 0)
+		render_linef(fn, ctx, 0, "%s: no calls yet", name);
+	else if (lo == hi)
+		render_linef(fn, ctx, 0, "%s: %zu call%s of %" PRIu64 " byte%s", name, s->n,
+			     s->n == 1 ? "" : "s", lo, lo == 1 ? "" : "s");
+	else
+		render_linef(fn, ctx, 0, "%s: %zu calls, %" PRIu64 " to %" PRIu64 " bytes", name,
+			     s->n, lo, hi);
+}
+
+/* One direction's map under a heading, its rows and a summary line a side. */
+void render_map_dmap(const struct dmap *m, const char *sender, const char *receiver, int width,
+		     render_line_fn fn, void *ctx)
+{
+	uint64_t ts = dmap_total(&m->sent), tr = dmap_total(&m->received);
+	uint64_t total = ts > tr ? ts : tr;
+	int lw = (int)strlen(sender) > (int)strlen(receiver) ? (int)strlen(sender)
+		: (int)strlen(receiver);
+	lw = (lw < 6 ? 6 : lw) + 1;
+	int cols = dmap_columns(total, width - lw);
+	if (cols > DMAP_COLS_MAX)
+		cols = DMAP_COLS_MAX;
+	render_linef(fn, ctx, RENDER_HEADING, "delivery map: %" PRIu64 " byte%s", total,
+		     total == 1 ? "" : "s");
+	if (cols <= 0) {
+		render_linef(fn, ctx, 0, "nothing has passed yet");
+		return;
+	}
+	char row[DMAP_COLS_MAX + 1];
+	dmap_ruler(total, cols, row);
+	render_linef(fn, ctx, 0, "%-*s%s", lw, "offset", row);
+	enum dmap_style a = dmap_row(&m->sent, total, cols, row);
+	render_linef(fn, ctx, 0, "%-*s%s", lw, sender, row);
+	enum dmap_style b = dmap_row(&m->received, total, cols, row);
+	render_linef(fn, ctx, 0, "%-*s%s", lw, receiver, row);
+	side_summary(&m->sent, sender, fn, ctx);
+	side_summary(&m->received, receiver, fn, ctx);
+	if (a == DMAP_DENSITY || b == DMAP_DENSITY)
+		render_linef(fn, ctx, 0, "(too many calls to draw one by one: a digit counts the "
+			     "calls that end in its stretch of bytes, + is 10 or more, = none)");
+}
+
 static void direction_text(const struct map_report *r, int k, render_line_fn fn, void *ctx)
 {
 	const struct dmap *m = k ? r->back : r->fwd;
@@ -45,7 +103,7 @@ static void direction_text(const struct map_report *r, int k, render_line_fn fn,
 	snprintf(receiver, sizeof(receiver), "%s received", k ? cw : sw);
 	render_linef(fn, ctx, RENDER_HEADING, "%s to %s%s", from, to,
 		     k ? " (the echo)" : "");
-	dmap_render(m, sender, receiver, r->width > 0 ? r->width : MAP_WIDTH, fn, ctx);
+	render_map_dmap(m, sender, receiver, r->width > 0 ? r->width : MAP_WIDTH, fn, ctx);
 	if (m->sent.known && m->received.known && m->sent.n && m->received.n) {
 		char a[160], b[160];
 		sum(&m->sent, a, sizeof(a));

@@ -9,7 +9,7 @@
 #include "core/system/inspect_report.h"
 #include "core/base/json.h"
 #include "core/render/render.h"
-#include "core/render/render_inspect.h"
+#include "core/render/render_inspect_words.h"
 
 static void row_text(const struct sockets_row *row, render_line_fn fn, void *ctx)
 {

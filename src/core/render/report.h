@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct cmd_entry;
 struct dmap;
 struct seqdiag;
 struct inspect_report;
@@ -31,10 +30,17 @@ enum report_kind {
 	REPORT__COUNT
 };
 
-/* help [COMMAND]: the entries asked for, in table order. */
+/* One command as help shows it: made by the command table (core/cmd), drawn by render. */
+struct help_row {
+	const char *name;                     /* "server start" */
+	const char *usage;                    /* the whole synopsis: "server start PATH [--echo]..." */
+	const char *help;                     /* one line: what it does */
+};
+
+/* help [COMMAND]: the rows of the commands asked for, in table order. */
 struct help_report {
 	const char *topic;                    /* "server" for `help server`; NULL: everything */
-	const struct cmd_entry *const *entries;
+	const struct help_row *rows;
 	size_t n;
 };
 

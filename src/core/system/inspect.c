@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/base/grow.h"
+
 void inspect_mode_string(mode_t mode, char buf[INSPECT_MODE_STR])
 {
 	char t;
@@ -170,14 +172,10 @@ static const char *lookup_path(const struct inspect_walk *w, const char *path)
 static struct inspect_step *add_step(struct inspect_walk *w, const char *path, const char *name,
 				     size_t nlen, unsigned depth)
 {
-	if (w->n == w->cap) {
-		size_t ncap = w->cap ? w->cap * 2 : 16;
-		struct inspect_step *nv = realloc(w->v, ncap * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		w->v = nv;
-		w->cap = ncap;
-	}
+	struct inspect_step *nv = grow_room(w->v, &w->cap, w->n, sizeof(*nv), 16);
+	if (!nv)
+		return NULL;
+	w->v = nv;
 	struct inspect_step *s = &w->v[w->n];
 	memset(s, 0, sizeof(*s));
 	s->path = strdup(path);

@@ -137,6 +137,25 @@ static void decided(struct inspect_decision *d, const struct inspect_acl *a, int
 	d->have = a->v[e].perm & (m >= 0 ? a->v[m].perm : 7u);
 }
 
+/* The class of permission bits the kernel checks for U on a node of UID and GID. */
+enum inspect_class inspect_class_of(const struct inspect_user *u, uid_t uid, gid_t gid,
+				    bool *supplementary)
+{
+	if (supplementary)
+		*supplementary = false;
+	if (u->uid == uid)
+		return INSPECT_OWNER;
+	if (u->gid == gid)
+		return INSPECT_GROUP;
+	for (size_t i = 0; i < u->ngroups; i++)
+		if (u->groups[i] == gid) {
+			if (supplementary)
+				*supplementary = true;
+			return INSPECT_GROUP;
+		}
+	return INSPECT_OTHER;
+}
+
 void inspect_decide(const struct inspect_user *u, const struct inspect_perm *p,
 		    struct inspect_decision *d)
 {

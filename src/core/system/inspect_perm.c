@@ -56,24 +56,6 @@ size_t inspect_create_perms(const struct inspect_walk *w, struct inspect_perm *o
 	return n < max ? n : max;
 }
 
-enum inspect_class inspect_class_of(const struct inspect_user *u, uid_t uid, gid_t gid,
-				    bool *supplementary)
-{
-	if (supplementary)
-		*supplementary = false;
-	if (u->uid == uid)
-		return INSPECT_OWNER;
-	if (u->gid == gid)
-		return INSPECT_GROUP;
-	for (size_t i = 0; i < u->ngroups; i++)
-		if (u->groups[i] == gid) {
-			if (supplementary)
-				*supplementary = true;
-			return INSPECT_GROUP;
-		}
-	return INSPECT_OTHER;
-}
-
 const char *inspect_class_name(enum inspect_class c)
 {
 	switch (c) {

@@ -12,14 +12,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/io/node.h"
 #include "core/system/sockets.h"
 #include "core/base/sysio.h"
 
 void inspect_probe(const struct uds_addr *a, struct inspect_probe *out)
 {
 	memset(out, 0, sizeof(*out));
-	int err = node_connect(a, &out->type);
+	int err = sockets_connect(a, &out->type);
 	out->err = err;
 	if (err == 0)
 		out->live = out->type == SOCK_DGRAM ? INSPECT_DGRAM_BOUND : INSPECT_LISTENING;
@@ -97,7 +96,7 @@ static void __attribute__((noreturn)) prove_child(int wfd, const struct uds_addr
 	else if (setresuid(id->uid, id->uid, id->uid) < 0)
 		m = (struct proof_msg){ PROOF_SETRESUID, errno, 0 };
 	else
-		m.err = node_connect(a, &m.type);
+		m.err = sockets_connect(a, &m.type);
 	ssize_t n;
 	do
 		n = write(wfd, &m, sizeof(m));

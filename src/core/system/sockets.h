@@ -161,4 +161,13 @@ void sockets_describe_holders(const struct sockets_entry *e, struct sockets_hold
 /* Parse one row of /proc/net/unix (not the header). Returns 0 or -EINVAL. */
 int sockets_parse_proc_net(const char *line, struct sockets_entry *out);
 
+/* Free L's indexes (sockets_index); the entries stay. */
+void sockets_unindex(struct sockets_list *l);
+
+struct uds_addr;
+/* Connect to A without blocking, as a stream, then seqpacket, then datagram socket until one
+ * is not refused for its type, and close. Returns 0 or the errno; *TYPE is the type tried
+ * last. Async-signal-safe: a forked child may use it. */
+int sockets_connect(const struct uds_addr *a, int *type);
+
 #endif

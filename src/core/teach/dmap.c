@@ -9,23 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/grow.h"
+
 
 #define MIN_BOX 3              /* "[", something, "]": narrower calls make a density bar */
-#define LINE_MAX_COLS 1000
 
 int dmap_add(struct dmap_side *s, uint64_t len)
 {
 	s->known = true;
 	if (len == 0)
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		uint64_t *e = realloc(s->ends, cap * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		s->ends = e;
-		s->cap = cap;
-	}
+	uint64_t *e = grow_room(s->ends, &s->cap, s->n, sizeof(*e), 16);
+	if (!e)
+		return -ENOMEM;
+	s->ends = e;
 	s->ends[s->n] = dmap_total(s) + len;
 	s->n++;
 	return 0;
@@ -137,7 +134,7 @@ static void draw_density(const struct dmap_side *s, uint64_t total, int cols, ch
 {
 	int covered = col_of(dmap_total(s) - 1, total, cols) + 1;
 	memset(out, '=', (size_t)covered);
-	unsigned counts[LINE_MAX_COLS] = { 0 };
+	unsigned counts[DMAP_COLS_MAX] = { 0 };
 	for (size_t i = 0; i < s->n; i++)
 		counts[col_of(s->ends[i] - 1, total, cols)]++;
 	for (int c = 0; c < covered; c++)
@@ -147,8 +144,8 @@ static void draw_density(const struct dmap_side *s, uint64_t total, int cols, ch
 
 enum dmap_style dmap_row(const struct dmap_side *s, uint64_t total, int cols, char *out)
 {
-	if (cols > LINE_MAX_COLS)
-		cols = LINE_MAX_COLS;
+	if (cols > DMAP_COLS_MAX)
+		cols = DMAP_COLS_MAX;
 	memset(out, ' ', (size_t)(cols > 0 ? cols : 0));
 	out[cols > 0 ? cols : 0] = '\0';
 	if (!s->known)
@@ -162,60 +159,4 @@ enum dmap_style dmap_row(const struct dmap_side *s, uint64_t total, int cols, ch
 	for (size_t i = 0; i < s->n; i++)
 		draw_box(s, i, total, cols, out);
 	return DMAP_BOXES;
-}
-
-/* "client sent: 3 calls, 9 to 16 bytes", or what is not known. */
-static void side_summary(const struct dmap_side *s, const char *name, render_line_fn fn,
-			 void *ctx)
-{
-	if (!s->known) {
-		render_linef(fn, ctx, 0, "%s: not seen; only the other side's calls are known",
-			     name);
-		return;
-	}
-	uint64_t lo = UINT64_MAX, hi = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		uint64_t len = s->ends[i] - (i ? s->ends[i - 1] : 0);
-		lo = len < lo ? len : lo;
-		hi = len > hi ? len : hi;
-	}
-	if (s->n == 0)
-		render_linef(fn, ctx, 0, "%s: no calls yet", name);
-	else if (lo == hi)
-		render_linef(fn, ctx, 0, "%s: %zu call%s of %" PRIu64 " byte%s", name, s->n,
-			     s->n == 1 ? "" : "s", lo, lo == 1 ? "" : "s");
-	else
-		render_linef(fn, ctx, 0, "%s: %zu calls, %" PRIu64 " to %" PRIu64 " bytes", name,
-			     s->n, lo, hi);
-}
-
-void dmap_render(const struct dmap *m, const char *sender, const char *receiver, int width,
-		 render_line_fn fn, void *ctx)
-{
-	uint64_t ts = dmap_total(&m->sent), tr = dmap_total(&m->received);
-	uint64_t total = ts > tr ? ts : tr;
-	int lw = (int)strlen(sender) > (int)strlen(receiver) ? (int)strlen(sender)
-		: (int)strlen(receiver);
-	lw = (lw < 6 ? 6 : lw) + 1;
-	int cols = dmap_columns(total, width - lw);
-	if (cols > LINE_MAX_COLS)
-		cols = LINE_MAX_COLS;
-	render_linef(fn, ctx, RENDER_HEADING, "delivery map: %" PRIu64 " byte%s", total,
-		     total == 1 ? "" : "s");
-	if (cols <= 0) {
-		render_linef(fn, ctx, 0, "nothing has passed yet");
-		return;
-	}
-	char row[LINE_MAX_COLS + 1];
-	dmap_ruler(total, cols, row);
-	render_linef(fn, ctx, 0, "%-*s%s", lw, "offset", row);
-	enum dmap_style a = dmap_row(&m->sent, total, cols, row);
-	render_linef(fn, ctx, 0, "%-*s%s", lw, sender, row);
-	enum dmap_style b = dmap_row(&m->received, total, cols, row);
-	render_linef(fn, ctx, 0, "%-*s%s", lw, receiver, row);
-	side_summary(&m->sent, sender, fn, ctx);
-	side_summary(&m->received, receiver, fn, ctx);
-	if (a == DMAP_DENSITY || b == DMAP_DENSITY)
-		render_linef(fn, ctx, 0, "(too many calls to draw one by one: a digit counts the "
-			     "calls that end in its stretch of bytes, + is 10 or more, = none)");
 }

@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/render/render.h"
 
 /* The calls of one side, in stream order: ends[i] is the offset just past call i. */
 struct dmap_side {
@@ -39,6 +38,9 @@ enum dmap_style {
 	DMAP_UNKNOWN,          /* the side is not seen: a row of '?' */
 };
 
+/* The most columns a row is drawn in. */
+#define DMAP_COLS_MAX 1000
+
 /* The columns a stream of TOTAL bytes takes at most WIDTH columns: a whole number of
  * columns a byte when it fits, else WIDTH. */
 int dmap_columns(uint64_t total, int width);
@@ -47,12 +49,5 @@ int dmap_columns(uint64_t total, int width);
 void dmap_ruler(uint64_t total, int cols, char *out);
 /* One side's row of COLS columns for a stream of TOTAL bytes, into OUT (COLS + 1 bytes). */
 enum dmap_style dmap_row(const struct dmap_side *s, uint64_t total, int cols, char *out);
-
-/* The whole map as lines: a title, the ruler, the sender's row, the receiver's row, and a
- * line for each side counting its calls (and their smallest and largest). SENDER and
- * RECEIVER name the sides ("client sent", "server received"); WIDTH is the room for a
- * line. */
-void dmap_render(const struct dmap *m, const char *sender, const char *receiver, int width,
-		 render_line_fn fn, void *ctx);
 
 #endif

@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/render/render.h"
 
 enum seq_side { SEQ_LEFT, SEQ_RIGHT };
 
@@ -41,8 +40,5 @@ int seqdiag_init(struct seqdiag *d, const char *left, const char *right);
 int seqdiag_add(struct seqdiag *d, enum seq_kind kind, enum seq_side side, uint64_t t_ns,
 		const char *label);
 void seqdiag_free(struct seqdiag *d);
-
-/* Every line of the diagram for WIDTH columns (at least SEQDIAG_MIN_WIDTH is used). */
-void seqdiag_render(const struct seqdiag *d, int width, render_line_fn fn, void *ctx);
 
 #endif

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <term.h>
 #include <unistd.h>
 
@@ -21,7 +20,6 @@
 #include "core/cmd/script.h"
 #include "core/system/sockets_async.h"
 #include "core/base/sysio.h"
-#include "core/session/tap.h"
 #include "ui/console/console_impl.h"
 #include "ui/console/crash.h"
 #include "ui/console/frame.h"
@@ -33,7 +31,7 @@
 #include "ui/console/save.h"
 #include "ui/console/session_log.h"
 #include "ui/draw/text.h"
-#include "ui/draw/titles.h"
+#include "ui/views/titles.h"
 #include "ui/views/view.h"
 
 #define NS_PER_MS 1000000ull
@@ -67,12 +65,6 @@ static uint64_t now_ns(void)
 	return event_now_ns();
 }
 
-static void reap(struct console *c)
-{
-	titles_keep(&c->titles, &c->app);
-	app_reap(&c->app);
-}
-
 /* ---- frames ---- */
 
 static void frame(struct console *c)
@@ -82,26 +74,6 @@ static void frame(struct console *c)
 	refresh();
 	c->dirty = false;
 	c->last_frame = now_ns();
-}
-
-static void resize(struct console *c)
-{
-	struct winsize ws;
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) {
-		resizeterm(ws.ws_row, ws.ws_col);
-		prompt_resize(ws.ws_row, ws.ws_col);
-	}
-	console_relayout(c);
-	clearok(curscr, TRUE);
-}
-
-void console_mouse(struct console *c, bool on)
-{
-	if (!c->mouse)
-		return;
-	const char *seq = on ? MOUSE_ON : MOUSE_OFF;
-	if (sysio_write_all(STDOUT_FILENO, seq, strlen(seq)) < 0)
-		c->mouse = false;   /* a terminal we cannot write to has no mouse either */
 }
 
 /* `set mouse` and `set colors` (at the prompt or in the init file) take effect at once. */
@@ -124,55 +96,6 @@ static void settings_apply(struct console *c)
 		view_init(&c->v, color, c->v.utf8);
 		clearok(curscr, TRUE);
 	}
-	c->dirty = true;
-}
-
-void console_suspend(struct console *c)
-{
-	console_mouse(c, false);
-	endwin();
-	/* A stopped udscope accepts no one for the services it taps in place: say so first. */
-	char taps[512];
-	size_t n = tap_in_place_paths(&c->app.sessions, taps, sizeof(taps));
-	if (n)
-		fprintf(stderr, "udscope: suspended: the in-place tap%s at %s accept%s no new client "
-			"until fg (%s clients wait, or time out)\n", n > 1 ? "s" : "", taps,
-			n > 1 ? "" : "s", n > 1 ? "their" : "its");
-	/* To the whole process group, as the terminal's own Ctrl-Z would: a shell sees its job
-	 * stop. The default action stops every thread; the sessions go on after fg. */
-	kill(0, SIGTSTP);
-	console_mouse(c, true);
-	resize(c);   /* the terminal may have changed meanwhile */
-	redrawwin(stdscr);
-	c->last_frame = 0;
-}
-
-/* ---- command lines ---- */
-
-void console_run_line(struct console *c, const char *line)
-{
-	char shown[160];
-	snprintf(shown, sizeof(shown), "> %s", line);
-	console_message(c, false, shown);
-	if (c->v.welcome_on) {
-		c->v.welcome_on = false;   /* the first command: the panes take over */
-		console_relayout(c);
-	}
-	/* Through the script runner: a line waits only for what is a wait by nature (wait,
-	 * expect, disconnect, a sourced file's lines); the rest report through the bus. What
-	 * it says at once is its result: one line on the message line, more in a report. */
-	script_push(&c->app, line, NULL, 0);
-	frame_result_begin(c, line);
-	script_step(&c->app);
-	frame_result_end(c, line);
-	if (script_queued(&c->app) > 0) {
-		/* It waits its turn behind a wait, expect or disconnect: say so. */
-		char queued[256];
-		snprintf(queued, sizeof(queued), "> %.80s: queued behind the command that waits "
-			 "(Ctrl-C on an empty line stops it)", line);
-		console_message(c, false, queued);
-	}
-	reap(c);
 	c->dirty = true;
 }
 
@@ -204,7 +127,7 @@ static void read_signals(struct console *c)
 	int sig;
 	while ((sig = sysio_signal_next(c->sigfd))) {
 		if (sig == SIGWINCH)
-			resize(c);
+			console_resize(c);
 		else
 			c->app.quit = true;   /* SIGTERM, SIGHUP, SIGINT: leave cleanly */
 	}
@@ -253,7 +176,7 @@ static void drain_bus(struct console *c)
 		c->bus_quiet_until = now_ns() + CONSOLE_FRAME_MS * NS_PER_MS;
 	else if (got)
 		c->bus_quiet_until = now_ns() + CONSOLE_DRAIN_MS * NS_PER_MS;
-	reap(c);
+	console_reap(c);
 }
 
 /* Titles every tick while sessions run; a frame when one is due, else just the prompt. */
@@ -303,7 +226,7 @@ static void run(struct console *c)
 		if (!script_idle(&c->app)) {
 			titles_keep(&c->titles, &c->app);
 			script_step(&c->app);   /* a wait or expect that came due */
-			reap(c);
+			console_reap(c);
 		}
 		if (c->app.quit)
 			break;
@@ -334,6 +257,8 @@ static int screen_open(struct console *c, bool no_color, bool utf8)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	view_init(&c->v, !no_color, utf8);
+	c->v.prompt_line = prompt_render;
+	c->nhelp_keys = keys_help(c->help_keys, KEYS_HELP_MAX);
 	welcome_build(&c->v.welcome, utf8);
 	console_relayout(c);
 	return 0;
@@ -379,6 +304,17 @@ static void console_free(struct console *c)
 }
 
 /* The prompt, the first frame, then the -e commands. */
+/* The app's `log ID` hook: session ID's lines over the whole screen. */
+static int log_open(void *ctx, uint32_t id)
+{
+	struct console *c = ctx;
+	struct sheet *s;
+	int r = session_log_sheet(c, id, &s);
+	if (r == 0)
+		console_push(c, s, true);
+	return r;
+}
+
 static void console_start(struct console *c, char **exec, int nexec)
 {
 	struct prompt_hooks hooks = { on_line, on_matches, c };
@@ -392,7 +328,8 @@ static void console_start(struct console *c, char **exec, int nexec)
 	if (sockets_async_new(&c->app.sockets_async, NULL, NULL) < 0)
 		c->app.sockets_async = NULL;
 	save_hooks(c);
-	session_log_hooks(c);
+	c->app.hooks.log = log_open;
+	c->app.hooks.ctx = c;
 	titles_refresh(&c->titles, &c->app, &c->v);
 	frame(c);
 	console_mouse(c, true);
@@ -406,7 +343,7 @@ static void console_start(struct console *c, char **exec, int nexec)
 	script_step(&c->app);
 	frame_result_end(c, nexec ? exec[0] : "");
 	app_pump(&c->app, 0);
-	reap(c);
+	console_reap(c);
 }
 
 /* Stop the sessions first: with closing set, their last events no longer reach the panes,

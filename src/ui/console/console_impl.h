@@ -8,9 +8,10 @@
 
 #include "core/cmd/app.h"
 #include "core/base/event.h"
-#include "ui/console/doc.h"
+#include "ui/console/keys.h"
+#include "ui/draw/doc.h"
 #include "ui/draw/sheet.h"
-#include "ui/draw/titles.h"
+#include "ui/views/titles.h"
 #include "ui/views/view.h"
 
 #define CONSOLE_LATE_MAX 8
@@ -44,6 +45,8 @@ struct console {
 	uint64_t mark[VIEW_RINGS];
 	bool report_fresh; /* the last typed line made the Report pane's report */
 	unsigned attend;   /* LAYOUT_BIT of panes focused by Tab since that line */
+	struct help_key help_keys[KEYS_HELP_MAX];   /* the key table's rows help lists */
+	size_t nhelp_keys;
 };
 
 /* Show TEXT in the status bar (red when ERROR) at the next frame. */
@@ -68,5 +71,9 @@ void console_mouse(struct console *c, bool on);
 void console_suspend(struct console *c);
 /* Lay the panes out again for the terminal's size and the focus; the next frame paints. */
 void console_relayout(struct console *c);
+/* Free the finished sessions (app_reap), keeping what the titles say of them. */
+void console_reap(struct console *c);
+/* Take the terminal's size now and lay the panes out again. */
+void console_resize(struct console *c);
 
 #endif

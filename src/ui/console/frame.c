@@ -13,7 +13,7 @@
 
 #include "core/system/inspect_report.h"
 #include "core/render/render.h"
-#include "core/render/render_inspect.h"
+#include "core/render/render_inspect_words.h"
 #include "core/cmd/cmd.h"
 #include "core/cmd/script.h"
 #include "core/system/sockets_async.h"
@@ -138,7 +138,7 @@ void console_open_help(struct console *c, const char *topic)
 		console_message(c, true, "help: out of memory");
 		return;
 	}
-	help_build(s, topic, c->v.utf8, COLS);
+	help_build(s, topic, c->v.utf8, COLS, c->help_keys, c->nhelp_keys);
 	console_push(c, s, true);
 }
 

@@ -17,6 +17,28 @@
 /* Rows the wheel moves a sheet. */
 #define WHEEL_ROWS 3
 
+/* Do what a sheet's key asked (sheet.h: the sheets do not call the console). */
+static void grant(struct console *c, const struct sheet_request *req)
+{
+	switch (req->ask) {
+	case SHEET_ASK_NONE:
+		break;
+	case SHEET_ASK_CHUNK:
+		console_open_chunk(c, req->ev);
+		break;
+	case SHEET_ASK_RUN:
+		console_pop(c);
+		console_run_line(c, req->text);
+		break;
+	case SHEET_ASK_MESSAGE:
+		console_message(c, false, req->text);
+		break;
+	case SHEET_ASK_STATUS:
+		console_set_status(c, false, req->text);
+		break;
+	}
+}
+
 static void find(struct console *c, int dir)
 {
 	struct view *v = &c->v;
@@ -110,7 +132,9 @@ bool full_key(struct console *c, wint_t wc, bool code)
 		return false;
 	}
 	int key = enter ? KEY_ENTER : (int)wc;
-	if (s->kind->key && s->kind->key(s, c, key, code || enter)) {
+	struct sheet_request req = { .ask = SHEET_ASK_NONE };
+	if (s->kind->key && s->kind->key(s, key, code || enter, &req)) {
+		grant(c, &req);
 		c->dirty = true;
 		return true;
 	}

@@ -203,19 +203,13 @@ static const struct key keys[] = {
 	{ '\r', false, NULL, "\r", NULL, NULL },
 };
 
-bool keys_help_entry(size_t i, const char **name, const char **help)
+size_t keys_help(struct help_key *out, size_t max)
 {
 	size_t k = 0;
-	for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]); j++) {
-		if (!keys[j].name)
-			continue;
-		if (k++ == i) {
-			*name = keys[j].name;
-			*help = keys[j].help;
-			return true;
-		}
-	}
-	return false;
+	for (size_t j = 0; j < sizeof(keys) / sizeof(keys[0]) && k < max; j++)
+		if (keys[j].name)
+			out[k++] = (struct help_key){ keys[j].name, keys[j].help };
+	return k;
 }
 
 static const struct key *key_find(int key, bool code)

@@ -6,11 +6,16 @@
 #include <stddef.h>
 
 struct console;
+struct help_key;
+
+/* The most keys help lists. */
+#define KEYS_HELP_MAX 48
 
 /* Handle the keys waiting on the terminal (a bounded number per call, so a paste cannot
  * starve the bus): the console's own keys act, the rest go to readline. Main thread. */
 void keys_read(struct console *c);
-/* Key I of the help's list (name and what it does); false past the last. */
-bool keys_help_entry(size_t i, const char **name, const char **help);
+/* The keys help lists (name and what each does), at most MAX into OUT; returns how many. The
+ * console reads them once and hands them to the help view as data. */
+size_t keys_help(struct help_key *out, size_t max);
 
 #endif

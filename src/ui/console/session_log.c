@@ -29,9 +29,9 @@ static void describe(struct console *c, uint32_t id, char *buf, size_t len)
 	free(rows);
 }
 
-static int session_log_open(void *ctx, uint32_t id)
+/* Session ID's lines as an owned log sheet, titled with what the session was. */
+int session_log_sheet(struct console *c, uint32_t id, struct sheet **out)
 {
-	struct console *c = ctx;
 	const struct event **evs;
 	size_t n = save_session_events(&c->v, id, &evs);
 	if (!evs)
@@ -59,7 +59,7 @@ static int session_log_open(void *ctx, uint32_t id)
 	s->own = own;
 	s->ring[0] = own;
 	s->session = id;
-	console_push(c, s, true);
+	*out = s;
 	return 0;
 }
 
@@ -69,10 +69,4 @@ void session_log_feed(struct console *c, const struct event *ev)
 	for (int i = 0; i < v->nfull; i++)
 		if (v->full[i]->own && v->full[i]->session == ev->session && ev->session)
 			pane_push(v->full[i]->own, ev);
-}
-
-void session_log_hooks(struct console *c)
-{
-	c->app.hooks.log = session_log_open;
-	c->app.hooks.ctx = c;
 }

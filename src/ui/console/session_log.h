@@ -3,11 +3,15 @@
 #ifndef UDSCOPE_UI_SESSION_LOG_H
 #define UDSCOPE_UI_SESSION_LOG_H
 
+#include <stdint.h>
+
 struct console;
 struct event;
 
-/* Set the app's log hook (app_front) to the console's. */
-void session_log_hooks(struct console *c);
+struct sheet;
+/* `log ID`: a sheet of session ID's lines the console holds, live, into *OUT (allocated;
+ * the caller pushes it, owned). Returns 0, -ENOENT (no line of it is held) or -ENOMEM. */
+int session_log_sheet(struct console *c, uint32_t id, struct sheet **out);
 /* A new event: an open log of its session gets it too. */
 void session_log_feed(struct console *c, const struct event *ev);
 

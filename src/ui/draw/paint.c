@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "ui/console/doc.h"
+#include "ui/draw/doc.h"
 #include "ui/draw/palette.h"
 #include "ui/draw/text.h"
 

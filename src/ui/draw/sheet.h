@@ -10,17 +10,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ui/console/doc.h"
+#include "ui/draw/doc.h"
 #include "ui/draw/layout.h"
 #include "ui/draw/pane.h"
 
 /* Lines of the message history. */
 #define SHEET_MESSAGES_MAX 1000
 
-struct console;
+struct event;
 struct table;
 struct view;
 struct sheet;
+
+/* What a sheet's key asks of the console when the sheet cannot do it alone: the console
+ * (fullkeys.c) reads it after the key and acts. */
+enum sheet_ask {
+	SHEET_ASK_NONE,
+	SHEET_ASK_CHUNK,      /* open chunk EV in full */
+	SHEET_ASK_RUN,        /* close the sheet and run TEXT as a command line */
+	SHEET_ASK_MESSAGE,    /* say TEXT on the message line */
+	SHEET_ASK_STATUS,     /* put TEXT in the status line */
+};
+
+struct sheet_request {
+	enum sheet_ask ask;
+	const struct event *ev;
+	char text[640];
+};
 
 enum sheet_type {
 	SHEET_LOG,        /* event lines of one ring, or two merged in time order */
@@ -39,8 +55,9 @@ struct sheet_kind {
 	/* Paint into R (inside the box) of frame V; clamp the sheet's scroll to what shows. */
 	void (*draw)(struct sheet *s, struct view *v, struct layout_rect r);
 	/* A key while the sheet has the whole screen (Enter, ...); false: not one of its own.
+	 * What the console must do for it goes into *REQ (left SHEET_ASK_NONE: nothing).
 	 * Optional: NULL for kinds that only scroll and search. */
-	bool (*key)(struct sheet *s, struct console *c, int key, bool code);
+	bool (*key)(struct sheet *s, int key, bool code, struct sheet_request *req);
 	/* Move by N lines towards the older (up; negative: down); INT32_MAX: to the top,
 	 * INT32_MIN: to the bottom (logs follow again). */
 	void (*step)(struct sheet *s, long n);
@@ -100,9 +117,14 @@ struct capture;
 struct event;
 /* The first screen (view_welcome.c). */
 void welcome_build(struct sheet *s, bool utf8);
-/* Commands, keys and examples, laid out for COLS; TOPIC: open at that command (-1: none
- * matches, the help is built anyway). */
-int help_build(struct sheet *s, const char *topic, bool utf8, int cols);
+/* One key as help lists it (the console's key table gives them). */
+struct help_key {
+	const char *name, *help;
+};
+/* Commands, the N keys KEYS and examples, laid out for COLS; TOPIC: open at that command
+ * (-1: none matches, the help is built anyway). */
+int help_build(struct sheet *s, const char *topic, bool utf8, int cols,
+	       const struct help_key *keys, size_t n);
 /* Chunk EV in full from CAP, and the bytes its connection received that RING still holds.
  * Returns 0, or -ENOENT when the bytes were evicted (the sheet says so). */
 int detail_build(struct sheet *s, struct capture *cap, const struct event *ev,

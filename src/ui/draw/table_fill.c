@@ -9,7 +9,7 @@
 
 #include "core/system/inspect.h"
 #include "core/system/inspect_report.h"
-#include "core/render/render_inspect.h"
+#include "core/render/render_inspect_words.h"
 #include "core/render/report.h"
 #include "core/session/session.h"
 #include "core/system/sockets.h"

@@ -11,7 +11,6 @@
 
 #include "core/base/event.h"
 #include "ui/draw/paint.h"
-#include "ui/console/prompt.h"
 #include "ui/draw/text.h"
 
 void view_init(struct view *v, bool color, bool utf8)
@@ -366,7 +365,8 @@ void view_draw_prompt(struct view *v)
 	int cursor = 0;
 	if (v->layout.too_small) {
 		/* Keep readline's state current; the line shows again when the terminal grows. */
-		prompt_render(v->layout.cols, v->utf8, line, sizeof(line), &cursor);
+		if (v->prompt_line)
+			v->prompt_line(v->layout.cols, v->utf8, line, sizeof(line), &cursor);
 		char msg[96];
 		size_t n = layout_too_small_text(&v->layout, msg, sizeof(msg));
 		int c = (int)n < v->layout.cols ? (int)n : v->layout.cols - 1;
@@ -385,7 +385,7 @@ void view_draw_prompt(struct view *v)
 		move(r.y, cx < r.w ? cx : r.w - 1);
 		return;
 	}
-	size_t n = prompt_render(r.w, v->utf8, line, sizeof(line), &cursor);
+	size_t n = v->prompt_line ? v->prompt_line(r.w, v->utf8, line, sizeof(line), &cursor) : 0;
 	mvaddnstr(r.y, 0, line, (int)n);
 	move(r.y, cursor < r.w ? cursor : r.w - 1);
 }

@@ -67,6 +67,9 @@ struct view {
 	uint64_t hist[STATS_BUCKETS];
 	struct view_sizes sizes[2];   /* server, client */
 	int head_rows;            /* rows the server header took in the last frame */
+	/* The prompt line as the screen shows it, cursor column in *CURSOR (the console sets
+	 * it to prompt_render; NULL: an empty line). */
+	size_t (*prompt_line)(int width, bool utf8, char *out, size_t outsz, int *cursor);
 };
 
 /* Start colours (unless monochrome), after initscr; again to switch (set colors). */

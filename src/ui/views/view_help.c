@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "core/cmd/cmd.h"
-#include "ui/console/keys.h"
 #include "ui/draw/sheet.h"
 
 /* From this width a command's help goes on its usage line, in a column after the usages
@@ -52,13 +51,12 @@ static void commands(struct doc *d, bool utf8, int cols)
 	}
 }
 
-static void keys(struct doc *d, bool utf8)
+static void keys(struct doc *d, bool utf8, const struct help_key *k, size_t n)
 {
-	const char *name, *help;
 	doc_addf(d, utf8, DOC_PLAIN, "%s", "");
 	doc_addf(d, utf8, DOC_HEADING, "Keys");
-	for (size_t i = 0; keys_help_entry(i, &name, &help); i++) {
-		struct doc_line *l = doc_addf(d, utf8, DOC_PLAIN, "  %-12s %s", name, help);
+	for (size_t i = 0; i < n; i++) {
+		struct doc_line *l = doc_addf(d, utf8, DOC_PLAIN, "  %-12s %s", k[i].name, k[i].help);
 		if (l)
 			l->indent = 15;
 	}
@@ -76,14 +74,15 @@ static void show_examples(struct doc *d, bool utf8)
 	}
 }
 
-int help_build(struct sheet *s, const char *topic, bool utf8, int cols)
+int help_build(struct sheet *s, const char *topic, bool utf8, int cols,
+	       const struct help_key *key, size_t nkeys)
 {
 	struct doc *d = &s->doc;
 	doc_clear(d);
 	snprintf(s->title, sizeof(s->title), "Help: Esc, q or F1 closes; / searches, n N next, "
 		 "previous");
 	commands(d, utf8, cols);
-	keys(d, utf8);
+	keys(d, utf8, key, nkeys);
 	show_examples(d, utf8);
 	if (!topic)
 		return 0;

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "core/base/event.h"
-#include "ui/console/console_impl.h"
 #include "ui/draw/paint.h"
 #include "ui/draw/sheet.h"
 #include "ui/draw/text.h"
@@ -245,7 +244,7 @@ static bool log_find(struct sheet *s, const struct view *v, const char *needle, 
 	return false;
 }
 
-static bool log_key(struct sheet *s, struct console *c, int key, bool code)
+static bool log_key(struct sheet *s, int key, bool code, struct sheet_request *req)
 {
 	size_t n = log_count(s);
 	if (!code || n == 0)
@@ -259,7 +258,8 @@ static bool log_key(struct sheet *s, struct console *c, int key, bool code)
 		return true;
 	}
 	if (key == KEY_ENTER && s->pos.sel >= 0) {
-		console_open_chunk(c, &log_line_at(s, (size_t)s->pos.sel)->ev);
+		req->ask = SHEET_ASK_CHUNK;
+		req->ev = &log_line_at(s, (size_t)s->pos.sel)->ev;
 		return true;
 	}
 	return false;

@@ -10,6 +10,7 @@
 
 #include "core/base/bytes.h"
 #include "core/base/event.h"
+#include "core/render/render.h"
 #include "core/teach/seqdiag.h"
 #include "ui/draw/sheet.h"
 #include "ui/views/view.h"
@@ -84,7 +85,7 @@ static void build(struct sheet *s, int width)
 		if (item(&d, &pl->ev) < 0)
 			break;
 	}
-	seqdiag_render(&d, width, add_line, &s->doc);
+	render_diagram_lines(&d, width, add_line, &s->doc);
 	seqdiag_free(&d);
 	s->width = width;
 }

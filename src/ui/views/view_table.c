@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui/console/console_impl.h"
 #include "ui/draw/paint.h"
 #include "ui/draw/sheet.h"
 #include "ui/draw/table.h"
@@ -85,23 +84,22 @@ static bool table_find(struct sheet *s, const struct view *v, const char *needle
 
 /* Enter: the table's action on the row's path ("inspect PATH"); a row without a path, or
  * with one the command line cannot carry as it is, says so. */
-static void act(struct sheet *s, struct console *c)
+static void act(struct sheet *s, struct sheet_request *req)
 {
 	struct table *t = s->table;
 	if (!s->action[0] || s->sel < 0)
 		return;
 	const char *path = table_cell(t, (size_t)s->sel, s->action_col);
 	if (path[0] == '(' || strpbrk(path, "\"\\")) {
-		console_message(c, false, "this row has no path to inspect");
+		req->ask = SHEET_ASK_MESSAGE;
+		snprintf(req->text, sizeof(req->text), "this row has no path to inspect");
 		return;
 	}
-	char line[600];
-	snprintf(line, sizeof(line), "%s \"%.512s\"", s->action, path);
-	console_pop(c);
-	console_run_line(c, line);
+	req->ask = SHEET_ASK_RUN;
+	snprintf(req->text, sizeof(req->text), "%s \"%.512s\"", s->action, path);
 }
 
-static bool table_key(struct sheet *s, struct console *c, int key, bool code)
+static bool table_key(struct sheet *s, int key, bool code, struct sheet_request *req)
 {
 	struct table *t = s->table;
 	if (t->n == 0)
@@ -113,7 +111,7 @@ static bool table_key(struct sheet *s, struct console *c, int key, bool code)
 		return true;
 	}
 	if (code && key == KEY_ENTER) {
-		act(s, c);
+		act(s, req);
 		return true;
 	}
 	if (code && (key == KEY_LEFT || key == KEY_RIGHT)) {
@@ -126,10 +124,10 @@ static bool table_key(struct sheet *s, struct console *c, int key, bool code)
 		int col = t->sort_col + 1 >= t->ncols ? 0 : t->sort_col + 1;
 		table_sort(t, key == 's' ? col : (t->sort_col < 0 ? 0 : t->sort_col), key == 'S');
 		s->sel = -1;
-		char msg[96];
-		snprintf(msg, sizeof(msg), "sorted by %s%s (s: next column, S: the other way)",
+		req->ask = SHEET_ASK_STATUS;
+		snprintf(req->text, sizeof(req->text),
+			 "sorted by %s%s (s: next column, S: the other way)",
 			 t->head[t->sort_col], t->sort_desc ? ", descending" : "");
-		console_set_status(c, false, msg);
 		return true;
 	}
 	return false;

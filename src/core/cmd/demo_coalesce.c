@@ -1,7 +1,7 @@
 /* demo_coalesce: three writes on a socketpair, then one read of them all, as a delivery map. */
 #include "config.h"
 
-#include "core/teach/demo_coalesce.h"
+#include "core/cmd/demo_coalesce.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* doc: the lines a report, help, detail or messages view shows: text, emphasis, search (pure). */
 #include "config.h"
 
-#include "ui/console/doc.h"
+#include "ui/draw/doc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/fmt.h"
+#include "core/base/grow.h"
 #include "ui/draw/text.h"
 
 void doc_init(struct doc *d, size_t cap)
@@ -41,14 +43,10 @@ static struct doc_line *slot(struct doc *d)
 		d->n--;
 		d->dropped++;
 	}
-	if (d->n == d->alloc) {
-		size_t na = d->alloc ? d->alloc * 2 : 32;
-		struct doc_line *nl = realloc(d->line, na * sizeof(*nl));
-		if (!nl)
-			return NULL;
-		d->line = nl;
-		d->alloc = na;
-	}
+	struct doc_line *nl = grow_room(d->line, &d->alloc, d->n, sizeof(*nl), 32);
+	if (!nl)
+		return NULL;
+	d->line = nl;
 	return &d->line[d->n];
 }
 
@@ -80,11 +78,10 @@ struct doc_line *doc_addf(struct doc *d, bool utf8, enum doc_look look, const ch
 	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t len = fmt_vcut(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (len == FMT_ERROR)
 		return NULL;
-	size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 	if (doc_add(d, buf, len, utf8, look, 0, 0) < 0)
 		return NULL;
 	return &d->line[d->n - 1];

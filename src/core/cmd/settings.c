@@ -2,7 +2,7 @@
  * size): each setting's name, help, how it is shown and how a value is taken. */
 #include "config.h"
 
-#include "core/base/settings.h"
+#include "core/cmd/settings.h"
 
 #include <errno.h>
 #include <stdio.h>

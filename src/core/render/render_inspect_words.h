@@ -1,8 +1,9 @@
-/* render_inspect: the describing helpers the inspect and sockets renderers share (errno
- * text, escaped names, a socket's holders, a fix as a command), between render_inspect.c
- * (text), render_inspect_json.c and render_sockets.c. Pure functions of their arguments. */
-#ifndef UDSCOPE_RENDER_INSPECT_H
-#define UDSCOPE_RENDER_INSPECT_H
+/* render_inspect_words: the describing helpers the inspect and sockets renderers share (errno
+ * text, escaped names, a socket's holders, a fix as a command; render_inspect_words.c),
+ * between render_inspect.c (text), render_inspect_json.c and render_sockets.c. Pure
+ * functions of their arguments. */
+#ifndef UDSCOPE_RENDER_INSPECT_WORDS_H
+#define UDSCOPE_RENDER_INSPECT_WORDS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +42,8 @@ struct inspect_perm;
  * mask::r--" when MASK (-1: none) takes a bit P needs. Returns BUF. */
 const char *render_acl_decision(const struct inspect_report *r, const struct inspect_perm *p,
 				int entry, int mask, char *buf, size_t len);
+/* S as one shell word: as is when plain, else in single quotes. Returns BUF. */
+const char *render_shell_word(const char *s, char *buf, size_t len);
 /* INSPECT_NEED_* bits as "rwx" letters. Returns BUF. */
 const char *render_bits(unsigned bits, char buf[4]);
 

@@ -1,7 +1,7 @@
 /* titles: pane titles and the server header's figures (totals, rates, connections). */
 #include "config.h"
 
-#include "ui/draw/titles.h"
+#include "ui/views/titles.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
