@@ -873,12 +873,9 @@ static void ops_destroy(void *c, const struct event_sink *now)
 static void ops_info(const void *p, struct session_info *out)
 {
 	const struct client *c = p;
-	snprintf(out->path, sizeof(out->path), "%s", c->addr.text);
-	out->type = socktype_name(c->opts.type);
-	if (!c->opts.oneshot)
-		out->state = out->finished ? "closed" : "connected";
-	out->has_stats = true;
-	stats_snapshot(&c->stats, &out->st);
+	bool oneshot = c->opts.oneshot;
+	session_info_fill(out, c->addr.text, c->opts.type, oneshot ? NULL : "connected",
+			  oneshot ? NULL : "closed", &c->stats, false);
 }
 
 const struct session_ops client_session_ops = {

@@ -21,7 +21,6 @@
 #include "core/io/node.h"
 #include "core/io/pcap.h"
 #include "core/session/session.h"
-#include "core/base/socktype.h"
 #include "core/base/sysio.h"
 #include "core/session/tap_dgram.h"
 #include "core/session/tap_ident.h"
@@ -450,12 +449,6 @@ static bool ops_finished(const void *t)
 	return tap_finished(t);
 }
 
-static int ops_status(const void *t)
-{
-	(void)t;
-	return 0;   /* a tap that could not start never became a session */
-}
-
 static void ops_stop(void *t)
 {
 	tap_request_stop(t);
@@ -469,9 +462,7 @@ static void ops_destroy(void *t, const struct event_sink *now)
 static void ops_info(const void *p, struct session_info *out)
 {
 	const struct tap *t = p;
-	snprintf(out->path, sizeof(out->path), "%s", t->listen.text);
-	out->type = socktype_name(t->opts.type);
-	out->state = out->finished ? "stopped" : t->state;
+	session_info_fill(out, t->listen.text, t->opts.type, t->state, "stopped", &t->stats, true);
 	uint64_t unsent = atomic_load(&t->unsent), own = atomic_load(&t->own_pid);
 	if (unsent || own) {
 		/* Only the main thread asks: the buffer is its own. */
@@ -490,16 +481,13 @@ static void ops_info(const void *p, struct session_info *out)
 				 (unsigned long long)unsent, what);
 		out->state = buf;
 	}
-	out->has_stats = true;
-	stats_snapshot(&t->stats, &out->st);
-	out->clients = out->finished ? 0 : out->st.clients;
 }
 
 const struct session_ops tap_session_ops = {
 	.kind = SESSION_TAP,
 	.name = "tap",
 	.finished = ops_finished,
-	.status = ops_status,
+	.status = session_status_started, /* one that could not start never became one */
 	.stop = ops_stop,
 	.destroy = ops_destroy,
 	.info = ops_info,
