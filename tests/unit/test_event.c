@@ -11,11 +11,12 @@
 #include <cmocka.h>
 
 #include "core/base/event.h"
+#include "core/render/render_event.h"
 
 static const char *line(const struct event *ev, unsigned flags)
 {
 	static char buf[EVENT_LINE_MAX];
-	event_format_line(ev, flags, 0, buf, sizeof(buf));
+	render_event_line(ev, flags, 0, buf, sizeof(buf));
 	return buf;
 }
 
@@ -89,12 +90,12 @@ static void test_error_words(void **state)
 	ev.err = EACCES;
 	event_textf(&ev, "connect ./x");
 	char buf[256];
-	event_format(&ev, 0, buf, sizeof(buf));
+	render_event_words(&ev, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "connect ./x: Permission denied (EACCES)");
 	assert_string_equal(event_errno_name(ECONNREFUSED), "ECONNREFUSED");
 	/* A path the user typed with control bytes is shown escaped. */
 	event_textf(&ev, "connect /tmp/\x1b]0;x\x07");
-	event_format(&ev, 0, buf, sizeof(buf));
+	render_event_words(&ev, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "connect /tmp/\\x1b]0;x\\x07: Permission denied (EACCES)");
 }
 
@@ -123,7 +124,7 @@ static void test_pair_label(void **state)
 static const char *json(const struct event *ev)
 {
 	static char buf[EVENT_JSON_MAX];
-	event_format_json(ev, 0, buf, sizeof(buf));
+	render_event_json(ev, 0, buf, sizeof(buf));
 	return buf;
 }
 
@@ -240,7 +241,7 @@ static void test_json_worst_case_fits(void **state)
 		memset(ev.text, fill == 0 ? 0x01 : fill == 1 ? 0xff : '"', EVENT_TEXT_MAX - 1);
 		ev.text[EVENT_TEXT_MAX - 1] = '\0';
 		char buf[EVENT_JSON_MAX];
-		size_t n = event_format_json(&ev, 0, buf, sizeof(buf));
+		size_t n = render_event_json(&ev, 0, buf, sizeof(buf));
 		assert_true(n < sizeof(buf) - 1);
 		assert_int_equal(buf[n - 1], '}');
 		assert_int_equal(strlen(buf), n);

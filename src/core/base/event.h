@@ -1,4 +1,5 @@
-/* event: the record every session publishes, its sink interface, and its one formatter. */
+/* event: the record every session publishes and its sink interface. Its words and JSON are
+ * made in core/render/render_event.h. */
 #ifndef UDSCOPE_EVENT_H
 #define UDSCOPE_EVENT_H
 
@@ -144,35 +145,5 @@ const char *event_source_name(enum event_source source);
 const char *event_kind_name(enum event_kind kind);
 /* "EACCES", or "E123" when the C library has no name. */
 const char *event_errno_name(int err);
-
-#define EVENT_FMT_HEX 1u    /* bytes as hex + ASCII instead of b'...' */
-#define EVENT_FMT_TIME 2u   /* line: a leading seconds.millis column (since BASE_NS) */
-
-/* The words of an event, without the source: "received 16 bytes b'This is the mess'".
- * The panes and the batch lines both use this. Returns the length (output cut to fit). */
-size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t len);
-/* The source label: "server #3", "client", "pair parent 1234". Empty for SRC_SYSTEM. */
-size_t event_label(const struct event *ev, char *buf, size_t len);
-/* The time column of EVENT_FMT_TIME: "   1.234567 " (seconds since BASE_NS). */
-size_t event_format_time(uint64_t time_ns, uint64_t base_ns, char *buf, size_t len);
-/* A whole batch line: [time ]label: words (no newline). */
-size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_ns,
-			 char *buf, size_t len);
-/* One JSON object (no newline), the schema doc/udscope.1 documents: text as UTF-8 (with
- * text_hex holding the exact bytes when they are not UTF-8), data as hex. */
-size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len);
-/* The same two with the chunk's bytes given whole (DATA, N: from the capture store) instead of
- * the preview. BUF needs EVENT_LINE_MAX + 4 * N (lines) or EVENT_JSON_MAX + 2 * N (JSON). */
-size_t event_format_line_full(const struct event *ev, const void *data, size_t n,
-			      unsigned flags, uint64_t base_ns, char *buf, size_t len);
-size_t event_format_json_full(const struct event *ev, const void *data, size_t n,
-			      uint64_t base_ns, char *buf, size_t len);
-
-/* Big enough for any line event_format* produces. */
-#define EVENT_LINE_MAX (BYTES_REPR_SIZE_EV + EVENT_TEXT_MAX * 2 + 256)
-#define BYTES_REPR_SIZE_EV (4 * EVENT_PREVIEW_MAX + 4)
-/* Big enough for any object event_format_json produces: text at worst 6 bytes a byte plus
- * 2 for text_hex, data 2 a byte, and the fixed fields. */
-#define EVENT_JSON_MAX (8 * EVENT_TEXT_MAX + 2 * EVENT_PREVIEW_MAX + 1024)
 
 #endif

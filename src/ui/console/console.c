@@ -22,6 +22,7 @@
 #include "core/system/sockets_async.h"
 #include "core/base/sysio.h"
 #include "core/session/tap.h"
+#include "core/render/render_event.h"
 #include "ui/console/console_impl.h"
 #include "ui/console/crash.h"
 #include "ui/console/frame.h"
@@ -54,7 +55,7 @@ static void sink(void *ctx, struct event *ev)
 	if (c->closing) {
 		/* The screen is gone: keep errors (sessions stopping) for stderr. */
 		if (ev->kind == EV_ERROR && c->nlate < CONSOLE_LATE_MAX)
-			event_format_line(ev, 0, 0, c->late[c->nlate++], sizeof(c->late[0]));
+			render_event_line(ev, 0, 0, c->late[c->nlate++], sizeof(c->late[0]));
 		return;
 	}
 	frame_event(c, ev);

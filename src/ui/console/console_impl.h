@@ -8,6 +8,7 @@
 
 #include "core/cmd/app.h"
 #include "core/base/event.h"
+#include "core/render/render_event.h"
 #include "ui/console/doc.h"
 #include "ui/draw/sheet.h"
 #include "ui/draw/titles.h"

@@ -11,6 +11,7 @@
 #include "core/base/bytes.h"
 #include "core/base/event.h"
 #include "core/teach/seqdiag.h"
+#include "core/render/render_event.h"
 #include "ui/draw/sheet.h"
 #include "ui/views/view.h"
 
@@ -30,7 +31,7 @@ static int tap_item(struct seqdiag *d, const struct event *ev)
 		return seqdiag_add(d, SEQ_ARROW, side, ev->time_ns, label);
 	}
 	char words[EVENT_LINE_MAX];
-	size_t n = event_format(ev, 0, words, sizeof(words));
+	size_t n = render_event_words(ev, 0, words, sizeof(words));
 	bytes_escape(words, n, 0, label, sizeof(label));
 	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, label);
 }
@@ -56,7 +57,7 @@ static int item(struct seqdiag *d, const struct event *ev)
 				   ev->time_ns, label);
 	}
 	char words[EVENT_LINE_MAX];
-	size_t n = event_format(ev, 0, words, sizeof(words));
+	size_t n = render_event_words(ev, 0, words, sizeof(words));
 	bytes_escape(words, n, 0, label, sizeof(label));
 	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, label);
 }
