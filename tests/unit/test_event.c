@@ -1,4 +1,5 @@
-/* test_event: the one formatter: the walkthrough's words, labels, errors and JSON. */
+/* test_event: the one formatter (core/render/render_event.c): the walkthrough's words, labels,
+ * errors and JSON, and its output safe to show as it is. */
 #include "config.h"
 
 #include <errno.h>
@@ -248,6 +249,47 @@ static void test_json_worst_case_fits(void **state)
 	}
 }
 
+/* Every byte of S (N of them) is printable ASCII. */
+static void assert_printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			fail_msg("byte %zu is 0x%02x in \"%s\"", i, (unsigned char)s[i], s);
+}
+
+/* What a peer or user chose is escaped once, in render: every kind's line is printable ASCII
+ * (the front end shows it as it is), and a chunk holding ESC and a literal backslash shows
+ * the ESC as \x1b and the backslash doubled once, as Python's repr does: never \\x1b. */
+static void test_escaped_once(void **state)
+{
+	static const char hostile[] = "\x1b]0;pwned\x07\x9b\r\n\xff\\x41";
+	for (int kind = 0; kind < EV__COUNT; kind++) {
+		struct event ev;
+		event_init(&ev, SRC_TAP, (enum event_kind)kind);
+		ev.conn = 3;
+		ev.err = kind == EV_ERROR || kind == EV_DONE ? EACCES : 0;
+		ev.has_cred = true;
+		ev.cred_msg = kind == EV_RECV;
+		ev.sender = kind == EV_SEND ? SENDER_PATH : SENDER_NONE;
+		memcpy(ev.comm, "\x1b[2Jcomm", 10);
+		event_textf(&ev, "%s", hostile);
+		event_set_bytes(&ev, hostile, sizeof(hostile) - 1);
+		char buf[EVENT_LINE_MAX];
+		size_t n = render_event_line(&ev, 0, 0, buf, sizeof(buf));
+		assert_printable(buf, n);
+		n = render_event_line(&ev, EVENT_FMT_HEX | EVENT_FMT_TIME, 0, buf, sizeof(buf));
+		assert_printable(buf, n);
+	}
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_RECV);
+	ev.conn = 1;
+	event_set_bytes(&ev, "\x1b[1m\\x41", 8);
+	assert_string_equal(line(&ev, 0),
+			    "server #1: received 8 bytes b'\\x1b[1m\\\\x41'");
+	assert_null(strstr(line(&ev, 0), "\\\\x1b"));
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_json_utf8_text),
 		cmocka_unit_test(test_json_invalid_text),
 		cmocka_unit_test(test_json_worst_case_fits),
+		cmocka_unit_test(test_escaped_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

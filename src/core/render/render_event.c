@@ -110,11 +110,20 @@ static void put_bytes(struct out *o, const struct event *ev, const struct shown 
 		put(o, "... (+%" PRIu64 " more)", ev->nbytes - b.n);
 }
 
+/* WHAT, then the errno's text (strerror: in a console's locale it may be UTF-8; printable
+ * characters pass, anything else is escaped) and its name. */
 static void put_error(struct out *o, const char *what, int err)
 {
 	put_safe(o, what);
-	if (err)
-		put(o, ": %s (%s)", strerror(err), event_errno_name(err));
+	if (!err)
+		return;
+	put_str(o, ": ");
+	if (o->len && o->w < o->len - 1) {
+		const char *msg = strerror(err);
+		bytes_escape(msg, strlen(msg), BYTES_ESC_UTF8, o->buf + o->w, o->len - o->w);
+		o->w += strlen(o->buf + o->w);
+	}
+	put(o, " (%s)", event_errno_name(err));
 }
 
 /* "client->server", "server->client": a tap chunk's way; the side a tap line is about. */

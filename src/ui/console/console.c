@@ -426,11 +426,8 @@ static int console_finish(struct console *c)
 		fprintf(stderr, "udscope: %s\n", why);
 		rc = 1;
 	}
-	for (int i = 0; i < c->nlate; i++) {
-		char safe[TEXT_SANITIZE_SIZE(EVENT_LINE_MAX)];
-		text_sanitize(c->late[i], strlen(c->late[i]), false, safe, sizeof(safe));
-		fprintf(stderr, "udscope: %s\n", safe);
-	}
+	for (int i = 0; i < c->nlate; i++)
+		fprintf(stderr, "udscope: %s\n", c->late[i]); /* render_event_line's: escaped */
 	delscreen(c->screen);
 	return rc;
 }

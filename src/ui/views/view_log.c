@@ -127,9 +127,8 @@ size_t view_log_line(const struct view *v, const struct pane_line *pl, bool labe
 	}
 	size_t hl = head(v, ev, label, out, outsz);
 	*indent = text_width(out, hl);
-	char words[EVENT_LINE_MAX];
-	size_t wl = render_event_words(ev, v->hex ? EVENT_FMT_HEX : 0, words, sizeof(words));
-	return hl + text_sanitize(words, wl, v->utf8, out + hl, outsz - hl);
+	/* Render escaped what a peer or user chose, once: its words are shown as they are. */
+	return hl + render_event_words(ev, v->hex ? EVENT_FMT_HEX : 0, out + hl, outsz - hl);
 }
 
 static int line_rows(const struct sheet *s, const struct view *v, const struct pane_line *pl,

@@ -30,9 +30,7 @@ static int tap_item(struct seqdiag *d, const struct event *ev)
 			 ev->preview_len < ev->nbytes ? "..." : "");
 		return seqdiag_add(d, SEQ_ARROW, side, ev->time_ns, label);
 	}
-	char words[EVENT_LINE_MAX];
-	size_t n = render_event_words(ev, 0, words, sizeof(words));
-	bytes_escape(words, n, 0, label, sizeof(label));
+	render_event_words(ev, 0, label, sizeof(label)); /* escaped there, once */
 	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, label);
 }
 
@@ -56,9 +54,7 @@ static int item(struct seqdiag *d, const struct event *ev)
 		return seqdiag_add(d, ev->kind == EV_SEND ? SEQ_ARROW : SEQ_NOTE, side,
 				   ev->time_ns, label);
 	}
-	char words[EVENT_LINE_MAX];
-	size_t n = render_event_words(ev, 0, words, sizeof(words));
-	bytes_escape(words, n, 0, label, sizeof(label));
+	render_event_words(ev, 0, label, sizeof(label)); /* escaped there, once */
 	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, label);
 }
 
