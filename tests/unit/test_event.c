@@ -290,6 +290,60 @@ static void test_escaped_once(void **state)
 	(void)state;
 }
 
+/* A fact's words are made in render from its typed fields, the same words the sessions used to
+ * print: a node, a closed connection (server and tap), a stop. */
+static void test_fact_words(void **state)
+{
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_INFO);
+	event_set_path(&ev, FACT_NODE_LEFT, "./s\x1b", 4, "renamed aside");
+	assert_string_equal(line(&ev, 0), "server: left ./s\\x1b alone: it is no longer the node "
+					  "this server created (renamed aside)");
+	struct event copy;
+	event_copy(&copy, &ev);
+	assert_string_equal(line(&copy, 0), line(&ev, 0));
+	event_init(&ev, SRC_TAP, EV_INFO);
+	event_set_path(&ev, FACT_NODE_STALE, "./t", 3, NULL);
+	assert_string_equal(line(&ev, 0),
+			    "tap: removed stale socket node ./t (no socket was bound to it)");
+	event_init(&ev, SRC_SERVER, EV_CLOSE);
+	ev.conn = 2;
+	ev.fact = FACT_CONN_CLOSED;
+	ev.reason = REASON_SEND_FAILED;
+	ev.cause_err = EPIPE;
+	ev.has_peer = true;
+	ev.peer_pid = 42;
+	memcpy(ev.peer_comm, "nc", 3);
+	ev.unsent = 7;
+	assert_string_equal(line(&ev, 0), "server #2: pid 42 (nc) went away with 7 bytes of echo "
+					  "unsent: Broken pipe (EPIPE)");
+	ev.has_peer = false;
+	ev.reason = REASON_STOPPING;
+	assert_string_equal(line(&ev, 0),
+			    "server #2: closed connection with connection #2: server stopping");
+	event_init(&ev, SRC_TAP, EV_CLOSE);
+	ev.conn = 1;
+	ev.fact = FACT_CONN_CLOSED;
+	ev.reason = REASON_RECV_FAILED;
+	ev.dir = DIR_S2C;
+	ev.cause_err = ECONNRESET;
+	ev.bytes_in = 5;
+	ev.bytes_out = 3;
+	assert_string_equal(line(&ev, 0),
+			    "tap #1: connection closed (client->server 5 bytes, "
+			    "server->client 3 bytes): the server's side failed: recv: Connection "
+			    "reset by peer (ECONNRESET); closed the client's at once");
+	event_init(&ev, SRC_SERVER, EV_INFO);
+	ev.fact = FACT_STOPPED;
+	ev.count = 1;
+	ev.bytes_in = ev.bytes_out = 2;
+	ev.chunks_in = ev.chunks_out = 1;
+	assert_string_equal(line(&ev, 0),
+			    "server: stopped after 1 connections: received 2 bytes in "
+			    "1 chunks, sent 2 bytes in 1 chunks");
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_json_invalid_text),
 		cmocka_unit_test(test_json_worst_case_fits),
 		cmocka_unit_test(test_escaped_once),
+		cmocka_unit_test(test_fact_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,6 +33,11 @@ void event_copy(struct event *dst, const struct event *src)
 {
 	memcpy(dst, src, offsetof(struct event, text));
 	size_t tl = strnlen(src->text, sizeof(src->text) - 1);
+	if (src->path_len > tl && src->path_len < sizeof(src->text))
+		tl = src->path_len; /* a path may hold a NUL (an abstract name) */
+	if (src->detail_off && src->detail_off < sizeof(src->text))
+		tl = src->detail_off +
+		     strnlen(src->text + src->detail_off, sizeof(src->text) - 1 - src->detail_off);
 	memcpy(dst->text, src->text, tl);
 	dst->text[tl] = '\0';
 	if (dst->preview_len > EVENT_PREVIEW_MAX)
@@ -46,6 +51,22 @@ void event_textf(struct event *ev, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ev->text, sizeof(ev->text), fmt, ap);
 	va_end(ap);
+}
+
+void event_set_path(struct event *ev, enum event_fact fact, const char *path, size_t len,
+		    const char *detail)
+{
+	ev->fact = (uint8_t)fact;
+	if (len > sizeof(ev->text) / 2)
+		len = sizeof(ev->text) / 2;
+	memcpy(ev->text, path, len);
+	ev->text[len] = '\0';
+	ev->path_len = (uint16_t)len;
+	ev->detail_off = 0;
+	if (detail) {
+		ev->detail_off = (uint16_t)(len + 1);
+		snprintf(ev->text + len + 1, sizeof(ev->text) - len - 1, "%s", detail);
+	}
 }
 
 void event_set_bytes(struct event *ev, const void *data, size_t len)
@@ -105,6 +126,15 @@ static const char *const kind_names[EV__COUNT] = {
 	[EV_CLOSE] = "close",
 	[EV_DONE] = "done",
 };
+
+void event_emit_path(const struct event_sink *s, enum event_source source, enum event_fact fact,
+		     const char *path, const char *detail)
+{
+	struct event ev;
+	event_init(&ev, source, EV_INFO);
+	event_set_path(&ev, fact, path, strlen(path), detail);
+	sink_emit(s, &ev);
+}
 
 const char *event_source_name(enum event_source source)
 {

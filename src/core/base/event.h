@@ -47,6 +47,34 @@ enum event_sender {
 	SENDER_UNBOUND,   /* no address: no reply can reach it */
 };
 
+/* What a line states that a script may act on. Its words are made from the fields below in
+ * core/render/render_fact.c, and --json names each field (doc/udscope.1, JSON OUTPUT). */
+enum event_fact {
+	FACT_NONE,             /* the line is its text */
+	FACT_NODE_STALE,       /* removed a stale node at PATH (nothing bound to it) before bind */
+	FACT_NODE_REPLACED,    /* the node at PATH is not the one just bound: not removed at stop */
+	FACT_NODE_REMOVED,     /* removed the node this session made at PATH */
+	FACT_NODE_GONE,        /* the node at PATH was already removed */
+	FACT_NODE_LEFT,        /* left PATH alone: no longer this session's node (detail: why) */
+	FACT_CONN_CLOSED,      /* a connection ended: reason, peer, totals */
+	FACT_SENDER_UNBOUND,   /* a datagram's sender has no address: no reply can reach it */
+	FACT_STOPPED,          /* a session stopped: its totals */
+	FACT__COUNT
+};
+
+/* Why a connection closed (FACT_CONN_CLOSED). */
+enum event_reason {
+	REASON_NONE,
+	REASON_PEER_CLOSED,    /* the peer closed its end (no data) */
+	REASON_BOTH_CLOSED,    /* a tap: both sides closed */
+	REASON_RECV_FAILED,    /* recv failed (cause_err); a tap: on side dir */
+	REASON_SEND_FAILED,    /* the peer went away with UNSENT bytes not taken (cause_err) */
+	REASON_EPOLL_FAILED,   /* epoll_ctl failed (cause_err) */
+	REASON_STOPPING,       /* the session was stopping */
+	REASON_CREDS_UNSENDABLE, /* a tap: a chunk's sender's credentials may not be sent */
+	REASON__COUNT
+};
+
 #define EVENT_PREVIEW_MAX 128
 #define EVENT_TEXT_MAX 512
 
@@ -96,6 +124,20 @@ struct event {
 	int fd;
 	const char *fd_type;   /* static strings: "regular file", "read-only" */
 	const char *fd_mode;
+	/* A fact (enum event_fact; FACT_NONE: none) and its fields. PATH is the first path_len
+	 * bytes of text (any bytes); a detail may follow it after one NUL (detail_off: where). */
+	uint8_t fact;
+	uint8_t reason;        /* enum event_reason */
+	uint16_t path_len;
+	uint16_t detail_off;   /* 0: no detail */
+	int cause_err;         /* the errno that caused it (a positive errno; 0: none) */
+	bool has_peer;         /* peer_pid and peer_comm name the connection's peer */
+	pid_t peer_pid;
+	char peer_comm[16];
+	uint64_t count;        /* STOPPED: connections (upstream sockets for a datagram tap) */
+	uint64_t bytes_in, chunks_in;    /* received (a tap's: client->server) */
+	uint64_t bytes_out, chunks_out;  /* sent back (a tap's: server->client) */
+	uint64_t unsent;       /* SEND_FAILED: bytes the peer did not take; STOPPED: echoes lost */
 	char text[EVENT_TEXT_MAX];
 	uint8_t preview[EVENT_PREVIEW_MAX];
 };
@@ -132,6 +174,9 @@ void event_init(struct event *ev, enum event_source source, enum event_kind kind
 void event_copy(struct event *dst, const struct event *src);
 /* printf into ev->text (cut to fit). */
 void event_textf(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Make EV state FACT about PATH (LEN bytes, cut to fit), with DETAIL after it (NULL: none). */
+void event_set_path(struct event *ev, enum event_fact fact, const char *path, size_t len,
+		    const char *detail);
 /* Record LEN bytes: nbytes = LEN, preview = the first bytes that fit. */
 void event_set_bytes(struct event *ev, const void *data, size_t len);
 
@@ -140,6 +185,10 @@ void event_emit_info(const struct event_sink *s, enum event_source source, uint3
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void event_emit_error(const struct event_sink *s, enum event_source source, uint32_t conn,
 		      int err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* An INFO line stating FACT about PATH (with DETAIL, NULL: none), emitted to S. */
+void event_emit_path(const struct event_sink *s, enum event_source source, enum event_fact fact,
+		     const char *path, const char *detail);
 
 const char *event_source_name(enum event_source source);
 const char *event_kind_name(enum event_kind kind);

@@ -20,6 +20,7 @@
 #include "core/base/json.h"
 #include "core/base/savefile.h"
 #include "core/base/socktype.h"
+#include "core/render/render_fact.h"
 
 /* A bounded appender: keeps writing until full, always NUL-terminated. */
 struct out {
@@ -244,6 +245,10 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		buf[0] = '\0';
 	if (ev->dropped)
 		put(&o, "[%" PRIu64 " events not shown] ", ev->dropped);
+	if (ev->fact && o.w < len) {
+		o.w += render_fact_words(ev, false, buf + o.w, len - o.w);
+		return o.w;
+	}
 	switch (ev->kind) {
 	case EV_INFO:
 		put_safe(&o, ev->text);
@@ -428,6 +433,25 @@ static void put_json_ancil(struct out *o, const struct event *ev)
 		    ev->fd_type ? ev->fd_type : "unknown", ev->fd_mode ? ev->fd_mode : "unknown");
 }
 
+/* A fact's members (render_fact.c), then its strings: path, detail, the peer's name. */
+static void put_json_fact(struct out *o, const struct event *ev)
+{
+	if (!ev->fact)
+		return;
+	char m[512];
+	render_fact_json(ev, m, sizeof(m));
+	put_str(o, m);
+	if (ev->path_len)
+		put_json_string(o, "path", ev->text, ev->path_len);
+	if (ev->detail_off) {
+		const char *d = render_fact_detail(ev);
+		put_json_string(o, "detail", d, strlen(d));
+	}
+	if (ev->has_peer)
+		put_json_string(o, "peer_comm", ev->peer_comm,
+				strnlen(ev->peer_comm, sizeof(ev->peer_comm)));
+}
+
 /* The schema is documented in doc/udscope.1 (JSON OUTPUT); keep the two in step. */
 static size_t format_json(const struct event *ev, const struct shown *full, uint64_t base_ns,
 			  char *buf, size_t len)
@@ -455,8 +479,13 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 		put_hex(&o, b.p, b.n);
 		put(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
 	}
-	if (ev->text[0])
+	if (ev->fact) {
+		char words[EVENT_TEXT_MAX + 256];
+		size_t n = render_fact_words(ev, true, words, sizeof(words));
+		put_json_string(&o, "text", words, n);
+	} else if (ev->text[0]) {
 		put_json_string(&o, "text", ev->text, strnlen(ev->text, sizeof(ev->text)));
+	}
 	if (ev->err) {
 		put(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
 		const char *msg = strerror(ev->err);
@@ -468,6 +497,7 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 	if (ev->as_client)
 		put(&o, ",\"as_client\":true");
 	put_json_ancil(&o, ev);
+	put_json_fact(&o, ev);
 	if (ev->dropped)
 		put(&o, ",\"dropped\":%" PRIu64, ev->dropped);
 	if (ev->mark_len)

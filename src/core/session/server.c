@@ -38,8 +38,7 @@ static int prepare_node(const struct uds_addr *addr, const struct event_sink *no
 	else if (r < 0)
 		event_emit_error(now, SRC_SERVER, 0, -r, "server start %s: %s", addr->text, why);
 	else if (removed)
-		event_emit_info(now, SRC_SERVER, 0,
-				"removed stale socket node %s (no socket was bound to it)", addr->text);
+		event_emit_path(now, SRC_SERVER, FACT_NODE_STALE, addr->text, NULL);
 	return r;
 }
 
@@ -118,9 +117,7 @@ static int open_socket(struct server *s, const struct event_sink *now)
 	bool verified;
 	if (s->own_node && node_bound_here(s->lfd, addr->text, &s->node, &verified) == -ESTALE) {
 		s->own_node = false;
-		event_emit_info(now, SRC_SERVER, 0,
-				"the node at %s is not the one just bound (it was replaced); it will "
-				"not be removed at stop", addr->text);
+		event_emit_path(now, SRC_SERVER, FACT_NODE_REPLACED, addr->text, NULL);
 	}
 	return 0;
 }
@@ -194,15 +191,31 @@ static void remove_node(struct server *s, const struct event_sink *now)
 	char why[PATH_MAX + 160];
 	int r = node_remove(path, &s->node, why, sizeof(why));
 	if (r == 0)
-		event_emit_info(now, SRC_SERVER, 0, "removed socket node %s", path);
+		event_emit_path(now, SRC_SERVER, FACT_NODE_REMOVED, path, NULL);
 	else if (r == -ENOENT)
-		event_emit_info(now, SRC_SERVER, 0, "socket node %s was already removed", path);
+		event_emit_path(now, SRC_SERVER, FACT_NODE_GONE, path, NULL);
 	else if (r == -ESTALE)
-		event_emit_info(now, SRC_SERVER, 0,
-				"left %s alone: it is no longer the node this server created (%s)",
-				path, why);
+		event_emit_path(now, SRC_SERVER, FACT_NODE_LEFT, path, why);
 	else
 		event_emit_error(now, SRC_SERVER, 0, -r, "server stop: remove %s", path);
+}
+
+/* The line with the totals, once the thread has ended. */
+static void say_stopped(const struct server *s, const struct event_sink *now)
+{
+	struct stats_snapshot sn;
+	stats_snapshot(&s->stats, &sn);
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_INFO);
+	ev.fact = FACT_STOPPED;
+	ev.socktype = (uint8_t)s->opts.type;
+	ev.count = sn.accepted;
+	ev.bytes_in = sn.bytes_in;
+	ev.chunks_in = sn.chunks_in;
+	ev.bytes_out = sn.bytes_out;
+	ev.chunks_out = sn.chunks_out;
+	ev.unsent = s->echo_dropped;
+	sink_emit(now, &ev);
 }
 
 void server_destroy(struct server *s, const struct event_sink *now)
@@ -211,23 +224,7 @@ void server_destroy(struct server *s, const struct event_sink *now)
 		return;
 	if (s->thread_started) {
 		pthread_join(s->thread, NULL);
-		struct stats_snapshot sn;
-		stats_snapshot(&s->stats, &sn);
-		if (s->opts.type == SOCK_DGRAM)
-			event_emit_info(now, SRC_SERVER, 0, "stopped: received %llu bytes in %llu "
-					"datagrams, sent %llu bytes in %llu datagrams, %llu echoes not "
-					"delivered", (unsigned long long)sn.bytes_in,
-					(unsigned long long)sn.chunks_in,
-					(unsigned long long)sn.bytes_out,
-					(unsigned long long)sn.chunks_out,
-					(unsigned long long)s->echo_dropped);
-		else
-			event_emit_info(now, SRC_SERVER, 0,
-				"stopped after %llu connections: received %llu bytes in %llu chunks, "
-				"sent %llu bytes in %llu chunks",
-				(unsigned long long)sn.accepted, (unsigned long long)sn.bytes_in,
-				(unsigned long long)sn.chunks_in, (unsigned long long)sn.bytes_out,
-				(unsigned long long)sn.chunks_out);
+		say_stopped(s, now);
 	}
 	sysio_close(&s->lfd);
 	remove_node(s, now);

@@ -19,7 +19,11 @@ static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
 			  const char *who, uint64_t cap)
 {
 	if (in->fromlen <= offsetof(struct sockaddr_un, sun_path)) {
-		event_emit_info(&s->qsink, SRC_SERVER, 0, "sender is unbound: no reply possible");
+		struct event *ev = server_slot(s);
+		event_init(ev, SRC_SERVER, EV_INFO);
+		ev->fact = FACT_SENDER_UNBOUND;
+		ev->sender = SENDER_UNBOUND;
+		server_commit(s);
 		return;
 	}
 	struct ancil back = in->anc;

@@ -16,27 +16,22 @@
 #include "core/session/server_int.h"
 #include "core/system/sockets.h"
 
-static void describe_peer(const struct conn *c, char *buf, size_t len)
-{
-	if (c->cred.ok)
-		snprintf(buf, len, "pid %ld (%s)", (long)c->cred.pid,
-			 c->cred.comm[0] ? c->cred.comm : "?");
-	else
-		snprintf(buf, len, "connection #%u", c->id);
-}
-
-static void close_conn(struct server *s, size_t i, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void close_conn(struct server *s, size_t i, const char *fmt, ...)
+/* Close connection I, with one line saying why (REASON, and the errno ERR that caused it). */
+static void close_conn(struct server *s, size_t i, enum event_reason reason, int err)
 {
 	struct conn *c = &s->conns[i];
 	struct event ev;
 	event_init(&ev, SRC_SERVER, EV_CLOSE);
 	ev.conn = c->id;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
-	va_end(ap);
+	ev.fact = FACT_CONN_CLOSED;
+	ev.reason = (uint8_t)reason;
+	ev.cause_err = err;
+	ev.has_peer = c->cred.ok;
+	ev.peer_pid = c->cred.pid;
+	memcpy(ev.peer_comm, c->cred.comm, sizeof(ev.peer_comm));
+	ev.bytes_in = atomic_load_explicit(&c->bytes_in, memory_order_relaxed);
+	ev.bytes_out = atomic_load_explicit(&c->bytes_out, memory_order_relaxed);
+	ev.unsent = c->pending;
 	server_emit(s, &ev);
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	s->conn_of_fd[c->fd] = -1;
@@ -266,10 +261,7 @@ static int flush_conn(struct server *s, struct conn *c)
 
 static void went_away(struct server *s, size_t i, int err)
 {
-	char who[64];
-	describe_peer(&s->conns[i], who, sizeof(who));
-	close_conn(s, i, "%s went away with %zu bytes of echo unsent: %s (%s)", who,
-		   s->conns[i].pending, strerror(err), event_errno_name(err));
+	close_conn(s, i, REASON_SEND_FAILED, err);
 }
 
 /* One recv (a chunk of the stream, or one message) from connection I, said as an event.
@@ -278,24 +270,20 @@ static void went_away(struct server *s, size_t i, int err)
 static int recv_chunk(struct server *s, size_t i)
 {
 	struct conn *c = &s->conns[i];
-	char who[64];
 	bool message = s->opts.type != SOCK_STREAM;
 	struct msgio_in in;
 	ssize_t n = msgio_recv(c->fd, c->buf, server_chunk_now(s), message, 0, &in);
 	if (n == -EAGAIN)
 		return 0;
 	if (n < 0) {
-		describe_peer(c, who, sizeof(who));
-		close_conn(s, i, "connection with %s ended: recv: %s (%s)", who,
-			   strerror((int)-n), event_errno_name((int)-n));
+		close_conn(s, i, REASON_RECV_FAILED, (int)-n);
 		return -1;
 	}
 	/* A stream's end is said as its 0-byte read (the walkthrough's); a seqpacket peer's
 	 * end is not a message. */
 	if (message && msgio_seqpacket_end(n, &in)) { /* SO_PASSCRED is on since accept */
 		ancil_close(&in.anc);
-		describe_peer(c, who, sizeof(who));
-		close_conn(s, i, "no data from %s (connection closed)", who);
+		close_conn(s, i, REASON_PEER_CLOSED, 0);
 		return -1;
 	}
 	struct event *ev = server_slot(s);
@@ -309,8 +297,7 @@ static int recv_chunk(struct server *s, size_t i)
 	msgio_say_fds(&s->qsink, SRC_SERVER, c->id, &in.anc, "; passed back with the echo");
 	c->held = in.anc;
 	if (n == 0 && !message) {
-		describe_peer(c, who, sizeof(who));
-		close_conn(s, i, "no data from %s (connection closed)", who);
+		close_conn(s, i, REASON_PEER_CLOSED, 0);
 		return -1;
 	}
 	stats_add_in(&s->stats, (size_t)n);
@@ -379,19 +366,13 @@ void server_stream_ready(struct server *s, size_t i, short revents)
 	/* Waiting on the wrong side would spin (or stall): such a connection ends. */
 	int e = -watch_conn(s, &s->conns[i]);
 	if (e) {
-		char who[64];
-		describe_peer(&s->conns[i], who, sizeof(who));
-		close_conn(s, i, "connection with %s closed: epoll_ctl: %s (%s)", who,
-			   strerror(e), event_errno_name(e));
+		close_conn(s, i, REASON_EPOLL_FAILED, e);
 	}
 }
 
 /* Close every connection: the server is stopping. */
 void server_stream_close_all(struct server *s)
 {
-	while (s->nconns) {
-		char who[64];
-		describe_peer(&s->conns[s->nconns - 1], who, sizeof(who));
-		close_conn(s, s->nconns - 1, "closed connection with %s: server stopping", who);
-	}
+	while (s->nconns)
+		close_conn(s, s->nconns - 1, REASON_STOPPING, 0);
 }

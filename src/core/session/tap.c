@@ -100,8 +100,7 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 		return r;
 	}
 	if (!t->opts.inplace && removed)
-		event_emit_info(now, SRC_TAP, 0,
-				"removed stale socket node %s (no socket was bound to it)", path);
+		event_emit_path(now, SRC_TAP, FACT_NODE_STALE, path, NULL);
 	t->lfd = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (t->lfd < 0) {
 		r = -errno;
@@ -125,8 +124,7 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 	bool verified;
 	if (t->own_node && node_bound_here(t->lfd, path, &t->node, &verified) == -ESTALE) {
 		t->own_node = false;
-		event_emit_info(now, SRC_TAP, 0, "the node at %s is not the one just bound (it was "
-				"replaced); it will not be removed at stop", path);
+		event_emit_path(now, SRC_TAP, FACT_NODE_REPLACED, path, NULL);
 	}
 	return 0;
 }
@@ -330,12 +328,28 @@ static void remove_node(struct tap *t, const struct event_sink *now)
 	char why[PATH_MAX + 160];
 	int r = t->own_node ? node_remove(t->listen.text, &t->node, why, sizeof(why)) : -ENOENT;
 	if (r == 0)
-		event_emit_info(now, SRC_TAP, 0, "removed socket node %s", t->listen.text);
+		event_emit_path(now, SRC_TAP, FACT_NODE_REMOVED, t->listen.text, NULL);
 	else if (r == -ESTALE)
-		event_emit_info(now, SRC_TAP, 0, "left %s alone: it is no longer the node this tap "
-				"created (%s)", t->listen.text, why);
+		event_emit_path(now, SRC_TAP, FACT_NODE_LEFT, t->listen.text, why);
 	else if (r != -ENOENT)
 		event_emit_error(now, SRC_TAP, 0, -r, "tap stop: remove %s", t->listen.text);
+}
+
+/* The line with the totals, once the thread has ended. */
+static void say_stopped(const struct tap *t, const struct event_sink *now)
+{
+	struct stats_snapshot sn;
+	stats_snapshot(&t->stats, &sn);
+	struct event ev;
+	event_init(&ev, SRC_TAP, EV_INFO);
+	ev.fact = FACT_STOPPED;
+	ev.socktype = (uint8_t)t->opts.type;
+	ev.count = sn.accepted;
+	ev.bytes_in = sn.bytes_in;
+	ev.chunks_in = sn.chunks_in;
+	ev.bytes_out = sn.bytes_out;
+	ev.chunks_out = sn.chunks_out;
+	sink_emit(now, &ev);
 }
 
 void tap_destroy(struct tap *t, const struct event_sink *now)
@@ -344,17 +358,7 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 		return;
 	if (t->thread_started) {
 		pthread_join(t->thread, NULL);
-		struct stats_snapshot sn;
-		stats_snapshot(&t->stats, &sn);
-		bool dg = t->opts.type == SOCK_DGRAM;
-		event_emit_info(now, SRC_TAP, 0,
-				"stopped after %llu %s: client->server %llu bytes in %llu %s, "
-				"server->client %llu bytes in %llu %s",
-				(unsigned long long)sn.accepted,
-				dg ? "upstream sockets" : "connections",
-				(unsigned long long)sn.bytes_in, (unsigned long long)sn.chunks_in,
-				dg ? "datagrams" : "chunks", (unsigned long long)sn.bytes_out,
-				(unsigned long long)sn.chunks_out, dg ? "datagrams" : "chunks");
+		say_stopped(t, now);
 	}
 	sysio_close(&t->lfd);
 	if (t->opts.inplace)

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,22 +16,26 @@
 #include "core/io/sndbuf.h"
 #include "core/session/tap_int.h"
 
-/* Close connection I and say how it ended (the words after its totals). */
-static void end_conn(struct tap *t, size_t i, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void end_conn(struct tap *t, size_t i, const char *fmt, ...)
+/* Close connection I with one line saying how it ended: REASON, on the side data went WAY
+ * (CLI or SRV), the errno ERR that caused it, and the bytes (LOST) the receiver did not take. */
+static void end_conn(struct tap *t, size_t i, enum event_reason reason, int way, int err,
+		     uint64_t lost)
 {
 	struct tap_conn *c = t->conns[i];
 	struct event *ev = tap_next_event(t, EV_CLOSE, c->id);
-	int w = snprintf(ev->text, sizeof(ev->text), "connection closed (client->server %llu "
-			 "bytes, server->client %llu bytes): ",
-			 (unsigned long long)c->dir[CLI].bytes,
-			 (unsigned long long)c->dir[SRV].bytes);
-	va_list ap;
-	va_start(ap, fmt);
-	if (w > 0 && (size_t)w < sizeof(ev->text))
-		vsnprintf(ev->text + w, sizeof(ev->text) - (size_t)w, fmt, ap);
-	va_end(ap);
+	ev->fact = FACT_CONN_CLOSED;
+	ev->reason = (uint8_t)reason;
+	ev->cause_err = err;
+	ev->bytes_in = c->dir[CLI].bytes;
+	ev->bytes_out = c->dir[SRV].bytes;
+	ev->unsent = lost;
+	if (reason == REASON_RECV_FAILED || reason == REASON_SEND_FAILED ||
+	    reason == REASON_CREDS_UNSENDABLE)
+		ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+	if (reason == REASON_CREDS_UNSENDABLE) {
+		ev->has_peer = true; /* the sender whose credentials may not go on */
+		ev->peer_pid = c->dir[way].anc.cred.pid;
+	}
 	tap_admit_drop(t, i);
 }
 
@@ -259,14 +262,8 @@ static void too_big(struct tap *t, struct tap_conn *c, int way)
  * send_held): count it and close the connection, which cannot skip bytes. */
 static void unsent(struct tap *t, size_t i, int way)
 {
-	struct tap_conn *c = t->conns[i];
 	atomic_fetch_add(&t->unsent, 1);
-	end_conn(t, i,
-		 "a %s->%s chunk was not passed on: its sender's credentials (pid %ld) "
-		 "may not be sent, and it is never sent with udscope's instead; closed both "
-		 "sides (the stream would have a hole)",
-		 way == CLI ? "client" : "server", way == CLI ? "server" : "client",
-		 (long)c->dir[way].anc.cred.pid);
+	end_conn(t, i, REASON_CREDS_UNSENDABLE, way, 0, 0);
 }
 
 /* Count the chunks of C going WAY that went with udscope's pid since last time; say the
@@ -298,13 +295,10 @@ static void serve(struct tap *t, size_t i)
 		int err = 0;
 		enum flow f = forward(t, c, way, &err);
 		tell_own_pid(t, c, way);
-		const char *from = way == CLI ? "client" : "server";
-		const char *to = way == CLI ? "server" : "client";
 		if (f == FLOW_RECV_FAILED) {
 			/* Close the other side at once, with what it sent unread: a stream socket
 			 * closed with bytes in its queue is a reset for its peer. */
-			end_conn(t, i, "the %s's side failed: recv: %s (%s); closed the %s's at once",
-				 from, strerror(err), event_errno_name(err), to);
+			end_conn(t, i, REASON_RECV_FAILED, way, err, 0);
 			return;
 		}
 		if (f == FLOW_SEND_FAILED && err == EOWNERDEAD) {
@@ -321,9 +315,8 @@ static void serve(struct tap *t, size_t i)
 			continue;
 		}
 		if (f == FLOW_SEND_FAILED) {
-			end_conn(t, i, "the %s went away with %zu bytes not taken: send: %s (%s); "
-				 "closed the %s's side at once", to, c->dir[way].len - c->dir[way].off,
-				 strerror(err), event_errno_name(err), from);
+			end_conn(t, i, REASON_SEND_FAILED, way, err,
+				 c->dir[way].len - c->dir[way].off);
 			return;
 		}
 	}
@@ -331,7 +324,7 @@ static void serve(struct tap *t, size_t i)
 		if (c->dir[way].refused && !c->dir[way].shut && c->dir[!way].held)
 			shut_sender(c, way); /* it would wait on a reply it cannot read */
 	if (c->dir[CLI].eof && !c->dir[CLI].held && c->dir[SRV].eof && !c->dir[SRV].held)
-		end_conn(t, i, "both sides closed");
+		end_conn(t, i, REASON_BOTH_CLOSED, CLI, 0, 0);
 }
 
 /* What side S of C waits for: its bytes (when its way has room) and room for the other
@@ -390,7 +383,7 @@ void *tap_stream_main(void *arg)
 				;
 	}
 	while (t->nconns)
-		end_conn(t, t->nconns - 1, "tap stopping");
+		end_conn(t, t->nconns - 1, REASON_STOPPING, CLI, 0, 0);
 out:
 	tap_flush_events(t);
 	atomic_store(&t->finished, true);

@@ -1,0 +1,75 @@
+#!/bin/sh
+# facts.sh: the lines a script acts on carry typed members in --json (doc/udscope.1, JSON
+# OUTPUT): a node removed, stale, replaced or left alone, with its path; a connection closed,
+# with the reason, the peer and the totals; a sender that is unbound; a session stopped, with
+# its totals. The text lines keep their words.
+set -u
+NAME=facts
+. "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
+command -v python3 >/dev/null 2>&1 || skip_all 12 "python3 not installed (apt-get install python3)"
+echo "1..12"
+W=${UDSCOPE_TEST_WAIT:-20}
+has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
+
+# 1-4: a stream server: a one-shot client (its connection closed by the peer), an interactive
+# one still open at stop, then the node removed.
+timeout -k 5 "$W" "$U" -b --json -e "server start $D/s" -e "client $D/s hi" -e "connect $D/s" \
+	-e "send x" -e "expect x" -e "server stop" </dev/null >"$D/s.out" 2>"$D/s.err"
+check "connection closed by its peer: reason peer-closed, with the peer's pid and the totals" \
+	has "$D/s.out" '"fact":"connection-closed","reason":"peer-closed"' '"peer_pid":'
+check "a connection still open at stop: reason stopping" \
+	has "$D/s.out" '"fact":"connection-closed","reason":"stopping"' '"bytes_in":1,"bytes_out":1'
+check "server stopped: its totals typed" \
+	has "$D/s.out" '"fact":"stopped"' '"connections":2,"bytes_in":3,"chunks_in":2,"bytes_out":3,"chunks_out":2'
+check "the node removed, with its path" \
+	has "$D/s.out" '"fact":"node-removed"' "\"path\":\"$D/s\""
+
+# 5: a stale node (bound, never unlinked) is removed at start.
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$D/st"
+timeout -k 5 "$W" "$U" -b --json -e "server start $D/st" -e "server stop" </dev/null \
+	>"$D/st.out" 2>"$D/st.err"
+check "a stale node removed at start, with its path" \
+	has "$D/st.out" '"fact":"node-stale"' "\"path\":\"$D/st\""
+
+# 6-7: the node replaced while the server runs: left alone at stop, and the text says why.
+mkfifo "$D/cmd"
+"$U" -b --json <"$D/cmd" >"$D/r.out" 2>"$D/r.err" &
+run=$!
+peers="$peers $run"
+exec 3>"$D/cmd"
+echo "server start $D/r" >&3
+wait_for test -S "$D/r"
+rm -f "$D/r"
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$D/r"
+echo "server stop" >&3
+exec 3>&-
+wait "$run"
+check "a replaced node is left alone: fact node-left, its path, why in detail" \
+	has "$D/r.out" '"fact":"node-left"' "\"path\":\"$D/r\",\"detail\":"
+check "its text line still says so" grep -qF "\"text\":\"left $D/r alone: it is no longer" "$D/r.out"
+rm -f "$D/r"
+
+# 8-9: a datagram server and a sender with no address: no reply possible.
+timeout -k 5 "$W" "$U" -b --json -e "server start $D/g --type dgram" -e "wait 0.1" \
+	</dev/null >"$D/g.out" 2>"$D/g.err" &
+srv=$!
+peers="$peers $srv"
+wait_for test -S "$D/g"
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"x", sys.argv[1])' "$D/g"
+wait "$srv"
+check "an unbound sender: fact sender-unbound" grep -qF '"fact":"sender-unbound"' "$D/g.out"
+check "a datagram server's stop: typed totals and echoes not delivered" \
+	has "$D/g.out" '"fact":"stopped"' '"echoes_dropped":0'
+
+# 10-12: a tap: one client through it, closed by both sides, then the tap stopped.
+timeout -k 5 "$W" "$U" -b -e "server start $D/b" -e "wait 5" </dev/null >"$D/b.out" 2>&1 &
+srv=$!
+peers="$peers $srv"
+wait_for test -S "$D/b"
+timeout -k 5 "$W" "$U" -b --json -e "tap $D/f $D/b" -e "client $D/f hello" -e "tap stop" \
+	</dev/null >"$D/t.out" 2>"$D/t.err"
+check "tap: connection closed, both sides closed, bytes each way" \
+	has "$D/t.out" '"fact":"connection-closed","reason":"both-closed"' '"bytes_c2s":5,"bytes_s2c":5'
+check "tap: stopped with its totals" has "$D/t.out" '"fact":"stopped"' '"connections":1'
+check "tap: its node removed" has "$D/t.out" '"fact":"node-removed"' "\"path\":\"$D/f\""
+stop_peers
