@@ -2,12 +2,12 @@
 # facts.sh: the lines a script acts on carry typed members in --json (doc/udscope.1, JSON
 # OUTPUT): a node removed, stale, replaced or left alone, with its path; a connection closed,
 # with the reason, the peer and the totals; a sender that is unbound; a session stopped, with
-# its totals. The text lines keep their words.
+# its totals; a client a tap refused, and why. The text lines keep their words.
 set -u
 NAME=facts
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
-command -v python3 >/dev/null 2>&1 || skip_all 12 "python3 not installed (apt-get install python3)"
-echo "1..12"
+command -v python3 >/dev/null 2>&1 || skip_all 15 "python3 not installed (apt-get install python3)"
+echo "1..15"
 W=${UDSCOPE_TEST_WAIT:-20}
 has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
 
@@ -72,4 +72,45 @@ check "tap: connection closed, both sides closed, bytes each way" \
 	has "$D/t.out" '"fact":"connection-closed","reason":"both-closed"' '"bytes_c2s":5,"bytes_s2c":5'
 check "tap: stopped with its totals" has "$D/t.out" '"fact":"stopped"' '"connections":1'
 check "tap: its node removed" has "$D/t.out" '"fact":"node-removed"' "\"path\":\"$D/f\""
+
+# 13: a datagram tap and a sender with no address: the sender's pid, typed.
+timeout -k 5 "$W" "$U" -b --json -e "server start $D/gb --type dgram" \
+	-e "tap $D/gf $D/gb --type dgram" -e "wait 0.2" </dev/null >"$D/gt.out" 2>"$D/gt.err" &
+tp=$!
+peers="$peers $tp"
+wait_for test -S "$D/gf"
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"x", sys.argv[1])' "$D/gf"
+wait "$tp"
+check "a datagram tap's unbound sender: fact sender-unbound with its pid" \
+	has "$D/gt.out" '"source":"tap"' '"fact":"sender-unbound","peer_pid":'
+
+# 14-15: a tap run as nobody refuses root's client: the reason and both identities typed.
+if [ "$(id -u)" != 0 ]; then
+	skip "not root: only root may run the tap as nobody"
+	skip "not root: only root may run the tap as nobody"
+elif ! command -v setpriv >/dev/null 2>&1 || ! id nobody >/dev/null 2>&1; then
+	skip "setpriv or the user nobody missing (apt-get install util-linux)"
+	skip "setpriv or the user nobody missing (apt-get install util-linux)"
+else
+	NU=$(id -u nobody)
+	chmod 711 "$D"   # nobody reaches its own directory in it
+	mkdir "$D/n" && chown nobody "$D/n"
+	rm -f "$D/cmd" && mkfifo -m 644 "$D/cmd"
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+		timeout -k 5 "$W" "$U" -b --json <"$D/cmd" >"$D/n.out" 2>"$D/n.err" &
+	run=$!
+	peers="$peers $run"
+	exec 3>"$D/cmd"
+	echo "tap $D/n/a $D/b --mode 0777" >&3
+	wait_for test -S "$D/n/a"
+	timeout -k 5 "$W" "$U" -b -e "client $D/n/a hi" </dev/null >/dev/null 2>&1
+	wait_for grep -qF 'refused the client' "$D/n.out"
+	echo "tap stop" >&3
+	exec 3>&-
+	wait "$run"
+	check "refused: reason other-user, the client's uid 0 and udscope's uid $NU" \
+		has "$D/n.out" '"fact":"refused","reason":"other-user"' "\"uid\":0,\"gid\":0"
+	check "refused: udscope's own uid and the tap's path typed" \
+		has "$D/n.out" "\"own_uid\":$NU" "\"path\":\"$D/n/a\""
+fi
 stop_peers

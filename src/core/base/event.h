@@ -59,6 +59,10 @@ enum event_fact {
 	FACT_CONN_CLOSED,      /* a connection ended: reason, peer, totals */
 	FACT_SENDER_UNBOUND,   /* a datagram's sender has no address: no reply can reach it */
 	FACT_STOPPED,          /* a session stopped: its totals */
+	FACT_REFUSED,          /* a tap refused a client (reason; PATH: the tap's; cred: the
+				* client's uid and gid; own_uid, own_gid: udscope's) */
+	FACT_OWN_PID,          /* a sender had exited before its bytes went on: they carry its
+				* uid and gid (cred) with udscope's pid; peer_pid: the sender */
 	FACT__COUNT
 };
 
@@ -72,6 +76,8 @@ enum event_reason {
 	REASON_EPOLL_FAILED,   /* epoll_ctl failed (cause_err) */
 	REASON_STOPPING,       /* the session was stopping */
 	REASON_CREDS_UNSENDABLE, /* a tap: a chunk's sender's credentials may not be sent */
+	REASON_IDENTITY_UNKNOWN, /* a refusal: the client's identity could not be read */
+	REASON_OTHER_USER,     /* a refusal: another user's, and udscope may not connect as it */
 	REASON__COUNT
 };
 
@@ -138,6 +144,8 @@ struct event {
 	uint64_t bytes_in, chunks_in;    /* received (a tap's: client->server) */
 	uint64_t bytes_out, chunks_out;  /* sent back (a tap's: server->client) */
 	uint64_t unsent;       /* SEND_FAILED: bytes the peer did not take; STOPPED: echoes lost */
+	uid_t own_uid;         /* REFUSED: udscope's own uid and gid */
+	gid_t own_gid;
 	char text[EVENT_TEXT_MAX];
 	uint8_t preview[EVENT_PREVIEW_MAX];
 };

@@ -447,7 +447,7 @@ static void put_json_fact(struct out *o, const struct event *ev)
 		const char *d = render_fact_detail(ev);
 		put_json_string(o, "detail", d, strlen(d));
 	}
-	if (ev->has_peer)
+	if (ev->has_peer && ev->peer_comm[0])
 		put_json_string(o, "peer_comm", ev->peer_comm,
 				strnlen(ev->peer_comm, sizeof(ev->peer_comm)));
 }

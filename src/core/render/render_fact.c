@@ -190,10 +190,53 @@ static void node_words(struct fout *o, const struct event *ev)
 	}
 }
 
+/* A tap's refusal of a client, and why. */
+static void refused(struct fout *o, const struct event *ev)
+{
+	fput(o, "tap "), fput_path(o, ev);
+	if (ev->reason == REASON_IDENTITY_UNKNOWN) {
+		fput(o, ": refused the client: its identity is not known (SO_PEERCRED, "
+		     "SO_PEERGROUPS), and it is not connected as another's");
+		if (ev->err)
+			fput(o, ": %s (%s)", strerror(ev->err), event_errno_name(ev->err));
+		return;
+	}
+	unsigned long own = (unsigned long)ev->own_uid;
+	fput(o, ": refused the client (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect "
+	     "as another user (not root, no CAP_SETUID and CAP_SETGID), and the server would take "
+	     "it for uid %lu; --lend-my-identity lets every client through as uid %lu",
+	     (unsigned long)ev->uid, (unsigned long)ev->gid, own, (unsigned long)ev->own_gid, own,
+	     own);
+}
+
+/* A sender that had exited: its bytes went on with its uid and gid and udscope's pid. */
+static void own_pid(struct fout *o, const struct event *ev)
+{
+	if (ev->path_len) {   /* a datagram tap: the sender's address */
+		fput(o, "the %s of sender ", ev->dir == DIR_S2C ? "server's process" : "process");
+		fput_path(o, ev);
+		fput(o, " (pid %ld) had exited before its datagram went on: it carries uid %lu and "
+		     "gid %lu with udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid (more "
+		     "are only counted)", (long)ev->peer_pid, (unsigned long)ev->uid,
+		     (unsigned long)ev->gid, (long)ev->pid);
+		return;
+	}
+	fput(o, "the %s's process (pid %ld) had exited before its bytes went on: they carry its "
+	     "uid %lu and gid %lu with udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid",
+	     ev->dir == DIR_S2C ? "server" : "client", (long)ev->peer_pid, (unsigned long)ev->uid,
+	     (unsigned long)ev->gid, (long)ev->pid);
+}
+
 /* The words into O. */
 static void fact_words(struct fout *o, const struct event *ev)
 {
 	switch (ev->fact) {
+	case FACT_REFUSED:
+		refused(o, ev);
+		break;
+	case FACT_OWN_PID:
+		own_pid(o, ev);
+		break;
 	case FACT_CONN_CLOSED:
 		if (ev->source == SRC_TAP)
 			tap_closed(o, ev);
@@ -201,7 +244,11 @@ static void fact_words(struct fout *o, const struct event *ev)
 			server_closed(o, ev);
 		break;
 	case FACT_SENDER_UNBOUND:
-		fput(o, "sender is unbound: no reply possible");
+		if (ev->source == SRC_TAP)
+			fput(o, "sender pid %ld is unbound: replies cannot be routed back",
+			     (long)ev->peer_pid);
+		else
+			fput(o, "sender is unbound: no reply possible");
 		break;
 	case FACT_STOPPED:
 		stopped(o, ev);
@@ -231,6 +278,8 @@ static const char *const fact_names[FACT__COUNT] = {
 	[FACT_CONN_CLOSED] = "connection-closed",
 	[FACT_SENDER_UNBOUND] = "sender-unbound",
 	[FACT_STOPPED] = "stopped",
+	[FACT_REFUSED] = "refused",
+	[FACT_OWN_PID] = "own-pid",
 };
 
 static const char *const reason_names[REASON__COUNT] = {
@@ -242,6 +291,8 @@ static const char *const reason_names[REASON__COUNT] = {
 	[REASON_EPOLL_FAILED] = "epoll-failed",
 	[REASON_STOPPING] = "stopping",
 	[REASON_CREDS_UNSENDABLE] = "credentials-unsendable",
+	[REASON_IDENTITY_UNKNOWN] = "identity-unknown",
+	[REASON_OTHER_USER] = "other-user",
 };
 
 const char *render_fact_name(unsigned fact)
@@ -285,6 +336,9 @@ void render_fact_json(const struct event *ev, char *buf, size_t len)
 		if (ev->reason == REASON_SEND_FAILED)
 			fput(&o, ",\"unsent\":%" PRIu64, ev->unsent);
 	}
+	if (ev->fact == FACT_REFUSED && ev->reason == REASON_OTHER_USER)
+		fput(&o, ",\"own_uid\":%lu,\"own_gid\":%lu", (unsigned long)ev->own_uid,
+		     (unsigned long)ev->own_gid);
 	if (ev->fact == FACT_STOPPED) {
 		fput(&o, ",\"connections\":%" PRIu64, ev->count);
 		json_totals(&o, ev, true);

@@ -187,21 +187,15 @@ static bool admit(struct tap *t, struct tap_conn *c)
 		return true;
 	}
 	struct event *ev = tap_next_event(t, EV_ERROR, c->id);
-	if (r < 0) {
-		ev->err = -r;
-		event_textf(ev,
-			    "tap %s: refused the client: its identity is not known "
-			    "(SO_PEERCRED, SO_PEERGROUPS), and it is not connected as another's",
-			    t->listen.text);
-	} else {
-		event_textf(ev,
-			    "tap %s: refused the client (uid %lu gid %lu): udscope (uid %lu "
-			    "gid %lu) may not connect as another user (not root, no CAP_SETUID "
-			    "and CAP_SETGID), and the server would take it for uid %lu; "
-			    "--lend-my-identity lets every client through as uid %lu",
-			    t->listen.text, (unsigned long)c->who.uid, (unsigned long)c->who.gid,
-			    (unsigned long)t->self.uid, (unsigned long)t->self.gid,
-			    (unsigned long)t->self.uid, (unsigned long)t->self.uid);
+	event_set_path(ev, FACT_REFUSED, t->listen.text, strlen(t->listen.text), NULL);
+	ev->reason = r < 0 ? REASON_IDENTITY_UNKNOWN : REASON_OTHER_USER;
+	ev->err = r < 0 ? -r : 0;
+	if (r == 0) {
+		ev->has_cred = true;   /* the client's identity, as it would have gone on */
+		ev->uid = c->who.uid;
+		ev->gid = c->who.gid;
+		ev->own_uid = t->self.uid;
+		ev->own_gid = t->self.gid;
 	}
 	close(c->fd[CLI]);
 	return false;

@@ -107,13 +107,17 @@ static void own_pid(struct relay *r, struct up *u, int way, struct ancil *anc)
 	if (u->said_own_pid)
 		return;
 	u->said_own_pid = true;
-	event_emit_info(r->env->out, SRC_TAP, u->id,
-			"the %s of sender %s (pid %ld) had exited "
-			"before its datagram went on: it carries uid %lu and gid %lu with "
-			"udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid (more are only "
-			"counted)",
-			way == CLI ? "process" : "server's process", u->name, (long)gone,
-			(unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid, (long)getpid());
+	struct event ev;
+	tap_dgram_line(&ev, EV_INFO, u->id);
+	event_set_path(&ev, FACT_OWN_PID, u->name, strlen(u->name), NULL);
+	ev.dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+	ev.has_peer = true;   /* the sender that had exited */
+	ev.peer_pid = gone;
+	ev.has_cred = true;   /* what its datagram carried */
+	ev.pid = anc->cred.pid;
+	ev.uid = anc->cred.uid;
+	ev.gid = anc->cred.gid;
+	sink_emit(r->env->out, &ev);
 }
 
 /* msgio_send, and once more when the message was larger than FD's send buffer and the
@@ -276,10 +280,13 @@ static void say_unbound(struct relay *r, struct up *u, const struct msgio_in *in
 		if (u->said[i] == pid)
 			return;
 	u->said[u->nsaid++ % SAID_PIDS] = pid;
-	event_emit_info(r->env->out, SRC_TAP, u->id,
-			"sender pid %ld is unbound: replies cannot "
-			"be routed back",
-			(long)pid);
+	struct event ev;
+	tap_dgram_line(&ev, EV_INFO, u->id);
+	ev.fact = FACT_SENDER_UNBOUND;
+	ev.sender = SENDER_UNBOUND;
+	ev.has_peer = true;
+	ev.peer_pid = pid;
+	sink_emit(r->env->out, &ev);
 }
 
 /* Take up to BUDGET datagrams from the listening socket and pass each on. */

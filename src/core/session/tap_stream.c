@@ -276,12 +276,13 @@ static void tell_own_pid(struct tap *t, struct tap_conn *c, int way)
 	if (!d->own_pid_told) {
 		struct event *ev = tap_next_event(t, EV_INFO, c->id);
 		ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
-		event_textf(ev,
-			    "the %s's process (pid %ld) had exited before its bytes went on: "
-			    "they carry its uid %lu and gid %lu with udscope's pid %ld "
-			    "(SCM_CREDENTIALS), never udscope's uid",
-			    way == CLI ? "client" : "server", (long)d->gone.pid,
-			    (unsigned long)d->gone.uid, (unsigned long)d->gone.gid, (long)getpid());
+		ev->fact = FACT_OWN_PID;
+		ev->has_peer = true;   /* the sender that had exited */
+		ev->peer_pid = d->gone.pid;
+		ev->has_cred = true;   /* what its bytes carried */
+		ev->pid = getpid();
+		ev->uid = d->gone.uid;
+		ev->gid = d->gone.gid;
 	}
 	atomic_fetch_add(&t->own_pid, d->own_pid - d->own_pid_told);
 	d->own_pid_told = d->own_pid;
