@@ -66,8 +66,18 @@ timeout -k 5 "$W" "$U" -b -e "server start $D/b" -e "wait 5" </dev/null >"$D/b.o
 srv=$!
 peers="$peers $srv"
 wait_for test -S "$D/b"
-timeout -k 5 "$W" "$U" -b --json -e "tap $D/f $D/b" -e "client $D/f hello" -e "tap stop" \
-	</dev/null >"$D/t.out" 2>"$D/t.err"
+rm -f "$D/cmd" && mkfifo "$D/cmd"
+"$U" -b --json <"$D/cmd" >"$D/t.out" 2>"$D/t.err" &
+run=$!
+peers="$peers $run"
+exec 3>"$D/cmd"
+echo "tap $D/f $D/b" >&3
+wait_for test -S "$D/f"
+timeout -k 5 "$W" "$U" -b -e "client $D/f hello" </dev/null >/dev/null 2>&1
+wait_for grep -qF '"kind":"close"' "$D/t.out"   # closed before the stop, not by it
+echo "tap stop" >&3
+exec 3>&-
+wait "$run"
 check "tap: connection closed, both sides closed, bytes each way" \
 	has "$D/t.out" '"fact":"connection-closed","reason":"both-closed"' '"bytes_c2s":5,"bytes_s2c":5'
 check "tap: stopped with its totals" has "$D/t.out" '"fact":"stopped"' '"connections":1'
