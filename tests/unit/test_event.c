@@ -346,7 +346,8 @@ static void test_fact_words(void **state)
 	ev.reason = REASON_OTHER_USER;
 	ev.has_cred = true;
 	ev.own_uid = ev.own_gid = 65534;
-	assert_string_equal(line(&ev, 0), "tap: tap ./a: refused the client (uid 0 gid 0): udscope "
+	assert_string_equal(line(&ev, 0),
+			    "tap: tap ./a: refused the client (uid 0 gid 0): udscope "
 			    "(uid 65534 gid 65534) may not connect as another user (not root, no "
 			    "CAP_SETUID and CAP_SETGID), and the server would take it for uid 65534; "
 			    "--lend-my-identity lets every client through as uid 65534");
@@ -357,7 +358,8 @@ static void test_fact_words(void **state)
 	ev.peer_pid = 7;
 	ev.pid = 9;
 	ev.uid = ev.gid = 65534;
-	assert_string_equal(line(&ev, 0), "tap #1: the client's process (pid 7) had exited before "
+	assert_string_equal(line(&ev, 0),
+			    "tap #1: the client's process (pid 7) had exited before "
 			    "its bytes went on: they carry its uid 65534 and gid 65534 with "
 			    "udscope's pid 9 (SCM_CREDENTIALS), never udscope's uid");
 	(void)state;

@@ -196,13 +196,14 @@ static void refused(struct fout *o, const struct event *ev)
 	fput(o, "tap "), fput_path(o, ev);
 	if (ev->reason == REASON_IDENTITY_UNKNOWN) {
 		fput(o, ": refused the client: its identity is not known (SO_PEERCRED, "
-		     "SO_PEERGROUPS), and it is not connected as another's");
+			"SO_PEERGROUPS), and it is not connected as another's");
 		if (ev->err)
 			fput(o, ": %s (%s)", strerror(ev->err), event_errno_name(ev->err));
 		return;
 	}
 	unsigned long own = (unsigned long)ev->own_uid;
-	fput(o, ": refused the client (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect "
+	fput(o,
+	     ": refused the client (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect "
 	     "as another user (not root, no CAP_SETUID and CAP_SETGID), and the server would take "
 	     "it for uid %lu; --lend-my-identity lets every client through as uid %lu",
 	     (unsigned long)ev->uid, (unsigned long)ev->gid, own, (unsigned long)ev->own_gid, own,
@@ -212,16 +213,19 @@ static void refused(struct fout *o, const struct event *ev)
 /* A sender that had exited: its bytes went on with its uid and gid and udscope's pid. */
 static void own_pid(struct fout *o, const struct event *ev)
 {
-	if (ev->path_len) {   /* a datagram tap: the sender's address */
+	if (ev->path_len) { /* a datagram tap: the sender's address */
 		fput(o, "the %s of sender ", ev->dir == DIR_S2C ? "server's process" : "process");
 		fput_path(o, ev);
-		fput(o, " (pid %ld) had exited before its datagram went on: it carries uid %lu and "
+		fput(o,
+		     " (pid %ld) had exited before its datagram went on: it carries uid %lu and "
 		     "gid %lu with udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid (more "
-		     "are only counted)", (long)ev->peer_pid, (unsigned long)ev->uid,
-		     (unsigned long)ev->gid, (long)ev->pid);
+		     "are only counted)",
+		     (long)ev->peer_pid, (unsigned long)ev->uid, (unsigned long)ev->gid,
+		     (long)ev->pid);
 		return;
 	}
-	fput(o, "the %s's process (pid %ld) had exited before its bytes went on: they carry its "
+	fput(o,
+	     "the %s's process (pid %ld) had exited before its bytes went on: they carry its "
 	     "uid %lu and gid %lu with udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid",
 	     ev->dir == DIR_S2C ? "server" : "client", (long)ev->peer_pid, (unsigned long)ev->uid,
 	     (unsigned long)ev->gid, (long)ev->pid);

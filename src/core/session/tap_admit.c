@@ -191,7 +191,7 @@ static bool admit(struct tap *t, struct tap_conn *c)
 	ev->reason = r < 0 ? REASON_IDENTITY_UNKNOWN : REASON_OTHER_USER;
 	ev->err = r < 0 ? -r : 0;
 	if (r == 0) {
-		ev->has_cred = true;   /* the client's identity, as it would have gone on */
+		ev->has_cred = true; /* the client's identity, as it would have gone on */
 		ev->uid = c->who.uid;
 		ev->gid = c->who.gid;
 		ev->own_uid = t->self.uid;

@@ -111,9 +111,9 @@ static void own_pid(struct relay *r, struct up *u, int way, struct ancil *anc)
 	tap_dgram_line(&ev, EV_INFO, u->id);
 	event_set_path(&ev, FACT_OWN_PID, u->name, strlen(u->name), NULL);
 	ev.dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
-	ev.has_peer = true;   /* the sender that had exited */
+	ev.has_peer = true; /* the sender that had exited */
 	ev.peer_pid = gone;
-	ev.has_cred = true;   /* what its datagram carried */
+	ev.has_cred = true; /* what its datagram carried */
 	ev.pid = anc->cred.pid;
 	ev.uid = anc->cred.uid;
 	ev.gid = anc->cred.gid;

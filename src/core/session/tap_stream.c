@@ -277,9 +277,9 @@ static void tell_own_pid(struct tap *t, struct tap_conn *c, int way)
 		struct event *ev = tap_next_event(t, EV_INFO, c->id);
 		ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
 		ev->fact = FACT_OWN_PID;
-		ev->has_peer = true;   /* the sender that had exited */
+		ev->has_peer = true; /* the sender that had exited */
 		ev->peer_pid = d->gone.pid;
-		ev->has_cred = true;   /* what its bytes carried */
+		ev->has_cred = true; /* what its bytes carried */
 		ev->pid = getpid();
 		ev->uid = d->gone.uid;
 		ev->gid = d->gone.gid;
