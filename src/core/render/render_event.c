@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,31 +20,10 @@
 #include "core/base/savefile.h"
 #include "core/base/socktype.h"
 #include "core/render/render_fact.h"
-
-/* A bounded appender: keeps writing until full, always NUL-terminated. */
-struct out {
-	char *buf;
-	size_t len, w;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
-{
-	if (o->len == 0 || o->w >= o->len - 1)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(o->buf + o->w, o->len - o->w, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	o->w += (size_t)n;
-	if (o->w > o->len - 1)
-		o->w = o->len - 1;
-}
+#include "core/render/render_put.h"
 
 /* Our own words, appended as they are (the line's hot path: no format string to parse). */
-static void put_str(struct out *o, const char *s)
+static void put_str(struct render_put *o, const char *s)
 {
 	if (o->len == 0 || o->w >= o->len - 1)
 		return;
@@ -57,7 +35,7 @@ static void put_str(struct out *o, const char *s)
 }
 
 /* V in decimal, at least WIDTH digits wide (padded with PAD). */
-static void put_u64(struct out *o, uint64_t v, int width, char pad)
+static void put_u64(struct render_put *o, uint64_t v, int width, char pad)
 {
 	char d[24];
 	int i = sizeof(d) - 1;
@@ -72,7 +50,7 @@ static void put_u64(struct out *o, uint64_t v, int width, char pad)
 
 /* Text that may hold bytes a user typed (paths, messages): never let one reach a terminal
  * raw. Bytes outside 0x20..0x7e become \xNN. */
-static void put_safe(struct out *o, const char *text)
+static void put_safe(struct render_put *o, const char *text)
 {
 	if (o->len == 0 || o->w >= o->len - 1)
 		return;
@@ -91,7 +69,7 @@ static struct shown shown_of(const struct event *ev, const struct shown *full)
 	return full ? *full : (struct shown){ ev->preview, ev->preview_len };
 }
 
-static void put_bytes(struct out *o, const struct event *ev, const struct shown *full,
+static void put_bytes(struct render_put *o, const struct event *ev, const struct shown *full,
 		      unsigned flags)
 {
 	struct shown b = shown_of(ev, full);
@@ -100,7 +78,7 @@ static void put_bytes(struct out *o, const struct event *ev, const struct shown 
 		for (size_t off = 0; off < b.n; off += 16) {
 			size_t n = b.n - off < 16 ? b.n - off : 16;
 			bytes_hexline(b.p + off, n, hex, sizeof(hex));
-			put(o, "%s%s", off ? " " : "", hex);
+			render_putf(o, "%s%s", off ? " " : "", hex);
 		}
 	} else if (o->w < o->len) {
 		/* Straight into the line: a whole chunk can be far longer than a preview. */
@@ -108,12 +86,12 @@ static void put_bytes(struct out *o, const struct event *ev, const struct shown 
 		o->w += need < o->len - o->w ? need : strlen(o->buf + o->w);
 	}
 	if (ev->nbytes > b.n)
-		put(o, "... (+%" PRIu64 " more)", ev->nbytes - b.n);
+		render_putf(o, "... (+%" PRIu64 " more)", ev->nbytes - b.n);
 }
 
 /* WHAT, then the errno's text (strerror: in a console's locale it may be UTF-8; printable
  * characters pass, anything else is escaped) and its name. */
-static void put_error(struct out *o, const char *what, int err)
+static void put_error(struct render_put *o, const char *what, int err)
 {
 	put_safe(o, what);
 	if (!err)
@@ -124,7 +102,7 @@ static void put_error(struct out *o, const char *what, int err)
 		bytes_escape(msg, strlen(msg), BYTES_ESC_UTF8, o->buf + o->w, o->len - o->w);
 		o->w += strlen(o->buf + o->w);
 	}
-	put(o, " (%s)", event_errno_name(err));
+	render_putf(o, " (%s)", event_errno_name(err));
 }
 
 /* "client->server", "server->client": a tap chunk's way; the side a tap line is about. */
@@ -135,22 +113,22 @@ static const char *dir_name(unsigned dir)
 
 /* A tap's connection line: who the client is (SO_PEERCRED on accept) or who answered
  * upstream, which then sees udscope's credentials instead of the client's. */
-static void put_tap_peer(struct out *o, const struct event *ev)
+static void put_tap_peer(struct render_put *o, const struct event *ev)
 {
 	bool server = ev->dir == DIR_S2C;
-	put(o, "%s pid %ld (", server ? "server" : "client", (long)ev->pid);
+	render_putf(o, "%s pid %ld (", server ? "server" : "client", (long)ev->pid);
 	put_safe(o, ev->text[0] ? ev->text : "?");
-	put(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
+	render_putf(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
 	if (server && ev->as_client)
-		put(o,
-		    " answered; its SO_PEERCRED names the client's uid and gid (connected as "
-		    "the client) and udscope's pid %ld",
-		    (long)getpid());
+		render_putf(o,
+			    " answered; its SO_PEERCRED names the client's uid and gid (connected as "
+			    "the client) and udscope's pid %ld",
+			    (long)getpid());
 	else if (server)
-		put(o, " answered; its SO_PEERCRED names udscope (pid %ld), not the client",
-		    (long)getpid());
+		render_putf(o, " answered; its SO_PEERCRED names udscope (pid %ld), not the client",
+			    (long)getpid());
 	else
-		put(o, " connected");
+		render_putf(o, " connected");
 }
 
 /* "byte" for one, "bytes" for any other count. */
@@ -161,60 +139,64 @@ static const char *bytes_word(uint64_t n)
 
 /* "received 16 bytes ", or for a message cut by MSG_TRUNC "received 16 of 41 bytes (message
  * truncated: 25 bytes discarded) ". */
-static void put_received(struct out *o, const struct event *ev)
+static void put_received(struct render_put *o, const struct event *ev)
 {
 	if (ev->dir)
-		put(o, "%s %" PRIu64 " %s ", dir_name(ev->dir), ev->nbytes, bytes_word(ev->nbytes));
+		render_putf(o, "%s %" PRIu64 " %s ", dir_name(ev->dir), ev->nbytes,
+			    bytes_word(ev->nbytes));
 	else if (ev->message && ev->msg_len > ev->nbytes)
-		put(o, "received %" PRIu64 " of %" PRIu64 " bytes (message truncated: %" PRIu64
-		    " %s discarded) ", ev->nbytes, ev->msg_len, ev->msg_len - ev->nbytes,
-		    bytes_word(ev->msg_len - ev->nbytes));
+		render_putf(o,
+			    "received %" PRIu64 " of %" PRIu64 " bytes (message truncated: %" PRIu64
+			    " %s discarded) ",
+			    ev->nbytes, ev->msg_len, ev->msg_len - ev->nbytes,
+			    bytes_word(ev->msg_len - ev->nbytes));
 	else if (ev->message && ev->nbytes == 0)
-		put(o, "received an empty message ");
+		render_putf(o, "received an empty message ");
 	else {
 		put_str(o, "received ");
 		put_u64(o, ev->nbytes, 0, ' ');
-		put(o, " %s ", bytes_word(ev->nbytes));
+		render_putf(o, " %s ", bytes_word(ev->nbytes));
 	}
 }
 
 /* " (seqpacket)": the type, unless it is the walkthrough's stream (its lines stay as they were). */
-static void put_socktype(struct out *o, const struct event *ev)
+static void put_socktype(struct render_put *o, const struct event *ev)
 {
 	const char *name = ev->socktype ? socktype_name(ev->socktype) : NULL;
 	if (name && ev->socktype != SOCK_STREAM)
-		put(o, " (%s)", name);
+		render_putf(o, " (%s)", name);
 }
 
-static void put_fds(struct out *o, const struct event *ev)
+static void put_fds(struct render_put *o, const struct event *ev)
 {
 	if (ev->nfds)
-		put(o, " with %u fd%s", (unsigned)ev->nfds, ev->nfds == 1 ? "" : "s");
+		render_putf(o, " with %u fd%s", (unsigned)ev->nfds, ev->nfds == 1 ? "" : "s");
 	if (ev->ctrunc)
-		put(o, " (control data truncated: the kernel dropped what did not fit)");
+		render_putf(o, " (control data truncated: the kernel dropped what did not fit)");
 }
 
 /* What rode beside the bytes: the datagram's sender, its credentials, descriptors. */
-static void put_beside(struct out *o, const struct event *ev)
+static void put_beside(struct render_put *o, const struct event *ev)
 {
 	/* A tap's reply goes to the client whose address the line names. */
 	const char *dir = ev->kind == EV_RECV && ev->dir != DIR_S2C ? "from" : "to";
 	if (ev->sender == SENDER_UNBOUND) {
-		put(o, " %s an unbound sender", dir);
+		render_putf(o, " %s an unbound sender", dir);
 	} else if (ev->sender) {
-		put(o, " %s ", dir);
+		render_putf(o, " %s ", dir);
 		put_safe(o, ev->text);
 	}
 	if (ev->cred_msg) {
-		put(o, " (pid %ld (", (long)ev->pid);
+		render_putf(o, " (pid %ld (", (long)ev->pid);
 		put_safe(o, ev->comm[0] ? ev->comm : "?");
-		put(o, ") uid %lu gid %lu)", (unsigned long)ev->uid, (unsigned long)ev->gid);
+		render_putf(o, ") uid %lu gid %lu)", (unsigned long)ev->uid,
+			    (unsigned long)ev->gid);
 	}
 	put_fds(o, ev);
 }
 
 /* RECV and SEND: the bytes, and what rode beside them. */
-static void put_transfer(struct out *o, const struct event *ev, const struct shown *full,
+static void put_transfer(struct render_put *o, const struct event *ev, const struct shown *full,
 			 unsigned flags)
 {
 	if (ev->kind == EV_RECV) {
@@ -222,7 +204,7 @@ static void put_transfer(struct out *o, const struct event *ev, const struct sho
 	} else if (ev->source == SRC_SERVER) {
 		put_str(o, "sent ");
 		put_u64(o, ev->nbytes, 0, ' ');
-		put(o, " %s back to ", bytes_word(ev->nbytes));
+		render_putf(o, " %s back to ", bytes_word(ev->nbytes));
 		if (ev->sender)
 			put_safe(o, ev->text);
 		else
@@ -230,8 +212,8 @@ static void put_transfer(struct out *o, const struct event *ev, const struct sho
 		put_fds(o, ev);
 		return;
 	} else {
-		put(o, "%s %" PRIu64 " %s ", ev->source == SRC_CLIENT ? "sending" : "sent",
-		    ev->nbytes, bytes_word(ev->nbytes));
+		render_putf(o, "%s %" PRIu64 " %s ", ev->source == SRC_CLIENT ? "sending" : "sent",
+			    ev->nbytes, bytes_word(ev->nbytes));
 	}
 	put_bytes(o, ev, full, flags);
 	put_beside(o, ev);
@@ -240,11 +222,11 @@ static void put_transfer(struct out *o, const struct event *ev, const struct sho
 static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
 			   char *buf, size_t len)
 {
-	struct out o = { buf, len, 0 };
+	struct render_put o = { buf, len, 0 };
 	if (len)
 		buf[0] = '\0';
 	if (ev->dropped)
-		put(&o, "[%" PRIu64 " events not shown] ", ev->dropped);
+		render_putf(&o, "[%" PRIu64 " events not shown] ", ev->dropped);
 	if (ev->fact && o.w < len) {
 		o.w += render_fact_words(ev, false, buf + o.w, len - o.w);
 		return o.w;
@@ -258,7 +240,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put_error(&o, ev->text, ev->err);
 		break;
 	case EV_LISTEN:
-		put(&o, "starting up on ");
+		render_putf(&o, "starting up on ");
 		put_safe(&o, ev->text);
 		put_socktype(&o, ev);
 		break;
@@ -274,9 +256,10 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 			put_safe(&o, ev->text);
 			break;
 		}
-		put(&o, "connection from pid %ld (", (long)ev->pid);
+		render_putf(&o, "connection from pid %ld (", (long)ev->pid);
 		put_safe(&o, ev->text[0] ? ev->text : "?");
-		put(&o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
+		render_putf(&o, ") uid %lu gid %lu", (unsigned long)ev->uid,
+			    (unsigned long)ev->gid);
 		break;
 	case EV_RECV:
 	case EV_SEND:
@@ -292,7 +275,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 			put_error(&o, "finished", ev->err);
 		break;
 	default:
-		put(&o, "(unknown event kind %u)", ev->kind);
+		render_putf(&o, "(unknown event kind %u)", ev->kind);
 		break;
 	}
 	return o.w;
@@ -305,7 +288,7 @@ size_t render_event_words(const struct event *ev, unsigned flags, char *buf, siz
 
 size_t render_event_label(const struct event *ev, char *buf, size_t len)
 {
-	struct out o = { buf, len, 0 };
+	struct render_put o = { buf, len, 0 };
 	if (len)
 		buf[0] = '\0';
 	if (ev->source == SRC_SYSTEM)
@@ -321,13 +304,13 @@ size_t render_event_label(const struct event *ev, char *buf, size_t len)
 		put_u64(&o, ev->conn, 0, ' ');
 	}
 	if (ev->actor)
-		put(&o, " %ld", (long)ev->actor);
+		render_putf(&o, " %ld", (long)ev->actor);
 	return o.w;
 }
 
 size_t render_event_time(uint64_t time_ns, uint64_t base_ns, char *buf, size_t len)
 {
-	struct out o = { buf, len, 0 };
+	struct render_put o = { buf, len, 0 };
 	if (len)
 		buf[0] = '\0';
 	uint64_t t = time_ns > base_ns ? time_ns - base_ns : 0;
@@ -341,7 +324,7 @@ size_t render_event_time(uint64_t time_ns, uint64_t base_ns, char *buf, size_t l
 static size_t format_line(const struct event *ev, const struct shown *full, unsigned flags,
 			  uint64_t base_ns, char *buf, size_t len)
 {
-	struct out o = { buf, len, 0 };
+	struct render_put o = { buf, len, 0 };
 	if (len)
 		buf[0] = '\0';
 	if (flags & EVENT_FMT_TIME)
@@ -370,7 +353,7 @@ size_t render_event_line_full(const struct event *ev, const void *data, size_t n
 }
 
 /* Append N bytes as they are (nothing if they do not all fit: no half escapes). */
-static void put_raw(struct out *o, const char *p, size_t n)
+static void put_raw(struct render_put *o, const char *p, size_t n)
 {
 	if (o->len == 0 || o->w + n > o->len - 1)
 		return;
@@ -382,7 +365,7 @@ static void put_raw(struct out *o, const char *p, size_t n)
 static const char hexdigits[] = "0123456789abcdef";
 
 /* N bytes as lowercase hex, two digits a byte. */
-static void put_hex(struct out *o, const unsigned char *p, size_t n)
+static void put_hex(struct render_put *o, const unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char h[2] = { hexdigits[p[i] >> 4], hexdigits[p[i] & 15] };
@@ -397,44 +380,45 @@ static void put_raw_cb(void *ctx, const char *p, size_t n)
 
 /* ,"KEY":"..." for the N bytes at S (json_escape's rule). When some bytes were not UTF-8,
  * ,"KEY_hex":"..." follows with every byte of S, so nothing is lost. */
-static void put_json_string(struct out *o, const char *key, const void *s, size_t n)
+static void put_json_string(struct render_put *o, const char *key, const void *s, size_t n)
 {
-	put(o, ",\"%s\":\"", key);
+	render_putf(o, ",\"%s\":\"", key);
 	bool valid = json_escape(s, n, put_raw_cb, o);
 	put_raw(o, "\"", 1);
 	if (!valid) {
-		put(o, ",\"%s_hex\":\"", key);
+		render_putf(o, ",\"%s_hex\":\"", key);
 		put_hex(o, s, n);
 		put_raw(o, "\"", 1);
 	}
 }
 
 /* The fields of messages, datagrams and what rides beside them. */
-static void put_json_ancil(struct out *o, const struct event *ev)
+static void put_json_ancil(struct render_put *o, const struct event *ev)
 {
 	static const char *const senders[] = { "", "path", "abstract", "unbound" };
 	if (ev->message)
-		put(o, ",\"message\":true,\"msg_len\":%" PRIu64 ",\"discarded\":%" PRIu64,
-		    ev->msg_len, ev->msg_len > ev->nbytes ? ev->msg_len - ev->nbytes : 0);
+		render_putf(o, ",\"message\":true,\"msg_len\":%" PRIu64 ",\"discarded\":%" PRIu64,
+			    ev->msg_len, ev->msg_len > ev->nbytes ? ev->msg_len - ev->nbytes : 0);
 	if (ev->sender && ev->sender < 4)
-		put(o, ",\"peer_kind\":\"%s\"", senders[ev->sender]);
+		render_putf(o, ",\"peer_kind\":\"%s\"", senders[ev->sender]);
 	if (ev->cred_msg) {
-		put(o, ",\"cred_source\":\"SCM_CREDENTIALS\"");
+		render_putf(o, ",\"cred_source\":\"SCM_CREDENTIALS\"");
 		put_json_string(o, "comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	}
 	if (ev->socktype && socktype_name(ev->socktype))
-		put(o, ",\"socket_type\":\"%s\"", socktype_name(ev->socktype));
+		render_putf(o, ",\"socket_type\":\"%s\"", socktype_name(ev->socktype));
 	if (ev->nfds)
-		put(o, ",\"fds\":%u", (unsigned)ev->nfds);
+		render_putf(o, ",\"fds\":%u", (unsigned)ev->nfds);
 	if (ev->ctrunc)
-		put(o, ",\"ctrunc\":true");
+		render_putf(o, ",\"ctrunc\":true");
 	if (ev->has_fd)
-		put(o, ",\"fd\":%d,\"fd_type\":\"%s\",\"fd_mode\":\"%s\"", ev->fd,
-		    ev->fd_type ? ev->fd_type : "unknown", ev->fd_mode ? ev->fd_mode : "unknown");
+		render_putf(o, ",\"fd\":%d,\"fd_type\":\"%s\",\"fd_mode\":\"%s\"", ev->fd,
+			    ev->fd_type ? ev->fd_type : "unknown",
+			    ev->fd_mode ? ev->fd_mode : "unknown");
 }
 
 /* A fact's members (render_fact.c), then its strings: path, detail, the peer's name. */
-static void put_json_fact(struct out *o, const struct event *ev)
+static void put_json_fact(struct render_put *o, const struct event *ev)
 {
 	if (!ev->fact)
 		return;
@@ -456,28 +440,30 @@ static void put_json_fact(struct out *o, const struct event *ev)
 static size_t format_json(const struct event *ev, const struct shown *full, uint64_t base_ns,
 			  char *buf, size_t len)
 {
-	struct out o = { buf, len, 0 };
+	struct render_put o = { buf, len, 0 };
 	if (len)
 		buf[0] = '\0';
 	uint64_t t = ev->time_ns > base_ns ? ev->time_ns - base_ns : 0;
-	put(&o, "{\"seq\":%" PRIu64 ",\"time\":%" PRIu64 ".%06" PRIu64
-	    ",\"source\":\"%s\",\"kind\":\"%s\"", ev->seq, t / 1000000000u,
-	    (t / 1000u) % 1000000u, event_source_name(ev->source), event_kind_name(ev->kind));
+	render_putf(&o,
+		    "{\"seq\":%" PRIu64 ",\"time\":%" PRIu64 ".%06" PRIu64
+		    ",\"source\":\"%s\",\"kind\":\"%s\"",
+		    ev->seq, t / 1000000000u, (t / 1000u) % 1000000u, event_source_name(ev->source),
+		    event_kind_name(ev->kind));
 	if (ev->session)
-		put(&o, ",\"session\":%" PRIu32, ev->session);
+		render_putf(&o, ",\"session\":%" PRIu32, ev->session);
 	if (ev->conn)
-		put(&o, ",\"connection\":%" PRIu32, ev->conn);
+		render_putf(&o, ",\"connection\":%" PRIu32, ev->conn);
 	if (ev->actor)
-		put(&o, ",\"actor_pid\":%ld", (long)ev->actor);
+		render_putf(&o, ",\"actor_pid\":%ld", (long)ev->actor);
 	if (ev->dir && ev->kind == EV_RECV)
-		put(&o, ",\"direction\":\"%s\"", dir_name(ev->dir));
+		render_putf(&o, ",\"direction\":\"%s\"", dir_name(ev->dir));
 	else if (ev->dir)
-		put(&o, ",\"side\":\"%s\"", ev->dir == DIR_C2S ? "client" : "server");
+		render_putf(&o, ",\"side\":\"%s\"", ev->dir == DIR_C2S ? "client" : "server");
 	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
 		struct shown b = shown_of(ev, full);
-		put(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);
+		render_putf(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);
 		put_hex(&o, b.p, b.n);
-		put(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
+		render_putf(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
 	}
 	if (ev->fact) {
 		char words[EVENT_TEXT_MAX + 256];
@@ -487,23 +473,23 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 		put_json_string(&o, "text", ev->text, strnlen(ev->text, sizeof(ev->text)));
 	}
 	if (ev->err) {
-		put(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
+		render_putf(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
 		const char *msg = strerror(ev->err);
 		put_json_string(&o, "error", msg, strlen(msg));
 	}
 	if (ev->has_cred)
-		put(&o, ",\"pid\":%ld,\"uid\":%lu,\"gid\":%lu", (long)ev->pid,
-		    (unsigned long)ev->uid, (unsigned long)ev->gid);
+		render_putf(&o, ",\"pid\":%ld,\"uid\":%lu,\"gid\":%lu", (long)ev->pid,
+			    (unsigned long)ev->uid, (unsigned long)ev->gid);
 	if (ev->as_client)
-		put(&o, ",\"as_client\":true");
+		render_putf(&o, ",\"as_client\":true");
 	put_json_ancil(&o, ev);
 	put_json_fact(&o, ev);
 	if (ev->dropped)
-		put(&o, ",\"dropped\":%" PRIu64, ev->dropped);
+		render_putf(&o, ",\"dropped\":%" PRIu64, ev->dropped);
 	if (ev->mark_len)
-		put(&o, ",\"mark\":{\"offset\":%u,\"length\":%u}", (unsigned)ev->mark_off,
-		    (unsigned)ev->mark_len);
-	put(&o, "}");
+		render_putf(&o, ",\"mark\":{\"offset\":%u,\"length\":%u}", (unsigned)ev->mark_off,
+			    (unsigned)ev->mark_len);
+	render_putf(&o, "}");
 	return o.w;
 }
 

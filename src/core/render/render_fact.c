@@ -12,42 +12,40 @@
 #include <sys/socket.h>
 
 #include "core/base/bytes.h"
+#include "core/render/render_put.h"
 
-/* A bounded appender: keeps writing until full, always NUL-terminated. */
+/* The appender, and how paths and names go in: escaped, or as they are (JSON's text, escaped
+ * there). */
 struct fout {
-	char *buf;
-	size_t len, w;
-	bool raw; /* paths and names as they are (JSON's text, escaped there), else escaped */
+	struct render_put p;
+	bool raw;
 };
 
 static void fput(struct fout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fput(struct fout *o, const char *fmt, ...)
 {
-	if (o->len == 0 || o->w >= o->len - 1)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(o->buf + o->w, o->len - o->w, fmt, ap);
+	render_vputf(&o->p, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		o->w = o->w + (size_t)n < o->len - 1 ? o->w + (size_t)n : o->len - 1;
 }
 
 /* N bytes a user or peer chose: escaped once here (bytes_escape), or raw for JSON. */
 static void fput_chosen(struct fout *o, const char *s, size_t n)
 {
-	if (o->len == 0 || o->w >= o->len - 1)
+	struct render_put *p = &o->p;
+	if (p->len == 0 || p->w >= p->len - 1)
 		return;
 	if (o->raw) {
-		size_t room = o->len - 1 - o->w;
+		size_t room = p->len - 1 - p->w;
 		n = n < room ? n : room;
-		memcpy(o->buf + o->w, s, n);
-		o->w += n;
-		o->buf[o->w] = '\0';
+		memcpy(p->buf + p->w, s, n);
+		p->w += n;
+		p->buf[p->w] = '\0';
 		return;
 	}
-	bytes_escape(s, n, 0, o->buf + o->w, o->len - o->w);
-	o->w += strlen(o->buf + o->w);
+	bytes_escape(s, n, 0, p->buf + p->w, p->len - p->w);
+	p->w += strlen(p->buf + p->w);
 }
 
 static void fput_path(struct fout *o, const struct event *ev)
@@ -265,11 +263,11 @@ static void fact_words(struct fout *o, const struct event *ev)
 
 size_t render_fact_words(const struct event *ev, bool raw, char *buf, size_t len)
 {
-	struct fout o = { buf, len, 0, raw };
+	struct fout o = { { buf, len, 0 }, raw };
 	if (len)
 		buf[0] = '\0';
 	fact_words(&o, ev);
-	return o.w;
+	return o.p.w;
 }
 
 static const char *const fact_names[FACT__COUNT] = {
@@ -323,7 +321,7 @@ static void json_totals(struct fout *o, const struct event *ev, bool chunks)
 
 void render_fact_json(const struct event *ev, char *buf, size_t len)
 {
-	struct fout o = { buf, len, 0, true };
+	struct fout o = { { buf, len, 0 }, true };
 	if (len)
 		buf[0] = '\0';
 	if (!ev->fact)
