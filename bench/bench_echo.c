@@ -20,6 +20,7 @@
 #include "core/cmd/app.h"
 #include "core/session/server.h"
 #include "core/base/sysio.h"
+#include "core/render/render_event.h"
 
 enum contender { BARE, UDS_CONSOLE, UDS_CAPTURE, UDS_BATCH, SOCAT, NCONTENDERS };
 static const char *const names[NCONTENDERS] = {
@@ -94,7 +95,7 @@ static void consume(void *ctx, struct event *ev)
 	struct consumer *c = ctx;
 	if (c->out) {
 		char line[EVENT_LINE_MAX];
-		size_t n = event_format_line(ev, 0, 0, line, sizeof(line));
+		size_t n = render_event_line(ev, 0, 0, line, sizeof(line));
 		fwrite(line, 1, n, c->out);
 		fputc('\n', c->out);
 		c->chars += n;

@@ -26,6 +26,7 @@
 #include "core/cmd/app.h"
 #include "core/base/sysio.h"
 #include "core/session/tap.h"
+#include "core/render/render_event.h"
 
 enum middle { DIRECT, TAP_CONSOLE, TAP_BATCH, SOCAT, SOCAT_V, RELAY_COPY, RELAY_SPLICE, NMIDDLES };
 static const char *const middle_names[NMIDDLES] = {
@@ -92,7 +93,7 @@ static void front_take(void *ctx, struct event *ev)
 	struct front *f = ctx;
 	if (f->lines) {
 		char line[EVENT_LINE_MAX];
-		size_t n = event_format_line(ev, 0, 0, line, sizeof(line));
+		size_t n = render_event_line(ev, 0, 0, line, sizeof(line));
 		fprintf(f->lines, "%.*s\n", (int)n, line);
 	} else {
 		memcpy(&f->ring[f->seen & 1023], ev, sizeof(*ev));

@@ -19,6 +19,7 @@
 #include "core/render/render.h"
 #include "core/base/savefile.h"
 #include "core/base/sysio.h"
+#include "core/render/render_event.h"
 
 /* A command line longer than this is refused, not grown without bound. */
 #define BATCH_LINE_MAX (1u << 20)
@@ -121,9 +122,9 @@ static void batch_emit(void *ctx, struct event *ev)
 		/* seq is the event's place in this output (set above): the bus numbers only
 		 * what session threads publish, and main-thread events can come out between. */
 		if (full)
-			event_format_json_full(ev, data, n, b->base_ns, line, len);
+			render_event_json_full(ev, data, n, b->base_ns, line, len);
 		else
-			event_format_json(ev, b->base_ns, line, len);
+			render_event_json(ev, b->base_ns, line, len);
 		out_line(b, line);
 	}
 	if (ev->kind == EV_ERROR) {
@@ -131,7 +132,7 @@ static void batch_emit(void *ctx, struct event *ev)
 		 * returned. Errors name the operation themselves; keep stdout ahead of them. */
 		b->failed = true;
 		out_flush(b);
-		event_format(ev, 0, small, sizeof(small));
+		render_event_words(ev, 0, small, sizeof(small));
 		fprintf(stderr, "udscope: %s\n", small);
 		return;
 	}
@@ -139,9 +140,9 @@ static void batch_emit(void *ctx, struct event *ev)
 		return;
 	unsigned flags = b->o->timestamps ? EVENT_FMT_TIME : 0;
 	if (full)
-		event_format_line_full(ev, data, n, flags, b->base_ns, line, len);
+		render_event_line_full(ev, data, n, flags, b->base_ns, line, len);
 	else
-		event_format_line(ev, flags, b->base_ns, line, len);
+		render_event_line(ev, flags, b->base_ns, line, len);
 	out_line(b, line);
 }
 
@@ -153,7 +154,7 @@ static void report_line(void *ctx, const struct render_line *l)
 		return;
 	char t[32] = "";
 	if (b->o->timestamps)
-		event_format_time(event_now_ns(), b->base_ns, t, sizeof(t));
+		render_event_time(event_now_ns(), b->base_ns, t, sizeof(t));
 	/* Labelled as the kind's events were before reports: "inspect: ". */
 	const char *label = b->report_source == SRC_SYSTEM
 				    ? ""
@@ -383,7 +384,7 @@ static int batch_save(void *ctx, struct savefile *f, bool json, char *what, size
 	(void)whylen;
 	size_t n = b->kept.count;
 	for (size_t i = 0; i < n; i++)
-		savefile_event_json(f, evlog_at(&b->kept, i), b->app.capture, b->base_ns);
+		render_event_save_json(f, evlog_at(&b->kept, i), b->app.capture, b->base_ns);
 	int w = snprintf(what, whatlen, "%zu event%s of the run as JSON lines", n,
 			 n == 1 ? "" : "s");
 	if (b->kept.dropped && w > 0 && (size_t)w < whatlen)
@@ -404,9 +405,9 @@ static int batch_log(void *ctx, uint32_t id)
 		if (ev->session != id)
 			continue;
 		if (b->o->json)
-			event_format_json(ev, b->base_ns, line, sizeof(line));
+			render_event_json(ev, b->base_ns, line, sizeof(line));
 		else
-			event_format_line(ev, flags, b->base_ns, line, sizeof(line));
+			render_event_line(ev, flags, b->base_ns, line, sizeof(line));
 		out_line(b, line);
 		found++;
 	}

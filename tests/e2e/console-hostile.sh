@@ -1,6 +1,7 @@
 #!/bin/sh
 # console-hostile: a peer's escape sequences, C1 bytes, CR, NUL and 0xff show escaped; the
-# terminal's title and contents stay ours.
+# terminal's title and contents stay ours; what render escaped is shown as it is, not escaped
+# again.
 . "${UDSCOPE_SRCDIR:-.}/tests/e2e/console-lib.sh"
 
 start_shell 160 40
@@ -20,6 +21,14 @@ ok $? "ESC, BEL, CSI, C1 and CR show escaped"
 ok $? "the terminal's title did not change"
 eventually 'screen | grep -qF "starting up on ./s"'
 ok $? "the screen was not cleared"
+
+# Escaped once, in render: ESC shows as \x1b and a backslash the peer sent as \\ (repr's
+# rule), never escaped a second time on its way to the screen (\\x1b).
+(cd "$DIR" && timeout -k 5 60 "$UDSCOPE" --batch -e 'client ./s "\x1b[1m\\x41"' >/dev/null 2>&1)
+wait_for "received 8 bytes b'\\x1b[1m\\\\x41'"
+ok $? "a chunk with ESC and a backslash shows escaped exactly once"
+! screen | grep -qF -e '\\x1b' -e '\\\\x41'
+ok $? "nothing on the screen is escaped twice"
 
 # The same bytes typed at the prompt (Ctrl-V ESC) reach the screen escaped too.
 keys -l "send "

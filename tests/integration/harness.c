@@ -25,6 +25,7 @@
 #include "../tmpdir.h"
 
 #include "core/cmd/cmd.h"
+#include "core/render/render_event.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define REC_DEADLINE_DEFAULT 30
@@ -425,7 +426,7 @@ long rec_find_line(const struct rec *r, size_t from, const char *needle)
 	/* Its own buffer: the lines rec_line handed out stay as they are. */
 	char line[EVENT_LINE_MAX];
 	for (size_t i = from > r->mark ? from : r->mark; i < r->n; i++) {
-		event_format_line(&r->ev[i], 0, 0, line, sizeof(line));
+		render_event_line(&r->ev[i], 0, 0, line, sizeof(line));
 		if (strstr(line, needle))
 			return (long)i;
 	}
@@ -505,7 +506,7 @@ const char *rec_line(const struct rec *r, size_t i)
 	static char bufs[4][EVENT_LINE_MAX];
 	static unsigned k;
 	char *buf = bufs[k++ & 3];
-	event_format_line(&r->ev[i], 0, 0, buf, EVENT_LINE_MAX);
+	render_event_line(&r->ev[i], 0, 0, buf, EVENT_LINE_MAX);
 	return buf;
 }
 
@@ -513,7 +514,7 @@ void rec_assert_printable(const struct rec *r)
 {
 	char l[EVENT_LINE_MAX];
 	for (size_t i = r->mark; i < r->n; i++) {
-		event_format_line(&r->ev[i], 0, 0, l, sizeof(l));
+		render_event_line(&r->ev[i], 0, 0, l, sizeof(l));
 		for (const unsigned char *p = (const unsigned char *)l; *p; p++)
 			if (*p < 0x20 || *p > 0x7e)
 				rec_fail("raw byte 0x%02x in event %zu: \"%.900s\"", *p, i, l);

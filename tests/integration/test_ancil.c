@@ -23,6 +23,7 @@
 #include "core/io/ancil.h"
 #include "core/base/event.h"
 #include "core/io/msgio.h"
+#include "core/render/render_event.h"
 
 static int count_fds(void)
 {
@@ -109,7 +110,7 @@ static void test_credentials_round_trip(void **state)
 	event_set_bytes(&ev, buf, 1);
 	msgio_describe(&ev, &in, true, true);
 	char line[EVENT_LINE_MAX];
-	event_format(&ev, 0, line, sizeof(line));
+	render_event_words(&ev, 0, line, sizeof(line));
 	char want[160];
 	snprintf(want, sizeof(want), "received 1 byte b'x' from an unbound sender (pid %ld (",
 		 (long)getpid());
@@ -126,15 +127,15 @@ static void test_truncation_words_and_json(void **state)
 	ev.message = true;
 	ev.msg_len = 41;
 	char line[EVENT_LINE_MAX];
-	event_format(&ev, 0, line, sizeof(line));
+	render_event_words(&ev, 0, line, sizeof(line));
 	assert_string_equal(line, "received 16 of 41 bytes (message truncated: 25 bytes discarded) "
 			    "b'This is the mess'");
 	char json[EVENT_JSON_MAX];
-	event_format_json(&ev, 0, json, sizeof(json));
+	render_event_json(&ev, 0, json, sizeof(json));
 	assert_non_null(strstr(json, "\"message\":true,\"msg_len\":41,\"discarded\":25"));
 	/* A stream chunk reads as it always did. */
 	ev.message = false;
-	event_format(&ev, 0, line, sizeof(line));
+	render_event_words(&ev, 0, line, sizeof(line));
 	assert_string_equal(line, "received 16 bytes b'This is the mess'");
 }
 

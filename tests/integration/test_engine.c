@@ -21,6 +21,7 @@
 
 #include "core/session/server.h"
 #include "core/base/sysio.h"
+#include "core/render/render_event.h"
 #include "harness.h"
 
 static int must_listen(const char *path)
@@ -311,7 +312,7 @@ static void test_client_refused_and_missing(void **state)
 	/* Every error names the operation, the path and the errno text. */
 	char want[300], got[EVENT_LINE_MAX];
 	snprintf(want, sizeof(want), "connect %s: Connection refused (ECONNREFUSED)", path);
-	event_format(&r->ev[i], 0, got, sizeof(got));
+	render_event_words(&r->ev[i], 0, got, sizeof(got));
 	assert_string_equal(got, want);
 	assert_int_equal(rec_run(r, "client %s", rec_path(r, "missing")), CMD_FAIL);
 	assert_true(rec_find_err(r, 0, REC_ANY, ENOENT) >= 0);

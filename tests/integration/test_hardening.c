@@ -23,6 +23,7 @@
 
 #include "core/session/server.h"
 #include "core/base/sysio.h"
+#include "core/render/render_event.h"
 #include "harness.h"
 
 static long rss_kib(void)
@@ -282,10 +283,10 @@ static void test_every_byte_value_rendered_safely(void **state)
 	size_t seen = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		char line[EVENT_LINE_MAX];
-		size_t n = event_format_line(&r->ev[i], 0, 0, line, sizeof(line));
+		size_t n = render_event_line(&r->ev[i], 0, 0, line, sizeof(line));
 		for (size_t k = 0; k < n; k++)
 			assert_true(line[k] >= 0x20 && line[k] <= 0x7e);
-		event_format_line(&r->ev[i], EVENT_FMT_HEX, 0, line, sizeof(line));
+		render_event_line(&r->ev[i], EVENT_FMT_HEX, 0, line, sizeof(line));
 		for (size_t k = 0; line[k]; k++)
 			assert_true(line[k] >= 0x20 && line[k] <= 0x7e);
 		if (r->ev[i].kind == EV_RECV && r->ev[i].source == SRC_SERVER)

@@ -23,6 +23,7 @@
 #include "core/cmd/cmd.h"
 #include "core/base/event.h"
 #include "core/session/pair.h"
+#include "core/render/render_event.h"
 #include "harness.h"
 
 static int setup(void **state)
@@ -123,10 +124,10 @@ static void assert_story(const struct rec *r, const char *type_macro, const char
 			assert_int_equal(ev->actor, kid);
 	}
 	char label[64], want[64];
-	event_label(&r->ev[i3], label, sizeof(label));
+	render_event_label(&r->ev[i3], label, sizeof(label));
 	snprintf(want, sizeof(want), "pair child %ld", (long)kid);
 	assert_string_equal(label, want);
-	event_label(&r->ev[i4], label, sizeof(label));
+	render_event_label(&r->ev[i4], label, sizeof(label));
 	snprintf(want, sizeof(want), "pair parent %ld", (long)me);
 	assert_string_equal(label, want);
 }
@@ -140,7 +141,7 @@ static void test_default_story(void **state)
 	/* The batch line a person reads. */
 	long i = find(r, SRC_PAIR_CHILD, EV_INFO, "message from parent: ");
 	char line[EVENT_LINE_MAX], want[96];
-	event_format_line(&r->ev[i], 0, 0, line, sizeof(line));
+	render_event_line(&r->ev[i], 0, 0, line, sizeof(line));
 	snprintf(want, sizeof(want), "pair child %ld: message from parent: b'ping'",
 		 (long)child_pid(r));
 	assert_string_equal(line, want);

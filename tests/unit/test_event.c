@@ -1,4 +1,5 @@
-/* test_event: the one formatter: the walkthrough's words, labels, errors and JSON. */
+/* test_event: the one formatter (core/render/render_event.c): the walkthrough's words, labels,
+ * errors and JSON, and its output safe to show as it is. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,11 +12,12 @@
 #include <cmocka.h>
 
 #include "core/base/event.h"
+#include "core/render/render_event.h"
 
 static const char *line(const struct event *ev, unsigned flags)
 {
 	static char buf[EVENT_LINE_MAX];
-	event_format_line(ev, flags, 0, buf, sizeof(buf));
+	render_event_line(ev, flags, 0, buf, sizeof(buf));
 	return buf;
 }
 
@@ -89,12 +91,12 @@ static void test_error_words(void **state)
 	ev.err = EACCES;
 	event_textf(&ev, "connect ./x");
 	char buf[256];
-	event_format(&ev, 0, buf, sizeof(buf));
+	render_event_words(&ev, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "connect ./x: Permission denied (EACCES)");
 	assert_string_equal(event_errno_name(ECONNREFUSED), "ECONNREFUSED");
 	/* A path the user typed with control bytes is shown escaped. */
 	event_textf(&ev, "connect /tmp/\x1b]0;x\x07");
-	event_format(&ev, 0, buf, sizeof(buf));
+	render_event_words(&ev, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "connect /tmp/\\x1b]0;x\\x07: Permission denied (EACCES)");
 }
 
@@ -123,7 +125,7 @@ static void test_pair_label(void **state)
 static const char *json(const struct event *ev)
 {
 	static char buf[EVENT_JSON_MAX];
-	event_format_json(ev, 0, buf, sizeof(buf));
+	render_event_json(ev, 0, buf, sizeof(buf));
 	return buf;
 }
 
@@ -240,11 +242,127 @@ static void test_json_worst_case_fits(void **state)
 		memset(ev.text, fill == 0 ? 0x01 : fill == 1 ? 0xff : '"', EVENT_TEXT_MAX - 1);
 		ev.text[EVENT_TEXT_MAX - 1] = '\0';
 		char buf[EVENT_JSON_MAX];
-		size_t n = event_format_json(&ev, 0, buf, sizeof(buf));
+		size_t n = render_event_json(&ev, 0, buf, sizeof(buf));
 		assert_true(n < sizeof(buf) - 1);
 		assert_int_equal(buf[n - 1], '}');
 		assert_int_equal(strlen(buf), n);
 	}
+}
+
+/* Every byte of S (N of them) is printable ASCII. */
+static void assert_printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			fail_msg("byte %zu is 0x%02x in \"%s\"", i, (unsigned char)s[i], s);
+}
+
+/* What a peer or user chose is escaped once, in render: every kind's line is printable ASCII
+ * (the front end shows it as it is), and a chunk holding ESC and a literal backslash shows
+ * the ESC as \x1b and the backslash doubled once, as Python's repr does: never \\x1b. */
+static void test_escaped_once(void **state)
+{
+	static const char hostile[] = "\x1b]0;pwned\x07\x9b\r\n\xff\\x41";
+	for (int kind = 0; kind < EV__COUNT; kind++) {
+		struct event ev;
+		event_init(&ev, SRC_TAP, (enum event_kind)kind);
+		ev.conn = 3;
+		ev.err = kind == EV_ERROR || kind == EV_DONE ? EACCES : 0;
+		ev.has_cred = true;
+		ev.cred_msg = kind == EV_RECV;
+		ev.sender = kind == EV_SEND ? SENDER_PATH : SENDER_NONE;
+		memcpy(ev.comm, "\x1b[2Jcomm", 10);
+		event_textf(&ev, "%s", hostile);
+		event_set_bytes(&ev, hostile, sizeof(hostile) - 1);
+		char buf[EVENT_LINE_MAX];
+		size_t n = render_event_line(&ev, 0, 0, buf, sizeof(buf));
+		assert_printable(buf, n);
+		n = render_event_line(&ev, EVENT_FMT_HEX | EVENT_FMT_TIME, 0, buf, sizeof(buf));
+		assert_printable(buf, n);
+	}
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_RECV);
+	ev.conn = 1;
+	event_set_bytes(&ev, "\x1b[1m\\x41", 8);
+	assert_string_equal(line(&ev, 0),
+			    "server #1: received 8 bytes b'\\x1b[1m\\\\x41'");
+	assert_null(strstr(line(&ev, 0), "\\\\x1b"));
+	(void)state;
+}
+
+/* A fact's words are made in render from its typed fields, the same words the sessions used to
+ * print: a node, a closed connection (server and tap), a stop. */
+static void test_fact_words(void **state)
+{
+	struct event ev;
+	event_init(&ev, SRC_SERVER, EV_INFO);
+	event_set_path(&ev, FACT_NODE_LEFT, "./s\x1b", 4, "renamed aside");
+	assert_string_equal(line(&ev, 0), "server: left ./s\\x1b alone: it is no longer the node "
+					  "this server created (renamed aside)");
+	struct event copy;
+	event_copy(&copy, &ev);
+	assert_string_equal(line(&copy, 0), line(&ev, 0));
+	event_init(&ev, SRC_TAP, EV_INFO);
+	event_set_path(&ev, FACT_NODE_STALE, "./t", 3, NULL);
+	assert_string_equal(line(&ev, 0),
+			    "tap: removed stale socket node ./t (no socket was bound to it)");
+	event_init(&ev, SRC_SERVER, EV_CLOSE);
+	ev.conn = 2;
+	ev.fact = FACT_CONN_CLOSED;
+	ev.reason = REASON_SEND_FAILED;
+	ev.cause_err = EPIPE;
+	ev.has_peer = true;
+	ev.peer_pid = 42;
+	memcpy(ev.peer_comm, "nc", 3);
+	ev.unsent = 7;
+	assert_string_equal(line(&ev, 0), "server #2: pid 42 (nc) went away with 7 bytes of echo "
+					  "unsent: Broken pipe (EPIPE)");
+	ev.has_peer = false;
+	ev.reason = REASON_STOPPING;
+	assert_string_equal(line(&ev, 0),
+			    "server #2: closed connection with connection #2: server stopping");
+	event_init(&ev, SRC_TAP, EV_CLOSE);
+	ev.conn = 1;
+	ev.fact = FACT_CONN_CLOSED;
+	ev.reason = REASON_RECV_FAILED;
+	ev.dir = DIR_S2C;
+	ev.cause_err = ECONNRESET;
+	ev.bytes_in = 5;
+	ev.bytes_out = 3;
+	assert_string_equal(line(&ev, 0),
+			    "tap #1: connection closed (client->server 5 bytes, "
+			    "server->client 3 bytes): the server's side failed: recv: Connection "
+			    "reset by peer (ECONNRESET); closed the client's at once");
+	event_init(&ev, SRC_SERVER, EV_INFO);
+	ev.fact = FACT_STOPPED;
+	ev.count = 1;
+	ev.bytes_in = ev.bytes_out = 2;
+	ev.chunks_in = ev.chunks_out = 1;
+	assert_string_equal(line(&ev, 0),
+			    "server: stopped after 1 connections: received 2 bytes in "
+			    "1 chunks, sent 2 bytes in 1 chunks");
+	event_init(&ev, SRC_TAP, EV_ERROR);
+	event_set_path(&ev, FACT_REFUSED, "./a", 3, NULL);
+	ev.reason = REASON_OTHER_USER;
+	ev.has_cred = true;
+	ev.own_uid = ev.own_gid = 65534;
+	assert_string_equal(line(&ev, 0),
+			    "tap: tap ./a: refused the client (uid 0 gid 0): udscope "
+			    "(uid 65534 gid 65534) may not connect as another user (not root, no "
+			    "CAP_SETUID and CAP_SETGID), and the server would take it for uid 65534; "
+			    "--lend-my-identity lets every client through as uid 65534");
+	event_init(&ev, SRC_TAP, EV_INFO);
+	ev.conn = 1;
+	ev.fact = FACT_OWN_PID;
+	ev.dir = DIR_C2S;
+	ev.peer_pid = 7;
+	ev.pid = 9;
+	ev.uid = ev.gid = 65534;
+	assert_string_equal(line(&ev, 0),
+			    "tap #1: the client's process (pid 7) had exited before "
+			    "its bytes went on: they carry its uid 65534 and gid 65534 with "
+			    "udscope's pid 9 (SCM_CREDENTIALS), never udscope's uid");
+	(void)state;
 }
 
 int main(void)
@@ -261,6 +379,8 @@ int main(void)
 		cmocka_unit_test(test_json_utf8_text),
 		cmocka_unit_test(test_json_invalid_text),
 		cmocka_unit_test(test_json_worst_case_fits),
+		cmocka_unit_test(test_escaped_once),
+		cmocka_unit_test(test_fact_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

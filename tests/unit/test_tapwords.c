@@ -12,18 +12,19 @@
 #include <cmocka.h>
 
 #include "core/base/event.h"
+#include "core/render/render_event.h"
 
 static const char *line(const struct event *ev)
 {
 	static char buf[EVENT_LINE_MAX];
-	event_format_line(ev, 0, 0, buf, sizeof(buf));
+	render_event_line(ev, 0, 0, buf, sizeof(buf));
 	return buf;
 }
 
 static const char *json(const struct event *ev)
 {
 	static char buf[EVENT_JSON_MAX];
-	event_format_json(ev, ev->time_ns, buf, sizeof(buf));
+	render_event_json(ev, ev->time_ns, buf, sizeof(buf));
 	return buf;
 }
 

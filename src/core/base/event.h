@@ -1,4 +1,5 @@
-/* event: the record every session publishes, its sink interface, and its one formatter. */
+/* event: the record every session publishes and its sink interface. Its words and JSON are
+ * made in core/render/render_event.h. */
 #ifndef UDSCOPE_EVENT_H
 #define UDSCOPE_EVENT_H
 
@@ -44,6 +45,40 @@ enum event_sender {
 	SENDER_PATH,      /* a filesystem path (text) */
 	SENDER_ABSTRACT,  /* an abstract name, autobound ones included ("@0001f", text) */
 	SENDER_UNBOUND,   /* no address: no reply can reach it */
+};
+
+/* What a line states that a script may act on. Its words are made from the fields below in
+ * core/render/render_fact.c, and --json names each field (doc/udscope.1, JSON OUTPUT). */
+enum event_fact {
+	FACT_NONE,             /* the line is its text */
+	FACT_NODE_STALE,       /* removed a stale node at PATH (nothing bound to it) before bind */
+	FACT_NODE_REPLACED,    /* the node at PATH is not the one just bound: not removed at stop */
+	FACT_NODE_REMOVED,     /* removed the node this session made at PATH */
+	FACT_NODE_GONE,        /* the node at PATH was already removed */
+	FACT_NODE_LEFT,        /* left PATH alone: no longer this session's node (detail: why) */
+	FACT_CONN_CLOSED,      /* a connection ended: reason, peer, totals */
+	FACT_SENDER_UNBOUND,   /* a datagram's sender has no address: no reply can reach it */
+	FACT_STOPPED,          /* a session stopped: its totals */
+	FACT_REFUSED,          /* a tap refused a client (reason; PATH: the tap's; cred: the
+				* client's uid and gid; own_uid, own_gid: udscope's) */
+	FACT_OWN_PID,          /* a sender had exited before its bytes went on: they carry its
+				* uid and gid (cred) with udscope's pid; peer_pid: the sender */
+	FACT__COUNT
+};
+
+/* Why a connection closed (FACT_CONN_CLOSED). */
+enum event_reason {
+	REASON_NONE,
+	REASON_PEER_CLOSED,    /* the peer closed its end (no data) */
+	REASON_BOTH_CLOSED,    /* a tap: both sides closed */
+	REASON_RECV_FAILED,    /* recv failed (cause_err); a tap: on side dir */
+	REASON_SEND_FAILED,    /* the peer went away with UNSENT bytes not taken (cause_err) */
+	REASON_EPOLL_FAILED,   /* epoll_ctl failed (cause_err) */
+	REASON_STOPPING,       /* the session was stopping */
+	REASON_CREDS_UNSENDABLE, /* a tap: a chunk's sender's credentials may not be sent */
+	REASON_IDENTITY_UNKNOWN, /* a refusal: the client's identity could not be read */
+	REASON_OTHER_USER,     /* a refusal: another user's, and udscope may not connect as it */
+	REASON__COUNT
 };
 
 #define EVENT_PREVIEW_MAX 128
@@ -95,6 +130,22 @@ struct event {
 	int fd;
 	const char *fd_type;   /* static strings: "regular file", "read-only" */
 	const char *fd_mode;
+	/* A fact (enum event_fact; FACT_NONE: none) and its fields. PATH is the first path_len
+	 * bytes of text (any bytes); a detail may follow it after one NUL (detail_off: where). */
+	uint8_t fact;
+	uint8_t reason;        /* enum event_reason */
+	uint16_t path_len;
+	uint16_t detail_off;   /* 0: no detail */
+	int cause_err;         /* the errno that caused it (a positive errno; 0: none) */
+	bool has_peer;         /* peer_pid and peer_comm name the connection's peer */
+	pid_t peer_pid;
+	char peer_comm[16];
+	uint64_t count;        /* STOPPED: connections (upstream sockets for a datagram tap) */
+	uint64_t bytes_in, chunks_in;    /* received (a tap's: client->server) */
+	uint64_t bytes_out, chunks_out;  /* sent back (a tap's: server->client) */
+	uint64_t unsent;       /* SEND_FAILED: bytes the peer did not take; STOPPED: echoes lost */
+	uid_t own_uid;         /* REFUSED: udscope's own uid and gid */
+	gid_t own_gid;
 	char text[EVENT_TEXT_MAX];
 	uint8_t preview[EVENT_PREVIEW_MAX];
 };
@@ -131,6 +182,9 @@ void event_init(struct event *ev, enum event_source source, enum event_kind kind
 void event_copy(struct event *dst, const struct event *src);
 /* printf into ev->text (cut to fit). */
 void event_textf(struct event *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Make EV state FACT about PATH (LEN bytes, cut to fit), with DETAIL after it (NULL: none). */
+void event_set_path(struct event *ev, enum event_fact fact, const char *path, size_t len,
+		    const char *detail);
 /* Record LEN bytes: nbytes = LEN, preview = the first bytes that fit. */
 void event_set_bytes(struct event *ev, const void *data, size_t len);
 
@@ -140,39 +194,13 @@ void event_emit_info(const struct event_sink *s, enum event_source source, uint3
 void event_emit_error(const struct event_sink *s, enum event_source source, uint32_t conn,
 		      int err, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* An INFO line stating FACT about PATH (with DETAIL, NULL: none), emitted to S. */
+void event_emit_path(const struct event_sink *s, enum event_source source, enum event_fact fact,
+		     const char *path, const char *detail);
+
 const char *event_source_name(enum event_source source);
 const char *event_kind_name(enum event_kind kind);
 /* "EACCES", or "E123" when the C library has no name. */
 const char *event_errno_name(int err);
-
-#define EVENT_FMT_HEX 1u    /* bytes as hex + ASCII instead of b'...' */
-#define EVENT_FMT_TIME 2u   /* line: a leading seconds.millis column (since BASE_NS) */
-
-/* The words of an event, without the source: "received 16 bytes b'This is the mess'".
- * The panes and the batch lines both use this. Returns the length (output cut to fit). */
-size_t event_format(const struct event *ev, unsigned flags, char *buf, size_t len);
-/* The source label: "server #3", "client", "pair parent 1234". Empty for SRC_SYSTEM. */
-size_t event_label(const struct event *ev, char *buf, size_t len);
-/* The time column of EVENT_FMT_TIME: "   1.234567 " (seconds since BASE_NS). */
-size_t event_format_time(uint64_t time_ns, uint64_t base_ns, char *buf, size_t len);
-/* A whole batch line: [time ]label: words (no newline). */
-size_t event_format_line(const struct event *ev, unsigned flags, uint64_t base_ns,
-			 char *buf, size_t len);
-/* One JSON object (no newline), the schema doc/udscope.1 documents: text as UTF-8 (with
- * text_hex holding the exact bytes when they are not UTF-8), data as hex. */
-size_t event_format_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len);
-/* The same two with the chunk's bytes given whole (DATA, N: from the capture store) instead of
- * the preview. BUF needs EVENT_LINE_MAX + 4 * N (lines) or EVENT_JSON_MAX + 2 * N (JSON). */
-size_t event_format_line_full(const struct event *ev, const void *data, size_t n,
-			      unsigned flags, uint64_t base_ns, char *buf, size_t len);
-size_t event_format_json_full(const struct event *ev, const void *data, size_t n,
-			      uint64_t base_ns, char *buf, size_t len);
-
-/* Big enough for any line event_format* produces. */
-#define EVENT_LINE_MAX (BYTES_REPR_SIZE_EV + EVENT_TEXT_MAX * 2 + 256)
-#define BYTES_REPR_SIZE_EV (4 * EVENT_PREVIEW_MAX + 4)
-/* Big enough for any object event_format_json produces: text at worst 6 bytes a byte plus
- * 2 for text_hex, data 2 a byte, and the fixed fields. */
-#define EVENT_JSON_MAX (8 * EVENT_TEXT_MAX + 2 * EVENT_PREVIEW_MAX + 1024)
 
 #endif

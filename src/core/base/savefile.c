@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/base/capture.h"
 #include "core/base/sysio.h"
 
 /* The temporary file's name: ".NAME.XXXXXX" in PATH's directory, a mkstemp template (it
@@ -77,29 +76,6 @@ void savefile_line(struct savefile *f, const void *buf, size_t n)
 	savefile_write(f, buf, n);
 	savefile_write(f, "\n", 1);
 	f->lines++;
-}
-
-void savefile_event_json(struct savefile *f, const struct event *ev, struct capture *cap,
-			 uint64_t base_ns)
-{
-	bool whole = cap && ev->capture && ev->nbytes > ev->preview_len &&
-		     (ev->kind == EV_RECV || ev->kind == EV_SEND);
-	size_t need = whole ? (size_t)ev->nbytes : 0;
-	char *buf = malloc(EVENT_JSON_MAX + 2 * need + need);
-	if (!buf) {
-		if (!f->err)
-			f->err = ENOMEM;
-		return;
-	}
-	char *data = buf + EVENT_JSON_MAX + 2 * need;
-	size_t len;
-	if (whole && capture_read(cap, ev->capture, ev->capture_off, data, need) == (ssize_t)need)
-		len = event_format_json_full(ev, data, need, base_ns, buf,
-					     EVENT_JSON_MAX + 2 * need);
-	else
-		len = event_format_json(ev, base_ns, buf, EVENT_JSON_MAX);
-	savefile_line(f, buf, len);
-	free(buf);
 }
 
 /* Put the temporary file at its path. Without force, link() refuses an existing target

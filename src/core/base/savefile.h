@@ -27,10 +27,6 @@ int savefile_open(struct savefile *f, const char *path, bool force);
  * writes after it do nothing; savefile_commit reports it. */
 void savefile_write(struct savefile *f, const void *buf, size_t n);
 void savefile_line(struct savefile *f, const void *buf, size_t n);
-/* EV as one JSON line, the encoder batch --json uses (event_format_json): with the chunk's
- * whole bytes from CAP when it still holds them (NULL: the preview). */
-void savefile_event_json(struct savefile *f, const struct event *ev, struct capture *cap,
-			 uint64_t base_ns);
 /* Flush to disk and put the file at its path: without force, atomically only when nothing is
  * there (-EEXIST when something came meanwhile). Returns 0 or -errno; either way F is done
  * (the temporary file is gone on failure). */

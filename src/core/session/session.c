@@ -4,8 +4,11 @@
 
 #include "core/session/session.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/base/socktype.h"
 
 static void stamp_emit(void *ctx, struct event *ev)
 {
@@ -123,6 +126,27 @@ void session_info(const struct session *s, struct session_info *out)
 	out->status = out->finished ? s->ops->status(s->impl) : 0;
 	out->state = out->finished ? (out->status ? "failed" : "finished") : "running";
 	s->ops->info(s->impl, out);
+}
+
+void session_info_fill(struct session_info *out, const char *path, int type, const char *running,
+		       const char *stopped, const struct stats *st, bool clients)
+{
+	snprintf(out->path, sizeof(out->path), "%s", path);
+	out->type = socktype_name(type);
+	if (!out->finished && running)
+		out->state = running;
+	else if (out->finished && stopped)
+		out->state = stopped;
+	out->has_stats = true;
+	stats_snapshot(st, &out->st);
+	if (clients)
+		out->clients = out->finished ? 0 : out->st.clients;
+}
+
+int session_status_started(const void *impl)
+{
+	(void)impl;
+	return 0;
 }
 
 int session_thread_start(pthread_t *t, bool *started, void *(*fn)(void *), void *arg,

@@ -91,6 +91,13 @@ size_t session_count(const struct session_list *l, enum session_kind kind, const
 		     struct session **newest);
 /* Fill OUT for S. */
 void session_info(const struct session *s, struct session_info *out);
+/* For a kind's ops->info: OUT's path (PATH), socket type (TYPE, a SOCK_ constant), state
+ * (RUNNING while it runs, else STOPPED when not NULL) and statistics (from ST; CLIENTS: the
+ * clients it has now, none once finished). */
+void session_info_fill(struct session_info *out, const char *path, int type, const char *running,
+		       const char *stopped, const struct stats *st, bool clients);
+/* For a kind's ops->status when one that could not start never became a session: 0. */
+int session_status_started(const void *impl);
 
 /* Start a session's thread: FN(ARG) on *T, *STARTED set once it runs. On failure one line
  * "OP PATH: pthread_create" goes to NOW (from SRC). Returns 0 or -errno. */

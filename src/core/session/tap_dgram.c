@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,327 +19,9 @@
 #include "core/io/msgio.h"
 #include "core/io/pcap.h"
 #include "core/io/sndbuf.h"
-#include "core/base/sysio.h"
+#include "core/session/tap_dgram_int.h"
 #include "core/session/tap_ident.h"
 
-#define HASH_SIZE 4096
-/* Datagrams one socket gives per wake-up before the others get their turn. */
-#define BUDGET 16
-/* A reply the sender's full queue would not take is tried again this often (a socket that
- * sends to many addresses cannot poll for one receiver's room). */
-#define RETRY_MS 10
-/* Pids of unbound senders told that replies cannot route back (then told again). */
-#define SAID_PIDS 32
-
-enum {
-	CLI,
-	SRV
-}; /* CLI: datagrams from the senders; SRV: replies from the target */
-
-struct up {
-	uint32_t id; /* the "conn" of its lines */
-	int fd;
-	size_t slot;             /* its index in relay.ups */
-	struct up *hnext;        /* the next in its hash chain */
-	struct sockaddr_un addr; /* the sender's address; unbound: addrlen 0 */
-	socklen_t addrlen;
-	enum event_sender kind;
-	char name[EVENT_TEXT_MAX / 2]; /* the address escaped, for lines */
-	uint64_t last_ns;
-	int target_err;      /* the target refused (said once, until it answers) */
-	uint64_t dropped[2]; /* datagrams not passed on, each way */
-	uint64_t bytes[2], msgs[2];
-	char *reply; /* a reply waiting for room at the sender (malloc'd) */
-	size_t reply_len;
-	struct ancil reply_anc;
-	bool reply_held;
-	pid_t said[SAID_PIDS]; /* unbound: pids told already */
-	size_t nsaid;
-	bool as_sender;       /* connected with WHO's identity */
-	bool refused;         /* another user's, and udscope may not connect as it: dropped */
-	bool said_other;      /* told that a datagram of another user came its way */
-	bool said_own_pid;    /* told that its sender's pid was gone (udscope's went) */
-	struct tap_ident who; /* the identity its connect carries */
-};
-
-struct relay {
-	const struct tap_dgram_env *env;
-	struct up **ups;
-	size_t nups, capups;
-	struct up *hash[HASH_SIZE];
-	struct up *unbound; /* the one upstream socket all unbound senders share */
-	struct pollfd *pfds;
-	char *buf[2]; /* receive buffers, grown to the largest datagram */
-	size_t cap[2];
-	struct up *held; /* its datagram waits in buf[CLI] for room at the target */
-	size_t held_len;
-	struct ancil held_anc;
-	size_t replies_held; /* upstreams with a reply waiting */
-	uint32_t next_id;
-	bool pcap_failed;
-	/* The pid whose credentials go on next, each way: watched from its datagram's receipt
-	 * (two descriptors for the relay, not two per upstream socket). */
-	struct tap_pidwatch watch[2];
-};
-
-/* ---- lines ---- */
-
-static struct event *line(struct event *ev, enum event_kind kind, uint32_t conn)
-{
-	event_init(ev, SRC_TAP, kind);
-	ev->conn = conn;
-	return ev;
-}
-
-static void emit(struct relay *r, struct event *ev)
-{
-	sink_emit(r->env->out, ev);
-}
-
-/* ---- the upstream sockets ---- */
-
-static size_t hash_of(const struct sockaddr_un *a, socklen_t len)
-{
-	const unsigned char *p = (const unsigned char *)a;
-	uint32_t h = 2166136261u;
-	for (socklen_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h % HASH_SIZE;
-}
-
-static struct up *up_find(struct relay *r, const struct sockaddr_un *a, socklen_t len)
-{
-	if (len <= offsetof(struct sockaddr_un, sun_path))
-		return r->unbound;
-	for (struct up *u = r->hash[hash_of(a, len)]; u; u = u->hnext)
-		if (u->addrlen == len && memcmp(&u->addr, a, len) == 0)
-			return u;
-	return NULL;
-}
-
-/* Close U and free it, after one line saying its totals and WHY. */
-static void up_close(struct relay *r, struct up *u, const char *why, ...)
-	__attribute__((format(printf, 3, 4)));
-static void up_close(struct relay *r, struct up *u, const char *why, ...)
-{
-	struct event ev;
-	line(&ev, EV_CLOSE, u->id);
-	int w = snprintf(ev.text, sizeof(ev.text),
-			 "upstream socket closed (client->server %llu "
-			 "bytes in %llu datagrams, server->client %llu bytes in %llu datagrams",
-			 (unsigned long long)u->bytes[CLI], (unsigned long long)u->msgs[CLI],
-			 (unsigned long long)u->bytes[SRV], (unsigned long long)u->msgs[SRV]);
-	uint64_t lost = u->dropped[CLI] + u->dropped[SRV] + (u->reply_held ? 1 : 0);
-	if (lost && w > 0 && (size_t)w < sizeof(ev.text))
-		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "; %llu not passed on",
-			      (unsigned long long)lost);
-	if (w > 0 && (size_t)w < sizeof(ev.text))
-		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "): ");
-	va_list ap;
-	va_start(ap, why);
-	if (w > 0 && (size_t)w < sizeof(ev.text))
-		vsnprintf(ev.text + w, sizeof(ev.text) - (size_t)w, why, ap);
-	va_end(ap);
-	emit(r, &ev);
-	if (u == r->unbound) {
-		r->unbound = NULL;
-	} else {
-		struct up **pp = &r->hash[hash_of(&u->addr, u->addrlen)];
-		while (*pp != u)
-			pp = &(*pp)->hnext;
-		*pp = u->hnext;
-	}
-	r->ups[u->slot] = r->ups[--r->nups];
-	r->ups[u->slot]->slot = u->slot;
-	if (u->reply_held)
-		r->replies_held--;
-	ancil_close(&u->reply_anc);
-	free(u->reply);
-	close(u->fd);
-	free(u);
-	atomic_fetch_sub(&r->env->stats->clients, 1);
-}
-
-/* The upstream socket used longest ago, leaving out the one whose datagram is held. */
-static struct up *up_oldest(struct relay *r)
-{
-	struct up *old = NULL;
-	for (size_t i = 0; i < r->nups; i++)
-		if (r->ups[i] != r->held && (!old || r->ups[i]->last_ns < old->last_ns))
-			old = r->ups[i];
-	return old;
-}
-
-/* Connect U to the target, as its sender when it is to be. Returns 0 or -errno. */
-static int up_connect(struct relay *r, struct up *u)
-{
-	const struct uds_addr *t = r->env->target;
-	const struct sockaddr *sa = (const struct sockaddr *)&t->sun;
-	const char *step;
-	if (u->as_sender)
-		return tap_ident_connect(u->fd, sa, t->len, &u->who, r->env->self, &step);
-	int rc;
-	do
-		rc = connect(u->fd, sa, t->len);
-	while (rc < 0 && errno == EINTR);
-	return rc < 0 ? -errno : 0;
-}
-
-/* Whose identity U's connect carries, from the first datagram's credentials IN: the
- * sender's when udscope may switch, udscope's when lent or the same user; else U is refused
- * (one line) and its datagrams are dropped. */
-static void up_identity(struct relay *r, struct up *u, const struct msgio_in *in)
-{
-	const struct tap_dgram_env *e = r->env;
-	if (e->lend_identity)
-		return;
-	if (in->anc.has_cred)
-		tap_ident_of_sender(in->anc.cred.pid, in->anc.cred.uid, in->anc.cred.gid, &u->who);
-	if (in->anc.has_cred && e->can_switch) {
-		u->as_sender = true;
-		return;
-	}
-	if (in->anc.has_cred && tap_ident_same_user(&u->who, e->self))
-		return;
-	u->refused = true;
-	event_emit_error(e->out, SRC_TAP, u->id, 0,
-			 "tap %s: refused sender %s (uid %lu gid %lu): "
-			 "udscope (uid %lu gid %lu) may not connect as another user (not root, "
-			 "no CAP_SETUID and CAP_SETGID), and the server would take it for uid "
-			 "%lu; its datagrams are dropped (--lend-my-identity lets every sender "
-			 "through as uid %lu)",
-			 e->listen->text, u->name, (unsigned long)u->who.uid,
-			 (unsigned long)u->who.gid, (unsigned long)e->self->uid,
-			 (unsigned long)e->self->gid, (unsigned long)e->self->uid,
-			 (unsigned long)e->self->uid);
-}
-
-/* A socket autobound (so the target can answer it) with SO_PASSCRED on. Returns the fd or
- * -errno. */
-static int up_socket(void)
-{
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	int one = 1;
-	sa_family_t fam = AF_UNIX;
-	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
-	    bind(fd, (const struct sockaddr *)&fam, sizeof(fam)) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
-/* The line that says an upstream socket opened: for whom, as what, to where. */
-static void say_open(struct relay *r, struct up *u)
-{
-	struct sockaddr_un self;
-	socklen_t len = sizeof(self);
-	char me[sizeof(self.sun_path) * 4 + 2] = "?";
-	if (getsockname(u->fd, (struct sockaddr *)&self, &len) == 0)
-		msgio_sender(&self, len, me, sizeof(me));
-	struct event ev;
-	line(&ev, EV_INFO, u->id);
-	ev.dir = DIR_C2S;
-	if (u->kind == SENDER_UNBOUND)
-		event_textf(&ev,
-			    "upstream socket %s opened for every unbound sender (shared), to %s",
-			    me, r->env->target->text);
-	else
-		event_textf(&ev, "upstream socket %s opened for sender %s, to %s", me, u->name,
-			    r->env->target->text);
-	emit(r, &ev);
-}
-
-/* Room for one more upstream socket in the list and the poll set. Returns 0 or -ENOMEM. */
-static int grow(struct relay *r)
-{
-	if (r->nups < r->capups)
-		return 0;
-	size_t ncap = r->capups ? r->capups * 2 : 64;
-	struct up **nu = realloc(r->ups, ncap * sizeof(*nu));
-	if (!nu)
-		return -ENOMEM;
-	r->ups = nu;
-	struct pollfd *np = realloc(r->pfds, (2 + ncap) * sizeof(*np));
-	if (!np)
-		return -ENOMEM;
-	r->pfds = np;
-	r->capups = ncap;
-	return 0;
-}
-
-/* A new upstream socket for the sender at A (LEN 0: unbound), whose first datagram came
- * with IN, evicting the oldest when there are as many as allowed or descriptors ran out.
- * NULL after an error line. */
-static struct up *up_open(struct relay *r, const struct sockaddr_un *a, socklen_t len,
-			  const struct msgio_in *in)
-{
-	if (grow(r) < 0) {
-		event_emit_error(r->env->out, SRC_TAP, 0, ENOMEM, "tap %s: upstream socket",
-				 r->env->listen->text);
-		return NULL;
-	}
-	struct up *old = r->nups >= r->env->max_upstreams ? up_oldest(r) : NULL;
-	if (old)
-		up_close(r, old, "evicted: %zu upstream sockets open, this one idle longest",
-			 r->env->max_upstreams);
-	struct up *u = calloc(1, sizeof(*u));
-	int fd = u ? up_socket() : -ENOMEM;
-	while ((fd == -EMFILE || fd == -ENFILE) && (old = up_oldest(r)) != NULL) {
-		up_close(r, old, "evicted: out of descriptors (%s)", event_errno_name(-fd));
-		fd = up_socket();
-	}
-	if (fd < 0) {
-		event_emit_error(r->env->out, SRC_TAP, 0, -fd,
-				 "tap %s: upstream socket for a "
-				 "sender (its datagram is dropped)",
-				 r->env->listen->text);
-		free(u);
-		return NULL;
-	}
-	u->id = ++r->next_id;
-	u->fd = fd;
-	u->slot = r->nups;
-	r->ups[r->nups++] = u;
-	if (len > offsetof(struct sockaddr_un, sun_path)) {
-		memcpy(&u->addr, a, len);
-		u->addrlen = len;
-		size_t h = hash_of(a, len);
-		u->hnext = r->hash[h];
-		r->hash[h] = u;
-	} else {
-		r->unbound = u;
-	}
-	u->kind = msgio_sender(&u->addr, u->addrlen, u->name, sizeof(u->name));
-	atomic_fetch_add(&r->env->stats->clients, 1);
-	atomic_fetch_add(&r->env->stats->accepted, 1);
-	say_open(r, u);
-	up_identity(r, u, in);
-	int rc = u->refused ? 0 : up_connect(r, u);
-	if (rc < 0) {
-		u->target_err = -rc;
-		event_emit_error(r->env->out, SRC_TAP, u->id, -rc,
-				 "tap: connect %s for sender %s "
-				 "(its datagrams are dropped until the target answers)",
-				 r->env->target->text, u->name);
-	}
-	return u;
-}
-
-/* Close the upstream sockets idle longer than allowed: a reply its sender never took goes
- * with it (counted in its line); a datagram waiting for the target keeps its socket. */
-static void sweep_idle(struct relay *r, uint64_t now)
-{
-	for (size_t i = r->nups; i-- > 0;) {
-		struct up *u = r->ups[i];
-		if (u != r->held && now - u->last_ns >= r->env->idle_ns)
-			up_close(r, u, "idle for %llu s",
-				 (unsigned long long)(r->env->idle_ns / 1000000000u));
-	}
-}
 
 /* ---- datagrams ---- */
 
@@ -374,10 +55,10 @@ static void to_pcap(struct relay *r, struct up *u, int way, const void *buf, siz
 	if (rc < 0) {
 		r->pcap_failed = true;
 		struct event ev;
-		line(&ev, EV_ERROR, u->id)->err = -rc;
+		tap_dgram_line(&ev, EV_ERROR, u->id)->err = -rc;
 		event_textf(&ev, "tap: write the capture file: nothing more is written to it (it "
 				 "ends with the last whole record)");
-		emit(r, &ev);
+		sink_emit(r->env->out, &ev);
 	}
 }
 
@@ -395,7 +76,7 @@ static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
 	else
 		stats_add_out(r->env->stats, n);
 	struct event ev;
-	line(&ev, EV_RECV, u->id);
+	tap_dgram_line(&ev, EV_RECV, u->id);
 	ev.dir = way == CLI ? DIR_C2S : DIR_S2C;
 	event_set_bytes(&ev, buf, n);
 	if (r->env->capture)
@@ -404,7 +85,7 @@ static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
 	msgio_describe(&ev, in, true, false);
 	ev.sender = (uint8_t)u->kind;
 	event_textf(&ev, "%s", u->name);
-	emit(r, &ev);
+	sink_emit(r->env->out, &ev);
 	if (in->msg_len > n)
 		event_emit_error(r->env->out, SRC_TAP, u->id, ENOMEM,
 				 "tap: a %zu-byte datagram "
@@ -426,13 +107,17 @@ static void own_pid(struct relay *r, struct up *u, int way, struct ancil *anc)
 	if (u->said_own_pid)
 		return;
 	u->said_own_pid = true;
-	event_emit_info(r->env->out, SRC_TAP, u->id,
-			"the %s of sender %s (pid %ld) had exited "
-			"before its datagram went on: it carries uid %lu and gid %lu with "
-			"udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid (more are only "
-			"counted)",
-			way == CLI ? "process" : "server's process", u->name, (long)gone,
-			(unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid, (long)getpid());
+	struct event ev;
+	tap_dgram_line(&ev, EV_INFO, u->id);
+	event_set_path(&ev, FACT_OWN_PID, u->name, strlen(u->name), NULL);
+	ev.dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+	ev.has_peer = true; /* the sender that had exited */
+	ev.peer_pid = gone;
+	ev.has_cred = true; /* what its datagram carried */
+	ev.pid = anc->cred.pid;
+	ev.uid = anc->cred.uid;
+	ev.gid = anc->cred.gid;
+	sink_emit(r->env->out, &ev);
 }
 
 /* msgio_send, and once more when the message was larger than FD's send buffer and the
@@ -547,7 +232,7 @@ static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc
 		int rc = -EPERM;
 		if (u->as_sender) {
 			tap_ident_of_sender(anc->cred.pid, anc->cred.uid, anc->cred.gid, &u->who);
-			rc = up_connect(r, u);
+			rc = tap_ups_connect(r, u);
 		}
 		if (rc < 0) {
 			if (u->as_sender)
@@ -559,7 +244,7 @@ static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc
 		}
 	}
 	ssize_t s = send_as(r, u, CLI, u->fd, r->buf[CLI], n, anc, NULL, 0);
-	if (refused(s) && up_connect(r, u) == 0)
+	if (refused(s) && tap_ups_connect(r, u) == 0)
 		s = send_as(r, u, CLI, u->fd, r->buf[CLI], n, anc, NULL, 0); /* it came back */
 	if (s == -EOWNERDEAD) {
 		unsent(r, u, CLI, anc, false);
@@ -595,10 +280,13 @@ static void say_unbound(struct relay *r, struct up *u, const struct msgio_in *in
 		if (u->said[i] == pid)
 			return;
 	u->said[u->nsaid++ % SAID_PIDS] = pid;
-	event_emit_info(r->env->out, SRC_TAP, u->id,
-			"sender pid %ld is unbound: replies cannot "
-			"be routed back",
-			(long)pid);
+	struct event ev;
+	tap_dgram_line(&ev, EV_INFO, u->id);
+	ev.fact = FACT_SENDER_UNBOUND;
+	ev.sender = SENDER_UNBOUND;
+	ev.has_peer = true;
+	ev.peer_pid = pid;
+	sink_emit(r->env->out, &ev);
 }
 
 /* Take up to BUDGET datagrams from the listening socket and pass each on. */
@@ -618,8 +306,8 @@ static void from_senders(struct relay *r)
 			(void)tap_pidwatch_alive(&r->watch[CLI], in.anc.cred.pid);
 		socklen_t len = in.fromlen > offsetof(struct sockaddr_un, sun_path) ? in.fromlen
 										    : 0;
-		struct up *u = up_find(r, &in.from, len);
-		if (!u && !(u = up_open(r, &in.from, len, &in))) {
+		struct up *u = tap_ups_find(r, &in.from, len);
+		if (!u && !(u = tap_ups_open(r, &in.from, len, &in))) {
 			ancil_close(&in.anc);
 			continue;
 		}
@@ -766,7 +454,7 @@ static void relay_loop(struct relay *r)
 		if (rc > 0 && (r->pfds[1].revents & (POLLIN | POLLERR)))
 			from_senders(r);
 		if ((now = event_now_ns()) >= next_sweep) {
-			sweep_idle(r, now);
+			tap_ups_sweep(r, now);
 			next_sweep = now + 1000000000u;
 		}
 	}
@@ -794,7 +482,7 @@ void tap_dgram_run(const struct tap_dgram_env *env)
 		}
 		r->held = NULL;
 		while (r->nups)
-			up_close(r, r->ups[r->nups - 1], "tap stopping");
+			tap_ups_close(r, r->ups[r->nups - 1], "tap stopping");
 	}
 	if (r) {
 		tap_pidwatch_close(&r->watch[CLI]);

@@ -20,6 +20,8 @@
 #include "core/cmd/script.h"
 #include "core/system/sockets_async.h"
 #include "core/base/sysio.h"
+#include "core/session/tap.h"
+#include "core/render/render_event.h"
 #include "ui/console/console_impl.h"
 #include "ui/console/crash.h"
 #include "ui/console/frame.h"
@@ -52,7 +54,7 @@ static void sink(void *ctx, struct event *ev)
 	if (c->closing) {
 		/* The screen is gone: keep errors (sessions stopping) for stderr. */
 		if (ev->kind == EV_ERROR && c->nlate < CONSOLE_LATE_MAX)
-			event_format_line(ev, 0, 0, c->late[c->nlate++], sizeof(c->late[0]));
+			render_event_line(ev, 0, 0, c->late[c->nlate++], sizeof(c->late[0]));
 		return;
 	}
 	frame_event(c, ev);
@@ -362,11 +364,8 @@ static int console_finish(struct console *c)
 		fprintf(stderr, "udscope: %s\n", why);
 		rc = 1;
 	}
-	for (int i = 0; i < c->nlate; i++) {
-		char safe[TEXT_SANITIZE_SIZE(EVENT_LINE_MAX)];
-		text_sanitize(c->late[i], strlen(c->late[i]), false, safe, sizeof(safe));
-		fprintf(stderr, "udscope: %s\n", safe);
-	}
+	for (int i = 0; i < c->nlate; i++)
+		fprintf(stderr, "udscope: %s\n", c->late[i]); /* render_event_line's: escaped */
 	delscreen(c->screen);
 	return rc;
 }

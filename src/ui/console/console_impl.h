@@ -10,6 +10,7 @@
 #include "core/base/event.h"
 #include "ui/console/keys.h"
 #include "ui/draw/doc.h"
+#include "core/render/render_event.h"
 #include "ui/draw/sheet.h"
 #include "ui/views/titles.h"
 #include "ui/views/view.h"

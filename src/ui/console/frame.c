@@ -17,6 +17,7 @@
 #include "core/cmd/cmd.h"
 #include "core/cmd/script.h"
 #include "core/system/sockets_async.h"
+#include "core/render/render_event.h"
 #include "ui/console/console_impl.h"
 #include "ui/draw/layout.h"
 #include "ui/draw/pane.h"
@@ -482,7 +483,7 @@ void frame_event(struct console *c, const struct event *ev)
 			console_relayout(c);
 		if (ev->kind == EV_ERROR) {
 			char line[EVENT_LINE_MAX];
-			event_format_line(ev, 0, 0, line, sizeof(line));
+			render_event_line(ev, 0, 0, line, sizeof(line));
 			console_message(c, true, line);
 		}
 		if (first)
@@ -495,14 +496,14 @@ void frame_event(struct console *c, const struct event *ev)
 		char words[EVENT_LINE_MAX];
 		/* An error's errno text is the event's, not its text's: say it too. */
 		size_t n = ev->kind == EV_ERROR && ev->err
-				   ? event_format(ev, 0, words, sizeof(words))
+				   ? render_event_words(ev, 0, words, sizeof(words))
 				   : strnlen(ev->text, sizeof(ev->text));
 		doc_add(&c->result, n && ev->kind == EV_ERROR && ev->err ? words : ev->text, n,
 			c->v.utf8, look, ev->mark_off, ev->mark_len);
 		return;
 	}
 	char line[EVENT_LINE_MAX];
-	event_format_line(ev, 0, 0, line, sizeof(line));
+	render_event_line(ev, 0, 0, line, sizeof(line));
 	console_message(c, ev->kind == EV_ERROR, line);
 }
 

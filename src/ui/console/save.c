@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/base/savefile.h"
+#include "core/render/render_event.h"
 #include "ui/console/console_impl.h"
 #include "ui/draw/table.h"
 #include "ui/draw/text.h"
@@ -177,7 +178,7 @@ static int save_json(struct console *c, struct savefile *f, char *what, size_t w
 	if (!evs)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		savefile_event_json(f, evs[i], c->app.capture, c->v.base_ns);
+		render_event_save_json(f, evs[i], c->app.capture, c->v.base_ns);
 	free(evs);
 	snprintf(what, whatlen, "%zu event%s of session #%u as JSON lines", n, n == 1 ? "" : "s",
 		 id);

@@ -11,6 +11,7 @@
 #include "core/base/bytes.h"
 #include "core/base/capture.h"
 #include "core/base/event.h"
+#include "core/render/render_event.h"
 #include "ui/draw/hexdump.h"
 #include "ui/draw/pane.h"
 #include "ui/draw/sheet.h"
@@ -100,8 +101,8 @@ int detail_build(struct sheet *s, struct capture *cap, const struct event *ev,
 	struct doc *d = &s->doc;
 	char who[64], words[EVENT_LINE_MAX];
 	doc_clear(d);
-	event_label(ev, who, sizeof(who));
-	event_format(ev, 0, words, sizeof(words));
+	render_event_label(ev, who, sizeof(who));
+	render_event_words(ev, 0, words, sizeof(words));
 	snprintf(s->title, sizeof(s->title), "Chunk: %s %s %" PRIu64 " bytes (Esc closes)", who,
 		 ev->kind == EV_RECV ? "received" : "sent", ev->nbytes);
 	doc_addf(d, utf8, DOC_PLAIN, "%s: %s", who, words);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/base/event.h"
+#include "core/render/render_event.h"
 #include "ui/draw/paint.h"
 #include "ui/draw/sheet.h"
 #include "ui/draw/text.h"
@@ -82,7 +83,7 @@ static size_t head(const struct view *v, const struct event *ev, bool label, cha
 	size_t hl = n < 0 ? 0 : (size_t)n;
 	char who[48] = "";
 	if (label) {
-		event_label(ev, who, sizeof(who));
+		render_event_label(ev, who, sizeof(who));
 		n = snprintf(out + hl, len - hl, "%-9s ", who);   /* a space before the arrow */
 	} else if (ev->show_session && ev->session) {
 		/* Another session of its kind shares the pane: say whose line it is. */
@@ -125,9 +126,8 @@ size_t view_log_line(const struct view *v, const struct pane_line *pl, bool labe
 	}
 	size_t hl = head(v, ev, label, out, outsz);
 	*indent = text_width(out, hl);
-	char words[EVENT_LINE_MAX];
-	size_t wl = event_format(ev, v->hex ? EVENT_FMT_HEX : 0, words, sizeof(words));
-	return hl + text_sanitize(words, wl, v->utf8, out + hl, outsz - hl);
+	/* Render escaped what a peer or user chose, once: its words are shown as they are. */
+	return hl + render_event_words(ev, v->hex ? EVENT_FMT_HEX : 0, out + hl, outsz - hl);
 }
 
 static int line_rows(const struct sheet *s, const struct view *v, const struct pane_line *pl,

@@ -12,6 +12,7 @@
 #include "core/base/event.h"
 #include "core/render/render.h"
 #include "core/teach/seqdiag.h"
+#include "core/render/render_event.h"
 #include "ui/draw/sheet.h"
 #include "ui/views/view.h"
 
@@ -30,9 +31,7 @@ static int tap_item(struct seqdiag *d, const struct event *ev)
 			 ev->preview_len < ev->nbytes ? "..." : "");
 		return seqdiag_add(d, SEQ_ARROW, side, ev->time_ns, label);
 	}
-	char words[EVENT_LINE_MAX];
-	size_t n = event_format(ev, 0, words, sizeof(words));
-	bytes_escape(words, n, 0, label, sizeof(label));
+	render_event_words(ev, 0, label, sizeof(label)); /* escaped there, once */
 	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, label);
 }
 
@@ -56,9 +55,7 @@ static int item(struct seqdiag *d, const struct event *ev)
 		return seqdiag_add(d, ev->kind == EV_SEND ? SEQ_ARROW : SEQ_NOTE, side,
 				   ev->time_ns, label);
 	}
-	char words[EVENT_LINE_MAX];
-	size_t n = event_format(ev, 0, words, sizeof(words));
-	bytes_escape(words, n, 0, label, sizeof(label));
+	render_event_words(ev, 0, label, sizeof(label)); /* escaped there, once */
 	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, label);
 }
 

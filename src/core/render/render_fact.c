@@ -1,0 +1,355 @@
+/* render_fact: the words and the JSON members of the facts a script acts on (enum
+ * event_fact: nodes removed or left alone, connections closed and why, senders unbound,
+ * sessions stopped), made from the event's typed fields in one place. */
+#include "config.h"
+
+#include "core/render/render_fact.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/base/bytes.h"
+#include "core/render/render_put.h"
+
+/* The appender, and how paths and names go in: escaped, or as they are (JSON's text, escaped
+ * there). */
+struct fout {
+	struct render_put p;
+	bool raw;
+};
+
+static void fput(struct fout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fput(struct fout *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	render_vputf(&o->p, fmt, ap);
+	va_end(ap);
+}
+
+/* N bytes a user or peer chose: escaped once here (bytes_escape), or raw for JSON. */
+static void fput_chosen(struct fout *o, const char *s, size_t n)
+{
+	struct render_put *p = &o->p;
+	if (p->len == 0 || p->w >= p->len - 1)
+		return;
+	if (o->raw) {
+		size_t room = p->len - 1 - p->w;
+		n = n < room ? n : room;
+		memcpy(p->buf + p->w, s, n);
+		p->w += n;
+		p->buf[p->w] = '\0';
+		return;
+	}
+	bytes_escape(s, n, 0, p->buf + p->w, p->len - p->w);
+	p->w += strlen(p->buf + p->w);
+}
+
+static void fput_path(struct fout *o, const struct event *ev)
+{
+	fput_chosen(o, ev->text, ev->path_len);
+}
+
+static const char *detail_of(const struct event *ev)
+{
+	return ev->detail_off && ev->detail_off < sizeof(ev->text) ? ev->text + ev->detail_off : "";
+}
+
+/* "strerror (ENAME)" of the cause. */
+static void fput_cause(struct fout *o, const struct event *ev)
+{
+	fput(o, "%s (%s)", strerror(ev->cause_err), event_errno_name(ev->cause_err));
+}
+
+/* Who a server's connection was with: "pid 12 (name)", or "connection #3". */
+static void fput_peer(struct fout *o, const struct event *ev)
+{
+	if (!ev->has_peer) {
+		fput(o, "connection #%" PRIu32, ev->conn);
+		return;
+	}
+	fput(o, "pid %ld (", (long)ev->peer_pid);
+	const char *c = ev->peer_comm[0] ? ev->peer_comm : "?";
+	fput_chosen(o, c, strnlen(c, sizeof(ev->peer_comm)));
+	fput(o, ")");
+}
+
+static void server_closed(struct fout *o, const struct event *ev)
+{
+	switch (ev->reason) {
+	case REASON_RECV_FAILED:
+		fput(o, "connection with "), fput_peer(o, ev), fput(o, " ended: recv: ");
+		fput_cause(o, ev);
+		break;
+	case REASON_SEND_FAILED:
+		fput_peer(o, ev);
+		fput(o, " went away with %" PRIu64 " bytes of echo unsent: ", ev->unsent);
+		fput_cause(o, ev);
+		break;
+	case REASON_EPOLL_FAILED:
+		fput(o, "connection with "), fput_peer(o, ev), fput(o, " closed: epoll_ctl: ");
+		fput_cause(o, ev);
+		break;
+	case REASON_STOPPING:
+		fput(o, "closed connection with "), fput_peer(o, ev), fput(o, ": server stopping");
+		break;
+	default:
+		fput(o, "no data from "), fput_peer(o, ev), fput(o, " (connection closed)");
+		break;
+	}
+}
+
+static void tap_closed(struct fout *o, const struct event *ev)
+{
+	bool c2s = ev->dir != DIR_S2C;
+	const char *from = c2s ? "client" : "server", *to = c2s ? "server" : "client";
+	fput(o,
+	     "connection closed (client->server %" PRIu64 " bytes, server->client %" PRIu64
+	     " bytes): ",
+	     ev->bytes_in, ev->bytes_out);
+	switch (ev->reason) {
+	case REASON_RECV_FAILED:
+		fput(o, "the %s's side failed: recv: ", from);
+		fput_cause(o, ev);
+		fput(o, "; closed the %s's at once", to);
+		break;
+	case REASON_SEND_FAILED:
+		fput(o, "the %s went away with %" PRIu64 " bytes not taken: send: ", to,
+		     ev->unsent);
+		fput_cause(o, ev);
+		fput(o, "; closed the %s's side at once", from);
+		break;
+	case REASON_CREDS_UNSENDABLE:
+		fput(o,
+		     "a %s->%s chunk was not passed on: its sender's credentials (pid %ld) may "
+		     "not be sent, and it is never sent with udscope's instead; closed both sides "
+		     "(the stream would have a hole)",
+		     from, to, (long)ev->peer_pid);
+		break;
+	case REASON_STOPPING:
+		fput(o, "tap stopping");
+		break;
+	default:
+		fput(o, "both sides closed");
+		break;
+	}
+}
+
+static void stopped(struct fout *o, const struct event *ev)
+{
+	bool dg = ev->socktype == SOCK_DGRAM;
+	if (ev->source == SRC_TAP)
+		fput(o,
+		     "stopped after %" PRIu64 " %s: client->server %" PRIu64 " bytes in %" PRIu64
+		     " %s, server->client %" PRIu64 " bytes in %" PRIu64 " %s",
+		     ev->count, dg ? "upstream sockets" : "connections", ev->bytes_in,
+		     ev->chunks_in, dg ? "datagrams" : "chunks", ev->bytes_out, ev->chunks_out,
+		     dg ? "datagrams" : "chunks");
+	else if (dg)
+		fput(o,
+		     "stopped: received %" PRIu64 " bytes in %" PRIu64 " datagrams, sent %" PRIu64
+		     " bytes in %" PRIu64 " datagrams, %" PRIu64 " echoes not delivered",
+		     ev->bytes_in, ev->chunks_in, ev->bytes_out, ev->chunks_out, ev->unsent);
+	else
+		fput(o,
+		     "stopped after %" PRIu64 " connections: received %" PRIu64 " bytes in %" PRIu64
+		     " chunks, sent %" PRIu64 " bytes in %" PRIu64 " chunks",
+		     ev->count, ev->bytes_in, ev->chunks_in, ev->bytes_out, ev->chunks_out);
+}
+
+static void node_words(struct fout *o, const struct event *ev)
+{
+	switch (ev->fact) {
+	case FACT_NODE_STALE:
+		fput(o, "removed stale socket node "), fput_path(o, ev);
+		fput(o, " (no socket was bound to it)");
+		break;
+	case FACT_NODE_REPLACED:
+		fput(o, "the node at "), fput_path(o, ev);
+		fput(o, " is not the one just bound (it was replaced); it will not be removed at "
+			"stop");
+		break;
+	case FACT_NODE_REMOVED:
+		fput(o, "removed socket node "), fput_path(o, ev);
+		break;
+	case FACT_NODE_GONE:
+		fput(o, "socket node "), fput_path(o, ev), fput(o, " was already removed");
+		break;
+	default: /* FACT_NODE_LEFT */
+		fput(o, "left "), fput_path(o, ev);
+		fput(o, " alone: it is no longer the node this %s created (",
+		     event_source_name(ev->source));
+		fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		fput(o, ")");
+		break;
+	}
+}
+
+/* A tap's refusal of a client, and why. */
+static void refused(struct fout *o, const struct event *ev)
+{
+	fput(o, "tap "), fput_path(o, ev);
+	if (ev->reason == REASON_IDENTITY_UNKNOWN) {
+		fput(o, ": refused the client: its identity is not known (SO_PEERCRED, "
+			"SO_PEERGROUPS), and it is not connected as another's");
+		if (ev->err)
+			fput(o, ": %s (%s)", strerror(ev->err), event_errno_name(ev->err));
+		return;
+	}
+	unsigned long own = (unsigned long)ev->own_uid;
+	fput(o,
+	     ": refused the client (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect "
+	     "as another user (not root, no CAP_SETUID and CAP_SETGID), and the server would take "
+	     "it for uid %lu; --lend-my-identity lets every client through as uid %lu",
+	     (unsigned long)ev->uid, (unsigned long)ev->gid, own, (unsigned long)ev->own_gid, own,
+	     own);
+}
+
+/* A sender that had exited: its bytes went on with its uid and gid and udscope's pid. */
+static void own_pid(struct fout *o, const struct event *ev)
+{
+	if (ev->path_len) { /* a datagram tap: the sender's address */
+		fput(o, "the %s of sender ", ev->dir == DIR_S2C ? "server's process" : "process");
+		fput_path(o, ev);
+		fput(o,
+		     " (pid %ld) had exited before its datagram went on: it carries uid %lu and "
+		     "gid %lu with udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid (more "
+		     "are only counted)",
+		     (long)ev->peer_pid, (unsigned long)ev->uid, (unsigned long)ev->gid,
+		     (long)ev->pid);
+		return;
+	}
+	fput(o,
+	     "the %s's process (pid %ld) had exited before its bytes went on: they carry its "
+	     "uid %lu and gid %lu with udscope's pid %ld (SCM_CREDENTIALS), never udscope's uid",
+	     ev->dir == DIR_S2C ? "server" : "client", (long)ev->peer_pid, (unsigned long)ev->uid,
+	     (unsigned long)ev->gid, (long)ev->pid);
+}
+
+/* The words into O. */
+static void fact_words(struct fout *o, const struct event *ev)
+{
+	switch (ev->fact) {
+	case FACT_REFUSED:
+		refused(o, ev);
+		break;
+	case FACT_OWN_PID:
+		own_pid(o, ev);
+		break;
+	case FACT_CONN_CLOSED:
+		if (ev->source == SRC_TAP)
+			tap_closed(o, ev);
+		else
+			server_closed(o, ev);
+		break;
+	case FACT_SENDER_UNBOUND:
+		if (ev->source == SRC_TAP)
+			fput(o, "sender pid %ld is unbound: replies cannot be routed back",
+			     (long)ev->peer_pid);
+		else
+			fput(o, "sender is unbound: no reply possible");
+		break;
+	case FACT_STOPPED:
+		stopped(o, ev);
+		break;
+	default:
+		node_words(o, ev);
+		break;
+	}
+}
+
+size_t render_fact_words(const struct event *ev, bool raw, char *buf, size_t len)
+{
+	struct fout o = { { buf, len, 0 }, raw };
+	if (len)
+		buf[0] = '\0';
+	fact_words(&o, ev);
+	return o.p.w;
+}
+
+static const char *const fact_names[FACT__COUNT] = {
+	[FACT_NONE] = "",
+	[FACT_NODE_STALE] = "node-stale",
+	[FACT_NODE_REPLACED] = "node-replaced",
+	[FACT_NODE_REMOVED] = "node-removed",
+	[FACT_NODE_GONE] = "node-gone",
+	[FACT_NODE_LEFT] = "node-left",
+	[FACT_CONN_CLOSED] = "connection-closed",
+	[FACT_SENDER_UNBOUND] = "sender-unbound",
+	[FACT_STOPPED] = "stopped",
+	[FACT_REFUSED] = "refused",
+	[FACT_OWN_PID] = "own-pid",
+};
+
+static const char *const reason_names[REASON__COUNT] = {
+	[REASON_NONE] = "",
+	[REASON_PEER_CLOSED] = "peer-closed",
+	[REASON_BOTH_CLOSED] = "both-closed",
+	[REASON_RECV_FAILED] = "recv-failed",
+	[REASON_SEND_FAILED] = "send-failed",
+	[REASON_EPOLL_FAILED] = "epoll-failed",
+	[REASON_STOPPING] = "stopping",
+	[REASON_CREDS_UNSENDABLE] = "credentials-unsendable",
+	[REASON_IDENTITY_UNKNOWN] = "identity-unknown",
+	[REASON_OTHER_USER] = "other-user",
+};
+
+const char *render_fact_name(unsigned fact)
+{
+	return fact < FACT__COUNT ? fact_names[fact] : "?";
+}
+
+const char *render_fact_reason(unsigned reason)
+{
+	return reason < REASON__COUNT ? reason_names[reason] : "?";
+}
+
+/* The totals of a close or a stop: c2s and s2c for a tap, in and out for a server. */
+static void json_totals(struct fout *o, const struct event *ev, bool chunks)
+{
+	bool tap = ev->source == SRC_TAP;
+	fput(o, ",\"bytes_%s\":%" PRIu64, tap ? "c2s" : "in", ev->bytes_in);
+	if (chunks)
+		fput(o, ",\"chunks_%s\":%" PRIu64, tap ? "c2s" : "in", ev->chunks_in);
+	fput(o, ",\"bytes_%s\":%" PRIu64, tap ? "s2c" : "out", ev->bytes_out);
+	if (chunks)
+		fput(o, ",\"chunks_%s\":%" PRIu64, tap ? "s2c" : "out", ev->chunks_out);
+}
+
+void render_fact_json(const struct event *ev, char *buf, size_t len)
+{
+	struct fout o = { { buf, len, 0 }, true };
+	if (len)
+		buf[0] = '\0';
+	if (!ev->fact)
+		return;
+	fput(&o, ",\"fact\":\"%s\"", render_fact_name(ev->fact));
+	if (ev->reason)
+		fput(&o, ",\"reason\":\"%s\"", render_fact_reason(ev->reason));
+	if (ev->cause_err)
+		fput(&o, ",\"cause_errno\":\"%s\"", event_errno_name(ev->cause_err));
+	if (ev->has_peer)
+		fput(&o, ",\"peer_pid\":%ld", (long)ev->peer_pid);
+	if (ev->fact == FACT_CONN_CLOSED) {
+		json_totals(&o, ev, false);
+		if (ev->reason == REASON_SEND_FAILED)
+			fput(&o, ",\"unsent\":%" PRIu64, ev->unsent);
+	}
+	if (ev->fact == FACT_REFUSED && ev->reason == REASON_OTHER_USER)
+		fput(&o, ",\"own_uid\":%lu,\"own_gid\":%lu", (unsigned long)ev->own_uid,
+		     (unsigned long)ev->own_gid);
+	if (ev->fact == FACT_STOPPED) {
+		fput(&o, ",\"connections\":%" PRIu64, ev->count);
+		json_totals(&o, ev, true);
+		if (ev->source == SRC_SERVER && ev->socktype == SOCK_DGRAM)
+			fput(&o, ",\"echoes_dropped\":%" PRIu64, ev->unsent);
+	}
+}
+
+const char *render_fact_detail(const struct event *ev)
+{
+	return detail_of(ev);
+}

@@ -1,0 +1,370 @@
+/* pair_run: the pair demo's parent thread: it sends the message, turns the child's records
+ * into lines, takes the reply, and says how the child ended. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/base/bytes.h"
+#include "core/base/socktype.h"
+#include "core/base/sysio.h"
+#include "core/io/msgio.h"
+#include "core/session/pair_int.h"
+
+/* ---- the parent thread ---- */
+
+static void say(struct run *r, enum event_source src, enum event_kind kind, int err,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void say(struct run *r, enum event_source src, enum event_kind kind, int err,
+		const char *fmt, ...)
+{
+	struct event ev;
+	event_init(&ev, src, kind);
+	ev.actor = src == SRC_PAIR_CHILD ? r->child : r->self;
+	ev.err = err;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ev.text, sizeof(ev.text), fmt, ap);
+	va_end(ap);
+	sink_emit(&r->p->later, &ev);
+}
+
+/* "message from parent: b'ping'": the bytes rendered safely, cut with a count when long;
+ * a datagram larger than the recv buffer says how much of it was lost. */
+static void say_bytes(struct run *r, enum event_source src, const char *what,
+		      const uint8_t *data, size_t kept, size_t real)
+{
+	struct event ev;
+	event_init(&ev, src, EV_INFO);
+	ev.actor = src == SRC_PAIR_CHILD ? r->child : r->self;
+	event_set_bytes(&ev, data, kept);
+	char lost[96] = "";
+	if (real > kept)
+		snprintf(lost, sizeof(lost), " (%zu of %zu bytes: one recv takes one message, "
+			 "the rest is discarded)", kept, real);
+	/* The line stays readable; the event's preview holds the bytes themselves. */
+	char repr[160], more[32] = "";
+	size_t room = sizeof(ev.text) - strlen(what) - 2 - strlen(lost) - sizeof(more);
+	if (room > sizeof(repr))
+		room = sizeof(repr);
+	if (bytes_repr(data, kept, repr, room) >= room) {
+		if (lost[0])
+			snprintf(more, sizeof(more), "...");
+		else
+			snprintf(more, sizeof(more), "... (%zu bytes)", kept);
+	}
+	event_textf(&ev, "%s: %s%s%s", what, repr, more, lost);
+	sink_emit(&r->p->later, &ev);
+}
+
+/* The child got descriptor FD with the message and read N bytes of it (or failed with ERR). */
+static void say_fd(struct run *r, uint32_t fd, int err, const uint8_t *data, size_t n)
+{
+	if (err) {
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "received fd %" PRIu32 " with the message; "
+		    "read: %s (%s); closed it", fd, strerror(err), event_errno_name(err));
+		return;
+	}
+	if (n == 0) {
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "received fd %" PRIu32 " with the message; read "
+		    "0 bytes (end of file, or a pipe with no writer); closed it", fd);
+		return;
+	}
+	char what[64];
+	snprintf(what, sizeof(what), "received fd %" PRIu32 " with the message; read", fd);
+	say_bytes(r, SRC_PAIR_CHILD, what, data, n, n);
+}
+
+static void handle_record(struct run *r, const uint8_t *rec)
+{
+	uint32_t a = pair_get32(rec + 1), b = pair_get32(rec + 5), n = pair_get32(rec + 9);
+	switch (rec[0]) {
+	case REC_WAITING:
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "in child, waiting for message on fd %" PRIu32,
+		    a);
+		break;
+	case REC_FD:
+		say_fd(r, a, (int)b, rec + REC_HDR, n);
+		break;
+	case REC_REPLYING:
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "in child, sending reply (%" PRIu32 " bytes) on "
+		    "fd %" PRIu32, a, b);
+		break;
+	case REC_RECEIVED:
+		say_bytes(r, SRC_PAIR_CHILD, "message from parent", rec + REC_HDR, n, a);
+		break;
+	case REC_EOF:
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0,
+		    "the parent's end closed after %" PRIu32 " of %zu bytes", a, r->p->len);
+		break;
+	case REC_ERROR:
+		say(r, SRC_PAIR_CHILD, EV_ERROR, (int)b, "pair: child %ld: %s", (long)r->child,
+		    a == OP_RECV ? "recv" : "send");
+		break;
+	default:
+		say(r, SRC_PAIR_PARENT, EV_ERROR, EPROTO, "pair: unknown record 0x%02x from child %ld",
+		    rec[0], (long)r->child);
+		break;
+	}
+}
+
+/* Take what the child wrote to the report pipe and tell it, record by record. */
+static void read_report(struct run *r)
+{
+	for (;;) {
+		ssize_t n = read(r->report, r->rbuf + r->rhave, sizeof(r->rbuf) - r->rhave);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			if (n < 0)
+				say(r, SRC_PAIR_PARENT, EV_ERROR, errno, "pair: read report pipe");
+			r->report_eof = true;
+			return;
+		}
+		r->rhave += (size_t)n;
+		size_t off = 0;
+		while (r->rhave - off >= REC_HDR) {
+			uint32_t plen = pair_get32(r->rbuf + off + 9);
+			if (plen > PAIR_RECV_SIZE) {
+				say(r, SRC_PAIR_PARENT, EV_ERROR, EPROTO,
+				    "pair: garbled report from child %ld", (long)r->child);
+				r->report_eof = true;
+				return;
+			}
+			if (r->rhave - off < REC_HDR + plen)
+				break;
+			handle_record(r, r->rbuf + off);
+			off += REC_HDR + plen;
+		}
+		memmove(r->rbuf, r->rbuf + off, r->rhave - off);
+		r->rhave -= off;
+	}
+}
+
+static void send_more(struct run *r)
+{
+	struct pair *p = r->p;
+	while (r->sent < p->len && !r->peer_gone && !r->fatal) {
+		struct ancil pass = { .nfds = p->pass_fd >= 0, .fds = { p->pass_fd } };
+		ssize_t n = msgio_send(r->sock, p->msg + r->sent, p->len - r->sent,
+				       pass.nfds ? &pass : NULL, NULL, 0);
+		if (n < 0) {
+			/* A child that died early is told by its exit status, not as a send error. */
+			if (n == -EPIPE || n == -ECONNRESET || n == -ECONNREFUSED)
+				r->peer_gone = true;
+			else if (n != -EAGAIN)
+				say(r, SRC_PAIR_PARENT, EV_ERROR, r->fatal = (int)-n, "pair: send");
+			return;
+		}
+		if (p->pass_fd >= 0) {
+			say(r, SRC_PAIR_PARENT, EV_INFO, 0, "passed fd %d (%s) with the message; "
+			    "closed the parent's copy", p->pass_fd, p->pass_path);
+			sysio_close(&p->pass_fd);
+		}
+		r->sent += (size_t)n;
+	}
+}
+
+static void take_reply(struct run *r)
+{
+	while (!r->reply_done && !r->sock_eof) {
+		ssize_t n = recv(r->sock, r->in, sizeof(r->in),
+				 MSG_DONTWAIT | (r->stream ? 0 : MSG_TRUNC));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			if (errno != ECONNRESET)
+				say(r, SRC_PAIR_PARENT, EV_ERROR, r->fatal = errno, "pair: recv");
+			r->sock_eof = true;
+			return;
+		}
+		if (n == 0) {
+			r->sock_eof = true;
+			return;
+		}
+		size_t kept = (size_t)n < sizeof(r->in) ? (size_t)n : sizeof(r->in);
+		say_bytes(r, SRC_PAIR_PARENT, "response from child", r->in, kept, (size_t)n);
+		r->reply_got += (size_t)n;
+		if (!r->stream || r->reply_got >= r->p->rlen)
+			r->reply_done = true;
+	}
+}
+
+/* Send the message and follow the child until it has replied and closed its report pipe
+ * (or died). Returns 0, ETIMEDOUT, ECANCELED, or the errno of a call that failed. */
+static int exchange(struct run *r, uint64_t deadline_ns)
+{
+	for (;;) {
+		if (r->report_eof) {
+			/* The child is gone or going: what it sent is already queued here. */
+			take_reply(r);
+			return r->fatal;
+		}
+		uint64_t now = event_now_ns();
+		if (now >= deadline_ns)
+			return ETIMEDOUT;
+		int wait_ms = (int)((deadline_ns - now + 999999u) / 1000000u);
+		short sev = 0;
+		if (r->sent < r->p->len && !r->peer_gone)
+			sev |= POLLOUT;
+		if (!r->reply_done && !r->sock_eof)
+			sev |= POLLIN;
+		struct pollfd pf[3] = {
+			{ .fd = r->p->ctl[0], .events = POLLIN },
+			{ .fd = r->report, .events = POLLIN },
+			{ .fd = sev ? r->sock : -1, .events = sev },
+		};
+		if (poll(pf, 3, wait_ms) < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			say(r, SRC_PAIR_PARENT, EV_ERROR, e, "pair: poll");
+			return e;
+		}
+		if (pf[0].revents)
+			return ECANCELED;
+		/* The report first: the child writes what it got before it replies, so its lines
+		 * come out ahead of the parent's "response from child". */
+		if (pf[1].revents)
+			read_report(r);
+		if (pf[2].revents & (POLLOUT | POLLERR))
+			send_more(r);
+		if (pf[2].revents & (POLLIN | POLLHUP | POLLERR))
+			take_reply(r);
+		if (r->fatal)
+			return r->fatal;
+	}
+}
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGKILL: return "SIGKILL";
+	case SIGTERM: return "SIGTERM";
+	case SIGINT: return "SIGINT";
+	case SIGHUP: return "SIGHUP";
+	case SIGSEGV: return "SIGSEGV";
+	case SIGABRT: return "SIGABRT";
+	case SIGBUS: return "SIGBUS";
+	case SIGPIPE: return "SIGPIPE";
+	case SIGFPE: return "SIGFPE";
+	case SIGILL: return "SIGILL";
+	default: return "?";
+	}
+}
+
+static void duration(unsigned ms, char *buf, size_t len)
+{
+	if (ms % 1000 == 0)
+		snprintf(buf, len, "%u s", ms / 1000);
+	else
+		snprintf(buf, len, "%u ms", ms);
+}
+
+/* Tell how the child ended and what that means for the exchange; returns the status. */
+static int conclude(struct run *r, int outcome, int wait_err, int ws, uint64_t took_ns)
+{
+	char after[32];
+	duration(r->p->timeout_ms, after, sizeof(after));
+	if (wait_err)
+		say(r, SRC_PAIR_CHILD, EV_ERROR, wait_err,
+		    "pair: waitpid %ld (its exit status is lost)", (long)r->child);
+	else if (WIFEXITED(ws))
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "exited with status %d", WEXITSTATUS(ws));
+	else if (WIFSIGNALED(ws))
+		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "killed by signal %d (%s)", WTERMSIG(ws),
+		    signal_name(WTERMSIG(ws)));
+
+	if (outcome == ETIMEDOUT) {
+		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, r->reply_done ?
+		    "pair: child %ld killed after %s: it replied but did not exit" :
+		    "pair: child %ld killed after %s without replying", (long)r->child, after);
+		return ETIMEDOUT;
+	}
+	if (outcome == ECANCELED) {
+		say(r, SRC_PAIR_PARENT, EV_INFO, 0, "stopped: child %ld killed", (long)r->child);
+		return ECANCELED;
+	}
+	if (outcome)
+		return outcome;   /* already told where it failed */
+	bool clean = !wait_err && WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
+	if (!r->reply_done) {
+		if (!wait_err && WIFEXITED(ws))
+			say(r, SRC_PAIR_PARENT, EV_ERROR, 0,
+			    "pair: child %ld exited with status %d before replying", (long)r->child,
+			    WEXITSTATUS(ws));
+		else if (!wait_err && WIFSIGNALED(ws))
+			say(r, SRC_PAIR_PARENT, EV_ERROR, 0,
+			    "pair: child %ld killed by signal %d (%s) before replying",
+			    (long)r->child, WTERMSIG(ws), signal_name(WTERMSIG(ws)));
+		else
+			say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: child %ld ended before replying",
+			    (long)r->child);
+		return EPROTO;
+	}
+	if (r->stream && r->reply_got < r->p->rlen) {
+		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: short reply, %zu of %zu bytes",
+		    r->reply_got, r->p->rlen);
+		return EPROTO;
+	}
+	if (!clean) {
+		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: child %ld replied but did not exit cleanly",
+		    (long)r->child);
+		return EPROTO;
+	}
+	say(r, SRC_PAIR_PARENT, EV_DONE, 0, "exchange took %.3f ms, fork to reap",
+	    (double)took_ns / 1e6);
+	return 0;
+}
+
+static void finish(struct pair *p, int status)
+{
+	atomic_store(&p->status, status);
+	atomic_store(&p->finished, true);
+}
+
+/* The parent's thread: the exchange with the child, then its end. */
+void *pair_run_main(void *arg)
+{
+	struct pair *p = arg;
+	struct run *r = &p->run;
+	/* Non-blocking, so one poll loop watches the clock, a stop request and both fds. */
+	sysio_set_nonblock(r->sock, true);
+	sysio_set_nonblock(r->report, true);
+	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "socketpair(AF_UNIX, %s) and fork: child %ld; %s",
+	    socktype_macro(p->type), (long)r->child, r->stream ?
+	    "a byte stream, a recv returns whatever is queued" :
+	    "message boundaries kept, one recv returns one message");
+	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "the pair is fds %d and %d: the parent keeps fd %d "
+	    "(closed %d), the child keeps fd %d (closed %d)", r->sock, p->child_fd, r->sock,
+	    p->child_fd, p->child_fd, r->sock);
+	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "in parent, sending message");
+	send_more(r);
+	int outcome = r->fatal ? r->fatal :
+		      exchange(r, p->t0 + (uint64_t)p->timeout_ms * 1000000u);
+	if (outcome)
+		kill(r->child, SIGKILL);   /* not reaped yet, so the pid is still ours */
+	int ws = 0;
+	int wait_err = pair_wait_child(r->child, &ws);
+	uint64_t took = event_now_ns() - p->t0;
+	/* Lines the child wrote before it died still count. */
+	if (!r->report_eof)
+		read_report(r);
+	int status = conclude(r, outcome, wait_err, ws, took);
+	sysio_close(&r->sock);
+	sysio_close(&r->report);
+	finish(p, status);
+	return NULL;
+}

@@ -1,0 +1,263 @@
+/* tap_ups: the datagram tap's table of upstream sockets, one per sender address (hashed),
+ * each autobound and connected to the target as its sender; the longest idle one makes room,
+ * and idle ones are closed. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/base/sysio.h"
+#include "core/io/msgio.h"
+#include "core/session/tap_dgram_int.h"
+
+/* EV to the relay's sink. */
+static void emit(struct relay *r, struct event *ev)
+{
+	sink_emit(r->env->out, ev);
+}
+
+static size_t hash_of(const struct sockaddr_un *a, socklen_t len)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	uint32_t h = 2166136261u;
+	for (socklen_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % HASH_SIZE;
+}
+
+struct up *tap_ups_find(struct relay *r, const struct sockaddr_un *a, socklen_t len)
+{
+	if (len <= offsetof(struct sockaddr_un, sun_path))
+		return r->unbound;
+	for (struct up *u = r->hash[hash_of(a, len)]; u; u = u->hnext)
+		if (u->addrlen == len && memcmp(&u->addr, a, len) == 0)
+			return u;
+	return NULL;
+}
+
+/* Close U and free it, after one line saying its totals and WHY. */
+void tap_ups_close(struct relay *r, struct up *u, const char *why, ...)
+{
+	struct event ev;
+	tap_dgram_line(&ev, EV_CLOSE, u->id);
+	int w = snprintf(ev.text, sizeof(ev.text),
+			 "upstream socket closed (client->server %llu "
+			 "bytes in %llu datagrams, server->client %llu bytes in %llu datagrams",
+			 (unsigned long long)u->bytes[CLI], (unsigned long long)u->msgs[CLI],
+			 (unsigned long long)u->bytes[SRV], (unsigned long long)u->msgs[SRV]);
+	uint64_t lost = u->dropped[CLI] + u->dropped[SRV] + (u->reply_held ? 1 : 0);
+	if (lost && w > 0 && (size_t)w < sizeof(ev.text))
+		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "; %llu not passed on",
+			      (unsigned long long)lost);
+	if (w > 0 && (size_t)w < sizeof(ev.text))
+		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "): ");
+	va_list ap;
+	va_start(ap, why);
+	if (w > 0 && (size_t)w < sizeof(ev.text))
+		vsnprintf(ev.text + w, sizeof(ev.text) - (size_t)w, why, ap);
+	va_end(ap);
+	emit(r, &ev);
+	if (u == r->unbound) {
+		r->unbound = NULL;
+	} else {
+		struct up **pp = &r->hash[hash_of(&u->addr, u->addrlen)];
+		while (*pp != u)
+			pp = &(*pp)->hnext;
+		*pp = u->hnext;
+	}
+	r->ups[u->slot] = r->ups[--r->nups];
+	r->ups[u->slot]->slot = u->slot;
+	if (u->reply_held)
+		r->replies_held--;
+	ancil_close(&u->reply_anc);
+	free(u->reply);
+	close(u->fd);
+	free(u);
+	atomic_fetch_sub(&r->env->stats->clients, 1);
+}
+
+/* The upstream socket used longest ago, leaving out the one whose datagram is held. */
+static struct up *up_oldest(struct relay *r)
+{
+	struct up *old = NULL;
+	for (size_t i = 0; i < r->nups; i++)
+		if (r->ups[i] != r->held && (!old || r->ups[i]->last_ns < old->last_ns))
+			old = r->ups[i];
+	return old;
+}
+
+/* Connect U to the target, as its sender when it is to be. Returns 0 or -errno. */
+int tap_ups_connect(struct relay *r, struct up *u)
+{
+	const struct uds_addr *t = r->env->target;
+	const struct sockaddr *sa = (const struct sockaddr *)&t->sun;
+	const char *step;
+	if (u->as_sender)
+		return tap_ident_connect(u->fd, sa, t->len, &u->who, r->env->self, &step);
+	int rc;
+	do
+		rc = connect(u->fd, sa, t->len);
+	while (rc < 0 && errno == EINTR);
+	return rc < 0 ? -errno : 0;
+}
+
+/* Whose identity U's connect carries, from the first datagram's credentials IN: the
+ * sender's when udscope may switch, udscope's when lent or the same user; else U is refused
+ * (one line) and its datagrams are dropped. */
+static void up_identity(struct relay *r, struct up *u, const struct msgio_in *in)
+{
+	const struct tap_dgram_env *e = r->env;
+	if (e->lend_identity)
+		return;
+	if (in->anc.has_cred)
+		tap_ident_of_sender(in->anc.cred.pid, in->anc.cred.uid, in->anc.cred.gid, &u->who);
+	if (in->anc.has_cred && e->can_switch) {
+		u->as_sender = true;
+		return;
+	}
+	if (in->anc.has_cred && tap_ident_same_user(&u->who, e->self))
+		return;
+	u->refused = true;
+	event_emit_error(e->out, SRC_TAP, u->id, 0,
+			 "tap %s: refused sender %s (uid %lu gid %lu): "
+			 "udscope (uid %lu gid %lu) may not connect as another user (not root, "
+			 "no CAP_SETUID and CAP_SETGID), and the server would take it for uid "
+			 "%lu; its datagrams are dropped (--lend-my-identity lets every sender "
+			 "through as uid %lu)",
+			 e->listen->text, u->name, (unsigned long)u->who.uid,
+			 (unsigned long)u->who.gid, (unsigned long)e->self->uid,
+			 (unsigned long)e->self->gid, (unsigned long)e->self->uid,
+			 (unsigned long)e->self->uid);
+}
+
+/* A socket autobound (so the target can answer it) with SO_PASSCRED on. Returns the fd or
+ * -errno. */
+static int up_socket(void)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	int one = 1;
+	sa_family_t fam = AF_UNIX;
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ||
+	    bind(fd, (const struct sockaddr *)&fam, sizeof(fam)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* The line that says an upstream socket opened: for whom, as what, to where. */
+static void say_open(struct relay *r, struct up *u)
+{
+	struct sockaddr_un self;
+	socklen_t len = sizeof(self);
+	char me[sizeof(self.sun_path) * 4 + 2] = "?";
+	if (getsockname(u->fd, (struct sockaddr *)&self, &len) == 0)
+		msgio_sender(&self, len, me, sizeof(me));
+	struct event ev;
+	tap_dgram_line(&ev, EV_INFO, u->id);
+	ev.dir = DIR_C2S;
+	if (u->kind == SENDER_UNBOUND)
+		event_textf(&ev,
+			    "upstream socket %s opened for every unbound sender (shared), to %s",
+			    me, r->env->target->text);
+	else
+		event_textf(&ev, "upstream socket %s opened for sender %s, to %s", me, u->name,
+			    r->env->target->text);
+	emit(r, &ev);
+}
+
+/* Room for one more upstream socket in the list and the poll set. Returns 0 or -ENOMEM. */
+static int grow(struct relay *r)
+{
+	if (r->nups < r->capups)
+		return 0;
+	size_t ncap = r->capups ? r->capups * 2 : 64;
+	struct up **nu = realloc(r->ups, ncap * sizeof(*nu));
+	if (!nu)
+		return -ENOMEM;
+	r->ups = nu;
+	struct pollfd *np = realloc(r->pfds, (2 + ncap) * sizeof(*np));
+	if (!np)
+		return -ENOMEM;
+	r->pfds = np;
+	r->capups = ncap;
+	return 0;
+}
+
+/* A new upstream socket for the sender at A (LEN 0: unbound), whose first datagram came
+ * with IN, evicting the oldest when there are as many as allowed or descriptors ran out.
+ * NULL after an error line. */
+struct up *tap_ups_open(struct relay *r, const struct sockaddr_un *a, socklen_t len,
+			  const struct msgio_in *in)
+{
+	if (grow(r) < 0) {
+		event_emit_error(r->env->out, SRC_TAP, 0, ENOMEM, "tap %s: upstream socket",
+				 r->env->listen->text);
+		return NULL;
+	}
+	struct up *old = r->nups >= r->env->max_upstreams ? up_oldest(r) : NULL;
+	if (old)
+		tap_ups_close(r, old, "evicted: %zu upstream sockets open, this one idle longest",
+			 r->env->max_upstreams);
+	struct up *u = calloc(1, sizeof(*u));
+	int fd = u ? up_socket() : -ENOMEM;
+	while ((fd == -EMFILE || fd == -ENFILE) && (old = up_oldest(r)) != NULL) {
+		tap_ups_close(r, old, "evicted: out of descriptors (%s)", event_errno_name(-fd));
+		fd = up_socket();
+	}
+	if (fd < 0) {
+		event_emit_error(r->env->out, SRC_TAP, 0, -fd,
+				 "tap %s: upstream socket for a "
+				 "sender (its datagram is dropped)",
+				 r->env->listen->text);
+		free(u);
+		return NULL;
+	}
+	u->id = ++r->next_id;
+	u->fd = fd;
+	u->slot = r->nups;
+	r->ups[r->nups++] = u;
+	if (len > offsetof(struct sockaddr_un, sun_path)) {
+		memcpy(&u->addr, a, len);
+		u->addrlen = len;
+		size_t h = hash_of(a, len);
+		u->hnext = r->hash[h];
+		r->hash[h] = u;
+	} else {
+		r->unbound = u;
+	}
+	u->kind = msgio_sender(&u->addr, u->addrlen, u->name, sizeof(u->name));
+	atomic_fetch_add(&r->env->stats->clients, 1);
+	atomic_fetch_add(&r->env->stats->accepted, 1);
+	say_open(r, u);
+	up_identity(r, u, in);
+	int rc = u->refused ? 0 : tap_ups_connect(r, u);
+	if (rc < 0) {
+		u->target_err = -rc;
+		event_emit_error(r->env->out, SRC_TAP, u->id, -rc,
+				 "tap: connect %s for sender %s "
+				 "(its datagrams are dropped until the target answers)",
+				 r->env->target->text, u->name);
+	}
+	return u;
+}
+
+/* Close the upstream sockets idle longer than allowed: a reply its sender never took goes
+ * with it (counted in its line); a datagram waiting for the target keeps its socket. */
+void tap_ups_sweep(struct relay *r, uint64_t now)
+{
+	for (size_t i = r->nups; i-- > 0;) {
+		struct up *u = r->ups[i];
+		if (u != r->held && now - u->last_ns >= r->env->idle_ns)
+			tap_ups_close(r, u, "idle for %llu s",
+				 (unsigned long long)(r->env->idle_ns / 1000000000u));
+	}
+}
