@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/base/words.h"
 
@@ -22,6 +23,7 @@ enum cmd_arg_kind {
 	CMD_ARG_WORD,      /* free text */
 	CMD_ARG_COMMAND,   /* a command name: completes from the table */
 	CMD_ARG_USER,      /* a user name or uid */
+	CMD_ARG_ID,        /* a session id, N or #N: checked before run, in cmd_args.id[] */
 };
 
 #define CMD_MAX_OPTS 12
@@ -55,6 +57,7 @@ struct cmd_args {
 	int argc;
 	const char *argv[CMD_MAX_ARGS];
 	size_t arglen[CMD_MAX_ARGS];   /* words may hold NUL bytes */
+	uint32_t id[CMD_MAX_ARGS];     /* a CMD_ARG_ID argument as a number (cmd_resolve) */
 	bool has[CMD_MAX_OPTS];
 	unsigned long num[CMD_MAX_OPTS];
 	const char *str[CMD_MAX_OPTS];
@@ -80,6 +83,11 @@ struct uds_addr;
  * the word (escaped) is said and false returned. */
 bool cmd_addr(struct app *app, const struct cmd_args *a, int i, const char *op,
 	      struct uds_addr *out);
+
+/* Check and resolve what A's entry declares, in argument order, before it runs (a session
+ * id: N or #N, not 0); on the first that fails, one line "NAME WORD: not a session id
+ * (sessions lists them)" (EINVAL) is said and false returned. cmd_run_line calls it. */
+bool cmd_resolve(struct app *app, struct cmd_args *a);
 
 /* Parse and run LINE; a parse error is emitted through app. Returns a CMD_* code. */
 int cmd_run_line(struct app *app, const char *line);

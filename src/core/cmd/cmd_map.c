@@ -19,18 +19,7 @@ static const struct convo_end *pick_end(struct app *app, const struct cmd_args *
 {
 	const struct convo *c = &app->convo;
 	uint32_t conn = (uint32_t)cmd_num(a, "conn", 0);
-	uint32_t id = 0;
-	if (a->argc) {
-		const char *w = a->argv[0][0] == '#' ? a->argv[0] + 1 : a->argv[0];
-		char *end;
-		unsigned long v = strtoul(w, &end, 10);
-		if (*w < '0' || *w > '9' || *end || v == 0 || v > UINT32_MAX) {
-			app_error(app, EINVAL, "%s %s: not a session id (sessions lists them)", op,
-				  a->argv[0]);
-			return NULL;
-		}
-		id = (uint32_t)v;
-	}
+	uint32_t id = a->argc ? a->id[0] : 0;   /* checked by cmd_resolve */
 	const struct convo_end *e;
 	if (cmd_has(a, "conn")) {
 		e = NULL;
@@ -149,7 +138,7 @@ const struct cmd_entry cmd_map_entry = {
 	.usage = "[ID] [--conn N]",
 	.help = "the delivery map of a connection: each send and recv as a range of bytes, both ways",
 	.max_args = 1,
-	.args = { CMD_ARG_WORD },
+	.args = { CMD_ARG_ID },
 	.opts = {
 		{ "conn", CMD_OPT_UINT, "N", 0, UINT32_MAX, NULL },
 	},
@@ -161,7 +150,7 @@ const struct cmd_entry cmd_diagram_entry = {
 	.usage = "[ID] [--conn N]",
 	.help = "a conversation (client and server, or the pair demo) as a sequence diagram",
 	.max_args = 1,
-	.args = { CMD_ARG_WORD },
+	.args = { CMD_ARG_ID },
 	.opts = {
 		{ "conn", CMD_OPT_UINT, "N", 0, UINT32_MAX, NULL },
 	},

@@ -51,26 +51,9 @@ static int save_run(struct app *app, const struct cmd_args *a)
 	return CMD_OK;
 }
 
-/* "3" or "#3": a session id, else 0. */
-static uint32_t session_id(const char *w)
-{
-	if (*w == '#')
-		w++;
-	char *end;
-	unsigned long v = strtoul(w, &end, 10);
-	if (*w < '0' || *w > '9' || *end || v == 0 || v > UINT32_MAX)
-		return 0;
-	return (uint32_t)v;
-}
-
 static int log_run(struct app *app, const struct cmd_args *a)
 {
-	uint32_t id = session_id(a->argv[0]);
-	if (!id) {
-		app_error(app, EINVAL, "log %s: not a session id (sessions lists them)",
-			  a->argv[0]);
-		return CMD_FAIL;
-	}
+	uint32_t id = a->id[0];
 	if (!app->hooks.log) {
 		app_error(app, 0, "log #%u: this front end keeps no lines", id);
 		return CMD_FAIL;
@@ -103,6 +86,6 @@ const struct cmd_entry cmd_log_entry = {
 	.usage = "ID",
 	.help = "show one session's lines (sessions lists the ids; Esc goes back)",
 	.min_args = 1, .max_args = 1,
-	.args = { CMD_ARG_WORD },
+	.args = { CMD_ARG_ID },
 	.run = log_run,
 };
