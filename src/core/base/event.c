@@ -339,6 +339,15 @@ static void put_transfer(struct out *o, const struct event *ev, const struct sho
 	put_beside(o, ev);
 }
 
+/* A decoded summary: "decoded chunk 3: HTTP GET /x HTTP/1.1". */
+static void put_decoded(struct out *o, const struct event *ev)
+{
+	put(o, "decoded chunk %" PRIu64 ": ", ev->chunk_no);
+	put_safe(o, ev->proto);
+	put_str(o, " ");
+	put_safe(o, ev->text);
+}
+
 static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
 			   char *buf, size_t len)
 {
@@ -349,7 +358,10 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put(&o, "[%" PRIu64 " events not shown] ", ev->dropped);
 	switch (ev->kind) {
 	case EV_INFO:
-		put_safe(&o, ev->text);
+		if (ev->decoded)
+			put_decoded(&o, ev);
+		else
+			put_safe(&o, ev->text);
 		put_socktype(&o, ev);
 		break;
 	case EV_ERROR:
@@ -558,8 +570,16 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 		put_hex(&o, b.p, b.n);
 		put(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
 	}
-	if (ev->text[0])
+	if (ev->chunk_no && !ev->decoded)
+		put(&o, ",\"chunk\":%" PRIu64, ev->chunk_no);
+	if (ev->decoded) {
+		put(&o, ",\"decoded\":{\"chunk\":%" PRIu64, ev->chunk_no);
+		put_json_string(&o, "protocol", ev->proto, strnlen(ev->proto, sizeof(ev->proto)));
+		put_json_string(&o, "info", ev->text, strnlen(ev->text, sizeof(ev->text)));
+		put(&o, "}");
+	} else if (ev->text[0]) {
 		put_json_string(&o, "text", ev->text, strnlen(ev->text, sizeof(ev->text)));
+	}
 	if (ev->err) {
 		put(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
 		const char *msg = strerror(ev->err);

@@ -95,6 +95,12 @@ struct event {
 	int fd;
 	const char *fd_type;   /* static strings: "regular file", "read-only" */
 	const char *fd_mode;
+	/* Decoding (core/io/decode.h): a RECV's number among its session's chunks offered to
+	 * the decoder (0: not decoding); a decoded summary (EV_INFO with decoded set) names that
+	 * chunk here, tshark's Protocol column in proto and its Info column in text. */
+	uint64_t chunk_no;
+	bool decoded;
+	char proto[24];
 	char text[EVENT_TEXT_MAX];
 	uint8_t preview[EVENT_PREVIEW_MAX];
 };

@@ -144,6 +144,37 @@ static int write_header(int fd)
 	return write_all(fd, &iov, 1, sizeof(h));
 }
 
+/* Fill in a new writer's dissector and defaults; the file's header is written. */
+static void writer_init(struct pcap_writer *w, const char *dissector, size_t nl)
+{
+	w->good = 24;
+	memcpy(w->name, dissector, nl);
+	w->name_len = nl;
+	w->server_port = SERVER_PORT;
+	w->port_type = PORT_TYPE_TCP;
+	pthread_mutex_init(&w->lock, NULL);
+}
+
+int pcap_open_fd(struct pcap_writer **out, int fd, const char *dissector)
+{
+	*out = NULL;
+	size_t nl = strlen(dissector);
+	if (!name_ok(dissector, nl))
+		return -EINVAL;
+	struct pcap_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	int r = write_header(fd);
+	if (r < 0) {
+		free(w);
+		return r;
+	}
+	w->fd = fd;
+	writer_init(w, dissector, nl);
+	*out = w;
+	return 0;
+}
+
 int pcap_open(struct pcap_writer **out, const char *path, const char *dissector)
 {
 	*out = NULL;
@@ -170,12 +201,7 @@ int pcap_open(struct pcap_writer **out, const char *path, const char *dissector)
 		pcap_discard(w);
 		return r;
 	}
-	w->good = 24;
-	memcpy(w->name, dissector, nl);
-	w->name_len = nl;
-	w->server_port = SERVER_PORT;
-	w->port_type = PORT_TYPE_TCP;
-	pthread_mutex_init(&w->lock, NULL);
+	writer_init(w, dissector, nl);
 	*out = w;
 	return 0;
 }
@@ -208,22 +234,30 @@ static size_t make_tags(const struct pcap_writer *w, uint32_t conn, enum pcap_di
 int pcap_write(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
 	       size_t n)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return pcap_write_cut(w, conn, dir, data, n, n,
+			      (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+int pcap_write_cut(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
+		   size_t n, size_t len, uint64_t time_ns)
+{
 	unsigned char tags[TAGS_MAX];
 	size_t tl = make_tags(w, conn, dir, tags);
 	size_t keep = n;
 	if (keep > PCAP_SNAPLEN - tl)
 		keep = PCAP_SNAPLEN - tl;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	uint32_t rec[4] = { (uint32_t)ts.tv_sec, (uint32_t)ts.tv_nsec, (uint32_t)(tl + keep),
-			    (uint32_t)(n > UINT32_MAX - tl ? UINT32_MAX : tl + n) };
+	uint32_t rec[4] = { (uint32_t)(time_ns / 1000000000u), (uint32_t)(time_ns % 1000000000u),
+			    (uint32_t)(tl + keep),
+			    (uint32_t)(len > UINT32_MAX - tl ? UINT32_MAX : tl + len) };
 	struct iovec iov[3] = { { rec, sizeof(rec) }, { tags, tl }, { (void *)data, keep } };
 	pthread_mutex_lock(&w->lock);
-	size_t len = sizeof(rec) + tl + keep;
-	int r = w->broken ? -EIO : write_all(w->fd, iov, keep ? 3 : 2, len);
+	size_t total = sizeof(rec) + tl + keep;
+	int r = w->broken ? -EIO : write_all(w->fd, iov, keep ? 3 : 2, total);
 	if (r == 0) {
 		w->records++;
-		w->good += (off_t)len;
+		w->good += (off_t)total;
 	} else if (!w->broken) {
 		/* Cut off the part of the record that made it, so readers see whole records. */
 		w->broken = true;

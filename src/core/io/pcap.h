@@ -34,11 +34,18 @@ enum pcap_dir {
  * write the file header. DISSECTOR: the Wireshark dissector for every record, letters, digits, '.', '_'
  * and '-' only. Returns 0, -EEXIST, -EINVAL (the name) or another -errno. */
 int pcap_open(struct pcap_writer **out, const char *path, const char *dissector);
+/* The same, written to FD (a pipe to a reader such as tshark) instead of a new file; the
+ * writer owns FD and closes it in pcap_close. Returns 0, -EINVAL (the name) or -errno. */
+int pcap_open_fd(struct pcap_writer **out, int fd, const char *dissector);
 /* One record of N bytes that went in direction DIR on connection CONN, stamped now
  * (CLOCK_REALTIME, nanoseconds). Returns 0 or -errno (the file is then left as it was
  * after the last whole record). */
 int pcap_write(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
 	       size_t n);
+/* The same for a record whose first N of LEN bytes are kept (N <= LEN), stamped TIME_NS
+ * (CLOCK_REALTIME). */
+int pcap_write_cut(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
+		   size_t n, size_t len, uint64_t time_ns);
 /* Records written so far. */
 uint64_t pcap_records(const struct pcap_writer *w);
 /* Have every record call dissector table TABLE (a name as for DISSECTOR) with VALUE instead
