@@ -393,3 +393,13 @@ void decode_stop(struct decoder *d)
 		free(d->q[i].buf);
 	free(d);
 }
+
+size_t decode_describe(struct decoder *d, char *buf, size_t len)
+{
+	struct decode_stats st;
+	decode_stats(d, &st);
+	int w = snprintf(buf, len, "decoding (tshark, %s): %" PRIu64 " of %" PRIu64 " chunk%s "
+			 "decoded, %" PRIu64 " skipped for decoding (tshark fell behind)", d->name,
+			 st.decoded, st.offered, st.offered == 1 ? "" : "s", st.skipped);
+	return w < 0 ? 0 : (size_t)w < len ? (size_t)w : len - 1;
+}

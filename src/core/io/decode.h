@@ -53,6 +53,9 @@ uint64_t decode_offer(struct decoder *d, uint32_t conn, enum pcap_dir dir, const
 /* The chunks offered so far have been published: they may go to tshark now. */
 void decode_release(struct decoder *d);
 void decode_stats(struct decoder *d, struct decode_stats *out);
+/* "decoding (tshark, http): 12 of 14 chunks decoded, 2 skipped (tshark fell behind)" into
+ * BUF; returns its length. */
+size_t decode_describe(struct decoder *d, char *buf, size_t len);
 /* The dissector name given to decode_start. */
 const char *decode_name(const struct decoder *d);
 /* Stop feeding tshark, let it print what it has for up to a second, end it (SIGKILL) if it

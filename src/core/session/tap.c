@@ -24,6 +24,7 @@
 #include "core/io/inplace.h"
 #include "core/io/msgio.h"
 #include "core/io/node.h"
+#include "core/io/decode.h"
 #include "core/io/pcap.h"
 #include "core/session/session.h"
 #include "core/io/sndbuf.h"
@@ -115,6 +116,8 @@ static void flush_events(struct tap *t)
 	if (t->evq_n)
 		sink_emit_many(&t->later, t->evq, t->evq_n);
 	t->evq_n = 0;
+	if (t->opts.decode)
+		decode_release(t->opts.decode); /* their chunk lines are out: decode them */
 }
 
 /* A cleared event in the queue, to fill in place (the queue is flushed when full). */
@@ -223,6 +226,14 @@ static bool targets_itself(const struct tap *t)
 	       st.st_ino == t->node.st_ino;
 }
 
+/* How decoding went, in one line (nothing without decoding). */
+static void say_decoded(struct decoder *d, const struct event_sink *now)
+{
+	char line[256];
+	if (d && decode_describe(d, line, sizeof(line)))
+		event_emit_info(now, SRC_TAP, 0, "%s", line);
+}
+
 /* Close the capture file; put the real node back (in place) and free its record. */
 static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const char *path,
 			   const struct event_sink *now)
@@ -323,6 +334,7 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	if (!t) {
 		event_emit_error(now, SRC_TAP, 0, ENOMEM, "tap %s", listen->text);
 		pcap_discard(opts->pcap); /* nothing was captured: no file left behind */
+		decode_stop(opts->decode);
 		release_extras(NULL, opts->inplace, listen->text, now);
 		return -ENOMEM;
 	}
@@ -425,6 +437,8 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 				dg ? "datagrams" : "chunks", (unsigned long long)sn.bytes_out,
 				(unsigned long long)sn.chunks_out, dg ? "datagrams" : "chunks");
 	}
+	say_decoded(t->opts.decode, now);
+	decode_stop(t->opts.decode);
 	sysio_close(&t->lfd);
 	if (t->opts.inplace)
 		t->own_node = false;   /* the real node goes back over it */
@@ -468,6 +482,11 @@ size_t tap_in_place_paths(const struct session_list *l, char *buf, size_t len)
 const struct uds_addr *tap_target_addr(const struct tap *t)
 {
 	return &t->target;
+}
+
+struct decoder *tap_decoder(const struct tap *t)
+{
+	return t->opts.decode;
 }
 
 const struct stats *tap_stats(const struct tap *t)
@@ -879,6 +898,9 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 	event_set_bytes(ev, d->buf, n);
 	if (t->opts.capture)
 		ev->capture = capture_put(t->opts.capture, d->buf, n);
+	if (t->opts.decode)
+		ev->chunk_no = decode_offer(t->opts.decode, c->id,
+					    way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, d->buf, n);
 	if (t->opts.pcap && !t->pcap_failed) {
 		int r = pcap_write(t->opts.pcap, c->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT,
 				   d->buf, n);
@@ -1103,6 +1125,7 @@ static void *tap_dgram_main(void *arg)
 		.target = &t->target,
 		.capture = t->opts.capture,
 		.pcap = t->opts.pcap,
+		.decode = t->opts.decode,
 		.stats = &t->stats,
 		.out = &t->qsink,
 		.flush = flush_cb,
