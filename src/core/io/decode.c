@@ -46,6 +46,7 @@ struct sent {
 struct decoder {
 	char name[PCAP_DISSECTOR_MAX + 1];
 	enum event_source source;
+	bool sasl;                   /* dbus: a chunk may start with SASL's "BEGIN\r\n" */
 	struct event_sink sink;
 	struct decode_child child;
 	struct pcap_writer *pw;      /* the stream into tshark's stdin (the writer's) */
@@ -75,6 +76,12 @@ uint64_t decode_offer(struct decoder *d, uint32_t conn, enum pcap_dir dir, const
 		      size_t n)
 {
 	uint64_t no = ++d->next_no;
+	/* D-Bus: the client's first message comes in one chunk after the SASL handshake's last
+	 * line, and the dissector wants the message alone. */
+	if (d->sasl && n > 7 && memcmp(data, "BEGIN\r\n", 7) == 0) {
+		data = (const char *)data + 7;
+		n -= 7;
+	}
 	pthread_mutex_lock(&d->lock);
 	bool full = d->head - d->tail == DECODE_QUEUE;
 	if (full)
@@ -190,10 +197,12 @@ static char *field(char *line)
 	return t + 1;
 }
 
-/* One line of tshark's: "FRAME\tPROTOCOL\tINFO"; an event for the chunk it speaks of. */
+/* One line of tshark's: "FRAME\tPROTOCOL\tINFO[\tEXTRA]"; an event for the chunk it speaks
+ * of, its text the Info column and the extra field (a query's text) after it. */
 static void handle_line(struct decoder *d, char *line)
 {
 	char *proto = field(line), *info = proto ? field(proto) : NULL, *end;
+	char *extra = info ? field(info) : NULL;
 	unsigned long long frame = strtoull(line, &end, 10);
 	if (!info || *end || end == line)
 		return;
@@ -218,7 +227,7 @@ static void handle_line(struct decoder *d, char *line)
 	ev.decoded = true;
 	ev.chunk_no = m.no;
 	snprintf(ev.proto, sizeof(ev.proto), "%s", proto);
-	event_textf(&ev, "%s", info);
+	event_textf(&ev, "%s%s%s", info, extra && *extra ? " " : "", extra ? extra : "");
 	sink_emit(&d->sink, &ev);
 }
 
@@ -327,6 +336,7 @@ int decode_start(struct decoder **out, const char *name, const struct pcap_plan 
 		return -ENOMEM;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	d->source = source;
+	d->sasl = strcmp(name, "dbus") == 0;
 	d->sink = *sink;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_condattr_t ca;
@@ -334,9 +344,13 @@ int decode_start(struct decoder **out, const char *name, const struct pcap_plan 
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&d->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	/* Where the Info column leaves out what was said, a field of the protocol's follows. */
+	const char *extra = strcmp(name, "pgsql") == 0	 ? "pgsql.query"
+			    : strcmp(name, "mysql") == 0 ? "mysql.query"
+							 : NULL;
 	char *argv[] = { "tshark", "-l", "-n", "-r", "-", "-T", "fields", "-E", "separator=/t",
 			 "-e", "frame.number", "-e", "_ws.col.Protocol", "-e", "_ws.col.Info",
-			 NULL };
+			 extra ? "-e" : NULL, (char *)extra, NULL };
 	int r = decode_child_start(&d->child, path, argv);
 	if (r < 0) {
 		free(d);
