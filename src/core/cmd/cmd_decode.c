@@ -35,19 +35,22 @@ static int check(struct app *app, const char *op, struct cmd_decode *out)
 {
 	int r = pcap_check(out->name, &out->plan, TSHARK_WAIT_MS);
 	if (r < 0) {
-		app_info(app, SRC_TAP, "%s: --decode %s: tshark did not answer (%s): decoding is off",
-			 op, out->name, strerror(-r));
+		app_info(app, SRC_TAP,
+			 "%s: --decode %s: tshark did not answer (%s): decoding is off", op,
+			 out->name, strerror(-r));
 		out->name[0] = '\0';
 		return 0;
 	}
 	if (out->plan.how != PCAP_CANNOT)
 		return 0;
 	if (out->plan.nearest[0])
-		app_error(app, 0, "%s: --decode %s: the installed tshark has no dissector of that "
-			  "name; the nearest that works is --decode %s", op, out->name,
-			  out->plan.nearest);
+		app_error(app, 0,
+			  "%s: --decode %s: the installed tshark has no dissector of that "
+			  "name; the nearest that works is --decode %s",
+			  op, out->name, out->plan.nearest);
 	else
-		app_error(app, 0, "%s: --decode %s: the installed tshark has no dissector of that "
+		app_error(app, 0,
+			  "%s: --decode %s: the installed tshark has no dissector of that "
 			  "name (help decode lists the protocols; tshark -G decodes every name)",
 			  op, out->name);
 	return -1;
@@ -60,8 +63,10 @@ int cmd_decode_plan(struct app *app, const char *op, const char *name, const cha
 	if (name && strcmp(name, "off") == 0)
 		return 0;
 	if (name && strlen(name) > PCAP_DISSECTOR_MAX) {
-		app_error(app, 0, "%s: --decode '%.64s': a Wireshark dissector name is at most %d "
-			  "bytes", op, name, PCAP_DISSECTOR_MAX);
+		app_error(app, 0,
+			  "%s: --decode '%.64s': a Wireshark dissector name is at most %d "
+			  "bytes",
+			  op, name, PCAP_DISSECTOR_MAX);
 		return -1;
 	}
 	if (name)
@@ -71,13 +76,15 @@ int cmd_decode_plan(struct app *app, const char *op, const char *name, const cha
 	char path[PATH_MAX];
 	if (decode_find_tshark(path, sizeof(path)) < 0) {
 		if (out->guessed_from)
-			app_info(app, SRC_TAP, "%s: the name %s suggests --decode %s, but decoding "
-				 "needs tshark (apt-get install tshark)", op, out->guessed_from,
-				 out->name);
+			app_info(app, SRC_TAP,
+				 "%s: the name %s suggests --decode %s, but decoding "
+				 "needs tshark (apt-get install tshark)",
+				 op, out->guessed_from, out->name);
 		else
-			app_info(app, SRC_TAP, "%s: --decode %s needs tshark, which is not installed "
-				 "(apt-get install tshark): the tap runs without decoding", op,
-				 out->name);
+			app_info(app, SRC_TAP,
+				 "%s: --decode %s needs tshark, which is not installed "
+				 "(apt-get install tshark): the tap runs without decoding",
+				 op, out->name);
 		out->name[0] = '\0';
 		return 0;
 	}
@@ -85,8 +92,7 @@ int cmd_decode_plan(struct app *app, const char *op, const char *name, const cha
 }
 
 void cmd_decode_start(struct app *app, const char *op, const struct cmd_decode *plan,
-		      enum event_source source, const struct event_sink *sink,
-		      struct decoder **dec)
+		      enum event_source source, const struct event_sink *sink, struct decoder **dec)
 {
 	*dec = NULL;
 	if (!plan->name[0])
@@ -101,9 +107,10 @@ void cmd_decode_start(struct app *app, const char *op, const struct cmd_decode *
 	if (p->how == PCAP_BY_TABLE)
 		snprintf(how, sizeof(how), " through its %s table (value %u)", p->table, p->value);
 	if (plan->guessed_from)
-		app_info(app, source, "%s: decoding %s with tshark%s, guessed from the name %s "
-			 "(--decode NAME chooses another, --decode off none)", op, plan->name, how,
-			 plan->guessed_from);
+		app_info(app, source,
+			 "%s: decoding %s with tshark%s, guessed from the name %s "
+			 "(--decode NAME chooses another, --decode off none)",
+			 op, plan->name, how, plan->guessed_from);
 	else
 		app_info(app, source, "%s: decoding %s with tshark%s", op, plan->name, how);
 }

@@ -13,7 +13,7 @@ struct decoder;
 struct cmd_decode {
 	char name[PCAP_DISSECTOR_MAX + 1]; /* "" : no decoding */
 	struct pcap_plan plan;
-	const char *guessed_from;          /* the path whose name suggested it, or NULL */
+	const char *guessed_from; /* the path whose name suggested it, or NULL */
 };
 
 /* NAME (--decode's word, NULL when not given: a guess from TARGET's name, then LISTEN's;

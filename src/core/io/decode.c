@@ -31,7 +31,7 @@
 
 struct slot {
 	unsigned char *buf;
-	size_t cap, n, len;    /* bytes kept, and the chunk's whole length */
+	size_t cap, n, len; /* bytes kept, and the chunk's whole length */
 	uint64_t no, time_ns;
 	uint32_t conn;
 	enum pcap_dir dir;
@@ -46,10 +46,10 @@ struct sent {
 struct decoder {
 	char name[PCAP_DISSECTOR_MAX + 1];
 	enum event_source source;
-	bool sasl;                   /* dbus: a chunk may start with SASL's "BEGIN\r\n" */
+	bool sasl; /* dbus: a chunk may start with SASL's "BEGIN\r\n" */
 	struct event_sink sink;
 	struct decode_child child;
-	struct pcap_writer *pw;      /* the stream into tshark's stdin (the writer's) */
+	struct pcap_writer *pw; /* the stream into tshark's stdin (the writer's) */
 	pthread_t writer, reader;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -57,8 +57,8 @@ struct decoder {
 	 * write), the frames written and answered, and the ends. */
 	uint64_t head, released, tail, frames, answered;
 	bool stopping, writer_done, reader_done;
-	uint64_t next_no;            /* the offering thread's */
-	uint64_t skipped, decoded;   /* under lock */
+	uint64_t next_no;               /* the offering thread's */
+	uint64_t skipped, decoded;      /* under lock */
 	uint64_t told_skipped, told_ns; /* the writer's: the last skip notice */
 	struct slot q[DECODE_QUEUE];
 	struct sent map[DECODE_MAP];
@@ -147,9 +147,10 @@ static void tell_skipped(struct decoder *d, uint64_t skipped, bool empty)
 	d->told_ns = now;
 	struct event ev;
 	event_init(&ev, d->source, EV_INFO);
-	event_textf(&ev, "decoding falls behind: %" PRIu64 " chunk%s skipped for decoding so far "
-		    "(tshark is slower than the traffic; forwarding and capture go on)", skipped,
-		    skipped == 1 ? "" : "s");
+	event_textf(&ev,
+		    "decoding falls behind: %" PRIu64 " chunk%s skipped for decoding so far "
+		    "(tshark is slower than the traffic; forwarding and capture go on)",
+		    skipped, skipped == 1 ? "" : "s");
 	sink_emit(&d->sink, &ev);
 }
 
@@ -159,8 +160,8 @@ static void *writer_main(void *arg)
 	struct decoder *d = arg;
 	pthread_mutex_lock(&d->lock);
 	for (;;) {
-		while (!d->stopping && (d->tail == d->released ||
-					d->frames - d->answered >= DECODE_MAP))
+		while (!d->stopping &&
+		       (d->tail == d->released || d->frames - d->answered >= DECODE_MAP))
 			pthread_cond_wait(&d->cond, &d->lock);
 		if (d->stopping)
 			break;
@@ -240,11 +241,15 @@ static void say_ended(struct decoder *d, int st)
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
 		event_textf(&ev, "decode %s: tshark could not be started", d->name);
 	else if (WIFEXITED(st))
-		event_textf(&ev, "decode %s: tshark ended with status %d; chunks are no longer "
-			    "decoded", d->name, WEXITSTATUS(st));
+		event_textf(&ev,
+			    "decode %s: tshark ended with status %d; chunks are no longer "
+			    "decoded",
+			    d->name, WEXITSTATUS(st));
 	else
-		event_textf(&ev, "decode %s: tshark was ended by signal %d; chunks are no longer "
-			    "decoded", d->name, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+		event_textf(&ev,
+			    "decode %s: tshark was ended by signal %d; chunks are no longer "
+			    "decoded",
+			    d->name, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	sink_emit(&d->sink, &ev);
 }
 
@@ -345,12 +350,27 @@ int decode_start(struct decoder **out, const char *name, const struct pcap_plan 
 	pthread_cond_init(&d->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	/* Where the Info column leaves out what was said, a field of the protocol's follows. */
-	const char *extra = strcmp(name, "pgsql") == 0	 ? "pgsql.query"
+	const char *extra = strcmp(name, "pgsql") == 0   ? "pgsql.query"
 			    : strcmp(name, "mysql") == 0 ? "mysql.query"
 							 : NULL;
-	char *argv[] = { "tshark", "-l", "-n", "-r", "-", "-T", "fields", "-E", "separator=/t",
-			 "-e", "frame.number", "-e", "_ws.col.Protocol", "-e", "_ws.col.Info",
-			 extra ? "-e" : NULL, (char *)extra, NULL };
+	char *argv[] = { "tshark",
+			 "-l",
+			 "-n",
+			 "-r",
+			 "-",
+			 "-T",
+			 "fields",
+			 "-E",
+			 "separator=/t",
+			 "-e",
+			 "frame.number",
+			 "-e",
+			 "_ws.col.Protocol",
+			 "-e",
+			 "_ws.col.Info",
+			 extra ? "-e" : NULL,
+			 (char *)extra,
+			 NULL };
 	int r = decode_child_start(&d->child, path, argv);
 	if (r < 0) {
 		free(d);
@@ -412,8 +432,9 @@ size_t decode_describe(struct decoder *d, char *buf, size_t len)
 {
 	struct decode_stats st;
 	decode_stats(d, &st);
-	int w = snprintf(buf, len, "decoding (tshark, %s): %" PRIu64 " of %" PRIu64 " chunk%s "
-			 "decoded, %" PRIu64 " skipped for decoding (tshark fell behind)", d->name,
-			 st.decoded, st.offered, st.offered == 1 ? "" : "s", st.skipped);
+	int w = snprintf(buf, len,
+			 "decoding (tshark, %s): %" PRIu64 " of %" PRIu64 " chunk%s "
+			 "decoded, %" PRIu64 " skipped for decoding (tshark fell behind)",
+			 d->name, st.decoded, st.offered, st.offered == 1 ? "" : "s", st.skipped);
 	return w < 0 ? 0 : (size_t)w < len ? (size_t)w : len - 1;
 }

@@ -32,10 +32,10 @@ struct decoder;
 #define DECODE_KEEP (64 * 1024)
 
 struct decode_stats {
-	uint64_t offered;    /* chunks offered */
-	uint64_t skipped;    /* ... not decoded: the queue was full (tshark fell behind) */
-	uint64_t decoded;    /* summaries that came back */
-	int exit_status;     /* tshark's wait status once it ended, else -1 */
+	uint64_t offered; /* chunks offered */
+	uint64_t skipped; /* ... not decoded: the queue was full (tshark fell behind) */
+	uint64_t decoded; /* summaries that came back */
+	int exit_status;  /* tshark's wait status once it ended, else -1 */
 };
 
 /* The tshark in PATH (its full path into BUF): 0, or -ENOENT when there is none. */

@@ -8,7 +8,8 @@
 
 static const struct decode_proto protos[] = {
 	{ "HTTP/1.x", "http", "docker.sock, the Docker API" },
-	{ "HTTP/2 and gRPC", "http2", "containerd, the CRI: decodes only from the connection's "
+	{ "HTTP/2 and gRPC", "http2",
+	  "containerd, the CRI: decodes only from the connection's "
 	  "start (tshark needs the preface)" },
 	{ "PostgreSQL", "pgsql", "" },
 	{ "MySQL/MariaDB", "mysql", "" },
@@ -22,16 +23,11 @@ static const struct decode_proto protos[] = {
 static const struct {
 	const char *pattern, *dissector;
 } names[] = {
-	{ ".s.PGSQL.*", "pgsql" },
-	{ "mysqld.sock", "mysql" },
-	{ "mysql.sock", "mysql" },
-	{ "redis*.sock", "resp" },
-	{ "memcached*.sock", "memcache" },
-	{ "bus", "dbus" },
-	{ "system_bus_socket", "dbus" },
-	{ "docker.sock", "http" },
-	{ "containerd.sock", "http2" },
-	{ "log", "syslog" },
+	{ ".s.PGSQL.*", "pgsql" },         { "mysqld.sock", "mysql" },
+	{ "mysql.sock", "mysql" },         { "redis*.sock", "resp" },
+	{ "memcached*.sock", "memcache" }, { "bus", "dbus" },
+	{ "system_bus_socket", "dbus" },   { "docker.sock", "http" },
+	{ "containerd.sock", "http2" },    { "log", "syslog" },
 };
 
 const struct decode_proto *decode_protos(size_t *n)

@@ -900,7 +900,8 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 		ev->capture = capture_put(t->opts.capture, d->buf, n);
 	if (t->opts.decode)
 		ev->chunk_no = decode_offer(t->opts.decode, c->id,
-					    way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, d->buf, n);
+					    way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, d->buf,
+					    n);
 	if (t->opts.pcap && !t->pcap_failed) {
 		int r = pcap_write(t->opts.pcap, c->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT,
 				   d->buf, n);
