@@ -29,7 +29,7 @@ struct decoder;
 /* Chunks waiting for tshark at most; a chunk's first bytes that go to tshark at most (the
  * record says its whole length: a summary rarely needs more). */
 #define DECODE_QUEUE 256
-#define DECODE_KEEP (64 * 1024)
+#define DECODE_KEEP (16 * 1024)
 
 struct decode_stats {
 	uint64_t offered; /* chunks offered */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@
 
 extern char **environ;
 
+/* tshark's nice value: below the relay, which must never wait for decoding. */
+#define DECODE_CHILD_NICE 10
 /* The user tshark runs as when udscope is root: nobody. */
 #define NOBODY 65534
 
@@ -49,6 +52,8 @@ static void child_exec(const char *path, char *const argv[], int in, int out, pi
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || null < 0 || dup2(null, 2) < 0)
 		_exit(126);
 	syscall(SYS_close_range, 3u, ~0u, 0u);
+	/* The relay comes first: tshark gets the CPU the session's threads leave. */
+	setpriority(PRIO_PROCESS, 0, DECODE_CHILD_NICE);
 	if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 || setuid(NOBODY) < 0))
 		_exit(126);
 	/* After the uid change, which clears it; then the parent may be gone already. */
