@@ -69,6 +69,7 @@ struct tap_conn {
 	uint64_t connect_until_ns;  /* nonzero: the target's backlog is full; try until then */
 	bool as_client;             /* connect upstream with WHO's identity (tap_ident.h) */
 	struct tap_ident who;       /* the client's uid, gid and groups */
+	struct peer_cred peer[2];   /* each side's SO_PEERCRED: the capture's record comments */
 	struct tap_dir dir[2];
 };
 
@@ -101,6 +102,7 @@ struct tap {
 				       * udscope's pid: the sender had exited */
 	char info_state[sizeof(((struct uds_addr *)0)->text) + 96]; /* ops_info's, main thread */
 	bool pcap_failed;          /* a write to the capture file failed: said once, none since */
+	int pcap_iface;            /* pcapng: the listening path's interface */
 	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
 	pid_t holder;         /* the live process holding the target's listening socket, */
 	char holder_comm[32]; /* when the one that listened is gone (a forking daemon) */
@@ -379,6 +381,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	}
 	say_how(t, now);
 	say_extras(t, now);
+	if (t->opts.pcap && (t->pcap_iface = pcap_iface(t->opts.pcap, listen->text)) < 0)
+		t->pcap_iface = 0; /* the record says "udscope" instead */
 	if ((r = pthread_create(&t->thread, NULL,
 				t->opts.type == SOCK_DGRAM ? tap_dgram_main : tap_main, t)) != 0) {
 		event_emit_error(now, SRC_TAP, 0, r, "tap %s: pthread_create", listen->text);
@@ -582,6 +586,7 @@ static void say_peer(struct tap *t, struct tap_conn *c, int s)
 	enum event_dir side = s == CLI ? DIR_C2S : DIR_S2C;
 	struct peer_cred cred;
 	sysio_peer_cred(c->fd[s], &cred);
+	c->peer[s] = cred;
 	if (t->pass_creds && cred.ok) {
 		c->dir[s].has_as = true;
 		c->dir[s].as = (struct ucred){ cred.pid, cred.uid, cred.gid };
@@ -903,8 +908,12 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 					    way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, d->buf,
 					    n);
 	if (t->opts.pcap && !t->pcap_failed) {
-		int r = pcap_write(t->opts.pcap, c->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT,
-				   d->buf, n);
+		char note[200];
+		const struct peer_cred *f = &c->peer[way], *to = &c->peer[!way];
+		pcap_who_comment(note, sizeof(note), f->ok ? f->pid : 0, f->comm, f->uid,
+				 to->ok ? to->pid : 0, to->comm, to->uid);
+		int r = pcap_write_noted(t->opts.pcap, t->pcap_iface, c->id,
+					 way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, d->buf, n, note);
 		if (r < 0) {
 			t->pcap_failed = true;
 			struct event *e = next_event(t, EV_ERROR, c->id);
