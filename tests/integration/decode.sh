@@ -9,7 +9,7 @@ NAME=decode
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-T=13
+T=16
 command -v python3 >/dev/null 2>&1 || skip_all $T "python3 not installed (apt-get install python3)"
 echo "1..$T"
 P="$S/decode_peers.py"
@@ -23,22 +23,30 @@ gone() { # gone PID: ended (or a zombie waiting for init)
 	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
 }
 
-# 1: without tshark, --decode says in one line what is needed, and the tap still runs.
+# without tshark, --decode says in one line what is needed, and the tap still runs.
 mkdir "$D/bin"
 for p in python3 perl; do ln -s "$(command -v $p)" "$D/bin/$p"; done
 peer web http
-PATH="$D/bin" "$U" -b -e "tap $D/front0 $D/web --decode http" -e "tap status" -e quit \
-	</dev/null >"$D/out" 2>"$D/err"
+PATH="$D/bin" "$U" -b -e "tap $D/front0 $D/web --decode http" -e "tap status" \
+	-e "help decode" -e quit </dev/null >"$D/out" 2>"$D/err"
 check "without tshark: --decode says tshark is needed and the tap runs" sh -c \
 	"grep -q 'needs tshark, which is not installed (apt-get install tshark)' '$D/out' &&
 	 grep -q 'starting up on $D/front0' '$D/out'"
+check "without tshark: help decode lists the protocols and says tshark is missing" sh -c \
+	"grep -q 'PostgreSQL .*--decode pgsql' '$D/out' &&
+	 grep -q 'tshark is not installed (apt-get install tshark)' '$D/out'"
 
 if ! has_tshark; then
-	i=2; while [ $i -le $T ]; do skip "$notsh"; i=$((i + 1)); done
+	i=3; while [ $i -le $T ]; do skip "$notsh"; i=$((i + 1)); done
 	exit 0
 fi
 
-# 2-4: HTTP, by --decode http: the request and the answer, as lines and as JSON.
+"$U" -b -e "help decode" </dev/null >"$D/out" 2>"$D/err"
+check "help decode: how the installed tshark calls each protocol" sh -c \
+	"grep -q 'PostgreSQL .*--decode pgsql .*tcp.port table, value 5432' '$D/out' &&
+	 grep -q 'D-Bus .*--decode dbus ' '$D/out'"
+
+# HTTP, by --decode http: the request and the answer, as lines and as JSON.
 if command -v curl >/dev/null 2>&1; then
 	start_udscope
 	say "tap $D/front $D/web --decode http"
@@ -66,7 +74,7 @@ else
 fi
 stop_peers
 
-# 5-6: PostgreSQL, guessed from the name .s.PGSQL.5432: the query's text.
+# PostgreSQL, guessed from the name .s.PGSQL.5432: the query's text.
 bg_peer pg-server "$D/pgreal"
 wait_for test -S "$D/pgreal"
 start_udscope
@@ -79,7 +87,7 @@ check "pgsql: guessed from the socket's name, and said so" \
 	grep -q "decoding pgsql with tshark.*guessed from the name $D/.s.PGSQL.5432" "$D/out"
 check "pgsql: the simple query's text is shown" decoded "PGSQL >Q SELECT 42"
 
-# 7: RESP, guessed from redis.sock.
+# RESP, guessed from redis.sock.
 bg_peer resp-server "$D/rreal"
 wait_for test -S "$D/rreal"
 start_udscope
@@ -90,7 +98,7 @@ wait_for decoded "RESP Response: OK"
 finish
 check "resp: the command is shown" decoded "RESP Request: SET greeting hello"
 
-# 8: D-Bus through a real dbus-daemon: the Hello method call, guessed from the name bus.
+# D-Bus through a real dbus-daemon: the Hello method call, guessed from the name bus.
 if command -v dbus-daemon >/dev/null 2>&1 && command -v dbus-send >/dev/null 2>&1; then
 	dbus-daemon --session --address="unix:path=$D/realbus" --nofork >/dev/null 2>&1 &
 	peers="$peers $!"
@@ -108,7 +116,18 @@ else
 fi
 stop_peers
 
-# 9-11: a flood of 100,000 chunks: every one forwarded, the skipped count shown, and no
+# syslog over a datagram tap, guessed from the name log.
+bg_peer dgram-sink "$D/reallog"
+wait_for test -S "$D/reallog"
+start_udscope
+say "tap $D/log $D/reallog --type dgram"
+wait_for test -S "$D/log"
+python3 "$P" syslog "$D/log" >"$D/py" 2>&1
+wait_for decoded "Syslog"
+finish
+check "syslog (datagrams): the message is shown" decoded "Syslog USER.NOTICE: .* app: hello syslog"
+
+# A flood of 100,000 chunks: every one forwarded, the skipped count shown, and no
 # tshark left after quit.
 N=${UDSCOPE_TEST_FLOOD_CHUNKS:-100000}
 bg_peer sink "$D/fs"
@@ -131,7 +150,7 @@ check "flood: no tshark after quit" wait_for gone "$tpid"
 grep "^tap: decoding (tshark" "$D/out" | sed 's/^/# /'
 stop_peers
 
-# 12-13: SIGKILL of udscope: its tshark ends too (PR_SET_PDEATHSIG), and SIGTERM ends it.
+# SIGKILL of udscope: its tshark ends too (PR_SET_PDEATHSIG), and SIGTERM ends it.
 peer web2 http
 start_udscope
 say "tap $D/front3 $D/web2 --decode http"

@@ -9,6 +9,8 @@ usage: decode_peers.py ROLE PATH
   resp-client  SET greeting hello, as RESP
   sink         a seqpacket server that reads every message until the client ends
   flood N      a seqpacket client sending N messages of 32 bytes
+  dgram-sink   a datagram server that reads until 60 s pass
+  syslog       one syslog message as a datagram
 Servers serve one connection, then exit (and exit after 60 s anyway).
 """
 import socket
@@ -107,13 +109,30 @@ def flood(path, n):
     c.close()
 
 
+def dgram_sink(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    s.settimeout(60)
+    try:
+        while True:
+            s.recv(65536)
+    except socket.timeout:
+        pass
+
+
+def syslog(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(b"<13>Dec  7 11:00:00 host app: hello syslog", path)
+
+
 def main():
     role, path = sys.argv[1], sys.argv[2]
     if role == "flood":
         flood(path, int(sys.argv[3]))
     else:
         {"pg-server": pg_server, "pg-client": pg_client, "resp-server": resp_server,
-         "resp-client": resp_client, "sink": sink}[role](path)
+         "resp-client": resp_client, "sink": sink,
+         "dgram-sink": dgram_sink, "syslog": syslog}[role](path)
 
 
 if __name__ == "__main__":

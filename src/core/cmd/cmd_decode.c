@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/cmd/app.h"
+#include "core/cmd/cmd.h"
 #include "core/io/decode.h"
 #include "core/io/decode_guess.h"
 
@@ -113,4 +115,39 @@ void cmd_decode_start(struct app *app, const char *op, const struct cmd_decode *
 			 op, plan->name, how, plan->guessed_from);
 	else
 		app_info(app, source, "%s: decoding %s with tshark%s", op, plan->name, how);
+}
+
+/* How the installed tshark calls DISSECTOR, from DECODES (`tshark -G decodes`), into BUF. */
+static void how_called(const char *dissector, const char *decodes, char *buf, size_t len)
+{
+	struct pcap_plan p = { .how = PCAP_CANNOT };
+	if (decodes && pcap_check_decodes(dissector, decodes, &p))
+		snprintf(buf, len, "tshark's %s table, value %u", p.table, p.value);
+	else if (decodes)
+		snprintf(buf, len, "by name");
+	else
+		snprintf(buf, len, "not checked");
+}
+
+int cmd_decode_help(struct app *app)
+{
+	size_t n;
+	const struct decode_proto *p = decode_protos(&n);
+	char *decodes = NULL;
+	int r = pcap_check_decodes_of_tshark(&decodes, TSHARK_WAIT_MS);
+	app_info(app, SRC_SYSTEM, "decode: tap --decode NAME shows what tshark makes of each "
+		 "chunk (without it, a guess from the socket's name; --decode off: none)");
+	for (size_t i = 0; i < n; i++) {
+		char how[128];
+		how_called(p[i].dissector, r == 0 ? decodes : NULL, how, sizeof(how));
+		app_info(app, SRC_SYSTEM, "  %-16s --decode %-9s %s%s%s", p[i].label, p[i].dissector,
+			 how, p[i].note[0] ? "; " : "", p[i].note);
+	}
+	if (r == -ENOENT)
+		app_info(app, SRC_SYSTEM, "tshark is not installed (apt-get install tshark): "
+			 "nothing is decoded");
+	else if (r < 0)
+		app_info(app, SRC_SYSTEM, "tshark did not answer (%s)", strerror(-r));
+	free(decodes);
+	return CMD_OK;
 }

@@ -28,4 +28,8 @@ void cmd_decode_start(struct app *app, const char *op, const struct cmd_decode *
 		      enum event_source source, const struct event_sink *sink,
 		      struct decoder **dec);
 
+/* `help decode`: the protocols --decode knows and how the installed tshark calls each (a
+ * port table, another table, by name), or that tshark is missing. Returns CMD_OK. */
+int cmd_decode_help(struct app *app);
+
 #endif

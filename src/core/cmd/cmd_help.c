@@ -6,6 +6,7 @@
 
 #include "core/cmd/app.h"
 #include "core/cmd/cmd.h"
+#include "core/cmd/cmd_decode.h"
 
 static int help_run(struct app *app, const struct cmd_args *a)
 {
@@ -19,6 +20,8 @@ static int help_run(struct app *app, const struct cmd_args *a)
 	char want[96];
 	snprintf(want, sizeof(want), "%s%s%s", a->argv[0], a->argc > 1 ? " " : "",
 		 a->argc > 1 ? a->argv[1] : "");
+	if (strcmp(want, "decode") == 0)
+		return cmd_decode_help(app); /* a topic, not a command */
 	size_t wl = strlen(want);
 	const struct cmd_entry *found[n ? n : 1];
 	size_t nfound = 0;

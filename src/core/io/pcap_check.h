@@ -32,6 +32,9 @@ struct pcap_plan {
  * per run (up to three runs). Returns 0 with PLAN filled, -ENOENT (no tshark), -ETIMEDOUT,
  * or another -errno. */
 int pcap_check(const char *name, struct pcap_plan *plan, int timeout_ms);
+/* `tshark -G decodes` of the tshark in PATH into *OUT (malloc'd), within TIMEOUT_MS.
+ * Returns 0, -ENOENT (no tshark), -ETIMEDOUT or another -errno. */
+int pcap_check_decodes_of_tshark(char **out, int timeout_ms);
 /* From `tshark -G decodes` (DECODES: "TABLE\tVALUE\tDISSECTOR" lines): whether a table with
  * numeric values calls NAME; if so PLAN gets PCAP_BY_TABLE with the table (tcp.port first,
  * then udp.port, then any other) and its smallest value. */
