@@ -19,7 +19,8 @@ bg_peer() { python3 "$P" "$@" & peers="$peers $!"; }
 decoded() { grep -q "decoded chunk [0-9]*: $1" "$D/out"; }
 # tshark_of PID: the tshark child of udscope PID
 tshark_of() { pgrep -P "$1" -x tshark; }
-gone() { # gone PID: ended (or a zombie waiting for init)
+gone() { # gone PID: a tshark was found, and it ended (or is a zombie waiting for init)
+	[ -n "$1" ] || return 1
 	! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
 }
 
@@ -171,4 +172,4 @@ kill -TERM $upid
 wait $upid
 exec 3>&-
 check "SIGTERM of udscope: its tshark is ended and waited for" sh -c \
-	"! kill -0 $tpid 2>/dev/null && grep -q 'decoding (tshark, http)' '$D/out'"
+	"[ -n '$tpid' ] && ! kill -0 '$tpid' 2>/dev/null && grep -q 'decoding (tshark, http)' '$D/out'"
