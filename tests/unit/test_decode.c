@@ -1,6 +1,7 @@
 /* test_decode: the protocol guessed from a socket's name, a decoded summary's line and JSON,
  * and (with tshark installed) the decoder itself: summaries name their chunks, a full queue
- * skips chunks for decoding without waiting, and tshark is waited for at stop. */
+ * skips chunks for decoding without waiting, one chunk's whole dissection (-V), and tshark
+ * is waited for at stop. */
 #include "config.h"
 
 #include <errno.h>
@@ -152,6 +153,13 @@ static void test_decoder(void **state)
 	assert_int_equal(st.offered, 2 + DECODE_QUEUE + 10);
 	assert_int_equal(st.skipped, 10);
 	assert_int_equal(st.decoded, 2);
+	/* The whole dissection of one chunk, on demand, as the detail view would ask. */
+	char *full = NULL;
+	assert_int_equal(decode_dissect(d, 1, PCAP_TO_SERVER, req, sizeof(req) - 1, 30000, &full),
+			 0);
+	assert_non_null(strstr(full, "Hypertext Transfer Protocol"));
+	assert_non_null(strstr(full, "GET /x HTTP/1.1\\r\\n"));
+	free(full);
 	decode_stop(d);
 	/* tshark was waited for: this process has no child left. */
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);

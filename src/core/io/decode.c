@@ -45,6 +45,7 @@ struct sent {
 
 struct decoder {
 	char name[PCAP_DISSECTOR_MAX + 1];
+	struct pcap_plan plan;       /* how the records call it (decode_dissect too) */
 	enum event_source source;
 	bool sasl; /* dbus: a chunk may start with SASL's "BEGIN\r\n" */
 	struct event_sink sink;
@@ -135,6 +136,11 @@ void decode_stats(struct decoder *d, struct decode_stats *out)
 const char *decode_name(const struct decoder *d)
 {
 	return d->name;
+}
+
+const struct pcap_plan *decode_plan(const struct decoder *d)
+{
+	return &d->plan;
 }
 
 /* Tell (at most once a second, and when the queue empties) how many chunks were skipped. */
@@ -340,6 +346,10 @@ int decode_start(struct decoder **out, const char *name, const struct pcap_plan 
 	if (!d)
 		return -ENOMEM;
 	snprintf(d->name, sizeof(d->name), "%s", name);
+	if (plan)
+		d->plan = *plan;
+	else
+		d->plan.how = PCAP_BY_NAME;
 	d->source = source;
 	d->sasl = strcmp(name, "dbus") == 0;
 	d->sink = *sink;

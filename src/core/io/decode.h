@@ -56,8 +56,16 @@ void decode_stats(struct decoder *d, struct decode_stats *out);
 /* "decoding (tshark, http): 12 of 14 chunks decoded, 2 skipped (tshark fell behind)" into
  * BUF; returns its length. */
 size_t decode_describe(struct decoder *d, char *buf, size_t len);
-/* The dissector name given to decode_start. */
+/* The dissector name given to decode_start, and how the records call it. */
 const char *decode_name(const struct decoder *d);
+const struct pcap_plan *decode_plan(const struct decoder *d);
+/* tshark's whole dissection (tshark -V) of one chunk of N bytes that went DIR on connection
+ * CONN, as D's records call the dissector, into *OUT (malloc'd text, tshark's words: escape
+ * it before showing it), within TIMEOUT_MS (tshark is killed then). For the chunk detail
+ * view; blocking: call it off the main thread or with a short bound (tshark takes a second
+ * or more to start). Any thread. Returns 0, -ENOENT (no tshark), -ETIMEDOUT or -errno. */
+int decode_dissect(const struct decoder *d, uint32_t conn, enum pcap_dir dir, const void *data,
+		   size_t n, int timeout_ms, char **out);
 /* Stop feeding tshark, let it print what it has for up to a second, end it (SIGKILL) if it
  * has not ended, wait for it and for both threads, and free D. NULL: nothing. */
 void decode_stop(struct decoder *d);
