@@ -25,10 +25,12 @@
 
 #include "core/cmd/app.h"
 #include "core/base/sysio.h"
+#include "core/io/decode.h"
 #include "core/session/tap.h"
 #include "core/render/render_event.h"
 
-enum middle { DIRECT, TAP_CONSOLE, TAP_BATCH, SOCAT, SOCAT_V, RELAY_COPY, RELAY_SPLICE, NMIDDLES };
+enum middle { DIRECT, TAP_CONSOLE, TAP_BATCH, SOCAT, SOCAT_V, RELAY_COPY, RELAY_SPLICE,
+	      TAP_DECODE, NMIDDLES };
 static const char *const middle_names[NMIDDLES] = {
 	[DIRECT] = "direct (no middle)",
 	[TAP_CONSOLE] = "udscope tap (console)",
@@ -37,6 +39,7 @@ static const char *const middle_names[NMIDDLES] = {
 	[SOCAT_V] = "socat -v",
 	[RELAY_COPY] = "bare relay: read/write",
 	[RELAY_SPLICE] = "bare relay: splice",
+	[TAP_DECODE] = "udscope tap (--decode)",
 };
 
 #define CHUNK 65536
@@ -109,8 +112,10 @@ static void on_term(int sig)
 }
 
 /* The tap in a process of its own, with a front end draining its bus as the console (a lossy
- * bus, paced; a 64 MiB capture store) or batch (lossless, every line formatted) would. */
-static void tap_process(const char *listen, const char *target, bool batch, int ready)
+ * bus, paced; a 64 MiB capture store) or batch (lossless, every line formatted) would; with
+ * DECODE, the console's tap decoding every chunk with tshark (--decode data). */
+static void tap_process(const char *listen, const char *target, bool batch, bool decode,
+			int ready)
 {
 	signal(SIGTERM, on_term);
 	static struct front f;
@@ -129,7 +134,8 @@ static void tap_process(const char *listen, const char *target, bool batch, int 
 	struct tap_opts o = { .type = SOCK_STREAM, .mode = -1, .backlog = 4, .capture = app.capture };
 	struct tap *t;
 	struct session *s = app_prepare(&app, &tap_session_ops);
-	if (!s || tap_start(&t, &la, &ta, &o, &s->now, &s->later) < 0)
+	if (!s || (decode && decode_start(&o.decode, "data", NULL, SRC_TAP, &s->later) < 0) ||
+	    tap_start(&t, &la, &ta, &o, &s->now, &s->later) < 0)
 		_exit(1);
 	app_commit(&app, s, t);
 	if (write(ready, "r", 1) != 1)
@@ -142,6 +148,8 @@ static void tap_process(const char *listen, const char *target, bool batch, int 
 			nanosleep(&pause, NULL);
 		}
 	}
+	/* The tap ends its tshark and waits for it, so its CPU counts in this process's. */
+	app_end(&app, s);
 	_exit(0);
 }
 
@@ -215,11 +223,11 @@ static pid_t spawn(enum middle m, const char *listen, const char *target, int *r
 			[DIRECT] = "sink",         [TAP_CONSOLE] = "mid-console",
 			[TAP_BATCH] = "mid-batch", [SOCAT] = "mid-socat",
 			[SOCAT_V] = "mid-socat-v", [RELAY_COPY] = "mid-copy",
-			[RELAY_SPLICE] = "mid-splice",
+			[RELAY_SPLICE] = "mid-splice", [TAP_DECODE] = "mid-decode",
 		};
 		prctl(PR_SET_NAME, comm[m]);
-		if (m == TAP_CONSOLE || m == TAP_BATCH)
-			tap_process(listen, target, m == TAP_BATCH, p[1]);
+		if (m == TAP_CONSOLE || m == TAP_BATCH || m == TAP_DECODE)
+			tap_process(listen, target, m == TAP_BATCH, m == TAP_DECODE, p[1]);
 		else if (m == SOCAT || m == SOCAT_V)
 			socat_process(listen, target, m == SOCAT_V);
 		else if (m == RELAY_COPY || m == RELAY_SPLICE)
@@ -321,8 +329,11 @@ static int by_value(const void *a, const void *b)
 static bool chosen(int m, bool socat)
 {
 	const char *only = getenv("BENCH_ONLY");
+	char tshark[256];
 	if (!socat && (m == SOCAT || m == SOCAT_V))
 		return false;
+	if (m == TAP_DECODE && decode_find_tshark(tshark, sizeof(tshark)) < 0)
+		return false; /* no tshark: the line is left out */
 	if (m == DIRECT || !only || !*only)
 		return true;
 	for (const char *p = only; *p; p++)
@@ -385,6 +396,8 @@ int main(int argc, char **argv)
 	}
 	if (socat && med[SOCAT_V] > 0)
 		printf("tap (console) vs socat -v: %.1fx\n", med[TAP_CONSOLE] / med[SOCAT_V]);
+	if (med[TAP_DECODE] > 0 && med[TAP_CONSOLE] > 0)
+		printf("tap (--decode) vs tap (console): %.2fx\n", med[TAP_DECODE] / med[TAP_CONSOLE]);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	return system(cmd) == 0 ? 0 : 1;

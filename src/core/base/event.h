@@ -146,6 +146,12 @@ struct event {
 	uint64_t unsent;       /* SEND_FAILED: bytes the peer did not take; STOPPED: echoes lost */
 	uid_t own_uid;         /* REFUSED: udscope's own uid and gid */
 	gid_t own_gid;
+	/* Decoding (core/io/decode.h): a RECV's number among its session's chunks offered to
+	 * the decoder (0: not decoding); a decoded summary (EV_INFO with decoded set) names that
+	 * chunk here, tshark's Protocol column in proto and its Info column in text. */
+	uint64_t chunk_no;
+	bool decoded;
+	char proto[24];
 	char text[EVENT_TEXT_MAX];
 	uint8_t preview[EVENT_PREVIEW_MAX];
 };

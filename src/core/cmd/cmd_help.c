@@ -8,6 +8,7 @@
 
 #include "core/cmd/app.h"
 #include "core/cmd/cmd.h"
+#include "core/cmd/cmd_decode.h"
 
 /* The help report of the N entries E: each one's row, its synopsis made here. */
 static int report_rows(struct app *app, const char *topic, const struct cmd_entry *const *e,
@@ -41,6 +42,8 @@ static int help_run(struct app *app, const struct cmd_args *a)
 	char want[96];
 	snprintf(want, sizeof(want), "%s%s%s", a->argv[0], a->argc > 1 ? " " : "",
 		 a->argc > 1 ? a->argv[1] : "");
+	if (strcmp(want, "decode") == 0)
+		return cmd_decode_help(app); /* a topic, not a command */
 	size_t wl = strlen(want);
 	const struct cmd_entry *found[n ? n : 1];
 	size_t nfound = 0;

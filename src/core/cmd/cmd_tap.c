@@ -9,7 +9,9 @@
 
 #include "core/cmd/app.h"
 #include "core/cmd/cmd.h"
+#include "core/cmd/cmd_decode.h"
 #include "core/cmd/cmd_start.h"
+#include "core/io/decode.h"
 #include "core/io/inplace.h"
 #include "core/io/node.h"
 #include "core/io/pcap.h"
@@ -219,6 +221,11 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 			  "file system node)", listen.text);
 		return CMD_FAIL;
 	}
+	struct cmd_decode dp;
+	const char *op = listen.text;
+	if (cmd_decode_plan(app, op, cmd_str(a, "decode", NULL), listen.text,
+			    a->argc == 2 ? target.text : NULL, &dp) < 0)
+		return CMD_FAIL;
 	if (open_pcap(app, a, listen.text, &o.pcap) < 0)
 		return CMD_FAIL;
 	if (cmd_has(a, "in-place") &&
@@ -240,7 +247,9 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 		}
 		return CMD_FAIL;
 	}
-	/* From here the tap owns the capture file and the moved node, also when it fails. */
+	cmd_decode_start(app, op, &dp, SRC_TAP, &s->later, &o.decode);
+	/* From here the tap owns the capture file, the decoder and the moved node, also when
+	 * it fails. */
 	int r = tap_start(&t, &listen, &target, &o, &s->now, &s->later);
 	return cmd_started(app, s, t, r, false);
 }
@@ -268,6 +277,10 @@ static void status_line(struct app *app, const struct session *s)
 		 (unsigned long long)in.st.chunks_in, dg ? "datagrams" : "chunks",
 		 (unsigned long long)in.st.bytes_out, (unsigned long long)in.st.chunks_out,
 		 dg ? "datagrams" : "chunks");
+	char line[256];
+	struct decoder *d = tap_decoder(s->impl);
+	if (d && decode_describe(d, line, sizeof(line)))
+		app_info(app, SRC_TAP, "#%u %s", in.id, line);
 }
 
 static int tap_status_run(struct app *app, const struct cmd_args *a)
@@ -280,7 +293,7 @@ const struct cmd_entry cmd_tap_entry = {
 	.name = "tap",
 	.usage = "LISTEN [TARGET] [--in-place] [--restore] [--type stream|seqpacket|dgram] "
 		 "[--mode OCTAL] [--backlog N] [--upstreams N] [--idle SECONDS] [--pcap FILE] "
-		 "[--dissector NAME] [--lend-my-identity]",
+		 "[--dissector NAME] [--decode NAME|off] [--lend-my-identity]",
 	.help = "listen at LISTEN, connect each client to TARGET (--in-place: step in front "
 		"of the server at LISTEN), and show both ways",
 	.min_args = 1, .max_args = 2,
@@ -295,6 +308,7 @@ const struct cmd_entry cmd_tap_entry = {
 		{ "restore", CMD_OPT_FLAG, NULL, 0, 0, NULL },
 		{ "pcap", CMD_OPT_WORD, "FILE", 0, 0, NULL },
 		{ "dissector", CMD_OPT_WORD, "NAME", 0, 0, NULL },
+		{ "decode", CMD_OPT_WORD, "NAME", 0, 0, NULL },
 		{ "lend-my-identity", CMD_OPT_FLAG, NULL, 0, 0, NULL },
 	},
 	.run = tap_run,

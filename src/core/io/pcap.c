@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/io/node.h"
+#include "core/io/pcapng.h"
 
 /* The file header (nanosecond timestamps) and the link type. */
 #define PCAP_MAGIC_NS 0xa1b23c4du
@@ -54,6 +56,9 @@ struct pcap_writer {
 	uint32_t port_type;
 	char *path;       /* as created, with its device and inode: removed only if */
 	struct stat made; /* the path still names this file (pcap_discard) */
+	bool ng;          /* pcapng (the name ends in .pcapng) */
+	char **ifaces;    /* pcapng: the interfaces described so far, by name */
+	size_t nifaces;
 };
 
 static void be16(unsigned char *p, uint16_t v)
@@ -144,6 +149,46 @@ static int write_header(int fd)
 	return write_all(fd, &iov, 1, sizeof(h));
 }
 
+/* The pcapng section header. */
+static int write_shb(int fd)
+{
+	unsigned char b[PCAPNG_SHB_LEN];
+	pcapng_shb(b);
+	struct iovec iov = { b, sizeof(b) };
+	return write_all(fd, &iov, 1, sizeof(b));
+}
+
+/* Fill in a new writer's dissector and defaults; the file's header is written. */
+static void writer_init(struct pcap_writer *w, const char *dissector, size_t nl)
+{
+	w->good = 24;
+	memcpy(w->name, dissector, nl);
+	w->name_len = nl;
+	w->server_port = SERVER_PORT;
+	w->port_type = PORT_TYPE_TCP;
+	pthread_mutex_init(&w->lock, NULL);
+}
+
+int pcap_open_fd(struct pcap_writer **out, int fd, const char *dissector)
+{
+	*out = NULL;
+	size_t nl = strlen(dissector);
+	if (!name_ok(dissector, nl))
+		return -EINVAL;
+	struct pcap_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	int r = write_header(fd);
+	if (r < 0) {
+		free(w);
+		return r;
+	}
+	w->fd = fd;
+	writer_init(w, dissector, nl);
+	*out = w;
+	return 0;
+}
+
 int pcap_open(struct pcap_writer **out, const char *path, const char *dissector)
 {
 	*out = NULL;
@@ -163,19 +208,17 @@ int pcap_open(struct pcap_writer **out, const char *path, const char *dissector)
 	int r = fstat(w->fd, &w->made) < 0 ? -errno : 0;
 	if (r == 0 && !(w->path = strdup(path)))
 		r = -ENOMEM;
+	w->ng = pcapng_wanted(path);
 	if (r == 0)
-		r = write_header(w->fd);
+		r = w->ng ? write_shb(w->fd) : write_header(w->fd);
 	if (r < 0) {
 		pthread_mutex_init(&w->lock, NULL);
 		pcap_discard(w);
 		return r;
 	}
-	w->good = 24;
-	memcpy(w->name, dissector, nl);
-	w->name_len = nl;
-	w->server_port = SERVER_PORT;
-	w->port_type = PORT_TYPE_TCP;
-	pthread_mutex_init(&w->lock, NULL);
+	writer_init(w, dissector, nl);
+	if (w->ng)
+		w->good = PCAPNG_SHB_LEN;
 	*out = w;
 	return 0;
 }
@@ -208,22 +251,135 @@ static size_t make_tags(const struct pcap_writer *w, uint32_t conn, enum pcap_di
 int pcap_write(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
 	       size_t n)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return pcap_write_cut(w, conn, dir, data, n, n,
+			      (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+static int write_record(struct pcap_writer *w, int iface, uint32_t conn, enum pcap_dir dir,
+			const void *data, size_t n, size_t len, uint64_t time_ns,
+			const char *comment);
+
+/* Describe interface NAME (under W's lock): its number, or -errno. */
+static int add_iface(struct pcap_writer *w, const char *name)
+{
+	char **ni = realloc(w->ifaces, (w->nifaces + 1) * sizeof(*ni));
+	if (!ni)
+		return -ENOMEM;
+	w->ifaces = ni;
+	if (!(ni[w->nifaces] = strdup(name)))
+		return -ENOMEM;
+	unsigned char b[PCAPNG_IDB_MAX];
+	size_t len = pcapng_idb(b, LINKTYPE_WIRESHARK_UPPER_PDU, PCAP_SNAPLEN, name);
+	struct iovec iov = { b, len };
+	int r = w->broken ? -EIO : write_all(w->fd, &iov, 1, len);
+	if (r < 0) {
+		free(ni[w->nifaces]);
+		return r;
+	}
+	w->good += (off_t)len;
+	return (int)w->nifaces++;
+}
+
+int pcap_iface(struct pcap_writer *w, const char *name)
+{
+	if (!w->ng)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	int r = -1;
+	for (size_t i = 0; i < w->nifaces && r < 0; i++)
+		if (strcmp(w->ifaces[i], name) == 0)
+			r = (int)i;
+	if (r < 0)
+		r = add_iface(w, name);
+	pthread_mutex_unlock(&w->lock);
+	return r;
+}
+
+/* One pcapng record (under W's lock): the tags TL long and KEEP bytes of N, stamped TIME_NS. */
+static int write_epb(struct pcap_writer *w, int iface, const unsigned char *tags, size_t tl,
+		     const void *data, size_t keep, size_t n, uint64_t time_ns, const char *comment,
+		     size_t *total)
+{
+	if (w->nifaces == 0 && add_iface(w, "udscope") < 0)
+		return -EIO;
+	if (iface < 0 || (size_t)iface >= w->nifaces)
+		iface = 0;
+	unsigned char head[PCAPNG_EPB_HEAD], tail[PCAPNG_EPB_TAIL_MAX];
+	uint32_t orig = (uint32_t)(n > UINT32_MAX - tl ? UINT32_MAX : tl + n);
+	size_t t = pcapng_epb(head, tail, (uint32_t)iface, time_ns, (uint32_t)(tl + keep), orig,
+			      comment);
+	struct iovec iov[4] = { { head, sizeof(head) }, { (void *)tags, tl }, { (void *)data, keep },
+				{ tail, t } };
+	if (!keep) {
+		iov[2] = iov[3];
+	}
+	*total = sizeof(head) + tl + keep + t;
+	return write_all(w->fd, iov, keep ? 4 : 3, *total);
+}
+
+int pcap_write_cut(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
+		   size_t n, size_t len, uint64_t time_ns)
+{
+	return write_record(w, 0, conn, dir, data, n, len, time_ns, NULL);
+}
+
+int pcap_write_noted(struct pcap_writer *w, int iface, uint32_t conn, enum pcap_dir dir,
+		     const void *data, size_t n, const char *comment)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return write_record(w, iface, conn, dir, data, n, n,
+			    (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec, comment);
+}
+
+/* Who sent a record and who got it, for its comment: a name's bytes made printable. */
+static void who(char *buf, size_t len, pid_t pid, const char *comm, uid_t uid)
+{
+	if (!pid) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	char c[33];
+	size_t k = 0;
+	for (; comm && comm[k] && k < sizeof(c) - 1; k++)
+		c[k] = comm[k] >= 0x20 && comm[k] <= 0x7e ? comm[k] : '?';
+	c[k] = '\0';
+	snprintf(buf, len, "pid %ld (%s) uid %lu", (long)pid, k ? c : "?", (unsigned long)uid);
+}
+
+void pcap_who_comment(char *buf, size_t len, pid_t from_pid, const char *from_comm,
+		      uid_t from_uid, pid_t to_pid, const char *to_comm, uid_t to_uid)
+{
+	char a[80], b[80];
+	who(a, sizeof(a), from_pid, from_comm, from_uid);
+	who(b, sizeof(b), to_pid, to_comm, to_uid);
+	snprintf(buf, len, "from %s to %s", a, b);
+}
+
+/* One record in the file's format; 0 or -errno (the file then ends at the last whole one). */
+static int write_record(struct pcap_writer *w, int iface, uint32_t conn, enum pcap_dir dir,
+			const void *data, size_t n, size_t len, uint64_t time_ns,
+			const char *comment)
+{
 	unsigned char tags[TAGS_MAX];
 	size_t tl = make_tags(w, conn, dir, tags);
 	size_t keep = n;
 	if (keep > PCAP_SNAPLEN - tl)
 		keep = PCAP_SNAPLEN - tl;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	uint32_t rec[4] = { (uint32_t)ts.tv_sec, (uint32_t)ts.tv_nsec, (uint32_t)(tl + keep),
-			    (uint32_t)(n > UINT32_MAX - tl ? UINT32_MAX : tl + n) };
+	uint32_t rec[4] = { (uint32_t)(time_ns / 1000000000u), (uint32_t)(time_ns % 1000000000u),
+			    (uint32_t)(tl + keep),
+			    (uint32_t)(len > UINT32_MAX - tl ? UINT32_MAX : tl + len) };
 	struct iovec iov[3] = { { rec, sizeof(rec) }, { tags, tl }, { (void *)data, keep } };
 	pthread_mutex_lock(&w->lock);
-	size_t len = sizeof(rec) + tl + keep;
-	int r = w->broken ? -EIO : write_all(w->fd, iov, keep ? 3 : 2, len);
+	size_t total = sizeof(rec) + tl + keep;
+	int r = w->broken ? -EIO
+	      : w->ng	  ? write_epb(w, iface, tags, tl, data, keep, len, time_ns, comment, &total)
+			  : write_all(w->fd, iov, keep ? 3 : 2, total);
 	if (r == 0) {
 		w->records++;
-		w->good += (off_t)len;
+		w->good += (off_t)total;
 	} else if (!w->broken) {
 		/* Cut off the part of the record that made it, so readers see whole records. */
 		w->broken = true;
@@ -268,6 +424,9 @@ int pcap_close(struct pcap_writer *w)
 		return 0;
 	int r = close(w->fd) < 0 ? -errno : 0;
 	pthread_mutex_destroy(&w->lock);
+	for (size_t i = 0; i < w->nifaces; i++)
+		free(w->ifaces[i]);
+	free(w->ifaces);
 	free(w->path);
 	free(w);
 	return r;

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct pcap_writer;
 
@@ -31,14 +32,34 @@ enum pcap_dir {
 #define PCAP_SNAPLEN 262144u
 
 /* Create PATH with mode 0600 (it must not exist yet: a capture is never written over) and
- * write the file header. DISSECTOR: the Wireshark dissector for every record, letters, digits, '.', '_'
+ * write the file header: pcapng when PATH ends in ".pcapng" (core/io/pcapng.h: an
+ * interface per socket path, pcap_iface, and a comment per record, pcap_write_noted), else
+ * classic pcap. DISSECTOR: the Wireshark dissector for every record, letters, digits, '.', '_'
  * and '-' only. Returns 0, -EEXIST, -EINVAL (the name) or another -errno. */
 int pcap_open(struct pcap_writer **out, const char *path, const char *dissector);
+/* The same, written to FD (a pipe to a reader such as tshark) instead of a new file; the
+ * writer owns FD and closes it in pcap_close. Returns 0, -EINVAL (the name) or -errno. */
+int pcap_open_fd(struct pcap_writer **out, int fd, const char *dissector);
 /* One record of N bytes that went in direction DIR on connection CONN, stamped now
  * (CLOCK_REALTIME, nanoseconds). Returns 0 or -errno (the file is then left as it was
  * after the last whole record). */
 int pcap_write(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
 	       size_t n);
+/* The same for a record whose first N of LEN bytes are kept (N <= LEN), stamped TIME_NS
+ * (CLOCK_REALTIME). */
+int pcap_write_cut(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
+		   size_t n, size_t len, uint64_t time_ns);
+/* pcapng: the number of the interface named NAME (a socket path), its description written
+ * the first time; classic pcap: 0. Returns the number or -errno. */
+int pcap_iface(struct pcap_writer *w, const char *name);
+/* pcap_write on interface IFACE (pcap_iface's) with COMMENT (pcapng: the record's comment,
+ * NULL or "" for none; classic pcap: both ignored). */
+int pcap_write_noted(struct pcap_writer *w, int iface, uint32_t conn, enum pcap_dir dir,
+		     const void *data, size_t n, const char *comment);
+/* "from pid 12 (curl) uid 1000 to pid 34 (nginx) uid 33" into BUF: a record's comment; a
+ * side whose PID is 0 is "unknown". Bytes of a name outside 0x20-0x7e become '?'. */
+void pcap_who_comment(char *buf, size_t len, pid_t from_pid, const char *from_comm,
+		      uid_t from_uid, pid_t to_pid, const char *to_comm, uid_t to_uid);
 /* Records written so far. */
 uint64_t pcap_records(const struct pcap_writer *w);
 /* Have every record call dissector table TABLE (a name as for DISSECTOR) with VALUE instead

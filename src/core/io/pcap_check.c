@@ -303,3 +303,19 @@ int pcap_check(const char *name, struct pcap_plan *plan, int timeout_ms)
 	free(decodes);
 	return r < 0 ? r : 0;
 }
+
+int pcap_check_decodes_of_tshark(char **out, int timeout_ms)
+{
+	const char *g_decodes[] = { "-G", "decodes", NULL };
+	*out = NULL;
+	return tshark(g_decodes, NULL, 0, timeout_ms, out);
+}
+
+int pcap_check_run(const char *const args[], const void *in, size_t len, int timeout_ms,
+		   char **out)
+{
+	*out = NULL;
+	if (len > 60 * 1024)
+		return -E2BIG;
+	return tshark(args, in, len, timeout_ms, out);
+}

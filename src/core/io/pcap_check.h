@@ -9,6 +9,7 @@
 #define UDSCOPE_PCAP_CHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/io/pcap.h"
@@ -32,6 +33,14 @@ struct pcap_plan {
  * per run (up to three runs). Returns 0 with PLAN filled, -ENOENT (no tshark), -ETIMEDOUT,
  * or another -errno. */
 int pcap_check(const char *name, struct pcap_plan *plan, int timeout_ms);
+/* Run the tshark in PATH with ARGS (NULL-terminated, at most 10), the LEN bytes of IN (at
+ * most 60 KiB: they must fit in a pipe) on its stdin, its output into *OUT (malloc'd); it
+ * is killed when TIMEOUT_MS pass. Returns 0, -ENOENT (no tshark), -ETIMEDOUT or -errno. */
+int pcap_check_run(const char *const args[], const void *in, size_t len, int timeout_ms,
+		   char **out);
+/* `tshark -G decodes` of the tshark in PATH into *OUT (malloc'd), within TIMEOUT_MS.
+ * Returns 0, -ENOENT (no tshark), -ETIMEDOUT or another -errno. */
+int pcap_check_decodes_of_tshark(char **out, int timeout_ms);
 /* From `tshark -G decodes` (DECODES: "TABLE\tVALUE\tDISSECTOR" lines): whether a table with
  * numeric values calls NAME; if so PLAN gets PCAP_BY_TABLE with the table (tcp.port first,
  * then udp.port, then any other) and its smallest value. */

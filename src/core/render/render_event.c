@@ -219,6 +219,15 @@ static void put_transfer(struct render_put *o, const struct event *ev, const str
 	put_beside(o, ev);
 }
 
+/* A decoded summary: "decoded chunk 3: HTTP GET /x HTTP/1.1". */
+static void put_decoded(struct render_put *o, const struct event *ev)
+{
+	render_putf(o, "decoded chunk %" PRIu64 ": ", ev->chunk_no);
+	put_safe(o, ev->proto);
+	put_str(o, " ");
+	put_safe(o, ev->text);
+}
+
 static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
 			   char *buf, size_t len)
 {
@@ -233,7 +242,10 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 	}
 	switch (ev->kind) {
 	case EV_INFO:
-		put_safe(&o, ev->text);
+		if (ev->decoded)
+			put_decoded(&o, ev);
+		else
+			put_safe(&o, ev->text);
 		put_socktype(&o, ev);
 		break;
 	case EV_ERROR:
@@ -465,7 +477,14 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 		put_hex(&o, b.p, b.n);
 		render_putf(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
 	}
-	if (ev->fact) {
+	if (ev->chunk_no && !ev->decoded)
+		render_putf(&o, ",\"chunk\":%" PRIu64, ev->chunk_no);
+	if (ev->decoded) {
+		render_putf(&o, ",\"decoded\":{\"chunk\":%" PRIu64, ev->chunk_no);
+		put_json_string(&o, "protocol", ev->proto, strnlen(ev->proto, sizeof(ev->proto)));
+		put_json_string(&o, "info", ev->text, strnlen(ev->text, sizeof(ev->text)));
+		render_putf(&o, "}");
+	} else if (ev->fact) {
 		char words[EVENT_TEXT_MAX + 256];
 		size_t n = render_fact_words(ev, true, words, sizeof(words));
 		put_json_string(&o, "text", words, n);

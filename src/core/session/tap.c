@@ -19,6 +19,7 @@
 #include "core/base/bytes.h"
 #include "core/io/inplace.h"
 #include "core/io/node.h"
+#include "core/io/decode.h"
 #include "core/io/pcap.h"
 #include "core/session/session.h"
 #include "core/base/sysio.h"
@@ -36,6 +37,8 @@ void tap_flush_events(struct tap *t)
 	if (t->evq_n)
 		sink_emit_many(&t->later, t->evq, t->evq_n);
 	t->evq_n = 0;
+	if (t->opts.decode)
+		decode_release(t->opts.decode); /* their chunk lines are out: decode them */
 }
 
 struct event *tap_next_event(struct tap *t, enum event_kind kind, uint32_t conn)
@@ -266,6 +269,7 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	if (!t) {
 		event_emit_error(now, SRC_TAP, 0, ENOMEM, "tap %s", listen->text);
 		pcap_discard(opts->pcap); /* nothing was captured: no file left behind */
+		decode_stop(opts->decode);
 		release_extras(NULL, opts->inplace, listen->text, now);
 		return -ENOMEM;
 	}
@@ -295,6 +299,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	}
 	say_how(t, now);
 	say_extras(t, now);
+	if (t->opts.pcap && (t->pcap_iface = pcap_iface(t->opts.pcap, listen->text)) < 0)
+		t->pcap_iface = 0; /* the record says "udscope" instead */
 	if ((r = pthread_create(&t->thread, NULL,
 				t->opts.type == SOCK_DGRAM ? tap_dgram_main : tap_stream_main,
 				t)) != 0) {
@@ -352,6 +358,14 @@ static void say_stopped(const struct tap *t, const struct event_sink *now)
 	sink_emit(now, &ev);
 }
 
+/* How decoding went, in one line (nothing without decoding). */
+static void say_decoded(struct decoder *d, const struct event_sink *now)
+{
+	char line[256];
+	if (d && decode_describe(d, line, sizeof(line)))
+		event_emit_info(now, SRC_TAP, 0, "%s", line);
+}
+
 void tap_destroy(struct tap *t, const struct event_sink *now)
 {
 	if (!t)
@@ -360,6 +374,8 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 		pthread_join(t->thread, NULL);
 		say_stopped(t, now);
 	}
+	say_decoded(t->opts.decode, now);
+	decode_stop(t->opts.decode);
 	sysio_close(&t->lfd);
 	if (t->opts.inplace)
 		t->own_node = false;   /* the real node goes back over it */
@@ -405,6 +421,11 @@ const struct uds_addr *tap_target_addr(const struct tap *t)
 	return &t->target;
 }
 
+struct decoder *tap_decoder(const struct tap *t)
+{
+	return t->opts.decode;
+}
+
 const struct stats *tap_stats(const struct tap *t)
 {
 	return &t->stats;
@@ -427,6 +448,7 @@ static void *tap_dgram_main(void *arg)
 		.target = &t->target,
 		.capture = t->opts.capture,
 		.pcap = t->opts.pcap,
+		.decode = t->opts.decode,
 		.stats = &t->stats,
 		.out = &t->qsink,
 		.flush = flush_cb,

@@ -23,6 +23,7 @@
 struct capture;
 struct inplace;
 struct pcap_writer;
+struct decoder;
 
 struct tap_opts {
 	int type;                 /* SOCK_SEQPACKET (each message goes on whole), SOCK_DGRAM
@@ -33,6 +34,7 @@ struct tap_opts {
 	unsigned idle_s;          /* dgram: an upstream socket idle this long closes (0: 60) */
 	struct capture *capture;  /* keep every chunk whole here (NULL: not kept) */
 	struct pcap_writer *pcap; /* write every chunk here too (NULL: none) */
+	struct decoder *decode;   /* offer every chunk to it (core/io/decode.h; NULL: none) */
 	struct inplace *inplace;  /* --in-place: the real node, moved aside (inplace.h), which
 				   * TARGET names; put back at stop instead of removing LISTEN */
 	bool lend_identity;       /* --lend-my-identity: every client reaches the target as
@@ -61,7 +63,7 @@ bool tap_finished(const struct tap *t);
 /* Join the thread, close everything, remove the listening node if it is still the one made
  * (in place: put the real node back over it). Lines go to NOW. Frees T.
  * The tap owns OPTS->pcap and OPTS->inplace from tap_start on, also when it fails: it
- * closes the one and puts the other back, then frees it. */
+ * closes the one and puts the other back, then frees it; so with OPTS->decode (stopped). */
 void tap_destroy(struct tap *t, const struct event_sink *now);
 
 const struct uds_addr *tap_listen_addr(const struct tap *t);
@@ -72,6 +74,8 @@ const struct inplace *tap_inplace(const struct tap *t);
 struct session_list;
 size_t tap_in_place_paths(const struct session_list *l, char *buf, size_t len);
 const struct uds_addr *tap_target_addr(const struct tap *t);
+/* The tap's decoder, or NULL. */
+struct decoder *tap_decoder(const struct tap *t);
 /* bytes_in/chunks_in: client->server; bytes_out/chunks_out: server->client; clients: the
  * connections open now; accepted: every client ever (dgram: upstream sockets open now and
  * ever opened). Safe from any thread. */

@@ -82,6 +82,7 @@ static void say_peer(struct tap *t, struct tap_conn *c, int s)
 	enum event_dir side = s == CLI ? DIR_C2S : DIR_S2C;
 	struct peer_cred cred;
 	sysio_peer_cred(c->fd[s], &cred);
+	c->peer[s] = cred;
 	if (t->pass_creds && cred.ok) {
 		c->dir[s].has_as = true;
 		c->dir[s].as = (struct ucred){ cred.pid, cred.uid, cred.gid };

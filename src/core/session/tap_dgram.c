@@ -17,6 +17,7 @@
 #include "core/io/ancil.h"
 #include "core/base/capture.h"
 #include "core/io/msgio.h"
+#include "core/io/decode.h"
 #include "core/io/pcap.h"
 #include "core/io/sndbuf.h"
 #include "core/session/tap_dgram_int.h"
@@ -82,6 +83,9 @@ static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
 	if (r->env->capture)
 		ev.capture = capture_put(r->env->capture, buf, n);
 	to_pcap(r, u, way, buf, n);
+	if (r->env->decode)
+		ev.chunk_no = decode_offer(r->env->decode, u->id,
+					   way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, buf, n);
 	msgio_describe(&ev, in, true, false);
 	ev.sender = (uint8_t)u->kind;
 	event_textf(&ev, "%s", u->name);

@@ -18,6 +18,7 @@
 
 struct capture;
 struct pcap_writer;
+struct decoder;
 struct tap_ident;
 
 /* Defaults of tap --upstreams and --idle. */
@@ -30,6 +31,7 @@ struct tap_dgram_env {
 	const struct uds_addr *listen, *target;
 	struct capture *capture;  /* keep every datagram whole here (NULL: not kept) */
 	struct pcap_writer *pcap; /* and write it here (NULL: none) */
+	struct decoder *decode;   /* and offer it here (core/io/decode.h; NULL: none) */
 	/* bytes_in/chunks_in: client->server; bytes_out/chunks_out: server->client;
 	 * clients: upstream sockets open now; accepted: every upstream socket opened. */
 	struct stats *stats;

@@ -53,6 +53,7 @@ struct tap_conn {
 	uint64_t connect_until_ns;  /* nonzero: the target's backlog is full; try until then */
 	bool as_client;             /* connect upstream with WHO's identity (tap_ident.h) */
 	struct tap_ident who;       /* the client's uid, gid and groups */
+	struct peer_cred peer[2];   /* each side's SO_PEERCRED: the capture's record comments */
 	struct tap_dir dir[2];
 };
 
@@ -85,6 +86,7 @@ struct tap {
 				       * udscope's pid: the sender had exited */
 	char info_state[sizeof(((struct uds_addr *)0)->text) + 96]; /* ops_info's, main thread */
 	bool pcap_failed;          /* a write to the capture file failed: said once, none since */
+	int pcap_iface;            /* pcapng: the listening path's interface */
 	char state[sizeof(((struct uds_addr *)0)->text) + 16];  /* "tapping to TARGET" */
 	pid_t holder;         /* the live process holding the target's listening socket, */
 	char holder_comm[32]; /* when the one that listened is gone (a forking daemon) */

@@ -12,6 +12,7 @@
 #include "core/base/capture.h"
 #include "core/base/sysio.h"
 #include "core/io/msgio.h"
+#include "core/io/decode.h"
 #include "core/io/pcap.h"
 #include "core/io/sndbuf.h"
 #include "core/session/tap_int.h"
@@ -143,9 +144,17 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 	event_set_bytes(ev, d->buf, n);
 	if (t->opts.capture)
 		ev->capture = capture_put(t->opts.capture, d->buf, n);
+	if (t->opts.decode)
+		ev->chunk_no = decode_offer(t->opts.decode, c->id,
+					    way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, d->buf,
+					    n);
 	if (t->opts.pcap && !t->pcap_failed) {
-		int r = pcap_write(t->opts.pcap, c->id, way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT,
-				   d->buf, n);
+		char note[200];
+		const struct peer_cred *f = &c->peer[way], *to = &c->peer[!way];
+		pcap_who_comment(note, sizeof(note), f->ok ? f->pid : 0, f->comm, f->uid,
+				 to->ok ? to->pid : 0, to->comm, to->uid);
+		int r = pcap_write_noted(t->opts.pcap, t->pcap_iface, c->id,
+					 way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, d->buf, n, note);
 		if (r < 0) {
 			t->pcap_failed = true;
 			struct event *e = tap_next_event(t, EV_ERROR, c->id);

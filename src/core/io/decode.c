@@ -1,0 +1,450 @@
+/* decode: a session's chunks through a bounded queue to a tshark child, and its summary
+ * lines back as events. */
+#include "config.h"
+
+#include "core/io/decode.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/io/decode_child.h"
+
+/* Records tshark may have been given and not yet answered at most (the writer waits
+ * beyond it); frame numbers are looked up in a ring this long. */
+#define DECODE_MAP 65536u
+/* A summary line kept at most (longer ones are cut). */
+#define LINE_MAX_BYTES 2048
+/* A skip notice at most this often while tshark falls behind. */
+#define NOTICE_NS 1000000000ull
+/* How long decode_stop lets tshark finish before it is killed. */
+#define STOP_WAIT_MS 1000
+
+struct slot {
+	unsigned char *buf;
+	size_t cap, n, len; /* bytes kept, and the chunk's whole length */
+	uint64_t no, time_ns;
+	uint32_t conn;
+	enum pcap_dir dir;
+};
+
+struct sent {
+	uint64_t no;
+	uint32_t conn;
+	enum pcap_dir dir;
+};
+
+struct decoder {
+	char name[PCAP_DISSECTOR_MAX + 1];
+	struct pcap_plan plan;       /* how the records call it (decode_dissect too) */
+	enum event_source source;
+	bool sasl; /* dbus: a chunk may start with SASL's "BEGIN\r\n" */
+	struct event_sink sink;
+	struct decode_child child;
+	struct pcap_writer *pw; /* the stream into tshark's stdin (the writer's) */
+	pthread_t writer, reader;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	/* Under lock: the queue (head: next to fill, released: published, tail: next to
+	 * write), the frames written and answered, and the ends. */
+	uint64_t head, released, tail, frames, answered;
+	bool stopping, writer_done, reader_done;
+	uint64_t next_no;               /* the offering thread's */
+	uint64_t skipped, decoded;      /* under lock */
+	uint64_t told_skipped, told_ns; /* the writer's: the last skip notice */
+	struct slot q[DECODE_QUEUE];
+	struct sent map[DECODE_MAP];
+};
+
+/* CLOCK_REALTIME in nanoseconds: the record's time stamp. */
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t decode_offer(struct decoder *d, uint32_t conn, enum pcap_dir dir, const void *data,
+		      size_t n)
+{
+	uint64_t no = ++d->next_no;
+	/* D-Bus: the client's first message comes in one chunk after the SASL handshake's last
+	 * line, and the dissector wants the message alone. */
+	if (d->sasl && n > 7 && memcmp(data, "BEGIN\r\n", 7) == 0) {
+		data = (const char *)data + 7;
+		n -= 7;
+	}
+	pthread_mutex_lock(&d->lock);
+	bool full = d->head - d->tail == DECODE_QUEUE;
+	if (full)
+		d->skipped++;
+	pthread_mutex_unlock(&d->lock);
+	if (full)
+		return no;
+	/* Slot head is nobody else's until head moves past it. */
+	struct slot *s = &d->q[d->head % DECODE_QUEUE];
+	size_t keep = n < DECODE_KEEP ? n : DECODE_KEEP;
+	if (keep > s->cap) {
+		unsigned char *nb = realloc(s->buf, keep);
+		if (!nb) {
+			pthread_mutex_lock(&d->lock);
+			d->skipped++;
+			pthread_mutex_unlock(&d->lock);
+			return no;
+		}
+		s->buf = nb;
+		s->cap = keep;
+	}
+	if (keep)
+		memcpy(s->buf, data, keep);
+	*s = (struct slot){ s->buf, s->cap, keep, n, no, real_ns(), conn, dir };
+	pthread_mutex_lock(&d->lock);
+	d->head++;
+	pthread_mutex_unlock(&d->lock);
+	return no;
+}
+
+void decode_release(struct decoder *d)
+{
+	pthread_mutex_lock(&d->lock);
+	if (d->released != d->head) {
+		d->released = d->head;
+		pthread_cond_broadcast(&d->cond);
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+void decode_stats(struct decoder *d, struct decode_stats *out)
+{
+	pthread_mutex_lock(&d->lock);
+	out->offered = d->next_no;
+	out->skipped = d->skipped;
+	out->decoded = d->decoded;
+	out->exit_status = d->reader_done && d->child.waited ? d->child.status : -1;
+	pthread_mutex_unlock(&d->lock);
+}
+
+const char *decode_name(const struct decoder *d)
+{
+	return d->name;
+}
+
+const struct pcap_plan *decode_plan(const struct decoder *d)
+{
+	return &d->plan;
+}
+
+/* Tell (at most once a second, and when the queue empties) how many chunks were skipped. */
+static void tell_skipped(struct decoder *d, uint64_t skipped, bool empty)
+{
+	uint64_t now = event_now_ns();
+	if (skipped == d->told_skipped || (!empty && now - d->told_ns < NOTICE_NS))
+		return;
+	d->told_skipped = skipped;
+	d->told_ns = now;
+	struct event ev;
+	event_init(&ev, d->source, EV_INFO);
+	event_textf(&ev,
+		    "decoding falls behind: %" PRIu64 " chunk%s skipped for decoding so far "
+		    "(tshark is slower than the traffic; forwarding and capture go on)",
+		    skipped, skipped == 1 ? "" : "s");
+	sink_emit(&d->sink, &ev);
+}
+
+/* The writer: released chunks, oldest first, into tshark's stdin. */
+static void *writer_main(void *arg)
+{
+	struct decoder *d = arg;
+	pthread_mutex_lock(&d->lock);
+	for (;;) {
+		while (!d->stopping &&
+		       (d->tail == d->released || d->frames - d->answered >= DECODE_MAP))
+			pthread_cond_wait(&d->cond, &d->lock);
+		if (d->stopping)
+			break;
+		struct slot *s = &d->q[d->tail % DECODE_QUEUE];
+		uint64_t frame = ++d->frames;
+		d->map[frame % DECODE_MAP] = (struct sent){ s->no, s->conn, s->dir };
+		pthread_mutex_unlock(&d->lock);
+		int r = pcap_write_cut(d->pw, s->conn, s->dir, s->buf, s->n, s->len, s->time_ns);
+		pthread_mutex_lock(&d->lock);
+		d->tail++;
+		if (r < 0)
+			break; /* tshark is gone: the reader says so */
+		uint64_t skipped = d->skipped;
+		bool empty = d->tail == d->head;
+		pthread_mutex_unlock(&d->lock);
+		tell_skipped(d, skipped, empty);
+		pthread_mutex_lock(&d->lock);
+	}
+	d->writer_done = true;
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	pcap_close(d->pw); /* closes tshark's stdin: it prints what it has and ends */
+	d->pw = NULL;
+	return NULL;
+}
+
+/* Cut LINE at its first tab: the rest after it, or NULL. */
+static char *field(char *line)
+{
+	char *t = strchr(line, '\t');
+	if (!t)
+		return NULL;
+	*t = '\0';
+	return t + 1;
+}
+
+/* One line of tshark's: "FRAME\tPROTOCOL\tINFO[\tEXTRA]"; an event for the chunk it speaks
+ * of, its text the Info column and the extra field (a query's text) after it. */
+static void handle_line(struct decoder *d, char *line)
+{
+	char *proto = field(line), *info = proto ? field(proto) : NULL, *end;
+	char *extra = info ? field(info) : NULL;
+	unsigned long long frame = strtoull(line, &end, 10);
+	if (!info || *end || end == line)
+		return;
+	size_t il = strlen(info);
+	while (il && (info[il - 1] == ' ' || info[il - 1] == '\r'))
+		info[--il] = '\0';
+	pthread_mutex_lock(&d->lock);
+	bool known = frame > d->answered && frame <= d->frames;
+	struct sent m = d->map[frame % DECODE_MAP];
+	if (known) {
+		d->answered = frame;
+		d->decoded++;
+		pthread_cond_broadcast(&d->cond);
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (!known)
+		return;
+	struct event ev;
+	event_init(&ev, d->source, EV_INFO);
+	ev.conn = m.conn;
+	ev.dir = m.dir == PCAP_TO_SERVER ? DIR_C2S : DIR_S2C;
+	ev.decoded = true;
+	ev.chunk_no = m.no;
+	snprintf(ev.proto, sizeof(ev.proto), "%s", proto);
+	event_textf(&ev, "%s%s%s", info, extra && *extra ? " " : "", extra ? extra : "");
+	sink_emit(&d->sink, &ev);
+}
+
+/* Say how tshark ended when nobody asked it to. */
+static void say_ended(struct decoder *d, int st)
+{
+	struct event ev;
+	event_init(&ev, d->source, EV_ERROR);
+	ev.err = EPIPE;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		event_textf(&ev, "decode %s: tshark could not be started", d->name);
+	else if (WIFEXITED(st))
+		event_textf(&ev,
+			    "decode %s: tshark ended with status %d; chunks are no longer "
+			    "decoded",
+			    d->name, WEXITSTATUS(st));
+	else
+		event_textf(&ev,
+			    "decode %s: tshark was ended by signal %d; chunks are no longer "
+			    "decoded",
+			    d->name, WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	sink_emit(&d->sink, &ev);
+}
+
+/* The reader: tshark's lines until its stdout ends; then it waits for tshark. */
+static void *reader_main(void *arg)
+{
+	struct decoder *d = arg;
+	char buf[LINE_MAX_BYTES + 1];
+	size_t len = 0;
+	bool cut = false;
+	for (;;) {
+		ssize_t n = read(d->child.out_fd, buf + len, LINE_MAX_BYTES - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		char *p = buf, *nl;
+		while ((nl = memchr(p, '\n', len - (size_t)(p - buf)))) {
+			*nl = '\0';
+			if (!cut)
+				handle_line(d, p);
+			cut = false;
+			p = nl + 1;
+		}
+		len -= (size_t)(p - buf);
+		memmove(buf, p, len);
+		if (len == LINE_MAX_BYTES) {
+			buf[len] = '\0';
+			handle_line(d, buf); /* a long line: its start, the rest dropped */
+			cut = true;
+			len = 0;
+		}
+	}
+	pthread_mutex_lock(&d->lock);
+	bool asked = d->stopping;
+	pthread_mutex_unlock(&d->lock);
+	if (!asked)
+		decode_child_kill(&d->child, SIGKILL); /* its stdout is gone: it is of no use */
+	decode_child_wait(&d->child);
+	if (!asked)
+		say_ended(d, d->child.status);
+	pthread_mutex_lock(&d->lock);
+	d->reader_done = true;
+	pthread_cond_broadcast(&d->cond);
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+/* Start both threads with every signal blocked (the front end takes them; a write to a
+ * tshark that died fails with EPIPE instead of raising SIGPIPE). */
+static int start_threads(struct decoder *d)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int r = pthread_create(&d->reader, NULL, reader_main, d);
+	if (r == 0 && (r = pthread_create(&d->writer, NULL, writer_main, d)) != 0) {
+		decode_child_kill(&d->child, SIGKILL);
+		pthread_join(d->reader, NULL);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return -r;
+}
+
+/* The stream into tshark's stdin, calling NAME as PLAN says. */
+static int open_stream(struct decoder *d, const char *name, const struct pcap_plan *plan)
+{
+	int r = pcap_open_fd(&d->pw, d->child.in_fd, name);
+	if (r < 0)
+		return r;
+	d->child.in_fd = -1; /* the writer's now */
+	if (plan && plan->how == PCAP_BY_TABLE)
+		r = pcap_use_table(d->pw, plan->table, plan->value);
+	return r;
+}
+
+int decode_start(struct decoder **out, const char *name, const struct pcap_plan *plan,
+		 enum event_source source, const struct event_sink *sink)
+{
+	*out = NULL;
+	char path[PATH_MAX];
+	if (decode_find_tshark(path, sizeof(path)) < 0)
+		return -ENOENT;
+	if (strlen(name) > PCAP_DISSECTOR_MAX)
+		return -EINVAL;
+	struct decoder *d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	if (plan)
+		d->plan = *plan;
+	else
+		d->plan.how = PCAP_BY_NAME;
+	d->source = source;
+	d->sasl = strcmp(name, "dbus") == 0;
+	d->sink = *sink;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	/* Where the Info column leaves out what was said, a field of the protocol's follows. */
+	const char *extra = strcmp(name, "pgsql") == 0   ? "pgsql.query"
+			    : strcmp(name, "mysql") == 0 ? "mysql.query"
+							 : NULL;
+	char *argv[] = { "tshark",
+			 "-l",
+			 "-n",
+			 "-r",
+			 "-",
+			 "-T",
+			 "fields",
+			 "-E",
+			 "separator=/t",
+			 "-e",
+			 "frame.number",
+			 "-e",
+			 "_ws.col.Protocol",
+			 "-e",
+			 "_ws.col.Info",
+			 extra ? "-e" : NULL,
+			 (char *)extra,
+			 NULL };
+	int r = decode_child_start(&d->child, path, argv);
+	if (r < 0) {
+		free(d);
+		return r;
+	}
+	if ((r = open_stream(d, name, plan)) < 0 || (r = start_threads(d)) < 0) {
+		pcap_close(d->pw);
+		decode_child_close(&d->child);
+		decode_child_kill(&d->child, SIGKILL);
+		decode_child_wait(&d->child);
+		free(d);
+		return r;
+	}
+	*out = d;
+	return 0;
+}
+
+/* Wait under D's lock until *FLAG or MS milliseconds pass; returns *FLAG. */
+static bool wait_flag(struct decoder *d, const bool *flag, int ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (!*flag && pthread_cond_timedwait(&d->cond, &d->lock, &until) != ETIMEDOUT)
+		;
+	return *flag;
+}
+
+void decode_stop(struct decoder *d)
+{
+	if (!d)
+		return;
+	pthread_mutex_lock(&d->lock);
+	d->stopping = true;
+	pthread_cond_broadcast(&d->cond);
+	/* A writer stuck in a full pipe, or a tshark that does not end on its stdin's end. */
+	bool quiet = wait_flag(d, &d->writer_done, STOP_WAIT_MS) &&
+		     wait_flag(d, &d->reader_done, STOP_WAIT_MS);
+	pthread_mutex_unlock(&d->lock);
+	if (!quiet)
+		decode_child_kill(&d->child, SIGKILL);
+	pthread_join(d->writer, NULL);
+	pthread_join(d->reader, NULL);
+	decode_child_close(&d->child);
+	pthread_mutex_destroy(&d->child.lock);
+	pthread_cond_destroy(&d->cond);
+	pthread_mutex_destroy(&d->lock);
+	for (size_t i = 0; i < DECODE_QUEUE; i++)
+		free(d->q[i].buf);
+	free(d);
+}
+
+size_t decode_describe(struct decoder *d, char *buf, size_t len)
+{
+	struct decode_stats st;
+	decode_stats(d, &st);
+	int w = snprintf(buf, len,
+			 "decoding (tshark, %s): %" PRIu64 " of %" PRIu64 " chunk%s "
+			 "decoded, %" PRIu64 " skipped for decoding (tshark fell behind)",
+			 d->name, st.decoded, st.offered, st.offered == 1 ? "" : "s", st.skipped);
+	return w < 0 ? 0 : (size_t)w < len ? (size_t)w : len - 1;
+}

@@ -1,0 +1,178 @@
+/* test_decode: the protocol guessed from a socket's name, a decoded summary's line and JSON,
+ * and (with tshark installed) the decoder itself: summaries name their chunks, a full queue
+ * skips chunks for decoding without waiting, one chunk's whole dissection (-V), and tshark
+ * is waited for at stop. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../skip.h"
+
+#include "core/base/event.h"
+#include "core/render/render_event.h"
+#include "core/io/decode.h"
+#include "core/io/decode_guess.h"
+
+static void test_guess(void **state)
+{
+	(void)state;
+	const struct {
+		const char *path, *dissector;
+	} cases[] = {
+		{ "/run/postgresql/.s.PGSQL.5432", "pgsql" },
+		{ "/run/mysqld/mysqld.sock", "mysql" },
+		{ "/var/run/redis/redis-server.sock", "resp" },
+		{ "/run/dbus/system_bus_socket", "dbus" },
+		{ "./bus", "dbus" },
+		{ "/var/run/docker.sock", "http" },
+		{ "/run/containerd/containerd.sock", "http2" },
+		{ "/dev/log", "syslog" },
+		{ "/tmp/app.sock", NULL },
+		{ "/tmp/.s.PGSQL", NULL },
+		{ "/tmp/bus2", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct decode_proto *p = decode_guess(cases[i].path);
+		if (!cases[i].dissector) {
+			assert_null(p);
+			continue;
+		}
+		assert_non_null(p);
+		assert_string_equal(p->dissector, cases[i].dissector);
+	}
+	size_t n;
+	const struct decode_proto *all = decode_protos(&n);
+	assert_int_equal(n, 8);
+	assert_string_equal(all[0].dissector, "http");
+}
+
+static void test_format(void **state)
+{
+	(void)state;
+	struct event ev;
+	event_init(&ev, SRC_TAP, EV_INFO);
+	ev.conn = 2;
+	ev.dir = DIR_C2S;
+	ev.decoded = true;
+	ev.chunk_no = 7;
+	snprintf(ev.proto, sizeof(ev.proto), "PGSQL");
+	event_textf(&ev, ">Q SELECT '\x1b[2J'");
+	char buf[EVENT_JSON_MAX];
+	render_event_words(&ev, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "decoded chunk 7: PGSQL >Q SELECT '\\x1b[2J'");
+	render_event_json(&ev, ev.time_ns, buf, sizeof(buf));
+	assert_non_null(strstr(buf, ",\"decoded\":{\"chunk\":7,\"protocol\":\"PGSQL\","
+				    "\"info\":\">Q SELECT '\\u001b[2J'\"}"));
+	assert_null(strstr(buf, "\"text\""));
+	event_init(&ev, SRC_TAP, EV_RECV);
+	ev.dir = DIR_C2S;
+	ev.chunk_no = 7;
+	event_set_bytes(&ev, "Q", 1);
+	render_event_json(&ev, ev.time_ns, buf, sizeof(buf));
+	assert_non_null(strstr(buf, ",\"chunk\":7"));
+}
+
+/* The summaries a decoder sent, kept for the test. */
+struct got {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct event ev[16];
+	size_t n;
+};
+
+static void got_emit(void *ctx, struct event *ev)
+{
+	struct got *g = ctx;
+	pthread_mutex_lock(&g->lock);
+	if (ev->decoded && g->n < 16)
+		event_copy(&g->ev[g->n++], ev);
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* Wait (30 s at most) until G holds N summaries. */
+static bool got_wait(struct got *g, size_t n)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 30;
+	pthread_mutex_lock(&g->lock);
+	while (g->n < n && pthread_cond_timedwait(&g->cond, &g->lock, &until) == 0)
+		;
+	bool ok = g->n >= n;
+	pthread_mutex_unlock(&g->lock);
+	return ok;
+}
+
+static bool have_tshark(void)
+{
+	char path[256];
+	return decode_find_tshark(path, sizeof(path)) == 0;
+}
+
+static void test_decoder(void **state)
+{
+	(void)state;
+	if (!have_tshark()) {
+		UD_SKIP("tshark not installed (apt-get install tshark)");
+		return;
+	}
+	static struct got g = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	struct event_sink sink = { got_emit, &g, NULL };
+	struct decoder *d;
+	assert_int_equal(decode_start(&d, "http", NULL, SRC_TAP, &sink), 0);
+	const char req[] = "GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
+	const char rsp[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+	assert_int_equal(decode_offer(d, 1, PCAP_TO_SERVER, req, sizeof(req) - 1), 1);
+	assert_int_equal(decode_offer(d, 1, PCAP_TO_CLIENT, rsp, sizeof(rsp) - 1), 2);
+	decode_release(d);
+	assert_true(got_wait(&g, 2));
+	assert_int_equal(g.ev[0].chunk_no, 1);
+	assert_int_equal(g.ev[0].dir, DIR_C2S);
+	assert_string_equal(g.ev[0].proto, "HTTP");
+	assert_string_equal(g.ev[0].text, "GET /x HTTP/1.1");
+	assert_int_equal(g.ev[1].chunk_no, 2);
+	assert_non_null(strstr(g.ev[1].text, "200 OK"));
+	/* Nothing released: the queue fills and the rest are skipped, at once. */
+	for (int i = 0; i < DECODE_QUEUE + 10; i++)
+		decode_offer(d, 1, PCAP_TO_SERVER, req, sizeof(req) - 1);
+	struct decode_stats st;
+	decode_stats(d, &st);
+	assert_int_equal(st.offered, 2 + DECODE_QUEUE + 10);
+	assert_int_equal(st.skipped, 10);
+	assert_int_equal(st.decoded, 2);
+	/* The whole dissection of one chunk, on demand, as the detail view would ask. */
+	char *full = NULL;
+	assert_int_equal(decode_dissect(d, 1, PCAP_TO_SERVER, req, sizeof(req) - 1, 30000, &full),
+			 0);
+	assert_non_null(strstr(full, "Hypertext Transfer Protocol"));
+	assert_non_null(strstr(full, "GET /x HTTP/1.1\\r\\n"));
+	free(full);
+	decode_stop(d);
+	/* tshark was waited for: this process has no child left. */
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guess),
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_decoder),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
