@@ -97,6 +97,7 @@ static const char *const source_names[SRC__COUNT] = {
 	[SRC_PAIR_CHILD] = "pair child",
 	[SRC_INSPECT] = "inspect",
 	[SRC_TAP] = "tap",
+	[SRC_WATCH] = "watch",
 };
 
 static const char *const kind_names[EV__COUNT] = {
@@ -517,7 +518,7 @@ static void put_json_ancil(struct out *o, const struct event *ev)
 	if (ev->sender && ev->sender < 4)
 		put(o, ",\"peer_kind\":\"%s\"", senders[ev->sender]);
 	if (ev->cred_msg) {
-		put(o, ",\"cred_source\":\"SCM_CREDENTIALS\"");
+		put(o, ",\"cred_source\":\"%s\"", ev->source == SRC_WATCH ? "caller" : "SCM_CREDENTIALS");
 		put_json_string(o, "comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	}
 	if (ev->socktype && socktype_name(ev->socktype))

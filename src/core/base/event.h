@@ -15,6 +15,7 @@ enum event_source {
 	SRC_PAIR_CHILD,
 	SRC_INSPECT,
 	SRC_TAP,          /* a tap: what passed between a client and the server it taps */
+	SRC_WATCH,        /* a watch: calls of running programs on watched sockets (eBPF) */
 	SRC__COUNT
 };
 
