@@ -44,7 +44,7 @@ struct {
 /* A call on a watched socket between its entry and its return, by thread. */
 struct pending {
 	__u64 ino;
-	__u64 arg1, arg2;   /* the buffer (or iovec, or msghdr) and its length (or count) */
+	__u64 arg1, arg2; /* the buffer (or iovec, or msghdr) and its length (or count) */
 	struct watch_sock ws;
 	__u8 call;
 };
@@ -58,7 +58,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);   /* udscope sets --ring-mb before load */
+	__uint(max_entries, 4 << 20); /* udscope sets --ring-mb before load */
 } events SEC(".maps");
 
 /* Where a record is put together: its header and twice the room of its bytes, so that the
@@ -97,15 +97,24 @@ static __always_inline __u64 fd_inode(__s64 fd, __u32 *mode)
 static __always_inline __u8 call_of(long id)
 {
 	switch (id) {
-	case NR_READ: return WATCH_READ;
-	case NR_WRITE: return WATCH_WRITE;
-	case NR_READV: return WATCH_READV;
-	case NR_WRITEV: return WATCH_WRITEV;
-	case NR_SENDTO: return WATCH_SENDTO;
-	case NR_RECVFROM: return WATCH_RECVFROM;
-	case NR_SENDMSG: return WATCH_SENDMSG;
-	case NR_RECVMSG: return WATCH_RECVMSG;
-	default: return 0;
+	case NR_READ:
+		return WATCH_READ;
+	case NR_WRITE:
+		return WATCH_WRITE;
+	case NR_READV:
+		return WATCH_READV;
+	case NR_WRITEV:
+		return WATCH_WRITEV;
+	case NR_SENDTO:
+		return WATCH_SENDTO;
+	case NR_RECVFROM:
+		return WATCH_RECVFROM;
+	case NR_SENDMSG:
+		return WATCH_SENDMSG;
+	case NR_RECVMSG:
+		return WATCH_RECVMSG;
+	default:
+		return 0;
 	}
 }
 
@@ -132,8 +141,7 @@ int udscope_w_enter(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* Copy up to LEFT bytes of user buffer SRC (N long) to S at *CAP. */
-static __always_inline __u64 copy_in(struct scratch *s, __u32 *cap, __u64 src, __u64 n,
-				     __u64 left)
+static __always_inline __u64 copy_in(struct scratch *s, __u32 *cap, __u64 src, __u64 n, __u64 left)
 {
 	if (n > left)
 		n = left;
@@ -173,7 +181,8 @@ static __always_inline void read_control(struct watch_rec *r, const struct user_
 			__s32 fd = -1;
 			if (i >= n)
 				break;
-			bpf_probe_read_user(&fd, sizeof(fd), (const void *)(m->control + sizeof(c) + 4 * i));
+			bpf_probe_read_user(&fd, sizeof(fd),
+					    (const void *)(m->control + sizeof(c) + 4 * i));
 			fd_inode(fd, &r->fd_mode[i]);
 		}
 	} else if (c.type == SCM_CREDENTIALS && c.len >= sizeof(c) + 12) {
@@ -217,8 +226,8 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 	bpf_map_delete_elem(&inflight, &tid);
 	__s64 ret = (__s64)ctx->args[1];
 	if (ret < 0 || (ret == 0 && p.call != WATCH_READ && p.call != WATCH_READV &&
-			p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG && p.call != WATCH_SENDMSG &&
-			p.call != WATCH_SENDTO))
+			p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG &&
+			p.call != WATCH_SENDMSG && p.call != WATCH_SENDTO))
 		return 0;
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);

@@ -25,25 +25,25 @@ enum watch_call {
 
 /* A watched socket: its connection's number and its side. */
 struct watch_sock {
-	__u32 conn;        /* udscope's number for the connection (both ends share it) */
-	__u8 server;       /* 1: the server's end (the listener's accepted socket) */
-	__u8 recvs;        /* 1: its receive calls are records too (its peer is not watched) */
+	__u32 conn;  /* udscope's number for the connection (both ends share it) */
+	__u8 server; /* 1: the server's end (the listener's accepted socket) */
+	__u8 recvs;  /* 1: its receive calls are records too (its peer is not watched) */
 	__u16 pad;
 };
 
 /* One call on a watched socket, as the ring buffer carries it; data[cap] follows. */
 struct watch_rec {
-	__u64 time_ns;     /* CLOCK_MONOTONIC at the call's return */
-	__u64 ino;         /* the socket's inode */
-	__s64 ret;         /* the call's result: bytes (a datagram's whole length with MSG_TRUNC) */
+	__u64 time_ns; /* CLOCK_MONOTONIC at the call's return */
+	__u64 ino;     /* the socket's inode */
+	__s64 ret;     /* the call's result: bytes (a datagram's whole length with MSG_TRUNC) */
 	__u32 conn;
 	__u32 tgid, tid, uid, gid;
-	__u32 cap;         /* bytes of data[] */
-	__u32 msg_flags;   /* recvmsg: the flags the call returned (MSG_TRUNC, MSG_CTRUNC) */
-	__u8 call;         /* enum watch_call */
+	__u32 cap;       /* bytes of data[] */
+	__u32 msg_flags; /* recvmsg: the flags the call returned (MSG_TRUNC, MSG_CTRUNC) */
+	__u8 call;       /* enum watch_call */
 	__u8 server;
-	__u8 nfds;         /* SCM_RIGHTS: descriptors passed */
-	__u8 has_cred;     /* SCM_CREDENTIALS: cred_* hold them */
+	__u8 nfds;                    /* SCM_RIGHTS: descriptors passed */
+	__u8 has_cred;                /* SCM_CREDENTIALS: cred_* hold them */
 	__u32 fd_mode[WATCH_FDS_MAX]; /* each passed descriptor's i_mode (0: not read) */
 	__u32 cred_pid, cred_uid, cred_gid;
 	char comm[16];

@@ -518,7 +518,8 @@ static void put_json_ancil(struct out *o, const struct event *ev)
 	if (ev->sender && ev->sender < 4)
 		put(o, ",\"peer_kind\":\"%s\"", senders[ev->sender]);
 	if (ev->cred_msg) {
-		put(o, ",\"cred_source\":\"%s\"", ev->source == SRC_WATCH ? "caller" : "SCM_CREDENTIALS");
+		put(o, ",\"cred_source\":\"%s\"",
+		    ev->source == SRC_WATCH ? "caller" : "SCM_CREDENTIALS");
 		put_json_string(o, "comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	}
 	if (ev->socktype && socktype_name(ev->socktype))

@@ -42,8 +42,8 @@ static bool target_of(struct app *app, const struct cmd_args *a, struct watch_ta
 	if ((pid || ino) && a->argc == 2) {
 		uint32_t n;
 		if (!number(a->argv[1], &n)) {
-			app_error(app, 0, "watch %s: '%.32s' is not a %s (usage: " WATCH_USAGE ")", w,
-				  a->argv[1], pid ? "process id" : "socket inode number");
+			app_error(app, 0, "watch %s: '%.32s' is not a %s (usage: " WATCH_USAGE ")",
+				  w, a->argv[1], pid ? "process id" : "socket inode number");
 			return false;
 		}
 		t->kind = pid ? WATCH_TARGET_PID : WATCH_TARGET_INODE;
@@ -76,11 +76,15 @@ static int open_pcap(struct app *app, const struct cmd_args *a, const char *what
 	const char *file = cmd_str(a, "pcap", NULL), *dis = cmd_str(a, "dissector", "data");
 	int r = pcap_open(out, file, dis);
 	if (r == -EINVAL)
-		app_error(app, 0, "watch %s: --dissector '%.64s': a Wireshark dissector name is "
-			  "letters, digits, '.', '_' and '-' (http, data, ...)", what, dis);
+		app_error(app, 0,
+			  "watch %s: --dissector '%.64s': a Wireshark dissector name is "
+			  "letters, digits, '.', '_' and '-' (http, data, ...)",
+			  what, dis);
 	else if (r == -EEXIST)
-		app_error(app, EEXIST, "watch %s: --pcap %s: the file exists (a capture is never "
-			  "written over)", what, file);
+		app_error(app, EEXIST,
+			  "watch %s: --pcap %s: the file exists (a capture is never "
+			  "written over)",
+			  what, file);
 	else if (r < 0)
 		app_error(app, -r, "watch %s: --pcap %s: create", what, file);
 	return r < 0 ? -1 : 0;
@@ -137,7 +141,8 @@ static int watch_status_run(struct app *app, const struct cmd_args *a)
 static int no_watch(struct app *app, const struct cmd_args *a)
 {
 	(void)a;
-	app_error(app, 0, "watch: this build has no watch (it was configured without clang, "
+	app_error(app, 0,
+		  "watch: this build has no watch (it was configured without clang, "
 		  "bpftool or libbpf); apt-get install clang bpftool libbpf-dev, then ./configure "
 		  "--enable-watch && make; tap works without it");
 	return CMD_FAIL;

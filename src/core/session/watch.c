@@ -17,15 +17,15 @@
 #include "core/session/watch.h"
 #include "core/session/watch_bpf.h"
 
-#define WATCH_EVQ 64            /* events gathered before they go to the bus at once */
-#define WATCH_KNOWN_MAX 4096    /* sockets in the watched set at most */
+#define WATCH_EVQ 64                  /* events gathered before they go to the bus at once */
+#define WATCH_KNOWN_MAX 4096          /* sockets in the watched set at most */
 #define WATCH_REFRESH_NS 200000000ull /* how often new connections are looked for */
 #define WATCH_POLL_MS 50
 
 /* A socket in the watched set and its connection's number. */
 struct known {
 	uint32_t ino, conn;
-	bool seen;              /* found again at the last refresh */
+	bool seen; /* found again at the last refresh */
 };
 
 struct watch {
@@ -38,9 +38,9 @@ struct watch {
 	struct stats stats;
 	struct known *known;
 	size_t nknown;
-	atomic_uint nsocks;     /* nknown, for the main thread's ops_info */
+	atomic_uint nsocks; /* nknown, for the main thread's ops_info */
 	uint32_t next_conn;
-	uint64_t lost_told;     /* lost calls already said */
+	uint64_t lost_told; /* lost calls already said */
 	bool pcap_failed;
 	struct event evq[WATCH_EVQ];
 	size_t evq_n;
@@ -70,15 +70,24 @@ static struct event *next_event(struct watch *w, enum event_kind kind, uint32_t 
 static const char *kind_of_mode(uint32_t mode)
 {
 	switch (mode & S_IFMT) {
-	case S_IFSOCK: return "a socket";
-	case S_IFREG: return "a regular file";
-	case S_IFDIR: return "a directory";
-	case S_IFIFO: return "a pipe";
-	case S_IFCHR: return "a character device";
-	case S_IFBLK: return "a block device";
-	case S_IFLNK: return "a symbolic link";
-	case 0: return "something that could not be read";
-	default: return "an anonymous file";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a pipe";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFLNK:
+		return "a symbolic link";
+	case 0:
+		return "something that could not be read";
+	default:
+		return "an anonymous file";
 	}
 }
 
@@ -99,7 +108,8 @@ static void say_control(struct watch *w, const struct watch_rec *r)
 	}
 	if (r->has_cred) {
 		struct event *ev = next_event(w, EV_INFO, r->conn);
-		event_textf(ev, "credentials passed with it (SCM_CREDENTIALS): pid %u uid %u gid %u",
+		event_textf(ev,
+			    "credentials passed with it (SCM_CREDENTIALS): pid %u uid %u gid %u",
 			    r->cred_pid, r->cred_uid, r->cred_gid);
 	}
 }
@@ -115,7 +125,7 @@ static void to_pcap(struct watch *w, uint32_t conn, bool c2s, const uint8_t *dat
 		struct event *e = next_event(w, EV_ERROR, conn);
 		e->err = -r;
 		event_textf(e, "watch: write the capture file: nothing more is written to it "
-			    "(it ends with the last whole record)");
+			       "(it ends with the last whole record)");
 	}
 }
 
@@ -291,8 +301,8 @@ static void watch_free(struct watch *w, bool keep_pcap, const struct event_sink 
 static int refuse(struct watch *w, int err, const char *why, const struct event_sink *now)
 {
 	event_emit_error(now, SRC_WATCH, 0, err == EPERM || err == ENOENT ? 0 : err,
-			 "watch %s: %s; tap sees a service's traffic without it", w->opts.target.text,
-			 why);
+			 "watch %s: %s; tap sees a service's traffic without it",
+			 w->opts.target.text, why);
 	watch_free(w, false, now);
 	return -err;
 }
@@ -324,8 +334,9 @@ int watch_start(struct watch **out, const struct watch_opts *opts, const struct 
 	}
 	event_emit_info(now, SRC_WATCH, 0,
 			"watching %s: %zu socket%s in the watched set now, through " WATCH_METHOD
-			"; --snap %u bytes a call, ring buffer %u MiB", w->opts.target.text,
-			w->nknown, w->nknown == 1 ? "" : "s", opts->snap, opts->ring_mb);
+			"; --snap %u bytes a call, ring buffer %u MiB",
+			w->opts.target.text, w->nknown, w->nknown == 1 ? "" : "s", opts->snap,
+			opts->ring_mb);
 	r = session_thread_start(&w->thread, &w->started, watch_main, w, now, SRC_WATCH, "watch",
 				 w->opts.target.text);
 	if (r < 0) {
@@ -357,8 +368,8 @@ void watch_destroy(struct watch *w, const struct event_sink *now)
 			"watch %s: stopped and detached; %llu calls seen, %llu not seen (ring "
 			"buffer full); client->server %llu bytes, server->client %llu bytes",
 			w->opts.target.text, (unsigned long long)watch_bpf_seen(w->bpf),
-			(unsigned long long)watch_bpf_lost(w->bpf),
-			(unsigned long long)sn.bytes_in, (unsigned long long)sn.bytes_out);
+			(unsigned long long)watch_bpf_lost(w->bpf), (unsigned long long)sn.bytes_in,
+			(unsigned long long)sn.bytes_out);
 	watch_free(w, true, now);
 }
 

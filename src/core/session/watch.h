@@ -18,17 +18,17 @@ struct capture;
 struct pcap_writer;
 
 enum watch_target_kind {
-	WATCH_TARGET_PATH,   /* a listener (or a bound datagram socket) by path or @name */
-	WATCH_TARGET_PID,    /* every Unix socket a process holds */
-	WATCH_TARGET_INODE,  /* one socket */
+	WATCH_TARGET_PATH,  /* a listener (or a bound datagram socket) by path or @name */
+	WATCH_TARGET_PID,   /* every Unix socket a process holds */
+	WATCH_TARGET_INODE, /* one socket */
 };
 
 struct watch_target {
 	enum watch_target_kind kind;
-	struct uds_addr addr;     /* PATH */
-	pid_t pid;                /* PID */
-	uint32_t ino;             /* INODE */
-	int type;                 /* --type: only sockets of this SOCK_* (0: any) */
+	struct uds_addr addr; /* PATH */
+	pid_t pid;            /* PID */
+	uint32_t ino;         /* INODE */
+	int type;             /* --type: only sockets of this SOCK_* (0: any) */
 	char text[sizeof(((struct uds_addr *)0)->text) + 16]; /* as lines say it */
 };
 

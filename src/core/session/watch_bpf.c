@@ -24,7 +24,7 @@
 #endif
 
 struct watch_bpf {
-	struct udw *skel;        /* the skeleton (bpftool gen skeleton ... name udw) */
+	struct udw *skel; /* the skeleton (bpftool gen skeleton ... name udw) */
 	struct ring_buffer *rb;
 	watch_rec_fn fn;
 	void *ctx;
@@ -63,7 +63,8 @@ int watch_bpf_check(char *why, size_t len)
 	bool perf = has_cap(CAP_PERFMON) || has_cap(CAP_SYS_ADMIN);
 	if (!bpf || !perf) {
 		snprintf(why, len, "needs root or CAP_BPF and CAP_PERFMON (missing: %s%s%s)",
-			 bpf ? "" : "CAP_BPF", !bpf && !perf ? ", " : "", perf ? "" : "CAP_PERFMON");
+			 bpf ? "" : "CAP_BPF", !bpf && !perf ? ", " : "",
+			 perf ? "" : "CAP_PERFMON");
 		return -EPERM;
 	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
