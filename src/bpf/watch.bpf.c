@@ -1,9 +1,9 @@
-/* watch.bpf: the BPF program of udscope's watch. On the raw syscall tracepoints (sys_enter,
- * sys_exit: no kprobes or BPF trampolines needed, no tracefs either) it keeps the calls that
- * move bytes through a socket of the watched set (a hash of socket inodes udscope fills from
- * sock_diag), and at each one's return puts a record with the call's first bytes into a ring
- * buffer. Every other call costs one comparison (sys_enter) or one hash lookup (sys_exit).
- * A record the ring buffer has no room for is counted in `lost`. */
+/* watch.bpf: the BPF program of udscope's watch. On the raw syscall tracepoint sys_exit (no
+ * kprobes or BPF trampolines needed, no tracefs either) it keeps the calls that moved bytes
+ * through a socket of the watched set (a hash of socket inodes udscope fills from sock_diag,
+ * and that grows by itself when a watched listener accepts), and puts a record with each
+ * call's first bytes into a ring buffer. Every other system call costs one register read and
+ * a comparison. A record the ring buffer has no room for is counted in `lost`. */
 #include "bpf/watch_kern.h"
 
 #include <bpf/bpf_core_read.h>
@@ -22,6 +22,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_RECVFROM 45
 #define NR_SENDMSG 46
 #define NR_RECVMSG 47
+#define NR_ACCEPT 43
+#define NR_ACCEPT4 288
 
 #define SOL_SOCKET 1
 #define SCM_RIGHTS 1
@@ -33,6 +35,8 @@ const volatile __u32 snap = 4096;
 /* Calls not recorded because the ring buffer was full; records put. */
 __u64 lost = 0;
 __u64 seen = 0;
+/* Connection numbers: udscope and the program both take the next one from here. */
+__u32 next_conn = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -41,20 +45,13 @@ struct {
 	__type(value, struct watch_sock);
 } watched SEC(".maps");
 
-/* A call on a watched socket between its entry and its return, by thread. */
+/* A call on a watched socket, as its arguments were. */
 struct pending {
 	__u64 ino;
-	__u64 arg1, arg2; /* the buffer (or iovec, or msghdr) and its length (or count) */
+	__u64 arg1, arg2;   /* the buffer (or iovec, or msghdr) and its length (or count) */
 	struct watch_sock ws;
 	__u8 call;
 };
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct pending);
-} inflight SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -113,31 +110,12 @@ static __always_inline __u8 call_of(long id)
 		return WATCH_SENDMSG;
 	case NR_RECVMSG:
 		return WATCH_RECVMSG;
+	case NR_ACCEPT:
+	case NR_ACCEPT4:
+		return WATCH_ACCEPT;
 	default:
 		return 0;
 	}
-}
-
-SEC("raw_tracepoint/sys_enter")
-int udscope_w_enter(struct bpf_raw_tracepoint_args *ctx)
-{
-	__u8 call = call_of((long)ctx->args[1]);
-	if (!call)
-		return 0;
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	__s64 fd = (__s64)BPF_CORE_READ(regs, di);
-	__u64 ino = fd_inode(fd, 0);
-	struct watch_sock *ws = ino ? bpf_map_lookup_elem(&watched, &ino) : 0;
-	if (!ws)
-		return 0;
-	if (call >= WATCH_READ && !ws->recvs)
-		return 0;
-	struct pending p = { .ino = ino, .ws = *ws, .call = call };
-	p.arg1 = BPF_CORE_READ(regs, si);
-	p.arg2 = BPF_CORE_READ(regs, dx);
-	__u64 tid = bpf_get_current_pid_tgid();
-	bpf_map_update_elem(&inflight, &tid, &p, BPF_ANY);
-	return 0;
 }
 
 /* Copy up to LEFT bytes of user buffer SRC (N long) to S at *CAP. */
@@ -215,20 +193,49 @@ static __always_inline void fill(struct scratch *s, const struct pending *p, __s
 	}
 }
 
+/* Whether call P (on a socket with value WS) is one to record. */
+static __always_inline int wanted(__u8 call, const struct watch_sock *ws)
+{
+	if ((call == WATCH_ACCEPT) != (ws->listener != 0))
+		return 0;
+	return call < WATCH_READ || call == WATCH_ACCEPT || ws->recvs;
+}
+
+/* At each system call's return (x86_64 keeps the arguments in the registers saved at entry,
+ * and the call's number in orig_ax): so a call that was already waiting when the watch
+ * started is seen too. */
 SEC("raw_tracepoint/sys_exit")
 int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 tid = bpf_get_current_pid_tgid();
-	struct pending *pp = bpf_map_lookup_elem(&inflight, &tid);
-	if (!pp)
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u8 call = call_of((long)BPF_CORE_READ(regs, orig_ax));
+	if (!call)
 		return 0;
-	struct pending p = *pp;
-	bpf_map_delete_elem(&inflight, &tid);
+	__u64 tid = bpf_get_current_pid_tgid();
+	struct pending p = { .call = call };
+	p.ino = fd_inode((__s64)BPF_CORE_READ(regs, di), 0);
+	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
+	if (!ws || !wanted(call, ws))
+		return 0;
+	p.ws = *ws;
+	p.arg1 = BPF_CORE_READ(regs, si);
+	p.arg2 = BPF_CORE_READ(regs, dx);
 	__s64 ret = (__s64)ctx->args[1];
 	if (ret < 0 || (ret == 0 && p.call != WATCH_READ && p.call != WATCH_READV &&
 			p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG &&
 			p.call != WATCH_SENDMSG && p.call != WATCH_SENDTO))
 		return 0;
+	if (p.call == WATCH_ACCEPT) {
+		/* The accepted socket joins the set before the accept returns to the server. */
+		__u64 new_ino = fd_inode(ret, 0);
+		if (!new_ino)
+			return 0;
+		struct watch_sock nws = { .server = 1, .recvs = 1 };
+		nws.conn = __sync_add_and_fetch(&next_conn, 1);
+		bpf_map_update_elem(&watched, &new_ino, &nws, BPF_ANY);
+		p.ws.conn = nws.conn;
+		p.ino = new_ino;
+	}
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
@@ -247,7 +254,8 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 	r->uid = (__u32)ug;
 	r->gid = (__u32)(ug >> 32);
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
-	fill(s, &p, ret);
+	if (p.call != WATCH_ACCEPT)
+		fill(s, &p, ret);
 	__u64 size = sizeof(*r) + (r->cap & (2 * WATCH_SNAP_MAX - 1));
 	if (size > sizeof(*s))
 		size = sizeof(*s);

@@ -19,7 +19,7 @@ typedef __u32 __wsum;
 #define PRESERVE __attribute__((preserve_access_index))
 
 struct pt_regs {
-	unsigned long di, si, dx, r10, r8, r9;
+	unsigned long di, si, dx, r10, r8, r9, orig_ax;
 } PRESERVE;
 
 struct inode {

@@ -21,6 +21,7 @@ enum watch_call {
 	WATCH_READV,
 	WATCH_RECVFROM,
 	WATCH_RECVMSG,
+	WATCH_ACCEPT,      /* a watched listener accepted: ino is the new socket, now watched */
 };
 
 /* A watched socket: its connection's number and its side. */
@@ -28,7 +29,9 @@ struct watch_sock {
 	__u32 conn;  /* udscope's number for the connection (both ends share it) */
 	__u8 server; /* 1: the server's end (the listener's accepted socket) */
 	__u8 recvs;  /* 1: its receive calls are records too (its peer is not watched) */
-	__u16 pad;
+	__u8 listener; /* 1: a listener: what it accepts joins the set as a server's end
+			* whose receives are records (its conn from next_conn) */
+	__u8 pad;
 };
 
 /* One call on a watched socket, as the ring buffer carries it; data[cap] follows. */

@@ -309,7 +309,7 @@ static void put_beside(struct out *o, const struct event *ev)
 		put_safe(o, ev->text);
 	}
 	if (ev->cred_msg) {
-		put(o, " (pid %ld (", (long)ev->pid);
+		put(o, ev->by_receiver ? " (received by pid %ld (" : " (pid %ld (", (long)ev->pid);
 		put_safe(o, ev->comm[0] ? ev->comm : "?");
 		put(o, ") uid %lu gid %lu)", (unsigned long)ev->uid, (unsigned long)ev->gid);
 	}
@@ -519,7 +519,9 @@ static void put_json_ancil(struct out *o, const struct event *ev)
 		put(o, ",\"peer_kind\":\"%s\"", senders[ev->sender]);
 	if (ev->cred_msg) {
 		put(o, ",\"cred_source\":\"%s\"",
-		    ev->source == SRC_WATCH ? "caller" : "SCM_CREDENTIALS");
+		    ev->by_receiver		  ? "receiver"
+		    : ev->source == SRC_WATCH ? "sender"
+					      : "SCM_CREDENTIALS");
 		put_json_string(o, "comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	}
 	if (ev->socktype && socktype_name(ev->socktype))

@@ -39,13 +39,14 @@ struct watch {
 	struct known *known;
 	size_t nknown;
 	atomic_uint nsocks; /* nknown, for the main thread's ops_info */
-	uint32_t next_conn;
 	uint64_t lost_told; /* lost calls already said */
 	bool pcap_failed;
 	struct event evq[WATCH_EVQ];
 	size_t evq_n;
 	struct watch_found found[WATCH_KNOWN_MAX];
 };
+
+static struct known *known_of(struct watch *w, uint32_t ino);
 
 /* Send the gathered events on. */
 static void flush_events(struct watch *w)
@@ -129,10 +130,29 @@ static void to_pcap(struct watch *w, uint32_t conn, bool c2s, const uint8_t *dat
 	}
 }
 
+/* A watched listener accepted R->ino, which the program put into the set. */
+static void on_accept(struct watch *w, const struct watch_rec *r)
+{
+	if (!known_of(w, (uint32_t)r->ino) && w->nknown < WATCH_KNOWN_MAX)
+		w->known[w->nknown++] = (struct known){ (uint32_t)r->ino, r->conn, true };
+	struct event *ev = next_event(w, EV_INFO, r->conn);
+	ev->sock_ino = r->ino;
+	char comm[sizeof(r->comm) + 1];
+	memcpy(comm, r->comm, sizeof(r->comm));
+	comm[sizeof(r->comm)] = '\0';
+	event_textf(ev, "connection %u accepted by pid %u (%s): watched from the server's end "
+		    "(socket %llu; its receives name the receiver)", r->conn, r->tgid, comm,
+		    (unsigned long long)r->ino);
+}
+
 /* One record: a chunk event like a tap's, sent by the process that made the call. */
 static void on_record(void *ctx, const struct watch_rec *r, const uint8_t *data)
 {
 	struct watch *w = ctx;
+	if (r->call == WATCH_ACCEPT) {
+		on_accept(w, r);
+		return;
+	}
 	bool send = r->call < WATCH_READ;
 	bool c2s = send ? !r->server : r->server;
 	uint64_t len = r->ret > 0 ? (uint64_t)r->ret : 0;
@@ -146,6 +166,7 @@ static void on_record(void *ctx, const struct watch_rec *r, const uint8_t *data)
 	event_set_bytes(ev, data, r->cap);
 	ev->nbytes = len;
 	ev->has_cred = ev->cred_msg = true;
+	ev->by_receiver = !send;
 	ev->pid = (pid_t)r->tgid;
 	ev->uid = r->uid;
 	ev->gid = r->gid;
@@ -174,11 +195,13 @@ static struct known *known_of(struct watch *w, uint32_t ino)
 
 /* Put INO into the set as connection CONN's SERVER end (RECVS: its receives are records);
  * false when the set is full or the map refused it. */
-static bool add_sock(struct watch *w, uint32_t ino, uint32_t conn, bool server, bool recvs)
+static bool add_sock(struct watch *w, uint32_t ino, uint32_t conn, bool server, bool recvs,
+		     bool listener)
 {
 	if (w->nknown == WATCH_KNOWN_MAX)
 		return false;
-	struct watch_sock ws = { .conn = conn, .server = server, .recvs = recvs };
+	struct watch_sock ws = { .conn = conn, .server = server, .recvs = recvs,
+				 .listener = listener };
 	if (watch_bpf_add(w->bpf, ino, &ws) < 0)
 		return false;
 	w->known[w->nknown++] = (struct known){ ino, conn, true };
@@ -188,12 +211,16 @@ static bool add_sock(struct watch *w, uint32_t ino, uint32_t conn, bool server, 
 /* A connection found (F) that the set did not hold: both its ends go in. */
 static void add_found(struct watch *w, const struct watch_found *f, const struct event_sink *to)
 {
+	if (f->listener) {
+		add_sock(w, f->ino, 0, true, false, true);
+		return;
+	}
 	struct known *peer = f->peer ? known_of(w, f->peer) : NULL;
-	uint32_t conn = peer ? peer->conn : ++w->next_conn;
-	if (!add_sock(w, f->ino, conn, f->server, !f->peer))
+	uint32_t conn = peer ? peer->conn : watch_bpf_next_conn(w->bpf);
+	if (!add_sock(w, f->ino, conn, f->server, !f->peer, false))
 		return;
 	if (f->peer && !peer)
-		add_sock(w, f->peer, conn, !f->server, false);
+		add_sock(w, f->peer, conn, !f->server, false, false);
 	if (peer)
 		return;
 	struct event ev;
@@ -227,7 +254,7 @@ static ssize_t refresh(struct watch *w, const struct event_sink *to)
 			k->seen = true;
 		if (p)
 			p->seen = true;
-		if (!k)
+		if (!k && !watch_bpf_has(w->bpf, w->found[i].ino))
 			add_found(w, &w->found[i], to);
 	}
 	for (size_t i = w->nknown; i-- > 0;)

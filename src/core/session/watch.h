@@ -37,6 +37,7 @@ struct watch_target {
 struct watch_found {
 	uint32_t ino, peer;
 	bool server;
+	bool listener;  /* a listener: what it accepts from now on is watched at once */
 	int type;
 };
 

@@ -141,6 +141,18 @@ int watch_bpf_remove(struct watch_bpf *w, uint64_t ino)
 	return r < 0 && r != -ENOENT ? r : 0;
 }
 
+bool watch_bpf_has(struct watch_bpf *w, uint64_t ino)
+{
+	struct watch_sock ws;
+	return bpf_map__lookup_elem(w->skel->maps.watched, &ino, sizeof(ino), &ws, sizeof(ws),
+				    0) == 0;
+}
+
+uint32_t watch_bpf_next_conn(struct watch_bpf *w)
+{
+	return __atomic_add_fetch(&w->skel->bss->next_conn, 1, __ATOMIC_SEQ_CST);
+}
+
 int watch_bpf_poll(struct watch_bpf *w, int timeout_ms)
 {
 	int r = ring_buffer__poll(w->rb, timeout_ms);

@@ -4,6 +4,7 @@
 #define UDSCOPE_WATCH_BPF_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,7 +16,7 @@ struct watch_bpf;
 typedef void (*watch_rec_fn)(void *ctx, const struct watch_rec *r, const uint8_t *data);
 
 /* How the program is attached, as the start line and watch status say it. */
-#define WATCH_METHOD "syscall tracepoints (raw sys_enter/sys_exit)"
+#define WATCH_METHOD "the raw syscall tracepoint sys_exit"
 
 /* Whether this process may load it here: root or CAP_BPF with CAP_PERFMON, and a kernel with
  * BTF. Returns 0, or -EPERM / -ENOENT with WHY saying what is missing. */
@@ -28,6 +29,10 @@ int watch_bpf_open(struct watch_bpf **out, unsigned snap, unsigned ring_mb, watc
 /* Add socket INO to the watched set (or change its value), or take it out. 0 or -errno. */
 int watch_bpf_add(struct watch_bpf *w, uint64_t ino, const struct watch_sock *ws);
 int watch_bpf_remove(struct watch_bpf *w, uint64_t ino);
+/* Whether INO is in the set (the program adds what a watched listener accepts). */
+bool watch_bpf_has(struct watch_bpf *w, uint64_t ino);
+/* The next connection number (shared with the program). */
+uint32_t watch_bpf_next_conn(struct watch_bpf *w);
 /* Hand the records waiting to FN, waiting up to TIMEOUT_MS for one. Returns how many, or
  * -errno. */
 int watch_bpf_poll(struct watch_bpf *w, int timeout_ms);

@@ -22,7 +22,7 @@ static void put(struct watch_found *out, size_t max, size_t *n, const struct soc
 {
 	if (*n < max)
 		out[*n] = (struct watch_found){ e->ino, e->has_peer ? e->peer_ino : 0, server,
-						e->type };
+						e->state == SOCKETS_LISTEN, e->type };
 	(*n)++;
 }
 
@@ -35,6 +35,7 @@ static void by_path(const struct sockets_list *l, const struct watch_target *t,
 		if (!named(e, &t->addr) || (t->type && e->type != t->type))
 			continue;
 		if (e->state == SOCKETS_LISTEN) {
+			put(out, max, n, e, true);
 			const struct sockets_entry *acc[1024];
 			size_t k = sockets_accepted(l, e, acc, 1024);
 			for (size_t j = 0; j < k && j < 1024; j++)
