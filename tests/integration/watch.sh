@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=8
+PLAN=9
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -90,6 +90,18 @@ wait "$upid" 2>/dev/null
 exec 3>&-
 if wait_for none_loaded $ids; then ok "after SIGKILL, its BPF programs ($(echo $ids)) are unloaded"; else
 	notok "after SIGKILL, a BPF program remains: $(echo $ids)"; fi
+
+# Without CAP_BPF and CAP_PERFMON (root's dropped): one line says which are missing and
+# suggests tap; the next command works.
+if ! command -v capsh >/dev/null 2>&1; then
+	skip "capsh not installed (apt-get install libcap2-bin)"
+else
+	capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c \
+		"printf 'watch inode 1\nsessions\nquit\n' | '$U' -b" >"$D/out" 2>"$D/err"
+	check "without CAP_BPF and CAP_PERFMON: one line names both and suggests tap; sessions runs" \
+		sh -c "[ \$(wc -l <'$D/err') -eq 1 ] && grep -q 'watch inode 1: needs root or CAP_BPF and CAP_PERFMON (missing: CAP_BPF, CAP_PERFMON); tap ' '$D/err' &&
+		grep -q 'no sessions' '$D/out'"
+fi
 
 # curl asks a python3 HTTP server on a Unix socket; the watch's pcap is read by tshark as HTTP.
 if ! command -v curl >/dev/null 2>&1; then
