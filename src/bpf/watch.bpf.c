@@ -31,6 +31,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by udscope before load: the bytes kept per call (at most WATCH_SNAP_MAX). */
 const volatile __u32 snap = 4096;
+/* Set by udscope: the bytes waiting in the ring buffer that wake it (an eighth of it). */
+const volatile __u64 wake_at = 1 << 20;
 
 /* Calls not recorded because the ring buffer was full; records put. */
 __u64 lost = 0;
@@ -259,7 +261,12 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u64 size = sizeof(*r) + (r->cap & (2 * WATCH_SNAP_MAX - 1));
 	if (size > sizeof(*s))
 		size = sizeof(*s);
-	if (bpf_ringbuf_output(&events, s, size, 0))
+	/* Wake udscope only once the buffer is an eighth full (it also looks every 50 ms): a
+	 * wakeup per record would cost the watched program more than the record itself. */
+	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_at
+			      ? BPF_RB_FORCE_WAKEUP
+			      : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, s, size, flags))
 		__sync_fetch_and_add(&lost, 1);
 	else
 		__sync_fetch_and_add(&seen, 1);

@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=9
+PLAN=10
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -34,9 +34,11 @@ watch_run() {
 	start_udscope --json
 	say "watch $dd/s ${2:-}"
 	wait_for grep -q '"text":"watching ' "$D/out"
+	[ -n "${WATCH_PAUSE:-}" ] && kill -STOP "$upid"   # nobody reads the ring buffer now
 	touch "$dd/go"
 	wait_for test -e "$dd/done"
 	wait "$ppid"
+	[ -n "${WATCH_PAUSE:-}" ] && kill -CONT "$upid"
 	say "watch stop"
 	wait_for grep -q 'stopped and detached' "$D/out"
 	finish
@@ -55,6 +57,13 @@ watch_run many "--ring-mb 1"
 verdict many
 check "200000 small writes: every call seen or counted as not seen ($(cat "$D/many/verdict"))" \
 	grep -q '^ok' "$D/many/verdict"
+# The same while udscope is stopped (SIGSTOP): the 1 MiB ring buffer fills, and what did not
+# fit is counted, exactly.
+rm -rf "$D/many"
+WATCH_PAUSE=1 watch_run many "--ring-mb 1"
+verdict many
+check "the same with udscope stopped: calls seen + calls not seen = calls made ($(cat "$D/many/verdict"))" \
+	sh -c "grep -q '^ok' '$D/many/verdict' && ! grep -q 'lost=0' '$D/many/verdict'"
 
 # The BPF programs a udscope holds (their ids, from its descriptors' fdinfo).
 prog_ids() { cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u; }

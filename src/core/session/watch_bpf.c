@@ -112,6 +112,7 @@ int watch_bpf_open(struct watch_bpf **out, unsigned snap, unsigned ring_mb, watc
 	if (!w->skel)
 		return failed(w, "open the BPF program", errno ? errno : EINVAL, why, len);
 	w->skel->rodata->snap = snap > WATCH_SNAP_MAX ? WATCH_SNAP_MAX : snap;
+	w->skel->rodata->wake_at = ((uint64_t)ring_mb << 20) / 8;
 	int r = bpf_map__set_max_entries(w->skel->maps.events, ring_mb << 20);
 	if (r < 0)
 		return failed(w, "size the ring buffer", -r, why, len);
@@ -155,8 +156,14 @@ uint32_t watch_bpf_next_conn(struct watch_bpf *w)
 
 int watch_bpf_poll(struct watch_bpf *w, int timeout_ms)
 {
+	/* The program wakes us only when the buffer fills up: take what waits either way. */
 	int r = ring_buffer__poll(w->rb, timeout_ms);
-	return r == -EINTR ? 0 : r;
+	if (r < 0 && r != -EINTR)
+		return r;
+	int c = ring_buffer__consume(w->rb);
+	if (c < 0)
+		return c;
+	return (r > 0 ? r : 0) + c;
 }
 
 uint64_t watch_bpf_lost(const struct watch_bpf *w)
