@@ -10,13 +10,13 @@ D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-bench-watch-XXXXXX")
 trap 'rm -rf "$D"' EXIT
 # run MODE SIZE TOTAL: one run; prints the load's line (and udscope's CPU seconds when watched)
 run() {
-	mode=$1 size=$2 total=$3
+	mode=$1 size=$2 bytes=$3
 	rm -f "$D/go" "$D/ld.out"
 	mkfifo "$D/go"
 	if [ "$mode" = strace ]; then
-		strace -f -qq -s 65535 -o /dev/null "$LOAD" "$D/s" "$size" "$total" <"$D/go" >"$D/ld.out" &
+		strace -f -qq -s 65535 -o /dev/null "$LOAD" "$D/s" "$size" "$bytes" <"$D/go" >"$D/ld.out" &
 	else
-		"$LOAD" "$D/s" "$size" "$total" <"$D/go" >"$D/ld.out" &
+		"$LOAD" "$D/s" "$size" "$bytes" <"$D/go" >"$D/ld.out" &
 	fi
 	lpid=$!
 	exec 4>"$D/go"
@@ -44,19 +44,24 @@ run() {
 		wait "$upid"
 		rm -f "$D/u.out"
 		tck=$(getconf CLK_TCK)
-		echo "$line udscope-cpu $(echo "$t0 $t1 $tck $total" | awk '{printf "%.3f s/GiB", ($2-$1)/$3/($4/1073741824)}')"
+		echo "$line udscope-cpu $(echo "$t0 $t1 $tck $bytes" | awk '{printf "%.3f s/GiB", ($2-$1)/$3/($4/1073741824)}')"
 	else
 		echo "$line"
 	fi
 }
+# 4 GiB in 64 KiB writes and 250,000 16-byte writes (strace: a quarter and a fifth of that,
+# it is that much slower).
 for size in 65536 16; do
-	total=$((size == 16 ? 4000000 : 4294967296))
 	for r in $(seq "$ROUNDS"); do
 		for mode in plain watch strace; do
-			[ "$mode" = strace ] && [ $size = 65536 ] && total_s=1073741824 || total_s=$total
-			[ "$mode" = strace ] && [ $size = 16 ] && total_s=800000
+			case $size.$mode in
+			65536.strace) n=1073741824 ;;
+			65536.*) n=4294967296 ;;
+			16.strace) n=800000 ;;
+			*) n=4000000 ;;
+			esac
 			printf '%-6s ' "$mode"
-			run "$mode" "$size" "$total_s"
+			run "$mode" "$size" "$n"
 		done
 	done
 done

@@ -203,6 +203,21 @@ static __always_inline int wanted(__u8 call, const struct watch_sock *ws)
 	return call < WATCH_READ || call == WATCH_ACCEPT || ws->recvs;
 }
 
+/* A watched listener accepted descriptor FD: its socket joins the set (before the accept
+ * returns to the server) as a new connection's server end; P then names it. 0: none. */
+static __always_inline int take_accepted(struct pending *p, __s64 fd)
+{
+	__u64 ino = fd_inode(fd, 0);
+	if (!ino)
+		return 0;
+	struct watch_sock ws = { .server = 1, .recvs = 1 };
+	ws.conn = __sync_add_and_fetch(&next_conn, 1);
+	bpf_map_update_elem(&watched, &ino, &ws, BPF_ANY);
+	p->ws.conn = ws.conn;
+	p->ino = ino;
+	return 1;
+}
+
 /* At each system call's return (x86_64 keeps the arguments in the registers saved at entry,
  * and the call's number in orig_ax): so a call that was already waiting when the watch
  * started is seen too. */
@@ -227,17 +242,8 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 			p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG &&
 			p.call != WATCH_SENDMSG && p.call != WATCH_SENDTO))
 		return 0;
-	if (p.call == WATCH_ACCEPT) {
-		/* The accepted socket joins the set before the accept returns to the server. */
-		__u64 new_ino = fd_inode(ret, 0);
-		if (!new_ino)
-			return 0;
-		struct watch_sock nws = { .server = 1, .recvs = 1 };
-		nws.conn = __sync_add_and_fetch(&next_conn, 1);
-		bpf_map_update_elem(&watched, &new_ino, &nws, BPF_ANY);
-		p.ws.conn = nws.conn;
-		p.ino = new_ino;
-	}
+	if (p.call == WATCH_ACCEPT && !take_accepted(&p, ret))
+		return 0;
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
