@@ -14,7 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "core/session/watch_bpf.h"
-#include "bpf/watch.skel.h"
+#include "src/bpf/watch.skel.h" /* generated in the build tree (src/bpf/local.am) */
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
