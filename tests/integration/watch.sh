@@ -17,7 +17,7 @@ probe=$(printf 'watch inode 1\nquit\n' | "$U" -b 2>&1)
 case $probe in
 *"this build has no watch"*)
 	skip_all $PLAN "this build has no watch (apt-get install clang bpftool libbpf-dev)" ;;
-*"watching inode 1"*) ;;
+*"no Unix socket has that inode"*) ;;   # loaded, attached, and found nothing
 *) skip_all $PLAN "BPF cannot be loaded here: $(echo "$probe" | head -1)" ;;
 esac
 command -v bpftool >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
@@ -76,8 +76,10 @@ none_loaded() {
 	return 0
 }
 start_udscope
-say "watch inode 1"
-wait_for grep -q 'watching inode 1' "$D/out"
+say "server start $D/srv1"
+wait_for test -S "$D/srv1"
+say "watch $D/srv1"
+wait_for grep -q '^watch: watching ' "$D/out"
 ids=$(prog_ids "$upid")
 say "watch stop"
 wait_for grep -q 'stopped and detached' "$D/out"
@@ -91,8 +93,10 @@ fi
 finish
 
 start_udscope
-say "watch inode 1"
-wait_for grep -q 'watching inode 1' "$D/out"
+say "server start $D/srv2"
+wait_for test -S "$D/srv2"
+say "watch $D/srv2"
+wait_for grep -q '^watch: watching ' "$D/out"
 ids=$(prog_ids "$upid")
 kill -KILL "$upid"
 wait "$upid" 2>/dev/null

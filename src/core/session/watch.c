@@ -334,6 +334,19 @@ static int refuse(struct watch *w, int err, const char *why, const struct event_
 	return -err;
 }
 
+/* The target names no socket now: say so (the set would stay empty). */
+static int not_found(struct watch *w, const struct event_sink *now)
+{
+	const struct watch_target *t = &w->opts.target;
+	event_emit_error(now, SRC_WATCH, 0, ENOENT, "watch %s: %s", t->text,
+			 t->kind == WATCH_TARGET_PID     ? "that process holds no Unix socket now"
+			 : t->kind == WATCH_TARGET_INODE ? "no Unix socket has that inode"
+							 : "no listening or datagram socket is "
+							   "bound to that name (sock_diag)");
+	watch_free(w, false, now);
+	return -ENOENT;
+}
+
 int watch_start(struct watch **out, const struct watch_opts *opts, const struct event_sink *now,
 		const struct event_sink *later)
 {
@@ -359,6 +372,8 @@ int watch_start(struct watch **out, const struct watch_opts *opts, const struct 
 		snprintf(why, sizeof(why), "read the sockets (sock_diag): %s", strerror((int)-n));
 		return refuse(w, (int)-n, why, now);
 	}
+	if (n == 0)
+		return not_found(w, now);
 	event_emit_info(now, SRC_WATCH, 0,
 			"watching %s: %zu socket%s in the watched set now, through " WATCH_METHOD
 			"; --snap %u bytes a call, ring buffer %u MiB",
