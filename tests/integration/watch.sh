@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=10
+PLAN=11
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -39,6 +39,8 @@ watch_run() {
 	wait_for test -e "$dd/done"
 	wait "$ppid"
 	[ -n "${WATCH_PAUSE:-}" ] && kill -CONT "$upid"
+	say "watch status"
+	wait_for grep -q '"text":"#1 ' "$D/out"
 	say "watch stop"
 	wait_for grep -q 'stopped and detached' "$D/out"
 	finish
@@ -47,6 +49,8 @@ verdict() { python3 "$S/watchpeers.py" check "$1" "$D/$1" "$D/out" >"$D/$1/verdi
 saw() { watch_run "$@"; verdict "$1"; grep -q '^ok' "$D/$1/verdict"; }
 
 check "stream: every byte both ways, in order, with the sender's pid" saw stream
+check "watch status names the method and counts the calls each way" \
+	grep -qE '"text":"#1 .*, watching through the raw syscall tracepoint sys_exit: [0-9]+ sockets watched; client->server 130 bytes in 5 calls, server->client 120 bytes in 5 calls; 0 calls not seen' "$D/out"
 check "seqpacket: every message both ways, in order, with the sender's pid" saw seqpacket
 check "dgram: every datagram to the bound socket and every reply, with the pids" saw dgram
 check "SCM_RIGHTS: the call counts two fds, a line says a regular file and a socket" saw fds
