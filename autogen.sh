@@ -27,6 +27,11 @@ else
 fi
 need libreadline-dev have_header readline/readline.h
 need libacl1-dev have_header acl/libacl.h
+# watch (eBPF): the BPF program is compiled with clang, made a skeleton with bpftool, loaded
+# with libbpf (./configure --disable-watch builds without them).
+need clang command -v clang
+need bpftool sh -c 'command -v bpftool || test -x /usr/sbin/bpftool'
+need libbpf-dev have_header bpf/libbpf.h
 
 if [ -n "$missing_pkgs" ]; then
 	cmd="apt-get install -y$missing_pkgs"

@@ -357,7 +357,8 @@ static void read_stdin(struct batch *b)
 /* Input is over but a server still runs: serve until SIGINT, SIGTERM or SIGHUP. */
 static void serve_until_signal(struct batch *b)
 {
-	while ((app_newest(&b->app, SESSION_SERVER) || app_newest(&b->app, SESSION_TAP)) &&
+	while ((app_newest(&b->app, SESSION_SERVER) || app_newest(&b->app, SESSION_TAP) ||
+		app_newest(&b->app, SESSION_WATCH)) &&
 	       !b->signalled && !b->app.quit) {
 		int timeout = -1;
 		struct pollfd p[2] = {

@@ -113,6 +113,7 @@ static const char *const source_names[SRC__COUNT] = {
 	[SRC_PAIR_CHILD] = "pair child",
 	[SRC_INSPECT] = "inspect",
 	[SRC_TAP] = "tap",
+	[SRC_WATCH] = "watch",
 };
 
 static const char *const kind_names[EV__COUNT] = {

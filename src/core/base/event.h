@@ -16,6 +16,7 @@ enum event_source {
 	SRC_PAIR_CHILD,
 	SRC_INSPECT,
 	SRC_TAP,          /* a tap: what passed between a client and the server it taps */
+	SRC_WATCH,        /* a watch: calls of running programs on watched sockets (eBPF) */
 	SRC__COUNT
 };
 
@@ -110,6 +111,8 @@ struct event {
 	/* Seqpacket and datagram sockets: each RECV or SEND is one whole message. */
 	bool message;
 	bool cred_msg;         /* pid/uid/gid are this message's SCM_CREDENTIALS (comm: its name) */
+	bool by_receiver;      /* a watch's chunk seen at the receiving end: pid/uid/gid/comm are
+				* the receiver's (else, for a watch, the sender's) */
 	bool ctrunc;           /* RECV: MSG_CTRUNC, the control data was cut (descriptors lost) */
 	uint8_t nfds;          /* RECV/SEND: descriptors passed with it (SCM_RIGHTS) */
 	uint8_t sender;        /* RECV/SEND of a datagram: enum event_sender; text: the address */

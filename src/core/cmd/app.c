@@ -142,7 +142,7 @@ struct session *app_pick(struct app *app, enum session_kind kind, const char *wh
 {
 	const char *kname = kind == SESSION_SERVER ? "server" : kind == SESSION_CONN
 		? "connection" : kind == SESSION_CLIENT ? "client" : kind == SESSION_TAP ? "tap"
-		: "pair demo";
+		: kind == SESSION_WATCH ? "watch" : "pair demo";
 	struct session *s = NULL;
 	char list[512];
 	if (which && *which) {
@@ -297,6 +297,7 @@ void app_close(struct app *app)
 	end_kind(app, SESSION_PAIR);
 	end_kind(app, SESSION_CLIENT);
 	end_kind(app, SESSION_CONN);
+	end_kind(app, SESSION_WATCH);
 	end_kind(app, SESSION_TAP);
 	end_kind(app, SESSION_SERVER);
 	app_pump(app, 0);

@@ -17,6 +17,8 @@ extern const struct cmd_entry cmd_server_chunk_entry, cmd_chunk_entry, cmd_map_e
 
 extern const struct cmd_entry cmd_tap_entry, cmd_tap_stop_entry, cmd_tap_status_entry;
 
+extern const struct cmd_entry cmd_watch_entry, cmd_watch_stop_entry, cmd_watch_status_entry;
+
 extern const struct cmd_entry cmd_wait_entry, cmd_expect_entry, cmd_source_entry,
 	cmd_sessions_entry, cmd_set_entry;
 
@@ -44,6 +46,9 @@ extern const struct cmd_entry cmd_save_entry, cmd_log_entry;
 	CMD_ENTRY(cmd_tap_stop_entry) /* before "tap": the longer names match first */ \
 	CMD_ENTRY(cmd_tap_status_entry) \
 	CMD_ENTRY(cmd_tap_entry) \
+	CMD_ENTRY(cmd_watch_stop_entry) /* before "watch" */ \
+	CMD_ENTRY(cmd_watch_status_entry) \
+	CMD_ENTRY(cmd_watch_entry) \
 	CMD_ENTRY(cmd_sessions_entry) \
 	CMD_ENTRY(cmd_log_entry) \
 	CMD_ENTRY(cmd_save_entry) \

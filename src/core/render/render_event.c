@@ -187,7 +187,7 @@ static void put_beside(struct render_put *o, const struct event *ev)
 		put_safe(o, ev->text);
 	}
 	if (ev->cred_msg) {
-		render_putf(o, " (pid %ld (", (long)ev->pid);
+		render_putf(o, ev->by_receiver ? " (received by pid %ld (" : " (pid %ld (", (long)ev->pid);
 		put_safe(o, ev->comm[0] ? ev->comm : "?");
 		render_putf(o, ") uid %lu gid %lu)", (unsigned long)ev->uid,
 			    (unsigned long)ev->gid);
@@ -414,7 +414,10 @@ static void put_json_ancil(struct render_put *o, const struct event *ev)
 	if (ev->sender && ev->sender < 4)
 		render_putf(o, ",\"peer_kind\":\"%s\"", senders[ev->sender]);
 	if (ev->cred_msg) {
-		render_putf(o, ",\"cred_source\":\"SCM_CREDENTIALS\"");
+		render_putf(o, ",\"cred_source\":\"%s\"",
+			    ev->by_receiver		      ? "receiver"
+			    : ev->source == SRC_WATCH ? "sender"
+						      : "SCM_CREDENTIALS");
 		put_json_string(o, "comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	}
 	if (ev->socktype && socktype_name(ev->socktype))

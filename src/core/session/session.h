@@ -17,6 +17,7 @@ enum session_kind {
 	SESSION_CONN,         /* an interactive connection: connect, send, expect, disconnect */
 	SESSION_PAIR,
 	SESSION_TAP,          /* a tap: forwards each client to its own connection to a target */
+	SESSION_WATCH,        /* a watch: running programs' calls on sockets, seen with eBPF */
 	SESSION__KINDS
 };
 

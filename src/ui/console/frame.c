@@ -154,6 +154,7 @@ static struct pane *ring_of(struct console *c, enum event_source src)
 	case SRC_PAIR_CHILD:
 		return &c->v.panes[LAYOUT_PAIR];
 	case SRC_TAP:
+	case SRC_WATCH:
 		return &c->v.panes[LAYOUT_TAP];
 	default:
 		return NULL;

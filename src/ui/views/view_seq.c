@@ -39,7 +39,7 @@ static int tap_item(struct seqdiag *d, const struct event *ev)
 static int item(struct seqdiag *d, const struct event *ev)
 {
 	char label[EVENT_LINE_MAX], repr[BYTES_REPR_SIZE_EV];
-	if (ev->source == SRC_TAP)
+	if (ev->source == SRC_TAP || ev->source == SRC_WATCH)
 		return tap_item(d, ev);
 	enum seq_side side = ev->source == SRC_CLIENT ? SEQ_LEFT : SEQ_RIGHT;
 	if (ev->kind == EV_SEND || ev->kind == EV_RECV) {

@@ -1,0 +1,280 @@
+/* watch.bpf: the BPF program of udscope's watch. On the raw syscall tracepoint sys_exit (no
+ * kprobes or BPF trampolines needed, no tracefs either) it keeps the calls that moved bytes
+ * through a socket of the watched set (a hash of socket inodes udscope fills from sock_diag,
+ * and that grows by itself when a watched listener accepts), and puts a record with each
+ * call's first bytes into a ring buffer. Every other system call costs one register read and
+ * a comparison. A record the ring buffer has no room for is counted in `lost`. */
+#include "bpf/watch_kern.h"
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "bpf/watch_shared.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* x86_64 system call numbers. */
+#define NR_READ 0
+#define NR_WRITE 1
+#define NR_READV 19
+#define NR_WRITEV 20
+#define NR_SENDTO 44
+#define NR_RECVFROM 45
+#define NR_SENDMSG 46
+#define NR_RECVMSG 47
+#define NR_ACCEPT 43
+#define NR_ACCEPT4 288
+
+#define SOL_SOCKET 1
+#define SCM_RIGHTS 1
+#define SCM_CREDENTIALS 2
+
+/* Set by udscope before load: the bytes kept per call (at most WATCH_SNAP_MAX). */
+const volatile __u32 snap = 4096;
+/* Set by udscope: the bytes waiting in the ring buffer that wake it (an eighth of it). */
+const volatile __u64 wake_at = 1 << 20;
+
+/* Calls not recorded because the ring buffer was full; records put. */
+__u64 lost = 0;
+__u64 seen = 0;
+/* Connection numbers: udscope and the program both take the next one from here. */
+__u32 next_conn = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct watch_sock);
+} watched SEC(".maps");
+
+/* A call on a watched socket, as its arguments were. */
+struct pending {
+	__u64 ino;
+	__u64 arg1, arg2;   /* the buffer (or iovec, or msghdr) and its length (or count) */
+	struct watch_sock ws;
+	__u8 call;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20); /* udscope sets --ring-mb before load */
+} events SEC(".maps");
+
+/* Where a record is put together: its header and twice the room of its bytes, so that the
+ * verifier sees every copy's offset and length bounded. */
+struct scratch {
+	struct watch_rec rec;
+	__u8 data[2 * WATCH_SNAP_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+/* The inode of the file behind descriptor FD of the current process (0: none), and its mode. */
+static __always_inline __u64 fd_inode(__s64 fd, __u32 *mode)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd < 0 || (__u64)fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f)
+		return 0;
+	struct inode *in = BPF_CORE_READ(f, f_inode);
+	if (mode)
+		*mode = BPF_CORE_READ(in, i_mode);
+	return BPF_CORE_READ(in, i_ino);
+}
+
+/* Which watched call system call ID is, or 0. */
+static __always_inline __u8 call_of(long id)
+{
+	switch (id) {
+	case NR_READ:
+		return WATCH_READ;
+	case NR_WRITE:
+		return WATCH_WRITE;
+	case NR_READV:
+		return WATCH_READV;
+	case NR_WRITEV:
+		return WATCH_WRITEV;
+	case NR_SENDTO:
+		return WATCH_SENDTO;
+	case NR_RECVFROM:
+		return WATCH_RECVFROM;
+	case NR_SENDMSG:
+		return WATCH_SENDMSG;
+	case NR_RECVMSG:
+		return WATCH_RECVMSG;
+	case NR_ACCEPT:
+	case NR_ACCEPT4:
+		return WATCH_ACCEPT;
+	default:
+		return 0;
+	}
+}
+
+/* Copy up to LEFT bytes of user buffer SRC (N long) to S at *CAP. */
+static __always_inline __u64 copy_in(struct scratch *s, __u32 *cap, __u64 src, __u64 n, __u64 left)
+{
+	if (n > left)
+		n = left;
+	if (n > WATCH_SNAP_MAX)
+		n = WATCH_SNAP_MAX;
+	__u32 off = *cap & (WATCH_SNAP_MAX - 1);
+	if (bpf_probe_read_user(&s->data[off], n, (const void *)src) == 0)
+		*cap += n;
+	return left - n;
+}
+
+/* Copy the first bytes of an iovec array (IOV, CNT long) holding LEN bytes. */
+static __always_inline void copy_iov(struct scratch *s, __u64 iov, __u64 cnt, __u64 len)
+{
+	__u64 left = len < snap ? len : snap;
+	for (int i = 0; i < WATCH_IOV_MAX; i++) {
+		if (i >= cnt || !left)
+			break;
+		struct user_iovec v = {};
+		if (bpf_probe_read_user(&v, sizeof(v), (const void *)(iov + i * sizeof(v))))
+			break;
+		left = copy_in(s, &s->rec.cap, v.base, v.len, left);
+	}
+}
+
+/* The first control message of a sendmsg or recvmsg: descriptors and credentials. */
+static __always_inline void read_control(struct watch_rec *r, const struct user_msghdr *m)
+{
+	struct user_cmsghdr c = {};
+	if (!m->control || m->controllen < sizeof(c) ||
+	    bpf_probe_read_user(&c, sizeof(c), (const void *)m->control) || c.level != SOL_SOCKET)
+		return;
+	if (c.type == SCM_RIGHTS && c.len >= sizeof(c)) {
+		__u64 n = (c.len - sizeof(c)) / 4;
+		r->nfds = n > 255 ? 255 : n;
+		for (int i = 0; i < WATCH_FDS_MAX; i++) {
+			__s32 fd = -1;
+			if (i >= n)
+				break;
+			bpf_probe_read_user(&fd, sizeof(fd),
+					    (const void *)(m->control + sizeof(c) + 4 * i));
+			fd_inode(fd, &r->fd_mode[i]);
+		}
+	} else if (c.type == SCM_CREDENTIALS && c.len >= sizeof(c) + 12) {
+		__u32 cr[3] = {};
+		bpf_probe_read_user(cr, sizeof(cr), (const void *)(m->control + sizeof(c)));
+		r->has_cred = 1;
+		r->cred_pid = cr[0];
+		r->cred_uid = cr[1];
+		r->cred_gid = cr[2];
+	}
+}
+
+/* The bytes (and control data) of the call P that returned RET. */
+static __always_inline void fill(struct scratch *s, const struct pending *p, __s64 ret)
+{
+	struct watch_rec *r = &s->rec;
+	__u64 left = (__u64)ret < snap ? (__u64)ret : snap;
+	if (p->call == WATCH_WRITE || p->call == WATCH_READ || p->call == WATCH_SENDTO ||
+	    p->call == WATCH_RECVFROM) {
+		copy_in(s, &r->cap, p->arg1, (__u64)ret, left);
+	} else if (p->call == WATCH_WRITEV || p->call == WATCH_READV) {
+		copy_iov(s, p->arg1, p->arg2, (__u64)ret);
+	} else {
+		struct user_msghdr m = {};
+		if (bpf_probe_read_user(&m, sizeof(m), (const void *)p->arg1))
+			return;
+		copy_iov(s, m.iov, m.iovlen, (__u64)ret);
+		r->msg_flags = (__u32)m.flags;
+		read_control(r, &m);
+	}
+}
+
+/* Whether call P (on a socket with value WS) is one to record. */
+static __always_inline int wanted(__u8 call, const struct watch_sock *ws)
+{
+	if ((call == WATCH_ACCEPT) != (ws->listener != 0))
+		return 0;
+	return call < WATCH_READ || call == WATCH_ACCEPT || ws->recvs;
+}
+
+/* A watched listener accepted descriptor FD: its socket joins the set (before the accept
+ * returns to the server) as a new connection's server end; P then names it. 0: none. */
+static __always_inline int take_accepted(struct pending *p, __s64 fd)
+{
+	__u64 ino = fd_inode(fd, 0);
+	if (!ino)
+		return 0;
+	struct watch_sock ws = { .server = 1, .recvs = 1 };
+	ws.conn = __sync_add_and_fetch(&next_conn, 1);
+	bpf_map_update_elem(&watched, &ino, &ws, BPF_ANY);
+	p->ws.conn = ws.conn;
+	p->ino = ino;
+	return 1;
+}
+
+/* At each system call's return (x86_64 keeps the arguments in the registers saved at entry,
+ * and the call's number in orig_ax): so a call that was already waiting when the watch
+ * started is seen too. */
+SEC("raw_tracepoint/sys_exit")
+int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u8 call = call_of((long)BPF_CORE_READ(regs, orig_ax));
+	if (!call)
+		return 0;
+	__u64 tid = bpf_get_current_pid_tgid();
+	struct pending p = { .call = call };
+	p.ino = fd_inode((__s64)BPF_CORE_READ(regs, di), 0);
+	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
+	if (!ws || !wanted(call, ws))
+		return 0;
+	p.ws = *ws;
+	p.arg1 = BPF_CORE_READ(regs, si);
+	p.arg2 = BPF_CORE_READ(regs, dx);
+	__s64 ret = (__s64)ctx->args[1];
+	if (ret < 0 || (ret == 0 && p.call != WATCH_READ && p.call != WATCH_READV &&
+			p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG &&
+			p.call != WATCH_SENDMSG && p.call != WATCH_SENDTO))
+		return 0;
+	if (p.call == WATCH_ACCEPT && !take_accepted(&p, ret))
+		return 0;
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s)
+		return 0;
+	struct watch_rec *r = &s->rec;
+	__builtin_memset(r, 0, sizeof(*r));
+	r->time_ns = bpf_ktime_get_ns();
+	r->ino = p.ino;
+	r->ret = ret;
+	r->conn = p.ws.conn;
+	r->server = p.ws.server;
+	r->call = p.call;
+	r->tgid = tid >> 32;
+	r->tid = (__u32)tid;
+	__u64 ug = bpf_get_current_uid_gid();
+	r->uid = (__u32)ug;
+	r->gid = (__u32)(ug >> 32);
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	if (p.call != WATCH_ACCEPT)
+		fill(s, &p, ret);
+	__u64 size = sizeof(*r) + (r->cap & (2 * WATCH_SNAP_MAX - 1));
+	if (size > sizeof(*s))
+		size = sizeof(*s);
+	/* Wake udscope only once the buffer is an eighth full (it also looks every 50 ms): a
+	 * wakeup per record would cost the watched program more than the record itself. */
+	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_at
+			      ? BPF_RB_FORCE_WAKEUP
+			      : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, s, size, flags))
+		__sync_fetch_and_add(&lost, 1);
+	else
+		__sync_fetch_and_add(&seen, 1);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* watch_shared: what the watch's BPF program and udscope both read: the record each watched
+ * call becomes, the value the watched set keeps per socket, and the counters. Plain types
+ * only (__u32, ...): the BPF side defines them itself, udscope takes them from linux/types.h. */
+#ifndef UDSCOPE_WATCH_SHARED_H
+#define UDSCOPE_WATCH_SHARED_H
+
+/* The most bytes a record keeps of one call (--snap at most this; a power of two). */
+#define WATCH_SNAP_MAX 8192
+/* Descriptors of one SCM_RIGHTS message described (the count is always whole). */
+#define WATCH_FDS_MAX 4
+/* Buffers of one readv/writev/sendmsg/recvmsg read (the length is always whole). */
+#define WATCH_IOV_MAX 8
+
+/* Which call a record is about. */
+enum watch_call {
+	WATCH_WRITE = 1,
+	WATCH_WRITEV,
+	WATCH_SENDTO,
+	WATCH_SENDMSG,
+	WATCH_READ,
+	WATCH_READV,
+	WATCH_RECVFROM,
+	WATCH_RECVMSG,
+	WATCH_ACCEPT,      /* a watched listener accepted: ino is the new socket, now watched */
+};
+
+/* A watched socket: its connection's number and its side. */
+struct watch_sock {
+	__u32 conn;  /* udscope's number for the connection (both ends share it) */
+	__u8 server; /* 1: the server's end (the listener's accepted socket) */
+	__u8 recvs;  /* 1: its receive calls are records too (its peer is not watched) */
+	__u8 listener; /* 1: a listener: what it accepts joins the set as a server's end
+			* whose receives are records (its conn from next_conn) */
+	__u8 pad;
+};
+
+/* One call on a watched socket, as the ring buffer carries it; data[cap] follows. */
+struct watch_rec {
+	__u64 time_ns; /* CLOCK_MONOTONIC at the call's return */
+	__u64 ino;     /* the socket's inode */
+	__s64 ret;     /* the call's result: bytes (a datagram's whole length with MSG_TRUNC) */
+	__u32 conn;
+	__u32 tgid, tid, uid, gid;
+	__u32 cap;       /* bytes of data[] */
+	__u32 msg_flags; /* recvmsg: the flags the call returned (MSG_TRUNC, MSG_CTRUNC) */
+	__u8 call;       /* enum watch_call */
+	__u8 server;
+	__u8 nfds;                    /* SCM_RIGHTS: descriptors passed */
+	__u8 has_cred;                /* SCM_CREDENTIALS: cred_* hold them */
+	__u32 fd_mode[WATCH_FDS_MAX]; /* each passed descriptor's i_mode (0: not read) */
+	__u32 cred_pid, cred_uid, cred_gid;
+	char comm[16];
+};
+
+#endif

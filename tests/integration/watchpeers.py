@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""watchpeers.py: the programs a watch test watches, and the check of what it saw.
+
+run MODE PATH DIR: a server at PATH and a client (a child process) connect; once DIR/ready
+is written they wait for DIR/go, then exchange known bytes and write DIR/facts (pids, the
+bytes each way, counts) and DIR/done. MODE: stream, seqpacket, dgram, fds, many.
+check MODE DIR OUT: compare the watch's --json events in OUT with DIR/facts; print "ok" or
+what differs."""
+import json, os, socket, sys, time, array
+
+def wait_file(p, secs=30):
+    end = time.monotonic() + secs
+    while not os.path.exists(p):
+        if time.monotonic() > end:
+            sys.exit("watchpeers: %s never came" % p)
+        time.sleep(0.01)
+
+def facts(d, **kw):
+    with open(os.path.join(d, "facts.tmp"), "w") as f:
+        json.dump(kw, f)
+    os.rename(os.path.join(d, "facts.tmp"), os.path.join(d, "facts"))
+
+def conv(mode, path, d):
+    """stream/seqpacket/fds/many: a listener, one connection, known bytes both ways."""
+    t = socket.SOCK_SEQPACKET if mode == "seqpacket" else socket.SOCK_STREAM
+    srv = socket.socket(socket.AF_UNIX, t); srv.bind(path); srv.listen(1)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        c = socket.socket(socket.AF_UNIX, t); c.connect(path)
+        wait_file(os.path.join(d, "go"))
+        sent = 0
+        if mode == "many":
+            n = int(os.environ.get("WATCH_MANY", "200000"))
+            for i in range(n):
+                c.send(b"%015d\n" % i)
+            sent = n
+            c.shutdown(socket.SHUT_WR)
+            c.recv(10)
+        elif mode == "fds":
+            f = open(os.path.join(d, "passed.txt"), "w+")
+            s1, s2 = socket.socketpair()
+            c.sendmsg([b"F"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                array.array("i", [f.fileno(), s1.fileno()]))])
+            c.recv(10)
+        else:
+            for i in range(5):
+                c.send(b"question %d from the client" % i)
+                c.recv(100)
+        os.write(w, b"%d" % sent)
+        os._exit(0)
+    os.close(w)
+    conn, _ = srv.accept()
+    open(os.path.join(d, "ready"), "w").close()
+    c2s, s2c = b"", b""
+    if mode == "many":
+        while conn.recv(65536):
+            pass
+        conn.send(b"k")
+    elif mode == "fds":
+        msg, anc, flags, addr = conn.recvmsg(10, socket.CMSG_SPACE(8))
+        for level, typ, data in anc:
+            for fd in array.array("i", data[:8]):
+                os.close(fd)
+        conn.send(b"k")
+    else:
+        for i in range(5):
+            q = conn.recv(100)
+            a = b"answer %d from the server" % i
+            conn.send(a)
+            c2s += q; s2c += a
+    sent = int(os.read(r, 32) or b"0")
+    os.waitpid(pid, 0)
+    facts(d, cpid=pid, spid=os.getpid(), c2s=c2s.hex(), s2c=s2c.hex(), sent=sent)
+
+def dgram(path, d):
+    """A bound datagram server; an autobound client sends to it and reads the replies."""
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); srv.bind(path)
+    pid = os.fork()
+    if pid == 0:
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); c.bind("")
+        wait_file(os.path.join(d, "go"))
+        for i in range(4):
+            c.sendto(b"datagram %d" % i, path)
+            c.recv(100)
+        os._exit(0)
+    open(os.path.join(d, "ready"), "w").close()
+    c2s, s2c = b"", b""
+    for i in range(4):
+        q, addr = srv.recvfrom(100)
+        a = b"reply %d" % i
+        srv.sendto(a, addr)
+        c2s += q; s2c += a
+    os.waitpid(pid, 0)
+    facts(d, cpid=pid, spid=os.getpid(), c2s=c2s.hex(), s2c=s2c.hex(), sent=0)
+
+def http(path, d):
+    """One HTTP request over a Unix socket, answered by hand (what curl --unix-socket asks)."""
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); srv.bind(path); srv.listen(1)
+    srv.settimeout(60)
+    open(os.path.join(d, "ready"), "w").close()
+    conn, _ = srv.accept()
+    req = b""
+    while b"\r\n\r\n" not in req:
+        b = conn.recv(4096)
+        if not b:
+            break
+        req += b
+    body = b"hello from python3\n"
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+                 b"Connection: close\r\n\r\n%s" % (len(body), body))
+    conn.close()
+
+def check(mode, d, out):
+    f = json.load(open(os.path.join(d, "facts")))
+    evs = [json.loads(l) for l in open(out) if l.startswith("{")]
+    chunks = [e for e in evs if e.get("source") == "watch" and e.get("kind") == "recv"]
+    parts = {"client->server": [], "server->client": []}
+    pids = {"client->server": set(), "server->client": set()}
+    for e in chunks:
+        parts[e["direction"]].append(bytes.fromhex(e["data"]))
+        pids[e["direction"]].add(e.get("pid"))
+    got = {k: b"".join(v) for k, v in parts.items()}
+    bad = []
+    if mode == "many":
+        lost = sum(int(e["text"].split()[0]) for e in evs
+                   if "calls not seen: the ring buffer was full" in e.get("text", ""))
+        seen = sum(1 for e in chunks if e["direction"] == "client->server")
+        if seen + lost != f["sent"]:
+            bad.append("sender made %d calls; seen %d + not seen %d" % (f["sent"], seen, lost))
+        print("ok" if not bad else "; ".join(bad), "sent=%d seen=%d lost=%d" % (f["sent"], seen, lost))
+        return
+    if mode == "fds":
+        if not any("2 descriptors passed with it (SCM_RIGHTS): a regular file, a socket"
+                   in e.get("text", "") for e in evs):
+            bad.append("no line says the two descriptors' kinds")
+        if not any(e.get("fds") == 2 for e in chunks):
+            bad.append("no chunk counts 2 fds")
+        print("ok" if not bad else "; ".join(bad)); return
+    # A datagram comes from a sender that is not watched: it is seen as the server receives it,
+    # and that line names the receiver.
+    cpid = "spid" if mode == "dgram" else "cpid"
+    for way, key, pid in (("client->server", "c2s", cpid), ("server->client", "s2c", "spid")):
+        want = bytes.fromhex(f[key])
+        if got[way] != want:
+            bad.append("%s: saw %r, sent %r" % (way, got[way], want))
+        if pids[way] != {f[pid]}:
+            bad.append("%s: pids %s, want %d" % (way, sorted(pids[way]), f[pid]))
+    print("ok" if not bad else "; ".join(bad))
+
+if __name__ == "__main__":
+    if sys.argv[1] == "run":
+        mode, path, d = sys.argv[2:5]
+        if mode == "http":
+            http(path, d)
+        elif mode == "dgram":
+            dgram(path, d)
+        else:
+            conv(mode, path, d)
+        open(os.path.join(d, "done"), "w").close()
+    else:
+        check(*sys.argv[2:5])
