@@ -271,7 +271,7 @@ static void test_escaped_once(void **state)
 		ev.has_cred = true;
 		ev.cred_msg = kind == EV_RECV;
 		ev.sender = kind == EV_SEND ? SENDER_PATH : SENDER_NONE;
-		memcpy(ev.comm, "\x1b[2Jcomm", 10);
+		memcpy(ev.comm, "\x1b[2Jcomm", sizeof("\x1b[2Jcomm"));
 		event_textf(&ev, "%s", hostile);
 		event_set_bytes(&ev, hostile, sizeof(hostile) - 1);
 		char buf[EVENT_LINE_MAX];
