@@ -247,6 +247,33 @@ static void test_json_worst_case_fits(void **state)
 	}
 }
 
+/* A name holding a NUL (an abstract one) is its exact bytes: JSON keeps the NUL (\u0000), a
+ * 0xff byte goes to text_hex, the line escapes each once, and a copy keeps every byte. */
+static void test_text_name_nul(void **state)
+{
+	(void)state;
+	struct event ev, copy;
+	event_init(&ev, SRC_SERVER, EV_LISTEN);
+	ev.time_ns = 0;
+	event_text_name(&ev, "", "@a\0b", 4, "");
+	assert_int_equal(event_text_len(&ev), 4);
+	assert_non_null(strstr(json(&ev), "\"text\":\"@a\\u0000b\""));
+	assert_null(strstr(json(&ev), "text_hex"));
+	assert_string_equal(line(&ev, 0), "server: starting up on @a\\x00b");
+	event_copy(&copy, &ev);
+	assert_int_equal(event_text_len(&copy), 4);
+	assert_memory_equal(copy.text, "@a\0b", 4);
+	event_init(&ev, SRC_CLIENT, EV_INFO);
+	ev.time_ns = 0;
+	event_text_name(&ev, "connecting to ", "@\xff\0", 3, " now");
+	assert_non_null(
+		strstr(json(&ev), "\"text_hex\":\"636f6e6e656374696e6720746f2040ff00206e6f77\""));
+	assert_string_equal(line(&ev, 0), "client: connecting to @\\xff\\x00 now");
+	event_text_name(&ev, "bound to ", "./p", 3, "");
+	assert_int_equal(ev.text_len, 0);
+	assert_string_equal(ev.text, "bound to ./p");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_json_utf8_text),
 		cmocka_unit_test(test_json_invalid_text),
 		cmocka_unit_test(test_json_worst_case_fits),
+		cmocka_unit_test(test_text_name_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

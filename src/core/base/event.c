@@ -37,7 +37,8 @@ void event_init(struct event *ev, enum event_source source, enum event_kind kind
 void event_copy(struct event *dst, const struct event *src)
 {
 	memcpy(dst, src, offsetof(struct event, text));
-	size_t tl = strnlen(src->text, sizeof(src->text) - 1);
+	size_t tl = event_text_len(src);
+	dst->text_len = (uint16_t)(src->text_len ? tl : 0);
 	memcpy(dst->text, src->text, tl);
 	dst->text[tl] = '\0';
 	if (dst->preview_len > EVENT_PREVIEW_MAX)
@@ -51,6 +52,30 @@ void event_textf(struct event *ev, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ev->text, sizeof(ev->text), fmt, ap);
 	va_end(ap);
+}
+
+void event_text_name(struct event *ev, const char *before, const void *name, size_t n,
+		     const char *after)
+{
+	size_t room = sizeof(ev->text) - 1, w = strlen(before);
+	w = w < room ? w : room;
+	memcpy(ev->text, before, w);
+	n = n < room - w ? n : room - w;
+	memcpy(ev->text + w, name, n);
+	w += n;
+	size_t a = strlen(after);
+	a = a < room - w ? a : room - w;
+	memcpy(ev->text + w, after, a);
+	w += a;
+	ev->text[w] = '\0';
+	ev->text_len = memchr(ev->text, '\0', w) ? (uint16_t)w : 0;
+}
+
+size_t event_text_len(const struct event *ev)
+{
+	if (ev->text_len)
+		return ev->text_len < sizeof(ev->text) ? ev->text_len : sizeof(ev->text) - 1;
+	return strnlen(ev->text, sizeof(ev->text) - 1);
 }
 
 void event_set_bytes(struct event *ev, const void *data, size_t len)
@@ -183,12 +208,23 @@ static void put_u64(struct out *o, uint64_t v, int width, char pad)
 
 /* Text that may hold bytes a user typed (paths, messages): never let one reach a terminal
  * raw. Bytes outside 0x20..0x7e become \xNN. */
-static void put_safe(struct out *o, const char *text)
+static void put_safe_n(struct out *o, const char *text, size_t n)
 {
 	if (o->len == 0 || o->w >= o->len - 1)
 		return;
-	bytes_escape(text, strlen(text), 0, o->buf + o->w, o->len - o->w);
-	o->w += strlen(o->buf + o->w);
+	size_t need = bytes_escape(text, n, 0, o->buf + o->w, o->len - o->w);
+	o->w += need < o->len - o->w ? need : strlen(o->buf + o->w);
+}
+
+static void put_safe(struct out *o, const char *text)
+{
+	put_safe_n(o, text, strlen(text));
+}
+
+/* The event's own text (a name in it may hold a NUL: text_len), escaped once. */
+static void put_text(struct out *o, const struct event *ev)
+{
+	put_safe_n(o, ev->text, event_text_len(ev));
 }
 
 /* The bytes an event line shows: its preview, or the whole chunk from the capture store. */
@@ -305,7 +341,7 @@ static void put_beside(struct out *o, const struct event *ev)
 		put(o, " %s an unbound sender", dir);
 	} else if (ev->sender) {
 		put(o, " %s ", dir);
-		put_safe(o, ev->text);
+		put_text(o, ev);
 	}
 	if (ev->cred_msg) {
 		put(o, " (pid %ld (", (long)ev->pid);
@@ -326,7 +362,7 @@ static void put_transfer(struct out *o, const struct event *ev, const struct sho
 		put_u64(o, ev->nbytes, 0, ' ');
 		put(o, " %s back to ", bytes_word(ev->nbytes));
 		if (ev->sender)
-			put_safe(o, ev->text);
+			put_text(o, ev);
 		else
 			put_str(o, "the client");
 		put_fds(o, ev);
@@ -349,7 +385,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put(&o, "[%" PRIu64 " events not shown] ", ev->dropped);
 	switch (ev->kind) {
 	case EV_INFO:
-		put_safe(&o, ev->text);
+		put_text(&o, ev);
 		put_socktype(&o, ev);
 		break;
 	case EV_ERROR:
@@ -357,7 +393,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		break;
 	case EV_LISTEN:
 		put(&o, "starting up on ");
-		put_safe(&o, ev->text);
+		put_text(&o, ev);
 		put_socktype(&o, ev);
 		break;
 	case EV_WAIT:
@@ -369,7 +405,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 			break;
 		}
 		if (!ev->has_cred) {
-			put_safe(&o, ev->text);
+			put_text(&o, ev);
 			break;
 		}
 		put(&o, "connection from pid %ld (", (long)ev->pid);
@@ -381,7 +417,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put_transfer(&o, ev, full, flags);
 		break;
 	case EV_CLOSE:
-		put_safe(&o, ev->text);
+		put_text(&o, ev);
 		break;
 	case EV_DONE:
 		if (ev->text[0])
@@ -558,8 +594,8 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 		put_hex(&o, b.p, b.n);
 		put(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
 	}
-	if (ev->text[0])
-		put_json_string(&o, "text", ev->text, strnlen(ev->text, sizeof(ev->text)));
+	if (ev->text[0] || ev->text_len)
+		put_json_string(&o, "text", ev->text, event_text_len(ev));
 	if (ev->err) {
 		put(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
 		const char *msg = strerror(ev->err);

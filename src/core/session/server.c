@@ -238,7 +238,8 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 	if (r == 0) {
 		struct event ev;
 		event_init(&ev, SRC_SERVER, EV_LISTEN);
-		event_textf(&ev, "%s", addr->text);
+		char name[ADDR_BYTES_SIZE];
+		event_text_name(&ev, "", name, addr_bytes(addr, name, sizeof(name)), "");
 		ev.socktype = (uint8_t)s->opts.type;
 		sink_emit(now, &ev);
 		r = session_thread_start(&s->thread, &s->thread_started, server_main, s, now,
@@ -766,7 +767,7 @@ static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
 	ev->nbytes = (uint64_t)r;
 	ev->message = true;
 	ev->nfds = (uint8_t)in->anc.nfds;
-	ev->sender = (uint8_t)msgio_sender(&in->from, in->fromlen, ev->text, sizeof(ev->text));
+	ev->sender = (uint8_t)msgio_sender_text(ev, &in->from, in->fromlen);
 	ev->capture = cap;
 	commit(s);
 }

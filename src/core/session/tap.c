@@ -357,7 +357,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	}
 	struct event ev;
 	event_init(&ev, SRC_TAP, EV_LISTEN);
-	event_textf(&ev, "%s", listen->text);
+	char name[ADDR_BYTES_SIZE];
+	event_text_name(&ev, "", name, addr_bytes(listen, name, sizeof(name)), "");
 	sink_emit(now, &ev);
 	t->pass_creds = geteuid() == 0;
 	t->can_switch = tap_ident_can_switch();

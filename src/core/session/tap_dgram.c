@@ -402,8 +402,7 @@ static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
 		ev.capture = capture_put(r->env->capture, buf, n);
 	to_pcap(r, u, way, buf, n);
 	msgio_describe(&ev, in, true, false);
-	ev.sender = (uint8_t)u->kind;
-	event_textf(&ev, "%s", u->name);
+	ev.sender = (uint8_t)msgio_sender_text(&ev, &u->addr, u->addrlen);
 	emit(r, &ev);
 	if (in->msg_len > n)
 		event_emit_error(r->env->out, SRC_TAP, u->id, ENOMEM,
