@@ -29,6 +29,7 @@
 #include "core/system/sockets.h"
 #include "core/base/socktype.h"
 #include "core/base/sysio.h"
+#include "core/base/words.h"
 
 /* Events the thread gathers before handing them to the bus under one lock. */
 #define SERVER_EVQ 64
@@ -291,21 +292,21 @@ void server_destroy(struct server *s, const struct event_sink *now)
 		pthread_join(s->thread, NULL);
 		struct stats_snapshot sn;
 		stats_snapshot(&s->stats, &sn);
-		if (s->opts.type == SOCK_DGRAM)
-			event_emit_info(now, SRC_SERVER, 0, "stopped: received %llu bytes in %llu "
-					"datagrams, sent %llu bytes in %llu datagrams, %llu echoes not "
-					"delivered", (unsigned long long)sn.bytes_in,
-					(unsigned long long)sn.chunks_in,
-					(unsigned long long)sn.bytes_out,
-					(unsigned long long)sn.chunks_out,
-					(unsigned long long)s->echo_dropped);
+		bool dg = s->opts.type == SOCK_DGRAM;
+		char in[WORDS_AMOUNT_SIZE], out[WORDS_AMOUNT_SIZE];
+		words_amount(sn.bytes_in, sn.chunks_in, dg ? "datagram" : "chunk", in, sizeof(in));
+		words_amount(sn.bytes_out, sn.chunks_out, dg ? "datagram" : "chunk", out,
+			     sizeof(out));
+		if (dg)
+			event_emit_info(now, SRC_SERVER, 0,
+					"stopped: received %s, sent %s, %llu echo%s not delivered",
+					in, out, (unsigned long long)s->echo_dropped,
+					s->echo_dropped == 1 ? "" : "es");
 		else
 			event_emit_info(now, SRC_SERVER, 0,
-				"stopped after %llu connections: received %llu bytes in %llu chunks, "
-				"sent %llu bytes in %llu chunks",
-				(unsigned long long)sn.accepted, (unsigned long long)sn.bytes_in,
-				(unsigned long long)sn.chunks_in, (unsigned long long)sn.bytes_out,
-				(unsigned long long)sn.chunks_out);
+					"stopped after %llu connection%s: received %s, sent %s",
+					(unsigned long long)sn.accepted,
+					sn.accepted == 1 ? "" : "s", in, out);
 	}
 	sysio_close(&s->lfd);
 	remove_node(s, now);

@@ -31,6 +31,7 @@
 #include "core/base/sysio.h"
 #include "core/session/tap_dgram.h"
 #include "core/session/tap_ident.h"
+#include "core/base/words.h"
 
 /* Events gathered before they go to the bus under one lock. */
 #define TAP_EVQ 64
@@ -417,14 +418,16 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 		struct stats_snapshot sn;
 		stats_snapshot(&t->stats, &sn);
 		bool dg = t->opts.type == SOCK_DGRAM;
+		char c2s[WORDS_AMOUNT_SIZE], s2c[WORDS_AMOUNT_SIZE];
+		words_amount(sn.bytes_in, sn.chunks_in, dg ? "datagram" : "chunk", c2s,
+			     sizeof(c2s));
+		words_amount(sn.bytes_out, sn.chunks_out, dg ? "datagram" : "chunk", s2c,
+			     sizeof(s2c));
 		event_emit_info(now, SRC_TAP, 0,
-				"stopped after %llu %s: client->server %llu bytes in %llu %s, "
-				"server->client %llu bytes in %llu %s",
+				"stopped after %llu %s%s: client->server %s, server->client %s",
 				(unsigned long long)sn.accepted,
-				dg ? "upstream sockets" : "connections",
-				(unsigned long long)sn.bytes_in, (unsigned long long)sn.chunks_in,
-				dg ? "datagrams" : "chunks", (unsigned long long)sn.bytes_out,
-				(unsigned long long)sn.chunks_out, dg ? "datagrams" : "chunks");
+				dg ? "upstream socket" : "connection", sn.accepted == 1 ? "" : "s",
+				c2s, s2c);
 	}
 	sysio_close(&t->lfd);
 	if (t->opts.inplace)
