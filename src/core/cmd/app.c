@@ -231,6 +231,12 @@ size_t app_sessions(const struct app *app, struct session_info *out, size_t max)
 	for (struct session *s = app->sessions.head; s; s = s->next, n++)
 		if (n < max)
 			session_info(s, &out[n]);
+	return n;
+}
+
+size_t app_sessions_kept(const struct app *app, struct session_info *out, size_t max)
+{
+	size_t n = app_sessions(app, out, max);
 	/* Then the ones freed, and all in the order they began. */
 	size_t kept = app->ngone < APP_GONE_MAX ? app->ngone : APP_GONE_MAX;
 	for (size_t k = 0; k < kept; k++, n++)

@@ -143,9 +143,10 @@ void app_wait_session(struct app *app, struct session *s);
 int app_end(struct app *app, struct session *s);
 /* Free S, which has finished (its last lines go to the front end). */
 void app_free_session(struct app *app, struct session *s);
-/* A snapshot of every session, oldest first, the newest freed ones (app->gone) among them.
- * Returns how many there are (may exceed MAX). */
+/* A snapshot of every session, oldest first. Returns how many there are (may exceed MAX). */
 size_t app_sessions(const struct app *app, struct session_info *out, size_t max);
+/* The same with the newest freed ones (app->gone) among them, as they ended: `sessions`. */
+size_t app_sessions_kept(const struct app *app, struct session_info *out, size_t max);
 
 struct server_conn_info;
 /* The live connections of server session ID (server_conns), or 0. */
