@@ -1,7 +1,7 @@
 #!/bin/sh
 # console-save: `save FILE` writes the zoomed view exactly as the screen shows it (all of it)
-# at 80x24, 120x40 and 200x60, refuses an existing file without --force, --json writes the
-# focused session's events as JSON lines; `log ID` and Enter on a Sessions row open one
+# at 80x24, 120x40 and 200x60, refuses an existing file without --force, --json writes every
+# session's events as JSON lines numbered from 1; `log ID` and Enter on a Sessions row open one
 # session's lines; the tour's map shows at 80x24 without F5; the Server title is whole at
 # 120x40; F3 on a tap draws its connection; NO_COLOR emits no colour, 256 colours a richer one.
 . "${UDSCOPE_SRCDIR:-.}/tests/e2e/console-lib.sh"
@@ -74,14 +74,15 @@ wait_file "$DIR/events.json"
 python3 - "$DIR/events.json" <<'PY'
 import json, sys
 ids = set()
-n = 0
+seqs = []
 for line in open(sys.argv[1]):
     ev = json.loads(line)
-    ids.add(ev["session"])
-    n += 1
-sys.exit(0 if n >= 5 and len(ids) == 1 and 0 not in ids else 1)
+    ids.add(ev.get("session", 0))
+    seqs.append(ev["seq"])
+sys.exit(0 if len(seqs) >= 5 and {1, 2} <= ids and seqs == list(range(1, len(seqs) + 1))
+         else 1)
 PY
-ok $? "80x24: save --json writes JSON lines that parse, all of one session"
+ok $? "80x24: save --json writes every session's events (server and client), seq 1, 2, 3..."
 
 # log ID: the server's lines alone; Esc goes back.
 type_line "log 1"

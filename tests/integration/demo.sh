@@ -6,7 +6,7 @@
 set -u
 NAME=demo
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
-echo "1..9"
+echo "1..10"
 
 # The lines that differ from one machine or run to the next: masked, or (the inspector's
 # facts about this machine: inode, times, the walk, holders, fixes, the proof) left out. A
@@ -41,6 +41,12 @@ echo keep >"$D/taken/uds_socket"
 check "a taken ./uds_socket: the tour runs in a private directory and removes it" \
 	sh -c "[ $rc -eq 0 ] && grep -q 'exists already, so the tour' '$D/out' &&
 		[ \"\$(cat '$D/taken/uds_socket')\" = keep ] && [ -z \"\$(ls -A '$D/tmp')\" ]"
+
+# The private directory is no lesson: the inspect step never blames the tour's own directory
+# (0711), and names the socket's missing write bit.
+check "in a private directory, the inspect step does not blame udscope-demo-..." sh -c "
+	! grep -E 'permission missing on $D/tmp/udscope-demo-[^/ ]* ' '$D/out' &&
+	grep -qE 'write \(w\) permission missing on $D/tmp/udscope-demo-[^/ ]*/uds_socket' '$D/out'"
 
 # Left after two steps (quit): the server is stopped and its node removed.
 mkdir "$D/left"

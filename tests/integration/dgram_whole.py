@@ -4,8 +4,9 @@
 send SERVER LEN BIND [WAIT]: send one LEN-byte datagram (a counting pattern) from a socket
   bound to BIND (a path; "@name" for an abstract one), then wait up to WAIT seconds (10) for
   the echo and print "echo N same" or "echo N differs" (N: its length), or "no echo".
-from SERVER BIND_HEX [FILE_HEX]: send b"hi" from a socket bound to the path whose bytes are
-  BIND_HEX (any byte but NUL), with a descriptor of the file FILE_HEX names when given.
+from SERVER BIND_HEX [FILE_HEX]: send b"hi" from a socket bound to the address whose bytes are
+  BIND_HEX (a path; a leading 00 for an abstract name, NUL bytes allowed after it), with a
+  descriptor of the file FILE_HEX names when given. SERVER "hex:HH..." is given by its bytes.
 texts KIND: read udscope --json lines on stdin and print, for each event of KIND ("recv",
   "send", "info"), the exact bytes of its text as hex (text_hex when there, else text).
 """
@@ -45,6 +46,8 @@ def send_from(server, bind_hex, file_hex):
     if file_hex:
         fd = os.open(bytes.fromhex(file_hex), os.O_RDONLY)
         anc = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))]
+    if server.startswith("hex:"):
+        server = bytes.fromhex(server[4:])
     s.sendmsg([b"hi"], anc, 0, server)
     s.settimeout(10)
     s.recv(64)

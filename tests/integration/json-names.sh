@@ -7,8 +7,8 @@ set -u
 NAME=json-names
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 PY="$S/dgram_whole.py"
-command -v python3 >/dev/null 2>&1 || skip_all 6 "python3 not installed (apt-get install python3)"
-echo "1..6"
+command -v python3 >/dev/null 2>&1 || skip_all 11 "python3 not installed (apt-get install python3)"
+echo "1..11"
 W=${UDSCOPE_TEST_WAIT:-20}
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 recvs() { [ "$(grep -c '"kind":"recv"' "$D/srv.out")" -ge "$1" ]; }
@@ -47,3 +47,35 @@ check "client --bind c<0xff>b: 'bound to' names it exactly" \
 timeout -k 5 "$W" "$U" -b -e "client $D/j hi --type dgram --bind \"$D/c\\xffb\"" \
 	</dev/null >"$D/out" 2>"$D/err"
 check "the text line shows it escaped once: c\\xffb" grep -qF "client: bound to $D/c\\xffb (replies" "$D/out"
+
+# 7-11: abstract names, a NUL or a 0xff byte in them: the listen line, the client's
+# connecting, connected and bound lines, and a datagram's sender, each exact in JSON.
+N="ud-jn-$$"
+texts() { python3 "$PY" texts "$1" <"$2"; }
+nulname=$(printf '40%s00%s' "$(hex "$N")" "$(hex b)")        # @N\0b
+bindhex=$(printf '00%s00%s' "$(hex "$N-c")" "$(hex d)")      # a sender bound to @N-c\0d
+"$U" -b --json -e "server start \"@$N\\x00b\" --type dgram" </dev/null >"$D/abs.out" \
+	2>"$D/abs.err" &
+srv2=$!
+peers="$peers $srv2"
+wait_for grep -q '"kind":"wait"' "$D/abs.out"
+timeout -k 5 "$W" python3 "$PY" from "hex:00${nulname#40}" "$bindhex" >"$D/out" 2>"$D/err"
+wait_for grep -q '"kind":"recv"' "$D/abs.out"
+timeout -k 5 "$W" "$U" -b --json -e "client \"@$N\\x00b\" hi --type dgram" </dev/null \
+	>"$D/cabs.out" 2>"$D/cabs.err"
+check "listen on an abstract name with a NUL: its exact bytes" \
+	[ "$(texts listen "$D/abs.out")" = "$nulname" ]
+check "the client's connecting and connected lines name it exactly" \
+	sh -c "texts() { python3 '$PY' texts \"\$1\" <'$D/cabs.out'; }
+		texts info | grep -qx '$(hex 'connecting to ')$nulname' &&
+		texts info | grep -q '^$(hex 'connected to ')$nulname'"
+check "a datagram's abstract sender with a NUL: the received line's exact bytes" \
+	[ "$(texts recv "$D/abs.out" | head -1)" = "40${bindhex#00}" ]
+timeout -k 5 "$W" "$U" -b --json -e "server start \"@$N\\xff\"" -e quit \
+	</dev/null >"$D/ff.out" 2>"$D/ff.err"
+check "listen on an abstract name with a 0xff byte: text_hex holds its exact bytes" \
+	sh -c "[ \"\$(python3 '$PY' texts listen <'$D/ff.out')\" = '$(hex "@$N")ff' ] &&
+		grep -q '\"text_hex\"' '$D/ff.out'"
+timeout -k 5 "$W" "$U" -b -e "server start \"@$N-t\\x00b\"" -e quit </dev/null >"$D/abs.txt" 2>&1
+check "the text line escapes the NUL once: @$N-t\\x00b" \
+	grep -qF "server: starting up on @$N-t\\x00b" "$D/abs.txt"

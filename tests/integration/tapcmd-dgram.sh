@@ -134,7 +134,7 @@ check "2000 more: fd count flat ($fds_before, $fds_mid, $fds_after), at most 100
 	sh -c "[ $fds_mid -eq $fds_after ] && [ $fds_after -le $((fds_before + 100)) ]"
 wait_for sh -c "[ \$(grep -c 'evicted' '$D/out') -ge 3910 ]"
 check "every upstream socket past 100 evicts the longest idle one, with a line" sh -c "
-	[ \$(grep -c '^tap #[0-9]*: upstream socket closed (client->server [0-9]* bytes in 1 datagrams, server->client [0-9]* bytes in 1 datagrams): evicted: 100 upstream sockets open, this one idle longest\$' '$D/out') -eq 3910 ]"
+	[ \$(grep -c '^tap #[0-9]*: upstream socket closed (client->server [0-9]* bytes in 1 datagram, server->client [0-9]* bytes in 1 datagram): evicted: 100 upstream sockets open, this one idle longest\$' '$D/out') -eq 3910 ]"
 finish
 check "exit status 0, nothing on stderr" sh -c "[ $rc -eq 0 ] && [ ! -s '$D/err' ]"
 

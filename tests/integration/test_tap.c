@@ -171,7 +171,7 @@ static void test_dgram_exchange(void **state)
 	chunk_kept(r, DIR_S2C, "pong");
 	assert_int_equal(rec_run(r, "tap stop"), CMD_OK);
 	rec_must_find_text(r, "tap #1: upstream socket closed (client->server 4 bytes in 2 "
-			      "datagrams, server->client 4 bytes in 1 datagrams): tap stopping");
+			      "datagrams, server->client 4 bytes in 1 datagram): tap stopping");
 	rec_assert_printable(r);
 	close(srv);
 	close(c);

@@ -339,8 +339,8 @@ static void test_fact_words(void **state)
 	ev.bytes_in = ev.bytes_out = 2;
 	ev.chunks_in = ev.chunks_out = 1;
 	assert_string_equal(line(&ev, 0),
-			    "server: stopped after 1 connections: received 2 bytes in "
-			    "1 chunks, sent 2 bytes in 1 chunks");
+			    "server: stopped after 1 connection: received 2 bytes in "
+			    "1 chunk, sent 2 bytes in 1 chunk");
 	event_init(&ev, SRC_TAP, EV_ERROR);
 	event_set_path(&ev, FACT_REFUSED, "./a", 3, NULL);
 	ev.reason = REASON_OTHER_USER;
@@ -365,6 +365,33 @@ static void test_fact_words(void **state)
 	(void)state;
 }
 
+/* A name holding a NUL (an abstract one) is its exact bytes: JSON keeps the NUL (\u0000), a
+ * 0xff byte goes to text_hex, the line escapes each once, and a copy keeps every byte. */
+static void test_text_name_nul(void **state)
+{
+	(void)state;
+	struct event ev, copy;
+	event_init(&ev, SRC_SERVER, EV_LISTEN);
+	ev.time_ns = 0;
+	event_text_name(&ev, "", "@a\0b", 4, "");
+	assert_int_equal(event_text_len(&ev), 4);
+	assert_non_null(strstr(json(&ev), "\"text\":\"@a\\u0000b\""));
+	assert_null(strstr(json(&ev), "text_hex"));
+	assert_string_equal(line(&ev, 0), "server: starting up on @a\\x00b");
+	event_copy(&copy, &ev);
+	assert_int_equal(event_text_len(&copy), 4);
+	assert_memory_equal(copy.text, "@a\0b", 4);
+	event_init(&ev, SRC_CLIENT, EV_INFO);
+	ev.time_ns = 0;
+	event_text_name(&ev, "connecting to ", "@\xff\0", 3, " now");
+	assert_non_null(
+		strstr(json(&ev), "\"text_hex\":\"636f6e6e656374696e6720746f2040ff00206e6f77\""));
+	assert_string_equal(line(&ev, 0), "client: connecting to @\\xff\\x00 now");
+	event_text_name(&ev, "bound to ", "./p", 3, "");
+	assert_int_equal(ev.text_len, 0);
+	assert_string_equal(ev.text, "bound to ./p");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_json_worst_case_fits),
 		cmocka_unit_test(test_escaped_once),
 		cmocka_unit_test(test_fact_words),
+		cmocka_unit_test(test_text_name_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,6 +94,26 @@ void addr_from_sockaddr(const struct sockaddr_un *sun, socklen_t len, struct uds
 	}
 }
 
+size_t addr_bytes(const struct uds_addr *a, char *buf, size_t size)
+{
+	if (!size)
+		return 0;
+	size_t n = 0;
+	if (a->abstract) {
+		buf[n++] = '@';
+		size_t k = a->name_len < size - 1 - n ? a->name_len : size - 1 - n;
+		memcpy(buf + n, a->sun.sun_path + 1, k);
+		n += k;
+	} else {
+		size_t k = strnlen(a->text, sizeof(a->text));
+		k = k < size - 1 ? k : size - 1;
+		memcpy(buf, a->text, k);
+		n = k;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 const char *addr_show(const char *word, size_t len, char *buf, size_t bufsz)
 {
 	return words_show(word, len, ADDR_SHOW_MAX, buf, bufsz);

@@ -32,6 +32,11 @@ int addr_parse(const char *text, size_t len, struct uds_addr *out, char *err, si
 /* Rebuild an address from what the kernel returned (getsockname, accept); unnamed gives "". */
 void addr_from_sockaddr(const struct sockaddr_un *sun, socklen_t len, struct uds_addr *out);
 
+/* The address's exact bytes into BUF (ADDR_BYTES_SIZE): "@" and an abstract name's bytes (NUL
+ * bytes too), or the path. Returns their count. For event_text_name, never for a C string. */
+#define ADDR_BYTES_SIZE (sizeof(((struct sockaddr_un *)0)->sun_path) + 1)
+size_t addr_bytes(const struct uds_addr *a, char *buf, size_t size);
+
 /* WORD (LEN bytes, NUL bytes included) for an error line about a word addr_parse refused:
  * bytes outside 0x20..0x7e as \xNN, cut with "..." after ADDR_SHOW_MAX bytes. Returns BUF. */
 #define ADDR_SHOW_MAX 160

@@ -32,12 +32,13 @@ void event_init(struct event *ev, enum event_source source, enum event_kind kind
 void event_copy(struct event *dst, const struct event *src)
 {
 	memcpy(dst, src, offsetof(struct event, text));
-	size_t tl = strnlen(src->text, sizeof(src->text) - 1);
+	size_t tl = event_text_len(src);
 	if (src->path_len > tl && src->path_len < sizeof(src->text))
 		tl = src->path_len; /* a path may hold a NUL (an abstract name) */
 	if (src->detail_off && src->detail_off < sizeof(src->text))
 		tl = src->detail_off +
 		     strnlen(src->text + src->detail_off, sizeof(src->text) - 1 - src->detail_off);
+	dst->text_len = (uint16_t)(src->text_len ? tl : 0);
 	memcpy(dst->text, src->text, tl);
 	dst->text[tl] = '\0';
 	if (dst->preview_len > EVENT_PREVIEW_MAX)
@@ -67,6 +68,30 @@ void event_set_path(struct event *ev, enum event_fact fact, const char *path, si
 		ev->detail_off = (uint16_t)(len + 1);
 		snprintf(ev->text + len + 1, sizeof(ev->text) - len - 1, "%s", detail);
 	}
+}
+
+void event_text_name(struct event *ev, const char *before, const void *name, size_t n,
+		     const char *after)
+{
+	size_t room = sizeof(ev->text) - 1, w = strlen(before);
+	w = w < room ? w : room;
+	memcpy(ev->text, before, w);
+	n = n < room - w ? n : room - w;
+	memcpy(ev->text + w, name, n);
+	w += n;
+	size_t a = strlen(after);
+	a = a < room - w ? a : room - w;
+	memcpy(ev->text + w, after, a);
+	w += a;
+	ev->text[w] = '\0';
+	ev->text_len = memchr(ev->text, '\0', w) ? (uint16_t)w : 0;
+}
+
+size_t event_text_len(const struct event *ev)
+{
+	if (ev->text_len)
+		return ev->text_len < sizeof(ev->text) ? ev->text_len : sizeof(ev->text) - 1;
+	return strnlen(ev->text, sizeof(ev->text) - 1);
 }
 
 void event_set_bytes(struct event *ev, const void *data, size_t len)

@@ -101,6 +101,8 @@ struct event {
 	uint16_t preview_len;  /* bytes of preview[] used (<= nbytes) */
 	uint16_t mark_off;     /* a span of text a front end may emphasize (the mode bits that */
 	uint16_t mark_len;     /* decide a verdict); mark_len 0: none */
+	uint16_t text_len;     /* bytes of text[] when it holds a NUL (an abstract name's exact
+				* bytes, event_text_name); 0: text ends at its first NUL */
 	int err;               /* errno (ERROR, DONE) */
 	pid_t actor;           /* pid of the process this line speaks for (pair demo), 0 if none */
 	bool has_cred;         /* pid/uid/gid below are the peer's SO_PEERCRED (or, with
@@ -194,6 +196,12 @@ void event_textf(struct event *ev, const char *fmt, ...) __attribute__((format(p
 /* Make EV state FACT about PATH (LEN bytes, cut to fit), with DETAIL after it (NULL: none). */
 void event_set_path(struct event *ev, enum event_fact fact, const char *path, size_t len,
 		    const char *detail);
+/* ev->text = BEFORE, the N bytes of NAME as they are (NUL bytes too), AFTER; text_len set when
+ * NAME holds a NUL. A name is never escaped here: lines escape it once, JSON keeps it exact. */
+void event_text_name(struct event *ev, const char *before, const void *name, size_t n,
+		     const char *after);
+/* Bytes of ev->text: text_len, or up to its first NUL. */
+size_t event_text_len(const struct event *ev);
 /* Record LEN bytes: nbytes = LEN, preview = the first bytes that fit. */
 void event_set_bytes(struct event *ev, const void *data, size_t len);
 

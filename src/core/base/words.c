@@ -225,3 +225,11 @@ const char *words_show(const char *word, size_t len, size_t max, char *out, size
 	bytes_escape(word, len < max ? len : max, len > max ? BYTES_ESC_MORE : 0, out, outsz);
 	return out;
 }
+
+const char *words_amount(unsigned long long bytes, unsigned long long n, const char *unit,
+			 char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%llu byte%s in %llu %s%s", bytes, bytes == 1 ? "" : "s", n, unit,
+		 n == 1 ? "" : "s");
+	return out;
+}

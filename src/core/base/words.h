@@ -26,4 +26,10 @@ void words_free(struct words *w);
  * become \xNN, and a longer word ends in "...". Returns OUT. */
 const char *words_show(const char *word, size_t len, size_t max, char *out, size_t outsz);
 
+/* "B bytes in N UNITs", one of each in the singular ("1 byte in 1 chunk"): the one way a line
+ * says an amount. UNIT: "chunk", "datagram". Returns OUT (WORDS_AMOUNT_SIZE). */
+#define WORDS_AMOUNT_SIZE 64
+const char *words_amount(unsigned long long bytes, unsigned long long n, const char *unit,
+			 char *out, size_t outsz);
+
 #endif

@@ -178,6 +178,10 @@ struct session *app_pick(struct app *app, enum session_kind kind, const char *wh
 
 void app_free_session(struct app *app, struct session *s)
 {
+	struct session_info *g = &app->gone[app->ngone++ % APP_GONE_MAX];
+	session_info(s, g);
+	g->finished = true;
+	g->clients = 0;
 	s->ops->destroy(s->impl, s->now.emit ? &s->now : &app->out);
 	session_unlink(&app->sessions, s);
 }
@@ -214,12 +218,31 @@ int app_end(struct app *app, struct session *s)
 	return status;
 }
 
+static int by_id(const void *a, const void *b)
+{
+	const struct session_info *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 size_t app_sessions(const struct app *app, struct session_info *out, size_t max)
 {
 	size_t n = 0;
 	for (struct session *s = app->sessions.head; s; s = s->next, n++)
 		if (n < max)
 			session_info(s, &out[n]);
+	return n;
+}
+
+size_t app_sessions_kept(const struct app *app, struct session_info *out, size_t max)
+{
+	size_t n = app_sessions(app, out, max);
+	/* Then the ones freed, and all in the order they began. */
+	size_t kept = app->ngone < APP_GONE_MAX ? app->ngone : APP_GONE_MAX;
+	for (size_t k = 0; k < kept; k++, n++)
+		if (n < max)
+			out[n] = app->gone[(app->ngone - kept + k) % APP_GONE_MAX];
+	if (out && max)
+		qsort(out, n < max ? n : max, sizeof(*out), by_id);
 	return n;
 }
 

@@ -59,6 +59,8 @@ struct app_front {
 	void *ctx;
 };
 
+#define APP_GONE_MAX 16
+
 struct app {
 	struct bus *bus;
 	struct app_front hooks;      /* the front end's save and log (NULL members: none) */
@@ -68,6 +70,10 @@ struct app {
 	struct event_sink later;     /* bus_sink(bus): what session threads get */
 	struct report_sink reports;  /* the front end's reports (show NULL: as text lines) */
 	struct session_list sessions; /* servers, clients, connections, the pair demo */
+	/* The newest APP_GONE_MAX sessions freed, as they ended (NGONE: ever freed): `sessions`
+	 * still lists them, as map and diagram still name them. */
+	struct session_info gone[APP_GONE_MAX];
+	size_t ngone;
 	struct capture *capture;     /* whole chunks, for front ends to show in full */
 	struct app_wait wait;        /* set by a command returning CMD_PENDING; app_reap leaves
 				      * its session alone until app_release_wait */
@@ -146,6 +152,8 @@ int app_end(struct app *app, struct session *s);
 void app_free_session(struct app *app, struct session *s);
 /* A snapshot of every session, oldest first. Returns how many there are (may exceed MAX). */
 size_t app_sessions(const struct app *app, struct session_info *out, size_t max);
+/* The same with the newest freed ones (app->gone) among them, as they ended: `sessions`. */
+size_t app_sessions_kept(const struct app *app, struct session_info *out, size_t max);
 
 struct server_conn_info;
 /* The live connections of server session ID (server_conns), or 0. */

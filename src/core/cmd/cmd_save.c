@@ -70,7 +70,7 @@ static int log_run(struct app *app, const struct cmd_args *a)
 const struct cmd_entry cmd_save_entry = {
 	.name = "save",
 	.usage = "FILE [--json] [--force]",
-	.help = "write the focused view as text, or (--json) its session's events as JSON lines; "
+	.help = "write the focused view as text, or (--json) every session's events as JSON lines; "
 		"--force replaces FILE; in a full-screen view type : first",
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_PATH },

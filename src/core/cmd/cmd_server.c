@@ -11,6 +11,7 @@
 #include "core/cmd/cmd_start.h"
 #include "core/session/server.h"
 #include "core/base/socktype.h"
+#include "core/base/words.h"
 
 static int server_start_run(struct app *app, const struct cmd_args *a)
 {
@@ -54,25 +55,24 @@ static void status_line(struct app *app, const struct session *s)
 	struct session_info in;
 	session_info(s, &in);
 	const struct server_opts *o = server_options(s->impl);
+	char got[WORDS_AMOUNT_SIZE], sent[WORDS_AMOUNT_SIZE];
 	if (o->type == SOCK_DGRAM) {
 		char size[32] = "whole datagrams";
 		if (server_chunk(s->impl))
 			snprintf(size, sizeof(size), "chunk %u", server_chunk(s->impl));
-		app_info(app, SRC_SERVER,
-			 "#%u %s on %s (%s, dgram): received %llu bytes in "
-			 "%llu datagrams, sent %llu bytes in %llu datagrams",
-			 in.id, in.state, in.path, size, (unsigned long long)in.st.bytes_in,
-			 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
-			 (unsigned long long)in.st.chunks_out);
+		words_amount(in.st.bytes_in, in.st.chunks_in, "datagram", got, sizeof(got));
+		words_amount(in.st.bytes_out, in.st.chunks_out, "datagram", sent, sizeof(sent));
+		app_info(app, SRC_SERVER, "#%u %s on %s (%s, dgram): received %s, sent %s", in.id,
+			 in.state, in.path, size, got, sent);
 		return;
 	}
+	words_amount(in.st.bytes_in, in.st.chunks_in, "chunk", got, sizeof(got));
+	words_amount(in.st.bytes_out, in.st.chunks_out, "chunk", sent, sizeof(sent));
 	app_info(app, SRC_SERVER,
-		 "#%u %s on %s (chunk %u, backlog %d, %s): %u clients now, %llu accepted; "
-		 "received %llu bytes in %llu chunks, sent %llu bytes in %llu chunks",
+		 "#%u %s on %s (chunk %u, backlog %d, %s): %u client%s now, %llu accepted; "
+		 "received %s, sent %s",
 		 in.id, in.state, in.path, server_chunk(s->impl), o->backlog, in.type, in.clients,
-		 (unsigned long long)in.st.accepted, (unsigned long long)in.st.bytes_in,
-		 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
-		 (unsigned long long)in.st.chunks_out);
+		 in.clients == 1 ? "" : "s", (unsigned long long)in.st.accepted, got, sent);
 }
 
 static int server_status_run(struct app *app, const struct cmd_args *a)

@@ -10,13 +10,13 @@
 static int sessions_run(struct app *app, const struct cmd_args *a)
 {
 	app_reap(app);
-	size_t n = app_sessions(app, NULL, 0);
+	size_t n = app_sessions_kept(app, NULL, 0);
 	struct session_info *rows = n ? calloc(n, sizeof(*rows)) : NULL;
 	if (n && !rows) {
 		app_error(app, ENOMEM, "sessions: out of memory");
 		return CMD_FAIL;
 	}
-	n = app_sessions(app, rows, n);
+	n = app_sessions_kept(app, rows, n);
 	struct sessions_report r = { .rows = rows, .n = n };
 	app_report(app, &(struct report){ .kind = REPORT_SESSIONS, .sessions = &r });
 	free(rows);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/words.h"
 #include "core/cmd/app.h"
 #include "core/cmd/cmd.h"
 #include "core/cmd/cmd_decode.h"
@@ -268,15 +269,15 @@ static void status_line(struct app *app, const struct session *s)
 	char type[24] = "";
 	if (in.type && strcmp(in.type, "stream") != 0)
 		snprintf(type, sizeof(type), " (%s)", in.type);
-	app_info(app, SRC_TAP,
-		 "#%u %s%s, %s: %u %s now, %llu %s; client->server %llu bytes in %llu %s, "
-		 "server->client %llu bytes in %llu %s",
+	const char *unit = dg ? "datagram" : "chunk";
+	char c2s[WORDS_AMOUNT_SIZE], s2c[WORDS_AMOUNT_SIZE];
+	words_amount(in.st.bytes_in, in.st.chunks_in, unit, c2s, sizeof(c2s));
+	words_amount(in.st.bytes_out, in.st.chunks_out, unit, s2c, sizeof(s2c));
+	app_info(app, SRC_TAP, "#%u %s%s, %s: %u %s%s now, %llu %s; client->server %s, "
+		 "server->client %s",
 		 in.id, in.path, type, in.state, in.clients,
-		 dg ? "upstream sockets" : "connections", (unsigned long long)in.st.accepted,
-		 dg ? "opened" : "accepted", (unsigned long long)in.st.bytes_in,
-		 (unsigned long long)in.st.chunks_in, dg ? "datagrams" : "chunks",
-		 (unsigned long long)in.st.bytes_out, (unsigned long long)in.st.chunks_out,
-		 dg ? "datagrams" : "chunks");
+		 dg ? "upstream socket" : "connection", in.clients == 1 ? "" : "s",
+		 (unsigned long long)in.st.accepted, dg ? "opened" : "accepted", c2s, s2c);
 	char line[256];
 	struct decoder *d = tap_decoder(s->impl);
 	if (d && decode_describe(d, line, sizeof(line)))

@@ -5,6 +5,7 @@
 #include "core/cmd/demo.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
@@ -295,6 +296,24 @@ static const struct demo_def steps[] = {
 
 /* ---- beginning, stepping, leaving ---- */
 
+/* The private directory (mkdtemp's 0700, ours) searchable by all (0711, still not listable):
+ * the inspect step asks why nobody cannot connect, and the answer is to be the socket's mode
+ * bits, not the tour's own directory. By descriptor, not following a link. */
+static void open_dir_to_search(struct app *app, const char *dir)
+{
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int e = fd < 0 || fstat(fd, &st) < 0 ? errno
+		: st.st_uid != geteuid()     ? EPERM
+		: fchmod(fd, 0711) < 0       ? errno
+					     : 0;
+	if (e)
+		app_info(app, SRC_SYSTEM, "demo: chmod 0711 %s: %s (%s): the inspect step will name it",
+			 dir, strerror(e), event_errno_name(e));
+	if (fd >= 0)
+		close(fd);
+}
+
 /* ./uds_socket when the current directory is writable and has nothing there; else a private
  * directory. Returns 0 or -errno (said). */
 static int choose_place(struct app *app, struct demo *d)
@@ -313,6 +332,7 @@ static int choose_place(struct app *app, struct demo *d)
 		d->dir[0] = '\0';
 		return -e;
 	}
+	open_dir_to_search(app, d->dir);
 	snprintf(d->path, sizeof(d->path), "%s/uds_socket", d->dir);
 	app_info(app, SRC_SYSTEM, "demo: %s %s, so the tour's socket is %s", DEMO_PATH,
 		 access(".", W_OK | X_OK) == 0 ? "exists already" : "cannot be made here",

@@ -144,6 +144,24 @@ enum event_sender msgio_sender(const struct sockaddr_un *from, socklen_t fromlen
 	return SENDER_PATH;
 }
 
+enum event_sender msgio_sender_text(struct event *ev, const struct sockaddr_un *from,
+				    socklen_t fromlen)
+{
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	ev->text[0] = '\0';
+	ev->text_len = 0;
+	if (fromlen <= off)
+		return SENDER_UNBOUND;
+	size_t n = fromlen - off;
+	n = n < sizeof(from->sun_path) ? n : sizeof(from->sun_path);
+	if (from->sun_path[0] == '\0') {
+		event_text_name(ev, "@", from->sun_path + 1, n - 1, "");
+		return SENDER_ABSTRACT;
+	}
+	event_text_name(ev, "", from->sun_path, strnlen(from->sun_path, n), "");
+	return SENDER_PATH;
+}
+
 void msgio_describe(struct event *ev, const struct msgio_in *in, bool message, bool datagram)
 {
 	ev->message = message;
@@ -159,8 +177,7 @@ void msgio_describe(struct event *ev, const struct msgio_in *in, bool message, b
 			ev->comm[0] = '\0';
 	}
 	if (datagram)
-		ev->sender = (uint8_t)msgio_sender(&in->from, in->fromlen, ev->text,
-						   sizeof(ev->text));
+		ev->sender = (uint8_t)msgio_sender_text(ev, &in->from, in->fromlen);
 }
 
 void msgio_say_fds(const struct event_sink *s, enum event_source src, uint32_t conn,

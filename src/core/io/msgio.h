@@ -61,6 +61,10 @@ void msgio_describe(struct event *ev, const struct msgio_in *in, bool message, b
  * bytes as they are, for a front end to escape (an abstract name holding a NUL: escaped). */
 enum event_sender msgio_sender(const struct sockaddr_un *from, socklen_t fromlen, char *buf,
 			       size_t len);
+/* The same into EV's text with the address's exact bytes, an abstract name's NUL bytes too
+ * (text_len): what event lines escape once and JSON keeps exact. */
+enum event_sender msgio_sender_text(struct event *ev, const struct sockaddr_un *from,
+				    socklen_t fromlen);
 /* One INFO line per descriptor in ANC ("fd 7 came with it: /tmp/f (regular file,
  * read-only)"), each with its typed fields; VERB ends the line (", closed"). */
 void msgio_say_fds(const struct event_sink *s, enum event_source src, uint32_t conn,

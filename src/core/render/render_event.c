@@ -50,12 +50,23 @@ static void put_u64(struct render_put *o, uint64_t v, int width, char pad)
 
 /* Text that may hold bytes a user typed (paths, messages): never let one reach a terminal
  * raw. Bytes outside 0x20..0x7e become \xNN. */
-static void put_safe(struct render_put *o, const char *text)
+static void put_safe_n(struct render_put *o, const char *text, size_t n)
 {
 	if (o->len == 0 || o->w >= o->len - 1)
 		return;
-	bytes_escape(text, strlen(text), 0, o->buf + o->w, o->len - o->w);
-	o->w += strlen(o->buf + o->w);
+	size_t need = bytes_escape(text, n, 0, o->buf + o->w, o->len - o->w);
+	o->w += need < o->len - o->w ? need : strlen(o->buf + o->w);
+}
+
+static void put_safe(struct render_put *o, const char *text)
+{
+	put_safe_n(o, text, strlen(text));
+}
+
+/* The event's own text (a name in it may hold a NUL: text_len), escaped once. */
+static void put_text(struct render_put *o, const struct event *ev)
+{
+	put_safe_n(o, ev->text, event_text_len(ev));
 }
 
 /* The bytes an event line shows: its preview, or the whole chunk from the capture store. */
@@ -184,7 +195,7 @@ static void put_beside(struct render_put *o, const struct event *ev)
 		render_putf(o, " %s an unbound sender", dir);
 	} else if (ev->sender) {
 		render_putf(o, " %s ", dir);
-		put_safe(o, ev->text);
+		put_text(o, ev);
 	}
 	if (ev->cred_msg) {
 		render_putf(o, ev->by_receiver ? " (received by pid %ld (" : " (pid %ld (", (long)ev->pid);
@@ -206,7 +217,7 @@ static void put_transfer(struct render_put *o, const struct event *ev, const str
 		put_u64(o, ev->nbytes, 0, ' ');
 		render_putf(o, " %s back to ", bytes_word(ev->nbytes));
 		if (ev->sender)
-			put_safe(o, ev->text);
+			put_text(o, ev);
 		else
 			put_str(o, "the client");
 		put_fds(o, ev);
@@ -225,7 +236,7 @@ static void put_decoded(struct render_put *o, const struct event *ev)
 	render_putf(o, "decoded chunk %" PRIu64 ": ", ev->chunk_no);
 	put_safe(o, ev->proto);
 	put_str(o, " ");
-	put_safe(o, ev->text);
+	put_text(o, ev);
 }
 
 static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
@@ -245,7 +256,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		if (ev->decoded)
 			put_decoded(&o, ev);
 		else
-			put_safe(&o, ev->text);
+			put_text(&o, ev);
 		put_socktype(&o, ev);
 		break;
 	case EV_ERROR:
@@ -253,7 +264,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		break;
 	case EV_LISTEN:
 		render_putf(&o, "starting up on ");
-		put_safe(&o, ev->text);
+		put_text(&o, ev);
 		put_socktype(&o, ev);
 		break;
 	case EV_WAIT:
@@ -265,7 +276,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 			break;
 		}
 		if (!ev->has_cred) {
-			put_safe(&o, ev->text);
+			put_text(&o, ev);
 			break;
 		}
 		render_putf(&o, "connection from pid %ld (", (long)ev->pid);
@@ -278,7 +289,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put_transfer(&o, ev, full, flags);
 		break;
 	case EV_CLOSE:
-		put_safe(&o, ev->text);
+		put_text(&o, ev);
 		break;
 	case EV_DONE:
 		if (ev->text[0])
@@ -491,8 +502,8 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 		char words[EVENT_TEXT_MAX + 256];
 		size_t n = render_fact_words(ev, true, words, sizeof(words));
 		put_json_string(&o, "text", words, n);
-	} else if (ev->text[0]) {
-		put_json_string(&o, "text", ev->text, strnlen(ev->text, sizeof(ev->text)));
+	} else if (ev->text[0] || ev->text_len) {
+		put_json_string(&o, "text", ev->text, event_text_len(ev));
 	}
 	if (ev->err) {
 		render_putf(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));

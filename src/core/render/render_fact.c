@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "core/base/bytes.h"
+#include "core/base/words.h"
 #include "core/render/render_put.h"
 
 /* The appender, and how paths and names go in: escaped, or as they are (JSON's text, escaped
@@ -141,23 +142,20 @@ static void tap_closed(struct fout *o, const struct event *ev)
 static void stopped(struct fout *o, const struct event *ev)
 {
 	bool dg = ev->socktype == SOCK_DGRAM;
+	const char *unit = dg ? "datagram" : "chunk";
+	char in[WORDS_AMOUNT_SIZE], out[WORDS_AMOUNT_SIZE];
+	words_amount(ev->bytes_in, ev->chunks_in, unit, in, sizeof(in));
+	words_amount(ev->bytes_out, ev->chunks_out, unit, out, sizeof(out));
 	if (ev->source == SRC_TAP)
-		fput(o,
-		     "stopped after %" PRIu64 " %s: client->server %" PRIu64 " bytes in %" PRIu64
-		     " %s, server->client %" PRIu64 " bytes in %" PRIu64 " %s",
-		     ev->count, dg ? "upstream sockets" : "connections", ev->bytes_in,
-		     ev->chunks_in, dg ? "datagrams" : "chunks", ev->bytes_out, ev->chunks_out,
-		     dg ? "datagrams" : "chunks");
+		fput(o, "stopped after %" PRIu64 " %s%s: client->server %s, server->client %s",
+		     ev->count, dg ? "upstream socket" : "connection", ev->count == 1 ? "" : "s",
+		     in, out);
 	else if (dg)
-		fput(o,
-		     "stopped: received %" PRIu64 " bytes in %" PRIu64 " datagrams, sent %" PRIu64
-		     " bytes in %" PRIu64 " datagrams, %" PRIu64 " echoes not delivered",
-		     ev->bytes_in, ev->chunks_in, ev->bytes_out, ev->chunks_out, ev->unsent);
+		fput(o, "stopped: received %s, sent %s, %" PRIu64 " echo%s not delivered", in, out,
+		     ev->unsent, ev->unsent == 1 ? "" : "es");
 	else
-		fput(o,
-		     "stopped after %" PRIu64 " connections: received %" PRIu64 " bytes in %" PRIu64
-		     " chunks, sent %" PRIu64 " bytes in %" PRIu64 " chunks",
-		     ev->count, ev->bytes_in, ev->chunks_in, ev->bytes_out, ev->chunks_out);
+		fput(o, "stopped after %" PRIu64 " connection%s: received %s, sent %s", ev->count,
+		     ev->count == 1 ? "" : "s", in, out);
 }
 
 static void node_words(struct fout *o, const struct event *ev)

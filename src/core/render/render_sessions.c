@@ -34,11 +34,17 @@ void render_sessions_text(const struct sessions_report *r, render_line_fn fn, vo
 				 tap_dgram(in) ? "upstream socket" : "connection",
 				 in->clients == 1 ? "" : "s");
 		if (in->has_stats)
-			snprintf(figs, sizeof(figs), "; in %llu bytes/%llu chunks, out %llu "
-				 "bytes/%llu chunks", (unsigned long long)in->st.bytes_in,
+			snprintf(figs, sizeof(figs),
+				 "; in %llu byte%s/%llu chunk%s, out %llu "
+				 "byte%s/%llu chunk%s",
+				 (unsigned long long)in->st.bytes_in,
+				 in->st.bytes_in == 1 ? "" : "s",
 				 (unsigned long long)in->st.chunks_in,
+				 in->st.chunks_in == 1 ? "" : "s",
 				 (unsigned long long)in->st.bytes_out,
-				 (unsigned long long)in->st.chunks_out);
+				 in->st.bytes_out == 1 ? "" : "s",
+				 (unsigned long long)in->st.chunks_out,
+				 in->st.chunks_out == 1 ? "" : "s");
 		/* The pair demo has no type or path of its own. */
 		char where[160] = "";
 		if (in->kind != SESSION_PAIR)

@@ -48,11 +48,16 @@ static void say_bound(struct client *c, const struct event_sink *now)
 {
 	struct sockaddr_un sun;
 	socklen_t len = sizeof(sun);
-	char name[EVENT_TEXT_MAX / 2];
 	if (getsockname(c->fd, (struct sockaddr *)&sun, &len) < 0)
 		return;
-	msgio_sender(&sun, len, name, sizeof(name));
-	event_emit_info(now, SRC_CLIENT, 0, "bound to %s (replies come back here)", name);
+	struct uds_addr b;
+	addr_from_sockaddr(&sun, len, &b);
+	char name[ADDR_BYTES_SIZE];
+	struct event ev;
+	event_init(&ev, SRC_CLIENT, EV_INFO);
+	event_text_name(&ev, "bound to ", name, addr_bytes(&b, name, sizeof(name)),
+			" (replies come back here)");
+	sink_emit(now, &ev);
 }
 
 static int open_socket(struct client *c, const struct uds_addr *bind_to,
@@ -90,21 +95,20 @@ static void say_connected(struct client *c, const struct event_sink *now)
 {
 	struct peer_cred pc;
 	struct stat st;
-	const char *addr = c->addr.text;
+	char name[ADDR_BYTES_SIZE], after[128] = "";
+	size_t n = addr_bytes(&c->addr, name, sizeof(name));
 	struct event ev;
 	event_init(&ev, SRC_CLIENT, EV_INFO);
 	sysio_peer_cred(c->fd, &pc);
 	if (c->opts.type != SOCK_DGRAM && fstat(c->fd, &st) == 0)
 		ev.sock_ino = st.st_ino;
 	if (pc.ok && c->opts.type == SOCK_DGRAM)
-		event_textf(&ev,
-			    "connected to %s (datagrams go there; the echo comes back from it)",
-			    addr);
+		snprintf(after, sizeof(after),
+			 " (datagrams go there; the echo comes back from it)");
 	else if (pc.ok)
-		event_textf(&ev, "connected to %s (server pid %ld (%s) uid %lu)", addr,
-			    (long)pc.pid, pc.comm[0] ? pc.comm : "?", (unsigned long)pc.uid);
-	else
-		event_textf(&ev, "connected to %s", addr);
+		snprintf(after, sizeof(after), " (server pid %ld (%s) uid %lu)", (long)pc.pid,
+			 pc.comm[0] ? pc.comm : "?", (unsigned long)pc.uid);
+	event_text_name(&ev, "connected to ", name, n, after);
 	sink_emit(now, &ev);
 }
 
@@ -157,7 +161,8 @@ int client_start_ancil(struct client **out, const struct uds_addr *addr,
 	int r;
 	struct event ev;
 	event_init(&ev, SRC_CLIENT, EV_INFO);
-	event_textf(&ev, "connecting to %s", addr->text);
+	char name[ADDR_BYTES_SIZE];
+	event_text_name(&ev, "connecting to ", name, addr_bytes(addr, name, sizeof(name)), "");
 	ev.socktype = (uint8_t)c->opts.type;
 	sink_emit(now, &ev);
 	if ((r = open_socket(c, opts->bind, now)) < 0)

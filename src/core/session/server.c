@@ -24,6 +24,7 @@
 #include "core/session/server_int.h"
 #include "core/session/session.h"
 #include "core/base/sysio.h"
+#include "core/base/words.h"
 
 /* Make room for the node (node_claim: a stale socket goes, anything else stays and is an
  * error). Returns 0 or -errno after one error line. */
@@ -158,7 +159,8 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 	if (r == 0) {
 		struct event ev;
 		event_init(&ev, SRC_SERVER, EV_LISTEN);
-		event_textf(&ev, "%s", addr->text);
+		char name[ADDR_BYTES_SIZE];
+		event_text_name(&ev, "", name, addr_bytes(addr, name, sizeof(name)), "");
 		ev.socktype = (uint8_t)s->opts.type;
 		sink_emit(now, &ev);
 		r = session_thread_start(&s->thread, &s->thread_started, server_main, s, now,

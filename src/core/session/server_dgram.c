@@ -44,7 +44,7 @@ static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
 	ev->nbytes = (uint64_t)r;
 	ev->message = true;
 	ev->nfds = (uint8_t)in->anc.nfds;
-	ev->sender = (uint8_t)msgio_sender(&in->from, in->fromlen, ev->text, sizeof(ev->text));
+	ev->sender = (uint8_t)msgio_sender_text(ev, &in->from, in->fromlen);
 	ev->capture = cap;
 	server_commit(s);
 }

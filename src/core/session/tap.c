@@ -289,7 +289,8 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	}
 	struct event ev;
 	event_init(&ev, SRC_TAP, EV_LISTEN);
-	event_textf(&ev, "%s", listen->text);
+	char name[ADDR_BYTES_SIZE];
+	event_text_name(&ev, "", name, addr_bytes(listen, name, sizeof(name)), "");
 	sink_emit(now, &ev);
 	t->pass_creds = geteuid() == 0;
 	t->can_switch = tap_ident_can_switch();
@@ -493,7 +494,9 @@ static void ops_info(const void *p, struct session_info *out)
 	if (unsent || own) {
 		/* Only the main thread asks: the buffer is its own. */
 		char *buf = ((struct tap *)p)->info_state;
-		const char *what = t->opts.type == SOCK_DGRAM ? "datagrams" : "chunks";
+		const char *what = t->opts.type == SOCK_DGRAM ? own == 1 ? "datagram" : "datagrams"
+					   : own == 1		     ? "chunk"
+								     : "chunks";
 		int w = snprintf(buf, sizeof(t->info_state), "%s", out->state);
 		if (own && w > 0 && (size_t)w < sizeof(t->info_state))
 			w += snprintf(buf + w, sizeof(t->info_state) - (size_t)w,

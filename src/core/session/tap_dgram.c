@@ -22,6 +22,7 @@
 #include "core/io/sndbuf.h"
 #include "core/session/tap_dgram_int.h"
 #include "core/session/tap_ident.h"
+#include "core/base/words.h"
 
 
 /* ---- datagrams ---- */
@@ -87,8 +88,7 @@ static void say_datagram(struct relay *r, struct up *u, int way, size_t n,
 		ev.chunk_no = decode_offer(r->env->decode, u->id,
 					   way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, buf, n);
 	msgio_describe(&ev, in, true, false);
-	ev.sender = (uint8_t)u->kind;
-	event_textf(&ev, "%s", u->name);
+	ev.sender = (uint8_t)msgio_sender_text(&ev, &u->addr, u->addrlen);
 	sink_emit(r->env->out, &ev);
 	if (in->msg_len > n)
 		event_emit_error(r->env->out, SRC_TAP, u->id, ENOMEM,

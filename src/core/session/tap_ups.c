@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/base/words.h"
 #include "core/base/sysio.h"
 #include "core/io/msgio.h"
 #include "core/session/tap_dgram_int.h"
@@ -45,11 +46,11 @@ void tap_ups_close(struct relay *r, struct up *u, const char *why, ...)
 {
 	struct event ev;
 	tap_dgram_line(&ev, EV_CLOSE, u->id);
+	char c2s[WORDS_AMOUNT_SIZE], s2c[WORDS_AMOUNT_SIZE];
 	int w = snprintf(ev.text, sizeof(ev.text),
-			 "upstream socket closed (client->server %llu "
-			 "bytes in %llu datagrams, server->client %llu bytes in %llu datagrams",
-			 (unsigned long long)u->bytes[CLI], (unsigned long long)u->msgs[CLI],
-			 (unsigned long long)u->bytes[SRV], (unsigned long long)u->msgs[SRV]);
+			 "upstream socket closed (client->server %s, server->client %s",
+			 words_amount(u->bytes[CLI], u->msgs[CLI], "datagram", c2s, sizeof(c2s)),
+			 words_amount(u->bytes[SRV], u->msgs[SRV], "datagram", s2c, sizeof(s2c)));
 	uint64_t lost = u->dropped[CLI] + u->dropped[SRV] + (u->reply_held ? 1 : 0);
 	if (lost && w > 0 && (size_t)w < sizeof(ev.text))
 		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "; %llu not passed on",

@@ -296,6 +296,9 @@ static void report_table(struct console *c, const struct report *r, struct table
 	struct sheet *s = &c->v.slot[LAYOUT_REPORT];
 	c->dirty = true;
 	if (c->refreshing && s->type == SHEET_TABLE) {
+		/* Rows came or went: news, as a log's new lines are (room follows it). */
+		if (t->n != s->table->n)
+			c->report_fresh = true;
 		table_swap(s, t);
 		table_title(c, s, r);
 		console_relayout(c); /* its rows may be more or fewer */

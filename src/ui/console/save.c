@@ -1,5 +1,5 @@
 /* save: the console's side of `save FILE [--json]`: the focused view's lines as plain text,
- * all of them, laid out as the view lays them out; or the focused session's events as JSON
+ * all of them, laid out as the view lays them out; or the sessions' events as JSON
  * lines from the panes' rings. Main thread only. */
 #include "config.h"
 
@@ -103,37 +103,7 @@ static int save_text(struct console *c, struct savefile *f, char *what, size_t w
 	return 0;
 }
 
-/* ---- JSON: the focused session's events ---- */
-
-/* The session the focus is on: the selected line's, else the newest line's of the focused
- * log; a view of no session: the newest session line in any pane. 0: none. */
-static uint32_t focused_session(struct console *c)
-{
-	struct view *v = &c->v;
-	struct sheet *s = view_active(v);
-	if ((s->type == SHEET_LOG || s->type == SHEET_SEQ) && s->ring[0]) {
-		if (s->session)
-			return s->session;
-		size_t n = log_count(s);
-		if (s->pos.sel >= 0 && (size_t)s->pos.sel < n &&
-		    log_line_at(s, (size_t)s->pos.sel)->ev.session)
-			return log_line_at(s, (size_t)s->pos.sel)->ev.session;
-		for (size_t back = 0; back < n; back++)
-			if (log_line_at(s, back)->ev.session)
-				return log_line_at(s, back)->ev.session;
-	}
-	const struct pane_line *best = NULL;
-	for (int r = 0; r < VIEW_RINGS; r++)
-		for (size_t back = 0; back < v->panes[r].count; back++) {
-			const struct pane_line *pl = pane_get(&v->panes[r], back);
-			if (!pl->skipped && pl->ev.session) {
-				if (!best || pl->ev.time_ns > best->ev.time_ns)
-					best = pl;
-				break;
-			}
-		}
-	return best ? best->ev.session : 0;
-}
+/* ---- JSON: the sessions' events ---- */
 
 static int by_time(const void *a, const void *b)
 {
@@ -144,7 +114,8 @@ static int by_time(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Every line of session ID the rings hold, oldest first, into *OUT (allocated). */
+/* Every line of session ID (0: of every session) the rings hold, oldest first, into *OUT
+ * (allocated). */
 size_t save_session_events(const struct view *v, uint32_t id, const struct event ***out)
 {
 	size_t n = 0;
@@ -158,30 +129,41 @@ size_t save_session_events(const struct view *v, uint32_t id, const struct event
 	for (int r = 0; r < VIEW_RINGS; r++)
 		for (size_t back = v->panes[r].count; back-- > 0;) {
 			const struct pane_line *pl = pane_get(&v->panes[r], back);
-			if (!pl->skipped && pl->ev.session == id)
+			if (!pl->skipped && pl->ev.session && (!id || pl->ev.session == id))
 				evs[k++] = &pl->ev;
 		}
 	qsort(evs, k, sizeof(*evs), by_time);
 	return k;
 }
 
+/* A `log ID` view: its session's events; any other view: every session's the panes hold, in
+ * time order, numbered from 1 (lines made on the main thread never went through the bus). */
 static int save_json(struct console *c, struct savefile *f, char *what, size_t whatlen,
 		     char *why, size_t whylen)
 {
-	uint32_t id = focused_session(c);
-	if (!id) {
-		snprintf(why, whylen, "no session's lines to save yet");
-		return -ENOENT;
-	}
+	uint32_t id = view_active(&c->v)->session;
 	const struct event **evs;
 	size_t n = save_session_events(&c->v, id, &evs);
 	if (!evs)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		render_event_save_json(f, evs[i], c->app.capture, c->v.base_ns);
+	if (!n) {
+		free(evs);
+		snprintf(why, whylen, "no session's lines to save yet");
+		return -ENOENT;
+	}
+	struct event ev;
+	for (size_t i = 0; i < n; i++) {
+		event_copy(&ev, evs[i]);
+		ev.seq = i + 1;
+		render_event_save_json(f, &ev, c->app.capture, c->v.base_ns);
+	}
 	free(evs);
-	snprintf(what, whatlen, "%zu event%s of session #%u as JSON lines", n, n == 1 ? "" : "s",
-		 id);
+	if (id)
+		snprintf(what, whatlen, "%zu event%s of session #%u as JSON lines", n,
+			 n == 1 ? "" : "s", id);
+	else
+		snprintf(what, whatlen, "%zu event%s of every session as JSON lines", n,
+			 n == 1 ? "" : "s");
 	return 0;
 }
 

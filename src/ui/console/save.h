@@ -12,7 +12,7 @@ struct view;
 
 /* Set the app's save hook (app_front) to the console's. */
 void save_hooks(struct console *c);
-/* Every line of session ID the panes' rings hold, oldest first: *OUT (allocated, the caller
+/* Every line of session ID (0: of every session) the panes' rings hold, oldest first: *OUT (allocated, the caller
  * frees it; NULL on ENOMEM) points into the rings. Returns how many. */
 size_t save_session_events(const struct view *v, uint32_t id, const struct event ***out);
 

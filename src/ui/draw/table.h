@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TABLE_COLS_MAX 8
+#define TABLE_COLS_MAX 9
 /* Narrowest a flexible column gets before the others are cut. */
 #define TABLE_FLEX_MIN 12
 

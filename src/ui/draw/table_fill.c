@@ -15,10 +15,21 @@
 #include "core/system/sockets.h"
 #include "ui/draw/table.h"
 
-static int sockets_row(struct table *t, const struct sockets_row *row, bool pending, bool utf8)
+/* A listener's established clients ("-" for other sockets): batch's "clients: N established". */
+static void clients_of(const struct sockets_report *r, const struct sockets_entry *e, char *buf,
+		       size_t len)
 {
+	snprintf(buf, len, "-");
+	for (size_t i = 0; i < r->nlisteners; i++)
+		if (r->listeners[i].e == e)
+			snprintf(buf, len, "%zu", r->listeners[i].clients);
+}
+
+static int sockets_row(struct table *t, const struct sockets_report *r, size_t i, bool utf8)
+{
+	const struct sockets_row *row = &r->rows[i];
 	const struct sockets_entry *e = row->e;
-	char ino[16], peer[16] = "-", rq[16] = "-", sq[16] = "-", st[16];
+	char ino[16], peer[16] = "-", rq[16] = "-", sq[16] = "-", st[16], clients[24];
 	char name[SOCKETS_NAME_MAX + 2], path[RENDER_SHOW_PATH + 16], who[512];
 	const char *sn = sockets_state_name(e->state);
 	if (!sn) {
@@ -38,27 +49,31 @@ static int sockets_row(struct table *t, const struct sockets_row *row, bool pend
 	else
 		snprintf(path, sizeof(path), "%s", row->peer ? "(unnamed peer)" : "(unnamed)");
 	render_holders(&row->holders, who, sizeof(who));
-	const char *holders = row->holders.n ? who : pending ? "..." : "-";
-	const char *cells[] = { sn, sockets_type_name(e->type), ino, peer, rq, sq, path, holders };
+	const char *holders = row->holders.n ? who : r->holders_pending ? "..." : "-";
+	clients_of(r, e, clients, sizeof(clients));
+	const char *cells[] = {
+		sn, sockets_type_name(e->type), ino, peer, rq, sq, path, clients, holders
+	};
 	return table_add(t, cells, utf8);
 }
 
 static struct table *sockets_table(const struct sockets_report *r, bool utf8)
 {
-	static const char *const heads[] = { "state", "type", "inode", "peer", "recv-q",
-					     "send-q", "path", "processes" };
-	static const bool num[] = { false, false, true, true, true, true, false, false };
+	static const char *const heads[] = { "state",  "type", "inode",   "peer",     "recv-q",
+					     "send-q", "path", "clients", "processes" };
+	static const bool num[] = { false, false, true, true, true, true, false, true, false };
 	struct table *t = malloc(sizeof(*t));
 	if (!t)
 		return NULL;
-	/* By importance for a narrow pane: state, the path's tail and the process stay; the
-	 * peer, the inode, the queues and the type go first (zoom or Enter shows them). */
-	static const unsigned char drop[] = { 0, 1, 4, 5, 2, 3, 0, 0 };
-	static const bool tail[] = { false, false, false, false, false, false, true, false };
-	table_init(t, 8, heads, num, TABLE_SOCKETS_PATH);
+	/* By importance for a narrow pane: state, the path's tail, a listener's clients and the
+	 * process stay; the peer, the inode, the queues and the type go first (zoom or Enter
+	 * shows them). */
+	static const unsigned char drop[] = { 0, 1, 4, 5, 2, 3, 0, 0, 0 };
+	static const bool tail[] = { false, false, false, false, false, false, true, false, false };
+	table_init(t, 9, heads, num, TABLE_SOCKETS_PATH);
 	table_rank(t, drop, tail);
 	for (size_t i = 0; i < r->nrows; i++)
-		if (sockets_row(t, &r->rows[i], r->holders_pending, utf8) < 0)
+		if (sockets_row(t, r, i, utf8) < 0)
 			break;   /* memory: the rows so far */
 	return t;
 }

@@ -12,6 +12,7 @@
 #include "core/base/capture.h"
 #include "core/base/event.h"
 #include "core/render/render_event.h"
+#include "core/base/words.h"
 #include "ui/draw/hexdump.h"
 #include "ui/draw/pane.h"
 #include "ui/draw/sheet.h"
@@ -89,8 +90,10 @@ static void joined(struct doc *d, struct capture *cap, const struct event *ev,
 			break;
 	}
 	doc_addf(d, utf8, DOC_PLAIN, "%s", "");
-	doc_addf(d, utf8, DOC_HEADING, "Everything this connection received, joined: %zu bytes in "
-		 "%zu chunks%s", len, chunks, lost ? " (some chunks were evicted)" : "");
+	char amount[WORDS_AMOUNT_SIZE];
+	doc_addf(d, utf8, DOC_HEADING, "Everything this connection received, joined: %s%s",
+		 words_amount(len, chunks, "chunk", amount, sizeof(amount)),
+		 lost ? " (some chunks were evicted)" : "");
 	text_lines(d, all, len, utf8);
 	free(all);
 }

@@ -6,10 +6,12 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/base/event.h"
 #include "core/render/render_event.h"
+#include "ui/draw/columns.h"
 #include "ui/draw/paint.h"
 #include "ui/draw/sheet.h"
 #include "ui/draw/text.h"
@@ -162,8 +164,7 @@ static void clamp(struct sheet *s, const struct view *v, int h, int cols)
 	}
 }
 
-static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect r,
-			    int only_source)
+static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect r)
 {
 	char line[LOG_LINE_MAX];
 	int row = r.y + r.h - 1;
@@ -172,8 +173,6 @@ static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect 
 		const struct pane_line *pl = log_line_at(s, back);
 		if (!pl)
 			break;
-		if (only_source >= 0 && (pl->ev.source == SRC_PAIR_CHILD) != (only_source == 1))
-			continue;
 		int indent;
 		size_t n = view_log_line(v, pl, s->ring[1] != NULL, line, sizeof(line), &indent);
 		int rows = text_wrap_rows(line, n, r.w, indent);
@@ -185,8 +184,145 @@ static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect 
 		row = first - 1;
 		shown++;
 	}
-	if (only_source <= 0)
-		s->shown = shown;
+	s->shown = shown;
+}
+
+/* The pair demo's lines in rows (columns_place): oldest first, each with its row. */
+struct grid {
+	const struct pane_line **line;
+	size_t *row;
+	size_t n, rows;
+	int w[2]; /* the two columns' widths */
+};
+
+static bool grid_make(const struct sheet *s, struct grid *g)
+{
+	size_t n = log_count(s);
+	g->n = n;
+	g->line = malloc((n ? n : 1) * sizeof(*g->line));
+	g->row = malloc((n ? n : 1) * sizeof(*g->row));
+	uint8_t *col = malloc(n ? n : 1);
+	uint32_t *run = malloc((n ? n : 1) * sizeof(*run));
+	bool ok = g->line && g->row && col && run;
+	for (size_t i = 0; ok && i < n; i++) {
+		g->line[i] = log_line_at(s, n - 1 - i);
+		col[i] = g->line[i]->ev.source == SRC_PAIR_CHILD;
+		run[i] = g->line[i]->ev.session;
+	}
+	g->rows = ok ? columns_place(col, run, n, g->row) : 0;
+	free(col);
+	free(run);
+	return ok;
+}
+
+static void grid_free(struct grid *g)
+{
+	free(g->line);
+	free(g->row);
+}
+
+/* Screen rows of line I in its column. */
+static int grid_line_rows(const struct grid *g, const struct view *v, size_t i)
+{
+	char line[LOG_LINE_MAX];
+	int indent;
+	size_t n = view_log_line(v, g->line[i], false, line, sizeof(line), &indent);
+	return text_wrap_rows(line, n, g->w[g->line[i]->ev.source == SRC_PAIR_CHILD], indent);
+}
+
+/* The lines [*FIRST, END) of row R (they are consecutive: rows never go back); its height. */
+static int grid_row(const struct grid *g, const struct view *v, size_t r, size_t end, size_t *first)
+{
+	size_t j = end;
+	int h = 1;
+	while (j > 0 && g->row[j - 1] == r) {
+		int k = grid_line_rows(g, v, --j);
+		h = k > h ? k : h;
+	}
+	*first = j;
+	return h;
+}
+
+/* Scrolled back (in rows) as far as the first row: true, and it is drawn from the top (no
+ * blank rows above it, none cut). */
+static bool grid_clamp(struct sheet *s, const struct grid *g, const struct view *v, int h)
+{
+	int acc = 0;
+	size_t i = 0, r = 0;
+	for (; r < g->rows && acc < h; r++) {
+		size_t end = i, first;
+		while (end < g->n && g->row[end] == r)
+			end++;
+		acc += grid_row(g, v, r, end, &first);
+		i = end;
+	}
+	if (acc < h) {
+		s->pos.back = 0;
+		s->pos.follow = true;
+		return false;
+	}
+	if (s->pos.back < g->rows - r)
+		return false;
+	s->pos.back = g->rows - r;
+	return true;
+}
+
+/* Paint the lines [FIRST, END) of one row with its top at Y, inside R. */
+static void grid_paint(struct sheet *s, const struct view *v, const struct grid *g, size_t first,
+		       size_t end, int y, struct layout_rect r)
+{
+	for (size_t i = first; i < end; i++) {
+		char line[LOG_LINE_MAX];
+		int indent, c = g->line[i]->ev.source == SRC_PAIR_CHILD;
+		size_t n = view_log_line(v, g->line[i], false, line, sizeof(line), &indent);
+		int rows = text_wrap_rows(line, n, g->w[c], indent);
+		int skip = y < r.y ? r.y - y : 0, room = r.y + r.h - (y + skip);
+		int max = rows - skip < room ? rows - skip : room;
+		attr_t a = paint_look(s->pos.sel == (long)(g->n - 1 - i) ? LOOK_SELECT
+									 : look_of(g->line[i]));
+		if (max > 0)
+			paint_wrapped(line, n, y + skip, c ? r.x + g->w[0] + 1 : r.x, g->w[c],
+				      indent, a, (struct paint_mark){ 0 },
+				      v->found[0] ? v->found : NULL, skip, max);
+		s->shown++;
+	}
+}
+
+/* The parent's lines on the left, the child's on the right, each run's side by side: from
+ * the bottom row up, or at the oldest from the first row down. */
+static void log_draw_pair(struct sheet *s, struct view *v, struct layout_rect r)
+{
+	struct grid g;
+	int cw = (r.w - 1) / 2;
+	g.w[0] = cw;
+	g.w[1] = r.w - cw - 1;
+	mvvline(r.y, r.x + cw, ACS_VLINE, r.h);
+	s->shown = 0;
+	if (!grid_make(s, &g) || !g.rows) {
+		grid_free(&g);
+		return;
+	}
+	size_t first, end;
+	if (grid_clamp(s, &g, v, r.h)) {
+		int y = r.y;
+		for (size_t row = 0, i = 0; row < g.rows && y < r.y + r.h; row++, i = end) {
+			for (end = i; end < g.n && g.row[end] == row;)
+				end++;
+			int h = grid_row(&g, v, row, end, &first);
+			grid_paint(s, v, &g, first, end, y, r);
+			y += h;
+		}
+	} else {
+		size_t last = g.rows - 1 - s->pos.back;
+		for (end = g.n; end > 0 && g.row[end - 1] > last;)
+			end--;
+		int y = r.y + r.h;
+		for (size_t row = last + 1; row-- > 0 && y > r.y; end = first) {
+			y -= grid_row(&g, v, row, end, &first);
+			grid_paint(s, v, &g, first, end, y, r);
+		}
+	}
+	grid_free(&g);
 }
 
 static void log_draw(struct sheet *s, struct view *v, struct layout_rect r)
@@ -195,15 +331,10 @@ static void log_draw(struct sheet *s, struct view *v, struct layout_rect r)
 	s->rows = r.h;
 	if (!s->split || r.w < 21) {
 		clamp(s, v, r.h, r.w);
-		log_draw_column(s, v, r, -1);
+		log_draw_column(s, v, r);
 		return;
 	}
-	/* The pair demo: the parent's lines on the left, the child's on the right. */
-	int cw = (r.w - 1) / 2;
-	clamp(s, v, r.h, cw);
-	mvvline(r.y, r.x + cw, ACS_VLINE, r.h);
-	log_draw_column(s, v, (struct layout_rect){ r.y, r.x, r.h, cw }, 0);
-	log_draw_column(s, v, (struct layout_rect){ r.y, r.x + cw + 1, r.h, r.w - cw - 1 }, 1);
+	log_draw_pair(s, v, r);
 }
 
 static void log_step(struct sheet *s, long n)
