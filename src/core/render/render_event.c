@@ -239,6 +239,22 @@ static void put_decoded(struct render_put *o, const struct event *ev)
 	put_text(o, ev);
 }
 
+/* ACCEPT: who connected (SO_PEERCRED), or for a tap the side that answered. */
+static void put_accept(struct render_put *o, const struct event *ev)
+{
+	if (ev->source == SRC_TAP && ev->has_cred) {
+		put_tap_peer(o, ev);
+		return;
+	}
+	if (!ev->has_cred) {
+		put_text(o, ev);
+		return;
+	}
+	render_putf(o, "connection from pid %ld (", (long)ev->pid);
+	put_safe(o, ev->text[0] ? ev->text : "?");
+	render_putf(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
+}
+
 static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
 			   char *buf, size_t len)
 {
@@ -271,18 +287,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put_safe(&o, ev->text[0] ? ev->text : "waiting for a connection");
 		break;
 	case EV_ACCEPT:
-		if (ev->source == SRC_TAP && ev->has_cred) {
-			put_tap_peer(&o, ev);
-			break;
-		}
-		if (!ev->has_cred) {
-			put_text(&o, ev);
-			break;
-		}
-		render_putf(&o, "connection from pid %ld (", (long)ev->pid);
-		put_safe(&o, ev->text[0] ? ev->text : "?");
-		render_putf(&o, ") uid %lu gid %lu", (unsigned long)ev->uid,
-			    (unsigned long)ev->gid);
+		put_accept(&o, ev);
 		break;
 	case EV_RECV:
 	case EV_SEND:
@@ -463,6 +468,26 @@ static void put_json_fact(struct render_put *o, const struct event *ev)
 }
 
 /* The schema is documented in doc/udscope.1 (JSON OUTPUT); keep the two in step. */
+/* The chunk's number for decoding, and the event's words: a decoded summary, a fact's
+ * words made from its fields, or the text as it is. */
+static void put_json_text(struct render_put *o, const struct event *ev)
+{
+	if (ev->chunk_no && !ev->decoded)
+		render_putf(o, ",\"chunk\":%" PRIu64, ev->chunk_no);
+	if (ev->decoded) {
+		render_putf(o, ",\"decoded\":{\"chunk\":%" PRIu64, ev->chunk_no);
+		put_json_string(o, "protocol", ev->proto, strnlen(ev->proto, sizeof(ev->proto)));
+		put_json_string(o, "info", ev->text, strnlen(ev->text, sizeof(ev->text)));
+		render_putf(o, "}");
+	} else if (ev->fact) {
+		char words[EVENT_TEXT_MAX + 256];
+		size_t n = render_fact_words(ev, true, words, sizeof(words));
+		put_json_string(o, "text", words, n);
+	} else if (ev->text[0] || ev->text_len) {
+		put_json_string(o, "text", ev->text, event_text_len(ev));
+	}
+}
+
 static size_t format_json(const struct event *ev, const struct shown *full, uint64_t base_ns,
 			  char *buf, size_t len)
 {
@@ -491,20 +516,7 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 		put_hex(&o, b.p, b.n);
 		render_putf(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
 	}
-	if (ev->chunk_no && !ev->decoded)
-		render_putf(&o, ",\"chunk\":%" PRIu64, ev->chunk_no);
-	if (ev->decoded) {
-		render_putf(&o, ",\"decoded\":{\"chunk\":%" PRIu64, ev->chunk_no);
-		put_json_string(&o, "protocol", ev->proto, strnlen(ev->proto, sizeof(ev->proto)));
-		put_json_string(&o, "info", ev->text, strnlen(ev->text, sizeof(ev->text)));
-		render_putf(&o, "}");
-	} else if (ev->fact) {
-		char words[EVENT_TEXT_MAX + 256];
-		size_t n = render_fact_words(ev, true, words, sizeof(words));
-		put_json_string(&o, "text", words, n);
-	} else if (ev->text[0] || ev->text_len) {
-		put_json_string(&o, "text", ev->text, event_text_len(ev));
-	}
+	put_json_text(&o, ev);
 	if (ev->err) {
 		render_putf(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
 		const char *msg = strerror(ev->err);

@@ -288,6 +288,26 @@ static void denied_text(const struct render_out *o, const struct inspect_judgeme
 		blind_text(o, j, "  ", ", so more may deny and the fixes below may not be enough");
 }
 
+/* An allowed verdict: every search bit, and what granted the write bit (an ACL entry or
+ * the owner, group or other class). */
+static void allowed_text(const struct render_out *o, const struct inspect_judgement *j,
+			 const char *who)
+{
+	const struct inspect_report *r = o->r;
+	const struct inspect_decision *d = &j->dec[j->nperms - 1];
+	char by[RENDER_SHOW_NAME * 2 + 48], dt[RENDER_SHOW_NAME * 2 + 32];
+	if (d->entry >= 0)
+		snprintf(by, sizeof(by), "by %s",
+			 render_acl_decision(r, &j->perms[j->nperms - 1], d->entry, d->mask, dt,
+					     sizeof(dt)));
+	else
+		snprintf(by, sizeof(by), "as its %s class", inspect_class_name(j->last_cls));
+	say(o,
+	    "verdict for %s: can connect: search (x) on all %zu directories%s, write (w) "
+	    "on the socket %s",
+	    who, j->nperms - 1, r->walk->cwd ? " from the working directory" : "", by);
+}
+
 static void verdict_text(const struct render_out *o)
 {
 	const struct inspect_report *r = o->r;
@@ -338,22 +358,9 @@ static void verdict_text(const struct render_out *o)
 		    "mode bits allow it too",
 		    who);
 		break;
-	case INSPECT_R_ALLOWED: {
-		const struct inspect_decision *d = &j->dec[j->nperms - 1];
-		char by[RENDER_SHOW_NAME * 2 + 48], dt[RENDER_SHOW_NAME * 2 + 32];
-		if (d->entry >= 0)
-			snprintf(by, sizeof(by), "by %s",
-				 render_acl_decision(r, &j->perms[j->nperms - 1], d->entry, d->mask,
-						     dt, sizeof(dt)));
-		else
-			snprintf(by, sizeof(by), "as its %s class",
-				 inspect_class_name(j->last_cls));
-		say(o,
-		    "verdict for %s: can connect: search (x) on all %zu directories%s, write (w) "
-		    "on the socket %s",
-		    who, j->nperms - 1, r->walk->cwd ? " from the working directory" : "", by);
+	case INSPECT_R_ALLOWED:
+		allowed_text(o, j, who);
 		break;
-	}
 	case INSPECT_R_ABSTRACT:
 		break;
 	}
