@@ -41,8 +41,11 @@ python3 "$P" fdfile "$D/d" /etc/hostname >"$D/out" 2>"$D/err"
 check "python3 passes a file, reads it back through the fd that came with the echo" \
 	[ "$(cat "$D/out")" = "here is a file 1 $(head -c 100 /etc/hostname | tr -d '\n')" ]
 pypid=$(python3 "$P" creds "$D/d")
-wait_for has "with creds"
-check "SCM_CREDENTIALS shown: pid, name" has "b'with creds' from an unbound sender (pid $pypid (python3) uid $(id -u) gid $(id -g))"
+# Wait for the whole line: a server's output goes to the file in blocks, so a line may be
+# there in part for a moment.
+creds_line="b'with creds' from an unbound sender (pid $pypid (python3) uid $(id -u) gid $(id -g))"
+wait_for has "$creds_line"
+check "SCM_CREDENTIALS shown: pid, name" has "$creds_line"
 check "an unbound sender gets no reply, said" has "sender is unbound: no reply possible"
 kill -STOP "$srv"   # so the sender is surely gone before the server reads its datagram
 python3 "$P" gone "$D/d"
