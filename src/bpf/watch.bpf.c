@@ -50,6 +50,7 @@ struct {
 /* A call on a watched socket, as its arguments were. */
 struct pending {
 	__u64 ino;
+	__u64 peer;         /* WATCH_ACCEPT: the client's end, watched too (0: not) */
 	__u64 arg1, arg2;   /* the buffer (or iovec, or msghdr) and its length (or count) */
 	struct watch_sock ws;
 	__u8 call;
@@ -74,8 +75,8 @@ struct {
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");
 
-/* The inode of the file behind descriptor FD of the current process (0: none), and its mode. */
-static __always_inline __u64 fd_inode(__s64 fd, __u32 *mode)
+/* The file behind descriptor FD of the current process, or NULL. */
+static __always_inline struct file *fd_file(__s64 fd)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
@@ -84,12 +85,35 @@ static __always_inline __u64 fd_inode(__s64 fd, __u32 *mode)
 	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *f = 0;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+/* The inode of the file behind descriptor FD of the current process (0: none), and its mode. */
+static __always_inline __u64 fd_inode(__s64 fd, __u32 *mode)
+{
+	struct file *f = fd_file(fd);
 	if (!f)
 		return 0;
 	struct inode *in = BPF_CORE_READ(f, f_inode);
 	if (mode)
 		*mode = BPF_CORE_READ(in, i_mode);
 	return BPF_CORE_READ(in, i_ino);
+}
+
+/* The inode of the peer (unix_sock->peer) of socket file F, 0 when it has none or its file
+ * is gone; *QUEUED: the messages waiting in F's receive queue. */
+static __always_inline __u64 peer_inode(struct file *f, __u32 *queued)
+{
+	struct socket *so = (struct socket *)BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(so, sk);
+	if (!sk)
+		return 0;
+	*queued = BPF_CORE_READ(sk, sk_receive_queue.qlen);
+	struct sock *peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
+	if (!peer)
+		return 0;
+	struct file *pf = BPF_CORE_READ(peer, sk_socket, file);
+	return pf ? BPF_CORE_READ(pf, f_inode, i_ino) : 0;
 }
 
 /* Which watched call system call ID is, or 0. */
@@ -204,17 +228,37 @@ static __always_inline int wanted(__u8 call, const struct watch_sock *ws)
 }
 
 /* A watched listener accepted descriptor FD: its socket joins the set (before the accept
- * returns to the server) as a new connection's server end; P then names it. 0: none. */
+ * returns to the server) as a new connection's server end, and the client's end (its peer)
+ * with it, so that each side's sends are seen at the sender with its pid. When bytes already
+ * wait in the server's end (sent before the client's end was watched), the client's end
+ * leaves the set again and the server's receives are records instead. P then names both. */
 static __always_inline int take_accepted(struct pending *p, __s64 fd)
 {
-	__u64 ino = fd_inode(fd, 0);
+	struct file *f = fd_file(fd);
+	__u64 ino = f ? BPF_CORE_READ(f, f_inode, i_ino) : 0;
 	if (!ino)
 		return 0;
+	__u32 queued = 0;
+	__u64 peer = peer_inode(f, &queued);
 	struct watch_sock ws = { .server = 1, .recvs = 1 };
 	ws.conn = __sync_add_and_fetch(&next_conn, 1);
+	struct watch_sock cs = { .conn = ws.conn };
+	if (peer && bpf_map_update_elem(&watched, &peer, &cs, BPF_NOEXIST) == 0) {
+		/* Read again now that the client's sends are seen: what waits was not. */
+		peer_inode(f, &queued);
+		if (queued) {
+			bpf_map_delete_elem(&watched, &peer);
+			peer = 0;
+		} else {
+			ws.recvs = 0;
+		}
+	} else {
+		peer = 0;
+	}
 	bpf_map_update_elem(&watched, &ino, &ws, BPF_ANY);
 	p->ws.conn = ws.conn;
 	p->ino = ino;
+	p->peer = peer;
 	return 1;
 }
 
@@ -252,6 +296,7 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 	__builtin_memset(r, 0, sizeof(*r));
 	r->time_ns = bpf_ktime_get_ns();
 	r->ino = p.ino;
+	r->peer = p.peer;
 	r->ret = ret;
 	r->conn = p.ws.conn;
 	r->server = p.ws.server;

@@ -21,7 +21,8 @@ enum watch_call {
 	WATCH_READV,
 	WATCH_RECVFROM,
 	WATCH_RECVMSG,
-	WATCH_ACCEPT,      /* a watched listener accepted: ino is the new socket, now watched */
+	WATCH_ACCEPT, /* a watched listener accepted: ino is the new socket, now watched,
+			    * and peer the client's end when it is watched too */
 };
 
 /* A watched socket: its connection's number and its side. */
@@ -39,6 +40,7 @@ struct watch_rec {
 	__u64 time_ns; /* CLOCK_MONOTONIC at the call's return */
 	__u64 ino;     /* the socket's inode */
 	__s64 ret;     /* the call's result: bytes (a datagram's whole length with MSG_TRUNC) */
+	__u64 peer;    /* WATCH_ACCEPT: the client's end, now watched at the sender (0: not) */
 	__u32 conn;
 	__u32 tgid, tid, uid, gid;
 	__u32 cap;       /* bytes of data[] */

@@ -130,19 +130,32 @@ static void to_pcap(struct watch *w, uint32_t conn, bool c2s, const uint8_t *dat
 	}
 }
 
-/* A watched listener accepted R->ino, which the program put into the set. */
+/* A watched listener accepted R->ino, which the program put into the set, with the client's
+ * end R->peer when that is watched too. */
 static void on_accept(struct watch *w, const struct watch_rec *r)
 {
 	if (!known_of(w, (uint32_t)r->ino) && w->nknown < WATCH_KNOWN_MAX)
 		w->known[w->nknown++] = (struct known){ (uint32_t)r->ino, r->conn, true };
+	if (r->peer && !known_of(w, (uint32_t)r->peer) && w->nknown < WATCH_KNOWN_MAX)
+		w->known[w->nknown++] = (struct known){ (uint32_t)r->peer, r->conn, true };
 	struct event *ev = next_event(w, EV_INFO, r->conn);
 	ev->sock_ino = r->ino;
+	ev->peer_ino = r->peer;
 	char comm[sizeof(r->comm) + 1];
 	memcpy(comm, r->comm, sizeof(r->comm));
 	comm[sizeof(r->comm)] = '\0';
-	event_textf(ev, "connection %u accepted by pid %u (%s): watched from the server's end "
-		    "(socket %llu; its receives name the receiver)", r->conn, r->tgid, comm,
-		    (unsigned long long)r->ino);
+	if (r->peer)
+		event_textf(ev,
+			    "connection %u accepted by pid %u (%s): watching socket %llu and "
+			    "its peer %llu (each side's sends name the sender)",
+			    r->conn, r->tgid, comm, (unsigned long long)r->ino,
+			    (unsigned long long)r->peer);
+	else
+		event_textf(ev,
+			    "connection %u accepted by pid %u (%s): watched from the server's "
+			    "end (socket %llu; its receives name the receiver: bytes were waiting "
+			    "or the client's end is gone)",
+			    r->conn, r->tgid, comm, (unsigned long long)r->ino);
 }
 
 /* One record: a chunk event like a tap's, sent by the process that made the call. */
