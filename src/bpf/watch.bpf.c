@@ -24,6 +24,15 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_RECVMSG 47
 #define NR_ACCEPT 43
 #define NR_ACCEPT4 288
+#define NR_RECVMMSG 299
+#define NR_SENDMMSG 307
+
+/* The mmsg forms, before each of their messages becomes a WATCH_SENDMSG or WATCH_RECVMSG. */
+#define CALL_SENDMMSG 100
+#define CALL_RECVMMSG 101
+/* The size of struct mmsghdr (a msghdr, then the message's length) and where that is. */
+#define MMSGHDR_SIZE 64
+#define MMSGHDR_LEN 56
 
 #define SOL_SOCKET 1
 #define SCM_RIGHTS 1
@@ -37,6 +46,8 @@ const volatile __u64 wake_at = 1 << 20;
 /* Calls not recorded because the ring buffer was full; records put. */
 __u64 lost = 0;
 __u64 seen = 0;
+/* Messages of a sendmmsg or recvmmsg vector past the first WATCH_MMSG_MAX: not recorded. */
+__u64 undecoded = 0;
 /* Connection numbers: udscope and the program both take the next one from here. */
 __u32 next_conn = 0;
 
@@ -139,6 +150,10 @@ static __always_inline __u8 call_of(long id)
 	case NR_ACCEPT:
 	case NR_ACCEPT4:
 		return WATCH_ACCEPT;
+	case NR_SENDMMSG:
+		return CALL_SENDMMSG;
+	case NR_RECVMMSG:
+		return CALL_RECVMMSG;
 	default:
 		return 0;
 	}
@@ -262,53 +277,31 @@ static __always_inline int take_accepted(struct pending *p, __s64 fd)
 	return 1;
 }
 
-/* At each system call's return (x86_64 keeps the arguments in the registers saved at entry,
- * and the call's number in orig_ax): so a call that was already waiting when the watch
- * started is seen too. */
-SEC("raw_tracepoint/sys_exit")
-int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
+/* Put the record of call P (which returned RET) into the ring buffer, or count it lost. */
+static __always_inline void emit(const struct pending *p, __s64 ret)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	__u8 call = call_of((long)BPF_CORE_READ(regs, orig_ax));
-	if (!call)
-		return 0;
-	__u64 tid = bpf_get_current_pid_tgid();
-	struct pending p = { .call = call };
-	p.ino = fd_inode((__s64)BPF_CORE_READ(regs, di), 0);
-	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
-	if (!ws || !wanted(call, ws))
-		return 0;
-	p.ws = *ws;
-	p.arg1 = BPF_CORE_READ(regs, si);
-	p.arg2 = BPF_CORE_READ(regs, dx);
-	__s64 ret = (__s64)ctx->args[1];
-	if (ret < 0 || (ret == 0 && p.call != WATCH_READ && p.call != WATCH_READV &&
-			p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG &&
-			p.call != WATCH_SENDMSG && p.call != WATCH_SENDTO))
-		return 0;
-	if (p.call == WATCH_ACCEPT && !take_accepted(&p, ret))
-		return 0;
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
-		return 0;
+		return;
 	struct watch_rec *r = &s->rec;
 	__builtin_memset(r, 0, sizeof(*r));
 	r->time_ns = bpf_ktime_get_ns();
-	r->ino = p.ino;
-	r->peer = p.peer;
+	r->ino = p->ino;
+	r->peer = p->peer;
 	r->ret = ret;
-	r->conn = p.ws.conn;
-	r->server = p.ws.server;
-	r->call = p.call;
+	r->conn = p->ws.conn;
+	r->server = p->ws.server;
+	r->call = p->call;
+	__u64 tid = bpf_get_current_pid_tgid();
 	r->tgid = tid >> 32;
 	r->tid = (__u32)tid;
 	__u64 ug = bpf_get_current_uid_gid();
 	r->uid = (__u32)ug;
 	r->gid = (__u32)(ug >> 32);
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
-	if (p.call != WATCH_ACCEPT)
-		fill(s, &p, ret);
+	if (p->call != WATCH_ACCEPT)
+		fill(s, p, ret);
 	__u64 size = sizeof(*r) + (r->cap & (2 * WATCH_SNAP_MAX - 1));
 	if (size > sizeof(*s))
 		size = sizeof(*s);
@@ -321,5 +314,57 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 		__sync_fetch_and_add(&lost, 1);
 	else
 		__sync_fetch_and_add(&seen, 1);
+}
+
+/* A sendmmsg or recvmmsg P that moved N messages: a record for each of the first
+ * WATCH_MMSG_MAX (as a sendmsg or recvmsg of its msghdr and length), the rest counted. */
+static __always_inline void emit_mmsg(struct pending *p, __u64 n)
+{
+	__u64 vec = p->arg1;
+	for (int i = 0; i < WATCH_MMSG_MAX; i++) {
+		if (i >= n)
+			break;
+		__u32 len = 0;
+		__u64 hdr = vec + (__u64)i * MMSGHDR_SIZE;
+		bpf_probe_read_user(&len, sizeof(len), (const void *)(hdr + MMSGHDR_LEN));
+		p->arg1 = hdr;
+		emit(p, len);
+	}
+	if (n > WATCH_MMSG_MAX)
+		__sync_fetch_and_add(&undecoded, n - WATCH_MMSG_MAX);
+}
+
+/* At each system call's return (x86_64 keeps the arguments in the registers saved at entry,
+ * and the call's number in orig_ax): so a call that was already waiting when the watch
+ * started is seen too. */
+SEC("raw_tracepoint/sys_exit")
+int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u8 call = call_of((long)BPF_CORE_READ(regs, orig_ax));
+	if (!call)
+		return 0;
+	int mmsg = call == CALL_SENDMMSG || call == CALL_RECVMMSG;
+	if (mmsg)
+		call = call == CALL_SENDMMSG ? WATCH_SENDMSG : WATCH_RECVMSG;
+	struct pending p = { .call = call };
+	p.ino = fd_inode((__s64)BPF_CORE_READ(regs, di), 0);
+	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
+	if (!ws || !wanted(call, ws))
+		return 0;
+	p.ws = *ws;
+	p.arg1 = BPF_CORE_READ(regs, si);
+	p.arg2 = BPF_CORE_READ(regs, dx);
+	__s64 ret = (__s64)ctx->args[1];
+	if (ret < 0 || (ret == 0 && (mmsg || (p.call != WATCH_READ && p.call != WATCH_READV &&
+					      p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG &&
+					      p.call != WATCH_SENDMSG && p.call != WATCH_SENDTO))))
+		return 0;
+	if (p.call == WATCH_ACCEPT && !take_accepted(&p, ret))
+		return 0;
+	if (mmsg)
+		emit_mmsg(&p, (__u64)ret);
+	else
+		emit(&p, ret);
 	return 0;
 }

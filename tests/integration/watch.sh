@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=12
+PLAN=14
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -55,6 +55,14 @@ check "seqpacket: every message both ways, in order, with the sender's pid" saw 
 check "a client connecting after the watch started: its sends name its pid, both ways in order" \
 	saw late
 check "dgram: every datagram to the bound socket and every reply, with the pids" saw dgram
+check "sendmmsg and recvmmsg: each message of the vector is a line, with the pids" saw mmsg
+rm -rf "$D/mmsg"
+export WATCH_MMSG_N=11
+watch_run mmsg
+verdict mmsg
+unset WATCH_MMSG_N
+check "vectors of 11 messages: 8 of each are lines, the rest counted as not decoded in watch status ($(cat "$D/mmsg/verdict"))" \
+	grep -q '^ok' "$D/mmsg/verdict"
 check "SCM_RIGHTS: the call counts two fds, a line says a regular file and a socket" saw fds
 # A flood through a small ring buffer: what the program could not put in it is counted.
 WATCH_MANY=200000

@@ -421,10 +421,12 @@ void watch_destroy(struct watch *w, const struct event_sink *now)
 	stats_snapshot(&w->stats, &sn);
 	event_emit_info(now, SRC_WATCH, 0,
 			"watch %s: stopped and detached; %llu calls seen, %llu not seen (ring "
-			"buffer full); client->server %llu bytes, server->client %llu bytes",
+			"buffer full), %llu sendmmsg/recvmmsg messages not decoded; "
+			"client->server %llu bytes, server->client %llu bytes",
 			w->opts.target.text, (unsigned long long)watch_bpf_seen(w->bpf),
-			(unsigned long long)watch_bpf_lost(w->bpf), (unsigned long long)sn.bytes_in,
-			(unsigned long long)sn.bytes_out);
+			(unsigned long long)watch_bpf_lost(w->bpf),
+			(unsigned long long)watch_bpf_undecoded(w->bpf),
+			(unsigned long long)sn.bytes_in, (unsigned long long)sn.bytes_out);
 	watch_free(w, true, now);
 }
 
@@ -436,6 +438,11 @@ uint64_t watch_lost(const struct watch *w)
 uint64_t watch_seen(const struct watch *w)
 {
 	return watch_bpf_seen(w->bpf);
+}
+
+uint64_t watch_undecoded(const struct watch *w)
+{
+	return watch_bpf_undecoded(w->bpf);
 }
 
 const struct watch_target *watch_target_of(const struct watch *w)
