@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=14
+PLAN=15
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -54,6 +54,12 @@ check "watch status names the method and counts the calls each way" \
 check "seqpacket: every message both ways, in order, with the sender's pid" saw seqpacket
 check "a client connecting after the watch started: its sends name its pid, both ways in order" \
 	saw late
+# Bytes sent before the accept were not seen at the sender: that connection is watched at the
+# receiver instead, and nothing is lost or shown twice.
+watch_run early
+verdict early
+check "a client sending before the server accepts: every byte once, in order, named by the receiver ($(cat "$D/early/verdict"))" \
+	sh -c "grep -q '^ok' '$D/early/verdict' && grep -q 'watched from the server.s end' '$D/out'"
 check "dgram: every datagram to the bound socket and every reply, with the pids" saw dgram
 check "sendmmsg and recvmmsg: each message of the vector is a line, with the pids" saw mmsg
 rm -rf "$D/mmsg"

@@ -4,7 +4,7 @@
 run MODE PATH DIR: a server at PATH and a client (a child process) connect; once DIR/ready
 is written they wait for DIR/go, then exchange known bytes and write DIR/facts (pids, the
 bytes each way, counts) and DIR/done. MODE: stream, seqpacket, dgram, fds, many, late
-(the client connects after the watch started), mmsg (sendmmsg and recvmmsg through ctypes).
+(the client connects after the watch started), early (the same, sending before the accept), mmsg (sendmmsg and recvmmsg through ctypes).
 check MODE DIR OUT: compare the watch's --json events in OUT with DIR/facts; print "ok" or
 what differs."""
 import json, os, socket, sys, time, array, ctypes
@@ -75,23 +75,29 @@ def conv(mode, path, d):
     os.waitpid(pid, 0)
     facts(d, cpid=pid, spid=os.getpid(), c2s=c2s.hex(), s2c=s2c.hex(), sent=sent)
 
-def late(path, d):
+def late(path, d, early=False):
     """A listener only; once DIR/go is written (the watch has started) a client connects,
-    waits until it is accepted (so its sends come after the accept), and talks."""
+    waits until it is accepted (so its sends come after the accept), and talks. EARLY: the
+    client's first bytes are sent before the server accepts."""
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); srv.bind(path); srv.listen(1)
     open(os.path.join(d, "ready"), "w").close()
     wait_file(os.path.join(d, "go"))
     pid = os.fork()
     if pid == 0:
         c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); c.connect(path)
+        if early:
+            c.send(b"early bytes ")
+            open(os.path.join(d, "sent"), "w").close()
         wait_file(os.path.join(d, "accepted"))
         for i in range(5):
             c.send(b"late question %d" % i)
             c.recv(100)
         os._exit(0)
+    if early:
+        wait_file(os.path.join(d, "sent"))
     conn, _ = srv.accept()
     open(os.path.join(d, "accepted"), "w").close()
-    c2s, s2c = b"", b""
+    c2s, s2c = (conn.recv(12) if early else b""), b""
     for i in range(5):
         q = conn.recv(100)
         a = b"late answer %d" % i
@@ -252,7 +258,7 @@ def check(mode, d, out):
         print("ok" if not bad else "; ".join(bad)); return
     # A datagram comes from a sender that is not watched: it is seen as the server receives it,
     # and that line names the receiver.
-    cpid = "spid" if mode in ("dgram", "mmsg") else "cpid"
+    cpid = "spid" if mode in ("dgram", "mmsg", "early") else "cpid"
     for way, key, pid in (("client->server", "c2s", cpid), ("server->client", "s2c", "spid")):
         want = bytes.fromhex(f[key])
         if got[way] != want:
@@ -270,8 +276,8 @@ if __name__ == "__main__":
             dgram(path, d)
         elif mode == "mmsg":
             mmsg(path, d)
-        elif mode == "late":
-            late(path, d)
+        elif mode in ("late", "early"):
+            late(path, d, mode == "early")
         else:
             conv(mode, path, d)
         open(os.path.join(d, "done"), "w").close()
