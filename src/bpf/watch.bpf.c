@@ -24,6 +24,15 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_RECVMSG 47
 #define NR_ACCEPT 43
 #define NR_ACCEPT4 288
+#define NR_RECVMMSG 299
+#define NR_SENDMMSG 307
+
+/* The mmsg forms, before each of their messages becomes a WATCH_SENDMSG or WATCH_RECVMSG. */
+#define CALL_SENDMMSG 100
+#define CALL_RECVMMSG 101
+/* The size of struct mmsghdr (a msghdr, then the message's length) and where that is. */
+#define MMSGHDR_SIZE 64
+#define MMSGHDR_LEN 56
 
 #define SOL_SOCKET 1
 #define SCM_RIGHTS 1
@@ -37,6 +46,8 @@ const volatile __u64 wake_at = 1 << 20;
 /* Calls not recorded because the ring buffer was full; records put. */
 __u64 lost = 0;
 __u64 seen = 0;
+/* Messages of a sendmmsg or recvmmsg vector past the first WATCH_MMSG_MAX: not recorded. */
+__u64 undecoded = 0;
 /* Connection numbers: udscope and the program both take the next one from here. */
 __u32 next_conn = 0;
 
@@ -50,6 +61,7 @@ struct {
 /* A call on a watched socket, as its arguments were. */
 struct pending {
 	__u64 ino;
+	__u64 peer;         /* WATCH_ACCEPT: the client's end, watched too (0: not) */
 	__u64 arg1, arg2;   /* the buffer (or iovec, or msghdr) and its length (or count) */
 	struct watch_sock ws;
 	__u8 call;
@@ -74,8 +86,8 @@ struct {
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");
 
-/* The inode of the file behind descriptor FD of the current process (0: none), and its mode. */
-static __always_inline __u64 fd_inode(__s64 fd, __u32 *mode)
+/* The file behind descriptor FD of the current process, or NULL. */
+static __always_inline struct file *fd_file(__s64 fd)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
@@ -84,12 +96,35 @@ static __always_inline __u64 fd_inode(__s64 fd, __u32 *mode)
 	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *f = 0;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+/* The inode of the file behind descriptor FD of the current process (0: none), and its mode. */
+static __always_inline __u64 fd_inode(__s64 fd, __u32 *mode)
+{
+	struct file *f = fd_file(fd);
 	if (!f)
 		return 0;
 	struct inode *in = BPF_CORE_READ(f, f_inode);
 	if (mode)
 		*mode = BPF_CORE_READ(in, i_mode);
 	return BPF_CORE_READ(in, i_ino);
+}
+
+/* The inode of the peer (unix_sock->peer) of socket file F, 0 when it has none or its file
+ * is gone; *QUEUED: the messages waiting in F's receive queue. */
+static __always_inline __u64 peer_inode(struct file *f, __u32 *queued)
+{
+	struct socket *so = (struct socket *)BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(so, sk);
+	if (!sk)
+		return 0;
+	*queued = BPF_CORE_READ(sk, sk_receive_queue.qlen);
+	struct sock *peer = BPF_CORE_READ((struct unix_sock *)sk, peer);
+	if (!peer)
+		return 0;
+	struct file *pf = BPF_CORE_READ(peer, sk_socket, file);
+	return pf ? BPF_CORE_READ(pf, f_inode, i_ino) : 0;
 }
 
 /* Which watched call system call ID is, or 0. */
@@ -115,6 +150,10 @@ static __always_inline __u8 call_of(long id)
 	case NR_ACCEPT:
 	case NR_ACCEPT4:
 		return WATCH_ACCEPT;
+	case NR_SENDMMSG:
+		return CALL_SENDMMSG;
+	case NR_RECVMMSG:
+		return CALL_RECVMMSG;
 	default:
 		return 0;
 	}
@@ -204,66 +243,65 @@ static __always_inline int wanted(__u8 call, const struct watch_sock *ws)
 }
 
 /* A watched listener accepted descriptor FD: its socket joins the set (before the accept
- * returns to the server) as a new connection's server end; P then names it. 0: none. */
+ * returns to the server) as a new connection's server end, and the client's end (its peer)
+ * with it, so that each side's sends are seen at the sender with its pid. When bytes already
+ * wait in the server's end (sent before the client's end was watched), the client's end
+ * leaves the set again and the server's receives are records instead. P then names both. */
 static __always_inline int take_accepted(struct pending *p, __s64 fd)
 {
-	__u64 ino = fd_inode(fd, 0);
+	struct file *f = fd_file(fd);
+	__u64 ino = f ? BPF_CORE_READ(f, f_inode, i_ino) : 0;
 	if (!ino)
 		return 0;
+	__u32 queued = 0;
+	__u64 peer = peer_inode(f, &queued);
 	struct watch_sock ws = { .server = 1, .recvs = 1 };
 	ws.conn = __sync_add_and_fetch(&next_conn, 1);
+	struct watch_sock cs = { .conn = ws.conn };
+	if (peer && bpf_map_update_elem(&watched, &peer, &cs, BPF_NOEXIST) == 0) {
+		/* Read again now that the client's sends are seen: what waits was not. */
+		peer_inode(f, &queued);
+		if (queued) {
+			bpf_map_delete_elem(&watched, &peer);
+			peer = 0;
+		} else {
+			ws.recvs = 0;
+		}
+	} else {
+		peer = 0;
+	}
 	bpf_map_update_elem(&watched, &ino, &ws, BPF_ANY);
 	p->ws.conn = ws.conn;
 	p->ino = ino;
+	p->peer = peer;
 	return 1;
 }
 
-/* At each system call's return (x86_64 keeps the arguments in the registers saved at entry,
- * and the call's number in orig_ax): so a call that was already waiting when the watch
- * started is seen too. */
-SEC("raw_tracepoint/sys_exit")
-int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
+/* Put the record of call P (which returned RET) into the ring buffer, or count it lost. */
+static __always_inline void emit(const struct pending *p, __s64 ret)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	__u8 call = call_of((long)BPF_CORE_READ(regs, orig_ax));
-	if (!call)
-		return 0;
-	__u64 tid = bpf_get_current_pid_tgid();
-	struct pending p = { .call = call };
-	p.ino = fd_inode((__s64)BPF_CORE_READ(regs, di), 0);
-	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
-	if (!ws || !wanted(call, ws))
-		return 0;
-	p.ws = *ws;
-	p.arg1 = BPF_CORE_READ(regs, si);
-	p.arg2 = BPF_CORE_READ(regs, dx);
-	__s64 ret = (__s64)ctx->args[1];
-	if (ret < 0 || (ret == 0 && p.call != WATCH_READ && p.call != WATCH_READV &&
-			p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG &&
-			p.call != WATCH_SENDMSG && p.call != WATCH_SENDTO))
-		return 0;
-	if (p.call == WATCH_ACCEPT && !take_accepted(&p, ret))
-		return 0;
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
 	if (!s)
-		return 0;
+		return;
 	struct watch_rec *r = &s->rec;
 	__builtin_memset(r, 0, sizeof(*r));
 	r->time_ns = bpf_ktime_get_ns();
-	r->ino = p.ino;
+	r->ino = p->ino;
+	r->peer = p->peer;
 	r->ret = ret;
-	r->conn = p.ws.conn;
-	r->server = p.ws.server;
-	r->call = p.call;
+	r->conn = p->ws.conn;
+	r->server = p->ws.server;
+	r->call = p->call;
+	__u64 tid = bpf_get_current_pid_tgid();
 	r->tgid = tid >> 32;
 	r->tid = (__u32)tid;
 	__u64 ug = bpf_get_current_uid_gid();
 	r->uid = (__u32)ug;
 	r->gid = (__u32)(ug >> 32);
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
-	if (p.call != WATCH_ACCEPT)
-		fill(s, &p, ret);
+	if (p->call != WATCH_ACCEPT)
+		fill(s, p, ret);
 	__u64 size = sizeof(*r) + (r->cap & (2 * WATCH_SNAP_MAX - 1));
 	if (size > sizeof(*s))
 		size = sizeof(*s);
@@ -276,5 +314,57 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 		__sync_fetch_and_add(&lost, 1);
 	else
 		__sync_fetch_and_add(&seen, 1);
+}
+
+/* A sendmmsg or recvmmsg P that moved N messages: a record for each of the first
+ * WATCH_MMSG_MAX (as a sendmsg or recvmsg of its msghdr and length), the rest counted. */
+static __always_inline void emit_mmsg(struct pending *p, __u64 n)
+{
+	__u64 vec = p->arg1;
+	for (int i = 0; i < WATCH_MMSG_MAX; i++) {
+		if (i >= n)
+			break;
+		__u32 len = 0;
+		__u64 hdr = vec + (__u64)i * MMSGHDR_SIZE;
+		bpf_probe_read_user(&len, sizeof(len), (const void *)(hdr + MMSGHDR_LEN));
+		p->arg1 = hdr;
+		emit(p, len);
+	}
+	if (n > WATCH_MMSG_MAX)
+		__sync_fetch_and_add(&undecoded, n - WATCH_MMSG_MAX);
+}
+
+/* At each system call's return (x86_64 keeps the arguments in the registers saved at entry,
+ * and the call's number in orig_ax): so a call that was already waiting when the watch
+ * started is seen too. */
+SEC("raw_tracepoint/sys_exit")
+int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u8 call = call_of((long)BPF_CORE_READ(regs, orig_ax));
+	if (!call)
+		return 0;
+	int mmsg = call == CALL_SENDMMSG || call == CALL_RECVMMSG;
+	if (mmsg)
+		call = call == CALL_SENDMMSG ? WATCH_SENDMSG : WATCH_RECVMSG;
+	struct pending p = { .call = call };
+	p.ino = fd_inode((__s64)BPF_CORE_READ(regs, di), 0);
+	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
+	if (!ws || !wanted(call, ws))
+		return 0;
+	p.ws = *ws;
+	p.arg1 = BPF_CORE_READ(regs, si);
+	p.arg2 = BPF_CORE_READ(regs, dx);
+	__s64 ret = (__s64)ctx->args[1];
+	if (ret < 0 || (ret == 0 && (mmsg || (p.call != WATCH_READ && p.call != WATCH_READV &&
+					      p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG &&
+					      p.call != WATCH_SENDMSG && p.call != WATCH_SENDTO))))
+		return 0;
+	if (p.call == WATCH_ACCEPT && !take_accepted(&p, ret))
+		return 0;
+	if (mmsg)
+		emit_mmsg(&p, (__u64)ret);
+	else
+		emit(&p, ret);
 	return 0;
 }

@@ -29,6 +29,27 @@ struct inode {
 
 struct file {
 	struct inode *f_inode;
+	void *private_data; /* a socket's file: its struct socket */
+} PRESERVE;
+
+struct sk_buff_head {
+	__u32 qlen;
+} PRESERVE;
+
+struct socket;
+
+struct sock {
+	struct socket *sk_socket;
+	struct sk_buff_head sk_receive_queue;
+} PRESERVE;
+
+struct socket {
+	struct file *file;
+	struct sock *sk;
+} PRESERVE;
+
+struct unix_sock {
+	struct sock *peer;
 } PRESERVE;
 
 struct fdtable {
@@ -76,6 +97,7 @@ struct user_cmsghdr {
 #define BPF_MAP_TYPE_PERCPU_ARRAY 6
 #define BPF_MAP_TYPE_RINGBUF 27
 #define BPF_ANY 0
+#define BPF_NOEXIST 1
 #define BPF_RB_NO_WAKEUP 1
 #define BPF_RB_FORCE_WAKEUP 2
 #define BPF_RB_AVAIL_DATA 0

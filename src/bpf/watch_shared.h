@@ -10,6 +10,8 @@
 #define WATCH_FDS_MAX 4
 /* Buffers of one readv/writev/sendmsg/recvmsg read (the length is always whole). */
 #define WATCH_IOV_MAX 8
+/* Messages of one sendmmsg/recvmmsg vector recorded (the rest are counted as not decoded). */
+#define WATCH_MMSG_MAX 8
 
 /* Which call a record is about. */
 enum watch_call {
@@ -21,7 +23,9 @@ enum watch_call {
 	WATCH_READV,
 	WATCH_RECVFROM,
 	WATCH_RECVMSG,
-	WATCH_ACCEPT,      /* a watched listener accepted: ino is the new socket, now watched */
+	/* A watched listener accepted: ino is the new socket, now watched, and peer the
+	 * client's end when it is watched too. */
+	WATCH_ACCEPT,
 };
 
 /* A watched socket: its connection's number and its side. */
@@ -39,6 +43,7 @@ struct watch_rec {
 	__u64 time_ns; /* CLOCK_MONOTONIC at the call's return */
 	__u64 ino;     /* the socket's inode */
 	__s64 ret;     /* the call's result: bytes (a datagram's whole length with MSG_TRUNC) */
+	__u64 peer;    /* WATCH_ACCEPT: the client's end, now watched at the sender (0: not) */
 	__u32 conn;
 	__u32 tgid, tid, uid, gid;
 	__u32 cap;       /* bytes of data[] */

@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=11
+PLAN=15
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -52,7 +52,23 @@ check "stream: every byte both ways, in order, with the sender's pid" saw stream
 check "watch status names the method and counts the calls each way" \
 	grep -qE '"text":"#1 .*, watching through the raw syscall tracepoint sys_exit: [0-9]+ sockets watched; client->server 130 bytes in 5 calls, server->client 120 bytes in 5 calls; 0 calls not seen' "$D/out"
 check "seqpacket: every message both ways, in order, with the sender's pid" saw seqpacket
+check "a client connecting after the watch started: its sends name its pid, both ways in order" \
+	saw late
+# Bytes sent before the accept were not seen at the sender: that connection is watched at the
+# receiver instead, and nothing is lost or shown twice.
+watch_run early
+verdict early
+check "a client sending before the server accepts: every byte once, in order, named by the receiver ($(cat "$D/early/verdict"))" \
+	sh -c "grep -q '^ok' '$D/early/verdict' && grep -q 'watched from the server.s end' '$D/out'"
 check "dgram: every datagram to the bound socket and every reply, with the pids" saw dgram
+check "sendmmsg and recvmmsg: each message of the vector is a line, with the pids" saw mmsg
+rm -rf "$D/mmsg"
+export WATCH_MMSG_N=11
+watch_run mmsg
+verdict mmsg
+unset WATCH_MMSG_N
+check "vectors of 11 messages: 8 of each are lines, the rest counted as not decoded in watch status ($(cat "$D/mmsg/verdict"))" \
+	grep -q '^ok' "$D/mmsg/verdict"
 check "SCM_RIGHTS: the call counts two fds, a line says a regular file and a socket" saw fds
 # A flood through a small ring buffer: what the program could not put in it is counted.
 WATCH_MANY=200000

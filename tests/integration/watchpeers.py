@@ -3,10 +3,11 @@
 
 run MODE PATH DIR: a server at PATH and a client (a child process) connect; once DIR/ready
 is written they wait for DIR/go, then exchange known bytes and write DIR/facts (pids, the
-bytes each way, counts) and DIR/done. MODE: stream, seqpacket, dgram, fds, many.
+bytes each way, counts) and DIR/done. MODE: stream, seqpacket, dgram, fds, many, late
+(the client connects after the watch started), early (the same, sending before the accept), mmsg (sendmmsg and recvmmsg through ctypes).
 check MODE DIR OUT: compare the watch's --json events in OUT with DIR/facts; print "ok" or
 what differs."""
-import json, os, socket, sys, time, array
+import json, os, socket, sys, time, array, ctypes
 
 def wait_file(p, secs=30):
     end = time.monotonic() + secs
@@ -74,6 +75,108 @@ def conv(mode, path, d):
     os.waitpid(pid, 0)
     facts(d, cpid=pid, spid=os.getpid(), c2s=c2s.hex(), s2c=s2c.hex(), sent=sent)
 
+def late(path, d, early=False):
+    """A listener only; once DIR/go is written (the watch has started) a client connects,
+    waits until it is accepted (so its sends come after the accept), and talks. EARLY: the
+    client's first bytes are sent before the server accepts."""
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); srv.bind(path); srv.listen(1)
+    open(os.path.join(d, "ready"), "w").close()
+    wait_file(os.path.join(d, "go"))
+    pid = os.fork()
+    if pid == 0:
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); c.connect(path)
+        if early:
+            c.send(b"early bytes ")
+            open(os.path.join(d, "sent"), "w").close()
+        wait_file(os.path.join(d, "accepted"))
+        for i in range(5):
+            c.send(b"late question %d" % i)
+            c.recv(100)
+        os._exit(0)
+    if early:
+        wait_file(os.path.join(d, "sent"))
+    conn, _ = srv.accept()
+    open(os.path.join(d, "accepted"), "w").close()
+    c2s, s2c = (conn.recv(12) if early else b""), b""
+    for i in range(5):
+        q = conn.recv(100)
+        a = b"late answer %d" % i
+        conn.send(a)
+        c2s += q; s2c += a
+    os.waitpid(pid, 0)
+    facts(d, cpid=pid, spid=os.getpid(), c2s=c2s.hex(), s2c=s2c.hex(), sent=0)
+
+class Iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+class Msghdr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32),
+                ("iov", ctypes.POINTER(Iovec)), ("iovlen", ctypes.c_size_t),
+                ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                ("flags", ctypes.c_int)]
+
+class Mmsghdr(ctypes.Structure):
+    _fields_ = [("hdr", Msghdr), ("len", ctypes.c_uint)]
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+
+def mmsg_vec(bufs, to=None):
+    """A vector of len(bufs) messages over the ctypes buffers BUFS (to address TO)."""
+    v = (Mmsghdr * len(bufs))()
+    keep = []
+    for i, b in enumerate(bufs):
+        iov = Iovec(ctypes.cast(b, ctypes.c_void_p), len(b))
+        keep.append(iov)
+        v[i].hdr.iov = ctypes.pointer(iov); v[i].hdr.iovlen = 1
+        if to is not None:
+            v[i].hdr.name = ctypes.cast(to, ctypes.c_void_p); v[i].hdr.namelen = len(to)
+    return v, keep
+
+def sendmmsg(sock, msgs, to=None):
+    """Send MSGS in one sendmmsg call (to the path TO)."""
+    addr = None
+    if to is not None:
+        addr = ctypes.create_string_buffer(b"\x01\x00" + to.encode(), 2 + len(to))
+    bufs = [ctypes.create_string_buffer(m, len(m)) for m in msgs]
+    v, keep = mmsg_vec(bufs, addr)
+    n = LIBC.sendmmsg(sock.fileno(), v, len(msgs), 0)
+    if n != len(msgs):
+        sys.exit("watchpeers: sendmmsg sent %d of %d" % (n, len(msgs)))
+
+def recvmmsg(sock, count):
+    """Receive COUNT datagrams with recvmmsg calls (each takes what waits, at least one)."""
+    got = []
+    while len(got) < count:
+        bufs = [ctypes.create_string_buffer(100) for _ in range(count - len(got))]
+        v, keep = mmsg_vec(bufs)
+        n = LIBC.recvmmsg(sock.fileno(), v, len(bufs), 0x10000, None)  # MSG_WAITFORONE
+        if n <= 0:
+            sys.exit("watchpeers: recvmmsg: %s" % os.strerror(ctypes.get_errno()))
+        got += [bufs[i].raw[:v[i].len] for i in range(n)]
+    return got
+
+def mmsg(path, d):
+    """A bound datagram server takes WATCH_MMSG_N (3) datagrams with recvmmsg and answers
+    with as many in one sendmmsg; the client sends its own with one sendmmsg."""
+    n = int(os.environ.get("WATCH_MMSG_N", "3"))
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); srv.bind(path)
+    cpath = path + ".c"
+    pid = os.fork()
+    if pid == 0:
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); c.bind(cpath); c.connect(path)
+        wait_file(os.path.join(d, "go"))
+        sendmmsg(c, [b"mmsg question %d" % i for i in range(n)])
+        for i in range(n):
+            c.recv(100)
+        os._exit(0)
+    open(os.path.join(d, "ready"), "w").close()
+    q = recvmmsg(srv, n)
+    a = [b"mmsg answer %d" % i for i in range(n)]
+    sendmmsg(srv, a, cpath)
+    os.waitpid(pid, 0)
+    os.unlink(cpath)
+    facts(d, cpid=pid, spid=os.getpid(), c2s=b"".join(q).hex(), s2c=b"".join(a).hex(), sent=n)
+
 def dgram(path, d):
     """A bound datagram server; an autobound client sends to it and reads the replies."""
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); srv.bind(path)
@@ -127,9 +230,24 @@ def check(mode, d, out):
         lost = sum(int(e["text"].split()[0]) for e in evs
                    if "calls not seen: the ring buffer was full" in e.get("text", ""))
         seen = sum(1 for e in chunks if e["direction"] == "client->server")
-        if seen + lost != f["sent"]:
-            bad.append("sender made %d calls; seen %d + not seen %d" % (f["sent"], seen, lost))
+        # The server's one reply ("k") is a watched call too, seen or counted as not seen.
+        back = sum(1 for e in chunks if e["direction"] == "server->client")
+        if seen + back + lost != f["sent"] + 1:
+            bad.append("sender made %d calls (and the server 1); seen %d + %d, not seen %d"
+                       % (f["sent"], seen, back, lost))
         print("ok" if not bad else "; ".join(bad), "sent=%d seen=%d lost=%d" % (f["sent"], seen, lost))
+        return
+    if mode == "mmsg" and f["sent"] > 8:
+        # Only the first 8 messages of a vector are records; the rest are counted.
+        n = f["sent"]
+        und = [int(e["text"].split("; ")[-1].split()[0]) for e in evs
+               if "messages not decoded (past" in e.get("text", "")]
+        c2s = sum(1 for e in chunks if e["direction"] == "client->server")
+        s2c = sum(1 for e in chunks if e["direction"] == "server->client")
+        if not und or c2s + s2c + und[-1] != 2 * n or s2c != 8:
+            bad.append("%d messages each way: seen %d and %d, not decoded %s"
+                       % (n, c2s, s2c, und))
+        print("ok" if not bad else "; ".join(bad), "c2s=%d s2c=%d undecoded=%s" % (c2s, s2c, und))
         return
     if mode == "fds":
         if not any("2 descriptors passed with it (SCM_RIGHTS): a regular file, a socket"
@@ -140,7 +258,7 @@ def check(mode, d, out):
         print("ok" if not bad else "; ".join(bad)); return
     # A datagram comes from a sender that is not watched: it is seen as the server receives it,
     # and that line names the receiver.
-    cpid = "spid" if mode == "dgram" else "cpid"
+    cpid = "spid" if mode in ("dgram", "mmsg", "early") else "cpid"
     for way, key, pid in (("client->server", "c2s", cpid), ("server->client", "s2c", "spid")):
         want = bytes.fromhex(f[key])
         if got[way] != want:
@@ -156,6 +274,10 @@ if __name__ == "__main__":
             http(path, d)
         elif mode == "dgram":
             dgram(path, d)
+        elif mode == "mmsg":
+            mmsg(path, d)
+        elif mode in ("late", "early"):
+            late(path, d, mode == "early")
         else:
             conv(mode, path, d)
         open(os.path.join(d, "done"), "w").close()

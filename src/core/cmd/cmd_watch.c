@@ -125,10 +125,12 @@ static void status_line(struct app *app, const struct session *s)
 	app_info(app, SRC_WATCH,
 		 "#%u %s, %s through " WATCH_METHOD ": %u sockets watched; client->server %llu "
 		 "bytes in %llu calls, server->client %llu bytes in %llu calls; %llu calls not "
-		 "seen (ring buffer full)",
+		 "seen (ring buffer full); %llu sendmmsg/recvmmsg messages not decoded (past "
+		 "the first 8 of a vector)",
 		 in.id, in.path, in.state, in.clients, (unsigned long long)in.st.bytes_in,
 		 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
-		 (unsigned long long)in.st.chunks_out, (unsigned long long)watch_lost(w));
+		 (unsigned long long)in.st.chunks_out, (unsigned long long)watch_lost(w),
+		 (unsigned long long)watch_undecoded(w));
 }
 
 static int watch_status_run(struct app *app, const struct cmd_args *a)
@@ -182,7 +184,8 @@ const struct cmd_entry cmd_watch_stop_entry = {
 const struct cmd_entry cmd_watch_status_entry = {
 	.name = "watch status",
 	.usage = "[ID]",
-	.help = "show each watch's target, attach method, sockets, bytes each way and calls not seen",
+	.help = "show each watch's target, attach method, sockets, bytes each way, calls not seen "
+		"and mmsg messages not decoded",
 	.max_args = 1,
 	.args = { CMD_ARG_PATH },
 	.run = watch_status_run,

@@ -130,19 +130,32 @@ static void to_pcap(struct watch *w, uint32_t conn, bool c2s, const uint8_t *dat
 	}
 }
 
-/* A watched listener accepted R->ino, which the program put into the set. */
+/* A watched listener accepted R->ino, which the program put into the set, with the client's
+ * end R->peer when that is watched too. */
 static void on_accept(struct watch *w, const struct watch_rec *r)
 {
 	if (!known_of(w, (uint32_t)r->ino) && w->nknown < WATCH_KNOWN_MAX)
 		w->known[w->nknown++] = (struct known){ (uint32_t)r->ino, r->conn, true };
+	if (r->peer && !known_of(w, (uint32_t)r->peer) && w->nknown < WATCH_KNOWN_MAX)
+		w->known[w->nknown++] = (struct known){ (uint32_t)r->peer, r->conn, true };
 	struct event *ev = next_event(w, EV_INFO, r->conn);
 	ev->sock_ino = r->ino;
+	ev->peer_ino = r->peer;
 	char comm[sizeof(r->comm) + 1];
 	memcpy(comm, r->comm, sizeof(r->comm));
 	comm[sizeof(r->comm)] = '\0';
-	event_textf(ev, "connection %u accepted by pid %u (%s): watched from the server's end "
-		    "(socket %llu; its receives name the receiver)", r->conn, r->tgid, comm,
-		    (unsigned long long)r->ino);
+	if (r->peer)
+		event_textf(ev,
+			    "connection %u accepted by pid %u (%s): watching socket %llu and "
+			    "its peer %llu (each side's sends name the sender)",
+			    r->conn, r->tgid, comm, (unsigned long long)r->ino,
+			    (unsigned long long)r->peer);
+	else
+		event_textf(ev,
+			    "connection %u accepted by pid %u (%s): watched from the server's "
+			    "end (socket %llu; its receives name the receiver: bytes were waiting "
+			    "or the client's end is gone)",
+			    r->conn, r->tgid, comm, (unsigned long long)r->ino);
 }
 
 /* One record: a chunk event like a tap's, sent by the process that made the call. */
@@ -408,10 +421,12 @@ void watch_destroy(struct watch *w, const struct event_sink *now)
 	stats_snapshot(&w->stats, &sn);
 	event_emit_info(now, SRC_WATCH, 0,
 			"watch %s: stopped and detached; %llu calls seen, %llu not seen (ring "
-			"buffer full); client->server %llu bytes, server->client %llu bytes",
+			"buffer full), %llu sendmmsg/recvmmsg messages not decoded; "
+			"client->server %llu bytes, server->client %llu bytes",
 			w->opts.target.text, (unsigned long long)watch_bpf_seen(w->bpf),
-			(unsigned long long)watch_bpf_lost(w->bpf), (unsigned long long)sn.bytes_in,
-			(unsigned long long)sn.bytes_out);
+			(unsigned long long)watch_bpf_lost(w->bpf),
+			(unsigned long long)watch_bpf_undecoded(w->bpf),
+			(unsigned long long)sn.bytes_in, (unsigned long long)sn.bytes_out);
 	watch_free(w, true, now);
 }
 
@@ -423,6 +438,11 @@ uint64_t watch_lost(const struct watch *w)
 uint64_t watch_seen(const struct watch *w)
 {
 	return watch_bpf_seen(w->bpf);
+}
+
+uint64_t watch_undecoded(const struct watch *w)
+{
+	return watch_bpf_undecoded(w->bpf);
 }
 
 const struct watch_target *watch_target_of(const struct watch *w)

@@ -67,6 +67,8 @@ void watch_destroy(struct watch *w, const struct event_sink *now);
 /* Calls not seen (ring buffer full), and calls seen, so far. */
 uint64_t watch_lost(const struct watch *w);
 uint64_t watch_seen(const struct watch *w);
+/* Messages of sendmmsg/recvmmsg vectors not recorded (past the first 8 of a vector). */
+uint64_t watch_undecoded(const struct watch *w);
 const struct watch_target *watch_target_of(const struct watch *w);
 
 struct session_ops;

@@ -176,6 +176,11 @@ uint64_t watch_bpf_seen(const struct watch_bpf *w)
 	return __atomic_load_n(&w->skel->bss->seen, __ATOMIC_RELAXED);
 }
 
+uint64_t watch_bpf_undecoded(const struct watch_bpf *w)
+{
+	return __atomic_load_n(&w->skel->bss->undecoded, __ATOMIC_RELAXED);
+}
+
 void watch_bpf_close(struct watch_bpf *w)
 {
 	if (!w)

@@ -39,6 +39,8 @@ int watch_bpf_poll(struct watch_bpf *w, int timeout_ms);
 /* Calls not recorded (the ring buffer was full), and calls recorded, since the load. */
 uint64_t watch_bpf_lost(const struct watch_bpf *w);
 uint64_t watch_bpf_seen(const struct watch_bpf *w);
+/* Messages of sendmmsg/recvmmsg vectors past the first WATCH_MMSG_MAX: not recorded. */
+uint64_t watch_bpf_undecoded(const struct watch_bpf *w);
 /* Detach, unload and free (the kernel also does it when the process ends). */
 void watch_bpf_close(struct watch_bpf *w);
 
