@@ -104,7 +104,10 @@ static struct table *sessions_table(const struct sessions_report *r, bool utf8)
 	struct table *t = malloc(sizeof(*t));
 	if (!t)
 		return NULL;
+	/* The path keeps its tail (the socket's name), as in the sockets table. */
+	static const bool tail[] = { false, false, false, true, false, false, false, false };
 	table_init(t, 8, heads, num, 3);
+	table_rank(t, NULL, tail);
 	for (size_t i = 0; i < r->n; i++)
 		if (sessions_row(t, &r->rows[i], utf8) < 0)
 			break;
