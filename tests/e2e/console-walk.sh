@@ -14,9 +14,9 @@ walk_seen() {
 }
 
 # words_whole: every ellipsis in the sessions table's rows follows a whole word of its cell
-# ("41 B in 3 chunks": 41, B, in, 3), never a cut one ("chun…").
+# ("41 B, 3 chunks": 41, B), never a cut one ("chun…").
 words_whole() {
-	screen | grep -E '^│#[0-9]' | grep -oE '[[:alnum:]]+…' | grep -qvE '^(41|B|in|3)…$' && return 1
+	screen | grep -E '^│#[0-9]' | grep -oE '[[:alnum:]]+…' | grep -qvE '^(41|B)…$' && return 1
 	screen | grep -qE '^│#1 server'
 }
 
