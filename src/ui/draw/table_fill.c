@@ -89,8 +89,8 @@ static int sessions_row(struct table *t, const struct session_info *in, bool utf
 		 * shorter form keeps both at 80 columns, and a cut drops the second whole. */
 		snprintf(bin, sizeof(bin), "%" PRIu64 " B, %" PRIu64 " chunk%s", in->st.bytes_in,
 			 in->st.chunks_in, in->st.chunks_in == 1 ? "" : "s");
-		snprintf(bout, sizeof(bout), "%" PRIu64 " B, %" PRIu64 " chunk%s",
-			 in->st.bytes_out, in->st.chunks_out, in->st.chunks_out == 1 ? "" : "s");
+		snprintf(bout, sizeof(bout), "%" PRIu64 " B, %" PRIu64 " chunk%s", in->st.bytes_out,
+			 in->st.chunks_out, in->st.chunks_out == 1 ? "" : "s");
 	}
 	bool pair = in->kind == SESSION_PAIR;
 	const char *cells[] = { id, in->kind_name, pair ? "-" : in->type ? in->type : "stream",
