@@ -130,6 +130,20 @@ static void test_cells_cut_at_words(void **state)
 	table_line(&t, 1, w, false, line, sizeof(line));
 	assert_string_equal(line, "#2 listen~");
 	table_free(&t);
+	/* A column cut at its start (a path's tail) cuts a note in words at its end instead. */
+	static const bool tail[] = { false, true };
+	table_init(&t, 2, h, NULL, -1);
+	table_rank(&t, NULL, tail);
+	const char *r3[] = { "#3", "(unnamed peer)" };
+	const char *r4[] = { "#4", "./dir/a.sock" };
+	assert_int_equal(table_add(&t, r3, false), 0);
+	assert_int_equal(table_add(&t, r4, false), 0);
+	w[1] = 10;
+	table_line(&t, 0, w, false, line, sizeof(line));
+	assert_string_equal(line, "#3 (unnamed~");
+	table_line(&t, 1, w, false, line, sizeof(line));
+	assert_string_equal(line, "#4 ~ir/a.sock");
+	table_free(&t);
 }
 
 static void test_sort(void **state)

@@ -213,7 +213,9 @@ size_t table_line(const struct table *t, long row, const int *w, bool utf8, char
 		if (any && o + 1 < outsz)
 			out[o++] = ' ';
 		any = true;
-		o += fit(s, w[c], t->number[c], t->tail[c] && row >= 0, utf8, out + o, outsz - o);
+		/* A note in parentheses ("(unnamed peer)") is words, not a path: no tail cut. */
+		bool tail = t->tail[c] && row >= 0 && s[0] != '(';
+		o += fit(s, w[c], t->number[c], tail, utf8, out + o, outsz - o);
 	}
 	while (o > 0 && out[o - 1] == ' ')
 		o--;

@@ -23,7 +23,8 @@ struct table {
 	int first;                     /* the columns before it are scrolled out to the left */
 	/* How soon a column goes when the width is short (0: never; the highest first). */
 	unsigned char drop[TABLE_COLS_MAX];
-	bool tail[TABLE_COLS_MAX];     /* cut at its start, keeping the end (a path's tail) */
+	bool tail[TABLE_COLS_MAX]; /* cut at its start, keeping the end (a path's tail);
+					* a cell in parentheses, a note, is cut at its end */
 };
 
 /* NCOLS columns named HEADS (NUMBER marks the numeric ones; NULL: none). */
