@@ -78,7 +78,7 @@ ok $? "a one-line result goes to the message line"
 
 # Tables from the reports' rows: aligned columns, cut with an ellipsis, sorted, Enter inspects.
 type_line "sessions"
-wait_for "Report: sessions (1 session)"
+wait_for "Report: sessions (2 sessions)"   # the finished client is listed too
 ok $? "sessions: a table in the Report pane"
 eventually 'screen | grep -E -q "#1 +server +stream +./uds_socket +listening +0"'
 ok $? "one row a session, in columns"

@@ -105,6 +105,47 @@ static void test_ellipsis_utf8(void **state)
 	table_free(&t);
 }
 
+/* A cell too long loses whole words (a figure, a word), never half of one: "41 B in 3
+ * chunks" in 12 columns reads "41 B in~" (the 3 without its unit says nothing), not
+ * "41 B in 3 c~"; a single word is still cut where it fills. */
+static void test_cells_cut_at_words(void **state)
+{
+	static const char *const h[] = { "id", "received" };
+	struct table t;
+	int w[TABLE_COLS_MAX] = { 2, 12 };
+	char line[256];
+	table_init(&t, 2, h, NULL, -1);
+	const char *r1[] = { "#1", "41 B in 3 chunks" };
+	const char *r2[] = { "#2", "listeningstate" };
+	assert_int_equal(table_add(&t, r1, false), 0);
+	assert_int_equal(table_add(&t, r2, false), 0);
+	table_line(&t, 0, w, false, line, sizeof(line));
+	assert_string_equal(line, "#1 41 B in~");
+	w[1] = 8;
+	table_line(&t, 0, w, false, line, sizeof(line));
+	assert_string_equal(line, "#1 41 B in~");
+	w[1] = 7;
+	table_line(&t, 0, w, false, line, sizeof(line));
+	assert_string_equal(line, "#1 41 B~");
+	table_line(&t, 1, w, false, line, sizeof(line));
+	assert_string_equal(line, "#2 listen~");
+	table_free(&t);
+	/* A column cut at its start (a path's tail) cuts a note in words at its end instead. */
+	static const bool tail[] = { false, true };
+	table_init(&t, 2, h, NULL, -1);
+	table_rank(&t, NULL, tail);
+	const char *r3[] = { "#3", "(unnamed peer)" };
+	const char *r4[] = { "#4", "./dir/a.sock" };
+	assert_int_equal(table_add(&t, r3, false), 0);
+	assert_int_equal(table_add(&t, r4, false), 0);
+	w[1] = 10;
+	table_line(&t, 0, w, false, line, sizeof(line));
+	assert_string_equal(line, "#3 (unnamed~");
+	table_line(&t, 1, w, false, line, sizeof(line));
+	assert_string_equal(line, "#4 ~ir/a.sock");
+	table_free(&t);
+}
+
 static void test_sort(void **state)
 {
 	struct table t;
@@ -176,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_lines_aligned_and_cut),
 		cmocka_unit_test(test_scrolled_left),
 		cmocka_unit_test(test_ellipsis_utf8),
+		cmocka_unit_test(test_cells_cut_at_words),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_cells_sanitized),
 		cmocka_unit_test(test_columns_by_importance),

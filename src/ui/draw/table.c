@@ -1,5 +1,6 @@
 /* table: rows of cells laid out in aligned columns for a width: widths, cells cut with an
- * ellipsis (never wrapped), numbers right-aligned, sorting by any column (pure). */
+ * ellipsis after a whole word (never wrapped), numbers right-aligned, sorting by any column
+ * (pure). */
 #include "config.h"
 
 #include "ui/draw/table.h"
@@ -150,8 +151,8 @@ void table_widths(const struct table *t, int width, int *w)
 	}
 }
 
-/* S into exactly W columns at OUT: padded, or cut with an ellipsis (TAIL: its start cut,
- * the ellipsis first). Returns bytes written. */
+/* S into exactly W columns at OUT: padded, or cut after its last whole word that fits with
+ * an ellipsis (TAIL: its start cut, the ellipsis first). Returns bytes written. */
 static size_t fit(const char *s, int w, bool right, bool tail, bool utf8, char *out,
 		  size_t outsz)
 {
@@ -176,7 +177,10 @@ static size_t fit(const char *s, int w, bool right, bool tail, bool utf8, char *
 		return o;
 	}
 	if (sw > w) {
-		size_t n = text_fit(s, len, w - 1);
+		/* Whole words (a figure, a word) go; a single word too long is still cut. */
+		size_t n = text_words(s, len, w - 1);
+		if (!n)
+			n = text_fit(s, len, w - 1);
 		memcpy(out, s, n);
 		o = n;
 		int used = text_width(s, n);
@@ -209,7 +213,9 @@ size_t table_line(const struct table *t, long row, const int *w, bool utf8, char
 		if (any && o + 1 < outsz)
 			out[o++] = ' ';
 		any = true;
-		o += fit(s, w[c], t->number[c], t->tail[c] && row >= 0, utf8, out + o, outsz - o);
+		/* A note in parentheses ("(unnamed peer)") is words, not a path: no tail cut. */
+		bool tail = t->tail[c] && row >= 0 && s[0] != '(';
+		o += fit(s, w[c], t->number[c], tail, utf8, out + o, outsz - o);
 	}
 	while (o > 0 && out[o - 1] == ' ')
 		o--;

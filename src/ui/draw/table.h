@@ -1,5 +1,6 @@
 /* table: rows of cells laid out in aligned columns for a width: widths, cells cut with an
- * ellipsis (never wrapped), numbers right-aligned, sorting by any column (pure). */
+ * ellipsis after a whole word (never wrapped), numbers right-aligned, sorting by any column
+ * (pure). */
 #ifndef UDSCOPE_UI_TABLE_H
 #define UDSCOPE_UI_TABLE_H
 
@@ -22,7 +23,8 @@ struct table {
 	int first;                     /* the columns before it are scrolled out to the left */
 	/* How soon a column goes when the width is short (0: never; the highest first). */
 	unsigned char drop[TABLE_COLS_MAX];
-	bool tail[TABLE_COLS_MAX];     /* cut at its start, keeping the end (a path's tail) */
+	bool tail[TABLE_COLS_MAX]; /* cut at its start, keeping the end (a path's tail);
+					* a cell in parentheses, a note, is cut at its end */
 };
 
 /* NCOLS columns named HEADS (NUMBER marks the numeric ones; NULL: none). */
@@ -46,7 +48,8 @@ void table_sort(struct table *t, int col, bool desc);
  * are cut, never below 3. */
 void table_widths(const struct table *t, int width, int *w);
 /* Row ROW (-1: the headings) as one line for widths W: each cell padded to its width (numbers
- * on the right), a cell too long cut with an ellipsis. Returns the length. */
+ * on the right), a cell too long cut after its last whole word that fits (a single word
+ * cut where it fills) with an ellipsis. Returns the length. */
 size_t table_line(const struct table *t, long row, const int *w, bool utf8, char *out,
 		  size_t outsz);
 

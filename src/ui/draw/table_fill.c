@@ -85,10 +85,12 @@ static int sessions_row(struct table *t, const struct session_info *in, bool utf
 	if (in->kind == SESSION_SERVER)
 		snprintf(clients, sizeof(clients), "%" PRIu32, in->clients);
 	if (in->has_stats) {
-		snprintf(bin, sizeof(bin), "%" PRIu64 " B in %" PRIu64 " chunk%s", in->st.bytes_in,
+		/* "41 B, 3 chunks": two figures the column's heading (received, sent) reads; the
+		 * shorter form keeps both at 80 columns, and a cut drops the second whole. */
+		snprintf(bin, sizeof(bin), "%" PRIu64 " B, %" PRIu64 " chunk%s", in->st.bytes_in,
 			 in->st.chunks_in, in->st.chunks_in == 1 ? "" : "s");
-		snprintf(bout, sizeof(bout), "%" PRIu64 " B in %" PRIu64 " chunk%s",
-			 in->st.bytes_out, in->st.chunks_out, in->st.chunks_out == 1 ? "" : "s");
+		snprintf(bout, sizeof(bout), "%" PRIu64 " B, %" PRIu64 " chunk%s", in->st.bytes_out,
+			 in->st.chunks_out, in->st.chunks_out == 1 ? "" : "s");
 	}
 	bool pair = in->kind == SESSION_PAIR;
 	const char *cells[] = { id, in->kind_name, pair ? "-" : in->type ? in->type : "stream",
@@ -104,7 +106,10 @@ static struct table *sessions_table(const struct sessions_report *r, bool utf8)
 	struct table *t = malloc(sizeof(*t));
 	if (!t)
 		return NULL;
+	/* The path keeps its tail (the socket's name), as in the sockets table. */
+	static const bool tail[] = { false, false, false, true, false, false, false, false };
 	table_init(t, 8, heads, num, 3);
+	table_rank(t, NULL, tail);
 	for (size_t i = 0; i < r->n; i++)
 		if (sessions_row(t, &r->rows[i], utf8) < 0)
 			break;

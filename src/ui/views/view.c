@@ -253,6 +253,11 @@ static void paint_box(struct layout_rect r, bool focus, const char *title, bool 
 	attroff(focus ? paint_look(LOOK_FOCUS) : A_BOLD);
 }
 
+/* Rows inside a Client or Conversation pane from which its folded sizes line (and its rule)
+ * shows: below, the lines themselves keep those two rows (at 80x24 under the sessions table,
+ * the walkthrough's send, its six chunk lines and the replies at once). */
+#define VIEW_SIZES_ROWS 16
+
 /* The header rows above a pane's lines; returns the rows used (a rule included). */
 static int paint_head(struct view *v, enum layout_pane p, int top, int x, int h, int w)
 {
@@ -260,7 +265,7 @@ static int paint_head(struct view *v, enum layout_pane p, int top, int x, int h,
 	if (p == LAYOUT_SERVER)
 		used = paint_server_head(v, top, x, h, w);
 	else if (p == LAYOUT_CLIENT || p == LAYOUT_TALK)
-		used = h > 4 ? paint_sizes_line(v, top, x, w, p == LAYOUT_TALK) : 0;
+		used = h >= VIEW_SIZES_ROWS ? paint_sizes_line(v, top, x, w, p == LAYOUT_TALK) : 0;
 	if (used && used < h) {
 		mvhline(top + used, x, ACS_HLINE, w);
 		used++;

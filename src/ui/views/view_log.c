@@ -177,10 +177,12 @@ static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect 
 		size_t n = view_log_line(v, pl, s->ring[1] != NULL, line, sizeof(line), &indent);
 		int rows = text_wrap_rows(line, n, r.w, indent);
 		int first = row - rows + 1;
-		int skip = first < r.y ? r.y - first : 0;
+		/* A wrapped line cut by the top edge shows its first rows (its time, who, what),
+		 * not its tail: "sending 41 bytes b'This is...", not "repeated.'". */
+		int cut = first < r.y ? r.y - first : 0;
 		attr_t a = paint_look(s->pos.sel == (long)back ? LOOK_SELECT : look_of(pl));
-		paint_wrapped(line, n, first + skip, r.x, r.w, indent, a, (struct paint_mark){ 0 },
-			      v->found[0] ? v->found : NULL, skip, rows - skip);
+		paint_wrapped(line, n, first + cut, r.x, r.w, indent, a, (struct paint_mark){ 0 },
+			      v->found[0] ? v->found : NULL, 0, rows - cut);
 		row = first - 1;
 		shown++;
 	}
