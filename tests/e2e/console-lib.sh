@@ -62,7 +62,16 @@ start_shell() {
 		"cd '$DIR' && exec env -i PATH='$PATH' HOME='$DIR/home' XDG_STATE_HOME='$DIR/state' \
 		TERM=screen LANG=${CONSOLE_LANG:-C.UTF-8} PS1='$ ' ${CONSOLE_ENV:-} sh" ||
 		echo "# start_shell: tmux new-session failed"
-	wait_for '$ ' 20 || echo "# start_shell: no shell prompt after 20 s"
+	# The prompt is "$ "; capture-pane drops a line's trailing blanks, so look for a line
+	# that is a lone "$".
+	deadline=$(( $(date +%s) + 20 ))
+	until screen | grep -qx '[$] *'; do
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			echo "# start_shell: no shell prompt after 20 s"
+			break
+		fi
+		sleep 0.05
+	done
 }
 
 keys() { $TMUX_CMD send-keys "$@"; }
