@@ -44,8 +44,14 @@ wait_for "/client->server 28 bytes"
 keys Enter
 wait_for "Chunk: "
 ok $? "Enter opens the chunk"
-wait_for "Hypertext Transfer Protocol" 60
-ok $? "the detail shows tshark's full dissection"
+wait_for "Dissection (tshark -V)"
+ok $? "below the hex dump, a dissection heading"
+wait_for "Frame 1: " 60
+ok $? "the detail shows tshark's full dissection (made off the main thread)"
+keys -l "/Hypertext Transfer Protocol"
+keys Enter
+wait_for "Hypertext Transfer Protocol"
+ok $? "the dissection names HTTP"
 wait_for "Request Method: GET"
 ok $? "with the request's fields"
 keys Escape
