@@ -56,6 +56,14 @@ wait_for "Request Method: GET"
 ok $? "with the request's fields"
 keys Escape
 keys Escape
+# F3 with the Tap pane focused: the diagram's arrows carry the summaries.
+keys F3
+wait_for "Sequence: tap #1"
+eventually 'screen | grep "28 B " | grep -qF "HTTP GET /x"'
+ok $? "the diagram's client->server arrow carries the summary"
+eventually 'screen | grep "40 B " | grep -qF "HTTP HTTP/1.0 200 OK"'
+ok $? "and the server->client arrow its own"
+keys Escape
 type_line "quit"
 wait_for "EXITED-0" 30
 ok $? "quit"
