@@ -224,8 +224,11 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	}
 	struct cmd_decode dp;
 	const char *op = listen.text;
-	if (cmd_decode_plan(app, op, cmd_str(a, "decode", NULL), listen.text,
-			    a->argc == 2 ? target.text : NULL, &dp) < 0)
+	const char *decode = cmd_str(a, "decode", NULL);
+	if (!decode && app->settings.decode[0])
+		decode = app->settings.decode; /* set decode NAME */
+	if (cmd_decode_plan(app, op, decode, listen.text, a->argc == 2 ? target.text : NULL, &dp) <
+	    0)
 		return CMD_FAIL;
 	if (open_pcap(app, a, listen.text, &o.pcap) < 0)
 		return CMD_FAIL;

@@ -4,6 +4,7 @@
 
 #include "core/cmd/settings.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,6 +98,29 @@ static int set_capture(struct app *app, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* A dissector name: letters, digits, '.', '_' and '-' (what tshark -G decodes lists). */
+static int set_decode(struct app *app, const char *v, char *err, size_t errlen)
+{
+	size_t n = strlen(v);
+	bool ok = n > 0 && n < sizeof(app->settings.decode);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = isalnum((unsigned char)v[i]) || strchr("._-", v[i]);
+	if (!ok) {
+		snprintf(err, errlen,
+			 "set decode: takes a dissector name (letters, digits, '.', "
+			 "'_', '-'; help decode lists them) or off");
+		return -EINVAL;
+	}
+	snprintf(app->settings.decode, sizeof(app->settings.decode), "%s",
+		 strcmp(v, "off") == 0 ? "" : v);
+	return 0;
+}
+
+static void show_decode(const struct app *app, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", app->settings.decode[0] ? app->settings.decode : "off");
+}
+
 static void show_colors(const struct app *app, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", app->settings.colors_off ? "off" : "on");
@@ -130,8 +154,10 @@ static const struct {
 	{ "mouse", "on|off: the console takes mouse clicks and the wheel", set_mouse, show_mouse },
 	{ "capture-mb", "MiB of recent chunks kept whole (0: none), as --capture-mb", set_capture,
 	  show_capture },
-	{ "chunk", "the --chunk of server start, client and connect when none is given",
-	  set_chunk, show_chunk },
+	{ "chunk", "the --chunk of server start, client and connect when none is given", set_chunk,
+	  show_chunk },
+	{ "decode", "NAME|off: the --decode of taps started without one (help decode)", set_decode,
+	  show_decode },
 };
 
 #define NSETTINGS (sizeof(table) / sizeof(table[0]))
@@ -169,6 +195,7 @@ int settings_set(struct app *app, const char *name, const char *value, char *err
 			app->settings.generation++;
 		return r;
 	}
-	snprintf(err, errlen, "set: no setting '%.32s' (colors, mouse, capture-mb, chunk)", name);
+	snprintf(err, errlen, "set: no setting '%.32s' (colors, mouse, capture-mb, chunk, decode)",
+		 name);
 	return -ENOENT;
 }

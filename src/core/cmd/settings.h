@@ -17,6 +17,7 @@ struct settings {
 	bool colors_off;     /* "colors off": the console paints monochrome */
 	bool mouse_off;      /* "mouse off": the console leaves the mouse to the terminal */
 	unsigned chunk;      /* "chunk N": the default --chunk; 0 means SERVER_CHUNK_DEFAULT */
+	char decode[64];     /* "decode NAME": the --decode of new taps; "": none (off) */
 	unsigned generation; /* one more after every successful set */
 };
 

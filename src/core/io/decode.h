@@ -66,6 +66,10 @@ const struct pcap_plan *decode_plan(const struct decoder *d);
  * or more to start). Any thread. Returns 0, -ENOENT (no tshark), -ETIMEDOUT or -errno. */
 int decode_dissect(const struct decoder *d, uint32_t conn, enum pcap_dir dir, const void *data,
 		   size_t n, int timeout_ms, char **out);
+/* The same with the dissector's NAME and PLAN given (copies of a decoder's, for a worker
+ * that must not hold the decoder: it may stop meanwhile). */
+int decode_dissect_as(const char *name, const struct pcap_plan *plan, uint32_t conn,
+		      enum pcap_dir dir, const void *data, size_t n, int timeout_ms, char **out);
 /* Stop feeding tshark, let it print what it has for up to a second, end it (SIGKILL) if it
  * has not ended, wait for it and for both threads, and free D. NULL: nothing. */
 void decode_stop(struct decoder *d);

@@ -48,17 +48,26 @@ static int one_record(const char *name, const struct pcap_plan *plan, uint32_t c
 	return r;
 }
 
-int decode_dissect(const struct decoder *d, uint32_t conn, enum pcap_dir dir, const void *data,
-		   size_t n, int timeout_ms, char **out)
+/* One chunk through tshark -V, its dissector named NAME and called as PLAN says. */
+int decode_dissect_as(const char *name, const struct pcap_plan *plan, uint32_t conn,
+		      enum pcap_dir dir, const void *data, size_t n, int timeout_ms, char **out)
 {
 	*out = NULL;
 	void *cap = NULL;
 	size_t len;
-	int r = one_record(decode_name(d), decode_plan(d), conn, dir, data, n, &cap, &len);
+	int r = one_record(name, plan, conn, dir, data, n, &cap, &len);
 	if (r < 0)
 		return r;
 	const char *args[] = { "-n", "-r", "-", "-V", NULL };
 	r = pcap_check_run(args, cap, len, timeout_ms, out);
 	free(cap);
 	return r;
+}
+
+/* One chunk through tshark -V, as D's records call the dissector. */
+int decode_dissect(const struct decoder *d, uint32_t conn, enum pcap_dir dir, const void *data,
+		   size_t n, int timeout_ms, char **out)
+{
+	return decode_dissect_as(decode_name(d), decode_plan(d), conn, dir, data, n, timeout_ms,
+				 out);
 }

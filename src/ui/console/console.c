@@ -24,6 +24,7 @@
 #include "core/render/render_event.h"
 #include "ui/console/console_impl.h"
 #include "ui/console/crash.h"
+#include "ui/console/dissect.h"
 #include "ui/console/frame.h"
 #include "ui/console/keys.h"
 #include "ui/draw/layout.h"
@@ -207,13 +208,14 @@ static void run(struct console *c)
 		uint64_t t = now_ns();
 		bool bus_quiet = t < c->bus_quiet_until;
 		struct sockets_async *sa = c->app.sockets_async;
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = bus_quiet ? -1 : bus_fd(c->app.bus), .events = POLLIN },
 			{ .fd = c->sigfd, .events = POLLIN },
 			{ .fd = sa ? sockets_async_fd(sa) : -1, .events = POLLIN },
+			{ .fd = console_dissect_fd(c), .events = POLLIN },
 		};
-		if (poll(p, 4, wait_ms(c, t, bus_quiet)) < 0 && errno != EINTR)
+		if (poll(p, 5, wait_ms(c, t, bus_quiet)) < 0 && errno != EINTR)
 			break;
 		if (p[2].revents & POLLIN)
 			read_signals(c);
@@ -225,6 +227,8 @@ static void run(struct console *c)
 			drain_bus(c);
 		if (p[3].revents & POLLIN)
 			frame_sockets_news(c);
+		if (p[4].revents & POLLIN)
+			console_dissect_done(c);
 		if (!script_idle(&c->app)) {
 			titles_keep(&c->titles, &c->app);
 			script_step(&c->app);   /* a wait or expect that came due */
@@ -355,6 +359,7 @@ static int console_finish(struct console *c)
 {
 	int rc = 0;
 	c->closing = true;
+	console_dissect_drop(c);
 	app_close(&c->app);
 	console_mouse(c, false);
 	endwin();

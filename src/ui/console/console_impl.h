@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct decode_job;
+
 #include "core/cmd/app.h"
 #include "core/base/event.h"
 #include "ui/console/keys.h"
@@ -46,6 +48,9 @@ struct console {
 	uint64_t mark[VIEW_RINGS];
 	bool report_fresh; /* the last typed line made the Report pane's report */
 	unsigned attend;   /* LAYOUT_BIT of panes focused by Tab since that line */
+	struct decode_job *dissect;  /* the detail sheet's tshark -V, running (dissect.h) */
+	struct sheet *dissect_sheet; /* the sheet it is for, if still open */
+	struct event dissect_ev;     /* the chunk it dissects */
 	struct help_key help_keys[KEYS_HELP_MAX];   /* the key table's rows help lists */
 	size_t nhelp_keys;
 };
@@ -58,6 +63,9 @@ void console_message(struct console *c, bool error, const char *text);
 void console_push(struct console *c, struct sheet *s, bool owned);
 /* Close the full-screen sheet on top. */
 void console_pop(struct console *c);
+/* Build detail sheet S of chunk EV again, with dissection DD. */
+void frame_detail_rebuild(struct console *c, struct sheet *s, const struct event *ev,
+			  const struct detail_dissection *dd);
 /* Open chunk EV in full (from the capture store). */
 void console_open_chunk(struct console *c, const struct event *ev);
 /* Run LINE as if typed: echoed, its result on the message line or in the Report pane. */

@@ -19,6 +19,7 @@
 #include "core/system/sockets_async.h"
 #include "core/render/render_event.h"
 #include "ui/console/console_impl.h"
+#include "ui/console/dissect.h"
 #include "ui/draw/layout.h"
 #include "ui/draw/pane.h"
 #include "ui/console/session_log.h"
@@ -172,8 +173,16 @@ void console_open_chunk(struct console *c, const struct event *ev)
 		console_message(c, true, "chunk: out of memory");
 		return;
 	}
-	detail_build(s, c->app.capture, ev, ring_of(c, (enum event_source)ev->source), c->v.utf8);
+	struct detail_dissection dd = console_dissect_start(c, s, ev);
+	frame_detail_rebuild(c, s, ev, &dd);
 	console_push(c, s, true);
+}
+
+void frame_detail_rebuild(struct console *c, struct sheet *s, const struct event *ev,
+			  const struct detail_dissection *dd)
+{
+	detail_build(s, c->app.capture, ev, ring_of(c, (enum event_source)ev->source), c->v.utf8,
+		     dd);
 }
 
 /* The tap connection F3 draws: the selected line's in the Tap pane, else the newest chunk's.

@@ -125,9 +125,23 @@ struct help_key {
  * (-1: none matches, the help is built anyway). */
 int help_build(struct sheet *s, const char *topic, bool utf8, int cols,
 	       const struct help_key *keys, size_t n);
-/* Chunk EV in full from CAP, and the bytes its connection received that RING still holds.
- * Returns 0, or -ENOENT when the bytes were evicted (the sheet says so). */
+/* Where tshark's full dissection of a chunk stands (DETAIL_NONE: its session does not
+ * decode); TEXT (tshark's words, escaped when shown) once DETAIL_DONE, ERR (-errno) else. */
+enum detail_state {
+	DETAIL_NONE,
+	DETAIL_RUNNING,
+	DETAIL_DONE,
+	DETAIL_FAILED
+};
+struct detail_dissection {
+	enum detail_state state;
+	int err;
+	const char *text;
+};
+/* Chunk EV in full from CAP, tshark's dissection of it as DD says (NULL: none), and the
+ * bytes its connection received that RING still holds. Returns 0, or -ENOENT when the
+ * bytes were evicted (the sheet says so). */
 int detail_build(struct sheet *s, struct capture *cap, const struct event *ev,
-		 const struct pane *ring, bool utf8);
+		 const struct pane *ring, bool utf8, const struct detail_dissection *dd);
 
 #endif

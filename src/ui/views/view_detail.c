@@ -1,5 +1,6 @@
 /* view_detail: the chunk kind: one chunk in full from the capture store (a hex dump 16 bytes a
- * row with offsets, then its text), and every byte its connection received, joined as text. */
+ * row with offsets, then its text, then tshark's dissection when its session decodes), and
+ * every byte its connection received, joined as text. */
 #include "config.h"
 
 #include <errno.h>
@@ -98,8 +99,26 @@ static void joined(struct doc *d, struct capture *cap, const struct event *ev,
 	free(all);
 }
 
+/* tshark's full dissection of the chunk (-V), or where it stands; its text escaped. */
+static void dissection(struct doc *d, const struct detail_dissection *dd, bool utf8)
+{
+	if (!dd || dd->state == DETAIL_NONE)
+		return;
+	doc_addf(d, utf8, DOC_PLAIN, "%s", "");
+	doc_addf(d, utf8, DOC_HEADING, "Dissection (tshark -V)");
+	if (dd->state == DETAIL_RUNNING)
+		doc_addf(d, utf8, DOC_PLAIN, "%s", "dissecting... (tshark takes a second or two)");
+	else if (dd->state == DETAIL_FAILED)
+		doc_addf(d, utf8, DOC_ERROR, "dissect: %s",
+			 dd->err == -ENOENT      ? "tshark not found (apt-get install tshark)"
+			 : dd->err == -ETIMEDOUT ? "tshark did not finish in time"
+						 : strerror(-dd->err));
+	else if (dd->text)
+		text_lines(d, (const uint8_t *)dd->text, strlen(dd->text), utf8);
+}
+
 int detail_build(struct sheet *s, struct capture *cap, const struct event *ev,
-		 const struct pane *ring, bool utf8)
+		 const struct pane *ring, bool utf8, const struct detail_dissection *dd)
 {
 	struct doc *d = &s->doc;
 	char who[64], words[EVENT_LINE_MAX];
@@ -132,6 +151,7 @@ int detail_build(struct sheet *s, struct capture *cap, const struct event *ev,
 	doc_addf(d, utf8, DOC_HEADING, "Text");
 	text_lines(d, b, n, utf8);
 	free(b);
+	dissection(d, dd, utf8);
 	if (ev->kind == EV_RECV && ring)
 		joined(d, cap, ev, ring, utf8);
 	return 0;

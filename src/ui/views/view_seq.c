@@ -19,15 +19,30 @@
 /* The newest events a diagram shows: a flood would make it a wall. */
 #define SEQ_EVENTS_MAX 400
 
-/* A tap's line as one item: a chunk it passed on is an arrow from the side that sent it (the
- * client on the left), anything else a note on the side it is about. */
-static int tap_item(struct seqdiag *d, const struct event *ev)
+/* " PROTO INFO" of decoded summary SUM into BUF, printable ASCII only (tshark's words are
+ * peer-derived); "" without one. */
+static void summary(const struct event *sum, char *buf, size_t len)
 {
-	char label[EVENT_LINE_MAX], repr[BYTES_REPR_SIZE_EV];
+	buf[0] = '\0';
+	if (!sum)
+		return;
+	snprintf(buf, len, " %s %s", sum->proto, sum->text);
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+}
+
+/* A tap's line as one item: a chunk it passed on is an arrow from the side that sent it (the
+ * client on the left) carrying its decoded summary SUM (NULL: none), anything else a note
+ * on the side it is about. */
+static int tap_item(struct seqdiag *d, const struct event *ev, const struct event *sum)
+{
+	char label[EVENT_LINE_MAX], repr[BYTES_REPR_SIZE_EV], said[EVENT_TEXT_MAX + 32];
 	enum seq_side side = ev->dir == DIR_S2C ? SEQ_RIGHT : SEQ_LEFT;
 	if (ev->kind == EV_RECV && ev->dir != DIR_NONE) {
 		bytes_repr(ev->preview, ev->preview_len, repr, sizeof(repr));
-		snprintf(label, sizeof(label), "%" PRIu64 " B %s%s", ev->nbytes, repr,
+		summary(sum, said, sizeof(said));
+		snprintf(label, sizeof(label), "%" PRIu64 " B%s %s%s", ev->nbytes, said, repr,
 			 ev->preview_len < ev->nbytes ? "..." : "");
 		return seqdiag_add(d, SEQ_ARROW, side, ev->time_ns, label);
 	}
@@ -36,11 +51,11 @@ static int tap_item(struct seqdiag *d, const struct event *ev)
 }
 
 /* An event as one item: a chunk sent is an arrow, anything else a note on its side. */
-static int item(struct seqdiag *d, const struct event *ev)
+static int item(struct seqdiag *d, const struct event *ev, const struct event *sum)
 {
 	char label[EVENT_LINE_MAX], repr[BYTES_REPR_SIZE_EV];
 	if (ev->source == SRC_TAP || ev->source == SRC_WATCH)
-		return tap_item(d, ev);
+		return tap_item(d, ev, sum);
 	enum seq_side side = ev->source == SRC_CLIENT ? SEQ_LEFT : SEQ_RIGHT;
 	if (ev->kind == EV_SEND || ev->kind == EV_RECV) {
 		bytes_repr(ev->preview, ev->preview_len, repr, sizeof(repr));
@@ -65,6 +80,19 @@ static void add_line(void *ctx, const struct render_line *l)
 	doc_add(doc, l->text, l->len, false, DOC_PLAIN, 0, 0);
 }
 
+/* The decoded summary of chunk EV among the BACK newer lines of S, or NULL. */
+static const struct event *summary_of(struct sheet *s, const struct event *ev, size_t back)
+{
+	if (ev->kind != EV_RECV || !ev->chunk_no)
+		return NULL;
+	while (back-- > 0) {
+		const struct event *e = &log_line_at(s, back)->ev;
+		if (e->decoded && e->session == ev->session && e->chunk_no == ev->chunk_no)
+			return e;
+	}
+	return NULL;
+}
+
 /* Lay the diagram out again for WIDTH from the rings' newest SEQ_EVENTS_MAX events. */
 static void build(struct sheet *s, int width)
 {
@@ -79,7 +107,9 @@ static void build(struct sheet *s, int width)
 		if (pl->skipped || (s->session && pl->ev.session != s->session) ||
 		    (s->conn && pl->ev.conn != s->conn))
 			continue;
-		if (item(&d, &pl->ev) < 0)
+		if (pl->ev.decoded)
+			continue; /* on its chunk's arrow */
+		if (item(&d, &pl->ev, summary_of(s, &pl->ev, back)) < 0)
 			break;
 	}
 	render_diagram_lines(&d, width, add_line, &s->doc);
