@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=15
+PLAN=16
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -139,21 +139,27 @@ fi
 # curl asks a python3 HTTP server on a Unix socket; the watch's pcap is read by tshark as HTTP.
 if ! command -v curl >/dev/null 2>&1; then
 	skip "curl not installed (apt-get install curl)"
+	skip "curl not installed (apt-get install curl)"
 elif ! command -v tshark >/dev/null 2>&1; then
+	skip "tshark not installed (apt-get install tshark)"
 	skip "tshark not installed (apt-get install tshark)"
 else
 	python3 "$S/watchpeers.py" run http "$D/h" "$D" >"$D/http.log" 2>&1 &
 	peers="$peers $!"
 	wait_for test -e "$D/ready"
 	start_udscope
-	say "watch $D/h --pcap $D/h.pcap --dissector http"
+	say "watch $D/h --pcap $D/h.pcap --dissector http --decode http"
 	wait_for grep -q 'watching ' "$D/out"
 	curl -s --max-time 20 --unix-socket "$D/h" http://localhost/hello >"$D/curl.out" 2>&1
 	wait_for grep -q 'hello from python3' "$D/out"
+	wait_for grep -q 'decoded chunk [0-9]*: HTTP .*200 OK' "$D/out"
 	say "watch stop"
 	wait_for grep -q 'stopped and detached' "$D/out"
 	finish
 	tshark -r "$D/h.pcap" -Y http >"$D/tshark.out" 2>&1
 	check "the pcap of curl asking python3 reads as HTTP in tshark (GET and 200 OK)" sh -c "
 		grep -q 'GET /hello' '$D/tshark.out' && grep -q '200 OK' '$D/tshark.out'"
+	check "watch --decode http: the request and the answer decoded live (GET /hello, 200 OK)" sh -c "
+		grep -q 'decoded chunk [0-9]*: HTTP GET /hello' '$D/out' &&
+		grep -q 'decoded chunk [0-9]*: HTTP .*200 OK' '$D/out'"
 fi

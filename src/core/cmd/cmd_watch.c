@@ -11,6 +11,7 @@
 #include "core/cmd/app.h"
 #include "core/cmd/cmd.h"
 #include "core/cmd/cmd_start.h"
+#include "core/cmd/cmd_decode.h"
 #include "core/io/pcap.h"
 #ifdef HAVE_WATCH
 #include "core/session/watch.h"
@@ -100,6 +101,13 @@ static int watch_run(struct app *app, const struct cmd_args *a)
 	if (!target_of(app, a, &o.target))
 		return CMD_FAIL;
 	app_reap(app);
+	struct cmd_decode dp;
+	const char *decode = cmd_str(a, "decode", NULL);
+	if (!decode && app->settings.decode[0])
+		decode = app->settings.decode; /* set decode NAME */
+	const char *op = o.target.text;
+	if (cmd_decode_plan(app, op, decode, o.target.text, NULL, &dp) < 0)
+		return CMD_FAIL;
 	if (open_pcap(app, a, o.target.text, &o.pcap) < 0)
 		return CMD_FAIL;
 	struct session *s = app_prepare(app, &watch_session_ops);
@@ -107,6 +115,7 @@ static int watch_run(struct app *app, const struct cmd_args *a)
 		pcap_discard(o.pcap);
 		return CMD_FAIL;
 	}
+	cmd_decode_start(app, op, &dp, SRC_WATCH, &s->later, &o.decode);
 	struct watch *w;
 	int r = watch_start(&w, &o, &s->now, &s->later);
 	return cmd_started(app, s, w, r, false);
@@ -157,7 +166,7 @@ static int no_watch(struct app *app, const struct cmd_args *a)
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
 	.usage = "PATH|@NAME|pid N|inode N [--type stream|seqpacket|dgram] [--snap N] "
-		 "[--pcap FILE] [--dissector NAME] [--ring-mb N]",
+		 "[--pcap FILE] [--dissector NAME] [--decode NAME|off] [--ring-mb N]",
 	.help = "see running programs' calls on a socket, its connections or a process's sockets "
 		"(eBPF: root; connections open before it included)",
 	.min_args = 1, .max_args = 2,
@@ -168,6 +177,7 @@ const struct cmd_entry cmd_watch_entry = {
 		{ "ring-mb", CMD_OPT_UINT, "N", 1, 1024, NULL },
 		{ "pcap", CMD_OPT_WORD, "FILE", 0, 0, NULL },
 		{ "dissector", CMD_OPT_WORD, "NAME", 0, 0, NULL },
+		{ "decode", CMD_OPT_WORD, "NAME", 0, 0, NULL },
 	},
 	.run = watch_run,
 };

@@ -12,6 +12,7 @@
 
 #include "core/base/capture.h"
 #include "core/base/socktype.h"
+#include "core/io/decode.h"
 #include "core/io/pcap.h"
 #include "core/session/session.h"
 #include "core/session/watch.h"
@@ -54,6 +55,8 @@ static void flush_events(struct watch *w)
 	if (w->evq_n)
 		sink_emit_many(&w->later, w->evq, w->evq_n);
 	w->evq_n = 0;
+	if (w->opts.decode)
+		decode_release(w->opts.decode); /* their chunk lines are out: decode them */
 }
 
 /* A cleared event in the queue, to fill in place. */
@@ -193,6 +196,9 @@ static void on_record(void *ctx, const struct watch_rec *r, const uint8_t *data)
 	}
 	if (w->opts.capture)
 		ev->capture = capture_put(w->opts.capture, data, r->cap);
+	if (w->opts.decode)
+		ev->chunk_no = decode_offer(w->opts.decode, r->conn,
+					    c2s ? PCAP_TO_SERVER : PCAP_TO_CLIENT, data, r->cap);
 	to_pcap(w, r->conn, c2s, data, r->cap);
 	say_control(w, r);
 }
@@ -327,6 +333,10 @@ static void *watch_main(void *arg)
 static void watch_free(struct watch *w, bool keep_pcap, const struct event_sink *now)
 {
 	watch_bpf_close(w->bpf);
+	char line[256];
+	if (w->opts.decode && decode_describe(w->opts.decode, line, sizeof(line)))
+		event_emit_info(now, SRC_WATCH, 0, "%s", line);
+	decode_stop(w->opts.decode);
 	if (w->opts.pcap) {
 		int r = keep_pcap ? pcap_close(w->opts.pcap) : pcap_discard(w->opts.pcap);
 		if (r < 0)
@@ -367,6 +377,7 @@ int watch_start(struct watch **out, const struct watch_opts *opts, const struct 
 	struct watch *w = calloc(1, sizeof(*w));
 	if (!w) {
 		pcap_discard(opts->pcap);
+		decode_stop(opts->decode);
 		return -ENOMEM;
 	}
 	w->opts = *opts;

@@ -16,6 +16,7 @@
 
 struct capture;
 struct pcap_writer;
+struct decoder;
 
 enum watch_target_kind {
 	WATCH_TARGET_PATH,  /* a listener (or a bound datagram socket) by path or @name */
@@ -51,6 +52,8 @@ struct watch_opts {
 	unsigned ring_mb;         /* the ring buffer's size */
 	struct capture *capture;  /* keep every chunk here (NULL: not kept) */
 	struct pcap_writer *pcap; /* write every chunk here too (NULL: none); the watch owns it */
+	struct decoder *decode;   /* offer every chunk to it (core/io/decode.h; NULL: none); the
+				   * watch owns it from watch_start on, also when that fails */
 };
 
 struct watch;

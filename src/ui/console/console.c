@@ -228,7 +228,7 @@ static void run(struct console *c)
 		if (p[3].revents & POLLIN)
 			frame_sockets_news(c);
 		if (p[4].revents & POLLIN)
-			console_dissect_done(c);
+			console_dissect_done(c, frame_detail_rebuild);
 		if (!script_idle(&c->app)) {
 			titles_keep(&c->titles, &c->app);
 			script_step(&c->app);   /* a wait or expect that came due */

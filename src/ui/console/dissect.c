@@ -69,7 +69,7 @@ static bool sheet_open(const struct console *c, const struct sheet *s)
 	return false;
 }
 
-void console_dissect_done(struct console *c)
+void console_dissect_done(struct console *c, dissect_rebuild_fn *rebuild)
 {
 	int r;
 	char *text = NULL;
@@ -79,7 +79,7 @@ void console_dissect_done(struct console *c)
 		struct detail_dissection dd = { .state = r < 0 ? DETAIL_FAILED : DETAIL_DONE,
 						.err = r,
 						.text = text };
-		frame_detail_rebuild(c, c->dissect_sheet, &c->dissect_ev, &dd);
+		rebuild(c, c->dissect_sheet, &c->dissect_ev, &dd);
 		c->dirty = true;
 	}
 	free(text);
