@@ -325,6 +325,11 @@ int pcap_write_cut(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, cons
 	return write_record(w, 0, conn, dir, data, n, len, time_ns, NULL);
 }
 
+bool pcap_is_ng(const struct pcap_writer *w)
+{
+	return w->ng;
+}
+
 int pcap_write_noted(struct pcap_writer *w, int iface, uint32_t conn, enum pcap_dir dir,
 		     const void *data, size_t n, const char *comment)
 {

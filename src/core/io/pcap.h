@@ -15,6 +15,7 @@
 #ifndef UDSCOPE_PCAP_H
 #define UDSCOPE_PCAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -56,6 +57,8 @@ int pcap_iface(struct pcap_writer *w, const char *name);
  * NULL or "" for none; classic pcap: both ignored). */
 int pcap_write_noted(struct pcap_writer *w, int iface, uint32_t conn, enum pcap_dir dir,
 		     const void *data, size_t n, const char *comment);
+/* Whether W writes pcapng (records carry comments), not classic pcap. */
+bool pcap_is_ng(const struct pcap_writer *w);
 /* "from pid 12 (curl) uid 1000 to pid 34 (nginx) uid 33" into BUF: a record's comment; a
  * side whose PID is 0 is "unknown". Bytes of a name outside 0x20-0x7e become '?'. */
 void pcap_who_comment(char *buf, size_t len, pid_t from_pid, const char *from_comm,

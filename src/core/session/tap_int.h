@@ -54,6 +54,7 @@ struct tap_conn {
 	bool as_client;             /* connect upstream with WHO's identity (tap_ident.h) */
 	struct tap_ident who;       /* the client's uid, gid and groups */
 	struct peer_cred peer[2];   /* each side's SO_PEERCRED: the capture's record comments */
+	char note[2][200];          /* pcapng: each way's record comment, made at its first chunk */
 	struct tap_dir dir[2];
 };
 

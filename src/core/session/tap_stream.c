@@ -149,10 +149,13 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 					    way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, d->buf,
 					    n);
 	if (t->opts.pcap && !t->pcap_failed) {
-		char note[200];
-		const struct peer_cred *f = &c->peer[way], *to = &c->peer[!way];
-		pcap_who_comment(note, sizeof(note), f->ok ? f->pid : 0, f->comm, f->uid,
-				 to->ok ? to->pid : 0, to->comm, to->uid);
+		/* The peers do not change during a connection: each way's comment is made once. */
+		char *note = c->note[way];
+		if (!note[0] && pcap_is_ng(t->opts.pcap)) {
+			const struct peer_cred *f = &c->peer[way], *to = &c->peer[!way];
+			pcap_who_comment(note, sizeof(c->note[way]), f->ok ? f->pid : 0, f->comm,
+					 f->uid, to->ok ? to->pid : 0, to->comm, to->uid);
+		}
 		int r = pcap_write_noted(t->opts.pcap, t->pcap_iface, c->id,
 					 way == CLI ? PCAP_TO_SERVER : PCAP_TO_CLIENT, d->buf, n, note);
 		if (r < 0) {
