@@ -33,12 +33,6 @@ void event_copy(struct event *dst, const struct event *src)
 {
 	memcpy(dst, src, offsetof(struct event, text));
 	size_t tl = event_text_len(src);
-	if (src->path_len > tl && src->path_len < sizeof(src->text))
-		tl = src->path_len; /* a path may hold a NUL (an abstract name) */
-	if (src->detail_off && src->detail_off < sizeof(src->text))
-		tl = src->detail_off +
-		     strnlen(src->text + src->detail_off, sizeof(src->text) - 1 - src->detail_off);
-	dst->text_len = (uint16_t)(src->text_len ? tl : 0);
 	memcpy(dst->text, src->text, tl);
 	dst->text[tl] = '\0';
 	if (dst->preview_len > EVENT_PREVIEW_MAX)
@@ -64,10 +58,15 @@ void event_set_path(struct event *ev, enum event_fact fact, const char *path, si
 	ev->text[len] = '\0';
 	ev->path_len = (uint16_t)len;
 	ev->detail_off = 0;
+	size_t used = len;
 	if (detail) {
 		ev->detail_off = (uint16_t)(len + 1);
 		snprintf(ev->text + len + 1, sizeof(ev->text) - len - 1, "%s", detail);
+		used = len + 1 + strlen(ev->text + len + 1);
 	}
+	/* A NUL inside (an abstract name's, or the one before the detail): text_len says where
+	 * the text ends, as event_text_name does, so a copy keeps every byte. */
+	ev->text_len = memchr(ev->text, '\0', used) ? (uint16_t)used : 0;
 }
 
 void event_text_name(struct event *ev, const char *before, const void *name, size_t n,
