@@ -4,6 +4,7 @@
 
 #include "core/cmd/cmd_start.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -12,6 +13,7 @@
 #include "core/cmd/app.h"
 #include "core/cmd/cmd.h"
 #include "core/base/socktype.h"
+#include "core/io/pcap.h"
 
 bool cmd_ancil(struct app *app, const struct cmd_args *a, const char *op, struct ancil *out)
 {
@@ -122,4 +124,27 @@ void cmd_say_chunk(struct app *app, int src, unsigned id, unsigned n, unsigned w
 	app_info(app, (enum event_source)src,
 		 "#%u now receives at most %u bytes a recv (was %s), from its next recv on", id, n,
 		 before);
+}
+
+int cmd_open_pcap(struct app *app, const struct cmd_args *a, const char *kind, const char *what,
+		  struct pcap_writer **out)
+{
+	*out = NULL;
+	if (!cmd_has(a, "pcap")) {
+		if (!cmd_has(a, "dissector"))
+			return 0;
+		app_error(app, 0, "%s %s: --dissector goes with --pcap FILE", kind, what);
+		return -1;
+	}
+	const char *file = cmd_str(a, "pcap", NULL), *dis = cmd_str(a, "dissector", "data");
+	int r = pcap_open(out, file, dis);
+	if (r == -EINVAL)
+		app_error(app, 0, "%s %s: --dissector '%.64s': a Wireshark dissector name is "
+			  "letters, digits, '.', '_' and '-' (http, data, ...)", kind, what, dis);
+	else if (r == -EEXIST)
+		app_error(app, EEXIST, "%s %s: --pcap %s: the file exists (a capture is never "
+			  "written over)", kind, what, file);
+	else if (r < 0)
+		app_error(app, -r, "%s %s: --pcap %s: create", kind, what, file);
+	return r < 0 ? -1 : 0;
 }

@@ -35,6 +35,12 @@ bool cmd_chunk_size(struct app *app, const char *word, const char *op, unsigned 
  * WAS bytes, or 0 for each datagram whole (`server chunk`, `chunk`). */
 void cmd_say_chunk(struct app *app, int src, unsigned id, unsigned n, unsigned was);
 
+struct pcap_writer;
+/* --pcap FILE [--dissector NAME] into *OUT (NULL when not given): 0, or -1 after one error
+ * line starting with KIND and WHAT ("tap ./s", "watch ./s"). */
+int cmd_open_pcap(struct app *app, const struct cmd_args *a, const char *kind, const char *what,
+		  struct pcap_writer **out);
+
 struct session;
 /* After a session's start function returned R for S: on success commit S running as IMPL
  * and, with WAIT, make the line wait for it to finish (CMD_PENDING, else CMD_OK); on

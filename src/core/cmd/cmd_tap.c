@@ -146,31 +146,17 @@ static void plan_pcap(struct app *app, const char *listen, const char *dis, stru
 			 listen, dis);
 }
 
-/* --pcap FILE [--dissector NAME]: the capture file, or -1 after an error line. */
+/* --pcap FILE [--dissector NAME] (cmd_open_pcap), and how the installed tshark will read the
+ * records of a dissector other than data. 0, or -1 after an error line. */
 static int open_pcap(struct app *app, const struct cmd_args *a, const char *listen,
 		     struct pcap_writer **out)
 {
-	*out = NULL;
-	if (!cmd_has(a, "pcap")) {
-		if (cmd_has(a, "dissector")) {
-			app_error(app, 0, "tap %s: --dissector goes with --pcap FILE", listen);
-			return -1;
-		}
-		return 0;
-	}
-	const char *file = cmd_str(a, "pcap", NULL), *dis = cmd_str(a, "dissector", "data");
-	int r = pcap_open(out, file, dis);
-	if (r == -EINVAL)
-		app_error(app, 0, "tap %s: --dissector '%.64s': a Wireshark dissector name is "
-			  "letters, digits, '.', '_' and '-' (http, data, ...)", listen, dis);
-	else if (r == -EEXIST)
-		app_error(app, EEXIST, "tap %s: --pcap %s: the file exists (a capture is never "
-			  "written over)", listen, file);
-	else if (r < 0)
-		app_error(app, -r, "tap %s: --pcap %s: create", listen, file);
-	if (r == 0 && strcmp(dis, "data") != 0)
+	if (cmd_open_pcap(app, a, "tap", listen, out) < 0)
+		return -1;
+	const char *dis = cmd_str(a, "dissector", "data");
+	if (*out && strcmp(dis, "data") != 0)
 		plan_pcap(app, listen, dis, *out);
-	return r < 0 ? -1 : 0;
+	return 0;
 }
 
 /* The arguments' shapes: PATH --restore, PATH --in-place, or LISTEN TARGET. */

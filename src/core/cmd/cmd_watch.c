@@ -64,33 +64,6 @@ static bool target_of(struct app *app, const struct cmd_args *a, struct watch_ta
 	return true;
 }
 
-/* --pcap FILE [--dissector NAME]: the capture file, or -1 after an error line. */
-static int open_pcap(struct app *app, const struct cmd_args *a, const char *what,
-		     struct pcap_writer **out)
-{
-	*out = NULL;
-	if (!cmd_has(a, "pcap")) {
-		if (cmd_has(a, "dissector"))
-			app_error(app, 0, "watch %s: --dissector goes with --pcap FILE", what);
-		return cmd_has(a, "dissector") ? -1 : 0;
-	}
-	const char *file = cmd_str(a, "pcap", NULL), *dis = cmd_str(a, "dissector", "data");
-	int r = pcap_open(out, file, dis);
-	if (r == -EINVAL)
-		app_error(app, 0,
-			  "watch %s: --dissector '%.64s': a Wireshark dissector name is "
-			  "letters, digits, '.', '_' and '-' (http, data, ...)",
-			  what, dis);
-	else if (r == -EEXIST)
-		app_error(app, EEXIST,
-			  "watch %s: --pcap %s: the file exists (a capture is never "
-			  "written over)",
-			  what, file);
-	else if (r < 0)
-		app_error(app, -r, "watch %s: --pcap %s: create", what, file);
-	return r < 0 ? -1 : 0;
-}
-
 static int watch_run(struct app *app, const struct cmd_args *a)
 {
 	struct watch_opts o = {
@@ -108,7 +81,7 @@ static int watch_run(struct app *app, const struct cmd_args *a)
 	const char *op = o.target.text;
 	if (cmd_decode_plan(app, op, decode, o.target.text, NULL, &dp) < 0)
 		return CMD_FAIL;
-	if (open_pcap(app, a, o.target.text, &o.pcap) < 0)
+	if (cmd_open_pcap(app, a, "watch", o.target.text, &o.pcap) < 0)
 		return CMD_FAIL;
 	struct session *s = app_prepare(app, &watch_session_ops);
 	if (!s) {
