@@ -28,4 +28,4 @@ check "sizes out of range and a server not running are refused" sh -c "[ $rc -eq
 	grep -q 'server chunk 7: no such server' '$D/out' '$D/err'"
 "$U" -b -e 'chunk 8' </dev/null >"$D/out" 2>"$D/err"; rc=$?
 check "chunk without a connection says so" sh -c "[ $rc -eq 1 ] &&
-	grep -q 'chunk: no connection (connect PATH first)' '$D/out' '$D/err'"
+	grep -qx 'udscope: chunk: no connection is running (connect PATH first)' '$D/out' '$D/err'"

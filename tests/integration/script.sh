@@ -67,7 +67,7 @@ check "wait 0.6 returns after at least 0.6 s, exit 0" sh -c "[ $rc -eq 0 ] && [ 
 "$U" -b -e 'wait soon' </dev/null >"$D/out" 2>"$D/err"
 rc=$?
 check "wait with a word that is not a number: exit 1, one line" \
-	sh -c "[ $rc -eq 1 ] && grep -qxF \"udscope: wait: 'soon' is not a number of seconds from 0 to 86400\" '$D/err'"
+	sh -c "[ $rc -eq 1 ] && grep -qxF \"udscope: wait soon: not a number of seconds (0 to 86400)\" '$D/err'"
 
 # 12: the order holds: a send's bytes are in the socket before the next line runs, so a
 # server stopped right after has them (it serves what is ready before it stops).

@@ -13,11 +13,11 @@ run() { timeout -k 5 "$W" "$U" -b "$@" </dev/null >"$D/out" 2>"$D/err"; rc=$?; }
 for cmd in map diagram log; do
 	run -e "$cmd x7"
 	check "$cmd x7: refused in the one form (rc $rc)" sh -c "[ $rc -eq 1 ] &&
-		grep -qxF 'udscope: $cmd x7: not a session id (sessions lists them): Invalid argument (EINVAL)' '$D/err'"
+		grep -qxF 'udscope: $cmd x7: not a session id (sessions lists them)' '$D/err'"
 done
 run -e "map #0"
 check "map #0: 0 is no session id either" \
-	grep -qxF 'udscope: map #0: not a session id (sessions lists them): Invalid argument (EINVAL)' "$D/err"
+	grep -qxF 'udscope: map #0: not a session id (sessions lists them)' "$D/err"
 run -e "log #42"
 check "log #42: a good id reaches the command (no line of it is held)" \
 	grep -qxF 'udscope: log #42: no line of this session is held (sessions lists them): No such file or directory (ENOENT)' "$D/err"

@@ -157,7 +157,7 @@ check "a regular file is never removed for a dgram server" \
 # 24: a tool-level refusal carries no unrelated errno text.
 "$U" -b -e "send hi --fd /etc/hostname" </dev/null >"$D/out" 2>"$D/err"
 check "send with no connection: one line, no errno text" \
-	[ "$(cat "$D/err")" = "udscope: send: no connection (connect PATH first)" ]
+	[ "$(cat "$D/err")" = "udscope: send: no connection is running (connect PATH first)" ]
 
 # 25: lines and JSON say the type (stream lines stay the walkthrough's).
 "$U" -b --json -e "server start $D/t --type dgram" -e "client $D/t x --type dgram" -e quit \

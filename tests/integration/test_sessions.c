@@ -61,6 +61,7 @@ static void test_two_servers_three_connections(void **state)
 	assert_int_equal(rec_run(r, "send --id 4 abcdefghijklmnopqrst"), CMD_OK);
 	assert_int_equal(rec_run(r, "send --id 5 XYZ"), CMD_OK);
 	assert_int_equal(rec_run(r, "send --id 1 nope"), CMD_FAIL);   /* #1 is a server */
+	assert_true(rec_find_text(r, "send --id 1: #1 is a server, not a connection (#3 ") >= 0);
 	wait_in(r, 3, 10);
 	wait_in(r, 4, 20);
 	wait_in(r, 5, 3);

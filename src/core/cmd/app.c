@@ -120,62 +120,6 @@ struct session *app_newest(const struct app *app, enum session_kind kind)
 	return s;
 }
 
-/* "#1 ./a, #3 ./b" for the sessions of KIND. */
-static void list_kind(const struct app *app, enum session_kind kind, char *buf, size_t len)
-{
-	size_t at = 0;
-	buf[0] = '\0';
-	for (struct session *s = app->sessions.head; s && at < len; s = s->next) {
-		if (s->ops->kind != kind)
-			continue;
-		struct session_info in;
-		session_info(s, &in);
-		int n = snprintf(buf + at, len - at, "%s#%u %s", at ? ", " : "", in.id, in.path);
-		if (n < 0)
-			break;
-		at += (size_t)n;
-	}
-}
-
-struct session *app_pick(struct app *app, enum session_kind kind, const char *which,
-			 const char *op)
-{
-	const char *kname = kind == SESSION_SERVER ? "server" : kind == SESSION_CONN
-		? "connection" : kind == SESSION_CLIENT ? "client" : kind == SESSION_TAP ? "tap"
-		: kind == SESSION_WATCH ? "watch" : "pair demo";
-	struct session *s = NULL;
-	char list[512];
-	if (which && *which) {
-		const char *digits = which[0] == '#' ? which + 1 : which;
-		char *end;
-		unsigned long id = strtoul(digits, &end, 10);
-		if (*digits >= '0' && *digits <= '9' && !*end) {
-			s = session_by_id(&app->sessions, (uint32_t)id);
-			if (s && s->ops->kind != kind)
-				s = NULL;
-		} else if (session_count(&app->sessions, kind, which, &s) > 1) {
-			s = NULL;   /* cannot happen for servers: one path, one server */
-		}
-		if (!s) {
-			list_kind(app, kind, list, sizeof(list));
-			app_error(app, ENOENT, "%s %s: no such %s (%s)", op, which, kname,
-				  list[0] ? list : "none is running");
-		}
-		return s;
-	}
-	size_t n = session_count(&app->sessions, kind, NULL, &s);
-	if (n == 1)
-		return s;
-	if (n == 0) {
-		app_error(app, ENOENT, "%s: no %s is running", op, kname);
-		return NULL;
-	}
-	list_kind(app, kind, list, sizeof(list));
-	app_error(app, EINVAL, "%s: %zu %ss are running (%s): say which, by id or path", op, n,
-		  kname, list);
-	return NULL;
-}
-
 void app_free_session(struct app *app, struct session *s)
 {
 	struct session_info *g = &app->gone[app->ngone++ % APP_GONE_MAX];

@@ -136,11 +136,6 @@ void app_report(struct app *app, const struct report *r);
 struct session *app_prepare(struct app *app, const struct session_ops *ops);
 void app_commit(struct app *app, struct session *s, void *impl);
 void app_discard(struct app *app, struct session *s);
-/* The session of KIND that WHICH names: NULL or "" for the only one, "ID" or "#ID", or a
- * path. When none fits, or several do and WHICH names none, says so (the line starts with
- * OP and lists them) and returns NULL. */
-struct session *app_pick(struct app *app, enum session_kind kind, const char *which,
-			 const char *op);
 /* The newest session of KIND, or NULL; without an error. */
 struct session *app_newest(const struct app *app, enum session_kind kind);
 /* What a command returning CMD_PENDING for S sets: wait until S finishes (ops->stop on a

@@ -448,33 +448,6 @@ bool cmd_addr(struct app *app, const struct cmd_args *a, int i, const char *op,
 	return false;
 }
 
-/* A session id as typed: "3" or "#3"; 0 when the word is not one. */
-static uint32_t session_id(const char *w)
-{
-	if (*w == '#')
-		w++;
-	char *end;
-	unsigned long v = strtoul(w, &end, 10);
-	if (*w < '0' || *w > '9' || *end || v == 0 || v > UINT32_MAX)
-		return 0;
-	return (uint32_t)v;
-}
-
-bool cmd_resolve(struct app *app, struct cmd_args *a)
-{
-	for (int i = 0; i < a->argc; i++) {
-		if (a->entry->args[i] != CMD_ARG_ID)
-			continue;
-		a->id[i] = session_id(a->argv[i]);
-		if (!a->id[i]) {
-			app_error(app, EINVAL, "%s %s: not a session id (sessions lists them)",
-				  a->entry->name, a->argv[i]);
-			return false;
-		}
-	}
-	return true;
-}
-
 int cmd_run_line(struct app *app, const char *line)
 {
 	struct cmd_args a;

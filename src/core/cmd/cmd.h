@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/base/words.h"
+#include "core/session/session.h"
 
 struct app;
 
@@ -24,6 +25,44 @@ enum cmd_arg_kind {
 	CMD_ARG_COMMAND,   /* a command name: completes from the table */
 	CMD_ARG_USER,      /* a user name or uid */
 	CMD_ARG_ID,        /* a session id, N or #N: checked before run, in cmd_args.id[] */
+	CMD_ARG_COUNT,     /* a whole number within the entry's .range[i]: in cmd_args.num_arg[i] */
+	CMD_ARG_SECONDS,   /* seconds, a fraction too, within .range[i]: in cmd_args.secs[i] */
+};
+
+/* The bounds of a CMD_ARG_COUNT or CMD_ARG_SECONDS argument, and what it is called in the
+ * one error line "NAME WORD: not WHAT (MIN to MAX UNIT)". */
+struct cmd_range {
+	unsigned long min, max;
+	const char *what;          /* "a receive size" */
+	const char *unit;          /* "bytes", or NULL */
+};
+
+/* The session kinds a command may act on, as a mask (CMD_KIND(SESSION_SERVER) | ...). */
+#define CMD_KIND(k) (1u << (k))
+
+/* How the target is named. */
+enum cmd_target_how {
+	CMD_TARGET_ID = 1,         /* N or #N */
+	CMD_TARGET_ID_OR_PATH,     /* N, #N, or the path (or @name) the session shows */
+};
+
+/* What an omitted target means. */
+enum cmd_target_default {
+	CMD_TARGET_ONLY,           /* the only session of the kinds; none or several: refused */
+	CMD_TARGET_EACH,           /* none: run gets NULL and goes over each (status) */
+};
+
+/* The session a command acts on (tmux's target): cmd_resolve finds it before run, checks it
+ * and puts it in cmd_args.session. Named by positional argument .arg, or by option .opt
+ * ("id": --id N) when set; omitted, .dflt says what it is. */
+struct cmd_target {
+	unsigned kinds;            /* CMD_KIND bits; 0: the command has no target */
+	enum cmd_target_how how;
+	int arg;                   /* the argument that names it (when .opt is NULL) */
+	const char *opt;           /* or the option that does */
+	enum cmd_target_default dflt;
+	bool running;              /* a finished session is refused (and is no default) */
+	const char *none;          /* what starts one, said when none runs: "connect PATH first" */
 };
 
 #define CMD_MAX_OPTS 12
@@ -48,6 +87,8 @@ struct cmd_entry {
 	const char *help;          /* one line */
 	int min_args, max_args;    /* positional words after the name */
 	enum cmd_arg_kind args[CMD_MAX_ARGS];
+	struct cmd_range range[CMD_MAX_ARGS]; /* of each CMD_ARG_COUNT and CMD_ARG_SECONDS */
+	struct cmd_target target;  /* the session it acts on, if any */
 	struct cmd_opt opts[CMD_MAX_OPTS];   /* ends at the first name == NULL */
 	int (*run)(struct app *app, const struct cmd_args *args);
 };
@@ -58,6 +99,10 @@ struct cmd_args {
 	const char *argv[CMD_MAX_ARGS];
 	size_t arglen[CMD_MAX_ARGS];   /* words may hold NUL bytes */
 	uint32_t id[CMD_MAX_ARGS];     /* a CMD_ARG_ID argument as a number (cmd_resolve) */
+	unsigned long num_arg[CMD_MAX_ARGS]; /* a CMD_ARG_COUNT argument (cmd_resolve) */
+	double secs[CMD_MAX_ARGS];     /* a CMD_ARG_SECONDS argument (cmd_resolve) */
+	struct session *session;       /* the entry's target (cmd_resolve); NULL: none named and
+					* its default is CMD_TARGET_EACH, or it has no target */
 	bool has[CMD_MAX_OPTS];
 	unsigned long num[CMD_MAX_OPTS];
 	const char *str[CMD_MAX_OPTS];
@@ -84,9 +129,11 @@ struct uds_addr;
 bool cmd_addr(struct app *app, const struct cmd_args *a, int i, const char *op,
 	      struct uds_addr *out);
 
-/* Check and resolve what A's entry declares, in argument order, before it runs (a session
- * id: N or #N, not 0); on the first that fails, one line "NAME WORD: not a session id
- * (sessions lists them)" (EINVAL) is said and false returned. cmd_run_line calls it. */
+/* Check and resolve what A's entry declares before it runs, in order: each positional
+ * argument (a session id N or #N, not 0; a count; seconds), then the target (the session
+ * named by its argument or option, else its default). On the first that fails, one line
+ * "NAME WORD: WHY (WHAT TO DO)" is said, with no errno text (the refusal is udscope's own),
+ * and false returned. cmd_run_line calls it (cmd_resolve.c). */
 bool cmd_resolve(struct app *app, struct cmd_args *a);
 
 /* Parse and run LINE; a parse error is emitted through app. Returns a CMD_* code. */

@@ -43,26 +43,6 @@ static int connect_run(struct app *app, const struct cmd_args *a)
 	return cmd_started(app, s, c, r, false);
 }
 
-/* None is open: a refusal of the tool's own, with no errno text. Returns true when so. */
-static bool no_conn(struct app *app, const char *op)
-{
-	if (session_count(&app->sessions, SESSION_CONN, NULL, NULL))
-		return false;
-	app_error(app, 0, "%s: no connection (connect PATH first)", op);
-	return true;
-}
-
-/* The connection a command names with --id N, or the only one. */
-static struct session *pick_conn(struct app *app, const struct cmd_args *a, const char *op)
-{
-	char id[16] = "";
-	if (no_conn(app, op))
-		return NULL;
-	if (cmd_has(a, "id"))
-		snprintf(id, sizeof(id), "%lu", cmd_num(a, "id", 0));
-	return app_pick(app, SESSION_CONN, id, op);
-}
-
 #define SEND_TIMEOUT_DEFAULT 5
 
 /* send in a script: done once the socket has taken every byte queued so far. */
@@ -110,15 +90,11 @@ static void send_stop(void *p)
 
 static int send_run(struct app *app, const struct cmd_args *a)
 {
-	app_reap(app);
 	if (a->arglen[0] == 0) {
 		app_error(app, 0, "send: the message is empty");
 		return CMD_FAIL;
 	}
-	struct session *s = pick_conn(app, a, "send");
-	if (!s)
-		return CMD_FAIL;
-	struct client *c = s->impl;
+	struct client *c = a->session->impl;
 	struct ancil anc;
 	if (!cmd_ancil(app, a, "send", &anc))
 		return CMD_FAIL;
@@ -151,13 +127,7 @@ static void conn_closed(struct app *app, void *s, int status)
 
 static int disconnect_run(struct app *app, const struct cmd_args *a)
 {
-	app_reap(app);
-	if (no_conn(app, "disconnect"))
-		return CMD_FAIL;
-	struct session *s = app_pick(app, SESSION_CONN, a->argc ? a->argv[0] : NULL,
-				     "disconnect");
-	if (!s)
-		return CMD_FAIL;
+	struct session *s = a->session;
 	struct client *c = s->impl;
 	if (client_finished(c)) {
 		/* The peer closed it already; how it ended was said (and counted) then. */
@@ -177,14 +147,8 @@ static int disconnect_run(struct app *app, const struct cmd_args *a)
 
 static int chunk_run(struct app *app, const struct cmd_args *a)
 {
-	unsigned n;
-	if (!cmd_chunk_size(app, a->argv[0], "chunk", &n))
-		return CMD_FAIL;
-	app_reap(app);
-	struct session *s = pick_conn(app, a, "chunk");
-	if (!s)
-		return CMD_FAIL;
-	cmd_say_chunk(app, SRC_CLIENT, s->id, n, client_set_chunk(s->impl, n));
+	unsigned n = (unsigned)a->num_arg[0];
+	cmd_say_chunk(app, SRC_CLIENT, a->session->id, n, client_set_chunk(a->session->impl, n));
 	return CMD_OK;
 }
 
@@ -214,6 +178,8 @@ const struct cmd_entry cmd_send_entry = {
 		{ "fd", CMD_OPT_WORD, "PATH", 0, 0, NULL, true },
 		{ "creds", CMD_OPT_FLAG, NULL, 0, 0, NULL },
 	},
+	.target = { CMD_KIND(SESSION_CONN), CMD_TARGET_ID, .opt = "id", .running = true,
+		    .none = CMD_CONNECT_FIRST },
 	.run = send_run,
 };
 
@@ -227,6 +193,7 @@ const struct cmd_entry cmd_disconnect_entry = {
 		{ "timeout", CMD_OPT_UINT, "S", 0, 86400, NULL },
 		{ "linger", CMD_OPT_UINT, "S", 0, 86400, NULL },
 	},
+	.target = { CMD_KIND(SESSION_CONN), CMD_TARGET_ID_OR_PATH, .none = CMD_CONNECT_FIRST },
 	.run = disconnect_run,
 };
 
@@ -235,9 +202,12 @@ const struct cmd_entry cmd_chunk_entry = {
 	.usage = "N [--id N]",
 	.help = "change a connection's receive size to N bytes, from its next recv on",
 	.min_args = 1, .max_args = 1,
-	.args = { CMD_ARG_WORD },
+	.args = { CMD_ARG_COUNT },
+	.range = { CMD_CHUNK_RANGE },
 	.opts = {
 		{ "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL },
 	},
+	.target = { CMD_KIND(SESSION_CONN), CMD_TARGET_ID, .opt = "id", .running = true,
+		    .none = CMD_CONNECT_FIRST },
 	.run = chunk_run,
 };

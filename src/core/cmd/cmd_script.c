@@ -11,6 +11,7 @@
 #include "core/base/bytes.h"
 #include "core/session/client.h"
 #include "core/cmd/cmd.h"
+#include "core/cmd/cmd_start.h"
 
 #define EXPECT_TIMEOUT_DEFAULT 10
 /* What an expect failure shows of the bytes that did come. */
@@ -44,14 +45,7 @@ static void timer_arm(struct app *app, double seconds)
 
 static int wait_run(struct app *app, const struct cmd_args *a)
 {
-	char *end;
-	double s = strtod(a->argv[0], &end);
-	if (end == a->argv[0] || *end || !isfinite(s) || s < 0 || s > 86400) {
-		app_error(app, 0, "wait: '%.32s' is not a number of seconds from 0 to 86400",
-			  a->argv[0]);
-		return CMD_FAIL;
-	}
-	timer_arm(app, s);
+	timer_arm(app, a->secs[0]);
 	app->wait = (struct app_wait){
 		.finished = timer_finished, .status = timer_status, .session = &app->timer,
 		.stop = timer_stop, .always = true,
@@ -100,17 +94,10 @@ static void expect_done(struct app *app, void *p, int status)
 
 static int expect_run(struct app *app, const struct cmd_args *a)
 {
-	app_reap(app);
 	if (a->arglen[0] == 0) {
 		app_error(app, 0, "expect: the text is empty");
 		return CMD_FAIL;
 	}
-	char id[16] = "";
-	if (cmd_has(a, "id"))
-		snprintf(id, sizeof(id), "%lu", cmd_num(a, "id", 0));
-	struct session *s = app_pick(app, SESSION_CONN, id, "expect");
-	if (!s)
-		return CMD_FAIL;
 	char *text = malloc(a->arglen[0]);
 	if (!text) {
 		app_error(app, ENOMEM, "expect");
@@ -118,7 +105,7 @@ static int expect_run(struct app *app, const struct cmd_args *a)
 	}
 	memcpy(text, a->argv[0], a->arglen[0]);
 	timer_arm(app, (double)cmd_num(a, "timeout", EXPECT_TIMEOUT_DEFAULT));
-	app->timer.conn = s->impl;
+	app->timer.conn = a->session->impl;
 	app->timer.text = text;
 	app->timer.len = a->arglen[0];
 	app->wait = (struct app_wait){
@@ -142,7 +129,8 @@ const struct cmd_entry cmd_wait_entry = {
 	.usage = "SECONDS",
 	.help = "pause the script (events keep arriving); 0.5 works",
 	.min_args = 1, .max_args = 1,
-	.args = { CMD_ARG_WORD },
+	.args = { CMD_ARG_SECONDS },
+	.range = { { 0, 86400, "a number of seconds", NULL } },
 	.run = wait_run,
 };
 
@@ -156,6 +144,9 @@ const struct cmd_entry cmd_expect_entry = {
 		{ "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL },
 		{ "timeout", CMD_OPT_UINT, "S", 0, 86400, NULL },
 	},
+	/* A connection the peer closed is kept: what came before the close can be expected. */
+	.target = { CMD_KIND(SESSION_CONN), CMD_TARGET_ID, .opt = "id",
+		    .none = CMD_CONNECT_FIRST },
 	.run = expect_run,
 };
 

@@ -45,11 +45,6 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 	return cmd_started(app, s, srv, r, false);
 }
 
-static int server_stop_run(struct app *app, const struct cmd_args *a)
-{
-	return cmd_stop_named(app, a, SESSION_SERVER, "server stop");
-}
-
 static void status_line(struct app *app, const struct session *s)
 {
 	struct session_info in;
@@ -77,35 +72,13 @@ static void status_line(struct app *app, const struct session *s)
 
 static int server_status_run(struct app *app, const struct cmd_args *a)
 {
-	return cmd_status_each(app, a, SESSION_SERVER, "server status", status_line, SRC_SERVER,
-			       "not running");
-}
-
-/* N as a receive size (1..SERVER_CHUNK_MAX), or an error line starting with OP. */
-bool cmd_chunk_size(struct app *app, const char *word, const char *op, unsigned *out)
-{
-	char *end;
-	unsigned long v = strtoul(word, &end, 10);
-	if (*word < '0' || *word > '9' || *end || v < 1 || v > SERVER_CHUNK_MAX) {
-		app_error(app, EINVAL, "%s %s: not a receive size (1 to %u bytes)", op, word,
-			  SERVER_CHUNK_MAX);
-		return false;
-	}
-	*out = (unsigned)v;
-	return true;
+	return cmd_status_each(app, a, SESSION_SERVER, status_line, SRC_SERVER, "not running");
 }
 
 static int server_chunk_run(struct app *app, const struct cmd_args *a)
 {
-	unsigned n;
-	if (!cmd_chunk_size(app, a->argv[0], "server chunk", &n))
-		return CMD_FAIL;
-	app_reap(app);
-	struct session *s = app_pick(app, SESSION_SERVER, a->argc > 1 ? a->argv[1] : NULL,
-				     "server chunk");
-	if (!s)
-		return CMD_FAIL;
-	cmd_say_chunk(app, SRC_SERVER, s->id, n, server_set_chunk(s->impl, n));
+	unsigned n = (unsigned)a->num_arg[0];
+	cmd_say_chunk(app, SRC_SERVER, a->session->id, n, server_set_chunk(a->session->impl, n));
 	return CMD_OK;
 }
 
@@ -130,7 +103,8 @@ const struct cmd_entry cmd_server_stop_entry = {
 	.help = "stop a server (the only one, or the one named) and remove its node",
 	.max_args = 1,
 	.args = { CMD_ARG_PATH },
-	.run = server_stop_run,
+	.target = { CMD_KIND(SESSION_SERVER), CMD_TARGET_ID_OR_PATH },
+	.run = cmd_stop_target,
 };
 
 const struct cmd_entry cmd_server_status_entry = {
@@ -139,6 +113,7 @@ const struct cmd_entry cmd_server_status_entry = {
 	.help = "show each server's path, clients, and bytes and chunks each way",
 	.max_args = 1,
 	.args = { CMD_ARG_PATH },
+	.target = { CMD_KIND(SESSION_SERVER), CMD_TARGET_ID_OR_PATH, .dflt = CMD_TARGET_EACH },
 	.run = server_status_run,
 };
 
@@ -147,6 +122,8 @@ const struct cmd_entry cmd_server_chunk_entry = {
 	.usage = "N [PATH|ID]",
 	.help = "change a running server's receive size to N bytes, from its next recv on",
 	.min_args = 1, .max_args = 2,
-	.args = { CMD_ARG_WORD, CMD_ARG_PATH },
+	.args = { CMD_ARG_COUNT, CMD_ARG_PATH },
+	.range = { CMD_CHUNK_RANGE },
+	.target = { CMD_KIND(SESSION_SERVER), CMD_TARGET_ID_OR_PATH, .arg = 1 },
 	.run = server_chunk_run,
 };

@@ -82,27 +82,18 @@ const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const
 	return out;
 }
 
-int cmd_stop_named(struct app *app, const struct cmd_args *a, int kind, const char *op)
+int cmd_stop_target(struct app *app, const struct cmd_args *a)
 {
-	app_reap(app);
-	struct session *s = app_pick(app, (enum session_kind)kind, a->argc ? a->argv[0] : NULL,
-				     op);
-	if (!s)
-		return CMD_FAIL;
-	app_end(app, s);
+	app_end(app, a->session);
 	return CMD_OK;
 }
 
-int cmd_status_each(struct app *app, const struct cmd_args *a, int kind, const char *op,
+int cmd_status_each(struct app *app, const struct cmd_args *a, int kind,
 		    void (*line)(struct app *app, const struct session *s), int source,
 		    const char *none)
 {
-	app_reap(app);
-	if (a->argc) {
-		struct session *s = app_pick(app, (enum session_kind)kind, a->argv[0], op);
-		if (!s)
-			return CMD_FAIL;
-		line(app, s);
+	if (a->session) {
+		line(app, a->session);
 		return CMD_OK;
 	}
 	size_t n = 0;

@@ -27,9 +27,10 @@ const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const
  * a stream or seqpacket socket and 0 (each datagram whole) for a datagram socket. */
 unsigned cmd_chunk(const struct app *app, const struct cmd_args *a, int type);
 
-/* WORD as a receive size (1..SERVER_CHUNK_MAX) into *OUT; else one error line starting with
- * OP, and false (cmd_server.c). */
-bool cmd_chunk_size(struct app *app, const char *word, const char *op, unsigned *out);
+/* A receive size argument (1..SERVER_CHUNK_MAX), as `server chunk` and `chunk` declare it. */
+#define CMD_CHUNK_RANGE { 1, SERVER_CHUNK_MAX, "a receive size", "bytes" }
+/* What starts a connection, said when a command needs one and none is open. */
+#define CMD_CONNECT_FIRST "connect PATH first"
 
 /* Say that session ID (of SRC) now receives at most N bytes a recv, and what it did before:
  * WAS bytes, or 0 for each datagram whole (`server chunk`, `chunk`). */
@@ -47,12 +48,11 @@ struct session;
  * failure discard S (CMD_FAIL). */
 int cmd_started(struct app *app, struct session *s, void *impl, int r, bool wait);
 
-/* `KIND stop [PATH|ID]`: stop the session of KIND the arguments name (the only one when
- * none), waiting for it; errors start with OP. */
-int cmd_stop_named(struct app *app, const struct cmd_args *a, int kind, const char *op);
-/* `KIND status [PATH|ID]`: LINE for the session named, or for each of KIND (NONE, said from
- * SOURCE, when there is none); errors start with OP. */
-int cmd_status_each(struct app *app, const struct cmd_args *a, int kind, const char *op,
+/* `KIND stop [PATH|ID]`: stop the entry's target (cmd_resolve found it) and wait for it. */
+int cmd_stop_target(struct app *app, const struct cmd_args *a);
+/* `KIND status [PATH|ID]`: LINE for the entry's target, or, when none was named, for each
+ * session of KIND (NONE, said from SOURCE, when there is none). */
+int cmd_status_each(struct app *app, const struct cmd_args *a, int kind,
 		    void (*line)(struct app *app, const struct session *s), int source,
 		    const char *none);
 

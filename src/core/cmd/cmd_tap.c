@@ -244,11 +244,6 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	return cmd_started(app, s, t, r, false);
 }
 
-static int tap_stop_run(struct app *app, const struct cmd_args *a)
-{
-	return cmd_stop_named(app, a, SESSION_TAP, "tap stop");
-}
-
 static void status_line(struct app *app, const struct session *s)
 {
 	struct session_info in;
@@ -275,8 +270,7 @@ static void status_line(struct app *app, const struct session *s)
 
 static int tap_status_run(struct app *app, const struct cmd_args *a)
 {
-	return cmd_status_each(app, a, SESSION_TAP, "tap status", status_line, SRC_TAP,
-			       "no tap is running");
+	return cmd_status_each(app, a, SESSION_TAP, status_line, SRC_TAP, "no tap is running");
 }
 
 const struct cmd_entry cmd_tap_entry = {
@@ -310,7 +304,8 @@ const struct cmd_entry cmd_tap_stop_entry = {
 	.help = "stop a tap (the only one, or the one named) and remove its node",
 	.max_args = 1,
 	.args = { CMD_ARG_PATH },
-	.run = tap_stop_run,
+	.target = { CMD_KIND(SESSION_TAP), CMD_TARGET_ID_OR_PATH },
+	.run = cmd_stop_target,
 };
 
 const struct cmd_entry cmd_tap_status_entry = {
@@ -319,5 +314,6 @@ const struct cmd_entry cmd_tap_status_entry = {
 	.help = "show each tap's paths, connections, and bytes and chunks each way",
 	.max_args = 1,
 	.args = { CMD_ARG_PATH },
+	.target = { CMD_KIND(SESSION_TAP), CMD_TARGET_ID_OR_PATH, .dflt = CMD_TARGET_EACH },
 	.run = tap_status_run,
 };

@@ -94,11 +94,6 @@ static int watch_run(struct app *app, const struct cmd_args *a)
 	return cmd_started(app, s, w, r, false);
 }
 
-static int watch_stop_run(struct app *app, const struct cmd_args *a)
-{
-	return cmd_stop_named(app, a, SESSION_WATCH, "watch stop");
-}
-
 static void status_line(struct app *app, const struct session *s)
 {
 	struct session_info in;
@@ -117,7 +112,7 @@ static void status_line(struct app *app, const struct session *s)
 
 static int watch_status_run(struct app *app, const struct cmd_args *a)
 {
-	return cmd_status_each(app, a, SESSION_WATCH, "watch status", status_line, SRC_WATCH,
+	return cmd_status_each(app, a, SESSION_WATCH, status_line, SRC_WATCH,
 			       "no watch is running");
 }
 #else
@@ -134,6 +129,15 @@ static int no_watch(struct app *app, const struct cmd_args *a)
 #define watch_run no_watch
 #define watch_stop_run no_watch
 #define watch_status_run no_watch
+#endif
+
+#ifdef HAVE_WATCH
+#define watch_stop_run cmd_stop_target
+/* A watch named by its id or its target's text. */
+#define WATCH_TARGET(d) { CMD_KIND(SESSION_WATCH), CMD_TARGET_ID_OR_PATH, .dflt = d }
+#else
+/* None to find: the command says this build has none. */
+#define WATCH_TARGET(d) { 0 }
 #endif
 
 const struct cmd_entry cmd_watch_entry = {
@@ -161,6 +165,7 @@ const struct cmd_entry cmd_watch_stop_entry = {
 	.help = "stop a watch (the only one, or the one named): its BPF program is detached",
 	.max_args = 1,
 	.args = { CMD_ARG_PATH },
+	.target = WATCH_TARGET(CMD_TARGET_ONLY),
 	.run = watch_stop_run,
 };
 
@@ -171,5 +176,6 @@ const struct cmd_entry cmd_watch_status_entry = {
 		"and mmsg messages not decoded",
 	.max_args = 1,
 	.args = { CMD_ARG_PATH },
+	.target = WATCH_TARGET(CMD_TARGET_EACH),
 	.run = watch_status_run,
 };
