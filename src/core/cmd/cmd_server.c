@@ -1,9 +1,7 @@
 /* cmd_server: the "server start", "server stop" and "server status" commands. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <sys/socket.h>
 
 #include "core/cmd/app.h"
