@@ -31,12 +31,12 @@ static const struct convo_end *pick_end(struct app *app, const struct cmd_args *
 	} else {
 		e = convo_newest(c, id, roles);
 	}
+	/* Refusals of udscope's own, as cmd_resolve's: one line, no errno text. */
 	if (!e && id)
-		app_error(app, ENOENT, "%s #%u%s: no such conversation seen (sessions lists them)",
-			  op, id, cmd_has(a, "conn") ? " --conn" : "");
+		app_error(app, 0, "%s #%u%s: no such conversation seen (sessions lists them)", op,
+			  id, cmd_has(a, "conn") ? " --conn" : "");
 	else if (!e)
-		app_error(app, ENOENT, "%s: no connection seen yet (client, connect or pair first)",
-			  op);
+		app_error(app, 0, "%s: no connection seen yet (client, connect or pair first)", op);
 	return e;
 }
 

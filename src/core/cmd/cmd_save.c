@@ -60,7 +60,8 @@ static int log_run(struct app *app, const struct cmd_args *a)
 	}
 	int r = app->hooks.log(app->hooks.ctx, id);
 	if (r < 0) {
-		app_error(app, -r, "log #%u: no line of this session is held (sessions lists them)",
+		/* A refusal of udscope's own, as cmd_resolve's: no errno text. */
+		app_error(app, 0, "log #%u: no line of this session is held (sessions lists them)",
 			  id);
 		return CMD_FAIL;
 	}
