@@ -49,7 +49,7 @@ static void test_two_servers_three_connections(void **state)
 	assert_int_equal(rec_run(r, "server start %s --chunk 4", b), CMD_OK);  /* #2 */
 	/* The same path twice is refused, naming the session that serves it. */
 	assert_int_equal(rec_run(r, "server start %s", a), CMD_FAIL);
-	assert_true(rec_find_text(r, "already serving it as #1") >= 0);
+	assert_true(rec_find_text(r, ": #1 is a server there already (server stop 1 first)") >= 0);
 	assert_int_equal(rec_run(r, "connect %s", a), CMD_OK);                 /* #3 */
 	assert_int_equal(rec_run(r, "connect %s", b), CMD_OK);                 /* #4 */
 	assert_int_equal(rec_run(r, "connect %s", b), CMD_OK);                 /* #5 */

@@ -251,6 +251,23 @@ static void test_values(void **state)
 	cmd_args_free(&a);
 }
 
+/* A command that starts a session at a path refuses one of its kind already there. */
+static void test_fresh(void **state)
+{
+	struct world *w = *state;
+	add(w, &server_ops, "./a", false); /* #1 */
+	add(w, &tap_ops, "./t", false);    /* #2 */
+	add(w, &conn_ops, "./b", false);   /* #3 */
+	refused(w, "server start ./a",
+		"server start ./a: #1 is a server there already (server "
+		"stop 1 first)");
+	refused(w, "tap ./t ./a", "tap ./t: #2 is a tap there already (tap stop 2 first)");
+	resolves_to(w, "server start ./t", NULL); /* a tap there is not a server */
+	resolves_to(w, "server start ./b", NULL);
+	resolves_to(w, "tap ./a ./b", NULL);
+	resolves_to(w, "server start 1", NULL); /* a path, never an id */
+}
+
 /* An entry of the test's own: a target of two kinds, named by id only. */
 static int never_run(struct app *app, const struct cmd_args *a)
 {
@@ -317,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_finished, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_kinds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fresh, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

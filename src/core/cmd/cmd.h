@@ -63,6 +63,9 @@ struct cmd_target {
 	enum cmd_target_default dflt;
 	bool running;              /* a finished session is refused (and is no default) */
 	const char *none;          /* what starts one, said when none runs: "connect PATH first" */
+	bool fresh;                /* the command starts one at address .arg: a session of the
+				    * kinds already there is refused (KIND stop N first), and
+				    * cmd_args.session stays NULL */
 };
 
 #define CMD_MAX_OPTS 12
@@ -131,7 +134,8 @@ bool cmd_addr(struct app *app, const struct cmd_args *a, int i, const char *op,
 
 /* Check and resolve what A's entry declares before it runs, in order: each positional
  * argument (a session id N or #N, not 0; a count; seconds), then the target (the session
- * named by its argument or option, else its default). On the first that fails, one line
+ * named by its argument or option, else its default; for a .fresh one, that none is at
+ * the address yet). On the first that fails, one line
  * "NAME WORD: WHY (WHAT TO DO)" is said, with no errno text (the refusal is udscope's own),
  * and false returned. cmd_run_line calls it (cmd_resolve.c). */
 bool cmd_resolve(struct app *app, struct cmd_args *a);

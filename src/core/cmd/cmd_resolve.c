@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/addr.h"
 #include "core/base/sysio.h"
 #include "core/cmd/app.h"
 
@@ -216,12 +217,31 @@ static bool by_default(struct app *app, const struct cmd_args *a, struct session
 		      t->how == CMD_TARGET_ID_OR_PATH ? " or path" : "");
 }
 
+/* A .fresh target: no session of its kinds at the address yet; false after the one line. */
+static bool unclaimed(struct app *app, const struct cmd_args *a)
+{
+	const struct cmd_target *t = &a->entry->target;
+	struct uds_addr addr;
+	struct session *s;
+	char why[256], list[512];
+	if (t->arg >= a->argc ||
+	    addr_parse(a->argv[t->arg], a->arglen[t->arg], &addr, why, sizeof(why)) < 0)
+		return true; /* the command says what is wrong with the address */
+	if (!fitting(app, t, addr.text, &s, list, sizeof(list)))
+		return true;
+	const char *kind = kind_one[s->ops->kind];
+	return refuse(app, a, addr.text, "#%u is a %s there already (%s stop %u first)", s->id,
+		      kind, kind, s->id);
+}
+
 /* The entry's target into A->session; false after the one line. */
 static bool resolve_target(struct app *app, struct cmd_args *a)
 {
 	const struct cmd_target *t = &a->entry->target;
 	char word[SHOWN_MAX + 48];
 	app_reap(app); /* what ended on its own is no target */
+	if (t->fresh)
+		return unclaimed(app, a);
 	if (t->opt) {
 		if (!cmd_has(a, t->opt))
 			return by_default(app, a, &a->session);

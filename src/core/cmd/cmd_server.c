@@ -16,13 +16,6 @@ static int server_start_run(struct app *app, const struct cmd_args *a)
 	struct uds_addr addr;
 	if (!cmd_addr(app, a, 0, "server start", &addr))
 		return CMD_FAIL;
-	app_reap(app);
-	struct session *same;
-	if (session_count(&app->sessions, SESSION_SERVER, addr.text, &same)) {
-		app_error(app, 0, "server start %s: already serving it as #%u (server stop "
-			  "%u first)", addr.text, same->id, same->id);
-		return CMD_FAIL;
-	}
 	struct server_opts o = {
 		.type = cmd_socktype(a),
 		.chunk = cmd_chunk(app, a, cmd_socktype(a)),
@@ -92,6 +85,7 @@ const struct cmd_entry cmd_server_start_entry = {
 		{ "mode", CMD_OPT_OCTAL, "OCTAL", 0, 0777, NULL },
 		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
 	},
+	.target = { CMD_KIND(SESSION_SERVER), .fresh = true },
 	.run = server_start_run,
 };
 

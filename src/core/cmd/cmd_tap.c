@@ -187,13 +187,6 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 		return restore_run(app, &listen);
 	if (a->argc == 2 && !cmd_addr(app, a, 1, "tap", &target))
 		return CMD_FAIL;
-	app_reap(app);
-	struct session *same;
-	if (session_count(&app->sessions, SESSION_TAP, listen.text, &same)) {
-		app_error(app, EADDRINUSE, "tap %s: already tapping there as #%u (tap stop %u "
-			  "first)", listen.text, same->id, same->id);
-		return CMD_FAIL;
-	}
 	struct tap_opts o = {
 		.type = cmd_socktype(a),
 		.mode = cmd_has(a, "mode") ? (int)cmd_num(a, "mode", 0) : -1,
@@ -295,6 +288,7 @@ const struct cmd_entry cmd_tap_entry = {
 		{ "decode", CMD_OPT_WORD, "NAME", 0, 0, NULL },
 		{ "lend-my-identity", CMD_OPT_FLAG, NULL, 0, 0, NULL },
 	},
+	.target = { CMD_KIND(SESSION_TAP), .fresh = true },
 	.run = tap_run,
 };
 
