@@ -2,7 +2,8 @@
  * events (half of them binary), drawn again and again with curses into a terminal that writes
  * to /dev/null (wnoutrefresh only: what udscope does, not the terminal's speed). Prints the
  * median CPU time per redraw (this process's: a shared machine's load counts less) and the events worded per redraw (render_event_made), following the
- * newest lines, scrolled back to the oldest, and the Conversation (two rings merged). */
+ * newest lines, scrolled back to the oldest, and the Conversation (two rings merged); and what
+ * wording the 36 lines a redraw shows costs alone. */
 #include "config.h"
 
 #include <curses.h>
@@ -75,6 +76,23 @@ static double run(struct sheet *s, struct view *v, int rounds, bool back, double
 	return per[rounds / 2];
 }
 
+/* Median CPU microseconds to word the NEWEST lines of P once (render_event_words, as a redraw
+ * did for each line it showed before lines kept their text): what keeping it saves a redraw. */
+static double wording(const struct pane *p, size_t newest, int rounds)
+{
+	double per[ROUNDS_MAX];
+	char buf[EVENT_LINE_MAX];
+	for (int r = 0; r < rounds; r++) {
+		double t0 = now_s();
+		for (int k = 0; k < REDRAWS; k++)
+			for (size_t b = 0; b < newest; b++)
+				render_event_words(&pane_get(p, b)->ev, 0, buf, sizeof(buf));
+		per[r] = (now_s() - t0) / REDRAWS * 1e6;
+	}
+	qsort(per, (size_t)rounds, sizeof(per[0]), cmp);
+	return per[rounds / 2];
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 5;
@@ -108,6 +126,7 @@ int main(int argc, char **argv)
 	printf("  scrolled back to the oldest        %14.1f   %13.1f\n", us, made);
 	us = run(&talk, &v, rounds, false, &made);
 	printf("  Conversation (two rings merged)    %14.1f   %13.1f\n", us, made);
+	printf("  wording 36 lines once (no drawing) %14.1f\n", wording(&srv, 36, rounds));
 	sheet_free(&one);
 	sheet_free(&talk);
 	pane_free(&srv);
