@@ -72,6 +72,21 @@ static void draw(struct sheet *s, struct view *v, int h, int w)
 	s->kind->draw(s, v, (struct layout_rect){ 0, 0, h, w });
 }
 
+/* A view as the console starts one (no colour, ASCII arrows). */
+static void view_start(struct view *v)
+{
+	memset(v, 0, sizeof(*v));
+	view_init(v, false, false);
+}
+
+/* A log sheet titled TITLE over ring A (and B merged in, the Conversation; NULL: none). */
+static void log_sheet(struct sheet *s, const char *title, struct pane *a, struct pane *b)
+{
+	sheet_init(s, SHEET_LOG, title);
+	s->ring[0] = a;
+	s->ring[1] = b;
+}
+
 /* Row Y of the screen as text, trailing blanks cut. */
 static void row_text(int y, char *buf, int len)
 {
@@ -85,20 +100,15 @@ static void test_once_per_event(void **state)
 	if (!scr)
 		UD_SKIP("no terminfo for xterm (apt-get install ncurses-base)");
 	struct view v;
-	memset(&v, 0, sizeof(v));
-	view_init(&v, false, false);
+	view_start(&v);
+	const uint32_t N = 60, K = 10; /* events; redraws */
 	struct pane p;
 	assert_int_equal(pane_init(&p, PANE_LINES_DEFAULT), 0);
-	enum {
-		N = 60,
-		K = 10
-	};
 	push_chunks(&p, SRC_SERVER, N, 1000000000u);
 	struct sheet s;
-	sheet_init(&s, SHEET_LOG, "server");
-	s.ring[0] = &p;
+	log_sheet(&s, "server", &p, NULL);
 	uint64_t before = render_event_made();
-	for (int k = 0; k < K; k++)
+	for (uint32_t k = 0; k < K; k++)
 		draw(&s, &v, ROWS, COLS_WIDE);
 	uint64_t shown = render_event_made() - before;
 	assert_true(shown >= ROWS / 2); /* the lines on screen were worded */
@@ -109,7 +119,7 @@ static void test_once_per_event(void **state)
 	assert_int_equal(render_event_made() - before, shown);
 	/* Scrolled to the oldest and back, a search over every line: each event once. */
 	s.kind->step(&s, INT32_MAX);
-	for (int k = 0; k < K; k++)
+	for (uint32_t k = 0; k < K; k++)
 		draw(&s, &v, ROWS, COLS_WIDE);
 	s.kind->step(&s, INT32_MIN);
 	assert_false(s.kind->find(&s, &v, "no such words", -1));
@@ -132,24 +142,17 @@ static void test_conversation_and_panes(void **state)
 	if (!scr)
 		UD_SKIP("no terminfo for xterm (apt-get install ncurses-base)");
 	struct view v;
-	memset(&v, 0, sizeof(v));
-	view_init(&v, false, false);
+	view_start(&v);
+	const uint32_t N = 8; /* events a side */
 	struct pane srv, cli;
 	assert_int_equal(pane_init(&srv, 64), 0);
 	assert_int_equal(pane_init(&cli, 64), 0);
-	enum {
-		N = 8
-	};
 	push_chunks(&srv, SRC_SERVER, N, 1000000000u);
 	push_chunks(&cli, SRC_CLIENT, N, 1000500000u);
 	struct sheet talk, one, two;
-	sheet_init(&talk, SHEET_LOG, "conversation");
-	talk.ring[0] = &srv;
-	talk.ring[1] = &cli;
-	sheet_init(&one, SHEET_LOG, "server");
-	one.ring[0] = &srv;
-	sheet_init(&two, SHEET_LOG, "client");
-	two.ring[0] = &cli;
+	log_sheet(&talk, "conversation", &srv, &cli);
+	log_sheet(&one, "server", &srv, NULL);
+	log_sheet(&two, "client", &cli, NULL);
 	uint64_t before = render_event_made();
 	for (int k = 0; k < 5; k++) {
 		draw(&talk, &v, ROWS, COLS_WIDE);
@@ -181,18 +184,14 @@ static void test_pair_columns(void **state)
 	if (!scr)
 		UD_SKIP("no terminfo for xterm (apt-get install ncurses-base)");
 	struct view v;
-	memset(&v, 0, sizeof(v));
-	view_init(&v, false, false);
+	view_start(&v);
+	const uint32_t N = 12; /* events, half of each side */
 	struct pane p;
 	assert_int_equal(pane_init(&p, 64), 0);
-	enum {
-		N = 12
-	};
 	push_chunks(&p, SRC_PAIR_PARENT, N / 2, 1000000000u);
 	push_chunks(&p, SRC_PAIR_CHILD, N / 2, 1000100000u);
 	struct sheet s;
-	sheet_init(&s, SHEET_LOG, "pair");
-	s.ring[0] = &p;
+	log_sheet(&s, "pair", &p, NULL);
 	s.split = true;
 	uint64_t before = render_event_made();
 	for (int k = 0; k < 5; k++)
@@ -212,20 +211,15 @@ static void test_session_log_shares(void **state)
 	if (!scr)
 		UD_SKIP("no terminfo for xterm (apt-get install ncurses-base)");
 	struct view v;
-	memset(&v, 0, sizeof(v));
-	view_init(&v, false, false);
+	view_start(&v);
+	const uint32_t N = 10; /* events before the log opens */
 	struct pane p, own;
 	assert_int_equal(pane_init(&p, 64), 0);
 	assert_int_equal(pane_init(&own, 64), 0);
-	enum {
-		N = 10
-	};
 	push_chunks(&p, SRC_SERVER, N, 1000000000u);
 	struct sheet pane, log;
-	sheet_init(&pane, SHEET_LOG, "server");
-	pane.ring[0] = &p;
-	sheet_init(&log, SHEET_LOG, "log of #1");
-	log.ring[0] = &own;
+	log_sheet(&pane, "server", &p, NULL);
+	log_sheet(&log, "log of #1", &own, NULL);
 	uint64_t before = render_event_made();
 	draw(&pane, &v, ROWS, COLS_WIDE);
 	for (size_t back = p.count; back-- > 0;)
