@@ -174,6 +174,44 @@ static void test_empty_pane(void **state)
 	pane_free(&p);
 }
 
+/* A line's kept text goes with the line: an overwritten or cleared line lets go of it, and a
+ * line shared with another pane keeps it until the last holder goes (memory stays bounded by
+ * the rings). */
+static void test_text_goes_with_line(void **state)
+{
+	struct pane a, b;
+	assert_int_equal(pane_init(&a, 4), 0);
+	assert_int_equal(pane_init(&b, 4), 0);
+	push_n(&a, 1, 4);
+	struct pane_text *t = pane_text_of(pane_get(&a, 0));
+	assert_non_null(t);
+	assert_ptr_equal(pane_text_of(pane_get(&a, 0)), t); /* made once */
+	t->s = strdup("kept");
+	t->len = 4;
+	assert_true(pane_push_line(&b, pane_get(&a, 0)));
+	assert_ptr_equal(pane_get(&b, 0)->text, t);
+	assert_int_equal(t->refs, 2);
+	assert_int_equal(pane_get(&b, 0)->ev.conn, 4);
+	/* A's lines go round: its slots hold no text; B's copy keeps it. */
+	for (size_t i = 0; i < 4; i++)
+		(void)pane_text_of(pane_get(&a, i));
+	push_n(&a, 10, 4);
+	for (size_t i = 0; i < 4; i++)
+		assert_null(pane_get(&a, i)->text);
+	assert_int_equal(t->refs, 1);
+	assert_string_equal(pane_get(&b, 0)->text->s, "kept");
+	/* A skip line that grows lets go of its text (its words changed). */
+	pane_skip(&b, 2, 0);
+	(void)pane_text_of(pane_get(&b, 0));
+	pane_skip(&b, 3, 0);
+	assert_null(pane_get(&b, 0)->text);
+	pane_clear(&b);
+	for (size_t i = 0; i < b.cap; i++)
+		assert_null(b.ring[i].text);
+	pane_free(&a);
+	pane_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_scrolled_view_survives_overwrite),
 		cmocka_unit_test(test_skips_merge),
 		cmocka_unit_test(test_empty_pane),
+		cmocka_unit_test(test_text_goes_with_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

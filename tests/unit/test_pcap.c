@@ -173,6 +173,34 @@ static void test_long_chunk_cut_to_snaplen(void **state)
 	assert_int_equal(n, 24 + 16 + incl);
 }
 
+/* A capture made in memory (what pcap_check shows tshark) is a file pcap_open would write:
+ * the same header, one record tagged as connection 1's to the server. */
+static void test_one_record_in_memory(void **state)
+{
+	struct tmp *t = *state;
+	unsigned char mem[PCAP_ONE_RECORD_MAX(4)];
+	size_t n = pcap_one_record(mem, sizeof(mem), "json", "\r\n\r\n", 4);
+	assert_true(n > 24 + 16 + 4);
+	assert_true(n <= sizeof(mem));
+	struct pcap_writer *w;
+	assert_int_equal(pcap_open(&w, t->path, "json"), 0);
+	assert_int_equal(pcap_write(w, 1, PCAP_TO_SERVER, "\r\n\r\n", 4), 0);
+	assert_int_equal(pcap_close(w), 0);
+	size_t fn;
+	unsigned char *b = slurp(t->path, &fn);
+	assert_int_equal(fn, n);
+	assert_memory_equal(mem, b, 24);                  /* the header */
+	assert_memory_equal(mem + 24 + 8, b + 24 + 8, 8); /* lengths; the stamp differs */
+	assert_memory_equal(mem + 40, b + 40, n - 40);    /* tags and bytes */
+	unsigned char h[PCAP_HEADER_LEN];
+	pcap_header(h);
+	assert_memory_equal(h, mem, sizeof(h));
+	assert_int_equal(u32(mem + 24), 0); /* stamped 0 */
+	/* No room, or a name pcap_open refuses: nothing. */
+	assert_int_equal(pcap_one_record(mem, n - 1, "json", "\r\n\r\n", 4), 0);
+	assert_int_equal(pcap_one_record(mem, sizeof(mem), "js on", "\r\n\r\n", 4), 0);
+}
+
 /* Wireshark's reading, when tshark is here: the request and the response dissected as HTTP,
  * and the two directions told apart by address. */
 static void test_tshark_reads_http(void **state)
@@ -313,6 +341,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_discard_removes_only_its_own, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_tags, setup, teardown),
 		cmocka_unit_test(test_check_decodes),
+		cmocka_unit_test_setup_teardown(test_one_record_in_memory, setup, teardown),
 		cmocka_unit_test(test_check_nearest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/sysio.h"
 #include "core/io/node.h"
 #include "core/io/pcapng.h"
 
@@ -37,10 +38,6 @@
 
 #define SERVER_IP 0x7f000002u   /* 127.0.0.2 */
 #define SERVER_PORT 80u
-
-/* Tags: the name padded to 4 bytes (or a table's name and value), two addresses, port type
- * and two ports, the end. */
-#define TAGS_MAX (4 + PCAP_DISSECTOR_MAX + 4 + 8 + 2 * 8 + 3 * 8 + 4)
 
 struct pcap_writer {
 	pthread_mutex_t lock;
@@ -103,7 +100,8 @@ static bool name_ok(const char *s, size_t n)
 	return true;
 }
 
-/* Write all of IOV (N pieces, TOTAL bytes) or fail; EINTR and short writes continue. */
+/* Write all of IOV (N pieces, TOTAL bytes) or fail; EINTR and short writes continue (a record
+ * in one call: sysio_write_all for one buffer). */
 static int write_all(int fd, struct iovec *iov, int n, size_t total)
 {
 	size_t done = 0;
@@ -131,13 +129,12 @@ static int write_all(int fd, struct iovec *iov, int n, size_t total)
 	return 0;
 }
 
-static int write_header(int fd)
+void pcap_header(unsigned char h[PCAP_HEADER_LEN])
 {
 	/* Host byte order: the magic number tells a reader which one. */
 	uint32_t magic = PCAP_MAGIC_NS, zone = 0, sigfigs = 0, snap = PCAP_SNAPLEN;
 	uint32_t link = LINKTYPE_WIRESHARK_UPPER_PDU;
 	uint16_t major = 2, minor = 4;
-	unsigned char h[24];
 	memcpy(h, &magic, 4);
 	memcpy(h + 4, &major, 2);
 	memcpy(h + 6, &minor, 2);
@@ -145,80 +142,87 @@ static int write_header(int fd)
 	memcpy(h + 12, &sigfigs, 4);
 	memcpy(h + 16, &snap, 4);
 	memcpy(h + 20, &link, 4);
-	struct iovec iov = { h, sizeof(h) };
-	return write_all(fd, &iov, 1, sizeof(h));
 }
 
-/* The pcapng section header. */
-static int write_shb(int fd)
+/* The file's header, classic pcap or pcapng's section header; its length, or -errno. */
+static int write_header(int fd, bool ng)
 {
-	unsigned char b[PCAPNG_SHB_LEN];
-	pcapng_shb(b);
-	struct iovec iov = { b, sizeof(b) };
-	return write_all(fd, &iov, 1, sizeof(b));
+	unsigned char b[PCAPNG_SHB_LEN > PCAP_HEADER_LEN ? PCAPNG_SHB_LEN : PCAP_HEADER_LEN];
+	size_t n = ng ? PCAPNG_SHB_LEN : PCAP_HEADER_LEN;
+	if (ng)
+		pcapng_shb(b);
+	else
+		pcap_header(b);
+	int r = sysio_write_all(fd, b, n);
+	return r < 0 ? r : (int)n;
 }
 
-/* Fill in a new writer's dissector and defaults; the file's header is written. */
-static void writer_init(struct pcap_writer *w, const char *dissector, size_t nl)
+/* A writer for DISSECTOR with the defaults, no file yet; NULL with *ERR -EINVAL (the name) or
+ * -ENOMEM. */
+static struct pcap_writer *writer_new(const char *dissector, int *err)
 {
-	w->good = 24;
+	size_t nl = strlen(dissector);
+	if (!name_ok(dissector, nl)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	struct pcap_writer *w = calloc(1, sizeof(*w));
+	if (!w) {
+		*err = -ENOMEM;
+		return NULL;
+	}
 	memcpy(w->name, dissector, nl);
 	w->name_len = nl;
 	w->server_port = SERVER_PORT;
 	w->port_type = PORT_TYPE_TCP;
+	w->fd = -1;
 	pthread_mutex_init(&w->lock, NULL);
+	return w;
 }
 
 int pcap_open_fd(struct pcap_writer **out, int fd, const char *dissector)
 {
-	*out = NULL;
-	size_t nl = strlen(dissector);
-	if (!name_ok(dissector, nl))
-		return -EINVAL;
-	struct pcap_writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return -ENOMEM;
-	int r = write_header(fd);
+	int r;
+	*out = writer_new(dissector, &r);
+	if (!*out)
+		return r;
+	r = write_header(fd, false);
 	if (r < 0) {
-		free(w);
+		pthread_mutex_destroy(&(*out)->lock);
+		free(*out);
+		*out = NULL;
 		return r;
 	}
-	w->fd = fd;
-	writer_init(w, dissector, nl);
-	*out = w;
+	(*out)->fd = fd;
+	(*out)->good = r;
 	return 0;
 }
 
 int pcap_open(struct pcap_writer **out, const char *path, const char *dissector)
 {
+	int r;
+	struct pcap_writer *w = writer_new(dissector, &r);
 	*out = NULL;
-	size_t nl = strlen(dissector);
-	if (!name_ok(dissector, nl))
-		return -EINVAL;
-	struct pcap_writer *w = calloc(1, sizeof(*w));
 	if (!w)
-		return -ENOMEM;
+		return r;
 	/* Other people's traffic: readable by the owner alone. */
 	w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (w->fd < 0) {
-		int e = -errno;
-		free(w);
-		return e;
+		r = -errno;
+		pcap_close(w);
+		return r;
 	}
-	int r = fstat(w->fd, &w->made) < 0 ? -errno : 0;
+	r = fstat(w->fd, &w->made) < 0 ? -errno : 0;
 	if (r == 0 && !(w->path = strdup(path)))
 		r = -ENOMEM;
 	w->ng = pcapng_wanted(path);
 	if (r == 0)
-		r = w->ng ? write_shb(w->fd) : write_header(w->fd);
+		r = write_header(w->fd, w->ng);
 	if (r < 0) {
-		pthread_mutex_init(&w->lock, NULL);
 		pcap_discard(w);
 		return r;
 	}
-	writer_init(w, dissector, nl);
-	if (w->ng)
-		w->good = PCAPNG_SHB_LEN;
+	w->good = r;
 	*out = w;
 	return 0;
 }
@@ -248,6 +252,28 @@ static size_t make_tags(const struct pcap_writer *w, uint32_t conn, enum pcap_di
 	return k;
 }
 
+size_t pcap_one_record(unsigned char *buf, size_t len, const char *dissector, const void *data,
+		       size_t n)
+{
+	int err;
+	struct pcap_writer *w = writer_new(dissector, &err);
+	if (!w)
+		return 0;
+	unsigned char tags[PCAP_TAGS_MAX];
+	size_t tl = make_tags(w, 1, PCAP_TO_SERVER, tags);
+	pcap_close(w);
+	size_t need = PCAP_HEADER_LEN + 16 + tl + n;
+	if (need > len || tl + n > PCAP_SNAPLEN)
+		return 0;
+	pcap_header(buf);
+	uint32_t rec[4] = { 0, 0, (uint32_t)(tl + n), (uint32_t)(tl + n) };
+	memcpy(buf + PCAP_HEADER_LEN, rec, sizeof(rec));
+	memcpy(buf + PCAP_HEADER_LEN + 16, tags, tl);
+	if (n)
+		memcpy(buf + PCAP_HEADER_LEN + 16 + tl, data, n);
+	return need;
+}
+
 int pcap_write(struct pcap_writer *w, uint32_t conn, enum pcap_dir dir, const void *data,
 	       size_t n)
 {
@@ -272,8 +298,7 @@ static int add_iface(struct pcap_writer *w, const char *name)
 		return -ENOMEM;
 	unsigned char b[PCAPNG_IDB_MAX];
 	size_t len = pcapng_idb(b, LINKTYPE_WIRESHARK_UPPER_PDU, PCAP_SNAPLEN, name);
-	struct iovec iov = { b, len };
-	int r = w->broken ? -EIO : write_all(w->fd, &iov, 1, len);
+	int r = w->broken ? -EIO : sysio_write_all(w->fd, b, len);
 	if (r < 0) {
 		free(ni[w->nifaces]);
 		return r;
@@ -368,7 +393,7 @@ static int write_record(struct pcap_writer *w, int iface, uint32_t conn, enum pc
 			const void *data, size_t n, size_t len, uint64_t time_ns,
 			const char *comment)
 {
-	unsigned char tags[TAGS_MAX];
+	unsigned char tags[PCAP_TAGS_MAX];
 	size_t tl = make_tags(w, conn, dir, tags);
 	size_t keep = n;
 	if (keep > PCAP_SNAPLEN - tl)
@@ -427,7 +452,7 @@ int pcap_close(struct pcap_writer *w)
 {
 	if (!w)
 		return 0;
-	int r = close(w->fd) < 0 ? -errno : 0;
+	int r = w->fd >= 0 && close(w->fd) < 0 ? -errno : 0;
 	pthread_mutex_destroy(&w->lock);
 	for (size_t i = 0; i < w->nifaces; i++)
 		free(w->ifaces[i]);

@@ -32,6 +32,22 @@ enum pcap_dir {
 /* The bytes of one record kept (a longer chunk is cut; the record says its whole length). */
 #define PCAP_SNAPLEN 262144u
 
+/* The classic file header: nanosecond timestamps in host byte order, version 2.4, PCAP_SNAPLEN,
+ * link type 252. */
+#define PCAP_HEADER_LEN 24
+void pcap_header(unsigned char h[PCAP_HEADER_LEN]);
+/* A whole classic capture in BUF (LEN bytes of room): the header and one record of the N bytes
+ * of DATA for DISSECTOR (tagged as pcap_write tags connection 1's to the server), stamped 0:
+ * what a reader is asked about (pcap_check). Returns its length, 0 when it does not fit or the
+ * name is not one pcap_open takes. */
+size_t pcap_one_record(unsigned char *buf, size_t len, const char *dissector, const void *data,
+		       size_t n);
+/* A record's tags at most: the name padded to 4 bytes (or a table's name and value), two
+ * addresses, port type and two ports, the end. */
+#define PCAP_TAGS_MAX (4 + PCAP_DISSECTOR_MAX + 4 + 8 + 2 * 8 + 3 * 8 + 4)
+/* The room pcap_one_record needs at most for N bytes. */
+#define PCAP_ONE_RECORD_MAX(n) (PCAP_HEADER_LEN + 16 + PCAP_TAGS_MAX + (n))
+
 /* Create PATH with mode 0600 (it must not exist yet: a capture is never written over) and
  * write the file header: pcapng when PATH ends in ".pcapng" (core/io/pcapng.h: an
  * interface per socket path, pcap_iface, and a comment per record, pcap_write_noted), else

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/base/sysio.h"
+#include "core/io/pcap.h"
 
 extern char **environ;
 
@@ -244,30 +245,13 @@ void pcap_check_nearest(const char *name, const char *decodes, const char *proto
  * know leaves the frame at "exported_pdu". Returns 1, 0 or -errno. */
 static int callable_by_name(const char *name, int timeout_ms)
 {
-	unsigned char rec[24 + 16 + 4 + PCAP_DISSECTOR_MAX + 4 + 4 + 4];
-	/* Host byte order: the magic number tells tshark which. */
-	uint32_t magic = 0xa1b23c4du, zero = 0, snap = 65535, link = 252;
-	uint16_t major = 2, minor = 4;
-	memcpy(rec, &magic, 4);
-	memcpy(rec + 4, &major, 2);
-	memcpy(rec + 6, &minor, 2);
-	memcpy(rec + 8, &zero, 4);
-	memcpy(rec + 12, &zero, 4);
-	memcpy(rec + 16, &snap, 4);
-	memcpy(rec + 20, &link, 4);
-	size_t nl = strlen(name), padded = (nl + 3) & ~(size_t)3;
-	unsigned char *t = rec + 24 + 16;
-	memset(t, 0, 4 + padded + 4 + 4);
-	t[1] = 12; /* the dissector's name */
-	t[3] = (unsigned char)padded;
-	memcpy(t + 4, name, nl);
-	memcpy(t + 4 + padded + 4, "\r\n\r\n", 4); /* the end tag, then four bytes */
-	uint32_t caplen = (uint32_t)(4 + padded + 4 + 4);
-	uint32_t rh[4] = { 0, 0, caplen, caplen };
-	memcpy(rec + 24, rh, sizeof(rh));
+	unsigned char rec[PCAP_ONE_RECORD_MAX(4)];
+	size_t len = pcap_one_record(rec, sizeof(rec), name, "\r\n\r\n", 4);
+	if (!len)
+		return -EINVAL;
 	const char *args[] = { "-r", "-", "-T", "fields", "-e", "frame.protocols", NULL };
 	char *out = NULL;
-	int r = tshark(args, rec, 24 + 16 + caplen, timeout_ms, &out);
+	int r = tshark(args, rec, len, timeout_ms, &out);
 	if (r < 0)
 		return r;
 	bool called = strchr(out, ':') != NULL;

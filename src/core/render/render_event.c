@@ -255,10 +255,19 @@ static void put_accept(struct render_put *o, const struct event *ev)
 	render_putf(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
 }
 
+/* Words made since the start, all threads (render_event_made). */
+static uint64_t made;
+
+uint64_t render_event_made(void)
+{
+	return __atomic_load_n(&made, __ATOMIC_RELAXED);
+}
+
 static size_t format_words(const struct event *ev, const struct shown *full, unsigned flags,
 			   char *buf, size_t len)
 {
 	struct render_put o = { buf, len, 0 };
+	__atomic_fetch_add(&made, 1, __ATOMIC_RELAXED);
 	if (len)
 		buf[0] = '\0';
 	if (ev->dropped)

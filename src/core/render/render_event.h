@@ -1,7 +1,8 @@
 /* render_event: the words, batch line and JSON object of an event, made from its fields. The
  * one place event text is made and escaped: its output is printable ASCII (peer and user bytes
  * escaped by bytes_escape/bytes_repr; JSON strings by json_escape), so a front end shows it as
- * it is and never cleans it again. Thread-safe (no state). */
+ * it is and never cleans it again. Thread-safe (its one state is a relaxed counter of the events
+ * worded, render_event_made). */
 #ifndef UDSCOPE_RENDER_EVENT_H
 #define UDSCOPE_RENDER_EVENT_H
 
@@ -32,6 +33,10 @@ size_t render_event_line_full(const struct event *ev, const void *data, size_t n
 			      unsigned flags, uint64_t base_ns, char *buf, size_t len);
 size_t render_event_json_full(const struct event *ev, const void *data, size_t n,
 			      uint64_t base_ns, char *buf, size_t len);
+
+/* How many times an event's words were made (each words, line and JSON object counts one), by
+ * every thread since the start: tests and benches count renders with it. */
+uint64_t render_event_made(void);
 
 struct capture;
 struct savefile;

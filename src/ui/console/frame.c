@@ -491,7 +491,7 @@ void frame_event(struct console *c, const struct event *ev)
 		/* A stale pane with news: the layout gives it room (layout_plan). */
 		bool news = ring->appended == c->mark[ring - c->v.panes];
 		pane_push(ring, ev);
-		session_log_feed(c, ev);
+		session_log_feed(c, pane_get(ring, 0));
 		if (news)
 			console_relayout(c);
 		if (ev->kind == EV_ERROR) {

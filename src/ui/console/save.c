@@ -46,11 +46,11 @@ static void save_doc(struct savefile *f, const struct sheet *s, int cols)
 static void save_log(struct savefile *f, const struct view *v, const struct sheet *s,
 		     int cols)
 {
-	char line[SAVE_LINE_MAX];
 	for (size_t back = log_count(s); back-- > 0;) {
+		size_t n;
 		int indent;
-		size_t n = view_log_line(v, log_line_at(s, back), s->ring[1] != NULL, line,
-					 sizeof(line), &indent);
+		const char *line =
+			view_log_text(v, log_line_at(s, back), s->ring[1] != NULL, &n, &indent);
 		put_wrapped(f, line, n, cols, indent);
 	}
 }
@@ -107,8 +107,8 @@ static int save_text(struct console *c, struct savefile *f, char *what, size_t w
 
 static int by_time(const void *a, const void *b)
 {
-	const struct event *x = *(const struct event *const *)a;
-	const struct event *y = *(const struct event *const *)b;
+	const struct event *x = &(*(const struct pane_line *const *)a)->ev;
+	const struct event *y = &(*(const struct pane_line *const *)b)->ev;
 	if (x->time_ns != y->time_ns)
 		return x->time_ns < y->time_ns ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
@@ -116,23 +116,23 @@ static int by_time(const void *a, const void *b)
 
 /* Every line of session ID (0: of every session) the rings hold, oldest first, into *OUT
  * (allocated). */
-size_t save_session_events(const struct view *v, uint32_t id, const struct event ***out)
+size_t save_session_lines(const struct view *v, uint32_t id, const struct pane_line ***out)
 {
 	size_t n = 0;
 	for (int r = 0; r < VIEW_RINGS; r++)
 		n += v->panes[r].count;
-	const struct event **evs = malloc((n ? n : 1) * sizeof(*evs));
-	*out = evs;
-	if (!evs)
+	const struct pane_line **lines = malloc((n ? n : 1) * sizeof(*lines));
+	*out = lines;
+	if (!lines)
 		return 0;
 	size_t k = 0;
 	for (int r = 0; r < VIEW_RINGS; r++)
 		for (size_t back = v->panes[r].count; back-- > 0;) {
 			const struct pane_line *pl = pane_get(&v->panes[r], back);
 			if (!pl->skipped && pl->ev.session && (!id || pl->ev.session == id))
-				evs[k++] = &pl->ev;
+				lines[k++] = pl;
 		}
-	qsort(evs, k, sizeof(*evs), by_time);
+	qsort(lines, k, sizeof(*lines), by_time);
 	return k;
 }
 
@@ -142,22 +142,22 @@ static int save_json(struct console *c, struct savefile *f, char *what, size_t w
 		     char *why, size_t whylen)
 {
 	uint32_t id = view_active(&c->v)->session;
-	const struct event **evs;
-	size_t n = save_session_events(&c->v, id, &evs);
-	if (!evs)
+	const struct pane_line **lines;
+	size_t n = save_session_lines(&c->v, id, &lines);
+	if (!lines)
 		return -ENOMEM;
 	if (!n) {
-		free(evs);
+		free(lines);
 		snprintf(why, whylen, "no session's lines to save yet");
 		return -ENOENT;
 	}
 	struct event ev;
 	for (size_t i = 0; i < n; i++) {
-		event_copy(&ev, evs[i]);
+		event_copy(&ev, &lines[i]->ev);
 		ev.seq = i + 1;
 		render_event_save_json(f, &ev, c->app.capture, c->v.base_ns);
 	}
-	free(evs);
+	free(lines);
 	if (id)
 		snprintf(what, whatlen, "%zu event%s of session #%u as JSON lines", n,
 			 n == 1 ? "" : "s", id);

@@ -7,13 +7,13 @@
 #include <stdint.h>
 
 struct console;
-struct event;
+struct pane_line;
 struct view;
 
 /* Set the app's save hook (app_front) to the console's. */
 void save_hooks(struct console *c);
-/* Every line of session ID (0: of every session) the panes' rings hold, oldest first: *OUT (allocated, the caller
- * frees it; NULL on ENOMEM) points into the rings. Returns how many. */
-size_t save_session_events(const struct view *v, uint32_t id, const struct event ***out);
+/* Every line of session ID (0: of every session) the panes' rings hold, oldest first: *OUT
+ * (allocated, the caller frees it; NULL on ENOMEM) points into the rings. Returns how many. */
+size_t save_session_lines(const struct view *v, uint32_t id, const struct pane_line ***out);
 
 #endif

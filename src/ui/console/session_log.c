@@ -32,12 +32,12 @@ static void describe(struct console *c, uint32_t id, char *buf, size_t len)
 /* Session ID's lines as an owned log sheet, titled with what the session was. */
 int session_log_sheet(struct console *c, uint32_t id, struct sheet **out)
 {
-	const struct event **evs;
-	size_t n = save_session_events(&c->v, id, &evs);
-	if (!evs)
+	const struct pane_line **lines;
+	size_t n = save_session_lines(&c->v, id, &lines);
+	if (!lines)
 		return -ENOMEM;
 	if (n == 0) {
-		free(evs);
+		free(lines);
 		return -ENOENT;
 	}
 	struct sheet *s = malloc(sizeof(*s));
@@ -45,7 +45,7 @@ int session_log_sheet(struct console *c, uint32_t id, struct sheet **out)
 	if (!s || !own || pane_init(own, PANE_LINES_DEFAULT) < 0) {
 		free(s);
 		free(own);
-		free(evs);
+		free(lines);
 		return -ENOMEM;
 	}
 	char what[160];
@@ -53,9 +53,10 @@ int session_log_sheet(struct console *c, uint32_t id, struct sheet **out)
 	char title[200];
 	snprintf(title, sizeof(title), "Log of session #%u%s; Esc closes", id, what);
 	sheet_init(s, SHEET_LOG, title);
+	/* The panes' lines with their text: what they showed is not worded again. */
 	for (size_t i = 0; i < n; i++)
-		pane_push(own, evs[i]);
-	free(evs);
+		pane_push_line(own, lines[i]);
+	free(lines);
 	s->own = own;
 	s->ring[0] = own;
 	s->session = id;
@@ -63,10 +64,11 @@ int session_log_sheet(struct console *c, uint32_t id, struct sheet **out)
 	return 0;
 }
 
-void session_log_feed(struct console *c, const struct event *ev)
+void session_log_feed(struct console *c, const struct pane_line *l)
 {
 	struct view *v = &c->v;
+	uint32_t id = l->ev.session;
 	for (int i = 0; i < v->nfull; i++)
-		if (v->full[i]->own && v->full[i]->session == ev->session && ev->session)
-			pane_push(v->full[i]->own, ev);
+		if (v->full[i]->own && v->full[i]->session == id && id)
+			pane_push_line(v->full[i]->own, l);
 }

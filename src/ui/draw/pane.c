@@ -21,8 +21,27 @@ int pane_init(struct pane *p, size_t cap)
 	return 0;
 }
 
+/* Let go of L's text: freed with the last line that holds it. */
+static void text_drop(struct pane_line *l)
+{
+	struct pane_text *t = l->text;
+	l->text = NULL;
+	if (t && --t->refs == 0) {
+		free(t->s);
+		free(t);
+	}
+}
+
+static void drop_all(struct pane *p)
+{
+	for (size_t i = 0; i < p->cap; i++)
+		text_drop(&p->ring[i]);
+}
+
 void pane_free(struct pane *p)
 {
+	if (p->ring)
+		drop_all(p);
 	free(p->ring);
 	p->ring = NULL;
 	p->cap = p->count = p->head = 0;
@@ -30,12 +49,14 @@ void pane_free(struct pane *p)
 
 void pane_clear(struct pane *p)
 {
+	drop_all(p);
 	p->count = p->head = 0;
 }
 
 static struct pane_line *append(struct pane *p)
 {
 	struct pane_line *l = &p->ring[p->head];
+	text_drop(l); /* the oldest line goes, and its text with it */
 	p->head = (p->head + 1) % p->cap;
 	if (p->count < p->cap)
 		p->count++;
@@ -51,6 +72,29 @@ void pane_push(struct pane *p, const struct event *ev)
 	l->skipped = 0;
 }
 
+struct pane_text *pane_text_of(const struct pane_line *l)
+{
+	struct pane_line *own = (struct pane_line *)l; /* only the cache is written */
+	if (!own->text) {
+		own->text = calloc(1, sizeof(*own->text));
+		if (own->text)
+			own->text->refs = 1;
+	}
+	return own->text;
+}
+
+bool pane_push_line(struct pane *p, const struct pane_line *l)
+{
+	struct pane_text *t = pane_text_of(l);
+	struct pane_line *to = append(p);
+	event_copy(&to->ev, &l->ev);
+	to->skipped = l->skipped;
+	to->text = t;
+	if (t)
+		t->refs++;
+	return t != NULL;
+}
+
 void pane_skip(struct pane *p, uint64_t n, uint64_t time_ns)
 {
 	if (n == 0)
@@ -59,6 +103,7 @@ void pane_skip(struct pane *p, uint64_t n, uint64_t time_ns)
 		struct pane_line *last = &p->ring[(p->head + p->cap - 1) % p->cap];
 		if (last->skipped) {
 			last->skipped += n;
+			text_drop(last); /* its words change */
 			snprintf(last->ev.text, sizeof(last->ev.text), "%llu lines skipped",
 				 (unsigned long long)last->skipped);
 			return;

@@ -11,10 +11,26 @@
 /* Lines each pane keeps; older lines are overwritten. */
 #define PANE_LINES_DEFAULT 2048
 
-/* A line keeps its event, not its rendering, so F2 (hex/text) re-renders old lines too. */
+/* A line's text as a log shows it (ui/views/view_line.c makes it): the head (time, whose line,
+ * the arrow) then the event's words, made once from the event and kept with the line, so a
+ * redraw, a scroll, a resize or a search uses it again instead of wording the event anew.
+ * Shared by the lines that hold the same event (a `log ID` view and the pane it is fed from);
+ * freed with the last of them. Main thread only. */
+struct pane_text {
+	unsigned refs;
+	unsigned flags;   /* the render flags the words were made with (F2: EVENT_FMT_HEX) */
+	unsigned key;     /* how the head was made (view_line.c's; 0: no head yet) */
+	uint64_t base_ns; /* ... and since which moment its time counts */
+	int indent;       /* columns before the words (where wrapped rows start) */
+	size_t head, len; /* bytes of the head; of the whole text */
+	char *s;          /* NULL: nothing made yet */
+};
+
+/* A line keeps its event, and its text once shown: F2 (hex/text) words old lines again. */
 struct pane_line {
 	struct event ev;
-	uint64_t skipped;   /* > 0: this line says "N lines skipped" */
+	uint64_t skipped;       /* > 0: this line says "N lines skipped" */
+	struct pane_text *text; /* NULL until it is shown or shared (pane_text_of) */
 };
 
 struct pane {
@@ -32,6 +48,13 @@ void pane_clear(struct pane *p);
 
 /* Append a copy of EV (its dropped count is cleared: pane_skip says that). */
 void pane_push(struct pane *p, const struct event *ev);
+/* Append a copy of line L of another pane, sharing its text: what one shows, the other shows
+ * without wording it again. False when there was no memory for the text (the copy is made, to
+ * be worded on its own). */
+bool pane_push_line(struct pane *p, const struct pane_line *l);
+/* L's text holder, made empty when it has none (a line's text is a cache: a const line gets
+ * one too); NULL without memory. */
+struct pane_text *pane_text_of(const struct pane_line *l);
 /* Say that N lines were skipped; consecutive reports merge into one line. */
 void pane_skip(struct pane *p, uint64_t n, uint64_t time_ns);
 

@@ -92,10 +92,16 @@ void view_sizes_add(struct view_sizes *s, uint64_t n);
 /* S as "16 B x2  9 B x1" into BUF; false when S holds too many sizes to say exactly. */
 bool view_sizes_text(const struct view_sizes *s, char *buf, size_t len);
 
-/* The frame's log lines (view_log.c): one event as text, the way a log sheet shows it;
- * LABEL: the source in front (the Conversation merges sources). Returns the length; *INDENT
- * gets the columns before the words (where wrapped rows start). */
-size_t view_log_line(const struct view *v, const struct pane_line *pl, bool label, char *out,
-		     size_t outsz, int *indent);
+/* The frame's log lines (view_line.c): line PL as a log sheet shows it; LABEL: the source in
+ * front (the Conversation merges sources). Made once and kept with the line (its pane_text),
+ * made again only when F2 changes its words or LABEL its head. Returns the text (valid until
+ * the line's pane changes or the next call), its length in *LEN; *INDENT gets the columns
+ * before the words (where wrapped rows start). */
+const char *view_log_text(const struct view *v, const struct pane_line *pl, bool label, size_t *len,
+			  int *indent);
+/* PL's words alone as render_event_words makes them with FLAGS: the kept ones when they were
+ * made with FLAGS (valid as view_log_text's), else made into a buffer of its own (valid until
+ * the next call) and kept when the line had none. */
+const char *view_log_words(const struct pane_line *pl, unsigned flags, size_t *len);
 
 #endif

@@ -1,23 +1,20 @@
 /* view_log: the log kind: the event lines of one ring, or of two merged in time order (the
- * Conversation), newest at the bottom, wrapped at word boundaries under the text column. */
+ * Conversation), newest at the bottom, wrapped at word boundaries under the text column; each
+ * line's text made once and kept with it (view_line.c). */
 #include "config.h"
 
 #include <curses.h>
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/base/event.h"
-#include "core/render/render_event.h"
 #include "ui/draw/columns.h"
 #include "ui/draw/paint.h"
 #include "ui/draw/sheet.h"
 #include "ui/draw/text.h"
 #include "ui/views/view.h"
-
-#define LOG_LINE_MAX (TEXT_SANITIZE_SIZE(EVENT_LINE_MAX) + 64)
 
 size_t log_count(const struct sheet *s)
 {
@@ -75,69 +72,12 @@ static enum look look_of(const struct pane_line *pl)
 	}
 }
 
-/* The time, whose line it is, and the direction arrow. */
-static size_t head(const struct view *v, const struct event *ev, bool label, char *out,
-		   size_t len)
-{
-	uint64_t t = ev->time_ns > v->base_ns ? ev->time_ns - v->base_ns : 0;
-	uint64_t ms = t / 1000000u;
-	int n = snprintf(out, len, "%4" PRIu64 ".%03" PRIu64 " ", ms / 1000u, ms % 1000u);
-	size_t hl = n < 0 ? 0 : (size_t)n;
-	char who[48] = "";
-	if (label) {
-		render_event_label(ev, who, sizeof(who));
-		n = snprintf(out + hl, len - hl, "%-9s ", who);   /* a space before the arrow */
-	} else if (ev->show_session && ev->session) {
-		/* Another session of its kind shares the pane: say whose line it is. */
-		n = snprintf(out + hl, len - hl, "[%" PRIu32 "]%s", ev->session,
-			     ev->conn ? "" : " ");
-	} else {
-		n = 0;
-	}
-	hl += n < 0 ? 0 : (size_t)n;
-	if (!label && ev->conn)
-		n = snprintf(out + hl, len - hl, "#%-2" PRIu32 " ", ev->conn);
-	else if (!label && ev->actor && ev->source != SRC_PAIR_PARENT &&
-		 ev->source != SRC_PAIR_CHILD)
-		n = snprintf(out + hl, len - hl, "%ld ", (long)ev->actor);
-	else
-		n = 0;   /* the pair's pids are in its title: its columns are narrow */
-	hl += n < 0 ? 0 : (size_t)n;
-	/* A tap's chunk points the way it went (client on the left, as in its diagram). */
-	bool chunk = ev->kind == EV_RECV || ev->kind == EV_SEND;
-	bool left = chunk && ev->dir != DIR_NONE ? ev->dir == DIR_S2C : ev->kind == EV_RECV;
-	const char *arrow = !chunk ? (v->utf8 ? "  " : "   ")
-			    : left ? (v->utf8 ? "\u2190 " : "<- ")
-				   : (v->utf8 ? "\u2192 " : "-> ");
-	n = snprintf(out + hl, len - hl, "%s", arrow);
-	hl += n < 0 ? 0 : (size_t)n;
-	return hl < len ? hl : len - 1;
-}
-
-size_t view_log_line(const struct view *v, const struct pane_line *pl, bool label, char *out,
-		     size_t outsz, int *indent)
-{
-	const struct event *ev = &pl->ev;
-	uint64_t t = ev->time_ns > v->base_ns ? ev->time_ns - v->base_ns : 0;
-	uint64_t ms = t / 1000000u;
-	if (pl->skipped) {
-		*indent = 9;
-		int n = snprintf(out, outsz, "%4" PRIu64 ".%03" PRIu64 " -- %s (the console fell "
-				 "behind; totals stay exact) --", ms / 1000u, ms % 1000u, ev->text);
-		return n < 0 ? 0 : (size_t)n < outsz ? (size_t)n : outsz - 1;
-	}
-	size_t hl = head(v, ev, label, out, outsz);
-	*indent = text_width(out, hl);
-	/* Render escaped what a peer or user chose, once: its words are shown as they are. */
-	return hl + render_event_words(ev, v->hex ? EVENT_FMT_HEX : 0, out + hl, outsz - hl);
-}
-
 static int line_rows(const struct sheet *s, const struct view *v, const struct pane_line *pl,
 		     int cols)
 {
-	char line[LOG_LINE_MAX];
+	size_t n;
 	int indent;
-	size_t n = view_log_line(v, pl, s->ring[1] != NULL, line, sizeof(line), &indent);
+	const char *line = view_log_text(v, pl, s->ring[1] != NULL, &n, &indent);
 	return text_wrap_rows(line, n, cols, indent);
 }
 
@@ -166,15 +106,15 @@ static void clamp(struct sheet *s, const struct view *v, int h, int cols)
 
 static void log_draw_column(struct sheet *s, struct view *v, struct layout_rect r)
 {
-	char line[LOG_LINE_MAX];
 	int row = r.y + r.h - 1;
 	long shown = 0;
 	for (size_t back = s->pos.back; row >= r.y; back++) {
 		const struct pane_line *pl = log_line_at(s, back);
 		if (!pl)
 			break;
+		size_t n;
 		int indent;
-		size_t n = view_log_line(v, pl, s->ring[1] != NULL, line, sizeof(line), &indent);
+		const char *line = view_log_text(v, pl, s->ring[1] != NULL, &n, &indent);
 		int rows = text_wrap_rows(line, n, r.w, indent);
 		int first = row - rows + 1;
 		/* A wrapped line cut by the top edge shows its first rows (its time, who, what),
@@ -226,9 +166,9 @@ static void grid_free(struct grid *g)
 /* Screen rows of line I in its column. */
 static int grid_line_rows(const struct grid *g, const struct view *v, size_t i)
 {
-	char line[LOG_LINE_MAX];
+	size_t n;
 	int indent;
-	size_t n = view_log_line(v, g->line[i], false, line, sizeof(line), &indent);
+	const char *line = view_log_text(v, g->line[i], false, &n, &indent);
 	return text_wrap_rows(line, n, g->w[g->line[i]->ev.source == SRC_PAIR_CHILD], indent);
 }
 
@@ -274,9 +214,9 @@ static void grid_paint(struct sheet *s, const struct view *v, const struct grid 
 		       size_t end, int y, struct layout_rect r)
 {
 	for (size_t i = first; i < end; i++) {
-		char line[LOG_LINE_MAX];
+		size_t n;
 		int indent, c = g->line[i]->ev.source == SRC_PAIR_CHILD;
-		size_t n = view_log_line(v, g->line[i], false, line, sizeof(line), &indent);
+		const char *line = view_log_text(v, g->line[i], false, &n, &indent);
 		int rows = text_wrap_rows(line, n, g->w[c], indent);
 		int skip = y < r.y ? r.y - y : 0, room = r.y + r.h - (y + skip);
 		int max = rows - skip < room ? rows - skip : room;
@@ -361,13 +301,13 @@ static bool log_find(struct sheet *s, const struct view *v, const char *needle, 
 {
 	size_t n = log_count(s);
 	long from = s->pos.sel >= 0 ? s->pos.sel : (long)s->pos.back - (dir < 0 ? 1 : 0);
-	char line[LOG_LINE_MAX];
 	for (size_t k = 1; k <= n; k++) {
 		/* Up (dir -1) is towards the older lines: further back. */
 		long i = ((from - dir * (long)k) % (long)n + (long)n) % (long)n;
+		size_t len;
 		int indent;
-		size_t len = view_log_line(v, log_line_at(s, (size_t)i), s->ring[1] != NULL, line,
-					   sizeof(line), &indent);
+		const char *line = view_log_text(v, log_line_at(s, (size_t)i), s->ring[1] != NULL,
+						 &len, &indent);
 		if (doc_match(line, len, needle) >= 0) {
 			s->pos.sel = i;
 			show_sel(s);

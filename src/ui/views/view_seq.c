@@ -35,8 +35,9 @@ static void summary(const struct event *sum, char *buf, size_t len)
 /* A tap's line as one item: a chunk it passed on is an arrow from the side that sent it (the
  * client on the left) carrying its decoded summary SUM (NULL: none), anything else a note
  * on the side it is about. */
-static int tap_item(struct seqdiag *d, const struct event *ev, const struct event *sum)
+static int tap_item(struct seqdiag *d, const struct pane_line *pl, const struct event *sum)
 {
+	const struct event *ev = &pl->ev;
 	char label[EVENT_LINE_MAX], repr[BYTES_REPR_SIZE_EV], said[EVENT_TEXT_MAX + 32];
 	enum seq_side side = ev->dir == DIR_S2C ? SEQ_RIGHT : SEQ_LEFT;
 	if (ev->kind == EV_RECV && ev->dir != DIR_NONE) {
@@ -46,16 +47,17 @@ static int tap_item(struct seqdiag *d, const struct event *ev, const struct even
 			 ev->preview_len < ev->nbytes ? "..." : "");
 		return seqdiag_add(d, SEQ_ARROW, side, ev->time_ns, label);
 	}
-	render_event_words(ev, 0, label, sizeof(label)); /* escaped there, once */
-	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, label);
+	size_t n;
+	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, view_log_words(pl, 0, &n));
 }
 
 /* An event as one item: a chunk sent is an arrow, anything else a note on its side. */
-static int item(struct seqdiag *d, const struct event *ev, const struct event *sum)
+static int item(struct seqdiag *d, const struct pane_line *pl, const struct event *sum)
 {
+	const struct event *ev = &pl->ev;
 	char label[EVENT_LINE_MAX], repr[BYTES_REPR_SIZE_EV];
 	if (ev->source == SRC_TAP || ev->source == SRC_WATCH)
-		return tap_item(d, ev, sum);
+		return tap_item(d, pl, sum);
 	enum seq_side side = ev->source == SRC_CLIENT ? SEQ_LEFT : SEQ_RIGHT;
 	if (ev->kind == EV_SEND || ev->kind == EV_RECV) {
 		bytes_repr(ev->preview, ev->preview_len, repr, sizeof(repr));
@@ -70,8 +72,8 @@ static int item(struct seqdiag *d, const struct event *ev, const struct event *s
 		return seqdiag_add(d, ev->kind == EV_SEND ? SEQ_ARROW : SEQ_NOTE, side,
 				   ev->time_ns, label);
 	}
-	render_event_words(ev, 0, label, sizeof(label)); /* escaped there, once */
-	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, label);
+	size_t n; /* the words the log shows, escaped by render once and kept */
+	return seqdiag_add(d, SEQ_NOTE, side, ev->time_ns, view_log_words(pl, 0, &n));
 }
 
 static void add_line(void *ctx, const struct render_line *l)
@@ -109,7 +111,7 @@ static void build(struct sheet *s, int width)
 			continue;
 		if (pl->ev.decoded)
 			continue; /* on its chunk's arrow */
-		if (item(&d, &pl->ev, summary_of(s, &pl->ev, back)) < 0)
+		if (item(&d, pl, summary_of(s, &pl->ev, back)) < 0)
 			break;
 	}
 	render_diagram_lines(&d, width, add_line, &s->doc);
