@@ -277,14 +277,9 @@ static __always_inline int take_accepted(struct pending *p, __s64 fd)
 	return 1;
 }
 
-/* Put the record of call P (which returned RET) into the ring buffer, or count it lost. */
-static __always_inline void emit(const struct pending *p, __s64 ret)
+/* The header of the record of call P (which returned RET): who, when, which socket. */
+static __always_inline void head(struct watch_rec *r, const struct pending *p, __s64 ret)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
-	if (!s)
-		return;
-	struct watch_rec *r = &s->rec;
 	__builtin_memset(r, 0, sizeof(*r));
 	r->time_ns = bpf_ktime_get_ns();
 	r->ino = p->ino;
@@ -300,17 +295,54 @@ static __always_inline void emit(const struct pending *p, __s64 ret)
 	r->uid = (__u32)ug;
 	r->gid = (__u32)(ug >> 32);
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
+}
+
+/* Wake udscope only once the buffer is an eighth full (it also looks every 50 ms): a wakeup
+ * per record would cost the watched program more than the record itself. */
+static __always_inline __u64 wake_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_at ? BPF_RB_FORCE_WAKEUP
+								       : BPF_RB_NO_WAKEUP;
+}
+
+/* A one-buffer call (write, read, sendto, recvfrom) that moved at least --snap bytes: its
+ * record is reserved in the ring buffer at its full size and the bytes are read from the
+ * caller straight into it, once (emit's way copies them twice, through the scratch map). */
+static __always_inline void emit_whole(const struct pending *p, __s64 ret)
+{
+	struct watch_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r) + snap, 0);
+	if (!r) {
+		__sync_fetch_and_add(&lost, 1);
+		return;
+	}
+	head(r, p, ret);
+	if (bpf_probe_read_user(r + 1, snap, (const void *)p->arg1) == 0)
+		r->cap = snap;
+	bpf_ringbuf_submit(r, wake_flag());
+	__sync_fetch_and_add(&seen, 1);
+}
+
+/* Put the record of call P (which returned RET) into the ring buffer, or count it lost. */
+static __always_inline void emit(const struct pending *p, __s64 ret)
+{
+	if ((__u64)ret >= snap && snap &&
+	    (p->call == WATCH_WRITE || p->call == WATCH_READ || p->call == WATCH_SENDTO ||
+	     p->call == WATCH_RECVFROM)) {
+		emit_whole(p, ret);
+		return;
+	}
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s)
+		return;
+	struct watch_rec *r = &s->rec;
+	head(r, p, ret);
 	if (p->call != WATCH_ACCEPT)
 		fill(s, p, ret);
 	__u64 size = sizeof(*r) + (r->cap & (2 * WATCH_SNAP_MAX - 1));
 	if (size > sizeof(*s))
 		size = sizeof(*s);
-	/* Wake udscope only once the buffer is an eighth full (it also looks every 50 ms): a
-	 * wakeup per record would cost the watched program more than the record itself. */
-	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_at
-			      ? BPF_RB_FORCE_WAKEUP
-			      : BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_output(&events, s, size, flags))
+	if (bpf_ringbuf_output(&events, s, size, wake_flag()))
 		__sync_fetch_and_add(&lost, 1);
 	else
 		__sync_fetch_and_add(&seen, 1);

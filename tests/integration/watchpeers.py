@@ -3,7 +3,8 @@
 
 run MODE PATH DIR: a server at PATH and a client (a child process) connect; once DIR/ready
 is written they wait for DIR/go, then exchange known bytes and write DIR/facts (pids, the
-bytes each way, counts) and DIR/done. MODE: stream, seqpacket, dgram, fds, many, late
+bytes each way, counts) and DIR/done. MODE: stream, seqpacket, dgram, fds, many, big
+(three sends of 10000 bytes), late
 (the client connects after the watch started), early (the same, sending before the accept), mmsg (sendmmsg and recvmmsg through ctypes).
 check MODE DIR OUT: compare the watch's --json events in OUT with DIR/facts; print "ok" or
 what differs."""
@@ -39,6 +40,10 @@ def conv(mode, path, d):
             sent = n
             c.shutdown(socket.SHUT_WR)
             c.recv(10)
+        elif mode == "big":
+            for i in range(3):
+                c.sendall(bytes((i * 7 + k) % 256 for k in range(10000)))
+            c.recv(10)
         elif mode == "fds":
             f = open(os.path.join(d, "passed.txt"), "w+")
             s1, s2 = socket.socketpair()
@@ -59,6 +64,11 @@ def conv(mode, path, d):
         while conn.recv(65536):
             pass
         conn.send(b"k")
+    elif mode == "big":
+        while len(c2s) < 30000:
+            c2s += conn.recv(65536)
+        conn.send(b"k")
+        s2c = b"k"
     elif mode == "fds":
         msg, anc, flags, addr = conn.recvmsg(10, socket.CMSG_SPACE(8))
         for level, typ, data in anc:
@@ -249,6 +259,24 @@ def check(mode, d, out):
                        % (n, c2s, s2c, und))
         print("ok" if not bad else "; ".join(bad), "c2s=%d s2c=%d undecoded=%s" % (c2s, s2c, und))
         return
+    if mode == "big":
+        # Each 10000-byte send is one call: its length whole, its first bytes (the line
+        # shows a preview of the --snap bytes kept).
+        want = bytes.fromhex(f["c2s"])
+        c = [e for e in chunks if e["direction"] == "client->server"]
+        got = [(e["bytes"], bytes.fromhex(e["data"]), e["truncated"]) for e in c]
+        exp = [(10000, want[i * 10000:i * 10000 + len(g[1])], True) for i, g in enumerate(got)]
+        if len(got) != 3 or any(len(g[1]) < 100 for g in got):
+            bad.append("want 3 calls with their first bytes")
+        # The --snap bytes kept, as the capture file holds them: 4096 of each, no more.
+        pcap = open(os.path.join(d, "..", "big.pcap"), "rb").read()
+        for i in range(3):
+            kept = want[i * 10000:i * 10000 + 4096]
+            if kept not in pcap or want[i * 10000:i * 10000 + 4097] in pcap:
+                bad.append("the capture file does not hold exactly 4096 bytes of call %d" % i)
+        if got != exp:
+            bad.append("saw %s" % [(n, len(b), t) for n, b, t in got])
+        print("ok" if not bad else "; ".join(bad)); return
     if mode == "fds":
         if not any("2 descriptors passed with it (SCM_RIGHTS): a regular file, a socket"
                    in e.get("text", "") for e in evs):
