@@ -23,6 +23,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_SENDMSG 46
 #define NR_RECVMSG 47
 #define NR_ACCEPT 43
+#define NR_SENDFILE 40
+#define NR_SPLICE 275
 #define NR_ACCEPT4 288
 #define NR_RECVMMSG 299
 #define NR_SENDMMSG 307
@@ -150,6 +152,10 @@ static __always_inline __u8 call_of(long id)
 	case NR_ACCEPT:
 	case NR_ACCEPT4:
 		return WATCH_ACCEPT;
+	case NR_SENDFILE:
+		return WATCH_SENDFILE;
+	case NR_SPLICE:
+		return WATCH_SPLICE;
 	case NR_SENDMMSG:
 		return CALL_SENDMMSG;
 	case NR_RECVMMSG:
@@ -337,7 +343,7 @@ static __always_inline void emit(const struct pending *p, __s64 ret)
 		return;
 	struct watch_rec *r = &s->rec;
 	head(r, p, ret);
-	if (p->call != WATCH_ACCEPT)
+	if (p->call != WATCH_ACCEPT && p->call != WATCH_SENDFILE && p->call != WATCH_SPLICE)
 		fill(s, p, ret);
 	__u64 size = sizeof(*r) + (r->cap & (2 * WATCH_SNAP_MAX - 1));
 	if (size > sizeof(*s))
@@ -348,20 +354,32 @@ static __always_inline void emit(const struct pending *p, __s64 ret)
 		__sync_fetch_and_add(&seen, 1);
 }
 
-/* A sendmmsg or recvmmsg P that moved N messages: a record for each of the first
- * WATCH_MMSG_MAX (as a sendmsg or recvmsg of its msghdr and length), the rest counted. */
+/* What emit_one needs of a sendmmsg or recvmmsg: the call, and where its vector is. */
+struct mmsg_ctx {
+	struct pending p;
+	__u64 vec;
+};
+
+/* Message I of a sendmmsg or recvmmsg vector: a record of its own, as a sendmsg or recvmsg
+ * of its msghdr and length (bpf_loop's callback; 0: go on). */
+static long emit_one(__u64 i, void *arg)
+{
+	struct mmsg_ctx *m = arg;
+	__u32 len = 0;
+	__u64 hdr = m->vec + i * MMSGHDR_SIZE;
+	bpf_probe_read_user(&len, sizeof(len), (const void *)(hdr + MMSGHDR_LEN));
+	m->p.arg1 = hdr;
+	emit(&m->p, len);
+	return 0;
+}
+
+/* A sendmmsg or recvmmsg P that moved N messages: a record for each (bpf_loop, so the
+ * vector's length does not bound the program's size), any past WATCH_MMSG_MAX counted. */
 static __always_inline void emit_mmsg(struct pending *p, __u64 n)
 {
-	__u64 vec = p->arg1;
-	for (int i = 0; i < WATCH_MMSG_MAX; i++) {
-		if (i >= n)
-			break;
-		__u32 len = 0;
-		__u64 hdr = vec + (__u64)i * MMSGHDR_SIZE;
-		bpf_probe_read_user(&len, sizeof(len), (const void *)(hdr + MMSGHDR_LEN));
-		p->arg1 = hdr;
-		emit(p, len);
-	}
+	struct mmsg_ctx m = { .p = *p, .vec = p->arg1 };
+	__u32 k = n > WATCH_MMSG_MAX ? WATCH_MMSG_MAX : (__u32)n;
+	bpf_loop(k, emit_one, &m, 0);
 	if (n > WATCH_MMSG_MAX)
 		__sync_fetch_and_add(&undecoded, n - WATCH_MMSG_MAX);
 }
@@ -380,7 +398,10 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (mmsg)
 		call = call == CALL_SENDMMSG ? WATCH_SENDMSG : WATCH_RECVMSG;
 	struct pending p = { .call = call };
-	p.ino = fd_inode((__s64)BPF_CORE_READ(regs, di), 0);
+	/* splice(fd_in, off_in, fd_out, ...): the socket it writes to is the third argument. */
+	p.ino = fd_inode((__s64)(call == WATCH_SPLICE ? BPF_CORE_READ(regs, dx)
+						       : BPF_CORE_READ(regs, di)),
+			 0);
 	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
 	if (!ws || !wanted(call, ws))
 		return 0;

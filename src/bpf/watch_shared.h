@@ -10,8 +10,9 @@
 #define WATCH_FDS_MAX 4
 /* Buffers of one readv/writev/sendmsg/recvmsg read (the length is always whole). */
 #define WATCH_IOV_MAX 8
-/* Messages of one sendmmsg/recvmmsg vector recorded (the rest are counted as not decoded). */
-#define WATCH_MMSG_MAX 8
+/* Messages of one sendmmsg/recvmmsg vector recorded (the rest are counted as not decoded):
+ * the kernel's own limit (UIO_MAXIOV), so every message is a record. */
+#define WATCH_MMSG_MAX 1024
 
 /* Which call a record is about. */
 enum watch_call {
@@ -19,7 +20,9 @@ enum watch_call {
 	WATCH_WRITEV,
 	WATCH_SENDTO,
 	WATCH_SENDMSG,
-	WATCH_READ,
+	WATCH_SENDFILE, /* sendfile to the socket: the length only, the bytes are not read */
+	WATCH_SPLICE,   /* splice from a pipe to the socket: the same */
+	WATCH_READ,     /* the receives from here on */
 	WATCH_READV,
 	WATCH_RECVFROM,
 	WATCH_RECVMSG,

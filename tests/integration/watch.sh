@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=17
+PLAN=18
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -67,9 +67,13 @@ export WATCH_MMSG_N=11
 watch_run mmsg
 verdict mmsg
 unset WATCH_MMSG_N
-check "vectors of 11 messages: 8 of each are lines, the rest counted as not decoded in watch status ($(cat "$D/mmsg/verdict"))" \
+check "vectors of 11 messages: every message of each is a line, in order, with the pids; none left undecoded ($(cat "$D/mmsg/verdict"))" \
 	grep -q '^ok' "$D/mmsg/verdict"
 check "sends longer than --snap: each call's whole length, its first 4096 bytes kept (the pcap)" saw big "--pcap $D/big.pcap"
+watch_run sendfile
+verdict sendfile
+check "sendfile and splice to the socket: their lengths, said as contents not seen, with the pid ($(cat "$D/sendfile/verdict"))" \
+	grep -q '^ok' "$D/sendfile/verdict"
 check "SCM_RIGHTS: the call counts two fds, a line says a regular file and a socket" saw fds
 # A flood through a small ring buffer: what the program could not put in it is counted.
 WATCH_MANY=200000

@@ -194,6 +194,13 @@ static void on_record(void *ctx, const struct watch_rec *r, const uint8_t *data)
 		ev->message = true;
 		ev->msg_len = len;
 	}
+	if (r->call == WATCH_SENDFILE || r->call == WATCH_SPLICE) {
+		/* No bytes to keep, decode or write to the capture file: the length is said. */
+		event_textf(next_event(w, EV_INFO, r->conn), "%s: %llu bytes, contents not seen",
+			    r->call == WATCH_SENDFILE ? "sendfile" : "splice",
+			    (unsigned long long)len);
+		return;
+	}
 	if (w->opts.capture)
 		ev->capture = capture_put(w->opts.capture, data, r->cap);
 	if (w->opts.decode)
