@@ -400,7 +400,7 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct pending p = { .call = call };
 	/* splice(fd_in, off_in, fd_out, ...): the socket it writes to is the third argument. */
 	p.ino = fd_inode((__s64)(call == WATCH_SPLICE ? BPF_CORE_READ(regs, dx)
-						       : BPF_CORE_READ(regs, di)),
+						      : BPF_CORE_READ(regs, di)),
 			 0);
 	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
 	if (!ws || !wanted(call, ws))

@@ -624,7 +624,9 @@ static size_t data_of(const char *line, char *out, size_t len)
 static void test_event_json_data_hex(void **state)
 {
 	(void)state;
-	enum { N = 5000 };
+	enum {
+		N = 5000
+	};
 	static unsigned char data[N];
 	static char line[EVENT_JSON_MAX + 2 * N], want[2 * N + 1], got[2 * N + 1];
 	srand(28);
