@@ -250,9 +250,12 @@ static __always_inline int wanted(__u8 call, const struct watch_sock *ws)
 
 /* A watched listener accepted descriptor FD: its socket joins the set (before the accept
  * returns to the server) as a new connection's server end, and the client's end (its peer)
- * with it, so that each side's sends are seen at the sender with its pid. When bytes already
- * wait in the server's end (sent before the client's end was watched), the client's end
- * leaves the set again and the server's receives are records instead. P then names both. */
+ * with it, so that each side's sends are seen at the sender with its pid. The client's end
+ * goes in TENTATIVE (watch_shared.h): when bytes already wait in the server's end (sent before
+ * it was watched), or a send found it TENTATIVE meanwhile, it leaves the set again and the
+ * server's receives are records instead (every byte still waits in the server's end: the
+ * accept has not returned). Otherwise it is CONFIRMED and the client's sends are the records.
+ * P then names both. */
 static __always_inline int take_accepted(struct pending *p, __s64 fd)
 {
 	struct file *f = fd_file(fd);
@@ -263,24 +266,38 @@ static __always_inline int take_accepted(struct pending *p, __s64 fd)
 	__u64 peer = peer_inode(f, &queued);
 	struct watch_sock ws = { .server = 1, .recvs = 1 };
 	ws.conn = __sync_add_and_fetch(&next_conn, 1);
-	struct watch_sock cs = { .conn = ws.conn };
-	if (peer && bpf_map_update_elem(&watched, &peer, &cs, BPF_NOEXIST) == 0) {
-		/* Read again now that the client's sends are seen: what waits was not. */
+	struct watch_sock cs = { .conn = ws.conn, .state = WATCH_TENTATIVE };
+	struct watch_sock *in = 0;
+	if (peer && bpf_map_update_elem(&watched, &peer, &cs, BPF_NOEXIST) == 0)
+		in = bpf_map_lookup_elem(&watched, &peer);
+	if (in) {
+		/* Read again now that the client's end is in: what waits was not seen. */
 		peer_inode(f, &queued);
-		if (queued) {
+		if (!queued && __sync_val_compare_and_swap(&in->state, WATCH_TENTATIVE,
+							   WATCH_CONFIRMED) == WATCH_TENTATIVE) {
+			ws.recvs = 0;
+		} else {
 			bpf_map_delete_elem(&watched, &peer);
 			peer = 0;
-		} else {
-			ws.recvs = 0;
 		}
 	} else {
-		peer = 0;
+		peer = 0; /* not put in: the server's receives are the records */
 	}
 	bpf_map_update_elem(&watched, &ino, &ws, BPF_ANY);
 	p->ws.conn = ws.conn;
 	p->ino = ino;
 	p->peer = peer;
 	return 1;
+}
+
+/* Whether a send on socket WS (the map's own value) is a record: not while an accept is
+ * deciding about it (the first such send makes the accept leave it to the receiver). */
+static __always_inline int send_counts(struct watch_sock *ws)
+{
+	__u32 st = ws->state;
+	if (st == WATCH_TENTATIVE)
+		st = __sync_val_compare_and_swap(&ws->state, WATCH_TENTATIVE, WATCH_SKIPPED);
+	return st == WATCH_CONFIRMED;
 }
 
 /* The header of the record of call P (which returned RET): who, when, which socket. */
@@ -403,7 +420,7 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 						      : BPF_CORE_READ(regs, di)),
 			 0);
 	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
-	if (!ws || !wanted(call, ws))
+	if (!ws || !wanted(call, ws) || (call < WATCH_READ && !send_counts(ws)))
 		return 0;
 	p.ws = *ws;
 	p.arg1 = BPF_CORE_READ(regs, si);

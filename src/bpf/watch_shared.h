@@ -39,6 +39,18 @@ struct watch_sock {
 	__u8 listener; /* 1: a listener: what it accepts joins the set as a server's end
 			* whose receives are records (its conn from next_conn) */
 	__u8 pad;
+	__u32 state; /* enum watch_state: a client's end while its accept is being decided */
+};
+
+/* A client's end put into the set by an accept. Its sends are records only once the accept
+ * has CONFIRMED that nothing waited unseen; a send that finds it TENTATIVE makes it SKIPPED
+ * (compare-and-swap, so exactly one of the two wins) and is not a record: the accept then
+ * takes the client's end out again and the server's receives are the records instead. So
+ * every byte is one record, at the sender or at the receiver, never both and never none. */
+enum watch_state {
+	WATCH_CONFIRMED = 0, /* as udscope adds sockets: sends are records */
+	WATCH_TENTATIVE,
+	WATCH_SKIPPED,
 };
 
 /* One call on a watched socket, as the ring buffer carries it; data[cap] follows. */

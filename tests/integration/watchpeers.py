@@ -4,7 +4,8 @@
 run MODE PATH DIR: a server at PATH and a client (a child process) connect; once DIR/ready
 is written they wait for DIR/go, then exchange known bytes and write DIR/facts (pids, the
 bytes each way, counts) and DIR/done. MODE: stream, seqpacket, dgram, fds, many, sendfile
-(a sendfile and a splice to the socket), big
+(a sendfile and a splice to the socket), race (sends racing
+the accepts), big
 (three sends of 10000 bytes), late
 (the client connects after the watch started), early (the same, sending before the accept), mmsg (sendmmsg and recvmmsg through ctypes).
 check MODE DIR OUT: compare the watch's --json events in OUT with DIR/facts; print "ok" or
@@ -102,6 +103,36 @@ def conv(mode, path, d):
     sent = int(os.read(r, 32) or b"0")
     os.waitpid(pid, 0)
     facts(d, cpid=pid, spid=os.getpid(), c2s=c2s.hex(), s2c=s2c.hex(), sent=sent)
+
+def race(path, d):
+    """WATCH_RACE_N connections, each client sending 10 numbered messages as soon as it has
+    connected, while the server accepts: sends racing the watch's accept. The server reads
+    each connection to its end."""
+    n = int(os.environ.get("WATCH_RACE_N", "200"))
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); srv.bind(path); srv.listen(8)
+    open(os.path.join(d, "ready"), "w").close()
+    wait_file(os.path.join(d, "go"))
+    pid = os.fork()
+    if pid == 0:
+        for i in range(n):
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); c.connect(path)
+            for k in range(10):
+                c.send(b"c%03dm%d|" % (i, k))
+            c.close()
+        os._exit(0)
+    got = []
+    for i in range(n):
+        conn, _ = srv.accept()
+        b = b""
+        while True:
+            x = conn.recv(4096)
+            if not x:
+                break
+            b += x
+        got.append(b.hex())
+        conn.close()
+    os.waitpid(pid, 0)
+    facts(d, cpid=pid, spid=os.getpid(), c2s="", s2c="", sent=n, each=got)
 
 def late(path, d, early=False):
     """A listener only; once DIR/go is written (the watch has started) a client connects,
@@ -272,6 +303,21 @@ def check(mode, d, out):
                if "messages not decoded (past" in e.get("text", "")]
         if und != [0]:
             bad.append("watch status: %s messages not decoded, want 0" % und)
+    if mode == "race":
+        # Each connection's bytes exactly once, whether its sends were seen at the client
+        # (the accept confirmed its end) or at the server (bytes waited, or a send raced).
+        per = {}
+        for e in chunks:
+            per.setdefault(e["connection"], []).append(e)
+        seen = sorted(b"".join(bytes.fromhex(e["data"]) for e in v).hex() for v in per.values())
+        want = sorted(f["each"])
+        at = [e.get("cred_source") for v in per.values() for e in v[:1]]
+        if seen != want:
+            extra = [bytes.fromhex(x) for x in seen if x not in want][:3]
+            bad.append("%d connections seen, %d made; not as sent: %s" % (len(seen), len(want), extra))
+        print("ok" if not bad else "; ".join(bad), "sender=%d receiver=%d"
+              % (at.count("sender"), at.count("receiver")))
+        return
     if mode == "sendfile":
         # The lengths of a sendfile and a splice to the socket, their bytes not seen.
         c = [(e["bytes"], e["data"], e.get("pid")) for e in chunks
@@ -329,6 +375,8 @@ if __name__ == "__main__":
             dgram(path, d)
         elif mode == "mmsg":
             mmsg(path, d)
+        elif mode == "race":
+            race(path, d)
         elif mode in ("late", "early"):
             late(path, d, mode == "early")
         else:
