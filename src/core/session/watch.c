@@ -156,8 +156,8 @@ static void on_accept(struct watch *w, const struct watch_rec *r)
 	else
 		event_textf(ev,
 			    "connection %u accepted by pid %u (%s): watched from the server's "
-			    "end (socket %llu; its receives name the receiver: bytes were waiting "
-			    "or the client's end is gone)",
+			    "end (socket %llu; its receives name the receiver: bytes were waiting, "
+			    "a send raced the accept, or the client's end is gone)",
 			    r->conn, r->tgid, comm, (unsigned long long)r->ino);
 }
 
