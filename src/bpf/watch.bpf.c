@@ -23,6 +23,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define NR_SENDMSG 46
 #define NR_RECVMSG 47
 #define NR_ACCEPT 43
+#define NR_SENDFILE 40
+#define NR_SPLICE 275
 #define NR_ACCEPT4 288
 #define NR_RECVMMSG 299
 #define NR_SENDMMSG 307
@@ -150,6 +152,10 @@ static __always_inline __u8 call_of(long id)
 	case NR_ACCEPT:
 	case NR_ACCEPT4:
 		return WATCH_ACCEPT;
+	case NR_SENDFILE:
+		return WATCH_SENDFILE;
+	case NR_SPLICE:
+		return WATCH_SPLICE;
 	case NR_SENDMMSG:
 		return CALL_SENDMMSG;
 	case NR_RECVMMSG:
@@ -244,9 +250,12 @@ static __always_inline int wanted(__u8 call, const struct watch_sock *ws)
 
 /* A watched listener accepted descriptor FD: its socket joins the set (before the accept
  * returns to the server) as a new connection's server end, and the client's end (its peer)
- * with it, so that each side's sends are seen at the sender with its pid. When bytes already
- * wait in the server's end (sent before the client's end was watched), the client's end
- * leaves the set again and the server's receives are records instead. P then names both. */
+ * with it, so that each side's sends are seen at the sender with its pid. The client's end
+ * goes in TENTATIVE (watch_shared.h): when bytes already wait in the server's end (sent before
+ * it was watched), or a send found it TENTATIVE meanwhile, it leaves the set again and the
+ * server's receives are records instead (every byte still waits in the server's end: the
+ * accept has not returned). Otherwise it is CONFIRMED and the client's sends are the records.
+ * P then names both. */
 static __always_inline int take_accepted(struct pending *p, __s64 fd)
 {
 	struct file *f = fd_file(fd);
@@ -257,18 +266,22 @@ static __always_inline int take_accepted(struct pending *p, __s64 fd)
 	__u64 peer = peer_inode(f, &queued);
 	struct watch_sock ws = { .server = 1, .recvs = 1 };
 	ws.conn = __sync_add_and_fetch(&next_conn, 1);
-	struct watch_sock cs = { .conn = ws.conn };
-	if (peer && bpf_map_update_elem(&watched, &peer, &cs, BPF_NOEXIST) == 0) {
-		/* Read again now that the client's sends are seen: what waits was not. */
+	struct watch_sock cs = { .conn = ws.conn, .state = WATCH_TENTATIVE };
+	struct watch_sock *in = 0;
+	if (peer && bpf_map_update_elem(&watched, &peer, &cs, BPF_NOEXIST) == 0)
+		in = bpf_map_lookup_elem(&watched, &peer);
+	if (in) {
+		/* Read again now that the client's end is in: what waits was not seen. */
 		peer_inode(f, &queued);
-		if (queued) {
+		if (!queued && __sync_val_compare_and_swap(&in->state, WATCH_TENTATIVE,
+							   WATCH_CONFIRMED) == WATCH_TENTATIVE) {
+			ws.recvs = 0;
+		} else {
 			bpf_map_delete_elem(&watched, &peer);
 			peer = 0;
-		} else {
-			ws.recvs = 0;
 		}
 	} else {
-		peer = 0;
+		peer = 0; /* not put in: the server's receives are the records */
 	}
 	bpf_map_update_elem(&watched, &ino, &ws, BPF_ANY);
 	p->ws.conn = ws.conn;
@@ -277,14 +290,19 @@ static __always_inline int take_accepted(struct pending *p, __s64 fd)
 	return 1;
 }
 
-/* Put the record of call P (which returned RET) into the ring buffer, or count it lost. */
-static __always_inline void emit(const struct pending *p, __s64 ret)
+/* Whether a send on socket WS (the map's own value) is a record: not while an accept is
+ * deciding about it (the first such send makes the accept leave it to the receiver). */
+static __always_inline int send_counts(struct watch_sock *ws)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
-	if (!s)
-		return;
-	struct watch_rec *r = &s->rec;
+	__u32 st = ws->state;
+	if (st == WATCH_TENTATIVE)
+		st = __sync_val_compare_and_swap(&ws->state, WATCH_TENTATIVE, WATCH_SKIPPED);
+	return st == WATCH_CONFIRMED;
+}
+
+/* The header of the record of call P (which returned RET): who, when, which socket. */
+static __always_inline void head(struct watch_rec *r, const struct pending *p, __s64 ret)
+{
 	__builtin_memset(r, 0, sizeof(*r));
 	r->time_ns = bpf_ktime_get_ns();
 	r->ino = p->ino;
@@ -300,36 +318,85 @@ static __always_inline void emit(const struct pending *p, __s64 ret)
 	r->uid = (__u32)ug;
 	r->gid = (__u32)(ug >> 32);
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
-	if (p->call != WATCH_ACCEPT)
+}
+
+/* Wake udscope only once the buffer is an eighth full (it also looks every 50 ms): a wakeup
+ * per record would cost the watched program more than the record itself. */
+static __always_inline __u64 wake_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_at ? BPF_RB_FORCE_WAKEUP
+								       : BPF_RB_NO_WAKEUP;
+}
+
+/* A one-buffer call (write, read, sendto, recvfrom) that moved at least --snap bytes: its
+ * record is reserved in the ring buffer at its full size and the bytes are read from the
+ * caller straight into it, once (emit's way copies them twice, through the scratch map). */
+static __always_inline void emit_whole(const struct pending *p, __s64 ret)
+{
+	struct watch_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r) + snap, 0);
+	if (!r) {
+		__sync_fetch_and_add(&lost, 1);
+		return;
+	}
+	head(r, p, ret);
+	if (bpf_probe_read_user(r + 1, snap, (const void *)p->arg1) == 0)
+		r->cap = snap;
+	bpf_ringbuf_submit(r, wake_flag());
+	__sync_fetch_and_add(&seen, 1);
+}
+
+/* Put the record of call P (which returned RET) into the ring buffer, or count it lost. */
+static __always_inline void emit(const struct pending *p, __s64 ret)
+{
+	if ((__u64)ret >= snap && snap &&
+	    (p->call == WATCH_WRITE || p->call == WATCH_READ || p->call == WATCH_SENDTO ||
+	     p->call == WATCH_RECVFROM)) {
+		emit_whole(p, ret);
+		return;
+	}
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	if (!s)
+		return;
+	struct watch_rec *r = &s->rec;
+	head(r, p, ret);
+	if (p->call != WATCH_ACCEPT && p->call != WATCH_SENDFILE && p->call != WATCH_SPLICE)
 		fill(s, p, ret);
 	__u64 size = sizeof(*r) + (r->cap & (2 * WATCH_SNAP_MAX - 1));
 	if (size > sizeof(*s))
 		size = sizeof(*s);
-	/* Wake udscope only once the buffer is an eighth full (it also looks every 50 ms): a
-	 * wakeup per record would cost the watched program more than the record itself. */
-	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_at
-			      ? BPF_RB_FORCE_WAKEUP
-			      : BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_output(&events, s, size, flags))
+	if (bpf_ringbuf_output(&events, s, size, wake_flag()))
 		__sync_fetch_and_add(&lost, 1);
 	else
 		__sync_fetch_and_add(&seen, 1);
 }
 
-/* A sendmmsg or recvmmsg P that moved N messages: a record for each of the first
- * WATCH_MMSG_MAX (as a sendmsg or recvmsg of its msghdr and length), the rest counted. */
+/* What emit_one needs of a sendmmsg or recvmmsg: the call, and where its vector is. */
+struct mmsg_ctx {
+	struct pending p;
+	__u64 vec;
+};
+
+/* Message I of a sendmmsg or recvmmsg vector: a record of its own, as a sendmsg or recvmsg
+ * of its msghdr and length (bpf_loop's callback; 0: go on). */
+static long emit_one(__u64 i, void *arg)
+{
+	struct mmsg_ctx *m = arg;
+	__u32 len = 0;
+	__u64 hdr = m->vec + i * MMSGHDR_SIZE;
+	bpf_probe_read_user(&len, sizeof(len), (const void *)(hdr + MMSGHDR_LEN));
+	m->p.arg1 = hdr;
+	emit(&m->p, len);
+	return 0;
+}
+
+/* A sendmmsg or recvmmsg P that moved N messages: a record for each (bpf_loop, so the
+ * vector's length does not bound the program's size), any past WATCH_MMSG_MAX counted. */
 static __always_inline void emit_mmsg(struct pending *p, __u64 n)
 {
-	__u64 vec = p->arg1;
-	for (int i = 0; i < WATCH_MMSG_MAX; i++) {
-		if (i >= n)
-			break;
-		__u32 len = 0;
-		__u64 hdr = vec + (__u64)i * MMSGHDR_SIZE;
-		bpf_probe_read_user(&len, sizeof(len), (const void *)(hdr + MMSGHDR_LEN));
-		p->arg1 = hdr;
-		emit(p, len);
-	}
+	struct mmsg_ctx m = { .p = *p, .vec = p->arg1 };
+	__u32 k = n > WATCH_MMSG_MAX ? WATCH_MMSG_MAX : (__u32)n;
+	bpf_loop(k, emit_one, &m, 0);
 	if (n > WATCH_MMSG_MAX)
 		__sync_fetch_and_add(&undecoded, n - WATCH_MMSG_MAX);
 }
@@ -348,9 +415,12 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (mmsg)
 		call = call == CALL_SENDMMSG ? WATCH_SENDMSG : WATCH_RECVMSG;
 	struct pending p = { .call = call };
-	p.ino = fd_inode((__s64)BPF_CORE_READ(regs, di), 0);
+	/* splice(fd_in, off_in, fd_out, ...): the socket it writes to is the third argument. */
+	p.ino = fd_inode((__s64)(call == WATCH_SPLICE ? BPF_CORE_READ(regs, dx)
+						      : BPF_CORE_READ(regs, di)),
+			 0);
 	struct watch_sock *ws = p.ino ? bpf_map_lookup_elem(&watched, &p.ino) : 0;
-	if (!ws || !wanted(call, ws))
+	if (!ws || !wanted(call, ws) || (call < WATCH_READ && !send_counts(ws)))
 		return 0;
 	p.ws = *ws;
 	p.arg1 = BPF_CORE_READ(regs, si);

@@ -10,8 +10,9 @@
 #define WATCH_FDS_MAX 4
 /* Buffers of one readv/writev/sendmsg/recvmsg read (the length is always whole). */
 #define WATCH_IOV_MAX 8
-/* Messages of one sendmmsg/recvmmsg vector recorded (the rest are counted as not decoded). */
-#define WATCH_MMSG_MAX 8
+/* Messages of one sendmmsg/recvmmsg vector recorded (the rest are counted as not decoded):
+ * the kernel's own limit (UIO_MAXIOV), so every message is a record. */
+#define WATCH_MMSG_MAX 1024
 
 /* Which call a record is about. */
 enum watch_call {
@@ -19,7 +20,9 @@ enum watch_call {
 	WATCH_WRITEV,
 	WATCH_SENDTO,
 	WATCH_SENDMSG,
-	WATCH_READ,
+	WATCH_SENDFILE, /* sendfile to the socket: the length only, the bytes are not read */
+	WATCH_SPLICE,   /* splice from a pipe to the socket: the same */
+	WATCH_READ,     /* the receives from here on */
 	WATCH_READV,
 	WATCH_RECVFROM,
 	WATCH_RECVMSG,
@@ -36,6 +39,18 @@ struct watch_sock {
 	__u8 listener; /* 1: a listener: what it accepts joins the set as a server's end
 			* whose receives are records (its conn from next_conn) */
 	__u8 pad;
+	__u32 state; /* enum watch_state: a client's end while its accept is being decided */
+};
+
+/* A client's end put into the set by an accept. Its sends are records only once the accept
+ * has CONFIRMED that nothing waited unseen; a send that finds it TENTATIVE makes it SKIPPED
+ * (compare-and-swap, so exactly one of the two wins) and is not a record: the accept then
+ * takes the client's end out again and the server's receives are the records instead. So
+ * every byte is one record, at the sender or at the receiver, never both and never none. */
+enum watch_state {
+	WATCH_CONFIRMED = 0, /* as udscope adds sockets: sends are records */
+	WATCH_TENTATIVE,
+	WATCH_SKIPPED,
 };
 
 /* One call on a watched socket, as the ring buffer carries it; data[cap] follows. */

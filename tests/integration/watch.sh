@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=16
+PLAN=19
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -60,6 +60,11 @@ watch_run early
 verdict early
 check "a client sending before the server accepts: every byte once, in order, named by the receiver ($(cat "$D/early/verdict"))" \
 	sh -c "grep -q '^ok' '$D/early/verdict' && grep -q 'watched from the server.s end' '$D/out'"
+# Clients sending as soon as they connect, racing the accepts: each connection's bytes once.
+watch_run race
+verdict race
+check "200 clients sending while accepted: every connection's bytes exactly once ($(cat "$D/race/verdict"))" \
+	grep -q '^ok' "$D/race/verdict"
 check "dgram: every datagram to the bound socket and every reply, with the pids" saw dgram
 check "sendmmsg and recvmmsg: each message of the vector is a line, with the pids" saw mmsg
 rm -rf "$D/mmsg"
@@ -67,8 +72,13 @@ export WATCH_MMSG_N=11
 watch_run mmsg
 verdict mmsg
 unset WATCH_MMSG_N
-check "vectors of 11 messages: 8 of each are lines, the rest counted as not decoded in watch status ($(cat "$D/mmsg/verdict"))" \
+check "vectors of 11 messages: every message of each is a line, in order, with the pids; none left undecoded ($(cat "$D/mmsg/verdict"))" \
 	grep -q '^ok' "$D/mmsg/verdict"
+check "sends longer than --snap: each call's whole length, its first 4096 bytes kept (the pcap)" saw big "--pcap $D/big.pcap"
+watch_run sendfile
+verdict sendfile
+check "sendfile and splice to the socket: their lengths, said as contents not seen, with the pid ($(cat "$D/sendfile/verdict"))" \
+	grep -q '^ok' "$D/sendfile/verdict"
 check "SCM_RIGHTS: the call counts two fds, a line says a regular file and a socket" saw fds
 # A flood through a small ring buffer: what the program could not put in it is counted.
 WATCH_MANY=200000

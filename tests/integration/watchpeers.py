@@ -3,7 +3,10 @@
 
 run MODE PATH DIR: a server at PATH and a client (a child process) connect; once DIR/ready
 is written they wait for DIR/go, then exchange known bytes and write DIR/facts (pids, the
-bytes each way, counts) and DIR/done. MODE: stream, seqpacket, dgram, fds, many, late
+bytes each way, counts) and DIR/done. MODE: stream, seqpacket, dgram, fds, many, sendfile
+(a sendfile and a splice to the socket), race (sends racing
+the accepts), big
+(three sends of 10000 bytes), late
 (the client connects after the watch started), early (the same, sending before the accept), mmsg (sendmmsg and recvmmsg through ctypes).
 check MODE DIR OUT: compare the watch's --json events in OUT with DIR/facts; print "ok" or
 what differs."""
@@ -39,6 +42,22 @@ def conv(mode, path, d):
             sent = n
             c.shutdown(socket.SHUT_WR)
             c.recv(10)
+        elif mode == "big":
+            for i in range(3):
+                c.sendall(bytes((i * 7 + k) % 256 for k in range(10000)))
+            c.recv(10)
+        elif mode == "sendfile":
+            with open(os.path.join(d, "file.bin"), "wb") as f:
+                f.write(b"s" * 5000)
+            with open(os.path.join(d, "file.bin"), "rb") as f:
+                while sent < 5000:
+                    sent += os.sendfile(c.fileno(), f.fileno(), sent, 5000 - sent)
+            pr, pw = os.pipe()
+            os.write(pw, b"p" * 3000)
+            moved = 0
+            while moved < 3000:
+                moved += os.splice(pr, c.fileno(), 3000 - moved)
+            c.recv(10)
         elif mode == "fds":
             f = open(os.path.join(d, "passed.txt"), "w+")
             s1, s2 = socket.socketpair()
@@ -59,6 +78,16 @@ def conv(mode, path, d):
         while conn.recv(65536):
             pass
         conn.send(b"k")
+    elif mode == "sendfile":
+        while len(c2s) < 8000:
+            c2s += conn.recv(65536)
+        conn.send(b"k")
+        s2c = b"k"
+    elif mode == "big":
+        while len(c2s) < 30000:
+            c2s += conn.recv(65536)
+        conn.send(b"k")
+        s2c = b"k"
     elif mode == "fds":
         msg, anc, flags, addr = conn.recvmsg(10, socket.CMSG_SPACE(8))
         for level, typ, data in anc:
@@ -74,6 +103,36 @@ def conv(mode, path, d):
     sent = int(os.read(r, 32) or b"0")
     os.waitpid(pid, 0)
     facts(d, cpid=pid, spid=os.getpid(), c2s=c2s.hex(), s2c=s2c.hex(), sent=sent)
+
+def race(path, d):
+    """WATCH_RACE_N connections, each client sending 10 numbered messages as soon as it has
+    connected, while the server accepts: sends racing the watch's accept. The server reads
+    each connection to its end."""
+    n = int(os.environ.get("WATCH_RACE_N", "200"))
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); srv.bind(path); srv.listen(8)
+    open(os.path.join(d, "ready"), "w").close()
+    wait_file(os.path.join(d, "go"))
+    pid = os.fork()
+    if pid == 0:
+        for i in range(n):
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); c.connect(path)
+            for k in range(10):
+                c.send(b"c%03dm%d|" % (i, k))
+            c.close()
+        os._exit(0)
+    got = []
+    for i in range(n):
+        conn, _ = srv.accept()
+        b = b""
+        while True:
+            x = conn.recv(4096)
+            if not x:
+                break
+            b += x
+        got.append(b.hex())
+        conn.close()
+    os.waitpid(pid, 0)
+    facts(d, cpid=pid, spid=os.getpid(), c2s="", s2c="", sent=n, each=got)
 
 def late(path, d, early=False):
     """A listener only; once DIR/go is written (the watch has started) a client connects,
@@ -238,17 +297,57 @@ def check(mode, d, out):
         print("ok" if not bad else "; ".join(bad), "sent=%d seen=%d lost=%d" % (f["sent"], seen, lost))
         return
     if mode == "mmsg" and f["sent"] > 8:
-        # Only the first 8 messages of a vector are records; the rest are counted.
-        n = f["sent"]
+        # Every message of a vector is a line (the bytes and pids are compared below), and
+        # none is left counted as not decoded.
         und = [int(e["text"].split("; ")[-1].split()[0]) for e in evs
                if "messages not decoded (past" in e.get("text", "")]
-        c2s = sum(1 for e in chunks if e["direction"] == "client->server")
-        s2c = sum(1 for e in chunks if e["direction"] == "server->client")
-        if not und or c2s + s2c + und[-1] != 2 * n or s2c != 8:
-            bad.append("%d messages each way: seen %d and %d, not decoded %s"
-                       % (n, c2s, s2c, und))
-        print("ok" if not bad else "; ".join(bad), "c2s=%d s2c=%d undecoded=%s" % (c2s, s2c, und))
+        if und != [0]:
+            bad.append("watch status: %s messages not decoded, want 0" % und)
+    if mode == "race":
+        # Each connection's bytes exactly once, whether its sends were seen at the client
+        # (the accept confirmed its end) or at the server (bytes waited, or a send raced).
+        per = {}
+        for e in chunks:
+            per.setdefault(e["connection"], []).append(e)
+        seen = sorted(b"".join(bytes.fromhex(e["data"]) for e in v).hex() for v in per.values())
+        want = sorted(f["each"])
+        at = [e.get("cred_source") for v in per.values() for e in v[:1]]
+        if seen != want:
+            extra = [bytes.fromhex(x) for x in seen if x not in want][:3]
+            bad.append("%d connections seen, %d made; not as sent: %s" % (len(seen), len(want), extra))
+        print("ok" if not bad else "; ".join(bad), "sender=%d receiver=%d"
+              % (at.count("sender"), at.count("receiver")))
         return
+    if mode == "sendfile":
+        # The lengths of a sendfile and a splice to the socket, their bytes not seen.
+        c = [(e["bytes"], e["data"], e.get("pid")) for e in chunks
+             if e["direction"] == "client->server"]
+        said = [e["text"] for e in evs if "contents not seen" in e.get("text", "")]
+        if sum(n for n, _, _ in c) != 8000 or any(b for _, b, _ in c) or \
+                {p for _, _, p in c} != {f["cpid"]}:
+            bad.append("client->server: %s" % c)
+        if not said or not all(t.startswith(("sendfile: ", "splice: ")) for t in said) or \
+                not any(t.startswith("splice: ") for t in said):
+            bad.append("said: %s" % said)
+        print("ok" if not bad else "; ".join(bad)); return
+    if mode == "big":
+        # Each 10000-byte send is one call: its length whole, its first bytes (the line
+        # shows a preview of the --snap bytes kept).
+        want = bytes.fromhex(f["c2s"])
+        c = [e for e in chunks if e["direction"] == "client->server"]
+        got = [(e["bytes"], bytes.fromhex(e["data"]), e["truncated"]) for e in c]
+        exp = [(10000, want[i * 10000:i * 10000 + len(g[1])], True) for i, g in enumerate(got)]
+        if len(got) != 3 or any(len(g[1]) < 100 for g in got):
+            bad.append("want 3 calls with their first bytes")
+        # The --snap bytes kept, as the capture file holds them: 4096 of each, no more.
+        pcap = open(os.path.join(d, "..", "big.pcap"), "rb").read()
+        for i in range(3):
+            kept = want[i * 10000:i * 10000 + 4096]
+            if kept not in pcap or want[i * 10000:i * 10000 + 4097] in pcap:
+                bad.append("the capture file does not hold exactly 4096 bytes of call %d" % i)
+        if got != exp:
+            bad.append("saw %s" % [(n, len(b), t) for n, b, t in got])
+        print("ok" if not bad else "; ".join(bad)); return
     if mode == "fds":
         if not any("2 descriptors passed with it (SCM_RIGHTS): a regular file, a socket"
                    in e.get("text", "") for e in evs):
@@ -276,6 +375,8 @@ if __name__ == "__main__":
             dgram(path, d)
         elif mode == "mmsg":
             mmsg(path, d)
+        elif mode == "race":
+            race(path, d)
         elif mode in ("late", "early"):
             late(path, d, mode == "early")
         else:

@@ -20,6 +20,7 @@
 #include "core/system/inspect_report.h"
 #include "core/base/json.h"
 #include "core/render/render.h"
+#include "core/render/render_event.h"
 #include "core/teach/seqdiag.h"
 #include "core/session/session.h"
 
@@ -605,6 +606,53 @@ static void test_diagram_text_and_json(void **state)
 	seqdiag_free(&d);
 }
 
+/* The "data" member of event line LINE: its hex digits, copied to OUT. */
+static size_t data_of(const char *line, char *out, size_t len)
+{
+	const char *d = strstr(line, "\"data\":\"");
+	assert_non_null(d);
+	d += strlen("\"data\":\"");
+	size_t n = strspn(d, "0123456789abcdef");
+	assert_true(n < len);
+	memcpy(out, d, n);
+	out[n] = '\0';
+	return n;
+}
+
+/* A chunk's bytes in JSON: two lowercase hex digits a byte for all 256 values and random
+ * buffers, the same as one byte at a time; cut short, only whole bytes and the line ends. */
+static void test_event_json_data_hex(void **state)
+{
+	(void)state;
+	enum {
+		N = 5000
+	};
+	static unsigned char data[N];
+	static char line[EVENT_JSON_MAX + 2 * N], want[2 * N + 1], got[2 * N + 1];
+	srand(28);
+	for (int round = 0; round < 40; round++) {
+		size_t n = round == 0 ? 256 : (size_t)rand() % N;
+		for (size_t i = 0; i < n; i++)
+			data[i] = round == 0 ? (unsigned char)i : (unsigned char)rand();
+		for (size_t i = 0; i < n; i++)
+			snprintf(want + 2 * i, 3, "%02x", data[i]);
+		want[2 * n] = '\0';
+		struct event ev;
+		event_init(&ev, SRC_TAP, EV_RECV);
+		event_set_bytes(&ev, data, n);
+		render_event_json_full(&ev, data, n, 0, line, sizeof(line));
+		assert_int_equal(data_of(line, got, sizeof(got)), 2 * n);
+		assert_string_equal(got, want);
+		assert_non_null(strstr(line, "\",\"truncated\":false"));
+		/* Room for part of the bytes only: whole bytes, a prefix, the line ended. */
+		size_t len = 64 + (size_t)rand() % (2 * n + 1);
+		size_t w = render_event_json_full(&ev, data, n, 0, line, len);
+		assert_true(w < len && line[w] == '\0' && strlen(line) == w);
+		size_t k = data_of(line, got, sizeof(got));
+		assert_true(k % 2 == 0 && strncmp(got, want, k) == 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_map_text),
 		cmocka_unit_test(test_map_json),
 		cmocka_unit_test(test_diagram_text_and_json),
+		cmocka_unit_test(test_event_json_data_hex),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,7 +103,7 @@ static void status_line(struct app *app, const struct session *s)
 		 "#%u %s, %s through " WATCH_METHOD ": %u sockets watched; client->server %llu "
 		 "bytes in %llu calls, server->client %llu bytes in %llu calls; %llu calls not "
 		 "seen (ring buffer full); %llu sendmmsg/recvmmsg messages not decoded (past "
-		 "the first 8 of a vector)",
+		 "the first 1024 of a vector)",
 		 in.id, in.path, in.state, in.clients, (unsigned long long)in.st.bytes_in,
 		 (unsigned long long)in.st.chunks_in, (unsigned long long)in.st.bytes_out,
 		 (unsigned long long)in.st.chunks_out, (unsigned long long)watch_lost(w),

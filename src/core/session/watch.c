@@ -156,8 +156,8 @@ static void on_accept(struct watch *w, const struct watch_rec *r)
 	else
 		event_textf(ev,
 			    "connection %u accepted by pid %u (%s): watched from the server's "
-			    "end (socket %llu; its receives name the receiver: bytes were waiting "
-			    "or the client's end is gone)",
+			    "end (socket %llu; its receives name the receiver: bytes were waiting, "
+			    "a send raced the accept, or the client's end is gone)",
 			    r->conn, r->tgid, comm, (unsigned long long)r->ino);
 }
 
@@ -193,6 +193,13 @@ static void on_record(void *ctx, const struct watch_rec *r, const uint8_t *data)
 	if (!send && (r->msg_flags & MSG_TRUNC)) {
 		ev->message = true;
 		ev->msg_len = len;
+	}
+	if (r->call == WATCH_SENDFILE || r->call == WATCH_SPLICE) {
+		/* No bytes to keep, decode or write to the capture file: the length is said. */
+		event_textf(next_event(w, EV_INFO, r->conn), "%s: %llu bytes, contents not seen",
+			    r->call == WATCH_SENDFILE ? "sendfile" : "splice",
+			    (unsigned long long)len);
+		return;
 	}
 	if (w->opts.capture)
 		ev->capture = capture_put(w->opts.capture, data, r->cap);
