@@ -89,7 +89,16 @@ static bool whole_chunk(struct batch *b, const struct event *ev, size_t *n)
 	if (!b->o->full_bytes || !ev->capture || ev->nbytes <= ev->preview_len ||
 	    (ev->kind != EV_RECV && ev->kind != EV_SEND))
 		return false;
-	size_t need = (size_t)ev->nbytes;
+	/* What the store kept of the chunk: all of it, or (a watch's call longer than --snap)
+	 * its first bytes. */
+	ssize_t kept = capture_len(b->app.capture, ev->capture);
+	if (kept <= (ssize_t)ev->capture_off)
+		return false;
+	size_t need = (size_t)kept - ev->capture_off;
+	if (need > ev->nbytes)
+		need = (size_t)ev->nbytes;
+	if (need <= ev->preview_len)
+		return false;
 	size_t room = EVENT_JSON_MAX + EVENT_LINE_MAX + 4 * need;
 	if (room > b->fullcap) {
 		char *nb = realloc(b->full, room);

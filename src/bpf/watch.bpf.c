@@ -64,6 +64,7 @@ struct {
 struct pending {
 	__u64 ino;
 	__u64 peer;         /* WATCH_ACCEPT: the client's end, watched too (0: not) */
+	__u8 peer_skipped;  /* WATCH_ACCEPT: ... but left SKIPPED: its receiver records it */
 	__u64 arg1, arg2;   /* the buffer (or iovec, or msghdr) and its length (or count) */
 	struct watch_sock ws;
 	__u8 call;
@@ -252,8 +253,8 @@ static __always_inline int wanted(__u8 call, const struct watch_sock *ws)
  * returns to the server) as a new connection's server end, and the client's end (its peer)
  * with it, so that each side's sends are seen at the sender with its pid. The client's end
  * goes in TENTATIVE (watch_shared.h): when bytes already wait in the server's end (sent before
- * it was watched), or a send found it TENTATIVE meanwhile, it leaves the set again and the
- * server's receives are records instead (every byte still waits in the server's end: the
+ * it was watched), or a send found it TENTATIVE meanwhile, it stays SKIPPED (its sends are not
+ * records) and the server's receives are records instead (every byte still waits in the server's end: the
  * accept has not returned). Otherwise it is CONFIRMED and the client's sends are the records.
  * P then names both. */
 static __always_inline int take_accepted(struct pending *p, __s64 fd)
@@ -277,8 +278,13 @@ static __always_inline int take_accepted(struct pending *p, __s64 fd)
 							   WATCH_CONFIRMED) == WATCH_TENTATIVE) {
 			ws.recvs = 0;
 		} else {
-			bpf_map_delete_elem(&watched, &peer);
-			peer = 0;
+			/* Left in the set as SKIPPED, not deleted: a send on another CPU may
+			 * hold a pointer to this entry (a deleted element of a preallocated
+			 * hash is reused at once, by the next update, with other values), and
+			 * udscope's rescans must find it in the set, not add it as new. udscope
+			 * takes it out when the socket is gone. */
+			in->state = WATCH_SKIPPED;
+			p->peer_skipped = 1;
 		}
 	} else {
 		peer = 0; /* not put in: the server's receives are the records */
@@ -307,6 +313,7 @@ static __always_inline void head(struct watch_rec *r, const struct pending *p, _
 	r->time_ns = bpf_ktime_get_ns();
 	r->ino = p->ino;
 	r->peer = p->peer;
+	r->peer_skipped = p->peer_skipped;
 	r->ret = ret;
 	r->conn = p->ws.conn;
 	r->server = p->ws.server;

@@ -45,7 +45,8 @@ struct watch_sock {
 /* A client's end put into the set by an accept. Its sends are records only once the accept
  * has CONFIRMED that nothing waited unseen; a send that finds it TENTATIVE makes it SKIPPED
  * (compare-and-swap, so exactly one of the two wins) and is not a record: the accept then
- * takes the client's end out again and the server's receives are the records instead. So
+ * leaves the client's end SKIPPED (not deleted, see take_accepted) and the server's receives
+ * are the records instead. So
  * every byte is one record, at the sender or at the receiver, never both and never none. */
 enum watch_state {
 	WATCH_CONFIRMED = 0, /* as udscope adds sockets: sends are records */
@@ -58,7 +59,8 @@ struct watch_rec {
 	__u64 time_ns; /* CLOCK_MONOTONIC at the call's return */
 	__u64 ino;     /* the socket's inode */
 	__s64 ret;     /* the call's result: bytes (a datagram's whole length with MSG_TRUNC) */
-	__u64 peer;    /* WATCH_ACCEPT: the client's end, now watched at the sender (0: not) */
+	__u64 peer;    /* WATCH_ACCEPT: the client's end (0: none), watched at the sender unless
+			* peer_skipped */
 	__u32 conn;
 	__u32 tgid, tid, uid, gid;
 	__u32 cap;       /* bytes of data[] */
@@ -67,6 +69,7 @@ struct watch_rec {
 	__u8 server;
 	__u8 nfds;                    /* SCM_RIGHTS: descriptors passed */
 	__u8 has_cred;                /* SCM_CREDENTIALS: cred_* hold them */
+	__u8 peer_skipped;            /* WATCH_ACCEPT: peer is in the set, SKIPPED (not watched) */
 	__u32 fd_mode[WATCH_FDS_MAX]; /* each passed descriptor's i_mode (0: not read) */
 	__u32 cred_pid, cred_uid, cred_gid;
 	char comm[16];

@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=19
+PLAN=20
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -31,7 +31,7 @@ watch_run() {
 	ppid=$!
 	peers="$peers $ppid"
 	wait_for test -e "$dd/ready"
-	start_udscope --json
+	start_udscope --json ${WATCH_UD_ARGS:-}
 	say "watch $dd/s ${2:-}"
 	wait_for grep -q '"text":"watching ' "$D/out"
 	[ -n "${WATCH_PAUSE:-}" ] && kill -STOP "$upid"   # nobody reads the ring buffer now
@@ -75,6 +75,12 @@ unset WATCH_MMSG_N
 check "vectors of 11 messages: every message of each is a line, in order, with the pids; none left undecoded ($(cat "$D/mmsg/verdict"))" \
 	grep -q '^ok' "$D/mmsg/verdict"
 check "sends longer than --snap: each call's whole length, its first 4096 bytes kept (the pcap)" saw big "--pcap $D/big.pcap"
+# --bytes full shows what the watch kept of such a call: its --snap bytes, said as truncated.
+rm -rf "$D/big" "$D/big.pcap"
+WATCH_UD_ARGS="--bytes full" watch_run big "--pcap $D/big.pcap"
+WATCH_BIG_FULL=1 verdict big
+check "--bytes full: a send longer than --snap shows the 4096 bytes kept, truncated ($(cat "$D/big/verdict"))" \
+	grep -q '^ok' "$D/big/verdict"
 watch_run sendfile
 verdict sendfile
 check "sendfile and splice to the socket: their lengths, said as contents not seen, with the pid ($(cat "$D/sendfile/verdict"))" \

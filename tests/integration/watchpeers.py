@@ -347,6 +347,8 @@ def check(mode, d, out):
                 bad.append("the capture file does not hold exactly 4096 bytes of call %d" % i)
         if got != exp:
             bad.append("saw %s" % [(n, len(b), t) for n, b, t in got])
+        if os.environ.get("WATCH_BIG_FULL") and [len(b) for _, b, _ in got] != [4096] * 3:
+            bad.append("--bytes full kept %s bytes" % [len(b) for _, b, _ in got])
         print("ok" if not bad else "; ".join(bad)); return
     if mode == "fds":
         if not any("2 descriptors passed with it (SCM_RIGHTS): a regular file, a socket"

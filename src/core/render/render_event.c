@@ -573,7 +573,12 @@ void render_event_save_json(struct savefile *f, const struct event *ev, struct c
 {
 	bool whole = cap && ev->capture && ev->nbytes > ev->preview_len &&
 		     (ev->kind == EV_RECV || ev->kind == EV_SEND);
-	size_t need = whole ? (size_t)ev->nbytes : 0;
+	/* What the store kept: the whole chunk, or a watch's first --snap bytes of a call. */
+	ssize_t kept = whole ? capture_len(cap, ev->capture) : -1;
+	size_t need = kept > (ssize_t)ev->capture_off ? (size_t)kept - ev->capture_off : 0;
+	if (need > ev->nbytes)
+		need = (size_t)ev->nbytes;
+	whole = need > ev->preview_len;
 	char *buf = malloc(EVENT_JSON_MAX + 2 * need + need);
 	if (!buf) {
 		if (!f->err)

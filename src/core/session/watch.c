@@ -134,7 +134,8 @@ static void to_pcap(struct watch *w, uint32_t conn, bool c2s, const uint8_t *dat
 }
 
 /* A watched listener accepted R->ino, which the program put into the set, with the client's
- * end R->peer when that is watched too. */
+ * end R->peer (watched too, or SKIPPED: known either way, so that it leaves the set when the
+ * socket is gone). */
 static void on_accept(struct watch *w, const struct watch_rec *r)
 {
 	if (!known_of(w, (uint32_t)r->ino) && w->nknown < WATCH_KNOWN_MAX)
@@ -143,11 +144,11 @@ static void on_accept(struct watch *w, const struct watch_rec *r)
 		w->known[w->nknown++] = (struct known){ (uint32_t)r->peer, r->conn, true };
 	struct event *ev = next_event(w, EV_INFO, r->conn);
 	ev->sock_ino = r->ino;
-	ev->peer_ino = r->peer;
+	ev->peer_ino = r->peer_skipped ? 0 : r->peer;
 	char comm[sizeof(r->comm) + 1];
 	memcpy(comm, r->comm, sizeof(r->comm));
 	comm[sizeof(r->comm)] = '\0';
-	if (r->peer)
+	if (r->peer && !r->peer_skipped)
 		event_textf(ev,
 			    "connection %u accepted by pid %u (%s): watching socket %llu and "
 			    "its peer %llu (each side's sends name the sender)",
