@@ -50,7 +50,7 @@ static const char *const middle_names[NMIDDLES] = {
 
 static char tmp[64];
 static int sock_type = SOCK_STREAM; /* BENCH_SEQPACKET: SOCK_SEQPACKET */
-static size_t chunk = CHUNK;         /* BENCH_CHUNK: bytes a send */
+static size_t chunk = CHUNK;        /* BENCH_CHUNK: bytes a send */
 
 static int connect_retry(const char *path);
 static double cpu_of(const struct rusage *ru);
@@ -381,8 +381,7 @@ static void load_average(char *buf, size_t len)
 /* The decoding tap over the plain console tap into BUF: the ratio of the medians, and round
  * by round (the two ran back to back, so a round's ratio holds when the machine's speed
  * drifts) its minimum, median and maximum. Call before the medians sort the rows. */
-static void decode_ratios(const double *dec, const double *plain, int rounds, char *buf,
-			  size_t len)
+static void decode_ratios(const double *dec, const double *plain, int rounds, char *buf, size_t len)
 {
 	double per[MAX_ROUNDS], d[MAX_ROUNDS], p[MAX_ROUNDS];
 	for (int r = 0; r < rounds; r++) {
@@ -424,11 +423,11 @@ static void print_row(int m, const double *med, int rounds, bool socat)
 }
 
 /* The table of ROUNDS rounds of TOTAL bytes, run between load averages LOAD0 and LOAD1. */
-static void print_table(int rounds, size_t total, bool socat, const char *load0,
-			const char *load1)
+static void print_table(int rounds, size_t total, bool socat, const char *load0, const char *load1)
 {
 	printf("\ntap bench: %d rounds, %zu-byte %s sends one way (%zu of them), middles "
-	       "alternated (odd rounds in reverse), medians; load average %s at the start, %s at the end\n",
+	       "alternated (odd rounds in reverse), medians; load average %s at the start, "
+	       "%s at the end\n",
 	       rounds, chunk, sock_type == SOCK_SEQPACKET ? "seqpacket" : "stream",
 	       (total + chunk - 1) / chunk, load0, load1);
 	printf("%-24s %8s %9s %9s %9s %10s %9s %9s %9s\n", "through", "MB/s", "vs direct",

@@ -192,7 +192,8 @@ static pid_t tshark_child(void)
 	while (dir && !found && (e = readdir(dir))) {
 		char path[300], line[512];
 		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-		if (e->d_name[0] < '1' || e->d_name[0] > '9' || !proc_line(path, line, sizeof(line)))
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
+		    !proc_line(path, line, sizeof(line)))
 			continue;
 		/* "PID (COMM) STATE PPID ...": COMM may hold anything, so read from its end. */
 		char *close = strrchr(line, ')');

@@ -459,9 +459,24 @@ int decode_start(struct decoder **out, const char *name, const struct pcap_plan 
 	const char *extra = strcmp(name, "pgsql") == 0   ? "pgsql.query"
 			    : strcmp(name, "mysql") == 0 ? "mysql.query"
 							 : NULL;
-	char *argv[] = { "tshark", "-l", "-n", "-r", "-", "-T", "fields", "-E", "separator=/t",
-			 "-e", "frame.number", "-e", "_ws.col.Protocol", "-e", "_ws.col.Info",
-			 extra ? "-e" : NULL, (char *)extra, NULL };
+	char *argv[] = { "tshark",
+			 "-l",
+			 "-n",
+			 "-r",
+			 "-",
+			 "-T",
+			 "fields",
+			 "-E",
+			 "separator=/t",
+			 "-e",
+			 "frame.number",
+			 "-e",
+			 "_ws.col.Protocol",
+			 "-e",
+			 "_ws.col.Info",
+			 extra ? "-e" : NULL,
+			 (char *)extra,
+			 NULL };
 	r = decode_child_start(&d->child, path, argv);
 	if (r < 0) {
 		decoder_free(d);
