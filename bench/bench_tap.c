@@ -1,9 +1,12 @@
 /* bench_tap: one-way throughput through udscope's tap against a direct connection, socat and
  * socat -v in the middle.
- * Knobs: BENCH_ONLY (middles by number, "1,2"; direct always runs), BENCH_MB (MiB sent, 512).
+ * Knobs: BENCH_ONLY (middles by number, "1,2"; direct always runs), BENCH_MB (MiB sent, 512),
+ * BENCH_CHUNK (bytes a send, 65536), BENCH_SEQPACKET=1 (seqpacket connections, so every send
+ * is one chunk for the tap: direct and the taps only).
  * Each process is named for perf report --comm: mid-console, mid-batch, mid-socat, mid-copy,
- * mid-splice, sink. CPU: the middle's user + system seconds per GiB (from wait4), and all
- * three processes' together. */
+ * mid-splice, sink. CPU: the middle's user + system seconds per GiB (from wait4: with the
+ * children it waited for, the decoding tap's tshark), a tap's own (its process alone, from
+ * getrusage in it), and all three processes' together. */
 #include "config.h"
 
 #include <errno.h>
@@ -46,8 +49,11 @@ static const char *const middle_names[NMIDDLES] = {
 #define MAX_ROUNDS 32
 
 static char tmp[64];
+static int sock_type = SOCK_STREAM; /* BENCH_SEQPACKET: SOCK_SEQPACKET */
+static size_t chunk = CHUNK;        /* BENCH_CHUNK: bytes a send */
 
 static int connect_retry(const char *path);
+static double cpu_of(const struct rusage *ru);
 
 static double seconds(void)
 {
@@ -67,7 +73,7 @@ static struct sockaddr_un sun_of(const char *path)
 /* The far end: take one connection, read it to EOF, answer with the byte count. */
 static void sink(const char *path, int ready)
 {
-	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	int l = socket(AF_UNIX, sock_type, 0);
 	struct sockaddr_un sun = sun_of(path);
 	if (bind(l, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(l, 4) < 0 ||
 	    write(ready, "r", 1) != 1)
@@ -131,7 +137,7 @@ static void tap_process(const char *listen, const char *target, bool batch, bool
 	if (addr_parse(listen, strlen(listen), &la, err, sizeof(err)) < 0 ||
 	    addr_parse(target, strlen(target), &ta, err, sizeof(err)) < 0)
 		_exit(1);
-	struct tap_opts o = { .type = SOCK_STREAM, .mode = -1, .backlog = 4, .capture = app.capture };
+	struct tap_opts o = { .type = sock_type, .mode = -1, .backlog = 4, .capture = app.capture };
 	struct tap *t;
 	struct session *s = app_prepare(&app, &tap_session_ops);
 	if (!s || (decode && decode_start(&o.decode, "data", NULL, SRC_TAP, &s->later) < 0) ||
@@ -150,7 +156,10 @@ static void tap_process(const char *listen, const char *target, bool batch, bool
 	}
 	/* The tap ends its tshark and waits for it, so its CPU counts in this process's. */
 	app_end(&app, s);
-	_exit(0);
+	struct rusage self;
+	getrusage(RUSAGE_SELF, &self); /* without tshark: udscope's own */
+	double own = cpu_of(&self);
+	_exit(write(ready, &own, sizeof(own)) == sizeof(own) ? 0 : 1);
 }
 
 /* Move what comes from FROM to TO until EOF: read and write through one CHUNK buffer, or
@@ -245,7 +254,7 @@ static int connect_retry(const char *path)
 {
 	struct sockaddr_un sun = sun_of(path);
 	for (int i = 0; i < 1000; i++) {
-		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		int fd = socket(AF_UNIX, sock_type, 0);
 		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
 			return fd;
 		close(fd);
@@ -263,8 +272,9 @@ static double cpu_of(const struct rusage *ru)
 
 /* Send TOTAL bytes through middle M to the sink; MB/s until the sink's count came back.
  * *RSS: the middle's peak resident KiB; *CPU: the middle's CPU seconds (user + system) per
- * GiB sent, and *ALL: every process's (sender, middle, sink) per GiB. */
-static double run(enum middle m, size_t total, long *rss, double *cpu, double *all)
+ * GiB sent, *OWN: a tap's without its children (0: not a tap), and *ALL: every process's
+ * (sender, middle, sink) per GiB. */
+static double run(enum middle m, size_t total, long *rss, double *cpu, double *own, double *all)
 {
 	char target[128], listen[128];
 	snprintf(target, sizeof(target), "%s/sink", tmp);
@@ -288,7 +298,7 @@ static double run(enum middle m, size_t total, long *rss, double *cpu, double *a
 	memset(buf, 'x', sizeof(buf));
 	double t0 = seconds();
 	for (size_t left = total; left;) {
-		size_t n = left < sizeof(buf) ? left : sizeof(buf);
+		size_t n = left < chunk ? left : chunk;
 		if (sysio_send_all(fd, buf, n) < 0)
 			exit(1);
 		left -= n;
@@ -303,13 +313,17 @@ static double run(enum middle m, size_t total, long *rss, double *cpu, double *a
 	close(fd);
 	*rss = 0;
 	double gib = (double)total / (double)(1u << 30);
-	*cpu = 0;
+	*cpu = *own = 0;
 	*all = cpu_of(&self1) - cpu_of(&self0);
 	if (mp) {
 		kill(mp, SIGTERM);
 		wait4(mp, NULL, 0, &ru);
 		*rss = ru.ru_maxrss;
 		*cpu = cpu_of(&ru) / gib;
+		double self;
+		if ((m == TAP_CONSOLE || m == TAP_BATCH || m == TAP_DECODE) &&
+		    read(mr, &self, sizeof(self)) == sizeof(self))
+			*own = self / gib;
 		*all += cpu_of(&ru);
 		close(mr);
 	}
@@ -332,6 +346,9 @@ static bool chosen(int m, bool socat)
 	char tshark[256];
 	if (!socat && (m == SOCAT || m == SOCAT_V))
 		return false;
+	if (sock_type == SOCK_SEQPACKET && m != DIRECT && m != TAP_CONSOLE && m != TAP_BATCH &&
+	    m != TAP_DECODE)
+		return false; /* socat and the bare relays speak streams */
 	if (m == TAP_DECODE && decode_find_tshark(tshark, sizeof(tshark)) < 0)
 		return false; /* no tshark: the line is left out */
 	if (m == DIRECT || !only || !*only)
@@ -348,6 +365,88 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
+/* The 1-, 5- and 15-minute load averages as /proc/loadavg says them. */
+static void load_average(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double a, b, c;
+	if (f && fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3)
+		snprintf(buf, len, "%.2f %.2f %.2f", a, b, c);
+	else
+		snprintf(buf, len, "unknown");
+	if (f)
+		fclose(f);
+}
+
+/* The decoding tap over the plain console tap into BUF: the ratio of the medians, and round
+ * by round (the two ran back to back, so a round's ratio holds when the machine's speed
+ * drifts) its minimum, median and maximum. Call before the medians sort the rows. */
+static void decode_ratios(const double *dec, const double *plain, int rounds, char *buf, size_t len)
+{
+	double per[MAX_ROUNDS], d[MAX_ROUNDS], p[MAX_ROUNDS];
+	for (int r = 0; r < rounds; r++) {
+		per[r] = dec[r] / plain[r];
+		d[r] = dec[r];
+		p[r] = plain[r];
+	}
+	double md = median(d, rounds), mp = median(p, rounds), mr = median(per, rounds);
+	snprintf(buf, len,
+		 "tap (--decode) vs tap (console): %.2fx on medians; round by round %.2fx min, "
+		 "%.2fx median, %.2fx max\n",
+		 md / mp, per[0], mr, per[rounds - 1]);
+}
+
+/* Per round and middle: MB/s, its ratio to that round's direct, CPU per GiB (the middle's
+ * with its children, a tap's own, every process's); each middle's peak RSS. */
+static double mbs[NMIDDLES][MAX_ROUNDS], ratio[NMIDDLES][MAX_ROUNDS];
+static double cpu[NMIDDLES][MAX_ROUNDS], own[NMIDDLES][MAX_ROUNDS], all[NMIDDLES][MAX_ROUNDS];
+static long rss[NMIDDLES];
+
+/* One row of the table: middle M, MED the medians of every middle's MB/s. */
+static void print_row(int m, const double *med, int rounds, bool socat)
+{
+	char vs[16] = "-";
+	if (socat && med[SOCAT] > 0)
+		snprintf(vs, sizeof(vs), "%.2fx", med[m] / med[SOCAT]);
+	/* Direct has no middle; socat forks a child per client, which does the work and is
+	 * never waited for: its CPU cannot be read here. */
+	char mid[16] = "-", self[16] = "-", every[16] = "-";
+	if (m != SOCAT && m != SOCAT_V) {
+		if (m != DIRECT)
+			snprintf(mid, sizeof(mid), "%.2f s/G", median(cpu[m], rounds));
+		snprintf(every, sizeof(every), "%.2f s/G", median(all[m], rounds));
+	}
+	if (m == TAP_CONSOLE || m == TAP_BATCH || m == TAP_DECODE)
+		snprintf(self, sizeof(self), "%.2f s/G", median(own[m], rounds));
+	printf("%-24s %8.1f %8.2fx %8.2fx %9s %6ld KiB %9s %9s %9s\n", middle_names[m], med[m],
+	       med[m] / med[DIRECT], median(ratio[m], rounds), vs, rss[m], mid, self, every);
+}
+
+/* The table of ROUNDS rounds of TOTAL bytes, run between load averages LOAD0 and LOAD1. */
+static void print_table(int rounds, size_t total, bool socat, const char *load0, const char *load1)
+{
+	printf("\ntap bench: %d rounds, %zu-byte %s sends one way (%zu of them), middles "
+	       "alternated (odd rounds in reverse), medians; load average %s at the start, "
+	       "%s at the end\n",
+	       rounds, chunk, sock_type == SOCK_SEQPACKET ? "seqpacket" : "stream",
+	       (total + chunk - 1) / chunk, load0, load1);
+	printf("%-24s %8s %9s %9s %9s %10s %9s %9s %9s\n", "through", "MB/s", "vs direct",
+	       "per round", "vs socat", "peak RSS", "mid CPU", "own CPU", "all CPU");
+	char decoding[200] = "";
+	if (chosen(TAP_DECODE, socat) && chosen(TAP_CONSOLE, socat))
+		decode_ratios(mbs[TAP_DECODE], mbs[TAP_CONSOLE], rounds, decoding,
+			      sizeof(decoding));
+	double med[NMIDDLES];
+	for (int m = 0; m < NMIDDLES; m++)
+		med[m] = chosen(m, socat) ? median(mbs[m], rounds) : 0;
+	for (int m = 0; m < NMIDDLES; m++)
+		if (chosen(m, socat))
+			print_row(m, med, rounds, socat);
+	if (socat && med[SOCAT_V] > 0)
+		printf("tap (console) vs socat -v: %.1fx\n", med[TAP_CONSOLE] / med[SOCAT_V]);
+	fputs(decoding, stdout);
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -357,47 +456,28 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmp))
 		return 1;
 	bool socat = system("command -v socat >/dev/null 2>&1") == 0;
-	const char *mb = getenv("BENCH_MB");
+	const char *mb = getenv("BENCH_MB"), *ck = getenv("BENCH_CHUNK");
 	const size_t total = (size_t)(mb && atoi(mb) > 0 ? atoi(mb) : 512) << 20;
-	/* Per round and middle: MB/s, its ratio to that round's direct, CPU per GiB. */
-	static double mbs[NMIDDLES][MAX_ROUNDS], ratio[NMIDDLES][MAX_ROUNDS];
-	static double cpu[NMIDDLES][MAX_ROUNDS], all[NMIDDLES][MAX_ROUNDS];
-	long rss[NMIDDLES] = { 0 };
+	if (ck && atoi(ck) > 0 && atoi(ck) <= CHUNK)
+		chunk = (size_t)atoi(ck);
+	if (getenv("BENCH_SEQPACKET") && atoi(getenv("BENCH_SEQPACKET")) > 0)
+		sock_type = SOCK_SEQPACKET;
+	char load0[64] = "", load1[64] = "";
+	load_average(load0, sizeof(load0));
+	/* Odd rounds run the middles in the reverse order: no middle always follows another. */
 	for (int r = 0; r < rounds; r++)
-		for (int m = 0; m < NMIDDLES; m++)
+		for (int i = 0; i < NMIDDLES; i++) {
+			int m = r % 2 ? NMIDDLES - 1 - i : i;
 			if (chosen(m, socat)) {
 				mbs[m][r] = run((enum middle)m, m == SOCAT_V ? total / 32 : total,
-						&rss[m], &cpu[m][r], &all[m][r]);
-				ratio[m][r] = mbs[m][r] / mbs[DIRECT][r];
+						&rss[m], &cpu[m][r], &own[m][r], &all[m][r]);
 			}
-	printf("\ntap bench: %d rounds, %d KiB chunks one way, middles alternated, medians\n",
-	       rounds, CHUNK / 1024);
-	printf("%-24s %8s %9s %9s %9s %10s %9s %9s\n", "through", "MB/s", "vs direct", "per round",
-	       "vs socat", "peak RSS", "mid CPU", "all CPU");
-	double med[NMIDDLES];
-	for (int m = 0; m < NMIDDLES; m++)
-		med[m] = chosen(m, socat) ? median(mbs[m], rounds) : 0;
-	for (int m = 0; m < NMIDDLES; m++) {
-		if (!chosen(m, socat))
-			continue;
-		char vs[16] = "-";
-		if (socat && med[SOCAT] > 0)
-			snprintf(vs, sizeof(vs), "%.2fx", med[m] / med[SOCAT]);
-		/* Direct has no middle; socat forks a child per client, which does the work
-		 * and is never waited for: its CPU cannot be read here. */
-		char mid[16] = "-", every[16] = "-";
-		if (m != SOCAT && m != SOCAT_V) {
-			if (m != DIRECT)
-				snprintf(mid, sizeof(mid), "%.2f s/G", median(cpu[m], rounds));
-			snprintf(every, sizeof(every), "%.2f s/G", median(all[m], rounds));
 		}
-		printf("%-24s %8.1f %8.2fx %8.2fx %9s %6ld KiB %9s %9s\n", middle_names[m], med[m],
-		       med[m] / med[DIRECT], median(ratio[m], rounds), vs, rss[m], mid, every);
-	}
-	if (socat && med[SOCAT_V] > 0)
-		printf("tap (console) vs socat -v: %.1fx\n", med[TAP_CONSOLE] / med[SOCAT_V]);
-	if (med[TAP_DECODE] > 0 && med[TAP_CONSOLE] > 0)
-		printf("tap (--decode) vs tap (console): %.2fx\n", med[TAP_DECODE] / med[TAP_CONSOLE]);
+	for (int r = 0; r < rounds; r++)
+		for (int m = 0; m < NMIDDLES; m++)
+			ratio[m][r] = chosen(m, socat) ? mbs[m][r] / mbs[DIRECT][r] : 0;
+	load_average(load1, sizeof(load1));
+	print_table(rounds, total, socat, load0, load1);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	return system(cmd) == 0 ? 0 : 1;

@@ -1,11 +1,13 @@
 /* test_decode: the protocol guessed from a socket's name, a decoded summary's line and JSON,
  * and (with tshark installed) the decoder itself: summaries name their chunks, a full queue
- * skips chunks for decoding without waiting, one chunk's whole dissection (-V), and tshark
- * is waited for at stop. */
+ * skips chunks for decoding without waiting, one chunk's whole dissection (-V), tshark
+ * and the thread that feeds it run under SCHED_IDLE, and tshark is waited for at stop. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -167,12 +170,111 @@ static void test_decoder(void **state)
 	assert_int_equal(errno, ECHILD);
 }
 
+/* The first line of /proc/PATH into BUF (newline cut); false when it cannot be read. */
+static bool proc_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	bool ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+/* The pid of this process's child named tshark (after its exec), or 0. */
+static pid_t tshark_child(void)
+{
+	DIR *dir = opendir("/proc");
+	pid_t found = 0;
+	struct dirent *e;
+	while (dir && !found && (e = readdir(dir))) {
+		char path[300], line[512];
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
+		    !proc_line(path, line, sizeof(line)))
+			continue;
+		/* "PID (COMM) STATE PPID ...": COMM may hold anything, so read from its end. */
+		char *close = strrchr(line, ')');
+		int ppid;
+		if (close && sscanf(close + 1, " %*c %d", &ppid) == 1 && ppid == getpid() &&
+		    strncmp(strchr(line, '(') + 1, "tshark)", 7) == 0)
+			found = atoi(e->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/* The id of this process's thread named NAME, or 0. */
+static pid_t thread_named(const char *name)
+{
+	DIR *dir = opendir("/proc/self/task");
+	pid_t found = 0;
+	struct dirent *e;
+	while (dir && !found && (e = readdir(dir))) {
+		char path[300], comm[64];
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		if (e->d_name[0] != '.' && proc_line(path, comm, sizeof(comm)) &&
+		    strcmp(comm, name) == 0)
+			found = atoi(e->d_name);
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/* Whether this machine lets a process take SCHED_IDLE (a child tries, so this one keeps its
+ * own policy). */
+static bool idle_allowed(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(sched_setscheduler(0, SCHED_IDLE, &(struct sched_param){ 0 }) == 0 ? 0 : 1);
+	int st = 0;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Decoding never takes the relay's CPU: tshark and the thread feeding it run under
+ * SCHED_IDLE (tshark at nice 10 where that is refused); the reader keeps its priority. */
+static void test_idle(void **state)
+{
+	(void)state;
+	if (!have_tshark()) {
+		UD_SKIP("tshark not installed (apt-get install tshark)");
+		return;
+	}
+	static struct got g = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+	struct event_sink sink = { got_emit, &g, NULL };
+	struct decoder *d;
+	assert_int_equal(decode_start(&d, "data", NULL, SRC_TAP, &sink), 0);
+	pid_t tshark = 0;
+	for (time_t until = time(NULL) + 30; !(tshark = tshark_child()) && time(NULL) < until;)
+		sched_yield(); /* until the child has exec'd tshark */
+	assert_true(tshark > 0);
+	bool idle = idle_allowed();
+	if (idle)
+		assert_int_equal(sched_getscheduler(tshark), SCHED_IDLE);
+	else
+		assert_int_equal(getpriority(PRIO_PROCESS, (id_t)tshark), 10);
+	pid_t feed = thread_named("decode-feed"), read = thread_named("decode-read");
+	assert_true(feed > 0);
+	assert_true(read > 0);
+	if (idle)
+		assert_int_equal(sched_getscheduler(feed), SCHED_IDLE);
+	assert_int_equal(sched_getscheduler(read), sched_getscheduler(0));
+	decode_stop(d);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_guess),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_decoder),
+		cmocka_unit_test(test_idle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,11 +8,14 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +31,9 @@
 #define NOTICE_NS 1000000000ull
 /* How long decode_stop lets tshark finish before it is killed. */
 #define STOP_WAIT_MS 1000
+/* The threads' names (ps -L, perf report --comm, the tests). */
+#define DECODE_WRITER_NAME "decode-feed"
+#define DECODE_READER_NAME "decode-read"
 
 struct slot {
 	unsigned char *buf;
@@ -52,15 +58,19 @@ struct decoder {
 	struct decode_child child;
 	struct pcap_writer *pw; /* the stream into tshark's stdin (the writer's) */
 	pthread_t writer, reader;
+	/* The queue without a lock, so that the offering thread (the relay) never waits for
+	 * the writer, which runs only on CPU time nobody else wants: head (next to fill) and
+	 * released (published) are the offering thread's, tail (next to write) the writer's;
+	 * next_no and skipped are counted by the offering thread alone. */
+	_Atomic uint64_t head, released, tail, next_no, skipped, decoded;
+	atomic_bool writer_sleeps; /* the writer waits on wake_fd: whoever gives it work writes */
+	int wake_fd;               /* an eventfd */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	/* Under lock: the queue (head: next to fill, released: published, tail: next to
-	 * write), the frames written and answered, and the ends. */
-	uint64_t head, released, tail, frames, answered;
+	/* Under lock: the frames written and answered, and the ends. */
+	uint64_t frames, answered;
 	bool stopping, writer_done, reader_done;
-	uint64_t next_no;               /* the offering thread's */
-	uint64_t skipped, decoded;      /* under lock */
-	uint64_t told_skipped, told_ns; /* the writer's: the last skip notice */
+	uint64_t told_skipped, told_ns; /* the reader's: the last skip notice */
 	struct slot q[DECODE_QUEUE];
 	struct sent map[DECODE_MAP];
 };
@@ -73,32 +83,46 @@ static uint64_t real_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Add one to a counter only the calling thread writes (no read-modify-write needed). */
+static void count_one(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+}
+
+/* Wake the writer if it waits (for work, room or the stop). */
+static void wake_writer(struct decoder *d)
+{
+	uint64_t one = 1;
+	if (atomic_exchange(&d->writer_sleeps, false) && write(d->wake_fd, &one, sizeof(one)) < 0) {
+		/* an eventfd's counter does not overflow from a few writes: nothing to do */
+	}
+}
+
 uint64_t decode_offer(struct decoder *d, uint32_t conn, enum pcap_dir dir, const void *data,
 		      size_t n)
 {
-	uint64_t no = ++d->next_no;
+	uint64_t no = atomic_load_explicit(&d->next_no, memory_order_relaxed) + 1;
+	atomic_store_explicit(&d->next_no, no, memory_order_relaxed);
+	uint64_t head = atomic_load_explicit(&d->head, memory_order_relaxed);
+	/* A full queue: the chunk costs a counter, nothing else (no copy, no time stamp). */
+	if (head - atomic_load_explicit(&d->tail, memory_order_acquire) == DECODE_QUEUE) {
+		count_one(&d->skipped);
+		return no;
+	}
 	/* D-Bus: the client's first message comes in one chunk after the SASL handshake's last
 	 * line, and the dissector wants the message alone. */
 	if (d->sasl && n > 7 && memcmp(data, "BEGIN\r\n", 7) == 0) {
 		data = (const char *)data + 7;
 		n -= 7;
 	}
-	pthread_mutex_lock(&d->lock);
-	bool full = d->head - d->tail == DECODE_QUEUE;
-	if (full)
-		d->skipped++;
-	pthread_mutex_unlock(&d->lock);
-	if (full)
-		return no;
 	/* Slot head is nobody else's until head moves past it. */
-	struct slot *s = &d->q[d->head % DECODE_QUEUE];
+	struct slot *s = &d->q[head % DECODE_QUEUE];
 	size_t keep = n < DECODE_KEEP ? n : DECODE_KEEP;
 	if (keep > s->cap) {
 		unsigned char *nb = realloc(s->buf, keep);
 		if (!nb) {
-			pthread_mutex_lock(&d->lock);
-			d->skipped++;
-			pthread_mutex_unlock(&d->lock);
+			count_one(&d->skipped);
 			return no;
 		}
 		s->buf = nb;
@@ -107,28 +131,25 @@ uint64_t decode_offer(struct decoder *d, uint32_t conn, enum pcap_dir dir, const
 	if (keep)
 		memcpy(s->buf, data, keep);
 	*s = (struct slot){ s->buf, s->cap, keep, n, no, real_ns(), conn, dir };
-	pthread_mutex_lock(&d->lock);
-	d->head++;
-	pthread_mutex_unlock(&d->lock);
+	atomic_store_explicit(&d->head, head + 1, memory_order_release);
 	return no;
 }
 
 void decode_release(struct decoder *d)
 {
-	pthread_mutex_lock(&d->lock);
-	if (d->released != d->head) {
-		d->released = d->head;
-		pthread_cond_broadcast(&d->cond);
-	}
-	pthread_mutex_unlock(&d->lock);
+	uint64_t head = atomic_load_explicit(&d->head, memory_order_relaxed);
+	if (atomic_load_explicit(&d->released, memory_order_relaxed) == head)
+		return;
+	atomic_store(&d->released, head); /* before the look at writer_sleeps: no lost wake */
+	wake_writer(d);
 }
 
 void decode_stats(struct decoder *d, struct decode_stats *out)
 {
+	out->offered = atomic_load(&d->next_no);
+	out->skipped = atomic_load(&d->skipped);
+	out->decoded = atomic_load(&d->decoded);
 	pthread_mutex_lock(&d->lock);
-	out->offered = d->next_no;
-	out->skipped = d->skipped;
-	out->decoded = d->decoded;
 	out->exit_status = d->reader_done && d->child.waited ? d->child.status : -1;
 	pthread_mutex_unlock(&d->lock);
 }
@@ -143,11 +164,13 @@ const struct pcap_plan *decode_plan(const struct decoder *d)
 	return &d->plan;
 }
 
-/* Tell (at most once a second, and when the queue empties) how many chunks were skipped. */
-static void tell_skipped(struct decoder *d, uint64_t skipped, bool empty)
+/* Tell (at most once a second, and when tshark has caught up) how many chunks were
+ * skipped. The reader's: it runs at the session's priority, the writer does not. */
+static void tell_skipped(struct decoder *d, bool caught_up)
 {
+	uint64_t skipped = atomic_load_explicit(&d->skipped, memory_order_relaxed);
 	uint64_t now = event_now_ns();
-	if (skipped == d->told_skipped || (!empty && now - d->told_ns < NOTICE_NS))
+	if (skipped == d->told_skipped || (!caught_up && now - d->told_ns < NOTICE_NS))
 		return;
 	d->told_skipped = skipped;
 	d->told_ns = now;
@@ -160,32 +183,55 @@ static void tell_skipped(struct decoder *d, uint64_t skipped, bool empty)
 	sink_emit(&d->sink, &ev);
 }
 
+/* Whether the writer has a released chunk to write and room for its frame; false too when
+ * it is to stop (*STOP). */
+static bool writer_can(struct decoder *d, bool *stop)
+{
+	pthread_mutex_lock(&d->lock);
+	*stop = d->stopping;
+	bool room = d->frames - d->answered < DECODE_MAP;
+	pthread_mutex_unlock(&d->lock);
+	return !*stop && room &&
+	       atomic_load_explicit(&d->tail, memory_order_relaxed) != atomic_load(&d->released);
+}
+
+/* Wait until the writer has work (true) or is to stop (false). */
+static bool writer_wait(struct decoder *d)
+{
+	bool stop;
+	for (;;) {
+		if (writer_can(d, &stop))
+			return true;
+		if (stop)
+			return false;
+		atomic_store(&d->writer_sleeps, true); /* then look again: no lost wake */
+		if (writer_can(d, &stop) || stop) {
+			atomic_store(&d->writer_sleeps, false);
+			continue;
+		}
+		uint64_t v;
+		if (read(d->wake_fd, &v, sizeof(v)) < 0 && errno != EINTR)
+			return false;
+	}
+}
+
 /* The writer: released chunks, oldest first, into tshark's stdin. */
 static void *writer_main(void *arg)
 {
 	struct decoder *d = arg;
-	pthread_mutex_lock(&d->lock);
-	for (;;) {
-		while (!d->stopping &&
-		       (d->tail == d->released || d->frames - d->answered >= DECODE_MAP))
-			pthread_cond_wait(&d->cond, &d->lock);
-		if (d->stopping)
-			break;
-		struct slot *s = &d->q[d->tail % DECODE_QUEUE];
+	while (writer_wait(d)) {
+		uint64_t tail = atomic_load_explicit(&d->tail, memory_order_relaxed);
+		struct slot *s = &d->q[tail % DECODE_QUEUE];
+		pthread_mutex_lock(&d->lock);
 		uint64_t frame = ++d->frames;
 		d->map[frame % DECODE_MAP] = (struct sent){ s->no, s->conn, s->dir };
 		pthread_mutex_unlock(&d->lock);
 		int r = pcap_write_cut(d->pw, s->conn, s->dir, s->buf, s->n, s->len, s->time_ns);
-		pthread_mutex_lock(&d->lock);
-		d->tail++;
+		atomic_store_explicit(&d->tail, tail + 1, memory_order_release); /* slot's free */
 		if (r < 0)
 			break; /* tshark is gone: the reader says so */
-		uint64_t skipped = d->skipped;
-		bool empty = d->tail == d->head;
-		pthread_mutex_unlock(&d->lock);
-		tell_skipped(d, skipped, empty);
-		pthread_mutex_lock(&d->lock);
 	}
+	pthread_mutex_lock(&d->lock);
 	d->writer_done = true;
 	pthread_cond_broadcast(&d->cond);
 	pthread_mutex_unlock(&d->lock);
@@ -219,14 +265,13 @@ static void handle_line(struct decoder *d, char *line)
 	pthread_mutex_lock(&d->lock);
 	bool known = frame > d->answered && frame <= d->frames;
 	struct sent m = d->map[frame % DECODE_MAP];
-	if (known) {
+	if (known)
 		d->answered = frame;
-		d->decoded++;
-		pthread_cond_broadcast(&d->cond);
-	}
 	pthread_mutex_unlock(&d->lock);
 	if (!known)
 		return;
+	count_one(&d->decoded);
+	wake_writer(d); /* it may wait for room in the map */
 	struct event ev;
 	event_init(&ev, d->source, EV_INFO);
 	ev.conn = m.conn;
@@ -259,6 +304,15 @@ static void say_ended(struct decoder *d, int st)
 	sink_emit(&d->sink, &ev);
 }
 
+/* Whether tshark has answered every chunk queued so far. */
+static bool caught_up(struct decoder *d)
+{
+	pthread_mutex_lock(&d->lock);
+	bool all = d->answered == d->frames;
+	pthread_mutex_unlock(&d->lock);
+	return all && atomic_load(&d->tail) == atomic_load(&d->head);
+}
+
 /* The reader: tshark's lines until its stdout ends; then it waits for tshark. */
 static void *reader_main(void *arg)
 {
@@ -289,6 +343,7 @@ static void *reader_main(void *arg)
 			cut = true;
 			len = 0;
 		}
+		tell_skipped(d, caught_up(d));
 	}
 	pthread_mutex_lock(&d->lock);
 	bool asked = d->stopping;
@@ -306,7 +361,10 @@ static void *reader_main(void *arg)
 }
 
 /* Start both threads with every signal blocked (the front end takes them; a write to a
- * tshark that died fails with EPIPE instead of raising SIGPIPE). */
+ * tshark that died fails with EPIPE instead of raising SIGPIPE). The writer, like tshark,
+ * runs under SCHED_IDLE: it only gets CPU time nothing else wants, so feeding tshark never
+ * takes the relay's. The reader keeps the session's priority: it hands summaries to the bus,
+ * whose lock the relay shares, and an idle thread holding that lock would stall the relay. */
 static int start_threads(struct decoder *d)
 {
 	sigset_t all, old;
@@ -318,6 +376,13 @@ static int start_threads(struct decoder *d)
 		pthread_join(d->reader, NULL);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r == 0) {
+		pthread_setname_np(d->reader, DECODE_READER_NAME);
+		pthread_setname_np(d->writer, DECODE_WRITER_NAME);
+		/* Refused (a seccomp filter, say): it runs as any thread, its work bounded by
+		 * tshark's pace. */
+		pthread_setschedparam(d->writer, SCHED_IDLE, &(struct sched_param){ 0 });
+	}
 	return -r;
 }
 
@@ -333,16 +398,24 @@ static int open_stream(struct decoder *d, const char *name, const struct pcap_pl
 	return r;
 }
 
-int decode_start(struct decoder **out, const char *name, const struct pcap_plan *plan,
-		 enum event_source source, const struct event_sink *sink)
+/* Free D's own parts (not the child or the threads). */
+static void decoder_free(struct decoder *d)
 {
-	*out = NULL;
-	char path[PATH_MAX];
-	if (decode_find_tshark(path, sizeof(path)) < 0)
-		return -ENOENT;
-	if (strlen(name) > PCAP_DISSECTOR_MAX)
-		return -EINVAL;
-	struct decoder *d = calloc(1, sizeof(*d));
+	if (d->wake_fd >= 0)
+		close(d->wake_fd);
+	pthread_cond_destroy(&d->cond);
+	pthread_mutex_destroy(&d->lock);
+	for (size_t i = 0; i < DECODE_QUEUE; i++)
+		free(d->q[i].buf);
+	free(d);
+}
+
+/* A decoder for NAME called as PLAN says, its summaries to SINK as SOURCE's, not started,
+ * into *OUT. Returns 0 or -errno. */
+static int decoder_new(struct decoder **out, const char *name, const struct pcap_plan *plan,
+		       enum event_source source, const struct event_sink *sink)
+{
+	struct decoder *d = *out = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	snprintf(d->name, sizeof(d->name), "%s", name);
@@ -359,6 +432,29 @@ int decode_start(struct decoder **out, const char *name, const struct pcap_plan 
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&d->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	d->wake_fd = eventfd(0, EFD_CLOEXEC);
+	if (d->wake_fd < 0) {
+		int err = errno;
+		decoder_free(d);
+		*out = NULL;
+		return -err;
+	}
+	return 0;
+}
+
+int decode_start(struct decoder **out, const char *name, const struct pcap_plan *plan,
+		 enum event_source source, const struct event_sink *sink)
+{
+	*out = NULL;
+	char path[PATH_MAX];
+	if (decode_find_tshark(path, sizeof(path)) < 0)
+		return -ENOENT;
+	if (strlen(name) > PCAP_DISSECTOR_MAX)
+		return -EINVAL;
+	struct decoder *d;
+	int r = decoder_new(&d, name, plan, source, sink);
+	if (r < 0)
+		return r;
 	/* Where the Info column leaves out what was said, a field of the protocol's follows. */
 	const char *extra = strcmp(name, "pgsql") == 0   ? "pgsql.query"
 			    : strcmp(name, "mysql") == 0 ? "mysql.query"
@@ -381,9 +477,9 @@ int decode_start(struct decoder **out, const char *name, const struct pcap_plan 
 			 extra ? "-e" : NULL,
 			 (char *)extra,
 			 NULL };
-	int r = decode_child_start(&d->child, path, argv);
+	r = decode_child_start(&d->child, path, argv);
 	if (r < 0) {
-		free(d);
+		decoder_free(d);
 		return r;
 	}
 	if ((r = open_stream(d, name, plan)) < 0 || (r = start_threads(d)) < 0) {
@@ -391,7 +487,8 @@ int decode_start(struct decoder **out, const char *name, const struct pcap_plan 
 		decode_child_close(&d->child);
 		decode_child_kill(&d->child, SIGKILL);
 		decode_child_wait(&d->child);
-		free(d);
+		pthread_mutex_destroy(&d->child.lock);
+		decoder_free(d);
 		return r;
 	}
 	*out = d;
@@ -418,9 +515,13 @@ void decode_stop(struct decoder *d)
 {
 	if (!d)
 		return;
+	/* The writer finishes at the caller's priority (where it may be raised again: root),
+	 * not whenever a busy machine leaves it a moment. */
+	pthread_setschedparam(d->writer, SCHED_OTHER, &(struct sched_param){ 0 });
 	pthread_mutex_lock(&d->lock);
 	d->stopping = true;
 	pthread_cond_broadcast(&d->cond);
+	wake_writer(d);
 	/* A writer stuck in a full pipe, or a tshark that does not end on its stdin's end. */
 	bool quiet = wait_flag(d, &d->writer_done, STOP_WAIT_MS) &&
 		     wait_flag(d, &d->reader_done, STOP_WAIT_MS);
@@ -431,11 +532,7 @@ void decode_stop(struct decoder *d)
 	pthread_join(d->reader, NULL);
 	decode_child_close(&d->child);
 	pthread_mutex_destroy(&d->child.lock);
-	pthread_cond_destroy(&d->cond);
-	pthread_mutex_destroy(&d->lock);
-	for (size_t i = 0; i < DECODE_QUEUE; i++)
-		free(d->q[i].buf);
-	free(d);
+	decoder_free(d);
 }
 
 size_t decode_describe(struct decoder *d, char *buf, size_t len)

@@ -19,8 +19,10 @@ struct decode_child {
 
 /* Start PATH with ARGV (NULL-terminated): stdin and stdout pipes, stderr /dev/null, no
  * other descriptor, signals default and unblocked, PR_SET_PDEATHSIG SIGKILL (for the
- * calling thread's end), nice 10 (the session's threads come first), as nobody (uid and gid 65534, no groups) when udscope is root: a
- * dissector's bug reads peer bytes with no rights. Returns 0 or -errno. */
+ * calling thread's end), SCHED_IDLE and nice 10 (the session's threads come first: nice
+ * counts where SCHED_IDLE is refused), as nobody (uid and gid 65534, no groups) when
+ * udscope is root: a dissector's bug reads peer bytes with no rights. Returns 0 or
+ * -errno. */
 int decode_child_start(struct decode_child *c, const char *path, char *const argv[]);
 /* Send SIG unless the child was waited for already. */
 void decode_child_kill(struct decode_child *c, int sig);

@@ -469,6 +469,11 @@ const struct watch_target *watch_target_of(const struct watch *w)
 	return &w->opts.target;
 }
 
+struct decoder *watch_decoder(const struct watch *w)
+{
+	return w->opts.decode;
+}
+
 /* ---- as a session ---- */
 
 static bool ops_finished(const void *w)

@@ -73,6 +73,9 @@ uint64_t watch_seen(const struct watch *w);
 /* Messages of sendmmsg/recvmmsg vectors not recorded (past the first 8 of a vector). */
 uint64_t watch_undecoded(const struct watch *w);
 const struct watch_target *watch_target_of(const struct watch *w);
+/* The watch's decoder, or NULL (the chunk detail's tshark -V asks it how to call the
+ * dissector); valid until watch_destroy. Main thread. */
+struct decoder *watch_decoder(const struct watch *w);
 
 struct session_ops;
 extern const struct session_ops watch_session_ops;

@@ -10,20 +10,25 @@
 #include "core/io/decode_job.h"
 #include "core/session/session.h"
 #include "core/session/tap.h"
+#ifdef HAVE_WATCH
+#include "core/session/watch.h"
+#endif
 #include "ui/console/console_impl.h"
 
 /* tshark -V of one record: it starts in a second or two; a loaded machine gets more. */
 #define DISSECT_TIMEOUT_MS 20000
 
-/* The decoder of EV's session, or NULL when it does not decode. */
+/* The decoder of EV's session (a tap or a watch), or NULL when it does not decode. */
 static struct decoder *chunk_decoder(struct console *c, const struct event *ev)
 {
-	if (ev->source != SRC_TAP)
-		return NULL;
 	struct session *s = session_by_id(&c->app.sessions, ev->session);
-	if (!s || s->ops != &tap_session_ops)
-		return NULL;
-	return tap_decoder(s->impl);
+	if (s && ev->source == SRC_TAP && s->ops == &tap_session_ops)
+		return tap_decoder(s->impl);
+#ifdef HAVE_WATCH
+	if (s && ev->source == SRC_WATCH && s->ops == &watch_session_ops)
+		return watch_decoder(s->impl);
+#endif
+	return NULL;
 }
 
 struct detail_dissection console_dissect_start(struct console *c, struct sheet *s,
