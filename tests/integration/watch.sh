@@ -9,7 +9,7 @@ set -u
 NAME=watch
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
-PLAN=20
+PLAN=21
 
 command -v python3 >/dev/null 2>&1 || skip_all $PLAN "python3 not installed (apt-get install python3)"
 [ "$(id -u)" = 0 ] || skip_all $PLAN "not root: watch loads a BPF program"
@@ -156,13 +156,20 @@ fi
 if ! command -v curl >/dev/null 2>&1; then
 	skip "curl not installed (apt-get install curl)"
 	skip "curl not installed (apt-get install curl)"
+	skip "curl not installed (apt-get install curl)"
 elif ! command -v tshark >/dev/null 2>&1; then
+	skip "tshark not installed (apt-get install tshark)"
 	skip "tshark not installed (apt-get install tshark)"
 	skip "tshark not installed (apt-get install tshark)"
 else
 	python3 "$S/watchpeers.py" run http "$D/h" "$D" >"$D/http.log" 2>&1 &
 	peers="$peers $!"
 	wait_for test -e "$D/ready"
+	# The listener bound its absolute path; the watch is given a relative one: the node's
+	# device and inode find it, not the name sock_diag reports.
+	(cd "$D" && "$U" -b -e "watch h" -e "watch stop") >"$D/rel.out" 2>&1
+	check "watch with a relative path finds the listener by its node" \
+		grep -q 'watching h: 1 socket' "$D/rel.out"
 	start_udscope
 	say "watch $D/h --pcap $D/h.pcap --dissector http --decode http"
 	wait_for grep -q 'watching ' "$D/out"

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "core/cmd/app.h"
@@ -86,9 +85,7 @@ static const struct sockets_entry *find_bound(const struct sockets_list *l, cons
 		size_t nl = e->name_len;
 		bool match;
 		if (l->source == SOCKETS_FROM_DIAG)
-			match = e->has_vfs && e->vfs_ino == st->st_ino &&
-				e->vfs_major == major(st->st_dev) &&
-				e->vfs_minor == minor(st->st_dev);
+			match = sockets_entry_is_node(e, st);
 		else
 			match = !e->abstract && nl &&
 				((nl == strlen(given) && !memcmp(e->name, given, nl)) ||

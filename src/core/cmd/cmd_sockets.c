@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
 #include "core/cmd/app.h"
 #include "core/cmd/cmd.h"
@@ -29,13 +28,6 @@ static void push_row(struct sockets_report *r, bool *added, const struct sockets
 	sockets_describe_holders(e, &row->holders);
 }
 
-/* Whether E is bound to the node ST (sock_diag gives the inode in 32 bits). */
-static bool bound_to(const struct sockets_entry *e, const struct stat *st)
-{
-	return e->has_vfs && e->vfs_ino == (uint32_t)st->st_ino &&
-	       e->vfs_major == major(st->st_dev) && e->vfs_minor == minor(st->st_dev);
-}
-
 /* During a tap --in-place two sockets serve one path: name which is the tap's and which the
  * server it hides, in NOTES (one per entry of L, to free). */
 static void mark_in_place(const struct app *app, const struct sockets_list *l, char **notes)
@@ -46,10 +38,10 @@ static void mark_in_place(const struct app *app, const struct sockets_list *l, c
 			continue;
 		for (size_t i = 0; i < l->n; i++) {
 			char note[2 * PATH_MAX_NOTE];
-			if (bound_to(&l->v[i], &ip->tapnode))
+			if (sockets_entry_is_node(&l->v[i], &ip->tapnode))
 				snprintf(note, sizeof(note), "udscope's in-place tap #%u at %s", s->id,
 					 ip->path);
-			else if (bound_to(&l->v[i], &ip->orig))
+			else if (sockets_entry_is_node(&l->v[i], &ip->orig))
 				snprintf(note, sizeof(note), "the server at %s, hidden by udscope's "
 					 "in-place tap #%u (waits in %s)", ip->path, s->id, ip->hidden);
 			else

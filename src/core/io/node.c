@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,20 +38,13 @@ const char *node_type_name(mode_t mode)
 	return strchr(node_kind_name(mode), ' ') + 1;
 }
 
-/* sock_diag reports a node's inode in 32 bits: compare what it can tell. */
-static bool entry_is_node(const struct sockets_entry *e, const struct stat *st)
-{
-	return e->has_vfs && e->vfs_ino == (uint32_t)st->st_ino &&
-	       e->vfs_major == major(st->st_dev) && e->vfs_minor == minor(st->st_dev);
-}
-
 /* A socket sock_diag says is bound to the node ST: fill the holder. Returns true if found. */
 static bool find_bound(struct sockets_list *l, const struct stat *st, struct node_probe *out)
 {
 	const struct sockets_entry *hit = NULL;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sockets_entry *e = &l->v[i];
-		if (!entry_is_node(e, st))
+		if (!sockets_entry_is_node(e, st))
 			continue;
 		/* A listening one says the most; otherwise the first one bound. */
 		if (!hit || (e->state == SOCKETS_LISTEN && hit->state != SOCKETS_LISTEN))
@@ -258,7 +250,7 @@ int node_bound_here(int fd, const char *path, struct stat *out, bool *verified)
 			if (l.v[i].ino != (uint32_t)sst.st_ino)
 				continue;
 			*verified = true;
-			r = entry_is_node(&l.v[i], out) ? 0 : -ESTALE;
+			r = sockets_entry_is_node(&l.v[i], out) ? 0 : -ESTALE;
 			break;
 		}
 	}

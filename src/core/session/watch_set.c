@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "core/session/watch.h"
 #include "core/system/sockets.h"
@@ -26,13 +27,19 @@ static void put(struct watch_found *out, size_t max, size_t *n, const struct soc
 	(*n)++;
 }
 
-/* A listener's established connections, or a bound datagram socket. */
+/* A listener's established connections, or a bound datagram socket. A path is matched by
+ * the node it names now (its device and inode: a relative path, or one through a link, finds
+ * the socket sock_diag reports under its bound name); by the name when there is no such
+ * socket node (removed while the socket stays bound), and an abstract name by its bytes. */
 static void by_path(const struct sockets_list *l, const struct watch_target *t,
 		    struct watch_found *out, size_t max, size_t *n)
 {
+	struct stat st;
+	bool node = !t->addr.abstract && stat(t->addr.sun.sun_path, &st) == 0 && S_ISSOCK(st.st_mode);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct sockets_entry *e = &l->v[i];
-		if (!named(e, &t->addr) || (t->type && e->type != t->type))
+		if (!(node ? sockets_entry_is_node(e, &st) : named(e, &t->addr)) ||
+		    (t->type && e->type != t->type))
 			continue;
 		if (e->state == SOCKETS_LISTEN) {
 			put(out, max, n, e, true);

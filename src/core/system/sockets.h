@@ -126,6 +126,9 @@ const char *sockets_type_name(int type);
 /* "listening", "connected", "unconnected", "connecting", or NULL for another state. */
 const char *sockets_state_name(int state);
 
+/* Whether E is bound to the node ST (sock_diag gives the node's inode in 32 bits). */
+struct stat;
+bool sockets_entry_is_node(const struct sockets_entry *e, const struct stat *st);
 /* The entry whose own inode is INO, or NULL. */
 const struct sockets_entry *sockets_find_ino(const struct sockets_list *l, uint32_t ino);
 /* The inode of the other end of the connected socket INO (its own inode, as fstat gives it),

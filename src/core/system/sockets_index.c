@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "core/base/socktype.h"
 
@@ -231,6 +233,12 @@ static size_t lower_bound(const struct sockets_entry *const *ix, size_t n,
 static bool is_indexed(const struct sockets_list *l)
 {
 	return l->by_ino && l->indexed == l->n;
+}
+
+bool sockets_entry_is_node(const struct sockets_entry *e, const struct stat *st)
+{
+	return e->has_vfs && e->vfs_ino == (uint32_t)st->st_ino &&
+	       e->vfs_major == major(st->st_dev) && e->vfs_minor == minor(st->st_dev);
 }
 
 const struct sockets_entry *sockets_find_ino(const struct sockets_list *l, uint32_t ino)
