@@ -15,8 +15,7 @@
 /* ---- a datagram server: one socket, every sender at once ---- */
 
 /* Echo N bytes of S->dbuf to the datagram's sender, with its descriptors. */
-static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
-			  const char *who, uint64_t cap)
+static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n, uint64_t cap)
 {
 	if (in->fromlen <= offsetof(struct sockaddr_un, sun_path)) {
 		struct event *ev = server_slot(s);
@@ -32,10 +31,16 @@ static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
 			       in->fromlen);
 	if (r < 0) {
 		s->echo_dropped++;
-		event_emit_info(&s->qsink, SRC_SERVER, 0, "echo to %s not delivered: %s (%s)%s",
-				who, strerror((int)-r), event_errno_name((int)-r),
-				r == -EAGAIN ? " (its receive queue is full)"
-				: r == -ECONNREFUSED || r == -ENOENT ? " (the sender is gone)" : "");
+		struct event lost;
+		event_init(&lost, SRC_SERVER, EV_INFO);
+		lost.sender = (uint8_t)msgio_sender_text(&lost, &in->from, in->fromlen);
+		lost.fact = FACT_ECHO_LOST;
+		lost.path_len = (uint16_t)event_text_len(&lost);
+		lost.cause_err = (int)-r;
+		lost.reason = r == -EAGAIN                         ? REASON_QUEUE_FULL
+			      : r == -ECONNREFUSED || r == -ENOENT ? REASON_SENDER_GONE
+								   : REASON_NONE;
+		sink_emit(&s->qsink, &lost);
 		return;
 	}
 	stats_add_out(&s->stats, (size_t)r);
@@ -76,11 +81,9 @@ static bool serve_datagram(struct server *s)
 	uint64_t cap = 0;
 	if (s->opts.capture && n > 0)
 		ev->capture = cap = capture_put(s->opts.capture, s->dbuf, (size_t)n);
-	char who[EVENT_TEXT_MAX];
-	snprintf(who, sizeof(who), "%s", ev->text);
 	server_commit(s);
 	msgio_say_fds(&s->qsink, SRC_SERVER, 0, &in.anc, "; passed back with the echo");
-	echo_datagram(s, &in, (size_t)n, who, cap);
+	echo_datagram(s, &in, (size_t)n, cap);
 	ancil_close(&in.anc);
 	return true;
 }
