@@ -27,8 +27,8 @@ static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
 	}
 	struct ancil back = in->anc;
 	back.has_cred = false;   /* the descriptors go back; the sender's credentials do not */
-	ssize_t r = msgio_send(s->lfd, s->dbuf, n, back.nfds ? &back : NULL, &in->from,
-			       in->fromlen);
+	ssize_t r =
+		msgio_send(s->ls.lfd, s->dbuf, n, back.nfds ? &back : NULL, &in->from, in->fromlen);
 	if (r < 0) {
 		s->echo_dropped++;
 		struct event lost;
@@ -43,7 +43,7 @@ static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
 		sink_emit(&s->qsink, &lost);
 		return;
 	}
-	stats_add_out(&s->stats, (size_t)r);
+	stats_add_out(&s->ls.stats, (size_t)r);
 	struct event *ev = server_slot(s);
 	event_init(ev, SRC_SERVER, EV_SEND);
 	ev->nbytes = (uint64_t)r;
@@ -60,20 +60,20 @@ static bool serve_datagram(struct server *s)
 	struct msgio_in in;
 	ssize_t want = server_chunk_now(s);
 	if (!want) {
-		want = msgio_whole(s->lfd, &s->dbuf, &s->dcap, SERVER_CHUNK_MAX);
+		want = msgio_whole(s->ls.lfd, &s->dbuf, &s->dcap, SERVER_CHUNK_MAX);
 		if (want == -EAGAIN)
 			return false;
 		if (want < 0)
 			want = (ssize_t)s->dcap; /* no room for it whole: cut, and said */
 	}
-	ssize_t n = msgio_recv(s->lfd, s->dbuf, (size_t)want, true, 0, &in);
+	ssize_t n = msgio_recv(s->ls.lfd, s->dbuf, (size_t)want, true, 0, &in);
 	if (n == -EAGAIN)
 		return false;
 	if (n < 0) {
 		event_emit_error(&s->qsink, SRC_SERVER, 0, (int)-n, "recvmsg %s", s->addr.text);
 		return false;
 	}
-	stats_add_in(&s->stats, (size_t)n);
+	stats_add_in(&s->ls.stats, (size_t)n);
 	struct event *ev = server_slot(s);
 	event_init(ev, SRC_SERVER, EV_RECV);
 	event_set_bytes(ev, s->dbuf, (size_t)n);

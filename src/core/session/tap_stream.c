@@ -136,9 +136,9 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 	d->bytes += n;
 	d->chunks++;
 	if (way == CLI)
-		stats_add_in(&t->stats, n);
+		stats_add_in(&t->ls.stats, n);
 	else
-		stats_add_out(&t->stats, n);
+		stats_add_out(&t->ls.stats, n);
 	struct event *ev = tap_next_event(t, EV_RECV, c->id);
 	ev->dir = way == CLI ? DIR_C2S : DIR_S2C;
 	event_set_bytes(ev, d->buf, n);
@@ -357,8 +357,8 @@ void *tap_stream_main(void *arg)
 	}
 	for (;;) {
 		bool waiting = tap_admit_retry(t);
-		t->pfds[0] = (struct pollfd){ .fd = t->ctl[0], .events = POLLIN };
-		t->pfds[1] = (struct pollfd){ .fd = t->accept_paused ? -1 : t->lfd,
+		t->pfds[0] = (struct pollfd){ .fd = t->ls.ctl[0], .events = POLLIN };
+		t->pfds[1] = (struct pollfd){ .fd = t->accept_paused ? -1 : t->ls.lfd,
 					      .events = POLLIN };
 		for (size_t i = 0; i < t->nconns; i++)
 			for (int s = CLI; s <= SRV; s++) {
@@ -392,6 +392,6 @@ void *tap_stream_main(void *arg)
 		end_conn(t, t->nconns - 1, REASON_STOPPING, CLI, 0, 0);
 out:
 	tap_flush_events(t);
-	atomic_store(&t->finished, true);
+	atomic_store(&t->ls.finished, true);
 	return NULL;
 }
