@@ -9,8 +9,8 @@
 set -u
 NAME=facts
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
-command -v python3 >/dev/null 2>&1 || skip_all 27 "python3 not installed (apt-get install python3)"
-echo "1..27"
+command -v python3 >/dev/null 2>&1 || skip_all 28 "python3 not installed (apt-get install python3)"
+echo "1..28"
 W=${UDSCOPE_TEST_WAIT:-20}
 has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
 # fed NAME: udscope -b --json in the background ($run), its lines in $D/NAME.out, reading the
@@ -98,13 +98,16 @@ wait "$tp"
 check "a datagram tap's unbound sender: fact sender-unbound with its pid" \
 	has "$D/gt.out" '"source":"tap"' '"fact":"sender-unbound","peer_pid":'
 
-# 14-15: a tap run as nobody refuses root's client: the reason and both identities typed.
+# 14-15, 28: a tap run as nobody refuses root's client: the reason and both identities typed;
+# a datagram tap refuses root's sender (checked last).
 if [ "$(id -u)" != 0 ]; then
 	skip "not root: only root may run the tap as nobody"
 	skip "not root: only root may run the tap as nobody"
+	late_skip="not root: only root may run the tap as nobody"
 elif ! command -v setpriv >/dev/null 2>&1 || ! id nobody >/dev/null 2>&1; then
 	skip "setpriv or the user nobody missing (apt-get install util-linux)"
 	skip "setpriv or the user nobody missing (apt-get install util-linux)"
+	late_skip="setpriv or the user nobody missing (apt-get install util-linux)"
 else
 	NU=$(id -u nobody)
 	chmod 711 "$D"   # nobody reaches its own directory in it
@@ -119,13 +122,18 @@ else
 	wait_for test -S "$D/n/a"
 	timeout -k 5 "$W" "$U" -b -e "client $D/n/a hi" </dev/null >/dev/null 2>&1
 	wait_for grep -qF 'refused the client' "$D/n.out"
-	echo "tap stop" >&3
+	echo "tap $D/n/g $D/gb --type dgram --mode 0777" >&3
+	wait_for test -S "$D/n/g"
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[2]); s.sendto(b"x", sys.argv[1])' "$D/n/g" "$D/rs"
+	wait_for grep -qF 'refused sender' "$D/n.out"
+	echo "quit" >&3
 	exec 3>&-
 	wait "$run"
 	check "refused: reason other-user, the client's uid 0 and udscope's uid $NU" \
 		has "$D/n.out" '"fact":"refused","reason":"other-user"' "\"uid\":0,\"gid\":0"
 	check "refused: udscope's own uid and the tap's path typed" \
 		has "$D/n.out" "\"own_uid\":$NU" "\"path\":\"$D/n/a\""
+	late_skip=
 fi
 # 16-19: the client's lines of the first run: connecting, connected (the server's pid), closed
 # by itself (one-shot) and by the server (interactive, at its stop).
@@ -202,5 +210,11 @@ say "quit"
 fed_end
 check "the server stopped reading: fact stopped-reading, the client's side, the errno, what was dropped" \
 	has "$D/sr.out" '"side":"client"' '"fact":"stopped-reading","cause_errno":"EPIPE","unsent":'
+
+# 28 (of 14-15): the datagram tap's refusal names the tap, the sender, both identities.
+if [ -n "${late_skip:-}" ]; then skip "$late_skip"; else
+	check "a datagram tap refused a sender: reason other-user, the tap's path, the sender's" \
+		has "$D/n.out" '"fact":"refused","reason":"other-user"' "\"path\":\"$D/n/g\",\"detail\":\"$D/rs\""
+fi
 
 stop_peers

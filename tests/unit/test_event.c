@@ -332,6 +332,18 @@ static void test_fact_flow_words(void **state)
 			    "tap: upstream socket @0001f opened for sender @a\\x00b, to ./s");
 	assert_non_null(strstr(json(&copy), "\"path\":\"@a\\u0000b\",\"detail\":\"@0001f\","
 					    "\"target\":\"./s\""));
+	event_init(&ev, SRC_TAP, EV_ERROR);
+	event_set_path(&ev, FACT_REFUSED, "./g", 3, "./c");
+	ev.reason = REASON_OTHER_USER;
+	ev.socktype = SOCK_DGRAM;
+	ev.has_cred = true;
+	ev.own_uid = ev.own_gid = 65534;
+	assert_string_equal(
+		line(&ev, 0),
+		"tap: tap ./g: refused sender ./c (uid 0 gid 0): udscope (uid 65534 gid "
+		"65534) may not connect as another user (not root, no CAP_SETUID and "
+		"CAP_SETGID), and the server would take it for uid 65534; its datagrams "
+		"are dropped (--lend-my-identity lets every sender through as uid 65534)");
 	(void)state;
 }
 

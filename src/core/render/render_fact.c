@@ -199,6 +199,18 @@ static void refused(struct fout *o, const struct event *ev)
 		return;
 	}
 	unsigned long own = (unsigned long)ev->own_uid;
+	if (ev->socktype == SOCK_DGRAM) { /* a datagram tap: the sender (detail) */
+		fput(o, ": refused sender ");
+		fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		fput(o,
+		     " (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect as another "
+		     "user (not root, no CAP_SETUID and CAP_SETGID), and the server would take it "
+		     "for uid %lu; its datagrams are dropped (--lend-my-identity lets every sender "
+		     "through as uid %lu)",
+		     (unsigned long)ev->uid, (unsigned long)ev->gid, own,
+		     (unsigned long)ev->own_gid, own, own);
+		return;
+	}
 	fput(o,
 	     ": refused the client (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect "
 	     "as another user (not root, no CAP_SETUID and CAP_SETGID), and the server would take "

@@ -114,16 +114,17 @@ static void up_identity(struct relay *r, struct up *u, const struct msgio_in *in
 	if (in->anc.has_cred && tap_ident_same_user(&u->who, e->self))
 		return;
 	u->refused = true;
-	event_emit_error(e->out, SRC_TAP, u->id, 0,
-			 "tap %s: refused sender %s (uid %lu gid %lu): "
-			 "udscope (uid %lu gid %lu) may not connect as another user (not root, "
-			 "no CAP_SETUID and CAP_SETGID), and the server would take it for uid "
-			 "%lu; its datagrams are dropped (--lend-my-identity lets every sender "
-			 "through as uid %lu)",
-			 e->listen->text, u->name, (unsigned long)u->who.uid,
-			 (unsigned long)u->who.gid, (unsigned long)e->self->uid,
-			 (unsigned long)e->self->gid, (unsigned long)e->self->uid,
-			 (unsigned long)e->self->uid);
+	struct event ev;
+	tap_dgram_line(&ev, EV_ERROR, u->id);
+	event_set_path(&ev, FACT_REFUSED, e->listen->text, strlen(e->listen->text), u->name);
+	ev.reason = REASON_OTHER_USER;
+	ev.socktype = SOCK_DGRAM;
+	ev.has_cred = true; /* the sender's identity, as it would have gone on */
+	ev.uid = u->who.uid;
+	ev.gid = u->who.gid;
+	ev.own_uid = e->self->uid;
+	ev.own_gid = e->self->gid;
+	emit(r, &ev);
 }
 
 /* A socket autobound (so the target can answer it) with SO_PASSCRED on. Returns the fd or
