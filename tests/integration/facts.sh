@@ -9,8 +9,8 @@
 set -u
 NAME=facts
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
-command -v python3 >/dev/null 2>&1 || skip_all 28 "python3 not installed (apt-get install python3)"
-echo "1..28"
+command -v python3 >/dev/null 2>&1 || skip_all 29 "python3 not installed (apt-get install python3)"
+echo "1..29"
 W=${UDSCOPE_TEST_WAIT:-20}
 has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
 # fed NAME: udscope -b --json in the background ($run), its lines in $D/NAME.out, reading the
@@ -172,12 +172,15 @@ timeout -k 5 "$W" "$U" -b --json -e "server start $D/ge --type dgram" -e "wait 5
 srv=$!
 peers="$peers $srv"
 wait_for test -S "$D/ge"
+# The sender stays (connected elsewhere) until the server has said so, or the deadline.
 python3 -c '
-import socket, sys
+import socket, sys, time
 o = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); o.bind(sys.argv[2])
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[3]); s.connect(sys.argv[2])
-s.sendto(b"x", sys.argv[1])' "$D/ge" "$D/other" "$D/snd"
-wait_for grep -qF 'not delivered' "$D/ge.out"
+s.sendto(b"x", sys.argv[1])
+end = time.monotonic() + float(sys.argv[5])
+while time.monotonic() < end and b"not delivered" not in open(sys.argv[4], "rb").read():
+    time.sleep(0.05)' "$D/ge" "$D/other" "$D/snd" "$D/ge.out" "$W"
 kill "$srv"; wait "$srv"
 check "an echo not delivered: fact echo-lost, the errno and the sender's path" \
 	has "$D/ge.out" '"fact":"echo-lost","cause_errno":"EPERM"' "\"path\":\"$D/snd\""
@@ -200,6 +203,8 @@ say "quit"
 fed_end
 check "the target answers again: fact target-answers, the target, the sender, 1 dropped" \
 	has "$D/ta.out" '"fact":"target-answers","dropped_meanwhile":1' "\"path\":\"$D/ts1\",\"target\":\"$D/tb\""
+check "the target missing: fact target-down, the call, the sender, the target" \
+	has "$D/ta.out" '"fact":"target-down"' "\"path\":\"$D/ts1\",\"detail\":\"connect\",\"target\":\"$D/tb\""
 
 # 27: a server that stops reading while the client still sends, through a tap.
 fed sr

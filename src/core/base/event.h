@@ -74,6 +74,8 @@ enum event_fact {
 				* the sender at PATH (none: every unbound one), to TARGET */
 	FACT_UPSTREAM_CLOSED,  /* a datagram tap: an upstream socket closed: reason, totals,
 				* unsent: datagrams not passed on; count: the bound or idle s */
+	FACT_TARGET_DOWN,      /* a datagram tap: the call in detail (connect, send) to TARGET
+				* failed (err) for sender PATH: its datagrams are dropped */
 	FACT_TARGET_BACK,      /* a datagram tap: the target (TARGET) answers again for sender
 				* PATH; count: datagrams dropped meanwhile */
 	FACT_REPLY_DROPPED,    /* a datagram tap: a reply to an unbound sender dropped; count:

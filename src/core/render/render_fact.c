@@ -326,10 +326,18 @@ static void upstream(struct fout *o, const struct event *ev)
 		fput(o, "tap stopping");
 }
 
-/* A datagram tap's target back, or a reply it could not route; a server's lost echo. */
+/* A datagram tap's target down or back, or a reply it could not route; a server's lost
+ * echo. */
 static void datagram_words(struct fout *o, const struct event *ev)
 {
 	switch (ev->fact) {
+	case FACT_TARGET_DOWN:
+		/* detail: the call, "connect" or "send" (to the target) */
+		fput(o, "tap: %s%s ", detail_of(ev), strcmp(detail_of(ev), "send") ? "" : " to");
+		fput_target(o, ev), fput(o, " for sender ");
+		fput_path(o, ev);
+		fput(o, " (its datagrams are dropped until the target answers)");
+		break;
 	case FACT_TARGET_BACK:
 		fput(o, "the target "), fput_target(o, ev), fput(o, " answers again for sender ");
 		fput_path(o, ev);
@@ -411,6 +419,7 @@ static void fact_words(struct fout *o, const struct event *ev)
 	case FACT_UPSTREAM_CLOSED:
 		upstream(o, ev);
 		break;
+	case FACT_TARGET_DOWN:
 	case FACT_TARGET_BACK:
 	case FACT_REPLY_DROPPED:
 	case FACT_ECHO_LOST:
@@ -465,6 +474,7 @@ static const char *const fact_names[FACT__COUNT] = {
 	[FACT_TOO_BIG] = "too-big",
 	[FACT_UPSTREAM_OPENED] = "upstream-opened",
 	[FACT_UPSTREAM_CLOSED] = "upstream-closed",
+	[FACT_TARGET_DOWN] = "target-down",
 	[FACT_TARGET_BACK] = "target-answers",
 	[FACT_REPLY_DROPPED] = "reply-dropped",
 	[FACT_ECHO_LOST] = "echo-lost",

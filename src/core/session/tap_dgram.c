@@ -200,10 +200,7 @@ static void target_failed(struct relay *r, struct up *u, int err)
 	if (u->target_err)
 		return;
 	u->target_err = err;
-	event_emit_error(r->env->out, SRC_TAP, u->id, err,
-			 "tap: send to %s for sender %s "
-			 "(its datagrams are dropped until the target answers)",
-			 r->env->target->text, u->name);
+	tap_ups_target_down(r, u, "send", err);
 }
 
 /* U's N-byte datagram going WAY could not be sent on FD, whose send buffer the kernel would

@@ -229,12 +229,18 @@ struct up *tap_ups_open(struct relay *r, const struct sockaddr_un *a, socklen_t 
 	int rc = u->refused ? 0 : tap_ups_connect(r, u);
 	if (rc < 0) {
 		u->target_err = -rc;
-		event_emit_error(r->env->out, SRC_TAP, u->id, -rc,
-				 "tap: connect %s for sender %s "
-				 "(its datagrams are dropped until the target answers)",
-				 r->env->target->text, u->name);
+		tap_ups_target_down(r, u, "connect", -rc);
 	}
 	return u;
+}
+
+void tap_ups_target_down(struct relay *r, struct up *u, const char *call, int err)
+{
+	struct event ev;
+	tap_dgram_line(&ev, EV_ERROR, u->id)->err = err;
+	event_set_path(&ev, FACT_TARGET_DOWN, u->name, strlen(u->name), call);
+	event_set_target(&ev, r->env->target->text);
+	emit(r, &ev);
 }
 
 /* Close the upstream sockets idle longer than allowed: a reply its sender never took goes
