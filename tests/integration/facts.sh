@@ -2,14 +2,28 @@
 # facts.sh: the lines a script acts on carry typed members in --json (doc/udscope.1, JSON
 # OUTPUT): a node removed, stale, replaced or left alone, with its path; a connection closed,
 # with the reason, the peer and the totals; a sender that is unbound; a session stopped, with
-# its totals; a client a tap refused, and why. The text lines keep their words.
+# its totals; a client a tap refused, and why; a tap's side that finished sending or stopped
+# reading, a message too big for its send buffer; a datagram tap's upstream sockets opened and
+# closed, its target answering again, a reply it could not route; a server's echo not
+# delivered; a client connecting, bound, connected and closed. The text lines keep their words.
 set -u
 NAME=facts
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
-command -v python3 >/dev/null 2>&1 || skip_all 15 "python3 not installed (apt-get install python3)"
-echo "1..15"
+command -v python3 >/dev/null 2>&1 || skip_all 29 "python3 not installed (apt-get install python3)"
+echo "1..29"
 W=${UDSCOPE_TEST_WAIT:-20}
 has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
+# fed NAME: udscope -b --json in the background ($run), its lines in $D/NAME.out, reading the
+# commands that say() writes until fed_end.
+fed() {
+	rm -f "$D/cmd" && mkfifo "$D/cmd"
+	"$U" -b --json <"$D/cmd" >"$D/$1.out" 2>"$D/$1.err" &
+	run=$!
+	peers="$peers $run"
+	exec 3>"$D/cmd"
+}
+say() { echo "$*" >&3; }
+fed_end() { exec 3>&-; wait "$run"; }
 
 # 1-4: a stream server: a one-shot client (its connection closed by the peer), an interactive
 # one still open at stop, then the node removed.
@@ -32,18 +46,13 @@ check "a stale node removed at start, with its path" \
 	has "$D/st.out" '"fact":"node-stale"' "\"path\":\"$D/st\""
 
 # 6-7: the node replaced while the server runs: left alone at stop, and the text says why.
-mkfifo "$D/cmd"
-"$U" -b --json <"$D/cmd" >"$D/r.out" 2>"$D/r.err" &
-run=$!
-peers="$peers $run"
-exec 3>"$D/cmd"
-echo "server start $D/r" >&3
+fed r
+say "server start $D/r"
 wait_for test -S "$D/r"
 rm -f "$D/r"
 python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$D/r"
-echo "server stop" >&3
-exec 3>&-
-wait "$run"
+say "server stop"
+fed_end
 check "a replaced node is left alone: fact node-left, its path, why in detail" \
 	has "$D/r.out" '"fact":"node-left"' "\"path\":\"$D/r\",\"detail\":"
 check "its text line still says so" grep -qF "\"text\":\"left $D/r alone: it is no longer" "$D/r.out"
@@ -66,18 +75,13 @@ timeout -k 5 "$W" "$U" -b -e "server start $D/b" -e "wait 5" </dev/null >"$D/b.o
 srv=$!
 peers="$peers $srv"
 wait_for test -S "$D/b"
-rm -f "$D/cmd" && mkfifo "$D/cmd"
-"$U" -b --json <"$D/cmd" >"$D/t.out" 2>"$D/t.err" &
-run=$!
-peers="$peers $run"
-exec 3>"$D/cmd"
-echo "tap $D/f $D/b" >&3
+fed t
+say "tap $D/f $D/b"
 wait_for test -S "$D/f"
 timeout -k 5 "$W" "$U" -b -e "client $D/f hello" </dev/null >/dev/null 2>&1
 wait_for grep -qF '"kind":"close"' "$D/t.out"   # closed before the stop, not by it
-echo "tap stop" >&3
-exec 3>&-
-wait "$run"
+say "tap stop"
+fed_end
 check "tap: connection closed, both sides closed, bytes each way" \
 	has "$D/t.out" '"fact":"connection-closed","reason":"both-closed"' '"bytes_c2s":5,"bytes_s2c":5'
 check "tap: stopped with its totals" has "$D/t.out" '"fact":"stopped"' '"connections":1'
@@ -94,13 +98,16 @@ wait "$tp"
 check "a datagram tap's unbound sender: fact sender-unbound with its pid" \
 	has "$D/gt.out" '"source":"tap"' '"fact":"sender-unbound","peer_pid":'
 
-# 14-15: a tap run as nobody refuses root's client: the reason and both identities typed.
+# 14-15, 28: a tap run as nobody refuses root's client: the reason and both identities typed;
+# a datagram tap refuses root's sender (checked last).
 if [ "$(id -u)" != 0 ]; then
 	skip "not root: only root may run the tap as nobody"
 	skip "not root: only root may run the tap as nobody"
+	late_skip="not root: only root may run the tap as nobody"
 elif ! command -v setpriv >/dev/null 2>&1 || ! id nobody >/dev/null 2>&1; then
 	skip "setpriv or the user nobody missing (apt-get install util-linux)"
 	skip "setpriv or the user nobody missing (apt-get install util-linux)"
+	late_skip="setpriv or the user nobody missing (apt-get install util-linux)"
 else
 	NU=$(id -u nobody)
 	chmod 711 "$D"   # nobody reaches its own directory in it
@@ -115,12 +122,104 @@ else
 	wait_for test -S "$D/n/a"
 	timeout -k 5 "$W" "$U" -b -e "client $D/n/a hi" </dev/null >/dev/null 2>&1
 	wait_for grep -qF 'refused the client' "$D/n.out"
-	echo "tap stop" >&3
+	echo "tap $D/n/g $D/gb --type dgram --mode 0777" >&3
+	wait_for test -S "$D/n/g"
+	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[2]); s.sendto(b"x", sys.argv[1])' "$D/n/g" "$D/rs"
+	wait_for grep -qF 'refused sender' "$D/n.out"
+	echo "quit" >&3
 	exec 3>&-
 	wait "$run"
 	check "refused: reason other-user, the client's uid 0 and udscope's uid $NU" \
 		has "$D/n.out" '"fact":"refused","reason":"other-user"' "\"uid\":0,\"gid\":0"
 	check "refused: udscope's own uid and the tap's path typed" \
 		has "$D/n.out" "\"own_uid\":$NU" "\"path\":\"$D/n/a\""
+	late_skip=
 fi
+# 16-19: the client's lines of the first run: connecting, connected (the server's pid), closed
+# by itself (one-shot) and by the server (interactive, at its stop).
+check "client connecting: fact connecting with the path" \
+	has "$D/s.out" '"fact":"connecting"' "\"path\":\"$D/s\""
+check "client connected: the path and the server's pid and name" \
+	has "$D/s.out" '"fact":"connected"' "\"path\":\"$D/s\",\"peer_comm\":\"udscope\""
+check "a one-shot client closes its socket: reason finished, its totals" \
+	has "$D/s.out" '"fact":"connection-closed","reason":"finished"' '"bytes_in":2,"bytes_out":2'
+check "an interactive client whose server stopped: reason peer-closed" \
+	has "$D/s.out" '"source":"client"' '"fact":"connection-closed","reason":"peer-closed"'
+
+# 20: the tap of 10-12: the client finished sending first, the other way still open.
+check "tap: half-closed, the client's side, the other way still open" \
+	has "$D/t.out" '"side":"client"' '"fact":"half-closed","other_way_open":true'
+
+# 21-23: the datagram tap of 13: its shared upstream socket opened for the unbound senders and
+# closed at stop with its totals; the server's echo to it could not be routed back.
+check "upstream socket opened: its name, every unbound sender, the target" \
+	has "$D/gt.out" '"fact":"upstream-opened"' "\"peer_kind\":\"unbound\",\"fact\":\"upstream-opened\",\"detail\":\"@"
+check "upstream socket closed at stop: reason stopping, typed totals" \
+	has "$D/gt.out" '"fact":"upstream-closed","reason":"stopping"' '"bytes_c2s":1,"chunks_c2s":1'
+check "the echo to the unbound sender dropped: fact reply-dropped, counted" \
+	has "$D/gt.out" '"fact":"reply-dropped"' '"replies_dropped":1'
+
+# 24: a datagram client bound to a path of its own.
+timeout -k 5 "$W" "$U" -b --json -e "server start $D/gc --type dgram" \
+	-e "client $D/gc hi --type dgram --bind $D/mine" -e "server stop" </dev/null \
+	>"$D/gc.out" 2>"$D/gc.err"
+check "a datagram client: fact bound with its path" \
+	has "$D/gc.out" '"fact":"bound"' "\"path\":\"$D/mine\""
+
+# 25: a sender connected to another socket cannot take the server's echo (EPERM).
+timeout -k 5 "$W" "$U" -b --json -e "server start $D/ge --type dgram" -e "wait 5" \
+	</dev/null >"$D/ge.out" 2>"$D/ge.err" &
+srv=$!
+peers="$peers $srv"
+wait_for test -S "$D/ge"
+# The sender stays (connected elsewhere) until the server has said so, or the deadline.
+python3 -c '
+import socket, sys, time
+o = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); o.bind(sys.argv[2])
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[3]); s.connect(sys.argv[2])
+s.sendto(b"x", sys.argv[1])
+end = time.monotonic() + float(sys.argv[5])
+while time.monotonic() < end and b"not delivered" not in open(sys.argv[4], "rb").read():
+    time.sleep(0.05)' "$D/ge" "$D/other" "$D/snd" "$D/ge.out" "$W"
+kill "$srv"; wait "$srv"
+check "an echo not delivered: fact echo-lost, the errno and the sender's path" \
+	has "$D/ge.out" '"fact":"echo-lost","cause_errno":"EPERM"' "\"path\":\"$D/snd\""
+
+# 26: the tap's target missing, then there: it answers again, with what was dropped.
+fed ta
+say "tap $D/tf $D/tb --type dgram"
+wait_for test -S "$D/tf"
+send_from() { python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[2]); s.sendto(b"x", sys.argv[1])
+s.close()' "$D/tf" "$D/$1"; }
+send_from ts1
+wait_for grep -qF '"errno"' "$D/ta.out"
+say "server start $D/tb --type dgram"
+wait_for test -S "$D/tb"
+rm -f "$D/ts1"; send_from ts1
+wait_for grep -qF 'answers again' "$D/ta.out"
+say "quit"
+fed_end
+check "the target answers again: fact target-answers, the target, the sender, 1 dropped" \
+	has "$D/ta.out" '"fact":"target-answers","dropped_meanwhile":1' "\"path\":\"$D/ts1\",\"target\":\"$D/tb\""
+check "the target missing: fact target-down, the call, the sender, the target" \
+	has "$D/ta.out" '"fact":"target-down"' "\"path\":\"$D/ts1\",\"detail\":\"connect\",\"target\":\"$D/tb\""
+
+# 27: a server that stops reading while the client still sends, through a tap.
+fed sr
+say "tap $D/sa $D/ss"
+wait_for test -S "$D/sa"
+python3 "$S/tapdata.py" stopread "$D/sa" "$D/ss" "$D" >"$D/sr.py" 2>&1
+say "quit"
+fed_end
+check "the server stopped reading: fact stopped-reading, the client's side, the errno, what was dropped" \
+	has "$D/sr.out" '"side":"client"' '"fact":"stopped-reading","cause_errno":"EPIPE","unsent":'
+
+# 28 (of 14-15): the datagram tap's refusal names the tap, the sender, both identities.
+if [ -n "${late_skip:-}" ]; then skip "$late_skip"; else
+	check "a datagram tap refused a sender: reason other-user, the tap's path, the sender's" \
+		has "$D/n.out" '"fact":"refused","reason":"other-user"' "\"path\":\"$D/n/g\",\"detail\":\"$D/rs\""
+fi
+
 stop_peers

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "core/base/event.h"
@@ -292,6 +293,60 @@ static void test_escaped_once(void **state)
 
 /* A fact's words are made in render from its typed fields, the same words the sessions used to
  * print: a node, a closed connection (server and tap), a stop. */
+/* The tap's message too big for its send buffer: the old words, the sizes typed; a datagram
+ * tap's upstream socket names its sender, its own name and the target, and a copy keeps all. */
+static void test_fact_flow_words(void **state)
+{
+	struct event ev;
+	event_init(&ev, SRC_TAP, EV_ERROR);
+	ev.conn = 3;
+	ev.err = EMSGSIZE;
+	ev.fact = FACT_TOO_BIG;
+	ev.dir = DIR_S2C;
+	ev.size = 9000000;
+	ev.sndbuf = 425984;
+	ev.wmem_max = 212992;
+	assert_string_equal(line(&ev, 0),
+			    "tap #3: tap: a 9000000-byte message from the server was dropped: the "
+			    "kernel gives the tap's socket a send buffer of 425984 bytes at most "
+			    "(net.core.wmem_max 212992; SO_SNDBUFFORCE, with CAP_NET_ADMIN, is not "
+			    "capped by it): Message too long (EMSGSIZE)");
+	assert_non_null(strstr(json(&ev), "\"fact\":\"too-big\",\"size\":9000000,"
+					  "\"sndbuf\":425984,\"wmem_max\":212992"));
+	assert_non_null(strstr(json(&ev), "\"errno\":\"EMSGSIZE\""));
+	event_init(&ev, SRC_TAP, EV_ERROR);
+	ev.err = EMSGSIZE;
+	event_set_path(&ev, FACT_TOO_BIG, "./c", 3, NULL);
+	ev.socktype = SOCK_DGRAM;
+	ev.dir = DIR_C2S;
+	ev.size = 10;
+	assert_non_null(strstr(line(&ev, 0), "tap: tap: a 10-byte datagram for sender ./c was "
+					     "dropped"));
+	event_init(&ev, SRC_TAP, EV_INFO);
+	event_set_path(&ev, FACT_UPSTREAM_OPENED, "@a\0b", 4, "@0001f");
+	event_set_target(&ev, "./s");
+	ev.sender = SENDER_ABSTRACT;
+	struct event copy;
+	event_copy(&copy, &ev);
+	assert_string_equal(line(&copy, 0),
+			    "tap: upstream socket @0001f opened for sender @a\\x00b, to ./s");
+	assert_non_null(strstr(json(&copy), "\"path\":\"@a\\u0000b\",\"detail\":\"@0001f\","
+					    "\"target\":\"./s\""));
+	event_init(&ev, SRC_TAP, EV_ERROR);
+	event_set_path(&ev, FACT_REFUSED, "./g", 3, "./c");
+	ev.reason = REASON_OTHER_USER;
+	ev.socktype = SOCK_DGRAM;
+	ev.has_cred = true;
+	ev.own_uid = ev.own_gid = 65534;
+	assert_string_equal(
+		line(&ev, 0),
+		"tap: tap ./g: refused sender ./c (uid 0 gid 0): udscope (uid 65534 gid "
+		"65534) may not connect as another user (not root, no CAP_SETUID and "
+		"CAP_SETGID), and the server would take it for uid 65534; its datagrams "
+		"are dropped (--lend-my-identity lets every sender through as uid 65534)");
+	(void)state;
+}
+
 static void test_fact_words(void **state)
 {
 	struct event ev;
@@ -408,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_json_worst_case_fits),
 		cmocka_unit_test(test_escaped_once),
 		cmocka_unit_test(test_fact_words),
+		cmocka_unit_test(test_fact_flow_words),
 		cmocka_unit_test(test_text_name_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,6 +58,7 @@ void event_set_path(struct event *ev, enum event_fact fact, const char *path, si
 	ev->text[len] = '\0';
 	ev->path_len = (uint16_t)len;
 	ev->detail_off = 0;
+	ev->target_off = 0;
 	size_t used = len;
 	if (detail) {
 		ev->detail_off = (uint16_t)(len + 1);
@@ -67,6 +68,17 @@ void event_set_path(struct event *ev, enum event_fact fact, const char *path, si
 	/* A NUL inside (an abstract name's, or the one before the detail): text_len says where
 	 * the text ends, as event_text_name does, so a copy keeps every byte. */
 	ev->text_len = memchr(ev->text, '\0', used) ? (uint16_t)used : 0;
+}
+
+/* TARGET after what the text holds, one NUL between. */
+void event_set_target(struct event *ev, const char *target)
+{
+	size_t at = event_text_len(ev) + 1;
+	if (at >= sizeof(ev->text) - 1)
+		return;
+	ev->target_off = (uint16_t)at;
+	snprintf(ev->text + at, sizeof(ev->text) - at, "%s", target);
+	ev->text_len = (uint16_t)(at + strlen(ev->text + at)); /* a NUL before it */
 }
 
 void event_text_name(struct event *ev, const char *before, const void *name, size_t n,

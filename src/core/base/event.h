@@ -64,6 +64,27 @@ enum event_fact {
 				* client's uid and gid; own_uid, own_gid: udscope's) */
 	FACT_OWN_PID,          /* a sender had exited before its bytes went on: they carry its
 				* uid and gid (cred) with udscope's pid; peer_pid: the sender */
+	FACT_HALF_CLOSED,      /* a tap: side dir finished sending (EOF), its way shut down;
+				* still_open: the other way still flows */
+	FACT_STOPPED_READING,  /* a tap: the side dir sends to stopped reading (cause_err); unsent:
+				* bytes dropped; dir's next send fails */
+	FACT_TOO_BIG,          /* a tap: a SIZE-byte message going dir dropped, the send buffer
+				* is SNDBUF at most (WMEM_MAX); a datagram tap's PATH: its sender */
+	FACT_UPSTREAM_OPENED,  /* a datagram tap: upstream socket (detail: its name) opened for
+				* the sender at PATH (none: every unbound one), to TARGET */
+	FACT_UPSTREAM_CLOSED,  /* a datagram tap: an upstream socket closed: reason, totals,
+				* unsent: datagrams not passed on; count: the bound or idle s */
+	FACT_TARGET_DOWN,      /* a datagram tap: the call in detail (connect, send) to TARGET
+				* failed (err) for sender PATH: its datagrams are dropped */
+	FACT_TARGET_BACK,      /* a datagram tap: the target (TARGET) answers again for sender
+				* PATH; count: datagrams dropped meanwhile */
+	FACT_REPLY_DROPPED,    /* a datagram tap: a reply to an unbound sender dropped; count:
+				* so far */
+	FACT_ECHO_LOST,        /* a datagram server: the echo to PATH not delivered (cause_err;
+				* reason: queue-full or sender-gone) */
+	FACT_CONNECTING,       /* a client: connecting to PATH (socktype) */
+	FACT_CONNECTED,        /* a client: connected to PATH; cred and peer: the server's */
+	FACT_BOUND,            /* a datagram client: bound to PATH, where replies come back */
 	FACT__COUNT
 };
 
@@ -79,6 +100,12 @@ enum event_reason {
 	REASON_CREDS_UNSENDABLE, /* a tap: a chunk's sender's credentials may not be sent */
 	REASON_IDENTITY_UNKNOWN, /* a refusal: the client's identity could not be read */
 	REASON_OTHER_USER,     /* a refusal: another user's, and udscope may not connect as it */
+	REASON_EVICTED,        /* an upstream socket: count are open, this one idle longest */
+	REASON_OUT_OF_FDS,     /* an upstream socket: descriptors ran out (cause_err) */
+	REASON_IDLE,           /* an upstream socket: idle for count seconds */
+	REASON_QUEUE_FULL,     /* an echo: the sender's receive queue is full */
+	REASON_SENDER_GONE,    /* an echo: the sender is gone */
+	REASON_FINISHED,       /* a client: closed its socket, done (not the server's doing) */
 	REASON__COUNT
 };
 
@@ -141,6 +168,8 @@ struct event {
 	uint8_t reason;        /* enum event_reason */
 	uint16_t path_len;
 	uint16_t detail_off;   /* 0: no detail */
+	uint16_t target_off;   /* where TARGET starts in text (event_set_target); 0: none */
+	bool still_open;       /* HALF_CLOSED: the other way still flows */
 	int cause_err;         /* the errno that caused it (a positive errno; 0: none) */
 	bool has_peer;         /* peer_pid and peer_comm name the connection's peer */
 	pid_t peer_pid;
@@ -149,6 +178,8 @@ struct event {
 	uint64_t bytes_in, chunks_in;    /* received (a tap's: client->server) */
 	uint64_t bytes_out, chunks_out;  /* sent back (a tap's: server->client) */
 	uint64_t unsent;       /* SEND_FAILED: bytes the peer did not take; STOPPED: echoes lost */
+	uint64_t size, sndbuf, wmem_max; /* TOO_BIG: the message, the send buffer at most,
+					  * net.core.wmem_max */
 	uid_t own_uid;         /* REFUSED: udscope's own uid and gid */
 	gid_t own_gid;
 	/* Decoding (core/io/decode.h): a RECV's number among its session's chunks offered to
@@ -196,6 +227,8 @@ void event_textf(struct event *ev, const char *fmt, ...) __attribute__((format(p
 /* Make EV state FACT about PATH (LEN bytes, cut to fit), with DETAIL after it (NULL: none). */
 void event_set_path(struct event *ev, enum event_fact fact, const char *path, size_t len,
 		    const char *detail);
+/* Put TARGET (a path, a C string) after the path and detail of a fact (target_off). */
+void event_set_target(struct event *ev, const char *target);
 /* ev->text = BEFORE, the N bytes of NAME as they are (NUL bytes too), AFTER; text_len set when
  * NAME holds a NUL. A name is never escaped here: lines escape it once, JSON keeps it exact. */
 void event_text_name(struct event *ev, const char *before, const void *name, size_t n,

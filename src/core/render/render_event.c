@@ -480,6 +480,10 @@ static void put_json_fact(struct render_put *o, const struct event *ev)
 		const char *d = render_fact_detail(ev);
 		put_json_string(o, "detail", d, strlen(d));
 	}
+	if (ev->target_off) {
+		const char *t = render_fact_target(ev);
+		put_json_string(o, "target", t, strlen(t));
+	}
 	if (ev->has_peer && ev->peer_comm[0])
 		put_json_string(o, "peer_comm", ev->peer_comm,
 				strnlen(ev->peer_comm, sizeof(ev->peer_comm)));

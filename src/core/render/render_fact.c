@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "core/base/bytes.h"
+#include "core/base/socktype.h"
 #include "core/base/words.h"
 #include "core/render/render_put.h"
 
@@ -198,6 +199,18 @@ static void refused(struct fout *o, const struct event *ev)
 		return;
 	}
 	unsigned long own = (unsigned long)ev->own_uid;
+	if (ev->socktype == SOCK_DGRAM) { /* a datagram tap: the sender (detail) */
+		fput(o, ": refused sender ");
+		fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		fput(o,
+		     " (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect as another "
+		     "user (not root, no CAP_SETUID and CAP_SETGID), and the server would take it "
+		     "for uid %lu; its datagrams are dropped (--lend-my-identity lets every sender "
+		     "through as uid %lu)",
+		     (unsigned long)ev->uid, (unsigned long)ev->gid, own,
+		     (unsigned long)ev->own_gid, own, own);
+		return;
+	}
 	fput(o,
 	     ": refused the client (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect "
 	     "as another user (not root, no CAP_SETUID and CAP_SETGID), and the server would take "
@@ -227,6 +240,154 @@ static void own_pid(struct fout *o, const struct event *ev)
 	     (unsigned long)ev->gid, (long)ev->pid);
 }
 
+/* "client" or "server": the side a tap line is about (dir), or the other one. */
+static const char *side_of(const struct event *ev, bool other)
+{
+	return (ev->dir == DIR_S2C) != other ? "server" : "client";
+}
+
+/* A tap's side that finished sending, and what still flows. */
+static void half_closed(struct fout *o, const struct event *ev)
+{
+	fput(o, "the %s finished sending (EOF): shut down writing to the %s", side_of(ev, false),
+	     side_of(ev, true));
+	if (ev->still_open)
+		fput(o, "; %s->%s still flows", side_of(ev, true), side_of(ev, false));
+}
+
+/* The side a tap sends to stopped reading: what was dropped, what still flows. */
+static void stopped_reading(struct fout *o, const struct event *ev)
+{
+	const char *from = side_of(ev, false), *to = side_of(ev, true);
+	fput(o, "the %s stopped reading (send: ", to);
+	fput_cause(o, ev);
+	fput(o,
+	     "): %" PRIu64 " bytes it did not take are dropped, and the %s's next send fails as "
+	     "it would directly; %s->%s still flows",
+	     ev->unsent, from, to, from);
+}
+
+/* A message larger than the tap's send buffer may grow: dropped, with the sizes. */
+static void too_big(struct fout *o, const struct event *ev)
+{
+	if (ev->socktype == SOCK_DGRAM) {
+		fput(o, "tap: a %" PRIu64 "-byte %s for sender ", ev->size,
+		     ev->dir == DIR_S2C ? "reply" : "datagram");
+		fput_path(o, ev);
+	} else {
+		fput(o, "tap: a %" PRIu64 "-byte message from the %s", ev->size,
+		     side_of(ev, false));
+	}
+	fput(o,
+	     " was dropped: the kernel gives the tap's socket a send buffer of %" PRIu64
+	     " bytes at most (net.core.wmem_max %" PRIu64
+	     "; SO_SNDBUFFORCE, with CAP_NET_ADMIN, is not capped by it)",
+	     ev->sndbuf, ev->wmem_max);
+}
+
+static const char *target_of(const struct event *ev)
+{
+	return ev->target_off && ev->target_off < sizeof(ev->text) ? ev->text + ev->target_off : "";
+}
+
+static void fput_target(struct fout *o, const struct event *ev)
+{
+	fput_chosen(o, target_of(ev), strlen(target_of(ev)));
+}
+
+/* A datagram tap's upstream socket: opened for whom, to where; or closed, with its totals
+ * and why. */
+static void upstream(struct fout *o, const struct event *ev)
+{
+	if (ev->fact == FACT_UPSTREAM_OPENED) {
+		fput(o, "upstream socket "), fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		if (ev->sender == SENDER_UNBOUND)
+			fput(o, " opened for every unbound sender (shared)");
+		else
+			fput(o, " opened for sender "), fput_path(o, ev);
+		fput(o, ", to "), fput_target(o, ev);
+		return;
+	}
+	char in[WORDS_AMOUNT_SIZE], out[WORDS_AMOUNT_SIZE];
+	fput(o, "upstream socket closed (client->server %s, server->client %s",
+	     words_amount(ev->bytes_in, ev->chunks_in, "datagram", in, sizeof(in)),
+	     words_amount(ev->bytes_out, ev->chunks_out, "datagram", out, sizeof(out)));
+	if (ev->unsent)
+		fput(o, "; %" PRIu64 " not passed on", ev->unsent);
+	fput(o, "): ");
+	if (ev->reason == REASON_EVICTED)
+		fput(o, "evicted: %" PRIu64 " upstream sockets open, this one idle longest",
+		     ev->count);
+	else if (ev->reason == REASON_OUT_OF_FDS)
+		fput(o, "evicted: out of descriptors (%s)", event_errno_name(ev->cause_err));
+	else if (ev->reason == REASON_IDLE)
+		fput(o, "idle for %" PRIu64 " s", ev->count);
+	else
+		fput(o, "tap stopping");
+}
+
+/* A datagram tap's target down or back, or a reply it could not route; a server's lost
+ * echo. */
+static void datagram_words(struct fout *o, const struct event *ev)
+{
+	switch (ev->fact) {
+	case FACT_TARGET_DOWN:
+		/* detail: the call, "connect" or "send" (to the target) */
+		fput(o, "tap: %s%s ", detail_of(ev), strcmp(detail_of(ev), "send") ? "" : " to");
+		fput_target(o, ev), fput(o, " for sender ");
+		fput_path(o, ev);
+		fput(o, " (its datagrams are dropped until the target answers)");
+		break;
+	case FACT_TARGET_BACK:
+		fput(o, "the target "), fput_target(o, ev), fput(o, " answers again for sender ");
+		fput_path(o, ev);
+		fput(o, " (%" PRIu64 " datagrams dropped meanwhile)", ev->count);
+		break;
+	case FACT_REPLY_DROPPED:
+		fput(o, "reply dropped: the sender is unbound (%" PRIu64 " replies dropped so far)",
+		     ev->count);
+		break;
+	default: /* FACT_ECHO_LOST */
+		fput(o, "echo to "), fput_path(o, ev), fput(o, " not delivered: ");
+		fput_cause(o, ev);
+		if (ev->reason == REASON_QUEUE_FULL)
+			fput(o, " (its receive queue is full)");
+		else if (ev->reason == REASON_SENDER_GONE)
+			fput(o, " (the sender is gone)");
+		break;
+	}
+}
+
+/* A client's lines: connecting, bound, connected, closed. */
+static void client_words(struct fout *o, const struct event *ev)
+{
+	switch (ev->fact) {
+	case FACT_CONNECTING:
+		fput(o, "connecting to "), fput_path(o, ev);
+		/* The type is a member of its own in JSON, and only the line says it here. */
+		if (!o->raw && ev->socktype && ev->socktype != SOCK_STREAM &&
+		    socktype_name(ev->socktype))
+			fput(o, " (%s)", socktype_name(ev->socktype));
+		break;
+	case FACT_BOUND:
+		fput(o, "bound to "), fput_path(o, ev), fput(o, " (replies come back here)");
+		break;
+	case FACT_CONNECTED:
+		fput(o, "connected to "), fput_path(o, ev);
+		if (ev->has_cred && ev->socktype == SOCK_DGRAM) {
+			fput(o, " (datagrams go there; the echo comes back from it)");
+		} else if (ev->has_cred) {
+			fput(o, " (server "), fput_peer(o, ev);
+			fput(o, " uid %lu)", (unsigned long)ev->uid);
+		}
+		break;
+	default: /* FACT_CONN_CLOSED */
+		fput(o, "%sclosing socket",
+		     ev->reason == REASON_PEER_CLOSED ? "server closed the connection; " : "");
+		break;
+	}
+}
+
 /* The words into O. */
 static void fact_words(struct fout *o, const struct event *ev)
 {
@@ -240,8 +401,34 @@ static void fact_words(struct fout *o, const struct event *ev)
 	case FACT_CONN_CLOSED:
 		if (ev->source == SRC_TAP)
 			tap_closed(o, ev);
+		else if (ev->source == SRC_CLIENT)
+			client_words(o, ev);
 		else
 			server_closed(o, ev);
+		break;
+	case FACT_HALF_CLOSED:
+		half_closed(o, ev);
+		break;
+	case FACT_STOPPED_READING:
+		stopped_reading(o, ev);
+		break;
+	case FACT_TOO_BIG:
+		too_big(o, ev);
+		break;
+	case FACT_UPSTREAM_OPENED:
+	case FACT_UPSTREAM_CLOSED:
+		upstream(o, ev);
+		break;
+	case FACT_TARGET_DOWN:
+	case FACT_TARGET_BACK:
+	case FACT_REPLY_DROPPED:
+	case FACT_ECHO_LOST:
+		datagram_words(o, ev);
+		break;
+	case FACT_CONNECTING:
+	case FACT_CONNECTED:
+	case FACT_BOUND:
+		client_words(o, ev);
 		break;
 	case FACT_SENDER_UNBOUND:
 		if (ev->source == SRC_TAP)
@@ -265,6 +452,8 @@ size_t render_fact_words(const struct event *ev, bool raw, char *buf, size_t len
 	if (len)
 		buf[0] = '\0';
 	fact_words(&o, ev);
+	if (!raw && ev->kind == EV_ERROR && ev->err && ev->fact != FACT_REFUSED)
+		fput(&o, ": %s (%s)", strerror(ev->err), event_errno_name(ev->err));
 	return o.p.w;
 }
 
@@ -280,6 +469,18 @@ static const char *const fact_names[FACT__COUNT] = {
 	[FACT_STOPPED] = "stopped",
 	[FACT_REFUSED] = "refused",
 	[FACT_OWN_PID] = "own-pid",
+	[FACT_HALF_CLOSED] = "half-closed",
+	[FACT_STOPPED_READING] = "stopped-reading",
+	[FACT_TOO_BIG] = "too-big",
+	[FACT_UPSTREAM_OPENED] = "upstream-opened",
+	[FACT_UPSTREAM_CLOSED] = "upstream-closed",
+	[FACT_TARGET_DOWN] = "target-down",
+	[FACT_TARGET_BACK] = "target-answers",
+	[FACT_REPLY_DROPPED] = "reply-dropped",
+	[FACT_ECHO_LOST] = "echo-lost",
+	[FACT_CONNECTING] = "connecting",
+	[FACT_CONNECTED] = "connected",
+	[FACT_BOUND] = "bound",
 };
 
 static const char *const reason_names[REASON__COUNT] = {
@@ -293,6 +494,12 @@ static const char *const reason_names[REASON__COUNT] = {
 	[REASON_CREDS_UNSENDABLE] = "credentials-unsendable",
 	[REASON_IDENTITY_UNKNOWN] = "identity-unknown",
 	[REASON_OTHER_USER] = "other-user",
+	[REASON_EVICTED] = "evicted",
+	[REASON_OUT_OF_FDS] = "out-of-descriptors",
+	[REASON_IDLE] = "idle",
+	[REASON_QUEUE_FULL] = "queue-full",
+	[REASON_SENDER_GONE] = "sender-gone",
+	[REASON_FINISHED] = "finished",
 };
 
 const char *render_fact_name(unsigned fact)
@@ -317,6 +524,39 @@ static void json_totals(struct fout *o, const struct event *ev, bool chunks)
 		fput(o, ",\"chunks_%s\":%" PRIu64, tap ? "s2c" : "out", ev->chunks_out);
 }
 
+/* The members of the tap's flow, the datagram tap's and server's and the client's facts. */
+static void fact_json_more(struct fout *o, const struct event *ev)
+{
+	switch (ev->fact) {
+	case FACT_HALF_CLOSED:
+		fput(o, ",\"other_way_open\":%s", ev->still_open ? "true" : "false");
+		break;
+	case FACT_STOPPED_READING:
+		fput(o, ",\"unsent\":%" PRIu64, ev->unsent);
+		break;
+	case FACT_TOO_BIG:
+		fput(o, ",\"size\":%" PRIu64 ",\"sndbuf\":%" PRIu64 ",\"wmem_max\":%" PRIu64,
+		     ev->size, ev->sndbuf, ev->wmem_max);
+		break;
+	case FACT_UPSTREAM_CLOSED:
+		json_totals(o, ev, true);
+		fput(o, ",\"not_passed_on\":%" PRIu64, ev->unsent);
+		if (ev->reason == REASON_EVICTED)
+			fput(o, ",\"upstreams\":%" PRIu64, ev->count);
+		else if (ev->reason == REASON_IDLE)
+			fput(o, ",\"idle_s\":%" PRIu64, ev->count);
+		break;
+	case FACT_TARGET_BACK:
+		fput(o, ",\"dropped_meanwhile\":%" PRIu64, ev->count);
+		break;
+	case FACT_REPLY_DROPPED:
+		fput(o, ",\"replies_dropped\":%" PRIu64, ev->count);
+		break;
+	default:
+		break;
+	}
+}
+
 void render_fact_json(const struct event *ev, char *buf, size_t len)
 {
 	struct fout o = { { buf, len, 0 }, true };
@@ -339,6 +579,7 @@ void render_fact_json(const struct event *ev, char *buf, size_t len)
 	if (ev->fact == FACT_REFUSED && ev->reason == REASON_OTHER_USER)
 		fput(&o, ",\"own_uid\":%lu,\"own_gid\":%lu", (unsigned long)ev->own_uid,
 		     (unsigned long)ev->own_gid);
+	fact_json_more(&o, ev);
 	if (ev->fact == FACT_STOPPED) {
 		fput(&o, ",\"connections\":%" PRIu64, ev->count);
 		json_totals(&o, ev, true);
@@ -350,4 +591,9 @@ void render_fact_json(const struct event *ev, char *buf, size_t len)
 const char *render_fact_detail(const struct event *ev)
 {
 	return detail_of(ev);
+}
+
+const char *render_fact_target(const struct event *ev)
+{
+	return target_of(ev);
 }

@@ -19,5 +19,7 @@ const char *render_fact_name(unsigned fact);
 const char *render_fact_reason(unsigned reason);
 /* The detail after the path ("" when none). */
 const char *render_fact_detail(const struct event *ev);
+/* The target after them ("" when none). */
+const char *render_fact_target(const struct event *ev);
 
 #endif

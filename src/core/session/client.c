@@ -55,8 +55,7 @@ static void say_bound(struct client *c, const struct event_sink *now)
 	char name[ADDR_BYTES_SIZE];
 	struct event ev;
 	event_init(&ev, SRC_CLIENT, EV_INFO);
-	event_text_name(&ev, "bound to ", name, addr_bytes(&b, name, sizeof(name)),
-			" (replies come back here)");
+	event_set_path(&ev, FACT_BOUND, name, addr_bytes(&b, name, sizeof(name)), NULL);
 	sink_emit(now, &ev);
 }
 
@@ -95,20 +94,21 @@ static void say_connected(struct client *c, const struct event_sink *now)
 {
 	struct peer_cred pc;
 	struct stat st;
-	char name[ADDR_BYTES_SIZE], after[128] = "";
-	size_t n = addr_bytes(&c->addr, name, sizeof(name));
+	char name[ADDR_BYTES_SIZE];
 	struct event ev;
 	event_init(&ev, SRC_CLIENT, EV_INFO);
+	event_set_path(&ev, FACT_CONNECTED, name, addr_bytes(&c->addr, name, sizeof(name)), NULL);
+	ev.socktype = (uint8_t)c->opts.type;
 	sysio_peer_cred(c->fd, &pc);
 	if (c->opts.type != SOCK_DGRAM && fstat(c->fd, &st) == 0)
 		ev.sock_ino = st.st_ino;
-	if (pc.ok && c->opts.type == SOCK_DGRAM)
-		snprintf(after, sizeof(after),
-			 " (datagrams go there; the echo comes back from it)");
-	else if (pc.ok)
-		snprintf(after, sizeof(after), " (server pid %ld (%s) uid %lu)", (long)pc.pid,
-			 pc.comm[0] ? pc.comm : "?", (unsigned long)pc.uid);
-	event_text_name(&ev, "connected to ", name, n, after);
+	if (pc.ok) { /* the server's SO_PEERCRED */
+		ev.has_cred = ev.has_peer = true;
+		ev.pid = ev.peer_pid = pc.pid;
+		ev.uid = pc.uid;
+		ev.gid = pc.gid;
+		snprintf(ev.peer_comm, sizeof(ev.peer_comm), "%.15s", pc.comm);
+	}
 	sink_emit(now, &ev);
 }
 
@@ -162,7 +162,7 @@ int client_start_ancil(struct client **out, const struct uds_addr *addr,
 	struct event ev;
 	event_init(&ev, SRC_CLIENT, EV_INFO);
 	char name[ADDR_BYTES_SIZE];
-	event_text_name(&ev, "connecting to ", name, addr_bytes(addr, name, sizeof(name)), "");
+	event_set_path(&ev, FACT_CONNECTING, name, addr_bytes(addr, name, sizeof(name)), NULL);
 	ev.socktype = (uint8_t)c->opts.type;
 	sink_emit(now, &ev);
 	if ((r = open_socket(c, opts->bind, now)) < 0)

@@ -355,10 +355,11 @@ void *client_run_main(void *arg)
 	}
 	struct event ev;
 	event_init(&ev, SRC_CLIENT, EV_CLOSE);
-	if (r.peer_closed && !r.oneshot && !r.draining)
-		event_textf(&ev, "server closed the connection; closing socket");
-	else
-		event_textf(&ev, "closing socket");
+	ev.fact = FACT_CONN_CLOSED;
+	ev.reason = r.peer_closed && !r.oneshot && !r.draining ? REASON_PEER_CLOSED
+							       : REASON_FINISHED;
+	ev.bytes_in = atomic_load(&c->stats.bytes_in);
+	ev.bytes_out = atomic_load(&c->stats.bytes_out);
 	sink_emit(&c->later, &ev);
 	shutdown(c->fd, SHUT_RDWR);
 	free(r.in);

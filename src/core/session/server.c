@@ -52,8 +52,10 @@ static int listen_or_passcred(struct server *s)
 {
 	int one = 1;
 	if (s->opts.type == SOCK_DGRAM)
-		return setsockopt(s->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ? -errno : 0;
-	return listen(s->lfd, s->opts.backlog) < 0 ? -errno : 0;
+		return setsockopt(s->ls.lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0
+			       ? -errno
+			       : 0;
+	return listen(s->ls.lfd, s->opts.backlog) < 0 ? -errno : 0;
 }
 
 /* A server with nothing opened yet; NULL on ENOMEM. */
@@ -67,10 +69,10 @@ static struct server *server_new(const struct uds_addr *addr, const struct serve
 	s->opts = *opts;
 	if (!s->opts.type)
 		s->opts.type = SOCK_STREAM;
-	s->lfd = s->ctl[0] = s->ctl[1] = s->epfd = -1;
-	s->later = *later;
-	atomic_init(&s->finished, false);
-	stats_init(&s->stats);
+	s->ls.lfd = s->ls.ctl[0] = s->ls.ctl[1] = s->epfd = -1;
+	s->ls.later = *later;
+	atomic_init(&s->ls.finished, false);
+	stats_init(&s->ls.stats);
 	pthread_mutex_init(&s->conns_lock, NULL);
 	s->qsink = (struct event_sink){ queue_emit, s, NULL };
 	s->evq = malloc(SERVER_EVQ * sizeof(*s->evq));
@@ -82,7 +84,7 @@ static struct server *server_new(const struct uds_addr *addr, const struct serve
 		s->dbuf = malloc(s->dcap);
 	}
 	if (!s->evq || !s->ready || (s->opts.type == SOCK_DGRAM && !s->dbuf)) {
-		atomic_store(&s->finished, true);
+		atomic_store(&s->ls.finished, true);
 		server_destroy(s, NULL);
 		return NULL;
 	}
@@ -97,18 +99,18 @@ static int open_socket(struct server *s, const struct event_sink *now)
 	int r;
 	if (!addr->abstract && (r = prepare_node(addr, now)) < 0)
 		return r;
-	s->lfd = socket(AF_UNIX, s->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (s->lfd < 0) {
+	s->ls.lfd = socket(AF_UNIX, s->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s->ls.lfd < 0) {
 		event_emit_error(now, SRC_SERVER, 0, errno, "socket");
 		return -errno;
 	}
-	if ((r = node_bind(s->lfd, addr, s->opts.mode)) < 0) {
+	if ((r = node_bind(s->ls.lfd, addr, s->opts.mode)) < 0) {
 		event_emit_error(now, SRC_SERVER, 0, -r, "bind %s", addr->text);
 		return r;
 	}
 	/* Ours to remove if listen fails; checked against the kernel's word once listening. */
-	if (!addr->abstract && lstat(addr->text, &s->node) == 0 && S_ISSOCK(s->node.st_mode))
-		s->own_node = true;
+	if (!addr->abstract && lstat(addr->text, &s->ls.node) == 0 && S_ISSOCK(s->ls.node.st_mode))
+		s->ls.own_node = true;
 	if ((r = listen_or_passcred(s)) < 0) {
 		event_emit_error(now, SRC_SERVER, 0, -r, "%s %s",
 				 s->opts.type == SOCK_DGRAM ? "setsockopt SO_PASSCRED" : "listen",
@@ -116,8 +118,9 @@ static int open_socket(struct server *s, const struct event_sink *now)
 		return r;
 	}
 	bool verified;
-	if (s->own_node && node_bound_here(s->lfd, addr->text, &s->node, &verified) == -ESTALE) {
-		s->own_node = false;
+	if (s->ls.own_node &&
+	    node_bound_here(s->ls.lfd, addr->text, &s->ls.node, &verified) == -ESTALE) {
+		s->ls.own_node = false;
 		event_emit_path(now, SRC_SERVER, FACT_NODE_REPLACED, addr->text, NULL);
 	}
 	return 0;
@@ -128,9 +131,9 @@ static int open_epoll(struct server *s)
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0)
 		return -errno;
-	int r = server_epoll_set(s, EPOLL_CTL_ADD, s->ctl[0], EPOLLIN, TAG_CTL);
+	int r = server_epoll_set(s, EPOLL_CTL_ADD, s->ls.ctl[0], EPOLLIN, TAG_CTL);
 	if (r == 0)
-		r = server_epoll_set(s, EPOLL_CTL_ADD, s->lfd, EPOLLIN, TAG_LISTENER);
+		r = server_epoll_set(s, EPOLL_CTL_ADD, s->ls.lfd, EPOLLIN, TAG_LISTENER);
 	s->listener_watched = r == 0;
 	return r;
 }
@@ -145,7 +148,7 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 		return -ENOMEM;
 	}
 	int r = open_socket(s, now);
-	if (r == 0 && (r = sysio_pipe(s->ctl, O_NONBLOCK)) < 0)
+	if (r == 0 && (r = sysio_pipe(s->ls.ctl, O_NONBLOCK)) < 0)
 		event_emit_error(now, SRC_SERVER, 0, -r, "pipe");
 	if (r == 0 && (r = open_epoll(s)) < 0)
 		event_emit_error(now, SRC_SERVER, 0, -r, "epoll %s", addr->text);
@@ -156,11 +159,11 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 		event_text_name(&ev, "", name, addr_bytes(addr, name, sizeof(name)), "");
 		ev.socktype = (uint8_t)s->opts.type;
 		sink_emit(now, &ev);
-		r = session_thread_start(&s->thread, &s->thread_started, server_main, s, now,
+		r = session_thread_start(&s->ls.thread, &s->ls.thread_started, server_main, s, now,
 					 SRC_SERVER, "server start", addr->text);
 	}
 	if (r < 0) {
-		atomic_store(&s->finished, true);
+		atomic_store(&s->ls.finished, true);
 		server_destroy(s, now);
 		return r;
 	}
@@ -170,21 +173,21 @@ int server_start(struct server **out, const struct uds_addr *addr, const struct 
 
 void server_request_stop(struct server *s)
 {
-	sysio_poke(s->ctl[1]);
+	listener_request_stop(&s->ls);
 }
 
 bool server_finished(const struct server *s)
 {
-	return atomic_load(&s->finished);
+	return listener_finished(&s->ls);
 }
 
 static void remove_node(struct server *s, const struct event_sink *now)
 {
-	if (!s->own_node)
+	if (!s->ls.own_node)
 		return;
 	const char *path = s->addr.text;
 	char why[PATH_MAX + 160];
-	int r = node_remove(path, &s->node, why, sizeof(why));
+	int r = node_remove(path, &s->ls.node, why, sizeof(why));
 	if (r == 0)
 		event_emit_path(now, SRC_SERVER, FACT_NODE_REMOVED, path, NULL);
 	else if (r == -ENOENT)
@@ -199,7 +202,7 @@ static void remove_node(struct server *s, const struct event_sink *now)
 static void say_stopped(const struct server *s, const struct event_sink *now)
 {
 	struct stats_snapshot sn;
-	stats_snapshot(&s->stats, &sn);
+	stats_snapshot(&s->ls.stats, &sn);
 	struct event ev;
 	event_init(&ev, SRC_SERVER, EV_INFO);
 	ev.fact = FACT_STOPPED;
@@ -217,14 +220,14 @@ void server_destroy(struct server *s, const struct event_sink *now)
 {
 	if (!s)
 		return;
-	if (s->thread_started) {
-		pthread_join(s->thread, NULL);
+	if (s->ls.thread_started) {
+		pthread_join(s->ls.thread, NULL);
 		say_stopped(s, now);
 	}
-	sysio_close(&s->lfd);
+	sysio_close(&s->ls.lfd);
 	remove_node(s, now);
-	sysio_close(&s->ctl[0]);
-	sysio_close(&s->ctl[1]);
+	sysio_close(&s->ls.ctl[0]);
+	sysio_close(&s->ls.ctl[1]);
 	pthread_mutex_destroy(&s->conns_lock);
 	free(s->evq);
 	free(s->dbuf);
@@ -272,7 +275,7 @@ const struct uds_addr *server_addr(const struct server *s)
 
 const struct stats *server_stats(const struct server *s)
 {
-	return &s->stats;
+	return &s->ls.stats;
 }
 
 const struct server_opts *server_options(const struct server *s)
@@ -291,7 +294,7 @@ static void watch_listener(struct server *s)
 {
 	bool want = !s->accept_paused;
 	if (want != s->listener_watched &&
-	    server_epoll_set(s, EPOLL_CTL_MOD, s->lfd, want ? EPOLLIN : 0, TAG_LISTENER) == 0)
+	    server_epoll_set(s, EPOLL_CTL_MOD, s->ls.lfd, want ? EPOLLIN : 0, TAG_LISTENER) == 0)
 		s->listener_watched = want;
 }
 
@@ -360,21 +363,11 @@ static void *server_main(void *arg)
 	server_stream_close_all(s);
 out:
 	server_flush_events(s);
-	atomic_store(&s->finished, true);
+	atomic_store(&s->ls.finished, true);
 	return NULL;
 }
 
 /* ---- as a session ---- */
-
-static bool ops_finished(const void *s)
-{
-	return server_finished(s);
-}
-
-static void ops_stop(void *s)
-{
-	server_request_stop(s);
-}
 
 static void ops_destroy(void *s, const struct event_sink *now)
 {
@@ -386,15 +379,15 @@ static void ops_info(const void *p, struct session_info *out)
 	const struct server *s = p;
 	session_info_fill(out, s->addr.text, s->opts.type,
 			  s->opts.type == SOCK_DGRAM ? "receiving" : "listening", "stopped",
-			  &s->stats, true);
+			  &s->ls.stats, true);
 }
 
 const struct session_ops server_session_ops = {
 	.kind = SESSION_SERVER,
 	.name = "server",
-	.finished = ops_finished,
+	.finished = listener_ops_finished,
 	.status = session_status_started, /* one that could not start never became one */
-	.stop = ops_stop,
+	.stop = listener_ops_stop,
 	.destroy = ops_destroy,
 	.info = ops_info,
 };

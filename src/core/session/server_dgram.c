@@ -15,8 +15,7 @@
 /* ---- a datagram server: one socket, every sender at once ---- */
 
 /* Echo N bytes of S->dbuf to the datagram's sender, with its descriptors. */
-static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
-			  const char *who, uint64_t cap)
+static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n, uint64_t cap)
 {
 	if (in->fromlen <= offsetof(struct sockaddr_un, sun_path)) {
 		struct event *ev = server_slot(s);
@@ -28,17 +27,23 @@ static void echo_datagram(struct server *s, const struct msgio_in *in, size_t n,
 	}
 	struct ancil back = in->anc;
 	back.has_cred = false;   /* the descriptors go back; the sender's credentials do not */
-	ssize_t r = msgio_send(s->lfd, s->dbuf, n, back.nfds ? &back : NULL, &in->from,
-			       in->fromlen);
+	ssize_t r =
+		msgio_send(s->ls.lfd, s->dbuf, n, back.nfds ? &back : NULL, &in->from, in->fromlen);
 	if (r < 0) {
 		s->echo_dropped++;
-		event_emit_info(&s->qsink, SRC_SERVER, 0, "echo to %s not delivered: %s (%s)%s",
-				who, strerror((int)-r), event_errno_name((int)-r),
-				r == -EAGAIN ? " (its receive queue is full)"
-				: r == -ECONNREFUSED || r == -ENOENT ? " (the sender is gone)" : "");
+		struct event lost;
+		event_init(&lost, SRC_SERVER, EV_INFO);
+		lost.sender = (uint8_t)msgio_sender_text(&lost, &in->from, in->fromlen);
+		lost.fact = FACT_ECHO_LOST;
+		lost.path_len = (uint16_t)event_text_len(&lost);
+		lost.cause_err = (int)-r;
+		lost.reason = r == -EAGAIN                         ? REASON_QUEUE_FULL
+			      : r == -ECONNREFUSED || r == -ENOENT ? REASON_SENDER_GONE
+								   : REASON_NONE;
+		sink_emit(&s->qsink, &lost);
 		return;
 	}
-	stats_add_out(&s->stats, (size_t)r);
+	stats_add_out(&s->ls.stats, (size_t)r);
 	struct event *ev = server_slot(s);
 	event_init(ev, SRC_SERVER, EV_SEND);
 	ev->nbytes = (uint64_t)r;
@@ -55,20 +60,20 @@ static bool serve_datagram(struct server *s)
 	struct msgio_in in;
 	ssize_t want = server_chunk_now(s);
 	if (!want) {
-		want = msgio_whole(s->lfd, &s->dbuf, &s->dcap, SERVER_CHUNK_MAX);
+		want = msgio_whole(s->ls.lfd, &s->dbuf, &s->dcap, SERVER_CHUNK_MAX);
 		if (want == -EAGAIN)
 			return false;
 		if (want < 0)
 			want = (ssize_t)s->dcap; /* no room for it whole: cut, and said */
 	}
-	ssize_t n = msgio_recv(s->lfd, s->dbuf, (size_t)want, true, 0, &in);
+	ssize_t n = msgio_recv(s->ls.lfd, s->dbuf, (size_t)want, true, 0, &in);
 	if (n == -EAGAIN)
 		return false;
 	if (n < 0) {
 		event_emit_error(&s->qsink, SRC_SERVER, 0, (int)-n, "recvmsg %s", s->addr.text);
 		return false;
 	}
-	stats_add_in(&s->stats, (size_t)n);
+	stats_add_in(&s->ls.stats, (size_t)n);
 	struct event *ev = server_slot(s);
 	event_init(ev, SRC_SERVER, EV_RECV);
 	event_set_bytes(ev, s->dbuf, (size_t)n);
@@ -76,11 +81,9 @@ static bool serve_datagram(struct server *s)
 	uint64_t cap = 0;
 	if (s->opts.capture && n > 0)
 		ev->capture = cap = capture_put(s->opts.capture, s->dbuf, (size_t)n);
-	char who[EVENT_TEXT_MAX];
-	snprintf(who, sizeof(who), "%s", ev->text);
 	server_commit(s);
 	msgio_say_fds(&s->qsink, SRC_SERVER, 0, &in.anc, "; passed back with the echo");
-	echo_datagram(s, &in, (size_t)n, who, cap);
+	echo_datagram(s, &in, (size_t)n, cap);
 	ancil_close(&in.anc);
 	return true;
 }

@@ -16,6 +16,7 @@
 #include "core/base/stats.h"
 #include "core/base/sysio.h"
 #include "core/io/ancil.h"
+#include "core/session/listener.h"
 #include "core/session/server.h"
 
 /* Events the thread gathers before handing them to the bus under one lock. */
@@ -47,18 +48,9 @@ struct conn {
 };
 
 struct server {
+	struct listener ls; /* first: the session ops read it (listener.h) */
 	struct uds_addr addr;
 	struct server_opts opts;
-	int lfd;
-	int ctl[2];
-	pthread_t thread;
-	bool thread_started;
-	atomic_bool finished;
-	bool own_node;
-	struct stat node;             /* the node bind() made, removed at stop if still there */
-	struct stats stats;
-	struct event_sink later;
-	uint32_t next_id;
 	/* The thread changes the set of connections (accept, close) under conns_lock; it reads
 	 * and writes data without it. Other threads take it to look at the set. */
 	pthread_mutex_t conns_lock;

@@ -21,7 +21,7 @@ int server_epoll_set(struct server *s, int op, int fd, uint32_t events, uint64_t
 void server_flush_events(struct server *s)
 {
 	if (s->evq_n)
-		sink_emit_many(&s->later, s->evq, s->evq_n);
+		sink_emit_many(&s->ls.later, s->evq, s->evq_n);
 	s->evq_n = 0;
 }
 

@@ -43,7 +43,7 @@ static void close_conn(struct server *s, size_t i, enum event_reason reason, int
 	if (i < s->nconns)
 		s->conn_of_fd[s->conns[i].fd] = (int)i;
 	pthread_mutex_unlock(&s->conns_lock);
-	atomic_fetch_sub(&s->stats.clients, 1);
+	atomic_fetch_sub(&s->ls.stats.clients, 1);
 	s->accept_paused = false;
 	if (s->nconns == 0 && !s->stopping) {
 		event_init(&ev, SRC_SERVER, EV_WAIT);
@@ -168,7 +168,7 @@ void server_stream_accept_all(struct server *s)
 			event_emit_error(&s->qsink, SRC_SERVER, 0, ENOMEM, "accept %s", s->addr.text);
 			return;
 		}
-		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(s->ls.lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (accept_failed(s, errno))
 				continue;
@@ -195,13 +195,13 @@ void server_stream_accept_all(struct server *s)
 		memset(c, 0, sizeof(*c));
 		c->fd = fd;
 		c->buf = buf;
-		c->id = ++s->next_id;
+		c->id = ++s->ls.next_id;
 		c->cred = cred;
 		c->peer_ino = peer_ino;
 		s->conn_of_fd[fd] = (int)(s->nconns - 1);
 		pthread_mutex_unlock(&s->conns_lock);
-		atomic_fetch_add(&s->stats.clients, 1);
-		atomic_fetch_add(&s->stats.accepted, 1);
+		atomic_fetch_add(&s->ls.stats.clients, 1);
+		atomic_fetch_add(&s->ls.stats.accepted, 1);
 		say_accepted(s, c);
 	}
 }
@@ -244,7 +244,7 @@ static int flush_conn(struct server *s, struct conn *c)
 	}
 	/* The whole chunk is back with the client. */
 	size_t total = c->off;
-	stats_add_out(&s->stats, total);
+	stats_add_out(&s->ls.stats, total);
 	add_relaxed(&c->bytes_out, total);
 	atomic_store_explicit(&c->shown_pending, 0, memory_order_relaxed);
 	c->off = 0;
@@ -300,7 +300,7 @@ static int recv_chunk(struct server *s, size_t i)
 		close_conn(s, i, REASON_PEER_CLOSED, 0);
 		return -1;
 	}
-	stats_add_in(&s->stats, (size_t)n);
+	stats_add_in(&s->ls.stats, (size_t)n);
 	add_relaxed(&c->bytes_in, (size_t)n);
 	c->pending = (size_t)n;
 	c->off = 0;

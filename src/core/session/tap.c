@@ -35,7 +35,7 @@ static void *tap_dgram_main(void *arg);
 void tap_flush_events(struct tap *t)
 {
 	if (t->evq_n)
-		sink_emit_many(&t->later, t->evq, t->evq_n);
+		sink_emit_many(&t->ls.later, t->evq, t->evq_n);
 	t->evq_n = 0;
 	if (t->opts.decode)
 		decode_release(t->opts.decode); /* their chunk lines are out: decode them */
@@ -65,13 +65,14 @@ static int start_listening(struct tap *t)
 {
 	int one = 1;
 	if (t->opts.type == SOCK_DGRAM)
-		return setsockopt(t->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0 ? -errno
-											  : 0;
+		return setsockopt(t->ls.lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0
+			       ? -errno
+			       : 0;
 	/* As root, accepted sockets inherit SO_PASSCRED: each chunk then names its sender from
 	 * the first byte on (see pass_creds_in). */
 	if (geteuid() == 0)
-		(void)setsockopt(t->lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	return listen(t->lfd, t->opts.backlog) < 0 ? -errno : 0;
+		(void)setsockopt(t->ls.lfd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	return listen(t->ls.lfd, t->opts.backlog) < 0 ? -errno : 0;
 }
 
 /* In place: bind in the private directory, listen, then swap the node into PATH. Returns 0
@@ -79,7 +80,7 @@ static int start_listening(struct tap *t)
 static int open_in_place(struct tap *t, const struct event_sink *now)
 {
 	char why[PATH_MAX + 160];
-	int r = inplace_make_node(t->opts.inplace, t->lfd, why, sizeof(why));
+	int r = inplace_make_node(t->opts.inplace, t->ls.lfd, why, sizeof(why));
 	if (r == 0 && (r = start_listening(t)) < 0)
 		snprintf(why, sizeof(why), "%s",
 			 t->opts.type == SOCK_DGRAM ? "setsockopt SO_PASSCRED" : "listen");
@@ -104,20 +105,20 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 	}
 	if (!t->opts.inplace && removed)
 		event_emit_path(now, SRC_TAP, FACT_NODE_STALE, path, NULL);
-	t->lfd = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (t->lfd < 0) {
+	t->ls.lfd = socket(AF_UNIX, t->opts.type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (t->ls.lfd < 0) {
 		r = -errno;
 		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: socket", path);
 		return r;
 	}
 	if (t->opts.inplace)
 		return open_in_place(t, now);
-	if ((r = node_bind(t->lfd, &t->listen, t->opts.mode)) < 0) {
+	if ((r = node_bind(t->ls.lfd, &t->listen, t->opts.mode)) < 0) {
 		event_emit_error(now, SRC_TAP, 0, -r, "tap: bind %s", path);
 		return r;
 	}
-	if (!t->listen.abstract && lstat(path, &t->node) == 0 && S_ISSOCK(t->node.st_mode))
-		t->own_node = true;
+	if (!t->listen.abstract && lstat(path, &t->ls.node) == 0 && S_ISSOCK(t->ls.node.st_mode))
+		t->ls.own_node = true;
 	if ((r = start_listening(t)) < 0) {
 		event_emit_error(now, SRC_TAP, 0, -r, "tap: %s %s",
 				 t->opts.type == SOCK_DGRAM ? "setsockopt SO_PASSCRED" : "listen",
@@ -125,8 +126,8 @@ static int open_listener(struct tap *t, const struct event_sink *now)
 		return r;
 	}
 	bool verified;
-	if (t->own_node && node_bound_here(t->lfd, path, &t->node, &verified) == -ESTALE) {
-		t->own_node = false;
+	if (t->ls.own_node && node_bound_here(t->ls.lfd, path, &t->ls.node, &verified) == -ESTALE) {
+		t->ls.own_node = false;
 		event_emit_path(now, SRC_TAP, FACT_NODE_REPLACED, path, NULL);
 	}
 	return 0;
@@ -140,8 +141,8 @@ static bool targets_itself(const struct tap *t)
 		return l->abstract && g->abstract && l->len == g->len &&
 		       memcmp(l->sun.sun_path, g->sun.sun_path, l->name_len + 1) == 0;
 	struct stat st;
-	return t->own_node && stat(g->text, &st) == 0 && st.st_dev == t->node.st_dev &&
-	       st.st_ino == t->node.st_ino;
+	return t->ls.own_node && stat(g->text, &st) == 0 && st.st_dev == t->ls.node.st_dev &&
+	       st.st_ino == t->ls.node.st_ino;
 }
 
 /* Close the capture file; put the real node back (in place) and free its record. */
@@ -251,12 +252,12 @@ static struct tap *tap_new(const struct uds_addr *listen, const struct uds_addr 
 		t->opts.upstreams = TAP_DGRAM_UPSTREAMS;
 	if (!t->opts.idle_s)
 		t->opts.idle_s = TAP_DGRAM_IDLE_S;
-	t->lfd = t->ctl[0] = t->ctl[1] = -1;
-	t->later = *later;
+	t->ls.lfd = t->ls.ctl[0] = t->ls.ctl[1] = -1;
+	t->ls.later = *later;
 	t->qsink = (struct event_sink){ queue_emit, t, NULL };
 	snprintf(t->state, sizeof(t->state), "tapping to %s", target->text);
-	atomic_init(&t->finished, false);
-	stats_init(&t->stats);
+	atomic_init(&t->ls.finished, false);
+	stats_init(&t->ls.stats);
 	return t;
 }
 
@@ -283,7 +284,7 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 				 listen->text, target->text);
 		goto fail;
 	}
-	if ((r = sysio_pipe(t->ctl, O_NONBLOCK)) < 0) {
+	if ((r = sysio_pipe(t->ls.ctl, O_NONBLOCK)) < 0) {
 		event_emit_error(now, SRC_TAP, 0, -r, "tap %s: pipe", listen->text);
 		goto fail;
 	}
@@ -302,18 +303,18 @@ int tap_start(struct tap **out, const struct uds_addr *listen, const struct uds_
 	say_extras(t, now);
 	if (t->opts.pcap && (t->pcap_iface = pcap_iface(t->opts.pcap, listen->text)) < 0)
 		t->pcap_iface = 0; /* the record says "udscope" instead */
-	if ((r = pthread_create(&t->thread, NULL,
+	if ((r = pthread_create(&t->ls.thread, NULL,
 				t->opts.type == SOCK_DGRAM ? tap_dgram_main : tap_stream_main,
 				t)) != 0) {
 		event_emit_error(now, SRC_TAP, 0, r, "tap %s: pthread_create", listen->text);
 		r = -r;
 		goto fail;
 	}
-	t->thread_started = true;
+	t->ls.thread_started = true;
 	*out = t;
 	return 0;
 fail:
-	atomic_store(&t->finished, true);
+	atomic_store(&t->ls.finished, true);
 	pcap_discard(t->opts.pcap); /* nothing was captured: no file left behind */
 	t->opts.pcap = NULL;
 	tap_destroy(t, now);
@@ -322,18 +323,19 @@ fail:
 
 void tap_request_stop(struct tap *t)
 {
-	sysio_poke(t->ctl[1]);
+	listener_request_stop(&t->ls);
 }
 
 bool tap_finished(const struct tap *t)
 {
-	return atomic_load(&t->finished);
+	return listener_finished(&t->ls);
 }
 
 static void remove_node(struct tap *t, const struct event_sink *now)
 {
 	char why[PATH_MAX + 160];
-	int r = t->own_node ? node_remove(t->listen.text, &t->node, why, sizeof(why)) : -ENOENT;
+	int r = t->ls.own_node ? node_remove(t->listen.text, &t->ls.node, why, sizeof(why))
+			       : -ENOENT;
 	if (r == 0)
 		event_emit_path(now, SRC_TAP, FACT_NODE_REMOVED, t->listen.text, NULL);
 	else if (r == -ESTALE)
@@ -346,7 +348,7 @@ static void remove_node(struct tap *t, const struct event_sink *now)
 static void say_stopped(const struct tap *t, const struct event_sink *now)
 {
 	struct stats_snapshot sn;
-	stats_snapshot(&t->stats, &sn);
+	stats_snapshot(&t->ls.stats, &sn);
 	struct event ev;
 	event_init(&ev, SRC_TAP, EV_INFO);
 	ev.fact = FACT_STOPPED;
@@ -371,19 +373,19 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 {
 	if (!t)
 		return;
-	if (t->thread_started) {
-		pthread_join(t->thread, NULL);
+	if (t->ls.thread_started) {
+		pthread_join(t->ls.thread, NULL);
 		say_stopped(t, now);
 	}
 	say_decoded(t->opts.decode, now);
 	decode_stop(t->opts.decode);
-	sysio_close(&t->lfd);
+	sysio_close(&t->ls.lfd);
 	if (t->opts.inplace)
-		t->own_node = false;   /* the real node goes back over it */
+		t->ls.own_node = false; /* the real node goes back over it */
 	remove_node(t, now);
 	release_extras(t->opts.pcap, t->opts.inplace, t->listen.text, now);
-	sysio_close(&t->ctl[0]);
-	sysio_close(&t->ctl[1]);
+	sysio_close(&t->ls.ctl[0]);
+	sysio_close(&t->ls.ctl[1]);
 	free(t->conns);
 	free(t->pfds);
 	free(t);
@@ -429,7 +431,7 @@ struct decoder *tap_decoder(const struct tap *t)
 
 const struct stats *tap_stats(const struct tap *t)
 {
-	return &t->stats;
+	return &t->ls.stats;
 }
 
 /* The relay's way to send the gathered events on. */
@@ -443,14 +445,14 @@ static void *tap_dgram_main(void *arg)
 {
 	struct tap *t = arg;
 	struct tap_dgram_env env = {
-		.lfd = t->lfd,
-		.ctl = t->ctl[0],
+		.lfd = t->ls.lfd,
+		.ctl = t->ls.ctl[0],
 		.listen = &t->listen,
 		.target = &t->target,
 		.capture = t->opts.capture,
 		.pcap = t->opts.pcap,
 		.decode = t->opts.decode,
-		.stats = &t->stats,
+		.stats = &t->ls.stats,
 		.out = &t->qsink,
 		.flush = flush_cb,
 		.flush_ctx = t,
@@ -465,21 +467,11 @@ static void *tap_dgram_main(void *arg)
 	};
 	tap_dgram_run(&env);
 	tap_flush_events(t);
-	atomic_store(&t->finished, true);
+	atomic_store(&t->ls.finished, true);
 	return NULL;
 }
 
 /* ---- as a session ---- */
-
-static bool ops_finished(const void *t)
-{
-	return tap_finished(t);
-}
-
-static void ops_stop(void *t)
-{
-	tap_request_stop(t);
-}
 
 static void ops_destroy(void *t, const struct event_sink *now)
 {
@@ -489,7 +481,8 @@ static void ops_destroy(void *t, const struct event_sink *now)
 static void ops_info(const void *p, struct session_info *out)
 {
 	const struct tap *t = p;
-	session_info_fill(out, t->listen.text, t->opts.type, t->state, "stopped", &t->stats, true);
+	session_info_fill(out, t->listen.text, t->opts.type, t->state, "stopped", &t->ls.stats,
+			  true);
 	uint64_t unsent = atomic_load(&t->unsent), own = atomic_load(&t->own_pid);
 	if (unsent || own) {
 		/* Only the main thread asks: the buffer is its own. */
@@ -515,9 +508,9 @@ static void ops_info(const void *p, struct session_info *out)
 const struct session_ops tap_session_ops = {
 	.kind = SESSION_TAP,
 	.name = "tap",
-	.finished = ops_finished,
+	.finished = listener_ops_finished,
 	.status = session_status_started, /* one that could not start never became one */
-	.stop = ops_stop,
+	.stop = listener_ops_stop,
 	.destroy = ops_destroy,
 	.info = ops_info,
 };

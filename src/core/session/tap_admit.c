@@ -26,7 +26,7 @@ void tap_admit_drop(struct tap *t, size_t i)
 	}
 	free(c);
 	t->conns[i] = t->conns[--t->nconns];
-	atomic_fetch_sub(&t->stats.clients, 1);
+	atomic_fetch_sub(&t->ls.stats.clients, 1);
 	t->accept_paused = false;
 }
 
@@ -208,7 +208,7 @@ bool tap_admit_accept(struct tap *t)
 		event_emit_error(&t->qsink, SRC_TAP, 0, ENOMEM, "tap: accept %s", t->listen.text);
 		return false;
 	}
-	int fd = accept4(t->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int fd = accept4(t->ls.lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
 		if (errno == EINTR || errno == ECONNABORTED)
 			return true;
@@ -222,8 +222,8 @@ bool tap_admit_accept(struct tap *t)
 		t->accept_paused = true;
 		return false;
 	}
-	uint32_t id = ++t->next_id;
-	atomic_fetch_add(&t->stats.accepted, 1);
+	uint32_t id = ++t->ls.next_id;
+	atomic_fetch_add(&t->ls.stats.accepted, 1);
 	struct tap_conn *c = calloc(1, sizeof(*c));
 	char *b0 = malloc(TAP_BUF), *b1 = malloc(TAP_BUF);
 	if (!c || !b0 || !b1) {
@@ -239,7 +239,7 @@ bool tap_admit_accept(struct tap *t)
 	c->dir[SRV].buf = b1;
 	c->dir[CLI].cap = c->dir[SRV].cap = TAP_BUF;
 	t->conns[t->nconns++] = c;
-	atomic_fetch_add(&t->stats.clients, 1);
+	atomic_fetch_add(&t->ls.stats.clients, 1);
 	say_peer(t, c, CLI);
 	if (!admit(t, c)) {
 		c->fd[CLI] = -1; /* closed by admit */

@@ -200,10 +200,7 @@ static void target_failed(struct relay *r, struct up *u, int err)
 	if (u->target_err)
 		return;
 	u->target_err = err;
-	event_emit_error(r->env->out, SRC_TAP, u->id, err,
-			 "tap: send to %s for sender %s "
-			 "(its datagrams are dropped until the target answers)",
-			 r->env->target->text, u->name);
+	tap_ups_target_down(r, u, "send", err);
 }
 
 /* U's N-byte datagram going WAY could not be sent on FD, whose send buffer the kernel would
@@ -213,11 +210,15 @@ static void too_big(struct relay *r, struct up *u, int fd, size_t n, int way)
 	size_t have = 0, max = 0;
 	sndbuf_fit(fd, n, &have, &max);
 	u->dropped[way]++;
-	event_emit_error(r->env->out, SRC_TAP, u->id, EMSGSIZE,
-			 "tap: a %zu-byte %s for sender %s was dropped: the kernel gives the "
-			 "tap's socket a send buffer of %zu bytes at most (net.core.wmem_max %zu; "
-			 "SO_SNDBUFFORCE, with CAP_NET_ADMIN, is not capped by it)",
-			 n, way == CLI ? "datagram" : "reply", u->name, have, max);
+	struct event ev;
+	tap_dgram_line(&ev, EV_ERROR, u->id)->err = EMSGSIZE;
+	event_set_path(&ev, FACT_TOO_BIG, u->name, strlen(u->name), NULL);
+	ev.dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+	ev.socktype = SOCK_DGRAM;
+	ev.size = n;
+	ev.sndbuf = have;
+	ev.wmem_max = max;
+	sink_emit(r->env->out, &ev);
 }
 
 /* Pass the datagram in buf[CLI] on to the target through U. Returns false when the target
@@ -266,10 +267,12 @@ static bool to_target(struct relay *r, struct up *u, size_t n, struct ancil *anc
 	} else if (s < 0) {
 		target_failed(r, u, (int)-s);
 	} else if (u->target_err) {
-		event_emit_info(r->env->out, SRC_TAP, u->id,
-				"the target %s answers again for "
-				"sender %s (%llu datagrams dropped meanwhile)",
-				r->env->target->text, u->name, (unsigned long long)u->dropped[CLI]);
+		struct event ev;
+		tap_dgram_line(&ev, EV_INFO, u->id);
+		event_set_path(&ev, FACT_TARGET_BACK, u->name, strlen(u->name), NULL);
+		event_set_target(&ev, r->env->target->text);
+		ev.count = u->dropped[CLI];
+		sink_emit(r->env->out, &ev);
 		u->target_err = 0;
 	}
 	ancil_close(anc);
@@ -337,10 +340,12 @@ static bool to_sender(struct relay *r, struct up *u, const char *buf, size_t n, 
 {
 	if (u->kind == SENDER_UNBOUND) {
 		u->dropped[SRV]++;
-		event_emit_info(r->env->out, SRC_TAP, u->id,
-				"reply dropped: the sender is "
-				"unbound (%llu replies dropped so far)",
-				(unsigned long long)u->dropped[SRV]);
+		struct event ev;
+		tap_dgram_line(&ev, EV_INFO, u->id);
+		ev.fact = FACT_REPLY_DROPPED;
+		ev.sender = SENDER_UNBOUND;
+		ev.count = u->dropped[SRV];
+		sink_emit(r->env->out, &ev);
 		ancil_close(anc);
 		return true;
 	}
@@ -486,7 +491,7 @@ void tap_dgram_run(const struct tap_dgram_env *env)
 		}
 		r->held = NULL;
 		while (r->nups)
-			tap_ups_close(r, r->ups[r->nups - 1], "tap stopping");
+			tap_ups_close(r, r->ups[r->nups - 1], REASON_STOPPING, 0, 0);
 	}
 	if (r) {
 		tap_pidwatch_close(&r->watch[CLI]);

@@ -93,9 +93,10 @@ struct up *tap_ups_find(struct relay *r, const struct sockaddr_un *a, socklen_t 
  * one is closed when the table is full. NULL (said) when it cannot be made. */
 struct up *tap_ups_open(struct relay *r, const struct sockaddr_un *a, socklen_t len,
 			const struct msgio_in *in);
-/* Close U and free it, after one line saying its totals and WHY. */
-void tap_ups_close(struct relay *r, struct up *u, const char *why, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Close U and free it, after one line saying its totals and WHY (COUNT, ERR: its figure). */
+void tap_ups_close(struct relay *r, struct up *u, enum event_reason why, uint64_t count, int err);
+/* The target could not take U's datagrams: CALL ("connect", "send" to it) failed with ERR. */
+void tap_ups_target_down(struct relay *r, struct up *u, const char *call, int err);
 /* Connect U to the target (as its sender when it is to be). 0 or -errno. */
 int tap_ups_connect(struct relay *r, struct up *u);
 /* Close the upstream sockets idle for longer than the bound, as of NOW. */

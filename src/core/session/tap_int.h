@@ -14,6 +14,7 @@
 
 #include "core/base/stats.h"
 #include "core/io/ancil.h"
+#include "core/session/listener.h"
 #include "core/session/tap.h"
 #include "core/session/tap_ident.h"
 
@@ -59,18 +60,9 @@ struct tap_conn {
 };
 
 struct tap {
+	struct listener ls; /* first: the session ops read it (listener.h) */
 	struct uds_addr listen, target;
 	struct tap_opts opts;
-	int lfd;
-	int ctl[2];
-	pthread_t thread;
-	bool thread_started;
-	atomic_bool finished;
-	bool own_node;
-	struct stat node;          /* the node bind() made, removed at stop if still there */
-	struct stats stats;
-	struct event_sink later;
-	uint32_t next_id;
 	struct tap_conn **conns;   /* the thread's alone */
 	size_t nconns, capconns;
 	struct pollfd *pfds;

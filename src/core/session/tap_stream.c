@@ -136,9 +136,9 @@ static void say_chunk(struct tap *t, struct tap_conn *c, int way, size_t n,
 	d->bytes += n;
 	d->chunks++;
 	if (way == CLI)
-		stats_add_in(&t->stats, n);
+		stats_add_in(&t->ls.stats, n);
 	else
-		stats_add_out(&t->stats, n);
+		stats_add_out(&t->ls.stats, n);
 	struct event *ev = tap_next_event(t, EV_RECV, c->id);
 	ev->dir = way == CLI ? DIR_C2S : DIR_S2C;
 	event_set_bytes(ev, d->buf, n);
@@ -200,11 +200,8 @@ static enum flow forward(struct tap *t, struct tap_conn *c, int way, int *err)
 			d->eof = true;
 			shutdown(to, SHUT_WR);
 			struct event *ev = tap_next_event(t, EV_INFO, c->id);
-			event_textf(ev, "the %s finished sending (EOF): shut down writing to the "
-				    "%s%s", way == CLI ? "client" : "server",
-				    way == CLI ? "server" : "client", c->dir[!way].eof ? ""
-				    : way == CLI ? "; server->client still flows"
-				    : "; client->server still flows");
+			ev->fact = FACT_HALF_CLOSED;
+			ev->still_open = !c->dir[!way].eof;
 			ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
 			return FLOW_OK;
 		}
@@ -240,14 +237,11 @@ static void way_refused(struct tap *t, struct tap_conn *c, int way, int err)
 	bool gone = poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
 	if (!gone)
 		shut_sender(c, way);
-	const char *from = way == CLI ? "client" : "server", *to = way == CLI ? "server" : "client";
 	struct event *ev = tap_next_event(t, EV_INFO, c->id);
 	ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
-	event_textf(ev,
-		    "the %s stopped reading (send: %s (%s)): %zu bytes it did not take are "
-		    "dropped, and the %s's next send fails as it would directly; %s->%s still "
-		    "flows",
-		    to, strerror(err), event_errno_name(err), lost, from, to, from);
+	ev->fact = FACT_STOPPED_READING;
+	ev->cause_err = err;
+	ev->unsent = lost;
 }
 
 /* WAY's message is larger than the kernel lets the tap's socket send (its send buffer could
@@ -260,11 +254,10 @@ static void too_big(struct tap *t, struct tap_conn *c, int way)
 	struct event *ev = tap_next_event(t, EV_ERROR, c->id);
 	ev->err = EMSGSIZE;
 	ev->dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
-	event_textf(ev,
-		    "tap: a %zu-byte message from the %s was dropped: the kernel gives the "
-		    "tap's socket a send buffer of %zu bytes at most (net.core.wmem_max %zu; "
-		    "SO_SNDBUFFORCE, with CAP_NET_ADMIN, is not capped by it)",
-		    d->len, way == CLI ? "client" : "server", have, max);
+	ev->fact = FACT_TOO_BIG;
+	ev->size = d->len;
+	ev->sndbuf = have;
+	ev->wmem_max = max;
 	d->held = false;
 	d->off = d->len = 0;
 	ancil_close(&d->anc);
@@ -364,8 +357,8 @@ void *tap_stream_main(void *arg)
 	}
 	for (;;) {
 		bool waiting = tap_admit_retry(t);
-		t->pfds[0] = (struct pollfd){ .fd = t->ctl[0], .events = POLLIN };
-		t->pfds[1] = (struct pollfd){ .fd = t->accept_paused ? -1 : t->lfd,
+		t->pfds[0] = (struct pollfd){ .fd = t->ls.ctl[0], .events = POLLIN };
+		t->pfds[1] = (struct pollfd){ .fd = t->accept_paused ? -1 : t->ls.lfd,
 					      .events = POLLIN };
 		for (size_t i = 0; i < t->nconns; i++)
 			for (int s = CLI; s <= SRV; s++) {
@@ -399,6 +392,6 @@ void *tap_stream_main(void *arg)
 		end_conn(t, t->nconns - 1, REASON_STOPPING, CLI, 0, 0);
 out:
 	tap_flush_events(t);
-	atomic_store(&t->finished, true);
+	atomic_store(&t->ls.finished, true);
 	return NULL;
 }

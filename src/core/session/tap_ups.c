@@ -4,14 +4,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/base/words.h"
 #include "core/base/sysio.h"
 #include "core/io/msgio.h"
 #include "core/session/tap_dgram_int.h"
@@ -41,27 +38,20 @@ struct up *tap_ups_find(struct relay *r, const struct sockaddr_un *a, socklen_t 
 	return NULL;
 }
 
-/* Close U and free it, after one line saying its totals and WHY. */
-void tap_ups_close(struct relay *r, struct up *u, const char *why, ...)
+/* Close U and free it, after one line saying its totals and WHY (COUNT: the bound or the
+ * idle seconds; ERR: what ran out). */
+void tap_ups_close(struct relay *r, struct up *u, enum event_reason why, uint64_t count, int err)
 {
 	struct event ev;
 	tap_dgram_line(&ev, EV_CLOSE, u->id);
-	char c2s[WORDS_AMOUNT_SIZE], s2c[WORDS_AMOUNT_SIZE];
-	int w = snprintf(ev.text, sizeof(ev.text),
-			 "upstream socket closed (client->server %s, server->client %s",
-			 words_amount(u->bytes[CLI], u->msgs[CLI], "datagram", c2s, sizeof(c2s)),
-			 words_amount(u->bytes[SRV], u->msgs[SRV], "datagram", s2c, sizeof(s2c)));
-	uint64_t lost = u->dropped[CLI] + u->dropped[SRV] + (u->reply_held ? 1 : 0);
-	if (lost && w > 0 && (size_t)w < sizeof(ev.text))
-		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "; %llu not passed on",
-			      (unsigned long long)lost);
-	if (w > 0 && (size_t)w < sizeof(ev.text))
-		w += snprintf(ev.text + w, sizeof(ev.text) - (size_t)w, "): ");
-	va_list ap;
-	va_start(ap, why);
-	if (w > 0 && (size_t)w < sizeof(ev.text))
-		vsnprintf(ev.text + w, sizeof(ev.text) - (size_t)w, why, ap);
-	va_end(ap);
+	ev.fact = FACT_UPSTREAM_CLOSED;
+	ev.reason = (uint8_t)why;
+	ev.count = count;
+	ev.cause_err = err;
+	ev.socktype = SOCK_DGRAM;
+	ev.bytes_in = u->bytes[CLI], ev.chunks_in = u->msgs[CLI];
+	ev.bytes_out = u->bytes[SRV], ev.chunks_out = u->msgs[SRV];
+	ev.unsent = u->dropped[CLI] + u->dropped[SRV] + (u->reply_held ? 1 : 0);
 	emit(r, &ev);
 	if (u == r->unbound) {
 		r->unbound = NULL;
@@ -124,16 +114,17 @@ static void up_identity(struct relay *r, struct up *u, const struct msgio_in *in
 	if (in->anc.has_cred && tap_ident_same_user(&u->who, e->self))
 		return;
 	u->refused = true;
-	event_emit_error(e->out, SRC_TAP, u->id, 0,
-			 "tap %s: refused sender %s (uid %lu gid %lu): "
-			 "udscope (uid %lu gid %lu) may not connect as another user (not root, "
-			 "no CAP_SETUID and CAP_SETGID), and the server would take it for uid "
-			 "%lu; its datagrams are dropped (--lend-my-identity lets every sender "
-			 "through as uid %lu)",
-			 e->listen->text, u->name, (unsigned long)u->who.uid,
-			 (unsigned long)u->who.gid, (unsigned long)e->self->uid,
-			 (unsigned long)e->self->gid, (unsigned long)e->self->uid,
-			 (unsigned long)e->self->uid);
+	struct event ev;
+	tap_dgram_line(&ev, EV_ERROR, u->id);
+	event_set_path(&ev, FACT_REFUSED, e->listen->text, strlen(e->listen->text), u->name);
+	ev.reason = REASON_OTHER_USER;
+	ev.socktype = SOCK_DGRAM;
+	ev.has_cred = true; /* the sender's identity, as it would have gone on */
+	ev.uid = u->who.uid;
+	ev.gid = u->who.gid;
+	ev.own_uid = e->self->uid;
+	ev.own_gid = e->self->gid;
+	emit(r, &ev);
 }
 
 /* A socket autobound (so the target can answer it) with SO_PASSCRED on. Returns the fd or
@@ -165,13 +156,9 @@ static void say_open(struct relay *r, struct up *u)
 	struct event ev;
 	tap_dgram_line(&ev, EV_INFO, u->id);
 	ev.dir = DIR_C2S;
-	if (u->kind == SENDER_UNBOUND)
-		event_textf(&ev,
-			    "upstream socket %s opened for every unbound sender (shared), to %s",
-			    me, r->env->target->text);
-	else
-		event_textf(&ev, "upstream socket %s opened for sender %s, to %s", me, u->name,
-			    r->env->target->text);
+	event_set_path(&ev, FACT_UPSTREAM_OPENED, u->name, strlen(u->name), me);
+	event_set_target(&ev, r->env->target->text);
+	ev.sender = (uint8_t)u->kind;
 	emit(r, &ev);
 }
 
@@ -206,12 +193,11 @@ struct up *tap_ups_open(struct relay *r, const struct sockaddr_un *a, socklen_t 
 	}
 	struct up *old = r->nups >= r->env->max_upstreams ? up_oldest(r) : NULL;
 	if (old)
-		tap_ups_close(r, old, "evicted: %zu upstream sockets open, this one idle longest",
-			 r->env->max_upstreams);
+		tap_ups_close(r, old, REASON_EVICTED, r->env->max_upstreams, 0);
 	struct up *u = calloc(1, sizeof(*u));
 	int fd = u ? up_socket() : -ENOMEM;
 	while ((fd == -EMFILE || fd == -ENFILE) && (old = up_oldest(r)) != NULL) {
-		tap_ups_close(r, old, "evicted: out of descriptors (%s)", event_errno_name(-fd));
+		tap_ups_close(r, old, REASON_OUT_OF_FDS, 0, -fd);
 		fd = up_socket();
 	}
 	if (fd < 0) {
@@ -243,12 +229,18 @@ struct up *tap_ups_open(struct relay *r, const struct sockaddr_un *a, socklen_t 
 	int rc = u->refused ? 0 : tap_ups_connect(r, u);
 	if (rc < 0) {
 		u->target_err = -rc;
-		event_emit_error(r->env->out, SRC_TAP, u->id, -rc,
-				 "tap: connect %s for sender %s "
-				 "(its datagrams are dropped until the target answers)",
-				 r->env->target->text, u->name);
+		tap_ups_target_down(r, u, "connect", -rc);
 	}
 	return u;
+}
+
+void tap_ups_target_down(struct relay *r, struct up *u, const char *call, int err)
+{
+	struct event ev;
+	tap_dgram_line(&ev, EV_ERROR, u->id)->err = err;
+	event_set_path(&ev, FACT_TARGET_DOWN, u->name, strlen(u->name), call);
+	event_set_target(&ev, r->env->target->text);
+	emit(r, &ev);
 }
 
 /* Close the upstream sockets idle longer than allowed: a reply its sender never took goes
@@ -258,7 +250,6 @@ void tap_ups_sweep(struct relay *r, uint64_t now)
 	for (size_t i = r->nups; i-- > 0;) {
 		struct up *u = r->ups[i];
 		if (u != r->held && now - u->last_ns >= r->env->idle_ns)
-			tap_ups_close(r, u, "idle for %llu s",
-				 (unsigned long long)(r->env->idle_ns / 1000000000u));
+			tap_ups_close(r, u, REASON_IDLE, r->env->idle_ns / 1000000000u, 0);
 	}
 }
