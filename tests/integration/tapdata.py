@@ -21,6 +21,7 @@ usage: tapdata.py SCENARIO TAP SERVER OUTDIR
 Every wait has a deadline, so a broken tap fails the test instead of hanging it.
 """
 import os
+import signal
 import socket
 import struct
 import sys
@@ -162,12 +163,19 @@ def stopread_run(path, server):
     c = sock(socket.SOCK_STREAM)
     c.connect(path)
     how = "sent all"
+    # Blocking sends, bounded by an alarm: a socket with a timeout polls for room first, and
+    # poll never says writable once the peer stopped reading with the send buffer full (its
+    # bytes stay queued there), while a blocking send wakes with EPIPE.
+    c.settimeout(None)
+    signal.alarm(int(DEADLINE) + 1)
     try:
         c.sendall(HEADER)
         for _ in range(128):
             c.sendall(b"x" * 65536)
     except OSError as e:
         how = type(e).__name__
+    signal.alarm(0)
+    c.settimeout(DEADLINE)
     failed.set()
     got = b""
     end = "EOF"
