@@ -447,22 +447,3 @@ bool cmd_addr(struct app *app, const struct cmd_args *a, int i, const char *op,
 		  why);
 	return false;
 }
-
-int cmd_run_line(struct app *app, const char *line)
-{
-	struct cmd_args a;
-	char err[512];
-	int r = cmd_parse(line, &a, err, sizeof(err));
-	if (r == CMD_EMPTY) {
-		cmd_args_free(&a);
-		return CMD_EMPTY;
-	}
-	if (r != CMD_OK) {
-		app_error(app, 0, "%s", err);
-		return CMD_FAIL;
-	}
-	app_release_wait(app);
-	r = cmd_resolve(app, &a) ? a.entry->run(app, &a) : CMD_FAIL;
-	cmd_args_free(&a);
-	return r;
-}

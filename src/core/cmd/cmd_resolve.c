@@ -1,6 +1,7 @@
-/* cmd_resolve: what a command's entry declares, checked and resolved before it runs: the
- * typed arguments (a session id, a count, seconds), then the session it acts on (its
- * target), each refusal in one form: "NAME WORD: WHY (WHAT TO DO)". */
+/* cmd_resolve: a command line run (cmd_run_line): parsed, then what its entry declares
+ * checked and resolved before it runs: the typed arguments (a session id, a count, seconds),
+ * then the session it acts on (its target), each refusal in one form:
+ * "NAME WORD: WHY (WHAT TO DO)". */
 #include "config.h"
 
 #include "core/cmd/cmd.h"
@@ -272,4 +273,24 @@ bool cmd_resolve(struct app *app, struct cmd_args *a)
 		if (!resolve_arg(app, a, i))
 			return false;
 	return !a->entry->target.kinds || resolve_target(app, a);
+}
+
+/* Parse LINE, resolve its target and values (cmd_resolve), and run it: the one way in. */
+int cmd_run_line(struct app *app, const char *line)
+{
+	struct cmd_args a;
+	char err[512];
+	int r = cmd_parse(line, &a, err, sizeof(err));
+	if (r == CMD_EMPTY) {
+		cmd_args_free(&a);
+		return CMD_EMPTY;
+	}
+	if (r != CMD_OK) {
+		app_error(app, 0, "%s", err);
+		return CMD_FAIL;
+	}
+	app_release_wait(app);
+	r = cmd_resolve(app, &a) ? a.entry->run(app, &a) : CMD_FAIL;
+	cmd_args_free(&a);
+	return r;
 }
