@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/io/decode_child.h"
+#include "core/io/decode_pace.h"
 
 /* Records tshark may have been given and not yet answered at most (the writer waits
  * beyond it); frame numbers are looked up in a ring this long. */
@@ -58,8 +59,9 @@ struct decoder {
 	struct decode_child child;
 	struct pcap_writer *pw; /* the stream into tshark's stdin (the writer's) */
 	pthread_t writer, reader;
+	struct decode_pace *pace; /* nice 10, or SCHED_IDLE while the relay skips (root) */
 	/* The queue without a lock, so that the offering thread (the relay) never waits for
-	 * the writer, which runs only on CPU time nobody else wants: head (next to fill) and
+	 * the writer, which in a flood runs only on CPU time nobody else wants: head (next to fill) and
 	 * released (published) are the offering thread's, tail (next to write) the writer's;
 	 * next_no and skipped are counted by the offering thread alone. */
 	_Atomic uint64_t head, released, tail, next_no, skipped, decoded;
@@ -361,10 +363,11 @@ static void *reader_main(void *arg)
 }
 
 /* Start both threads with every signal blocked (the front end takes them; a write to a
- * tshark that died fails with EPIPE instead of raising SIGPIPE). The writer, like tshark,
- * runs under SCHED_IDLE: it only gets CPU time nothing else wants, so feeding tshark never
- * takes the relay's. The reader keeps the session's priority: it hands summaries to the bus,
- * whose lock the relay shares, and an idle thread holding that lock would stall the relay. */
+ * tshark that died fails with EPIPE instead of raising SIGPIPE), and the pacer: the writer,
+ * like tshark, drops to SCHED_IDLE while the relay skips chunks (decode_pace.c), so feeding
+ * tshark never takes the relay's CPU in a flood. The reader keeps the session's priority: it
+ * hands summaries to the bus, whose lock the relay shares, and an idle thread holding that
+ * lock would stall the relay. */
 static int start_threads(struct decoder *d)
 {
 	sigset_t all, old;
@@ -379,9 +382,8 @@ static int start_threads(struct decoder *d)
 	if (r == 0) {
 		pthread_setname_np(d->reader, DECODE_READER_NAME);
 		pthread_setname_np(d->writer, DECODE_WRITER_NAME);
-		/* Refused (a seccomp filter, say): it runs as any thread, its work bounded by
-		 * tshark's pace. */
-		pthread_setschedparam(d->writer, SCHED_IDLE, &(struct sched_param){ 0 });
+		/* Without a pacer (not root, or no thread for it) both stay at nice 10. */
+		decode_pace_start(&d->pace, d->child.pid, d->writer, &d->skipped);
 	}
 	return -r;
 }
@@ -515,9 +517,9 @@ void decode_stop(struct decoder *d)
 {
 	if (!d)
 		return;
-	/* The writer finishes at the caller's priority (where it may be raised again: root),
-	 * not whenever a busy machine leaves it a moment. */
-	pthread_setschedparam(d->writer, SCHED_OTHER, &(struct sched_param){ 0 });
+	/* tshark and the writer finish at nice 10, not whenever a busy machine leaves them a
+	 * moment. */
+	decode_pace_stop(d->pace);
 	pthread_mutex_lock(&d->lock);
 	d->stopping = true;
 	pthread_cond_broadcast(&d->cond);

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,10 +52,9 @@ static void child_exec(const char *path, char *const argv[], int in, int out, pi
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || null < 0 || dup2(null, 2) < 0)
 		_exit(126);
 	syscall(SYS_close_range, 3u, ~0u, 0u);
-	/* The relay comes first: tshark runs under SCHED_IDLE, on CPU time nothing else
-	 * wants; where that is refused, at nice 10 (below the session's threads). */
+	/* The relay comes first: tshark runs at nice 10 (below the session's threads), and
+	 * under SCHED_IDLE while the relay skips chunks for it (decode_pace.c). */
 	setpriority(PRIO_PROCESS, 0, DECODE_CHILD_NICE);
-	sched_setscheduler(0, SCHED_IDLE, &(struct sched_param){ 0 });
 	if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 || setuid(NOBODY) < 0))
 		_exit(126);
 	/* After the uid change, which clears it; then the parent may be gone already. */
