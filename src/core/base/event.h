@@ -85,6 +85,10 @@ enum event_fact {
 	FACT_CONNECTING,       /* a client: connecting to PATH (socktype) */
 	FACT_CONNECTED,        /* a client: connected to PATH; cred and peer: the server's */
 	FACT_BOUND,            /* a datagram client: bound to PATH, where replies come back */
+	FACT_DATAGRAM_DROPPED, /* a datagram tap: a datagram of sender PATH going dir dropped
+				* (said once per upstream socket): reason other-user (cred: its
+				* uid and gid; own_uid, own_gid: the upstream socket's) or
+				* credentials-unsendable (peer_pid: its sender) */
 	FACT__COUNT
 };
 
@@ -180,7 +184,8 @@ struct event {
 	uint64_t unsent;       /* SEND_FAILED: bytes the peer did not take; STOPPED: echoes lost */
 	uint64_t size, sndbuf, wmem_max; /* TOO_BIG: the message, the send buffer at most,
 					  * net.core.wmem_max */
-	uid_t own_uid;         /* REFUSED: udscope's own uid and gid */
+	uid_t own_uid;         /* REFUSED: udscope's own uid and gid; DATAGRAM_DROPPED: the
+				* upstream socket's */
 	gid_t own_gid;
 	/* Decoding (core/io/decode.h): a RECV's number among its session's chunks offered to
 	 * the decoder (0: not decoding); a decoded summary (EV_INFO with decoded set) names that

@@ -240,6 +240,30 @@ static void own_pid(struct fout *o, const struct event *ev)
 	     (unsigned long)ev->gid, (long)ev->pid);
 }
 
+/* A datagram tap's datagram dropped: another user's on an upstream socket connected as
+ * someone else, or one whose sender's credentials may not be sent. */
+static void datagram_dropped(struct fout *o, const struct event *ev)
+{
+	bool c2s = ev->dir != DIR_S2C;
+	if (ev->reason == REASON_OTHER_USER) {
+		fput(o, "tap: a datagram from uid %lu gid %lu came through sender ",
+		     (unsigned long)ev->uid, (unsigned long)ev->gid);
+		fput_path(o, ev);
+		fput(o,
+		     ", whose upstream socket is connected as uid %lu gid %lu, and udscope may not "
+		     "connect as another user: dropped (more are only counted)",
+		     (unsigned long)ev->own_uid, (unsigned long)ev->own_gid);
+		return;
+	}
+	fput(o, "tap: a %s datagram %s sender ", c2s ? "client->server" : "server->client",
+	     c2s ? "from" : "for");
+	fput_path(o, ev);
+	fput(o,
+	     " was dropped: its sender's credentials (pid %ld) may not be sent, and it is never "
+	     "sent with udscope's instead (more are only counted)",
+	     (long)ev->peer_pid);
+}
+
 /* "client" or "server": the side a tap line is about (dir), or the other one. */
 static const char *side_of(const struct event *ev, bool other)
 {
@@ -398,6 +422,9 @@ static void fact_words(struct fout *o, const struct event *ev)
 	case FACT_OWN_PID:
 		own_pid(o, ev);
 		break;
+	case FACT_DATAGRAM_DROPPED:
+		datagram_dropped(o, ev);
+		break;
 	case FACT_CONN_CLOSED:
 		if (ev->source == SRC_TAP)
 			tap_closed(o, ev);
@@ -481,6 +508,7 @@ static const char *const fact_names[FACT__COUNT] = {
 	[FACT_CONNECTING] = "connecting",
 	[FACT_CONNECTED] = "connected",
 	[FACT_BOUND] = "bound",
+	[FACT_DATAGRAM_DROPPED] = "datagram-dropped",
 };
 
 static const char *const reason_names[REASON__COUNT] = {
@@ -551,6 +579,11 @@ static void fact_json_more(struct fout *o, const struct event *ev)
 		break;
 	case FACT_REPLY_DROPPED:
 		fput(o, ",\"replies_dropped\":%" PRIu64, ev->count);
+		break;
+	case FACT_DATAGRAM_DROPPED:
+		if (ev->reason == REASON_OTHER_USER)
+			fput(o, ",\"upstream_uid\":%lu,\"upstream_gid\":%lu",
+			     (unsigned long)ev->own_uid, (unsigned long)ev->own_gid);
 		break;
 	default:
 		break;
