@@ -6,12 +6,12 @@
 # reading, a message too big for its send buffer; a datagram tap's upstream sockets opened and
 # closed, its target answering again, a reply it could not route, another user's datagram
 # it dropped; a server's echo not delivered; a client connecting, bound, connected and
-# closed. The text lines keep their words.
+# closed; the pair demo's child exited. The text lines keep their words.
 set -u
 NAME=facts
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
-command -v python3 >/dev/null 2>&1 || skip_all 31 "python3 not installed (apt-get install python3)"
-echo "1..31"
+command -v python3 >/dev/null 2>&1 || skip_all 32 "python3 not installed (apt-get install python3)"
+echo "1..32"
 W=${UDSCOPE_TEST_WAIT:-20}
 has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
 has3() { grep -F -- "$2" "$1" | grep -F -- "$3" | grep -qF -- "$4"; }   # three on one line
@@ -254,5 +254,10 @@ fi
 # kernel refused them) cannot be made from a test: the kernel puts credentials on every
 # datagram to a socket with SO_PASSCRED, and root may send any.
 skip "a datagram with credentials root may not send cannot be made here"
+
+# 32: the pair demo's child exits: its status typed, the line's words as before.
+timeout -k 5 "$W" "$U" -b --json -e "pair" </dev/null >"$D/p.out" 2>"$D/p.err"
+check "the pair's child exited: fact exited with exit_status 0, the words kept" \
+	has "$D/p.out" '"text":"exited with status 0"' '"fact":"exited","exit_status":0'
 
 stop_peers

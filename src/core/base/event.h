@@ -89,6 +89,8 @@ enum event_fact {
 				* (said once per upstream socket): reason other-user (cred: its
 				* uid and gid; own_uid, own_gid: the upstream socket's) or
 				* credentials-unsendable (peer_pid: its sender) */
+	FACT_CHILD_EXITED,     /* the pair demo's child exited with exit_status */
+	FACT_CHILD_KILLED,     /* the pair demo's child was killed by signal signo */
 	FACT__COUNT
 };
 
@@ -187,6 +189,8 @@ struct event {
 	uid_t own_uid;         /* REFUSED: udscope's own uid and gid; DATAGRAM_DROPPED: the
 				* upstream socket's */
 	gid_t own_gid;
+	int exit_status;       /* CHILD_EXITED: the child's exit status */
+	int signo;             /* CHILD_KILLED: the signal that killed it */
 	/* Decoding (core/io/decode.h): a RECV's number among its session's chunks offered to
 	 * the decoder (0: not decoding); a decoded summary (EV_INFO with decoded set) names that
 	 * chunk here, tshark's Protocol column in proto and its Info column in text. */
@@ -255,6 +259,8 @@ void event_emit_path(const struct event_sink *s, enum event_source source, enum 
 
 const char *event_source_name(enum event_source source);
 const char *event_kind_name(enum event_kind kind);
+/* "SIGKILL" for the signals a child commonly dies of, "?" for others. */
+const char *event_signal_name(int sig);
 /* "EACCES", or "E123" when the C library has no name. */
 const char *event_errno_name(int err);
 

@@ -425,6 +425,12 @@ static void fact_words(struct fout *o, const struct event *ev)
 	case FACT_DATAGRAM_DROPPED:
 		datagram_dropped(o, ev);
 		break;
+	case FACT_CHILD_EXITED:
+		fput(o, "exited with status %d", ev->exit_status);
+		break;
+	case FACT_CHILD_KILLED:
+		fput(o, "killed by signal %d (%s)", ev->signo, event_signal_name(ev->signo));
+		break;
 	case FACT_CONN_CLOSED:
 		if (ev->source == SRC_TAP)
 			tap_closed(o, ev);
@@ -509,6 +515,8 @@ static const char *const fact_names[FACT__COUNT] = {
 	[FACT_CONNECTED] = "connected",
 	[FACT_BOUND] = "bound",
 	[FACT_DATAGRAM_DROPPED] = "datagram-dropped",
+	[FACT_CHILD_EXITED] = "exited",
+	[FACT_CHILD_KILLED] = "killed",
 };
 
 static const char *const reason_names[REASON__COUNT] = {
@@ -579,6 +587,13 @@ static void fact_json_more(struct fout *o, const struct event *ev)
 		break;
 	case FACT_REPLY_DROPPED:
 		fput(o, ",\"replies_dropped\":%" PRIu64, ev->count);
+		break;
+	case FACT_CHILD_EXITED:
+		fput(o, ",\"exit_status\":%d", ev->exit_status);
+		break;
+	case FACT_CHILD_KILLED:
+		fput(o, ",\"signal\":%d,\"signal_name\":\"%s\"", ev->signo,
+		     event_signal_name(ev->signo));
 		break;
 	case FACT_DATAGRAM_DROPPED:
 		if (ev->reason == REASON_OTHER_USER)
