@@ -91,6 +91,9 @@ enum event_fact {
 				* credentials-unsendable (peer_pid: its sender) */
 	FACT_CHILD_EXITED,     /* the pair demo's child exited with exit_status */
 	FACT_CHILD_KILLED,     /* the pair demo's child was killed by signal signo */
+	FACT_INPLACE_RESTORED, /* an in-place tap ended at PATH: what it found there (found,
+				* found_mode), what became of the real node (original) and of
+				* the private directory TARGET (private_dir, dir_mode) */
 	FACT__COUNT
 };
 
@@ -191,6 +194,8 @@ struct event {
 	gid_t own_gid;
 	int exit_status;       /* CHILD_EXITED: the child's exit status */
 	int signo;             /* CHILD_KILLED: the signal that killed it */
+	uint8_t found, original, private_dir; /* INPLACE_RESTORED: INPLACE_* (core/io/inplace.h) */
+	mode_t found_mode, dir_mode;          /* their file types (INPLACE_OTHER, _DIR_REPLACED) */
 	/* Decoding (core/io/decode.h): a RECV's number among its session's chunks offered to
 	 * the decoder (0: not decoding); a decoded summary (EV_INFO with decoded set) names that
 	 * chunk here, tshark's Protocol column in proto and its Info column in text. */
