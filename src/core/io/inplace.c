@@ -378,7 +378,7 @@ void inplace_event(struct event *ev, const struct inplace_result *res, const cha
 {
 	event_init(ev, SRC_TAP, EV_INFO);
 	event_set_path(ev, FACT_INPLACE_RESTORED, path, strlen(path), NULL);
-	event_set_target(ev, hidden);
+	event_set_target(ev, hidden ? hidden : "?");
 	ev->found = (uint8_t)res->path_was;
 	ev->found_mode = res->path_mode;
 	ev->original = (uint8_t)res->orig;
