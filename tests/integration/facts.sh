@@ -4,15 +4,17 @@
 # with the reason, the peer and the totals; a sender that is unbound; a session stopped, with
 # its totals; a client a tap refused, and why; a tap's side that finished sending or stopped
 # reading, a message too big for its send buffer; a datagram tap's upstream sockets opened and
-# closed, its target answering again, a reply it could not route; a server's echo not
-# delivered; a client connecting, bound, connected and closed. The text lines keep their words.
+# closed, its target answering again, a reply it could not route, another user's datagram
+# it dropped; a server's echo not delivered; a client connecting, bound, connected and
+# closed; the pair demo's child exited. The text lines keep their words.
 set -u
 NAME=facts
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
-command -v python3 >/dev/null 2>&1 || skip_all 29 "python3 not installed (apt-get install python3)"
-echo "1..29"
+command -v python3 >/dev/null 2>&1 || skip_all 32 "python3 not installed (apt-get install python3)"
+echo "1..32"
 W=${UDSCOPE_TEST_WAIT:-20}
 has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
+has3() { grep -F -- "$2" "$1" | grep -F -- "$3" | grep -qF -- "$4"; }   # three on one line
 # fed NAME: udscope -b --json in the background ($run), its lines in $D/NAME.out, reading the
 # commands that say() writes until fed_end.
 fed() {
@@ -126,6 +128,24 @@ else
 	wait_for test -S "$D/n/g"
 	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[2]); s.sendto(b"x", sys.argv[1])' "$D/n/g" "$D/rs"
 	wait_for grep -qF 'refused sender' "$D/n.out"
+	# 30 (checked last): nobody's unbound sender opens the shared upstream socket as nobody,
+	# then root's unbound datagram comes the same way: another user's, dropped.
+	echo "server start $D/n/gs --type dgram" >&3
+	echo "tap $D/n/u $D/n/gs --type dgram --mode 0777" >&3
+	wait_for test -S "$D/n/u"
+	as_nobody() { setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$@"; }
+	npy=   # a python3 nobody may run (root's may be under its home)
+	for p in "$(command -v python3)" /usr/bin/python3; do
+		as_nobody "$p" -c '' 2>/dev/null && npy=$p && break
+	done
+	unbound_to() { "$@" -c 'import socket,sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"x", sys.argv[1])' "$D/n/u"; }
+	if [ -n "$npy" ]; then
+		unbound_to as_nobody "$npy"
+		unbound_to python3
+		wait_for grep -qF 'came through sender' "$D/n.out"
+	else
+		nobody_skip="no python3 the user nobody may run (apt-get install python3)"
+	fi
 	echo "quit" >&3
 	exec 3>&-
 	wait "$run"
@@ -135,6 +155,7 @@ else
 		has "$D/n.out" "\"own_uid\":$NU" "\"path\":\"$D/n/a\""
 	late_skip=
 fi
+nobody_skip=${late_skip:-${nobody_skip:-}}
 # 16-19: the client's lines of the first run: connecting, connected (the server's pid), closed
 # by itself (one-shot) and by the server (interactive, at its stop).
 check "client connecting: fact connecting with the path" \
@@ -221,5 +242,22 @@ if [ -n "${late_skip:-}" ]; then skip "$late_skip"; else
 	check "a datagram tap refused a sender: reason other-user, the tap's path, the sender's" \
 		has "$D/n.out" '"fact":"refused","reason":"other-user"' "\"path\":\"$D/n/g\",\"detail\":\"$D/rs\""
 fi
+
+# 30 (of 14-15): another user's datagram on an upstream socket connected as nobody: dropped,
+# both identities typed.
+if [ -n "$nobody_skip" ]; then skip "$nobody_skip"; else
+	check "another user's datagram dropped: fact datagram-dropped, reason other-user, both uids" \
+		has3 "$D/n.out" '"fact":"datagram-dropped","reason":"other-user"' "\"uid\":0,\"gid\":0" \
+		"\"upstream_uid\":$NU,\"upstream_gid\":$(id -g nobody)"
+fi
+# 31: a datagram whose sender's credentials may not be sent (as root: none came, or the
+# kernel refused them) cannot be made from a test: the kernel puts credentials on every
+# datagram to a socket with SO_PASSCRED, and root may send any.
+skip "a datagram with credentials root may not send cannot be made here"
+
+# 32: the pair demo's child exits: its status typed, the line's words as before.
+timeout -k 5 "$W" "$U" -b --json -e "pair" </dev/null >"$D/p.out" 2>"$D/p.err"
+check "the pair's child exited: fact exited with exit_status 0, the words kept" \
+	has "$D/p.out" '"text":"exited with status 0"' '"fact":"exited","exit_status":0'
 
 stop_peers

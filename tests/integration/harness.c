@@ -26,6 +26,7 @@
 
 #include "core/cmd/cmd.h"
 #include "core/render/render_event.h"
+#include "core/render/render_fact.h"
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define REC_DEADLINE_DEFAULT 30
@@ -370,11 +371,18 @@ bool rec_pump_until(struct rec *r, bool (*done)(void *), void *arg, const char *
 	return true;
 }
 
+/* Whether EV is of SOURCE and KIND and its text or, a fact, its words start with PREFIX. */
 static bool rec_match(const struct event *ev, int source, int kind, const char *prefix)
 {
-	return (source == REC_ANY || ev->source == source) &&
-	       (kind == REC_ANY || ev->kind == kind) &&
-	       (!prefix || strncmp(ev->text, prefix, strlen(prefix)) == 0);
+	if ((source != REC_ANY && ev->source != source) || (kind != REC_ANY && ev->kind != kind))
+		return false;
+	if (!prefix)
+		return true;
+	if (strncmp(ev->text, prefix, strlen(prefix)) == 0)
+		return true;
+	char words[EVENT_TEXT_MAX];
+	return ev->fact && render_fact_words(ev, false, words, sizeof(words)) &&
+	       strncmp(words, prefix, strlen(prefix)) == 0;
 }
 
 size_t rec_count_prefix(const struct rec *r, int source, int kind, const char *prefix)

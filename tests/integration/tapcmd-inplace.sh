@@ -6,14 +6,15 @@
 # A service that restarts during the tap keeps its new node on every restore path (tap stop,
 # SIGTERM, the guard after SIGKILL, tap --restore); the guard outlives kill -9 of udscope's
 # process group; a stopped guard does not hang tap stop; an ACL-admitted client gets in during
-# the tap; a refused rename says its errno once; a leftover is pointed at by inspect.
+# the tap; a refused rename says its errno once; a leftover is pointed at by inspect; --json
+# types what the stop found and did.
 set -u
 NAME=tapcmd-inplace
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 22 "python3 not installed (apt-get install python3)"
-echo "1..22"
+command -v python3 >/dev/null 2>&1 || skip_all 24 "python3 not installed (apt-get install python3)"
+echo "1..24"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # one another user can run too
 chmod 755 "$D"
@@ -284,3 +285,26 @@ check "sockets: the hidden server is marked" grep -q "hidden by" "$D/out"
 finish
 check "sockets: after stop the server is back" sh -c "[ \"\$(stat -c %i '$D/mk')\" = '$before' ]"
 stop_peers
+
+# 23-24: --json: what the stop found and did is typed: the tap's own node put back; a service
+# that restarted keeps its new node and the dead original is removed.
+has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
+inplace_json() { # inplace_json P [restart]: an in-place tap on $D/P stopped, --json in $D/out
+	speer me "$D/$1" http
+	start_udscope --json
+	say "tap $D/$1 --in-place"
+	wait_for grep -q "in place" "$D/out"
+	[ $# -lt 2 ] || restart "$1"
+	finish
+	stop_peers
+}
+inplace_json mj
+check "json: the tap's node at stop: fact inplace-restored, found ours, the original put back" \
+	has "$D/out" '"fact":"inplace-restored"' "\"found\":\"ours\",\"original\":\"put-back\",\"private_dir\":\"removed\",\"path\":\"$D/mj\""
+if command -v curl >/dev/null 2>&1; then
+	inplace_json mr restart
+	check "json: a restarted service: found new-node, the dead original removed" \
+		has "$D/out" '"fact":"inplace-restored"' '"found":"new-node","original":"removed"'
+else
+	skip "curl not installed (apt-get install curl)"
+fi

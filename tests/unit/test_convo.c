@@ -298,7 +298,12 @@ static void test_diagrams(void **state)
 	e.preview_len = 4;
 	feed(&c, e);
 	e = ev(SRC_PAIR_CHILD, EV_INFO, 7, 0, 0);
-	snprintf(e.text, sizeof(e.text), "exited with status 0");
+	e.fact = FACT_CHILD_EXITED; /* the note is made from the status, not from text */
+	e.exit_status = 0;
+	feed(&c, e);
+	e = ev(SRC_PAIR_CHILD, EV_INFO, 8, 0, 0);
+	e.fact = FACT_CHILD_KILLED;
+	e.signo = 9;
 	feed(&c, e);
 	assert_int_equal(convo_diagram(&c, convo_find(&c, 7, 0), &d), 0);
 	assert_string_equal(d.names[0], "parent");
@@ -310,6 +315,11 @@ static void test_diagrams(void **state)
 	assert_int_equal(d.v[2].side, SEQ_RIGHT);
 	assert_string_equal(d.v[3].label, "exited with status 0");
 	assert_int_equal(d.v[3].side, SEQ_RIGHT);
+	seqdiag_free(&d);
+	assert_int_equal(convo_diagram(&c, convo_find(&c, 8, 0), &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].label, "killed by signal 9 (SIGKILL)");
+	assert_int_equal(d.v[0].side, SEQ_RIGHT);
 	seqdiag_free(&d);
 	convo_free(&c);
 }

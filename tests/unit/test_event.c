@@ -344,6 +344,21 @@ static void test_fact_flow_words(void **state)
 		"65534) may not connect as another user (not root, no CAP_SETUID and "
 		"CAP_SETGID), and the server would take it for uid 65534; its datagrams "
 		"are dropped (--lend-my-identity lets every sender through as uid 65534)");
+	/* A datagram dropped: its sender's credentials may not be sent (no test can make it). */
+	event_init(&ev, SRC_TAP, EV_ERROR);
+	ev.conn = 2;
+	event_set_path(&ev, FACT_DATAGRAM_DROPPED, "./c", 3, NULL);
+	ev.reason = REASON_CREDS_UNSENDABLE;
+	ev.dir = DIR_S2C;
+	ev.has_peer = true;
+	ev.peer_pid = 77;
+	assert_string_equal(
+		line(&ev, 0),
+		"tap #2: tap: a server->client datagram for sender ./c was dropped: its "
+		"sender's credentials (pid 77) may not be sent, and it is never sent with "
+		"udscope's instead (more are only counted)");
+	assert_non_null(strstr(json(&ev), "\"fact\":\"datagram-dropped\",\"reason\":"
+					  "\"credentials-unsendable\",\"peer_pid\":77"));
 	(void)state;
 }
 

@@ -5,6 +5,7 @@
 #include "core/base/event.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -181,6 +182,23 @@ const char *event_source_name(enum event_source source)
 const char *event_kind_name(enum event_kind kind)
 {
 	return (unsigned)kind < EV__COUNT ? kind_names[kind] : "?";
+}
+
+const char *event_signal_name(int sig)
+{
+	switch (sig) {
+	case SIGKILL: return "SIGKILL";
+	case SIGTERM: return "SIGTERM";
+	case SIGINT: return "SIGINT";
+	case SIGHUP: return "SIGHUP";
+	case SIGSEGV: return "SIGSEGV";
+	case SIGABRT: return "SIGABRT";
+	case SIGBUS: return "SIGBUS";
+	case SIGPIPE: return "SIGPIPE";
+	case SIGFPE: return "SIGFPE";
+	case SIGILL: return "SIGILL";
+	default: return "?";
+	}
 }
 
 const char *event_errno_name(int err)

@@ -85,6 +85,15 @@ enum event_fact {
 	FACT_CONNECTING,       /* a client: connecting to PATH (socktype) */
 	FACT_CONNECTED,        /* a client: connected to PATH; cred and peer: the server's */
 	FACT_BOUND,            /* a datagram client: bound to PATH, where replies come back */
+	FACT_DATAGRAM_DROPPED, /* a datagram tap: a datagram of sender PATH going dir dropped
+				* (said once per upstream socket): reason other-user (cred: its
+				* uid and gid; own_uid, own_gid: the upstream socket's) or
+				* credentials-unsendable (peer_pid: its sender) */
+	FACT_CHILD_EXITED,     /* the pair demo's child exited with exit_status */
+	FACT_CHILD_KILLED,     /* the pair demo's child was killed by signal signo */
+	FACT_INPLACE_RESTORED, /* an in-place tap ended at PATH: what it found there (found,
+				* found_mode), what became of the real node (original) and of
+				* the private directory TARGET (private_dir, dir_mode) */
 	FACT__COUNT
 };
 
@@ -180,8 +189,13 @@ struct event {
 	uint64_t unsent;       /* SEND_FAILED: bytes the peer did not take; STOPPED: echoes lost */
 	uint64_t size, sndbuf, wmem_max; /* TOO_BIG: the message, the send buffer at most,
 					  * net.core.wmem_max */
-	uid_t own_uid;         /* REFUSED: udscope's own uid and gid */
+	uid_t own_uid;         /* REFUSED: udscope's own uid and gid; DATAGRAM_DROPPED: the
+				* upstream socket's */
 	gid_t own_gid;
+	int exit_status;       /* CHILD_EXITED: the child's exit status */
+	int signo;             /* CHILD_KILLED: the signal that killed it */
+	uint8_t found, original, private_dir; /* INPLACE_RESTORED: INPLACE_* (core/io/inplace.h) */
+	mode_t found_mode, dir_mode;          /* their file types (INPLACE_OTHER, _DIR_REPLACED) */
 	/* Decoding (core/io/decode.h): a RECV's number among its session's chunks offered to
 	 * the decoder (0: not decoding); a decoded summary (EV_INFO with decoded set) names that
 	 * chunk here, tshark's Protocol column in proto and its Info column in text. */
@@ -250,6 +264,8 @@ void event_emit_path(const struct event_sink *s, enum event_source source, enum 
 
 const char *event_source_name(enum event_source source);
 const char *event_kind_name(enum event_kind kind);
+/* "SIGKILL" for the signals a child commonly dies of, "?" for others. */
+const char *event_signal_name(int sig);
 /* "EACCES", or "E123" when the C library has no name. */
 const char *event_errno_name(int err);
 

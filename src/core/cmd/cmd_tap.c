@@ -25,13 +25,14 @@
 static int restore_run(struct app *app, const struct uds_addr *path)
 {
 	struct inplace_result res;
-	char why[PATH_MAX + 200], line[2 * PATH_MAX + 200];
+	char why[PATH_MAX + 200];
 	int r = inplace_repair(path->text, &res, why, sizeof(why));
 	char *hidden = inplace_hidden_name(path->text);
 	const char *h = hidden ? hidden : "?";
 	if (r == 0) {
-		inplace_describe(&res, path->text, h, line, sizeof(line));
-		app_info(app, SRC_TAP, "%s", line);
+		struct event ev;
+		inplace_event(&ev, &res, path->text, h);
+		sink_emit(&app->out, &ev);
 	} else if (r == -ENOENT) {
 		app_error(app, 0, "tap %s --restore: no node from an earlier tap waits in %s",
 			  path->text, h);

@@ -373,59 +373,17 @@ int inplace_repair(const char *path, struct inplace_result *res, char *why, size
 	return r;
 }
 
-/* The words for what was at PATH when it was not the tap's node. */
-static const char *found_words(const struct inplace_result *res)
+void inplace_event(struct event *ev, const struct inplace_result *res, const char *path,
+		   const char *hidden)
 {
-	switch (res->path_was) {
-	case INPLACE_ABSENT:
-		return "nothing was at the path";
-	case INPLACE_NEW_NODE:
-		return "the path holds a new node the service bound meanwhile: left it";
-	default:
-		return NULL;
-	}
-}
-
-/* The words for what became of the private directory, after "; " (or ""). */
-static void dir_words(const struct inplace_result *res, const char *hidden, char *buf, size_t len)
-{
-	if (res->dir == INPLACE_DIR_MOVED)
-		snprintf(buf, len,
-			 "; the tap's private directory was moved away from %s by "
-			 "someone (left where it is)",
-			 hidden);
-	else if (res->dir == INPLACE_DIR_REPLACED)
-		snprintf(buf, len,
-			 "; left %s alone: it is now %s, not the tap's private "
-			 "directory",
-			 hidden, node_kind_name(res->dir_mode));
-	else
-		buf[0] = '\0';
-}
-
-void inplace_describe(const struct inplace_result *res, const char *path, const char *hidden,
-		      char *buf, size_t len)
-{
-	const char *found = found_words(res);
-	char other[96], dir[PATH_MAX_SHOWN];
-	if (res->path_was == INPLACE_OTHER) {
-		snprintf(other, sizeof(other), "the path is now %s, not the tap's node: left it",
-			 node_kind_name(res->path_mode));
-		found = other;
-	}
-	dir_words(res, hidden, dir, sizeof(dir));
-	if (res->path_was == INPLACE_OURS)
-		snprintf(buf, len, "put the server's node back at %s%s", path, dir);
-	else if (res->orig == INPLACE_PUT_BACK)
-		snprintf(buf, len, "%s: %s; put the server's node back there (it is still live)%s",
-			 path, found, dir);
-	else if (res->orig == INPLACE_REMOVED)
-		snprintf(buf, len,
-			 "%s: %s; removed the server's old node (nothing was bound to it)%s", path,
-			 found, dir);
-	else
-		snprintf(buf, len, "%s: %s; the server's old node is still live and waits in %s%s",
-			 path, found, hidden, dir);
+	event_init(ev, SRC_TAP, EV_INFO);
+	event_set_path(ev, FACT_INPLACE_RESTORED, path, strlen(path), NULL);
+	event_set_target(ev, hidden ? hidden : "?");
+	ev->found = (uint8_t)res->path_was;
+	ev->found_mode = res->path_mode;
+	ev->original = (uint8_t)res->orig;
+	ev->private_dir = (uint8_t)res->dir;
+	ev->dir_mode = res->dir_mode;
 }
 
 bool inplace_leftover_hint(const char *path, char *buf, size_t len)

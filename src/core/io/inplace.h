@@ -25,6 +25,7 @@
 #include <sys/types.h>
 
 #include "core/base/addr.h"
+#include "core/base/event.h"
 
 #define INPLACE_SUFFIX ".udscope-tap"
 
@@ -95,9 +96,10 @@ void inplace_forget(struct inplace *ip);
  * same rules, using the tap node's identity it recorded there. -ENOENT when there is none;
  * -EPERM when what is there is not a private directory of this user (left untouched). */
 int inplace_repair(const char *path, struct inplace_result *res, char *why, size_t whylen);
-/* The one line for RES ("put the server's node back at PATH", ...), into BUF. */
-void inplace_describe(const struct inplace_result *res, const char *path, const char *hidden,
-		      char *buf, size_t len);
+/* EV: the tap's fact for RES at PATH with its private directory HIDDEN (its words, "put the
+ * server's node back at PATH", ..., are made in core/render/render_fact.c). */
+void inplace_event(struct event *ev, const struct inplace_result *res, const char *path,
+		   const char *hidden);
 /* For inspect and tap --in-place: whether an earlier tap's private directory waits beside
  * PATH; if so a hint naming it and `tap PATH --restore` in BUF. */
 bool inplace_leftover_hint(const char *path, char *buf, size_t len);

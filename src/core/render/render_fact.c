@@ -14,6 +14,8 @@
 #include "core/base/bytes.h"
 #include "core/base/socktype.h"
 #include "core/base/words.h"
+#include "core/io/inplace.h"
+#include "core/io/node.h"
 #include "core/render/render_put.h"
 
 /* The appender, and how paths and names go in: escaped, or as they are (JSON's text, escaped
@@ -240,6 +242,64 @@ static void own_pid(struct fout *o, const struct event *ev)
 	     (unsigned long)ev->gid, (long)ev->pid);
 }
 
+/* A datagram tap's datagram dropped: another user's on an upstream socket connected as
+ * someone else, or one whose sender's credentials may not be sent. */
+static void datagram_dropped(struct fout *o, const struct event *ev)
+{
+	bool c2s = ev->dir != DIR_S2C;
+	if (ev->reason == REASON_OTHER_USER) {
+		fput(o, "tap: a datagram from uid %lu gid %lu came through sender ",
+		     (unsigned long)ev->uid, (unsigned long)ev->gid);
+		fput_path(o, ev);
+		fput(o,
+		     ", whose upstream socket is connected as uid %lu gid %lu, and udscope may not "
+		     "connect as another user: dropped (more are only counted)",
+		     (unsigned long)ev->own_uid, (unsigned long)ev->own_gid);
+		return;
+	}
+	fput(o, "tap: a %s datagram %s sender ", c2s ? "client->server" : "server->client",
+	     c2s ? "from" : "for");
+	fput_path(o, ev);
+	fput(o,
+	     " was dropped: its sender's credentials (pid %ld) may not be sent, and it is never "
+	     "sent with udscope's instead (more are only counted)",
+	     (long)ev->peer_pid);
+}
+
+static void fput_target(struct fout *o, const struct event *ev);
+
+/* An in-place tap's end: what was at the path, what became of the real node and of the
+ * private directory (TARGET). */
+static void inplace_restored(struct fout *o, const struct event *ev)
+{
+	if (ev->found == INPLACE_OURS) {
+		fput(o, "put the server's node back at "), fput_path(o, ev);
+	} else {
+		fput_path(o, ev), fput(o, ": ");
+		if (ev->found == INPLACE_ABSENT)
+			fput(o, "nothing was at the path");
+		else if (ev->found == INPLACE_NEW_NODE)
+			fput(o, "the path holds a new node the service bound meanwhile: left it");
+		else if (ev->found == INPLACE_OTHER)
+			fput(o, "the path is now %s, not the tap's node: left it",
+			     node_kind_name(ev->found_mode));
+		if (ev->original == INPLACE_PUT_BACK)
+			fput(o, "; put the server's node back there (it is still live)");
+		else if (ev->original == INPLACE_REMOVED)
+			fput(o, "; removed the server's old node (nothing was bound to it)");
+		else
+			fput(o, "; the server's old node is still live and waits in "),
+				fput_target(o, ev);
+	}
+	if (ev->private_dir == INPLACE_DIR_MOVED)
+		fput(o, "; the tap's private directory was moved away from "), fput_target(o, ev),
+			fput(o, " by someone (left where it is)");
+	else if (ev->private_dir == INPLACE_DIR_REPLACED)
+		fput(o, "; left "), fput_target(o, ev),
+			fput(o, " alone: it is now %s, not the tap's private directory",
+			     node_kind_name(ev->dir_mode));
+}
+
 /* "client" or "server": the side a tap line is about (dir), or the other one. */
 static const char *side_of(const struct event *ev, bool other)
 {
@@ -398,6 +458,18 @@ static void fact_words(struct fout *o, const struct event *ev)
 	case FACT_OWN_PID:
 		own_pid(o, ev);
 		break;
+	case FACT_DATAGRAM_DROPPED:
+		datagram_dropped(o, ev);
+		break;
+	case FACT_INPLACE_RESTORED:
+		inplace_restored(o, ev);
+		break;
+	case FACT_CHILD_EXITED:
+		fput(o, "exited with status %d", ev->exit_status);
+		break;
+	case FACT_CHILD_KILLED:
+		fput(o, "killed by signal %d (%s)", ev->signo, event_signal_name(ev->signo));
+		break;
 	case FACT_CONN_CLOSED:
 		if (ev->source == SRC_TAP)
 			tap_closed(o, ev);
@@ -457,61 +529,6 @@ size_t render_fact_words(const struct event *ev, bool raw, char *buf, size_t len
 	return o.p.w;
 }
 
-static const char *const fact_names[FACT__COUNT] = {
-	[FACT_NONE] = "",
-	[FACT_NODE_STALE] = "node-stale",
-	[FACT_NODE_REPLACED] = "node-replaced",
-	[FACT_NODE_REMOVED] = "node-removed",
-	[FACT_NODE_GONE] = "node-gone",
-	[FACT_NODE_LEFT] = "node-left",
-	[FACT_CONN_CLOSED] = "connection-closed",
-	[FACT_SENDER_UNBOUND] = "sender-unbound",
-	[FACT_STOPPED] = "stopped",
-	[FACT_REFUSED] = "refused",
-	[FACT_OWN_PID] = "own-pid",
-	[FACT_HALF_CLOSED] = "half-closed",
-	[FACT_STOPPED_READING] = "stopped-reading",
-	[FACT_TOO_BIG] = "too-big",
-	[FACT_UPSTREAM_OPENED] = "upstream-opened",
-	[FACT_UPSTREAM_CLOSED] = "upstream-closed",
-	[FACT_TARGET_DOWN] = "target-down",
-	[FACT_TARGET_BACK] = "target-answers",
-	[FACT_REPLY_DROPPED] = "reply-dropped",
-	[FACT_ECHO_LOST] = "echo-lost",
-	[FACT_CONNECTING] = "connecting",
-	[FACT_CONNECTED] = "connected",
-	[FACT_BOUND] = "bound",
-};
-
-static const char *const reason_names[REASON__COUNT] = {
-	[REASON_NONE] = "",
-	[REASON_PEER_CLOSED] = "peer-closed",
-	[REASON_BOTH_CLOSED] = "both-closed",
-	[REASON_RECV_FAILED] = "recv-failed",
-	[REASON_SEND_FAILED] = "send-failed",
-	[REASON_EPOLL_FAILED] = "epoll-failed",
-	[REASON_STOPPING] = "stopping",
-	[REASON_CREDS_UNSENDABLE] = "credentials-unsendable",
-	[REASON_IDENTITY_UNKNOWN] = "identity-unknown",
-	[REASON_OTHER_USER] = "other-user",
-	[REASON_EVICTED] = "evicted",
-	[REASON_OUT_OF_FDS] = "out-of-descriptors",
-	[REASON_IDLE] = "idle",
-	[REASON_QUEUE_FULL] = "queue-full",
-	[REASON_SENDER_GONE] = "sender-gone",
-	[REASON_FINISHED] = "finished",
-};
-
-const char *render_fact_name(unsigned fact)
-{
-	return fact < FACT__COUNT ? fact_names[fact] : "?";
-}
-
-const char *render_fact_reason(unsigned reason)
-{
-	return reason < REASON__COUNT ? reason_names[reason] : "?";
-}
-
 /* The totals of a close or a stop: c2s and s2c for a tap, in and out for a server. */
 static void json_totals(struct fout *o, const struct event *ev, bool chunks)
 {
@@ -522,6 +539,24 @@ static void json_totals(struct fout *o, const struct event *ev, bool chunks)
 	fput(o, ",\"bytes_%s\":%" PRIu64, tap ? "s2c" : "out", ev->bytes_out);
 	if (chunks)
 		fput(o, ",\"chunks_%s\":%" PRIu64, tap ? "s2c" : "out", ev->chunks_out);
+}
+
+/* An in-place tap's end: what was found and done, as names. */
+static void inplace_json(struct fout *o, const struct event *ev)
+{
+	static const char *const found[] = { "", "ours", "absent", "new-node", "other" };
+	static const char *const orig[] = { "put-back", "removed", "kept" };
+	static const char *const dir[] = { "removed", "kept", "moved", "replaced" };
+	if (ev->found < sizeof(found) / sizeof(found[0]) && ev->found)
+		fput(o, ",\"found\":\"%s\"", found[ev->found]);
+	if (ev->found == INPLACE_OTHER)
+		fput(o, ",\"found_kind\":\"%s\"", node_kind_name(ev->found_mode));
+	if (ev->original >= INPLACE_PUT_BACK && ev->original <= INPLACE_KEPT)
+		fput(o, ",\"original\":\"%s\"", orig[ev->original - INPLACE_PUT_BACK]);
+	if (ev->private_dir < sizeof(dir) / sizeof(dir[0]))
+		fput(o, ",\"private_dir\":\"%s\"", dir[ev->private_dir]);
+	if (ev->private_dir == INPLACE_DIR_REPLACED)
+		fput(o, ",\"private_dir_kind\":\"%s\"", node_kind_name(ev->dir_mode));
 }
 
 /* The members of the tap's flow, the datagram tap's and server's and the client's facts. */
@@ -551,6 +586,21 @@ static void fact_json_more(struct fout *o, const struct event *ev)
 		break;
 	case FACT_REPLY_DROPPED:
 		fput(o, ",\"replies_dropped\":%" PRIu64, ev->count);
+		break;
+	case FACT_INPLACE_RESTORED:
+		inplace_json(o, ev);
+		break;
+	case FACT_CHILD_EXITED:
+		fput(o, ",\"exit_status\":%d", ev->exit_status);
+		break;
+	case FACT_CHILD_KILLED:
+		fput(o, ",\"signal\":%d,\"signal_name\":\"%s\"", ev->signo,
+		     event_signal_name(ev->signo));
+		break;
+	case FACT_DATAGRAM_DROPPED:
+		if (ev->reason == REASON_OTHER_USER)
+			fput(o, ",\"upstream_uid\":%lu,\"upstream_gid\":%lu",
+			     (unsigned long)ev->own_uid, (unsigned long)ev->own_gid);
 		break;
 	default:
 		break;

@@ -248,29 +248,28 @@ static int exchange(struct run *r, uint64_t deadline_ns)
 	}
 }
 
-static const char *signal_name(int sig)
-{
-	switch (sig) {
-	case SIGKILL: return "SIGKILL";
-	case SIGTERM: return "SIGTERM";
-	case SIGINT: return "SIGINT";
-	case SIGHUP: return "SIGHUP";
-	case SIGSEGV: return "SIGSEGV";
-	case SIGABRT: return "SIGABRT";
-	case SIGBUS: return "SIGBUS";
-	case SIGPIPE: return "SIGPIPE";
-	case SIGFPE: return "SIGFPE";
-	case SIGILL: return "SIGILL";
-	default: return "?";
-	}
-}
-
 static void duration(unsigned ms, char *buf, size_t len)
 {
 	if (ms % 1000 == 0)
 		snprintf(buf, len, "%u s", ms / 1000);
 	else
 		snprintf(buf, len, "%u ms", ms);
+}
+
+/* The child's end as a fact: its exit status, or the signal that killed it. */
+static void say_end(struct run *r, int ws)
+{
+	struct event ev;
+	event_init(&ev, SRC_PAIR_CHILD, EV_INFO);
+	ev.actor = r->child;
+	if (WIFEXITED(ws)) {
+		ev.fact = FACT_CHILD_EXITED;
+		ev.exit_status = WEXITSTATUS(ws);
+	} else {
+		ev.fact = FACT_CHILD_KILLED;
+		ev.signo = WTERMSIG(ws);
+	}
+	sink_emit(&r->p->later, &ev);
 }
 
 /* Tell how the child ended and what that means for the exchange; returns the status. */
@@ -281,11 +280,8 @@ static int conclude(struct run *r, int outcome, int wait_err, int ws, uint64_t t
 	if (wait_err)
 		say(r, SRC_PAIR_CHILD, EV_ERROR, wait_err,
 		    "pair: waitpid %ld (its exit status is lost)", (long)r->child);
-	else if (WIFEXITED(ws))
-		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "exited with status %d", WEXITSTATUS(ws));
-	else if (WIFSIGNALED(ws))
-		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "killed by signal %d (%s)", WTERMSIG(ws),
-		    signal_name(WTERMSIG(ws)));
+	else if (WIFEXITED(ws) || WIFSIGNALED(ws))
+		say_end(r, ws);
 
 	if (outcome == ETIMEDOUT) {
 		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, r->reply_done ?
@@ -308,7 +304,7 @@ static int conclude(struct run *r, int outcome, int wait_err, int ws, uint64_t t
 		else if (!wait_err && WIFSIGNALED(ws))
 			say(r, SRC_PAIR_PARENT, EV_ERROR, 0,
 			    "pair: child %ld killed by signal %d (%s) before replying",
-			    (long)r->child, WTERMSIG(ws), signal_name(WTERMSIG(ws)));
+			    (long)r->child, WTERMSIG(ws), event_signal_name(WTERMSIG(ws)));
 		else
 			say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: child %ld ended before replying",
 			    (long)r->child);

@@ -156,11 +156,12 @@ static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const c
 		return;
 	bool swapped = ip->swapped;
 	struct inplace_result res;
-	char why[PATH_MAX + 200], line[2 * PATH_MAX + 200];
+	char why[PATH_MAX + 200];
 	if ((r = inplace_restore(ip, &res, why, sizeof(why))) == 0) {
 		if (swapped) {
-			inplace_describe(&res, path, ip->hidden, line, sizeof(line));
-			event_emit_info(now, SRC_TAP, 0, "%s", line);
+			struct event ev;
+			inplace_event(&ev, &res, path, ip->hidden);
+			sink_emit(now, &ev);
 		}
 		if (why[0])
 			event_emit_info(now, SRC_TAP, 0, "%s", why);

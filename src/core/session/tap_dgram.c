@@ -169,22 +169,24 @@ static void unsent(struct relay *r, struct up *u, int way, const struct ancil *a
 	if (u->said_other)
 		return;
 	u->said_other = true;
-	if (foreign)
-		event_emit_error(r->env->out, SRC_TAP, u->id, 0,
-				 "tap: a datagram from uid %lu "
-				 "gid %lu came through sender %s, whose upstream socket is "
-				 "connected as uid %lu gid %lu, and udscope may not connect as "
-				 "another user: dropped (more are only counted)",
-				 (unsigned long)anc->cred.uid, (unsigned long)anc->cred.gid,
-				 u->name, (unsigned long)u->who.uid, (unsigned long)u->who.gid);
-	else
-		event_emit_error(r->env->out, SRC_TAP, u->id, 0,
-				 "tap: a %s datagram %s sender "
-				 "%s was dropped: its sender's credentials (pid %ld) may not be "
-				 "sent, and it is never sent with udscope's instead (more are only "
-				 "counted)",
-				 way == CLI ? "client->server" : "server->client",
-				 way == CLI ? "from" : "for", u->name, (long)anc->cred.pid);
+	struct event ev;
+	tap_dgram_line(&ev, EV_ERROR, u->id);
+	event_set_path(&ev, FACT_DATAGRAM_DROPPED, u->name, strlen(u->name), NULL);
+	ev.dir = (uint8_t)(way == CLI ? DIR_C2S : DIR_S2C);
+	if (foreign) {
+		ev.reason = REASON_OTHER_USER;
+		ev.has_cred = true; /* what the datagram came with */
+		ev.pid = anc->cred.pid;
+		ev.uid = anc->cred.uid;
+		ev.gid = anc->cred.gid;
+		ev.own_uid = u->who.uid;
+		ev.own_gid = u->who.gid;
+	} else {
+		ev.reason = REASON_CREDS_UNSENDABLE;
+		ev.has_peer = true; /* its sender */
+		ev.peer_pid = anc->cred.pid;
+	}
+	sink_emit(r->env->out, &ev);
 }
 
 static bool refused(ssize_t e)

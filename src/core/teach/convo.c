@@ -207,9 +207,12 @@ static void pair_event(struct convo_end *e, const struct event *ev)
 		chunk_label(ev, label, sizeof(label));
 		add_item(e, SEQ_ARROW, side == SEQ_LEFT ? SEQ_RIGHT : SEQ_LEFT, ev->time_ns, "%s",
 			 label);
-	} else if (side == SEQ_RIGHT && (!strncmp(ev->text, "exited", 6) ||
-					 !strncmp(ev->text, "killed", 6))) {
-		add_item(e, SEQ_NOTE, SEQ_RIGHT, ev->time_ns, "%.80s", ev->text);
+	} else if (side == SEQ_RIGHT && ev->fact == FACT_CHILD_EXITED) {
+		add_item(e, SEQ_NOTE, SEQ_RIGHT, ev->time_ns, "exited with status %d",
+			 ev->exit_status);
+	} else if (side == SEQ_RIGHT && ev->fact == FACT_CHILD_KILLED) {
+		add_item(e, SEQ_NOTE, SEQ_RIGHT, ev->time_ns, "killed by signal %d (%s)", ev->signo,
+			 event_signal_name(ev->signo));
 	}
 }
 
