@@ -383,7 +383,7 @@ static int start_threads(struct decoder *d)
 		pthread_setname_np(d->reader, DECODE_READER_NAME);
 		pthread_setname_np(d->writer, DECODE_WRITER_NAME);
 		/* Without a pacer (not root, or no thread for it) both stay at nice 10. */
-		decode_pace_start(&d->pace, d->child.pid, d->writer, &d->skipped);
+		decode_pace_start(&d->pace, &d->child, d->writer, &d->skipped);
 	}
 	return -r;
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,15 @@ void decode_child_kill(struct decode_child *c, int sig)
 	pthread_mutex_lock(&c->lock);
 	if (!c->waited)
 		kill(c->pid, sig);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void decode_child_set_idle(struct decode_child *c, bool idle)
+{
+	pthread_mutex_lock(&c->lock);
+	if (!c->waited)
+		sched_setscheduler(c->pid, idle ? SCHED_IDLE : SCHED_OTHER,
+				   &(struct sched_param){ 0 });
 	pthread_mutex_unlock(&c->lock);
 }
 

@@ -26,6 +26,9 @@ struct decode_child {
 int decode_child_start(struct decode_child *c, const char *path, char *const argv[]);
 /* Send SIG unless the child was waited for already. */
 void decode_child_kill(struct decode_child *c, int sig);
+/* Put the child under SCHED_IDLE (IDLE) or back to SCHED_OTHER (its nice value stays),
+ * unless it was waited for already: a reaped pid may be another process's by now. */
+void decode_child_set_idle(struct decode_child *c, bool idle);
 /* Wait for the child to end (blocking; call after its stdout ended or it was killed). */
 void decode_child_wait(struct decode_child *c);
 /* Close both pipes (if still open). */

@@ -9,6 +9,8 @@
 
 #include "core/io/decode_pace.h"
 
+#include "core/io/decode_child.h"
+
 #include <errno.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -21,7 +23,7 @@
 #define PACE_CALM_NS 1000000000ull
 
 struct decode_pace {
-	pid_t tshark;
+	struct decode_child *tshark; /* changed only while not reaped (decode_child.h) */
 	pthread_t feeder;
 	const _Atomic uint64_t *skipped;
 	pthread_t thread;
@@ -44,7 +46,7 @@ static uint64_t mono_ns(void)
 static void set_idle(struct decode_pace *p, bool idle)
 {
 	int policy = idle ? SCHED_IDLE : SCHED_OTHER;
-	sched_setscheduler(p->tshark, policy, &(struct sched_param){ 0 });
+	decode_child_set_idle(p->tshark, idle);
 	pthread_setschedparam(p->feeder, policy, &(struct sched_param){ 0 });
 	p->idle = idle;
 }
@@ -91,7 +93,7 @@ static void *pace_main(void *arg)
 	return NULL;
 }
 
-int decode_pace_start(struct decode_pace **out, pid_t tshark, pthread_t feeder,
+int decode_pace_start(struct decode_pace **out, struct decode_child *tshark, pthread_t feeder,
 		      const _Atomic uint64_t *skipped)
 {
 	*out = NULL;
