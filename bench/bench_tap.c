@@ -9,6 +9,7 @@
  * getrusage in it), and all three processes' together. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -110,6 +111,60 @@ static void front_take(void *ctx, struct event *ev)
 	f->seen++;
 }
 
+/* What a tap's process tells the bench at its end: its own CPU seconds, and the chunks its
+ * decoder decoded and skipped (0 without one). */
+struct tap_report {
+	double own, decoded, skipped;
+	double thread[4]; /* CPU seconds by thread: enum tap_thread */
+};
+
+/* A tap process's threads, by their names: the main thread (the front end draining the bus),
+ * the session's (the relay), and the decoder's feeder and reader of tshark. */
+enum tap_thread {
+	TH_MAIN,
+	TH_RELAY,
+	TH_FEED,
+	TH_READ,
+	TH_COUNT
+};
+static const char *const thread_names[TH_COUNT] = { "main", "relay", "decode-feed", "decode-read" };
+
+/* Each live thread's CPU time so far (/proc/self/task/TID/schedstat, nanoseconds) added into
+ * REP by its name; the pacer's is left out (a tick five times a second). */
+static void thread_cpu(struct tap_report *rep)
+{
+	DIR *dir = opendir("/proc/self/task");
+	struct dirent *e;
+	while (dir && (e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[300], name[32] = "";
+		unsigned long long ns = 0;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (f && !fgets(name, sizeof(name), f))
+			name[0] = '\0';
+		if (f)
+			fclose(f);
+		name[strcspn(name, "\n")] = '\0';
+		snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat", e->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		if (fscanf(f, "%llu", &ns) != 1)
+			ns = 0;
+		fclose(f);
+		int t = atoi(e->d_name) == getpid()                ? TH_MAIN
+			: strcmp(name, thread_names[TH_FEED]) == 0 ? TH_FEED
+			: strcmp(name, thread_names[TH_READ]) == 0 ? TH_READ
+			: strcmp(name, "decode-pace") == 0         ? TH_COUNT
+								   : TH_RELAY;
+		if (t < TH_COUNT)
+			rep->thread[t] += (double)ns / 1e9;
+	}
+	if (dir)
+		closedir(dir);
+}
+
 static volatile sig_atomic_t done;
 static void on_term(int sig)
 {
@@ -154,12 +209,21 @@ static void tap_process(const char *listen, const char *target, bool batch, bool
 			nanosleep(&pause, NULL);
 		}
 	}
+	/* What was decoded and skipped, before the tap's end frees the decoder. */
+	struct tap_report rep = { 0 };
+	if (o.decode) {
+		struct decode_stats st;
+		decode_stats(o.decode, &st);
+		rep.decoded = (double)st.decoded;
+		rep.skipped = (double)st.skipped;
+	}
+	thread_cpu(&rep);
 	/* The tap ends its tshark and waits for it, so its CPU counts in this process's. */
 	app_end(&app, s);
 	struct rusage self;
 	getrusage(RUSAGE_SELF, &self); /* without tshark: udscope's own */
-	double own = cpu_of(&self);
-	_exit(write(ready, &own, sizeof(own)) == sizeof(own) ? 0 : 1);
+	rep.own = cpu_of(&self);
+	_exit(write(ready, &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
 }
 
 /* Move what comes from FROM to TO until EOF: read and write through one CHUNK buffer, or
@@ -273,8 +337,9 @@ static double cpu_of(const struct rusage *ru)
 /* Send TOTAL bytes through middle M to the sink; MB/s until the sink's count came back.
  * *RSS: the middle's peak resident KiB; *CPU: the middle's CPU seconds (user + system) per
  * GiB sent, *OWN: a tap's without its children (0: not a tap), and *ALL: every process's
- * (sender, middle, sink) per GiB. */
-static double run(enum middle m, size_t total, long *rss, double *cpu, double *own, double *all)
+ * (sender, middle, sink) per GiB; *REP: what the tap reported (zeros: not a tap). */
+static double run(enum middle m, size_t total, long *rss, double *cpu, double *own, double *all,
+		  struct tap_report *rep)
 {
 	char target[128], listen[128];
 	snprintf(target, sizeof(target), "%s/sink", tmp);
@@ -320,10 +385,10 @@ static double run(enum middle m, size_t total, long *rss, double *cpu, double *o
 		wait4(mp, NULL, 0, &ru);
 		*rss = ru.ru_maxrss;
 		*cpu = cpu_of(&ru) / gib;
-		double self;
+		*rep = (struct tap_report){ 0 };
 		if ((m == TAP_CONSOLE || m == TAP_BATCH || m == TAP_DECODE) &&
-		    read(mr, &self, sizeof(self)) == sizeof(self))
-			*own = self / gib;
+		    read(mr, rep, sizeof(*rep)) == sizeof(*rep))
+			*own = rep->own / gib;
 		*all += cpu_of(&ru);
 		close(mr);
 	}
@@ -396,10 +461,29 @@ static void decode_ratios(const double *dec, const double *plain, int rounds, ch
 		 md / mp, per[0], mr, per[rounds - 1]);
 }
 
+/* What the decoding tap's decoder did, round by round (min, median, max) into BUF: chunks
+ * decoded and skipped, and tshark's CPU (the middle's with its children less the tap's own). */
+static void decode_counts(const struct tap_report *rep, const double *mid, const double *self,
+			  int rounds, char *buf, size_t len)
+{
+	double dec[MAX_ROUNDS], skip[MAX_ROUNDS], ts[MAX_ROUNDS];
+	for (int r = 0; r < rounds; r++) {
+		dec[r] = rep[r].decoded;
+		skip[r] = rep[r].skipped;
+		ts[r] = mid[r] - self[r];
+	}
+	double md = median(dec, rounds), ms = median(skip, rounds), mt = median(ts, rounds);
+	snprintf(buf, len,
+		 "tap (--decode): chunks decoded %.0f min, %.0f median, %.0f max; skipped %.0f "
+		 "min, %.0f median, %.0f max; tshark CPU %.2f s/G median\n",
+		 dec[0], md, dec[rounds - 1], skip[0], ms, skip[rounds - 1], mt);
+}
+
 /* Per round and middle: MB/s, its ratio to that round's direct, CPU per GiB (the middle's
  * with its children, a tap's own, every process's); each middle's peak RSS. */
 static double mbs[NMIDDLES][MAX_ROUNDS], ratio[NMIDDLES][MAX_ROUNDS];
 static double cpu[NMIDDLES][MAX_ROUNDS], own[NMIDDLES][MAX_ROUNDS], all[NMIDDLES][MAX_ROUNDS];
+static struct tap_report report[NMIDDLES][MAX_ROUNDS];
 static long rss[NMIDDLES];
 
 /* One row of the table: middle M, MED the medians of every middle's MB/s. */
@@ -422,6 +506,20 @@ static void print_row(int m, const double *med, int rounds, bool socat)
 	       med[m] / med[DIRECT], median(ratio[m], rounds), vs, rss[m], mid, self, every);
 }
 
+/* A tap middle M's own CPU by thread, medians of its rounds per GiB of TOTAL bytes. */
+static void print_threads(int m, int rounds, size_t total)
+{
+	double gib = (double)total / (double)(1u << 30);
+	printf("%s, own CPU by thread:", middle_names[m]);
+	for (int t = 0; t < TH_COUNT; t++) {
+		double v[MAX_ROUNDS];
+		for (int r = 0; r < rounds; r++)
+			v[r] = report[m][r].thread[t] / gib;
+		printf(" %s %.2f s/G%s", thread_names[t], median(v, rounds),
+		       t + 1 < TH_COUNT ? "," : "\n");
+	}
+}
+
 /* The table of ROUNDS rounds of TOTAL bytes, run between load averages LOAD0 and LOAD1. */
 static void print_table(int rounds, size_t total, bool socat, const char *load0, const char *load1)
 {
@@ -432,10 +530,13 @@ static void print_table(int rounds, size_t total, bool socat, const char *load0,
 	       (total + chunk - 1) / chunk, load0, load1);
 	printf("%-24s %8s %9s %9s %9s %10s %9s %9s %9s\n", "through", "MB/s", "vs direct",
 	       "per round", "vs socat", "peak RSS", "mid CPU", "own CPU", "all CPU");
-	char decoding[200] = "";
+	char decoding[200] = "", counts[200] = "";
 	if (chosen(TAP_DECODE, socat) && chosen(TAP_CONSOLE, socat))
 		decode_ratios(mbs[TAP_DECODE], mbs[TAP_CONSOLE], rounds, decoding,
 			      sizeof(decoding));
+	if (chosen(TAP_DECODE, socat))
+		decode_counts(report[TAP_DECODE], cpu[TAP_DECODE], own[TAP_DECODE], rounds, counts,
+			      sizeof(counts));
 	double med[NMIDDLES];
 	for (int m = 0; m < NMIDDLES; m++)
 		med[m] = chosen(m, socat) ? median(mbs[m], rounds) : 0;
@@ -445,6 +546,10 @@ static void print_table(int rounds, size_t total, bool socat, const char *load0,
 	if (socat && med[SOCAT_V] > 0)
 		printf("tap (console) vs socat -v: %.1fx\n", med[TAP_CONSOLE] / med[SOCAT_V]);
 	fputs(decoding, stdout);
+	fputs(counts, stdout);
+	for (int m = TAP_CONSOLE; m < NMIDDLES; m++)
+		if (chosen(m, socat) && (m == TAP_CONSOLE || m == TAP_BATCH || m == TAP_DECODE))
+			print_threads(m, rounds, total);
 }
 
 int main(int argc, char **argv)
@@ -470,7 +575,8 @@ int main(int argc, char **argv)
 			int m = r % 2 ? NMIDDLES - 1 - i : i;
 			if (chosen(m, socat)) {
 				mbs[m][r] = run((enum middle)m, m == SOCAT_V ? total / 32 : total,
-						&rss[m], &cpu[m][r], &own[m][r], &all[m][r]);
+						&rss[m], &cpu[m][r], &own[m][r], &all[m][r],
+						&report[m][r]);
 			}
 		}
 	for (int r = 0; r < rounds; r++)
