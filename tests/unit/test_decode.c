@@ -1,7 +1,8 @@
 /* test_decode: the protocol guessed from a socket's name, a decoded summary's line and JSON,
  * and (with tshark installed) the decoder itself: summaries name their chunks, a full queue
  * skips chunks for decoding without waiting, one chunk's whole dissection (-V), tshark
- * and the thread that feeds it run under SCHED_IDLE, and tshark is waited for at stop. */
+ * and the thread that feeds it run under SCHED_IDLE in a flood, a flood is sampled (its
+ * summaries still name their own chunks), and tshark is waited for at stop. */
 #include "config.h"
 
 #include <dirent.h>
@@ -285,6 +286,96 @@ static void test_idle(void **state)
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 }
 
+/* What the flood's summaries said: how many named their own chunk (an HTTP request for
+ * /N is chunk N) and how many another, and the last chunk named. */
+struct tally {
+	pthread_mutex_t lock;
+	uint64_t good, bad, last;
+};
+
+static void tally_emit(void *ctx, struct event *ev)
+{
+	struct tally *t = ctx;
+	if (!ev->decoded)
+		return;
+	unsigned long long no = 0;
+	bool named = sscanf(ev->text, "GET /%llu HTTP/1.1", &no) == 1;
+	pthread_mutex_lock(&t->lock);
+	if (named && no == ev->chunk_no)
+		t->good++;
+	else
+		t->bad++;
+	if (ev->chunk_no > t->last)
+		t->last = ev->chunk_no;
+	pthread_mutex_unlock(&t->lock);
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Offer the request for /N as the next chunk N of D (NO: the chunks offered so far). */
+static void offer_request(struct decoder *d, uint64_t *no)
+{
+	char req[64];
+	int n = snprintf(req, sizeof(req), "GET /%llu HTTP/1.1\r\nHost: a\r\n\r\n",
+			 (unsigned long long)(*no + 1));
+	*no = decode_offer(d, 1, PCAP_TO_SERVER, req, (size_t)n);
+}
+
+/* A flood is sampled: with tshark started, half a second of chunks offered as fast as the
+ * loop goes puts at most DECODE_BURST plus DECODE_RATE a second of them in the queue, the
+ * rest are counted as sampled out (and said so), those decoded come from all along the
+ * flood, and each summary names its own chunk. */
+static void test_sample(void **state)
+{
+	(void)state;
+	if (!have_tshark()) {
+		UD_SKIP("tshark not installed (apt-get install tshark)");
+		return;
+	}
+	static struct tally t = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0 };
+	struct event_sink sink = { tally_emit, &t, NULL };
+	struct decoder *d;
+	assert_int_equal(decode_start(&d, "http", NULL, SRC_TAP, &sink), 0);
+	uint64_t no = 0;
+	offer_request(d, &no); /* until its summary is back, tshark is starting */
+	decode_release(d);
+	struct decode_stats st = { 0 };
+	for (double until = mono_s() + 60; !st.decoded && mono_s() < until; sched_yield())
+		decode_stats(d, &st);
+	assert_int_equal(st.decoded, 1);
+	double t0 = mono_s(), t1 = t0;
+	while (t1 - t0 < 0.5) {
+		for (int i = 0; i < 64; i++)
+			offer_request(d, &no);
+		decode_release(d);
+		t1 = mono_s();
+	}
+	decode_stats(d, &st);
+	uint64_t queued = st.offered - st.skipped;
+	print_message("# flood: %llu chunks in %.2f s, %llu queued for tshark, %llu sampled out\n",
+		      (unsigned long long)st.offered, t1 - t0, (unsigned long long)queued,
+		      (unsigned long long)st.sampled);
+	assert_true(st.sampled > 0);
+	assert_true(queued <= 1 + DECODE_BURST + (uint64_t)(DECODE_RATE * (t1 - t0 + 0.01)));
+	char line[256];
+	decode_describe(d, line, sizeof(line));
+	assert_non_null(strstr(line, "sampled out"));
+	/* Every queued chunk is answered, each by its own summary. */
+	for (double until = mono_s() + 60; st.decoded < queued && mono_s() < until; sched_yield())
+		decode_stats(d, &st);
+	decode_stop(d);
+	pthread_mutex_lock(&t.lock);
+	assert_int_equal(t.good, queued);
+	assert_int_equal(t.bad, 0);
+	assert_true(t.last > 1 + 2 * DECODE_BURST); /* not only the flood's first chunks */
+	pthread_mutex_unlock(&t.lock);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_decoder),
 		cmocka_unit_test(test_idle),
+		cmocka_unit_test(test_sample),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

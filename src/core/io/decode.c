@@ -28,6 +28,10 @@
 #define DECODE_MAP 65536u
 /* A summary line kept at most (longer ones are cut). */
 #define LINE_MAX_BYTES 2048
+/* Summaries handed to the bus at once (one lock for all of them). */
+#define READ_BATCH 32
+/* The time between two of the flood sampler's tokens. */
+#define TOKEN_NS (1000000000ull / DECODE_RATE)
 /* A skip notice at most this often while tshark falls behind. */
 #define NOTICE_NS 1000000000ull
 /* How long decode_stop lets tshark finish before it is killed. */
@@ -63,8 +67,10 @@ struct decoder {
 	/* The queue without a lock, so that the offering thread (the relay) never waits for
 	 * the writer, which in a flood runs only on CPU time nobody else wants: head (next to fill) and
 	 * released (published) are the offering thread's, tail (next to write) the writer's;
-	 * next_no and skipped are counted by the offering thread alone. */
-	_Atomic uint64_t head, released, tail, next_no, skipped, decoded;
+	 * next_no, skipped and sampled are counted by the offering thread alone. */
+	_Atomic uint64_t head, released, tail, next_no, skipped, sampled, decoded;
+	/* The offering thread's: the flood sampler's tokens, and when the last one came. */
+	uint64_t tokens, token_ns;
 	atomic_bool writer_sleeps; /* the writer waits on wake_fd: whoever gives it work writes */
 	int wake_fd;               /* an eventfd */
 	pthread_mutex_t lock;
@@ -73,6 +79,8 @@ struct decoder {
 	uint64_t frames, answered;
 	bool stopping, writer_done, reader_done;
 	uint64_t told_skipped, told_ns; /* the reader's: the last skip notice */
+	struct event batch[READ_BATCH]; /* the reader's: summaries not yet on the bus */
+	size_t nbatch;
 	struct slot q[DECODE_QUEUE];
 	struct sent map[DECODE_MAP];
 };
@@ -101,6 +109,21 @@ static void wake_writer(struct decoder *d)
 	}
 }
 
+/* Whether a chunk may go to tshark now (the flood sampler, a token bucket): tokens come at
+ * DECODE_RATE a second up to DECODE_BURST; the clock is read only when they ran out. */
+static bool take_token(struct decoder *d)
+{
+	if (!d->tokens) {
+		uint64_t now = event_now_ns(), add = (now - d->token_ns) / TOKEN_NS;
+		if (!add)
+			return false;
+		d->tokens = add < DECODE_BURST ? add : DECODE_BURST;
+		d->token_ns = add < DECODE_BURST ? d->token_ns + add * TOKEN_NS : now;
+	}
+	d->tokens--;
+	return true;
+}
+
 uint64_t decode_offer(struct decoder *d, uint32_t conn, enum pcap_dir dir, const void *data,
 		      size_t n)
 {
@@ -110,6 +133,12 @@ uint64_t decode_offer(struct decoder *d, uint32_t conn, enum pcap_dir dir, const
 	/* A full queue: the chunk costs a counter, nothing else (no copy, no time stamp). */
 	if (head - atomic_load_explicit(&d->tail, memory_order_acquire) == DECODE_QUEUE) {
 		count_one(&d->skipped);
+		return no;
+	}
+	/* A flood: a sample goes to tshark, the rest cost a counter too. */
+	if (!take_token(d)) {
+		count_one(&d->skipped);
+		count_one(&d->sampled);
 		return no;
 	}
 	/* D-Bus: the client's first message comes in one chunk after the SASL handshake's last
@@ -150,6 +179,7 @@ void decode_stats(struct decoder *d, struct decode_stats *out)
 {
 	out->offered = atomic_load(&d->next_no);
 	out->skipped = atomic_load(&d->skipped);
+	out->sampled = atomic_load(&d->sampled);
 	out->decoded = atomic_load(&d->decoded);
 	pthread_mutex_lock(&d->lock);
 	out->exit_status = d->reader_done && d->child.waited ? d->child.status : -1;
@@ -166,22 +196,43 @@ const struct pcap_plan *decode_plan(const struct decoder *d)
 	return &d->plan;
 }
 
+/* Why chunks were skipped for decoding, from ST, into BUF: sampled out in a flood, or left
+ * while tshark fell behind. */
+static void skip_reasons(const struct decode_stats *st, char *buf, size_t len)
+{
+	uint64_t behind = st->skipped > st->sampled ? st->skipped - st->sampled : 0;
+	if (!st->sampled) {
+		snprintf(buf, len, "tshark fell behind");
+		return;
+	}
+	int w = snprintf(buf, len,
+			 "%" PRIu64 " sampled out: the traffic ran above %d chunks a second",
+			 st->sampled, DECODE_RATE);
+	if (behind && w > 0 && (size_t)w < len)
+		snprintf(buf + w, len - (size_t)w, "; %" PRIu64 " while tshark fell behind",
+			 behind);
+}
+
 /* Tell (at most once a second, and when tshark has caught up) how many chunks were
  * skipped. The reader's: it runs at the session's priority, the writer does not. */
 static void tell_skipped(struct decoder *d, bool caught_up)
 {
-	uint64_t skipped = atomic_load_explicit(&d->skipped, memory_order_relaxed);
+	struct decode_stats st = { .skipped = atomic_load(&d->skipped) };
+	st.sampled = atomic_load(&d->sampled);
 	uint64_t now = event_now_ns();
-	if (skipped == d->told_skipped || (!caught_up && now - d->told_ns < NOTICE_NS))
+	if (st.skipped == d->told_skipped || (!caught_up && now - d->told_ns < NOTICE_NS))
 		return;
-	d->told_skipped = skipped;
+	d->told_skipped = st.skipped;
 	d->told_ns = now;
+	char why[160];
+	skip_reasons(&st, why, sizeof(why));
 	struct event ev;
 	event_init(&ev, d->source, EV_INFO);
 	event_textf(&ev,
-		    "decoding falls behind: %" PRIu64 " chunk%s skipped for decoding so far "
-		    "(tshark is slower than the traffic; forwarding and capture go on)",
-		    skipped, skipped == 1 ? "" : "s");
+		    "decoding %s: %" PRIu64 " chunk%s skipped for decoding so far "
+		    "(%s; forwarding and capture go on)",
+		    st.sampled ? "samples a flood" : "falls behind", st.skipped,
+		    st.skipped == 1 ? "" : "s", why);
 	sink_emit(&d->sink, &ev);
 }
 
@@ -252,8 +303,20 @@ static char *field(char *line)
 	return t + 1;
 }
 
+/* Hand the summaries gathered to the bus, under one lock, and wake the writer (it may wait
+ * for room in the map). */
+static void flush_batch(struct decoder *d)
+{
+	if (!d->nbatch)
+		return;
+	sink_emit_many(&d->sink, d->batch, d->nbatch);
+	d->nbatch = 0;
+	wake_writer(d);
+}
+
 /* One line of tshark's: "FRAME\tPROTOCOL\tINFO[\tEXTRA]"; an event for the chunk it speaks
- * of, its text the Info column and the extra field (a query's text) after it. */
+ * of, its text the Info column and the extra field (a query's text) after it, gathered for
+ * flush_batch. */
 static void handle_line(struct decoder *d, char *line)
 {
 	char *proto = field(line), *info = proto ? field(proto) : NULL, *end;
@@ -272,17 +335,17 @@ static void handle_line(struct decoder *d, char *line)
 	pthread_mutex_unlock(&d->lock);
 	if (!known)
 		return;
+	struct event *ev = &d->batch[d->nbatch++];
+	event_init(ev, d->source, EV_INFO);
+	ev->conn = m.conn;
+	ev->dir = m.dir == PCAP_TO_SERVER ? DIR_C2S : DIR_S2C;
+	ev->decoded = true;
+	ev->chunk_no = m.no;
+	snprintf(ev->proto, sizeof(ev->proto), "%s", proto);
+	event_textf(ev, "%s%s%s", info, extra && *extra ? " " : "", extra ? extra : "");
 	count_one(&d->decoded);
-	wake_writer(d); /* it may wait for room in the map */
-	struct event ev;
-	event_init(&ev, d->source, EV_INFO);
-	ev.conn = m.conn;
-	ev.dir = m.dir == PCAP_TO_SERVER ? DIR_C2S : DIR_S2C;
-	ev.decoded = true;
-	ev.chunk_no = m.no;
-	snprintf(ev.proto, sizeof(ev.proto), "%s", proto);
-	event_textf(&ev, "%s%s%s", info, extra && *extra ? " " : "", extra ? extra : "");
-	sink_emit(&d->sink, &ev);
+	if (d->nbatch == READ_BATCH)
+		flush_batch(d);
 }
 
 /* Say how tshark ended when nobody asked it to. */
@@ -345,8 +408,10 @@ static void *reader_main(void *arg)
 			cut = true;
 			len = 0;
 		}
+		flush_batch(d); /* what this read brought, before any notice */
 		tell_skipped(d, caught_up(d));
 	}
+	flush_batch(d);
 	pthread_mutex_lock(&d->lock);
 	bool asked = d->stopping;
 	pthread_mutex_unlock(&d->lock);
@@ -427,6 +492,8 @@ static int decoder_new(struct decoder **out, const char *name, const struct pcap
 		d->plan.how = PCAP_BY_NAME;
 	d->source = source;
 	d->sasl = strcmp(name, "dbus") == 0;
+	d->tokens = DECODE_BURST;
+	d->token_ns = event_now_ns();
 	d->sink = *sink;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_condattr_t ca;
@@ -541,9 +608,12 @@ size_t decode_describe(struct decoder *d, char *buf, size_t len)
 {
 	struct decode_stats st;
 	decode_stats(d, &st);
+	char why[160];
+	skip_reasons(&st, why, sizeof(why));
 	int w = snprintf(buf, len,
 			 "decoding (tshark, %s): %" PRIu64 " of %" PRIu64 " chunk%s "
-			 "decoded, %" PRIu64 " skipped for decoding (tshark fell behind)",
-			 d->name, st.decoded, st.offered, st.offered == 1 ? "" : "s", st.skipped);
+			 "decoded, %" PRIu64 " skipped for decoding (%s)",
+			 d->name, st.decoded, st.offered, st.offered == 1 ? "" : "s", st.skipped,
+			 why);
 	return w < 0 ? 0 : (size_t)w < len ? (size_t)w : len - 1;
 }
