@@ -2,11 +2,12 @@
  * socat -v in the middle.
  * Knobs: BENCH_ONLY (middles by number, "1,2"; direct always runs), BENCH_MB (MiB sent, 512),
  * BENCH_CHUNK (bytes a send, 65536), BENCH_SEQPACKET=1 (seqpacket connections, so every send
- * is one chunk for the tap: direct and the taps only).
+ * is one chunk for the tap: direct and the taps only), BENCH_DECODE_WARM=1 (the decoding
+ * tap's flood starts once its tshark has started).
  * Each process is named for perf report --comm: mid-console, mid-batch, mid-socat, mid-copy,
  * mid-splice, sink. CPU: the middle's user + system seconds per GiB (from wait4: with the
  * children it waited for, the decoding tap's tshark), a tap's own (its process alone, from
- * getrusage in it), and all three processes' together. */
+ * getrusage in it; and by thread), and all three processes' together. */
 #include "config.h"
 
 #include <dirent.h>
@@ -172,6 +173,27 @@ static void on_term(int sig)
 	done = 1;
 }
 
+/* BENCH_DECODE_WARM=1: the flood starts once tshark has started (a second or more of CPU),
+ * not while it starts. */
+static bool warm;
+
+/* Offer D one chunk before the tap runs (so no other thread offers) and wait until tshark has
+ * answered it: tshark has started. Returns 0, or -1 after a minute. */
+static int warm_up(struct decoder *d)
+{
+	static const char hello[] = "warm-up";
+	decode_offer(d, 0, PCAP_TO_SERVER, hello, sizeof(hello) - 1);
+	decode_release(d);
+	struct decode_stats st = { 0 };
+	for (double until = seconds() + 60; seconds() < until;) {
+		decode_stats(d, &st);
+		if (st.decoded)
+			return 0;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+	return -1;
+}
+
 /* The tap in a process of its own, with a front end draining its bus as the console (a lossy
  * bus, paced; a 64 MiB capture store) or batch (lossless, every line formatted) would; with
  * DECODE, the console's tap decoding every chunk with tshark (--decode data). */
@@ -196,6 +218,7 @@ static void tap_process(const char *listen, const char *target, bool batch, bool
 	struct tap *t;
 	struct session *s = app_prepare(&app, &tap_session_ops);
 	if (!s || (decode && decode_start(&o.decode, "data", NULL, SRC_TAP, &s->later) < 0) ||
+	    (o.decode && warm && warm_up(o.decode) < 0) ||
 	    tap_start(&t, &la, &ta, &o, &s->now, &s->later) < 0)
 		_exit(1);
 	app_commit(&app, s, t);
@@ -475,8 +498,10 @@ static void decode_counts(const struct tap_report *rep, const double *mid, const
 	double md = median(dec, rounds), ms = median(skip, rounds), mt = median(ts, rounds);
 	snprintf(buf, len,
 		 "tap (--decode): chunks decoded %.0f min, %.0f median, %.0f max; skipped %.0f "
-		 "min, %.0f median, %.0f max; tshark CPU %.2f s/G median\n",
-		 dec[0], md, dec[rounds - 1], skip[0], ms, skip[rounds - 1], mt);
+		 "min, %.0f median, %.0f max; tshark CPU %.2f s/G median; %s\n",
+		 dec[0], md, dec[rounds - 1], skip[0], ms, skip[rounds - 1], mt,
+		 warm ? "tshark had started before each flood (BENCH_DECODE_WARM=1)"
+		      : "tshark started with each flood");
 }
 
 /* Per round and middle: MB/s, its ratio to that round's direct, CPU per GiB (the middle's
@@ -530,7 +555,7 @@ static void print_table(int rounds, size_t total, bool socat, const char *load0,
 	       (total + chunk - 1) / chunk, load0, load1);
 	printf("%-24s %8s %9s %9s %9s %10s %9s %9s %9s\n", "through", "MB/s", "vs direct",
 	       "per round", "vs socat", "peak RSS", "mid CPU", "own CPU", "all CPU");
-	char decoding[200] = "", counts[200] = "";
+	char decoding[200] = "", counts[300] = "";
 	if (chosen(TAP_DECODE, socat) && chosen(TAP_CONSOLE, socat))
 		decode_ratios(mbs[TAP_DECODE], mbs[TAP_CONSOLE], rounds, decoding,
 			      sizeof(decoding));
@@ -567,6 +592,7 @@ int main(int argc, char **argv)
 		chunk = (size_t)atoi(ck);
 	if (getenv("BENCH_SEQPACKET") && atoi(getenv("BENCH_SEQPACKET")) > 0)
 		sock_type = SOCK_SEQPACKET;
+	warm = getenv("BENCH_DECODE_WARM") && atoi(getenv("BENCH_DECODE_WARM")) > 0;
 	char load0[64] = "", load1[64] = "";
 	load_average(load0, sizeof(load0));
 	/* Odd rounds run the middles in the reverse order: no middle always follows another. */
