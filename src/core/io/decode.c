@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -32,6 +33,9 @@
 #define READ_BATCH 32
 /* The time between two of the flood sampler's tokens. */
 #define TOKEN_NS (1000000000ull / DECODE_RATE)
+/* In a flood the writer and the reader are not woken for each chunk and each summary: they
+ * look this often and take what gathered meanwhile. */
+#define FLOOD_NAP_MS 10
 /* A skip notice at most this often while tshark falls behind. */
 #define NOTICE_NS 1000000000ull
 /* How long decode_stop lets tshark finish before it is killed. */
@@ -69,10 +73,14 @@ struct decoder {
 	 * released (published) are the offering thread's, tail (next to write) the writer's;
 	 * next_no, skipped and sampled are counted by the offering thread alone. */
 	_Atomic uint64_t head, released, tail, next_no, skipped, sampled, decoded;
-	/* The offering thread's: the flood sampler's tokens, and when the last one came. */
-	uint64_t tokens, token_ns;
+	uint64_t full_ns; /* the offering thread's: when the flood sampler's bucket is full */
 	atomic_bool writer_sleeps; /* the writer waits on wake_fd: whoever gives it work writes */
 	int wake_fd;               /* an eventfd */
+	/* A flood is being sampled: set by the offering thread at a chunk sampled out (it then
+	 * wakes the writer, which from then on naps FLOOD_NAP_MS at a time instead of being
+	 * woken for each chunk), cleared by the offering thread when the tokens are full again
+	 * and by the writer when a nap found nothing to do. */
+	atomic_bool flood;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* Under lock: the frames written and answered, and the ends. */
@@ -109,18 +117,17 @@ static void wake_writer(struct decoder *d)
 	}
 }
 
-/* Whether a chunk may go to tshark now (the flood sampler, a token bucket): tokens come at
- * DECODE_RATE a second up to DECODE_BURST; the clock is read only when they ran out. */
+/* Whether a chunk may go to tshark now: the flood sampler, a bucket of DECODE_BURST tokens
+ * filled at DECODE_RATE a second, kept as the time it will be full again (FULL_NS: GCRA). */
 static bool take_token(struct decoder *d)
 {
-	if (!d->tokens) {
-		uint64_t now = event_now_ns(), add = (now - d->token_ns) / TOKEN_NS;
-		if (!add)
-			return false;
-		d->tokens = add < DECODE_BURST ? add : DECODE_BURST;
-		d->token_ns = add < DECODE_BURST ? d->token_ns + add * TOKEN_NS : now;
-	}
-	d->tokens--;
+	uint64_t now = event_now_ns(), full = d->full_ns > now ? d->full_ns : now;
+	if (full - now > (uint64_t)(DECODE_BURST - 1) * TOKEN_NS)
+		return false; /* no token left */
+	/* The bucket was full: calm, no flood (any more). */
+	if (full == now)
+		atomic_store_explicit(&d->flood, false, memory_order_relaxed);
+	d->full_ns = full + TOKEN_NS;
 	return true;
 }
 
@@ -139,6 +146,10 @@ uint64_t decode_offer(struct decoder *d, uint32_t conn, enum pcap_dir dir, const
 	if (!take_token(d)) {
 		count_one(&d->skipped);
 		count_one(&d->sampled);
+		if (!atomic_load_explicit(&d->flood, memory_order_relaxed)) {
+			atomic_store(&d->flood, true);
+			wake_writer(d); /* so that it naps from now on, not waits for a wake */
+		}
 		return no;
 	}
 	/* D-Bus: the client's first message comes in one chunk after the SASL handshake's last
@@ -172,7 +183,8 @@ void decode_release(struct decoder *d)
 	if (atomic_load_explicit(&d->released, memory_order_relaxed) == head)
 		return;
 	atomic_store(&d->released, head); /* before the look at writer_sleeps: no lost wake */
-	wake_writer(d);
+	if (!atomic_load_explicit(&d->flood, memory_order_relaxed))
+		wake_writer(d); /* in a flood it naps, and takes what was released then */
 }
 
 void decode_stats(struct decoder *d, struct decode_stats *out)
@@ -248,7 +260,8 @@ static bool writer_can(struct decoder *d, bool *stop)
 	       atomic_load_explicit(&d->tail, memory_order_relaxed) != atomic_load(&d->released);
 }
 
-/* Wait until the writer has work (true) or is to stop (false). */
+/* Wait until the writer has work (true) or is to stop (false): for a wake, or in a flood
+ * for a nap's end. */
 static bool writer_wait(struct decoder *d)
 {
 	bool stop;
@@ -262,9 +275,17 @@ static bool writer_wait(struct decoder *d)
 			atomic_store(&d->writer_sleeps, false);
 			continue;
 		}
+		bool flood = atomic_load(&d->flood);
+		struct pollfd p = { .fd = d->wake_fd, .events = POLLIN };
+		int r = poll(&p, 1, flood ? FLOOD_NAP_MS : -1);
 		uint64_t v;
-		if (read(d->wake_fd, &v, sizeof(v)) < 0 && errno != EINTR)
+		if (r > 0 && read(d->wake_fd, &v, sizeof(v)) < 0 && errno != EINTR)
 			return false;
+		if (r < 0 && errno != EINTR)
+			return false;
+		/* A nap that found nothing to do: the flood is over, wait for wakes again. */
+		if (r == 0 && !writer_can(d, &stop))
+			atomic_store(&d->flood, false);
 	}
 }
 
@@ -410,6 +431,8 @@ static void *reader_main(void *arg)
 		}
 		flush_batch(d); /* what this read brought, before any notice */
 		tell_skipped(d, caught_up(d));
+		if (atomic_load_explicit(&d->flood, memory_order_relaxed)) /* let lines gather */
+			nanosleep(&(struct timespec){ 0, FLOOD_NAP_MS * 1000000L }, NULL);
 	}
 	flush_batch(d);
 	pthread_mutex_lock(&d->lock);
@@ -492,8 +515,6 @@ static int decoder_new(struct decoder **out, const char *name, const struct pcap
 		d->plan.how = PCAP_BY_NAME;
 	d->source = source;
 	d->sasl = strcmp(name, "dbus") == 0;
-	d->tokens = DECODE_BURST;
-	d->token_ns = event_now_ns();
 	d->sink = *sink;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_condattr_t ca;
