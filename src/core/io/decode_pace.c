@@ -2,10 +2,10 @@
  * at nice 10 while tshark keeps up, so that a machine busy with other work still leaves them
  * a share and summaries come. Once the relay skips chunks (a flood: sampled out above
  * DECODE_RATE, or left because tshark fell behind), both drop to SCHED_IDLE: they then get
- * only CPU time nothing else wants, and the
- * relay keeps its pace. When nothing has been skipped for a second, they are back at nice 10
- * and decode what waits. An unprivileged process may enter SCHED_IDLE but not leave it, so
- * only root paces; otherwise they stay at nice 10. */
+ * only CPU time nothing else wants, and the relay keeps its pace. When nothing has been
+ * skipped for a second, they are back at nice 10 and decode what waits. An unprivileged
+ * process may enter SCHED_IDLE but not leave it, so only root paces; otherwise they stay at
+ * nice 10. */
 #include "config.h"
 
 #include "core/io/decode_pace.h"
