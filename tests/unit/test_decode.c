@@ -317,6 +317,12 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A pause between two looks at a condition (its deadline decides, not this). */
+static void nap(void)
+{
+	nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+}
+
 /* Offer the request for /N as the next chunk N of D (NO: the chunks offered so far). */
 static void offer_request(struct decoder *d, uint64_t *no)
 {
@@ -345,7 +351,7 @@ static void test_sample(void **state)
 	offer_request(d, &no); /* until its summary is back, tshark is starting */
 	decode_release(d);
 	struct decode_stats st = { 0 };
-	for (double until = mono_s() + 60; !st.decoded && mono_s() < until; sched_yield())
+	for (double until = mono_s() + 60; !st.decoded && mono_s() < until; nap())
 		decode_stats(d, &st);
 	assert_int_equal(st.decoded, 1);
 	double t0 = mono_s(), t1 = t0;
@@ -366,7 +372,7 @@ static void test_sample(void **state)
 	decode_describe(d, line, sizeof(line));
 	assert_non_null(strstr(line, "sampled out"));
 	/* Every queued chunk is answered, each by its own summary. */
-	for (double until = mono_s() + 60; st.decoded < queued && mono_s() < until; sched_yield())
+	for (double until = mono_s() + 60; st.decoded < queued && mono_s() < until; nap())
 		decode_stats(d, &st);
 	decode_stop(d);
 	pthread_mutex_lock(&t.lock);
