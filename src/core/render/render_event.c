@@ -6,7 +6,6 @@
 #include "core/render/render_event.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,30 +21,65 @@
 #include "core/render/render_fact.h"
 #include "core/render/render_put.h"
 
-/* Our own words, appended as they are (the line's hot path: no format string to parse). */
-static void put_str(struct render_put *o, const char *s)
+/* N bytes of our own words, appended as they are and cut to fit as render_putf cuts (the
+ * line's hot path: no format string to parse). */
+static void put_mem_cut(struct render_put *o, const char *s, size_t n)
 {
 	if (o->len == 0 || o->w >= o->len - 1)
 		return;
-	size_t n = strlen(s), room = o->len - 1 - o->w;
+	size_t room = o->len - 1 - o->w;
 	n = n < room ? n : room;
 	memcpy(o->buf + o->w, s, n);
 	o->w += n;
 	o->buf[o->w] = '\0';
 }
 
+/* The same, inlined: what fits whole (nearly always) is a copy of a length often known when
+ * compiled, a few moves instead of a call. */
+static inline void put_mem(struct render_put *o, const char *s, size_t n)
+{
+	if (o->w + n < o->len && n) {
+		memcpy(o->buf + o->w, s, n);
+		o->w += n;
+		o->buf[o->w] = '\0';
+		return;
+	}
+	put_mem_cut(o, s, n);
+}
+
+/* A string literal, its length known when compiled. */
+#define PUT_LIT(o, lit) put_mem((o), "" lit, sizeof(lit) - 1)
+
+static void put_str(struct render_put *o, const char *s)
+{
+	put_mem(o, s, strlen(s));
+}
+
 /* V in decimal, at least WIDTH digits wide (padded with PAD). */
 static void put_u64(struct render_put *o, uint64_t v, int width, char pad)
 {
 	char d[24];
-	int i = sizeof(d) - 1;
-	d[i] = '\0';
+	int i = sizeof(d);
 	do
 		d[--i] = (char)('0' + v % 10);
 	while ((v /= 10) && i > 0);
-	while ((int)sizeof(d) - 1 - i < width && i > 0)
+	while ((int)sizeof(d) - i < width && i > 0)
 		d[--i] = pad;
-	put_str(o, d + i);
+	put_mem(o, d + i, sizeof(d) - (size_t)i);
+}
+
+/* V in decimal (what %llu prints). */
+static void put_num(struct render_put *o, uint64_t v)
+{
+	put_u64(o, v, 0, ' ');
+}
+
+/* V in decimal with its sign (what %ld prints). */
+static void put_int(struct render_put *o, int64_t v)
+{
+	if (v < 0)
+		PUT_LIT(o, "-");
+	put_num(o, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 }
 
 /* Text that may hold bytes a user typed (paths, messages): never let one reach a terminal
@@ -89,15 +123,20 @@ static void put_bytes(struct render_put *o, const struct event *ev, const struct
 		for (size_t off = 0; off < b.n; off += 16) {
 			size_t n = b.n - off < 16 ? b.n - off : 16;
 			bytes_hexline(b.p + off, n, hex, sizeof(hex));
-			render_putf(o, "%s%s", off ? " " : "", hex);
+			if (off)
+				PUT_LIT(o, " ");
+			put_str(o, hex);
 		}
 	} else if (o->w < o->len) {
 		/* Straight into the line: a whole chunk can be far longer than a preview. */
 		size_t need = bytes_repr(b.p, b.n, o->buf + o->w, o->len - o->w);
 		o->w += need < o->len - o->w ? need : strlen(o->buf + o->w);
 	}
-	if (ev->nbytes > b.n)
-		render_putf(o, "... (+%" PRIu64 " more)", ev->nbytes - b.n);
+	if (ev->nbytes > b.n) {
+		PUT_LIT(o, "... (+");
+		put_num(o, ev->nbytes - b.n);
+		PUT_LIT(o, " more)");
+	}
 }
 
 /* WHAT, then the errno's text (strerror: in a console's locale it may be UTF-8; printable
@@ -113,7 +152,9 @@ static void put_error(struct render_put *o, const char *what, int err)
 		bytes_escape(msg, strlen(msg), BYTES_ESC_UTF8, o->buf + o->w, o->len - o->w);
 		o->w += strlen(o->buf + o->w);
 	}
-	render_putf(o, " (%s)", event_errno_name(err));
+	PUT_LIT(o, " (");
+	put_str(o, event_errno_name(err));
+	PUT_LIT(o, ")");
 }
 
 /* "client->server", "server->client": a tap chunk's way; the side a tap line is about. */
@@ -122,24 +163,38 @@ static const char *dir_name(unsigned dir)
 	return dir == DIR_C2S ? "client->server" : dir == DIR_S2C ? "server->client" : "";
 }
 
+/* ") uid 1000 gid 100": the end of "pid N (NAME" and the ids. */
+static void put_ids(struct render_put *o, const struct event *ev)
+{
+	PUT_LIT(o, ") uid ");
+	put_num(o, ev->uid);
+	PUT_LIT(o, " gid ");
+	put_num(o, ev->gid);
+}
+
 /* A tap's connection line: who the client is (SO_PEERCRED on accept) or who answered
  * upstream, which then sees udscope's credentials instead of the client's. */
 static void put_tap_peer(struct render_put *o, const struct event *ev)
 {
 	bool server = ev->dir == DIR_S2C;
-	render_putf(o, "%s pid %ld (", server ? "server" : "client", (long)ev->pid);
+	put_str(o, server ? "server" : "client");
+	PUT_LIT(o, " pid ");
+	put_int(o, ev->pid);
+	PUT_LIT(o, " (");
 	put_safe(o, ev->text[0] ? ev->text : "?");
-	render_putf(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
-	if (server && ev->as_client)
-		render_putf(o,
-			    " answered; its SO_PEERCRED names the client's uid and gid (connected as "
-			    "the client) and udscope's pid %ld",
-			    (long)getpid());
-	else if (server)
-		render_putf(o, " answered; its SO_PEERCRED names udscope (pid %ld), not the client",
-			    (long)getpid());
-	else
-		render_putf(o, " connected");
+	put_ids(o, ev);
+	if (server && ev->as_client) {
+		PUT_LIT(o,
+			" answered; its SO_PEERCRED names the client's uid and gid (connected as "
+			"the client) and udscope's pid ");
+		put_int(o, getpid());
+	} else if (server) {
+		PUT_LIT(o, " answered; its SO_PEERCRED names udscope (pid ");
+		put_int(o, getpid());
+		PUT_LIT(o, "), not the client");
+	} else {
+		PUT_LIT(o, " connected");
+	}
 }
 
 /* "byte" for one, "bytes" for any other count. */
@@ -148,25 +203,39 @@ static const char *bytes_word(uint64_t n)
 	return n == 1 ? "byte" : "bytes";
 }
 
+/* "16 bytes ", "1 byte ". */
+static void put_count(struct render_put *o, uint64_t n)
+{
+	put_num(o, n);
+	if (n == 1)
+		PUT_LIT(o, " byte ");
+	else
+		PUT_LIT(o, " bytes ");
+}
+
 /* "received 16 bytes ", or for a message cut by MSG_TRUNC "received 16 of 41 bytes (message
  * truncated: 25 bytes discarded) ". */
 static void put_received(struct render_put *o, const struct event *ev)
 {
-	if (ev->dir)
-		render_putf(o, "%s %" PRIu64 " %s ", dir_name(ev->dir), ev->nbytes,
-			    bytes_word(ev->nbytes));
-	else if (ev->message && ev->msg_len > ev->nbytes)
-		render_putf(o,
-			    "received %" PRIu64 " of %" PRIu64 " bytes (message truncated: %" PRIu64
-			    " %s discarded) ",
-			    ev->nbytes, ev->msg_len, ev->msg_len - ev->nbytes,
-			    bytes_word(ev->msg_len - ev->nbytes));
-	else if (ev->message && ev->nbytes == 0)
-		render_putf(o, "received an empty message ");
-	else {
-		put_str(o, "received ");
-		put_u64(o, ev->nbytes, 0, ' ');
-		render_putf(o, " %s ", bytes_word(ev->nbytes));
+	if (ev->dir) {
+		put_str(o, dir_name(ev->dir));
+		PUT_LIT(o, " ");
+		put_count(o, ev->nbytes);
+	} else if (ev->message && ev->msg_len > ev->nbytes) {
+		PUT_LIT(o, "received ");
+		put_num(o, ev->nbytes);
+		PUT_LIT(o, " of ");
+		put_num(o, ev->msg_len);
+		PUT_LIT(o, " bytes (message truncated: ");
+		put_num(o, ev->msg_len - ev->nbytes);
+		PUT_LIT(o, " ");
+		put_str(o, bytes_word(ev->msg_len - ev->nbytes));
+		PUT_LIT(o, " discarded) ");
+	} else if (ev->message && ev->nbytes == 0) {
+		PUT_LIT(o, "received an empty message ");
+	} else {
+		PUT_LIT(o, "received ");
+		put_count(o, ev->nbytes);
 	}
 }
 
@@ -174,16 +243,25 @@ static void put_received(struct render_put *o, const struct event *ev)
 static void put_socktype(struct render_put *o, const struct event *ev)
 {
 	const char *name = ev->socktype ? socktype_name(ev->socktype) : NULL;
-	if (name && ev->socktype != SOCK_STREAM)
-		render_putf(o, " (%s)", name);
+	if (name && ev->socktype != SOCK_STREAM) {
+		PUT_LIT(o, " (");
+		put_str(o, name);
+		PUT_LIT(o, ")");
+	}
 }
 
 static void put_fds(struct render_put *o, const struct event *ev)
 {
-	if (ev->nfds)
-		render_putf(o, " with %u fd%s", (unsigned)ev->nfds, ev->nfds == 1 ? "" : "s");
+	if (ev->nfds) {
+		PUT_LIT(o, " with ");
+		put_num(o, ev->nfds);
+		if (ev->nfds == 1)
+			PUT_LIT(o, " fd");
+		else
+			PUT_LIT(o, " fds");
+	}
 	if (ev->ctrunc)
-		render_putf(o, " (control data truncated: the kernel dropped what did not fit)");
+		PUT_LIT(o, " (control data truncated: the kernel dropped what did not fit)");
 }
 
 /* What rode beside the bytes: the datagram's sender, its credentials, descriptors. */
@@ -192,16 +270,25 @@ static void put_beside(struct render_put *o, const struct event *ev)
 	/* A tap's reply goes to the client whose address the line names. */
 	const char *dir = ev->kind == EV_RECV && ev->dir != DIR_S2C ? "from" : "to";
 	if (ev->sender == SENDER_UNBOUND) {
-		render_putf(o, " %s an unbound sender", dir);
+		PUT_LIT(o, " ");
+		put_str(o, dir);
+		PUT_LIT(o, " an unbound sender");
 	} else if (ev->sender) {
-		render_putf(o, " %s ", dir);
+		PUT_LIT(o, " ");
+		put_str(o, dir);
+		PUT_LIT(o, " ");
 		put_text(o, ev);
 	}
 	if (ev->cred_msg) {
-		render_putf(o, ev->by_receiver ? " (received by pid %ld (" : " (pid %ld (", (long)ev->pid);
+		if (ev->by_receiver)
+			PUT_LIT(o, " (received by pid ");
+		else
+			PUT_LIT(o, " (pid ");
+		put_int(o, ev->pid);
+		PUT_LIT(o, " (");
 		put_safe(o, ev->comm[0] ? ev->comm : "?");
-		render_putf(o, ") uid %lu gid %lu)", (unsigned long)ev->uid,
-			    (unsigned long)ev->gid);
+		put_ids(o, ev);
+		PUT_LIT(o, ")");
 	}
 	put_fds(o, ev);
 }
@@ -213,9 +300,9 @@ static void put_transfer(struct render_put *o, const struct event *ev, const str
 	if (ev->kind == EV_RECV) {
 		put_received(o, ev);
 	} else if (ev->source == SRC_SERVER) {
-		put_str(o, "sent ");
-		put_u64(o, ev->nbytes, 0, ' ');
-		render_putf(o, " %s back to ", bytes_word(ev->nbytes));
+		PUT_LIT(o, "sent ");
+		put_count(o, ev->nbytes);
+		PUT_LIT(o, "back to ");
 		if (ev->sender)
 			put_text(o, ev);
 		else
@@ -223,8 +310,11 @@ static void put_transfer(struct render_put *o, const struct event *ev, const str
 		put_fds(o, ev);
 		return;
 	} else {
-		render_putf(o, "%s %" PRIu64 " %s ", ev->source == SRC_CLIENT ? "sending" : "sent",
-			    ev->nbytes, bytes_word(ev->nbytes));
+		if (ev->source == SRC_CLIENT)
+			PUT_LIT(o, "sending ");
+		else
+			PUT_LIT(o, "sent ");
+		put_count(o, ev->nbytes);
 	}
 	put_bytes(o, ev, full, flags);
 	put_beside(o, ev);
@@ -233,7 +323,9 @@ static void put_transfer(struct render_put *o, const struct event *ev, const str
 /* A decoded summary: "decoded chunk 3: HTTP GET /x HTTP/1.1". */
 static void put_decoded(struct render_put *o, const struct event *ev)
 {
-	render_putf(o, "decoded chunk %" PRIu64 ": ", ev->chunk_no);
+	PUT_LIT(o, "decoded chunk ");
+	put_num(o, ev->chunk_no);
+	PUT_LIT(o, ": ");
 	put_safe(o, ev->proto);
 	put_str(o, " ");
 	put_text(o, ev);
@@ -250,9 +342,11 @@ static void put_accept(struct render_put *o, const struct event *ev)
 		put_text(o, ev);
 		return;
 	}
-	render_putf(o, "connection from pid %ld (", (long)ev->pid);
+	PUT_LIT(o, "connection from pid ");
+	put_int(o, ev->pid);
+	PUT_LIT(o, " (");
 	put_safe(o, ev->text[0] ? ev->text : "?");
-	render_putf(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
+	put_ids(o, ev);
 }
 
 /* Words made since the start, all threads (render_event_made). */
@@ -270,8 +364,11 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 	__atomic_fetch_add(&made, 1, __ATOMIC_RELAXED);
 	if (len)
 		buf[0] = '\0';
-	if (ev->dropped)
-		render_putf(&o, "[%" PRIu64 " events not shown] ", ev->dropped);
+	if (ev->dropped) {
+		PUT_LIT(&o, "[");
+		put_num(&o, ev->dropped);
+		PUT_LIT(&o, " events not shown] ");
+	}
 	if (ev->fact && o.w < len) {
 		o.w += render_fact_words(ev, false, buf + o.w, len - o.w);
 		return o.w;
@@ -288,7 +385,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put_error(&o, ev->text, ev->err);
 		break;
 	case EV_LISTEN:
-		render_putf(&o, "starting up on ");
+		PUT_LIT(&o, "starting up on ");
 		put_text(&o, ev);
 		put_socktype(&o, ev);
 		break;
@@ -340,8 +437,10 @@ size_t render_event_label(const struct event *ev, char *buf, size_t len)
 		put_str(&o, " #");
 		put_u64(&o, ev->conn, 0, ' ');
 	}
-	if (ev->actor)
-		render_putf(&o, " %ld", (long)ev->actor);
+	if (ev->actor) {
+		PUT_LIT(&o, " ");
+		put_int(&o, ev->actor);
+	}
 	return o.w;
 }
 
@@ -428,42 +527,66 @@ static void put_raw_cb(void *ctx, const char *p, size_t n)
  * ,"KEY_hex":"..." follows with every byte of S, so nothing is lost. */
 static void put_json_string(struct render_put *o, const char *key, const void *s, size_t n)
 {
-	render_putf(o, ",\"%s\":\"", key);
+	PUT_LIT(o, ",\"");
+	put_str(o, key);
+	PUT_LIT(o, "\":\"");
 	bool valid = json_escape(s, n, put_raw_cb, o);
 	put_raw(o, "\"", 1);
 	if (!valid) {
-		render_putf(o, ",\"%s_hex\":\"", key);
+		PUT_LIT(o, ",\"");
+		put_str(o, key);
+		PUT_LIT(o, "_hex\":\"");
 		put_hex(o, s, n);
 		put_raw(o, "\"", 1);
 	}
 }
 
+/* KEY (a literal: ,"name":) and V in decimal. */
+#define PUT_KEY_NUM(o, key, v)     \
+	do {                       \
+		PUT_LIT((o), key); \
+		put_num((o), (v)); \
+	} while (0)
+
+/* KEY (a literal: ,"name":") and string S of our own, then the closing quote. */
+static void put_key_str(struct render_put *o, const char *key, size_t keylen, const char *s)
+{
+	put_mem(o, key, keylen);
+	put_str(o, s);
+	PUT_LIT(o, "\"");
+}
+#define PUT_KEY_STR(o, key, s) put_key_str((o), "" key, sizeof(key) - 1, (s))
+
 /* The fields of messages, datagrams and what rides beside them. */
 static void put_json_ancil(struct render_put *o, const struct event *ev)
 {
 	static const char *const senders[] = { "", "path", "abstract", "unbound" };
-	if (ev->message)
-		render_putf(o, ",\"message\":true,\"msg_len\":%" PRIu64 ",\"discarded\":%" PRIu64,
-			    ev->msg_len, ev->msg_len > ev->nbytes ? ev->msg_len - ev->nbytes : 0);
+	if (ev->message) {
+		PUT_KEY_NUM(o, ",\"message\":true,\"msg_len\":", ev->msg_len);
+		PUT_KEY_NUM(o, ",\"discarded\":",
+			    ev->msg_len > ev->nbytes ? ev->msg_len - ev->nbytes : 0);
+	}
 	if (ev->sender && ev->sender < 4)
-		render_putf(o, ",\"peer_kind\":\"%s\"", senders[ev->sender]);
+		PUT_KEY_STR(o, ",\"peer_kind\":\"", senders[ev->sender]);
 	if (ev->cred_msg) {
-		render_putf(o, ",\"cred_source\":\"%s\"",
-			    ev->by_receiver		      ? "receiver"
+		PUT_KEY_STR(o, ",\"cred_source\":\"",
+			    ev->by_receiver           ? "receiver"
 			    : ev->source == SRC_WATCH ? "sender"
 						      : "SCM_CREDENTIALS");
 		put_json_string(o, "comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	}
 	if (ev->socktype && socktype_name(ev->socktype))
-		render_putf(o, ",\"socket_type\":\"%s\"", socktype_name(ev->socktype));
+		PUT_KEY_STR(o, ",\"socket_type\":\"", socktype_name(ev->socktype));
 	if (ev->nfds)
-		render_putf(o, ",\"fds\":%u", (unsigned)ev->nfds);
+		PUT_KEY_NUM(o, ",\"fds\":", ev->nfds);
 	if (ev->ctrunc)
-		render_putf(o, ",\"ctrunc\":true");
-	if (ev->has_fd)
-		render_putf(o, ",\"fd\":%d,\"fd_type\":\"%s\",\"fd_mode\":\"%s\"", ev->fd,
-			    ev->fd_type ? ev->fd_type : "unknown",
-			    ev->fd_mode ? ev->fd_mode : "unknown");
+		PUT_LIT(o, ",\"ctrunc\":true");
+	if (ev->has_fd) {
+		PUT_LIT(o, ",\"fd\":");
+		put_int(o, ev->fd);
+		PUT_KEY_STR(o, ",\"fd_type\":\"", ev->fd_type ? ev->fd_type : "unknown");
+		PUT_KEY_STR(o, ",\"fd_mode\":\"", ev->fd_mode ? ev->fd_mode : "unknown");
+	}
 }
 
 /* A fact's members (render_fact.c), then its strings: path, detail, the peer's name. */
@@ -495,12 +618,12 @@ static void put_json_fact(struct render_put *o, const struct event *ev)
 static void put_json_text(struct render_put *o, const struct event *ev)
 {
 	if (ev->chunk_no && !ev->decoded)
-		render_putf(o, ",\"chunk\":%" PRIu64, ev->chunk_no);
+		PUT_KEY_NUM(o, ",\"chunk\":", ev->chunk_no);
 	if (ev->decoded) {
-		render_putf(o, ",\"decoded\":{\"chunk\":%" PRIu64, ev->chunk_no);
+		PUT_KEY_NUM(o, ",\"decoded\":{\"chunk\":", ev->chunk_no);
 		put_json_string(o, "protocol", ev->proto, strnlen(ev->proto, sizeof(ev->proto)));
 		put_json_string(o, "info", ev->text, strnlen(ev->text, sizeof(ev->text)));
-		render_putf(o, "}");
+		PUT_LIT(o, "}");
 	} else if (ev->fact) {
 		char words[EVENT_TEXT_MAX + 256];
 		size_t n = render_fact_words(ev, true, words, sizeof(words));
@@ -510,6 +633,19 @@ static void put_json_text(struct render_put *o, const struct event *ev)
 	}
 }
 
+/* A chunk's length and bytes: ,"bytes":N,"data":"HEX","truncated":BOOL. */
+static void put_json_bytes(struct render_put *o, const struct event *ev, const struct shown *full)
+{
+	struct shown b = shown_of(ev, full);
+	PUT_KEY_NUM(o, ",\"bytes\":", ev->nbytes);
+	PUT_LIT(o, ",\"data\":\"");
+	put_hex(o, b.p, b.n);
+	if (ev->nbytes > b.n)
+		PUT_LIT(o, "\",\"truncated\":true");
+	else
+		PUT_LIT(o, "\",\"truncated\":false");
+}
+
 static size_t format_json(const struct event *ev, const struct shown *full, uint64_t base_ns,
 			  char *buf, size_t len)
 {
@@ -517,46 +653,50 @@ static size_t format_json(const struct event *ev, const struct shown *full, uint
 	if (len)
 		buf[0] = '\0';
 	uint64_t t = ev->time_ns > base_ns ? ev->time_ns - base_ns : 0;
-	render_putf(&o,
-		    "{\"seq\":%" PRIu64 ",\"time\":%" PRIu64 ".%06" PRIu64
-		    ",\"source\":\"%s\",\"kind\":\"%s\"",
-		    ev->seq, t / 1000000000u, (t / 1000u) % 1000000u, event_source_name(ev->source),
-		    event_kind_name(ev->kind));
+	PUT_KEY_NUM(&o, "{\"seq\":", ev->seq);
+	PUT_KEY_NUM(&o, ",\"time\":", t / 1000000000u);
+	PUT_LIT(&o, ".");
+	put_u64(&o, (t / 1000u) % 1000000u, 6, '0');
+	PUT_KEY_STR(&o, ",\"source\":\"", event_source_name(ev->source));
+	PUT_KEY_STR(&o, ",\"kind\":\"", event_kind_name(ev->kind));
 	if (ev->session)
-		render_putf(&o, ",\"session\":%" PRIu32, ev->session);
+		PUT_KEY_NUM(&o, ",\"session\":", ev->session);
 	if (ev->conn)
-		render_putf(&o, ",\"connection\":%" PRIu32, ev->conn);
-	if (ev->actor)
-		render_putf(&o, ",\"actor_pid\":%ld", (long)ev->actor);
-	if (ev->dir && ev->kind == EV_RECV)
-		render_putf(&o, ",\"direction\":\"%s\"", dir_name(ev->dir));
-	else if (ev->dir)
-		render_putf(&o, ",\"side\":\"%s\"", ev->dir == DIR_C2S ? "client" : "server");
-	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
-		struct shown b = shown_of(ev, full);
-		render_putf(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);
-		put_hex(&o, b.p, b.n);
-		render_putf(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
+		PUT_KEY_NUM(&o, ",\"connection\":", ev->conn);
+	if (ev->actor) {
+		PUT_LIT(&o, ",\"actor_pid\":");
+		put_int(&o, ev->actor);
 	}
+	if (ev->dir && ev->kind == EV_RECV)
+		PUT_KEY_STR(&o, ",\"direction\":\"", dir_name(ev->dir));
+	else if (ev->dir)
+		PUT_KEY_STR(&o, ",\"side\":\"", ev->dir == DIR_C2S ? "client" : "server");
+	if (ev->kind == EV_RECV || ev->kind == EV_SEND)
+		put_json_bytes(&o, ev, full);
 	put_json_text(&o, ev);
 	if (ev->err) {
-		render_putf(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
+		PUT_KEY_STR(&o, ",\"errno\":\"", event_errno_name(ev->err));
 		const char *msg = strerror(ev->err);
 		put_json_string(&o, "error", msg, strlen(msg));
 	}
-	if (ev->has_cred)
-		render_putf(&o, ",\"pid\":%ld,\"uid\":%lu,\"gid\":%lu", (long)ev->pid,
-			    (unsigned long)ev->uid, (unsigned long)ev->gid);
+	if (ev->has_cred) {
+		PUT_LIT(&o, ",\"pid\":");
+		put_int(&o, ev->pid);
+		PUT_KEY_NUM(&o, ",\"uid\":", ev->uid);
+		PUT_KEY_NUM(&o, ",\"gid\":", ev->gid);
+	}
 	if (ev->as_client)
-		render_putf(&o, ",\"as_client\":true");
+		PUT_LIT(&o, ",\"as_client\":true");
 	put_json_ancil(&o, ev);
 	put_json_fact(&o, ev);
 	if (ev->dropped)
-		render_putf(&o, ",\"dropped\":%" PRIu64, ev->dropped);
-	if (ev->mark_len)
-		render_putf(&o, ",\"mark\":{\"offset\":%u,\"length\":%u}", (unsigned)ev->mark_off,
-			    (unsigned)ev->mark_len);
-	render_putf(&o, "}");
+		PUT_KEY_NUM(&o, ",\"dropped\":", ev->dropped);
+	if (ev->mark_len) {
+		PUT_KEY_NUM(&o, ",\"mark\":{\"offset\":", ev->mark_off);
+		PUT_KEY_NUM(&o, ",\"length\":", ev->mark_len);
+		PUT_LIT(&o, "}");
+	}
+	PUT_LIT(&o, "}");
 	return o.w;
 }
 
