@@ -27,12 +27,18 @@ static const volatile size_t header_size = offsetof(struct event, text);
 
 void event_init(struct event *ev, enum event_source source, enum event_kind kind)
 {
+	event_init_at(ev, source, kind, event_now_ns());
+}
+
+void event_init_at(struct event *ev, enum event_source source, enum event_kind kind,
+		   uint64_t time_ns)
+{
 	/* Only the header is cleared: text and preview are read up to their lengths. */
 	memset(ev, 0, header_size);
 	ev->text[0] = '\0';
 	ev->source = (uint8_t)source;
 	ev->kind = (uint8_t)kind;
-	ev->time_ns = event_now_ns();
+	ev->time_ns = time_ns;
 }
 
 void event_copy(struct event *dst, const struct event *src)
