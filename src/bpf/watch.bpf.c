@@ -421,6 +421,15 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 	int mmsg = call == CALL_SENDMMSG || call == CALL_RECVMMSG;
 	if (mmsg)
 		call = call == CALL_SENDMMSG ? WATCH_SENDMSG : WATCH_RECVMSG;
+	/* What the result alone rules out goes first: a failed call (an event loop's EAGAIN
+	 * reads, on any descriptor of any process) then costs no walk to its file and no lookup
+	 * in the set. A zero counts only where it says something: an end of stream, an empty
+	 * message or datagram. */
+	__s64 ret = (__s64)ctx->args[1];
+	if (ret < 0 || (ret == 0 && (mmsg || (call != WATCH_READ && call != WATCH_READV &&
+					      call != WATCH_RECVFROM && call != WATCH_RECVMSG &&
+					      call != WATCH_SENDMSG && call != WATCH_SENDTO))))
+		return 0;
 	struct pending p = { .call = call };
 	/* splice(fd_in, off_in, fd_out, ...): the socket it writes to is the third argument. */
 	p.ino = fd_inode((__s64)(call == WATCH_SPLICE ? BPF_CORE_READ(regs, dx)
@@ -432,11 +441,6 @@ int udscope_w_exit(struct bpf_raw_tracepoint_args *ctx)
 	p.ws = *ws;
 	p.arg1 = BPF_CORE_READ(regs, si);
 	p.arg2 = BPF_CORE_READ(regs, dx);
-	__s64 ret = (__s64)ctx->args[1];
-	if (ret < 0 || (ret == 0 && (mmsg || (p.call != WATCH_READ && p.call != WATCH_READV &&
-					      p.call != WATCH_RECVFROM && p.call != WATCH_RECVMSG &&
-					      p.call != WATCH_SENDMSG && p.call != WATCH_SENDTO))))
-		return 0;
 	if (p.call == WATCH_ACCEPT && !take_accepted(&p, ret))
 		return 0;
 	if (mmsg)

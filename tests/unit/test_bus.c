@@ -180,6 +180,50 @@ static void test_text_copied(void **state)
 	bus_free(b);
 }
 
+/* Events lent in place (bus_peek): in order, one run up to the ring's end, not written over
+ * while lent (a full lossy ring drops instead), none lent twice; released, they are gone and
+ * the rest follow. */
+static void test_peek_lends_in_place(void **state)
+{
+	(void)state;
+	struct bus *b = bus_new(4, BUS_LOSSY);
+	struct event out[4], *lent;
+	publish_n(b, 1, 3);
+	assert_int_equal(bus_drain(b, out, 2), 2);
+	publish_n(b, 4, 3); /* 3, 4 at the ring's end, 5, 6 at its start */
+	assert_int_equal(bus_peek(b, &lent, 10), 2);
+	assert_int_equal(lent[0].conn, 3);
+	assert_int_equal(lent[1].conn, 4);
+	struct event *again; /* a nested pump: nothing, and its release keeps the loan */
+	assert_int_equal(bus_peek(b, &again, 10), 0);
+	bus_release(b, 0);
+	assert_int_equal(bus_peek(b, &again, 10), 0);
+	assert_int_equal(bus_drain(b, out, 4), 0);
+	publish_n(b, 7, 1); /* full: dropped, not written over the loan */
+	assert_int_equal(bus_dropped(b), 1);
+	assert_int_equal(lent[0].conn, 3);
+	assert_int_equal(lent[1].conn, 4);
+	assert_true(readable(bus_fd(b)));
+	bus_release(b, 2);
+	assert_true(readable(bus_fd(b)));
+	assert_int_equal(bus_peek(b, &lent, 1), 1);
+	assert_int_equal(lent[0].conn, 5);
+	bus_release(b, 1);
+	assert_int_equal(bus_peek(b, &lent, 10), 1);
+	assert_int_equal(lent[0].conn, 6);
+	assert_int_equal(lent[0].dropped, 0);
+	bus_release(b, 1);
+	assert_false(readable(bus_fd(b)));
+	assert_int_equal(bus_peek(b, &lent, 10), 0);
+	bus_release(b, 0);
+	publish_n(b, 8, 1); /* the next one says what was dropped */
+	assert_int_equal(bus_peek(b, &lent, 10), 1);
+	assert_int_equal(lent[0].conn, 8);
+	assert_int_equal(lent[0].dropped, 1);
+	bus_release(b, 1);
+	bus_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_partial_drain_keeps_wake),
 		cmocka_unit_test(test_lossless_many_producers),
 		cmocka_unit_test(test_text_copied),
+		cmocka_unit_test(test_peek_lends_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

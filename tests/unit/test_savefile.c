@@ -4,6 +4,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -127,12 +128,82 @@ static void test_evlog_ring(void **state)
 	assert_int_equal(l.count, 0);
 }
 
+/* Event I of the evlog test: a text of some length (a NUL inside now and then), a preview of
+ * some length, and fields from every part of the header. */
+static void evlog_event(struct event *ev, unsigned i, bool small)
+{
+	event_init(ev, (enum event_source)(i % SRC__COUNT), (enum event_kind)(i % EV__COUNT));
+	ev->seq = i;
+	ev->time_ns = 1000u * i;
+	size_t tl = (i * 37) % (small ? 64 : EVENT_TEXT_MAX);
+	for (size_t k = 0; k < tl; k++)
+		ev->text[k] = (char)('a' + (i + k) % 26);
+	ev->text[tl] = '\0';
+	if (i % 7 == 0 && tl > 3) {
+		ev->text[1] = '\0';
+		ev->text_len = (uint16_t)tl;
+	}
+	unsigned char b[EVENT_PREVIEW_MAX];
+	for (size_t k = 0; k < sizeof(b); k++)
+		b[k] = (unsigned char)(i * 3 + k);
+	event_set_bytes(ev, b, (i * 11) % (EVENT_PREVIEW_MAX + 1));
+	if (i % 3 == 0)
+		memcpy(ev->comm, "comm", 5);
+	if (i % 5 == 0)
+		ev->decoded = true, ev->proto[23] = 'x';
+	if (i % 4 == 0)
+		ev->chunk_no = i;
+}
+
+/* The check of test_evlog_sizes with a log of CAP events. */
+static void evlog_sizes(size_t cap)
+{
+	enum {
+		N = 3000
+	};
+	struct evlog l;
+	evlog_init(&l, cap);
+	struct event ev, want;
+	for (unsigned i = 0; i < N; i++) {
+		evlog_event(&ev, i, i < N / 2);
+		evlog_push(&l, &ev);
+		size_t held = i + 1 < cap ? i + 1 : cap;
+		assert_int_equal(l.count, held);
+		assert_int_equal(l.dropped, i + 1 - held);
+		for (size_t k = 0; k < held; k += (i % 13) + 1) {
+			unsigned n = i + 1 - (unsigned)held + (unsigned)k;
+			evlog_event(&want, n, n < N / 2);
+			const struct event *got = evlog_at(&l, k);
+			assert_memory_equal(got, &want, offsetof(struct event, text));
+			size_t tl = event_text_len(&want);
+			assert_int_equal(event_text_len(got), tl);
+			assert_memory_equal(got->text, want.text, tl);
+			assert_int_equal(got->text[tl], '\0');
+			assert_memory_equal(got->preview, want.preview, want.preview_len);
+		}
+	}
+	evlog_free(&l);
+	assert_int_equal(l.count, 0);
+}
+
+/* Events of every size through a small log, its ring growing, wrapping and letting the oldest
+ * go, then growing again while wrapped when the events get longer: each held event comes back
+ * as it went in (header, text, preview), the newest CAP kept. */
+static void test_evlog_sizes(void **state)
+{
+	(void)state;
+	static const size_t caps[] = { 1, 50, 300 };
+	for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++)
+		evlog_sizes(caps[c]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_refuse_force),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_evlog_ring),
+		cmocka_unit_test(test_evlog_sizes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -17,6 +17,7 @@ struct bus {
 	pthread_cond_t not_full;
 	enum bus_mode mode;
 	size_t cap, head, count;       /* head: oldest */
+	size_t lent;                   /* the oldest events bus_peek lent (still counted) */
 	uint64_t seq, pending_drops, dropped, published;
 	int wake_fd;
 	struct event *ring;
@@ -121,16 +122,11 @@ void bus_publish_many(struct bus *b, struct event *ev, size_t n)
 	pthread_mutex_unlock(&b->lock);
 }
 
-size_t bus_drain(struct bus *b, struct event *out, size_t max)
+/* The N oldest events leave the ring; the lock is held. */
+static void take_locked(struct bus *b, size_t n)
 {
-	pthread_mutex_lock(&b->lock);
 	bool was_full = b->count == b->cap;
-	size_t n = b->count < max ? b->count : max;
-	for (size_t i = 0; i < n; i++) {
-		struct event *src = &b->ring[b->head];
-		event_copy(&out[i], src);
-		b->head = (b->head + 1) % b->cap;
-	}
+	b->head = (b->head + n) % b->cap;
 	b->count -= n;
 	if (b->count == 0) {
 		/* Empty: start again at the first slot, still in cache, rather than walking the
@@ -140,8 +136,46 @@ size_t bus_drain(struct bus *b, struct event *out, size_t max)
 	}
 	if (was_full && n)
 		pthread_cond_broadcast(&b->not_full);
+}
+
+size_t bus_drain(struct bus *b, struct event *out, size_t max)
+{
+	pthread_mutex_lock(&b->lock);
+	size_t n = b->lent ? 0 : b->count < max ? b->count : max;
+	for (size_t i = 0; i < n; i++)
+		event_copy(&out[i], &b->ring[(b->head + i) % b->cap]);
+	take_locked(b, n);
 	pthread_mutex_unlock(&b->lock);
 	return n;
+}
+
+size_t bus_peek(struct bus *b, struct event **out, size_t max)
+{
+	pthread_mutex_lock(&b->lock);
+	*out = &b->ring[b->head];
+	if (b->lent) {
+		/* A loan is out (a nested pump): nothing more until it is back. */
+		pthread_mutex_unlock(&b->lock);
+		return 0;
+	}
+	size_t n = b->count < max ? b->count : max;
+	if (n > b->cap - b->head)
+		n = b->cap - b->head; /* up to the ring's end: one run in memory */
+	b->lent = n;
+	pthread_mutex_unlock(&b->lock);
+	return n;
+}
+
+void bus_release(struct bus *b, size_t n)
+{
+	if (n == 0)
+		return; /* nothing was lent, or a nested pump's peek found the loan out */
+	pthread_mutex_lock(&b->lock);
+	if (n > b->lent)
+		n = b->lent;
+	b->lent = 0;
+	take_locked(b, n);
+	pthread_mutex_unlock(&b->lock);
 }
 
 uint64_t bus_dropped(const struct bus *b)

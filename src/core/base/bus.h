@@ -30,6 +30,14 @@ void bus_publish_many(struct bus *bus, struct event *ev, size_t n);
 /* Take up to MAX events, oldest first, without waiting. */
 size_t bus_drain(struct bus *bus, struct event *out, size_t max);
 
+/* Lend up to MAX of the oldest events where they lie in the ring, without waiting or copying:
+ * *OUT points at them (in order), and they are the caller's to read and change until
+ * bus_release, no producer writing over them meanwhile. Returns how many (fewer than are
+ * waiting when the ring wraps; 0 while an earlier loan is out). One consumer thread only. */
+size_t bus_peek(struct bus *bus, struct event **out, size_t max);
+/* Give back the N events bus_peek lent last (exactly what it returned): they leave the ring. */
+void bus_release(struct bus *bus, size_t n);
+
 uint64_t bus_dropped(const struct bus *bus);
 uint64_t bus_published(const struct bus *bus);
 

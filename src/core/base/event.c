@@ -20,19 +20,30 @@ uint64_t event_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* The header's size (what precedes text), read when run: a memcpy or memset of a size the
+ * compiler knows is inlined as `rep movsq` or `rep stosq`, which for these 337 bytes took 37 ns
+ * against the C library's vector copy's 9 (every chunk event is copied three times). */
+static const volatile size_t header_size = offsetof(struct event, text);
+
 void event_init(struct event *ev, enum event_source source, enum event_kind kind)
 {
+	event_init_at(ev, source, kind, event_now_ns());
+}
+
+void event_init_at(struct event *ev, enum event_source source, enum event_kind kind,
+		   uint64_t time_ns)
+{
 	/* Only the header is cleared: text and preview are read up to their lengths. */
-	memset(ev, 0, offsetof(struct event, text));
+	memset(ev, 0, header_size);
 	ev->text[0] = '\0';
 	ev->source = (uint8_t)source;
 	ev->kind = (uint8_t)kind;
-	ev->time_ns = event_now_ns();
+	ev->time_ns = time_ns;
 }
 
 void event_copy(struct event *dst, const struct event *src)
 {
-	memcpy(dst, src, offsetof(struct event, text));
+	memcpy(dst, src, header_size);
 	size_t tl = event_text_len(src);
 	memcpy(dst->text, src->text, tl);
 	dst->text[tl] = '\0';

@@ -1,12 +1,11 @@
-/* render_event: an event's words, its batch line and its JSON object, made from its fields in
- * one pass. Bytes a peer or user chose are escaped here, once (bytes_escape, bytes_repr,
+/* render_event: an event's words and its batch line, made from its fields in one pass (its JSON
+ * object: render_event_json.c). Bytes a peer or user chose are escaped here, once (bytes_escape, bytes_repr,
  * json_escape): what this file returns is printable ASCII, and a front end shows it as it is. */
 #include "config.h"
 
 #include "core/render/render_event.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,38 +14,9 @@
 #include <unistd.h>
 
 #include "core/base/bytes.h"
-#include "core/base/capture.h"
-#include "core/base/json.h"
-#include "core/base/savefile.h"
 #include "core/base/socktype.h"
 #include "core/render/render_fact.h"
 #include "core/render/render_put.h"
-
-/* Our own words, appended as they are (the line's hot path: no format string to parse). */
-static void put_str(struct render_put *o, const char *s)
-{
-	if (o->len == 0 || o->w >= o->len - 1)
-		return;
-	size_t n = strlen(s), room = o->len - 1 - o->w;
-	n = n < room ? n : room;
-	memcpy(o->buf + o->w, s, n);
-	o->w += n;
-	o->buf[o->w] = '\0';
-}
-
-/* V in decimal, at least WIDTH digits wide (padded with PAD). */
-static void put_u64(struct render_put *o, uint64_t v, int width, char pad)
-{
-	char d[24];
-	int i = sizeof(d) - 1;
-	d[i] = '\0';
-	do
-		d[--i] = (char)('0' + v % 10);
-	while ((v /= 10) && i > 0);
-	while ((int)sizeof(d) - 1 - i < width && i > 0)
-		d[--i] = pad;
-	put_str(o, d + i);
-}
 
 /* Text that may hold bytes a user typed (paths, messages): never let one reach a terminal
  * raw. Bytes outside 0x20..0x7e become \xNN. */
@@ -89,15 +59,20 @@ static void put_bytes(struct render_put *o, const struct event *ev, const struct
 		for (size_t off = 0; off < b.n; off += 16) {
 			size_t n = b.n - off < 16 ? b.n - off : 16;
 			bytes_hexline(b.p + off, n, hex, sizeof(hex));
-			render_putf(o, "%s%s", off ? " " : "", hex);
+			if (off)
+				RENDER_PUT_LIT(o, " ");
+			render_put_str(o, hex);
 		}
 	} else if (o->w < o->len) {
 		/* Straight into the line: a whole chunk can be far longer than a preview. */
 		size_t need = bytes_repr(b.p, b.n, o->buf + o->w, o->len - o->w);
 		o->w += need < o->len - o->w ? need : strlen(o->buf + o->w);
 	}
-	if (ev->nbytes > b.n)
-		render_putf(o, "... (+%" PRIu64 " more)", ev->nbytes - b.n);
+	if (ev->nbytes > b.n) {
+		RENDER_PUT_LIT(o, "... (+");
+		render_put_num(o, ev->nbytes - b.n);
+		RENDER_PUT_LIT(o, " more)");
+	}
 }
 
 /* WHAT, then the errno's text (strerror: in a console's locale it may be UTF-8; printable
@@ -107,13 +82,15 @@ static void put_error(struct render_put *o, const char *what, int err)
 	put_safe(o, what);
 	if (!err)
 		return;
-	put_str(o, ": ");
+	render_put_str(o, ": ");
 	if (o->len && o->w < o->len - 1) {
 		const char *msg = strerror(err);
 		bytes_escape(msg, strlen(msg), BYTES_ESC_UTF8, o->buf + o->w, o->len - o->w);
 		o->w += strlen(o->buf + o->w);
 	}
-	render_putf(o, " (%s)", event_errno_name(err));
+	RENDER_PUT_LIT(o, " (");
+	render_put_str(o, event_errno_name(err));
+	RENDER_PUT_LIT(o, ")");
 }
 
 /* "client->server", "server->client": a tap chunk's way; the side a tap line is about. */
@@ -122,24 +99,39 @@ static const char *dir_name(unsigned dir)
 	return dir == DIR_C2S ? "client->server" : dir == DIR_S2C ? "server->client" : "";
 }
 
+/* ") uid 1000 gid 100": the end of "pid N (NAME" and the ids. */
+static void put_ids(struct render_put *o, const struct event *ev)
+{
+	RENDER_PUT_LIT(o, ") uid ");
+	render_put_num(o, ev->uid);
+	RENDER_PUT_LIT(o, " gid ");
+	render_put_num(o, ev->gid);
+}
+
 /* A tap's connection line: who the client is (SO_PEERCRED on accept) or who answered
  * upstream, which then sees udscope's credentials instead of the client's. */
 static void put_tap_peer(struct render_put *o, const struct event *ev)
 {
 	bool server = ev->dir == DIR_S2C;
-	render_putf(o, "%s pid %ld (", server ? "server" : "client", (long)ev->pid);
+	render_put_str(o, server ? "server" : "client");
+	RENDER_PUT_LIT(o, " pid ");
+	render_put_int(o, ev->pid);
+	RENDER_PUT_LIT(o, " (");
 	put_safe(o, ev->text[0] ? ev->text : "?");
-	render_putf(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
-	if (server && ev->as_client)
-		render_putf(o,
-			    " answered; its SO_PEERCRED names the client's uid and gid (connected as "
-			    "the client) and udscope's pid %ld",
-			    (long)getpid());
-	else if (server)
-		render_putf(o, " answered; its SO_PEERCRED names udscope (pid %ld), not the client",
-			    (long)getpid());
-	else
-		render_putf(o, " connected");
+	put_ids(o, ev);
+	if (server && ev->as_client) {
+		RENDER_PUT_LIT(
+			o,
+			" answered; its SO_PEERCRED names the client's uid and gid (connected as "
+			"the client) and udscope's pid ");
+		render_put_int(o, getpid());
+	} else if (server) {
+		RENDER_PUT_LIT(o, " answered; its SO_PEERCRED names udscope (pid ");
+		render_put_int(o, getpid());
+		RENDER_PUT_LIT(o, "), not the client");
+	} else {
+		RENDER_PUT_LIT(o, " connected");
+	}
 }
 
 /* "byte" for one, "bytes" for any other count. */
@@ -148,25 +140,39 @@ static const char *bytes_word(uint64_t n)
 	return n == 1 ? "byte" : "bytes";
 }
 
+/* "16 bytes ", "1 byte ". */
+static void put_count(struct render_put *o, uint64_t n)
+{
+	render_put_num(o, n);
+	if (n == 1)
+		RENDER_PUT_LIT(o, " byte ");
+	else
+		RENDER_PUT_LIT(o, " bytes ");
+}
+
 /* "received 16 bytes ", or for a message cut by MSG_TRUNC "received 16 of 41 bytes (message
  * truncated: 25 bytes discarded) ". */
 static void put_received(struct render_put *o, const struct event *ev)
 {
-	if (ev->dir)
-		render_putf(o, "%s %" PRIu64 " %s ", dir_name(ev->dir), ev->nbytes,
-			    bytes_word(ev->nbytes));
-	else if (ev->message && ev->msg_len > ev->nbytes)
-		render_putf(o,
-			    "received %" PRIu64 " of %" PRIu64 " bytes (message truncated: %" PRIu64
-			    " %s discarded) ",
-			    ev->nbytes, ev->msg_len, ev->msg_len - ev->nbytes,
-			    bytes_word(ev->msg_len - ev->nbytes));
-	else if (ev->message && ev->nbytes == 0)
-		render_putf(o, "received an empty message ");
-	else {
-		put_str(o, "received ");
-		put_u64(o, ev->nbytes, 0, ' ');
-		render_putf(o, " %s ", bytes_word(ev->nbytes));
+	if (ev->dir) {
+		render_put_str(o, dir_name(ev->dir));
+		RENDER_PUT_LIT(o, " ");
+		put_count(o, ev->nbytes);
+	} else if (ev->message && ev->msg_len > ev->nbytes) {
+		RENDER_PUT_LIT(o, "received ");
+		render_put_num(o, ev->nbytes);
+		RENDER_PUT_LIT(o, " of ");
+		render_put_num(o, ev->msg_len);
+		RENDER_PUT_LIT(o, " bytes (message truncated: ");
+		render_put_num(o, ev->msg_len - ev->nbytes);
+		RENDER_PUT_LIT(o, " ");
+		render_put_str(o, bytes_word(ev->msg_len - ev->nbytes));
+		RENDER_PUT_LIT(o, " discarded) ");
+	} else if (ev->message && ev->nbytes == 0) {
+		RENDER_PUT_LIT(o, "received an empty message ");
+	} else {
+		RENDER_PUT_LIT(o, "received ");
+		put_count(o, ev->nbytes);
 	}
 }
 
@@ -174,16 +180,25 @@ static void put_received(struct render_put *o, const struct event *ev)
 static void put_socktype(struct render_put *o, const struct event *ev)
 {
 	const char *name = ev->socktype ? socktype_name(ev->socktype) : NULL;
-	if (name && ev->socktype != SOCK_STREAM)
-		render_putf(o, " (%s)", name);
+	if (name && ev->socktype != SOCK_STREAM) {
+		RENDER_PUT_LIT(o, " (");
+		render_put_str(o, name);
+		RENDER_PUT_LIT(o, ")");
+	}
 }
 
 static void put_fds(struct render_put *o, const struct event *ev)
 {
-	if (ev->nfds)
-		render_putf(o, " with %u fd%s", (unsigned)ev->nfds, ev->nfds == 1 ? "" : "s");
+	if (ev->nfds) {
+		RENDER_PUT_LIT(o, " with ");
+		render_put_num(o, ev->nfds);
+		if (ev->nfds == 1)
+			RENDER_PUT_LIT(o, " fd");
+		else
+			RENDER_PUT_LIT(o, " fds");
+	}
 	if (ev->ctrunc)
-		render_putf(o, " (control data truncated: the kernel dropped what did not fit)");
+		RENDER_PUT_LIT(o, " (control data truncated: the kernel dropped what did not fit)");
 }
 
 /* What rode beside the bytes: the datagram's sender, its credentials, descriptors. */
@@ -192,16 +207,25 @@ static void put_beside(struct render_put *o, const struct event *ev)
 	/* A tap's reply goes to the client whose address the line names. */
 	const char *dir = ev->kind == EV_RECV && ev->dir != DIR_S2C ? "from" : "to";
 	if (ev->sender == SENDER_UNBOUND) {
-		render_putf(o, " %s an unbound sender", dir);
+		RENDER_PUT_LIT(o, " ");
+		render_put_str(o, dir);
+		RENDER_PUT_LIT(o, " an unbound sender");
 	} else if (ev->sender) {
-		render_putf(o, " %s ", dir);
+		RENDER_PUT_LIT(o, " ");
+		render_put_str(o, dir);
+		RENDER_PUT_LIT(o, " ");
 		put_text(o, ev);
 	}
 	if (ev->cred_msg) {
-		render_putf(o, ev->by_receiver ? " (received by pid %ld (" : " (pid %ld (", (long)ev->pid);
+		if (ev->by_receiver)
+			RENDER_PUT_LIT(o, " (received by pid ");
+		else
+			RENDER_PUT_LIT(o, " (pid ");
+		render_put_int(o, ev->pid);
+		RENDER_PUT_LIT(o, " (");
 		put_safe(o, ev->comm[0] ? ev->comm : "?");
-		render_putf(o, ") uid %lu gid %lu)", (unsigned long)ev->uid,
-			    (unsigned long)ev->gid);
+		put_ids(o, ev);
+		RENDER_PUT_LIT(o, ")");
 	}
 	put_fds(o, ev);
 }
@@ -213,18 +237,21 @@ static void put_transfer(struct render_put *o, const struct event *ev, const str
 	if (ev->kind == EV_RECV) {
 		put_received(o, ev);
 	} else if (ev->source == SRC_SERVER) {
-		put_str(o, "sent ");
-		put_u64(o, ev->nbytes, 0, ' ');
-		render_putf(o, " %s back to ", bytes_word(ev->nbytes));
+		RENDER_PUT_LIT(o, "sent ");
+		put_count(o, ev->nbytes);
+		RENDER_PUT_LIT(o, "back to ");
 		if (ev->sender)
 			put_text(o, ev);
 		else
-			put_str(o, "the client");
+			render_put_str(o, "the client");
 		put_fds(o, ev);
 		return;
 	} else {
-		render_putf(o, "%s %" PRIu64 " %s ", ev->source == SRC_CLIENT ? "sending" : "sent",
-			    ev->nbytes, bytes_word(ev->nbytes));
+		if (ev->source == SRC_CLIENT)
+			RENDER_PUT_LIT(o, "sending ");
+		else
+			RENDER_PUT_LIT(o, "sent ");
+		put_count(o, ev->nbytes);
 	}
 	put_bytes(o, ev, full, flags);
 	put_beside(o, ev);
@@ -233,9 +260,11 @@ static void put_transfer(struct render_put *o, const struct event *ev, const str
 /* A decoded summary: "decoded chunk 3: HTTP GET /x HTTP/1.1". */
 static void put_decoded(struct render_put *o, const struct event *ev)
 {
-	render_putf(o, "decoded chunk %" PRIu64 ": ", ev->chunk_no);
+	RENDER_PUT_LIT(o, "decoded chunk ");
+	render_put_num(o, ev->chunk_no);
+	RENDER_PUT_LIT(o, ": ");
 	put_safe(o, ev->proto);
-	put_str(o, " ");
+	render_put_str(o, " ");
 	put_text(o, ev);
 }
 
@@ -250,9 +279,11 @@ static void put_accept(struct render_put *o, const struct event *ev)
 		put_text(o, ev);
 		return;
 	}
-	render_putf(o, "connection from pid %ld (", (long)ev->pid);
+	RENDER_PUT_LIT(o, "connection from pid ");
+	render_put_int(o, ev->pid);
+	RENDER_PUT_LIT(o, " (");
 	put_safe(o, ev->text[0] ? ev->text : "?");
-	render_putf(o, ") uid %lu gid %lu", (unsigned long)ev->uid, (unsigned long)ev->gid);
+	put_ids(o, ev);
 }
 
 /* Words made since the start, all threads (render_event_made). */
@@ -270,8 +301,11 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 	__atomic_fetch_add(&made, 1, __ATOMIC_RELAXED);
 	if (len)
 		buf[0] = '\0';
-	if (ev->dropped)
-		render_putf(&o, "[%" PRIu64 " events not shown] ", ev->dropped);
+	if (ev->dropped) {
+		RENDER_PUT_LIT(&o, "[");
+		render_put_num(&o, ev->dropped);
+		RENDER_PUT_LIT(&o, " events not shown] ");
+	}
 	if (ev->fact && o.w < len) {
 		o.w += render_fact_words(ev, false, buf + o.w, len - o.w);
 		return o.w;
@@ -288,7 +322,7 @@ static size_t format_words(const struct event *ev, const struct shown *full, uns
 		put_error(&o, ev->text, ev->err);
 		break;
 	case EV_LISTEN:
-		render_putf(&o, "starting up on ");
+		RENDER_PUT_LIT(&o, "starting up on ");
 		put_text(&o, ev);
 		put_socktype(&o, ev);
 		break;
@@ -330,18 +364,20 @@ size_t render_event_label(const struct event *ev, char *buf, size_t len)
 		buf[0] = '\0';
 	if (ev->source == SRC_SYSTEM)
 		return 0;
-	put_str(&o, event_source_name(ev->source));
+	render_put_str(&o, event_source_name(ev->source));
 	if (ev->show_session && ev->session) {
-		put_str(&o, "[");
-		put_u64(&o, ev->session, 0, ' ');
-		put_str(&o, "]");
+		render_put_str(&o, "[");
+		render_put_u64(&o, ev->session, 0, ' ');
+		render_put_str(&o, "]");
 	}
 	if (ev->conn) {
-		put_str(&o, " #");
-		put_u64(&o, ev->conn, 0, ' ');
+		render_put_str(&o, " #");
+		render_put_u64(&o, ev->conn, 0, ' ');
 	}
-	if (ev->actor)
-		render_putf(&o, " %ld", (long)ev->actor);
+	if (ev->actor) {
+		RENDER_PUT_LIT(&o, " ");
+		render_put_int(&o, ev->actor);
+	}
 	return o.w;
 }
 
@@ -351,10 +387,10 @@ size_t render_event_time(uint64_t time_ns, uint64_t base_ns, char *buf, size_t l
 	if (len)
 		buf[0] = '\0';
 	uint64_t t = time_ns > base_ns ? time_ns - base_ns : 0;
-	put_u64(&o, t / 1000000000u, 4, ' ');
-	put_str(&o, ".");
-	put_u64(&o, (t / 1000u) % 1000000u, 6, '0');
-	put_str(&o, " ");
+	render_put_u64(&o, t / 1000000000u, 4, ' ');
+	render_put_str(&o, ".");
+	render_put_u64(&o, (t / 1000u) % 1000000u, 6, '0');
+	render_put_str(&o, " ");
 	return o.w;
 }
 
@@ -368,8 +404,8 @@ static size_t format_line(const struct event *ev, const struct shown *full, unsi
 		o.w = render_event_time(ev->time_ns, base_ns, buf, len);
 	char label[64];
 	if (render_event_label(ev, label, sizeof(label))) {
-		put_str(&o, label);
-		put_str(&o, ": ");
+		render_put_str(&o, label);
+		render_put_str(&o, ": ");
 	}
 	if (o.w < len)
 		o.w += format_words(ev, full, flags, buf + o.w, len - o.w);
@@ -387,215 +423,4 @@ size_t render_event_line_full(const struct event *ev, const void *data, size_t n
 {
 	struct shown full = { data, n };
 	return format_line(ev, &full, flags, base_ns, buf, len);
-}
-
-/* Append N bytes as they are (nothing if they do not all fit: no half escapes). */
-static void put_raw(struct render_put *o, const char *p, size_t n)
-{
-	if (o->len == 0 || o->w + n > o->len - 1)
-		return;
-	memcpy(o->buf + o->w, p, n);
-	o->w += n;
-	o->buf[o->w] = '\0';
-}
-
-static const char hexdigits[] = "0123456789abcdef";
-
-/* N bytes as lowercase hex, two digits a byte, as many whole bytes as fit. Written straight
- * into the buffer, room checked once: a watch's 4 KiB chunks made this the JSON line's cost. */
-static void put_hex(struct render_put *o, const unsigned char *p, size_t n)
-{
-	if (o->len == 0 || o->w + 2 > o->len - 1)
-		return;
-	size_t room = (o->len - 1 - o->w) / 2;
-	if (n > room)
-		n = room;
-	char *d = o->buf + o->w;
-	for (size_t i = 0; i < n; i++) {
-		d[2 * i] = hexdigits[p[i] >> 4];
-		d[2 * i + 1] = hexdigits[p[i] & 15];
-	}
-	o->w += 2 * n;
-	o->buf[o->w] = '\0';
-}
-
-static void put_raw_cb(void *ctx, const char *p, size_t n)
-{
-	put_raw(ctx, p, n);
-}
-
-/* ,"KEY":"..." for the N bytes at S (json_escape's rule). When some bytes were not UTF-8,
- * ,"KEY_hex":"..." follows with every byte of S, so nothing is lost. */
-static void put_json_string(struct render_put *o, const char *key, const void *s, size_t n)
-{
-	render_putf(o, ",\"%s\":\"", key);
-	bool valid = json_escape(s, n, put_raw_cb, o);
-	put_raw(o, "\"", 1);
-	if (!valid) {
-		render_putf(o, ",\"%s_hex\":\"", key);
-		put_hex(o, s, n);
-		put_raw(o, "\"", 1);
-	}
-}
-
-/* The fields of messages, datagrams and what rides beside them. */
-static void put_json_ancil(struct render_put *o, const struct event *ev)
-{
-	static const char *const senders[] = { "", "path", "abstract", "unbound" };
-	if (ev->message)
-		render_putf(o, ",\"message\":true,\"msg_len\":%" PRIu64 ",\"discarded\":%" PRIu64,
-			    ev->msg_len, ev->msg_len > ev->nbytes ? ev->msg_len - ev->nbytes : 0);
-	if (ev->sender && ev->sender < 4)
-		render_putf(o, ",\"peer_kind\":\"%s\"", senders[ev->sender]);
-	if (ev->cred_msg) {
-		render_putf(o, ",\"cred_source\":\"%s\"",
-			    ev->by_receiver		      ? "receiver"
-			    : ev->source == SRC_WATCH ? "sender"
-						      : "SCM_CREDENTIALS");
-		put_json_string(o, "comm", ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
-	}
-	if (ev->socktype && socktype_name(ev->socktype))
-		render_putf(o, ",\"socket_type\":\"%s\"", socktype_name(ev->socktype));
-	if (ev->nfds)
-		render_putf(o, ",\"fds\":%u", (unsigned)ev->nfds);
-	if (ev->ctrunc)
-		render_putf(o, ",\"ctrunc\":true");
-	if (ev->has_fd)
-		render_putf(o, ",\"fd\":%d,\"fd_type\":\"%s\",\"fd_mode\":\"%s\"", ev->fd,
-			    ev->fd_type ? ev->fd_type : "unknown",
-			    ev->fd_mode ? ev->fd_mode : "unknown");
-}
-
-/* A fact's members (render_fact.c), then its strings: path, detail, the peer's name. */
-static void put_json_fact(struct render_put *o, const struct event *ev)
-{
-	if (!ev->fact)
-		return;
-	char m[512];
-	render_fact_json(ev, m, sizeof(m));
-	put_str(o, m);
-	if (ev->path_len)
-		put_json_string(o, "path", ev->text, ev->path_len);
-	if (ev->detail_off) {
-		const char *d = render_fact_detail(ev);
-		put_json_string(o, "detail", d, strlen(d));
-	}
-	if (ev->target_off) {
-		const char *t = render_fact_target(ev);
-		put_json_string(o, "target", t, strlen(t));
-	}
-	if (ev->has_peer && ev->peer_comm[0])
-		put_json_string(o, "peer_comm", ev->peer_comm,
-				strnlen(ev->peer_comm, sizeof(ev->peer_comm)));
-}
-
-/* The schema is documented in doc/udscope.1 (JSON OUTPUT); keep the two in step. */
-/* The chunk's number for decoding, and the event's words: a decoded summary, a fact's
- * words made from its fields, or the text as it is. */
-static void put_json_text(struct render_put *o, const struct event *ev)
-{
-	if (ev->chunk_no && !ev->decoded)
-		render_putf(o, ",\"chunk\":%" PRIu64, ev->chunk_no);
-	if (ev->decoded) {
-		render_putf(o, ",\"decoded\":{\"chunk\":%" PRIu64, ev->chunk_no);
-		put_json_string(o, "protocol", ev->proto, strnlen(ev->proto, sizeof(ev->proto)));
-		put_json_string(o, "info", ev->text, strnlen(ev->text, sizeof(ev->text)));
-		render_putf(o, "}");
-	} else if (ev->fact) {
-		char words[EVENT_TEXT_MAX + 256];
-		size_t n = render_fact_words(ev, true, words, sizeof(words));
-		put_json_string(o, "text", words, n);
-	} else if (ev->text[0] || ev->text_len) {
-		put_json_string(o, "text", ev->text, event_text_len(ev));
-	}
-}
-
-static size_t format_json(const struct event *ev, const struct shown *full, uint64_t base_ns,
-			  char *buf, size_t len)
-{
-	struct render_put o = { buf, len, 0 };
-	if (len)
-		buf[0] = '\0';
-	uint64_t t = ev->time_ns > base_ns ? ev->time_ns - base_ns : 0;
-	render_putf(&o,
-		    "{\"seq\":%" PRIu64 ",\"time\":%" PRIu64 ".%06" PRIu64
-		    ",\"source\":\"%s\",\"kind\":\"%s\"",
-		    ev->seq, t / 1000000000u, (t / 1000u) % 1000000u, event_source_name(ev->source),
-		    event_kind_name(ev->kind));
-	if (ev->session)
-		render_putf(&o, ",\"session\":%" PRIu32, ev->session);
-	if (ev->conn)
-		render_putf(&o, ",\"connection\":%" PRIu32, ev->conn);
-	if (ev->actor)
-		render_putf(&o, ",\"actor_pid\":%ld", (long)ev->actor);
-	if (ev->dir && ev->kind == EV_RECV)
-		render_putf(&o, ",\"direction\":\"%s\"", dir_name(ev->dir));
-	else if (ev->dir)
-		render_putf(&o, ",\"side\":\"%s\"", ev->dir == DIR_C2S ? "client" : "server");
-	if (ev->kind == EV_RECV || ev->kind == EV_SEND) {
-		struct shown b = shown_of(ev, full);
-		render_putf(&o, ",\"bytes\":%" PRIu64 ",\"data\":\"", ev->nbytes);
-		put_hex(&o, b.p, b.n);
-		render_putf(&o, "\",\"truncated\":%s", ev->nbytes > b.n ? "true" : "false");
-	}
-	put_json_text(&o, ev);
-	if (ev->err) {
-		render_putf(&o, ",\"errno\":\"%s\"", event_errno_name(ev->err));
-		const char *msg = strerror(ev->err);
-		put_json_string(&o, "error", msg, strlen(msg));
-	}
-	if (ev->has_cred)
-		render_putf(&o, ",\"pid\":%ld,\"uid\":%lu,\"gid\":%lu", (long)ev->pid,
-			    (unsigned long)ev->uid, (unsigned long)ev->gid);
-	if (ev->as_client)
-		render_putf(&o, ",\"as_client\":true");
-	put_json_ancil(&o, ev);
-	put_json_fact(&o, ev);
-	if (ev->dropped)
-		render_putf(&o, ",\"dropped\":%" PRIu64, ev->dropped);
-	if (ev->mark_len)
-		render_putf(&o, ",\"mark\":{\"offset\":%u,\"length\":%u}", (unsigned)ev->mark_off,
-			    (unsigned)ev->mark_len);
-	render_putf(&o, "}");
-	return o.w;
-}
-
-size_t render_event_json(const struct event *ev, uint64_t base_ns, char *buf, size_t len)
-{
-	return format_json(ev, NULL, base_ns, buf, len);
-}
-
-size_t render_event_json_full(const struct event *ev, const void *data, size_t n,
-			      uint64_t base_ns, char *buf, size_t len)
-{
-	struct shown full = { data, n };
-	return format_json(ev, &full, base_ns, buf, len);
-}
-
-void render_event_save_json(struct savefile *f, const struct event *ev, struct capture *cap,
-			    uint64_t base_ns)
-{
-	bool whole = cap && ev->capture && ev->nbytes > ev->preview_len &&
-		     (ev->kind == EV_RECV || ev->kind == EV_SEND);
-	/* What the store kept: the whole chunk, or a watch's first --snap bytes of a call. */
-	ssize_t kept = whole ? capture_len(cap, ev->capture) : -1;
-	size_t need = kept > (ssize_t)ev->capture_off ? (size_t)kept - ev->capture_off : 0;
-	if (need > ev->nbytes)
-		need = (size_t)ev->nbytes;
-	whole = need > ev->preview_len;
-	char *buf = malloc(EVENT_JSON_MAX + 2 * need + need);
-	if (!buf) {
-		if (!f->err)
-			f->err = ENOMEM;
-		return;
-	}
-	char *data = buf + EVENT_JSON_MAX + 2 * need;
-	size_t len;
-	if (whole && capture_read(cap, ev->capture, ev->capture_off, data, need) == (ssize_t)need)
-		len = render_event_json_full(ev, data, need, base_ns, buf,
-					     EVENT_JSON_MAX + 2 * need);
-	else
-		len = render_event_json(ev, base_ns, buf, EVENT_JSON_MAX);
-	savefile_line(f, buf, len);
-	free(buf);
 }

@@ -59,15 +59,22 @@ static void flush_events(struct watch *w)
 		decode_release(w->opts.decode); /* their chunk lines are out: decode them */
 }
 
-/* A cleared event in the queue, to fill in place. */
-static struct event *next_event(struct watch *w, enum event_kind kind, uint32_t conn)
+/* A cleared event in the queue at TIME_NS, to fill in place. */
+static struct event *next_event_at(struct watch *w, enum event_kind kind, uint32_t conn,
+				   uint64_t time_ns)
 {
 	if (w->evq_n == WATCH_EVQ)
 		flush_events(w);
 	struct event *ev = &w->evq[w->evq_n++];
-	event_init(ev, SRC_WATCH, kind);
+	event_init_at(ev, SRC_WATCH, kind, time_ns);
 	ev->conn = conn;
 	return ev;
+}
+
+/* The same stamped now. */
+static struct event *next_event(struct watch *w, enum event_kind kind, uint32_t conn)
+{
+	return next_event_at(w, kind, conn, event_now_ns());
 }
 
 /* What a descriptor of mode MODE refers to. */
@@ -177,8 +184,7 @@ static void on_record(void *ctx, const struct watch_rec *r, const uint8_t *data)
 		stats_add_in(&w->stats, len);
 	else
 		stats_add_out(&w->stats, len);
-	struct event *ev = next_event(w, EV_RECV, r->conn);
-	ev->time_ns = r->time_ns;
+	struct event *ev = next_event_at(w, EV_RECV, r->conn, r->time_ns);
 	ev->dir = c2s ? DIR_C2S : DIR_S2C;
 	event_set_bytes(ev, data, r->cap);
 	ev->nbytes = len;
