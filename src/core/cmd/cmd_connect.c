@@ -148,7 +148,7 @@ static int disconnect_run(struct app *app, const struct cmd_args *a)
 static int chunk_run(struct app *app, const struct cmd_args *a)
 {
 	unsigned n = (unsigned)a->num_arg[0];
-	cmd_say_chunk(app, SRC_CLIENT, a->session->id, n, client_set_chunk(a->session->impl, n));
+	cmd_say_chunk(app, SRC_CLIENT, a->session->id, n, session_set_chunk(a->session, n));
 	return CMD_OK;
 }
 
