@@ -80,10 +80,10 @@ const struct cmd_entry cmd_server_start_entry = {
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_PATH },
 	.opts = {
-		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
+		CMD_OPT_CHUNK,
 		{ "backlog", CMD_OPT_UINT, "N", 0, 65535, NULL },
 		{ "mode", CMD_OPT_OCTAL, "OCTAL", 0, 0777, NULL },
-		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		CMD_OPT_TYPE,
 	},
 	.target = { CMD_KIND(SESSION_SERVER), .fresh = true },
 	.run = server_start_run,
