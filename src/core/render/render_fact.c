@@ -1,6 +1,7 @@
 /* render_fact: the words and the JSON members of the facts a script acts on (enum
  * event_fact: nodes removed or left alone, connections closed and why, senders unbound,
- * sessions stopped), made from the event's typed fields in one place. */
+ * sessions stopped), made from the event's typed fields in one place (the pair demo's in
+ * render_fact_pair.c). */
 #include "config.h"
 
 #include "core/render/render_fact.h"
@@ -16,6 +17,7 @@
 #include "core/base/words.h"
 #include "core/io/inplace.h"
 #include "core/io/node.h"
+#include "core/render/render_fact_pair.h"
 #include "core/render/render_put.h"
 
 /* The appender, and how paths and names go in: escaped, or as they are (JSON's text, escaped
@@ -448,27 +450,67 @@ static void client_words(struct fout *o, const struct event *ev)
 	}
 }
 
-/* The words into O. */
-static void fact_words(struct fout *o, const struct event *ev)
+/* The words of a tap's and a datagram session's flow facts into O; false: not one. */
+static bool flow_words(struct fout *o, const struct event *ev)
+{
+	switch (ev->fact) {
+	case FACT_HALF_CLOSED:
+		half_closed(o, ev);
+		return true;
+	case FACT_STOPPED_READING:
+		stopped_reading(o, ev);
+		return true;
+	case FACT_TOO_BIG:
+		too_big(o, ev);
+		return true;
+	case FACT_UPSTREAM_OPENED:
+	case FACT_UPSTREAM_CLOSED:
+		upstream(o, ev);
+		return true;
+	case FACT_TARGET_DOWN:
+	case FACT_TARGET_BACK:
+	case FACT_REPLY_DROPPED:
+	case FACT_ECHO_LOST:
+		datagram_words(o, ev);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The words of who may pass and what was dropped into O; false: not one of those. */
+static bool refusal_words(struct fout *o, const struct event *ev)
 {
 	switch (ev->fact) {
 	case FACT_REFUSED:
 		refused(o, ev);
-		break;
+		return true;
 	case FACT_OWN_PID:
 		own_pid(o, ev);
-		break;
+		return true;
 	case FACT_DATAGRAM_DROPPED:
 		datagram_dropped(o, ev);
-		break;
+		return true;
+	case FACT_SENDER_UNBOUND:
+		if (ev->source == SRC_TAP)
+			fput(o, "sender pid %ld is unbound: replies cannot be routed back",
+			     (long)ev->peer_pid);
+		else
+			fput(o, "sender is unbound: no reply possible");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The words into O: a group's, or a connection's end, a stop, a node. */
+static void fact_words(struct fout *o, const struct event *ev)
+{
+	if (flow_words(o, ev) || refusal_words(o, ev) || render_fact_pair_words(&o->p, ev))
+		return;
+	switch (ev->fact) {
 	case FACT_INPLACE_RESTORED:
 		inplace_restored(o, ev);
-		break;
-	case FACT_CHILD_EXITED:
-		fput(o, "exited with status %d", ev->exit_status);
-		break;
-	case FACT_CHILD_KILLED:
-		fput(o, "killed by signal %d (%s)", ev->signo, event_signal_name(ev->signo));
 		break;
 	case FACT_CONN_CLOSED:
 		if (ev->source == SRC_TAP)
@@ -478,36 +520,10 @@ static void fact_words(struct fout *o, const struct event *ev)
 		else
 			server_closed(o, ev);
 		break;
-	case FACT_HALF_CLOSED:
-		half_closed(o, ev);
-		break;
-	case FACT_STOPPED_READING:
-		stopped_reading(o, ev);
-		break;
-	case FACT_TOO_BIG:
-		too_big(o, ev);
-		break;
-	case FACT_UPSTREAM_OPENED:
-	case FACT_UPSTREAM_CLOSED:
-		upstream(o, ev);
-		break;
-	case FACT_TARGET_DOWN:
-	case FACT_TARGET_BACK:
-	case FACT_REPLY_DROPPED:
-	case FACT_ECHO_LOST:
-		datagram_words(o, ev);
-		break;
 	case FACT_CONNECTING:
 	case FACT_CONNECTED:
 	case FACT_BOUND:
 		client_words(o, ev);
-		break;
-	case FACT_SENDER_UNBOUND:
-		if (ev->source == SRC_TAP)
-			fput(o, "sender pid %ld is unbound: replies cannot be routed back",
-			     (long)ev->peer_pid);
-		else
-			fput(o, "sender is unbound: no reply possible");
 		break;
 	case FACT_STOPPED:
 		stopped(o, ev);
@@ -591,11 +607,16 @@ static void fact_json_more(struct fout *o, const struct event *ev)
 		inplace_json(o, ev);
 		break;
 	case FACT_CHILD_EXITED:
-		fput(o, ",\"exit_status\":%d", ev->exit_status);
-		break;
 	case FACT_CHILD_KILLED:
-		fput(o, ",\"signal\":%d,\"signal_name\":\"%s\"", ev->signo,
-		     event_signal_name(ev->signo));
+	case FACT_PAIR_FORKED:
+	case FACT_PAIR_FDS:
+	case FACT_CHILD_WAITING:
+	case FACT_CHILD_REPLYING:
+	case FACT_PAIR_MESSAGE:
+	case FACT_FD_RECEIVED:
+	case FACT_PAIR_EXCHANGED:
+	case FACT_PAIR_FAILED:
+		render_fact_pair_json(&o->p, ev);
 		break;
 	case FACT_DATAGRAM_DROPPED:
 		if (ev->reason == REASON_OTHER_USER)
