@@ -105,6 +105,11 @@ enum event_fact {
 	FACT_PAIR_EXCHANGED,   /* the pair's exchange took took_ns, fork to reap */
 	FACT_PAIR_FAILED,      /* the pair's exchange failed: reason; child_pid, exit_status or
 				* signo, got of expected, timeout_ms */
+	FACT_GUARD_SILENT,     /* an in-place tap's stop at PATH: the guard (child_pid) did not
+				* answer; the node was put back, TARGET the private directory */
+	FACT_INPLACE_NOT_RESTORED, /* an in-place tap's stop: the real node could not be put
+				* back at PATH from TARGET (err); the guard (child_pid) tries
+				* again when udscope ends */
 	FACT__COUNT
 };
 
@@ -212,7 +217,8 @@ struct event {
 	gid_t own_gid;
 	int exit_status;       /* CHILD_EXITED: the child's exit status */
 	int signo;             /* CHILD_KILLED: the signal that killed it */
-	int32_t child_pid;     /* the pair's facts: the child */
+	int32_t child_pid;     /* the pair's facts: the child; GUARD_SILENT,
+				* INPLACE_NOT_RESTORED: the in-place guard */
 	int32_t fds[2];        /* PAIR_FDS: the parent's, the child's; CHILD_WAITING, _REPLYING,
 				* FD_RECEIVED: fds[0] */
 	uint64_t got, expected; /* PAIR_MESSAGE: kept, real; SHORT_REPLY: got, expected;

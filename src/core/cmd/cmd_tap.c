@@ -224,8 +224,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	if (!s) {
 		pcap_discard(o.pcap);
 		struct inplace_result res;
-		char why[PATH_MAX + 200];
-		if (o.inplace && inplace_restore(o.inplace, &res, why, sizeof(why)) == 0) {
+		if (o.inplace && inplace_restore(o.inplace, &res) == 0) {
 			inplace_forget(o.inplace);
 			free(o.inplace);
 		}

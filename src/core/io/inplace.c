@@ -241,10 +241,9 @@ static void remove_unswapped(const struct inplace *ip)
 		unlinkat(ip->pdfd, INPLACE_TAP_NAME, 0);
 }
 
-int inplace_restore(struct inplace *ip, struct inplace_result *res, char *why, size_t whylen)
+int inplace_restore(struct inplace *ip, struct inplace_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	why[0] = '\0';
 	if (!ip->path)
 		return 0;
 	int r = 0;
@@ -253,18 +252,15 @@ int inplace_restore(struct inplace *ip, struct inplace_result *res, char *why, s
 		inplace_fds_of(ip, &f);
 		r = inplace_put_back(&f, res);
 		if (r < 0) {
-			snprintf(why, whylen, "put the server's node back from %s", ip->hidden);
+			res->said = INPLACE_SAID_NOT_PUT_BACK;
 			return r; /* the guard stays: it tries again when udscope ends */
 		}
 	} else {
 		remove_unswapped(ip);
 	}
 	inplace_drop_dir(ip->dfd, ip->hbase, ip->pdfd, ip->record, res);
-	bool answered = inplace_guard_dismiss(ip);
-	if (!answered)
-		snprintf(why, whylen,
-			 "the guard process did not answer within a second (is it "
-			 "stopped?); it ends when it runs again, and puts back only the tap's node");
+	if (!inplace_guard_dismiss(ip))
+		res->said = INPLACE_SAID_GUARD_SILENT;
 	return 0;
 }
 

@@ -302,6 +302,20 @@ static void inplace_restored(struct fout *o, const struct event *ev)
 			     node_kind_name(ev->dir_mode));
 }
 
+/* The in-place tap's other lines at its stop: a guard that did not answer, a node that could
+ * not be put back. */
+static void inplace_said(struct fout *o, const struct event *ev)
+{
+	if (ev->fact == FACT_GUARD_SILENT) {
+		fput(o, "the guard process did not answer within a second (is it stopped?); it "
+			"ends when it runs again, and puts back only the tap's node");
+		return;
+	}
+	fput(o, "tap "), fput_path(o, ev), fput(o, ": put the server's node back from ");
+	fput_target(o, ev), fput(o, " (it is tried again when udscope ends; `tap ");
+	fput_path(o, ev), fput(o, " --restore` does it by hand)");
+}
+
 /* "client" or "server": the side a tap line is about (dir), or the other one. */
 static const char *side_of(const struct event *ev, bool other)
 {
@@ -512,6 +526,10 @@ static void fact_words(struct fout *o, const struct event *ev)
 	case FACT_INPLACE_RESTORED:
 		inplace_restored(o, ev);
 		break;
+	case FACT_GUARD_SILENT:
+	case FACT_INPLACE_NOT_RESTORED:
+		inplace_said(o, ev);
+		break;
 	case FACT_CONN_CLOSED:
 		if (ev->source == SRC_TAP)
 			tap_closed(o, ev);
@@ -605,6 +623,10 @@ static void fact_json_more(struct fout *o, const struct event *ev)
 		break;
 	case FACT_INPLACE_RESTORED:
 		inplace_json(o, ev);
+		break;
+	case FACT_GUARD_SILENT:
+	case FACT_INPLACE_NOT_RESTORED:
+		fput(o, ",\"guard_pid\":%ld", (long)ev->child_pid);
 		break;
 	case FACT_CHILD_EXITED:
 	case FACT_CHILD_KILLED:

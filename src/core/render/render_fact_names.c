@@ -40,6 +40,8 @@ static const char *const fact_names[FACT__COUNT] = {
 	[FACT_FD_RECEIVED] = "fd-received",
 	[FACT_PAIR_EXCHANGED] = "exchanged",
 	[FACT_PAIR_FAILED] = "pair-failed",
+	[FACT_GUARD_SILENT] = "guard-silent",
+	[FACT_INPLACE_NOT_RESTORED] = "inplace-not-restored",
 };
 
 static const char *const reason_names[REASON__COUNT] = {

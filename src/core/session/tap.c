@@ -146,6 +146,20 @@ static bool targets_itself(const struct tap *t)
 	       st.st_ino == t->ls.node.st_ino;
 }
 
+/* An in-place tap's line beside its inplace-restored one: FACT at PATH (the guard GUARD
+ * silent, or with ERR the node not put back). */
+static void say_inplace(const struct inplace *ip, pid_t guard, enum event_fact fact, int err,
+			const char *path, const struct event_sink *now)
+{
+	struct event ev;
+	event_init(&ev, SRC_TAP, err ? EV_ERROR : EV_INFO);
+	ev.err = err;
+	event_set_path(&ev, fact, path, strlen(path), NULL);
+	event_set_target(&ev, ip->hidden ? ip->hidden : "?");
+	ev.child_pid = guard;
+	sink_emit(now, &ev);
+}
+
 /* Close the capture file; put the real node back (in place) and free its record. */
 static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const char *path,
 			   const struct event_sink *now)
@@ -156,26 +170,23 @@ static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const c
 	if (!ip)
 		return;
 	bool swapped = ip->swapped;
+	pid_t guard = ip->guard; /* restore forgets it once dismissed */
 	struct inplace_result res;
-	char why[PATH_MAX + 200];
-	if ((r = inplace_restore(ip, &res, why, sizeof(why))) == 0) {
+	if ((r = inplace_restore(ip, &res)) == 0) {
 		if (swapped) {
 			struct event ev;
 			inplace_event(&ev, &res, path, ip->hidden);
 			sink_emit(now, &ev);
 		}
-		if (why[0])
-			event_emit_info(now, SRC_TAP, 0, "%s", why);
+		if (res.said == INPLACE_SAID_GUARD_SILENT)
+			say_inplace(ip, guard, FACT_GUARD_SILENT, 0, path, now);
 		inplace_forget(ip);
 		free(ip);
 		return;
 	}
 	/* IP stays (not freed): the guard keeps its socket and puts the node back when this
 	 * process ends. */
-	event_emit_error(now, SRC_TAP, 0, -r,
-			 "tap %s: %s (it is tried again when udscope ends; "
-			 "`tap %s --restore` does it by hand)",
-			 path, why, path);
+	say_inplace(ip, guard, FACT_INPLACE_NOT_RESTORED, -r, path, now);
 }
 
 /* How clients reach the target through the tap, and whose identity the server sees. */
