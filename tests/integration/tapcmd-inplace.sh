@@ -13,8 +13,8 @@ NAME=tapcmd-inplace
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 25 "python3 not installed (apt-get install python3)"
-echo "1..25"
+command -v python3 >/dev/null 2>&1 || skip_all 27 "python3 not installed (apt-get install python3)"
+echo "1..27"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # one another user can run too
 chmod 755 "$D"
@@ -310,3 +310,15 @@ if command -v curl >/dev/null 2>&1; then
 else
 	skip "curl not installed (apt-get install curl)"
 fi
+
+# 26-27: tap --restore where an older udscope left the node itself at the hidden name and
+# something now holds PATH: refused, typed (restore-failed, old-layout), the words as before.
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$D/.ol.udscope-tap"
+echo keep >"$D/ol"
+timeout 20 "$U" -b --json -e "tap $D/ol --restore" </dev/null >"$D/ol.out" 2>&1
+check "restore over a taken path: fact restore-failed, reason old-layout, the path and the node" \
+	has "$D/ol.out" '"fact":"restore-failed","reason":"old-layout"' \
+	"\"path\":\"$D/ol\",\"target\":\"$D/.ol.udscope-tap\""
+check "restore over a taken path: the words as before, the file kept" sh -c "grep -qF \
+	'\"text\":\"tap $D/ol --restore: rename from $D/.ol.udscope-tap (only to an empty path)' \
+	'$D/ol.out' && [ \"\$(cat '$D/ol')\" = keep ]"

@@ -262,8 +262,7 @@ static void test_repair(void **state)
 	struct rec *r = *state;
 	const char *path = rec_path(r, "lost.sock");
 	struct inplace_result res;
-	char why[512];
-	assert_int_equal(inplace_repair(path, &res, why, sizeof(why)), -ENOENT);
+	assert_int_equal(inplace_repair(path, &res), -ENOENT);
 	int real = rec_listen(path);
 	assert_true(real >= 0);
 	ino_t real_ino = ino_of(path);
@@ -287,7 +286,7 @@ static void test_repair(void **state)
 	kill(taker, SIGKILL);
 	waitpid(taker, NULL, 0);
 	assert_true(ino_of(path) != real_ino);
-	assert_int_equal(inplace_repair(path, &res, why, sizeof(why)), 0);
+	assert_int_equal(inplace_repair(path, &res), 0);
 	assert_int_equal(res.path_was, INPLACE_OURS);
 	assert_int_equal(ino_of(path), real_ino);
 	expect_reaches(path, real);
@@ -295,7 +294,7 @@ static void test_repair(void **state)
 	assert_int_equal(ino_of(hidden), 0);
 	/* A symbolic link at the hidden name is not a private directory. */
 	assert_int_equal(symlink("/", hidden), 0);
-	assert_int_equal(inplace_repair(path, &res, why, sizeof(why)), -EPERM);
+	assert_int_equal(inplace_repair(path, &res), -EPERM);
 	assert_int_equal(unlink(hidden), 0);
 	free(hidden);
 	close(real);
@@ -320,7 +319,7 @@ static void test_repair_after_crash_mid_swap(void **state)
 	close(fd);            /* the tap is gone */
 	inplace_forget(&ip);  /* and nothing of it put back */
 	struct inplace_result res;
-	assert_int_equal(inplace_repair(path, &res, why, sizeof(why)), 0);
+	assert_int_equal(inplace_repair(path, &res), 0);
 	assert_int_equal(res.path_was, INPLACE_OURS);
 	assert_int_equal(ino_of(path), real_ino);
 	expect_reaches(path, real);

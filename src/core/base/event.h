@@ -110,6 +110,9 @@ enum event_fact {
 	FACT_INPLACE_NOT_RESTORED, /* an in-place tap's stop: the real node could not be put
 				* back at PATH from TARGET (err); the guard (child_pid) tries
 				* again when udscope ends */
+	FACT_RESTORE_FAILED,   /* tap PATH --restore failed (err): reason old-layout (the node
+				* an older udscope left at TARGET goes back only to an empty
+				* PATH), put-back, or none (it could not be opened) */
 	FACT__COUNT
 };
 
@@ -138,6 +141,8 @@ enum event_reason {
 	REASON_ENDED_FIRST,    /* the pair: the child ended before replying (its status lost) */
 	REASON_SHORT_REPLY,    /* the pair: got of expected bytes came back */
 	REASON_UNCLEAN_EXIT,   /* the pair: it replied but did not exit with status 0 */
+	REASON_OLD_LAYOUT,     /* restore: an older udscope's node goes back only to an empty path */
+	REASON_PUT_BACK,       /* restore: the node could not be put back from the private dir */
 	REASON__COUNT
 };
 

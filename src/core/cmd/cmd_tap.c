@@ -25,8 +25,7 @@
 static int restore_run(struct app *app, const struct uds_addr *path)
 {
 	struct inplace_result res;
-	char why[PATH_MAX + 200];
-	int r = inplace_repair(path->text, &res, why, sizeof(why));
+	int r = inplace_repair(path->text, &res);
 	char *hidden = inplace_hidden_name(path->text);
 	const char *h = hidden ? hidden : "?";
 	if (r == 0) {
@@ -42,7 +41,15 @@ static int restore_run(struct app *app, const struct uds_addr *path)
 			  "(udscope makes it mode 0700, its own); left untouched",
 			  path->text, h);
 	} else {
-		app_error(app, -r, "tap %s --restore: %s", path->text, why[0] ? why : "open");
+		struct event ev;
+		event_init(&ev, SRC_SYSTEM, EV_ERROR);
+		ev.err = -r;
+		event_set_path(&ev, FACT_RESTORE_FAILED, path->text, strlen(path->text), NULL);
+		event_set_target(&ev, h);
+		ev.reason = res.said == INPLACE_SAID_OLD_LAYOUT     ? REASON_OLD_LAYOUT
+			    : res.said == INPLACE_SAID_NOT_PUT_BACK ? REASON_PUT_BACK
+								    : REASON_NONE;
+		sink_emit(&app->out, &ev);
 	}
 	free(hidden);
 	return r == 0 ? CMD_OK : CMD_FAIL;

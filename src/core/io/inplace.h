@@ -44,6 +44,8 @@ enum {
 				    * it ends when it runs again, putting back only the tap's */
 	INPLACE_SAID_NOT_PUT_BACK, /* the real node could not be put back (the guard tries
 				    * again when udscope ends) */
+	INPLACE_SAID_OLD_LAYOUT,   /* repair: an older udscope's node at the hidden name goes
+				    * back only to an empty PATH */
 };
 enum {
 	INPLACE_OURS = 1, /* the tap's own node: replaced by the real one */
@@ -104,7 +106,7 @@ void inplace_forget(struct inplace *ip);
 /* tap PATH --restore: put back what an earlier tap left in the private directory, by the
  * same rules, using the tap node's identity it recorded there. -ENOENT when there is none;
  * -EPERM when what is there is not a private directory of this user (left untouched). */
-int inplace_repair(const char *path, struct inplace_result *res, char *why, size_t whylen);
+int inplace_repair(const char *path, struct inplace_result *res);
 /* EV: the tap's fact for RES at PATH with its private directory HIDDEN (its words, "put the
  * server's node back at PATH", ..., are made in core/render/render_fact.c). */
 void inplace_event(struct event *ev, const struct inplace_result *res, const char *path,

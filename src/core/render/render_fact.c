@@ -59,7 +59,7 @@ static void fput_path(struct fout *o, const struct event *ev)
 	fput_chosen(o, ev->text, ev->path_len);
 }
 
-static const char *detail_of(const struct event *ev)
+const char *render_fact_detail(const struct event *ev)
 {
 	return ev->detail_off && ev->detail_off < sizeof(ev->text) ? ev->text + ev->detail_off : "";
 }
@@ -185,7 +185,7 @@ static void node_words(struct fout *o, const struct event *ev)
 		fput(o, "left "), fput_path(o, ev);
 		fput(o, " alone: it is no longer the node this %s created (",
 		     event_source_name(ev->source));
-		fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		fput_chosen(o, render_fact_detail(ev), strlen(render_fact_detail(ev)));
 		fput(o, ")");
 		break;
 	}
@@ -205,7 +205,7 @@ static void refused(struct fout *o, const struct event *ev)
 	unsigned long own = (unsigned long)ev->own_uid;
 	if (ev->socktype == SOCK_DGRAM) { /* a datagram tap: the sender (detail) */
 		fput(o, ": refused sender ");
-		fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		fput_chosen(o, render_fact_detail(ev), strlen(render_fact_detail(ev)));
 		fput(o,
 		     " (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect as another "
 		     "user (not root, no CAP_SETUID and CAP_SETGID), and the server would take it "
@@ -311,6 +311,17 @@ static void inplace_said(struct fout *o, const struct event *ev)
 			"ends when it runs again, and puts back only the tap's node");
 		return;
 	}
+	if (ev->fact == FACT_RESTORE_FAILED) {
+		fput(o, "tap "), fput_path(o, ev), fput(o, " --restore: ");
+		if (ev->reason == REASON_OLD_LAYOUT)
+			fput(o, "rename from "), fput_target(o, ev),
+				fput(o, " (only to an empty path)");
+		else if (ev->reason == REASON_PUT_BACK)
+			fput(o, "put the node back from "), fput_target(o, ev);
+		else
+			fput(o, "open");
+		return;
+	}
 	fput(o, "tap "), fput_path(o, ev), fput(o, ": put the server's node back from ");
 	fput_target(o, ev), fput(o, " (it is tried again when udscope ends; `tap ");
 	fput_path(o, ev), fput(o, " --restore` does it by hand)");
@@ -361,14 +372,14 @@ static void too_big(struct fout *o, const struct event *ev)
 	     ev->sndbuf, ev->wmem_max);
 }
 
-static const char *target_of(const struct event *ev)
+const char *render_fact_target(const struct event *ev)
 {
 	return ev->target_off && ev->target_off < sizeof(ev->text) ? ev->text + ev->target_off : "";
 }
 
 static void fput_target(struct fout *o, const struct event *ev)
 {
-	fput_chosen(o, target_of(ev), strlen(target_of(ev)));
+	fput_chosen(o, render_fact_target(ev), strlen(render_fact_target(ev)));
 }
 
 /* A datagram tap's upstream socket: opened for whom, to where; or closed, with its totals
@@ -376,7 +387,8 @@ static void fput_target(struct fout *o, const struct event *ev)
 static void upstream(struct fout *o, const struct event *ev)
 {
 	if (ev->fact == FACT_UPSTREAM_OPENED) {
-		fput(o, "upstream socket "), fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		fput(o, "upstream socket "),
+			fput_chosen(o, render_fact_detail(ev), strlen(render_fact_detail(ev)));
 		if (ev->sender == SENDER_UNBOUND)
 			fput(o, " opened for every unbound sender (shared)");
 		else
@@ -409,7 +421,8 @@ static void datagram_words(struct fout *o, const struct event *ev)
 	switch (ev->fact) {
 	case FACT_TARGET_DOWN:
 		/* detail: the call, "connect" or "send" (to the target) */
-		fput(o, "tap: %s%s ", detail_of(ev), strcmp(detail_of(ev), "send") ? "" : " to");
+		fput(o, "tap: %s%s ", render_fact_detail(ev),
+		     strcmp(render_fact_detail(ev), "send") ? "" : " to");
 		fput_target(o, ev), fput(o, " for sender ");
 		fput_path(o, ev);
 		fput(o, " (its datagrams are dropped until the target answers)");
@@ -528,6 +541,7 @@ static void fact_words(struct fout *o, const struct event *ev)
 		break;
 	case FACT_GUARD_SILENT:
 	case FACT_INPLACE_NOT_RESTORED:
+	case FACT_RESTORE_FAILED:
 		inplace_said(o, ev);
 		break;
 	case FACT_CONN_CLOSED:
@@ -679,14 +693,4 @@ void render_fact_json(const struct event *ev, char *buf, size_t len)
 		if (ev->source == SRC_SERVER && ev->socktype == SOCK_DGRAM)
 			fput(&o, ",\"echoes_dropped\":%" PRIu64, ev->unsent);
 	}
-}
-
-const char *render_fact_detail(const struct event *ev)
-{
-	return detail_of(ev);
-}
-
-const char *render_fact_target(const struct event *ev)
-{
-	return target_of(ev);
 }

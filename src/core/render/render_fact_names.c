@@ -42,6 +42,7 @@ static const char *const fact_names[FACT__COUNT] = {
 	[FACT_PAIR_FAILED] = "pair-failed",
 	[FACT_GUARD_SILENT] = "guard-silent",
 	[FACT_INPLACE_NOT_RESTORED] = "inplace-not-restored",
+	[FACT_RESTORE_FAILED] = "restore-failed",
 };
 
 static const char *const reason_names[REASON__COUNT] = {
@@ -68,6 +69,8 @@ static const char *const reason_names[REASON__COUNT] = {
 	[REASON_ENDED_FIRST] = "ended-before-reply",
 	[REASON_SHORT_REPLY] = "short-reply",
 	[REASON_UNCLEAN_EXIT] = "unclean-exit",
+	[REASON_OLD_LAYOUT] = "old-layout",
+	[REASON_PUT_BACK] = "put-back",
 };
 
 const char *render_fact_name(unsigned fact)
