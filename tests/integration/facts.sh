@@ -6,12 +6,14 @@
 # reading, a message too big for its send buffer; a datagram tap's upstream sockets opened and
 # closed, its target answering again, a reply it could not route, another user's datagram
 # it dropped; a server's echo not delivered; a client connecting, bound, connected and
-# closed; the pair demo's child exited. The text lines keep their words.
+# closed; the pair demo's fork, its descriptors, the child's waiting, reply and descriptor
+# read, a message cut to one recv, how long the exchange took, a child that ended without
+# replying, and the child's exit. The text lines keep their words.
 set -u
 NAME=facts
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
-command -v python3 >/dev/null 2>&1 || skip_all 32 "python3 not installed (apt-get install python3)"
-echo "1..31"
+command -v python3 >/dev/null 2>&1 || skip_all 40 "python3 not installed (apt-get install python3)"
+echo "1..40"
 W=${UDSCOPE_TEST_WAIT:-20}
 has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
 has3() { grep -F -- "$2" "$1" | grep -F -- "$3" | grep -qF -- "$4"; }   # three on one line
@@ -258,5 +260,46 @@ fi
 timeout -k 5 "$W" "$U" -b --json -e "pair" </dev/null >"$D/p.out" 2>"$D/p.err"
 check "the pair's child exited: fact exited with exit_status 0, the words kept" \
 	has "$D/p.out" '"text":"exited with status 0"' '"fact":"exited","exit_status":0'
+
+# 32-36: the pair demo's lines: the fork (type, child pid), the descriptors, the child's
+# waiting and reply, the exchange's time; the text lines as before.
+check "the pair's fork: fact forked, the type and the child's pid, the words kept" \
+	has3 "$D/p.out" '"text":"socketpair(AF_UNIX, SOCK_STREAM) and fork: child ' \
+	'"socket_type":"stream","fact":"forked","child_pid":' ', a recv returns whatever is queued"'
+check "the pair's descriptors: fact pair-fds, the parent's and the child's" \
+	has "$D/p.out" '"fact":"pair-fds","parent_fd":' ',"child_fd":'
+check "the child waits: fact child-waiting with its descriptor" \
+	has "$D/p.out" '"text":"in child, waiting for message on fd ' '"fact":"child-waiting","socket_fd":'
+check "the child replies: fact child-replying, its descriptor and 4 bytes" \
+	has3 "$D/p.out" '"text":"in child, sending reply (4 bytes) on fd ' '"fact":"child-replying"' \
+	',"bytes":4'
+check "the exchange's time: fact exchanged, took_ns" \
+	has "$D/p.out" '"text":"exchange took ' '"fact":"exchanged","took_ns":'
+
+# 37: a datagram longer than one recv: the child keeps 1024 of 3000 bytes, typed.
+long=$(python3 -c 'print("a" * 3000)')
+timeout -k 5 "$W" "$U" -b --json -e "pair $long ok --type dgram" </dev/null >"$D/pt.out" 2>"$D/pt.err"
+check "a message cut to one recv: fact message, kept 1024 of real 3000, the words kept" \
+	has3 "$D/pt.out" '"fact":"message","kept":1024,"real":3000' \
+	'(1024 of 3000 bytes: one recv takes one message, the rest is discarded)' \
+	'"text":"message from parent: b'"'aaa"
+
+# 38: a descriptor passed with the message: the child reads it.
+printf 'hello' >"$D/pf"
+timeout -k 5 "$W" "$U" -b --json -e "pair --fd $D/pf" </dev/null >"$D/pf.out" 2>"$D/pf.err"
+check "the child reads the descriptor passed: fact fd-received, its number, 5 bytes read" \
+	has3 "$D/pf.out" '"text":"received fd ' '"fact":"fd-received","passed_fd":' ',"read_bytes":5'
+
+# 39-40: a child that exits before replying, and one that never replies.
+UDSCOPE_PAIR_CHILD_FAIL=exit3 timeout -k 5 "$W" "$U" -b --json -e "pair" </dev/null \
+	>"$D/pe.out" 2>"$D/pe.err"
+check "a child that exits before replying: fact pair-failed, the reason, its pid and status" \
+	has3 "$D/pe.out" '"fact":"pair-failed","reason":"exited-before-reply","child_pid":' \
+	',"exit_status":3' 'exited with status 3 before replying"'
+UDSCOPE_PAIR_CHILD_FAIL=hang UDSCOPE_PAIR_TIMEOUT_MS=300 timeout -k 5 "$W" "$U" -b --json \
+	-e "pair" </dev/null >"$D/ph.out" 2>"$D/ph.err"
+check "a child killed after the timeout: fact pair-failed, reason no-reply, the timeout" \
+	has3 "$D/ph.out" '"fact":"pair-failed","reason":"no-reply","child_pid":' \
+	',"timeout_ms":300' 'killed after 300 ms without replying"'
 
 stop_peers

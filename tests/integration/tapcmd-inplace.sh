@@ -13,8 +13,8 @@ NAME=tapcmd-inplace
 . "${UDSCOPE_SRCDIR:-.}/tests/integration/tap.sh"
 . "$S/tapcmd-lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all 24 "python3 not installed (apt-get install python3)"
-echo "1..24"
+command -v python3 >/dev/null 2>&1 || skip_all 27 "python3 not installed (apt-get install python3)"
+echo "1..27"
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3   # one another user can run too
 chmod 755 "$D"
@@ -218,9 +218,9 @@ else
 	skip "setsid not installed"
 fi
 
-# 15-16: a stopped guard: tap stop still returns, and says so.
+# 15-17: a stopped guard: tap stop still returns, and says so (in --json, typed).
 speer me "$D/st" http
-start_udscope
+start_udscope --json
 say "tap $D/st --in-place"
 wait_for grep -q "in place" "$D/out"
 g=$(guard_of "$D/out")
@@ -229,11 +229,13 @@ say "tap stop"
 wait_for grep -q "stopped after" "$D/out"
 check "a stopped guard: tap stop returns" grep -q "stopped after" "$D/out"
 check "a stopped guard: tap stop says the guard did not answer" grep -q "guard.*did not" "$D/out"
+check "a stopped guard: fact guard-silent, its pid, the tap's path" grep -qF \
+	"\"fact\":\"guard-silent\",\"guard_pid\":$g,\"path\":\"$D/st\"" "$D/out"
 [ -n "$g" ] && kill -CONT "$g" && wait_for sh -c "! kill -0 $g 2>/dev/null"   # it ends, once running
 finish
 stop_peers
 
-# 17-18: a client the socket's ACL admits (and its mode does not) gets in during the tap.
+# 18-19: a client the socket's ACL admits (and its mode does not) gets in during the tap.
 if $root && command -v setfacl >/dev/null 2>&1 && command -v curl >/dev/null 2>&1; then
 	mkdir "$D/acl"
 	speer me "$D/acl/svc" http
@@ -257,7 +259,7 @@ else
 	skip "needs root, setpriv, setfacl and curl (apt-get install acl curl)"; skip "needs root, setpriv, setfacl and curl (apt-get install acl curl)"
 fi
 
-# 19: a rename refused with EACCES says so once.
+# 20: a rename refused with EACCES says so once.
 if $root; then
 	mkdir "$D/ro"
 	speer me "$D/ro/svc" http
@@ -271,7 +273,7 @@ else
 	skip "needs root and setpriv"
 fi
 
-# 20-22: sockets during an in-place tap marks which listener is the tap's and which the
+# 21-23: sockets during an in-place tap marks which listener is the tap's and which the
 # hidden server's; after stop the path is the server's again.
 speer me "$D/mk" http
 before=$(ino "$D/mk")
@@ -286,7 +288,7 @@ finish
 check "sockets: after stop the server is back" sh -c "[ \"\$(stat -c %i '$D/mk')\" = '$before' ]"
 stop_peers
 
-# 23-24: --json: what the stop found and did is typed: the tap's own node put back; a service
+# 24-25: --json: what the stop found and did is typed: the tap's own node put back; a service
 # that restarted keeps its new node and the dead original is removed.
 has() { grep -F -- "$2" "$1" | grep -qF -- "$3"; }   # has FILE MEMBER MEMBER: on one line
 inplace_json() { # inplace_json P [restart]: an in-place tap on $D/P stopped, --json in $D/out
@@ -308,3 +310,15 @@ if command -v curl >/dev/null 2>&1; then
 else
 	skip "curl not installed (apt-get install curl)"
 fi
+
+# 26-27: tap --restore where an older udscope left the node itself at the hidden name and
+# something now holds PATH: refused, typed (restore-failed, old-layout), the words as before.
+python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$D/.ol.udscope-tap"
+echo keep >"$D/ol"
+timeout 20 "$U" -b --json -e "tap $D/ol --restore" </dev/null >"$D/ol.out" 2>&1
+check "restore over a taken path: fact restore-failed, reason old-layout, the path and the node" \
+	has "$D/ol.out" '"fact":"restore-failed","reason":"old-layout"' \
+	"\"path\":\"$D/ol\",\"target\":\"$D/.ol.udscope-tap\""
+check "restore over a taken path: the words as before, the file kept" sh -c "grep -qF \
+	'\"text\":\"tap $D/ol --restore: rename from $D/.ol.udscope-tap (only to an empty path)' \
+	'$D/ol.out' && [ \"\$(cat '$D/ol')\" = keep ]"

@@ -24,6 +24,7 @@
 #include "core/base/event.h"
 #include "core/session/pair.h"
 #include "core/render/render_event.h"
+#include "core/render/render_fact.h"
 #include "harness.h"
 
 static int setup(void **state)
@@ -69,14 +70,29 @@ static size_t count(const struct rec *r, enum event_source source, const char *p
 	return rec_count_prefix(r, source, REC_ANY, prefix);
 }
 
-/* The child's pid, from the parent's first line "... and fork: child 1234; ...". */
+/* Event I's words: a fact's, made from its fields, or its text. */
+static const char *words(const struct rec *r, long i)
+{
+	static char bufs[4][EVENT_TEXT_MAX + 256];
+	static unsigned k;
+	char *buf = bufs[k++ & 3];
+	if (!r->ev[i].fact)
+		return r->ev[i].text;
+	render_fact_words(&r->ev[i], false, buf, sizeof(bufs[0]));
+	return buf;
+}
+
+/* The child's pid, from the parent's first line (fact forked: child_pid; its words say it:
+ * "... and fork: child 1234; ..."). */
 static pid_t child_pid(const struct rec *r)
 {
 	long i = find(r, SRC_PAIR_PARENT, EV_INFO, "socketpair(AF_UNIX, ");
 	assert_true(i >= 0);
-	const char *c = strstr(r->ev[i].text, "and fork: child ");
+	assert_int_equal(r->ev[i].fact, FACT_PAIR_FORKED);
+	const char *c = strstr(words(r, i), "and fork: child ");
 	assert_non_null(c);
 	long pid = strtol(c + strlen("and fork: child "), NULL, 10);
+	assert_int_equal(pid, r->ev[i].child_pid);
 	assert_true(pid > 0);
 	assert_int_not_equal(pid, getpid());
 	return (pid_t)pid;
@@ -111,8 +127,8 @@ static void assert_story(const struct rec *r, const char *type_macro, const char
 	assert_true(i3 < i4);
 	assert_true(i4 < i5);
 	assert_true(i5 < i6);
-	assert_string_equal(r->ev[i3].text, msg_line);
-	assert_string_equal(r->ev[i4].text, reply_line);
+	assert_string_equal(words(r, i3), msg_line);
+	assert_string_equal(words(r, i4), reply_line);
 	assert_bytes(&r->ev[i3], msg, len);
 	assert_bytes(&r->ev[i4], reply, rlen);
 	for (size_t i = r->mark; i < r->n; i++) {
@@ -206,7 +222,7 @@ static void test_stream_pieces_versus_one_message(void **state)
 		assert_true(at >= 0);
 		assert_int_equal(r->ev[at].nbytes, piece[k]);
 		assert_memory_equal(r->ev[at].preview, pattern + off, EVENT_PREVIEW_MAX);
-		assert_non_null(strstr(r->ev[at].text, "... ("));
+		assert_non_null(strstr(words(r, at), "... ("));
 		off += piece[k];
 		at++;
 	}
@@ -222,8 +238,8 @@ static void test_stream_pieces_versus_one_message(void **state)
 		long i = find(r, SRC_PAIR_CHILD, EV_INFO, "message from parent: ");
 		assert_int_equal(r->ev[i].nbytes, 1024);
 		assert_memory_equal(r->ev[i].preview, pattern, EVENT_PREVIEW_MAX);
-		assert_non_null(strstr(r->ev[i].text,
-				       " (1024 of 3000 bytes: one recv takes one message"));
+		assert_non_null(
+			strstr(words(r, i), " (1024 of 3000 bytes: one recv takes one message"));
 	}
 }
 
@@ -275,7 +291,7 @@ static void test_child_exits_early(void **state)
 		 (long)kid);
 	long e = find(r, SRC_PAIR_PARENT, EV_ERROR, want);
 	assert_true(e >= 0);
-	assert_string_equal(r->ev[e].text, want);
+	assert_string_equal(words(r, e), want);
 	long w = find(r, SRC_PAIR_CHILD, EV_INFO, "in child, waiting for message");
 	long x = find(r, SRC_PAIR_CHILD, EV_INFO, "exited with status 3");
 	assert_true(w >= 0 && w < x && x < e);
@@ -307,7 +323,7 @@ static void test_child_hangs_and_is_killed(void **state)
 	long k = find(r, SRC_PAIR_CHILD, EV_INFO, "killed by signal 9 (SIGKILL)");
 	long e = find(r, SRC_PAIR_PARENT, EV_ERROR, want);
 	assert_true(m >= 0 && m < k && k < e);
-	assert_string_equal(r->ev[e].text, want);
+	assert_string_equal(words(r, e), want);
 	assert_int_equal(rec_fd_count(), before);
 	rec_assert_no_children();
 }
@@ -486,11 +502,13 @@ static void test_steps_and_passed_fd(void **state)
 		long resp = find(r, SRC_PAIR_PARENT, EV_INFO, "response from child: b'pong'");
 		assert_true(keep >= 0 && passed > keep && got > 0 && reply > got && resp > reply);
 		int a, b, c, d, e, g;
-		assert_int_equal(sscanf(r->ev[keep].text, "the pair is fds %d and %d: the parent keeps "
+		assert_int_equal(sscanf(words(r, keep),
+					"the pair is fds %d and %d: the parent keeps "
 					"fd %d (closed %d), the child keeps fd %d (closed %d)",
-					&a, &b, &c, &d, &e, &g), 6);
+					&a, &b, &c, &d, &e, &g),
+				 6);
 		assert_true(a == c && b == d && b == e && a == g && a != b);
-		assert_non_null(strstr(r->ev[got].text, "; read: b\"the file's first bytes\""));
+		assert_non_null(strstr(words(r, got), "; read: b\"the file's first bytes\""));
 	}
 	/* The parent's copies are closed: nothing left open here. */
 	assert_int_equal(rec_fd_count(), fds);

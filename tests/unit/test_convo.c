@@ -4,6 +4,7 @@
  * items of a sequence diagram (client and server, the pair demo). Pure: events built here. */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -324,6 +325,56 @@ static void test_diagrams(void **state)
 	convo_free(&c);
 }
 
+/* The pair's failures: the parent's note is made from the fact's fields (its text is empty),
+ * an error that is no fact from its errno, never from words. */
+static void test_pair_failure_notes(void **state)
+{
+	(void)state;
+	struct convo c;
+	convo_init(&c);
+	static const struct {
+		uint8_t reason;
+		int status;
+		uint64_t got, expected;
+		const char *note;
+	} cases[] = {
+		{ REASON_EXITED_FIRST, 3, 0, 4, "no reply: exited with status 3" },
+		{ REASON_KILLED_FIRST, 0, 0, 4, "no reply: killed by signal 9 (SIGKILL)" },
+		{ REASON_NO_REPLY, 0, 0, 4, "killed: no reply in 1500 ms" },
+		{ REASON_NO_EXIT, 0, 4, 4, "killed: replied, no exit in 1500 ms" },
+		{ REASON_ENDED_FIRST, 0, 0, 4, "no reply: the child ended" },
+		{ REASON_SHORT_REPLY, 0, 3, 5, "short reply: 3 of 5 bytes" },
+		{ REASON_UNCLEAN_EXIT, 0, 4, 4, "replied, did not exit cleanly" },
+	};
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	for (size_t k = 0; k < n; k++) {
+		struct event e = ev(SRC_PAIR_PARENT, EV_ERROR, (uint32_t)(20 + k), 0, 0);
+		e.fact = FACT_PAIR_FAILED;
+		e.reason = cases[k].reason;
+		e.child_pid = 1234;
+		e.exit_status = cases[k].status;
+		e.signo = 9;
+		e.timeout_ms = 1500;
+		e.got = cases[k].got;
+		e.expected = cases[k].expected;
+		feed(&c, e);
+	}
+	struct event e = ev(SRC_PAIR_PARENT, EV_ERROR, (uint32_t)(20 + n), 0, 0);
+	e.err = EPIPE;
+	snprintf(e.text, sizeof(e.text), "pair: send");
+	feed(&c, e);
+	for (size_t k = 0; k <= n; k++) {
+		struct seqdiag d;
+		assert_int_equal(convo_diagram(&c, convo_find(&c, (uint32_t)(20 + k), 0), &d), 0);
+		assert_int_equal(d.n, 1);
+		assert_int_equal(d.v[0].kind, SEQ_NOTE);
+		assert_int_equal(d.v[0].side, SEQ_LEFT);
+		assert_string_equal(d.v[0].label, k < n ? cases[k].note : "failed: EPIPE");
+		seqdiag_free(&d);
+	}
+	convo_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_cut_messages_and_ignored),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_diagrams),
+		cmocka_unit_test(test_pair_failure_notes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -462,6 +462,42 @@ static void test_text_name_nul(void **state)
 	assert_string_equal(ev.text, "bound to ./p");
 }
 
+/* EV (a fact of the in-place tap's stop at ./t, of KIND with ERR) is worded as the line the
+ * session thread used to print as TEXT, and its JSON has NAME with the guard, path and target. */
+static void assert_inplace_line(enum event_fact fact, enum event_kind kind, int err,
+				const char *name, const char *text)
+{
+	struct event ev, was;
+	char expect[EVENT_LINE_MAX], members[160];
+	event_init(&was, SRC_TAP, kind);
+	was.err = err;
+	snprintf(was.text, sizeof(was.text), "%s", text);
+	snprintf(expect, sizeof(expect), "%s", line(&was, 0));
+	event_init(&ev, SRC_TAP, kind);
+	ev.err = err;
+	event_set_path(&ev, fact, "./t", 3, NULL);
+	event_set_target(&ev, "./.t.udscope-tap");
+	ev.child_pid = 99;
+	assert_string_equal(line(&ev, 0), expect);
+	snprintf(members, sizeof(members),
+		 "\"fact\":\"%s\",\"guard_pid\":99,\"path\":\"./t\",\"target\":\"./.t.udscope-tap\"",
+		 name);
+	assert_non_null(strstr(json(&ev), members));
+}
+
+/* The in-place tap's lines at stop beside its inplace-restored fact: a guard that did not
+ * answer, and a node that could not be put back (tried again when udscope ends). */
+static void test_fact_inplace_lines(void **state)
+{
+	assert_inplace_line(FACT_GUARD_SILENT, EV_INFO, 0, "guard-silent",
+			    "the guard process did not answer within a second (is it stopped?); "
+			    "it ends when it runs again, and puts back only the tap's node");
+	assert_inplace_line(FACT_INPLACE_NOT_RESTORED, EV_ERROR, EPERM, "inplace-not-restored",
+			    "tap ./t: put the server's node back from ./.t.udscope-tap (it is "
+			    "tried again when udscope ends; `tap ./t --restore` does it by hand)");
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_json_worst_case_fits),
 		cmocka_unit_test(test_escaped_once),
 		cmocka_unit_test(test_fact_words),
+		cmocka_unit_test(test_fact_inplace_lines),
 		cmocka_unit_test(test_fact_flow_words),
 		cmocka_unit_test(test_text_name_nul),
 	};

@@ -94,6 +94,25 @@ enum event_fact {
 	FACT_INPLACE_RESTORED, /* an in-place tap ended at PATH: what it found there (found,
 				* found_mode), what became of the real node (original) and of
 				* the private directory TARGET (private_dir, dir_mode) */
+	FACT_PAIR_FORKED,      /* the pair demo: socketpair of socktype, then fork: child_pid */
+	FACT_PAIR_FDS,         /* the pair demo: the parent keeps fds[0], the child fds[1] */
+	FACT_CHILD_WAITING,    /* the pair's child waits for the message on fds[0] */
+	FACT_CHILD_REPLYING,   /* the pair's child sends its reply, got bytes, on fds[0] */
+	FACT_PAIR_MESSAGE,     /* a side of the pair received got of expected bytes (more were
+				* discarded); text: the bytes' repr (bytes_repr) */
+	FACT_FD_RECEIVED,      /* the pair's child got fd fds[0] with the message and read got
+				* bytes of it (text: their repr), or failed (cause_err) */
+	FACT_PAIR_EXCHANGED,   /* the pair's exchange took took_ns, fork to reap */
+	FACT_PAIR_FAILED,      /* the pair's exchange failed: reason; child_pid, exit_status or
+				* signo, got of expected, timeout_ms */
+	FACT_GUARD_SILENT,     /* an in-place tap's stop at PATH: the guard (child_pid) did not
+				* answer; the node was put back, TARGET the private directory */
+	FACT_INPLACE_NOT_RESTORED, /* an in-place tap's stop: the real node could not be put
+				* back at PATH from TARGET (err); the guard (child_pid) tries
+				* again when udscope ends */
+	FACT_RESTORE_FAILED,   /* tap PATH --restore failed (err): reason old-layout (the node
+				* an older udscope left at TARGET goes back only to an empty
+				* PATH), put-back, or none (it could not be opened) */
 	FACT__COUNT
 };
 
@@ -115,6 +134,15 @@ enum event_reason {
 	REASON_QUEUE_FULL,     /* an echo: the sender's receive queue is full */
 	REASON_SENDER_GONE,    /* an echo: the sender is gone */
 	REASON_FINISHED,       /* a client: closed its socket, done (not the server's doing) */
+	REASON_NO_REPLY,       /* the pair: the child was killed after timeout_ms without replying */
+	REASON_NO_EXIT,        /* the pair: it replied but was killed after timeout_ms, not exited */
+	REASON_EXITED_FIRST,   /* the pair: the child exited (exit_status) before replying */
+	REASON_KILLED_FIRST,   /* the pair: the child was killed (signo) before replying */
+	REASON_ENDED_FIRST,    /* the pair: the child ended before replying (its status lost) */
+	REASON_SHORT_REPLY,    /* the pair: got of expected bytes came back */
+	REASON_UNCLEAN_EXIT,   /* the pair: it replied but did not exit with status 0 */
+	REASON_OLD_LAYOUT,     /* restore: an older udscope's node goes back only to an empty path */
+	REASON_PUT_BACK,       /* restore: the node could not be put back from the private dir */
 	REASON__COUNT
 };
 
@@ -194,6 +222,14 @@ struct event {
 	gid_t own_gid;
 	int exit_status;       /* CHILD_EXITED: the child's exit status */
 	int signo;             /* CHILD_KILLED: the signal that killed it */
+	int32_t child_pid;     /* the pair's facts: the child; GUARD_SILENT,
+				* INPLACE_NOT_RESTORED: the in-place guard */
+	int32_t fds[2];        /* PAIR_FDS: the parent's, the child's; CHILD_WAITING, _REPLYING,
+				* FD_RECEIVED: fds[0] */
+	uint64_t got, expected; /* PAIR_MESSAGE: kept, real; SHORT_REPLY: got, expected;
+				 * CHILD_REPLYING, FD_RECEIVED: got */
+	uint64_t took_ns;      /* PAIR_EXCHANGED */
+	uint32_t timeout_ms;   /* PAIR_FAILED: NO_REPLY, NO_EXIT */
 	uint8_t found, original, private_dir; /* INPLACE_RESTORED: INPLACE_* (core/io/inplace.h) */
 	mode_t found_mode, dir_mode;          /* their file types (INPLACE_OTHER, _DIR_REPLACED) */
 	/* Decoding (core/io/decode.h): a RECV's number among its session's chunks offered to

@@ -82,6 +82,11 @@ struct cmd_opt {
 				    * every value is in cmd_args.many */
 };
 
+/* --id N: the session a command acts on, for a .target whose .opt is "id". */
+/* clang-format off */
+#define CMD_OPT_ID { "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL }
+/* clang-format on */
+
 struct cmd_args;
 
 struct cmd_entry {

@@ -58,12 +58,12 @@ const struct cmd_entry cmd_client_entry = {
 	.min_args = 1, .max_args = 2,
 	.args = { CMD_ARG_PATH, CMD_ARG_WORD },
 	.opts = {
-		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
+		CMD_OPT_CHUNK,
 		{ "timeout", CMD_OPT_UINT, "S", 1, 86400, NULL },
-		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
-		{ "fd", CMD_OPT_WORD, "PATH", 0, 0, NULL, true },
-		{ "creds", CMD_OPT_FLAG, NULL, 0, 0, NULL },
-		{ "bind", CMD_OPT_WORD, "PATH", 0, 0, NULL },
+		CMD_OPT_TYPE,
+		CMD_OPT_FD,
+		CMD_OPT_CREDS,
+		CMD_OPT_BIND,
 	},
 	.run = client_run,
 };

@@ -148,7 +148,7 @@ static int disconnect_run(struct app *app, const struct cmd_args *a)
 static int chunk_run(struct app *app, const struct cmd_args *a)
 {
 	unsigned n = (unsigned)a->num_arg[0];
-	cmd_say_chunk(app, SRC_CLIENT, a->session->id, n, client_set_chunk(a->session->impl, n));
+	cmd_say_chunk(app, SRC_CLIENT, a->session->id, n, session_set_chunk(a->session, n));
 	return CMD_OK;
 }
 
@@ -159,9 +159,9 @@ const struct cmd_entry cmd_connect_entry = {
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_PATH },
 	.opts = {
-		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
-		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
-		{ "bind", CMD_OPT_WORD, "PATH", 0, 0, NULL },
+		CMD_OPT_CHUNK,
+		CMD_OPT_TYPE,
+		CMD_OPT_BIND,
 	},
 	.run = connect_run,
 };
@@ -173,10 +173,10 @@ const struct cmd_entry cmd_send_entry = {
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_WORD },
 	.opts = {
-		{ "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL },
+		CMD_OPT_ID,
 		{ "timeout", CMD_OPT_UINT, "S", 0, 86400, NULL },
-		{ "fd", CMD_OPT_WORD, "PATH", 0, 0, NULL, true },
-		{ "creds", CMD_OPT_FLAG, NULL, 0, 0, NULL },
+		CMD_OPT_FD,
+		CMD_OPT_CREDS,
 	},
 	.target = { CMD_KIND(SESSION_CONN), CMD_TARGET_ID, .opt = "id", .running = true,
 		    .none = CMD_CONNECT_FIRST },
@@ -205,7 +205,7 @@ const struct cmd_entry cmd_chunk_entry = {
 	.args = { CMD_ARG_COUNT },
 	.range = { CMD_CHUNK_RANGE },
 	.opts = {
-		{ "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL },
+		CMD_OPT_ID,
 	},
 	.target = { CMD_KIND(SESSION_CONN), CMD_TARGET_ID, .opt = "id", .running = true,
 		    .none = CMD_CONNECT_FIRST },

@@ -10,6 +10,11 @@
 struct app;
 struct decoder;
 
+/* --decode NAME|off, as the command tables declare it. */
+/* clang-format off */
+#define CMD_OPT_DECODE { "decode", CMD_OPT_WORD, "NAME", 0, 0, NULL }
+/* clang-format on */
+
 struct cmd_decode {
 	char name[PCAP_DISSECTOR_MAX + 1]; /* "" : no decoding */
 	struct pcap_plan plan;

@@ -55,7 +55,7 @@ const struct cmd_entry cmd_pair_entry = {
 	.min_args = 0, .max_args = 2,
 	.args = { CMD_ARG_WORD, CMD_ARG_WORD },
 	.opts = {
-		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		CMD_OPT_TYPE,
 		{ "fd", CMD_OPT_WORD, "PATH", 0, 0, NULL },
 	},
 	.run = pair_run,

@@ -140,7 +140,7 @@ const struct cmd_entry cmd_expect_entry = {
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_WORD },
 	.opts = {
-		{ "id", CMD_OPT_UINT, "N", 1, UINT32_MAX, NULL },
+		CMD_OPT_ID,
 		{ "timeout", CMD_OPT_UINT, "S", 0, 86400, NULL },
 	},
 	/* A connection the peer closed is kept: what came before the close can be expected. */

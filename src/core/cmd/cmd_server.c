@@ -44,8 +44,8 @@ static void status_line(struct app *app, const struct session *s)
 	char got[WORDS_AMOUNT_SIZE], sent[WORDS_AMOUNT_SIZE];
 	if (o->type == SOCK_DGRAM) {
 		char size[32] = "whole datagrams";
-		if (server_chunk(s->impl))
-			snprintf(size, sizeof(size), "chunk %u", server_chunk(s->impl));
+		if (session_chunk(s))
+			snprintf(size, sizeof(size), "chunk %u", session_chunk(s));
 		words_amount(in.st.bytes_in, in.st.chunks_in, "datagram", got, sizeof(got));
 		words_amount(in.st.bytes_out, in.st.chunks_out, "datagram", sent, sizeof(sent));
 		app_info(app, SRC_SERVER, "#%u %s on %s (%s, dgram): received %s, sent %s", in.id,
@@ -57,7 +57,7 @@ static void status_line(struct app *app, const struct session *s)
 	app_info(app, SRC_SERVER,
 		 "#%u %s on %s (chunk %u, backlog %d, %s): %u client%s now, %llu accepted; "
 		 "received %s, sent %s",
-		 in.id, in.state, in.path, server_chunk(s->impl), o->backlog, in.type, in.clients,
+		 in.id, in.state, in.path, session_chunk(s), o->backlog, in.type, in.clients,
 		 in.clients == 1 ? "" : "s", (unsigned long long)in.st.accepted, got, sent);
 }
 
@@ -69,7 +69,7 @@ static int server_status_run(struct app *app, const struct cmd_args *a)
 static int server_chunk_run(struct app *app, const struct cmd_args *a)
 {
 	unsigned n = (unsigned)a->num_arg[0];
-	cmd_say_chunk(app, SRC_SERVER, a->session->id, n, server_set_chunk(a->session->impl, n));
+	cmd_say_chunk(app, SRC_SERVER, a->session->id, n, session_set_chunk(a->session, n));
 	return CMD_OK;
 }
 
@@ -80,10 +80,10 @@ const struct cmd_entry cmd_server_start_entry = {
 	.min_args = 1, .max_args = 1,
 	.args = { CMD_ARG_PATH },
 	.opts = {
-		{ "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL },
+		CMD_OPT_CHUNK,
 		{ "backlog", CMD_OPT_UINT, "N", 0, 65535, NULL },
 		{ "mode", CMD_OPT_OCTAL, "OCTAL", 0, 0777, NULL },
-		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		CMD_OPT_TYPE,
 	},
 	.target = { CMD_KIND(SESSION_SERVER), .fresh = true },
 	.run = server_start_run,

@@ -5,7 +5,9 @@
 
 #include <stdbool.h>
 
+#include "core/base/socktype.h"
 #include "core/io/ancil.h"
+#include "core/session/server.h"
 
 struct app;
 struct cmd_args;
@@ -22,6 +24,17 @@ int cmd_socktype(const struct cmd_args *a);
  * address; *OK says which. Only a datagram socket may be bound. */
 const struct uds_addr *cmd_bind(struct app *app, const struct cmd_args *a, const char *op,
 				int type, struct uds_addr *out, bool *ok);
+
+/* The options the readers here take, as the command tables declare them (each once, here). */
+/* clang-format off */
+#define CMD_OPT_TYPE { "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names }
+#define CMD_OPT_CHUNK { "chunk", CMD_OPT_UINT, "N", 1, SERVER_CHUNK_MAX, NULL }
+#define CMD_OPT_BIND { "bind", CMD_OPT_WORD, "PATH", 0, 0, NULL }
+#define CMD_OPT_FD { "fd", CMD_OPT_WORD, "PATH", 0, 0, NULL, true }
+#define CMD_OPT_CREDS { "creds", CMD_OPT_FLAG, NULL, 0, 0, NULL }
+#define CMD_OPT_PCAP { "pcap", CMD_OPT_WORD, "FILE", 0, 0, NULL }
+#define CMD_OPT_DISSECTOR { "dissector", CMD_OPT_WORD, "NAME", 0, 0, NULL }
+/* clang-format on */
 
 /* The receive size a session of TYPE starts with: --chunk N, else `set chunk`'s, else 16 for
  * a stream or seqpacket socket and 0 (each datagram whole) for a datagram socket. */

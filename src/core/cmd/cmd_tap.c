@@ -25,8 +25,7 @@
 static int restore_run(struct app *app, const struct uds_addr *path)
 {
 	struct inplace_result res;
-	char why[PATH_MAX + 200];
-	int r = inplace_repair(path->text, &res, why, sizeof(why));
+	int r = inplace_repair(path->text, &res);
 	char *hidden = inplace_hidden_name(path->text);
 	const char *h = hidden ? hidden : "?";
 	if (r == 0) {
@@ -42,7 +41,15 @@ static int restore_run(struct app *app, const struct uds_addr *path)
 			  "(udscope makes it mode 0700, its own); left untouched",
 			  path->text, h);
 	} else {
-		app_error(app, -r, "tap %s --restore: %s", path->text, why[0] ? why : "open");
+		struct event ev;
+		event_init(&ev, SRC_SYSTEM, EV_ERROR);
+		ev.err = -r;
+		event_set_path(&ev, FACT_RESTORE_FAILED, path->text, strlen(path->text), NULL);
+		event_set_target(&ev, h);
+		ev.reason = res.said == INPLACE_SAID_OLD_LAYOUT     ? REASON_OLD_LAYOUT
+			    : res.said == INPLACE_SAID_NOT_PUT_BACK ? REASON_PUT_BACK
+								    : REASON_NONE;
+		sink_emit(&app->out, &ev);
 	}
 	free(hidden);
 	return r == 0 ? CMD_OK : CMD_FAIL;
@@ -224,8 +231,7 @@ static int tap_run(struct app *app, const struct cmd_args *a)
 	if (!s) {
 		pcap_discard(o.pcap);
 		struct inplace_result res;
-		char why[PATH_MAX + 200];
-		if (o.inplace && inplace_restore(o.inplace, &res, why, sizeof(why)) == 0) {
+		if (o.inplace && inplace_restore(o.inplace, &res) == 0) {
 			inplace_forget(o.inplace);
 			free(o.inplace);
 		}
@@ -277,16 +283,16 @@ const struct cmd_entry cmd_tap_entry = {
 	.min_args = 1, .max_args = 2,
 	.args = { CMD_ARG_PATH, CMD_ARG_PATH },
 	.opts = {
-		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		CMD_OPT_TYPE,
 		{ "upstreams", CMD_OPT_UINT, "N", 1, 65536, NULL },
 		{ "idle", CMD_OPT_UINT, "SECONDS", 1, 86400, NULL },
 		{ "mode", CMD_OPT_OCTAL, "OCTAL", 0, 0777, NULL },
 		{ "backlog", CMD_OPT_UINT, "N", 0, 65535, NULL },
 		{ "in-place", CMD_OPT_FLAG, NULL, 0, 0, NULL },
 		{ "restore", CMD_OPT_FLAG, NULL, 0, 0, NULL },
-		{ "pcap", CMD_OPT_WORD, "FILE", 0, 0, NULL },
-		{ "dissector", CMD_OPT_WORD, "NAME", 0, 0, NULL },
-		{ "decode", CMD_OPT_WORD, "NAME", 0, 0, NULL },
+		CMD_OPT_PCAP,
+		CMD_OPT_DISSECTOR,
+		CMD_OPT_DECODE,
 		{ "lend-my-identity", CMD_OPT_FLAG, NULL, 0, 0, NULL },
 	},
 	.target = { CMD_KIND(SESSION_TAP), .fresh = true },

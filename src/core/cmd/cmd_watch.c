@@ -149,12 +149,12 @@ const struct cmd_entry cmd_watch_entry = {
 	.min_args = 1, .max_args = 2,
 	.args = { CMD_ARG_PATH, CMD_ARG_WORD },
 	.opts = {
-		{ "type", CMD_OPT_CHOICE, "TYPE", 0, 0, socktype_names },
+		CMD_OPT_TYPE,
 		{ "snap", CMD_OPT_UINT, "N", 0, 8192, NULL },
 		{ "ring-mb", CMD_OPT_UINT, "N", 1, 1024, NULL },
-		{ "pcap", CMD_OPT_WORD, "FILE", 0, 0, NULL },
-		{ "dissector", CMD_OPT_WORD, "NAME", 0, 0, NULL },
-		{ "decode", CMD_OPT_WORD, "NAME", 0, 0, NULL },
+		CMD_OPT_PCAP,
+		CMD_OPT_DISSECTOR,
+		CMD_OPT_DECODE,
 	},
 	.run = watch_run,
 };

@@ -241,10 +241,9 @@ static void remove_unswapped(const struct inplace *ip)
 		unlinkat(ip->pdfd, INPLACE_TAP_NAME, 0);
 }
 
-int inplace_restore(struct inplace *ip, struct inplace_result *res, char *why, size_t whylen)
+int inplace_restore(struct inplace *ip, struct inplace_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	why[0] = '\0';
 	if (!ip->path)
 		return 0;
 	int r = 0;
@@ -253,18 +252,15 @@ int inplace_restore(struct inplace *ip, struct inplace_result *res, char *why, s
 		inplace_fds_of(ip, &f);
 		r = inplace_put_back(&f, res);
 		if (r < 0) {
-			snprintf(why, whylen, "put the server's node back from %s", ip->hidden);
+			res->said = INPLACE_SAID_NOT_PUT_BACK;
 			return r; /* the guard stays: it tries again when udscope ends */
 		}
 	} else {
 		remove_unswapped(ip);
 	}
 	inplace_drop_dir(ip->dfd, ip->hbase, ip->pdfd, ip->record, res);
-	bool answered = inplace_guard_dismiss(ip);
-	if (!answered)
-		snprintf(why, whylen,
-			 "the guard process did not answer within a second (is it "
-			 "stopped?); it ends when it runs again, and puts back only the tap's node");
+	if (!inplace_guard_dismiss(ip))
+		res->said = INPLACE_SAID_GUARD_SILENT;
 	return 0;
 }
 
@@ -329,17 +325,16 @@ static bool path_held(const struct inplace *ip)
 	       (np.state == NODE_LISTENING || np.state == NODE_BOUND);
 }
 
-int inplace_repair(const char *path, struct inplace_result *res, char *why, size_t whylen)
+int inplace_repair(const char *path, struct inplace_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	why[0] = '\0';
 	struct inplace ip;
 	struct stat hs;
 	int r = open_names(&ip, path);
 	if (r == 0 && fstatat(ip.dfd, ip.hbase, &hs, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISSOCK(hs.st_mode)) {
 		if ((r = repair_old_layout(&ip, res)) < 0)
-			snprintf(why, whylen, "rename from %s (only to an empty path)", ip.hidden);
+			res->said = INPLACE_SAID_OLD_LAYOUT;
 		inplace_forget(&ip);
 		return r;
 	}
@@ -365,7 +360,7 @@ int inplace_repair(const char *path, struct inplace_result *res, char *why, size
 		struct inplace_fds f;
 		inplace_fds_of(&ip, &f);
 		if ((r = inplace_put_back(&f, res)) < 0)
-			snprintf(why, whylen, "put the node back from %s", ip.hidden);
+			res->said = INPLACE_SAID_NOT_PUT_BACK;
 	}
 	if (r == 0)
 		inplace_drop_dir(ip.dfd, ip.hbase, ip.pdfd, ip.record, res);

@@ -36,6 +36,16 @@ struct inplace_result {
 	int orig;         /* INPLACE_PUT_BACK, _REMOVED, _KEPT: what became of the real node */
 	int dir;          /* INPLACE_DIR_*: what became of the private directory */
 	mode_t dir_mode;  /* INPLACE_DIR_REPLACED: the file type found at its name */
+	int said;         /* INPLACE_SAID_*: what else inplace_restore has to say */
+};
+enum {
+	INPLACE_SAID_NONE,
+	INPLACE_SAID_GUARD_SILENT, /* put back, but the guard did not answer within a second:
+				    * it ends when it runs again, putting back only the tap's */
+	INPLACE_SAID_NOT_PUT_BACK, /* the real node could not be put back (the guard tries
+				    * again when udscope ends) */
+	INPLACE_SAID_OLD_LAYOUT,   /* repair: an older udscope's node at the hidden name goes
+				    * back only to an empty PATH */
 };
 enum {
 	INPLACE_OURS = 1, /* the tap's own node: replaced by the real one */
@@ -86,16 +96,17 @@ int inplace_make_node(struct inplace *ip, int fd, char *why, size_t whylen);
  * -errno with WHY (-ESTALE: PATH changed since it was checked; it was put back). */
 int inplace_swap(struct inplace *ip, char *why, size_t whylen);
 /* Put back what is ours (see above), remove the private directory, dismiss the guard (waiting
- * for its answer at most a second) and close every descriptor. Fills RES and a line for each
- * thing worth saying in WHY (what was found and done; "" when all went back as it was).
- * Returns 0, or -errno when the real node is left waiting (the guard then stays). */
-int inplace_restore(struct inplace *ip, struct inplace_result *res, char *why, size_t whylen);
+ * for its answer at most a second) and close every descriptor. Fills RES: what was found and
+ * done, and in RES->said what else is worth saying (a guard that did not answer, a node not
+ * put back); their words are render's. Returns 0, or -errno when the real node is left
+ * waiting (the guard then stays). */
+int inplace_restore(struct inplace *ip, struct inplace_result *res);
 /* Free what inplace_take allocated (after a successful restore, or a failed take). */
 void inplace_forget(struct inplace *ip);
 /* tap PATH --restore: put back what an earlier tap left in the private directory, by the
  * same rules, using the tap node's identity it recorded there. -ENOENT when there is none;
  * -EPERM when what is there is not a private directory of this user (left untouched). */
-int inplace_repair(const char *path, struct inplace_result *res, char *why, size_t whylen);
+int inplace_repair(const char *path, struct inplace_result *res);
 /* EV: the tap's fact for RES at PATH with its private directory HIDDEN (its words, "put the
  * server's node back at PATH", ..., are made in core/render/render_fact.c). */
 void inplace_event(struct event *ev, const struct inplace_result *res, const char *path,

@@ -1,6 +1,7 @@
 /* render_fact: the words and the JSON members of the facts a script acts on (enum
  * event_fact: nodes removed or left alone, connections closed and why, senders unbound,
- * sessions stopped), made from the event's typed fields in one place. */
+ * sessions stopped), made from the event's typed fields in one place (the pair demo's in
+ * render_fact_pair.c). */
 #include "config.h"
 
 #include "core/render/render_fact.h"
@@ -16,6 +17,7 @@
 #include "core/base/words.h"
 #include "core/io/inplace.h"
 #include "core/io/node.h"
+#include "core/render/render_fact_pair.h"
 #include "core/render/render_put.h"
 
 /* The appender, and how paths and names go in: escaped, or as they are (JSON's text, escaped
@@ -57,7 +59,7 @@ static void fput_path(struct fout *o, const struct event *ev)
 	fput_chosen(o, ev->text, ev->path_len);
 }
 
-static const char *detail_of(const struct event *ev)
+const char *render_fact_detail(const struct event *ev)
 {
 	return ev->detail_off && ev->detail_off < sizeof(ev->text) ? ev->text + ev->detail_off : "";
 }
@@ -183,7 +185,7 @@ static void node_words(struct fout *o, const struct event *ev)
 		fput(o, "left "), fput_path(o, ev);
 		fput(o, " alone: it is no longer the node this %s created (",
 		     event_source_name(ev->source));
-		fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		fput_chosen(o, render_fact_detail(ev), strlen(render_fact_detail(ev)));
 		fput(o, ")");
 		break;
 	}
@@ -203,7 +205,7 @@ static void refused(struct fout *o, const struct event *ev)
 	unsigned long own = (unsigned long)ev->own_uid;
 	if (ev->socktype == SOCK_DGRAM) { /* a datagram tap: the sender (detail) */
 		fput(o, ": refused sender ");
-		fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		fput_chosen(o, render_fact_detail(ev), strlen(render_fact_detail(ev)));
 		fput(o,
 		     " (uid %lu gid %lu): udscope (uid %lu gid %lu) may not connect as another "
 		     "user (not root, no CAP_SETUID and CAP_SETGID), and the server would take it "
@@ -300,6 +302,31 @@ static void inplace_restored(struct fout *o, const struct event *ev)
 			     node_kind_name(ev->dir_mode));
 }
 
+/* The in-place tap's other lines at its stop: a guard that did not answer, a node that could
+ * not be put back. */
+static void inplace_said(struct fout *o, const struct event *ev)
+{
+	if (ev->fact == FACT_GUARD_SILENT) {
+		fput(o, "the guard process did not answer within a second (is it stopped?); it "
+			"ends when it runs again, and puts back only the tap's node");
+		return;
+	}
+	if (ev->fact == FACT_RESTORE_FAILED) {
+		fput(o, "tap "), fput_path(o, ev), fput(o, " --restore: ");
+		if (ev->reason == REASON_OLD_LAYOUT)
+			fput(o, "rename from "), fput_target(o, ev),
+				fput(o, " (only to an empty path)");
+		else if (ev->reason == REASON_PUT_BACK)
+			fput(o, "put the node back from "), fput_target(o, ev);
+		else
+			fput(o, "open");
+		return;
+	}
+	fput(o, "tap "), fput_path(o, ev), fput(o, ": put the server's node back from ");
+	fput_target(o, ev), fput(o, " (it is tried again when udscope ends; `tap ");
+	fput_path(o, ev), fput(o, " --restore` does it by hand)");
+}
+
 /* "client" or "server": the side a tap line is about (dir), or the other one. */
 static const char *side_of(const struct event *ev, bool other)
 {
@@ -345,14 +372,14 @@ static void too_big(struct fout *o, const struct event *ev)
 	     ev->sndbuf, ev->wmem_max);
 }
 
-static const char *target_of(const struct event *ev)
+const char *render_fact_target(const struct event *ev)
 {
 	return ev->target_off && ev->target_off < sizeof(ev->text) ? ev->text + ev->target_off : "";
 }
 
 static void fput_target(struct fout *o, const struct event *ev)
 {
-	fput_chosen(o, target_of(ev), strlen(target_of(ev)));
+	fput_chosen(o, render_fact_target(ev), strlen(render_fact_target(ev)));
 }
 
 /* A datagram tap's upstream socket: opened for whom, to where; or closed, with its totals
@@ -360,7 +387,8 @@ static void fput_target(struct fout *o, const struct event *ev)
 static void upstream(struct fout *o, const struct event *ev)
 {
 	if (ev->fact == FACT_UPSTREAM_OPENED) {
-		fput(o, "upstream socket "), fput_chosen(o, detail_of(ev), strlen(detail_of(ev)));
+		fput(o, "upstream socket "),
+			fput_chosen(o, render_fact_detail(ev), strlen(render_fact_detail(ev)));
 		if (ev->sender == SENDER_UNBOUND)
 			fput(o, " opened for every unbound sender (shared)");
 		else
@@ -393,7 +421,8 @@ static void datagram_words(struct fout *o, const struct event *ev)
 	switch (ev->fact) {
 	case FACT_TARGET_DOWN:
 		/* detail: the call, "connect" or "send" (to the target) */
-		fput(o, "tap: %s%s ", detail_of(ev), strcmp(detail_of(ev), "send") ? "" : " to");
+		fput(o, "tap: %s%s ", render_fact_detail(ev),
+		     strcmp(render_fact_detail(ev), "send") ? "" : " to");
 		fput_target(o, ev), fput(o, " for sender ");
 		fput_path(o, ev);
 		fput(o, " (its datagrams are dropped until the target answers)");
@@ -448,27 +477,72 @@ static void client_words(struct fout *o, const struct event *ev)
 	}
 }
 
-/* The words into O. */
-static void fact_words(struct fout *o, const struct event *ev)
+/* The words of a tap's and a datagram session's flow facts into O; false: not one. */
+static bool flow_words(struct fout *o, const struct event *ev)
+{
+	switch (ev->fact) {
+	case FACT_HALF_CLOSED:
+		half_closed(o, ev);
+		return true;
+	case FACT_STOPPED_READING:
+		stopped_reading(o, ev);
+		return true;
+	case FACT_TOO_BIG:
+		too_big(o, ev);
+		return true;
+	case FACT_UPSTREAM_OPENED:
+	case FACT_UPSTREAM_CLOSED:
+		upstream(o, ev);
+		return true;
+	case FACT_TARGET_DOWN:
+	case FACT_TARGET_BACK:
+	case FACT_REPLY_DROPPED:
+	case FACT_ECHO_LOST:
+		datagram_words(o, ev);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The words of who may pass and what was dropped into O; false: not one of those. */
+static bool refusal_words(struct fout *o, const struct event *ev)
 {
 	switch (ev->fact) {
 	case FACT_REFUSED:
 		refused(o, ev);
-		break;
+		return true;
 	case FACT_OWN_PID:
 		own_pid(o, ev);
-		break;
+		return true;
 	case FACT_DATAGRAM_DROPPED:
 		datagram_dropped(o, ev);
-		break;
+		return true;
+	case FACT_SENDER_UNBOUND:
+		if (ev->source == SRC_TAP)
+			fput(o, "sender pid %ld is unbound: replies cannot be routed back",
+			     (long)ev->peer_pid);
+		else
+			fput(o, "sender is unbound: no reply possible");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The words into O: a group's, or a connection's end, a stop, a node. */
+static void fact_words(struct fout *o, const struct event *ev)
+{
+	if (flow_words(o, ev) || refusal_words(o, ev) || render_fact_pair_words(&o->p, ev))
+		return;
+	switch (ev->fact) {
 	case FACT_INPLACE_RESTORED:
 		inplace_restored(o, ev);
 		break;
-	case FACT_CHILD_EXITED:
-		fput(o, "exited with status %d", ev->exit_status);
-		break;
-	case FACT_CHILD_KILLED:
-		fput(o, "killed by signal %d (%s)", ev->signo, event_signal_name(ev->signo));
+	case FACT_GUARD_SILENT:
+	case FACT_INPLACE_NOT_RESTORED:
+	case FACT_RESTORE_FAILED:
+		inplace_said(o, ev);
 		break;
 	case FACT_CONN_CLOSED:
 		if (ev->source == SRC_TAP)
@@ -478,36 +552,10 @@ static void fact_words(struct fout *o, const struct event *ev)
 		else
 			server_closed(o, ev);
 		break;
-	case FACT_HALF_CLOSED:
-		half_closed(o, ev);
-		break;
-	case FACT_STOPPED_READING:
-		stopped_reading(o, ev);
-		break;
-	case FACT_TOO_BIG:
-		too_big(o, ev);
-		break;
-	case FACT_UPSTREAM_OPENED:
-	case FACT_UPSTREAM_CLOSED:
-		upstream(o, ev);
-		break;
-	case FACT_TARGET_DOWN:
-	case FACT_TARGET_BACK:
-	case FACT_REPLY_DROPPED:
-	case FACT_ECHO_LOST:
-		datagram_words(o, ev);
-		break;
 	case FACT_CONNECTING:
 	case FACT_CONNECTED:
 	case FACT_BOUND:
 		client_words(o, ev);
-		break;
-	case FACT_SENDER_UNBOUND:
-		if (ev->source == SRC_TAP)
-			fput(o, "sender pid %ld is unbound: replies cannot be routed back",
-			     (long)ev->peer_pid);
-		else
-			fput(o, "sender is unbound: no reply possible");
 		break;
 	case FACT_STOPPED:
 		stopped(o, ev);
@@ -590,12 +638,21 @@ static void fact_json_more(struct fout *o, const struct event *ev)
 	case FACT_INPLACE_RESTORED:
 		inplace_json(o, ev);
 		break;
-	case FACT_CHILD_EXITED:
-		fput(o, ",\"exit_status\":%d", ev->exit_status);
+	case FACT_GUARD_SILENT:
+	case FACT_INPLACE_NOT_RESTORED:
+		fput(o, ",\"guard_pid\":%ld", (long)ev->child_pid);
 		break;
+	case FACT_CHILD_EXITED:
 	case FACT_CHILD_KILLED:
-		fput(o, ",\"signal\":%d,\"signal_name\":\"%s\"", ev->signo,
-		     event_signal_name(ev->signo));
+	case FACT_PAIR_FORKED:
+	case FACT_PAIR_FDS:
+	case FACT_CHILD_WAITING:
+	case FACT_CHILD_REPLYING:
+	case FACT_PAIR_MESSAGE:
+	case FACT_FD_RECEIVED:
+	case FACT_PAIR_EXCHANGED:
+	case FACT_PAIR_FAILED:
+		render_fact_pair_json(&o->p, ev);
 		break;
 	case FACT_DATAGRAM_DROPPED:
 		if (ev->reason == REASON_OTHER_USER)
@@ -636,14 +693,4 @@ void render_fact_json(const struct event *ev, char *buf, size_t len)
 		if (ev->source == SRC_SERVER && ev->socktype == SOCK_DGRAM)
 			fput(&o, ",\"echoes_dropped\":%" PRIu64, ev->unsent);
 	}
-}
-
-const char *render_fact_detail(const struct event *ev)
-{
-	return detail_of(ev);
-}
-
-const char *render_fact_target(const struct event *ev)
-{
-	return target_of(ev);
 }

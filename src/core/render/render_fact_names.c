@@ -32,6 +32,17 @@ static const char *const fact_names[FACT__COUNT] = {
 	[FACT_CHILD_EXITED] = "exited",
 	[FACT_CHILD_KILLED] = "killed",
 	[FACT_INPLACE_RESTORED] = "inplace-restored",
+	[FACT_PAIR_FORKED] = "forked",
+	[FACT_PAIR_FDS] = "pair-fds",
+	[FACT_CHILD_WAITING] = "child-waiting",
+	[FACT_CHILD_REPLYING] = "child-replying",
+	[FACT_PAIR_MESSAGE] = "message",
+	[FACT_FD_RECEIVED] = "fd-received",
+	[FACT_PAIR_EXCHANGED] = "exchanged",
+	[FACT_PAIR_FAILED] = "pair-failed",
+	[FACT_GUARD_SILENT] = "guard-silent",
+	[FACT_INPLACE_NOT_RESTORED] = "inplace-not-restored",
+	[FACT_RESTORE_FAILED] = "restore-failed",
 };
 
 static const char *const reason_names[REASON__COUNT] = {
@@ -51,6 +62,15 @@ static const char *const reason_names[REASON__COUNT] = {
 	[REASON_QUEUE_FULL] = "queue-full",
 	[REASON_SENDER_GONE] = "sender-gone",
 	[REASON_FINISHED] = "finished",
+	[REASON_NO_REPLY] = "no-reply",
+	[REASON_NO_EXIT] = "no-exit",
+	[REASON_EXITED_FIRST] = "exited-before-reply",
+	[REASON_KILLED_FIRST] = "killed-before-reply",
+	[REASON_ENDED_FIRST] = "ended-before-reply",
+	[REASON_SHORT_REPLY] = "short-reply",
+	[REASON_UNCLEAN_EXIT] = "unclean-exit",
+	[REASON_OLD_LAYOUT] = "old-layout",
+	[REASON_PUT_BACK] = "put-back",
 };
 
 const char *render_fact_name(unsigned fact)

@@ -1,31 +1,29 @@
 /* chunkreq: a receive size asked for on the main thread and taken up by a session's own thread
- * at its next recv (server.c, client.c). 0 in the request: none asked for yet. */
+ * at its next recv (server.c, client.c). The main thread asks through the session
+ * (session_set_chunk, session_chunk); the thread reads chunkreq_pending. */
 #ifndef UDSCOPE_CHUNKREQ_H
 #define UDSCOPE_CHUNKREQ_H
 
 #include <stdatomic.h>
 
-/* The size asked for, or *CURRENT: the session's own size, which only its thread changes and
- * only after a request, so it is read only while none came (no race). */
-static inline unsigned chunkreq_asked(const atomic_uint *req, const unsigned *current)
-{
-	unsigned want = atomic_load((atomic_uint *)req);
-	return want ? want : *current;
-}
+struct chunkreq {
+	atomic_uint asked;    /* the size asked for; 0: none yet */
+	const unsigned *size; /* the session's own size, which only its thread changes and only
+			       * after a request, so it is read only while none came (no race) */
+};
 
-/* Ask for N; returns the size asked for before. */
-static inline unsigned chunkreq_set(atomic_uint *req, const unsigned *current, unsigned n)
+/* No request yet; SIZE is the session's own size. */
+static inline void chunkreq_init(struct chunkreq *r, const unsigned *size)
 {
-	unsigned was = chunkreq_asked(req, current);
-	atomic_store(req, n);
-	return was;
+	atomic_init(&r->asked, 0);
+	r->size = size;
 }
 
 /* For the session's thread: a size to switch to before the next recv, or 0. */
-static inline unsigned chunkreq_pending(const atomic_uint *req, unsigned current)
+static inline unsigned chunkreq_pending(const struct chunkreq *r)
 {
-	unsigned want = atomic_load_explicit((atomic_uint *)req, memory_order_relaxed);
-	return want != current ? want : 0;
+	unsigned want = atomic_load_explicit((atomic_uint *)&r->asked, memory_order_relaxed);
+	return want != *r->size ? want : 0;
 }
 
 #endif

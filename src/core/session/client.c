@@ -128,6 +128,7 @@ static struct client *client_new(const struct uds_addr *addr, const struct clien
 		c->opts.timeout_ms = CLIENT_DGRAM_TIMEOUT_MS;
 	if (c->opts.type != SOCK_DGRAM && !c->opts.chunk)
 		c->opts.chunk = SERVER_CHUNK_DEFAULT; /* only a datagram is received whole */
+	chunkreq_init(&c->chunk_req, &c->opts.chunk);
 	c->opts.bind = NULL;   /* not kept: the caller's */
 	c->fd = c->ctl[0] = c->ctl[1] = -1;
 	if (msg_len)
@@ -290,6 +291,12 @@ static void ops_info(const void *p, struct session_info *out)
 			  oneshot ? NULL : "closed", &c->stats, false);
 }
 
+static struct chunkreq *ops_chunkreq(void *p)
+{
+	struct client *c = p;
+	return &c->chunk_req;
+}
+
 const struct session_ops client_session_ops = {
 	.kind = SESSION_CLIENT,
 	.name = "client",
@@ -309,14 +316,5 @@ const struct session_ops conn_session_ops = {
 	.stop = ops_stop_flush,
 	.destroy = ops_destroy,
 	.info = ops_info,
+	.chunkreq = ops_chunkreq,
 };
-
-unsigned client_set_chunk(struct client *c, unsigned chunk)
-{
-	return chunkreq_set(&c->chunk_req, &c->opts.chunk, chunk);
-}
-
-unsigned client_chunk(const struct client *c)
-{
-	return chunkreq_asked(&c->chunk_req, &c->opts.chunk);
-}

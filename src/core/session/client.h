@@ -85,9 +85,4 @@ struct session_ops;
 extern const struct session_ops client_session_ops, conn_session_ops;
 const struct stats *client_stats(const struct client *c);
 
-/* Receive CHUNK bytes a recv from the next recv on. Returns the size asked for before. */
-unsigned client_set_chunk(struct client *c, unsigned chunk);
-/* The receive size asked for (read this, not the options, while it runs). */
-unsigned client_chunk(const struct client *c);
-
 #endif

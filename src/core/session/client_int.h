@@ -14,6 +14,7 @@
 
 #include "core/base/stats.h"
 #include "core/io/ancil.h"
+#include "core/session/chunkreq.h"
 #include "core/session/client.h"
 
 /* Bytes an interactive session may hold queued for sending before send says no. */
@@ -72,7 +73,7 @@ struct client {
 	bool own_bind;            /* --bind made this node: removed at the end if still ours */
 	char bind_path[sizeof(((struct uds_addr *)0)->text)];
 	struct stat bound;
-	atomic_uint chunk_req;    /* client_set_chunk: the receive size asked for (0: none) */
+	struct chunkreq chunk_req; /* session_set_chunk: the receive size asked for */
 };
 
 /* ---- client_queue.c ---- */

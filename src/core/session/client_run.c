@@ -378,7 +378,7 @@ void *client_run_main(void *arg)
 static unsigned chunk_now(struct crun *r)
 {
 	struct client *c = r->c;
-	unsigned want = chunkreq_pending(&c->chunk_req, c->opts.chunk);
+	unsigned want = chunkreq_pending(&c->chunk_req);
 	if (want) {
 		char *nb = realloc(r->in, want);
 		if (nb) {

@@ -37,50 +37,79 @@ static void say(struct run *r, enum event_source src, enum event_kind kind, int 
 	sink_emit(&r->p->later, &ev);
 }
 
-/* "message from parent: b'ping'": the bytes rendered safely, cut with a count when long;
- * a datagram larger than the recv buffer says how much of it was lost. */
-static void say_bytes(struct run *r, enum event_source src, const char *what,
-		      const uint8_t *data, size_t kept, size_t real)
+/* A fact of the pair, said by SRC: the child's pid in it, its fields the caller's. */
+static void fact_init(struct run *r, struct event *ev, enum event_source src, enum event_kind kind,
+		      enum event_fact fact)
+{
+	event_init(ev, src, kind);
+	ev->actor = src == SRC_PAIR_CHILD ? r->child : r->self;
+	ev->fact = fact;
+	ev->child_pid = r->child;
+}
+
+/* The bytes of EV (a message, or what a passed descriptor held): kept whole in its preview,
+ * their repr in its text, cut with a count when long. WHAT_LEN: the words before them;
+ * REAL: the message's length when one recv could not take it all. */
+static void set_bytes(struct event *ev, size_t what_len, const uint8_t *data, size_t kept,
+		      size_t real)
+{
+	event_set_bytes(ev, data, kept);
+	ev->got = kept;
+	ev->expected = real;
+	/* The line stays readable; the event's preview holds the bytes themselves. */
+	int lost = real > kept ? snprintf(NULL, 0,
+					  " (%zu of %zu bytes: one recv takes one "
+					  "message, the rest is discarded)",
+					  kept, real)
+			       : 0;
+	size_t more = 32; /* room kept for "... (N bytes)" */
+	size_t room = sizeof(ev->text) - what_len - 2 - (size_t)lost - more;
+	if (room > 160)
+		room = 160;
+	if (bytes_repr(data, kept, ev->text, room) >= room) {
+		size_t w = strlen(ev->text);
+		if (real > kept)
+			snprintf(ev->text + w, sizeof(ev->text) - w, "...");
+		else
+			snprintf(ev->text + w, sizeof(ev->text) - w, "... (%zu bytes)", kept);
+	}
+}
+
+/* "message from parent: b'ping'", "response from child: b'pong'": one side received KEPT
+ * bytes of a REAL-byte message. */
+static void say_message(struct run *r, enum event_source src, const uint8_t *data, size_t kept,
+			size_t real)
 {
 	struct event ev;
-	event_init(&ev, src, EV_INFO);
-	ev.actor = src == SRC_PAIR_CHILD ? r->child : r->self;
-	event_set_bytes(&ev, data, kept);
-	char lost[96] = "";
-	if (real > kept)
-		snprintf(lost, sizeof(lost), " (%zu of %zu bytes: one recv takes one message, "
-			 "the rest is discarded)", kept, real);
-	/* The line stays readable; the event's preview holds the bytes themselves. */
-	char repr[160], more[32] = "";
-	size_t room = sizeof(ev.text) - strlen(what) - 2 - strlen(lost) - sizeof(more);
-	if (room > sizeof(repr))
-		room = sizeof(repr);
-	if (bytes_repr(data, kept, repr, room) >= room) {
-		if (lost[0])
-			snprintf(more, sizeof(more), "...");
-		else
-			snprintf(more, sizeof(more), "... (%zu bytes)", kept);
-	}
-	event_textf(&ev, "%s: %s%s%s", what, repr, more, lost);
+	fact_init(r, &ev, src, EV_INFO, FACT_PAIR_MESSAGE);
+	size_t what = strlen(src == SRC_PAIR_CHILD ? "message from parent" : "response from child");
+	set_bytes(&ev, what, data, kept, real);
 	sink_emit(&r->p->later, &ev);
 }
 
 /* The child got descriptor FD with the message and read N bytes of it (or failed with ERR). */
 static void say_fd(struct run *r, uint32_t fd, int err, const uint8_t *data, size_t n)
 {
-	if (err) {
-		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "received fd %" PRIu32 " with the message; "
-		    "read: %s (%s); closed it", fd, strerror(err), event_errno_name(err));
-		return;
+	struct event ev;
+	fact_init(r, &ev, SRC_PAIR_CHILD, EV_INFO, FACT_FD_RECEIVED);
+	ev.fds[0] = (int32_t)fd;
+	ev.cause_err = err;
+	if (!err && n) {
+		char what[64];
+		snprintf(what, sizeof(what), "received fd %" PRIu32 " with the message; read", fd);
+		set_bytes(&ev, strlen(what), data, n, n);
 	}
-	if (n == 0) {
-		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "received fd %" PRIu32 " with the message; read "
-		    "0 bytes (end of file, or a pipe with no writer); closed it", fd);
-		return;
-	}
-	char what[64];
-	snprintf(what, sizeof(what), "received fd %" PRIu32 " with the message; read", fd);
-	say_bytes(r, SRC_PAIR_CHILD, what, data, n, n);
+	sink_emit(&r->p->later, &ev);
+}
+
+/* The child's step: waiting on FD, or replying with N bytes on it. */
+static void say_step(struct run *r, enum event_fact fact, uint32_t fd, uint32_t n)
+{
+	struct event ev;
+	fact_init(r, &ev, SRC_PAIR_CHILD, EV_INFO, fact);
+	ev.fds[0] = (int32_t)fd;
+	ev.got = n;
+	sink_emit(&r->p->later, &ev);
 }
 
 static void handle_record(struct run *r, const uint8_t *rec)
@@ -88,18 +117,16 @@ static void handle_record(struct run *r, const uint8_t *rec)
 	uint32_t a = pair_get32(rec + 1), b = pair_get32(rec + 5), n = pair_get32(rec + 9);
 	switch (rec[0]) {
 	case REC_WAITING:
-		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "in child, waiting for message on fd %" PRIu32,
-		    a);
+		say_step(r, FACT_CHILD_WAITING, a, 0);
 		break;
 	case REC_FD:
 		say_fd(r, a, (int)b, rec + REC_HDR, n);
 		break;
 	case REC_REPLYING:
-		say(r, SRC_PAIR_CHILD, EV_INFO, 0, "in child, sending reply (%" PRIu32 " bytes) on "
-		    "fd %" PRIu32, a, b);
+		say_step(r, FACT_CHILD_REPLYING, b, a);
 		break;
 	case REC_RECEIVED:
-		say_bytes(r, SRC_PAIR_CHILD, "message from parent", rec + REC_HDR, n, a);
+		say_message(r, SRC_PAIR_CHILD, rec + REC_HDR, n, a);
 		break;
 	case REC_EOF:
 		say(r, SRC_PAIR_CHILD, EV_INFO, 0,
@@ -195,7 +222,7 @@ static void take_reply(struct run *r)
 			return;
 		}
 		size_t kept = (size_t)n < sizeof(r->in) ? (size_t)n : sizeof(r->in);
-		say_bytes(r, SRC_PAIR_PARENT, "response from child", r->in, kept, (size_t)n);
+		say_message(r, SRC_PAIR_PARENT, r->in, kept, (size_t)n);
 		r->reply_got += (size_t)n;
 		if (!r->stream || r->reply_got >= r->p->rlen)
 			r->reply_done = true;
@@ -248,22 +275,12 @@ static int exchange(struct run *r, uint64_t deadline_ns)
 	}
 }
 
-static void duration(unsigned ms, char *buf, size_t len)
-{
-	if (ms % 1000 == 0)
-		snprintf(buf, len, "%u s", ms / 1000);
-	else
-		snprintf(buf, len, "%u ms", ms);
-}
-
 /* The child's end as a fact: its exit status, or the signal that killed it. */
 static void say_end(struct run *r, int ws)
 {
 	struct event ev;
-	event_init(&ev, SRC_PAIR_CHILD, EV_INFO);
-	ev.actor = r->child;
+	fact_init(r, &ev, SRC_PAIR_CHILD, EV_INFO, FACT_CHILD_EXITED);
 	if (WIFEXITED(ws)) {
-		ev.fact = FACT_CHILD_EXITED;
 		ev.exit_status = WEXITSTATUS(ws);
 	} else {
 		ev.fact = FACT_CHILD_KILLED;
@@ -272,11 +289,35 @@ static void say_end(struct run *r, int ws)
 	sink_emit(&r->p->later, &ev);
 }
 
+/* The parent's last line when the exchange failed for REASON (WS: how the child ended). */
+static void say_failed(struct run *r, enum event_reason reason, int ws)
+{
+	struct event ev;
+	fact_init(r, &ev, SRC_PAIR_PARENT, EV_ERROR, FACT_PAIR_FAILED);
+	ev.reason = (uint8_t)reason;
+	ev.timeout_ms = r->p->timeout_ms;
+	ev.got = r->reply_got;
+	ev.expected = r->p->rlen;
+	if (reason == REASON_EXITED_FIRST)
+		ev.exit_status = WEXITSTATUS(ws);
+	else if (reason == REASON_KILLED_FIRST)
+		ev.signo = WTERMSIG(ws);
+	sink_emit(&r->p->later, &ev);
+}
+
+/* Why a child that did not reply failed the exchange: how it ended, when that is known. */
+static enum event_reason unreplied(int wait_err, int ws)
+{
+	if (!wait_err && WIFEXITED(ws))
+		return REASON_EXITED_FIRST;
+	if (!wait_err && WIFSIGNALED(ws))
+		return REASON_KILLED_FIRST;
+	return REASON_ENDED_FIRST;
+}
+
 /* Tell how the child ended and what that means for the exchange; returns the status. */
 static int conclude(struct run *r, int outcome, int wait_err, int ws, uint64_t took_ns)
 {
-	char after[32];
-	duration(r->p->timeout_ms, after, sizeof(after));
 	if (wait_err)
 		say(r, SRC_PAIR_CHILD, EV_ERROR, wait_err,
 		    "pair: waitpid %ld (its exit status is lost)", (long)r->child);
@@ -284,9 +325,7 @@ static int conclude(struct run *r, int outcome, int wait_err, int ws, uint64_t t
 		say_end(r, ws);
 
 	if (outcome == ETIMEDOUT) {
-		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, r->reply_done ?
-		    "pair: child %ld killed after %s: it replied but did not exit" :
-		    "pair: child %ld killed after %s without replying", (long)r->child, after);
+		say_failed(r, r->reply_done ? REASON_NO_EXIT : REASON_NO_REPLY, ws);
 		return ETIMEDOUT;
 	}
 	if (outcome == ECANCELED) {
@@ -296,33 +335,32 @@ static int conclude(struct run *r, int outcome, int wait_err, int ws, uint64_t t
 	if (outcome)
 		return outcome;   /* already told where it failed */
 	bool clean = !wait_err && WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
-	if (!r->reply_done) {
-		if (!wait_err && WIFEXITED(ws))
-			say(r, SRC_PAIR_PARENT, EV_ERROR, 0,
-			    "pair: child %ld exited with status %d before replying", (long)r->child,
-			    WEXITSTATUS(ws));
-		else if (!wait_err && WIFSIGNALED(ws))
-			say(r, SRC_PAIR_PARENT, EV_ERROR, 0,
-			    "pair: child %ld killed by signal %d (%s) before replying",
-			    (long)r->child, WTERMSIG(ws), event_signal_name(WTERMSIG(ws)));
-		else
-			say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: child %ld ended before replying",
-			    (long)r->child);
+	enum event_reason why = !r->reply_done                           ? unreplied(wait_err, ws)
+				: r->stream && r->reply_got < r->p->rlen ? REASON_SHORT_REPLY
+				: !clean                                 ? REASON_UNCLEAN_EXIT
+									 : REASON_NONE;
+	if (why) {
+		say_failed(r, why, ws);
 		return EPROTO;
 	}
-	if (r->stream && r->reply_got < r->p->rlen) {
-		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: short reply, %zu of %zu bytes",
-		    r->reply_got, r->p->rlen);
-		return EPROTO;
-	}
-	if (!clean) {
-		say(r, SRC_PAIR_PARENT, EV_ERROR, 0, "pair: child %ld replied but did not exit cleanly",
-		    (long)r->child);
-		return EPROTO;
-	}
-	say(r, SRC_PAIR_PARENT, EV_DONE, 0, "exchange took %.3f ms, fork to reap",
-	    (double)took_ns / 1e6);
+	struct event ev;
+	fact_init(r, &ev, SRC_PAIR_PARENT, EV_DONE, FACT_PAIR_EXCHANGED);
+	ev.took_ns = took_ns;
+	sink_emit(&r->p->later, &ev);
 	return 0;
+}
+
+/* The fork (the type, the child's pid) and the descriptors, as the parent's first lines. */
+static void say_start(struct run *r)
+{
+	struct event ev;
+	fact_init(r, &ev, SRC_PAIR_PARENT, EV_INFO, FACT_PAIR_FORKED);
+	ev.socktype = (uint8_t)r->p->type;
+	sink_emit(&r->p->later, &ev);
+	fact_init(r, &ev, SRC_PAIR_PARENT, EV_INFO, FACT_PAIR_FDS);
+	ev.fds[0] = r->sock;
+	ev.fds[1] = r->p->child_fd;
+	sink_emit(&r->p->later, &ev);
 }
 
 static void finish(struct pair *p, int status)
@@ -339,13 +377,7 @@ void *pair_run_main(void *arg)
 	/* Non-blocking, so one poll loop watches the clock, a stop request and both fds. */
 	sysio_set_nonblock(r->sock, true);
 	sysio_set_nonblock(r->report, true);
-	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "socketpair(AF_UNIX, %s) and fork: child %ld; %s",
-	    socktype_macro(p->type), (long)r->child, r->stream ?
-	    "a byte stream, a recv returns whatever is queued" :
-	    "message boundaries kept, one recv returns one message");
-	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "the pair is fds %d and %d: the parent keeps fd %d "
-	    "(closed %d), the child keeps fd %d (closed %d)", r->sock, p->child_fd, r->sock,
-	    p->child_fd, p->child_fd, r->sock);
+	say_start(r);
 	say(r, SRC_PAIR_PARENT, EV_INFO, 0, "in parent, sending message");
 	send_more(r);
 	int outcome = r->fatal ? r->fatal :

@@ -45,6 +45,7 @@ static int prepare_node(const struct uds_addr *addr, const struct event_sink *no
 
 static void *server_main(void *arg);
 static void queue_emit(void *ctx, struct event *ev);
+static void flush_cb(void *s);
 
 /* A stream or seqpacket server listens; a datagram server takes every datagram on the bound
  * socket itself and asks for each one's credentials. */
@@ -69,16 +70,15 @@ static struct server *server_new(const struct uds_addr *addr, const struct serve
 	s->opts = *opts;
 	if (!s->opts.type)
 		s->opts.type = SOCK_STREAM;
-	s->ls.lfd = s->ls.ctl[0] = s->ls.ctl[1] = s->epfd = -1;
-	s->ls.later = *later;
-	atomic_init(&s->ls.finished, false);
-	stats_init(&s->ls.stats);
+	listener_init(&s->ls, later, flush_cb);
+	s->epfd = -1;
 	pthread_mutex_init(&s->conns_lock, NULL);
 	s->qsink = (struct event_sink){ queue_emit, s, NULL };
 	s->evq = malloc(SERVER_EVQ * sizeof(*s->evq));
 	s->ready = malloc(SERVER_EVENTS * sizeof(*s->ready));
 	if (s->opts.type != SOCK_DGRAM && !s->opts.chunk)
 		s->opts.chunk = SERVER_CHUNK_DEFAULT; /* only a datagram is received whole */
+	chunkreq_init(&s->chunk_req, &s->opts.chunk);
 	if (s->opts.type == SOCK_DGRAM) {
 		s->dcap = s->opts.chunk ? s->opts.chunk : SERVER_DGRAM_FIRST;
 		s->dbuf = malloc(s->dcap);
@@ -198,32 +198,11 @@ static void remove_node(struct server *s, const struct event_sink *now)
 		event_emit_error(now, SRC_SERVER, 0, -r, "server stop: remove %s", path);
 }
 
-/* The line with the totals, once the thread has ended. */
-static void say_stopped(const struct server *s, const struct event_sink *now)
-{
-	struct stats_snapshot sn;
-	stats_snapshot(&s->ls.stats, &sn);
-	struct event ev;
-	event_init(&ev, SRC_SERVER, EV_INFO);
-	ev.fact = FACT_STOPPED;
-	ev.socktype = (uint8_t)s->opts.type;
-	ev.count = sn.accepted;
-	ev.bytes_in = sn.bytes_in;
-	ev.chunks_in = sn.chunks_in;
-	ev.bytes_out = sn.bytes_out;
-	ev.chunks_out = sn.chunks_out;
-	ev.unsent = s->echo_dropped;
-	sink_emit(now, &ev);
-}
-
 void server_destroy(struct server *s, const struct event_sink *now)
 {
 	if (!s)
 		return;
-	if (s->ls.thread_started) {
-		pthread_join(s->ls.thread, NULL);
-		say_stopped(s, now);
-	}
+	listener_join(&s->ls, now, SRC_SERVER, s->opts.type, s->echo_dropped);
 	sysio_close(&s->ls.lfd);
 	remove_node(s, now);
 	sysio_close(&s->ls.ctl[0]);
@@ -288,6 +267,12 @@ const struct server_opts *server_options(const struct server *s)
 static void queue_emit(void *ctx, struct event *ev)
 {
 	server_emit(ctx, ev);
+}
+
+/* The listener's way to send the gathered events on. */
+static void flush_cb(void *s)
+{
+	server_flush_events(s);
 }
 
 static void watch_listener(struct server *s)
@@ -362,9 +347,7 @@ static void *server_main(void *arg)
 	s->stopping = true;
 	server_stream_close_all(s);
 out:
-	server_flush_events(s);
-	atomic_store(&s->ls.finished, true);
-	return NULL;
+	return listener_thread_end(&s->ls);
 }
 
 /* ---- as a session ---- */
@@ -382,24 +365,11 @@ static void ops_info(const void *p, struct session_info *out)
 			  &s->ls.stats, true);
 }
 
-const struct session_ops server_session_ops = {
-	.kind = SESSION_SERVER,
-	.name = "server",
-	.finished = listener_ops_finished,
-	.status = session_status_started, /* one that could not start never became one */
-	.stop = listener_ops_stop,
-	.destroy = ops_destroy,
-	.info = ops_info,
-};
-
-/* ---- the receive size, changed while it runs; the ends' sockets, for matching them ---- */
-
-unsigned server_set_chunk(struct server *s, unsigned chunk)
+static struct chunkreq *ops_chunkreq(void *p)
 {
-	return chunkreq_set(&s->chunk_req, &s->opts.chunk, chunk);
+	struct server *s = p;
+	return &s->chunk_req;
 }
 
-unsigned server_chunk(const struct server *s)
-{
-	return chunkreq_asked(&s->chunk_req, &s->opts.chunk);
-}
+const struct session_ops server_session_ops =
+	LISTENER_SESSION_OPS(SESSION_SERVER, "server", ops_destroy, ops_info, ops_chunkreq);

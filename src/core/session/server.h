@@ -66,10 +66,4 @@ extern const struct session_ops server_session_ops;
 const struct stats *server_stats(const struct server *srv);
 const struct server_opts *server_options(const struct server *srv);
 
-/* Receive CHUNK bytes a recv from the next recv on (1..SERVER_CHUNK_MAX; buffers follow, echo
- * bytes not yet sent are kept). Returns the size asked for before. Main thread. */
-unsigned server_set_chunk(struct server *srv, unsigned chunk);
-/* The receive size asked for (read this, not server_options()->chunk, while it runs). */
-unsigned server_chunk(const struct server *srv);
-
 #endif

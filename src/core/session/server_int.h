@@ -16,6 +16,7 @@
 #include "core/base/stats.h"
 #include "core/base/sysio.h"
 #include "core/io/ancil.h"
+#include "core/session/chunkreq.h"
 #include "core/session/listener.h"
 #include "core/session/server.h"
 
@@ -73,7 +74,7 @@ struct server {
 	char *dbuf;                   /* datagram server: one datagram's worth */
 	size_t dcap;                  /* bytes dbuf holds (it grows to a whole datagram) */
 	uint64_t echo_dropped;        /* datagram echoes the kernel refused */
-	atomic_uint chunk_req;        /* server_set_chunk: the receive size asked for (0: none) */
+	struct chunkreq chunk_req;    /* session_set_chunk: the receive size asked for */
 };
 
 /* epoll data: a connection's is its fd; these two are above any fd. */

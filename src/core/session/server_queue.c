@@ -74,7 +74,7 @@ static void apply_chunk(struct server *s, unsigned want)
 /* The receive size for the next recv (the thread's own copy, updated here). */
 unsigned server_chunk_now(struct server *s)
 {
-	unsigned want = chunkreq_pending(&s->chunk_req, s->opts.chunk);
+	unsigned want = chunkreq_pending(&s->chunk_req);
 	if (want)
 		apply_chunk(s, want);
 	return s->opts.chunk;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/base/socktype.h"
+#include "core/session/chunkreq.h"
 
 static void stamp_emit(void *ctx, struct event *ev)
 {
@@ -143,6 +144,32 @@ void session_info_fill(struct session_info *out, const char *path, int type, con
 		out->clients = out->finished ? 0 : out->st.clients;
 }
 
+/* The size asked for last, or the session's own while none was. */
+static unsigned chunk_asked(const struct chunkreq *r)
+{
+	unsigned want = atomic_load((atomic_uint *)&r->asked);
+	return want ? want : *r->size;
+}
+
+/* Asked through the kind's chunkreq, taken up by its thread at its next recv. */
+unsigned session_set_chunk(struct session *s, unsigned n)
+{
+	struct chunkreq *r = s->ops->chunkreq ? s->ops->chunkreq(s->impl) : NULL;
+	if (!r)
+		return 0;
+	unsigned was = chunk_asked(r);
+	atomic_store(&r->asked, n);
+	return was;
+}
+
+/* What session_set_chunk asked for last, or the size it runs with. */
+unsigned session_chunk(const struct session *s)
+{
+	const struct chunkreq *r = s->ops->chunkreq ? s->ops->chunkreq(s->impl) : NULL;
+	return r ? chunk_asked(r) : 0;
+}
+
+/* 0: one that could not start never became a session. */
 int session_status_started(const void *impl)
 {
 	(void)impl;

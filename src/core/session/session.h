@@ -36,6 +36,8 @@ struct session_info {
 	uint32_t clients;            /* servers: connections now */
 };
 
+struct chunkreq;
+
 struct session_ops {
 	enum session_kind kind;
 	const char *name;
@@ -50,6 +52,8 @@ struct session_ops {
 	/* Join and free it once finished; its last lines go to NOW. */
 	void (*destroy)(void *impl, const struct event_sink *now);
 	void (*info)(const void *impl, struct session_info *out);
+	/* Where its thread takes a new receive size from (chunkreq.h); NULL: it has none. */
+	struct chunkreq *(*chunkreq)(void *impl);
 };
 
 /* A sink that marks each event with its session before passing it on. */
@@ -97,6 +101,13 @@ void session_info(const struct session *s, struct session_info *out);
  * clients it has now, none once finished). */
 void session_info_fill(struct session_info *out, const char *path, int type, const char *running,
 		       const char *stopped, const struct stats *st, bool clients);
+/* Have S (a server or a connection) receive N bytes a recv from its next recv on (a server's
+ * buffers follow, echo bytes not yet sent are kept). Returns the size asked for before; 0
+ * when S takes none. Main thread. */
+unsigned session_set_chunk(struct session *s, unsigned n);
+/* The receive size asked for of S (read this, not its options, while it runs); 0 when S
+ * takes none. */
+unsigned session_chunk(const struct session *s);
 /* For a kind's ops->status when one that could not start never became a session: 0. */
 int session_status_started(const void *impl);
 

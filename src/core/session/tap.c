@@ -28,6 +28,7 @@
 #include "core/session/tap_int.h"
 
 static void *tap_dgram_main(void *arg);
+static void tap_flush_cb(void *t);
 
 /* ---- events, gathered ---- */
 
@@ -145,6 +146,20 @@ static bool targets_itself(const struct tap *t)
 	       st.st_ino == t->ls.node.st_ino;
 }
 
+/* An in-place tap's line beside its inplace-restored one: FACT at PATH (the guard GUARD
+ * silent, or with ERR the node not put back). */
+static void say_inplace(const struct inplace *ip, pid_t guard, enum event_fact fact, int err,
+			const char *path, const struct event_sink *now)
+{
+	struct event ev;
+	event_init(&ev, SRC_TAP, err ? EV_ERROR : EV_INFO);
+	ev.err = err;
+	event_set_path(&ev, fact, path, strlen(path), NULL);
+	event_set_target(&ev, ip->hidden ? ip->hidden : "?");
+	ev.child_pid = guard;
+	sink_emit(now, &ev);
+}
+
 /* Close the capture file; put the real node back (in place) and free its record. */
 static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const char *path,
 			   const struct event_sink *now)
@@ -155,26 +170,23 @@ static void release_extras(struct pcap_writer *pcap, struct inplace *ip, const c
 	if (!ip)
 		return;
 	bool swapped = ip->swapped;
+	pid_t guard = ip->guard; /* restore forgets it once dismissed */
 	struct inplace_result res;
-	char why[PATH_MAX + 200];
-	if ((r = inplace_restore(ip, &res, why, sizeof(why))) == 0) {
+	if ((r = inplace_restore(ip, &res)) == 0) {
 		if (swapped) {
 			struct event ev;
 			inplace_event(&ev, &res, path, ip->hidden);
 			sink_emit(now, &ev);
 		}
-		if (why[0])
-			event_emit_info(now, SRC_TAP, 0, "%s", why);
+		if (res.said == INPLACE_SAID_GUARD_SILENT)
+			say_inplace(ip, guard, FACT_GUARD_SILENT, 0, path, now);
 		inplace_forget(ip);
 		free(ip);
 		return;
 	}
 	/* IP stays (not freed): the guard keeps its socket and puts the node back when this
 	 * process ends. */
-	event_emit_error(now, SRC_TAP, 0, -r,
-			 "tap %s: %s (it is tried again when udscope ends; "
-			 "`tap %s --restore` does it by hand)",
-			 path, why, path);
+	say_inplace(ip, guard, FACT_INPLACE_NOT_RESTORED, -r, path, now);
 }
 
 /* How clients reach the target through the tap, and whose identity the server sees. */
@@ -253,12 +265,9 @@ static struct tap *tap_new(const struct uds_addr *listen, const struct uds_addr 
 		t->opts.upstreams = TAP_DGRAM_UPSTREAMS;
 	if (!t->opts.idle_s)
 		t->opts.idle_s = TAP_DGRAM_IDLE_S;
-	t->ls.lfd = t->ls.ctl[0] = t->ls.ctl[1] = -1;
-	t->ls.later = *later;
+	listener_init(&t->ls, later, tap_flush_cb);
 	t->qsink = (struct event_sink){ queue_emit, t, NULL };
 	snprintf(t->state, sizeof(t->state), "tapping to %s", target->text);
-	atomic_init(&t->ls.finished, false);
-	stats_init(&t->ls.stats);
 	return t;
 }
 
@@ -345,23 +354,6 @@ static void remove_node(struct tap *t, const struct event_sink *now)
 		event_emit_error(now, SRC_TAP, 0, -r, "tap stop: remove %s", t->listen.text);
 }
 
-/* The line with the totals, once the thread has ended. */
-static void say_stopped(const struct tap *t, const struct event_sink *now)
-{
-	struct stats_snapshot sn;
-	stats_snapshot(&t->ls.stats, &sn);
-	struct event ev;
-	event_init(&ev, SRC_TAP, EV_INFO);
-	ev.fact = FACT_STOPPED;
-	ev.socktype = (uint8_t)t->opts.type;
-	ev.count = sn.accepted;
-	ev.bytes_in = sn.bytes_in;
-	ev.chunks_in = sn.chunks_in;
-	ev.bytes_out = sn.bytes_out;
-	ev.chunks_out = sn.chunks_out;
-	sink_emit(now, &ev);
-}
-
 /* How decoding went, in one line (nothing without decoding). */
 static void say_decoded(struct decoder *d, const struct event_sink *now)
 {
@@ -374,10 +366,7 @@ void tap_destroy(struct tap *t, const struct event_sink *now)
 {
 	if (!t)
 		return;
-	if (t->ls.thread_started) {
-		pthread_join(t->ls.thread, NULL);
-		say_stopped(t, now);
-	}
+	listener_join(&t->ls, now, SRC_TAP, t->opts.type, 0);
 	say_decoded(t->opts.decode, now);
 	decode_stop(t->opts.decode);
 	sysio_close(&t->ls.lfd);
@@ -435,8 +424,8 @@ const struct stats *tap_stats(const struct tap *t)
 	return &t->ls.stats;
 }
 
-/* The relay's way to send the gathered events on. */
-static void flush_cb(void *t)
+/* The relay's and the listener's way to send the gathered events on. */
+static void tap_flush_cb(void *t)
 {
 	tap_flush_events(t);
 }
@@ -455,7 +444,7 @@ static void *tap_dgram_main(void *arg)
 		.decode = t->opts.decode,
 		.stats = &t->ls.stats,
 		.out = &t->qsink,
-		.flush = flush_cb,
+		.flush = tap_flush_cb,
 		.flush_ctx = t,
 		.pass_creds = t->pass_creds,
 		.can_switch = t->can_switch,
@@ -467,9 +456,7 @@ static void *tap_dgram_main(void *arg)
 		.idle_ns = (uint64_t)t->opts.idle_s * 1000000000u,
 	};
 	tap_dgram_run(&env);
-	tap_flush_events(t);
-	atomic_store(&t->ls.finished, true);
-	return NULL;
+	return listener_thread_end(&t->ls);
 }
 
 /* ---- as a session ---- */
@@ -506,12 +493,5 @@ static void ops_info(const void *p, struct session_info *out)
 	}
 }
 
-const struct session_ops tap_session_ops = {
-	.kind = SESSION_TAP,
-	.name = "tap",
-	.finished = listener_ops_finished,
-	.status = session_status_started, /* one that could not start never became one */
-	.stop = listener_ops_stop,
-	.destroy = ops_destroy,
-	.info = ops_info,
-};
+const struct session_ops tap_session_ops =
+	LISTENER_SESSION_OPS(SESSION_TAP, "tap", ops_destroy, ops_info, NULL);

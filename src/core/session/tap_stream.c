@@ -391,7 +391,5 @@ void *tap_stream_main(void *arg)
 	while (t->nconns)
 		end_conn(t, t->nconns - 1, REASON_STOPPING, CLI, 0, 0);
 out:
-	tap_flush_events(t);
-	atomic_store(&t->ls.finished, true);
-	return NULL;
+	return listener_thread_end(&t->ls);
 }

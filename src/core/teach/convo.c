@@ -191,6 +191,42 @@ static void connected(struct convo *c, struct convo_end *cl, const struct event 
 	}
 }
 
+/* The note of the pair's exchange that failed, made from its fields: how, and the figures. */
+static void failure_note(struct convo_end *e, const struct event *ev, enum seq_side side)
+{
+	char how[64];
+	unsigned long long got = ev->got, of = ev->expected;
+	switch (ev->fact ? ev->reason : REASON_NONE) {
+	case REASON_EXITED_FIRST:
+		snprintf(how, sizeof(how), "no reply: exited with status %d", ev->exit_status);
+		break;
+	case REASON_KILLED_FIRST:
+		snprintf(how, sizeof(how), "no reply: killed by signal %d (%s)", ev->signo,
+			 event_signal_name(ev->signo));
+		break;
+	case REASON_ENDED_FIRST:
+		snprintf(how, sizeof(how), "no reply: the child ended");
+		break;
+	case REASON_NO_REPLY:
+	case REASON_NO_EXIT:
+		snprintf(how, sizeof(how), "killed: %s in %u ms",
+			 ev->reason == REASON_NO_EXIT ? "replied, no exit" : "no reply",
+			 (unsigned)ev->timeout_ms);
+		break;
+	case REASON_SHORT_REPLY:
+		snprintf(how, sizeof(how), "short reply: %llu of %llu bytes", got, of);
+		break;
+	case REASON_UNCLEAN_EXIT:
+		snprintf(how, sizeof(how), "replied, did not exit cleanly");
+		break;
+	default: /* a call that failed: its errno */
+		snprintf(how, sizeof(how), "failed%s%s", ev->err ? ": " : "",
+			 ev->err ? event_errno_name(ev->err) : "");
+		break;
+	}
+	add_item(e, SEQ_NOTE, side, ev->time_ns, "%s", how);
+}
+
 /* The pair demo's story: the fork, the two messages (lines carrying bytes), the child's end. */
 static void pair_event(struct convo_end *e, const struct event *ev)
 {
@@ -199,7 +235,7 @@ static void pair_event(struct convo_end *e, const struct event *ev)
 	if (ev->kind == EV_DONE || ev->kind == EV_ERROR) {
 		e->ended = true;
 		if (ev->kind == EV_ERROR)
-			add_item(e, SEQ_NOTE, side, ev->time_ns, "%.80s", ev->text);
+			failure_note(e, ev, side);
 	} else if (e->nitems == 0 && side == SEQ_LEFT) {
 		add_item(e, SEQ_NOTE, SEQ_LEFT, ev->time_ns, "socketpair and fork");
 	} else if (ev->nbytes) {
