@@ -218,14 +218,16 @@ static void grid_paint(struct sheet *s, const struct view *v, const struct grid 
 		int indent, c = g->line[i]->ev.source == SRC_PAIR_CHILD;
 		const char *line = view_log_text(v, g->line[i], false, &n, &indent);
 		int rows = text_wrap_rows(line, n, g->w[c], indent);
-		int skip = y < r.y ? r.y - y : 0, room = r.y + r.h - (y + skip);
-		int max = rows - skip < room ? rows - skip : room;
+		/* A row cut by the top edge shows its lines' first rows, as a column does (the
+		 * rows left out are marked by paint_wrapped). */
+		int cut = y < r.y ? r.y - y : 0, room = r.y + r.h - (y + cut);
+		int max = rows - cut < room ? rows - cut : room;
 		attr_t a = paint_look(s->pos.sel == (long)(g->n - 1 - i) ? LOOK_SELECT
 									 : look_of(g->line[i]));
 		if (max > 0)
-			paint_wrapped(line, n, y + skip, c ? r.x + g->w[0] + 1 : r.x, g->w[c],
+			paint_wrapped(line, n, y + cut, c ? r.x + g->w[0] + 1 : r.x, g->w[c],
 				      indent, a, (struct paint_mark){ 0 },
-				      v->found[0] ? v->found : NULL, skip, max);
+				      v->found[0] ? v->found : NULL, 0, max);
 		s->shown++;
 	}
 }
