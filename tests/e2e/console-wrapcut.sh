@@ -7,11 +7,11 @@
 # the walk is made again in a new one, until the cut is seen.
 . "${UDSCOPE_SRCDIR:-.}/tests/e2e/console-lib.sh"
 
-# pane_rows SHOT: the text rows of the Server pane in SHOT, without the borders (LANG=C draws
-# them with ASCII letters).
+# pane_rows SHOT [TITLE]: the text rows of the pane titled TITLE (Server) in SHOT, without the
+# borders (LANG=C draws them with ASCII letters).
 pane_rows() {
-	printf '%s\n' "$1" | awk '
-		/^(┌─|lq) Server/ { on = 1; next }
+	printf '%s\n' "$1" | awk -v t="${2:-Server}" '
+		$0 ~ "^(┌─|lq) " t { on = 1; next }
 		on && /^(└|m)/ { exit }
 		on { sub(/^(│|x)/, ""); sub(/ *(│|x)$/, ""); print }'
 }
@@ -70,6 +70,38 @@ walk_until_cut() {
 	echo "# $wholes walk(s) with the send whole (no marker), then: ${SEEN:-neither}"
 	[ $rc -eq 0 ] && [ "$SEEN" = cut ]
 }
+
+# tops_first: in each of the Pair pane's columns the top row is a line's first (its time), or
+# blank: a line cut by the top edge shows its first rows there too, not its tail.
+tops_first() {
+	rows=$(pane_rows "$(screen)" Pair)
+	[ -n "$rows" ] || return 1
+	printf '%s\n' "$rows" | awk -F'│' '
+		{ for (c = 1; c <= 2; c++) if (!seen[c] && $c ~ /[^ ]/) {
+			seen[c] = 1
+			if ($c !~ /^ +[0-9]+\.[0-9][0-9][0-9] /) bad = 1 } }
+		END { exit bad || !seen[1] }'
+}
+
+# The pair's columns at 80x17 to 80x22 under the sessions table: whatever height cuts its
+# lines, each column starts with a line's first row.
+start_shell 80 24
+start_console -n
+type_line "pair"
+wait_for "exited with status 0"
+type_line "sessions"
+wait_for "Report: sessions"
+bad=""
+for h in 17 18 19 20 21 22; do
+	$TMUX_CMD resize-window -x 80 -y $h
+	eventually "screen | grep -q 'Pair: parent' && [ \$(screen | wc -l) -eq $h ] && tops_first" 5 ||
+		bad="$bad $h"
+done
+[ -z "$bad" ] || { echo "# heights where a column starts mid-line:$bad"; screen | sed 's/^/#   /'; }
+[ -z "$bad" ]
+ok $? "80x17..80x22: each of the pair's columns starts with a line's first row"
+type_line "quit"
+wait_for "EXITED-0"
 
 walk_until_cut "…"
 ok $? "80x24: the cut 'sending 41 bytes' row at the pane's top ends with …; whole, it has none"

@@ -209,9 +209,9 @@ static bool grid_clamp(struct sheet *s, const struct grid *g, const struct view 
 	return true;
 }
 
-/* Paint the lines [FIRST, END) of one row with its top at Y, inside R. */
+/* Paint the lines [FIRST, END) of one row H rows high with its top at Y, inside R. */
 static void grid_paint(struct sheet *s, const struct view *v, const struct grid *g, size_t first,
-		       size_t end, int y, struct layout_rect r)
+		       size_t end, int y, int h, struct layout_rect r)
 {
 	for (size_t i = first; i < end; i++) {
 		size_t n;
@@ -221,7 +221,8 @@ static void grid_paint(struct sheet *s, const struct view *v, const struct grid 
 		/* A row cut by the top edge shows its lines' first rows, as a column does (the
 		 * rows left out are marked by paint_wrapped). */
 		int cut = y < r.y ? r.y - y : 0, room = r.y + r.h - (y + cut);
-		int max = rows - cut < room ? rows - cut : room;
+		int max = rows < h - cut ? rows : h - cut;
+		max = max < room ? max : room;
 		attr_t a = paint_look(s->pos.sel == (long)(g->n - 1 - i) ? LOOK_SELECT
 									 : look_of(g->line[i]));
 		if (max > 0)
@@ -253,7 +254,7 @@ static void log_draw_pair(struct sheet *s, struct view *v, struct layout_rect r)
 			for (end = i; end < g.n && g.row[end] == row;)
 				end++;
 			int h = grid_row(&g, v, row, end, &first);
-			grid_paint(s, v, &g, first, end, y, r);
+			grid_paint(s, v, &g, first, end, y, h, r);
 			y += h;
 		}
 	} else {
@@ -262,8 +263,9 @@ static void log_draw_pair(struct sheet *s, struct view *v, struct layout_rect r)
 			end--;
 		int y = r.y + r.h;
 		for (size_t row = last + 1; row-- > 0 && y > r.y; end = first) {
-			y -= grid_row(&g, v, row, end, &first);
-			grid_paint(s, v, &g, first, end, y, r);
+			int h = grid_row(&g, v, row, end, &first);
+			y -= h;
+			grid_paint(s, v, &g, first, end, y, h, r);
 		}
 	}
 	grid_free(&g);
