@@ -17,8 +17,9 @@ pane_rows() {
 }
 
 # look MARK: one screen, judged. Sets SEEN to "cut" (the top row is the client's send and the
-# next row another line's: it must end with MARK) or "whole" (the send's two rows show, the
-# walk is over: no row has MARK); false while the screen shows neither, or is wrong.
+# next row another line's: it must end with MARK, and no other row may) or "whole" (the
+# send's two rows show, the walk is over: no row has MARK); false while the screen shows
+# neither, or is wrong.
 look() {
 	shot=$(screen)
 	rows=$(pane_rows "$shot")
@@ -32,9 +33,12 @@ look() {
 	if printf '%s\n' "$second" | grep -qE '^ +[0-9]+\.[0-9]{3} '; then
 		SEEN=cut
 		case "$top" in
-		*"$1") return 0 ;;
+		*"$1") ;;
+		*) return 1 ;;
 		esac
-		return 1
+		# The other lines fit whole: none has the marker.
+		! printf '%s\n' "$rows" | tail -n +2 | grep -qF -- "$1"
+		return
 	fi
 	printf '%s\n' "$rows" | tail -n 1 | grep -qF "waiting for a connection" || return 1
 	printf '%s\n' "$second" | grep -qF "repeated.'" || return 1
