@@ -44,13 +44,25 @@ else
 	skip "not root: credentials of another process cannot be sent"
 fi
 
-rm -f "$D/s"
-dg missing
+# The two `missing` senders live on until `back` has its echo: the tap has then taken their
+# datagrams (they came first), each checked as from a live sender. One that had exited
+# would make tap status and sessions say "N datagrams with udscope's pid (their sender had
+# exited)": under load the tap took them after the sender's exit (checks 15-16 failed).
+rm -f "$D/s" "$D/lost.go"
+python3 "$S/tapdgram.py" missing "$D/a" "$D/s" "$D" >"$D/py.1" 2>&1 &
+miss1=$!
+peers="$peers $miss1"
 wait_for grep -q "for sender $D/lost" "$D/err"
-dg missing
+python3 "$S/tapdgram.py" missing "$D/a" "$D/s" "$D" >"$D/py.2" 2>&1 &
+miss2=$!
+peers="$peers $miss2"
+wait_for sh -c "[ \$(grep -c \"client->server 5 bytes b'lost[0-2]' from $D/lost \" '$D/out') -eq 6 ]"
 dg back
 check "a missing target: the tap lives on and the same sender is served once it is back" \
 	grep -qx ok "$D/py"
+touch "$D/lost.go"
+wait "$miss1" "$miss2"
+peers=""
 dg full 2000
 check "a target that stops reading: 2000 datagrams wait and then arrive in order, none lost" \
 	grep -qx ok "$D/py"
@@ -96,6 +108,10 @@ check "tap status: the type, upstream sockets now and ever, and the totals" grep
 	"tap: #1 $D/a (dgram), tapping to $D/s: $opened upstream sockets now, $opened opened; client->server $all_up bytes in $all_upn datagrams, server->client $all_down bytes in $all_downn datagrams" "$D/out"
 check "sessions: the type and the upstream sockets" grep -qF \
 	"#1 tap dgram $D/a tapping to $D/s, $opened upstream sockets; in $all_up bytes/$all_upn chunks" "$D/out"
+# What the two said, and what the lines add up to (for a failure of the two checks above).
+echo "# tap status said: $(grep '^tap: #1 ' "$D/out")"
+echo "# sessions said: $(grep '^#1 tap dgram' "$D/out")"
+echo "# the lines add up to: $opened upstream sockets; $all_up bytes in $all_upn datagrams up, $all_down in $all_downn down"
 check "tap stop closes each upstream socket with its totals and removes the node" sh -c "
 	[ ! -e '$D/a' ] && grep -qxF 'tap: removed socket node $D/a' '$D/out' &&
 	grep -qxF 'tap #1: upstream socket closed (client->server 60029 bytes in 7 datagrams, server->client 60029 bytes in 7 datagrams): tap stopping' '$D/out' &&

@@ -15,7 +15,10 @@ usage: tapdgram.py SCENARIO TAP SERVER OUTDIR [N]
             SCM_CREDENTIALS, not the tap's
   fds       a client passes an open file; the server reads it through the descriptor and
             sends the descriptor back; the client reads it again
-  missing   (nothing at SERVER) a bound client sends 3 datagrams that go nowhere
+  missing   (nothing at SERVER) a bound client sends 3 datagrams that go nowhere, and lives
+            on until OUTDIR/lost.go exists: as root, the tap checks that a datagram's
+            sender is alive as it passes it on (one that exited goes with udscope's pid,
+            and tap status says so), so the sender waits for the shell to see them taken
   back      after `missing`: the server is there now, and the same client gets its echo
   full      the server reads nothing for a while: 2000 datagrams of 100 bytes wait (in the
             kernel and the tap, the client blocked), then all arrive in order
@@ -180,6 +183,10 @@ def missing(tap, server, out, facts):
     c = bound(os.path.join(out, "lost"))
     for i in range(3):
         c.sendto(b"lost%d" % i, tap)
+    go = os.path.join(out, "lost.go")
+    end = time.monotonic() + DEADLINE
+    while not os.path.exists(go) and time.monotonic() < end:
+        time.sleep(0.02)
 
 
 def back(tap, server, out, facts):

@@ -12,6 +12,7 @@
 #define PAINT_RAW_MAX 512
 
 static attr_t looks[LOOK__COUNT];
+static bool utf8_ok; /* the terminal shows UTF-8: the cut marker is "\u2026", else "..." */
 
 /* SLOT's colour as colour pair N (1 up) over ATTR; ATTR alone when the palette has none. */
 static attr_t colored(enum palette_kind k, enum palette_slot slot, short n, attr_t attr)
@@ -23,8 +24,9 @@ static attr_t colored(enum palette_kind k, enum palette_slot slot, short n, attr
 	return COLOR_PAIR(n) | attr;
 }
 
-void paint_init(enum palette_kind k)
+void paint_init(enum palette_kind k, bool utf8)
 {
+	utf8_ok = utf8;
 	/* Monochrome keeps every distinction the colours make: arrows tell the direction,
 	 * bold marks errors, reverse marks focus and emphasis, underline a search hit. */
 	looks[LOOK_PLAIN] = A_NORMAL;
@@ -93,6 +95,22 @@ static void row_out(const char *s, size_t off, size_t end, attr_t a, struct pain
 	attrset(A_NORMAL);
 }
 
+/* The last row painted of a line whose later rows are cut off: bytes OFF..END of S at the
+ * cursor in COLS columns, then the cut marker, which takes the place of the last characters
+ * only when the row leaves no room for it. */
+static void row_cut(const char *s, size_t off, size_t end, int cols, attr_t a, struct paint_mark m,
+		    struct paint_mark hit)
+{
+	const char *mark = utf8_ok ? "\u2026" : "...";
+	int mw = utf8_ok ? 1 : 3;
+	if (text_width(s + off, end - off) + mw > cols)
+		end = off + text_fit(s + off, end - off, cols > mw ? cols - mw : 0);
+	row_out(s, off, end, a, m, hit);
+	attrset(a);
+	addnstr(mark, utf8_ok ? (int)strlen(mark) : (cols < mw ? cols : mw));
+	attrset(A_NORMAL);
+}
+
 int paint_wrapped(const char *s, size_t len, int y, int x, int cols, int indent, attr_t a,
 		  struct paint_mark mark, const char *find, int skip, int max)
 {
@@ -101,15 +119,26 @@ int paint_wrapped(const char *s, size_t len, int y, int x, int cols, int indent,
 	if (at >= 0)
 		hit = (struct paint_mark){ (size_t)at, strlen(find) };
 	struct text_rows r;
-	size_t start, n;
-	int col, painted = 0;
+	size_t start, n, next_start, next_n;
+	int col, next_col, painted = 0;
 	text_rows_init(&r, s, len, cols, indent);
-	while (painted < max && text_rows_next(&r, &start, &n, &col)) {
-		if (r.row - 1 < skip)
-			continue;
-		move(y + painted, x + col);
-		row_out(s, start, start + n, a, mark, hit);
-		painted++;
+	bool have = text_rows_next(&r, &start, &n, &col);
+	while (have && painted < max) {
+		int row = r.row - 1;
+		/* A row after this one: when it is not painted, this row says the line goes on. */
+		bool more = text_rows_next(&r, &next_start, &next_n, &next_col);
+		if (row >= skip) {
+			move(y + painted, x + col);
+			painted++;
+			if (more && painted == max)
+				row_cut(s, start, start + n, cols - col, a, mark, hit);
+			else
+				row_out(s, start, start + n, a, mark, hit);
+		}
+		have = more;
+		start = next_start;
+		n = next_n;
+		col = next_col;
 	}
 	return painted;
 }

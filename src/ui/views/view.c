@@ -22,7 +22,7 @@ void view_init(struct view *v, bool color, bool utf8)
 		use_default_colors();
 		v->color_started = true;
 	}
-	paint_init(palette_choose(v->color, has_colors(), COLORS));
+	paint_init(palette_choose(v->color, has_colors(), COLORS), utf8);
 }
 
 void view_bytes(uint64_t n, char *buf, size_t len)

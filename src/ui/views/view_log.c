@@ -209,23 +209,26 @@ static bool grid_clamp(struct sheet *s, const struct grid *g, const struct view 
 	return true;
 }
 
-/* Paint the lines [FIRST, END) of one row with its top at Y, inside R. */
+/* Paint the lines [FIRST, END) of one row H rows high with its top at Y, inside R. */
 static void grid_paint(struct sheet *s, const struct view *v, const struct grid *g, size_t first,
-		       size_t end, int y, struct layout_rect r)
+		       size_t end, int y, int h, struct layout_rect r)
 {
 	for (size_t i = first; i < end; i++) {
 		size_t n;
 		int indent, c = g->line[i]->ev.source == SRC_PAIR_CHILD;
 		const char *line = view_log_text(v, g->line[i], false, &n, &indent);
 		int rows = text_wrap_rows(line, n, g->w[c], indent);
-		int skip = y < r.y ? r.y - y : 0, room = r.y + r.h - (y + skip);
-		int max = rows - skip < room ? rows - skip : room;
+		/* A row cut by the top edge shows its lines' first rows, as a column does (the
+		 * rows left out are marked by paint_wrapped). */
+		int cut = y < r.y ? r.y - y : 0, room = r.y + r.h - (y + cut);
+		int max = rows < h - cut ? rows : h - cut;
+		max = max < room ? max : room;
 		attr_t a = paint_look(s->pos.sel == (long)(g->n - 1 - i) ? LOOK_SELECT
 									 : look_of(g->line[i]));
 		if (max > 0)
-			paint_wrapped(line, n, y + skip, c ? r.x + g->w[0] + 1 : r.x, g->w[c],
+			paint_wrapped(line, n, y + cut, c ? r.x + g->w[0] + 1 : r.x, g->w[c],
 				      indent, a, (struct paint_mark){ 0 },
-				      v->found[0] ? v->found : NULL, skip, max);
+				      v->found[0] ? v->found : NULL, 0, max);
 		s->shown++;
 	}
 }
@@ -251,7 +254,7 @@ static void log_draw_pair(struct sheet *s, struct view *v, struct layout_rect r)
 			for (end = i; end < g.n && g.row[end] == row;)
 				end++;
 			int h = grid_row(&g, v, row, end, &first);
-			grid_paint(s, v, &g, first, end, y, r);
+			grid_paint(s, v, &g, first, end, y, h, r);
 			y += h;
 		}
 	} else {
@@ -260,8 +263,9 @@ static void log_draw_pair(struct sheet *s, struct view *v, struct layout_rect r)
 			end--;
 		int y = r.y + r.h;
 		for (size_t row = last + 1; row-- > 0 && y > r.y; end = first) {
-			y -= grid_row(&g, v, row, end, &first);
-			grid_paint(s, v, &g, first, end, y, r);
+			int h = grid_row(&g, v, row, end, &first);
+			y -= h;
+			grid_paint(s, v, &g, first, end, y, h, r);
 		}
 	}
 	grid_free(&g);
