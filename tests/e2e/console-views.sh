@@ -188,7 +188,8 @@ $TMUX_CMD resize-window -x 200 -y 60
 type_line "client ./uds_socket"
 wait_for "Client ./uds_socket closed | received 41 B in 3 chunks"
 ok $? "200x60: the Client pane has its own long title"
-screen | grep -q "^┌─ Server ./uds_socket listening, 0 clients, got 82 B in 6 chunks" &&
+# The server's title counts its echo a moment after the client's closes: both waited for.
+eventually 'screen | grep -q "^┌─ Server ./uds_socket listening, 0 clients, got 82 B in 6 chunks"' &&
 	eventually 'screen | grep -q "┐┌─ Report: inspect"'
 ok $? "200x60: Server and Client panes on the left, the Report pane on the right"
 eventually 'screen | grep -qF "chunk sizes received (bytes: chunks)"'
