@@ -3,9 +3,22 @@
 # 64 KiB and 16 B writes) unwatched, under `udscope watch` (every call's --snap bytes kept and
 # shown in --json), and under `strace -f`; and udscope's own CPU per GiB watched. Root only.
 # Usage: bench/watch.sh LOAD UDSCOPE [ROUNDS]
+# The load's client and server run on CPU 0 (taskset), watched, unwatched and under strace
+# alike, and udscope where the scheduler puts it: unpinned, on a 2-core machine, where the
+# scheduler placed the client, the server and udscope swung the unwatched run alone by up to
+# 1.9x between rounds, and the ratio measured placement rather than the watch.
+# BENCH_WATCH_PIN=no runs the load unpinned.
 set -u
 LOAD=$1 U=$2 ROUNDS=${3:-3}
 [ "$(id -u)" = 0 ] || { echo "bench-watch: SKIP not root (watch loads a BPF program)"; exit 0; }
+PIN=
+if [ "${BENCH_WATCH_PIN:-yes}" != no ] && command -v taskset >/dev/null 2>&1 &&
+	[ "$(nproc)" -ge 2 ]; then
+	PIN="taskset -c 0"
+	echo "bench-watch: the load (client and server) on CPU 0, udscope free (BENCH_WATCH_PIN=no: unpinned)"
+else
+	echo "bench-watch: the load unpinned"
+fi
 D=$(mktemp -d "${TMPDIR:-/tmp}/udscope-bench-watch-XXXXXX")
 trap 'rm -rf "$D"' EXIT
 # run MODE SIZE TOTAL: one run; prints the load's line (and udscope's CPU seconds when watched)
@@ -14,9 +27,10 @@ run() {
 	rm -f "$D/go" "$D/ld.out"
 	mkfifo "$D/go"
 	if [ "$mode" = strace ]; then
-		strace -f -qq -s 65535 -o /dev/null "$LOAD" "$D/s" "$size" "$bytes" <"$D/go" >"$D/ld.out" &
+		strace -f -qq -s 65535 -o /dev/null $PIN "$LOAD" "$D/s" "$size" "$bytes" <"$D/go" \
+			>"$D/ld.out" &
 	else
-		"$LOAD" "$D/s" "$size" "$bytes" <"$D/go" >"$D/ld.out" &
+		$PIN "$LOAD" "$D/s" "$size" "$bytes" <"$D/go" >"$D/ld.out" &
 	fi
 	lpid=$!
 	exec 4>"$D/go"
