@@ -144,10 +144,9 @@ static const char *bytes_word(uint64_t n)
 static void put_count(struct render_put *o, uint64_t n)
 {
 	render_put_num(o, n);
-	if (n == 1)
-		RENDER_PUT_LIT(o, " byte ");
-	else
-		RENDER_PUT_LIT(o, " bytes ");
+	RENDER_PUT_LIT(o, " ");
+	render_put_str(o, bytes_word(n));
+	RENDER_PUT_LIT(o, " ");
 }
 
 /* "received 16 bytes ", or for a message cut by MSG_TRUNC "received 16 of 41 bytes (message
