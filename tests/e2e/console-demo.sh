@@ -25,10 +25,22 @@ tour() { # tour COLS ROWS: the tour to its map step, checked on the way
 	ok $? "$1x$2: step 3's delivery map shows 0-15, 16-31 and 32-40"
 	eventually 'screen | grep -qF "[0-40-----------------------------------]"'
 	ok $? "$1x$2: over the one send of bytes 0-40"
+	# A step opens on what it says it shows; the line that says what Enter does next stays
+	# at the pane's foot however long the step's report is.
+	wait_all 5 "demo 3/9 (map):" "runs step 4/9"
+	ok $? "$1x$2: step 3 opens on its narration, with Enter's next step in view"
 }
 
 tour 80 24
-# Esc on the empty prompt leaves the tour in the middle; what it made is gone.
+# At 80x24 the long steps too: the chunk step's two maps and the inspect step's verdict.
+keys Enter
+wait_all 20 "demo 4/9 (chunk):" "runs step 5/9"
+ok $? "80x24: step 4 opens on its narration, with Enter's next step in view"
+for n in 5 6 7; do keys Enter; wait_for "runs step $((n + 1))/9" 20; done
+keys Enter
+wait_all 20 "verdict for nobody" "runs step 9/9"
+ok $? "80x24: step 8 opens on inspect's verdict, with Enter's next step in view"
+# Esc on the empty prompt leaves the tour before its last step; what it made is gone.
 keys Escape
 wait_for "demo: the tour"
 ok $? "80x24: Esc leaves the tour"

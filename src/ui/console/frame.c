@@ -386,8 +386,8 @@ static long verdict_line(const struct doc *d)
 
 /* One line: the message line. More, or one line longer than the message line (an error
  * with a long path would lose its middle there): the Report pane, focused, titled with the
- * command, wrapped at words; opened on the answer (inspect's verdict and what follows it, a tour
- * step's closing line: its end), the detail above it a key away. */
+ * command, wrapped at words; opened on the answer (inspect's verdict and what follows it),
+ * or at its start, the detail a key away. */
 void frame_result_end(struct console *c, const char *line)
 {
 	c->collecting = false;
@@ -411,10 +411,11 @@ void frame_result_end(struct console *c, const char *line)
 	doc_free(&s->doc);
 	s->doc = *r;
 	doc_init(r, 0);
-	if (strncmp(line, "demo", 4) == 0)
-		s->top = LONG_MAX;   /* a step's closing line; drawing clamps it to the last screenful */
-	else if (c->answer_last)
+	if (c->answer_last)
 		s->top = verdict_line(&s->doc);
+	/* A tour step opens on its narration (or inspect's verdict); its closing line, which
+	 * says what Enter does next, stays in view at the foot. */
+	s->pin_last = strncmp(line, "demo", 4) == 0;
 	c->answer_last = false;
 	snprintf(s->title, sizeof(s->title), "Report: %.200s", line);
 	snprintf(c->v.title[LAYOUT_REPORT], sizeof(c->v.title[0]), "%s", s->title);

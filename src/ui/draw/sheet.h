@@ -77,6 +77,7 @@ struct sheet {
 	/* The doc kinds: the lines, the first one shown. */
 	struct doc doc;
 	long top;
+	bool pin_last;            /* its last line stays at the foot while the view is above it */
 	int rows;                 /* rows of the last draw */
 	long shown;               /* lines the last draw showed */
 	uint64_t chunk;           /* DETAIL: the capture id */

@@ -52,6 +52,35 @@ static long top_max(const struct sheet *s, int h, int cols)
 	return 0;
 }
 
+/* With pin_last, while the view is above the doc's last line, that line takes the pane's
+ * last rows (a tour step's "Enter runs step N" under its narration): the rows it needs, or
+ * none when the view reaches it anyway. */
+static int foot_rows(const struct sheet *s, int h, int cols)
+{
+	if (!s->pin_last || s->doc.n < 2)
+		return 0;
+	int acc = 0;
+	for (long i = s->top; i < (long)s->doc.n; i++) {
+		acc += rows_of(&s->doc.line[i], cols);
+		if (acc > h)
+			break;
+	}
+	if (acc <= h)
+		return 0;
+	int foot = rows_of(&s->doc.line[s->doc.n - 1], cols);
+	return foot < h ? foot : 0;
+}
+
+static int draw_line(const struct sheet *s, const struct view *v, long i, int row, int x,
+		     int cols, int max)
+{
+	const struct doc_line *l = &s->doc.line[i];
+	attr_t a = i == s->sel ? paint_look(LOOK_SELECT) : look_of(l);
+	return paint_wrapped(l->text, l->len, row, x, cols, l->indent, a,
+			     (struct paint_mark){ l->mark_off, l->mark_len },
+			     v->found[0] ? v->found : NULL, 0, max);
+}
+
 void doc_sheet_draw(struct sheet *s, struct view *v, struct layout_rect r)
 {
 	long max = top_max(s, r.h, r.w);
@@ -60,16 +89,15 @@ void doc_sheet_draw(struct sheet *s, struct view *v, struct layout_rect r)
 	if (s->top < 0)
 		s->top = 0;
 	s->rows = r.h;
+	int foot = foot_rows(s, r.h, r.w);
+	int end = r.y + r.h - foot;
 	int row = r.y;
 	long i = s->top;
-	for (; i < (long)s->doc.n && row < r.y + r.h; i++) {
-		const struct doc_line *l = &s->doc.line[i];
-		attr_t a = i == s->sel ? paint_look(LOOK_SELECT) : look_of(l);
-		row += paint_wrapped(l->text, l->len, row, r.x, r.w, l->indent, a,
-				     (struct paint_mark){ l->mark_off, l->mark_len },
-				     v->found[0] ? v->found : NULL, 0, r.y + r.h - row);
-	}
+	for (; i < (long)s->doc.n && row < end; i++)
+		row += draw_line(s, v, i, row, r.x, r.w, end - row);
 	s->shown = i - s->top;
+	if (foot)
+		draw_line(s, v, (long)s->doc.n - 1, end, r.x, r.w, foot);
 	if (s->top + s->shown < (long)s->doc.n || s->top > 0) {
 		/* Where the view is, as less says it. */
 		char where[48];
