@@ -36,6 +36,13 @@ tour 80 24
 keys Enter
 wait_all 20 "demo 4/9 (chunk):" "runs step 5/9"
 ok $? "80x24: step 4 opens on its narration, with Enter's next step in view"
+# PgDn: the next page starts right after the last line the page showed, none skipped (the
+# narration wraps and the foot takes a row: a page is fewer lines than the pane has rows).
+shown() { screen | sed -n "s/.* lines \([0-9]*\)-\([0-9]*\) of [0-9]* .*/\\$1/p" | head -1; }
+last=$(shown 2)
+keys NPage
+eventually '[ "$(shown 1)" = $((last + 1)) ]' 5
+ok $? "80x24: PgDn in step 4 goes on at line $((last + 1)), after the last shown ($(shown 1))"
 for n in 5 6 7; do keys Enter; wait_for "runs step $((n + 1))/9" 20; done
 keys Enter
 wait_all 20 "verdict for nobody" "runs step 9/9"

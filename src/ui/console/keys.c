@@ -107,14 +107,27 @@ static void scroll_by(struct console *c, long n)
 	c->dirty = true;
 }
 
+/* DIR > 0: a page back. Docs page by what their last draw showed (wrapped lines are more
+ * rows than one); the other kinds by the pane's rows. */
+static void page_by(struct console *c, int dir)
+{
+	struct sheet *s = view_active(&c->v);
+	if (s->kind->page && s->rows > 0) {
+		s->kind->page(s, dir);
+		c->dirty = true;
+		return;
+	}
+	scroll_by(c, dir * view_page_lines(&c->v));
+}
+
 static void page_up(struct console *c)
 {
-	scroll_by(c, view_page_lines(&c->v));
+	page_by(c, 1);
 }
 
 static void page_down(struct console *c)
 {
-	scroll_by(c, -view_page_lines(&c->v));
+	page_by(c, -1);
 }
 
 static void oldest(struct console *c)

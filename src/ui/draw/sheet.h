@@ -61,6 +61,9 @@ struct sheet_kind {
 	/* Move by N lines towards the older (up; negative: down); INT32_MAX: to the top,
 	 * INT32_MIN: to the bottom (logs follow again). */
 	void (*step)(struct sheet *s, long n);
+	/* Move a page towards the older (DIR > 0: up) or the newer, by what the last draw
+	 * showed. Optional: NULL moves by the pane's rows in lines. */
+	void (*page)(struct sheet *s, int dir);
 	/* Select the next line holding NEEDLE in direction DIR (+1 down, -1 up); false: none. */
 	bool (*find)(struct sheet *s, const struct view *v, const char *needle, int dir);
 };
@@ -78,8 +81,9 @@ struct sheet {
 	struct doc doc;
 	long top;
 	bool pin_last;            /* its last line stays at the foot while the view is above it */
-	int rows;                 /* rows of the last draw */
+	int rows, cols;           /* rows and columns of the last draw */
 	long shown;               /* lines the last draw showed */
+	long whole;               /* of those, the lines it showed whole, from the top */
 	uint64_t chunk;           /* DETAIL: the capture id */
 	int width;                /* SEQ: the width its lines were laid out for */
 	struct table *table;      /* TABLE: its rows (owned) */
@@ -102,6 +106,7 @@ void sheet_free(struct sheet *s);
 /* The doc kinds' shared parts (view_doc.c). */
 void doc_sheet_draw(struct sheet *s, struct view *v, struct layout_rect r);
 void doc_sheet_scroll(struct sheet *s, long n);
+void doc_sheet_page(struct sheet *s, int dir);
 bool doc_sheet_find(struct sheet *s, const struct view *v, const char *needle, int dir);
 /* Rows the whole doc takes at COLS columns, wrapped as drawn. */
 int doc_sheet_rows(const struct sheet *s, int cols);

@@ -161,5 +161,6 @@ const struct sheet_kind detail_kind = {
 	.name = "detail",
 	.draw = doc_sheet_draw,
 	.step = doc_sheet_scroll,
+	.page = doc_sheet_page,
 	.find = doc_sheet_find,
 };

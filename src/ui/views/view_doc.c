@@ -89,12 +89,18 @@ void doc_sheet_draw(struct sheet *s, struct view *v, struct layout_rect r)
 	if (s->top < 0)
 		s->top = 0;
 	s->rows = r.h;
+	s->cols = r.w;
 	int foot = foot_rows(s, r.h, r.w);
 	int end = r.y + r.h - foot;
 	int row = r.y;
 	long i = s->top;
-	for (; i < (long)s->doc.n && row < end; i++)
-		row += draw_line(s, v, i, row, r.x, r.w, end - row);
+	s->whole = 0;
+	for (; i < (long)s->doc.n && row < end; i++) {
+		int drawn = draw_line(s, v, i, row, r.x, r.w, end - row);
+		if (drawn == rows_of(&s->doc.line[i], r.w) && s->whole == i - s->top)
+			s->whole++;
+		row += drawn;
+	}
 	s->shown = i - s->top;
 	if (foot)
 		draw_line(s, v, (long)s->doc.n - 1, end, r.x, r.w, foot);
@@ -120,6 +126,28 @@ void doc_sheet_scroll(struct sheet *s, long n)
 		s->top = 0;
 }
 
+/* A page on: the first line the last draw did not show whole heads the next page. A page
+ * back: the lines above the top that fill the rows the body had (the foot's rows left out). */
+void doc_sheet_page(struct sheet *s, int dir)
+{
+	if (dir < 0) {
+		s->top += s->whole > 0 ? s->whole : 1;
+		return;   /* the draw clamps it to the last screenful */
+	}
+	int room = s->rows;
+	if (s->pin_last && s->doc.n > 1)
+		room -= rows_of(&s->doc.line[s->doc.n - 1], s->cols);
+	long i = s->top;
+	for (int acc = 0; i > 0; i--) {
+		acc += rows_of(&s->doc.line[i - 1], s->cols);
+		if (acc > room)
+			break;
+	}
+	if (i == s->top && i > 0)
+		i--;
+	s->top = i;
+}
+
 void doc_sheet_goto(struct sheet *s, long i)
 {
 	s->top = i;
@@ -143,6 +171,7 @@ const struct sheet_kind report_kind = {
 	.name = "report",
 	.draw = doc_sheet_draw,
 	.step = doc_sheet_scroll,
+	.page = doc_sheet_page,
 	.find = doc_sheet_find,
 };
 
@@ -150,5 +179,6 @@ const struct sheet_kind messages_kind = {
 	.name = "messages",
 	.draw = doc_sheet_draw,
 	.step = doc_sheet_scroll,
+	.page = doc_sheet_page,
 	.find = doc_sheet_find,
 };

@@ -106,5 +106,6 @@ const struct sheet_kind help_kind = {
 	.name = "help",
 	.draw = doc_sheet_draw,
 	.step = doc_sheet_scroll,
+	.page = doc_sheet_page,
 	.find = doc_sheet_find,
 };

@@ -32,5 +32,6 @@ const struct sheet_kind welcome_kind = {
 	.name = "welcome",
 	.draw = doc_sheet_draw,
 	.step = doc_sheet_scroll,
+	.page = doc_sheet_page,
 	.find = doc_sheet_find,
 };
