@@ -43,6 +43,9 @@ last=$(shown 2)
 keys NPage
 eventually '[ "$(shown 1)" = $((last + 1)) ]' 5
 ok $? "80x24: PgDn in step 4 goes on at line $((last + 1)), after the last shown ($(shown 1))"
+keys PPage
+eventually '[ "$(shown 1)" = 1 ]' 5
+ok $? "80x24: PgUp goes back to line 1 ($(shown 1))"
 for n in 5 6 7; do keys Enter; wait_for "runs step $((n + 1))/9" 20; done
 keys Enter
 wait_all 20 "verdict for nobody" "runs step 9/9"
