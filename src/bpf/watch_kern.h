@@ -101,5 +101,6 @@ struct user_cmsghdr {
 #define BPF_RB_NO_WAKEUP 1
 #define BPF_RB_FORCE_WAKEUP 2
 #define BPF_RB_AVAIL_DATA 0
+#define BPF_RB_PROD_POS 3
 
 #endif
