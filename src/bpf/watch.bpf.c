@@ -327,6 +327,12 @@ static __always_inline void head(struct watch_rec *r, const struct pending *p, _
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 }
 
+/* The ring buffer bytes a record of SIZE bytes takes: its 8-byte header, rounded to 8. */
+static __always_inline __u64 ring_bytes(__u64 size)
+{
+	return (size + 8 + 7) & ~7ULL;
+}
+
 /* Wake udscope once for each eighth of the buffer written: when the record of SIZE bytes
  * ending at producer position END (its 8-byte header and padding included) crosses a multiple
  * of wake_at. Each position belongs to one record, so one record crosses each mark and a
@@ -337,7 +343,7 @@ static __always_inline void head(struct watch_rec *r, const struct pending *p, _
  * at once while it holds data). */
 static __always_inline __u64 wake_flag(__u64 size, __u64 end)
 {
-	__u64 start = end - ((size + 8 + 7) & ~7ULL);
+	__u64 start = end - ring_bytes(size);
 	return wake_at && start / wake_at != end / wake_at ? BPF_RB_FORCE_WAKEUP
 							    : BPF_RB_NO_WAKEUP;
 }
@@ -380,9 +386,8 @@ static __always_inline void emit(const struct pending *p, __s64 ret)
 	__u64 size = sizeof(*r) + (r->cap & (2 * WATCH_SNAP_MAX - 1));
 	if (size > sizeof(*s))
 		size = sizeof(*s);
-	__u64 rsize = (size + 8 + 7) & ~7ULL;
-	if (bpf_ringbuf_output(&events, s, size,
-			       wake_flag(size, bpf_ringbuf_query(&events, BPF_RB_PROD_POS) + rsize)))
+	__u64 end = bpf_ringbuf_query(&events, BPF_RB_PROD_POS) + ring_bytes(size);
+	if (bpf_ringbuf_output(&events, s, size, wake_flag(size, end)))
 		__sync_fetch_and_add(&lost, 1);
 	else
 		__sync_fetch_and_add(&seen, 1);
